@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: MIT */
+#define G_LOG_DOMAIN "fl-safetensors"
+
+#include "fl-safetensors.h"
+#include "fl-model.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+/* A header larger than this is not a model of ours: refuse it rather than
+ * allocate whatever a corrupt length field claims. */
+#define MAX_HEADER (256u << 20)
+
+typedef struct {
+  int    ndim;
+  gint64 shape[4];
+  gsize  begin, end;   /* byte range inside the data section */
+} Entry;
+
+struct FlSafetensors {
+  char       *path;
+  char       *contents;
+  gsize       length;
+  gsize       data_start;
+  GHashTable *entries;   /* name → Entry* */
+  GHashTable *metadata;  /* key → value */
+  GPtrArray  *names;     /* NULL-terminated, file order */
+};
+
+static gboolean
+format_error (GError **error, const char *path, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
+format_error (GError **error, const char *path, const char *fmt, ...)
+{
+  va_list args;
+  g_autofree char *msg = NULL;
+
+  va_start (args, fmt);
+  msg = g_strdup_vprintf (fmt, args);
+  va_end (args);
+  g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT,
+               "%s: not a valid model file: %s", path, msg);
+  return FALSE;
+}
+
+static guint64
+read_le64 (const guchar *p)
+{
+  guint64 v = 0;
+  for (int i = 7; i >= 0; i--)
+    v = (v << 8) | p[i];
+  return v;
+}
+
+static gsize
+numel_of (int ndim, const gint64 *shape)
+{
+  gsize n = 1;
+  for (int i = 0; i < ndim; i++)
+    n *= (gsize) shape[i];
+  return n;
+}
+
+gboolean
+fl_safetensors_save (const char       *path,
+                     const FlStTensor *tensors,
+                     int               n_tensors,
+                     GHashTable       *metadata,
+                     GError          **error)
+{
+  g_autoptr(JsonBuilder) jb = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *header = NULL;
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  gsize header_len, offset = 0;
+  guchar lenbuf[8];
+
+  json_builder_begin_object (jb);
+  if (metadata != NULL && g_hash_table_size (metadata) > 0)
+    {
+      GHashTableIter it;
+      gpointer k, v;
+      json_builder_set_member_name (jb, "__metadata__");
+      json_builder_begin_object (jb);
+      g_hash_table_iter_init (&it, metadata);
+      while (g_hash_table_iter_next (&it, &k, &v))
+        {
+          json_builder_set_member_name (jb, k);
+          json_builder_add_string_value (jb, v);
+        }
+      json_builder_end_object (jb);
+    }
+  for (int i = 0; i < n_tensors; i++)
+    {
+      gsize bytes = numel_of (tensors[i].ndim, tensors[i].shape) * sizeof (float);
+      json_builder_set_member_name (jb, tensors[i].name);
+      json_builder_begin_object (jb);
+      json_builder_set_member_name (jb, "dtype");
+      json_builder_add_string_value (jb, "F32");
+      json_builder_set_member_name (jb, "shape");
+      json_builder_begin_array (jb);
+      for (int d = 0; d < tensors[i].ndim; d++)
+        json_builder_add_int_value (jb, tensors[i].shape[d]);
+      json_builder_end_array (jb);
+      json_builder_set_member_name (jb, "data_offsets");
+      json_builder_begin_array (jb);
+      json_builder_add_int_value (jb, (gint64) offset);
+      json_builder_add_int_value (jb, (gint64) (offset + bytes));
+      json_builder_end_array (jb);
+      json_builder_end_object (jb);
+      offset += bytes;
+    }
+  json_builder_end_object (jb);
+
+  root = json_builder_get_root (jb);
+  json_generator_set_root (gen, root);
+  header = json_generator_to_data (gen, &header_len);
+
+  /* pad the header with spaces so the data starts 8-byte aligned */
+  header_len = strlen (header);
+  {
+    gsize padded = (header_len + 7) & ~(gsize) 7;
+    for (int i = 0; i < 8; i++)
+      lenbuf[i] = (guchar) ((guint64) padded >> (8 * i));
+    g_byte_array_append (out, lenbuf, 8);
+    g_byte_array_append (out, (const guint8 *) header, header_len);
+    for (gsize i = header_len; i < padded; i++)
+      g_byte_array_append (out, (const guint8 *) " ", 1);
+  }
+  G_STATIC_ASSERT (G_BYTE_ORDER == G_LITTLE_ENDIAN);
+  for (int i = 0; i < n_tensors; i++)
+    g_byte_array_append (out, (const guint8 *) tensors[i].data,
+                         numel_of (tensors[i].ndim, tensors[i].shape) * sizeof (float));
+
+  return g_file_set_contents_full (path, (const char *) out->data, out->len,
+                                   G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+}
+
+static void
+entry_free (gpointer p)
+{
+  g_free (p);
+}
+
+void
+fl_safetensors_free (FlSafetensors *st)
+{
+  if (st == NULL)
+    return;
+  g_free (st->path);
+  g_free (st->contents);
+  g_clear_pointer (&st->entries, g_hash_table_unref);
+  g_clear_pointer (&st->metadata, g_hash_table_unref);
+  g_clear_pointer (&st->names, g_ptr_array_unref);
+  g_free (st);
+}
+
+static gboolean
+parse_entry (FlSafetensors *st, const char *name, JsonNode *node, gsize data_len,
+             GError **error)
+{
+  JsonObject *o;
+  JsonArray *shape, *offs;
+  Entry *e;
+  gint64 b, en;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return format_error (error, st->path, "tensor “%s” is not an object", name);
+  o = json_node_get_object (node);
+  if (g_strcmp0 (json_object_get_string_member_with_default (o, "dtype", ""), "F32") != 0)
+    return format_error (error, st->path, "tensor “%s” is not F32", name);
+  if (!json_object_has_member (o, "shape") || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "shape")) ||
+      !json_object_has_member (o, "data_offsets") || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "data_offsets")))
+    return format_error (error, st->path, "tensor “%s” lacks a shape or data_offsets", name);
+  shape = json_object_get_array_member (o, "shape");
+  offs = json_object_get_array_member (o, "data_offsets");
+  if (json_array_get_length (shape) > 4 || json_array_get_length (offs) != 2)
+    return format_error (error, st->path, "tensor “%s” has a bad shape or data_offsets", name);
+
+  e = g_new0 (Entry, 1);
+  e->ndim = (int) json_array_get_length (shape);
+  gsize numel = 1;
+  for (int d = 0; d < e->ndim; d++)
+    {
+      gint64 s = json_array_get_int_element (shape, d);
+      if (s < 0 || s > G_MAXINT32 || (s > 0 && numel > G_MAXSIZE / 4 / (gsize) s))
+        {
+          g_free (e);
+          return format_error (error, st->path, "tensor “%s” has a bad shape", name);
+        }
+      e->shape[d] = s;
+      numel *= (gsize) s;
+    }
+  b = json_array_get_int_element (offs, 0);
+  en = json_array_get_int_element (offs, 1);
+  if (b < 0 || en < b || (guint64) en > data_len || (gsize) (en - b) != numel * sizeof (float))
+    {
+      g_free (e);
+      return format_error (error, st->path, "tensor “%s” lies outside the file or has the wrong size "
+                           "(the file may be truncated)", name);
+    }
+  e->begin = (gsize) b;
+  e->end = (gsize) en;
+  g_hash_table_insert (st->entries, g_strdup (name), e);
+  g_ptr_array_add (st->names, g_strdup (name));
+  return TRUE;
+}
+
+FlSafetensors *
+fl_safetensors_load (const char *path, GError **error)
+{
+  g_autoptr(FlSafetensors) st = g_new0 (FlSafetensors, 1);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local = NULL;
+  JsonNode *root;
+  JsonObject *obj;
+  GList *members;
+  guint64 hlen;
+
+  st->path = g_strdup (path);
+  st->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, entry_free);
+  st->metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  st->names = g_ptr_array_new_with_free_func (g_free);
+
+  if (!g_file_get_contents (path, &st->contents, &st->length, error))
+    return NULL;
+  if (st->length < 8)
+    return format_error (error, path, "the file is only %zu bytes", st->length), NULL;
+  hlen = read_le64 ((const guchar *) st->contents);
+  if (hlen > MAX_HEADER || hlen > st->length - 8)
+    return format_error (error, path, "the header length %" G_GUINT64_FORMAT
+                         " does not fit the file (%zu bytes)", hlen, st->length), NULL;
+  st->data_start = 8 + hlen;
+
+  if (!json_parser_load_from_data (parser, st->contents + 8, (gssize) hlen, &local))
+    return format_error (error, path, "the header is not JSON: %s", local->message), NULL;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return format_error (error, path, "the header is not a JSON object"), NULL;
+  obj = json_node_get_object (root);
+
+  members = json_object_get_members (obj);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      JsonNode *node = json_object_get_member (obj, name);
+      if (strcmp (name, "__metadata__") == 0)
+        {
+          if (!JSON_NODE_HOLDS_OBJECT (node))
+            {
+              g_list_free (members);
+              return format_error (error, path, "__metadata__ is not an object"), NULL;
+            }
+          JsonObject *md = json_node_get_object (node);
+          GList *keys = json_object_get_members (md);
+          for (GList *k = keys; k != NULL; k = k->next)
+            {
+              JsonNode *v = json_object_get_member (md, k->data);
+              if (JSON_NODE_HOLDS_VALUE (v) && json_node_get_value_type (v) == G_TYPE_STRING)
+                g_hash_table_insert (st->metadata, g_strdup (k->data),
+                                     g_strdup (json_node_get_string (v)));
+            }
+          g_list_free (keys);
+          continue;
+        }
+      if (!parse_entry (st, name, node, st->length - st->data_start, error))
+        {
+          g_list_free (members);
+          return NULL;
+        }
+    }
+  g_list_free (members);
+  g_ptr_array_add (st->names, NULL);
+  return g_steal_pointer (&st);
+}
+
+gboolean
+fl_safetensors_shape (FlSafetensors *st, const char *name, int *ndim, gint64 shape[4])
+{
+  Entry *e = g_hash_table_lookup (st->entries, name);
+
+  if (e == NULL)
+    return FALSE;
+  *ndim = e->ndim;
+  memcpy (shape, e->shape, sizeof e->shape);
+  return TRUE;
+}
+
+gboolean
+fl_safetensors_read (FlSafetensors *st, const char *name, float *dst, gsize numel,
+                     GError **error)
+{
+  Entry *e = g_hash_table_lookup (st->entries, name);
+
+  if (e == NULL)
+    return format_error (error, st->path, "it has no tensor “%s”", name);
+  if (e->end - e->begin != numel * sizeof (float))
+    return format_error (error, st->path, "tensor “%s” has %zu values, expected %zu",
+                         name, (e->end - e->begin) / sizeof (float), numel);
+  memcpy (dst, st->contents + st->data_start + e->begin, e->end - e->begin);
+  return TRUE;
+}
+
+const char *
+fl_safetensors_metadata (FlSafetensors *st, const char *key)
+{
+  return g_hash_table_lookup (st->metadata, key);
+}
+
+const char *const *
+fl_safetensors_names (FlSafetensors *st)
+{
+  return (const char *const *) st->names->pdata;
+}

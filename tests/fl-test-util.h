@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * Helpers shared by the engine tests: seeded random fills and a central
+ * finite-difference gradient check.
+ */
+#pragma once
+
+#include <glib.h>
+#include <math.h>
+
+static inline void
+fill_uniform (GRand *rng, float *x, gsize n, double lo, double hi)
+{
+  for (gsize i = 0; i < n; i++)
+    x[i] = (float) g_rand_double_range (rng, lo, hi);
+}
+
+/* Values whose magnitudes stay at least `gap` away from 0, so a ReLU's kink
+ * is never crossed by a perturbation smaller than gap. */
+static inline void
+fill_away_from_zero (GRand *rng, float *x, gsize n, double gap)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      double v = g_rand_double_range (rng, gap, 1.0);
+      x[i] = (float) (g_rand_boolean (rng) ? v : -v);
+    }
+}
+
+typedef double (*LossFn) (gpointer ctx);
+
+/* Compares analytic[i] with (L(x+ε) - L(x-ε)) / 2ε for every i < n (or for
+ * max_checks of them spread evenly). The error is
+ *   |analytic - numeric| / max(|analytic|, |numeric|, floor)
+ * where floor keeps gradients that are ~0 from dividing by nothing. Returns
+ * the largest error seen. */
+static inline double
+grad_check (float *x, gsize n, const float *analytic, LossFn loss, gpointer ctx,
+            double eps, double floor, gsize max_checks)
+{
+  double worst = 0.0;
+  gsize stride = (max_checks > 0 && n > max_checks) ? n / max_checks : 1;
+
+  for (gsize i = 0; i < n; i += stride)
+    {
+      float saved = x[i];
+      float xp = (float) (saved + eps), xm = (float) (saved - eps);
+      double lp, lm, numeric, err;
+
+      x[i] = xp;
+      lp = loss (ctx);
+      x[i] = xm;
+      lm = loss (ctx);
+      x[i] = saved;
+      /* divide by the step actually taken after rounding to float */
+      numeric = (lp - lm) / ((double) xp - (double) xm);
+      err = fabs (analytic[i] - numeric) /
+            MAX (MAX (fabs (analytic[i]), fabs (numeric)), floor);
+      if (err > worst)
+        worst = err;
+      if (err > 0.5 && g_test_verbose ())
+        g_test_message ("element %zu: analytic %g numeric %g", i, analytic[i], numeric);
+    }
+  return worst;
+}
+
+/* Σ r_i · y_i in double: a scalar loss whose gradient w.r.t. y is r. */
+static inline double
+dot_loss (const float *r, const float *y, gsize n)
+{
+  double s = 0.0;
+  for (gsize i = 0; i < n; i++)
+    s += (double) r[i] * y[i];
+  return s;
+}
