@@ -100,7 +100,7 @@ fl_config_validate (const FlConfig *cfg, GError **error)
 void
 fl_adam_params_init_default (FlAdamParams *hp)
 {
-  *hp = (FlAdamParams) { .lr = 1e-3f, .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-8f };
+  *hp = (FlAdamParams) { .lr = 1e-3, .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8 };
 }
 
 static void
@@ -431,7 +431,9 @@ void
 fl_model_adam_step (FlModel *model, const FlAdamParams *hp)
 {
   float *p = model->params, *g = model->grads, *m = model->m, *v = model->v;
-  const float b1 = hp->beta1, b2 = hp->beta2;
+  const float b1 = (float) hp->beta1, b2 = (float) hp->beta2;
+  const float c1 = (float) (1.0 - hp->beta1), c2 = (float) (1.0 - hp->beta2);
+  const float eps = (float) hp->eps;
   double bc1, bc2;
   float step_size, bc2_sqrt;
 
@@ -439,14 +441,14 @@ fl_model_adam_step (FlModel *model, const FlAdamParams *hp)
   /* exactly torch.optim.Adam (single-tensor path):
    *   m = β1·m + (1-β1)·g;  v = β2·v + (1-β2)·g²
    *   p -= lr/(1-β1^t) · m / (√v / √(1-β2^t) + ε) */
-  bc1 = 1.0 - pow (b1, (double) model->t);
-  bc2 = 1.0 - pow (b2, (double) model->t);
+  bc1 = 1.0 - pow (hp->beta1, (double) model->t);
+  bc2 = 1.0 - pow (hp->beta2, (double) model->t);
   step_size = (float) (hp->lr / bc1);
   bc2_sqrt = (float) sqrt (bc2);
   for (gsize i = 0; i < model->n_params; i++)
     {
-      m[i] = b1 * m[i] + (1.0f - b1) * g[i];
-      v[i] = b2 * v[i] + (1.0f - b2) * g[i] * g[i];
-      p[i] -= step_size * m[i] / (sqrtf (v[i]) / bc2_sqrt + hp->eps);
+      m[i] = b1 * m[i] + c1 * g[i];
+      v[i] = b2 * v[i] + c2 * g[i] * g[i];
+      p[i] -= step_size * m[i] / (sqrtf (v[i]) / bc2_sqrt + eps);
     }
 }

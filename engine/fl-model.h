@@ -77,11 +77,13 @@ typedef struct {
   const gint32 *labels;
 } FlBatch;
 
+/* In double, as PyTorch holds them: 1 - β is formed in double and only then
+ * rounded to float, exactly as torch's kernels receive it. */
 typedef struct {
-  float lr;      /* 1e-3 */
-  float beta1;   /* 0.9 */
-  float beta2;   /* 0.999 */
-  float eps;     /* 1e-8 */
+  double lr;      /* 1e-3 */
+  double beta1;   /* 0.9 */
+  double beta2;   /* 0.999 */
+  double eps;     /* 1e-8 */
 } FlAdamParams;
 
 void fl_adam_params_init_default (FlAdamParams *hp);

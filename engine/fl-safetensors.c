@@ -157,6 +157,19 @@ fl_safetensors_free (FlSafetensors *st)
   g_free (st);
 }
 
+/* Element i of a, which must be a JSON integer: json_array_get_int_element()
+ * would turn a string or null into 0, and warn on an array. */
+static gboolean
+get_int_element (JsonArray *a, guint i, gint64 *v)
+{
+  JsonNode *n = json_array_get_element (a, i);
+
+  if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_INT64)
+    return FALSE;
+  *v = json_node_get_int (n);
+  return TRUE;
+}
+
 static gboolean
 parse_entry (FlSafetensors *st, const char *name, JsonNode *node, gsize data_len,
              GError **error)
@@ -184,8 +197,9 @@ parse_entry (FlSafetensors *st, const char *name, JsonNode *node, gsize data_len
   gsize numel = 1;
   for (int d = 0; d < e->ndim; d++)
     {
-      gint64 s = json_array_get_int_element (shape, d);
-      if (s < 0 || s > G_MAXINT32 || (s > 0 && numel > G_MAXSIZE / 4 / (gsize) s))
+      gint64 s;
+      if (!get_int_element (shape, d, &s) ||
+          s < 0 || s > G_MAXINT32 || (s > 0 && numel > G_MAXSIZE / 4 / (gsize) s))
         {
           g_free (e);
           return format_error (error, st->path, "tensor “%s” has a bad shape", name);
@@ -193,8 +207,11 @@ parse_entry (FlSafetensors *st, const char *name, JsonNode *node, gsize data_len
       e->shape[d] = s;
       numel *= (gsize) s;
     }
-  b = json_array_get_int_element (offs, 0);
-  en = json_array_get_int_element (offs, 1);
+  if (!get_int_element (offs, 0, &b) || !get_int_element (offs, 1, &en))
+    {
+      g_free (e);
+      return format_error (error, st->path, "tensor “%s” has a bad shape or data_offsets", name);
+    }
   if (b < 0 || en < b || (guint64) en > data_len || (gsize) (en - b) != numel * sizeof (float))
     {
       g_free (e);

@@ -205,7 +205,7 @@ test_overfit (gconstpointer data)
   model = fl_model_new (&d.cfg, 21, &error);
   g_assert_no_error (error);
   fl_adam_params_init_default (&hp);
-  hp.lr = 1e-2f;
+  hp.lr = 1e-2;
   batch = tiny_batch (&d);
 
   for (int step = 0; step < 300; step++)

@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: MIT */
+#include "fl-cli.h"
+
+int
+main (int argc, char **argv)
+{
+  return fl_cli_main (argc, argv);
+}

@@ -1,0 +1,441 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * fl-cli.c — fusionlab-cli: train, compare and predict without a window.
+ * Epoch lines go to stdout in the exact form of SPEC §5; errors are one line
+ * on stderr and a non-zero exit.
+ */
+#define G_LOG_DOMAIN "fl-cli"
+
+#include "fl-cli.h"
+
+#include "fl-compare.h"
+#include "fl-dataset.h"
+#include "fl-predictor.h"
+#include "fl-trainer.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct {
+  char    *images;
+  char    *csv;
+  char    *image_col;
+  char    *text_col;
+  char    *label_col;
+  char    *fusion;
+  int      epochs;
+  int      batch;
+  double   lr;
+  int      image_size;
+  double   val_split;
+  gint64   seed;
+  int      threads;
+  int      kfold;
+  int      fold;
+  char    *save;
+  char    *metrics_csv;
+  gboolean json;
+  gboolean quiet;
+  char    *model;
+  char    *out;
+} Opts;
+
+static void
+opts_clear (Opts *o)
+{
+  g_free (o->images); g_free (o->csv); g_free (o->image_col); g_free (o->text_col);
+  g_free (o->label_col); g_free (o->fusion); g_free (o->save); g_free (o->metrics_csv);
+  g_free (o->model); g_free (o->out);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Opts, opts_clear)
+
+static int
+fail (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
+
+static int
+fail (const char *fmt, ...)
+{
+  va_list args;
+  g_autofree char *msg = NULL;
+
+  va_start (args, fmt);
+  msg = g_strdup_vprintf (fmt, args);
+  va_end (args);
+  /* one line: fold any newline of a nested message */
+  g_strdelimit (msg, "\n", ' ');
+  fprintf (stderr, "fusionlab-cli: error: %s\n", msg);
+  return 1;
+}
+
+static void
+print_epoch (const FlEpochStats *e, gboolean json, const char *fusion)
+{
+  if (json)
+    printf ("{\"fusion\": \"%s\", \"epoch\": %d, \"epochs\": %d, \"train_loss\": %.6f, "
+            "\"train_acc\": %.6f, \"val_loss\": %.6f, \"val_acc\": %.6f, \"val_f1\": %.6f, "
+            "\"samples_per_s\": %.1f}\n",
+            fusion, e->epoch, e->n_epochs, e->train_loss, e->train_acc, e->val_loss,
+            e->val_acc, e->val_f1, e->samples_per_s);
+  else
+    printf ("epoch %d/%d train_loss %.4f train_acc %.4f val_loss %.4f val_acc %.4f "
+            "val_f1 %.4f samples_per_s %.1f\n",
+            e->epoch, e->n_epochs, e->train_loss, e->train_acc, e->val_loss, e->val_acc,
+            e->val_f1, e->samples_per_s);
+  fflush (stdout);
+}
+
+typedef struct {
+  gboolean    json;
+  const char *fusion;
+} PrintCtx;
+
+static void
+epoch_cb (const FlRunResult *r, const FlEpochStats *e, gpointer user_data)
+{
+  PrintCtx *p = user_data;
+  print_epoch (e, p->json, fl_fusion_to_string (r->fusion));
+}
+
+static void
+progress_cb (gint64 done, gint64 total, gpointer user_data)
+{
+  gboolean *quiet = user_data;
+  if (!*quiet && isatty (fileno (stderr)))
+    fprintf (stderr, "\rloading images %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT, done, total);
+}
+
+/* Parses argv for the given command; returns FALSE with a message. */
+static gboolean
+parse (Opts *o, const char *command, int *argc, char ***argv, GError **error)
+{
+  g_autoptr(GOptionContext) ctx = NULL;
+  const GOptionEntry common[] = {
+    { "images", 0, 0, G_OPTION_ARG_FILENAME, &o->images, "The image folder", "DIR" },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &o->csv, "The text CSV", "FILE" },
+    { "image-col", 0, 0, G_OPTION_ARG_STRING, &o->image_col, "Column of image paths", "C" },
+    { "text-col", 0, 0, G_OPTION_ARG_STRING, &o->text_col, "Column of texts", "C" },
+    { "label-col", 0, 0, G_OPTION_ARG_STRING, &o->label_col, "Column of labels (\"\" = folder names)", "C" },
+    { "image-size", 0, 0, G_OPTION_ARG_INT, &o->image_size, "Images are resized to S×S (64)", "S" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &o->threads, "Threads (all cores)", "N" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "Print only the results", NULL },
+    { NULL }
+  };
+  const GOptionEntry train[] = {
+    { "fusion", 0, 0, G_OPTION_ARG_STRING, &o->fusion, "concat|mean|product|image|text", "F" },
+    { "epochs", 0, 0, G_OPTION_ARG_INT, &o->epochs, "Epochs (10)", "N" },
+    { "batch", 0, 0, G_OPTION_ARG_INT, &o->batch, "Batch size (64)", "N" },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->lr, "Adam learning rate (0.001)", "X" },
+    { "val-split", 0, 0, G_OPTION_ARG_DOUBLE, &o->val_split, "Validation fraction (0.2)", "X" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "Seed of split, init and shuffle (42)", "N" },
+    { "kfold", 0, 0, G_OPTION_ARG_INT, &o->kfold, "k-fold cross-validation: k", "K" },
+    { "fold", 0, 0, G_OPTION_ARG_INT, &o->fold, "with --kfold, the validation fold (0)", "I" },
+    { "save", 0, 0, G_OPTION_ARG_FILENAME, &o->save, "Save the trained model", "MODEL" },
+    { "metrics-csv", 0, 0, G_OPTION_ARG_FILENAME, &o->metrics_csv, "Write per-epoch metrics", "FILE" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "One JSON object per epoch", NULL },
+    { NULL }
+  };
+  const GOptionEntry predict[] = {
+    { "model", 0, 0, G_OPTION_ARG_FILENAME, &o->model, "A model saved with --save", "MODEL" },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &o->out, "Where to write the predictions", "FILE" },
+    { NULL }
+  };
+  g_autofree char *summary = g_strdup_printf ("— fusionlab-cli %s", command);
+
+  ctx = g_option_context_new (summary);
+  g_option_context_add_main_entries (ctx, common, NULL);
+  g_option_context_add_main_entries (ctx, strcmp (command, "predict") == 0 ? predict : train, NULL);
+  if (!g_option_context_parse (ctx, argc, argv, error))
+    return FALSE;
+  if (*argc > 1)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "unexpected argument “%s”", (*argv)[1]);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_common (Opts *o, GError **error)
+{
+  const char *bad = NULL;
+
+  if (o->images == NULL)
+    bad = "--images DIR is required";
+  else if (o->csv == NULL)
+    bad = "--csv FILE is required";
+  else if (o->image_size < 4 || o->image_size > 1024 || o->image_size % 4 != 0)
+    bad = "--image-size must be a multiple of 4 between 4 and 1024";
+  else if (o->threads < 0 || o->threads > 256)
+    bad = "--threads must be between 0 and 256";
+  if (bad != NULL)
+    g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, bad);
+  return bad == NULL;
+}
+
+static gboolean
+settings_from_opts (Opts *o, FlTrainSettings *s, GError **error)
+{
+  fl_train_settings_init_default (s);
+  if (o->fusion != NULL && !fl_fusion_from_string (o->fusion, &s->fusion))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "unknown fusion “%s”; choose concat, mean, product, image or text", o->fusion);
+      return FALSE;
+    }
+  s->epochs = o->epochs;
+  s->batch_size = o->batch;
+  s->lr = (float) o->lr;
+  s->val_fraction = o->val_split;
+  s->seed = (guint64) o->seed;
+  s->kfold = o->kfold;
+  s->fold = o->fold;
+  s->n_threads = o->threads;
+  if (o->seed < 0)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--seed must be ≥ 0");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static FlDataset *
+load_data (Opts *o, gboolean unlabelled, GError **error)
+{
+  FlDataSpec spec = {
+    .images_dir = o->images, .csv_path = o->csv,
+    .image_col = o->image_col, .text_col = o->text_col, .label_col = o->label_col,
+    .image_size = o->image_size, .n_threads = o->threads, .unlabelled = unlabelled,
+  };
+  gint64 t0 = g_get_monotonic_time ();
+  FlDataset *ds = fl_dataset_load (&spec, progress_cb, &o->quiet, NULL, error);
+
+  if (!o->quiet && isatty (fileno (stderr)))
+    fprintf (stderr, "\r\033[K");
+  if (ds != NULL && !o->quiet && unlabelled)
+    fprintf (stderr, "%d samples (from %d rows; %d skipped) loaded in %.1f s\n", ds->n,
+             ds->report.n_rows, ds->report.n_skipped, (g_get_monotonic_time () - t0) / 1e6);
+  else if (ds != NULL && !o->quiet)
+    {
+      g_autofree char *desc = fl_dataset_describe (ds);
+      fprintf (stderr, "%sloaded in %.1f s\n", desc, (g_get_monotonic_time () - t0) / 1e6);
+    }
+  return ds;
+}
+
+static void
+print_report (FlRun *run, FILE *f)
+{
+  const FlMetrics *m = fl_run_metrics (run);
+  FlDataset *ds = fl_run_dataset (run);
+  int C = ds->n_classes;
+
+  fprintf (f, "\n%-24s %9s %9s %9s %9s\n", "class", "precision", "recall", "f1", "support");
+  for (int c = 0; c < C; c++)
+    fprintf (f, "%-24s %9.4f %9.4f %9.4f %9" G_GINT64_FORMAT "\n", ds->class_names[c],
+             fl_metrics_precision (m, c), fl_metrics_recall (m, c), fl_metrics_f1 (m, c),
+             fl_metrics_support (m, c));
+  fprintf (f, "\nconfusion matrix (rows: true class, columns: predicted)\n");
+  for (int r = 0; r < C; r++)
+    {
+      fprintf (f, "%-24s", ds->class_names[r]);
+      for (int c = 0; c < C; c++)
+        fprintf (f, " %6" G_GINT64_FORMAT, fl_metrics_confusion (m, r, c));
+      fputc ('\n', f);
+    }
+}
+
+static void
+opts_init (Opts *o)
+{
+  FlTrainSettings d;
+
+  fl_train_settings_init_default (&d);
+  *o = (Opts) {
+    .epochs = d.epochs, .batch = d.batch_size, .lr = d.lr, .image_size = 64,
+    .val_split = d.val_fraction, .seed = (gint64) d.seed,
+  };
+}
+
+static int
+cmd_train (int argc, char **argv, gboolean compare)
+{
+  g_auto(Opts) o;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlDataset) ds = NULL;
+  g_autoptr(FlComparison) cmp = NULL;
+  FlTrainSettings s;
+  PrintCtx pctx;
+  FlCompareCallbacks cb = { .epoch_done = epoch_cb, .user_data = &pctx };
+
+  opts_init (&o);
+  if (!parse (&o, compare ? "compare" : "train", &argc, &argv, &error) ||
+      !check_common (&o, &error) || !settings_from_opts (&o, &s, &error))
+    return fail ("%s", error->message);
+  if (!fl_train_settings_validate (&s, &error))
+    return fail ("%s", error->message);
+  if (compare && o.fusion != NULL)
+    return fail ("compare trains every fusion; leave out --fusion");
+  if (compare && o.save != NULL)
+    return fail ("--save is for train; compare keeps no model");
+
+  ds = load_data (&o, FALSE, &error);
+  if (ds == NULL)
+    return fail ("%s", error->message);
+
+  pctx.json = o.json;
+  cmp = fl_comparison_new (ds, &s);
+  if (compare)
+    for (int f = 0; f < FL_N_FUSIONS; f++)
+      fl_comparison_add (cmp, (FlFusion) f);
+  else
+    fl_comparison_add (cmp, s.fusion);
+
+  for (int i = 0; i < fl_comparison_n_runs (cmp); i++)
+    {
+      FlRunResult *r = fl_comparison_result (cmp, i);
+      if (compare && !o.json)
+        printf ("# fusion %s\n", fl_fusion_to_string (r->fusion));
+      if (!fl_comparison_train (cmp, i, &cb, NULL, &error))
+        return fail ("%s", error->message);
+      if (!compare && !o.quiet && !o.json)
+        print_report (fl_comparison_run (cmp, i), stdout);
+      if (o.save != NULL && !fl_run_save_model (fl_comparison_run (cmp, i), o.save, &error))
+        return fail ("could not save the model: %s", error->message);
+    }
+  if (compare)
+    {
+      g_autofree char *table = fl_comparison_table (cmp);
+      printf ("\n%s", table);
+    }
+  if (o.metrics_csv != NULL && !fl_comparison_write_metrics_csv (cmp, o.metrics_csv, &error))
+    return fail ("%s", error->message);
+  if (o.save != NULL && !o.quiet)
+    fprintf (stderr, "model saved to %s\n", o.save);
+  return 0;
+}
+
+/* RFC 4180 quoting for one field. */
+static void
+put_field (GString *s, const char *v)
+{
+  if (strpbrk (v, ",\"\r\n") == NULL)
+    {
+      g_string_append (s, v);
+      return;
+    }
+  g_string_append_c (s, '"');
+  for (const char *p = v; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (s, '"');
+      g_string_append_c (s, *p);
+    }
+  g_string_append_c (s, '"');
+}
+
+static int
+cmd_predict (int argc, char **argv)
+{
+  g_auto(Opts) o;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlPredictor) pred = NULL;
+  g_autoptr(FlDataset) ds = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree float *probs = NULL;
+  const char *const *classes;
+  int C;
+
+  opts_init (&o);
+  o.image_size = 0;
+  if (!parse (&o, "predict", &argc, &argv, &error))
+    return fail ("%s", error->message);
+  if (o.model == NULL)
+    return fail ("--model MODEL is required");
+  if (o.out == NULL)
+    return fail ("--out FILE is required");
+  pred = fl_predictor_load (o.model, &error);
+  if (pred == NULL)
+    return fail ("%s", error->message);
+  o.image_size = fl_predictor_image_size (pred);
+  if (o.label_col == NULL)
+    o.label_col = g_strdup ("");   /* labels are not needed to predict */
+  if (!check_common (&o, &error))
+    return fail ("%s", error->message);
+  ds = load_data (&o, TRUE, &error);
+  if (ds == NULL)
+    return fail ("%s", error->message);
+
+  classes = fl_predictor_class_names (pred);
+  C = (int) g_strv_length ((char **) classes);
+  probs = g_new (float, (gsize) ds->n * C);
+  fl_predictor_predict (pred, ds->images, (const char *const *) ds->texts, ds->n, probs);
+
+  g_string_append (out, "line,image,predicted,confidence");
+  for (int c = 0; c < C; c++)
+    {
+      g_autofree char *h = g_strdup_printf ("p_%s", classes[c]);
+      g_string_append_c (out, ',');
+      put_field (out, h);
+    }
+  g_string_append_c (out, '\n');
+  for (int i = 0; i < ds->n; i++)
+    {
+      const float *p = probs + (gsize) i * C;
+      int best = 0;
+      for (int c = 1; c < C; c++)
+        if (p[c] > p[best])
+          best = c;
+      g_string_append_printf (out, "%d,", ds->csv_lines[i]);
+      put_field (out, ds->image_files[i]);
+      g_string_append_c (out, ',');
+      put_field (out, classes[best]);
+      g_string_append_printf (out, ",%.6f", p[best]);
+      for (int c = 0; c < C; c++)
+        g_string_append_printf (out, ",%.6f", p[c]);
+      g_string_append_c (out, '\n');
+    }
+  if (!g_file_set_contents (o.out, out->str, (gssize) out->len, &error))
+    return fail ("%s", error->message);
+  if (!o.quiet)
+    fprintf (stderr, "%d predictions written to %s\n", ds->n, o.out);
+  return 0;
+}
+
+static void
+usage (FILE *f)
+{
+  fprintf (f,
+           "Usage: fusionlab-cli COMMAND [OPTIONS]\n\n"
+           "Commands:\n"
+           "  train     train one fusion method and print one line per epoch\n"
+           "  compare   train concat, mean, product, image and text on the same split\n"
+           "  predict   predict the classes of new data with a saved model\n\n"
+           "Run 'fusionlab-cli COMMAND --help' for the options of a command.\n");
+}
+
+int
+fl_cli_main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  setlocale (LC_NUMERIC, "C");   /* numbers always with a dot */
+  if (argc < 2)
+    {
+      usage (stderr);
+      return 2;
+    }
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 || strcmp (argv[1], "help") == 0)
+    {
+      usage (stdout);
+      return 0;
+    }
+  if (strcmp (argv[1], "train") == 0)
+    return cmd_train (argc - 1, argv + 1, FALSE);
+  if (strcmp (argv[1], "compare") == 0)
+    return cmd_train (argc - 1, argv + 1, TRUE);
+  if (strcmp (argv[1], "predict") == 0)
+    return cmd_predict (argc - 1, argv + 1);
+  return fail ("unknown command “%s”; use train, compare or predict", argv[1]);
+}

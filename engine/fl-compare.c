@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: MIT */
+#define G_LOG_DOMAIN "fl-compare"
+
+#include "fl-compare.h"
+
+#include <string.h>
+
+struct FlComparison {
+  FlDataset      *ds;
+  FlTrainSettings base;
+  GPtrArray      *results;   /* of FlRunResult* */
+  GPtrArray      *runs;      /* of FlRun*, NULL until trained */
+};
+
+static void
+result_free (gpointer p)
+{
+  FlRunResult *r = p;
+  g_free (r->name);
+  g_free (r->error);
+  g_array_unref (r->epochs);
+  g_free (r);
+}
+
+static void
+run_free0 (gpointer p)
+{
+  if (p != NULL)
+    fl_run_free (p);
+}
+
+FlComparison *
+fl_comparison_new (FlDataset *ds, const FlTrainSettings *base)
+{
+  FlComparison *cmp = g_new0 (FlComparison, 1);
+
+  cmp->ds = ds;
+  cmp->base = *base;
+  cmp->results = g_ptr_array_new_with_free_func (result_free);
+  cmp->runs = g_ptr_array_new_with_free_func (run_free0);
+  return cmp;
+}
+
+void
+fl_comparison_free (FlComparison *cmp)
+{
+  if (cmp == NULL)
+    return;
+  g_ptr_array_unref (cmp->results);
+  g_ptr_array_unref (cmp->runs);
+  g_free (cmp);
+}
+
+int
+fl_comparison_add (FlComparison *cmp, FlFusion fusion)
+{
+  FlRunResult *r = g_new0 (FlRunResult, 1);
+  int same = 0;
+
+  for (guint i = 0; i < cmp->results->len; i++)
+    same += ((FlRunResult *) cmp->results->pdata[i])->fusion == fusion;
+  r->fusion = fusion;
+  r->name = same == 0 ? g_strdup (fl_fusion_to_string (fusion))
+                      : g_strdup_printf ("%s #%d", fl_fusion_to_string (fusion), same + 1);
+  r->settings = cmp->base;
+  r->settings.fusion = fusion;
+  r->status = FL_RUN_PENDING;
+  r->epochs = g_array_new (FALSE, TRUE, sizeof (FlEpochStats));
+  g_ptr_array_add (cmp->results, r);
+  g_ptr_array_add (cmp->runs, NULL);
+  return (int) cmp->results->len - 1;
+}
+
+int
+fl_comparison_n_runs (FlComparison *cmp)
+{
+  return (int) cmp->results->len;
+}
+
+FlRunResult *
+fl_comparison_result (FlComparison *cmp, int i)
+{
+  g_return_val_if_fail (i >= 0 && i < (int) cmp->results->len, NULL);
+  return cmp->results->pdata[i];
+}
+
+FlRun *
+fl_comparison_run (FlComparison *cmp, int i)
+{
+  g_return_val_if_fail (i >= 0 && i < (int) cmp->runs->len, NULL);
+  return cmp->runs->pdata[i];
+}
+
+typedef struct {
+  FlRunResult              *r;
+  const FlCompareCallbacks *cb;
+} Relay;
+
+static void
+relay_batch (const FlBatchStats *s, gpointer data)
+{
+  Relay *rl = data;
+  if (rl->cb != NULL && rl->cb->batch_done != NULL)
+    rl->cb->batch_done (rl->r, s, rl->cb->user_data);
+}
+
+static void
+relay_epoch (const FlEpochStats *s, gpointer data)
+{
+  Relay *rl = data;
+  FlRunResult *r = rl->r;
+
+  g_array_append_val (r->epochs, *s);
+  r->train_seconds += s->seconds;
+  if (r->best_epoch == 0 || s->val_acc > r->best_val_acc)
+    {
+      r->best_epoch = s->epoch;
+      r->best_val_acc = s->val_acc;
+      r->best_val_f1 = s->val_f1;
+    }
+  if (rl->cb != NULL && rl->cb->epoch_done != NULL)
+    rl->cb->epoch_done (r, s, rl->cb->user_data);
+}
+
+gboolean
+fl_comparison_train (FlComparison             *cmp,
+                     int                       i,
+                     const FlCompareCallbacks *callbacks,
+                     GCancellable             *cancellable,
+                     GError                  **error)
+{
+  FlRunResult *r = fl_comparison_result (cmp, i);
+  Relay relay = { r, callbacks };
+  FlTrainCallbacks tcb = { relay_batch, relay_epoch, &relay };
+  g_autoptr(GError) local = NULL;
+  FlRun *run;
+
+  g_return_val_if_fail (r != NULL, FALSE);
+  g_array_set_size (r->epochs, 0);
+  r->best_epoch = 0;
+  r->best_val_acc = r->best_val_f1 = r->train_seconds = 0;
+  g_clear_pointer (&r->error, g_free);
+  g_ptr_array_index (cmp->runs, i) = NULL;
+
+  run = fl_run_new (cmp->ds, &r->settings, &local);
+  if (run != NULL)
+    {
+      g_ptr_array_index (cmp->runs, i) = run;
+      r->n_params = fl_model_n_params (fl_run_model (run));
+      r->status = FL_RUN_RUNNING;
+      if (fl_run_train (run, &tcb, cancellable, &local))
+        {
+          r->status = FL_RUN_DONE;
+          return TRUE;
+        }
+    }
+  r->status = g_error_matches (local, FL_ENGINE_ERROR, FL_ENGINE_ERROR_CANCELLED) ||
+              g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+              ? FL_RUN_CANCELLED : FL_RUN_FAILED;
+  r->error = g_strdup (local->message);
+  g_propagate_error (error, g_steal_pointer (&local));
+  return FALSE;
+}
+
+static const char *
+status_name (FlRunStatus s)
+{
+  switch (s)
+    {
+    case FL_RUN_PENDING: return "pending";
+    case FL_RUN_RUNNING: return "running";
+    case FL_RUN_DONE: return "done";
+    case FL_RUN_FAILED: return "failed";
+    case FL_RUN_CANCELLED: return "cancelled";
+    default: return "?";
+    }
+}
+
+char *
+fl_comparison_table (FlComparison *cmp)
+{
+  GString *s = g_string_new (NULL);
+  int best = -1;
+
+  for (int i = 0; i < fl_comparison_n_runs (cmp); i++)
+    {
+      FlRunResult *r = fl_comparison_result (cmp, i);
+      if (r->best_epoch > 0 && (best < 0 || r->best_val_acc > fl_comparison_result (cmp, best)->best_val_acc))
+        best = i;
+    }
+  g_string_append_printf (s, "%-12s %-9s %8s %8s %10s %9s %10s %7s\n",
+                          "run", "status", "val_acc", "val_f1", "best_epoch",
+                          "train_s", "params", "best");
+  for (int i = 0; i < fl_comparison_n_runs (cmp); i++)
+    {
+      FlRunResult *r = fl_comparison_result (cmp, i);
+      g_string_append_printf (s, "%-12s %-9s %8.4f %8.4f %10d %9.1f %10zu %7s\n",
+                              r->name, status_name (r->status), r->best_val_acc, r->best_val_f1,
+                              r->best_epoch, r->train_seconds, r->n_params,
+                              i == best ? "*" : "");
+    }
+  return g_string_free (s, FALSE);
+}
+
+gboolean
+fl_comparison_write_metrics_csv (FlComparison *cmp, const char *path, GError **error)
+{
+  g_autoptr(GString) s = g_string_new ("run,fusion,epoch,train_loss,train_acc,val_loss,val_acc,"
+                                       "val_f1,samples_per_s,seconds,samples_seen\n");
+
+  for (int i = 0; i < fl_comparison_n_runs (cmp); i++)
+    {
+      FlRunResult *r = fl_comparison_result (cmp, i);
+      for (guint e = 0; e < r->epochs->len; e++)
+        {
+          FlEpochStats *st = &g_array_index (r->epochs, FlEpochStats, e);
+          g_string_append_printf (s, "%s,%s,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.1f,%.3f,%" G_GINT64_FORMAT "\n",
+                                  r->name, fl_fusion_to_string (r->fusion), st->epoch,
+                                  st->train_loss, st->train_acc, st->val_loss, st->val_acc,
+                                  st->val_f1, st->samples_per_s, st->seconds, st->samples_seen);
+        }
+    }
+  return g_file_set_contents_full (path, s->str, (gssize) s->len,
+                                   G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * fl-compare.h — several runs on the same data, split and seed, and their
+ * results: the per-epoch curves, the best epoch, the time, the size. Used by
+ * `fusionlab-cli compare` and by the app's runs list, so both print the same
+ * table and write the same metrics CSV.
+ */
+#pragma once
+
+#include "fl-trainer.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  FL_RUN_PENDING,
+  FL_RUN_RUNNING,
+  FL_RUN_DONE,
+  FL_RUN_FAILED,
+  FL_RUN_CANCELLED,
+} FlRunStatus;
+
+typedef struct {
+  char           *name;          /* "concat", or "concat #2" for a repeat */
+  FlFusion        fusion;
+  FlTrainSettings settings;
+  FlRunStatus     status;
+  char           *error;         /* with FL_RUN_FAILED */
+  GArray         *epochs;        /* of FlEpochStats */
+  double          best_val_acc;
+  double          best_val_f1;   /* macro-F1 at the best epoch */
+  int             best_epoch;    /* 1-based; 0 before the first epoch */
+  double          train_seconds;
+  gsize           n_params;
+} FlRunResult;
+
+typedef struct {
+  void   (*batch_done) (const FlRunResult *run, const FlBatchStats *stats, gpointer user_data);
+  void   (*epoch_done) (const FlRunResult *run, const FlEpochStats *stats, gpointer user_data);
+  gpointer user_data;
+} FlCompareCallbacks;
+
+typedef struct FlComparison FlComparison;
+
+/* ds is borrowed and must outlive the comparison. */
+FlComparison *fl_comparison_new (FlDataset *ds, const FlTrainSettings *base);
+void          fl_comparison_free (FlComparison *cmp);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlComparison, fl_comparison_free)
+
+/* Adds a pending run of the base settings with this fusion; returns its index. */
+int           fl_comparison_add (FlComparison *cmp, FlFusion fusion);
+int           fl_comparison_n_runs (FlComparison *cmp);
+FlRunResult  *fl_comparison_result (FlComparison *cmp, int i);
+/* The trained run (model, metrics, validation probabilities), or NULL before
+ * it has been trained. Owned by the comparison. */
+FlRun        *fl_comparison_run (FlComparison *cmp, int i);
+
+/* Trains run i (blocking; call from a worker thread in a UI). */
+gboolean      fl_comparison_train (FlComparison             *cmp,
+                                   int                       i,
+                                   const FlCompareCallbacks *callbacks,
+                                   GCancellable             *cancellable,
+                                   GError                  **error);
+
+/* The results table, one line per run, as printed by the CLI. */
+char         *fl_comparison_table (FlComparison *cmp);
+
+/* Every run's per-epoch metrics, one row per run and epoch. */
+gboolean      fl_comparison_write_metrics_csv (FlComparison *cmp, const char *path, GError **error);
+
+G_END_DECLS

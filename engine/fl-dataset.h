@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * fl-dataset.h — an image folder and a text CSV turned into samples.
+ *
+ * Each usable CSV row becomes one sample: its image decoded to uint8 (3,S,S),
+ * its text, and its label. Rows that cannot be used (missing or undecodable
+ * image, empty label, a path escaping the folder, a short row) are skipped
+ * and counted in the load report with the first few reasons.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "fl-image.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  const char *images_dir;   /* the image folder (required) */
+  const char *csv_path;     /* the text CSV (required) */
+  const char *image_col;    /* column names; NULL = detect from the header */
+  const char *text_col;
+  const char *label_col;    /* NULL = detect; "" = none: use parent folder */
+  int         image_size;   /* S */
+  int         n_threads;    /* for decoding; <= 0 = all cores */
+  gboolean    unlabelled;   /* for prediction: labels are not needed, a row
+                             * without one keeps an empty label */
+} FlDataSpec;
+
+#define FL_REPORT_MAX_REASONS 20
+
+typedef struct {
+  int        n_rows;        /* data rows in the CSV */
+  int        n_skipped;
+  GPtrArray *reasons;       /* of char*: "texts.csv, line 7: cat.png: not found" */
+  char      *image_col;     /* the columns actually used (label_col NULL */
+  char      *text_col;      /*  when labels come from folder names) */
+  char      *label_col;
+} FlLoadReport;
+
+typedef struct {
+  int        n;             /* samples */
+  int        image_size;    /* S */
+  guint8    *images;        /* (n,3,S,S) */
+  char     **texts;         /* n UTF-8 strings */
+  gint32    *labels;        /* n, in [0, n_classes) */
+  char     **image_files;   /* n paths relative to the image folder */
+  int       *csv_lines;     /* n line numbers in the CSV */
+  int        n_classes;
+  char     **class_names;   /* n_classes, sorted; NULL-terminated */
+  int       *class_counts;  /* n_classes */
+  char      *images_dir;
+  char      *csv_path;
+  FlLoadReport report;
+} FlDataset;
+
+/* Loads the data; decoding runs on spec->n_threads threads and reports
+ * progress from them. Returns NULL with error set when nothing is usable,
+ * when there is only one class, or when cancelled. */
+FlDataset *fl_dataset_load (const FlDataSpec *spec,
+                            FlProgressFunc    progress,
+                            gpointer          user_data,
+                            GCancellable     *cancellable,
+                            GError          **error);
+
+/* Builds a dataset from memory (for tests and generated data); takes copies. */
+FlDataset *fl_dataset_new_from_memory (int                n,
+                                       int                image_size,
+                                       const guint8      *images,
+                                       const char *const *texts,
+                                       const char *const *labels);
+
+void fl_dataset_free (FlDataset *ds);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlDataset, fl_dataset_free)
+
+/* A multi-line, human-readable summary of the load report. */
+char *fl_dataset_describe (const FlDataset *ds);
+
+G_END_DECLS

@@ -1,0 +1,455 @@
+/* SPDX-License-Identifier: MIT */
+#define G_LOG_DOMAIN "fl-paths"
+
+#include "fl-paths.h"
+#include "fl-model.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct FlImageTree {
+  char       *root;       /* absolute, links not resolved */
+  char       *root_real;  /* realpath (root) */
+  GPtrArray  *files;      /* char *, relative, sorted */
+  GHashTable *by_name;    /* bare name → GPtrArray of relative paths; keys
+                           * and elements point into files */
+};
+
+static const char *const image_exts[] = { "png", "jpg", "jpeg", "bmp", "gif", "tga" };
+
+static gboolean
+is_image_name (const char *name)
+{
+  const char *dot = strrchr (name, '.');
+
+  if (dot == NULL || dot == name)
+    return FALSE;
+  for (gsize i = 0; i < G_N_ELEMENTS (image_exts); i++)
+    if (g_ascii_strcasecmp (dot + 1, image_exts[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* realpath() in GLib memory, or NULL with errno set. */
+static char *
+real_path (const char *path)
+{
+  char *r = realpath (path, NULL);
+  char *copy;
+
+  if (r == NULL)
+    return NULL;
+  copy = g_strdup (r);
+  free (r);
+  return copy;
+}
+
+/* Whether path (a real path) is root_real or lies below it. */
+static gboolean
+is_inside (const char *root_real, const char *path)
+{
+  gsize n = strlen (root_real);
+
+  if (strcmp (root_real, "/") == 0)
+    return path[0] == '/';
+  return strncmp (path, root_real, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/* ---- scanning ---------------------------------------------------------- */
+
+typedef struct {
+  dev_t dev;
+  ino_t ino;
+} DirId;
+
+static guint
+dir_id_hash (gconstpointer p)
+{
+  const DirId *d = p;
+  guint64 ino = (guint64) d->ino;
+  return (guint) (ino ^ (ino >> 32)) ^ (guint) d->dev;
+}
+
+static gboolean
+dir_id_equal (gconstpointer a, gconstpointer b)
+{
+  const DirId *x = a, *y = b;
+  return x->dev == y->dev && x->ino == y->ino;
+}
+
+static int
+cmp_str_ptr (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+typedef struct {
+  FlImageTree  *tree;
+  GHashTable   *visited;   /* DirId set: each directory is read once */
+  GPtrArray    *linked;    /* pairs (absolute, relative) of linked folders */
+  GCancellable *cancellable;
+} Scan;
+
+/* Marks a directory visited; FALSE if it already was. */
+static gboolean
+visit (Scan *scan, const struct stat *st)
+{
+  DirId *id = g_new (DirId, 1);
+
+  id->dev = st->st_dev;
+  id->ino = st->st_ino;
+  if (g_hash_table_contains (scan->visited, id))
+    {
+      g_free (id);
+      return FALSE;
+    }
+  g_hash_table_add (scan->visited, id);
+  return TRUE;
+}
+
+/* Lists the directory abs_dir, whose path relative to the root is rel_dir
+ * (NULL for the root). FALSE when cancelled or when the root cannot be
+ * read; other unreadable folders are skipped. */
+static gboolean
+scan_dir (Scan *scan, const char *abs_dir, const char *rel_dir, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  if (g_cancellable_is_cancelled (scan->cancellable))
+    {
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_CANCELLED,
+                   "scanning the image folder was cancelled");
+      return FALSE;
+    }
+
+  dir = g_dir_open (abs_dir, 0, &local);
+  if (dir == NULL)
+    {
+      if (rel_dir == NULL)
+        {
+          g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA, "%s", local->message);
+          return FALSE;
+        }
+      return TRUE;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (name[0] != '.')
+      g_ptr_array_add (names, g_strdup (name));
+  /* sorted, so that which of two links to one folder is listed does not
+   * depend on the order the file system returns entries in */
+  g_ptr_array_sort (names, cmp_str_ptr);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *entry = names->pdata[i];
+      g_autofree char *full = g_build_filename (abs_dir, entry, NULL);
+      g_autofree char *rel = rel_dir ? g_strconcat (rel_dir, "/", entry, NULL) : g_strdup (entry);
+      struct stat lst, st;
+
+      if (g_lstat (full, &lst) != 0)
+        continue;
+      st = lst;
+      if (S_ISLNK (lst.st_mode))
+        {
+          g_autofree char *target = real_path (full);
+          if (target == NULL || !is_inside (scan->tree->root_real, target) ||
+              g_stat (target, &st) != 0)
+            continue;
+        }
+
+      if (S_ISDIR (st.st_mode) && S_ISLNK (lst.st_mode))
+        {
+          /* later: a folder reached both through a link and directly is
+           * listed where it really is, not under the link's name */
+          g_ptr_array_add (scan->linked, g_steal_pointer (&full));
+          g_ptr_array_add (scan->linked, g_steal_pointer (&rel));
+        }
+      else if (S_ISDIR (st.st_mode))
+        {
+          if (visit (scan, &st) && !scan_dir (scan, full, rel, error))
+            return FALSE;
+        }
+      else if (S_ISREG (st.st_mode) && is_image_name (entry))
+        {
+          g_ptr_array_add (scan->tree->files, g_steal_pointer (&rel));
+        }
+    }
+  return TRUE;
+}
+
+FlImageTree *
+fl_image_tree_scan (const char *root, GCancellable *cancellable, GError **error)
+{
+  g_autoptr(FlImageTree) tree = g_new0 (FlImageTree, 1);
+  g_autoptr(GHashTable) visited = g_hash_table_new_full (dir_id_hash, dir_id_equal, g_free, NULL);
+  g_autoptr(GPtrArray) linked = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *display = NULL;
+  Scan scan = { tree, visited, linked, cancellable };
+  struct stat st;
+
+  g_return_val_if_fail (root != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  display = g_filename_display_name (root);
+  tree->root = g_canonicalize_filename (root, NULL);
+  tree->files = g_ptr_array_new_with_free_func (g_free);
+  tree->by_name = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                         (GDestroyNotify) g_ptr_array_unref);
+
+  tree->root_real = real_path (tree->root);
+  if (tree->root_real == NULL)
+    {
+      int saved = errno;
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                   "%s: %s", display, g_strerror (saved));
+      return NULL;
+    }
+  if (g_stat (tree->root_real, &st) != 0 || !S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                   "%s: not a folder", display);
+      return NULL;
+    }
+  visit (&scan, &st);
+  if (!scan_dir (&scan, tree->root, NULL, error))
+    return NULL;
+  /* then the linked folders not seen yet, which may link further */
+  for (guint i = 0; i < linked->len; i += 2)
+    if (g_stat (linked->pdata[i], &st) == 0 && visit (&scan, &st) &&
+        !scan_dir (&scan, linked->pdata[i], linked->pdata[i + 1], error))
+      return NULL;
+
+  g_ptr_array_sort (tree->files, cmp_str_ptr);
+  for (guint i = 0; i < tree->files->len; i++)
+    {
+      const char *rel = tree->files->pdata[i];
+      const char *slash = strrchr (rel, '/');
+      const char *base = slash ? slash + 1 : rel;
+      GPtrArray *same = g_hash_table_lookup (tree->by_name, base);
+
+      if (same == NULL)
+        {
+          same = g_ptr_array_new ();
+          g_hash_table_insert (tree->by_name, (gpointer) base, same);
+        }
+      g_ptr_array_add (same, (gpointer) rel);
+    }
+  return g_steal_pointer (&tree);
+}
+
+void
+fl_image_tree_free (FlImageTree *tree)
+{
+  if (tree == NULL)
+    return;
+  g_clear_pointer (&tree->by_name, g_hash_table_unref);
+  g_clear_pointer (&tree->files, g_ptr_array_unref);
+  g_free (tree->root);
+  g_free (tree->root_real);
+  g_free (tree);
+}
+
+const char *
+fl_image_tree_root (FlImageTree *tree)
+{
+  g_return_val_if_fail (tree != NULL, NULL);
+  return tree->root;
+}
+
+int
+fl_image_tree_n_files (FlImageTree *tree)
+{
+  g_return_val_if_fail (tree != NULL, 0);
+  return (int) tree->files->len;
+}
+
+const char *
+fl_image_tree_file (FlImageTree *tree, int i)
+{
+  g_return_val_if_fail (tree != NULL, NULL);
+  g_return_val_if_fail (i >= 0 && (guint) i < tree->files->len, NULL);
+  return tree->files->pdata[i];
+}
+
+/* ---- resolving ---------------------------------------------------------- */
+
+/* Splits a CSV path on '/' and '\', dropping empty and "." parts and
+ * applying ".." to what precedes it. Returns NULL if a ".." would climb
+ * above the start. *n_written counts the parts as written (without empty
+ * and "." ones), so "a/../b.png" is not mistaken for a bare name. */
+static GPtrArray *
+split_path (const char *value, guint *n_written)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) raw = NULL;
+  g_autofree char *norm = g_strdup (value);
+
+  g_strdelimit (norm, "\\", '/');
+  raw = g_strsplit (norm, "/", -1);
+  *n_written = 0;
+  for (int i = 0; raw[i] != NULL; i++)
+    {
+      if (raw[i][0] == '\0' || strcmp (raw[i], ".") == 0)
+        continue;
+      (*n_written)++;
+      if (strcmp (raw[i], "..") == 0)
+        {
+          if (parts->len == 0)
+            return NULL;
+          g_ptr_array_remove_index (parts, parts->len - 1);
+        }
+      else
+        {
+          g_ptr_array_add (parts, g_strdup (raw[i]));
+        }
+    }
+  return g_steal_pointer (&parts);
+}
+
+typedef enum { FOUND, MISSING, REFUSED } Check;
+
+/* Whether root/rel is a regular file inside the root once every link is
+ * resolved; FOUND sets *out to root/rel (links kept, so a linked file still
+ * sits in the class folder it is listed in), REFUSED sets error. */
+static Check
+check_file (FlImageTree *tree, const char *shown, const char *rel, char **out, GError **error)
+{
+  g_autofree char *path = g_build_filename (tree->root, rel, NULL);
+  g_autofree char *real = real_path (path);
+  struct stat st;
+
+  if (real == NULL)
+    {
+      int saved = errno;
+      if (saved == ENOENT || saved == ENOTDIR)
+        return MISSING;
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                   "%s: %s", shown, g_strerror (saved));
+      return REFUSED;
+    }
+  if (!is_inside (tree->root_real, real))
+    {
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                   "%s: a symbolic link leads outside the image folder", shown);
+      return REFUSED;
+    }
+  if (g_stat (real, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                   "%s: not a regular file", shown);
+      return REFUSED;
+    }
+  *out = g_steal_pointer (&path);
+  return FOUND;
+}
+
+char *
+fl_image_tree_resolve (FlImageTree *tree, const char *csv_value, GError **error)
+{
+  g_autofree char *shown = NULL;
+  g_autofree char *rel = NULL;
+  g_autoptr(GPtrArray) parts = NULL;
+  char *result = NULL;
+  GPtrArray *same;
+  guint n_written;
+  const char *v = csv_value;
+
+  g_return_val_if_fail (tree != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (v == NULL || v[0] == '\0')
+    {
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA, "the image path is empty");
+      return NULL;
+    }
+  shown = g_utf8_make_valid (v, -1);
+
+  /* "/x" and "\x" (and so "//server/x"), and "C:\x" or "C:/x" */
+  if (v[0] == '/' || v[0] == '\\' ||
+      (g_ascii_isalpha (v[0]) && v[1] == ':' && (v[2] == '/' || v[2] == '\\')))
+    {
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                   "%s: absolute paths are not allowed; paths are relative to the image folder",
+                   shown);
+      return NULL;
+    }
+
+  parts = split_path (v, &n_written);
+  if (parts == NULL)
+    {
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                   "%s: the path leads outside the image folder", shown);
+      return NULL;
+    }
+  if (parts->len == 0)
+    {
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                   "%s: does not name a file", shown);
+      return NULL;
+    }
+  g_ptr_array_add (parts, NULL);
+  rel = g_strjoinv ("/", (char **) parts->pdata);
+
+  switch (check_file (tree, shown, rel, &result, error))
+    {
+    case FOUND: return result;
+    case REFUSED: return NULL;
+    case MISSING: break;
+    }
+
+  if (n_written > 1)
+    {
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                   "%s: no such file in the image folder", shown);
+      return NULL;
+    }
+
+  /* a bare file name, not in the root itself: anywhere in the tree */
+  same = g_hash_table_lookup (tree->by_name, rel);
+  if (same == NULL)
+    {
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                   "%s: no file of that name in the image folder", shown);
+      return NULL;
+    }
+  if (same->len > 1)
+    {
+      g_autofree char *a = g_filename_display_name (same->pdata[0]);
+      g_autofree char *b = g_filename_display_name (same->pdata[1]);
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                   "%s: ambiguous: %u files in the image folder have that name, "
+                   "such as %s and %s; give the folder too", shown, same->len, a, b);
+      return NULL;
+    }
+  switch (check_file (tree, shown, same->pdata[0], &result, error))
+    {
+    case FOUND: return result;
+    case REFUSED: return NULL;
+    case MISSING: break;
+    }
+  g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+               "%s: no file of that name in the image folder (it was removed after the scan)",
+               shown);
+  return NULL;
+}
+
+char *
+fl_image_tree_parent_name (const char *relative_path)
+{
+  g_autoptr(GPtrArray) parts = NULL;
+  guint n_written;
+
+  g_return_val_if_fail (relative_path != NULL, NULL);
+
+  parts = split_path (relative_path, &n_written);
+  if (parts == NULL || parts->len < 2)
+    return NULL;
+  return g_strdup (parts->pdata[parts->len - 2]);
+}

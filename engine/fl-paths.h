@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * fl-paths.h — the image folder, and turning CSV cells into paths inside it
+ * (SPEC §3: "a path in the CSV never reaches outside the chosen image
+ * folder").
+ *
+ * A scan lists every image file (.png .jpg .jpeg .bmp .gif .tga, any case)
+ * in the tree. It follows symbolic links only when their target lies inside
+ * the root (after resolving every link), visits each directory once (so a
+ * link cycle ends), and skips hidden entries (names starting with '.', such
+ * as .git or macOS's "._photo.jpg" resource forks).
+ *
+ * Resolution rules for a CSV cell:
+ *   - '/' and '\' both separate folders; "." parts and a leading "./" are
+ *     ignored; ".." is applied to the path as written and may not climb
+ *     above the root;
+ *   - absolute paths ("/x", "\x", "C:\x") are refused;
+ *   - a value with a folder part ("cats/1.png") names exactly that file
+ *     under the root;
+ *   - a bare file name ("1.png") is first looked for directly in the root,
+ *     then anywhere in the scanned tree; a name found in two places or more
+ *     is ambiguous and is refused;
+ *   - the final file, with every symbolic link resolved, must be a regular
+ *     file inside the root's real path.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef struct FlImageTree FlImageTree;
+
+/* Scans root recursively. A root that is missing or not a folder is a
+ * FL_ENGINE_ERROR_DATA; cancelling gives FL_ENGINE_ERROR_CANCELLED.
+ * Subfolders that cannot be read are skipped. Free with fl_image_tree_free(). */
+FlImageTree *fl_image_tree_scan (const char   *root,
+                                 GCancellable *cancellable,
+                                 GError      **error);
+void         fl_image_tree_free (FlImageTree *tree);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlImageTree, fl_image_tree_free)
+
+/* The root as an absolute path, symbolic links not resolved; owned by tree. */
+const char *fl_image_tree_root (FlImageTree *tree);
+
+/* The image files found, sorted (strcmp), as paths relative to the root
+ * with '/' separators; owned by tree. */
+int         fl_image_tree_n_files (FlImageTree *tree);
+const char *fl_image_tree_file (FlImageTree *tree, int i);
+
+/* The absolute path of the file a CSV cell names (free it): always
+ * fl_image_tree_root() + "/" + the file's path relative to the root, '/'
+ * separated, with symbolic links left in place (they were checked to stay
+ * inside). NULL with a FL_ENGINE_ERROR_DATA that starts with the cell's
+ * value and says why: empty, absolute, leaving the folder, not found,
+ * ambiguous (naming two of the candidates), or not a regular file.
+ * Thread-safe: tree is only read. */
+char       *fl_image_tree_resolve (FlImageTree *tree,
+                                   const char  *csv_value,
+                                   GError     **error);
+
+/* The name of the folder that holds relative_path ("cats/1.png" → "cats",
+ * "a/b/1.png" → "b"), or NULL for a file directly in the root. Either
+ * separator is accepted. Free the result. */
+char       *fl_image_tree_parent_name (const char *relative_path);
+
+G_END_DECLS

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * fl-predictor.h — model files: a trained model with everything needed to
+ * predict (config, vocabulary, class names, image normalisation).
+ *
+ * The file is safetensors: the weights under PyTorch's state_dict names and
+ * layouts (so `safetensors.torch.load_file` gives a loadable state_dict), and
+ * the rest as JSON strings in the header's __metadata__.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "fl-model.h"
+#include "fl-text.h"
+
+G_BEGIN_DECLS
+
+/* Writes the model file atomically. class_names is NULL-terminated. */
+gboolean fl_model_file_save (const char        *path,
+                             FlModel           *model,
+                             const FlVocab     *vocab,
+                             const char *const *class_names,
+                             const float        mean[3],
+                             const float        std[3],
+                             GError           **error);
+
+typedef struct FlPredictor FlPredictor;
+
+/* Reads a model file; a corrupt, truncated or foreign file is a
+ * FL_ENGINE_ERROR_FORMAT naming the file. */
+FlPredictor *fl_predictor_load (const char *path, GError **error);
+void         fl_predictor_free (FlPredictor *pred);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlPredictor, fl_predictor_free)
+
+/* Owned by the predictor. */
+FlModel            *fl_predictor_model (FlPredictor *pred);
+const char *const  *fl_predictor_class_names (FlPredictor *pred);
+int                 fl_predictor_image_size (FlPredictor *pred);
+
+/* Class probabilities (n, C) for n samples given as uint8 images (n,3,S,S)
+ * and texts, into probs. */
+void fl_predictor_predict (FlPredictor       *pred,
+                           const guint8      *images,
+                           const char *const *texts,
+                           int                n,
+                           float             *probs);
+
+G_END_DECLS

@@ -1,0 +1,439 @@
+/* SPDX-License-Identifier: MIT */
+#define G_LOG_DOMAIN "fl-trainer"
+
+#include "fl-trainer.h"
+
+#include "fl-predictor.h"
+#include "fl-split.h"
+#include "fl-text.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <string.h>
+
+struct FlRun {
+  FlDataset      *ds;          /* borrowed */
+  FlTrainSettings s;
+  GArray         *train_idx;   /* gint32 sample indices */
+  GArray         *val_idx;
+  FlVocab        *vocab;
+  gint32         *tok_off;     /* (n+1): the bag of sample i is */
+  gint32         *tok_idx;     /*   tok_idx[tok_off[i] .. tok_off[i+1]) */
+  float           mean[3], std[3];
+  FlModel        *model;
+  FlAdamParams    adam;
+  GRand          *rng;         /* the per-epoch shuffle */
+
+  /* one batch, gathered: no allocation inside the training loop */
+  float          *xb;          /* (B,3,S,S) */
+  gint32         *offb;        /* (B+1) */
+  GArray         *idxb;        /* gint32 tokens of the batch */
+  gint32         *labb;        /* (B) */
+
+  FlMetrics      *metrics;     /* of the last evaluation */
+  float          *val_probs;   /* (n_val, C) */
+  float          *good;        /* params, m, v of the last good epoch */
+  gint64          good_t;
+};
+
+void
+fl_train_settings_init_default (FlTrainSettings *s)
+{
+  *s = (FlTrainSettings) {
+    .fusion = FL_FUSION_CONCAT,
+    .feat_dim = 128,
+    .epochs = 10,
+    .batch_size = 64,
+    .lr = 1e-3f,
+    .val_fraction = 0.2,
+    .seed = 42,
+    .kfold = 0,
+    .fold = 0,
+    .max_vocab = 25000,
+    .n_threads = 0,
+  };
+}
+
+gboolean
+fl_train_settings_validate (const FlTrainSettings *s, GError **error)
+{
+  const char *bad = NULL;
+
+  if (s->epochs < 1 || s->epochs > 100000)
+    bad = "epochs must be between 1 and 100000";
+  else if (s->batch_size < 1 || s->batch_size > 65536)
+    bad = "the batch size must be between 1 and 65536";
+  else if (!(s->lr > 0.0f && s->lr < 10.0f))
+    bad = "the learning rate must be above 0 and below 10";
+  else if (s->kfold == 0 && !(s->val_fraction > 0.0 && s->val_fraction < 1.0))
+    bad = "the validation fraction must be above 0 and below 1";
+  else if (s->kfold == 1 || s->kfold < 0 || (s->kfold >= 2 && (s->fold < 0 || s->fold >= s->kfold)))
+    bad = "k-fold needs k ≥ 2 and a fold between 0 and k-1";
+  else if (s->max_vocab < 1)
+    bad = "the vocabulary size must be at least 1";
+  if (bad != NULL)
+    {
+      g_set_error_literal (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID, bad);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+fl_run_free (FlRun *run)
+{
+  if (run == NULL)
+    return;
+  g_clear_pointer (&run->train_idx, g_array_unref);
+  g_clear_pointer (&run->val_idx, g_array_unref);
+  g_clear_pointer (&run->vocab, fl_vocab_free);
+  g_free (run->tok_off);
+  g_free (run->tok_idx);
+  g_clear_pointer (&run->model, fl_model_free);
+  g_clear_pointer (&run->rng, g_rand_free);
+  g_free (run->xb);
+  g_free (run->offb);
+  g_clear_pointer (&run->idxb, g_array_unref);
+  g_free (run->labb);
+  g_clear_pointer (&run->metrics, fl_metrics_free);
+  g_free (run->val_probs);
+  g_free (run->good);
+  g_free (run);
+}
+
+/* The bags of every sample over the training vocabulary. */
+static void
+encode_texts (FlRun *run)
+{
+  FlDataset *ds = run->ds;
+  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (gint32));
+
+  run->tok_off = g_new (gint32, ds->n + 1);
+  for (int i = 0; i < ds->n; i++)
+    {
+      run->tok_off[i] = (gint32) all->len;
+      fl_vocab_encode (run->vocab, ds->texts[i], all);
+    }
+  run->tok_off[ds->n] = (gint32) all->len;
+  run->tok_idx = (gint32 *) g_array_steal (all, NULL);
+}
+
+FlRun *
+fl_run_new (FlDataset             *ds,
+            const FlTrainSettings *settings,
+            GError               **error)
+{
+  g_autoptr(FlRun) run = NULL;
+  g_autoptr(GPtrArray) train_texts = NULL;
+  FlConfig cfg;
+  int S;
+
+  g_return_val_if_fail (ds != NULL && settings != NULL, NULL);
+  if (!fl_train_settings_validate (settings, error))
+    return NULL;
+  if (ds->n_classes < 2)
+    {
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                   "the data has %d class; training needs at least 2", ds->n_classes);
+      return NULL;
+    }
+
+  run = g_new0 (FlRun, 1);
+  run->ds = ds;
+  run->s = *settings;
+  S = ds->image_size;
+
+  run->train_idx = g_array_new (FALSE, FALSE, sizeof (gint32));
+  run->val_idx = g_array_new (FALSE, FALSE, sizeof (gint32));
+  if (settings->kfold >= 2)
+    fl_split_kfold (ds->labels, ds->n, ds->n_classes, settings->kfold, settings->fold,
+                    settings->seed, run->train_idx, run->val_idx);
+  else
+    fl_split_stratified (ds->labels, ds->n, ds->n_classes, settings->val_fraction,
+                         settings->seed, run->train_idx, run->val_idx);
+  if (run->train_idx->len == 0 || run->val_idx->len == 0)
+    {
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                   "%d samples are too few to split into training and validation", ds->n);
+      return NULL;
+    }
+
+  /* vocabulary and image statistics from the training split only */
+  train_texts = g_ptr_array_new ();
+  for (guint i = 0; i < run->train_idx->len; i++)
+    g_ptr_array_add (train_texts, ds->texts[g_array_index (run->train_idx, gint32, i)]);
+  run->vocab = fl_vocab_build ((const char *const *) train_texts->pdata,
+                               (int) train_texts->len, settings->max_vocab);
+  encode_texts (run);
+  fl_image_channel_stats (ds->images, (const gint32 *) run->train_idx->data,
+                          (int) run->train_idx->len, S, run->mean, run->std);
+  for (int c = 0; c < 3; c++)
+    if (run->std[c] < 1e-6f)
+      run->std[c] = 1.0f;   /* a constant channel: centre it, do not blow it up */
+
+  fl_config_init_default (&cfg);
+  cfg.image_size = S;
+  cfg.feat_dim = settings->feat_dim;
+  cfg.vocab_size = MAX (fl_vocab_size (run->vocab), 1);
+  cfg.n_classes = ds->n_classes;
+  cfg.fusion = settings->fusion;
+  run->model = fl_model_new (&cfg, settings->seed, error);
+  if (run->model == NULL)
+    return NULL;
+  fl_adam_params_init_default (&run->adam);
+  run->adam.lr = settings->lr;
+  run->rng = g_rand_new_with_seed ((guint32) (settings->seed ^ (settings->seed >> 32)));
+
+  run->xb = g_new (float, (gsize) settings->batch_size * 3 * S * S);
+  run->offb = g_new (gint32, settings->batch_size + 1);
+  run->idxb = g_array_new (FALSE, FALSE, sizeof (gint32));
+  run->labb = g_new (gint32, settings->batch_size);
+  run->metrics = fl_metrics_new (ds->n_classes);
+  run->val_probs = g_new0 (float, (gsize) run->val_idx->len * ds->n_classes);
+  run->good = g_new (float, 3 * fl_model_n_params (run->model));
+  return g_steal_pointer (&run);
+}
+
+/* Gathers samples idx[0..n) into the batch buffers. */
+static FlBatch
+gather (FlRun *run, const gint32 *idx, int n, gboolean with_labels)
+{
+  FlDataset *ds = run->ds;
+  const int S = ds->image_size;
+  gsize img = (gsize) 3 * S * S;
+  gboolean img_used = fl_fusion_uses_image (run->s.fusion);
+  gboolean txt_used = fl_fusion_uses_text (run->s.fusion);
+
+  g_array_set_size (run->idxb, 0);
+  for (int i = 0; i < n; i++)
+    {
+      gint32 k = idx[i];
+      if (img_used)
+        fl_image_to_float (run->xb + i * img, ds->images + k * img, 1, S, run->mean, run->std);
+      run->offb[i] = (gint32) run->idxb->len;
+      if (txt_used)
+        g_array_append_vals (run->idxb, run->tok_idx + run->tok_off[k],
+                             run->tok_off[k + 1] - run->tok_off[k]);
+      run->labb[i] = ds->labels[k];
+    }
+  run->offb[n] = (gint32) run->idxb->len;
+  return (FlBatch) {
+    .n = n,
+    .images = img_used ? run->xb : NULL,
+    .tok_off = txt_used ? run->offb : NULL,
+    .tok_idx = txt_used ? (const gint32 *) run->idxb->data : NULL,
+    .labels = with_labels ? run->labb : NULL,
+  };
+}
+
+static int
+argmax (const float *p, int C)
+{
+  int best = 0;
+  for (int c = 1; c < C; c++)
+    if (p[c] > p[best])
+      best = c;
+  return best;
+}
+
+double
+fl_run_evaluate (FlRun *run)
+{
+  const int C = run->ds->n_classes, B = run->s.batch_size;
+  const gint32 *vi = (const gint32 *) run->val_idx->data;
+  int nv = (int) run->val_idx->len;
+  double loss_sum = 0.0;
+
+  fl_metrics_reset (run->metrics);
+  for (int start = 0; start < nv; start += B)
+    {
+      int n = MIN (B, nv - start);
+      FlBatch batch = gather (run, vi + start, n, TRUE);
+      double loss = fl_model_forward (run->model, &batch);
+      const float *probs = fl_model_probs (run->model);
+      loss_sum += loss * n;
+      memcpy (run->val_probs + (gsize) start * C, probs, sizeof (float) * n * C);
+      for (int i = 0; i < n; i++)
+        fl_metrics_add (run->metrics, batch.labels[i], argmax (probs + i * C, C));
+    }
+  return loss_sum / nv;
+}
+
+static void
+save_good (FlRun *run)
+{
+  gsize np = fl_model_n_params (run->model);
+  memcpy (run->good, fl_model_params (run->model), np * sizeof (float));
+  memcpy (run->good + np, fl_model_adam_m (run->model), np * sizeof (float));
+  memcpy (run->good + 2 * np, fl_model_adam_v (run->model), np * sizeof (float));
+  run->good_t = fl_model_adam_step_count (run->model);
+}
+
+static void
+restore_good (FlRun *run)
+{
+  gsize np = fl_model_n_params (run->model);
+  memcpy (fl_model_params (run->model), run->good, np * sizeof (float));
+  memcpy (fl_model_adam_m (run->model), run->good + np, np * sizeof (float));
+  memcpy (fl_model_adam_v (run->model), run->good + 2 * np, np * sizeof (float));
+  fl_model_set_adam_step_count (run->model, run->good_t);
+}
+
+gboolean
+fl_run_train (FlRun                  *run,
+              const FlTrainCallbacks *cb,
+              GCancellable           *cancellable,
+              GError                **error)
+{
+  const int C = run->ds->n_classes, B = run->s.batch_size;
+  int nt = (int) run->train_idx->len;
+  int n_batches = (nt + B - 1) / B;
+  g_autofree gint32 *order = g_memdup2 (run->train_idx->data, sizeof (gint32) * nt);
+  gint64 t0 = g_get_monotonic_time ();
+  gint64 seen = 0;
+
+  openblas_set_num_threads (run->s.n_threads > 0 ? run->s.n_threads : (int) g_get_num_processors ());
+  save_good (run);
+
+  for (int epoch = 1; epoch <= run->s.epochs; epoch++)
+    {
+      gint64 e0 = g_get_monotonic_time ();
+      double loss_sum = 0.0, train_secs;
+      gint64 correct = 0;
+      FlEpochStats es = { .epoch = epoch, .n_epochs = run->s.epochs };
+
+      /* Fisher–Yates with the run's seeded generator: deterministic */
+      for (int i = nt - 1; i > 0; i--)
+        {
+          int j = g_rand_int_range (run->rng, 0, i + 1);
+          gint32 t = order[i]; order[i] = order[j]; order[j] = t;
+        }
+
+      for (int b = 0; b < n_batches; b++)
+        {
+          int n = MIN (B, nt - b * B);
+          FlBatch batch;
+          double loss;
+          const float *probs;
+
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            return FALSE;
+          batch = gather (run, order + b * B, n, TRUE);
+          loss = fl_model_forward (run->model, &batch);
+          if (!isfinite (loss))
+            {
+              restore_good (run);
+              g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_NUMERIC,
+                           "the loss became %s at epoch %d, batch %d; training stopped and the "
+                           "weights of %s were kept. Try a smaller learning rate.",
+                           isnan (loss) ? "NaN" : "infinite", epoch, b + 1,
+                           epoch > 1 ? "the last good epoch" : "the start");
+              return FALSE;
+            }
+          probs = fl_model_probs (run->model);
+          for (int i = 0; i < n; i++)
+            correct += argmax (probs + i * C, C) == batch.labels[i];
+          loss_sum += loss * n;
+          fl_model_backward (run->model, &batch);
+          fl_model_adam_step (run->model, &run->adam);
+          seen += n;
+
+          if (cb != NULL && cb->batch_done != NULL)
+            {
+              FlBatchStats bs = {
+                .epoch = epoch, .n_epochs = run->s.epochs,
+                .batch = b + 1, .n_batches = n_batches,
+                .loss = loss, .samples_seen = seen,
+                .elapsed = (g_get_monotonic_time () - t0) / 1e6,
+              };
+              cb->batch_done (&bs, cb->user_data);
+            }
+        }
+      train_secs = (g_get_monotonic_time () - e0) / 1e6;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      es.train_loss = loss_sum / nt;
+      es.train_acc = (double) correct / nt;
+      es.val_loss = fl_run_evaluate (run);
+      es.val_acc = fl_metrics_accuracy (run->metrics);
+      es.val_f1 = fl_metrics_macro_f1 (run->metrics);
+      es.samples_per_s = nt / MAX (train_secs, 1e-9);
+      es.seconds = (g_get_monotonic_time () - e0) / 1e6;
+      es.samples_seen = seen;
+      if (!isfinite (es.val_loss))
+        {
+          restore_good (run);
+          g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_NUMERIC,
+                       "the validation loss became %s at epoch %d; training stopped and the "
+                       "weights of %s were kept. Try a smaller learning rate.",
+                       isnan (es.val_loss) ? "NaN" : "infinite", epoch,
+                       epoch > 1 ? "the last good epoch" : "the start");
+          return FALSE;
+        }
+      save_good (run);
+      if (cb != NULL && cb->epoch_done != NULL)
+        cb->epoch_done (&es, cb->user_data);
+    }
+  return TRUE;
+}
+
+const FlMetrics *
+fl_run_metrics (FlRun *run)
+{
+  return run->metrics;
+}
+
+const gint32 *
+fl_run_val_indices (FlRun *run, int *n_val)
+{
+  if (n_val != NULL)
+    *n_val = (int) run->val_idx->len;
+  return (const gint32 *) run->val_idx->data;
+}
+
+const gint32 *
+fl_run_train_indices (FlRun *run, int *n_train)
+{
+  if (n_train != NULL)
+    *n_train = (int) run->train_idx->len;
+  return (const gint32 *) run->train_idx->data;
+}
+
+const float *
+fl_run_val_probs (FlRun *run)
+{
+  return run->val_probs;
+}
+
+FlModel *
+fl_run_model (FlRun *run)
+{
+  return run->model;
+}
+
+const FlTrainSettings *
+fl_run_settings (FlRun *run)
+{
+  return &run->s;
+}
+
+FlDataset *
+fl_run_dataset (FlRun *run)
+{
+  return run->ds;
+}
+
+int
+fl_run_vocab_size (FlRun *run)
+{
+  return fl_vocab_size (run->vocab);
+}
+
+gboolean
+fl_run_save_model (FlRun *run, const char *path, GError **error)
+{
+  return fl_model_file_save (path, run->model, run->vocab,
+                             (const char *const *) run->ds->class_names,
+                             run->mean, run->std, error);
+}

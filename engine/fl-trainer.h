@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * fl-trainer.h — one training run of the reference model on a dataset.
+ *
+ * fl_run_new() splits the data (stratified, seeded), builds the vocabulary
+ * and the per-channel image statistics from the training split only, and
+ * creates the model. fl_run_train() then runs the epochs, calling back after
+ * every batch and every epoch — from the thread it runs on; a UI marshals the
+ * calls to its main loop. It can be cancelled between batches, is
+ * deterministic for a seed, and stops with an error when the loss is not
+ * finite, restoring the weights of the last good epoch.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "fl-dataset.h"
+#include "fl-metrics.h"
+#include "fl-model.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  FlFusion fusion;
+  int      feat_dim;       /* D (128) */
+  int      epochs;         /* 10 */
+  int      batch_size;     /* 64 */
+  float    lr;             /* 1e-3 */
+  double   val_fraction;   /* 0.2 */
+  guint64  seed;           /* 42 */
+  int      kfold;          /* 0 = a single split; k ≥ 2 = k-fold */
+  int      fold;           /* which fold is validation, with kfold */
+  int      max_vocab;      /* 25000 */
+  int      n_threads;      /* ≤ 0 = all cores */
+} FlTrainSettings;
+
+void     fl_train_settings_init_default (FlTrainSettings *s);
+/* Checks every setting; a FL_ENGINE_ERROR_INVALID says which is wrong. */
+gboolean fl_train_settings_validate (const FlTrainSettings *s, GError **error);
+
+typedef struct {
+  int     epoch;           /* 1-based */
+  int     n_epochs;
+  int     batch;           /* 1-based within the epoch */
+  int     n_batches;
+  double  loss;            /* this batch's mean loss */
+  gint64  samples_seen;    /* since the start of the run */
+  double  elapsed;         /* seconds since the start of the run */
+} FlBatchStats;
+
+typedef struct {
+  int     epoch;           /* 1-based */
+  int     n_epochs;
+  double  train_loss;
+  double  train_acc;
+  double  val_loss;
+  double  val_acc;
+  double  val_f1;          /* macro-F1 */
+  double  samples_per_s;   /* training throughput of this epoch */
+  double  seconds;         /* wall time of this epoch (training + eval) */
+  gint64  samples_seen;
+} FlEpochStats;
+
+typedef struct {
+  void   (*batch_done) (const FlBatchStats *stats, gpointer user_data);
+  void   (*epoch_done) (const FlEpochStats *stats, gpointer user_data);
+  gpointer user_data;
+} FlTrainCallbacks;
+
+typedef struct FlRun FlRun;
+
+/* ds is borrowed and must outlive the run. */
+FlRun *fl_run_new (FlDataset             *ds,
+                   const FlTrainSettings *settings,
+                   GError               **error);
+void   fl_run_free (FlRun *run);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlRun, fl_run_free)
+
+/* Trains settings->epochs epochs (callbacks may be NULL). Returns FALSE with
+ * FL_ENGINE_ERROR_CANCELLED when cancelled, FL_ENGINE_ERROR_NUMERIC when the
+ * loss stops being finite. */
+gboolean fl_run_train (FlRun                  *run,
+                       const FlTrainCallbacks *callbacks,
+                       GCancellable           *cancellable,
+                       GError                **error);
+
+/* Evaluates the model on the validation split into metrics (owned by the
+ * run; valid until the next evaluation) and returns the mean loss. */
+double           fl_run_evaluate (FlRun *run);
+const FlMetrics *fl_run_metrics (FlRun *run);
+
+/* The validation split: n_val sample indices into the dataset, and after an
+ * evaluation the (n_val, C) class probabilities; owned by the run. */
+const gint32 *fl_run_val_indices (FlRun *run, int *n_val);
+const gint32 *fl_run_train_indices (FlRun *run, int *n_train);
+const float  *fl_run_val_probs (FlRun *run);
+
+FlModel               *fl_run_model (FlRun *run);
+const FlTrainSettings *fl_run_settings (FlRun *run);
+FlDataset             *fl_run_dataset (FlRun *run);
+int                    fl_run_vocab_size (FlRun *run);
+
+/* Writes the trained model (weights in safetensors, with the config,
+ * vocabulary, class names and image normalisation in its metadata),
+ * atomically. */
+gboolean fl_run_save_model (FlRun *run, const char *path, GError **error);
+
+G_END_DECLS

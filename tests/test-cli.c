@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * fusionlab-cli end to end: the epoch lines of SPEC §5 on the bundled demo
+ * dataset, the model file and predict, and one clear error line for bad
+ * arguments and bad data.
+ */
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+typedef struct {
+  int   status;
+  char *out;
+  char *err;
+} Result;
+
+static void
+result_clear (Result *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+/* Runs fusionlab-cli with the given arguments (NULL-terminated). */
+static Result
+run_cli (const char *first, ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  Result r = { 0 };
+  va_list ap;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("FUSIONLAB_CLI"));
+  va_start (ap, first);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &r.out, &r.err, &r.status, &error);
+  g_assert_no_error (error);
+  return r;
+}
+
+static char *
+demo (const char *what)
+{
+  return g_build_filename (g_getenv ("FUSIONLAB_SRCDIR"), "resources", "demo", what, NULL);
+}
+
+/* Parses "epoch E/N train_loss … samples_per_s X" strictly; returns val_acc. */
+static double
+check_epoch_line (const char *line, int epoch, int n_epochs)
+{
+  int e, n, consumed = 0;
+  double tl, ta, vl, va, vf, sps;
+
+  g_assert_cmpint (sscanf (line, "epoch %d/%d train_loss %lf train_acc %lf val_loss %lf "
+                           "val_acc %lf val_f1 %lf samples_per_s %lf%n",
+                           &e, &n, &tl, &ta, &vl, &va, &vf, &sps, &consumed), ==, 8);
+  g_assert_cmpint (consumed, ==, (int) strlen (line));
+  g_assert_cmpint (e, ==, epoch);
+  g_assert_cmpint (n, ==, n_epochs);
+  g_assert_true (tl > 0 && vl > 0 && sps > 0);
+  g_assert_true (ta >= 0 && ta <= 1 && va >= 0 && va <= 1 && vf >= 0 && vf <= 1);
+  return va;
+}
+
+static void
+test_train_demo (void)
+{
+  g_autofree char *images = demo ("images");
+  g_autofree char *csv = demo ("texts.csv");
+  g_autofree char *dir = g_dir_make_tmp ("fl-cli-XXXXXX", NULL);
+  g_autofree char *model = g_build_filename (dir, "demo.model", NULL);
+  g_autofree char *metrics = g_build_filename (dir, "metrics.csv", NULL);
+  g_autofree char *preds = g_build_filename (dir, "preds.csv", NULL);
+  g_autofree char *mcsv = NULL, *pcsv = NULL;
+  g_auto(GStrv) lines = NULL, mlines = NULL, plines = NULL;
+  Result r;
+  double val_acc = 0;
+  int n_epoch_lines = 0;
+
+  r = run_cli ("train", "--images", images, "--csv", csv, "--epochs", "8",
+               "--image-size", "32", "--fusion", "concat", "--save", model,
+               "--metrics-csv", metrics, "--quiet", NULL);
+  g_test_message ("stderr: %s", r.err);
+  g_assert_cmpint (r.status, ==, 0);
+  lines = g_strsplit (r.out, "\n", -1);
+  for (int i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    if (g_str_has_prefix (lines[i], "epoch "))
+      val_acc = check_epoch_line (lines[i], ++n_epoch_lines, 8);
+  g_assert_cmpint (n_epoch_lines, ==, 8);
+  g_test_message ("demo, concat, 8 epochs at S=32: val_acc %.4f", val_acc);
+  /* the label needs both the shape and the weather word: fusion gets it */
+  g_assert_cmpfloat (val_acc, >=, 0.90);
+
+  /* the metrics CSV: a header and one row per epoch */
+  g_assert_true (g_file_get_contents (metrics, &mcsv, NULL, NULL));
+  mlines = g_strsplit (g_strchomp (mcsv), "\n", -1);
+  g_assert_cmpint (g_strv_length (mlines), ==, 1 + 8);
+  g_assert_true (g_str_has_prefix (mlines[0], "run,fusion,epoch,"));
+
+  /* predict with the saved model on the same CSV */
+  result_clear (&r);
+  r = run_cli ("predict", "--model", model, "--images", images, "--csv", csv,
+               "--out", preds, "--quiet", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_file_get_contents (preds, &pcsv, NULL, NULL));
+  plines = g_strsplit (g_strchomp (pcsv), "\n", -1);
+  {
+    g_autofree char *text = NULL;
+    g_auto(GStrv) rows = NULL;
+    g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+    rows = g_strsplit (g_strchomp (text), "\n", -1);
+    /* one prediction per data row of the demo CSV */
+    g_assert_cmpint (g_strv_length (plines), ==, g_strv_length (rows));
+  }
+  g_assert_true (g_str_has_prefix (plines[0], "line,image,predicted,confidence,p_circle-cold,"));
+  result_clear (&r);
+
+  g_remove (model); g_remove (metrics); g_remove (preds); g_rmdir (dir);
+}
+
+static void
+test_json (void)
+{
+  g_autofree char *images = demo ("images");
+  g_autofree char *csv = demo ("texts.csv");
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  Result r = run_cli ("train", "--images", images, "--csv", csv, "--epochs", "1",
+                      "--image-size", "16", "--fusion", "text", "--json", "--quiet", NULL);
+
+  g_assert_cmpint (r.status, ==, 0);
+  lines = g_strsplit (g_strchomp (r.out), "\n", -1);
+  g_assert_cmpint (g_strv_length (lines), ==, 1);
+  g_assert_true (g_str_has_prefix (lines[0], "{\"fusion\": \"text\", \"epoch\": 1, \"epochs\": 1, \"train_loss\": "));
+  g_assert_nonnull (strstr (lines[0], "\"val_f1\": "));
+  g_assert_nonnull (strstr (lines[0], "\"samples_per_s\": "));
+  result_clear (&r);
+}
+
+/* Each bad invocation exits non-zero with exactly one line on stderr that
+ * contains the expected words. */
+static void
+test_bad_input (void)
+{
+  g_autofree char *images = demo ("images");
+  g_autofree char *csv = demo ("texts.csv");
+  g_autofree char *dir = g_dir_make_tmp ("fl-cli-XXXXXX", NULL);
+  g_autofree char *empty = g_build_filename (dir, "empty.csv", NULL);
+  g_autofree char *onecls = g_build_filename (dir, "one.csv", NULL);
+  g_autofree char *junk = g_build_filename (dir, "junk.model", NULL);
+  struct { const char *args[12]; const char *expect; } cases[] = {
+    { { "train", "--csv", csv }, "--images" },
+    { { "train", "--images", images, "--csv", csv, "--fusion", "sum" }, "unknown fusion" },
+    { { "train", "--images", images, "--csv", csv, "--epochs", "0" }, "epochs" },
+    { { "train", "--images", images, "--csv", csv, "--lr", "-1" }, "learning rate" },
+    { { "train", "--images", images, "--csv", csv, "--image-size", "30" }, "multiple of 4" },
+    { { "train", "--images", "/nonexistent", "--csv", csv }, "/nonexistent" },
+    { { "train", "--images", images, "--csv", "/nonexistent.csv" }, "nonexistent.csv" },
+    { { "train", "--images", images, "--csv", empty }, "empty.csv" },
+    { { "train", "--images", images, "--csv", onecls }, "two classes" },
+    { { "train", "--images", images, "--csv", csv, "--text-col", "nope" }, "nope" },
+    { { "predict", "--model", junk, "--images", images, "--csv", csv, "--out", empty }, "junk.model" },
+    { { "frobnicate" }, "unknown command" },
+  };
+
+  g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+  g_assert_true (g_file_set_contents (onecls, "image,text,label\n0000.png,a,x\n0001.png,b,x\n", -1, NULL));
+  g_assert_true (g_file_set_contents (junk, "this is not a model", -1, NULL));
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *const *a = cases[i].args;
+      Result r = run_cli (a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], NULL);
+      g_test_message ("case %zu: %s", i, r.err);
+      g_assert_false (g_spawn_check_wait_status (r.status, NULL));
+      g_assert_nonnull (strstr (r.err, cases[i].expect));
+      g_assert_true (g_str_has_prefix (r.err, "fusionlab-cli: error: "));
+      g_assert_cmpint (strchr (r.err, '\n') - r.err + 1, ==, (int) strlen (r.err));
+      result_clear (&r);
+    }
+  g_remove (empty); g_remove (onecls); g_remove (junk); g_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/cli/train-demo", test_train_demo);
+  g_test_add_func ("/cli/json", test_json);
+  g_test_add_func ("/cli/bad-input", test_bad_input);
+  return g_test_run ();
+}

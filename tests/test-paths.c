@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * The image folder: scanning a tree with links that leave it, link cycles
+ * and hidden files; resolving CSV cells, including every way of trying to
+ * get out; the class-folder name.
+ *
+ * The scratch tree (made fresh for each test):
+ *
+ *   base/
+ *     outside/secret.png                the file nobody may reach
+ *     root-link -> root
+ *     root/
+ *       a.png  x.gif  y.TGA  z.bmp  notes.txt  fake.png.txt
+ *       out.png -> ../outside/secret.png
+ *       cats/c1.png  cats/shared.png
+ *       cats/inlink.png -> ../a.png      a link that stays inside
+ *       cats/evil.png -> ../../outside/secret.png
+ *       cats/up -> ..                    a cycle
+ *       dogs/D1.JPG  dogs/shared.png  dogs/puppies/p1.jpeg  dogs/puppies/readme.txt
+ *       sub/a.png
+ *       .hidden/h.png
+ *       alias -> dogs                    a folder listed twice
+ *       link-out -> ../outside
+ *       loop -> .
+ *       cyc1 -> cyc2, cyc2 -> cyc1       links that never end
+ */
+#define G_LOG_DOMAIN "test-paths"
+
+#include "fl-paths.h"
+#include "fl-model.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct {
+  char *base;
+  char *root;
+} Fixture;
+
+static void
+touch (const char *dir, const char *rel)
+{
+  g_autofree char *path = g_build_filename (dir, rel, NULL);
+  g_autofree char *parent = g_path_get_dirname (path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (parent, 0700), ==, 0);
+  g_file_set_contents_full (path, rel, -1, G_FILE_SET_CONTENTS_NONE, 0600, &error);
+  g_assert_no_error (error);
+}
+
+static void
+link_to (const char *dir, const char *rel, const char *target)
+{
+  g_autofree char *path = g_build_filename (dir, rel, NULL);
+  g_assert_cmpint (symlink (target, path), ==, 0);
+}
+
+static void
+rm_rf (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          rm_rf (child);
+        }
+    }
+  g_remove (path);
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  static const char *const files[] = {
+    "a.png", "x.gif", "y.TGA", "z.bmp", "notes.txt", "fake.png.txt",
+    "cats/c1.png", "cats/shared.png",
+    "dogs/D1.JPG", "dogs/shared.png", "dogs/puppies/p1.jpeg", "dogs/puppies/readme.txt",
+    "sub/a.png", ".hidden/h.png",
+  };
+  g_autoptr(GError) error = NULL;
+
+  f->base = g_dir_make_tmp ("fl-test-paths-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->root = g_build_filename (f->base, "root", NULL);
+  touch (f->base, "outside/secret.png");
+  for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
+    touch (f->root, files[i]);
+  link_to (f->base, "root-link", "root");
+  link_to (f->root, "out.png", "../outside/secret.png");
+  link_to (f->root, "cats/inlink.png", "../a.png");
+  link_to (f->root, "cats/evil.png", "../../outside/secret.png");
+  link_to (f->root, "cats/up", "..");
+  link_to (f->root, "alias", "dogs");
+  link_to (f->root, "link-out", "../outside");
+  link_to (f->root, "loop", ".");
+  link_to (f->root, "cyc1", "cyc2");
+  link_to (f->root, "cyc2", "cyc1");
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  rm_rf (f->base);
+  g_free (f->root);
+  g_free (f->base);
+}
+
+/* ---- scanning ----------------------------------------------------------- */
+
+static void
+test_scan (Fixture *f, gconstpointer data)
+{
+  /* sorted; no .txt, nothing hidden, nothing outside, each folder once and
+   * under its real name (dogs, not alias), the inside link kept */
+  static const char *const expect[] = {
+    "a.png", "cats/c1.png", "cats/inlink.png", "cats/shared.png",
+    "dogs/D1.JPG", "dogs/puppies/p1.jpeg", "dogs/shared.png",
+    "sub/a.png", "x.gif", "y.TGA", "z.bmp",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlImageTree) tree = fl_image_tree_scan (f->root, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (tree);
+  g_assert_cmpstr (fl_image_tree_root (tree), ==, f->root);
+  for (int i = 0; i < fl_image_tree_n_files (tree); i++)
+    g_test_message ("file %d: %s", i, fl_image_tree_file (tree, i));
+  g_assert_cmpint (fl_image_tree_n_files (tree), ==, G_N_ELEMENTS (expect));
+  for (gsize i = 0; i < G_N_ELEMENTS (expect); i++)
+    g_assert_cmpstr (fl_image_tree_file (tree, (int) i), ==, expect[i]);
+}
+
+static void
+test_scan_errors (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *missing = g_build_filename (f->base, "nowhere", NULL);
+  g_autofree char *file = g_build_filename (f->root, "a.png", NULL);
+  FlImageTree *tree;
+
+  tree = fl_image_tree_scan (missing, NULL, &error);
+  g_assert_null (tree);
+  g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA);
+  g_assert_nonnull (strstr (error->message, "nowhere"));
+  g_clear_error (&error);
+
+  tree = fl_image_tree_scan (file, NULL, &error);
+  g_assert_null (tree);
+  g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA);
+  g_assert_nonnull (strstr (error->message, "not a folder"));
+  g_clear_error (&error);
+
+  g_cancellable_cancel (cancellable);
+  tree = fl_image_tree_scan (f->root, cancellable, &error);
+  g_assert_null (tree);
+  g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_CANCELLED);
+}
+
+/* ---- resolving ---------------------------------------------------------- */
+
+/* Resolves value, which must give root/expect_rel. */
+static void
+assert_resolves (FlImageTree *tree, const char *value, const char *expect_rel)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *got = fl_image_tree_resolve (tree, value, &error);
+  g_autofree char *expect = g_build_filename (fl_image_tree_root (tree), expect_rel, NULL);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (got, ==, expect);
+}
+
+/* Resolving value must fail with a FL_ENGINE_ERROR_DATA containing each of
+ * the NULL-terminated fragments. */
+static void
+assert_refused (FlImageTree *tree, const char *value, ...)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *got = fl_image_tree_resolve (tree, value, &error);
+  const char *frag;
+  va_list args;
+
+  g_assert_null (got);
+  g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA);
+  g_test_message ("%s", error->message);
+  va_start (args, value);
+  while ((frag = va_arg (args, const char *)) != NULL)
+    g_assert_nonnull (strstr (error->message, frag));
+  va_end (args);
+}
+
+static void
+test_resolve_found (Fixture *f, gconstpointer data)
+{
+  g_autoptr(FlImageTree) tree = fl_image_tree_scan (f->root, NULL, NULL);
+
+  assert_resolves (tree, "cats/c1.png", "cats/c1.png");
+  assert_resolves (tree, "./cats/c1.png", "cats/c1.png");
+  assert_resolves (tree, "cats//c1.png", "cats/c1.png");
+  assert_resolves (tree, "sub\\a.png", "sub/a.png");
+  assert_resolves (tree, ".\\dogs\\puppies\\p1.jpeg", "dogs/puppies/p1.jpeg");
+  /* ".." that stays inside is applied as written */
+  assert_resolves (tree, "sub/../cats/c1.png", "cats/c1.png");
+  /* a bare name in the root wins over sub/a.png */
+  assert_resolves (tree, "a.png", "a.png");
+  assert_resolves (tree, "./a.png", "a.png");
+  /* bare names found in the tree */
+  assert_resolves (tree, "c1.png", "cats/c1.png");
+  assert_resolves (tree, "p1.jpeg", "dogs/puppies/p1.jpeg");
+  assert_resolves (tree, "D1.JPG", "dogs/D1.JPG");
+  /* links that stay inside keep their own path */
+  assert_resolves (tree, "cats/inlink.png", "cats/inlink.png");
+  assert_resolves (tree, "alias/D1.JPG", "alias/D1.JPG");
+  /* a file that is no image by its name is still named; decoding judges it */
+  assert_resolves (tree, "notes.txt", "notes.txt");
+}
+
+static void
+test_resolve_refused (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlImageTree) tree = fl_image_tree_scan (f->root, NULL, NULL);
+  g_autofree char *got = NULL;
+
+  assert_refused (tree, "", "empty", NULL);
+  got = fl_image_tree_resolve (tree, "/etc/passwd", &error);
+  g_assert_null (got);
+  g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA);
+  g_assert_cmpstr (error->message, ==,
+                   "/etc/passwd: absolute paths are not allowed; paths are relative to the image folder");
+  assert_refused (tree, "\\etc\\passwd", "absolute paths are not allowed", NULL);
+  assert_refused (tree, "C:\\images\\a.png", "absolute paths are not allowed", NULL);
+  assert_refused (tree, "c:/images/a.png", "absolute paths are not allowed", NULL);
+
+  assert_refused (tree, "../secret.png", "../secret.png: the path leads outside the image folder", NULL);
+  assert_refused (tree, "../outside/secret.png", "leads outside the image folder", NULL);
+  assert_refused (tree, "sub/../../x.png", "sub/../../x.png: the path leads outside", NULL);
+  assert_refused (tree, "sub\\..\\..\\outside\\secret.png", "leads outside", NULL);
+  assert_refused (tree, "./../root/a.png", "leads outside", NULL);
+
+  /* links that leave, by folder or by file, bare or not */
+  assert_refused (tree, "link-out/secret.png", "link-out/secret.png: a symbolic link leads outside", NULL);
+  assert_refused (tree, "cats/evil.png", "a symbolic link leads outside", NULL);
+  assert_refused (tree, "out.png", "out.png: a symbolic link leads outside", NULL);
+  assert_refused (tree, "loop/cats/evil.png", "a symbolic link leads outside", NULL);
+
+  assert_refused (tree, "missing.png", "missing.png: no file of that name", NULL);
+  assert_refused (tree, "cats/missing.png", "cats/missing.png: no such file", NULL);
+  assert_refused (tree, "a.png/b.png", "no such file", NULL);
+  /* hidden folders are not searched for bare names */
+  assert_refused (tree, "h.png", "no file of that name", NULL);
+  assert_refused (tree, "shared.png", "shared.png: ambiguous", "cats/shared.png",
+                  "dogs/shared.png", NULL);
+  assert_refused (tree, "cats", "not a regular file", NULL);
+  assert_refused (tree, ".", "does not name a file", NULL);
+  assert_refused (tree, "cyc1/a.png", "cyc1/a.png: ", NULL);
+}
+
+static void
+test_resolve_via_linked_root (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *link = g_build_filename (f->base, "root-link", NULL);
+  g_autoptr(FlImageTree) tree = fl_image_tree_scan (link, NULL, &error);
+  g_autofree char *got = NULL;
+
+  /* the root is reached through a link: paths keep that spelling, and
+   * what lies inside the real root is inside */
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_image_tree_root (tree), ==, link);
+  g_assert_cmpint (fl_image_tree_n_files (tree), ==, 11);
+  got = fl_image_tree_resolve (tree, "cats/c1.png", &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (got, link));
+  g_assert_true (g_str_has_suffix (got, "/cats/c1.png"));
+  assert_refused (tree, "out.png", "a symbolic link leads outside", NULL);
+}
+
+static void
+test_parent_name (void)
+{
+  static const struct { const char *in, *out; } cases[] = {
+    { "cats/c1.png", "cats" },
+    { "a/b/c.png", "b" },
+    { "sub\\a.png", "sub" },
+    { "./dogs/./d.png", "dogs" },
+    { "x/../y/z.png", "y" },
+    { "c.png", NULL },
+    { "./c.png", NULL },
+    { "x/../c.png", NULL },
+    { "../c.png", NULL },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *got = fl_image_tree_parent_name (cases[i].in);
+      g_assert_cmpstr (got, ==, cases[i].out);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/paths/scan", Fixture, NULL, fixture_setup, test_scan, fixture_teardown);
+  g_test_add ("/paths/scan-errors", Fixture, NULL, fixture_setup, test_scan_errors, fixture_teardown);
+  g_test_add ("/paths/resolve/found", Fixture, NULL, fixture_setup, test_resolve_found, fixture_teardown);
+  g_test_add ("/paths/resolve/refused", Fixture, NULL, fixture_setup, test_resolve_refused, fixture_teardown);
+  g_test_add ("/paths/resolve/linked-root", Fixture, NULL, fixture_setup,
+              test_resolve_via_linked_root, fixture_teardown);
+  g_test_add_func ("/paths/parent-name", test_parent_name);
+  return g_test_run ();
+}
