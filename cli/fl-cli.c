@@ -40,6 +40,7 @@ typedef struct {
   gboolean quiet;
   char    *model;
   char    *out;
+  char    *export;
 } Opts;
 
 static void
@@ -47,7 +48,7 @@ opts_clear (Opts *o)
 {
   g_free (o->images); g_free (o->csv); g_free (o->image_col); g_free (o->text_col);
   g_free (o->label_col); g_free (o->fusion); g_free (o->save); g_free (o->metrics_csv);
-  g_free (o->model); g_free (o->out);
+  g_free (o->model); g_free (o->out); g_free (o->export);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Opts, opts_clear)
 
@@ -134,6 +135,8 @@ parse (Opts *o, const char *command, int *argc, char ***argv, GError **error)
     { "save", 0, 0, G_OPTION_ARG_FILENAME, &o->save, "Save the trained model", "MODEL" },
     { "metrics-csv", 0, 0, G_OPTION_ARG_FILENAME, &o->metrics_csv, "Write per-epoch metrics", "FILE" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "One JSON object per epoch", NULL },
+    { "export", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &o->export,
+      "Write the prepared split data as safetensors and stop (for bench/)", "FILE" },
     { NULL }
   };
   const GOptionEntry predict[] = {
@@ -276,6 +279,14 @@ cmd_train (int argc, char **argv, gboolean compare)
     return fail ("%s", error->message);
   if (!fl_train_settings_validate (&s, &error))
     return fail ("%s", error->message);
+  if (o.export != NULL)
+    {
+      g_autoptr(FlDataset) eds = load_data (&o, FALSE, &error);
+      g_autoptr(FlRun) run = eds ? fl_run_new (eds, &s, &error) : NULL;
+      if (run == NULL || !fl_run_export (run, o.export, &error))
+        return fail ("%s", error->message);
+      return 0;
+    }
   if (compare && o.fusion != NULL)
     return fail ("compare trains every fusion; leave out --fusion");
   if (compare && o.save != NULL)

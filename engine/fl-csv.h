@@ -47,7 +47,8 @@ const char *fl_csv_name (const FlCsv *csv);
 /* Number of header fields. */
 int fl_csv_n_cols (const FlCsv *csv);
 
-/* Header field col (0 <= col < n_cols), as written; owned by csv. */
+/* Header field col (0 <= col < n_cols) as parsed (so without the spaces
+ * around an unquoted name); owned by csv. */
 const char *fl_csv_header (const FlCsv *csv, int col);
 
 /* Number of data rows; the header is not counted. */

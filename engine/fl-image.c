@@ -198,8 +198,8 @@ fetch_rgb (float rgb[3], const guint8 *p, int comp)
     rgb[k] = a * c[k] + (1.0f - a) * 255.0f;
 }
 
-/* Source index and weight of the far neighbour for each of out positions,
- * as in PyTorch's upsample_bilinear2d with align_corners=False:
+/* For each of the out positions, the two source indices and the weight of
+ * the second, as in PyTorch's upsample_bilinear2d with align_corners=False:
  *   src = max((dst + 0.5)·in/out - 0.5, 0); i0 = ⌊src⌋; i1 = min(i0 + 1, in - 1)
  *   value = (1 - λ)·x[i0] + λ·x[i1], λ = src - i0
  * (at the far edge i1 = i0, so the weight is moot and the edge pixel repeats). */

@@ -2,7 +2,9 @@
 #define G_LOG_DOMAIN "fl-model"
 
 #include "fl-model.h"
+#include "fl-parallel.h"
 
+#include <cblas.h>
 #include <math.h>
 #include <string.h>
 
@@ -11,11 +13,11 @@ G_DEFINE_QUARK (fl-engine-error-quark, fl_engine_error)
 /* Activations of one batch, each a pointer into one block sized for `cap`
  * samples. Those marked (grad) are only allocated once backward runs. */
 typedef struct {
-  float  *c1;      /* (N,c1,S,S) after ReLU */
-  float  *p1;      /* (N,c1,S/2,S/2) */
+  float  *c1;      /* (N,c1,S,S) conv output */
+  float  *p1;      /* (N,c1,S/2,S/2) pooled, after ReLU */
   gint32 *am1;     /* argmax of p1 */
-  float  *c2;      /* (N,c2,S/2,S/2) after ReLU */
-  float  *p2;      /* (N,c2,S/4,S/4) = the flattened image features */
+  float  *c2;      /* (N,c2,S/2,S/2) conv output */
+  float  *p2;      /* (N,c2,S/4,S/4) pooled, after ReLU: the flattened features */
   gint32 *am2;
   float  *a;       /* (N,D) image branch output */
   float  *t1;      /* (N,Ht) */
@@ -41,7 +43,11 @@ struct FlModel {
   Acts         act;
   float       *grad_block;
   Acts         dact;     /* the same layout, holding dL/d activation */
-  float       *scratch;  /* im2col / col2im */
+  FlPool      *pool;     /* the batch is split across its threads */
+  gsize        scratch_per_thread;
+  float       *scratch;  /* im2col / col2im, one slice per thread */
+  gsize        partial_size;
+  float       *partial;  /* conv dw/db of threads 1.., summed after backward */
 };
 
 void
@@ -199,6 +205,13 @@ fl_model_new (const FlConfig *cfg, guint64 seed, GError **error)
   model = g_new0 (FlModel, 1);
   model->cfg = *cfg;
   layout_tensors (model);
+  if (model->n_params >= G_MAXINT32)
+    {
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
+                   "the model would have %zu parameters, more than 2³¹", model->n_params);
+      g_free (model);
+      return NULL;
+    }
   /* params, grads, m and v side by side in one allocation */
   model->params = g_new (float, 4 * MAX (model->n_params, 1));
   model->grads = model->params + model->n_params;
@@ -217,6 +230,8 @@ fl_model_free (FlModel *model)
   g_free (model->act_block);
   g_free (model->grad_block);
   g_free (model->scratch);
+  g_free (model->partial);
+  g_clear_pointer (&model->pool, fl_pool_free);
   g_free (model);
 }
 
@@ -276,6 +291,121 @@ layout_acts (Acts *a, float *block, const FlConfig *c, int n)
   return used;
 }
 
+static int
+n_threads (const FlModel *model)
+{
+  return model->pool != NULL ? fl_pool_n_threads (model->pool) : 1;
+}
+
+void
+fl_model_set_threads (FlModel *model, int threads)
+{
+  if (threads <= 0)
+    threads = (int) g_get_num_processors ();
+  if (threads == n_threads (model))
+    return;
+  g_clear_pointer (&model->pool, fl_pool_free);
+  if (threads > 1)
+    model->pool = fl_pool_new (threads);
+  else
+    openblas_set_num_threads (1);
+  /* workspaces are per thread: lay them out again on the next batch */
+  g_clear_pointer (&model->scratch, g_free);
+  g_clear_pointer (&model->partial, g_free);
+}
+
+int
+fl_model_get_threads (const FlModel *model)
+{
+  return n_threads (model);
+}
+
+static void
+run_tasks (FlModel *model, FlTaskFunc fn, gpointer data)
+{
+  if (model->pool != NULL)
+    fl_pool_run (model->pool, fn, data);
+  else
+    fn (0, 1, data);
+}
+
+typedef struct {
+  FlModel       *model;
+  const FlBatch *batch;
+} Job;
+
+/* The conv part of the image branch for task t's share of the batch:
+ * conv → pool → ReLU → conv → pool → ReLU. Max-pooling commutes with the
+ * ReLU (max is monotone), so pooling first gives the SPEC's conv → ReLU →
+ * pool exactly, with the ReLU over a map four times smaller, forward and
+ * backward; c1 and c2 hold the raw conv outputs. */
+static void
+image_forward_task (int t, int nt, gpointer data)
+{
+  Job *j = data;
+  FlModel *model = j->model;
+  const FlConfig *c = &model->cfg;
+  const int S = c->image_size, S2 = S / 2, S4 = S / 4, c1 = c->conv1, c2 = c->conv2;
+  float *scratch = model->scratch + t * model->scratch_per_thread;
+  Acts *x = &model->act;
+  int lo, hi, n;
+
+  fl_share (j->batch->n, t, nt, &lo, &hi);
+  n = hi - lo;
+  if (n == 0)
+    return;
+  fl_conv3x3_forward (x->c1 + (gsize) lo * c1 * S * S, j->batch->images + (gsize) lo * 3 * S * S,
+                      P (model, FL_P_CONV1_W), P (model, FL_P_CONV1_B), scratch, n, 3, S, S, c1);
+  fl_maxpool2_forward (x->p1 + (gsize) lo * c1 * S2 * S2, x->am1 + (gsize) lo * c1 * S2 * S2,
+                       x->c1 + (gsize) lo * c1 * S * S, n, c1, S, S);
+  fl_relu_forward (x->p1 + (gsize) lo * c1 * S2 * S2, (gsize) n * c1 * S2 * S2);
+  fl_conv3x3_forward (x->c2 + (gsize) lo * c2 * S2 * S2, x->p1 + (gsize) lo * c1 * S2 * S2,
+                      P (model, FL_P_CONV2_W), P (model, FL_P_CONV2_B), scratch, n, c1, S2, S2, c2);
+  fl_maxpool2_forward (x->p2 + (gsize) lo * c2 * S4 * S4, x->am2 + (gsize) lo * c2 * S4 * S4,
+                       x->c2 + (gsize) lo * c2 * S2 * S2, n, c2, S2, S2);
+  fl_relu_forward (x->p2 + (gsize) lo * c2 * S4 * S4, (gsize) n * c2 * S4 * S4);
+}
+
+/* The adjoint of image_forward_task for the same share; task 0 accumulates
+ * the conv gradients in place, the others into their partial blocks. */
+static void
+image_backward_task (int t, int nt, gpointer data)
+{
+  Job *j = data;
+  FlModel *model = j->model;
+  const FlConfig *c = &model->cfg;
+  const int S = c->image_size, S2 = S / 2, S4 = S / 4, c1 = c->conv1, c2 = c->conv2;
+  float *scratch = model->scratch + t * model->scratch_per_thread;
+  float *g = t == 0 ? G (model, FL_P_CONV1_W) : model->partial + (t - 1) * model->partial_size;
+  float *dw1 = g;
+  float *db1 = g + (model->tensors[FL_P_CONV1_B].offset - model->tensors[FL_P_CONV1_W].offset);
+  float *dw2 = g + (model->tensors[FL_P_CONV2_W].offset - model->tensors[FL_P_CONV1_W].offset);
+  float *db2 = g + (model->tensors[FL_P_CONV2_B].offset - model->tensors[FL_P_CONV1_W].offset);
+  Acts *x = &model->act, *d = &model->dact;
+  int lo, hi, n;
+
+  if (t > 0)
+    memset (g, 0, sizeof (float) * model->partial_size);
+  fl_share (j->batch->n, t, nt, &lo, &hi);
+  n = hi - lo;
+  if (n == 0)
+    return;
+  fl_relu_backward (d->p2 + (gsize) lo * c2 * S4 * S4, x->p2 + (gsize) lo * c2 * S4 * S4,
+                    (gsize) n * c2 * S4 * S4);
+  fl_maxpool2_backward (d->c2 + (gsize) lo * c2 * S2 * S2, d->p2 + (gsize) lo * c2 * S4 * S4,
+                        x->am2 + (gsize) lo * c2 * S4 * S4, n, c2, S2, S2);
+  fl_conv3x3_backward (d->p1 + (gsize) lo * c1 * S2 * S2, dw2, db2,
+                       d->c2 + (gsize) lo * c2 * S2 * S2, x->p1 + (gsize) lo * c1 * S2 * S2,
+                       P (model, FL_P_CONV2_W), scratch, n, c1, S2, S2, c2);
+  fl_relu_backward (d->p1 + (gsize) lo * c1 * S2 * S2, x->p1 + (gsize) lo * c1 * S2 * S2,
+                    (gsize) n * c1 * S2 * S2);
+  fl_maxpool2_backward (d->c1 + (gsize) lo * c1 * S * S, d->p1 + (gsize) lo * c1 * S2 * S2,
+                        x->am1 + (gsize) lo * c1 * S2 * S2, n, c1, S, S);
+  fl_conv3x3_backward (NULL, dw1, db1, d->c1 + (gsize) lo * c1 * S * S,
+                       j->batch->images + (gsize) lo * 3 * S * S, P (model, FL_P_CONV1_W),
+                       scratch, n, 3, S, S, c1);
+}
+
 static void
 ensure_capacity (FlModel *model, int n, gboolean with_grads)
 {
@@ -291,9 +421,17 @@ ensure_capacity (FlModel *model, int n, gboolean with_grads)
         {
           gsize s1 = fl_conv3x3_scratch_size (3, c->image_size, c->image_size);
           gsize s2 = fl_conv3x3_scratch_size (c->conv1, c->image_size / 2, c->image_size / 2);
-          model->scratch = g_new (float, MAX (s1, s2));
+          model->scratch_per_thread = MAX (s1, s2);
+          model->scratch = g_new (float, model->scratch_per_thread * n_threads (model));
         }
       model->cap = n;
+    }
+  if (with_grads && model->partial == NULL && n_threads (model) > 1 &&
+      fl_fusion_uses_image (c->fusion))
+    {
+      /* conv1 and conv2 weights and biases are one contiguous run */
+      model->partial_size = model->tensors[FL_P_IMG_FC_W].offset - model->tensors[FL_P_CONV1_W].offset;
+      model->partial = g_new (float, model->partial_size * (n_threads (model) - 1));
     }
   if (with_grads && model->grad_block == NULL)
     {
@@ -306,7 +444,7 @@ double
 fl_model_forward (FlModel *model, const FlBatch *batch)
 {
   const FlConfig *c = &model->cfg;
-  const int N = batch->n, S = c->image_size, S2 = S / 2, S4 = S / 4;
+  const int N = batch->n, S = c->image_size, S4 = S / 4;
   const int D = c->feat_dim, F = fl_fusion_width (c->fusion, D);
   Acts *x;
 
@@ -316,15 +454,9 @@ fl_model_forward (FlModel *model, const FlBatch *batch)
 
   if (fl_fusion_uses_image (c->fusion))
     {
+      Job job = { model, batch };
       g_return_val_if_fail (batch->images != NULL, 0.0);
-      fl_conv3x3_forward (x->c1, batch->images, P (model, FL_P_CONV1_W),
-                          P (model, FL_P_CONV1_B), model->scratch, N, 3, S, S, c->conv1);
-      fl_relu_forward (x->c1, (gsize) N * c->conv1 * S * S);
-      fl_maxpool2_forward (x->p1, x->am1, x->c1, N, c->conv1, S, S);
-      fl_conv3x3_forward (x->c2, x->p1, P (model, FL_P_CONV2_W),
-                          P (model, FL_P_CONV2_B), model->scratch, N, c->conv1, S2, S2, c->conv2);
-      fl_relu_forward (x->c2, (gsize) N * c->conv2 * S2 * S2);
-      fl_maxpool2_forward (x->p2, x->am2, x->c2, N, c->conv2, S2, S2);
+      run_tasks (model, image_forward_task, &job);
       fl_linear_forward (x->a, x->p2, P (model, FL_P_IMG_FC_W), P (model, FL_P_IMG_FC_B),
                          N, c->conv2 * S4 * S4, D);
       fl_relu_forward (x->a, (gsize) N * D);
@@ -374,7 +506,7 @@ void
 fl_model_backward (FlModel *model, const FlBatch *batch)
 {
   const FlConfig *c = &model->cfg;
-  const int N = batch->n, S = c->image_size, S2 = S / 2, S4 = S / 4;
+  const int N = batch->n, S = c->image_size, S4 = S / 4;
   const int D = c->feat_dim, F = fl_fusion_width (c->fusion, D);
   const int C = c->n_classes;
   Acts *x, *d;
@@ -414,41 +546,57 @@ fl_model_backward (FlModel *model, const FlBatch *batch)
       fl_relu_backward (d->a, x->a, (gsize) N * D);
       fl_linear_backward (d->p2, G (model, FL_P_IMG_FC_W), G (model, FL_P_IMG_FC_B),
                           d->a, x->p2, P (model, FL_P_IMG_FC_W), N, c->conv2 * S4 * S4, D);
-      fl_maxpool2_backward (d->c2, d->p2, x->am2, N, c->conv2, S2, S2);
-      fl_relu_backward (d->c2, x->c2, (gsize) N * c->conv2 * S2 * S2);
-      fl_conv3x3_backward (d->p1, G (model, FL_P_CONV2_W), G (model, FL_P_CONV2_B),
-                           d->c2, x->p1, P (model, FL_P_CONV2_W), model->scratch,
-                           N, c->conv1, S2, S2, c->conv2);
-      fl_maxpool2_backward (d->c1, d->p1, x->am1, N, c->conv1, S, S);
-      fl_relu_backward (d->c1, x->c1, (gsize) N * c->conv1 * S * S);
-      fl_conv3x3_backward (NULL, G (model, FL_P_CONV1_W), G (model, FL_P_CONV1_B),
-                           d->c1, batch->images, P (model, FL_P_CONV1_W), model->scratch,
-                           N, 3, S, S, c->conv1);
+      Job job = { model, batch };
+      run_tasks (model, image_backward_task, &job);
+      for (int t = 1; t < n_threads (model); t++)
+        {
+          float *dst = G (model, FL_P_CONV1_W);
+          const float *src = model->partial + (t - 1) * model->partial_size;
+          for (gsize i = 0; i < model->partial_size; i++)
+            dst[i] += src[i];
+        }
+    }
+}
+
+typedef struct {
+  FlModel *model;
+  float    b1, b2, c1, c2, eps, step_size, bc2_sqrt;
+} AdamJob;
+
+static void
+adam_task (int t, int nt, gpointer data)
+{
+  AdamJob *j = data;
+  FlModel *model = j->model;
+  float *p = model->params, *g = model->grads, *m = model->m, *v = model->v;
+  int lo, hi;
+
+  /* n_params < 2^31 is checked in fl_model_new */
+  fl_share ((int) model->n_params, t, nt, &lo, &hi);
+  for (int i = lo; i < hi; i++)
+    {
+      m[i] = j->b1 * m[i] + j->c1 * g[i];
+      v[i] = j->b2 * v[i] + j->c2 * g[i] * g[i];
+      p[i] -= j->step_size * m[i] / (sqrtf (v[i]) / j->bc2_sqrt + j->eps);
     }
 }
 
 void
 fl_model_adam_step (FlModel *model, const FlAdamParams *hp)
 {
-  float *p = model->params, *g = model->grads, *m = model->m, *v = model->v;
-  const float b1 = (float) hp->beta1, b2 = (float) hp->beta2;
-  const float c1 = (float) (1.0 - hp->beta1), c2 = (float) (1.0 - hp->beta2);
-  const float eps = (float) hp->eps;
-  double bc1, bc2;
-  float step_size, bc2_sqrt;
+  AdamJob job = { .model = model };
 
   model->t++;
   /* exactly torch.optim.Adam (single-tensor path):
    *   m = β1·m + (1-β1)·g;  v = β2·v + (1-β2)·g²
-   *   p -= lr/(1-β1^t) · m / (√v / √(1-β2^t) + ε) */
-  bc1 = 1.0 - pow (hp->beta1, (double) model->t);
-  bc2 = 1.0 - pow (hp->beta2, (double) model->t);
-  step_size = (float) (hp->lr / bc1);
-  bc2_sqrt = (float) sqrt (bc2);
-  for (gsize i = 0; i < model->n_params; i++)
-    {
-      m[i] = b1 * m[i] + c1 * g[i];
-      v[i] = b2 * v[i] + c2 * g[i] * g[i];
-      p[i] -= step_size * m[i] / (sqrtf (v[i]) / bc2_sqrt + eps);
-    }
+   *   p -= lr/(1-β1^t) · m / (√v / √(1-β2^t) + ε)
+   * with 1-β formed in double, then rounded, as torch's kernels get it */
+  job.b1 = (float) hp->beta1;
+  job.b2 = (float) hp->beta2;
+  job.c1 = (float) (1.0 - hp->beta1);
+  job.c2 = (float) (1.0 - hp->beta2);
+  job.eps = (float) hp->eps;
+  job.step_size = (float) (hp->lr / (1.0 - pow (hp->beta1, (double) model->t)));
+  job.bc2_sqrt = (float) sqrt (1.0 - pow (hp->beta2, (double) model->t));
+  run_tasks (model, adam_task, &job);
 }

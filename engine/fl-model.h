@@ -95,6 +95,11 @@ typedef struct FlModel FlModel;
 FlModel *fl_model_new (const FlConfig *cfg, guint64 seed, GError **error);
 void     fl_model_free (FlModel *model);
 
+/* Splits each batch over this many threads (≤ 0: one per core); OpenBLAS
+ * gets the same number between the split parts. The default is 1. */
+void     fl_model_set_threads (FlModel *model, int threads);
+int      fl_model_get_threads (const FlModel *model);
+
 /* Re-draws every parameter from seed and clears the Adam state. */
 void     fl_model_init_params (FlModel *model, guint64 seed);
 

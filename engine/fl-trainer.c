@@ -4,10 +4,10 @@
 #include "fl-trainer.h"
 
 #include "fl-predictor.h"
+#include "fl-safetensors.h"
 #include "fl-split.h"
 #include "fl-text.h"
 
-#include <cblas.h>
 #include <math.h>
 #include <string.h>
 
@@ -180,6 +180,7 @@ fl_run_new (FlDataset             *ds,
   run->model = fl_model_new (&cfg, settings->seed, error);
   if (run->model == NULL)
     return NULL;
+  fl_model_set_threads (run->model, settings->n_threads);
   fl_adam_params_init_default (&run->adam);
   run->adam.lr = settings->lr;
   run->rng = g_rand_new_with_seed ((guint32) (settings->seed ^ (settings->seed >> 32)));
@@ -292,7 +293,6 @@ fl_run_train (FlRun                  *run,
   gint64 t0 = g_get_monotonic_time ();
   gint64 seen = 0;
 
-  openblas_set_num_threads (run->s.n_threads > 0 ? run->s.n_threads : (int) g_get_num_processors ());
   save_good (run);
 
   for (int epoch = 1; epoch <= run->s.epochs; epoch++)
@@ -436,4 +436,33 @@ fl_run_save_model (FlRun *run, const char *path, GError **error)
   return fl_model_file_save (path, run->model, run->vocab,
                              (const char *const *) run->ds->class_names,
                              run->mean, run->std, error);
+}
+
+gboolean
+fl_run_export (FlRun *run, const char *path, GError **error)
+{
+  FlDataset *ds = run->ds;
+  const int S = ds->image_size, V = MAX (fl_vocab_size (run->vocab), 1);
+  gsize img = (gsize) 3 * S * S;
+  g_autofree float *x = g_new (float, (gsize) ds->n * img);
+  g_autofree float *bags = g_new0 (float, (gsize) ds->n * V);
+  g_autofree float *labels = g_new (float, ds->n);
+  g_autofree float *is_val = g_new0 (float, ds->n);
+  FlStTensor t[4] = {
+    { "images", 4, { ds->n, 3, S, S }, x },
+    { "text", 2, { ds->n, V }, bags },
+    { "labels", 1, { ds->n }, labels },
+    { "is_val", 1, { ds->n }, is_val },
+  };
+
+  fl_image_to_float (x, ds->images, ds->n, S, run->mean, run->std);
+  for (int i = 0; i < ds->n; i++)
+    {
+      labels[i] = (float) ds->labels[i];
+      for (gint32 k = run->tok_off[i]; k < run->tok_off[i + 1]; k++)
+        bags[(gsize) i * V + run->tok_idx[k]] = 1.0f;
+    }
+  for (guint i = 0; i < run->val_idx->len; i++)
+    is_val[g_array_index (run->val_idx, gint32, i)] = 1.0f;
+  return fl_safetensors_save (path, t, 4, NULL, error);
 }

@@ -105,4 +105,9 @@ int                    fl_run_vocab_size (FlRun *run);
  * atomically. */
 gboolean fl_run_save_model (FlRun *run, const char *path, GError **error);
 
+/* Writes exactly what the run trains on — normalised images (n,3,S,S), the
+ * multi-hot bags (n,V), the labels and a validation mask — as safetensors,
+ * so that bench/torch_reference.py can train PyTorch on the same data. */
+gboolean fl_run_export (FlRun *run, const char *path, GError **error);
+
 G_END_DECLS

@@ -1,10 +1,10 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # SPDX-License-Identifier: MIT
 """Prints the two-frame GIF that tests/test-image.c embeds as a C array.
 
 Frame 1 is 2x2: red, green / blue, white. Frame 2 is all black, so a
 decoder that returned the last frame instead of the first would show it.
-Run it once with python3-pil and paste the output; the test never needs PIL.
+Run it once (Debian python3-pil) and paste the output; the test never needs PIL.
 """
 import io
 

@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * fl-bench — the engine's half of bench/run.sh: trains the reference model
+ * for one epoch on generated data and prints, as key=value lines, training
+ * and evaluation throughput, peak RSS, the machine's measured sgemm peak and
+ * the fraction of it reached; optionally decode+resize throughput on a list
+ * of image files.
+ */
+#define G_LOG_DOMAIN "fl-bench"
+
+#include "fl-dataset.h"
+#include "fl-image.h"
+#include "fl-trainer.h"
+
+#include <cblas.h>
+#include <stdio.h>
+#include <sys/resource.h>
+
+static double
+now (void)
+{
+  return g_get_monotonic_time () / 1e6;
+}
+
+/* GFLOP/s of sgemm on n×n matrices: the best of a few tries. */
+static double
+sgemm_peak (int n, int threads)
+{
+  g_autofree float *a = g_new (float, (gsize) n * n);
+  g_autofree float *b = g_new (float, (gsize) n * n);
+  g_autofree float *c = g_new (float, (gsize) n * n);
+  double best = 0;
+
+  openblas_set_num_threads (threads);
+  for (gsize i = 0; i < (gsize) n * n; i++)
+    a[i] = b[i] = (float) (i % 7) * 0.1f;
+  for (int rep = 0; rep < 4; rep++)
+    {
+      double t0 = now ();
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n,
+                   1.0f, a, n, b, n, 0.0f, c, n);
+      best = MAX (best, 2.0 * n * n * n / (now () - t0) / 1e9);
+    }
+  return best;
+}
+
+/* Multiply-adds ×2 of one forward pass of the reference model. */
+static double
+forward_flops (int S, int D, int C, double tokens)
+{
+  double s2 = (S / 2.0) * (S / 2.0), s4 = (S / 4.0) * (S / 4.0);
+  return 2.0 * S * S * 32 * 27          /* conv1 */
+       + 2.0 * s2 * 64 * 32 * 9         /* conv2 */
+       + 2.0 * 64 * s4 * D              /* img_fc */
+       + tokens * 100 + 2.0 * 100 * D   /* text branch */
+       + 2.0 * 2 * D * 128 + 2.0 * 128 * C;
+}
+
+/* Keeps the epoch's figures: its samples/s covers the training pass alone. */
+static void
+epoch_cb (const FlEpochStats *stats, gpointer user_data)
+{
+  *(FlEpochStats *) user_data = *stats;
+}
+
+int
+main (int argc, char **argv)
+{
+  int samples = 4096, S = 64, batch = 64, threads = 0, classes = 10, words = 8;
+  char *decode_list = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("— engine benchmark");
+  const GOptionEntry entries[] = {
+    { "samples", 0, 0, G_OPTION_ARG_INT, &samples, "Training samples (4096)", "N" },
+    { "image-size", 0, 0, G_OPTION_ARG_INT, &S, "S (64)", "S" },
+    { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "Batch size (64)", "N" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Threads (all cores)", "N" },
+    { "decode", 0, 0, G_OPTION_ARG_FILENAME, &decode_list, "A file listing images to decode", "FILE" },
+    { NULL }
+  };
+  g_autoptr(GRand) rng = g_rand_new_with_seed (1);
+  FlTrainSettings s;
+  int total, n_val;
+  g_autofree guint8 *images = NULL;
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(FlDataset) ds = NULL;
+  g_autoptr(FlRun) run = NULL;
+  FlEpochStats last = { 0 };
+  double t0, eval_secs, peak, flops;
+  struct rusage ru;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    {
+      fprintf (stderr, "fl-bench: %s\n", error->message);
+      return 1;
+    }
+  if (threads <= 0)
+    threads = (int) g_get_num_processors ();
+
+  if (decode_list != NULL)
+    {
+      g_autofree char *list = NULL;
+      g_auto(GStrv) paths = NULL;
+      g_autofree guint8 *out = NULL;
+      int n;
+      if (!g_file_get_contents (decode_list, &list, NULL, &error))
+        {
+          fprintf (stderr, "fl-bench: %s\n", error->message);
+          return 1;
+        }
+      paths = g_strsplit (g_strchomp (list), "\n", -1);
+      n = (int) g_strv_length (paths);
+      out = g_malloc ((gsize) n * 3 * S * S);
+      t0 = now ();
+      fl_image_load_many ((const char *const *) paths, n, S, out, NULL, threads, NULL, NULL, NULL);
+      printf ("decode_images_per_s=%.1f\n", n / (now () - t0));
+      return 0;
+    }
+
+  /* generated data: random pixels, texts of `words` words from 2000, and
+   * 1/0.8 as many samples so that the training split holds `samples` */
+  total = (int) (samples / 0.8 + 0.5);
+  images = g_malloc ((gsize) total * 3 * S * S);
+  for (gsize i = 0; i < (gsize) total * 3 * S * S; i++)
+    images[i] = (guint8) g_rand_int_range (rng, 0, 256);
+  for (int i = 0; i < total; i++)
+    {
+      GString *t = g_string_new (NULL);
+      for (int w = 0; w < words; w++)
+        g_string_append_printf (t, "w%d ", g_rand_int_range (rng, 0, 2000));
+      g_ptr_array_add (texts, g_string_free (t, FALSE));
+      g_ptr_array_add (labels, g_strdup_printf ("c%d", g_rand_int_range (rng, 0, classes)));
+    }
+  ds = fl_dataset_new_from_memory (total, S, images, (const char *const *) texts->pdata,
+                                   (const char *const *) labels->pdata);
+  g_clear_pointer (&images, g_free);
+
+  fl_train_settings_init_default (&s);
+  s.epochs = 1;
+  s.batch_size = batch;
+  s.n_threads = threads;
+  run = fl_run_new (ds, &s, &error);
+  if (run == NULL)
+    {
+      fprintf (stderr, "fl-bench: %s\n", error->message);
+      return 1;
+    }
+
+  {
+    FlTrainCallbacks cb = { .epoch_done = epoch_cb, .user_data = &last };
+    if (!fl_run_train (run, &cb, NULL, &error))
+      {
+        fprintf (stderr, "fl-bench: %s\n", error->message);
+        return 1;
+      }
+  }
+  fl_run_train_indices (run, &samples);
+  fl_run_val_indices (run, &n_val);
+
+  t0 = now ();
+  fl_run_evaluate (run);
+  eval_secs = now () - t0;
+
+  getrusage (RUSAGE_SELF, &ru);
+  peak = sgemm_peak (2048, threads);
+  flops = forward_flops (S, 128, classes, words);
+
+  printf ("threads=%d\n", threads);
+  printf ("train_samples=%d\n", samples);
+  printf ("val_samples=%d\n", n_val);
+  printf ("vocab=%d\n", fl_run_vocab_size (run));
+  printf ("params=%zu\n", fl_model_n_params (fl_run_model (run)));
+  printf ("image_cache_mb=%.1f\n", (double) total * 3 * S * S / 1e6);
+  printf ("peak_rss_mb=%.1f\n", ru.ru_maxrss / 1024.0);
+  printf ("train_samples_per_s=%.1f\n", last.samples_per_s);
+  printf ("train_mflop_per_sample=%.2f\n", 3 * flops / 1e6);
+  printf ("machine_fraction=%.3f\n", 3 * flops * last.samples_per_s / (peak * 1e9));
+  printf ("eval_samples_per_s=%.1f\n", n_val / eval_secs);
+  printf ("sgemm_peak_gflops=%.1f\n", peak);
+  printf ("forward_mflop_per_sample=%.2f\n", flops / 1e6);
+  return 0;
+}

@@ -1,0 +1,198 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""The reference model of SPEC §4 in PyTorch, for comparison with the engine.
+
+  torch_reference.py train DATA.safetensors --fusion concat [--epochs 10]
+      trains on exactly the data, split and settings the engine trains on
+      (DATA written by `fusionlab-cli train … --export DATA`) and prints the
+      engine's epoch lines.
+  torch_reference.py bench [--samples 4096] [--image-size 64] [--decode LIST]
+      throughput of one training epoch and one evaluation pass on generated
+      data, and PIL decode+resize throughput, as key=value lines.
+
+Needs Debian's python3-torch (and python3-pil for --decode); run with
+/usr/bin/python3.
+"""
+import argparse
+import json
+import os
+import struct
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Reference(nn.Module):
+    def __init__(self, S, V, C, fusion, D=128, text_hidden=100, head_hidden=128):
+        super().__init__()
+        self.fusion = fusion
+        if fusion != "text":
+            self.conv1 = nn.Conv2d(3, 32, 3, padding=1)
+            self.conv2 = nn.Conv2d(32, 64, 3, padding=1)
+            self.img_fc = nn.Linear(64 * (S // 4) ** 2, D)
+        if fusion != "image":
+            self.txt_emb = nn.Linear(V, text_hidden)
+            self.txt_fc = nn.Linear(text_hidden, D)
+        F_in = 2 * D if fusion == "concat" else D
+        self.head1 = nn.Linear(F_in, head_hidden)
+        self.head2 = nn.Linear(head_hidden, C)
+
+    def forward(self, x, t):
+        if self.fusion != "text":
+            a = F.max_pool2d(F.relu(self.conv1(x)), 2)
+            a = F.max_pool2d(F.relu(self.conv2(a)), 2)
+            a = F.relu(self.img_fc(a.flatten(1)))
+        if self.fusion != "image":
+            b = F.relu(self.txt_fc(F.relu(self.txt_emb(t))))
+        f = {"concat": lambda: torch.cat([a, b], 1), "mean": lambda: (a + b) / 2,
+             "product": lambda: a * b, "image": lambda: a, "text": lambda: b}[self.fusion]()
+        return self.head2(F.relu(self.head1(f)))
+
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(n))
+        data = f.read()
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        b, e = info["data_offsets"]
+        out[name] = torch.from_numpy(np.frombuffer(data[b:e], dtype="<f4").copy()
+                                     .reshape(info["shape"]))
+    return out
+
+
+def macro_f1(pred, true, C):
+    f1s = []
+    for c in range(C):
+        tp = int(((pred == c) & (true == c)).sum())
+        fp = int(((pred == c) & (true != c)).sum())
+        fn = int(((pred != c) & (true == c)).sum())
+        if tp + fp + fn == 0:
+            continue
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        f1s.append(2 * p * r / (p + r) if p + r else 0.0)
+    return sum(f1s) / max(len(f1s), 1)
+
+
+def evaluate(model, x, t, y, batch):
+    model.eval()
+    loss, correct, preds = 0.0, 0, []
+    with torch.no_grad():
+        for i in range(0, len(y), batch):
+            out = model(x[i:i + batch], t[i:i + batch])
+            loss += F.cross_entropy(out, y[i:i + batch], reduction="sum").item()
+            preds.append(out.argmax(1))
+    model.train()
+    pred = torch.cat(preds)
+    return loss / len(y), float((pred == y).float().mean()), pred
+
+
+def cmd_train(args):
+    d = read_safetensors(args.data)
+    x, t, y = d["images"], d["text"], d["labels"].long()
+    val = d["is_val"] > 0.5
+    S, V, C = x.shape[2], t.shape[1], int(y.max()) + 1
+    xt, tt, yt = x[~val], t[~val], y[~val]
+    xv, tv, yv = x[val], t[val], y[val]
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads or os.cpu_count())
+    model = Reference(S, V, C, args.fusion)
+    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+    n = len(yt)
+    for epoch in range(1, args.epochs + 1):
+        t0 = time.time()
+        perm = torch.randperm(n)
+        loss_sum, correct = 0.0, 0
+        for i in range(0, n, args.batch):
+            idx = perm[i:i + args.batch]
+            out = model(xt[idx], tt[idx])
+            loss = F.cross_entropy(out, yt[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            loss_sum += loss.item() * len(idx)
+            correct += int((out.argmax(1) == yt[idx]).sum())
+        secs = time.time() - t0
+        vl, va, pred = evaluate(model, xv, tv, yv, args.batch)
+        print("epoch %d/%d train_loss %.4f train_acc %.4f val_loss %.4f val_acc %.4f "
+              "val_f1 %.4f samples_per_s %.1f" % (epoch, args.epochs, loss_sum / n, correct / n,
+                                                  vl, va, macro_f1(pred, yv, C), n / secs),
+              flush=True)
+
+
+def cmd_bench(args):
+    threads = args.threads or os.cpu_count()
+    torch.set_num_threads(threads)
+    if args.decode:
+        from PIL import Image
+        paths = open(args.decode).read().split()
+        t0 = time.time()
+        for p in paths:
+            im = Image.open(p)
+            im = im.convert("RGBA")
+            bg = Image.new("RGBA", im.size, (255, 255, 255, 255))
+            np.asarray(Image.alpha_composite(bg, im).convert("RGB")
+                       .resize((args.image_size, args.image_size), Image.BILINEAR))
+        print("decode_images_per_s=%.1f" % (len(paths) / (time.time() - t0)))
+        return
+    torch.manual_seed(1)
+    S, V, C, B = args.image_size, 2000, 10, args.batch
+    total = int(args.samples / 0.8 + 0.5)
+    n_train = args.samples
+    x = torch.randn(total, 3, S, S)
+    t = (torch.rand(total, V) < 8 / V).float()
+    y = torch.randint(0, C, (total,))
+    model = Reference(S, V, C, "concat")
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    # one warm-up batch, as the engine's first batch also allocates
+    out = model(x[:B], t[:B]); F.cross_entropy(out, y[:B]).backward(); opt.zero_grad()
+    t0 = time.time()
+    perm = torch.randperm(n_train)
+    for i in range(0, n_train, B):
+        idx = perm[i:i + B]
+        loss = F.cross_entropy(model(x[idx], t[idx]), y[idx])
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    train_sps = n_train / (time.time() - t0)
+    t0 = time.time()
+    evaluate(model, x[n_train:], t[n_train:], y[n_train:], B)
+    eval_sps = (total - n_train) / (time.time() - t0)
+    print("threads=%d" % threads)
+    print("torch_version=%s" % torch.__version__)
+    print("train_samples_per_s=%.1f" % train_sps)
+    print("eval_samples_per_s=%.1f" % eval_sps)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    tr = sub.add_parser("train")
+    tr.add_argument("data")
+    tr.add_argument("--fusion", default="concat",
+                    choices=["concat", "mean", "product", "image", "text"])
+    tr.add_argument("--epochs", type=int, default=10)
+    tr.add_argument("--batch", type=int, default=64)
+    tr.add_argument("--lr", type=float, default=1e-3)
+    tr.add_argument("--seed", type=int, default=42)
+    tr.add_argument("--threads", type=int, default=0)
+    be = sub.add_parser("bench")
+    be.add_argument("--samples", type=int, default=4096)
+    be.add_argument("--image-size", type=int, default=64)
+    be.add_argument("--batch", type=int, default=64)
+    be.add_argument("--threads", type=int, default=0)
+    be.add_argument("--decode")
+    args = ap.parse_args()
+    {"train": cmd_train, "bench": cmd_bench}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * fl-parallel.h — a tiny fork–join pool: n persistent threads (the caller is
+ * one of them) run tasks 0..n-1 of one job and the caller waits for all.
+ *
+ * The engine splits a batch across the pool's threads and calls OpenBLAS
+ * single-threaded inside each task, so the two never fight over the cores;
+ * between jobs OpenBLAS may use all the threads for batch-level products.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct FlPool FlPool;
+
+typedef void (*FlTaskFunc) (int task, int n_tasks, gpointer data);
+
+/* n_threads ≤ 0 means one per core. */
+FlPool *fl_pool_new (int n_threads);
+void    fl_pool_free (FlPool *pool);
+int     fl_pool_n_threads (const FlPool *pool);
+
+/* Runs fn (t, n, data) for t in 0..n-1, one per thread, and returns when all
+ * have finished. OpenBLAS is single-threaded while they run and uses the
+ * pool's thread count again afterwards. Not reentrant. */
+void    fl_pool_run (FlPool *pool, FlTaskFunc fn, gpointer data);
+
+/* The half-open share [*lo, *hi) of n items that task t of n_tasks takes. */
+static inline void
+fl_share (int n, int t, int n_tasks, int *lo, int *hi)
+{
+  *lo = (int) ((gint64) n * t / n_tasks);
+  *hi = (int) ((gint64) n * (t + 1) / n_tasks);
+}
+
+G_END_DECLS
