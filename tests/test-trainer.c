@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * The trainer: determinism for a seed, cancellation between batches, the NaN
+ * stop that keeps the last good weights, k-fold, and model files (save,
+ * load, predict the same probabilities, corrupt files refused).
+ */
+#include "fl-predictor.h"
+#include "fl-safetensors.h"
+#include "fl-trainer.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#define N_SAMPLES 96
+#define S 8
+
+/* Two classes told apart by the brightness of the image and one word. */
+static FlDataset *
+make_dataset (void)
+{
+  g_autoptr(GRand) rng = g_rand_new_with_seed (3);
+  g_autofree guint8 *images = g_new (guint8, N_SAMPLES * 3 * S * S);
+  const char *texts[N_SAMPLES], *labels[N_SAMPLES];
+  static const char *const words[] = { "red apple", "green pear", "a red one", "some green" };
+
+  for (int i = 0; i < N_SAMPLES; i++)
+    {
+      int c = i % 2;
+      for (int k = 0; k < 3 * S * S; k++)
+        images[i * 3 * S * S + k] = (guint8) (c ? g_rand_int_range (rng, 128, 256)
+                                                : g_rand_int_range (rng, 0, 128));
+      texts[i] = words[c + 2 * g_rand_int_range (rng, 0, 2)];
+      labels[i] = c ? "light" : "dark";
+    }
+  return fl_dataset_new_from_memory (N_SAMPLES, S, images, texts, labels);
+}
+
+static void
+small_settings (FlTrainSettings *s)
+{
+  fl_train_settings_init_default (s);
+  s->epochs = 3;
+  s->batch_size = 16;
+  s->feat_dim = 16;
+  s->n_threads = 2;
+}
+
+typedef struct {
+  GArray       *epochs;      /* FlEpochStats */
+  int           batches;
+  int           cancel_at;   /* cancel in the callback of this batch */
+  GCancellable *cancellable;
+  FlRun        *run;
+  int           poison_at_epoch;
+  float        *good;        /* params after the poisoned epoch's predecessor */
+} Log;
+
+static void
+batch_cb (const FlBatchStats *st, gpointer data)
+{
+  Log *log = data;
+  log->batches++;
+  g_assert_true (isfinite (st->loss));
+  g_assert_cmpint (st->batch, >=, 1);
+  g_assert_cmpint (st->batch, <=, st->n_batches);
+  if (log->cancel_at > 0 && log->batches == log->cancel_at)
+    g_cancellable_cancel (log->cancellable);
+}
+
+static void
+epoch_cb (const FlEpochStats *st, gpointer data)
+{
+  Log *log = data;
+  g_array_append_val (log->epochs, *st);
+  if (log->poison_at_epoch > 0 && st->epoch == log->poison_at_epoch)
+    {
+      FlModel *m = fl_run_model (log->run);
+      log->good = g_memdup2 (fl_model_params (m), sizeof (float) * fl_model_n_params (m));
+      /* the next forward pass meets a NaN weight */
+      fl_model_params (m)[fl_model_tensor (m, FL_P_HEAD2_B)->offset] = NAN;
+    }
+}
+
+static void
+test_deterministic (void)
+{
+  g_autoptr(FlDataset) ds = make_dataset ();
+  g_autoptr(GError) error = NULL;
+  FlTrainSettings s;
+  g_autoptr(FlRun) a = NULL, b = NULL, c = NULL;
+  Log la = { .epochs = g_array_new (FALSE, FALSE, sizeof (FlEpochStats)) };
+  Log lb = { .epochs = g_array_new (FALSE, FALSE, sizeof (FlEpochStats)) };
+  FlTrainCallbacks cba = { batch_cb, epoch_cb, &la }, cbb = { batch_cb, epoch_cb, &lb };
+  gsize np;
+
+  small_settings (&s);
+  a = fl_run_new (ds, &s, &error);
+  g_assert_no_error (error);
+  b = fl_run_new (ds, &s, &error);
+  g_assert_no_error (error);
+  g_assert_true (fl_run_train (a, &cba, NULL, &error));
+  g_assert_true (fl_run_train (b, &cbb, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (la.epochs->len, ==, 3);
+  g_assert_cmpint (la.batches, ==, 3 * ((int) (N_SAMPLES * 0.8 + 15) / 16));
+  np = fl_model_n_params (fl_run_model (a));
+  g_assert_cmpmem (fl_model_params (fl_run_model (a)), np * sizeof (float),
+                   fl_model_params (fl_run_model (b)), np * sizeof (float));
+  for (guint e = 0; e < la.epochs->len; e++)
+    {
+      FlEpochStats *x = &g_array_index (la.epochs, FlEpochStats, e);
+      FlEpochStats *y = &g_array_index (lb.epochs, FlEpochStats, e);
+      g_assert_cmpfloat (x->train_loss, ==, y->train_loss);
+      g_assert_cmpfloat (x->val_loss, ==, y->val_loss);
+      g_assert_cmpfloat (x->val_acc, ==, y->val_acc);
+    }
+  /* the loss goes down on data this easy */
+  g_assert_cmpfloat (g_array_index (la.epochs, FlEpochStats, 2).train_loss, <,
+                     g_array_index (la.epochs, FlEpochStats, 0).train_loss);
+
+  /* another seed: another split, initialisation and order */
+  s.seed = 7;
+  c = fl_run_new (ds, &s, &error);
+  g_assert_true (fl_run_train (c, NULL, NULL, &error));
+  g_assert_true (memcmp (fl_model_params (fl_run_model (a)), fl_model_params (fl_run_model (c)),
+                         np * sizeof (float)) != 0);
+  g_array_unref (la.epochs);
+  g_array_unref (lb.epochs);
+}
+
+static void
+test_cancel (void)
+{
+  g_autoptr(FlDataset) ds = make_dataset ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  FlTrainSettings s;
+  g_autoptr(FlRun) run = NULL;
+  Log log = { .epochs = g_array_new (FALSE, FALSE, sizeof (FlEpochStats)),
+              .cancel_at = 2, .cancellable = cancellable };
+  FlTrainCallbacks cb = { batch_cb, epoch_cb, &log };
+
+  small_settings (&s);
+  run = fl_run_new (ds, &s, &error);
+  g_assert_false (fl_run_train (run, &cb, cancellable, &error));
+  g_assert_true (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED));
+  /* stopped before the next batch: exactly two ran, no epoch finished */
+  g_assert_cmpint (log.batches, ==, 2);
+  g_assert_cmpint (log.epochs->len, ==, 0);
+  g_array_unref (log.epochs);
+}
+
+static void
+test_nan_keeps_last_good (void)
+{
+  g_autoptr(FlDataset) ds = make_dataset ();
+  g_autoptr(GError) error = NULL;
+  FlTrainSettings s;
+  g_autoptr(FlRun) run = NULL;
+  Log log = { .epochs = g_array_new (FALSE, FALSE, sizeof (FlEpochStats)), .poison_at_epoch = 1 };
+  FlTrainCallbacks cb = { batch_cb, epoch_cb, &log };
+  FlModel *m;
+
+  small_settings (&s);
+  run = fl_run_new (ds, &s, &error);
+  log.run = run;
+  g_assert_false (fl_run_train (run, &cb, NULL, &error));
+  g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_NUMERIC);
+  g_assert_nonnull (strstr (error->message, "NaN"));
+  g_assert_nonnull (strstr (error->message, "epoch 2"));
+  g_assert_cmpint (log.epochs->len, ==, 1);
+  /* the weights are those of the end of epoch 1, not the poisoned ones */
+  m = fl_run_model (run);
+  g_assert_cmpmem (fl_model_params (m), fl_model_n_params (m) * sizeof (float),
+                   log.good, fl_model_n_params (m) * sizeof (float));
+  g_free (log.good);
+  g_array_unref (log.epochs);
+}
+
+static void
+test_kfold (void)
+{
+  g_autoptr(FlDataset) ds = make_dataset ();
+  g_autoptr(GError) error = NULL;
+  FlTrainSettings s;
+  int n_val = 0, n_train = 0;
+  g_autoptr(FlRun) run = NULL;
+
+  small_settings (&s);
+  s.kfold = 4;
+  s.fold = 1;
+  run = fl_run_new (ds, &s, &error);
+  g_assert_no_error (error);
+  fl_run_val_indices (run, &n_val);
+  fl_run_train_indices (run, &n_train);
+  g_assert_cmpint (n_val, ==, N_SAMPLES / 4);
+  g_assert_cmpint (n_train, ==, N_SAMPLES - N_SAMPLES / 4);
+
+  s.fold = 4;   /* out of range */
+  g_assert_null (fl_run_new (ds, &s, &error));
+  g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID);
+}
+
+static void
+test_model_file (void)
+{
+  g_autoptr(FlDataset) ds = make_dataset ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fl-trainer-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "m.safetensors", NULL);
+  g_autofree char *bad = g_build_filename (dir, "bad.safetensors", NULL);
+  g_autofree char *contents = NULL;
+  gsize len;
+  FlTrainSettings s;
+  g_autoptr(FlRun) run = NULL;
+  g_autoptr(FlPredictor) pred = NULL;
+  const gint32 *vi;
+  int n_val, C = ds->n_classes;
+  g_autofree guint8 *images = NULL;
+  g_autofree const char **texts = NULL;
+  g_autofree float *probs = NULL;
+
+  for (int f = 0; f < FL_N_FUSIONS; f++)
+    {
+      small_settings (&s);
+      s.fusion = f;
+      s.epochs = 1;
+      g_clear_pointer (&run, fl_run_free);
+      g_clear_pointer (&pred, fl_predictor_free);
+      run = fl_run_new (ds, &s, &error);
+      g_assert_true (fl_run_train (run, NULL, NULL, &error));
+      fl_run_evaluate (run);
+      g_assert_true (fl_run_save_model (run, path, &error));
+      g_assert_no_error (error);
+
+      pred = fl_predictor_load (path, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (fl_predictor_image_size (pred), ==, S);
+      g_assert_cmpstr (fl_predictor_class_names (pred)[0], ==, "dark");
+      g_assert_cmpstr (fl_predictor_class_names (pred)[1], ==, "light");
+      g_assert_cmpint (fl_model_config (fl_predictor_model (pred))->fusion, ==, f);
+
+      /* the loaded model predicts what the run predicted on validation */
+      vi = fl_run_val_indices (run, &n_val);
+      g_free (images);
+      g_free (texts);
+      g_free (probs);
+      images = g_new (guint8, n_val * 3 * S * S);
+      texts = g_new (const char *, n_val);
+      probs = g_new (float, n_val * C);
+      for (int i = 0; i < n_val; i++)
+        {
+          memcpy (images + i * 3 * S * S, ds->images + vi[i] * 3 * S * S, 3 * S * S);
+          texts[i] = ds->texts[vi[i]];
+        }
+      fl_predictor_predict (pred, images, texts, n_val, probs);
+      for (int i = 0; i < n_val * C; i++)
+        g_assert_cmpfloat_with_epsilon (probs[i], fl_run_val_probs (run)[i], 1e-6);
+    }
+
+  /* a truncated copy and a foreign file are refused, naming the file */
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  g_assert_true (g_file_set_contents (bad, contents, (gssize) len - 100, NULL));
+  g_assert_null (fl_predictor_load (bad, &error));
+  g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT);
+  g_assert_nonnull (strstr (error->message, "bad.safetensors"));
+  g_clear_error (&error);
+  {
+    /* valid safetensors, but not a Fusion Lab model */
+    float x = 1;
+    FlStTensor t = { "x", 1, { 1 }, &x };
+    g_assert_true (fl_safetensors_save (bad, &t, 1, NULL, NULL));
+  }
+  g_assert_null (fl_predictor_load (bad, &error));
+  g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT);
+  g_assert_nonnull (strstr (error->message, "not a Fusion Lab model"));
+
+  g_remove (path);
+  g_remove (bad);
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/trainer/deterministic", test_deterministic);
+  g_test_add_func ("/trainer/cancel", test_cancel);
+  g_test_add_func ("/trainer/nan-keeps-last-good", test_nan_keeps_last_good);
+  g_test_add_func ("/trainer/kfold", test_kfold);
+  g_test_add_func ("/trainer/model-file", test_model_file);
+  return g_test_run ();
+}
