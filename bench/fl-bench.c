@@ -81,7 +81,6 @@ main (int argc, char **argv)
   g_autoptr(GRand) rng = g_rand_new_with_seed (1);
   FlTrainSettings s;
   int total, n_val;
-  g_autofree guint8 *images = NULL;
   g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(FlDataset) ds = NULL;
@@ -122,9 +121,6 @@ main (int argc, char **argv)
   /* generated data: random pixels, texts of `words` words from 2000, and
    * 1/0.8 as many samples so that the training split holds `samples` */
   total = (int) (samples / 0.8 + 0.5);
-  images = g_malloc ((gsize) total * 3 * S * S);
-  for (gsize i = 0; i < (gsize) total * 3 * S * S; i++)
-    images[i] = (guint8) g_rand_int_range (rng, 0, 256);
   for (int i = 0; i < total; i++)
     {
       GString *t = g_string_new (NULL);
@@ -133,9 +129,10 @@ main (int argc, char **argv)
       g_ptr_array_add (texts, g_string_free (t, FALSE));
       g_ptr_array_add (labels, g_strdup_printf ("c%d", g_rand_int_range (rng, 0, classes)));
     }
-  ds = fl_dataset_new_from_memory (total, S, images, (const char *const *) texts->pdata,
+  ds = fl_dataset_new_from_memory (total, S, NULL, (const char *const *) texts->pdata,
                                    (const char *const *) labels->pdata);
-  g_clear_pointer (&images, g_free);
+  for (gsize i = 0; i < (gsize) total * 3 * S * S; i++)
+    ds->images[i] = (guint8) g_rand_int_range (rng, 0, 256);
 
   fl_train_settings_init_default (&s);
   s.epochs = 1;

@@ -105,7 +105,7 @@ fl_dataset_new_from_memory (int                n,
 
   ds->n = n;
   ds->image_size = image_size;
-  ds->images = g_memdup2 (images, img * n);
+  ds->images = images != NULL ? g_memdup2 (images, img * n) : g_malloc0 (img * MAX (n, 1));
   ds->texts = g_new (char *, n);
   ds->image_files = g_new (char *, n);
   ds->csv_lines = g_new (int, n);
@@ -293,7 +293,6 @@ fl_dataset_load (const FlDataSpec *spec,
   ds->image_size = S;
   ds->images_dir = g_strdup (spec->images_dir);
   ds->csv_path = g_strdup (spec->csv_path);
-  ds->images = g_malloc ((gsize) MAX (paths->len, 1) * img);
   ds->texts = g_new0 (char *, MAX (paths->len, 1));
   ds->image_files = g_new0 (char *, MAX (paths->len, 1));
   ds->csv_lines = g_new0 (int, MAX (paths->len, 1));
@@ -301,20 +300,24 @@ fl_dataset_load (const FlDataSpec *spec,
   for (guint i = 0; i < paths->len; i++)
     {
       int r = g_array_index (rows, int, i);
+      const char *abs = paths->pdata[i];
+      gsize root_len = strlen (fl_image_tree_root (tree));
       if (errors[i] != NULL)
         {
           add_reason (reasons, csv, r, "%s", errors[i]->message);
           g_clear_error (&errors[i]);
           continue;
         }
-      memcpy (ds->images + n * img, pixels + i * img, img);
+      /* compact the decoded images in place: no second copy of the cache */
+      if ((guint) n != i)
+        memmove (pixels + n * img, pixels + i * img, img);
       ds->texts[n] = g_strdup (fl_csv_get (csv, r, tcol));
-      ds->image_files[n] = g_strdup ((char *) paths->pdata[i] + strlen (fl_image_tree_root (tree)) +
-                                     (((char *) paths->pdata[i])[strlen (fl_image_tree_root (tree))] == '/'));
+      ds->image_files[n] = g_strdup (abs + root_len + (abs[root_len] == '/'));
       ds->csv_lines[n] = fl_csv_row_line (csv, r);
       keep_labels[n] = labels->pdata[i];
       n++;
     }
+  ds->images = g_realloc (g_steal_pointer (&pixels), (gsize) MAX (n, 1) * img);
   ds->n = n;
   index_classes (ds, keep_labels);
 

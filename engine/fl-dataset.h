@@ -63,7 +63,8 @@ FlDataset *fl_dataset_load (const FlDataSpec *spec,
                             GCancellable     *cancellable,
                             GError          **error);
 
-/* Builds a dataset from memory (for tests and generated data); takes copies. */
+/* Builds a dataset from memory (for tests and generated data); takes copies.
+ * With images NULL the pixels are zeroed, for the caller to fill. */
 FlDataset *fl_dataset_new_from_memory (int                n,
                                        int                image_size,
                                        const guint8      *images,
