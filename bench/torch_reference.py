@@ -105,21 +105,33 @@ def cmd_train(args):
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads or os.cpu_count())
     model = Reference(S, V, C, args.fusion)
+    init = {k[5:]: v for k, v in d.items() if k.startswith("init.")}
+    if init and not args.own_init:
+        model.load_state_dict(init)   # the engine's initial weights
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     n = len(yt)
+    order = d.get("train_order")
+    if order is not None and order.shape[0] < args.epochs:
+        order = None
     for epoch in range(1, args.epochs + 1):
         t0 = time.time()
-        perm = torch.randperm(n)
+        if order is not None and not args.own_order:
+            # the engine's visiting order, given as dataset indices
+            perm = order[epoch - 1].long()
+            xe, te, ye = x[perm], t[perm], y[perm]
+        else:
+            perm = torch.randperm(n)
+            xe, te, ye = xt[perm], tt[perm], yt[perm]
         loss_sum, correct = 0.0, 0
         for i in range(0, n, args.batch):
-            idx = perm[i:i + args.batch]
-            out = model(xt[idx], tt[idx])
-            loss = F.cross_entropy(out, yt[idx])
+            xb, tb, yb = xe[i:i + args.batch], te[i:i + args.batch], ye[i:i + args.batch]
+            out = model(xb, tb)
+            loss = F.cross_entropy(out, yb)
             opt.zero_grad()
             loss.backward()
             opt.step()
-            loss_sum += loss.item() * len(idx)
-            correct += int((out.argmax(1) == yt[idx]).sum())
+            loss_sum += loss.item() * len(yb)
+            correct += int((out.argmax(1) == yb).sum())
         secs = time.time() - t0
         vl, va, pred = evaluate(model, xv, tv, yv, args.batch)
         print("epoch %d/%d train_loss %.4f train_acc %.4f val_loss %.4f val_acc %.4f "
@@ -184,6 +196,8 @@ def main():
     tr.add_argument("--lr", type=float, default=1e-3)
     tr.add_argument("--seed", type=int, default=42)
     tr.add_argument("--threads", type=int, default=0)
+    tr.add_argument("--own-init", action="store_true", help="PyTorch's own random init")
+    tr.add_argument("--own-order", action="store_true", help="PyTorch's own shuffling")
     be = sub.add_parser("bench")
     be.add_argument("--samples", type=int, default=4096)
     be.add_argument("--image-size", type=int, default=64)

@@ -227,6 +227,17 @@ gather (FlRun *run, const gint32 *idx, int n, gboolean with_labels)
   };
 }
 
+/* Fisher–Yates with the run's seeded generator: deterministic. */
+static void
+shuffle (GRand *rng, gint32 *order, int n)
+{
+  for (int i = n - 1; i > 0; i--)
+    {
+      int j = g_rand_int_range (rng, 0, i + 1);
+      gint32 t = order[i]; order[i] = order[j]; order[j] = t;
+    }
+}
+
 static int
 argmax (const float *p, int C)
 {
@@ -302,12 +313,7 @@ fl_run_train (FlRun                  *run,
       gint64 correct = 0;
       FlEpochStats es = { .epoch = epoch, .n_epochs = run->s.epochs };
 
-      /* Fisher–Yates with the run's seeded generator: deterministic */
-      for (int i = nt - 1; i > 0; i--)
-        {
-          int j = g_rand_int_range (run->rng, 0, i + 1);
-          gint32 t = order[i]; order[i] = order[j]; order[j] = t;
-        }
+      shuffle (run->rng, order, nt);
 
       for (int b = 0; b < n_batches; b++)
         {
@@ -442,18 +448,20 @@ gboolean
 fl_run_export (FlRun *run, const char *path, GError **error)
 {
   FlDataset *ds = run->ds;
+  FlModel *model = run->model;
   const int S = ds->image_size, V = MAX (fl_vocab_size (run->vocab), 1);
+  const int nt = (int) run->train_idx->len, E = run->s.epochs;
   gsize img = (gsize) 3 * S * S;
   g_autofree float *x = g_new (float, (gsize) ds->n * img);
   g_autofree float *bags = g_new0 (float, (gsize) ds->n * V);
   g_autofree float *labels = g_new (float, ds->n);
   g_autofree float *is_val = g_new0 (float, ds->n);
-  FlStTensor t[4] = {
-    { "images", 4, { ds->n, 3, S, S }, x },
-    { "text", 2, { ds->n, V }, bags },
-    { "labels", 1, { ds->n }, labels },
-    { "is_val", 1, { ds->n }, is_val },
-  };
+  g_autofree float *order = g_new (float, (gsize) E * nt);
+  g_autofree gint32 *perm = g_memdup2 (run->train_idx->data, sizeof (gint32) * nt);
+  g_autoptr(GRand) rng = g_rand_copy (run->rng);
+  g_autoptr(GArray) t = g_array_new (FALSE, TRUE, sizeof (FlStTensor));
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autofree float *emb_t = NULL;
 
   fl_image_to_float (x, ds->images, ds->n, S, run->mean, run->std);
   for (int i = 0; i < ds->n; i++)
@@ -464,5 +472,43 @@ fl_run_export (FlRun *run, const char *path, GError **error)
     }
   for (guint i = 0; i < run->val_idx->len; i++)
     is_val[g_array_index (run->val_idx, gint32, i)] = 1.0f;
-  return fl_safetensors_save (path, t, 4, NULL, error);
+  /* the order fl_run_train will visit the samples in: the same shuffle
+   * with a copy of the same generator */
+  for (int e = 0; e < E; e++)
+    {
+      shuffle (rng, perm, nt);
+      for (int i = 0; i < nt; i++)
+        order[(gsize) e * nt + i] = (float) perm[i];
+    }
+
+#define ADD(name_, ndim_, d0, d1, d2, d3, data_) \
+  do { FlStTensor st_ = { name_, ndim_, { d0, d1, d2, d3 }, data_ }; g_array_append_val (t, st_); } while (0)
+  ADD ("images", 4, ds->n, 3, S, S, x);
+  ADD ("text", 2, ds->n, V, 0, 0, bags);
+  ADD ("labels", 1, ds->n, 0, 0, 0, labels);
+  ADD ("is_val", 1, ds->n, 0, 0, 0, is_val);
+  ADD ("train_order", 2, E, nt, 0, 0, order);
+  /* the initial weights, in PyTorch's layout */
+  for (int p = 0; p < FL_N_PARAMS; p++)
+    {
+      const FlTensorInfo *ti = fl_model_tensor (model, p);
+      const float *data = fl_model_params (model) + ti->offset;
+      char *name;
+      if (ti->numel == 0)
+        continue;
+      name = g_strdup_printf ("init.%s", ti->name);
+      g_ptr_array_add (names, name);
+      if (p == FL_P_TXT_EMB_W)
+        {
+          emb_t = g_new (float, ti->numel);
+          for (int r = 0; r < ti->shape[0]; r++)
+            for (int c = 0; c < ti->shape[1]; c++)
+              emb_t[(gsize) c * ti->shape[0] + r] = data[(gsize) r * ti->shape[1] + c];
+          ADD (name, 2, ti->shape[1], ti->shape[0], 0, 0, emb_t);
+        }
+      else
+        ADD (name, ti->ndim, ti->shape[0], ti->shape[1], ti->shape[2], ti->shape[3], data);
+    }
+#undef ADD
+  return fl_safetensors_save (path, (FlStTensor *) t->data, (int) t->len, NULL, error);
 }

@@ -105,9 +105,12 @@ int                    fl_run_vocab_size (FlRun *run);
  * atomically. */
 gboolean fl_run_save_model (FlRun *run, const char *path, GError **error);
 
-/* Writes exactly what the run trains on — normalised images (n,3,S,S), the
- * multi-hot bags (n,V), the labels and a validation mask — as safetensors,
- * so that bench/torch_reference.py can train PyTorch on the same data. */
+/* Writes exactly what a fresh run trains on — normalised images (n,3,S,S),
+ * the multi-hot bags (n,V), the labels, a validation mask, the order in which
+ * each epoch visits the training samples, and the initial weights in
+ * PyTorch's layout ("init.conv1.weight", …) — as safetensors, so that
+ * bench/torch_reference.py can train PyTorch from the same start. Call it
+ * before fl_run_train. */
 gboolean fl_run_export (FlRun *run, const char *path, GError **error);
 
 G_END_DECLS
