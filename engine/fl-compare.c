@@ -51,10 +51,32 @@ fl_comparison_free (FlComparison *cmp)
   g_free (cmp);
 }
 
+void
+fl_comparison_set_dataset (FlComparison *cmp, FlDataset *ds)
+{
+  cmp->ds = ds;
+}
+
+const FlTrainSettings *
+fl_comparison_base_settings (FlComparison *cmp)
+{
+  return &cmp->base;
+}
+
 int
 fl_comparison_add (FlComparison *cmp, FlFusion fusion)
 {
+  FlTrainSettings s = cmp->base;
+
+  s.fusion = fusion;
+  return fl_comparison_add_settings (cmp, &s);
+}
+
+int
+fl_comparison_add_settings (FlComparison *cmp, const FlTrainSettings *settings)
+{
   FlRunResult *r = g_new0 (FlRunResult, 1);
+  FlFusion fusion = settings->fusion;
   int same = 0;
 
   for (guint i = 0; i < cmp->results->len; i++)
@@ -62,8 +84,7 @@ fl_comparison_add (FlComparison *cmp, FlFusion fusion)
   r->fusion = fusion;
   r->name = same == 0 ? g_strdup (fl_fusion_to_string (fusion))
                       : g_strdup_printf ("%s #%d", fl_fusion_to_string (fusion), same + 1);
-  r->settings = cmp->base;
-  r->settings.fusion = fusion;
+  r->settings = *settings;
   r->status = FL_RUN_PENDING;
   r->epochs = g_array_new (FALSE, TRUE, sizeof (FlEpochStats));
   g_ptr_array_add (cmp->results, r);
@@ -140,7 +161,16 @@ fl_comparison_train (FlComparison             *cmp,
   r->best_epoch = 0;
   r->best_val_acc = r->best_val_f1 = r->train_seconds = 0;
   g_clear_pointer (&r->error, g_free);
-  g_ptr_array_index (cmp->runs, i) = NULL;
+  g_clear_pointer (&g_ptr_array_index (cmp->runs, i), fl_run_free);
+  if (cmp->ds == NULL)
+    {
+      g_set_error_literal (&local, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                           "no data is loaded to train on");
+      r->status = FL_RUN_FAILED;
+      r->error = g_strdup (local->message);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
 
   run = fl_run_new (cmp->ds, &r->settings, &local);
   if (run != NULL)
@@ -200,6 +230,27 @@ fl_comparison_table (FlComparison *cmp)
                               i == best ? "*" : "");
     }
   return g_string_free (s, FALSE);
+}
+
+gboolean
+fl_comparison_write_runs_csv (FlComparison *cmp, const char *path, GError **error)
+{
+  g_autoptr(GString) s = g_string_new ("run,fusion,status,best_val_acc,best_val_f1,best_epoch,"
+                                       "train_seconds,params,epochs,batch_size,lr,feat_dim,"
+                                       "val_fraction,seed\n");
+
+  for (int i = 0; i < fl_comparison_n_runs (cmp); i++)
+    {
+      FlRunResult *r = fl_comparison_result (cmp, i);
+      g_string_append_printf (s, "%s,%s,%s,%.6f,%.6f,%d,%.3f,%zu,%d,%d,%g,%d,%g,%" G_GUINT64_FORMAT "\n",
+                              r->name, fl_fusion_to_string (r->fusion), status_name (r->status),
+                              r->best_val_acc, r->best_val_f1, r->best_epoch, r->train_seconds,
+                              r->n_params, r->settings.epochs, r->settings.batch_size,
+                              r->settings.lr, r->settings.feat_dim, r->settings.val_fraction,
+                              r->settings.seed);
+    }
+  return g_file_set_contents_full (path, s->str, (gssize) s->len,
+                                   G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
 }
 
 gboolean

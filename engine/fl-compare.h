@@ -46,8 +46,14 @@ FlComparison *fl_comparison_new (FlDataset *ds, const FlTrainSettings *base);
 void          fl_comparison_free (FlComparison *cmp);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlComparison, fl_comparison_free)
 
+/* ds is borrowed and may be NULL (an experiment reopened before its data). */
+void          fl_comparison_set_dataset (FlComparison *cmp, FlDataset *ds);
+const FlTrainSettings *fl_comparison_base_settings (FlComparison *cmp);
+
 /* Adds a pending run of the base settings with this fusion; returns its index. */
 int           fl_comparison_add (FlComparison *cmp, FlFusion fusion);
+/* Adds a pending run with its own settings; returns its index. */
+int           fl_comparison_add_settings (FlComparison *cmp, const FlTrainSettings *settings);
 int           fl_comparison_n_runs (FlComparison *cmp);
 FlRunResult  *fl_comparison_result (FlComparison *cmp, int i);
 /* The trained run (model, metrics, validation probabilities), or NULL before
@@ -63,6 +69,9 @@ gboolean      fl_comparison_train (FlComparison             *cmp,
 
 /* The results table, one line per run, as printed by the CLI. */
 char         *fl_comparison_table (FlComparison *cmp);
+
+/* The runs table as CSV, one row per run. */
+gboolean      fl_comparison_write_runs_csv (FlComparison *cmp, const char *path, GError **error);
 
 /* Every run's per-epoch metrics, one row per run and epoch. */
 gboolean      fl_comparison_write_metrics_csv (FlComparison *cmp, const char *path, GError **error);

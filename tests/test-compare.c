@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * Comparisons and experiment files: five runs on one split, the runs and
+ * metrics CSVs, the table, an experiment saved and reopened exactly, and
+ * corrupt experiment files refused with a clear message.
+ */
+#include "fl-experiment.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#define N_SAMPLES 80
+#define S 8
+
+static FlDataset *
+make_dataset (void)
+{
+  g_autoptr(GRand) rng = g_rand_new_with_seed (5);
+  g_autofree guint8 *images = g_new (guint8, N_SAMPLES * 3 * S * S);
+  const char *texts[N_SAMPLES], *labels[N_SAMPLES];
+  static const char *const words[] = { "hot", "cold" };
+  static const char *const names[] = { "dark-hot", "dark-cold", "light-hot", "light-cold" };
+
+  for (int i = 0; i < N_SAMPLES; i++)
+    {
+      int light = i % 2, cold = (i / 2) % 2;
+      for (int k = 0; k < 3 * S * S; k++)
+        images[i * 3 * S * S + k] = (guint8) (light ? g_rand_int_range (rng, 150, 256)
+                                                    : g_rand_int_range (rng, 0, 100));
+      texts[i] = words[cold];
+      labels[i] = names[light * 2 + cold];
+    }
+  return fl_dataset_new_from_memory (N_SAMPLES, S, images, texts, labels);
+}
+
+static void
+assert_settings_equal (const FlTrainSettings *a, const FlTrainSettings *b)
+{
+  /* field by field: the struct has padding */
+  g_assert_cmpint (a->fusion, ==, b->fusion);
+  g_assert_cmpint (a->feat_dim, ==, b->feat_dim);
+  g_assert_cmpint (a->epochs, ==, b->epochs);
+  g_assert_cmpint (a->batch_size, ==, b->batch_size);
+  g_assert_cmpfloat (a->lr, ==, b->lr);
+  g_assert_cmpfloat (a->val_fraction, ==, b->val_fraction);
+  g_assert_cmpuint (a->seed, ==, b->seed);
+  g_assert_cmpint (a->kfold, ==, b->kfold);
+  g_assert_cmpint (a->fold, ==, b->fold);
+  g_assert_cmpint (a->max_vocab, ==, b->max_vocab);
+  g_assert_cmpint (a->n_threads, ==, b->n_threads);
+}
+
+static int
+count_lines (const char *path)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  lines = g_strsplit (g_strchomp (text), "\n", -1);
+  return (int) g_strv_length (lines);
+}
+
+typedef struct {
+  int epochs_seen;
+} Counter;
+
+static void
+epoch_cb (const FlRunResult *r, const FlEpochStats *st, gpointer data)
+{
+  Counter *c = data;
+  c->epochs_seen++;
+  g_assert_cmpint (r->epochs->len, ==, st->epoch);
+}
+
+static void
+test_compare_and_experiment (void)
+{
+  g_autoptr(FlDataset) ds = make_dataset ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlComparison) cmp = NULL, back = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fl-compare-XXXXXX", NULL);
+  g_autofree char *runs_csv = g_build_filename (dir, "runs.csv", NULL);
+  g_autofree char *metrics_csv = g_build_filename (dir, "metrics.csv", NULL);
+  g_autofree char *exp = g_build_filename (dir, "e.fusionlab", NULL);
+  g_autofree char *table = NULL;
+  g_auto(FlExperimentData) data = { .images_dir = g_strdup ("/data/pics"),
+                                    .csv_path = g_strdup ("/data/texts.csv"),
+                                    .label_col = g_strdup (""), .image_size = S };
+  g_auto(FlExperimentData) data2 = { 0 };
+  FlTrainSettings s;
+  Counter counter = { 0 };
+  FlCompareCallbacks cb = { .epoch_done = epoch_cb, .user_data = &counter };
+
+  fl_train_settings_init_default (&s);
+  s.epochs = 2;
+  s.batch_size = 16;
+  s.feat_dim = 8;
+  s.lr = 1e-2f;
+  s.seed = G_GUINT64_CONSTANT (0xfedcba9876543210);   /* beyond a double's 53 bits */
+  cmp = fl_comparison_new (ds, &s);
+  for (int f = 0; f < FL_N_FUSIONS; f++)
+    g_assert_cmpint (fl_comparison_add (cmp, f), ==, f);
+  for (int i = 0; i < fl_comparison_n_runs (cmp); i++)
+    {
+      g_assert_true (fl_comparison_train (cmp, i, &cb, NULL, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpint (counter.epochs_seen, ==, 5 * 2);
+
+  /* every run on the same split */
+  {
+    int n0, n;
+    const gint32 *v0 = fl_run_val_indices (fl_comparison_run (cmp, 0), &n0);
+    for (int i = 1; i < 5; i++)
+      {
+        const gint32 *v = fl_run_val_indices (fl_comparison_run (cmp, i), &n);
+        g_assert_cmpmem (v0, n0 * sizeof (gint32), v, n * sizeof (gint32));
+      }
+  }
+  for (int i = 0; i < 5; i++)
+    {
+      FlRunResult *r = fl_comparison_result (cmp, i);
+      g_assert_cmpint (r->status, ==, FL_RUN_DONE);
+      g_assert_cmpint (r->epochs->len, ==, 2);
+      g_assert_cmpint (r->best_epoch, >=, 1);
+      g_assert_cmpuint (r->n_params, >, 0);
+    }
+
+  table = fl_comparison_table (cmp);
+  g_assert_nonnull (strstr (table, "concat"));
+  g_assert_nonnull (strstr (table, "text"));
+  g_assert_nonnull (strchr (table, '*'));
+
+  g_assert_true (fl_comparison_write_runs_csv (cmp, runs_csv, &error));
+  g_assert_cmpint (count_lines (runs_csv), ==, 1 + 5);
+  g_assert_true (fl_comparison_write_metrics_csv (cmp, metrics_csv, &error));
+  g_assert_cmpint (count_lines (metrics_csv), ==, 1 + 5 * 2);
+
+  /* save and reopen: the same data, settings, runs and curves */
+  g_assert_true (fl_experiment_save (exp, &data, cmp, &error));
+  g_assert_no_error (error);
+  back = fl_experiment_load (exp, &data2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (data2.images_dir, ==, "/data/pics");
+  g_assert_cmpstr (data2.csv_path, ==, "/data/texts.csv");
+  g_assert_null (data2.image_col);
+  g_assert_cmpstr (data2.label_col, ==, "");
+  g_assert_cmpint (data2.image_size, ==, S);
+  g_assert_cmpint (fl_comparison_n_runs (back), ==, 5);
+  assert_settings_equal (fl_comparison_base_settings (cmp), fl_comparison_base_settings (back));
+  for (int i = 0; i < 5; i++)
+    {
+      FlRunResult *a = fl_comparison_result (cmp, i), *b = fl_comparison_result (back, i);
+      g_assert_cmpstr (a->name, ==, b->name);
+      g_assert_cmpint (a->fusion, ==, b->fusion);
+      g_assert_cmpint (a->status, ==, b->status);
+      assert_settings_equal (&a->settings, &b->settings);
+      g_assert_cmpfloat (a->best_val_acc, ==, b->best_val_acc);
+      g_assert_cmpfloat (a->best_val_f1, ==, b->best_val_f1);
+      g_assert_cmpint (a->best_epoch, ==, b->best_epoch);
+      g_assert_cmpfloat (a->train_seconds, ==, b->train_seconds);
+      g_assert_cmpuint (a->n_params, ==, b->n_params);
+      g_assert_cmpmem (a->epochs->data, a->epochs->len * sizeof (FlEpochStats),
+                       b->epochs->data, b->epochs->len * sizeof (FlEpochStats));
+      g_assert_null (fl_comparison_run (back, i));
+    }
+  {
+    /* the same table, and the same CSV written from the reopened runs */
+    g_autofree char *t2 = fl_comparison_table (back);
+    g_autofree char *m1 = NULL, *m2 = NULL;
+    g_assert_cmpstr (table, ==, t2);
+    g_assert_true (g_file_get_contents (metrics_csv, &m1, NULL, NULL));
+    g_assert_true (fl_comparison_write_metrics_csv (back, metrics_csv, &error));
+    g_assert_true (g_file_get_contents (metrics_csv, &m2, NULL, NULL));
+    g_assert_cmpstr (m1, ==, m2);
+  }
+
+  /* reopened without data, training says so instead of crashing */
+  g_assert_false (fl_comparison_train (back, 0, NULL, NULL, &error));
+  g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA);
+  g_clear_error (&error);
+  fl_comparison_set_dataset (back, ds);
+  g_assert_true (fl_comparison_train (back, 0, NULL, NULL, &error));
+
+  g_remove (runs_csv); g_remove (metrics_csv); g_remove (exp); g_rmdir (dir);
+}
+
+static void
+test_corrupt_experiment (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fl-compare-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "bad.fusionlab", NULL);
+  const char *cases[][2] = {
+    { "{ \"format\": \"fusionlab-experiment-1\", \"data\": ", "bad.fusionlab" },
+    { "[1, 2, 3]", "not a JSON object" },
+    { "{ \"format\": \"something-else\" }", "format tag" },
+    { "{ \"format\": \"fusionlab-experiment-1\", \"data\": {} }", "images" },
+    { "{ \"format\": \"fusionlab-experiment-1\", \"data\": { \"images\": \"a\", \"csv\": \"b\", "
+      "\"image_col\": null, \"text_col\": null, \"label_col\": null, \"image_size\": 64 }, "
+      "\"settings\": { \"fusion\": \"sum\", \"seed\": \"1\", \"feat_dim\": 8, \"epochs\": 1, "
+      "\"batch_size\": 4, \"lr\": 0.1, \"val_fraction\": 0.2, \"kfold\": 0, \"fold\": 0, "
+      "\"max_vocab\": 10, \"n_threads\": 1 }, \"runs\": [] }", "unknown fusion “sum”" },
+    { "{ \"format\": \"fusionlab-experiment-1\", \"data\": { \"images\": \"a\", \"csv\": \"b\", "
+      "\"image_col\": null, \"text_col\": null, \"label_col\": null, \"image_size\": 64 }, "
+      "\"settings\": { \"fusion\": \"mean\", \"seed\": \"1\", \"feat_dim\": 8, \"epochs\": 0, "
+      "\"batch_size\": 4, \"lr\": 0.1, \"val_fraction\": 0.2, \"kfold\": 0, \"fold\": 0, "
+      "\"max_vocab\": 10, \"n_threads\": 1 }, \"runs\": [] }", "epochs must be" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_auto(FlExperimentData) data = { 0 };
+      g_assert_true (g_file_set_contents (path, cases[i][0], -1, NULL));
+      g_assert_null (fl_experiment_load (path, &data, &error));
+      g_test_message ("case %zu: %s", i, error->message);
+      g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT);
+      g_assert_nonnull (strstr (error->message, "bad.fusionlab"));
+      g_assert_nonnull (strstr (error->message, cases[i][1]));
+      g_assert_null (data.images_dir);
+    }
+  g_remove (path);
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/compare/runs-and-experiment", test_compare_and_experiment);
+  g_test_add_func ("/compare/corrupt-experiment", test_corrupt_experiment);
+  return g_test_run ();
+}
