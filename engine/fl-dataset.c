@@ -21,7 +21,7 @@ typedef struct {
 static void
 reason_clear (gpointer p)
 {
-  g_free (((Reason *) p)->msg);
+  g_clear_pointer (&((Reason *) p)->msg, g_free);
 }
 
 static int
@@ -200,6 +200,7 @@ fl_dataset_load (const FlDataSpec *spec,
   gsize img;
 
   g_return_val_if_fail (spec->images_dir != NULL && spec->csv_path != NULL, NULL);
+  g_array_set_clear_func (reasons, reason_clear);
   if (S < 4 || S % 4 != 0 || S > 1024)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
@@ -330,7 +331,6 @@ fl_dataset_load (const FlDataSpec *spec,
       Reason *rs = &g_array_index (reasons, Reason, i);
       if (i < FL_REPORT_MAX_REASONS)
         g_ptr_array_add (ds->report.reasons, g_steal_pointer (&rs->msg));
-      reason_clear (rs);
     }
   ds->report.image_col = g_strdup (fl_csv_header (csv, icol));
   ds->report.text_col = g_strdup (fl_csv_header (csv, tcol));

@@ -77,8 +77,8 @@ void   fl_run_free (FlRun *run);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlRun, fl_run_free)
 
 /* Trains settings->epochs epochs (callbacks may be NULL). Returns FALSE with
- * FL_ENGINE_ERROR_CANCELLED when cancelled, FL_ENGINE_ERROR_NUMERIC when the
- * loss stops being finite. */
+ * G_IO_ERROR_CANCELLED when cancelled (checked before every batch), and
+ * FL_ENGINE_ERROR_NUMERIC when the loss stops being finite. */
 gboolean fl_run_train (FlRun                  *run,
                        const FlTrainCallbacks *callbacks,
                        GCancellable           *cancellable,

@@ -241,7 +241,9 @@ test_cancel (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autofree char *csv = write_csv (f, "c.csv", "image,text,label\ncats/a.png,a,cat\ndogs/c.png,b,dog\n");
+  /* with a bad row too: its reason must not leak when loading is cancelled */
+  g_autofree char *csv = write_csv (f, "c.csv", "image,text,label\ncats/a.png,a,cat\ndogs/c.png,b,dog\n"
+                                    "missing.png,c,dog\n");
   FlDataSpec spec = { .images_dir = f->images, .csv_path = csv, .image_size = 8, .n_threads = 1 };
 
   g_cancellable_cancel (cancellable);

@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * The drawing widgets on their own: the plot's series and readout, the
+ * confusion matrix, the class chart, and the conversion of dataset images
+ * to textures.
+ */
+#define G_LOG_DOMAIN "test-ui-plot"
+
+#include "test-ui-util.h"
+#include "fl-class-chart.h"
+#include "fl-confusion-view.h"
+#include "fl-plot-view.h"
+#include "fl-preview-grid.h"
+
+#include <math.h>
+#include <string.h>
+
+static gboolean
+is_allocated (gpointer data)
+{
+  return gtk_widget_get_width (data) > 100 && gtk_widget_get_height (data) > 100;
+}
+
+/* A window holding widget, shown and laid out. */
+static GtkWidget *
+show_in_window (GtkWidget *widget,
+                int        width,
+                int        height)
+{
+  GtkWidget *window = gtk_window_new ();
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_set_child (GTK_WINDOW (window), widget);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (ui_wait (is_allocated, widget, 10));
+  ui_spin (0.1);
+  return window;
+}
+
+/* Renders widget as it is on screen, into memory as (h, w, 4) bytes. */
+static guint8 *
+render_widget (GtkWidget *widget,
+               int       *width,
+               int       *height)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  guint8 *pixels;
+
+  *width = gtk_widget_get_width (widget);
+  *height = gtk_widget_get_height (widget);
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), *width, *height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, *width, *height));
+  pixels = g_malloc ((gsize) *width * *height * 4);
+  gdk_texture_download (texture, pixels, (gsize) *width * 4);
+  return pixels;
+}
+
+/* Pixels within tol of the colour (r, g, b); downloads are BGRA on
+ * little-endian machines (CAIRO_FORMAT_ARGB32). */
+static int
+count_colour (const guint8 *px,
+              int           n,
+              int           r,
+              int           g,
+              int           b,
+              int           tol)
+{
+  int count = 0;
+
+  for (int i = 0; i < n; i++)
+    if (abs (px[4 * i + 2] - r) <= tol && abs (px[4 * i + 1] - g) <= tol && abs (px[4 * i] - b) <= tol)
+      count++;
+  return count;
+}
+
+static void
+test_series (void)
+{
+  g_autoptr(FlPlotView) plot = g_object_ref_sink (FL_PLOT_VIEW (fl_plot_view_new ()));
+  guint a, b;
+  double x, y;
+
+  a = fl_plot_view_add_series (plot, "Train", "#0072B2", FL_PLOT_STYLE_LINE);
+  b = fl_plot_view_add_series (plot, "Per batch", "#56B4E9", FL_PLOT_STYLE_SMOOTHED);
+  g_assert_cmpuint (a, ==, 0);
+  g_assert_cmpuint (b, ==, 1);
+  g_assert_cmpuint (fl_plot_view_get_n_series (plot), ==, 2);
+
+  fl_plot_view_append (plot, a, 1, 0.5);
+  fl_plot_view_append (plot, a, 2, 0.25);
+  fl_plot_view_append (plot, a, 3, NAN);   /* not finite: dropped */
+  for (int i = 1; i <= 10; i++)
+    fl_plot_view_append (plot, b, i / 10.0, 1.0 / i);
+  g_assert_cmpuint (fl_plot_view_get_n_points (plot, a), ==, 2);
+  g_assert_cmpuint (fl_plot_view_get_n_points (plot, b), ==, 10);
+  g_assert_true (fl_plot_view_get_point (plot, a, 1, &x, &y));
+  g_assert_cmpfloat (x, ==, 2.0);
+  g_assert_cmpfloat (y, ==, 0.25);
+  g_assert_false (fl_plot_view_get_point (plot, a, 2, &x, &y));
+
+  fl_plot_view_set_x_max (plot, 10);
+  g_assert_cmpfloat (fl_plot_view_get_x_max (plot), ==, 10.0);
+  fl_plot_view_set_title (plot, "Loss");
+  g_assert_cmpstr (fl_plot_view_get_title (plot), ==, "Loss");
+
+  fl_plot_view_clear (plot);
+  g_assert_cmpuint (fl_plot_view_get_n_series (plot), ==, 2);
+  g_assert_cmpuint (fl_plot_view_get_n_points (plot, a), ==, 0);
+  g_assert_cmpuint (fl_plot_view_get_n_points (plot, b), ==, 0);
+}
+
+static void
+test_readout_and_drawing (void)
+{
+  GtkWidget *plot = fl_plot_view_new ();
+  FlPlotView *view = FL_PLOT_VIEW (plot);
+  GtkWidget *window;
+  g_autofree char *right = NULL;
+  g_autofree char *left = NULL;
+  g_autofree guint8 *px = NULL;
+  int w, h, blue, vermillion;
+
+  fl_plot_view_set_title (view, "Accuracy");
+  fl_plot_view_set_percent (view, TRUE);
+  fl_plot_view_add_series (view, "Train", "#0072B2", FL_PLOT_STYLE_LINE);
+  fl_plot_view_add_series (view, "Validation", "#D55E00", FL_PLOT_STYLE_DASHED);
+  fl_plot_view_set_x_max (view, 2);
+  fl_plot_view_append (view, 0, 1, 0.50);
+  fl_plot_view_append (view, 0, 2, 0.75);
+  fl_plot_view_append (view, 1, 1, 0.40);
+  fl_plot_view_append (view, 1, 2, 0.625);
+
+  window = show_in_window (plot, 640, 400);
+
+  /* the pointer near the right edge reads the last epoch */
+  right = fl_plot_view_describe_at (view, gtk_widget_get_width (plot) - 20);
+  g_test_message ("readout: %s", right);
+  g_assert_cmpstr (right, ==, "Epoch 2 · Train 75.0% · Validation 62.5%");
+  /* and a third of the way across, the first */
+  left = fl_plot_view_describe_at (view, gtk_widget_get_width (plot) * 0.4);
+  g_assert_true (g_str_has_prefix (left, "Epoch 1 · Train 50.0%"));
+
+  /* both curves are drawn in their colours */
+  px = render_widget (plot, &w, &h);
+  blue = count_colour (px, w * h, 0x00, 0x72, 0xB2, 12);
+  vermillion = count_colour (px, w * h, 0xD5, 0x5E, 0x00, 12);
+  g_test_message ("%d×%d plot: %d blue and %d vermillion pixels", w, h, blue, vermillion);
+  g_assert_cmpint (blue, >, 100);
+  g_assert_cmpint (vermillion, >, 50);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_confusion (void)
+{
+  static const gint64 counts[] = { 5, 1, 0,
+                                   2, 7, 1,
+                                   0, 0, 9 };
+  static const char *const names[] = { "cat", "dog", "a very long class name indeed", NULL };
+  GtkWidget *view = fl_confusion_view_new ();
+  FlConfusionView *cv = FL_CONFUSION_VIEW (view);
+  GtkWidget *window;
+  g_autofree guint8 *px = NULL;
+  int w, h;
+
+  fl_confusion_view_set_matrix (cv, 3, counts, names);
+  g_assert_cmpint (fl_confusion_view_get_n_classes (cv), ==, 3);
+  g_assert_cmpint (fl_confusion_view_get_count (cv, 1, 0), ==, 2);
+  g_assert_cmpint (fl_confusion_view_get_count (cv, 2, 2), ==, 9);
+
+  window = show_in_window (view, 420, 420);
+  px = render_widget (view, &w, &h);
+  /* the diagonal of the last row (9 of 9) is the darkest blue */
+  g_assert_cmpint (count_colour (px, w * h, 0x00, 0x4C, 0x8C, 10), >, 100);
+
+  fl_confusion_view_clear (cv);
+  g_assert_cmpint (fl_confusion_view_get_n_classes (cv), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_class_chart (void)
+{
+  static const char *const names[] = { "actions", "places", "status" };
+  static const int counts[] = { 182, 36, 233 };
+  g_autoptr(FlClassChart) chart = g_object_ref_sink (FL_CLASS_CHART (fl_class_chart_new ()));
+  int min, nat;
+
+  fl_class_chart_set_counts (chart, 3, names, counts);
+  g_assert_cmpint (fl_class_chart_get_n_bars (chart), ==, 3);
+  gtk_widget_measure (GTK_WIDGET (chart), GTK_ORIENTATION_VERTICAL, -1, &min, &nat, NULL, NULL);
+  g_assert_cmpint (nat, ==, 3 * 20);
+  fl_class_chart_set_counts (chart, 0, NULL, NULL);
+  g_assert_cmpint (fl_class_chart_get_n_bars (chart), ==, 0);
+}
+
+static void
+test_texture_from_sample (void)
+{
+  /* two 4×4 images, planar: image 0 is R = 10, G = 20, B = 30 everywhere
+   * but pixel (1, 2), which is (200, 100, 50) */
+  const int S = 4;
+  guint8 images[2 * 3 * 4 * 4];
+  const char *const texts[] = { "first", "second" };
+  const char *const labels[] = { "a", "b" };
+  g_autoptr(FlDataset) ds = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  guint8 out[4 * 4 * 4];
+
+  for (int c = 0; c < 3; c++)
+    memset (images + c * S * S, 10 * (c + 1), S * S);
+  memset (images + 3 * S * S, 0, 3 * S * S);
+  images[0 * S * S + 2 * S + 1] = 200;
+  images[1 * S * S + 2 * S + 1] = 100;
+  images[2 * S * S + 2 * S + 1] = 50;
+
+  ds = fl_dataset_new_from_memory (2, S, images, texts, labels);
+  texture = fl_texture_new_from_sample (ds, 0);
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, S);
+  g_assert_cmpint (gdk_texture_get_height (texture), ==, S);
+  gdk_texture_download (texture, out, S * 4);
+  /* BGRA */
+  g_assert_cmpint (out[0], ==, 30);
+  g_assert_cmpint (out[1], ==, 20);
+  g_assert_cmpint (out[2], ==, 10);
+  g_assert_cmpint (out[3], ==, 255);
+  g_assert_cmpint (out[(2 * S + 1) * 4 + 0], ==, 50);
+  g_assert_cmpint (out[(2 * S + 1) * 4 + 1], ==, 100);
+  g_assert_cmpint (out[(2 * S + 1) * 4 + 2], ==, 200);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  ui_test_init (&argc, &argv);
+
+  g_test_add_func ("/ui/plot/series", test_series);
+  g_test_add_func ("/ui/plot/readout-and-drawing", test_readout_and_drawing);
+  g_test_add_func ("/ui/confusion-view", test_confusion);
+  g_test_add_func ("/ui/class-chart", test_class_chart);
+  g_test_add_func ("/ui/texture-from-sample", test_texture_from_sample);
+
+  return g_test_run ();
+}

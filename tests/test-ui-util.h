@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * Helpers shared by the UI tests: a small generated dataset on disk, and
+ * waiting on the main loop for a condition, with a timeout.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+#include <glib/gstdio.h>
+
+#include "fl-window.h"
+
+/* Three classes of flat-coloured images with a bright square in a corner
+ * that depends on the class, and texts that name the colour among filler
+ * words; plus two rows that must be skipped (a missing image, an empty
+ * label). Returns the folder; images are in DIR/images, texts in
+ * DIR/texts.csv, and the same without the two bad rows in DIR/clean.csv. */
+static inline char *
+ui_make_dataset (int per_class)
+{
+  static const char *const names[] = { "red", "green", "blue" };
+  static const char *const fillers[] = { "a", "small", "picture", "of", "something", "seen", "today" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) csv = g_string_new ("image,text,label\n");
+  g_autoptr(GRand) rng = g_rand_new_with_seed (7);
+  char *dir = g_dir_make_tmp ("fusionlab-ui-XXXXXX", &error);
+  g_autofree char *images = NULL;
+  g_autofree char *csv_path = NULL;
+  const int S = 24;
+
+  g_assert_no_error (error);
+  images = g_build_filename (dir, "images", NULL);
+  g_assert_cmpint (g_mkdir (images, 0700), ==, 0);
+
+  for (int c = 0; c < 3; c++)
+    for (int k = 0; k < per_class; k++)
+      {
+        g_autofree char *name = g_strdup_printf ("%s-%03d.png", names[c], k);
+        g_autofree char *path = g_build_filename (images, name, NULL);
+        guint8 *px = g_malloc (S * S * 3);
+        g_autoptr(GBytes) bytes = NULL;
+        g_autoptr(GdkTexture) texture = NULL;
+
+        for (int y = 0; y < S; y++)
+          for (int x = 0; x < S; x++)
+            for (int ch = 0; ch < 3; ch++)
+              {
+                int v = (ch == c ? 150 : 60) + g_rand_int_range (rng, -40, 40);
+                /* a class-dependent corner square */
+                if ((c == 0 && x < 8 && y < 8) || (c == 1 && x >= 16 && y < 8) ||
+                    (c == 2 && x < 8 && y >= 16))
+                  v = 240;
+                px[(y * S + x) * 3 + ch] = (guint8) CLAMP (v, 0, 255);
+              }
+        bytes = g_bytes_new_take (px, S * S * 3);
+        texture = gdk_memory_texture_new (S, S, GDK_MEMORY_R8G8B8, bytes, S * 3);
+        g_assert_true (gdk_texture_save_to_png (texture, path));
+
+        g_string_append_printf (csv, "%s,\"%s %s %s, %s\",%s\n", name,
+                                fillers[g_rand_int_range (rng, 0, G_N_ELEMENTS (fillers))],
+                                g_rand_int_range (rng, 0, 4) > 0 ? names[c] : "plain",
+                                fillers[g_rand_int_range (rng, 0, G_N_ELEMENTS (fillers))],
+                                fillers[g_rand_int_range (rng, 0, G_N_ELEMENTS (fillers))],
+                                names[c]);
+      }
+  /* the same without the bad rows */
+  csv_path = g_build_filename (dir, "clean.csv", NULL);
+  g_file_set_contents (csv_path, csv->str, csv->len, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&csv_path, g_free);
+
+  g_string_append (csv, "missing.png,this file is not there,red\n");
+  g_string_append (csv, "red-000.png,no label on this row,\n");
+
+  csv_path = g_build_filename (dir, "texts.csv", NULL);
+  g_file_set_contents (csv_path, csv->str, csv->len, &error);
+  g_assert_no_error (error);
+  return dir;
+}
+
+static inline void
+ui_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && (dir = g_dir_open (path, 0, NULL)) != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+        ui_remove_tree (child);
+      }
+  g_remove (path);
+}
+
+/* gtk_test_init() without the accessibility bus, which Xvfb sessions lack
+ * (GTK warns about it, and warnings are fatal in tests), and with GTK's
+ * Cairo renderer unless told otherwise: under Xvfb the GL renderer runs on
+ * llvmpipe, which spends 45–90 ms on every frame of a 1280×800 window
+ * whatever the window does, and would hide what the latency test measures
+ * (the app's own work on the main loop). */
+static inline void
+ui_test_init (int    *argc,
+              char ***argv)
+{
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
+  g_setenv ("GTK_A11Y", "none", TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  gtk_test_init (argc, argv, NULL);
+}
+
+typedef gboolean (*UiCondition) (gpointer data);
+
+static inline gboolean
+ui_wake_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main loop until cond holds; FALSE after timeout seconds. */
+static inline gboolean
+ui_wait (UiCondition cond,
+         gpointer    data,
+         double      timeout)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) (timeout * G_USEC_PER_SEC);
+  guint wake = g_timeout_add (20, ui_wake_cb, NULL);
+  gboolean ok;
+
+  while (!(ok = cond (data)) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake);
+  return ok;
+}
+
+/* Runs the main loop for a while. */
+static inline void
+ui_spin (double seconds)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+  guint wake = g_timeout_add (10, ui_wake_cb, NULL);
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake);
+}
+
+static inline gboolean
+ui_data_ready (gpointer data)
+{
+  FlDataPanel *panel = fl_window_get_data_panel (data);
+
+  return !fl_data_panel_get_loading (panel) && fl_data_panel_get_dataset (panel) != NULL;
+}
+
+static inline gboolean
+ui_not_training (gpointer data)
+{
+  return !fl_window_get_training (data);
+}
+
+/* The run is over and what it ended with is on screen. */
+static inline gboolean
+ui_run_shown (gpointer data)
+{
+  return !fl_window_get_training (data) &&
+         fl_results_view_has_results (fl_window_get_results_view (data));
+}
+
+static inline gboolean
+ui_first_batch (gpointer data)
+{
+  return fl_plot_view_get_n_points (fl_window_get_loss_plot (data), FL_LOSS_SERIES_BATCH) > 0;
+}
+
+/* A window showing the dataset in dir, loaded at image size S. */
+static inline FlWindow *
+ui_window_with_data (const char *dir,
+                     int         S)
+{
+  FlWindow *window = fl_window_new (NULL);
+  g_autofree char *images = g_build_filename (dir, "images", NULL);
+  g_autofree char *csv = g_build_filename (dir, "texts.csv", NULL);
+
+  fl_train_panel_set_image_size (fl_window_get_train_panel (window), S);
+  gtk_window_present (GTK_WINDOW (window));
+  fl_window_load (window, images, csv);
+  g_assert_true (ui_wait (ui_data_ready, window, 60));
+  /* let the preview of the data be drawn, as a person would see it before
+   * pressing Train */
+  ui_spin (0.5);
+  g_assert_cmpint (fl_data_panel_get_dataset (fl_window_get_data_panel (window))->image_size, ==, S);
+  return window;
+}

@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: MIT */
+#define G_LOG_DOMAIN "fl-application"
+
+#include "fl-application.h"
+
+#include "fl-window.h"
+
+/* How often a --screenshot run looks at where the window is. */
+#define SCREENSHOT_POLL_MS 100
+
+typedef enum {
+  SHOT_LOADING,    /* waiting for the data */
+  SHOT_TRAINING,   /* waiting for the epochs */
+  SHOT_SETTLING,   /* waiting for the last frames to be drawn */
+} ShotState;
+
+/* A --screenshot or --train-epochs run: load, maybe train, and for
+ * --screenshot save the window and quit. */
+typedef struct {
+  FlWindow                *window;     /* weak */
+  GApplicationCommandLine *cmdline;
+  char                    *path;
+  int                      epochs;     /* 0 = do not train */
+  int                      at_epoch;   /* take it after this epoch */
+  ShotState                state;
+  int                      settle;     /* polls left before the picture */
+} Screenshot;
+
+struct _FlApplication {
+  GtkApplication  parent_instance;
+
+  Screenshot     *shot;
+  guint           shot_id;
+};
+
+G_DEFINE_FINAL_TYPE (FlApplication, fl_application, GTK_TYPE_APPLICATION)
+
+static const GOptionEntry options[] = {
+  { "images", 'i', 0, G_OPTION_ARG_FILENAME, NULL,
+    "Load the images of this folder", "DIR" },
+  { "csv", 'c', 0, G_OPTION_ARG_FILENAME, NULL,
+    "Load the texts (and labels) of this CSV file", "FILE" },
+  { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    "Save the window to this PNG file once the data is loaded, then quit", "FILE" },
+  { "train-epochs", 0, 0, G_OPTION_ARG_INT, NULL,
+    "Once the data is loaded, train this many epochs (with --screenshot: before the picture)", "N" },
+  { "screenshot-epoch", 0, 0, G_OPTION_ARG_INT, NULL,
+    "With --train-epochs: take the screenshot after this epoch, during the run", "K" },
+  { NULL }
+};
+
+static void
+screenshot_free (Screenshot *shot)
+{
+  g_clear_weak_pointer (&shot->window);
+  g_clear_object (&shot->cmdline);
+  g_free (shot->path);
+  g_free (shot);
+}
+
+static gboolean
+screenshot_poll_cb (gpointer data)
+{
+  FlApplication *self = data;
+  Screenshot *shot = self->shot;
+  FlWindow *window = shot->window;
+  FlDataPanel *panel;
+  g_autoptr(GError) error = NULL;
+
+  if (window == NULL)
+    goto done;
+  panel = fl_window_get_data_panel (window);
+
+  switch (shot->state)
+    {
+    case SHOT_LOADING:
+      if (fl_data_panel_get_loading (panel) || !gtk_widget_get_mapped (GTK_WIDGET (window)))
+        return G_SOURCE_CONTINUE;
+      if (shot->epochs > 0 && fl_data_panel_get_dataset (panel) != NULL)
+        {
+          fl_train_panel_set_epochs (fl_window_get_train_panel (window), shot->epochs);
+          gtk_widget_activate_action (GTK_WIDGET (window), "train.start", NULL);
+          shot->state = SHOT_TRAINING;
+          /* --train-epochs alone: just start the run */
+          if (shot->path == NULL)
+            break;
+          return G_SOURCE_CONTINUE;
+        }
+      if (shot->path == NULL)
+        break;
+      shot->state = SHOT_SETTLING;
+      return G_SOURCE_CONTINUE;
+
+    case SHOT_TRAINING:
+      if (fl_window_get_training (window) &&
+          (int) fl_plot_view_get_n_points (fl_window_get_accuracy_plot (window),
+                                           FL_ACCURACY_SERIES_VAL) < shot->at_epoch)
+        return G_SOURCE_CONTINUE;
+      shot->state = SHOT_SETTLING;
+      return G_SOURCE_CONTINUE;
+
+    case SHOT_SETTLING:
+      /* a few frames for the last curve point and transitions to land */
+      if (shot->settle-- > 0)
+        return G_SOURCE_CONTINUE;
+      if (fl_window_save_png (window, shot->path, &error))
+        g_application_command_line_print (shot->cmdline, "saved %s\n", shot->path);
+      else
+        {
+          g_application_command_line_printerr (shot->cmdline, "fusionlab: %s\n", error->message);
+          g_application_command_line_set_exit_status (shot->cmdline, 1);
+        }
+      gtk_window_destroy (GTK_WINDOW (window));
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+done:
+  self->shot_id = 0;
+  g_clear_pointer (&self->shot, screenshot_free);
+  return G_SOURCE_REMOVE;
+}
+
+static FlWindow *
+get_window (FlApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    window = GTK_WINDOW (fl_window_new (GTK_APPLICATION (self)));
+  return FL_WINDOW (window);
+}
+
+static void
+fl_application_activate (GApplication *app)
+{
+  gtk_window_present (GTK_WINDOW (get_window (FL_APPLICATION (app))));
+}
+
+static char *
+path_for_arg (GApplicationCommandLine *cmdline,
+              const char              *arg)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (arg == NULL)
+    return NULL;
+  file = g_application_command_line_create_file_for_arg (cmdline, arg);
+  return g_file_get_path (file);
+}
+
+static int
+fl_application_command_line (GApplication            *app,
+                              GApplicationCommandLine *cmdline)
+{
+  FlApplication *self = FL_APPLICATION (app);
+  GVariantDict *dict = g_application_command_line_get_options_dict (cmdline);
+  const char *images_arg = NULL, *csv_arg = NULL, *shot_arg = NULL;
+  g_autofree char *images = NULL;
+  g_autofree char *csv = NULL;
+  int epochs = 0, at_epoch = 0;
+  FlWindow *window;
+
+  g_variant_dict_lookup (dict, "images", "^&ay", &images_arg);
+  g_variant_dict_lookup (dict, "csv", "^&ay", &csv_arg);
+  g_variant_dict_lookup (dict, "screenshot", "^&ay", &shot_arg);
+  g_variant_dict_lookup (dict, "train-epochs", "i", &epochs);
+  g_variant_dict_lookup (dict, "screenshot-epoch", "i", &at_epoch);
+
+  if (epochs < 0 || at_epoch < 0)
+    {
+      g_application_command_line_printerr (cmdline, "fusionlab: --train-epochs and --screenshot-epoch take a positive number\n");
+      return 1;
+    }
+  if (epochs > 0 && images_arg == NULL && csv_arg == NULL)
+    {
+      g_application_command_line_printerr (cmdline, "fusionlab: --train-epochs needs data: --images DIR --csv FILE\n");
+      return 1;
+    }
+
+  images = path_for_arg (cmdline, images_arg);
+  csv = path_for_arg (cmdline, csv_arg);
+
+  window = get_window (self);
+  gtk_window_present (GTK_WINDOW (window));
+  if (images != NULL || csv != NULL)
+    fl_window_load (window, images, csv);
+
+  if ((shot_arg != NULL || epochs > 0) && self->shot == NULL)
+    {
+      Screenshot *shot = g_new0 (Screenshot, 1);
+
+      g_set_weak_pointer (&shot->window, window);
+      shot->cmdline = g_object_ref (cmdline);
+      shot->path = path_for_arg (cmdline, shot_arg);   /* NULL: train only */
+      shot->epochs = epochs;
+      shot->at_epoch = at_epoch > 0 ? MIN (at_epoch, epochs) : epochs;
+      shot->settle = 5;
+      self->shot = shot;
+      self->shot_id = g_timeout_add (SCREENSHOT_POLL_MS, screenshot_poll_cb, self);
+    }
+  return 0;
+}
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  GList *windows;
+
+  /* destroying the windows stops and joins their training threads */
+  while ((windows = gtk_application_get_windows (app)) != NULL)
+    gtk_window_destroy (windows->data);
+}
+
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+
+  gtk_show_about_dialog (gtk_application_get_active_window (app),
+                         "program-name", "Fusion Lab",
+                         "logo-icon-name", FL_APPLICATION_ID,
+                         "version", PACKAGE_VERSION,
+                         "comments", "Train a model on pictures and their texts, "
+                                     "and see how fusing the two helps.",
+                         "license-type", GTK_LICENSE_MIT_X11,
+                         NULL);
+}
+
+static void
+fl_application_startup (GApplication *app)
+{
+  static const GActionEntry actions[] = {
+    { .name = "quit", .activate = quit_activated },
+    { .name = "about", .activate = about_activated },
+  };
+  G_APPLICATION_CLASS (fl_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), actions, G_N_ELEMENTS (actions), app);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit",
+                                         (const char *const[]) { "<Control>q", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay",
+                                         (const char *const[]) { "<Control>question", NULL });
+  gtk_window_set_default_icon_name (FL_APPLICATION_ID);
+}
+
+static void
+fl_application_dispose (GObject *object)
+{
+  FlApplication *self = FL_APPLICATION (object);
+
+  g_clear_handle_id (&self->shot_id, g_source_remove);
+  g_clear_pointer (&self->shot, screenshot_free);
+
+  G_OBJECT_CLASS (fl_application_parent_class)->dispose (object);
+}
+
+static void
+fl_application_class_init (FlApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = fl_application_dispose;
+  app_class->startup = fl_application_startup;
+  app_class->activate = fl_application_activate;
+  app_class->command_line = fl_application_command_line;
+}
+
+static void
+fl_application_init (FlApplication *self)
+{
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            "Train a model on images and texts, and watch it learn.");
+}
+
+FlApplication *
+fl_application_new (void)
+{
+  return g_object_new (FL_TYPE_APPLICATION,
+                       "application-id", FL_APPLICATION_ID,
+                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE,
+                       "resource-base-path", "/org/fusionlab/FusionLab",
+                       NULL);
+}

@@ -1,0 +1,376 @@
+/* SPDX-License-Identifier: MIT */
+#define G_LOG_DOMAIN "fl-confusion-view"
+
+#include "fl-confusion-view.h"
+
+#include <math.h>
+
+#define PAD       8.0
+#define GAP       6.0
+#define MAX_CELL 64.0
+#define MAX_NAME 140.0   /* names longer than this many pixels are ellipsized */
+
+struct _FlConfusionView {
+  GtkWidget  parent_instance;
+
+  int        n;          /* classes */
+  gint64    *counts;     /* (n,n) */
+  gint64    *row_sums;   /* (n) */
+  char     **names;      /* n, NULL-terminated */
+};
+
+typedef struct {
+  double   x0, y0;       /* top-left of the matrix */
+  double   cell;
+  double   name_w;       /* width of the row-name column */
+  double   top_h;        /* height of the column names */
+  gboolean rotated;      /* column names written upwards */
+} Layout;
+
+G_DEFINE_FINAL_TYPE (FlConfusionView, fl_confusion_view, GTK_TYPE_WIDGET)
+
+static PangoLayout *
+make_layout (FlConfusionView *self,
+             const char      *text,
+             gboolean         small,
+             double           max_width)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
+
+  if (small)
+    {
+      g_autofree char *markup = g_markup_printf_escaped ("<small>%s</small>", text);
+      pango_layout_set_markup (layout, markup, -1);
+    }
+  else
+    pango_layout_set_text (layout, text, -1);
+  if (max_width > 0)
+    {
+      pango_layout_set_width (layout, (int) (max_width * PANGO_SCALE));
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+    }
+  return layout;
+}
+
+static void
+pixel_size (PangoLayout *layout,
+            double      *w,
+            double      *h)
+{
+  int pw, ph;
+
+  pango_layout_get_pixel_size (layout, &pw, &ph);
+  *w = pw;
+  *h = ph;
+}
+
+static void
+compute_layout (FlConfusionView *self,
+                double           width,
+                double           height,
+                Layout          *lay)
+{
+  double widest = 0, text_h = 0, avail_w, avail_h, left;
+
+  for (int i = 0; i < self->n; i++)
+    {
+      g_autoptr(PangoLayout) l = make_layout (self, self->names[i], TRUE, -1);
+      double w, h;
+
+      pixel_size (l, &w, &h);
+      widest = MAX (widest, w);
+      text_h = MAX (text_h, h);
+    }
+  lay->name_w = MIN (widest, MAX_NAME);
+
+  /* "True" written upwards on the left, "Predicted" on top */
+  left = PAD + text_h + GAP + lay->name_w + GAP;
+  avail_w = width - left - PAD;
+
+  lay->rotated = FALSE;
+  lay->top_h = text_h;
+  avail_h = height - (PAD + text_h + GAP + lay->top_h + GAP) - PAD;
+  lay->cell = MIN (MIN (avail_w, avail_h) / MAX (self->n, 1), MAX_CELL);
+  if (widest > lay->cell - 4.0)
+    {
+      lay->rotated = TRUE;
+      lay->top_h = MIN (widest, MAX_NAME);
+      avail_h = height - (PAD + text_h + GAP + lay->top_h + GAP) - PAD;
+      lay->cell = MIN (MIN (avail_w, avail_h) / MAX (self->n, 1), MAX_CELL);
+    }
+  lay->cell = MAX (floor (lay->cell), 4.0);
+
+  /* centre the matrix in the room left over */
+  lay->x0 = left + MAX (0.0, floor ((avail_w - lay->cell * self->n) / 2));
+  lay->y0 = PAD + text_h + GAP + lay->top_h + GAP;
+}
+
+static void
+cell_colour (double  t,
+             double *r,
+             double *g,
+             double *b)
+{
+  /* from a pale grey-blue to a deep blue (the Okabe–Ito blue, darkened):
+   * a single hue, readable by colour-blind viewers and in greyscale */
+  static const double lo[3] = { 0.94, 0.96, 0.98 };
+  static const double hi[3] = { 0.0, 0.30, 0.55 };
+
+  t = pow (CLAMP (t, 0.0, 1.0), 0.75);
+  *r = lo[0] + (hi[0] - lo[0]) * t;
+  *g = lo[1] + (hi[1] - lo[1]) * t;
+  *b = lo[2] + (hi[2] - lo[2]) * t;
+}
+
+static void
+fl_confusion_view_snapshot (GtkWidget   *widget,
+                            GtkSnapshot *snapshot)
+{
+  FlConfusionView *self = FL_CONFUSION_VIEW (widget);
+  double width = gtk_widget_get_width (widget);
+  double height = gtk_widget_get_height (widget);
+  g_autoptr(PangoLayout) pred = NULL;
+  g_autoptr(PangoLayout) truth = NULL;
+  cairo_t *cr;
+  GdkRGBA fg;
+  Layout lay;
+  double w, h, side;
+
+  if (self->n == 0 || width < 60 || height < 60)
+    return;
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  compute_layout (self, width, height, &lay);
+  side = lay.cell * self->n;
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  /* axis titles */
+  pred = make_layout (self, "Predicted class", TRUE, -1);
+  pixel_size (pred, &w, &h);
+  cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.7);
+  cairo_move_to (cr, lay.x0 + side / 2 - w / 2, PAD);
+  pango_cairo_show_layout (cr, pred);
+
+  truth = make_layout (self, "True class", TRUE, -1);
+  pixel_size (truth, &w, &h);
+  cairo_save (cr);
+  /* beside the row names, not at the far edge when the matrix is centred */
+  cairo_translate (cr, MAX (PAD, lay.x0 - GAP - lay.name_w - GAP - h), lay.y0 + side / 2 + w / 2);
+  cairo_rotate (cr, -G_PI / 2);
+  cairo_move_to (cr, 0, 0);
+  pango_cairo_show_layout (cr, truth);
+  cairo_restore (cr);
+
+  /* class names: rows on the left, columns on top */
+  for (int i = 0; i < self->n; i++)
+    {
+      g_autoptr(PangoLayout) l = make_layout (self, self->names[i], TRUE, MAX_NAME);
+      double cx = lay.x0 + (i + 0.5) * lay.cell;
+      double cy = lay.y0 + (i + 0.5) * lay.cell;
+
+      pixel_size (l, &w, &h);
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.85);
+      if (lay.cell >= h - 2)
+        {
+          cairo_move_to (cr, lay.x0 - GAP - w, cy - h / 2);
+          pango_cairo_show_layout (cr, l);
+        }
+
+      if (lay.rotated)
+        {
+          if (lay.cell >= h - 2)
+            {
+              cairo_save (cr);
+              cairo_translate (cr, cx - h / 2, lay.y0 - GAP);
+              cairo_rotate (cr, -G_PI / 2);
+              cairo_move_to (cr, 0, 0);
+              pango_cairo_show_layout (cr, l);
+              cairo_restore (cr);
+            }
+        }
+      else
+        {
+          cairo_move_to (cr, cx - w / 2, lay.y0 - GAP - h);
+          pango_cairo_show_layout (cr, l);
+        }
+    }
+
+  /* the cells */
+  for (int t = 0; t < self->n; t++)
+    for (int p = 0; p < self->n; p++)
+      {
+        gint64 count = self->counts[t * self->n + p];
+        double frac = self->row_sums[t] > 0 ? (double) count / self->row_sums[t] : 0.0;
+        double r, g, b, x = lay.x0 + p * lay.cell, y = lay.y0 + t * lay.cell;
+
+        cell_colour (frac, &r, &g, &b);
+        cairo_set_source_rgb (cr, r, g, b);
+        cairo_rectangle (cr, x + 0.5, y + 0.5, lay.cell - 1.0, lay.cell - 1.0);
+        cairo_fill (cr);
+
+        if (lay.cell >= 20)
+          {
+            g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, count);
+            g_autoptr(PangoLayout) l = make_layout (self, text, lay.cell < 36, -1);
+
+            pixel_size (l, &w, &h);
+            if (w <= lay.cell - 2)
+              {
+                if (frac > 0.45)
+                  cairo_set_source_rgb (cr, 1, 1, 1);
+                else
+                  cairo_set_source_rgba (cr, 0.1, 0.12, 0.15, count > 0 ? 1.0 : 0.35);
+                cairo_move_to (cr, x + lay.cell / 2 - w / 2, y + lay.cell / 2 - h / 2);
+                pango_cairo_show_layout (cr, l);
+              }
+          }
+      }
+
+  cairo_destroy (cr);
+}
+
+static gboolean
+query_tooltip_cb (FlConfusionView *self,
+                  int              x,
+                  int              y,
+                  gboolean         keyboard,
+                  GtkTooltip      *tooltip)
+{
+  g_autofree char *text = NULL;
+  Layout lay;
+  int t, p;
+  gint64 count;
+
+  if (self->n == 0 || keyboard)
+    return FALSE;
+
+  compute_layout (self, gtk_widget_get_width (GTK_WIDGET (self)),
+                  gtk_widget_get_height (GTK_WIDGET (self)), &lay);
+  p = (int) floor ((x - lay.x0) / lay.cell);
+  t = (int) floor ((y - lay.y0) / lay.cell);
+  if (p < 0 || t < 0 || p >= self->n || t >= self->n)
+    return FALSE;
+
+  count = self->counts[t * self->n + p];
+  text = g_markup_printf_escaped ("True class <b>%s</b>, predicted <b>%s</b>\n"
+                                  "%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
+                                  " validation samples (%.1f%%)",
+                                  self->names[t], self->names[p], count, self->row_sums[t],
+                                  self->row_sums[t] > 0 ? 100.0 * count / self->row_sums[t] : 0.0);
+  gtk_tooltip_set_markup (tooltip, text);
+  return TRUE;
+}
+
+static void
+fl_confusion_view_measure (GtkWidget      *widget,
+                           GtkOrientation  orientation,
+                           int             for_size,
+                           int            *minimum,
+                           int            *natural,
+                           int            *minimum_baseline,
+                           int            *natural_baseline)
+{
+  *minimum = 160;
+  *natural = 320;
+}
+
+static void
+fl_confusion_view_finalize (GObject *object)
+{
+  FlConfusionView *self = FL_CONFUSION_VIEW (object);
+
+  g_clear_pointer (&self->counts, g_free);
+  g_clear_pointer (&self->row_sums, g_free);
+  g_clear_pointer (&self->names, g_strfreev);
+
+  G_OBJECT_CLASS (fl_confusion_view_parent_class)->finalize (object);
+}
+
+static void
+fl_confusion_view_class_init (FlConfusionViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = fl_confusion_view_finalize;
+  widget_class->snapshot = fl_confusion_view_snapshot;
+  widget_class->measure = fl_confusion_view_measure;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/fusionlab/FusionLab/ui/fl-confusion-view.ui");
+  gtk_widget_class_bind_template_callback (widget_class, query_tooltip_cb);
+
+  gtk_widget_class_set_css_name (widget_class, "confusionview");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+fl_confusion_view_init (FlConfusionView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Confusion matrix",
+                                  -1);
+}
+
+GtkWidget *
+fl_confusion_view_new (void)
+{
+  return g_object_new (FL_TYPE_CONFUSION_VIEW, NULL);
+}
+
+void
+fl_confusion_view_set_matrix (FlConfusionView   *self,
+                              int                n_classes,
+                              const gint64      *counts,
+                              const char *const *class_names)
+{
+  g_return_if_fail (FL_IS_CONFUSION_VIEW (self));
+  g_return_if_fail (n_classes >= 0);
+  g_return_if_fail (n_classes == 0 || (counts != NULL && class_names != NULL));
+
+  fl_confusion_view_clear (self);
+  self->n = n_classes;
+  self->counts = g_memdup2 (counts, sizeof (gint64) * n_classes * n_classes);
+  self->row_sums = g_new0 (gint64, n_classes);
+  self->names = g_new0 (char *, n_classes + 1);
+  for (int t = 0; t < n_classes; t++)
+    {
+      self->names[t] = g_strdup (class_names[t]);
+      for (int p = 0; p < n_classes; p++)
+        self->row_sums[t] += counts[t * n_classes + p];
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+fl_confusion_view_clear (FlConfusionView *self)
+{
+  g_return_if_fail (FL_IS_CONFUSION_VIEW (self));
+
+  self->n = 0;
+  g_clear_pointer (&self->counts, g_free);
+  g_clear_pointer (&self->row_sums, g_free);
+  g_clear_pointer (&self->names, g_strfreev);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+int
+fl_confusion_view_get_n_classes (FlConfusionView *self)
+{
+  g_return_val_if_fail (FL_IS_CONFUSION_VIEW (self), 0);
+  return self->n;
+}
+
+gint64
+fl_confusion_view_get_count (FlConfusionView *self,
+                             int              true_class,
+                             int              predicted)
+{
+  g_return_val_if_fail (FL_IS_CONFUSION_VIEW (self), 0);
+  g_return_val_if_fail (true_class >= 0 && true_class < self->n, 0);
+  g_return_val_if_fail (predicted >= 0 && predicted < self->n, 0);
+  return self->counts[true_class * self->n + predicted];
+}

@@ -1,0 +1,916 @@
+/* SPDX-License-Identifier: MIT */
+#define G_LOG_DOMAIN "fl-data-panel"
+
+#include "fl-data-panel.h"
+
+#include "fl-csv.h"
+#include "fl-model.h"
+#include "fl-ui-util.h"
+
+/* How long the image size must stay put before the data is reloaded. */
+#define RELOAD_DELAY_MS 600
+
+/* One load: its inputs, its results, and its progress, shared between the
+ * GTask thread, the decoding threads (progress) and the main thread. It is
+ * reference-counted because progress updates may outlive the task. */
+typedef struct {
+  /* inputs, read-only once the task runs */
+  char          *images_dir;
+  char          *csv_path;
+  char          *image_col;
+  char          *text_col;
+  char          *label_col;
+  int            image_size;
+  GWeakRef       panel;
+  GMainContext  *context;
+  GApplication  *app;          /* held while loading */
+
+  /* results, written by the thread before it returns */
+  char         **headers;      /* the CSV's columns; may be set on failure too */
+  FlLoadReport   detected;     /* the columns chosen or detected, for the
+                                * drop-downs when loading fails */
+  FlDataset     *ds;
+
+  /* progress, under mutex */
+  GMutex         mutex;
+  gint64         done;
+  gint64         total;
+  gboolean       update_pending;
+} LoadJob;
+
+struct _FlDataPanel {
+  GtkWidget       parent_instance;
+
+  /* template widgets */
+  GtkWidget      *images_button;
+  GtkLabel       *images_label;
+  GtkWidget      *csv_button;
+  GtkLabel       *csv_label;
+  GtkWidget      *columns_grid;
+  GtkDropDown    *image_col_dropdown;
+  GtkDropDown    *text_col_dropdown;
+  GtkDropDown    *label_col_dropdown;
+  GtkWidget      *progress_box;
+  GtkProgressBar *progress_bar;
+  GtkLabel       *progress_label;
+  GtkLabel       *summary_label;
+
+  char           *images_dir;
+  char           *csv_path;
+  char           *image_col;     /* chosen by the user; NULL = detect */
+  char           *text_col;
+  char           *label_col;     /* "" = from folder names */
+  char          **headers;
+  int             image_size;
+  guint           reload_id;
+  gboolean        updating;      /* the drop-downs are being set from code */
+  gboolean        locked;        /* a model is training on the data */
+  gboolean        load_pending;  /* asked for while locked */
+
+  FlDataset      *dataset;
+  LoadJob        *job;           /* the load running, or NULL */
+  GCancellable   *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (FlDataPanel, fl_data_panel, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_DATASET,
+  PROP_LOADING,
+  PROP_IMAGE_SIZE,
+  N_PROPS
+};
+
+enum {
+  SIGNAL_ERROR,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void start_load (FlDataPanel *self);
+
+static void
+load_job_clear (gpointer data)
+{
+  LoadJob *job = data;
+
+  g_free (job->images_dir);
+  g_free (job->csv_path);
+  g_free (job->image_col);
+  g_free (job->text_col);
+  g_free (job->label_col);
+  g_weak_ref_clear (&job->panel);
+  g_main_context_unref (job->context);
+  g_strfreev (job->headers);
+  g_free (job->detected.image_col);
+  g_free (job->detected.text_col);
+  g_free (job->detected.label_col);
+  g_clear_pointer (&job->ds, fl_dataset_free);
+  g_mutex_clear (&job->mutex);
+}
+
+static void
+load_job_unref (gpointer data)
+{
+  g_atomic_rc_box_release_full (data, load_job_clear);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LoadJob, load_job_unref)
+
+/* Main thread: show the progress the decoding threads reported. */
+static gboolean
+progress_main_cb (gpointer data)
+{
+  LoadJob *job = data;
+  g_autoptr(FlDataPanel) self = g_weak_ref_get (&job->panel);
+  g_autofree char *text = NULL;
+  gint64 done, total;
+
+  g_mutex_lock (&job->mutex);
+  done = job->done;
+  total = job->total;
+  job->update_pending = FALSE;
+  g_mutex_unlock (&job->mutex);
+
+  if (self == NULL || self->job != job || total <= 0)
+    return G_SOURCE_REMOVE;
+
+  gtk_progress_bar_set_fraction (self->progress_bar, (double) done / total);
+  text = g_strdup_printf ("Decoding images… %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT, done, total);
+  gtk_label_set_text (self->progress_label, text);
+  return G_SOURCE_REMOVE;
+}
+
+/* Decoding threads: remember the count; one main-loop update at a time. */
+static void
+progress_cb (gint64   done,
+             gint64   total,
+             gpointer user_data)
+{
+  LoadJob *job = user_data;
+
+  g_mutex_lock (&job->mutex);
+  job->done = done;
+  job->total = total;
+  if (!job->update_pending)
+    {
+      /* an idle source, not g_main_context_invoke(): that would run the
+       * callback right here, on this thread, whenever the main thread
+       * happens not to hold the context */
+      g_autoptr(GSource) source = g_idle_source_new ();
+
+      job->update_pending = TRUE;
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, progress_main_cb, g_atomic_rc_box_acquire (job), load_job_unref);
+      g_source_set_static_name (source, "[fusionlab] loading progress");
+      g_source_attach (source, job->context);
+    }
+  g_mutex_unlock (&job->mutex);
+}
+
+/* The header names fl_dataset_load() looks for, in its order. The engine
+ * does not export its lists (fl-dataset.c), so they are repeated here: they
+ * only pre-select the drop-downs when loading fails before its report. */
+static const char *const image_names[] = { "image", "file", "path", "filename", "image_path", "img", NULL };
+static const char *const text_names[] = { "text", "caption", "description", "sentence", NULL };
+static const char *const label_names[] = { "label", "class", "category", "target", NULL };
+
+static char *
+pick_column (FlCsv             *csv,
+             const char        *chosen,
+             const char *const *candidates)
+{
+  int col;
+
+  if (chosen != NULL)
+    return g_strdup (chosen);
+  col = fl_csv_find_column (csv, candidates);
+  return col >= 0 ? g_strdup (fl_csv_header (csv, col)) : NULL;
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  LoadJob *job = task_data;
+  g_autoptr(FlCsv) csv = NULL;
+  g_autoptr(GError) error = NULL;
+  FlDataSpec spec = {
+    .images_dir = job->images_dir,
+    .csv_path = job->csv_path,
+    .image_col = job->image_col,
+    .text_col = job->text_col,
+    .label_col = job->label_col,
+    .image_size = job->image_size,
+    .n_threads = 0,
+  };
+
+  /* the header alone, for the column drop-downs, even if loading fails */
+  csv = fl_csv_load (job->csv_path, &error);
+  if (csv == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  job->headers = g_new0 (char *, fl_csv_n_cols (csv) + 1);
+  for (int c = 0; c < fl_csv_n_cols (csv); c++)
+    job->headers[c] = g_strdup (fl_csv_header (csv, c));
+  job->detected.image_col = pick_column (csv, job->image_col, image_names);
+  job->detected.text_col = pick_column (csv, job->text_col, text_names);
+  job->detected.label_col = pick_column (csv, job->label_col, label_names);
+  g_clear_pointer (&csv, fl_csv_free);
+
+  job->ds = fl_dataset_load (&spec, progress_cb, job, cancellable, &error);
+  if (job->ds == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static char *
+basename_or (const char *path,
+             const char *fallback)
+{
+  return path != NULL ? g_path_get_basename (path) : g_strdup (fallback);
+}
+
+static void
+update_file_labels (FlDataPanel *self)
+{
+  g_autofree char *images = basename_or (self->images_dir, "Choose image folder…");
+  g_autofree char *csv = basename_or (self->csv_path, "Choose text CSV…");
+
+  gtk_label_set_text (self->images_label, images);
+  gtk_label_set_text (self->csv_label, csv);
+  gtk_widget_set_tooltip_text (self->images_button,
+                               self->images_dir ? self->images_dir : "Choose the folder of images (Ctrl+O)");
+  gtk_widget_set_tooltip_text (self->csv_button,
+                               self->csv_path ? self->csv_path : "Choose the CSV file of texts (Shift+Ctrl+O)");
+}
+
+static guint
+header_index (char      **headers,
+              const char *name)
+{
+  for (guint i = 0; name != NULL && headers != NULL && headers[i] != NULL; i++)
+    if (g_strcmp0 (headers[i], name) == 0)
+      return i;
+  return GTK_INVALID_LIST_POSITION;
+}
+
+/* Fills the drop-downs with the CSV's columns and selects those used (or,
+ * after a failure, those chosen or detected). */
+static void
+update_columns (FlDataPanel        *self,
+                const FlLoadReport *report)
+{
+  g_autoptr(GtkStringList) images = NULL;
+  g_autoptr(GtkStringList) texts = NULL;
+  g_autoptr(GtkStringList) labels = NULL;
+  const char *image_col = report->image_col;
+  const char *text_col = report->text_col;
+  guint label_pos;
+
+  gtk_widget_set_visible (self->columns_grid, self->headers != NULL);
+  if (self->headers == NULL)
+    return;
+
+  images = gtk_string_list_new ((const char *const *) self->headers);
+  texts = gtk_string_list_new ((const char *const *) self->headers);
+  labels = gtk_string_list_new ((const char *const[]) { "Folder names", NULL });
+  gtk_string_list_splice (labels, 1, 0, (const char *const *) self->headers);
+
+  /* no label column, or "": the folder names */
+  if (report->label_col == NULL || report->label_col[0] == '\0')
+    label_pos = 0;
+  else
+    label_pos = header_index (self->headers, report->label_col) + 1;
+  if (label_pos == GTK_INVALID_LIST_POSITION + 1)
+    label_pos = GTK_INVALID_LIST_POSITION;
+
+  self->updating = TRUE;
+  gtk_drop_down_set_model (self->image_col_dropdown, G_LIST_MODEL (images));
+  gtk_drop_down_set_model (self->text_col_dropdown, G_LIST_MODEL (texts));
+  gtk_drop_down_set_model (self->label_col_dropdown, G_LIST_MODEL (labels));
+  gtk_drop_down_set_selected (self->image_col_dropdown, header_index (self->headers, image_col));
+  gtk_drop_down_set_selected (self->text_col_dropdown, header_index (self->headers, text_col));
+  gtk_drop_down_set_selected (self->label_col_dropdown, label_pos);
+  self->updating = FALSE;
+}
+
+static void
+update_summary (FlDataPanel *self)
+{
+  FlDataset *ds = self->dataset;
+  g_autofree char *summary = NULL;
+  g_autofree char *skipped = NULL;
+  g_autofree char *csv_name = NULL;
+  g_autofree char *basename = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->summary_label), ds != NULL);
+  if (ds == NULL)
+    return;
+
+  /* one line here; the Data page shows the classes and the skipped rows */
+  basename = g_path_get_basename (ds->csv_path);
+  csv_name = g_markup_escape_text (basename, -1);
+  if (ds->report.n_skipped > 0)
+    skipped = g_strdup_printf (" · <span weight='bold' foreground='#b35900'>%d skipped</span>",
+                               ds->report.n_skipped);
+  summary = g_strdup_printf ("<b>%d</b> samples · <b>%d</b> classes%s\n"
+                             "<small>from %d rows of %s, images at %d×%d</small>",
+                             ds->n, ds->n_classes, skipped ? skipped : "",
+                             ds->report.n_rows, csv_name, ds->image_size, ds->image_size);
+  gtk_label_set_markup (self->summary_label, summary);
+}
+
+static void
+set_dataset (FlDataPanel *self,
+             FlDataset   *ds)
+{
+  FlDataset *old = self->dataset;
+
+  if (old == NULL && ds == NULL)
+    return;
+  self->dataset = ds;
+  update_summary (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATASET]);
+  /* after the handlers let go of it */
+  g_clear_pointer (&old, fl_dataset_free);
+}
+
+static void
+set_loading_ui (FlDataPanel *self,
+                gboolean     loading)
+{
+  gtk_widget_set_visible (self->progress_box, loading);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.cancel", loading);
+  if (loading)
+    {
+      gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+      gtk_label_set_text (self->progress_label, "Reading the CSV and finding the images…");
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+load_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  FlDataPanel *self = FL_DATA_PANEL (source);
+  LoadJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
+
+  if (job->app != NULL)
+    g_application_release (job->app);
+
+  /* superseded by a newer load, or the panel is going away */
+  if (job != self->job)
+    return;
+
+  g_clear_pointer (&self->job, load_job_unref);
+  g_clear_object (&self->cancellable);
+
+  g_strfreev (self->headers);
+  self->headers = g_steal_pointer (&job->headers);
+  update_columns (self, ok ? &job->ds->report : &job->detected);
+  set_dataset (self, ok ? g_steal_pointer (&job->ds) : NULL);
+  set_loading_ui (self, FALSE);
+
+  if (!ok && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      !g_error_matches (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_CANCELLED))
+    g_signal_emit (self, signals[SIGNAL_ERROR], 0, error);
+}
+
+static void
+cancel_load (FlDataPanel *self)
+{
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->job, load_job_unref);
+}
+
+static void
+start_load (FlDataPanel *self)
+{
+  g_autoptr(GTask) task = NULL;
+  LoadJob *job;
+
+  g_clear_handle_id (&self->reload_id, g_source_remove);
+  if (self->images_dir == NULL || self->csv_path == NULL)
+    return;
+  /* the dataset must not change under a training run: later */
+  if (self->locked)
+    {
+      self->load_pending = TRUE;
+      return;
+    }
+
+  cancel_load (self);
+  self->load_pending = FALSE;
+  self->cancellable = g_cancellable_new ();
+
+  job = g_atomic_rc_box_new0 (LoadJob);
+  job->images_dir = g_strdup (self->images_dir);
+  job->csv_path = g_strdup (self->csv_path);
+  job->image_col = g_strdup (self->image_col);
+  job->text_col = g_strdup (self->text_col);
+  job->label_col = g_strdup (self->label_col);
+  job->image_size = self->image_size;
+  g_weak_ref_init (&job->panel, self);
+  job->context = g_main_context_ref_thread_default ();
+  g_mutex_init (&job->mutex);
+  /* keep the application running until the (cancelled) thread has ended */
+  job->app = g_application_get_default ();
+  if (job->app != NULL)
+    g_application_hold (job->app);
+  self->job = job;
+
+  task = g_task_new (self, self->cancellable, load_done_cb, NULL);
+  g_task_set_source_tag (task, start_load);
+  g_task_set_name (task, "[fusionlab] load data");
+  g_task_set_task_data (task, g_atomic_rc_box_acquire (job), load_job_unref);
+  g_task_run_in_thread (task, load_thread);
+
+  set_loading_ui (self, TRUE);
+}
+
+static gboolean
+reload_timeout_cb (gpointer data)
+{
+  FlDataPanel *self = data;
+
+  self->reload_id = 0;
+  start_load (self);
+  return G_SOURCE_REMOVE;
+}
+
+static char *
+selected_column (GtkDropDown *dropdown,
+                 gboolean     folder_first)
+{
+  guint pos = gtk_drop_down_get_selected (dropdown);
+  GtkStringObject *item = gtk_drop_down_get_selected_item (dropdown);
+
+  if (item == NULL)
+    return NULL;
+  if (folder_first && pos == 0)
+    return g_strdup ("");
+  return g_strdup (gtk_string_object_get_string (item));
+}
+
+static void
+column_changed_cb (FlDataPanel *self,
+                   GParamSpec  *pspec,
+                   GtkDropDown *dropdown)
+{
+  g_autofree char *image_col = NULL;
+  g_autofree char *text_col = NULL;
+  g_autofree char *label_col = NULL;
+
+  if (self->updating)
+    return;
+
+  image_col = selected_column (self->image_col_dropdown, FALSE);
+  text_col = selected_column (self->text_col_dropdown, FALSE);
+  label_col = selected_column (self->label_col_dropdown, TRUE);
+  fl_data_panel_set_columns (self, image_col, text_col, label_col);
+}
+
+/* The one CSV directly in dir, if there is exactly one. */
+static char *
+single_csv_in (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  char *found = NULL;
+  int n = 0;
+
+  if (d == NULL)
+    return NULL;
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_suffix (name, ".csv") || g_str_has_suffix (name, ".CSV"))
+      {
+        g_free (found);
+        found = g_build_filename (dir, name, NULL);
+        n++;
+      }
+  if (n != 1)
+    g_clear_pointer (&found, g_free);
+  return found;
+}
+
+/* Next to a chosen image folder, a lone CSV in it or beside it (the layout
+ * data/images/ + data/texts.csv). */
+static char *
+guess_csv (const char *images_dir)
+{
+  g_autofree char *parent = g_path_get_dirname (images_dir);
+  char *csv = single_csv_in (images_dir);
+
+  if (csv == NULL)
+    csv = single_csv_in (parent);
+  return csv;
+}
+
+/* Next to a chosen CSV, a folder named images/ beside it. */
+static char *
+guess_images (const char *csv_path)
+{
+  g_autofree char *dir = g_path_get_dirname (csv_path);
+  g_autofree char *images = g_build_filename (dir, "images", NULL);
+
+  return g_file_test (images, G_FILE_TEST_IS_DIR) ? g_steal_pointer (&images) : NULL;
+}
+
+static void
+images_response_cb (GtkNativeDialog *native,
+                    int              response,
+                    FlDataPanel     *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+
+      if (path != NULL)
+        fl_data_panel_load (self, path, NULL);
+    }
+  g_object_unref (native);
+}
+
+static void
+csv_response_cb (GtkNativeDialog *native,
+                 int              response,
+                 FlDataPanel     *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+
+      if (path != NULL)
+        fl_data_panel_load (self, NULL, path);
+    }
+  g_object_unref (native);
+}
+
+static void
+set_chooser_folder (GtkFileChooser *chooser,
+                    const char     *path,
+                    gboolean        parent)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(GFile) folder = NULL;
+
+  if (path == NULL)
+    return;
+  dir = parent ? g_path_get_dirname (path) : g_strdup (path);
+  folder = g_file_new_for_path (dir);
+  gtk_file_chooser_set_current_folder (chooser, folder, NULL);
+}
+
+static void
+choose_images_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  FlDataPanel *self = FL_DATA_PANEL (widget);
+  GtkFileChooserNative *native;
+
+  native = gtk_file_chooser_native_new ("Choose the Image Folder",
+                                        GTK_WINDOW (gtk_widget_get_root (widget)),
+                                        GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                        "_Choose", "_Cancel");
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  set_chooser_folder (GTK_FILE_CHOOSER (native),
+                      self->images_dir ? self->images_dir : self->csv_path,
+                      self->images_dir != NULL);
+  g_signal_connect_object (native, "response", G_CALLBACK (images_response_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+static void
+choose_csv_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  FlDataPanel *self = FL_DATA_PANEL (widget);
+  GtkFileChooserNative *native;
+  g_autoptr(GtkFileFilter) csv_filter = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all_filter = gtk_file_filter_new ();
+
+  native = gtk_file_chooser_native_new ("Choose the Text CSV",
+                                        GTK_WINDOW (gtk_widget_get_root (widget)),
+                                        GTK_FILE_CHOOSER_ACTION_OPEN,
+                                        "_Open", "_Cancel");
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+
+  gtk_file_filter_set_name (csv_filter, "CSV files");
+  gtk_file_filter_add_pattern (csv_filter, "*.csv");
+  gtk_file_filter_add_pattern (csv_filter, "*.CSV");
+  gtk_file_filter_add_mime_type (csv_filter, "text/csv");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), csv_filter);
+  gtk_file_filter_set_name (all_filter, "All files");
+  gtk_file_filter_add_pattern (all_filter, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), all_filter);
+
+  if (self->csv_path != NULL)
+    set_chooser_folder (GTK_FILE_CHOOSER (native), self->csv_path, TRUE);
+  else
+    set_chooser_folder (GTK_FILE_CHOOSER (native), self->images_dir, TRUE);
+  g_signal_connect_object (native, "response", G_CALLBACK (csv_response_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  fl_data_panel_cancel (FL_DATA_PANEL (widget));
+}
+
+static void
+fl_data_panel_unroot (GtkWidget *widget)
+{
+  /* the window is closing: do not finish a load nobody will see */
+  fl_data_panel_cancel (FL_DATA_PANEL (widget));
+
+  GTK_WIDGET_CLASS (fl_data_panel_parent_class)->unroot (widget);
+}
+
+static void
+fl_data_panel_dispose (GObject *object)
+{
+  FlDataPanel *self = FL_DATA_PANEL (object);
+
+  g_clear_handle_id (&self->reload_id, g_source_remove);
+  cancel_load (self);
+  g_clear_pointer (&self->dataset, fl_dataset_free);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_DATA_PANEL);
+  fl_widget_unparent_children (GTK_WIDGET (self));
+
+  G_OBJECT_CLASS (fl_data_panel_parent_class)->dispose (object);
+}
+
+static void
+fl_data_panel_finalize (GObject *object)
+{
+  FlDataPanel *self = FL_DATA_PANEL (object);
+
+  g_free (self->images_dir);
+  g_free (self->csv_path);
+  g_free (self->image_col);
+  g_free (self->text_col);
+  g_free (self->label_col);
+  g_strfreev (self->headers);
+
+  G_OBJECT_CLASS (fl_data_panel_parent_class)->finalize (object);
+}
+
+static void
+fl_data_panel_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  FlDataPanel *self = FL_DATA_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_DATASET:
+      g_value_set_pointer (value, self->dataset);
+      break;
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->job != NULL);
+      break;
+    case PROP_IMAGE_SIZE:
+      g_value_set_int (value, self->image_size);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fl_data_panel_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  FlDataPanel *self = FL_DATA_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_IMAGE_SIZE:
+      fl_data_panel_set_image_size (self, g_value_get_int (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fl_data_panel_class_init (FlDataPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fl_data_panel_dispose;
+  object_class->finalize = fl_data_panel_finalize;
+  object_class->get_property = fl_data_panel_get_property;
+  object_class->set_property = fl_data_panel_set_property;
+  widget_class->unroot = fl_data_panel_unroot;
+
+  properties[PROP_DATASET] =
+    g_param_spec_pointer ("dataset", NULL, NULL,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_IMAGE_SIZE] =
+    g_param_spec_int ("image-size", NULL, NULL, 4, 1024, 64,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* (const GError *error): loading failed */
+  signals[SIGNAL_ERROR] =
+    g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/fusionlab/FusionLab/ui/fl-data-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, FlDataPanel, images_button);
+  gtk_widget_class_bind_template_child (widget_class, FlDataPanel, images_label);
+  gtk_widget_class_bind_template_child (widget_class, FlDataPanel, csv_button);
+  gtk_widget_class_bind_template_child (widget_class, FlDataPanel, csv_label);
+  gtk_widget_class_bind_template_child (widget_class, FlDataPanel, columns_grid);
+  gtk_widget_class_bind_template_child (widget_class, FlDataPanel, image_col_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, FlDataPanel, text_col_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, FlDataPanel, label_col_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, FlDataPanel, progress_box);
+  gtk_widget_class_bind_template_child (widget_class, FlDataPanel, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, FlDataPanel, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, FlDataPanel, summary_label);
+  gtk_widget_class_bind_template_callback (widget_class, column_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "data.choose-images", NULL, choose_images_action);
+  gtk_widget_class_install_action (widget_class, "data.choose-csv", NULL, choose_csv_action);
+  gtk_widget_class_install_action (widget_class, "data.cancel", NULL, cancel_action);
+
+  gtk_widget_class_set_css_name (widget_class, "datapanel");
+}
+
+static void
+fl_data_panel_init (FlDataPanel *self)
+{
+  self->image_size = 64;
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.cancel", FALSE);
+}
+
+GtkWidget *
+fl_data_panel_new (void)
+{
+  return g_object_new (FL_TYPE_DATA_PANEL, NULL);
+}
+
+void
+fl_data_panel_load (FlDataPanel *self,
+                    const char  *images_dir,
+                    const char  *csv_path)
+{
+  g_return_if_fail (FL_IS_DATA_PANEL (self));
+
+  if (images_dir != NULL)
+    fl_set_str (&self->images_dir, images_dir);
+  if (csv_path != NULL && fl_set_str (&self->csv_path, csv_path))
+    {
+      /* another file: detect its columns afresh */
+      g_clear_pointer (&self->image_col, g_free);
+      g_clear_pointer (&self->text_col, g_free);
+      g_clear_pointer (&self->label_col, g_free);
+    }
+
+  if (self->csv_path == NULL && self->images_dir != NULL)
+    self->csv_path = guess_csv (self->images_dir);
+  if (self->images_dir == NULL && self->csv_path != NULL)
+    self->images_dir = guess_images (self->csv_path);
+
+  update_file_labels (self);
+  start_load (self);
+}
+
+void
+fl_data_panel_cancel (FlDataPanel *self)
+{
+  g_return_if_fail (FL_IS_DATA_PANEL (self));
+
+  g_clear_handle_id (&self->reload_id, g_source_remove);
+  if (self->job == NULL)
+    return;
+  cancel_load (self);
+  set_loading_ui (self, FALSE);
+}
+
+FlDataset *
+fl_data_panel_get_dataset (FlDataPanel *self)
+{
+  g_return_val_if_fail (FL_IS_DATA_PANEL (self), NULL);
+  return self->dataset;
+}
+
+gboolean
+fl_data_panel_get_loading (FlDataPanel *self)
+{
+  g_return_val_if_fail (FL_IS_DATA_PANEL (self), FALSE);
+  return self->job != NULL;
+}
+
+void
+fl_data_panel_set_image_size (FlDataPanel *self,
+                              int          image_size)
+{
+  g_return_if_fail (FL_IS_DATA_PANEL (self));
+
+  if (self->image_size == image_size)
+    return;
+  self->image_size = image_size;
+  if (self->dataset != NULL || self->job != NULL)
+    {
+      g_clear_handle_id (&self->reload_id, g_source_remove);
+      self->reload_id = g_timeout_add (RELOAD_DELAY_MS, reload_timeout_cb, self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IMAGE_SIZE]);
+}
+
+int
+fl_data_panel_get_image_size (FlDataPanel *self)
+{
+  g_return_val_if_fail (FL_IS_DATA_PANEL (self), 0);
+  return self->image_size;
+}
+
+gboolean
+fl_data_panel_get_stale (FlDataPanel *self)
+{
+  g_return_val_if_fail (FL_IS_DATA_PANEL (self), FALSE);
+  return self->dataset != NULL &&
+         (self->load_pending || self->dataset->image_size != self->image_size);
+}
+
+void
+fl_data_panel_reload (FlDataPanel *self)
+{
+  g_return_if_fail (FL_IS_DATA_PANEL (self));
+  start_load (self);
+}
+
+void
+fl_data_panel_set_locked (FlDataPanel *self,
+                          gboolean     locked)
+{
+  g_return_if_fail (FL_IS_DATA_PANEL (self));
+
+  locked = !!locked;
+  if (self->locked == locked)
+    return;
+  self->locked = locked;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.choose-images", !locked);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.choose-csv", !locked);
+  gtk_widget_set_sensitive (self->columns_grid, !locked);
+  /* a change asked for meanwhile is loaded by the next fl_data_panel_reload()
+   * (train.start does it), not now: that would replace the data, and with
+   * it the results of the run that just ended */
+}
+
+gboolean
+fl_data_panel_get_locked (FlDataPanel *self)
+{
+  g_return_val_if_fail (FL_IS_DATA_PANEL (self), FALSE);
+  return self->locked;
+}
+
+void
+fl_data_panel_set_columns (FlDataPanel *self,
+                           const char  *image_col,
+                           const char  *text_col,
+                           const char  *label_col)
+{
+  g_return_if_fail (FL_IS_DATA_PANEL (self));
+
+  fl_set_str (&self->image_col, image_col);
+  fl_set_str (&self->text_col, text_col);
+  fl_set_str (&self->label_col, label_col);
+  start_load (self);
+}

@@ -1,0 +1,1013 @@
+/* SPDX-License-Identifier: MIT */
+#define G_LOG_DOMAIN "fl-plot-view"
+
+#include "fl-plot-view.h"
+#include "fl-ui-util.h"
+
+#include <math.h>
+
+/* Smoothing of the per-batch series: an exponential moving average whose
+ * time constant is a fixed fraction of an epoch, so it looks the same for 3
+ * or 3000 batches per epoch. Each point is weighted by e^(-Δx/τ), and the
+ * average is divided by the sum of the weights, which removes the pull
+ * towards 0 a plain EMA has at its start. */
+#define SMOOTH_TAU 0.25
+
+#define PAD       12.0   /* around everything */
+#define GAP        6.0   /* between a label and what it names */
+#define MARKER     3.5   /* radius of a point marker */
+
+typedef struct {
+  double x, y;
+} Point;
+
+typedef struct {
+  char       *label;
+  GdkRGBA     color;
+  FlPlotStyle style;
+  GArray     *points;     /* of Point, x non-decreasing */
+  GArray     *smooth;     /* SMOOTHED only: the moving average at each point */
+  double      ema_num;
+  double      ema_den;
+} Series;
+
+/* Where things go for one allocation. */
+typedef struct {
+  double left, top, right, bottom;   /* the plot area, in widget pixels */
+  double x0, x1, xstep;              /* data ranges and tick steps */
+  double y0, y1, ystep;
+  int    y_decimals;
+  double header_h;                   /* title (and legend) rows */
+  gboolean legend_below;             /* legend on its own row */
+} Layout;
+
+struct _FlPlotView {
+  GtkWidget  parent_instance;
+
+  GPtrArray *series;                 /* of Series* */
+  char      *title;
+  char      *placeholder_text;
+  double     x_max;
+  gboolean   percent;
+
+  gboolean   pointer_inside;
+  double     pointer_x;
+  double     pointer_y;
+};
+
+G_DEFINE_FINAL_TYPE (FlPlotView, fl_plot_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_TITLE,
+  PROP_PERCENT,
+  PROP_X_MAX,
+  PROP_PLACEHOLDER_TEXT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+series_free (gpointer data)
+{
+  Series *s = data;
+
+  g_free (s->label);
+  g_array_unref (s->points);
+  g_clear_pointer (&s->smooth, g_array_unref);
+  g_free (s);
+}
+
+/* A round step (1, 2 or 5 × 10^k) that cuts range into about n pieces. */
+static double
+nice_step (double range, double n)
+{
+  double raw, mag, norm;
+
+  if (!(range > 0.0))
+    return 1.0;
+  raw = range / MAX (n, 1.0);
+  mag = pow (10.0, floor (log10 (raw)));
+  norm = raw / mag;
+  if (norm <= 1.0)
+    return mag;
+  if (norm <= 2.0)
+    return 2.0 * mag;
+  if (norm <= 5.0)
+    return 5.0 * mag;
+  return 10.0 * mag;
+}
+
+static PangoLayout *
+make_layout (FlPlotView *self,
+             const char *markup)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
+
+  if (markup != NULL)
+    pango_layout_set_markup (layout, markup, -1);
+  return layout;
+}
+
+static void
+layout_size (PangoLayout *layout,
+             double      *w,
+             double      *h)
+{
+  int pw, ph;
+
+  pango_layout_get_pixel_size (layout, &pw, &ph);
+  if (w != NULL)
+    *w = pw;
+  if (h != NULL)
+    *h = ph;
+}
+
+static char *
+format_tick (FlPlotView *self,
+             double      v,
+             int         decimals)
+{
+  if (self->percent)
+    return g_strdup_printf ("<small>%.0f%%</small>", v * 100.0);
+  return g_strdup_printf ("<small>%.*f</small>", decimals, fabs (v) < 1e-12 ? 0.0 : v);
+}
+
+static char *
+format_value (FlPlotView *self,
+              double      v)
+{
+  if (self->percent)
+    return g_strdup_printf ("%.1f%%", v * 100.0);
+  return g_strdup_printf ("%.4f", v);
+}
+
+static double
+legend_width (FlPlotView *self)
+{
+  double total = 0.0;
+
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *s = g_ptr_array_index (self->series, i);
+      g_autoptr(PangoLayout) l = make_layout (self, NULL);
+      double w;
+
+      pango_layout_set_text (l, s->label, -1);
+      layout_size (l, &w, NULL);
+      total += 24.0 + GAP + w + (i > 0 ? 16.0 : 0.0);
+    }
+  return total;
+}
+
+static gboolean
+has_points (FlPlotView *self)
+{
+  for (guint i = 0; i < self->series->len; i++)
+    if (((Series *) g_ptr_array_index (self->series, i))->points->len > 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+compute_layout (FlPlotView *self,
+                double      width,
+                double      height,
+                Layout     *lay)
+{
+  g_autoptr(PangoLayout) title = NULL;
+  g_autoptr(PangoLayout) probe = make_layout (self, "<small>0.0</small>");
+  g_autofree char *title_markup = NULL;
+  double title_w = 0, title_h = 0, tick_h, ymax = 0.0, ymin = 0.0, xdata = 0.0;
+  double widest = 0.0, approx_h;
+
+  title_markup = g_markup_printf_escaped ("<b>%s</b>", self->title ? self->title : "");
+  title = make_layout (self, title_markup);
+  layout_size (title, &title_w, &title_h);
+  layout_size (probe, NULL, &tick_h);
+
+  lay->legend_below = title_w + 24.0 + legend_width (self) > width - 2 * PAD;
+  lay->header_h = lay->legend_below ? 2 * title_h + GAP : title_h;
+
+  /* the data's extent: epoch markers and the smoothed line, not the raw
+   * batch losses, whose early spikes would squash everything else */
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *s = g_ptr_array_index (self->series, i);
+      GArray *ys = s->smooth != NULL ? s->smooth : NULL;
+
+      for (guint j = 0; j < s->points->len; j++)
+        {
+          Point *p = &g_array_index (s->points, Point, j);
+          double y = ys != NULL ? g_array_index (ys, double, j) : p->y;
+
+          ymax = MAX (ymax, y);
+          ymin = MIN (ymin, y);
+          xdata = MAX (xdata, p->x);
+        }
+    }
+
+  lay->x0 = 0.0;
+  lay->x1 = MAX (MAX (self->x_max, ceil (xdata - 1e-9)), 1.0);
+
+  approx_h = height - 2 * PAD - lay->header_h - 3 * tick_h - 3 * GAP;
+  if (self->percent)
+    {
+      lay->y0 = 0.0;
+      lay->y1 = 1.0;
+      lay->ystep = approx_h >= 180 ? 0.2 : 0.25;
+      if (approx_h < 100)
+        lay->ystep = 0.5;
+      lay->y_decimals = 0;
+    }
+  else
+    {
+      if (!(ymax > ymin))
+        ymax = ymin + 1.0;
+      lay->ystep = nice_step ((ymax - ymin) * 1.05, MAX (approx_h / 45.0, 2.0));
+      lay->y0 = floor (ymin / lay->ystep) * lay->ystep;
+      lay->y1 = ceil (ymax * 1.05 / lay->ystep) * lay->ystep;
+      lay->y_decimals = (int) MAX (0.0, -floor (log10 (lay->ystep) + 1e-9));
+    }
+
+  for (double v = lay->y0; v <= lay->y1 + lay->ystep * 1e-6; v += lay->ystep)
+    {
+      g_autofree char *markup = format_tick (self, v, lay->y_decimals);
+      g_autoptr(PangoLayout) l = make_layout (self, markup);
+      double w;
+
+      layout_size (l, &w, NULL);
+      widest = MAX (widest, w);
+    }
+
+  /* left: rotated axis title, tick labels; bottom: tick labels, axis title */
+  lay->left = PAD + tick_h + GAP + widest + GAP;
+  lay->right = width - PAD - 8.0;
+  lay->top = PAD + lay->header_h + 2 * GAP;
+  lay->bottom = height - PAD - tick_h - GAP - tick_h - GAP;
+
+  lay->xstep = MAX (1.0, round (nice_step (lay->x1 - lay->x0,
+                                           MAX ((lay->right - lay->left) / 60.0, 1.0))));
+}
+
+static inline double
+to_px_x (const Layout *lay,
+         double        x)
+{
+  return lay->left + (x - lay->x0) / (lay->x1 - lay->x0) * (lay->right - lay->left);
+}
+
+static inline double
+to_px_y (const Layout *lay,
+         double        y)
+{
+  return lay->bottom - (y - lay->y0) / (lay->y1 - lay->y0) * (lay->bottom - lay->top);
+}
+
+static void
+draw_marker (cairo_t     *cr,
+             FlPlotStyle  style,
+             double       x,
+             double       y,
+             double       r)
+{
+  if (style == FL_PLOT_STYLE_DASHED)
+    cairo_rectangle (cr, x - r, y - r, 2 * r, 2 * r);
+  else
+    cairo_arc (cr, x, y, r, 0, 2 * G_PI);
+  cairo_fill (cr);
+}
+
+/* A short stroke in the series' style, for the legend and the readout. */
+static void
+draw_swatch (cairo_t      *cr,
+             const Series *s,
+             double        x,
+             double        y)
+{
+  gdk_cairo_set_source_rgba (cr, &s->color);
+  cairo_set_line_width (cr, s->style == FL_PLOT_STYLE_SMOOTHED ? 2.0 : 2.25);
+  if (s->style == FL_PLOT_STYLE_DASHED)
+    cairo_set_dash (cr, (double[]) { 4.0, 3.0 }, 2, 0);
+  cairo_move_to (cr, x, y);
+  cairo_line_to (cr, x + 22.0, y);
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+  if (s->style != FL_PLOT_STYLE_SMOOTHED)
+    draw_marker (cr, s->style, x + 11.0, y, MARKER);
+}
+
+static void
+show_layout (cairo_t     *cr,
+             PangoLayout *layout,
+             double       x,
+             double       y)
+{
+  cairo_move_to (cr, x, y);
+  pango_cairo_show_layout (cr, layout);
+}
+
+/* The x the readout snaps to for pointer x px: the nearest epoch point, or
+ * the nearest batch point when there is no epoch point yet. */
+static gboolean
+snap_x (FlPlotView   *self,
+        const Layout *lay,
+        double        px,
+        double       *out)
+{
+  double x = lay->x0 + (px - lay->left) / (lay->right - lay->left) * (lay->x1 - lay->x0);
+  double best = G_MAXDOUBLE;
+  gboolean found = FALSE;
+
+  for (int pass = 0; pass < 2 && !found; pass++)
+    for (guint i = 0; i < self->series->len; i++)
+      {
+        Series *s = g_ptr_array_index (self->series, i);
+
+        if ((pass == 0) == (s->style == FL_PLOT_STYLE_SMOOTHED))
+          continue;
+        for (guint j = 0; j < s->points->len; j++)
+          {
+            double d = fabs (g_array_index (s->points, Point, j).x - x);
+
+            if (d < best)
+              {
+                best = d;
+                *out = g_array_index (s->points, Point, j).x;
+                found = TRUE;
+              }
+          }
+      }
+  return found;
+}
+
+/* The value series s shows at x: its point at x, or for the smoothed
+ * series the average at the last point not after x. */
+static gboolean
+value_at (const Series *s,
+          double        x,
+          double       *y)
+{
+  gboolean found = FALSE;
+
+  for (guint j = 0; j < s->points->len; j++)
+    {
+      const Point *p = &g_array_index (s->points, Point, j);
+
+      if (s->style == FL_PLOT_STYLE_SMOOTHED)
+        {
+          if (p->x > x + 1e-9)
+            break;
+          *y = g_array_index (s->smooth, double, j);
+          found = TRUE;
+        }
+      else if (fabs (p->x - x) < 1e-9)
+        {
+          *y = p->y;
+          found = TRUE;
+        }
+    }
+  return found;
+}
+
+static char *
+readout_heading (double x)
+{
+  if (fabs (x - round (x)) < 1e-9)
+    return g_strdup_printf ("Epoch %.0f", x);
+  return g_strdup_printf ("Epoch %.2f", x);
+}
+
+static void
+draw_readout (FlPlotView   *self,
+              cairo_t      *cr,
+              const Layout *lay,
+              double        width,
+              const GdkRGBA *fg)
+{
+  g_autoptr(GString) markup = g_string_new (NULL);
+  g_autoptr(PangoLayout) text = NULL;
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autofree char *heading = NULL;
+  double x, px, bw, bh, bx, by, line_h;
+
+  if (!self->pointer_inside ||
+      self->pointer_x < lay->left - 4 || self->pointer_x > lay->right + 4 ||
+      self->pointer_y < lay->top - 4 || self->pointer_y > lay->bottom + 4 ||
+      !snap_x (self, lay, self->pointer_x, &x))
+    return;
+
+  px = to_px_x (lay, x);
+
+  /* the guide and the highlighted markers */
+  cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.35);
+  cairo_set_line_width (cr, 1.0);
+  cairo_move_to (cr, round (px) + 0.5, lay->top);
+  cairo_line_to (cr, round (px) + 0.5, lay->bottom);
+  cairo_stroke (cr);
+
+  heading = readout_heading (x);
+  g_string_append_printf (markup, "<b>%s</b>", heading);
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *s = g_ptr_array_index (self->series, i);
+      g_autofree char *value = NULL;
+      g_autofree char *line = NULL;
+      double y;
+
+      if (!value_at (s, x, &y))
+        continue;
+      value = format_value (self, y);
+      line = g_markup_printf_escaped ("\n%s  <b>%s</b>", s->label, value);
+      g_string_append (markup, line);
+      g_array_append_val (rows, i);
+
+      gdk_cairo_set_source_rgba (cr, &s->color);
+      if (s->style != FL_PLOT_STYLE_SMOOTHED)
+        draw_marker (cr, s->style, px, to_px_y (lay, y), MARKER + 1.5);
+    }
+
+  text = make_layout (self, markup->str);
+  layout_size (text, &bw, &bh);
+  line_h = bh / (rows->len + 1);
+  bw += 2 * 10.0 + 22.0 + GAP;
+  bh += 2 * 8.0;
+  bx = px + 14.0;
+  if (bx + bw > width - 4.0)
+    bx = px - 14.0 - bw;
+  bx = MAX (bx, 4.0);
+  by = lay->top + 6.0;
+
+  /* a dark rounded box, like a GTK tooltip */
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, bx + bw - 6, by + 6, 6, -G_PI / 2, 0);
+  cairo_arc (cr, bx + bw - 6, by + bh - 6, 6, 0, G_PI / 2);
+  cairo_arc (cr, bx + 6, by + bh - 6, 6, G_PI / 2, G_PI);
+  cairo_arc (cr, bx + 6, by + 6, 6, G_PI, 3 * G_PI / 2);
+  cairo_close_path (cr);
+  cairo_set_source_rgba (cr, 0.12, 0.12, 0.14, 0.92);
+  cairo_fill (cr);
+
+  cairo_set_source_rgb (cr, 1.0, 1.0, 1.0);
+  show_layout (cr, text, bx + 10.0 + 22.0 + GAP, by + 8.0);
+  for (guint r = 0; r < rows->len; r++)
+    {
+      Series *s = g_ptr_array_index (self->series, g_array_index (rows, guint, r));
+      draw_swatch (cr, s, bx + 10.0, by + 8.0 + (r + 1.5) * line_h);
+    }
+}
+
+static void
+draw_series (cairo_t      *cr,
+             const Series *s,
+             const Layout *lay)
+{
+  if (s->points->len == 0)
+    return;
+
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+
+  if (s->style == FL_PLOT_STYLE_SMOOTHED)
+    {
+      /* the raw batch losses, barely there, under their average */
+      cairo_set_source_rgba (cr, s->color.red, s->color.green, s->color.blue, 0.18);
+      cairo_set_line_width (cr, 1.0);
+      for (guint j = 0; j < s->points->len; j++)
+        {
+          Point *p = &g_array_index (s->points, Point, j);
+          cairo_line_to (cr, to_px_x (lay, p->x), to_px_y (lay, p->y));
+        }
+      cairo_stroke (cr);
+
+      cairo_set_source_rgba (cr, s->color.red, s->color.green, s->color.blue, 0.8);
+      cairo_set_line_width (cr, 1.75);
+      for (guint j = 0; j < s->points->len; j++)
+        {
+          Point *p = &g_array_index (s->points, Point, j);
+          cairo_line_to (cr, to_px_x (lay, p->x),
+                         to_px_y (lay, g_array_index (s->smooth, double, j)));
+        }
+      cairo_stroke (cr);
+      return;
+    }
+
+  gdk_cairo_set_source_rgba (cr, &s->color);
+  cairo_set_line_width (cr, 2.25);
+  if (s->style == FL_PLOT_STYLE_DASHED)
+    cairo_set_dash (cr, (double[]) { 7.0, 4.0 }, 2, 0);
+  for (guint j = 0; j < s->points->len; j++)
+    {
+      Point *p = &g_array_index (s->points, Point, j);
+      cairo_line_to (cr, to_px_x (lay, p->x), to_px_y (lay, p->y));
+    }
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+
+  for (guint j = 0; j < s->points->len; j++)
+    {
+      Point *p = &g_array_index (s->points, Point, j);
+      draw_marker (cr, s->style, to_px_x (lay, p->x), to_px_y (lay, p->y), MARKER);
+    }
+}
+
+static void
+fl_plot_view_snapshot (GtkWidget   *widget,
+                       GtkSnapshot *snapshot)
+{
+  FlPlotView *self = FL_PLOT_VIEW (widget);
+  double width = gtk_widget_get_width (widget);
+  double height = gtk_widget_get_height (widget);
+  g_autoptr(PangoLayout) title = NULL;
+  g_autoptr(PangoLayout) xlabel = NULL;
+  g_autofree char *title_markup = NULL;
+  cairo_t *cr;
+  GdkRGBA fg;
+  Layout lay;
+  double lx, ly, tick_h, title_w, title_h;
+
+  if (width < 80 || height < 80)
+    return;
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  compute_layout (self, width, height, &lay);
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  /* title and legend */
+  title_markup = g_markup_printf_escaped ("<b>%s</b>", self->title ? self->title : "");
+  title = make_layout (self, title_markup);
+  layout_size (title, &title_w, &title_h);
+  gdk_cairo_set_source_rgba (cr, &fg);
+  show_layout (cr, title, PAD, PAD);
+
+  lx = lay.legend_below ? PAD : width - PAD - legend_width (self);
+  ly = PAD + (lay.legend_below ? title_h + GAP : 0.0);
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *s = g_ptr_array_index (self->series, i);
+      g_autoptr(PangoLayout) l = make_layout (self, NULL);
+      double w, h;
+
+      pango_layout_set_text (l, s->label, -1);
+      layout_size (l, &w, &h);
+      draw_swatch (cr, s, lx, ly + h / 2);
+      gdk_cairo_set_source_rgba (cr, &fg);
+      show_layout (cr, l, lx + 22.0 + GAP, ly);
+      lx += 22.0 + GAP + w + 16.0;
+    }
+
+  /* grid and y ticks */
+  cairo_set_line_width (cr, 1.0);
+  for (double v = lay.y0; v <= lay.y1 + lay.ystep * 1e-6; v += lay.ystep)
+    {
+      g_autofree char *markup = format_tick (self, v, lay.y_decimals);
+      g_autoptr(PangoLayout) l = make_layout (self, markup);
+      double py = round (to_px_y (&lay, v)) + 0.5, w, h;
+
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, fabs (v - lay.y0) < 1e-9 ? 0.45 : 0.1);
+      cairo_move_to (cr, lay.left, py);
+      cairo_line_to (cr, lay.right, py);
+      cairo_stroke (cr);
+
+      layout_size (l, &w, &h);
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.7);
+      show_layout (cr, l, lay.left - GAP - w, py - h / 2);
+    }
+
+  /* x ticks */
+  tick_h = 0;
+  for (double v = lay.x0; v <= lay.x1 + 1e-9; v += lay.xstep)
+    {
+      g_autofree char *markup = g_strdup_printf ("<small>%.0f</small>", v);
+      g_autoptr(PangoLayout) l = make_layout (self, markup);
+      double px = round (to_px_x (&lay, v)) + 0.5, w;
+
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.45);
+      cairo_move_to (cr, px, lay.bottom);
+      cairo_line_to (cr, px, lay.bottom + 4.0);
+      cairo_stroke (cr);
+
+      layout_size (l, &w, &tick_h);
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.7);
+      show_layout (cr, l, px - w / 2, lay.bottom + GAP);
+    }
+
+  /* axis titles */
+  xlabel = make_layout (self, "<small>Epoch</small>");
+  {
+    double w, h;
+
+    layout_size (xlabel, &w, &h);
+    cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.7);
+    show_layout (cr, xlabel, (lay.left + lay.right) / 2 - w / 2, lay.bottom + GAP + tick_h + GAP / 2);
+  }
+  {
+    g_autoptr(PangoLayout) yl = make_layout (self, self->percent ? "<small>Accuracy</small>"
+                                                                 : "<small>Loss</small>");
+    double w, h;
+
+    layout_size (yl, &w, &h);
+    cairo_save (cr);
+    cairo_translate (cr, PAD, (lay.top + lay.bottom) / 2 + w / 2);
+    cairo_rotate (cr, -G_PI / 2);
+    show_layout (cr, yl, 0, 0);
+    cairo_restore (cr);
+  }
+
+  /* the curves, clipped to the plot area (with room for markers) */
+  cairo_save (cr);
+  cairo_rectangle (cr, lay.left - MARKER - 2, lay.top - MARKER - 2,
+                   lay.right - lay.left + 2 * MARKER + 4, lay.bottom - lay.top + 2 * MARKER + 4);
+  cairo_clip (cr);
+  for (guint i = 0; i < self->series->len; i++)
+    draw_series (cr, g_ptr_array_index (self->series, i), &lay);
+  cairo_restore (cr);
+
+  if (!has_points (self) && self->placeholder_text != NULL)
+    {
+      g_autoptr(PangoLayout) l = make_layout (self, NULL);
+      double w, h;
+
+      pango_layout_set_text (l, self->placeholder_text, -1);
+      layout_size (l, &w, &h);
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.55);
+      show_layout (cr, l, (lay.left + lay.right) / 2 - w / 2, (lay.top + lay.bottom) / 2 - h / 2);
+    }
+
+  draw_readout (self, cr, &lay, width, &fg);
+  cairo_destroy (cr);
+}
+
+static void
+fl_plot_view_measure (GtkWidget      *widget,
+                      GtkOrientation  orientation,
+                      int             for_size,
+                      int            *minimum,
+                      int            *natural,
+                      int            *minimum_baseline,
+                      int            *natural_baseline)
+{
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = 260;
+      *natural = 480;
+    }
+  else
+    {
+      *minimum = 200;
+      *natural = 300;
+    }
+}
+
+static void
+motion_cb (FlPlotView               *self,
+           double                    x,
+           double                    y,
+           GtkEventControllerMotion *controller)
+{
+  self->pointer_inside = TRUE;
+  self->pointer_x = x;
+  self->pointer_y = y;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+leave_cb (FlPlotView               *self,
+          GtkEventControllerMotion *controller)
+{
+  self->pointer_inside = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+fl_plot_view_finalize (GObject *object)
+{
+  FlPlotView *self = FL_PLOT_VIEW (object);
+
+  g_clear_pointer (&self->series, g_ptr_array_unref);
+  g_clear_pointer (&self->title, g_free);
+  g_clear_pointer (&self->placeholder_text, g_free);
+
+  G_OBJECT_CLASS (fl_plot_view_parent_class)->finalize (object);
+}
+
+static void
+fl_plot_view_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  FlPlotView *self = FL_PLOT_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_TITLE:
+      g_value_set_string (value, self->title);
+      break;
+    case PROP_PERCENT:
+      g_value_set_boolean (value, self->percent);
+      break;
+    case PROP_X_MAX:
+      g_value_set_double (value, self->x_max);
+      break;
+    case PROP_PLACEHOLDER_TEXT:
+      g_value_set_string (value, self->placeholder_text);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fl_plot_view_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  FlPlotView *self = FL_PLOT_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_TITLE:
+      fl_plot_view_set_title (self, g_value_get_string (value));
+      break;
+    case PROP_PERCENT:
+      fl_plot_view_set_percent (self, g_value_get_boolean (value));
+      break;
+    case PROP_X_MAX:
+      fl_plot_view_set_x_max (self, g_value_get_double (value));
+      break;
+    case PROP_PLACEHOLDER_TEXT:
+      if (fl_set_str (&self->placeholder_text, g_value_get_string (value)))
+        {
+          gtk_widget_queue_draw (GTK_WIDGET (self));
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fl_plot_view_class_init (FlPlotViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = fl_plot_view_finalize;
+  object_class->get_property = fl_plot_view_get_property;
+  object_class->set_property = fl_plot_view_set_property;
+
+  widget_class->snapshot = fl_plot_view_snapshot;
+  widget_class->measure = fl_plot_view_measure;
+
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PERCENT] =
+    g_param_spec_boolean ("percent", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_X_MAX] =
+    g_param_spec_double ("x-max", NULL, NULL, 1.0, G_MAXDOUBLE, 10.0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PLACEHOLDER_TEXT] =
+    g_param_spec_string ("placeholder-text", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/fusionlab/FusionLab/ui/fl-plot-view.ui");
+  gtk_widget_class_bind_template_callback (widget_class, motion_cb);
+  gtk_widget_class_bind_template_callback (widget_class, leave_cb);
+
+  gtk_widget_class_set_css_name (widget_class, "plotview");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+fl_plot_view_init (FlPlotView *self)
+{
+  self->series = g_ptr_array_new_with_free_func (series_free);
+  self->x_max = 10.0;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+fl_plot_view_new (void)
+{
+  return g_object_new (FL_TYPE_PLOT_VIEW, NULL);
+}
+
+guint
+fl_plot_view_add_series (FlPlotView  *self,
+                         const char  *label,
+                         const char  *color,
+                         FlPlotStyle  style)
+{
+  Series *s;
+
+  g_return_val_if_fail (FL_IS_PLOT_VIEW (self), 0);
+  g_return_val_if_fail (label != NULL && color != NULL, 0);
+
+  s = g_new0 (Series, 1);
+  s->label = g_strdup (label);
+  if (!gdk_rgba_parse (&s->color, color))
+    g_critical ("not a colour: %s", color);
+  s->style = style;
+  s->points = g_array_new (FALSE, FALSE, sizeof (Point));
+  if (style == FL_PLOT_STYLE_SMOOTHED)
+    s->smooth = g_array_new (FALSE, FALSE, sizeof (double));
+  g_ptr_array_add (self->series, s);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return self->series->len - 1;
+}
+
+void
+fl_plot_view_append (FlPlotView *self,
+                     guint       series,
+                     double      x,
+                     double      y)
+{
+  Series *s;
+  Point p = { x, y };
+
+  g_return_if_fail (FL_IS_PLOT_VIEW (self));
+  g_return_if_fail (series < self->series->len);
+
+  if (!isfinite (x) || !isfinite (y))
+    return;
+
+  s = g_ptr_array_index (self->series, series);
+  if (s->smooth != NULL)
+    {
+      double w = 0.0, avg;
+
+      if (s->points->len > 0)
+        w = exp (-(x - g_array_index (s->points, Point, s->points->len - 1).x) / SMOOTH_TAU);
+      s->ema_num = w * s->ema_num + y;
+      s->ema_den = w * s->ema_den + 1.0;
+      avg = s->ema_num / s->ema_den;
+      g_array_append_val (s->smooth, avg);
+    }
+  g_array_append_val (s->points, p);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint
+fl_plot_view_get_n_series (FlPlotView *self)
+{
+  g_return_val_if_fail (FL_IS_PLOT_VIEW (self), 0);
+  return self->series->len;
+}
+
+guint
+fl_plot_view_get_n_points (FlPlotView *self,
+                           guint       series)
+{
+  g_return_val_if_fail (FL_IS_PLOT_VIEW (self), 0);
+  g_return_val_if_fail (series < self->series->len, 0);
+  return ((Series *) g_ptr_array_index (self->series, series))->points->len;
+}
+
+gboolean
+fl_plot_view_get_point (FlPlotView *self,
+                        guint       series,
+                        guint       i,
+                        double     *x,
+                        double     *y)
+{
+  Series *s;
+  Point *p;
+
+  g_return_val_if_fail (FL_IS_PLOT_VIEW (self), FALSE);
+  if (series >= self->series->len)
+    return FALSE;
+  s = g_ptr_array_index (self->series, series);
+  if (i >= s->points->len)
+    return FALSE;
+  p = &g_array_index (s->points, Point, i);
+  if (x != NULL)
+    *x = p->x;
+  if (y != NULL)
+    *y = p->y;
+  return TRUE;
+}
+
+void
+fl_plot_view_clear (FlPlotView *self)
+{
+  g_return_if_fail (FL_IS_PLOT_VIEW (self));
+
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *s = g_ptr_array_index (self->series, i);
+
+      g_array_set_size (s->points, 0);
+      if (s->smooth != NULL)
+        g_array_set_size (s->smooth, 0);
+      s->ema_num = s->ema_den = 0.0;
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+fl_plot_view_set_x_max (FlPlotView *self,
+                        double      x_max)
+{
+  g_return_if_fail (FL_IS_PLOT_VIEW (self));
+
+  x_max = MAX (x_max, 1.0);
+  if (self->x_max == x_max)
+    return;
+  self->x_max = x_max;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_X_MAX]);
+}
+
+double
+fl_plot_view_get_x_max (FlPlotView *self)
+{
+  g_return_val_if_fail (FL_IS_PLOT_VIEW (self), 0.0);
+  return self->x_max;
+}
+
+const char *
+fl_plot_view_get_title (FlPlotView *self)
+{
+  g_return_val_if_fail (FL_IS_PLOT_VIEW (self), NULL);
+  return self->title;
+}
+
+void
+fl_plot_view_set_title (FlPlotView *self,
+                        const char *title)
+{
+  g_return_if_fail (FL_IS_PLOT_VIEW (self));
+
+  if (fl_set_str (&self->title, title))
+    {
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, title ? title : "",
+                                      -1);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+    }
+}
+
+gboolean
+fl_plot_view_get_percent (FlPlotView *self)
+{
+  g_return_val_if_fail (FL_IS_PLOT_VIEW (self), FALSE);
+  return self->percent;
+}
+
+void
+fl_plot_view_set_percent (FlPlotView *self,
+                          gboolean    percent)
+{
+  g_return_if_fail (FL_IS_PLOT_VIEW (self));
+
+  percent = !!percent;
+  if (self->percent == percent)
+    return;
+  self->percent = percent;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PERCENT]);
+}
+
+char *
+fl_plot_view_describe_at (FlPlotView *self,
+                          double      px)
+{
+  g_autoptr(GString) out = NULL;
+  g_autofree char *heading = NULL;
+  Layout lay;
+  double x;
+
+  g_return_val_if_fail (FL_IS_PLOT_VIEW (self), NULL);
+
+  compute_layout (self, MAX (gtk_widget_get_width (GTK_WIDGET (self)), 100),
+                  MAX (gtk_widget_get_height (GTK_WIDGET (self)), 100), &lay);
+  if (!snap_x (self, &lay, px, &x))
+    return NULL;
+
+  out = g_string_new (NULL);
+  g_string_append (out, heading = readout_heading (x));
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *s = g_ptr_array_index (self->series, i);
+      g_autofree char *value = NULL;
+      double y;
+
+      if (!value_at (s, x, &y))
+        continue;
+      value = format_value (self, y);
+      g_string_append_printf (out, " · %s %s", s->label, value);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}

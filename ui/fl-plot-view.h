@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * fl-plot-view.h — a line chart of training curves, drawn with Cairo.
+ *
+ * A plot holds a few series of (x, y) points against a shared x axis (epochs).
+ * Epoch curves are lines with a marker per point; a noisy per-batch series is
+ * drawn as a light line smoothed with an exponential moving average. The view
+ * draws axes with round-number ticks, a legend, and, under the pointer, a
+ * readout of every series' value at the nearest x.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  FL_PLOT_STYLE_LINE,      /* a solid line with a round marker per point */
+  FL_PLOT_STYLE_DASHED,    /* a dashed line with a square marker per point */
+  FL_PLOT_STYLE_SMOOTHED,  /* many noisy points: a light moving-average line */
+} FlPlotStyle;
+
+#define FL_TYPE_PLOT_VIEW (fl_plot_view_get_type ())
+G_DECLARE_FINAL_TYPE (FlPlotView, fl_plot_view, FL, PLOT_VIEW, GtkWidget)
+
+GtkWidget  *fl_plot_view_new          (void);
+
+/* Adds a series drawn in color ("#0072B2") and returns its index. */
+guint       fl_plot_view_add_series   (FlPlotView  *self,
+                                       const char  *label,
+                                       const char  *color,
+                                       FlPlotStyle  style);
+void        fl_plot_view_append       (FlPlotView  *self,
+                                       guint        series,
+                                       double       x,
+                                       double       y);
+guint       fl_plot_view_get_n_series (FlPlotView  *self);
+guint       fl_plot_view_get_n_points (FlPlotView  *self,
+                                       guint        series);
+/* The i-th point of a series; FALSE when there is none. */
+gboolean    fl_plot_view_get_point    (FlPlotView  *self,
+                                       guint        series,
+                                       guint        i,
+                                       double      *x,
+                                       double      *y);
+/* Removes every point and keeps the series. */
+void        fl_plot_view_clear        (FlPlotView  *self);
+
+/* The x axis spans at least [0, x_max] (the number of epochs of the run). */
+void        fl_plot_view_set_x_max    (FlPlotView  *self,
+                                       double       x_max);
+double      fl_plot_view_get_x_max    (FlPlotView  *self);
+
+const char *fl_plot_view_get_title    (FlPlotView  *self);
+void        fl_plot_view_set_title    (FlPlotView  *self,
+                                       const char  *title);
+/* Values in [0, 1] shown as percentages on a fixed 0–100 % axis. */
+gboolean    fl_plot_view_get_percent  (FlPlotView  *self);
+void        fl_plot_view_set_percent  (FlPlotView  *self,
+                                       gboolean     percent);
+
+/* The readout the pointer would show at widget coordinate x, as text
+ * ("Epoch 2 · Train 0.41 · Validation 0.52"); NULL when x is outside the
+ * data. Used by the tooltip-less accessibility path and by tests. */
+char       *fl_plot_view_describe_at  (FlPlotView  *self,
+                                       double       x);
+
+G_END_DECLS

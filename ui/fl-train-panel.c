@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: MIT */
+#define G_LOG_DOMAIN "fl-train-panel"
+
+#include "fl-train-panel.h"
+#include "fl-ui-util.h"
+
+#include <stdlib.h>
+
+struct _FlTrainPanel {
+  GtkWidget      parent_instance;
+
+  GtkDropDown   *fusion_dropdown;
+  GtkLabel      *explain_label;
+  GtkSpinButton *image_size_spin;
+  GtkSpinButton *feat_dim_spin;
+  GtkSpinButton *epochs_spin;
+  GtkSpinButton *batch_spin;
+  GtkSpinButton *lr_spin;
+  GtkSpinButton *val_spin;
+  GtkSpinButton *seed_spin;
+  GtkRevealer   *next_run_revealer;
+};
+
+G_DEFINE_FINAL_TYPE (FlTrainPanel, fl_train_panel, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_IMAGE_SIZE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* In the order of the drop-down. */
+static const struct {
+  FlFusion    fusion;
+  const char *title;
+  const char *explain;
+} fusions[] = {
+  { FL_FUSION_CONCAT, "Concatenate",
+    "Keeps the picture's and the words' features side by side, so the model can use each on its own." },
+  { FL_FUSION_MEAN, "Mean",
+    "Averages the picture's and the words' features into one: each can make up for the other." },
+  { FL_FUSION_PRODUCT, "Product",
+    "Multiplies the two, feature by feature: a feature counts only where picture and words agree." },
+  { FL_FUSION_IMAGE, "Image only",
+    "Ignores the words and learns from the pictures alone — a baseline to compare against." },
+  { FL_FUSION_TEXT, "Text only",
+    "Ignores the pictures and learns from the words alone — a baseline to compare against." },
+};
+
+const char *
+fl_fusion_explain (FlFusion fusion)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (fusions); i++)
+    if (fusions[i].fusion == fusion)
+      return fusions[i].explain;
+  return "";
+}
+
+const char *
+fl_fusion_title (FlFusion fusion)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (fusions); i++)
+    if (fusions[i].fusion == fusion)
+      return fusions[i].title;
+  return "";
+}
+
+static void
+fusion_changed_cb (FlTrainPanel *self,
+                   GParamSpec   *pspec,
+                   GtkDropDown  *dropdown)
+{
+  gtk_label_set_text (self->explain_label, fl_fusion_explain (fl_train_panel_get_fusion (self)));
+}
+
+static void
+image_size_changed_cb (FlTrainPanel  *self,
+                       GtkSpinButton *spin)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IMAGE_SIZE]);
+}
+
+/* The learning rate reads best as 0.001 or 5e-05, not 0.00100. */
+static gboolean
+lr_output_cb (FlTrainPanel  *self,
+              GtkSpinButton *spin)
+{
+  char text[32];
+
+  g_snprintf (text, sizeof text, "%g", gtk_adjustment_get_value (gtk_spin_button_get_adjustment (spin)));
+  gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  return TRUE;
+}
+
+static int
+lr_input_cb (FlTrainPanel  *self,
+             double        *new_value,
+             GtkSpinButton *spin)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (spin));
+  char *end = NULL;
+  double v = g_ascii_strtod (text, &end);
+
+  if (end == text || !(v > 0.0))
+    return GTK_INPUT_ERROR;
+  *new_value = v;
+  return TRUE;
+}
+
+static void
+fl_train_panel_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), FL_TYPE_TRAIN_PANEL);
+  fl_widget_unparent_children (GTK_WIDGET (object));
+
+  G_OBJECT_CLASS (fl_train_panel_parent_class)->dispose (object);
+}
+
+static void
+fl_train_panel_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  FlTrainPanel *self = FL_TRAIN_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_IMAGE_SIZE:
+      g_value_set_int (value, fl_train_panel_get_image_size (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fl_train_panel_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  FlTrainPanel *self = FL_TRAIN_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_IMAGE_SIZE:
+      fl_train_panel_set_image_size (self, g_value_get_int (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fl_train_panel_class_init (FlTrainPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fl_train_panel_dispose;
+  object_class->get_property = fl_train_panel_get_property;
+  object_class->set_property = fl_train_panel_set_property;
+
+  properties[PROP_IMAGE_SIZE] =
+    g_param_spec_int ("image-size", NULL, NULL, 16, 256, 64,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/fusionlab/FusionLab/ui/fl-train-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, fusion_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, explain_label);
+  gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, image_size_spin);
+  gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, feat_dim_spin);
+  gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, epochs_spin);
+  gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, batch_spin);
+  gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, lr_spin);
+  gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, val_spin);
+  gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, seed_spin);
+  gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, next_run_revealer);
+  gtk_widget_class_bind_template_callback (widget_class, fusion_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, image_size_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, lr_output_cb);
+  gtk_widget_class_bind_template_callback (widget_class, lr_input_cb);
+
+  gtk_widget_class_set_css_name (widget_class, "trainpanel");
+}
+
+static void
+fl_train_panel_init (FlTrainPanel *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  fusion_changed_cb (self, NULL, self->fusion_dropdown);
+}
+
+GtkWidget *
+fl_train_panel_new (void)
+{
+  return g_object_new (FL_TYPE_TRAIN_PANEL, NULL);
+}
+
+void
+fl_train_panel_get_settings (FlTrainPanel    *self,
+                             FlTrainSettings *settings)
+{
+  g_return_if_fail (FL_IS_TRAIN_PANEL (self));
+  g_return_if_fail (settings != NULL);
+
+  fl_train_settings_init_default (settings);
+  settings->fusion = fl_train_panel_get_fusion (self);
+  settings->feat_dim = gtk_spin_button_get_value_as_int (self->feat_dim_spin);
+  settings->epochs = gtk_spin_button_get_value_as_int (self->epochs_spin);
+  settings->batch_size = gtk_spin_button_get_value_as_int (self->batch_spin);
+  settings->lr = (float) gtk_spin_button_get_value (self->lr_spin);
+  settings->val_fraction = gtk_spin_button_get_value (self->val_spin);
+  settings->seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
+}
+
+int
+fl_train_panel_get_image_size (FlTrainPanel *self)
+{
+  g_return_val_if_fail (FL_IS_TRAIN_PANEL (self), 64);
+  return gtk_spin_button_get_value_as_int (self->image_size_spin);
+}
+
+void
+fl_train_panel_set_image_size (FlTrainPanel *self,
+                               int           image_size)
+{
+  g_return_if_fail (FL_IS_TRAIN_PANEL (self));
+  gtk_spin_button_set_value (self->image_size_spin, image_size);
+}
+
+void
+fl_train_panel_set_epochs (FlTrainPanel *self,
+                           int           epochs)
+{
+  g_return_if_fail (FL_IS_TRAIN_PANEL (self));
+  gtk_spin_button_set_value (self->epochs_spin, epochs);
+}
+
+void
+fl_train_panel_set_batch_size (FlTrainPanel *self,
+                               int           batch_size)
+{
+  g_return_if_fail (FL_IS_TRAIN_PANEL (self));
+  gtk_spin_button_set_value (self->batch_spin, batch_size);
+}
+
+void
+fl_train_panel_set_running (FlTrainPanel *self,
+                            gboolean      running)
+{
+  g_return_if_fail (FL_IS_TRAIN_PANEL (self));
+  gtk_revealer_set_reveal_child (self->next_run_revealer, running);
+}
+
+FlFusion
+fl_train_panel_get_fusion (FlTrainPanel *self)
+{
+  guint pos;
+
+  g_return_val_if_fail (FL_IS_TRAIN_PANEL (self), FL_FUSION_CONCAT);
+
+  pos = gtk_drop_down_get_selected (self->fusion_dropdown);
+  return pos < G_N_ELEMENTS (fusions) ? fusions[pos].fusion : FL_FUSION_CONCAT;
+}
+
+void
+fl_train_panel_set_fusion (FlTrainPanel *self,
+                           FlFusion      fusion)
+{
+  g_return_if_fail (FL_IS_TRAIN_PANEL (self));
+
+  for (guint i = 0; i < G_N_ELEMENTS (fusions); i++)
+    if (fusions[i].fusion == fusion)
+      gtk_drop_down_set_selected (self->fusion_dropdown, i);
+}

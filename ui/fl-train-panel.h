@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * fl-train-panel.h — the model and training settings: the fusion method,
+ * with a plain-language line on what it does, and the numbers of a run.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "fl-trainer.h"
+
+G_BEGIN_DECLS
+
+#define FL_TYPE_TRAIN_PANEL (fl_train_panel_get_type ())
+G_DECLARE_FINAL_TYPE (FlTrainPanel, fl_train_panel, FL, TRAIN_PANEL, GtkWidget)
+
+GtkWidget  *fl_train_panel_new            (void);
+
+/* The settings as chosen; the rest are the engine's defaults. */
+void        fl_train_panel_get_settings   (FlTrainPanel          *self,
+                                           FlTrainSettings       *settings);
+int         fl_train_panel_get_image_size (FlTrainPanel          *self);
+void        fl_train_panel_set_image_size (FlTrainPanel          *self,
+                                           int                    image_size);
+void        fl_train_panel_set_epochs     (FlTrainPanel          *self,
+                                           int                    epochs);
+void        fl_train_panel_set_batch_size (FlTrainPanel          *self,
+                                           int                    batch_size);
+FlFusion    fl_train_panel_get_fusion     (FlTrainPanel          *self);
+void        fl_train_panel_set_fusion     (FlTrainPanel          *self,
+                                           FlFusion               fusion);
+
+/* While a run trains, says that changes apply to the next one. */
+void        fl_train_panel_set_running    (FlTrainPanel          *self,
+                                           gboolean               running);
+
+/* A one-line explanation of a fusion method, for people new to it. */
+const char *fl_fusion_explain             (FlFusion               fusion);
+/* Its name as shown in the drop-down ("Concatenate"). */
+const char *fl_fusion_title               (FlFusion               fusion);
+
+G_END_DECLS

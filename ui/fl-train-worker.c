@@ -1,0 +1,454 @@
+/* SPDX-License-Identifier: MIT */
+#define G_LOG_DOMAIN "fl-train-worker"
+
+#include "fl-train-worker.h"
+
+#ifdef __linux__
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
+
+/* The shortest time between two deliveries to the main loop: one frame. */
+#define FRAME_US 16000
+
+typedef enum {
+  ITEM_BATCH,
+  ITEM_EPOCH,
+  ITEM_FINISHED,
+} ItemKind;
+
+typedef struct {
+  ItemKind kind;
+  union {
+    FlBatchStats batch;
+    FlEpochStats epoch;
+  };
+  GError  *error;       /* ITEM_FINISHED: why the run ended early, or NULL */
+} Item;
+
+struct _FlTrainWorker {
+  GObject          parent_instance;
+
+  /* set before the thread starts, then read-only */
+  FlDataset       *ds;
+  FlTrainSettings  settings;
+  GCancellable    *cancellable;
+  GMainContext    *context;
+
+  GThread         *thread;
+  gboolean         running;        /* main thread only */
+  gboolean         joined;         /* main thread only */
+
+  /* shared with the worker thread, under mutex */
+  GMutex           mutex;
+  GCond            cond;
+  GArray          *queue;          /* of Item */
+  GSource         *pending;        /* the one scheduled delivery, or NULL */
+  gint64           last_delivery;  /* monotonic µs */
+  gboolean         paused;
+  gboolean         stopping;
+  gint64           paused_since;   /* µs, when paused */
+  gint64           paused_total;   /* µs spent paused */
+  gint64           started;        /* µs */
+  FlRun           *run;            /* handed over when the thread ends */
+};
+
+G_DEFINE_FINAL_TYPE (FlTrainWorker, fl_train_worker, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_PAUSED,
+  PROP_RUNNING,
+  N_PROPS
+};
+
+enum {
+  BATCH_DONE,
+  EPOCH_DONE,
+  FINISHED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+static guint n_threads;   /* atomic */
+
+static void
+item_clear (gpointer data)
+{
+  Item *item = data;
+
+  g_clear_error (&item->error);
+}
+
+gboolean
+fl_train_worker_error_is_cancelled (const GError *error)
+{
+  return error != NULL &&
+         (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+          g_error_matches (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_CANCELLED));
+}
+
+static gboolean deliver_cb (gpointer data);
+
+/* Worker thread, mutex held: queue an item and make sure one delivery is
+ * scheduled, a frame after the last one at the earliest. */
+static void
+push_locked (FlTrainWorker *self,
+             Item          *item)
+{
+  g_array_append_vals (self->queue, item, 1);
+
+  if (self->pending == NULL)
+    {
+      gint64 wait = self->last_delivery + FRAME_US - g_get_monotonic_time ();
+      GSource *source = g_timeout_source_new ((guint) CLAMP (wait / 1000, 0, FRAME_US / 1000));
+
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, deliver_cb, g_object_ref (self), g_object_unref);
+      g_source_set_static_name (source, "[fusionlab] training progress");
+      g_source_attach (source, self->context);
+      self->pending = source;   /* keeps the reference of g_timeout_source_new */
+    }
+}
+
+/* Time spent training so far, without the pauses; mutex held. */
+static double
+active_seconds_locked (FlTrainWorker *self)
+{
+  return (g_get_monotonic_time () - self->started - self->paused_total) / 1e6;
+}
+
+static void
+batch_done_cb (const FlBatchStats *stats,
+               gpointer            user_data)
+{
+  FlTrainWorker *self = user_data;
+  Item item = { .kind = ITEM_BATCH, .batch = *stats };
+
+  g_mutex_lock (&self->mutex);
+  item.batch.elapsed = active_seconds_locked (self);
+  push_locked (self, &item);
+
+  /* pause between batches: wait here until resumed or stopped */
+  if (self->paused && !self->stopping)
+    {
+      self->paused_since = g_get_monotonic_time ();
+      while (self->paused && !self->stopping)
+        g_cond_wait (&self->cond, &self->mutex);
+      self->paused_total += g_get_monotonic_time () - self->paused_since;
+    }
+  g_mutex_unlock (&self->mutex);
+}
+
+static void
+epoch_done_cb (const FlEpochStats *stats,
+               gpointer            user_data)
+{
+  FlTrainWorker *self = user_data;
+  Item item = { .kind = ITEM_EPOCH, .epoch = *stats };
+
+  g_mutex_lock (&self->mutex);
+  push_locked (self, &item);
+  g_mutex_unlock (&self->mutex);
+}
+
+static gpointer
+worker_thread (gpointer data)
+{
+  FlTrainWorker *self = data;
+  const FlTrainCallbacks callbacks = { batch_done_cb, epoch_done_cb, self };
+  g_autoptr(FlRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  Item item = { .kind = ITEM_FINISHED };
+
+#ifdef __linux__
+  /* a background job: when it and the interface want the same core, the
+   * interface goes first (on Linux, nice values are per thread) */
+  setpriority (PRIO_PROCESS, (id_t) gettid (), 10);
+#endif
+
+  run = fl_run_new (self->ds, &self->settings, &error);
+  if (run != NULL && !g_cancellable_set_error_if_cancelled (self->cancellable, &error))
+    fl_run_train (run, &callbacks, self->cancellable, &error);
+
+  g_mutex_lock (&self->mutex);
+  self->run = g_steal_pointer (&run);
+  item.error = g_steal_pointer (&error);
+  push_locked (self, &item);
+  g_mutex_unlock (&self->mutex);
+  return NULL;
+}
+
+/* Main thread: hand everything queued to the signal handlers. */
+static gboolean
+deliver_cb (gpointer data)
+{
+  FlTrainWorker *self = data;
+  g_autoptr(GArray) items = NULL;
+
+  g_mutex_lock (&self->mutex);
+  items = self->queue;
+  self->queue = g_array_new (FALSE, FALSE, sizeof (Item));
+  g_array_set_clear_func (self->queue, item_clear);
+  g_clear_pointer (&self->pending, g_source_unref);
+  self->last_delivery = g_get_monotonic_time ();
+  g_mutex_unlock (&self->mutex);
+
+  if (self->joined)
+    return G_SOURCE_REMOVE;
+
+  for (guint i = 0; i < items->len && !self->joined; i++)
+    {
+      Item *item = &g_array_index (items, Item, i);
+
+      switch (item->kind)
+        {
+        case ITEM_BATCH:
+          g_signal_emit (self, signals[BATCH_DONE], 0, &item->batch);
+          break;
+
+        case ITEM_EPOCH:
+          g_signal_emit (self, signals[EPOCH_DONE], 0, &item->epoch);
+          break;
+
+        case ITEM_FINISHED:
+          /* the thread has nothing left to do but return */
+          if (self->thread != NULL)
+            {
+              g_thread_join (g_steal_pointer (&self->thread));
+              g_atomic_int_add (&n_threads, -1);
+            }
+          self->joined = TRUE;
+          self->running = FALSE;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+          g_signal_emit (self, signals[FINISHED], 0, item->error);
+          break;
+
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+fl_train_worker_dispose (GObject *object)
+{
+  FlTrainWorker *self = FL_TRAIN_WORKER (object);
+
+  fl_train_worker_join (self);
+
+  G_OBJECT_CLASS (fl_train_worker_parent_class)->dispose (object);
+}
+
+static void
+fl_train_worker_finalize (GObject *object)
+{
+  FlTrainWorker *self = FL_TRAIN_WORKER (object);
+
+  g_clear_pointer (&self->run, fl_run_free);
+  g_clear_pointer (&self->queue, g_array_unref);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_mutex_clear (&self->mutex);
+  g_cond_clear (&self->cond);
+
+  G_OBJECT_CLASS (fl_train_worker_parent_class)->finalize (object);
+}
+
+static void
+fl_train_worker_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  FlTrainWorker *self = FL_TRAIN_WORKER (object);
+
+  switch (prop_id)
+    {
+    case PROP_PAUSED:
+      g_value_set_boolean (value, fl_train_worker_get_paused (self));
+      break;
+    case PROP_RUNNING:
+      g_value_set_boolean (value, self->running);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fl_train_worker_class_init (FlTrainWorkerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = fl_train_worker_dispose;
+  object_class->finalize = fl_train_worker_finalize;
+  object_class->get_property = fl_train_worker_get_property;
+
+  properties[PROP_PAUSED] =
+    g_param_spec_boolean ("paused", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RUNNING] =
+    g_param_spec_boolean ("running", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* (const FlBatchStats *stats): elapsed leaves out the time spent paused */
+  signals[BATCH_DONE] =
+    g_signal_new ("batch-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  /* (const FlEpochStats *stats) */
+  signals[EPOCH_DONE] =
+    g_signal_new ("epoch-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  /* (const GError *error): NULL when every epoch ran */
+  signals[FINISHED] =
+    g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
+}
+
+static void
+fl_train_worker_init (FlTrainWorker *self)
+{
+  g_mutex_init (&self->mutex);
+  g_cond_init (&self->cond);
+  self->queue = g_array_new (FALSE, FALSE, sizeof (Item));
+  g_array_set_clear_func (self->queue, item_clear);
+  self->cancellable = g_cancellable_new ();
+  self->context = g_main_context_ref_thread_default ();
+}
+
+FlTrainWorker *
+fl_train_worker_new (FlDataset             *ds,
+                     const FlTrainSettings *settings)
+{
+  FlTrainWorker *self;
+
+  g_return_val_if_fail (ds != NULL, NULL);
+  g_return_val_if_fail (settings != NULL, NULL);
+
+  self = g_object_new (FL_TYPE_TRAIN_WORKER, NULL);
+  self->ds = ds;
+  self->settings = *settings;
+  return self;
+}
+
+void
+fl_train_worker_start (FlTrainWorker *self)
+{
+  g_return_if_fail (FL_IS_TRAIN_WORKER (self));
+  g_return_if_fail (self->thread == NULL && !self->joined);
+
+  self->started = g_get_monotonic_time ();
+  self->running = TRUE;
+  g_atomic_int_inc (&n_threads);
+  self->thread = g_thread_new ("fl-train", worker_thread, self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+}
+
+void
+fl_train_worker_set_paused (FlTrainWorker *self,
+                            gboolean       paused)
+{
+  gboolean changed;
+
+  g_return_if_fail (FL_IS_TRAIN_WORKER (self));
+
+  g_mutex_lock (&self->mutex);
+  changed = self->paused != !!paused;
+  self->paused = !!paused;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
+}
+
+gboolean
+fl_train_worker_get_paused (FlTrainWorker *self)
+{
+  gboolean paused;
+
+  g_return_val_if_fail (FL_IS_TRAIN_WORKER (self), FALSE);
+
+  g_mutex_lock (&self->mutex);
+  paused = self->paused;
+  g_mutex_unlock (&self->mutex);
+  return paused;
+}
+
+void
+fl_train_worker_stop (FlTrainWorker *self)
+{
+  g_return_if_fail (FL_IS_TRAIN_WORKER (self));
+
+  g_mutex_lock (&self->mutex);
+  self->stopping = TRUE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+  g_cancellable_cancel (self->cancellable);
+}
+
+void
+fl_train_worker_join (FlTrainWorker *self)
+{
+  GSource *pending;
+
+  g_return_if_fail (FL_IS_TRAIN_WORKER (self));
+
+  if (self->thread != NULL)
+    {
+      fl_train_worker_stop (self);
+      g_thread_join (g_steal_pointer (&self->thread));
+      g_atomic_int_add (&n_threads, -1);
+    }
+  self->joined = TRUE;
+
+  g_mutex_lock (&self->mutex);
+  pending = g_steal_pointer (&self->pending);
+  g_array_set_size (self->queue, 0);
+  g_mutex_unlock (&self->mutex);
+
+  /* outside the lock: destroying it drops the reference it holds on us */
+  if (pending != NULL)
+    {
+      g_source_destroy (pending);
+      g_source_unref (pending);
+    }
+
+  if (self->running)
+    {
+      self->running = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+    }
+}
+
+gboolean
+fl_train_worker_get_running (FlTrainWorker *self)
+{
+  g_return_val_if_fail (FL_IS_TRAIN_WORKER (self), FALSE);
+  return self->running;
+}
+
+const FlTrainSettings *
+fl_train_worker_get_settings (FlTrainWorker *self)
+{
+  g_return_val_if_fail (FL_IS_TRAIN_WORKER (self), NULL);
+  return &self->settings;
+}
+
+FlRun *
+fl_train_worker_get_run (FlTrainWorker *self)
+{
+  g_return_val_if_fail (FL_IS_TRAIN_WORKER (self), NULL);
+  return self->running ? NULL : self->run;
+}
+
+guint
+fl_train_worker_get_n_threads (void)
+{
+  return (guint) g_atomic_int_get (&n_threads);
+}

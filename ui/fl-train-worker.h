@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * fl-train-worker.h — one training run on a background thread.
+ *
+ * The engine's callbacks run on the worker thread; they put their statistics
+ * into a queue under a mutex and schedule one main-loop source at a time,
+ * no sooner than a frame (16 ms) after the previous one. That source drains
+ * the queue and emits the signals below on the main thread, so every handler
+ * may touch widgets.
+ *
+ * Pausing blocks the worker on a condition variable inside the per-batch
+ * callback, between two batches. Stopping cancels the GCancellable the
+ * engine checks before every batch, so it takes effect within one batch.
+ * Disposing the worker stops it and joins its thread: no signal is emitted
+ * afterwards.
+ *
+ * This is a plain GObject, not a widget, so it has no .ui template.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "fl-trainer.h"
+
+G_BEGIN_DECLS
+
+#define FL_TYPE_TRAIN_WORKER (fl_train_worker_get_type ())
+G_DECLARE_FINAL_TYPE (FlTrainWorker, fl_train_worker, FL, TRAIN_WORKER, GObject)
+
+/* ds is borrowed: it must outlive the worker. */
+FlTrainWorker *fl_train_worker_new            (FlDataset             *ds,
+                                               const FlTrainSettings *settings);
+
+/* Starts the thread; once only. */
+void           fl_train_worker_start          (FlTrainWorker         *self);
+void           fl_train_worker_set_paused     (FlTrainWorker         *self,
+                                               gboolean               paused);
+gboolean       fl_train_worker_get_paused     (FlTrainWorker         *self);
+/* Asks the run to stop; "finished" follows with a cancelled error. */
+void           fl_train_worker_stop           (FlTrainWorker         *self);
+/* Stops the run, waits for the thread to end and drops what is queued. */
+void           fl_train_worker_join           (FlTrainWorker         *self);
+/* TRUE from start until "finished" has been emitted (or the join). */
+gboolean       fl_train_worker_get_running    (FlTrainWorker         *self);
+
+const FlTrainSettings *fl_train_worker_get_settings (FlTrainWorker   *self);
+
+/* The run, once finished (NULL before, or when it could not be created);
+ * owned by the worker. */
+FlRun         *fl_train_worker_get_run        (FlTrainWorker         *self);
+
+/* The number of worker threads started and not yet joined, in the whole
+ * process; for tests. */
+guint          fl_train_worker_get_n_threads  (void);
+
+gboolean       fl_train_worker_error_is_cancelled (const GError      *error);
+
+G_END_DECLS

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * fl-ui-util.h — small helpers shared by the widgets.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* Replaces *str with a copy of new_str; TRUE if the value changed.
+ * (g_set_str() arrived in GLib 2.76; Debian 12 has 2.74.) */
+static inline gboolean
+fl_set_str (char       **str,
+            const char  *new_str)
+{
+  if (*str == new_str || g_strcmp0 (*str, new_str) == 0)
+    return FALSE;
+  g_free (*str);
+  *str = g_strdup (new_str);
+  return TRUE;
+}
+
+/* Unparents every child of a widget that has no layout-managing parent
+ * class to do it: gtk_widget_dispose_template() only clears the children
+ * bound by name. Call it from dispose. */
+static inline void
+fl_widget_unparent_children (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (widget)) != NULL)
+    gtk_widget_unparent (child);
+}
+
+G_END_DECLS
