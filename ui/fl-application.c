@@ -22,6 +22,7 @@ typedef struct {
   char                    *path;
   int                      epochs;     /* 0 = do not train */
   int                      at_epoch;   /* take it after this epoch */
+  gboolean                 compare;    /* train.compare rather than train.start */
   ShotState                state;
   int                      settle;     /* polls left before the picture */
 } Screenshot;
@@ -44,6 +45,10 @@ static const GOptionEntry options[] = {
     "Save the window to this PNG file once the data is loaded, then quit", "FILE" },
   { "train-epochs", 0, 0, G_OPTION_ARG_INT, NULL,
     "Once the data is loaded, train this many epochs (with --screenshot: before the picture)", "N" },
+  { "compare-epochs", 0, 0, G_OPTION_ARG_INT, NULL,
+    "Once the data is loaded, compare the fusion methods, this many epochs each (with --screenshot: before the picture)", "N" },
+  { "image-size", 0, 0, G_OPTION_ARG_INT, NULL,
+    "Train on images of this size (16 to 256)", "S" },
   { "screenshot-epoch", 0, 0, G_OPTION_ARG_INT, NULL,
     "With --train-epochs: take the screenshot after this epoch, during the run", "K" },
   { NULL }
@@ -79,7 +84,7 @@ screenshot_poll_cb (gpointer data)
       if (shot->epochs > 0 && fl_data_panel_get_dataset (panel) != NULL)
         {
           fl_train_panel_set_epochs (fl_window_get_train_panel (window), shot->epochs);
-          gtk_widget_activate_action (GTK_WIDGET (window), "train.start", NULL);
+          gtk_widget_activate_action (GTK_WIDGET (window), shot->compare ? "train.compare" : "train.start", NULL);
           shot->state = SHOT_TRAINING;
           /* --train-epochs alone: just start the run */
           if (shot->path == NULL)
@@ -92,6 +97,8 @@ screenshot_poll_cb (gpointer data)
       return G_SOURCE_CONTINUE;
 
     case SHOT_TRAINING:
+      if (fl_window_get_training (window) && shot->compare)
+        return G_SOURCE_CONTINUE;
       if (fl_window_get_training (window) &&
           (int) fl_plot_view_get_n_points (fl_window_get_accuracy_plot (window),
                                            FL_ACCURACY_SERIES_VAL) < shot->at_epoch)
@@ -160,7 +167,7 @@ fl_application_command_line (GApplication            *app,
   const char *images_arg = NULL, *csv_arg = NULL, *shot_arg = NULL;
   g_autofree char *images = NULL;
   g_autofree char *csv = NULL;
-  int epochs = 0, at_epoch = 0;
+  int epochs = 0, at_epoch = 0, compare_epochs = 0, image_size = 0;
   FlWindow *window;
 
   g_variant_dict_lookup (dict, "images", "^&ay", &images_arg);
@@ -168,6 +175,15 @@ fl_application_command_line (GApplication            *app,
   g_variant_dict_lookup (dict, "screenshot", "^&ay", &shot_arg);
   g_variant_dict_lookup (dict, "train-epochs", "i", &epochs);
   g_variant_dict_lookup (dict, "screenshot-epoch", "i", &at_epoch);
+  g_variant_dict_lookup (dict, "compare-epochs", "i", &compare_epochs);
+  g_variant_dict_lookup (dict, "image-size", "i", &image_size);
+  if (compare_epochs < 0)
+    {
+      g_application_command_line_printerr (cmdline, "fusionlab: --compare-epochs takes a positive number\n");
+      return 1;
+    }
+  if (compare_epochs > 0)
+    epochs = compare_epochs;
 
   if (epochs < 0 || at_epoch < 0)
     {
@@ -184,6 +200,8 @@ fl_application_command_line (GApplication            *app,
   csv = path_for_arg (cmdline, csv_arg);
 
   window = get_window (self);
+  if (image_size > 0)
+    fl_train_panel_set_image_size (fl_window_get_train_panel (window), image_size);
   gtk_window_present (GTK_WINDOW (window));
   if (images != NULL || csv != NULL)
     fl_window_load (window, images, csv);
@@ -196,6 +214,7 @@ fl_application_command_line (GApplication            *app,
       shot->cmdline = g_object_ref (cmdline);
       shot->path = path_for_arg (cmdline, shot_arg);   /* NULL: train only */
       shot->epochs = epochs;
+      shot->compare = compare_epochs > 0;
       shot->at_epoch = at_epoch > 0 ? MIN (at_epoch, epochs) : epochs;
       shot->settle = 5;
       self->shot = shot;

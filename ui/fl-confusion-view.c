@@ -29,6 +29,13 @@ typedef struct {
 
 G_DEFINE_FINAL_TYPE (FlConfusionView, fl_confusion_view, GTK_TYPE_WIDGET)
 
+enum {
+  CELL_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static PangoLayout *
 make_layout (FlConfusionView *self,
              const char      *text,
@@ -257,11 +264,44 @@ query_tooltip_cb (FlConfusionView *self,
   count = self->counts[t * self->n + p];
   text = g_markup_printf_escaped ("True class <b>%s</b>, predicted <b>%s</b>\n"
                                   "%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
-                                  " validation samples (%.1f%%)",
+                                  " validation samples (%.1f%%)\n"
+                                  "<small>Click to see them</small>",
                                   self->names[t], self->names[p], count, self->row_sums[t],
                                   self->row_sums[t] > 0 ? 100.0 * count / self->row_sums[t] : 0.0);
   gtk_tooltip_set_markup (tooltip, text);
   return TRUE;
+}
+
+static void
+click_released_cb (FlConfusionView *self,
+                   int              n_press,
+                   double           x,
+                   double           y,
+                   GtkGestureClick *gesture)
+{
+  Layout lay;
+  int t, p;
+
+  if (self->n == 0)
+    return;
+  compute_layout (self, gtk_widget_get_width (GTK_WIDGET (self)),
+                  gtk_widget_get_height (GTK_WIDGET (self)), &lay);
+  p = (int) floor ((x - lay.x0) / lay.cell);
+  t = (int) floor ((y - lay.y0) / lay.cell);
+  if (p < 0 || t < 0 || p >= self->n || t >= self->n)
+    return;
+  fl_confusion_view_activate_cell (self, t, p);
+}
+
+void
+fl_confusion_view_activate_cell (FlConfusionView *self,
+                                 int              true_class,
+                                 int              predicted)
+{
+  g_return_if_fail (FL_IS_CONFUSION_VIEW (self));
+  g_return_if_fail (true_class >= 0 && true_class < self->n && predicted >= 0 && predicted < self->n);
+
+  g_signal_emit (self, signals[CELL_ACTIVATED], 0, true_class, predicted);
 }
 
 static void
@@ -299,6 +339,11 @@ fl_confusion_view_class_init (FlConfusionViewClass *klass)
   widget_class->snapshot = fl_confusion_view_snapshot;
   widget_class->measure = fl_confusion_view_measure;
 
+  /* (int true_class, int predicted): a cell was clicked */
+  signals[CELL_ACTIVATED] =
+    g_signal_new ("cell-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_INT);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/org/fusionlab/FusionLab/ui/fl-confusion-view.ui");
   gtk_widget_class_bind_template_callback (widget_class, query_tooltip_cb);
 
@@ -309,7 +354,13 @@ fl_confusion_view_class_init (FlConfusionViewClass *klass)
 static void
 fl_confusion_view_init (FlConfusionView *self)
 {
+  GtkGesture *click;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  click = gtk_gesture_click_new ();
+  g_signal_connect_object (click, "released", G_CALLBACK (click_released_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "pointer");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, "Confusion matrix",
                                   -1);

@@ -4,7 +4,8 @@
  *
  * Rows are the true classes, columns the predicted ones; each cell shows its
  * count, shaded by the fraction of its row (so a class with few samples is as
- * readable as a large one). Hovering a cell explains it in a tooltip.
+ * readable as a large one). Hovering a cell explains it in a tooltip;
+ * clicking it emits "cell-activated".
  */
 #pragma once
 
@@ -26,6 +27,12 @@ void       fl_confusion_view_set_matrix    (FlConfusionView    *self,
 void       fl_confusion_view_clear         (FlConfusionView    *self);
 int        fl_confusion_view_get_n_classes (FlConfusionView    *self);
 gint64     fl_confusion_view_get_count     (FlConfusionView    *self,
+                                            int                 true_class,
+                                            int                 predicted);
+
+/* Emits "cell-activated" (int true_class, int predicted), as a click on
+ * the cell does. */
+void       fl_confusion_view_activate_cell (FlConfusionView    *self,
                                             int                 true_class,
                                             int                 predicted);
 

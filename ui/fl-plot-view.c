@@ -4,6 +4,8 @@
 #include "fl-plot-view.h"
 #include "fl-ui-util.h"
 
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
 #include <math.h>
 
 /* Smoothing of the per-batch series: an exponential moving average whose
@@ -11,7 +13,7 @@
  * or 3000 batches per epoch. Each point is weighted by e^(-Δx/τ), and the
  * average is divided by the sum of the weights, which removes the pull
  * towards 0 a plain EMA has at its start. */
-#define SMOOTH_TAU 0.25
+#define SMOOTH_TAU 0.25   /* the default */
 
 #define PAD       12.0   /* around everything */
 #define GAP        6.0   /* between a label and what it names */
@@ -29,6 +31,7 @@ typedef struct {
   GArray     *smooth;     /* SMOOTHED only: the moving average at each point */
   double      ema_num;
   double      ema_den;
+  gboolean    hidden;
 } Series;
 
 /* Where things go for one allocation. */
@@ -37,6 +40,8 @@ typedef struct {
   double x0, x1, xstep;              /* data ranges and tick steps */
   double y0, y1, ystep;
   int    y_decimals;
+  gboolean log_y;                    /* y0, y1, ystep are log10 of the values */
+  double xscale;                     /* display x = epochs × xscale */
   double header_h;                   /* title (and legend) rows */
   gboolean legend_below;             /* legend on its own row */
 } Layout;
@@ -49,6 +54,10 @@ struct _FlPlotView {
   char      *placeholder_text;
   double     x_max;
   gboolean   percent;
+  double     smooth_tau;             /* epochs; 0 = no smoothing */
+  gboolean   log_scale;
+  double     x_scale;                /* samples per epoch, or 1 for epochs */
+  double     font_scale;
 
   gboolean   pointer_inside;
   double     pointer_x;
@@ -67,6 +76,23 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+/* The moving average at point j of s, from the one at j - 1. */
+static void
+smooth_push (FlPlotView *self,
+             Series     *s,
+             guint       j)
+{
+  const Point *p = &g_array_index (s->points, Point, j);
+  double w = 0.0, avg;
+
+  if (j > 0 && self->smooth_tau > 0.0)
+    w = exp (-(p->x - g_array_index (s->points, Point, j - 1).x) / self->smooth_tau);
+  s->ema_num = w * s->ema_num + p->y;
+  s->ema_den = w * s->ema_den + 1.0;
+  avg = s->ema_num / s->ema_den;
+  g_array_append_val (s->smooth, avg);
+}
 
 static void
 series_free (gpointer data)
@@ -105,6 +131,15 @@ make_layout (FlPlotView *self,
 {
   PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
 
+  if (self->font_scale != 1.0)
+    {
+      PangoFontDescription *desc =
+        pango_font_description_copy (pango_context_get_font_description (pango_layout_get_context (layout)));
+
+      pango_font_description_set_size (desc, (int) (pango_font_description_get_size (desc) * self->font_scale));
+      pango_layout_set_font_description (layout, desc);
+      pango_font_description_free (desc);
+    }
   if (markup != NULL)
     pango_layout_set_markup (layout, markup, -1);
   return layout;
@@ -129,6 +164,8 @@ format_tick (FlPlotView *self,
              double      v,
              int         decimals)
 {
+  if (self->log_scale && !self->percent)
+    return g_strdup_printf ("<small>%.3g</small>", pow (10.0, v));
   if (self->percent)
     return g_strdup_printf ("<small>%.0f%%</small>", v * 100.0);
   return g_strdup_printf ("<small>%.*f</small>", decimals, fabs (v) < 1e-12 ? 0.0 : v);
@@ -151,22 +188,59 @@ legend_width (FlPlotView *self)
   for (guint i = 0; i < self->series->len; i++)
     {
       Series *s = g_ptr_array_index (self->series, i);
-      g_autoptr(PangoLayout) l = make_layout (self, NULL);
+      g_autoptr(PangoLayout) l = NULL;
       double w;
 
+      if (s->hidden)
+        continue;
+      l = make_layout (self, NULL);
       pango_layout_set_text (l, s->label, -1);
       layout_size (l, &w, NULL);
-      total += 24.0 + GAP + w + (i > 0 ? 16.0 : 0.0);
+      total += 24.0 + GAP + w + (total > 0.0 ? 16.0 : 0.0);
     }
   return total;
+}
+
+/* The rows the legend takes when it flows over avail pixels. */
+static int
+legend_rows (FlPlotView *self,
+             double      avail)
+{
+  double x = 0.0;
+  int rows = 1;
+
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *s = g_ptr_array_index (self->series, i);
+      g_autoptr(PangoLayout) l = NULL;
+      double w;
+
+      if (s->hidden)
+        continue;
+      l = make_layout (self, NULL);
+      pango_layout_set_text (l, s->label, -1);
+      layout_size (l, &w, NULL);
+      w += 22.0 + GAP;
+      if (x > 0.0 && x + w > avail)
+        {
+          rows++;
+          x = 0.0;
+        }
+      x += w + 16.0;
+    }
+  return rows;
 }
 
 static gboolean
 has_points (FlPlotView *self)
 {
   for (guint i = 0; i < self->series->len; i++)
-    if (((Series *) g_ptr_array_index (self->series, i))->points->len > 0)
-      return TRUE;
+    {
+      Series *s = g_ptr_array_index (self->series, i);
+
+      if (!s->hidden && s->points->len > 0)
+        return TRUE;
+    }
   return FALSE;
 }
 
@@ -181,6 +255,7 @@ compute_layout (FlPlotView *self,
   g_autofree char *title_markup = NULL;
   double title_w = 0, title_h = 0, tick_h, ymax = 0.0, ymin = 0.0, xdata = 0.0;
   double widest = 0.0, approx_h;
+  gboolean log_y = self->log_scale && !self->percent, have_y = FALSE;
 
   title_markup = g_markup_printf_escaped ("<b>%s</b>", self->title ? self->title : "");
   title = make_layout (self, title_markup);
@@ -188,7 +263,7 @@ compute_layout (FlPlotView *self,
   layout_size (probe, NULL, &tick_h);
 
   lay->legend_below = title_w + 24.0 + legend_width (self) > width - 2 * PAD;
-  lay->header_h = lay->legend_below ? 2 * title_h + GAP : title_h;
+  lay->header_h = lay->legend_below ? (1 + legend_rows (self, width - 2 * PAD)) * title_h + GAP : title_h;
 
   /* the data's extent: epoch markers and the smoothed line, not the raw
    * batch losses, whose early spikes would squash everything else */
@@ -197,11 +272,18 @@ compute_layout (FlPlotView *self,
       Series *s = g_ptr_array_index (self->series, i);
       GArray *ys = s->smooth != NULL ? s->smooth : NULL;
 
+      if (s->hidden)
+        continue;
       for (guint j = 0; j < s->points->len; j++)
         {
           Point *p = &g_array_index (s->points, Point, j);
           double y = ys != NULL ? g_array_index (ys, double, j) : p->y;
 
+          if (log_y && !(y > 0.0))
+            continue;
+          if (log_y && !have_y)
+            ymin = ymax = y;
+          have_y = TRUE;
           ymax = MAX (ymax, y);
           ymin = MIN (ymin, y);
           xdata = MAX (xdata, p->x);
@@ -210,6 +292,8 @@ compute_layout (FlPlotView *self,
 
   lay->x0 = 0.0;
   lay->x1 = MAX (MAX (self->x_max, ceil (xdata - 1e-9)), 1.0);
+  lay->log_y = log_y;
+  lay->xscale = self->x_scale;
 
   approx_h = height - 2 * PAD - lay->header_h - 3 * tick_h - 3 * GAP;
   if (self->percent)
@@ -219,6 +303,17 @@ compute_layout (FlPlotView *self,
       lay->ystep = approx_h >= 180 ? 0.2 : 0.25;
       if (approx_h < 100)
         lay->ystep = 0.5;
+      lay->y_decimals = 0;
+    }
+  else if (log_y)
+    {
+      double l0 = have_y ? log10 (ymin) : -1.0, l1 = have_y ? log10 (ymax) : 0.0;
+
+      if (!(l1 > l0 + 0.05))
+        l1 = l0 + 0.3;
+      lay->ystep = MAX (nice_step ((l1 - l0) * 1.05, MAX (approx_h / 45.0, 2.0)), 0.05);
+      lay->y0 = floor (l0 / lay->ystep) * lay->ystep;
+      lay->y1 = ceil (l1 / lay->ystep) * lay->ystep;
       lay->y_decimals = 0;
     }
   else
@@ -247,8 +342,12 @@ compute_layout (FlPlotView *self,
   lay->top = PAD + lay->header_h + 2 * GAP;
   lay->bottom = height - PAD - tick_h - GAP - tick_h - GAP;
 
-  lay->xstep = MAX (1.0, round (nice_step (lay->x1 - lay->x0,
-                                           MAX ((lay->right - lay->left) / 60.0, 1.0))));
+  if (lay->xscale == 1.0)
+    lay->xstep = MAX (1.0, round (nice_step (lay->x1 - lay->x0,
+                                             MAX ((lay->right - lay->left) / 60.0, 1.0))));
+  else   /* in samples: wider labels */
+    lay->xstep = nice_step ((lay->x1 - lay->x0) * lay->xscale,
+                            MAX ((lay->right - lay->left) / 90.0, 1.0));
 }
 
 static inline double
@@ -258,11 +357,19 @@ to_px_x (const Layout *lay,
   return lay->left + (x - lay->x0) / (lay->x1 - lay->x0) * (lay->right - lay->left);
 }
 
+/* a in axis units: the value, or its log10 on a log scale */
+static inline double
+axis_px_y (const Layout *lay,
+           double        a)
+{
+  return lay->bottom - (a - lay->y0) / (lay->y1 - lay->y0) * (lay->bottom - lay->top);
+}
+
 static inline double
 to_px_y (const Layout *lay,
          double        y)
 {
-  return lay->bottom - (y - lay->y0) / (lay->y1 - lay->y0) * (lay->bottom - lay->top);
+  return axis_px_y (lay, lay->log_y ? log10 (MAX (y, 1e-12)) : y);
 }
 
 static void
@@ -325,7 +432,7 @@ snap_x (FlPlotView   *self,
       {
         Series *s = g_ptr_array_index (self->series, i);
 
-        if ((pass == 0) == (s->style == FL_PLOT_STYLE_SMOOTHED))
+        if (s->hidden || (pass == 0) == (s->style == FL_PLOT_STYLE_SMOOTHED))
           continue;
         for (guint j = 0; j < s->points->len; j++)
           {
@@ -372,8 +479,11 @@ value_at (const Series *s,
 }
 
 static char *
-readout_heading (double x)
+readout_heading (FlPlotView *self,
+                 double      x)
 {
+  if (self->x_scale != 1.0)
+    return g_strdup_printf ("%.0f samples", x * self->x_scale);
   if (fabs (x - round (x)) < 1e-9)
     return g_strdup_printf ("Epoch %.0f", x);
   return g_strdup_printf ("Epoch %.2f", x);
@@ -407,7 +517,7 @@ draw_readout (FlPlotView   *self,
   cairo_line_to (cr, round (px) + 0.5, lay->bottom);
   cairo_stroke (cr);
 
-  heading = readout_heading (x);
+  heading = readout_heading (self, x);
   g_string_append_printf (markup, "<b>%s</b>", heading);
   for (guint i = 0; i < self->series->len; i++)
     {
@@ -416,7 +526,7 @@ draw_readout (FlPlotView   *self,
       g_autofree char *line = NULL;
       double y;
 
-      if (!value_at (s, x, &y))
+      if (s->hidden || !value_at (s, x, &y))
         continue;
       value = format_value (self, y);
       line = g_markup_printf_escaped ("\n%s  <b>%s</b>", s->label, value);
@@ -463,7 +573,7 @@ draw_series (cairo_t      *cr,
              const Series *s,
              const Layout *lay)
 {
-  if (s->points->len == 0)
+  if (s->hidden || s->points->len == 0)
     return;
 
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
@@ -512,30 +622,24 @@ draw_series (cairo_t      *cr,
     }
 }
 
+/* Draws the whole plot on cr, width × height, text and axes in fg: on
+ * screen, and for the exports (without the pointer's readout). */
 static void
-fl_plot_view_snapshot (GtkWidget   *widget,
-                       GtkSnapshot *snapshot)
+draw_plot (FlPlotView    *self,
+           cairo_t       *cr,
+           double         width,
+           double         height,
+           const GdkRGBA *fg_color,
+           gboolean       readout)
 {
-  FlPlotView *self = FL_PLOT_VIEW (widget);
-  double width = gtk_widget_get_width (widget);
-  double height = gtk_widget_get_height (widget);
   g_autoptr(PangoLayout) title = NULL;
   g_autoptr(PangoLayout) xlabel = NULL;
   g_autofree char *title_markup = NULL;
-  cairo_t *cr;
-  GdkRGBA fg;
+  GdkRGBA fg = *fg_color;
   Layout lay;
   double lx, ly, tick_h, title_w, title_h;
 
-  if (width < 80 || height < 80)
-    return;
-
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-
   compute_layout (self, width, height, &lay);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
 
   /* title and legend */
   title_markup = g_markup_printf_escaped ("<b>%s</b>", self->title ? self->title : "");
@@ -549,11 +653,20 @@ fl_plot_view_snapshot (GtkWidget   *widget,
   for (guint i = 0; i < self->series->len; i++)
     {
       Series *s = g_ptr_array_index (self->series, i);
-      g_autoptr(PangoLayout) l = make_layout (self, NULL);
+      g_autoptr(PangoLayout) l = NULL;
       double w, h;
 
+      if (s->hidden)
+        continue;
+      l = make_layout (self, NULL);
       pango_layout_set_text (l, s->label, -1);
       layout_size (l, &w, &h);
+      /* below the title, the legend flows over as many rows as it needs */
+      if (lay.legend_below && lx > PAD && lx + 22.0 + GAP + w > width - PAD)
+        {
+          lx = PAD;
+          ly += title_h;
+        }
       draw_swatch (cr, s, lx, ly + h / 2);
       gdk_cairo_set_source_rgba (cr, &fg);
       show_layout (cr, l, lx + 22.0 + GAP, ly);
@@ -566,7 +679,7 @@ fl_plot_view_snapshot (GtkWidget   *widget,
     {
       g_autofree char *markup = format_tick (self, v, lay.y_decimals);
       g_autoptr(PangoLayout) l = make_layout (self, markup);
-      double py = round (to_px_y (&lay, v)) + 0.5, w, h;
+      double py = round (axis_px_y (&lay, v)) + 0.5, w, h;
 
       cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, fabs (v - lay.y0) < 1e-9 ? 0.45 : 0.1);
       cairo_move_to (cr, lay.left, py);
@@ -580,11 +693,11 @@ fl_plot_view_snapshot (GtkWidget   *widget,
 
   /* x ticks */
   tick_h = 0;
-  for (double v = lay.x0; v <= lay.x1 + 1e-9; v += lay.xstep)
+  for (double v = lay.x0 * lay.xscale; v <= lay.x1 * lay.xscale * (1 + 1e-9); v += lay.xstep)
     {
       g_autofree char *markup = g_strdup_printf ("<small>%.0f</small>", v);
       g_autoptr(PangoLayout) l = make_layout (self, markup);
-      double px = round (to_px_x (&lay, v)) + 0.5, w;
+      double px = round (to_px_x (&lay, v / lay.xscale)) + 0.5, w;
 
       cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.45);
       cairo_move_to (cr, px, lay.bottom);
@@ -597,7 +710,7 @@ fl_plot_view_snapshot (GtkWidget   *widget,
     }
 
   /* axis titles */
-  xlabel = make_layout (self, "<small>Epoch</small>");
+  xlabel = make_layout (self, lay.xscale == 1.0 ? "<small>Epoch</small>" : "<small>Samples seen</small>");
   {
     double w, h;
 
@@ -638,7 +751,29 @@ fl_plot_view_snapshot (GtkWidget   *widget,
       show_layout (cr, l, (lay.left + lay.right) / 2 - w / 2, (lay.top + lay.bottom) / 2 - h / 2);
     }
 
-  draw_readout (self, cr, &lay, width, &fg);
+  if (readout)
+    draw_readout (self, cr, &lay, width, &fg);
+}
+
+static void
+fl_plot_view_snapshot (GtkWidget   *widget,
+                       GtkSnapshot *snapshot)
+{
+  FlPlotView *self = FL_PLOT_VIEW (widget);
+  double width = gtk_widget_get_width (widget);
+  double height = gtk_widget_get_height (widget);
+  cairo_t *cr;
+  GdkRGBA fg;
+
+  if (width < 80 || height < 80)
+    return;
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  draw_plot (self, cr, width, height, &fg, TRUE);
   cairo_destroy (cr);
 }
 
@@ -791,6 +926,9 @@ fl_plot_view_class_init (FlPlotViewClass *klass)
 static void
 fl_plot_view_init (FlPlotView *self)
 {
+  self->smooth_tau = SMOOTH_TAU;
+  self->x_scale = 1.0;
+  self->font_scale = 1.0;
   self->series = g_ptr_array_new_with_free_func (series_free);
   self->x_max = 10.0;
 
@@ -843,18 +981,9 @@ fl_plot_view_append (FlPlotView *self,
     return;
 
   s = g_ptr_array_index (self->series, series);
-  if (s->smooth != NULL)
-    {
-      double w = 0.0, avg;
-
-      if (s->points->len > 0)
-        w = exp (-(x - g_array_index (s->points, Point, s->points->len - 1).x) / SMOOTH_TAU);
-      s->ema_num = w * s->ema_num + y;
-      s->ema_den = w * s->ema_den + 1.0;
-      avg = s->ema_num / s->ema_den;
-      g_array_append_val (s->smooth, avg);
-    }
   g_array_append_val (s->points, p);
+  if (s->smooth != NULL)
+    smooth_push (self, s, s->points->len - 1);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -997,17 +1126,215 @@ fl_plot_view_describe_at (FlPlotView *self,
     return NULL;
 
   out = g_string_new (NULL);
-  g_string_append (out, heading = readout_heading (x));
+  g_string_append (out, heading = readout_heading (self, x));
   for (guint i = 0; i < self->series->len; i++)
     {
       Series *s = g_ptr_array_index (self->series, i);
       g_autofree char *value = NULL;
       double y;
 
-      if (!value_at (s, x, &y))
+      if (s->hidden || !value_at (s, x, &y))
         continue;
       value = format_value (self, y);
       g_string_append_printf (out, " · %s %s", s->label, value);
     }
   return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+void
+fl_plot_view_set_series_visible (FlPlotView *self,
+                                 guint       series,
+                                 gboolean    visible)
+{
+  Series *s;
+
+  g_return_if_fail (FL_IS_PLOT_VIEW (self));
+  g_return_if_fail (series < self->series->len);
+
+  s = g_ptr_array_index (self->series, series);
+  if (s->hidden == !visible)
+    return;
+  s->hidden = !visible;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+fl_plot_view_get_series_visible (FlPlotView *self,
+                                 guint       series)
+{
+  g_return_val_if_fail (FL_IS_PLOT_VIEW (self), FALSE);
+  g_return_val_if_fail (series < self->series->len, FALSE);
+  return !((Series *) g_ptr_array_index (self->series, series))->hidden;
+}
+
+void
+fl_plot_view_clear_series (FlPlotView *self,
+                           guint       series)
+{
+  Series *s;
+
+  g_return_if_fail (FL_IS_PLOT_VIEW (self));
+  g_return_if_fail (series < self->series->len);
+
+  s = g_ptr_array_index (self->series, series);
+  g_array_set_size (s->points, 0);
+  if (s->smooth != NULL)
+    g_array_set_size (s->smooth, 0);
+  s->ema_num = s->ema_den = 0.0;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+fl_plot_view_remove_series_from (FlPlotView *self,
+                                 guint       first)
+{
+  g_return_if_fail (FL_IS_PLOT_VIEW (self));
+
+  if (first < self->series->len)
+    {
+      g_ptr_array_set_size (self->series, first);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+}
+
+gboolean
+fl_plot_view_export (FlPlotView  *self,
+                     const char  *path,
+                     int          width,
+                     int          height,
+                     GError     **error)
+{
+  static const GdkRGBA black = { 0.1, 0.1, 0.12, 1.0 };
+  g_autofree char *lower = NULL;
+  cairo_surface_t *surface;
+  cairo_status_t status;
+  double scale;
+  cairo_t *cr;
+  enum { PNG, SVG, PDF } format;
+
+  g_return_val_if_fail (FL_IS_PLOT_VIEW (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (width >= 80 && height >= 80, FALSE);
+
+  lower = g_ascii_strdown (path, -1);
+  if (g_str_has_suffix (lower, ".png"))
+    format = PNG;
+  else if (g_str_has_suffix (lower, ".svg"))
+    format = SVG;
+  else if (g_str_has_suffix (lower, ".pdf"))
+    format = PDF;
+  else
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "“%s”: choose a name ending in .png, .svg or .pdf", path);
+      return FALSE;
+    }
+
+  if (format == PNG)
+    surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  else if (format == SVG)
+    surface = cairo_svg_surface_create (path, width, height);
+  else
+    surface = cairo_pdf_surface_create (path, width, height);
+
+  cr = cairo_create (surface);
+  /* on paper: a white page, dark text */
+  cairo_set_source_rgb (cr, 1.0, 1.0, 1.0);
+  cairo_paint (cr);
+  /* laid out at most 800 units wide and scaled up, so that the text keeps
+   * its size against the curves whatever the size chosen */
+  scale = MAX (1.0, width / 800.0);
+  cairo_scale (cr, scale, scale);
+  draw_plot (self, cr, width / scale, height / scale, &black, FALSE);
+  cairo_destroy (cr);
+
+  if (format == PNG)
+    status = cairo_surface_write_to_png (surface, path);
+  else
+    {
+      cairo_surface_finish (surface);
+      status = cairo_surface_status (surface);
+    }
+  cairo_surface_destroy (surface);
+
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "Could not write “%s”: %s", path, cairo_status_to_string (status));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+fl_plot_view_set_smoothing (FlPlotView *self,
+                            double      tau)
+{
+  g_return_if_fail (FL_IS_PLOT_VIEW (self));
+
+  self->smooth_tau = MAX (tau, 0.0);
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *s = g_ptr_array_index (self->series, i);
+
+      if (s->smooth == NULL)
+        continue;
+      g_array_set_size (s->smooth, 0);
+      s->ema_num = s->ema_den = 0.0;
+      for (guint j = 0; j < s->points->len; j++)
+        smooth_push (self, s, j);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+double
+fl_plot_view_get_smoothing (FlPlotView *self)
+{
+  g_return_val_if_fail (FL_IS_PLOT_VIEW (self), 0.0);
+  return self->smooth_tau;
+}
+
+gboolean
+fl_plot_view_get_smoothed_point (FlPlotView *self,
+                                 guint       series,
+                                 guint       i,
+                                 double     *y)
+{
+  Series *s;
+
+  g_return_val_if_fail (FL_IS_PLOT_VIEW (self), FALSE);
+  if (series >= self->series->len)
+    return FALSE;
+  s = g_ptr_array_index (self->series, series);
+  if (s->smooth == NULL || i >= s->smooth->len)
+    return FALSE;
+  *y = g_array_index (s->smooth, double, i);
+  return TRUE;
+}
+
+void
+fl_plot_view_set_log_scale (FlPlotView *self,
+                            gboolean    log_scale)
+{
+  g_return_if_fail (FL_IS_PLOT_VIEW (self));
+  self->log_scale = !!log_scale;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+fl_plot_view_set_x_scale (FlPlotView *self,
+                          double      samples_per_epoch)
+{
+  g_return_if_fail (FL_IS_PLOT_VIEW (self));
+  self->x_scale = samples_per_epoch >= 1.0 ? samples_per_epoch : 1.0;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+fl_plot_view_set_font_scale (FlPlotView *self,
+                             double      scale)
+{
+  g_return_if_fail (FL_IS_PLOT_VIEW (self));
+  self->font_scale = CLAMP (scale, 0.5, 3.0);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }

@@ -65,4 +65,46 @@ void        fl_plot_view_set_percent  (FlPlotView  *self,
 char       *fl_plot_view_describe_at  (FlPlotView  *self,
                                        double       x);
 
+/* A hidden series is left out of the curves, the legend, the readout and
+ * the y range; it keeps its points. */
+void        fl_plot_view_set_series_visible (FlPlotView *self,
+                                             guint       series,
+                                             gboolean    visible);
+gboolean    fl_plot_view_get_series_visible (FlPlotView *self,
+                                             guint       series);
+/* Removes the points of one series. */
+void        fl_plot_view_clear_series       (FlPlotView *self,
+                                             guint       series);
+/* Removes the series first, first + 1, … */
+void        fl_plot_view_remove_series_from (FlPlotView *self,
+                                             guint       first);
+
+/* The time constant of the moving average of SMOOTHED series, in epochs
+ * (0.25 by default; 0 = none). */
+void        fl_plot_view_set_smoothing      (FlPlotView *self,
+                                             double      tau);
+double      fl_plot_view_get_smoothing      (FlPlotView *self);
+/* The moving average at point i of a SMOOTHED series. */
+gboolean    fl_plot_view_get_smoothed_point (FlPlotView *self,
+                                             guint       series,
+                                             guint       i,
+                                             double     *y);
+/* A logarithmic y axis (not for percentages). */
+void        fl_plot_view_set_log_scale      (FlPlotView *self,
+                                             gboolean    log_scale);
+/* The x axis in samples seen, samples_per_epoch to an epoch; 1: epochs. */
+void        fl_plot_view_set_x_scale        (FlPlotView *self,
+                                             double      samples_per_epoch);
+/* Text larger (presentation) or smaller by this factor. */
+void        fl_plot_view_set_font_scale     (FlPlotView *self,
+                                             double      scale);
+
+/* Draws the plot, width × height, on a white page into path: PNG, SVG or
+ * PDF after the name's extension. */
+gboolean    fl_plot_view_export             (FlPlotView  *self,
+                                             const char  *path,
+                                             int          width,
+                                             int          height,
+                                             GError     **error);
+
 G_END_DECLS

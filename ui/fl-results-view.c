@@ -28,6 +28,7 @@ struct _FlResultsView {
   int              stage;
 
   char            *headline;
+  FlRun           *run;             /* borrowed: the run shown, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (FlResultsView, fl_results_view, GTK_TYPE_WIDGET)
@@ -307,6 +308,7 @@ fl_results_view_clear (FlResultsView *self)
   clear_grid (self->class_grid);
   clear_grid (self->epoch_grid);
   self->n_epoch_rows = 0;
+  self->run = NULL;
   fl_confusion_view_clear (self->confusion_view);
   g_free (self->headline);
   self->headline = g_strdup ("");
@@ -332,4 +334,19 @@ fl_results_view_get_confusion_view (FlResultsView *self)
 {
   g_return_val_if_fail (FL_IS_RESULTS_VIEW (self), NULL);
   return self->confusion_view;
+}
+
+void
+fl_results_view_set_run (FlResultsView *self,
+                         FlRun         *run)
+{
+  g_return_if_fail (FL_IS_RESULTS_VIEW (self));
+  self->run = run;
+}
+
+FlRun *
+fl_results_view_get_run (FlResultsView *self)
+{
+  g_return_val_if_fail (FL_IS_RESULTS_VIEW (self), NULL);
+  return self->run;
 }

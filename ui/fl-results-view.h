@@ -41,4 +41,10 @@ gboolean         fl_results_view_has_results        (FlResultsView      *self);
 const char      *fl_results_view_get_headline       (FlResultsView      *self);
 FlConfusionView *fl_results_view_get_confusion_view (FlResultsView      *self);
 
+/* The run whose validation samples a click on a confusion-matrix cell shows
+ * (borrowed: call with NULL before it goes away). */
+void             fl_results_view_set_run            (FlResultsView      *self,
+                                                     FlRun              *run);
+FlRun           *fl_results_view_get_run            (FlResultsView      *self);
+
 G_END_DECLS

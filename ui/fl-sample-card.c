@@ -106,3 +106,14 @@ fl_sample_card_get_text (FlSampleCard *self)
   g_return_val_if_fail (FL_IS_SAMPLE_CARD (self), NULL);
   return gtk_label_get_text (self->text_label);
 }
+
+void
+fl_sample_card_set_width_chars (FlSampleCard *self,
+                                int           chars)
+{
+  g_return_if_fail (FL_IS_SAMPLE_CARD (self));
+
+  gtk_label_set_max_width_chars (self->label_label, chars);
+  gtk_label_set_width_chars (self->text_label, chars);
+  gtk_label_set_max_width_chars (self->text_label, chars);
+}

@@ -20,4 +20,8 @@ GtkWidget  *fl_sample_card_new       (GdkTexture *texture,
 const char *fl_sample_card_get_label (FlSampleCard *self);
 const char *fl_sample_card_get_text  (FlSampleCard *self);
 
+/* Widens the labels to chars characters (14 by default). */
+void        fl_sample_card_set_width_chars (FlSampleCard *self,
+                                            int           chars);
+
 G_END_DECLS

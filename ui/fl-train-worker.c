@@ -14,28 +14,35 @@
 typedef enum {
   ITEM_BATCH,
   ITEM_EPOCH,
+  ITEM_RUN_STARTED,
+  ITEM_RUN_DONE,
   ITEM_FINISHED,
 } ItemKind;
 
 typedef struct {
   ItemKind kind;
+  int      run;         /* the comparison's index of the run it is about */
   union {
     FlBatchStats batch;
     FlEpochStats epoch;
   };
-  GError  *error;       /* ITEM_FINISHED: why the run ended early, or NULL */
+  GError  *error;       /* ITEM_RUN_DONE, ITEM_FINISHED: why it ended early, or NULL */
 } Item;
 
 struct _FlTrainWorker {
   GObject          parent_instance;
 
   /* set before the thread starts, then read-only */
-  FlDataset       *ds;
+  FlComparison    *cmp;
+  GArray          *runs;           /* of int: the comparison's runs to train, in order */
   FlTrainSettings  settings;
   GCancellable    *cancellable;
   GMainContext    *context;
 
   GThread         *thread;
+  int              thread_run;     /* worker thread only: the run training */
+  int              current;        /* main thread only: the run being delivered */
+  int              last_run;       /* main thread only: the last run that started */
   gboolean         running;        /* main thread only */
   gboolean         joined;         /* main thread only */
 
@@ -50,7 +57,6 @@ struct _FlTrainWorker {
   gint64           paused_since;   /* µs, when paused */
   gint64           paused_total;   /* µs spent paused */
   gint64           started;        /* µs */
-  FlRun           *run;            /* handed over when the thread ends */
 };
 
 G_DEFINE_FINAL_TYPE (FlTrainWorker, fl_train_worker, G_TYPE_OBJECT)
@@ -65,6 +71,8 @@ enum {
 enum {
   BATCH_DONE,
   EPOCH_DONE,
+  RUN_STARTED,
+  RUN_DONE,
   FINISHED,
   N_SIGNALS
 };
@@ -120,11 +128,12 @@ active_seconds_locked (FlTrainWorker *self)
 }
 
 static void
-batch_done_cb (const FlBatchStats *stats,
+batch_done_cb (const FlRunResult  *result,
+               const FlBatchStats *stats,
                gpointer            user_data)
 {
   FlTrainWorker *self = user_data;
-  Item item = { .kind = ITEM_BATCH, .batch = *stats };
+  Item item = { .kind = ITEM_BATCH, .run = self->thread_run, .batch = *stats };
 
   g_mutex_lock (&self->mutex);
   item.batch.elapsed = active_seconds_locked (self);
@@ -142,11 +151,12 @@ batch_done_cb (const FlBatchStats *stats,
 }
 
 static void
-epoch_done_cb (const FlEpochStats *stats,
+epoch_done_cb (const FlRunResult  *result,
+               const FlEpochStats *stats,
                gpointer            user_data)
 {
   FlTrainWorker *self = user_data;
-  Item item = { .kind = ITEM_EPOCH, .epoch = *stats };
+  Item item = { .kind = ITEM_EPOCH, .run = self->thread_run, .epoch = *stats };
 
   g_mutex_lock (&self->mutex);
   push_locked (self, &item);
@@ -157,9 +167,8 @@ static gpointer
 worker_thread (gpointer data)
 {
   FlTrainWorker *self = data;
-  const FlTrainCallbacks callbacks = { batch_done_cb, epoch_done_cb, self };
-  g_autoptr(FlRun) run = NULL;
-  g_autoptr(GError) error = NULL;
+  const FlCompareCallbacks callbacks = { batch_done_cb, epoch_done_cb, self };
+  g_autoptr(GError) last_error = NULL;
   Item item = { .kind = ITEM_FINISHED };
 
 #ifdef __linux__
@@ -168,13 +177,48 @@ worker_thread (gpointer data)
   setpriority (PRIO_PROCESS, (id_t) gettid (), 10);
 #endif
 
-  run = fl_run_new (self->ds, &self->settings, &error);
-  if (run != NULL && !g_cancellable_set_error_if_cancelled (self->cancellable, &error))
-    fl_run_train (run, &callbacks, self->cancellable, &error);
+  /* one run after the other; a failed run does not stop the next, a
+   * cancellation stops them all */
+  for (guint k = 0; k < self->runs->len; k++)
+    {
+      g_autoptr(GError) error = NULL;
+      Item started = { .kind = ITEM_RUN_STARTED };
+      Item done = { .kind = ITEM_RUN_DONE };
+
+      if (g_cancellable_set_error_if_cancelled (self->cancellable, &error))
+        {
+          g_clear_error (&last_error);
+          last_error = g_steal_pointer (&error);
+          break;
+        }
+
+      self->thread_run = g_array_index (self->runs, int, k);
+      started.run = done.run = self->thread_run;
+      g_mutex_lock (&self->mutex);
+      self->started = g_get_monotonic_time ();
+      self->paused_total = 0;
+      push_locked (self, &started);
+      g_mutex_unlock (&self->mutex);
+
+      fl_comparison_train (self->cmp, self->thread_run, &callbacks, self->cancellable, &error);
+
+      g_mutex_lock (&self->mutex);
+      done.error = error ? g_error_copy (error) : NULL;
+      push_locked (self, &done);
+      g_mutex_unlock (&self->mutex);
+
+      if (error != NULL)
+        {
+          g_clear_error (&last_error);
+          last_error = g_steal_pointer (&error);
+          if (fl_train_worker_error_is_cancelled (last_error))
+            break;
+        }
+    }
 
   g_mutex_lock (&self->mutex);
-  self->run = g_steal_pointer (&run);
-  item.error = g_steal_pointer (&error);
+  item.run = self->thread_run;
+  item.error = g_steal_pointer (&last_error);
   push_locked (self, &item);
   g_mutex_unlock (&self->mutex);
   return NULL;
@@ -202,6 +246,7 @@ deliver_cb (gpointer data)
     {
       Item *item = &g_array_index (items, Item, i);
 
+      self->current = item->run;
       switch (item->kind)
         {
         case ITEM_BATCH:
@@ -210,6 +255,15 @@ deliver_cb (gpointer data)
 
         case ITEM_EPOCH:
           g_signal_emit (self, signals[EPOCH_DONE], 0, &item->epoch);
+          break;
+
+        case ITEM_RUN_STARTED:
+          self->last_run = item->run;
+          g_signal_emit (self, signals[RUN_STARTED], 0, item->run);
+          break;
+
+        case ITEM_RUN_DONE:
+          g_signal_emit (self, signals[RUN_DONE], 0, item->run, item->error);
           break;
 
         case ITEM_FINISHED:
@@ -247,7 +301,7 @@ fl_train_worker_finalize (GObject *object)
 {
   FlTrainWorker *self = FL_TRAIN_WORKER (object);
 
-  g_clear_pointer (&self->run, fl_run_free);
+  g_clear_pointer (&self->runs, g_array_unref);
   g_clear_pointer (&self->queue, g_array_unref);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->context, g_main_context_unref);
@@ -303,7 +357,17 @@ fl_train_worker_class_init (FlTrainWorkerClass *klass)
   signals[EPOCH_DONE] =
     g_signal_new ("epoch-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
-  /* (const GError *error): NULL when every epoch ran */
+  /* (int run): the comparison's run i starts */
+  signals[RUN_STARTED] =
+    g_signal_new ("run-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
+  /* (int run, const GError *error): run i ended; NULL when every epoch ran */
+  signals[RUN_DONE] =
+    g_signal_new ("run-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT,
+                  G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
+  /* (const GError *error): NULL when every run ran every epoch; else the
+   * last error, or the cancellation */
   signals[FINISHED] =
     g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1,
@@ -322,17 +386,21 @@ fl_train_worker_init (FlTrainWorker *self)
 }
 
 FlTrainWorker *
-fl_train_worker_new (FlDataset             *ds,
-                     const FlTrainSettings *settings)
+fl_train_worker_new (FlComparison *cmp,
+                     const int    *runs,
+                     int           n_runs)
 {
   FlTrainWorker *self;
 
-  g_return_val_if_fail (ds != NULL, NULL);
-  g_return_val_if_fail (settings != NULL, NULL);
+  g_return_val_if_fail (cmp != NULL, NULL);
+  g_return_val_if_fail (runs != NULL && n_runs > 0, NULL);
 
   self = g_object_new (FL_TYPE_TRAIN_WORKER, NULL);
-  self->ds = ds;
-  self->settings = *settings;
+  self->cmp = cmp;
+  self->runs = g_array_sized_new (FALSE, FALSE, sizeof (int), n_runs);
+  g_array_append_vals (self->runs, runs, n_runs);
+  self->settings = fl_comparison_result (cmp, runs[0])->settings;
+  self->current = self->last_run = self->thread_run = runs[0];
   return self;
 }
 
@@ -444,7 +512,21 @@ FlRun *
 fl_train_worker_get_run (FlTrainWorker *self)
 {
   g_return_val_if_fail (FL_IS_TRAIN_WORKER (self), NULL);
-  return self->running ? NULL : self->run;
+  return self->running ? NULL : fl_comparison_run (self->cmp, self->last_run);
+}
+
+int
+fl_train_worker_get_current (FlTrainWorker *self)
+{
+  g_return_val_if_fail (FL_IS_TRAIN_WORKER (self), -1);
+  return self->current;
+}
+
+int
+fl_train_worker_get_last_run (FlTrainWorker *self)
+{
+  g_return_val_if_fail (FL_IS_TRAIN_WORKER (self), -1);
+  return self->last_run;
 }
 
 guint

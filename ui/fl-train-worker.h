@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT
  *
- * fl-train-worker.h — one training run on a background thread.
+ * fl-train-worker.h — training runs of a comparison, one after another, on
+ * a background thread.
  *
  * The engine's callbacks run on the worker thread; they put their statistics
  * into a queue under a mutex and schedule one main-loop source at a time,
@@ -20,16 +21,19 @@
 
 #include <gio/gio.h>
 
-#include "fl-trainer.h"
+#include "fl-compare.h"
 
 G_BEGIN_DECLS
 
 #define FL_TYPE_TRAIN_WORKER (fl_train_worker_get_type ())
 G_DECLARE_FINAL_TYPE (FlTrainWorker, fl_train_worker, FL, TRAIN_WORKER, GObject)
 
-/* ds is borrowed: it must outlive the worker. */
-FlTrainWorker *fl_train_worker_new            (FlDataset             *ds,
-                                               const FlTrainSettings *settings);
+/* Trains the runs of cmp listed in runs, in order, with fl_comparison_train;
+ * cmp is borrowed and must outlive the worker, and only this worker may add
+ * to it or read the results of those runs until "finished". */
+FlTrainWorker *fl_train_worker_new            (FlComparison          *cmp,
+                                               const int             *runs,
+                                               int                    n_runs);
 
 /* Starts the thread; once only. */
 void           fl_train_worker_start          (FlTrainWorker         *self);
@@ -45,9 +49,14 @@ gboolean       fl_train_worker_get_running    (FlTrainWorker         *self);
 
 const FlTrainSettings *fl_train_worker_get_settings (FlTrainWorker   *self);
 
-/* The run, once finished (NULL before, or when it could not be created);
- * owned by the worker. */
+/* The last run, once finished (NULL before, or when it could not be
+ * created); owned by the comparison. */
 FlRun         *fl_train_worker_get_run        (FlTrainWorker         *self);
+/* In the signal handlers: the comparison's index of the run the signal is
+ * about. */
+int            fl_train_worker_get_current    (FlTrainWorker         *self);
+/* The index of the last run that started. */
+int            fl_train_worker_get_last_run   (FlTrainWorker         *self);
 
 /* The number of worker threads started and not yet joined, in the whole
  * process; for tests. */

@@ -4,7 +4,10 @@
 #include "fl-window.h"
 
 #include "fl-confusion-view.h"
+#include "fl-experiment.h"
 #include "fl-preview-grid.h"
+#include "fl-runs-view.h"
+#include "fl-sample-gallery.h"
 #include "fl-train-worker.h"
 
 #include <string.h>
@@ -34,8 +37,25 @@ struct _FlWindow {
   GtkImage           *pause_image;
   GtkLabel           *pause_label;
   GtkWidget          *pause_button;
+  GtkWidget          *runs_section;
+  GtkStack           *bottom_stack;
+  GtkLabel           *bottom_title;
+  FlSampleGallery    *gallery;
+  GtkRange           *smooth_scale;
+  GtkPaned           *paned;
+  GtkCheckButton     *log_check;
+  GtkDropDown        *x_dropdown;
+  GtkToggleButton    *present_toggle;
+  FlRunsView         *runs_view;
 
-  FlTrainWorker      *worker;         /* the current or last run */
+  FlComparison       *cmp;            /* every run on this data, or reopened */
+  int                 shown_run;      /* whose results are shown, or -1 */
+  int                 guard_from;     /* runs [guard_from, guard_to) are the */
+  int                 guard_to;       /*  worker's to write: not to be read */
+  FlTrainWorker      *worker;         /* the current or last runs */
+  gboolean            comparing;      /* the worker trains several runs */
+  gboolean            compare_after_load;
+  FlExperimentData    opened;         /* the data of a reopened experiment */
   FlBatchStats        last_batch;
   FlEpochStats        last_epoch;
   gboolean            start_after_load;
@@ -119,9 +139,15 @@ update_actions (FlWindow *self)
   gboolean have_data = fl_data_panel_get_dataset (self->data_panel) != NULL;
 
   gtk_widget_action_set_enabled (widget, "train.start", have_data && !loading && !training);
+  gtk_widget_action_set_enabled (widget, "train.compare", have_data && !loading && !training);
+  gtk_widget_action_set_enabled (widget, "win.save-experiment", !training && self->cmp != NULL);
+  gtk_widget_action_set_enabled (widget, "win.open-experiment", !training);
+  gtk_widget_action_set_enabled (widget, "win.export-runs-csv", !training && self->cmp != NULL);
+  gtk_widget_action_set_enabled (widget, "win.export-metrics-csv", !training && self->cmp != NULL);
   gtk_widget_action_set_enabled (widget, "train.pause", training);
   gtk_widget_action_set_enabled (widget, "train.stop", training);
-  gtk_widget_action_set_enabled (widget, "train.save-model", !training && self->run_complete);
+  gtk_widget_action_set_enabled (widget, "train.save-model", !training && self->cmp != NULL &&
+                                 self->shown_run >= 0 && fl_comparison_run (self->cmp, self->shown_run) != NULL);
 
   /* only on a change: each of these asks for a relayout, and a new tooltip
    * for a round trip to the X server */
@@ -155,6 +181,172 @@ update_idle_status (FlWindow *self)
     set_status (self, "Choose an image folder and a text CSV to begin.");
   else if (!fl_results_view_has_results (self->results_view))
     set_status (self, "Ready: press Train (Ctrl+Return) to start.");
+}
+
+/* Run i's curves: its validation loss and accuracy after each epoch. */
+static void
+add_run_series (FlWindow *self,
+                int       i)
+{
+  const FlRunResult *r = fl_comparison_result (self->cmp, i);
+
+  fl_plot_view_add_series (self->loss_plot, r->name, fl_run_color (i), FL_PLOT_STYLE_LINE);
+  fl_plot_view_add_series (self->accuracy_plot, r->name, fl_run_color (i), FL_PLOT_STYLE_LINE);
+}
+
+/* One run: its own train, validation and per-batch curves. Several: one
+ * validation curve per run, in the run's colour, those checked in the list. */
+static void
+update_overlay (FlWindow *self)
+{
+  int n = self->cmp != NULL ? fl_comparison_n_runs (self->cmp) : 0;
+  gboolean overlay = n >= 2;
+
+  for (guint s = 0; s <= FL_LOSS_SERIES_VAL; s++)
+    fl_plot_view_set_series_visible (self->loss_plot, s, !overlay);
+  for (guint s = 0; s <= FL_ACCURACY_SERIES_VAL; s++)
+    fl_plot_view_set_series_visible (self->accuracy_plot, s, !overlay);
+  /* the per-batch loss is drawn for a single run only */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->smooth_scale), !overlay);
+  for (int i = 0; i < n; i++)
+    {
+      gboolean show = overlay && fl_runs_view_get_visible_run (self->runs_view, i);
+
+      fl_plot_view_set_series_visible (self->loss_plot, FL_LOSS_SERIES_RUNS + i, show);
+      fl_plot_view_set_series_visible (self->accuracy_plot, FL_ACCURACY_SERIES_RUNS + i, show);
+    }
+}
+
+static void
+refresh_runs (FlWindow           *self,
+              int                 live,
+              const FlEpochStats *live_stats)
+{
+  fl_runs_view_set_guard (self->runs_view, self->guard_from, self->guard_to);
+  fl_runs_view_update (self->runs_view, live, live_stats);
+  gtk_widget_set_visible (self->runs_section, self->cmp != NULL && fl_comparison_n_runs (self->cmp) > 0);
+}
+
+/* Drops every run and its curves; the worker must be joined. */
+static void
+clear_comparison (FlWindow *self)
+{
+  g_return_if_fail (self->worker == NULL);
+
+  fl_runs_view_set_comparison (self->runs_view, NULL);
+  fl_sample_gallery_set_run (self->gallery, NULL);
+  fl_results_view_set_run (self->results_view, NULL);
+  g_clear_pointer (&self->cmp, fl_comparison_free);
+  self->shown_run = -1;
+  fl_plot_view_remove_series_from (self->loss_plot, FL_LOSS_SERIES_RUNS);
+  fl_plot_view_remove_series_from (self->accuracy_plot, FL_ACCURACY_SERIES_RUNS);
+  update_overlay (self);
+  refresh_runs (self, -1, NULL);
+}
+
+static void
+bottom_page_cb (FlWindow   *self,
+                GParamSpec *pspec,
+                GtkStack   *stack)
+{
+  const char *page = gtk_stack_get_visible_child_name (stack);
+
+  gtk_label_set_text (self->bottom_title, g_strcmp0 (page, "runs") == 0
+                                          ? "Every run, on the same validation samples"
+                                          : g_strcmp0 (page, "samples") == 0
+                                          ? "Validation samples, as the model saw them"
+                                          : "Results on the validation samples");
+}
+
+/* Training samples in an epoch, from the first epoch of any run; 0 before. */
+static double
+samples_per_epoch (FlWindow *self)
+{
+  if (self->last_epoch.epoch > 0)
+    return (double) self->last_epoch.samples_seen / self->last_epoch.epoch;
+  for (int i = 0; self->cmp != NULL && i < fl_comparison_n_runs (self->cmp); i++)
+    {
+      const FlRunResult *r = fl_comparison_result (self->cmp, i);
+
+      if (i >= self->guard_from && i < self->guard_to)
+        continue;
+      if (r->epochs->len > 0)
+        {
+          const FlEpochStats *st = &g_array_index (r->epochs, FlEpochStats, 0);
+          return (double) st->samples_seen / MAX (st->epoch, 1);
+        }
+    }
+  return 0.0;
+}
+
+static void
+apply_plot_controls (FlWindow *self)
+{
+  double tau = gtk_range_get_value (self->smooth_scale);
+  gboolean samples = gtk_drop_down_get_selected (self->x_dropdown) == 1;
+  double x_scale = samples ? samples_per_epoch (self) : 1.0;
+  gboolean present = gtk_toggle_button_get_active (self->present_toggle);
+  double font_scale = present ? 1.5 : 1.0;
+
+  if (tau != fl_plot_view_get_smoothing (self->loss_plot))
+    fl_plot_view_set_smoothing (self->loss_plot, tau);
+  fl_plot_view_set_log_scale (self->loss_plot, gtk_check_button_get_active (self->log_check));
+  fl_plot_view_set_x_scale (self->loss_plot, x_scale);
+  fl_plot_view_set_x_scale (self->accuracy_plot, x_scale);
+  /* presenting: the plots alone, in large type */
+  gtk_widget_set_visible (gtk_paned_get_start_child (self->paned), !present);
+  gtk_widget_set_visible (GTK_WIDGET (self->bottom_stack), !present);
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->bottom_title)), !present);
+  fl_plot_view_set_font_scale (self->loss_plot, font_scale);
+  fl_plot_view_set_font_scale (self->accuracy_plot, font_scale);
+}
+
+static void
+plot_controls_cb (FlWindow  *self,
+                  GtkWidget *control)
+{
+  apply_plot_controls (self);
+}
+
+static void
+plot_controls_notify_cb (FlWindow   *self,
+                         GParamSpec *pspec,
+                         GtkWidget  *control)
+{
+  apply_plot_controls (self);
+}
+
+static void
+cell_activated_cb (FlWindow        *self,
+                   int              t,
+                   int              p,
+                   FlConfusionView *view)
+{
+  fl_sample_gallery_show_cell (self->gallery, t, p);
+  gtk_stack_set_visible_child_name (self->bottom_stack, "samples");
+}
+
+static void
+runs_toggled_cb (FlWindow   *self,
+                 int         run,
+                 gboolean    visible,
+                 FlRunsView *view)
+{
+  update_overlay (self);
+}
+
+static void show_run_results (FlWindow *self, int i);
+
+static void
+runs_activated_cb (FlWindow   *self,
+                   int         run,
+                   FlRunsView *view)
+{
+  if (!is_training (self) && fl_comparison_run (self->cmp, run) != NULL)
+    {
+      show_run_results (self, run);
+      gtk_stack_set_visible_child_name (self->bottom_stack, "results");
+    }
 }
 
 /* Called from the worker's signals: on the main thread, at most once a
@@ -196,6 +388,13 @@ epoch_done_cb (FlWindow           *self,
   g_autofree char *speed = NULL;
 
   self->last_epoch = *stats;
+  fl_plot_view_append (self->loss_plot, FL_LOSS_SERIES_RUNS + fl_train_worker_get_current (worker),
+                       stats->epoch, stats->val_loss);
+  fl_plot_view_append (self->accuracy_plot, FL_ACCURACY_SERIES_RUNS + fl_train_worker_get_current (worker),
+                       stats->epoch, stats->val_acc);
+  refresh_runs (self, fl_train_worker_get_current (worker), stats);
+  if (stats->epoch == 1 && gtk_drop_down_get_selected (self->x_dropdown) == 1)
+    apply_plot_controls (self);
   fl_plot_view_append (self->loss_plot, FL_LOSS_SERIES_TRAIN, stats->epoch, stats->train_loss);
   fl_plot_view_append (self->loss_plot, FL_LOSS_SERIES_VAL, stats->epoch, stats->val_loss);
   fl_plot_view_append (self->accuracy_plot, FL_ACCURACY_SERIES_TRAIN, stats->epoch, stats->train_acc);
@@ -207,19 +406,31 @@ epoch_done_cb (FlWindow           *self,
 }
 
 static void
-show_results (FlWindow *self,
-              FlRun    *run)
+show_run_results (FlWindow *self,
+                  int       i)
 {
-  const FlTrainSettings *settings = fl_run_settings (run);
-  g_autofree char *took = format_duration (self->last_batch.elapsed);
+  FlRun *run = self->cmp != NULL && i >= 0 && i < fl_comparison_n_runs (self->cmp)
+               ? fl_comparison_run (self->cmp, i) : NULL;
+  const FlRunResult *r;
+  const FlTrainSettings *settings;
+  g_autofree char *took = NULL;
   g_autofree char *detail = NULL;
   int n_val = 0;
 
+  if (run == NULL)
+    return;
+  r = fl_comparison_result (self->cmp, i);
+  settings = fl_run_settings (run);
+  took = format_duration (r->train_seconds);
+  self->shown_run = i;
   fl_run_val_indices (run, &n_val);
-  detail = g_strdup_printf ("%d validation samples · %s fusion · %d epochs in %s",
-                            n_val, fl_fusion_title (settings->fusion), settings->epochs, took);
+  detail = g_strdup_printf ("%s · %d validation samples · %s fusion · %d epochs in %s",
+                            r->name, n_val, fl_fusion_title (settings->fusion), settings->epochs, took);
   fl_results_view_show (self->results_view, fl_run_metrics (run),
                         (const char *const *) fl_run_dataset (run)->class_names, detail);
+  fl_results_view_set_run (self->results_view, run);
+  fl_sample_gallery_set_run (self->gallery, run);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.save-model", !is_training (self));
 }
 
 /* A run has ended and its results are on screen. */
@@ -258,7 +469,20 @@ finished_cb (FlWindow      *self,
   g_autofree char *status = NULL;
 
   self->run_complete = error == NULL && run != NULL;
-  if (self->run_complete)
+  self->guard_from = self->guard_to = -1;
+  refresh_runs (self, -1, NULL);
+  if (self->run_complete && self->comparing)
+    {
+      int best = fl_runs_view_get_best (self->runs_view);
+      const FlRunResult *r = fl_comparison_result (self->cmp, MAX (best, 0));
+
+      status = g_strdup_printf ("Compared %d runs · best: %s, accuracy %.1f%% · macro-F1 %.3f",
+                                fl_comparison_n_runs (self->cmp), r->name, 100.0 * r->best_val_acc,
+                                r->best_val_f1);
+      gtk_progress_bar_set_fraction (self->train_progress, 1.0);
+      show_run_results (self, MAX (best, 0));
+    }
+  else if (self->run_complete)
     {
       const FlMetrics *metrics = fl_run_metrics (run);
       g_autofree char *took = format_duration (self->last_batch.elapsed);
@@ -267,7 +491,7 @@ finished_cb (FlWindow      *self,
                                 settings->epochs, took, 100.0 * fl_metrics_accuracy (metrics),
                                 fl_metrics_macro_f1 (metrics));
       gtk_progress_bar_set_fraction (self->train_progress, 1.0);
-      show_results (self, run);
+      show_run_results (self, fl_train_worker_get_last_run (worker));
     }
   else if (fl_train_worker_error_is_cancelled (error))
     {
@@ -302,18 +526,47 @@ finished_cb (FlWindow      *self,
 }
 
 static void
-start_training (FlWindow *self)
+run_started_cb (FlWindow      *self,
+                int            run,
+                FlTrainWorker *worker)
 {
-  FlDataset *ds = fl_data_panel_get_dataset (self->data_panel);
-  FlTrainSettings settings;
+  const FlRunResult *r = fl_comparison_result (self->cmp, run);
   g_autofree char *status = NULL;
-  int cores = (int) g_get_num_processors ();
 
-  g_return_if_fail (ds != NULL);
+  memset (&self->last_batch, 0, sizeof self->last_batch);
+  memset (&self->last_epoch, 0, sizeof self->last_epoch);
+  for (guint s = 0; s <= FL_LOSS_SERIES_VAL; s++)
+    fl_plot_view_clear_series (self->loss_plot, s);
+  for (guint s = 0; s <= FL_ACCURACY_SERIES_VAL; s++)
+    fl_plot_view_clear_series (self->accuracy_plot, s);
+  fl_results_view_begin (self->results_view);
+  gtk_progress_bar_set_fraction (self->train_progress, 0.0);
+  refresh_runs (self, run, NULL);
 
-  fl_train_panel_get_settings (self->train_panel, &settings);
-  /* leave one core to the interface, so the window never stutters */
-  settings.n_threads = MAX (1, cores - 1);
+  status = g_strdup_printf ("Preparing %s: splitting the samples, building the vocabulary and the model…",
+                            r->name);
+  set_status (self, status);
+}
+
+static void
+run_done_cb (FlWindow      *self,
+             int            run,
+             const GError  *error,
+             FlTrainWorker *worker)
+{
+  /* the runs are trained in order: this one and those before are final */
+  self->guard_from = run + 1;
+  refresh_runs (self, -1, NULL);
+}
+
+/* Trains the runs of the comparison listed in runs, one after another. */
+static void
+start_runs (FlWindow  *self,
+            const int *runs,
+            int        n_runs)
+{
+  const FlTrainSettings *settings = fl_comparison_result (self->cmp, runs[0])->settings.epochs > 0
+                                    ? &fl_comparison_result (self->cmp, runs[0])->settings : NULL;
 
   if (self->worker != NULL)
     {
@@ -321,30 +574,119 @@ start_training (FlWindow *self)
       g_clear_object (&self->worker);
     }
   self->run_complete = FALSE;
-  self->worker = fl_train_worker_new (ds, &settings);
+  self->comparing = n_runs > 1;
+  self->worker = fl_train_worker_new (self->cmp, runs, n_runs);
+  /* added together, at the end of the list */
+  self->guard_from = runs[0];
+  self->guard_to = runs[n_runs - 1] + 1;
   g_signal_connect_object (self->worker, "batch-done", G_CALLBACK (batch_done_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->worker, "epoch-done", G_CALLBACK (epoch_done_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->worker, "run-started", G_CALLBACK (run_started_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->worker, "run-done", G_CALLBACK (run_done_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->worker, "finished", G_CALLBACK (finished_cb), self, G_CONNECT_SWAPPED);
+
+  for (int k = 0; k < n_runs; k++)
+    add_run_series (self, runs[k]);
+  update_overlay (self);
+  refresh_runs (self, -1, NULL);
 
   memset (&self->last_batch, 0, sizeof self->last_batch);
   memset (&self->last_epoch, 0, sizeof self->last_epoch);
-  fl_plot_view_clear (self->loss_plot);
-  fl_plot_view_clear (self->accuracy_plot);
-  fl_plot_view_set_x_max (self->loss_plot, settings.epochs);
-  fl_plot_view_set_x_max (self->accuracy_plot, settings.epochs);
+  for (guint s = 0; s <= FL_LOSS_SERIES_VAL; s++)
+    fl_plot_view_clear_series (self->loss_plot, s);
+  for (guint s = 0; s <= FL_ACCURACY_SERIES_VAL; s++)
+    fl_plot_view_clear_series (self->accuracy_plot, s);
+  if (settings != NULL)
+    {
+      fl_plot_view_set_x_max (self->loss_plot, settings->epochs);
+      fl_plot_view_set_x_max (self->accuracy_plot, settings->epochs);
+    }
   fl_results_view_begin (self->results_view);
+  gtk_stack_set_visible_child_name (self->bottom_stack, self->comparing ? "runs" : "results");
   gtk_progress_bar_set_fraction (self->train_progress, 0.0);
   gtk_inscription_set_text (self->speed_label, "");
   dismiss_banner_cb (self, NULL);
-
-  status = g_strdup_printf ("Preparing: splitting %d samples, building the vocabulary and the %s model…",
-                            ds->n, fl_fusion_title (settings.fusion));
-  set_status (self, status);
   gtk_stack_set_visible_child_name (self->content_stack, "training");
 
   fl_train_worker_start (self->worker);
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRAINING]);
+}
+
+/* The training panel's settings, for a run on the loaded data. */
+static void
+get_settings (FlWindow        *self,
+              FlTrainSettings *settings)
+{
+  int cores = (int) g_get_num_processors ();
+
+  fl_train_panel_get_settings (self->train_panel, settings);
+  /* leave one core to the interface, so the window never stutters */
+  settings->n_threads = MAX (1, cores - 1);
+}
+
+static void
+ensure_comparison (FlWindow              *self,
+                   FlDataset             *ds,
+                   const FlTrainSettings *settings)
+{
+  if (self->cmp != NULL)
+    {
+      /* reopened from an experiment file: train more on the loaded data */
+      fl_comparison_set_dataset (self->cmp, ds);
+      return;
+    }
+  self->cmp = fl_comparison_new (ds, settings);
+  fl_runs_view_set_comparison (self->runs_view, self->cmp);
+}
+
+static void
+start_training (FlWindow *self)
+{
+  FlDataset *ds = fl_data_panel_get_dataset (self->data_panel);
+  FlTrainSettings settings;
+  int run;
+
+  g_return_if_fail (ds != NULL);
+
+  get_settings (self, &settings);
+  if (self->worker != NULL)
+    {
+      fl_train_worker_join (self->worker);
+      g_clear_object (&self->worker);
+    }
+  ensure_comparison (self, ds, &settings);
+  run = fl_comparison_add_settings (self->cmp, &settings);
+  start_runs (self, &run, 1);
+}
+
+/* concat, mean, product, image only and text only, on the same split and
+ * seed, one after another */
+static void
+start_compare (FlWindow *self)
+{
+  static const FlFusion fusions[] = {
+    FL_FUSION_CONCAT, FL_FUSION_MEAN, FL_FUSION_PRODUCT, FL_FUSION_IMAGE, FL_FUSION_TEXT,
+  };
+  FlDataset *ds = fl_data_panel_get_dataset (self->data_panel);
+  FlTrainSettings settings;
+  int runs[G_N_ELEMENTS (fusions)];
+
+  g_return_if_fail (ds != NULL);
+
+  get_settings (self, &settings);
+  if (self->worker != NULL)
+    {
+      fl_train_worker_join (self->worker);
+      g_clear_object (&self->worker);
+    }
+  ensure_comparison (self, ds, &settings);
+  for (guint k = 0; k < G_N_ELEMENTS (fusions); k++)
+    {
+      settings.fusion = fusions[k];
+      runs[k] = fl_comparison_add_settings (self->cmp, &settings);
+    }
+  start_runs (self, runs, G_N_ELEMENTS (fusions));
 }
 
 static void
@@ -361,10 +703,31 @@ train_start_action (GtkWidget  *widget,
   if (fl_data_panel_get_stale (self->data_panel))
     {
       self->start_after_load = TRUE;
+      self->compare_after_load = FALSE;
       fl_data_panel_reload (self->data_panel);
       return;
     }
   start_training (self);
+}
+
+static void
+train_compare_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  FlWindow *self = FL_WINDOW (widget);
+
+  if (is_training (self) || fl_data_panel_get_dataset (self->data_panel) == NULL)
+    return;
+
+  if (fl_data_panel_get_stale (self->data_panel))
+    {
+      self->start_after_load = TRUE;
+      self->compare_after_load = TRUE;
+      fl_data_panel_reload (self->data_panel);
+      return;
+    }
+  start_compare (self);
 }
 
 static void
@@ -411,12 +774,12 @@ save_response_cb (GtkNativeDialog *native,
                   int              response,
                   FlWindow        *self)
 {
-  if (response == GTK_RESPONSE_ACCEPT && self->worker != NULL)
+  if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
       g_autofree char *path = file ? g_file_get_path (file) : NULL;
       g_autoptr(GError) error = NULL;
-      FlRun *run = fl_train_worker_get_run (self->worker);
+      FlRun *run = self->cmp != NULL && self->shown_run >= 0 ? fl_comparison_run (self->cmp, self->shown_run) : NULL;
 
       if (path != NULL && run != NULL && !fl_run_save_model (run, path, &error))
         show_error (self, "Could not save the model.", error->message);
@@ -444,6 +807,292 @@ save_model_action (GtkWidget  *widget,
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), "model.safetensors");
   g_signal_connect_object (native, "response", G_CALLBACK (save_response_cb), self, 0);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+/* The data the experiment file records: what is loaded, or what the
+ * experiment reopened last named. */
+static void
+experiment_data (FlWindow         *self,
+                 FlExperimentData *data)
+{
+  FlDataset *ds = fl_data_panel_get_dataset (self->data_panel);
+  const FlExperimentData *opened = &self->opened;
+
+  memset (data, 0, sizeof *data);
+  if (ds != NULL && (opened->csv_path == NULL || g_strcmp0 (opened->csv_path, ds->csv_path) == 0))
+    {
+      data->images_dir = g_strdup (ds->images_dir);
+      data->csv_path = g_strdup (ds->csv_path);
+      data->image_col = g_strdup (ds->report.image_col);
+      data->text_col = g_strdup (ds->report.text_col);
+      data->label_col = g_strdup (ds->report.label_col != NULL ? ds->report.label_col : "");
+      data->image_size = ds->image_size;
+      return;
+    }
+  data->images_dir = g_strdup (opened->images_dir);
+  data->csv_path = g_strdup (opened->csv_path);
+  data->image_col = g_strdup (opened->image_col);
+  data->text_col = g_strdup (opened->text_col);
+  data->label_col = g_strdup (opened->label_col);
+  data->image_size = opened->image_size;
+}
+
+gboolean
+fl_window_save_experiment (FlWindow    *self,
+                           const char  *path,
+                           GError     **error)
+{
+  g_auto(FlExperimentData) data = { 0 };
+
+  g_return_val_if_fail (FL_IS_WINDOW (self), FALSE);
+
+  if (self->cmp == NULL || is_training (self))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                           self->cmp == NULL ? "There are no runs to save yet."
+                                             : "Wait for the training to finish.");
+      return FALSE;
+    }
+  experiment_data (self, &data);
+  return fl_experiment_save (path, &data, self->cmp, error);
+}
+
+gboolean
+fl_window_open_experiment (FlWindow   *self,
+                           const char *path)
+{
+  g_auto(FlExperimentData) data = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlComparison) cmp = NULL;
+  FlDataset *ds = fl_data_panel_get_dataset (self->data_panel);
+  g_autofree char *name = g_path_get_basename (path);
+  g_autofree char *status = NULL;
+  int x_max = 1;
+
+  g_return_val_if_fail (FL_IS_WINDOW (self), FALSE);
+
+  if (is_training (self))
+    {
+      show_error (self, "Training is running.", "Stop it before opening an experiment.");
+      return FALSE;
+    }
+  cmp = fl_experiment_load (path, &data, &error);
+  if (cmp == NULL)
+    {
+      show_error (self, "Could not open the experiment.", error->message);
+      return FALSE;
+    }
+
+  if (self->worker != NULL)
+    {
+      fl_train_worker_join (self->worker);
+      g_clear_object (&self->worker);
+    }
+  fl_results_view_clear (self->results_view);
+  clear_comparison (self);
+  fl_plot_view_clear (self->loss_plot);
+  fl_plot_view_clear (self->accuracy_plot);
+  self->run_complete = FALSE;
+
+  /* more runs can join it when its data is the data loaded */
+  if (ds != NULL && g_strcmp0 (ds->csv_path, data.csv_path) == 0 &&
+      g_strcmp0 (ds->images_dir, data.images_dir) == 0)
+    fl_comparison_set_dataset (cmp, ds);
+  else
+    fl_comparison_set_dataset (cmp, NULL);
+
+  fl_experiment_data_clear (&self->opened);
+  self->opened = data;
+  memset (&data, 0, sizeof data);
+
+  self->cmp = g_steal_pointer (&cmp);
+  fl_runs_view_set_comparison (self->runs_view, self->cmp);
+  for (int i = 0; i < fl_comparison_n_runs (self->cmp); i++)
+    {
+      const FlRunResult *r = fl_comparison_result (self->cmp, i);
+
+      add_run_series (self, i);
+      for (guint e = 0; e < r->epochs->len; e++)
+        {
+          const FlEpochStats *st = &g_array_index (r->epochs, FlEpochStats, e);
+
+          fl_plot_view_append (self->loss_plot, FL_LOSS_SERIES_RUNS + i, st->epoch, st->val_loss);
+          fl_plot_view_append (self->accuracy_plot, FL_ACCURACY_SERIES_RUNS + i, st->epoch, st->val_acc);
+        }
+      x_max = MAX (x_max, r->settings.epochs);
+    }
+  fl_plot_view_set_x_max (self->loss_plot, x_max);
+  fl_plot_view_set_x_max (self->accuracy_plot, x_max);
+  update_overlay (self);
+  refresh_runs (self, -1, NULL);
+
+  dismiss_banner_cb (self, NULL);
+  gtk_stack_set_visible_child_name (self->content_stack, "training");
+  gtk_stack_set_visible_child_name (self->bottom_stack, "runs");
+  status = g_strdup_printf ("Opened %s: %d runs.", name, fl_comparison_n_runs (self->cmp));
+  set_status (self, status);
+  update_actions (self);
+  return TRUE;
+}
+
+FlRunsView *
+fl_window_get_runs_view (FlWindow *self)
+{
+  g_return_val_if_fail (FL_IS_WINDOW (self), NULL);
+  return self->runs_view;
+}
+
+FlComparison *
+fl_window_get_comparison (FlWindow *self)
+{
+  g_return_val_if_fail (FL_IS_WINDOW (self), NULL);
+  return self->cmp;
+}
+
+/* Every file the window writes or reads through a chooser. */
+typedef enum {
+  FILE_EXPERIMENT_SAVE,
+  FILE_EXPERIMENT_OPEN,
+  FILE_PLOT_LOSS,
+  FILE_PLOT_ACCURACY,
+  FILE_RUNS_CSV,
+  FILE_METRICS_CSV,
+} FileKind;
+
+static void
+file_response_cb (GtkNativeDialog *native,
+                  int              response,
+                  FlWindow        *self)
+{
+  FileKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (native), "kind"));
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *status = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = TRUE;
+
+  if (response != GTK_RESPONSE_ACCEPT)
+    goto out;
+  file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+  path = file != NULL ? g_file_get_path (file) : NULL;
+  if (path == NULL)
+    goto out;
+  name = g_path_get_basename (path);
+
+  switch (kind)
+    {
+    case FILE_EXPERIMENT_OPEN:
+      fl_window_open_experiment (self, path);
+      goto out;
+    case FILE_EXPERIMENT_SAVE:
+      ok = fl_window_save_experiment (self, path, &error);
+      break;
+    case FILE_PLOT_LOSS:
+    case FILE_PLOT_ACCURACY:
+      {
+        const char *size = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (native), "size");
+        int w = 1200, h = 750;
+
+        if (size == NULL || sscanf (size, "%dx%d", &w, &h) != 2)
+          {
+            w = 1200;
+            h = 750;
+          }
+        ok = fl_plot_view_export (kind == FILE_PLOT_LOSS ? self->loss_plot : self->accuracy_plot,
+                                  path, w, h, &error);
+      }
+      break;
+    case FILE_RUNS_CSV:
+      ok = self->cmp != NULL && fl_comparison_write_runs_csv (self->cmp, path, &error);
+      break;
+    case FILE_METRICS_CSV:
+      ok = self->cmp != NULL && fl_comparison_write_metrics_csv (self->cmp, path, &error);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (!ok)
+    show_error (self, "Could not save.", error != NULL ? error->message : "There are no runs yet.");
+  else
+    {
+      status = g_strdup_printf ("Saved %s.", name);
+      set_status (self, status);
+    }
+out:
+  g_object_unref (native);
+}
+
+static void
+choose_file (FlWindow   *self,
+             FileKind    kind,
+             const char *title,
+             const char *name)
+{
+  gboolean open = kind == FILE_EXPERIMENT_OPEN;
+  GtkFileChooserNative *native;
+
+  native = gtk_file_chooser_native_new (title, GTK_WINDOW (self),
+                                        open ? GTK_FILE_CHOOSER_ACTION_OPEN : GTK_FILE_CHOOSER_ACTION_SAVE,
+                                        open ? "_Open" : "_Save", "_Cancel");
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  if (name != NULL)
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), name);
+  if (kind == FILE_PLOT_LOSS || kind == FILE_PLOT_ACCURACY)
+    {
+      static const char *sizes[] = { "800x500", "1200x750", "1600x1000", "2400x1500", NULL };
+      static const char *labels[] = { "800 × 500", "1200 × 750", "1600 × 1000", "2400 × 1500", NULL };
+
+      gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (native), "size", "Size", sizes, labels);
+      gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (native), "size", "1200x750");
+    }
+  g_object_set_data (G_OBJECT (native), "kind", GINT_TO_POINTER (kind));
+  g_signal_connect_object (native, "response", G_CALLBACK (file_response_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+static void
+save_experiment_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  choose_file (FL_WINDOW (widget), FILE_EXPERIMENT_SAVE, "Save the Experiment", "experiment.json");
+}
+
+static void
+open_experiment_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  choose_file (FL_WINDOW (widget), FILE_EXPERIMENT_OPEN, "Open an Experiment", NULL);
+}
+
+static void
+export_plot_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  gboolean loss = g_strcmp0 (g_variant_get_string (parameter, NULL), "loss") == 0;
+
+  choose_file (FL_WINDOW (widget), loss ? FILE_PLOT_LOSS : FILE_PLOT_ACCURACY,
+               "Export the Plot (PNG, SVG or PDF)", loss ? "loss.png" : "accuracy.png");
+}
+
+static void
+export_runs_csv_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  choose_file (FL_WINDOW (widget), FILE_RUNS_CSV, "Export the Runs Table", "runs.csv");
+}
+
+static void
+export_metrics_csv_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  choose_file (FL_WINDOW (widget), FILE_METRICS_CSV, "Export the Per-Epoch Metrics", "metrics.csv");
 }
 
 static void
@@ -482,6 +1131,7 @@ dataset_changed_cb (FlWindow    *self,
       g_clear_object (&self->worker);
     }
   self->run_complete = FALSE;
+  clear_comparison (self);
   fl_results_view_clear (self->results_view);
   fl_plot_view_clear (self->loss_plot);
   fl_plot_view_clear (self->accuracy_plot);
@@ -504,7 +1154,10 @@ dataset_changed_cb (FlWindow    *self,
     {
       self->start_after_load = FALSE;
       update_actions (self);
-      start_training (self);
+      if (self->compare_after_load)
+        start_compare (self);
+      else
+        start_training (self);
       return;
     }
   if (ds != NULL)
@@ -608,6 +1261,8 @@ fl_window_dispose (GObject *object)
       fl_train_worker_join (self->worker);
       g_clear_object (&self->worker);
     }
+  fl_runs_view_set_comparison (self->runs_view, NULL);
+  g_clear_pointer (&self->cmp, fl_comparison_free);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_WINDOW);
 
@@ -620,6 +1275,7 @@ fl_window_finalize (GObject *object)
   FlWindow *self = FL_WINDOW (object);
 
   g_free (self->error_message);
+  fl_experiment_data_clear (&self->opened);
 
   G_OBJECT_CLASS (fl_window_parent_class)->finalize (object);
 }
@@ -679,6 +1335,21 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlWindow, pause_image);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, pause_label);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, runs_section);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, runs_view);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, bottom_stack);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, bottom_title);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, gallery);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, smooth_scale);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, paned);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, log_check);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, x_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, present_toggle);
+  gtk_widget_class_bind_template_callback (widget_class, plot_controls_cb);
+  gtk_widget_class_bind_template_callback (widget_class, plot_controls_notify_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bottom_page_cb);
+  gtk_widget_class_bind_template_callback (widget_class, runs_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, runs_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, dismiss_banner_cb);
   gtk_widget_class_bind_template_callback (widget_class, dataset_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, loading_changed_cb);
@@ -686,7 +1357,13 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, image_size_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "train.start", NULL, train_start_action);
+  gtk_widget_class_install_action (widget_class, "train.compare", NULL, train_compare_action);
   gtk_widget_class_install_action (widget_class, "train.pause", NULL, train_pause_action);
+  gtk_widget_class_install_action (widget_class, "win.save-experiment", NULL, save_experiment_action);
+  gtk_widget_class_install_action (widget_class, "win.open-experiment", NULL, open_experiment_action);
+  gtk_widget_class_install_action (widget_class, "win.export-plot", "s", export_plot_action);
+  gtk_widget_class_install_action (widget_class, "win.export-runs-csv", NULL, export_runs_csv_action);
+  gtk_widget_class_install_action (widget_class, "win.export-metrics-csv", NULL, export_metrics_csv_action);
   gtk_widget_class_install_action (widget_class, "train.stop", NULL, train_stop_action);
   gtk_widget_class_install_action (widget_class, "train.save-model", NULL, save_model_action);
   gtk_widget_class_install_action (widget_class, "data.choose-images", NULL, choose_images_action);
@@ -694,9 +1371,12 @@ fl_window_class_init (FlWindowClass *klass)
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "train.start", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "train.start", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "train.compare", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "train.compare", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "train.pause", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "train.stop", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "train.save-model", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.save-experiment", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "data.choose-images", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "data.choose-csv", NULL);
 }
@@ -729,8 +1409,14 @@ fl_window_init (FlWindow *self)
   g_type_ensure (FL_TYPE_PREVIEW_GRID);
   g_type_ensure (FL_TYPE_PLOT_VIEW);
   g_type_ensure (FL_TYPE_RESULTS_VIEW);
+  g_type_ensure (FL_TYPE_RUNS_VIEW);
+  g_type_ensure (FL_TYPE_SAMPLE_GALLERY);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->shown_run = -1;
+  self->guard_from = self->guard_to = -1;
+  g_signal_connect_object (fl_results_view_get_confusion_view (self->results_view), "cell-activated",
+                           G_CALLBACK (cell_activated_cb), self, G_CONNECT_SWAPPED);
 
   fl_plot_view_add_series (self->loss_plot, "Train, per batch", COLOUR_BATCH, FL_PLOT_STYLE_SMOOTHED);
   fl_plot_view_add_series (self->loss_plot, "Train", COLOUR_TRAIN, FL_PLOT_STYLE_LINE);

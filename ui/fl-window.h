@@ -11,6 +11,7 @@
 #include "fl-data-panel.h"
 #include "fl-plot-view.h"
 #include "fl-results-view.h"
+#include "fl-runs-view.h"
 #include "fl-train-panel.h"
 
 G_BEGIN_DECLS
@@ -20,11 +21,13 @@ enum {
   FL_LOSS_SERIES_BATCH,    /* training loss of every batch, smoothed */
   FL_LOSS_SERIES_TRAIN,    /* mean training loss of each epoch */
   FL_LOSS_SERIES_VAL,      /* validation loss after each epoch */
+  FL_LOSS_SERIES_RUNS,     /* then run i's validation loss: FL_LOSS_SERIES_RUNS + i */
 };
 
 enum {
   FL_ACCURACY_SERIES_TRAIN,
   FL_ACCURACY_SERIES_VAL,
+  FL_ACCURACY_SERIES_RUNS, /* then run i's validation accuracy */
 };
 
 #define FL_TYPE_WINDOW (fl_window_get_type ())
@@ -51,6 +54,18 @@ FlTrainPanel  *fl_window_get_train_panel    (FlWindow       *self);
 FlPlotView    *fl_window_get_loss_plot      (FlWindow       *self);
 FlPlotView    *fl_window_get_accuracy_plot  (FlWindow       *self);
 FlResultsView *fl_window_get_results_view   (FlWindow       *self);
+FlRunsView    *fl_window_get_runs_view      (FlWindow       *self);
+/* Every run of this data (or of the experiment reopened), or NULL. */
+FlComparison  *fl_window_get_comparison     (FlWindow       *self);
+
+/* What win.save-experiment and win.open-experiment do once a file is
+ * chosen; opening shows its errors in the banner. */
+gboolean       fl_window_save_experiment    (FlWindow       *self,
+                                             const char     *path,
+                                             GError        **error);
+gboolean       fl_window_open_experiment    (FlWindow       *self,
+                                             const char     *path);
+
 /* The message of the error banner, or NULL when it is hidden. */
 const char    *fl_window_get_error_message  (FlWindow       *self);
 

@@ -1,0 +1,448 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * The comparison workbench end to end on the bundled demo dataset: compare
+ * the five fusion methods through train.compare, then the runs list and the
+ * overlaid curves, the exports (plots, CSVs), the experiment file (saved,
+ * reopened, and corrupt), and the confusion matrix's sample gallery.
+ */
+#define G_LOG_DOMAIN "test-ui-compare"
+
+#include "test-ui-util.h"
+#include "fl-experiment.h"
+#include "fl-sample-gallery.h"
+
+#include <math.h>
+#include <string.h>
+
+static char *demo_dir;
+static char *tmp_dir;
+static FlWindow *window;     /* compared once, used by every test */
+
+static void
+destroy_window (FlWindow *w)
+{
+  FlWindow *weak = w;
+
+  g_object_add_weak_pointer (G_OBJECT (w), (gpointer *) &weak);
+  gtk_window_destroy (GTK_WINDOW (w));
+  ui_spin (0.05);
+  g_assert_null (weak);
+}
+
+static char *
+tmp_path (const char *name)
+{
+  return g_build_filename (tmp_dir, name, NULL);
+}
+
+static void
+test_compare (void)
+{
+  FlPlotView *loss, *accuracy;
+  FlComparison *cmp;
+  double best_image, best_text;
+
+  window = ui_window_with_data (demo_dir, 32);
+  loss = fl_window_get_loss_plot (window);
+  accuracy = fl_window_get_accuracy_plot (window);
+  fl_train_panel_set_epochs (fl_window_get_train_panel (window), 2);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "train.compare", NULL);
+  g_assert_true (fl_window_get_training (window));
+  g_assert_true (ui_wait (ui_not_training, window, 240));
+  g_assert_null (fl_window_get_error_message (window));
+  g_test_message ("%s", fl_window_get_status (window));
+
+  cmp = fl_window_get_comparison (window);
+  g_assert_nonnull (cmp);
+  g_assert_cmpint (fl_comparison_n_runs (cmp), ==, 5);
+  g_assert_cmpint (fl_runs_view_get_n_rows (fl_window_get_runs_view (window)), ==, 5);
+
+  /* five curves per plot, of two points each, and only those */
+  g_assert_cmpuint (fl_plot_view_get_n_series (loss), ==, FL_LOSS_SERIES_RUNS + 5);
+  g_assert_cmpuint (fl_plot_view_get_n_series (accuracy), ==, FL_ACCURACY_SERIES_RUNS + 5);
+  for (int i = 0; i < 5; i++)
+    {
+      g_assert_cmpuint (fl_plot_view_get_n_points (loss, FL_LOSS_SERIES_RUNS + i), ==, 2);
+      g_assert_cmpuint (fl_plot_view_get_n_points (accuracy, FL_ACCURACY_SERIES_RUNS + i), ==, 2);
+      g_assert_true (fl_plot_view_get_series_visible (loss, FL_LOSS_SERIES_RUNS + i));
+      g_assert_true (fl_plot_view_get_series_visible (accuracy, FL_ACCURACY_SERIES_RUNS + i));
+      g_assert_cmpint (fl_comparison_result (cmp, i)->status, ==, FL_RUN_DONE);
+    }
+  g_assert_false (fl_plot_view_get_series_visible (loss, FL_LOSS_SERIES_VAL));
+
+  /* a run's check button hides its curves */
+  fl_runs_view_set_visible_run (fl_window_get_runs_view (window), 1, FALSE);
+  g_assert_false (fl_plot_view_get_series_visible (loss, FL_LOSS_SERIES_RUNS + 1));
+  g_assert_false (fl_plot_view_get_series_visible (accuracy, FL_ACCURACY_SERIES_RUNS + 1));
+  fl_runs_view_set_visible_run (fl_window_get_runs_view (window), 1, TRUE);
+  g_assert_true (fl_plot_view_get_series_visible (loss, FL_LOSS_SERIES_RUNS + 1));
+
+  /* the fusion runs ahead of both unimodal ones */
+  best_image = fl_comparison_result (cmp, 3)->best_val_acc;
+  best_text = fl_comparison_result (cmp, 4)->best_val_acc;
+  g_assert_cmpint (fl_comparison_result (cmp, 3)->fusion, ==, FL_FUSION_IMAGE);
+  g_assert_cmpint (fl_comparison_result (cmp, 4)->fusion, ==, FL_FUSION_TEXT);
+  for (int i = 0; i < 3; i++)
+    {
+      const FlRunResult *r = fl_comparison_result (cmp, i);
+
+      g_test_message ("%s %.3f (image %.3f, text %.3f)", r->name, r->best_val_acc, best_image, best_text);
+      g_assert_cmpfloat (r->best_val_acc, >, best_image);
+      g_assert_cmpfloat (r->best_val_acc, >, best_text);
+    }
+  g_assert_cmpint (fl_runs_view_get_best (fl_window_get_runs_view (window)), <, 3);
+
+  /* a single run joins the same list */
+  gtk_widget_activate_action (GTK_WIDGET (window), "train.start", NULL);
+  g_assert_true (ui_wait (ui_not_training, window, 120));
+  g_assert_cmpint (fl_comparison_n_runs (cmp), ==, 6);
+  g_assert_cmpint (fl_runs_view_get_n_rows (fl_window_get_runs_view (window)), ==, 6);
+  g_assert_cmpuint (fl_plot_view_get_n_points (loss, FL_LOSS_SERIES_RUNS + 5), ==, 2);
+
+  /* clicking a run's name shows its results */
+  g_signal_emit_by_name (fl_window_get_runs_view (window), "activated", 2);
+  g_assert_true (fl_results_view_get_run (fl_window_get_results_view (window)) == fl_comparison_run (cmp, 2));
+  g_assert_true (ui_wait (ui_run_shown, window, 10));
+}
+
+static void
+assert_prefix (const char *path,
+               const char *prefix,
+               gsize       len)
+{
+  g_autofree char *contents = NULL;
+  gsize size = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &size, NULL));
+  g_assert_cmpuint (size, >=, len);
+  g_assert_cmpmem (contents, len, prefix, len);
+}
+
+static int
+count_lines (const char *path)
+{
+  g_autofree char *contents = NULL;
+  int n = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  for (const char *c = contents; *c; c++)
+    n += *c == '\n';
+  return n;
+}
+
+static void
+test_exports (void)
+{
+  static const GMarkupParser no_callbacks = { 0 };
+  g_autofree char *png = tmp_path ("loss.png");
+  g_autofree char *svg = tmp_path ("accuracy.svg");
+  g_autofree char *pdf = tmp_path ("loss.pdf");
+  g_autofree char *runs = tmp_path ("runs.csv");
+  g_autofree char *metrics = tmp_path ("metrics.csv");
+  g_autofree char *svg_text = NULL;
+  g_autoptr(GMarkupParseContext) ctx = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  FlComparison *cmp = fl_window_get_comparison (window);
+  int n_epochs = 0;
+
+  g_assert_nonnull (window);
+  g_assert_true (fl_plot_view_export (fl_window_get_loss_plot (window), png, 1200, 750, &error));
+  g_assert_no_error (error);
+  g_assert_true (fl_plot_view_export (fl_window_get_accuracy_plot (window), svg, 800, 500, &error));
+  g_assert_no_error (error);
+  g_assert_true (fl_plot_view_export (fl_window_get_loss_plot (window), pdf, 1600, 1000, &error));
+  g_assert_no_error (error);
+  g_assert_false (fl_plot_view_export (fl_window_get_loss_plot (window), "/tmp/x.bmp", 800, 500, &error));
+  g_clear_error (&error);
+
+  assert_prefix (png, "\x89PNG\r\n\x1a\n", 8);
+  texture = gdk_texture_new_from_filename (png, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, 1200);
+  g_assert_cmpint (gdk_texture_get_height (texture), ==, 750);
+  assert_prefix (pdf, "%PDF-", 5);
+
+  g_assert_true (g_file_get_contents (svg, &svg_text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (svg_text, "<?xml"));
+  g_assert_nonnull (strstr (svg_text, "<svg"));
+  ctx = g_markup_parse_context_new (&no_callbacks, 0, NULL, NULL);
+  g_assert_true (g_markup_parse_context_parse (ctx, svg_text, -1, &error));
+  g_assert_true (g_markup_parse_context_end_parse (ctx, &error));
+  g_assert_no_error (error);
+
+  if (g_getenv ("FUSIONLAB_SHOTS") != NULL)
+    {
+      g_autofree char *shot = g_build_filename (g_getenv ("FUSIONLAB_SHOTS"), "accuracy-export.png", NULL);
+      g_assert_true (fl_plot_view_export (fl_window_get_accuracy_plot (window), shot, 1200, 750, NULL));
+    }
+
+  /* the CSVs, through FlComparison: one row per run, and per run and epoch */
+  g_assert_true (fl_comparison_write_runs_csv (cmp, runs, &error));
+  g_assert_no_error (error);
+  g_assert_true (fl_comparison_write_metrics_csv (cmp, metrics, &error));
+  g_assert_no_error (error);
+  for (int i = 0; i < fl_comparison_n_runs (cmp); i++)
+    n_epochs += fl_comparison_result (cmp, i)->epochs->len;
+  g_assert_cmpint (count_lines (runs), ==, 1 + fl_comparison_n_runs (cmp));
+  g_assert_cmpint (count_lines (metrics), ==, 1 + n_epochs);
+}
+
+static void
+test_experiment (void)
+{
+  g_autofree char *path = tmp_path ("experiment.json");
+  g_autofree char *corrupt = tmp_path ("corrupt.json");
+  g_autoptr(GError) error = NULL;
+  FlComparison *cmp = fl_window_get_comparison (window);
+  FlWindow *other = fl_window_new (NULL);
+  FlComparison *back;
+  int n = fl_comparison_n_runs (cmp);
+
+  g_assert_true (fl_window_save_experiment (window, path, &error));
+  g_assert_no_error (error);
+
+  gtk_window_present (GTK_WINDOW (other));
+  g_assert_true (fl_window_open_experiment (other, path));
+  g_assert_null (fl_window_get_error_message (other));
+  back = fl_window_get_comparison (other);
+  g_assert_nonnull (back);
+  g_assert_cmpint (fl_comparison_n_runs (back), ==, n);
+  g_assert_cmpint (fl_runs_view_get_n_rows (fl_window_get_runs_view (other)), ==, n);
+  for (int i = 0; i < n; i++)
+    {
+      const FlRunResult *a = fl_comparison_result (cmp, i), *b = fl_comparison_result (back, i);
+
+      g_assert_cmpstr (a->name, ==, b->name);
+      g_assert_cmpint (a->fusion, ==, b->fusion);
+      g_assert_cmpint (a->status, ==, b->status);
+      g_assert_cmpint (a->best_epoch, ==, b->best_epoch);
+      g_assert_cmpfloat_with_epsilon (a->best_val_acc, b->best_val_acc, 1e-9);
+      g_assert_cmpint (a->settings.epochs, ==, b->settings.epochs);
+      g_assert_cmpuint (a->epochs->len, ==, b->epochs->len);
+      g_assert_cmpuint (fl_plot_view_get_n_points (fl_window_get_accuracy_plot (other), FL_ACCURACY_SERIES_RUNS + i),
+                        ==, a->epochs->len);
+      for (guint e = 0; e < a->epochs->len; e++)
+        g_assert_cmpfloat_with_epsilon (g_array_index (a->epochs, FlEpochStats, e).val_loss,
+                                        g_array_index (b->epochs, FlEpochStats, e).val_loss, 1e-9);
+    }
+
+  /* a corrupt file: a clear error in the window, and the runs stay */
+  g_assert_true (g_file_set_contents (corrupt, "{ \"runs\": [ {\"name\": ", -1, NULL));
+  g_assert_false (fl_window_open_experiment (other, corrupt));
+  g_assert_nonnull (fl_window_get_error_message (other));
+  g_test_message ("error shown: %s", fl_window_get_error_message (other));
+  g_assert_nonnull (strstr (fl_window_get_error_message (other), "corrupt.json"));
+  g_assert_true (fl_window_get_comparison (other) == back);
+
+  destroy_window (other);
+}
+
+static FlSampleGallery *
+find_gallery (GtkWidget *widget)
+{
+  if (FL_IS_SAMPLE_GALLERY (widget))
+    return FL_SAMPLE_GALLERY (widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      FlSampleGallery *g = find_gallery (c);
+      if (g != NULL)
+        return g;
+    }
+  return NULL;
+}
+
+static void
+test_confusion_gallery (void)
+{
+  FlResultsView *results = fl_window_get_results_view (window);
+  FlConfusionView *matrix = fl_results_view_get_confusion_view (results);
+  FlSampleGallery *gallery = find_gallery (GTK_WIDGET (window));
+  FlRun *run = fl_results_view_get_run (results);
+  const FlDataset *ds;
+  const gint32 *val;
+  gint64 total = 0;
+  int n_val = 0, C;
+
+  g_assert_true (ui_wait (ui_run_shown, window, 10));
+  g_assert_nonnull (run);
+  g_assert_nonnull (gallery);
+  ds = fl_run_dataset (run);
+  C = fl_confusion_view_get_n_classes (matrix);
+  g_assert_cmpint (C, ==, ds->n_classes);
+  val = fl_run_val_indices (run, &n_val);
+
+  for (int t = 0; t < C; t++)
+    for (int p = 0; p < C; p++)
+      {
+        gint64 count = fl_confusion_view_get_count (matrix, t, p);
+        int k_seen = 0;
+
+        total += count;
+        fl_confusion_view_activate_cell (matrix, t, p);
+        g_assert_cmpint (fl_sample_gallery_get_n_samples (gallery), ==, MIN (count, 120));
+        /* exactly those samples: true class t, predicted p */
+        for (int j = 0; j < fl_sample_gallery_get_n_samples (gallery); j++)
+          {
+            int i = fl_sample_gallery_get_sample (gallery, j);
+            int k;
+
+            for (k = 0; k < n_val && val[k] != i; k++)
+              ;
+            g_assert_cmpint (k, <, n_val);
+            g_assert_cmpint (ds->labels[i], ==, t);
+            g_assert_cmpint (fl_run_val_prediction (run, k, NULL), ==, p);
+            k_seen++;
+          }
+        g_assert_cmpint (k_seen, ==, MIN (count, 120));
+      }
+  g_assert_cmpint (total, ==, n_val);
+
+  /* FUSIONLAB_SHOTS=DIR: pictures of the gallery, to look at */
+  if (g_getenv ("FUSIONLAB_SHOTS") != NULL)
+    {
+      g_autofree char *shot = g_build_filename (g_getenv ("FUSIONLAB_SHOTS"), "gallery.png", NULL);
+
+      fl_confusion_view_activate_cell (matrix, 1, 3);
+      ui_spin (0.5);
+      g_assert_true (fl_window_save_png (window, shot, NULL));
+    }
+
+  /* the most confident mistakes: wrong, surest first */
+  fl_sample_gallery_show_mistakes (gallery, 10);
+  {
+    float last = 2.0f;
+
+    g_assert_cmpint (fl_sample_gallery_get_n_samples (gallery), >, 0);
+    for (int j = 0; j < fl_sample_gallery_get_n_samples (gallery); j++)
+      {
+        int i = fl_sample_gallery_get_sample (gallery, j), k;
+        float confidence;
+
+        for (k = 0; k < n_val && val[k] != i; k++)
+          ;
+        g_assert_cmpint (fl_run_val_prediction (run, k, &confidence), !=, ds->labels[i]);
+        g_assert_cmpfloat (confidence, <=, last);
+        last = confidence;
+      }
+  }
+}
+
+/* The first widget of type under widget whose "label" is label, or when
+ * label starts with "~", whose tooltip starts with the rest. */
+static GtkWidget *
+find_widget (GtkWidget  *widget,
+             GType       type,
+             const char *label)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    {
+      g_autofree char *text = NULL;
+
+      if (label[0] == '~')
+        {
+          const char *tip = gtk_widget_get_tooltip_text (widget);
+
+          if (tip != NULL && g_str_has_prefix (tip, label + 1))
+            return widget;
+        }
+      else if (g_object_class_find_property (G_OBJECT_GET_CLASS (widget), "label") != NULL)
+        g_object_get (widget, "label", &text, NULL);
+      if (g_strcmp0 (text, label) == 0)
+        return widget;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_widget (c, type, label);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_plot_controls (void)
+{
+  FlPlotView *loss = fl_window_get_loss_plot (window);
+  GtkWidget *log_check = find_widget (GTK_WIDGET (window), GTK_TYPE_CHECK_BUTTON, "_Log scale");
+  GtkWidget *present = find_widget (GTK_WIDGET (window), GTK_TYPE_TOGGLE_BUTTON, "_Presentation");
+  GtkWidget *x_axis = find_widget (GTK_WIDGET (window), GTK_TYPE_DROP_DOWN, "~Epochs:");
+  GtkWidget *scale = find_widget (GTK_WIDGET (window), GTK_TYPE_SCALE, "~How much the per-batch loss");
+  g_autofree char *png = tmp_path ("log.png");
+  g_autofree char *readout = NULL;
+  guint n = fl_plot_view_get_n_points (loss, FL_LOSS_SERIES_BATCH);
+  double x, y, smooth;
+
+  g_assert_nonnull (log_check);
+  g_assert_nonnull (present);
+  g_assert_nonnull (x_axis);
+  g_assert_nonnull (scale);
+  g_assert_cmpuint (n, >, 2);
+
+  /* no smoothing: the average is the batch loss itself */
+  gtk_range_set_value (GTK_RANGE (scale), 0.0);
+  g_assert_cmpfloat (fl_plot_view_get_smoothing (loss), ==, 0.0);
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_true (fl_plot_view_get_point (loss, FL_LOSS_SERIES_BATCH, i, &x, &y));
+      g_assert_true (fl_plot_view_get_smoothed_point (loss, FL_LOSS_SERIES_BATCH, i, &smooth));
+      g_assert_cmpfloat_with_epsilon (smooth, y, 1e-9);
+    }
+  gtk_range_set_value (GTK_RANGE (scale), 1.0);
+  g_assert_true (fl_plot_view_get_smoothed_point (loss, FL_LOSS_SERIES_BATCH, n - 1, &smooth));
+  g_assert_true (fl_plot_view_get_point (loss, FL_LOSS_SERIES_BATCH, n - 1, &x, &y));
+  g_assert_cmpfloat (fabs (smooth - y), >, 1e-6);
+
+  /* log scale, samples seen, large fonts: drawn and exported */
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (log_check), TRUE);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (x_axis), 1);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (present), TRUE);
+  ui_spin (0.3);
+  readout = fl_plot_view_describe_at (loss, gtk_widget_get_width (GTK_WIDGET (loss)) * 0.75);
+  g_test_message ("readout: %s", readout);
+
+  g_assert_nonnull (readout);
+  g_assert_nonnull (strstr (readout, "samples"));
+  g_assert_true (fl_plot_view_export (loss, png, 800, 500, NULL));
+  if (g_getenv ("FUSIONLAB_SHOTS") != NULL)
+    {
+      g_autofree char *shot = g_build_filename (g_getenv ("FUSIONLAB_SHOTS"), "controls.png", NULL);
+      gtk_widget_activate_action (GTK_WIDGET (window), "train.start", NULL);
+      g_assert_true (ui_wait (ui_not_training, window, 120));
+      ui_spin (0.3);
+      g_assert_true (fl_window_save_png (window, shot, NULL));
+    }
+
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (log_check), FALSE);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (x_axis), 0);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (present), FALSE);
+  gtk_range_set_value (GTK_RANGE (scale), 0.25);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  ui_test_init (&argc, &argv);
+  demo_dir = g_build_filename (g_getenv ("FUSIONLAB_SRCDIR"), "resources", "demo", NULL);
+  tmp_dir = g_dir_make_tmp ("fusionlab-compare-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/ui/compare/five-runs", test_compare);
+  g_test_add_func ("/ui/compare/exports", test_exports);
+  g_test_add_func ("/ui/compare/experiment", test_experiment);
+  g_test_add_func ("/ui/compare/confusion-gallery", test_confusion_gallery);
+  g_test_add_func ("/ui/compare/plot-controls", test_plot_controls);
+
+  ret = g_test_run ();
+  if (window != NULL)
+    destroy_window (window);
+  ui_remove_tree (tmp_dir);
+  g_free (tmp_dir);
+  g_free (demo_dir);
+  return ret;
+}
