@@ -47,7 +47,7 @@ struct FlModel {
   gsize        scratch_per_thread;
   float       *scratch;  /* im2col / col2im, one slice per thread */
   gsize        partial_size;
-  float       *partial;  /* conv dw/db of threads 1.., summed after backward */
+  float       *partial;  /* conv dw/db of batch slices 1.., summed after backward */
 };
 
 void
@@ -302,13 +302,13 @@ fl_model_set_threads (FlModel *model, int threads)
 {
   if (threads <= 0)
     threads = (int) g_get_num_processors ();
+  /* OpenBLAS runs single-threaded inside the engine's own tasks */
+  openblas_set_num_threads (1);
   if (threads == n_threads (model))
     return;
   g_clear_pointer (&model->pool, fl_pool_free);
   if (threads > 1)
     model->pool = fl_pool_new (threads);
-  else
-    openblas_set_num_threads (1);
   /* workspaces are per thread: lay them out again on the next batch */
   g_clear_pointer (&model->scratch, g_free);
   g_clear_pointer (&model->partial, g_free);
@@ -334,7 +334,31 @@ typedef struct {
   const FlBatch *batch;
 } Job;
 
-/* The conv part of the image branch for task t's share of the batch:
+/* Linear layers run whole on the calling thread: splitting a product
+ * changes OpenBLAS's tiling and with it the last bits of the sums, and these
+ * layers are under a tenth of the work. */
+static void
+linear_forward (FlModel *model, float *out, const float *in, FlParam w, int N, int In, int Out)
+{
+  fl_linear_forward (out, in, P (model, w), P (model, w + 1), N, In, Out);
+}
+
+static void
+linear_backward (FlModel *model, float *din, const float *dout, const float *in, FlParam w,
+                 int N, int In, int Out)
+{
+  fl_linear_backward (din, G (model, w), G (model, w + 1), dout, in, P (model, w), N, In, Out);
+}
+
+/* The batch is cut into FL_CHUNKS fixed slices, taken by the tasks in turn
+ * (task t takes slices t, t+nt, …). Forward and backward must use the same
+ * slices: max-pool arg-max indices are relative to a slice's start. Conv
+ * gradients are summed per slice, each into its own block, and the blocks
+ * added in slice order, so the result is the same bits whatever the number
+ * of threads. */
+#define FL_CHUNKS 8
+
+/* The conv part of the image branch for one slice of the batch:
  * conv → pool → ReLU → conv → pool → ReLU. Max-pooling commutes with the
  * ReLU (max is monotone), so pooling first gives the SPEC's conv → ReLU →
  * pool exactly, with the ReLU over a map four times smaller, forward and
@@ -348,26 +372,29 @@ image_forward_task (int t, int nt, gpointer data)
   const int S = c->image_size, S2 = S / 2, S4 = S / 4, c1 = c->conv1, c2 = c->conv2;
   float *scratch = model->scratch + t * model->scratch_per_thread;
   Acts *x = &model->act;
-  int lo, hi, n;
 
-  fl_share (j->batch->n, t, nt, &lo, &hi);
-  n = hi - lo;
-  if (n == 0)
-    return;
-  fl_conv3x3_forward (x->c1 + (gsize) lo * c1 * S * S, j->batch->images + (gsize) lo * 3 * S * S,
-                      P (model, FL_P_CONV1_W), P (model, FL_P_CONV1_B), scratch, n, 3, S, S, c1);
-  fl_maxpool2_forward (x->p1 + (gsize) lo * c1 * S2 * S2, x->am1 + (gsize) lo * c1 * S2 * S2,
-                       x->c1 + (gsize) lo * c1 * S * S, n, c1, S, S);
-  fl_relu_forward (x->p1 + (gsize) lo * c1 * S2 * S2, (gsize) n * c1 * S2 * S2);
-  fl_conv3x3_forward (x->c2 + (gsize) lo * c2 * S2 * S2, x->p1 + (gsize) lo * c1 * S2 * S2,
-                      P (model, FL_P_CONV2_W), P (model, FL_P_CONV2_B), scratch, n, c1, S2, S2, c2);
-  fl_maxpool2_forward (x->p2 + (gsize) lo * c2 * S4 * S4, x->am2 + (gsize) lo * c2 * S4 * S4,
-                       x->c2 + (gsize) lo * c2 * S2 * S2, n, c2, S2, S2);
-  fl_relu_forward (x->p2 + (gsize) lo * c2 * S4 * S4, (gsize) n * c2 * S4 * S4);
+  for (int k = t; k < FL_CHUNKS; k += nt)
+    {
+      int lo, hi, n;
+      fl_share (j->batch->n, k, FL_CHUNKS, &lo, &hi);
+      n = hi - lo;
+      if (n == 0)
+        continue;
+      fl_conv3x3_forward (x->c1 + (gsize) lo * c1 * S * S, j->batch->images + (gsize) lo * 3 * S * S,
+                          P (model, FL_P_CONV1_W), P (model, FL_P_CONV1_B), scratch, n, 3, S, S, c1);
+      fl_maxpool2_forward (x->p1 + (gsize) lo * c1 * S2 * S2, x->am1 + (gsize) lo * c1 * S2 * S2,
+                           x->c1 + (gsize) lo * c1 * S * S, n, c1, S, S);
+      fl_relu_forward (x->p1 + (gsize) lo * c1 * S2 * S2, (gsize) n * c1 * S2 * S2);
+      fl_conv3x3_forward (x->c2 + (gsize) lo * c2 * S2 * S2, x->p1 + (gsize) lo * c1 * S2 * S2,
+                          P (model, FL_P_CONV2_W), P (model, FL_P_CONV2_B), scratch, n, c1, S2, S2, c2);
+      fl_maxpool2_forward (x->p2 + (gsize) lo * c2 * S4 * S4, x->am2 + (gsize) lo * c2 * S4 * S4,
+                           x->c2 + (gsize) lo * c2 * S2 * S2, n, c2, S2, S2);
+      fl_relu_forward (x->p2 + (gsize) lo * c2 * S4 * S4, (gsize) n * c2 * S4 * S4);
+    }
 }
 
-/* The adjoint of image_forward_task for the same share; task 0 accumulates
- * the conv gradients in place, the others into their partial blocks. */
+/* The adjoint of image_forward_task, slice by slice; slice 0 accumulates
+ * into the gradient block itself, the others into their partial blocks. */
 static void
 image_backward_task (int t, int nt, gpointer data)
 {
@@ -376,34 +403,37 @@ image_backward_task (int t, int nt, gpointer data)
   const FlConfig *c = &model->cfg;
   const int S = c->image_size, S2 = S / 2, S4 = S / 4, c1 = c->conv1, c2 = c->conv2;
   float *scratch = model->scratch + t * model->scratch_per_thread;
-  float *g = t == 0 ? G (model, FL_P_CONV1_W) : model->partial + (t - 1) * model->partial_size;
-  float *dw1 = g;
-  float *db1 = g + (model->tensors[FL_P_CONV1_B].offset - model->tensors[FL_P_CONV1_W].offset);
-  float *dw2 = g + (model->tensors[FL_P_CONV2_W].offset - model->tensors[FL_P_CONV1_W].offset);
-  float *db2 = g + (model->tensors[FL_P_CONV2_B].offset - model->tensors[FL_P_CONV1_W].offset);
+  const gsize o_b1 = model->tensors[FL_P_CONV1_B].offset - model->tensors[FL_P_CONV1_W].offset;
+  const gsize o_w2 = model->tensors[FL_P_CONV2_W].offset - model->tensors[FL_P_CONV1_W].offset;
+  const gsize o_b2 = model->tensors[FL_P_CONV2_B].offset - model->tensors[FL_P_CONV1_W].offset;
   Acts *x = &model->act, *d = &model->dact;
-  int lo, hi, n;
 
-  if (t > 0)
-    memset (g, 0, sizeof (float) * model->partial_size);
-  fl_share (j->batch->n, t, nt, &lo, &hi);
-  n = hi - lo;
-  if (n == 0)
-    return;
-  fl_relu_backward (d->p2 + (gsize) lo * c2 * S4 * S4, x->p2 + (gsize) lo * c2 * S4 * S4,
-                    (gsize) n * c2 * S4 * S4);
-  fl_maxpool2_backward (d->c2 + (gsize) lo * c2 * S2 * S2, d->p2 + (gsize) lo * c2 * S4 * S4,
-                        x->am2 + (gsize) lo * c2 * S4 * S4, n, c2, S2, S2);
-  fl_conv3x3_backward (d->p1 + (gsize) lo * c1 * S2 * S2, dw2, db2,
-                       d->c2 + (gsize) lo * c2 * S2 * S2, x->p1 + (gsize) lo * c1 * S2 * S2,
-                       P (model, FL_P_CONV2_W), scratch, n, c1, S2, S2, c2);
-  fl_relu_backward (d->p1 + (gsize) lo * c1 * S2 * S2, x->p1 + (gsize) lo * c1 * S2 * S2,
-                    (gsize) n * c1 * S2 * S2);
-  fl_maxpool2_backward (d->c1 + (gsize) lo * c1 * S * S, d->p1 + (gsize) lo * c1 * S2 * S2,
-                        x->am1 + (gsize) lo * c1 * S2 * S2, n, c1, S, S);
-  fl_conv3x3_backward (NULL, dw1, db1, d->c1 + (gsize) lo * c1 * S * S,
-                       j->batch->images + (gsize) lo * 3 * S * S, P (model, FL_P_CONV1_W),
-                       scratch, n, 3, S, S, c1);
+  for (int k = t; k < FL_CHUNKS; k += nt)
+    {
+      float *g = k == 0 ? G (model, FL_P_CONV1_W) : model->partial + (k - 1) * model->partial_size;
+      int lo, hi, n;
+
+      if (k > 0)
+        memset (g, 0, sizeof (float) * model->partial_size);
+      fl_share (j->batch->n, k, FL_CHUNKS, &lo, &hi);
+      n = hi - lo;
+      if (n == 0)
+        continue;
+      fl_relu_backward (d->p2 + (gsize) lo * c2 * S4 * S4, x->p2 + (gsize) lo * c2 * S4 * S4,
+                        (gsize) n * c2 * S4 * S4);
+      fl_maxpool2_backward (d->c2 + (gsize) lo * c2 * S2 * S2, d->p2 + (gsize) lo * c2 * S4 * S4,
+                            x->am2 + (gsize) lo * c2 * S4 * S4, n, c2, S2, S2);
+      fl_conv3x3_backward (d->p1 + (gsize) lo * c1 * S2 * S2, g + o_w2, g + o_b2,
+                           d->c2 + (gsize) lo * c2 * S2 * S2, x->p1 + (gsize) lo * c1 * S2 * S2,
+                           P (model, FL_P_CONV2_W), scratch, n, c1, S2, S2, c2);
+      fl_relu_backward (d->p1 + (gsize) lo * c1 * S2 * S2, x->p1 + (gsize) lo * c1 * S2 * S2,
+                        (gsize) n * c1 * S2 * S2);
+      fl_maxpool2_backward (d->c1 + (gsize) lo * c1 * S * S, d->p1 + (gsize) lo * c1 * S2 * S2,
+                            x->am1 + (gsize) lo * c1 * S2 * S2, n, c1, S, S);
+      fl_conv3x3_backward (NULL, g, g + o_b1, d->c1 + (gsize) lo * c1 * S * S,
+                           j->batch->images + (gsize) lo * 3 * S * S, P (model, FL_P_CONV1_W),
+                           scratch, n, 3, S, S, c1);
+    }
 }
 
 static void
@@ -426,12 +456,11 @@ ensure_capacity (FlModel *model, int n, gboolean with_grads)
         }
       model->cap = n;
     }
-  if (with_grads && model->partial == NULL && n_threads (model) > 1 &&
-      fl_fusion_uses_image (c->fusion))
+  if (with_grads && model->partial == NULL && fl_fusion_uses_image (c->fusion))
     {
       /* conv1 and conv2 weights and biases are one contiguous run */
       model->partial_size = model->tensors[FL_P_IMG_FC_W].offset - model->tensors[FL_P_CONV1_W].offset;
-      model->partial = g_new (float, model->partial_size * (n_threads (model) - 1));
+      model->partial = g_new (float, model->partial_size * (FL_CHUNKS - 1));
     }
   if (with_grads && model->grad_block == NULL)
     {
@@ -457,8 +486,7 @@ fl_model_forward (FlModel *model, const FlBatch *batch)
       Job job = { model, batch };
       g_return_val_if_fail (batch->images != NULL, 0.0);
       run_tasks (model, image_forward_task, &job);
-      fl_linear_forward (x->a, x->p2, P (model, FL_P_IMG_FC_W), P (model, FL_P_IMG_FC_B),
-                         N, c->conv2 * S4 * S4, D);
+      linear_forward (model, x->a, x->p2, FL_P_IMG_FC_W, N, c->conv2 * S4 * S4, D);
       fl_relu_forward (x->a, (gsize) N * D);
     }
   if (fl_fusion_uses_text (c->fusion))
@@ -467,16 +495,13 @@ fl_model_forward (FlModel *model, const FlBatch *batch)
       fl_embag_forward (x->t1, batch->tok_off, batch->tok_idx, P (model, FL_P_TXT_EMB_W),
                         P (model, FL_P_TXT_EMB_B), N, c->text_hidden);
       fl_relu_forward (x->t1, (gsize) N * c->text_hidden);
-      fl_linear_forward (x->b, x->t1, P (model, FL_P_TXT_FC_W), P (model, FL_P_TXT_FC_B),
-                         N, c->text_hidden, D);
+      linear_forward (model, x->b, x->t1, FL_P_TXT_FC_W, N, c->text_hidden, D);
       fl_relu_forward (x->b, (gsize) N * D);
     }
   fl_fusion_forward (x->f, x->a, x->b, c->fusion, N, D);
-  fl_linear_forward (x->h, x->f, P (model, FL_P_HEAD1_W), P (model, FL_P_HEAD1_B),
-                     N, F, c->head_hidden);
+  linear_forward (model, x->h, x->f, FL_P_HEAD1_W, N, F, c->head_hidden);
   fl_relu_forward (x->h, (gsize) N * c->head_hidden);
-  fl_linear_forward (x->logits, x->h, P (model, FL_P_HEAD2_W), P (model, FL_P_HEAD2_B),
-                     N, c->head_hidden, c->n_classes);
+  linear_forward (model, x->logits, x->h, FL_P_HEAD2_W, N, c->head_hidden, c->n_classes);
 
   if (batch->labels == NULL)
     {
@@ -525,18 +550,15 @@ fl_model_backward (FlModel *model, const FlBatch *batch)
       d->logits[(gsize) n * C + k] =
         (x->probs[(gsize) n * C + k] - (k == batch->labels[n] ? 1.0f : 0.0f)) / N;
 
-  fl_linear_backward (d->h, G (model, FL_P_HEAD2_W), G (model, FL_P_HEAD2_B),
-                      d->logits, x->h, P (model, FL_P_HEAD2_W), N, c->head_hidden, C);
+  linear_backward (model, d->h, d->logits, x->h, FL_P_HEAD2_W, N, c->head_hidden, C);
   fl_relu_backward (d->h, x->h, (gsize) N * c->head_hidden);
-  fl_linear_backward (d->f, G (model, FL_P_HEAD1_W), G (model, FL_P_HEAD1_B),
-                      d->h, x->f, P (model, FL_P_HEAD1_W), N, F, c->head_hidden);
+  linear_backward (model, d->f, d->h, x->f, FL_P_HEAD1_W, N, F, c->head_hidden);
   fl_fusion_backward (d->a, d->b, d->f, x->a, x->b, c->fusion, N, D);
 
   if (fl_fusion_uses_text (c->fusion))
     {
       fl_relu_backward (d->b, x->b, (gsize) N * D);
-      fl_linear_backward (d->t1, G (model, FL_P_TXT_FC_W), G (model, FL_P_TXT_FC_B),
-                          d->b, x->t1, P (model, FL_P_TXT_FC_W), N, c->text_hidden, D);
+      linear_backward (model, d->t1, d->b, x->t1, FL_P_TXT_FC_W, N, c->text_hidden, D);
       fl_relu_backward (d->t1, x->t1, (gsize) N * c->text_hidden);
       fl_embag_backward (G (model, FL_P_TXT_EMB_W), G (model, FL_P_TXT_EMB_B),
                          d->t1, batch->tok_off, batch->tok_idx, N, c->text_hidden);
@@ -544,14 +566,13 @@ fl_model_backward (FlModel *model, const FlBatch *batch)
   if (fl_fusion_uses_image (c->fusion))
     {
       fl_relu_backward (d->a, x->a, (gsize) N * D);
-      fl_linear_backward (d->p2, G (model, FL_P_IMG_FC_W), G (model, FL_P_IMG_FC_B),
-                          d->a, x->p2, P (model, FL_P_IMG_FC_W), N, c->conv2 * S4 * S4, D);
+      linear_backward (model, d->p2, d->a, x->p2, FL_P_IMG_FC_W, N, c->conv2 * S4 * S4, D);
       Job job = { model, batch };
       run_tasks (model, image_backward_task, &job);
-      for (int t = 1; t < n_threads (model); t++)
+      for (int k = 1; k < FL_CHUNKS; k++)
         {
           float *dst = G (model, FL_P_CONV1_W);
-          const float *src = model->partial + (t - 1) * model->partial_size;
+          const float *src = model->partial + (k - 1) * model->partial_size;
           for (gsize i = 0; i < model->partial_size; i++)
             dst[i] += src[i];
         }

@@ -68,7 +68,8 @@ fl_pool_new (int n_threads)
       w->index = i;
       pool->threads[i] = g_thread_new ("fl-worker", worker_main, w);
     }
-  openblas_set_num_threads (pool->n);
+  /* the pool's tasks call OpenBLAS themselves, one thread each */
+  openblas_set_num_threads (1);
   return pool;
 }
 
@@ -104,7 +105,6 @@ fl_pool_run (FlPool *pool, FlTaskFunc fn, gpointer data)
       fn (0, 1, data);
       return;
     }
-  openblas_set_num_threads (1);
   g_mutex_lock (&pool->lock);
   pool->fn = fn;
   pool->data = data;
@@ -119,5 +119,4 @@ fl_pool_run (FlPool *pool, FlTaskFunc fn, gpointer data)
   while (pool->pending > 0)
     g_cond_wait (&pool->done, &pool->lock);
   g_mutex_unlock (&pool->lock);
-  openblas_set_num_threads (pool->n);
 }

@@ -3,9 +3,10 @@
  * fl-parallel.h — a tiny fork–join pool: n persistent threads (the caller is
  * one of them) run tasks 0..n-1 of one job and the caller waits for all.
  *
- * The engine splits a batch across the pool's threads and calls OpenBLAS
- * single-threaded inside each task, so the two never fight over the cores;
- * between jobs OpenBLAS may use all the threads for batch-level products.
+ * The engine splits the convolutions of a batch across the pool's threads
+ * and keeps OpenBLAS single-threaded, so the two never fight over the cores,
+ * and every sum runs in the same order whatever the number of threads:
+ * results are the same bits on 1 thread or 16.
  */
 #pragma once
 
@@ -23,8 +24,7 @@ void    fl_pool_free (FlPool *pool);
 int     fl_pool_n_threads (const FlPool *pool);
 
 /* Runs fn (t, n, data) for t in 0..n-1, one per thread, and returns when all
- * have finished. OpenBLAS is single-threaded while they run and uses the
- * pool's thread count again afterwards. Not reentrant. */
+ * have finished. Not reentrant. */
 void    fl_pool_run (FlPool *pool, FlTaskFunc fn, gpointer data);
 
 /* The half-open share [*lo, *hi) of n items that task t of n_tasks takes. */

@@ -130,6 +130,32 @@ test_deterministic (void)
   g_array_unref (lb.epochs);
 }
 
+/* The same bits whatever the number of threads. */
+static void
+test_threads_same_bits (void)
+{
+  g_autoptr(FlDataset) ds = make_dataset ();
+  g_autoptr(GError) error = NULL;
+  g_autofree float *ref = NULL;
+  gsize np = 0;
+
+  for (int threads = 1; threads <= 3; threads++)
+    {
+      FlTrainSettings s;
+      g_autoptr(FlRun) run = NULL;
+      small_settings (&s);
+      s.n_threads = threads;
+      run = fl_run_new (ds, &s, &error);
+      g_assert_no_error (error);
+      g_assert_true (fl_run_train (run, NULL, NULL, &error));
+      np = fl_model_n_params (fl_run_model (run));
+      if (ref == NULL)
+        ref = g_memdup2 (fl_model_params (fl_run_model (run)), np * sizeof (float));
+      else
+        g_assert_cmpmem (ref, np * sizeof (float), fl_model_params (fl_run_model (run)), np * sizeof (float));
+    }
+}
+
 static void
 test_cancel (void)
 {
@@ -287,6 +313,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/trainer/deterministic", test_deterministic);
+  g_test_add_func ("/trainer/threads-same-bits", test_threads_same_bits);
   g_test_add_func ("/trainer/cancel", test_cancel);
   g_test_add_func ("/trainer/nan-keeps-last-good", test_nan_keeps_last_good);
   g_test_add_func ("/trainer/kfold", test_kfold);
