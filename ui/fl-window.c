@@ -689,25 +689,33 @@ start_compare (FlWindow *self)
   start_runs (self, runs, G_N_ELEMENTS (fusions));
 }
 
+/* Starts one run, or a comparison of every fusion, once the data is
+ * current: if the image size changed since loading, it loads again first. */
+static void
+begin_training (FlWindow *self, gboolean compare)
+{
+  if (is_training (self) || fl_data_panel_get_dataset (self->data_panel) == NULL)
+    return;
+
+  if (fl_data_panel_get_stale (self->data_panel))
+    {
+      self->start_after_load = TRUE;
+      self->compare_after_load = compare;
+      fl_data_panel_reload (self->data_panel);
+      return;
+    }
+  if (compare)
+    start_compare (self);
+  else
+    start_training (self);
+}
+
 static void
 train_start_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
-  FlWindow *self = FL_WINDOW (widget);
-
-  if (is_training (self) || fl_data_panel_get_dataset (self->data_panel) == NULL)
-    return;
-
-  /* the image size changed since the data was loaded: load it again first */
-  if (fl_data_panel_get_stale (self->data_panel))
-    {
-      self->start_after_load = TRUE;
-      self->compare_after_load = FALSE;
-      fl_data_panel_reload (self->data_panel);
-      return;
-    }
-  start_training (self);
+  begin_training (FL_WINDOW (widget), FALSE);
 }
 
 static void
@@ -715,19 +723,7 @@ train_compare_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *parameter)
 {
-  FlWindow *self = FL_WINDOW (widget);
-
-  if (is_training (self) || fl_data_panel_get_dataset (self->data_panel) == NULL)
-    return;
-
-  if (fl_data_panel_get_stale (self->data_panel))
-    {
-      self->start_after_load = TRUE;
-      self->compare_after_load = TRUE;
-      fl_data_panel_reload (self->data_panel);
-      return;
-    }
-  start_compare (self);
+  begin_training (FL_WINDOW (widget), TRUE);
 }
 
 static void
