@@ -328,39 +328,16 @@ cmd_train (int argc, char **argv, gboolean compare)
   return 0;
 }
 
-/* RFC 4180 quoting for one field. */
-static void
-put_field (GString *s, const char *v)
-{
-  if (strpbrk (v, ",\"\r\n") == NULL)
-    {
-      g_string_append (s, v);
-      return;
-    }
-  g_string_append_c (s, '"');
-  for (const char *p = v; *p; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (s, '"');
-      g_string_append_c (s, *p);
-    }
-  g_string_append_c (s, '"');
-}
-
 static int
 cmd_predict (int argc, char **argv)
 {
   g_auto(Opts) o;
   g_autoptr(GError) error = NULL;
   g_autoptr(FlPredictor) pred = NULL;
-  g_autoptr(FlDataset) ds = NULL;
-  g_autoptr(GString) out = g_string_new (NULL);
-  g_autofree float *probs = NULL;
-  const char *const *classes;
-  int C;
+  FlDataSpec spec;
+  int n = 0;
 
   opts_init (&o);
-  o.image_size = 0;
   if (!parse (&o, "predict", &argc, &argv, &error))
     return fail ("%s", error->message);
   if (o.model == NULL)
@@ -371,47 +348,17 @@ cmd_predict (int argc, char **argv)
   if (pred == NULL)
     return fail ("%s", error->message);
   o.image_size = fl_predictor_image_size (pred);
-  if (o.label_col == NULL)
-    o.label_col = g_strdup ("");   /* labels are not needed to predict */
   if (!check_common (&o, &error))
     return fail ("%s", error->message);
-  ds = load_data (&o, TRUE, &error);
-  if (ds == NULL)
-    return fail ("%s", error->message);
-
-  classes = fl_predictor_class_names (pred);
-  C = (int) g_strv_length ((char **) classes);
-  probs = g_new (float, (gsize) ds->n * C);
-  fl_predictor_predict (pred, ds->images, (const char *const *) ds->texts, ds->n, probs);
-
-  g_string_append (out, "line,image,predicted,confidence");
-  for (int c = 0; c < C; c++)
-    {
-      g_autofree char *h = g_strdup_printf ("p_%s", classes[c]);
-      g_string_append_c (out, ',');
-      put_field (out, h);
-    }
-  g_string_append_c (out, '\n');
-  for (int i = 0; i < ds->n; i++)
-    {
-      const float *p = probs + (gsize) i * C;
-      int best = 0;
-      for (int c = 1; c < C; c++)
-        if (p[c] > p[best])
-          best = c;
-      g_string_append_printf (out, "%d,", ds->csv_lines[i]);
-      put_field (out, ds->image_files[i]);
-      g_string_append_c (out, ',');
-      put_field (out, classes[best]);
-      g_string_append_printf (out, ",%.6f", p[best]);
-      for (int c = 0; c < C; c++)
-        g_string_append_printf (out, ",%.6f", p[c]);
-      g_string_append_c (out, '\n');
-    }
-  if (!g_file_set_contents (o.out, out->str, (gssize) out->len, &error))
+  spec = (FlDataSpec) {
+    .images_dir = o.images, .csv_path = o.csv,
+    .image_col = o.image_col, .text_col = o.text_col, .label_col = o.label_col,
+    .n_threads = o.threads,
+  };
+  if (!fl_predictor_write_csv (pred, &spec, o.out, &n, NULL, &error))
     return fail ("%s", error->message);
   if (!o.quiet)
-    fprintf (stderr, "%d predictions written to %s\n", ds->n, o.out);
+    fprintf (stderr, "%d predictions written to %s\n", n, o.out);
   return 0;
 }
 

@@ -285,3 +285,95 @@ fl_predictor_predict (FlPredictor       *pred,
       memcpy (probs + (gsize) start * C, fl_model_probs (pred->model), sizeof (float) * nb * C);
     }
 }
+
+FlPredictor *
+fl_predictor_new (FlModel           *model,
+                  const FlVocab     *vocab,
+                  const char *const *class_names,
+                  const float        mean[3],
+                  const float        std[3])
+{
+  FlPredictor *pred = g_new0 (FlPredictor, 1);
+
+  pred->model = fl_model_new (fl_model_config (model), 0, NULL);
+  memcpy (fl_model_params (pred->model), fl_model_params (model),
+          sizeof (float) * fl_model_n_params (model));
+  pred->vocab = fl_vocab_new_from_tokens (fl_vocab_tokens (vocab), fl_vocab_size (vocab));
+  pred->class_names = g_strdupv ((char **) class_names);
+  memcpy (pred->mean, mean, sizeof pred->mean);
+  memcpy (pred->std, std, sizeof pred->std);
+  return pred;
+}
+
+/* RFC 4180 quoting for one field. */
+static void
+put_field (GString *s, const char *v)
+{
+  if (strpbrk (v, ",\"\r\n") == NULL)
+    {
+      g_string_append (s, v);
+      return;
+    }
+  g_string_append_c (s, '"');
+  for (const char *p = v; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (s, '"');
+      g_string_append_c (s, *p);
+    }
+  g_string_append_c (s, '"');
+}
+
+gboolean
+fl_predictor_write_csv (FlPredictor      *pred,
+                        const FlDataSpec *spec,
+                        const char       *out_path,
+                        int              *n_written,
+                        GCancellable     *cancellable,
+                        GError          **error)
+{
+  FlDataSpec s = *spec;
+  g_autoptr(FlDataset) ds = NULL;
+  g_autoptr(GString) out = g_string_new ("line,image,predicted,confidence");
+  g_autofree float *probs = NULL;
+  const char *const *classes = fl_predictor_class_names (pred);
+  int C = fl_model_config (pred->model)->n_classes;
+
+  s.unlabelled = TRUE;
+  s.image_size = fl_predictor_image_size (pred);
+  if (s.label_col == NULL)
+    s.label_col = "";   /* labels are not needed to predict */
+  ds = fl_dataset_load (&s, NULL, NULL, cancellable, error);
+  if (ds == NULL)
+    return FALSE;
+
+  probs = g_new (float, (gsize) ds->n * C);
+  fl_predictor_predict (pred, ds->images, (const char *const *) ds->texts, ds->n, probs);
+  for (int c = 0; c < C; c++)
+    {
+      g_autofree char *h = g_strdup_printf ("p_%s", classes[c]);
+      g_string_append_c (out, ',');
+      put_field (out, h);
+    }
+  g_string_append_c (out, '\n');
+  for (int i = 0; i < ds->n; i++)
+    {
+      const float *p = probs + (gsize) i * C;
+      int best = 0;
+      for (int c = 1; c < C; c++)
+        if (p[c] > p[best])
+          best = c;
+      g_string_append_printf (out, "%d,", ds->csv_lines[i]);
+      put_field (out, ds->image_files[i]);
+      g_string_append_c (out, ',');
+      put_field (out, classes[best]);
+      g_string_append_printf (out, ",%.6f", p[best]);
+      for (int c = 0; c < C; c++)
+        g_string_append_printf (out, ",%.6f", p[c]);
+      g_string_append_c (out, '\n');
+    }
+  if (n_written != NULL)
+    *n_written = ds->n;
+  return g_file_set_contents_full (out_path, out->str, (gssize) out->len,
+                                   G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+}

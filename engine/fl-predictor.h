@@ -11,6 +11,7 @@
 
 #include <gio/gio.h>
 
+#include "fl-dataset.h"
 #include "fl-model.h"
 #include "fl-text.h"
 
@@ -32,6 +33,25 @@ typedef struct FlPredictor FlPredictor;
 FlPredictor *fl_predictor_load (const char *path, GError **error);
 void         fl_predictor_free (FlPredictor *pred);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlPredictor, fl_predictor_free)
+
+/* A predictor holding a copy of everything a trained model needs; the
+ * arguments are copied, not kept. */
+FlPredictor *fl_predictor_new (FlModel           *model,
+                               const FlVocab     *vocab,
+                               const char *const *class_names,
+                               const float        mean[3],
+                               const float        std[3]);
+
+/* Loads spec's data (labels not needed: spec->unlabelled is forced) and
+ * writes one row per usable sample to out_path: its CSV line, image, the
+ * predicted class, its probability, and every class's probability. The
+ * number of rows written goes to n_written. */
+gboolean fl_predictor_write_csv (FlPredictor      *pred,
+                                 const FlDataSpec *spec,
+                                 const char       *out_path,
+                                 int              *n_written,
+                                 GCancellable     *cancellable,
+                                 GError          **error);
 
 /* Owned by the predictor. */
 FlModel            *fl_predictor_model (FlPredictor *pred);

@@ -436,6 +436,13 @@ fl_run_vocab_size (FlRun *run)
   return fl_vocab_size (run->vocab);
 }
 
+FlPredictor *
+fl_run_predictor (FlRun *run)
+{
+  return fl_predictor_new (run->model, run->vocab, (const char *const *) run->ds->class_names,
+                           run->mean, run->std);
+}
+
 gboolean
 fl_run_save_model (FlRun *run, const char *path, GError **error)
 {

@@ -100,6 +100,10 @@ const FlTrainSettings *fl_run_settings (FlRun *run);
 FlDataset             *fl_run_dataset (FlRun *run);
 int                    fl_run_vocab_size (FlRun *run);
 
+/* A predictor for the run's current model (see fl-predictor.h); free it
+ * with fl_predictor_free(). */
+struct FlPredictor *fl_run_predictor (FlRun *run);
+
 /* Writes the trained model (weights in safetensors, with the config,
  * vocabulary, class names and image normalisation in its metadata),
  * atomically. */

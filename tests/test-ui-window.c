@@ -9,6 +9,7 @@
 #include "test-ui-util.h"
 #include "fl-train-worker.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 static char *data_dir;
@@ -173,6 +174,12 @@ test_cancel_load (void)
   destroy_window (window);
 }
 
+static gboolean
+predictions_written (gpointer data)
+{
+  return g_str_has_prefix (fl_window_get_status (data), "Wrote ");
+}
+
 static void
 test_train_two_epochs (void)
 {
@@ -234,6 +241,27 @@ test_train_two_epochs (void)
   g_assert_nonnull (strstr (fl_results_view_get_headline (results), "macro-F1 "));
   g_assert_true (g_str_has_prefix (fl_window_get_status (window), "Finished 2 epochs"));
   g_assert_cmpint (fl_confusion_view_get_n_classes (fl_results_view_get_confusion_view (results)), ==, 3);
+
+  /* predict on new data with the trained run, in the background: one row
+   * per usable CSV row, written beside the CSV */
+  {
+    g_autofree char *csv = g_build_filename (data_dir, "clean.csv", NULL);
+    g_autofree char *out = g_build_filename (data_dir, "clean-predictions.csv", NULL);
+    g_autofree char *text = NULL, *in = NULL;
+    g_auto(GStrv) rows = NULL, inrows = NULL;
+
+    g_remove (out);
+    g_assert_true (fl_window_predict (window, csv));
+    g_assert_true (ui_wait (predictions_written, window, 60));
+    g_assert_true (g_file_get_contents (out, &text, NULL, NULL));
+    g_assert_true (g_file_get_contents (csv, &in, NULL, NULL));
+    rows = g_strsplit (g_strchomp (text), "\n", -1);
+    inrows = g_strsplit (g_strchomp (in), "\n", -1);
+    g_assert_cmpuint (g_strv_length (rows), ==, g_strv_length (inrows));
+    g_assert_true (g_str_has_prefix (rows[0], "line,image,predicted,confidence,p_"));
+    g_assert_null (fl_window_get_error_message (window));
+    g_remove (out);
+  }
 
   destroy_window (window);
 }

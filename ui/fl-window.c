@@ -3,6 +3,8 @@
 
 #include "fl-window.h"
 
+#include "fl-predictor.h"
+
 #include "fl-confusion-view.h"
 #include "fl-experiment.h"
 #include "fl-preview-grid.h"
@@ -147,6 +149,8 @@ update_actions (FlWindow *self)
   gtk_widget_action_set_enabled (widget, "train.pause", training);
   gtk_widget_action_set_enabled (widget, "train.stop", training);
   gtk_widget_action_set_enabled (widget, "train.save-model", !training && self->cmp != NULL &&
+                                 self->shown_run >= 0 && fl_comparison_run (self->cmp, self->shown_run) != NULL);
+  gtk_widget_action_set_enabled (widget, "train.predict", !training && self->cmp != NULL &&
                                  self->shown_run >= 0 && fl_comparison_run (self->cmp, self->shown_run) != NULL);
 
   /* only on a change: each of these asks for a relayout, and a new tooltip
@@ -805,6 +809,139 @@ save_model_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
 }
 
+/* ---- predict on new data ------------------------------------------------
+ *
+ * The shown run predicts the rows of a new CSV whose images live under the
+ * loaded image folder (the usual case: new rows for the same tree); the
+ * predictions go beside the CSV as NAME-predictions.csv, written in a worker
+ * thread by the same code as `fusionlab-cli predict`. */
+
+typedef struct {
+  FlPredictor *pred;
+  char        *images_dir;
+  char        *csv_path;
+  char        *out_path;
+  int          n;
+} PredictJob;
+
+static void
+predict_job_free (gpointer p)
+{
+  PredictJob *j = p;
+  g_clear_pointer (&j->pred, fl_predictor_free);
+  g_free (j->images_dir);
+  g_free (j->csv_path);
+  g_free (j->out_path);
+  g_free (j);
+}
+
+static void
+predict_thread (GTask        *task,
+                gpointer      source,
+                gpointer      data,
+                GCancellable *cancellable)
+{
+  PredictJob *j = data;
+  FlDataSpec spec = { .images_dir = j->images_dir, .csv_path = j->csv_path };
+  GError *error = NULL;
+
+  if (fl_predictor_write_csv (j->pred, &spec, j->out_path, &j->n, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+predict_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  FlWindow *self = FL_WINDOW (source);
+  PredictJob *j = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    show_error (self, "Could not predict.", error->message);
+  else
+    {
+      g_autofree char *name = g_path_get_basename (j->out_path);
+      g_autofree char *status = g_strdup_printf ("Wrote %d predictions to %s.", j->n, name);
+      set_status (self, status);
+    }
+}
+
+/* Starts predicting csv_path with the shown run; returns FALSE (and shows
+ * why) when there is no trained run or no loaded image folder. */
+gboolean
+fl_window_predict (FlWindow   *self,
+                   const char *csv_path)
+{
+  FlRun *run = self->cmp != NULL && self->shown_run >= 0 ? fl_comparison_run (self->cmp, self->shown_run) : NULL;
+  FlDataset *ds = fl_data_panel_get_dataset (self->data_panel);
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *stem = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *base = NULL;
+  PredictJob *j;
+
+  g_return_val_if_fail (FL_IS_WINDOW (self), FALSE);
+  if (run == NULL || ds == NULL)
+    {
+      show_error (self, "Nothing to predict with.", "Train a model on loaded data first.");
+      return FALSE;
+    }
+  j = g_new0 (PredictJob, 1);
+  j->pred = fl_run_predictor (run);
+  j->images_dir = g_strdup (ds->images_dir);
+  j->csv_path = g_strdup (csv_path);
+  dir = g_path_get_dirname (csv_path);
+  base = g_path_get_basename (csv_path);
+  stem = g_str_has_suffix (base, ".csv") ? g_strndup (base, strlen (base) - 4) : g_strdup (base);
+  {
+    g_autofree char *name = g_strdup_printf ("%s-predictions.csv", stem);
+    j->out_path = g_build_filename (dir, name, NULL);
+  }
+  set_status (self, "Predicting…");
+  task = g_task_new (self, NULL, predict_done_cb, NULL);
+  g_task_set_task_data (task, j, predict_job_free);
+  g_task_run_in_thread (task, predict_thread);
+  return TRUE;
+}
+
+static void
+predict_response_cb (GtkNativeDialog *native,
+                     int              response,
+                     FlWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+      if (path != NULL)
+        fl_window_predict (self, path);
+    }
+  g_object_unref (native);
+}
+
+static void
+predict_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  FlWindow *self = FL_WINDOW (widget);
+  GtkFileChooserNative *native;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  native = gtk_file_chooser_native_new ("Predict the Rows of a CSV", GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, "_Predict", "_Cancel");
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  gtk_file_filter_set_name (filter, "CSV files");
+  gtk_file_filter_add_suffix (filter, "csv");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
+  g_signal_connect_object (native, "response", G_CALLBACK (predict_response_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
 /* The data the experiment file records: what is loaded, or what the
  * experiment reopened last named. */
 static void
@@ -1362,6 +1499,7 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export-metrics-csv", NULL, export_metrics_csv_action);
   gtk_widget_class_install_action (widget_class, "train.stop", NULL, train_stop_action);
   gtk_widget_class_install_action (widget_class, "train.save-model", NULL, save_model_action);
+  gtk_widget_class_install_action (widget_class, "train.predict", NULL, predict_action);
   gtk_widget_class_install_action (widget_class, "data.choose-images", NULL, choose_images_action);
   gtk_widget_class_install_action (widget_class, "data.choose-csv", NULL, choose_csv_action);
 

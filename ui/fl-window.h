@@ -60,6 +60,10 @@ FlComparison  *fl_window_get_comparison     (FlWindow       *self);
 
 /* What win.save-experiment and win.open-experiment do once a file is
  * chosen; opening shows its errors in the banner. */
+/* Predicts the rows of csv_path with the shown run, in the background, into
+ * NAME-predictions.csv beside it; images are looked up in the loaded folder. */
+gboolean       fl_window_predict            (FlWindow       *self,
+                                             const char     *csv_path);
 gboolean       fl_window_save_experiment    (FlWindow       *self,
                                              const char     *path,
                                              GError        **error);
