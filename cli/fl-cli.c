@@ -205,22 +205,19 @@ settings_from_opts (Opts *o, FlTrainSettings *s, GError **error)
 }
 
 static FlDataset *
-load_data (Opts *o, gboolean unlabelled, GError **error)
+load_data (Opts *o, GError **error)
 {
   FlDataSpec spec = {
     .images_dir = o->images, .csv_path = o->csv,
     .image_col = o->image_col, .text_col = o->text_col, .label_col = o->label_col,
-    .image_size = o->image_size, .n_threads = o->threads, .unlabelled = unlabelled,
+    .image_size = o->image_size, .n_threads = o->threads,
   };
   gint64 t0 = g_get_monotonic_time ();
   FlDataset *ds = fl_dataset_load (&spec, progress_cb, &o->quiet, NULL, error);
 
   if (!o->quiet && isatty (fileno (stderr)))
     fprintf (stderr, "\r\033[K");
-  if (ds != NULL && !o->quiet && unlabelled)
-    fprintf (stderr, "%d samples (from %d rows; %d skipped) loaded in %.1f s\n", ds->n,
-             ds->report.n_rows, ds->report.n_skipped, (g_get_monotonic_time () - t0) / 1e6);
-  else if (ds != NULL && !o->quiet)
+  if (ds != NULL && !o->quiet)
     {
       g_autofree char *desc = fl_dataset_describe (ds);
       fprintf (stderr, "%sloaded in %.1f s\n", desc, (g_get_monotonic_time () - t0) / 1e6);
@@ -281,7 +278,7 @@ cmd_train (int argc, char **argv, gboolean compare)
     return fail ("%s", error->message);
   if (o.export != NULL)
     {
-      g_autoptr(FlDataset) eds = load_data (&o, FALSE, &error);
+      g_autoptr(FlDataset) eds = load_data (&o, &error);
       g_autoptr(FlRun) run = eds ? fl_run_new (eds, &s, &error) : NULL;
       if (run == NULL || !fl_run_export (run, o.export, &error))
         return fail ("%s", error->message);
@@ -292,7 +289,7 @@ cmd_train (int argc, char **argv, gboolean compare)
   if (compare && o.save != NULL)
     return fail ("--save is for train; compare keeps no model");
 
-  ds = load_data (&o, FALSE, &error);
+  ds = load_data (&o, &error);
   if (ds == NULL)
     return fail ("%s", error->message);
 
