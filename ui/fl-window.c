@@ -622,11 +622,10 @@ static void
 get_settings (FlWindow        *self,
               FlTrainSettings *settings)
 {
-  int cores = (int) g_get_num_processors ();
-
   fl_train_panel_get_settings (self->train_panel, settings);
-  /* leave one core to the interface, so the window never stutters */
-  settings->n_threads = MAX (1, cores - 1);
+  /* every core: the engine's threads run at a lower priority (see
+   * fl-train-worker.c), so the interface still comes first */
+  settings->n_threads = (int) g_get_num_processors ();
 }
 
 static void
