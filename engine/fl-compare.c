@@ -192,18 +192,31 @@ fl_comparison_train (FlComparison             *cmp,
   return FALSE;
 }
 
-static const char *
-status_name (FlRunStatus s)
+static const char *const status_names[] = {
+  [FL_RUN_PENDING] = "pending",
+  [FL_RUN_RUNNING] = "running",
+  [FL_RUN_DONE] = "done",
+  [FL_RUN_FAILED] = "failed",
+  [FL_RUN_CANCELLED] = "cancelled",
+};
+
+const char *
+fl_run_status_to_string (FlRunStatus status)
 {
-  switch (s)
-    {
-    case FL_RUN_PENDING: return "pending";
-    case FL_RUN_RUNNING: return "running";
-    case FL_RUN_DONE: return "done";
-    case FL_RUN_FAILED: return "failed";
-    case FL_RUN_CANCELLED: return "cancelled";
-    default: return "?";
-    }
+  g_return_val_if_fail ((guint) status < G_N_ELEMENTS (status_names), "?");
+  return status_names[status];
+}
+
+gboolean
+fl_run_status_from_string (const char *name, FlRunStatus *status)
+{
+  for (gsize k = 0; k < G_N_ELEMENTS (status_names); k++)
+    if (g_strcmp0 (name, status_names[k]) == 0)
+      {
+        *status = (FlRunStatus) k;
+        return TRUE;
+      }
+  return FALSE;
 }
 
 char *
@@ -225,7 +238,7 @@ fl_comparison_table (FlComparison *cmp)
     {
       FlRunResult *r = fl_comparison_result (cmp, i);
       g_string_append_printf (s, "%-12s %-9s %8.4f %8.4f %10d %9.1f %10zu %7s\n",
-                              r->name, status_name (r->status), r->best_val_acc, r->best_val_f1,
+                              r->name, fl_run_status_to_string (r->status), r->best_val_acc, r->best_val_f1,
                               r->best_epoch, r->train_seconds, r->n_params,
                               i == best ? "*" : "");
     }
@@ -243,7 +256,7 @@ fl_comparison_write_runs_csv (FlComparison *cmp, const char *path, GError **erro
     {
       FlRunResult *r = fl_comparison_result (cmp, i);
       g_string_append_printf (s, "%s,%s,%s,%.6f,%.6f,%d,%.3f,%zu,%d,%d,%g,%d,%g,%" G_GUINT64_FORMAT "\n",
-                              r->name, fl_fusion_to_string (r->fusion), status_name (r->status),
+                              r->name, fl_fusion_to_string (r->fusion), fl_run_status_to_string (r->status),
                               r->best_val_acc, r->best_val_f1, r->best_epoch, r->train_seconds,
                               r->n_params, r->settings.epochs, r->settings.batch_size,
                               r->settings.lr, r->settings.feat_dim, r->settings.val_fraction,

@@ -19,6 +19,11 @@ typedef enum {
   FL_RUN_CANCELLED,
 } FlRunStatus;
 
+/* "pending", "running", "done", "failed", "cancelled" */
+const char *fl_run_status_to_string (FlRunStatus status);
+/* FALSE for an unknown name. */
+gboolean    fl_run_status_from_string (const char *name, FlRunStatus *status);
+
 typedef struct {
   char           *name;          /* "concat", or "concat #2" for a repeat */
   FlFusion        fusion;

@@ -65,8 +65,6 @@ add_settings (JsonBuilder *b, const FlTrainSettings *s)
   json_builder_end_object (b);
 }
 
-static const char *const status_names[] = { "pending", "running", "done", "failed", "cancelled" };
-
 gboolean
 fl_experiment_save (const char             *path,
                     const FlExperimentData *data,
@@ -101,7 +99,7 @@ fl_experiment_save (const char             *path,
       json_builder_begin_object (b);
       add_string (b, "name", r->name);
       add_string (b, "fusion", fl_fusion_to_string (r->fusion));
-      add_string (b, "status", status_names[r->status]);
+      add_string (b, "status", fl_run_status_to_string (r->status));
       add_string (b, "error", r->error);
       json_builder_set_member_name (b, "settings");
       add_settings (b, &r->settings);
@@ -325,10 +323,8 @@ fl_experiment_load (const char        *path,
       r->name = get_string (&rd, ro, "name");
       r->error = get_string (&rd, ro, "error");
       status = get_string (&rd, ro, "status");
-      r->status = FL_RUN_FAILED;
-      for (gsize k = 0; k < G_N_ELEMENTS (status_names); k++)
-        if (g_strcmp0 (status, status_names[k]) == 0)
-          r->status = (FlRunStatus) k;
+      if (!fl_run_status_from_string (status, &r->status))
+        r->status = FL_RUN_FAILED;
       /* a run that was going when saved did not finish */
       if (r->status == FL_RUN_RUNNING)
         r->status = FL_RUN_CANCELLED;

@@ -28,6 +28,43 @@ transpose (float *dst, const float *src, int rows, int cols)
       dst[(gsize) c * rows + r] = src[(gsize) r * cols + c];
 }
 
+int
+fl_model_torch_tensors (FlModel     *model,
+                        const char  *prefix,
+                        FlStTensor  *out,
+                        GPtrArray   *names,
+                        float      **transposed)
+{
+  int n = 0;
+
+  for (int p = 0; p < FL_N_PARAMS; p++)
+    {
+      const FlTensorInfo *t = fl_model_tensor (model, p);
+      FlStTensor *st = &out[n];
+      char *name;
+
+      if (t->numel == 0)
+        continue;
+      name = g_strconcat (prefix, t->name, NULL);
+      g_ptr_array_add (names, name);
+      st->name = name;
+      st->ndim = t->ndim;
+      for (int d = 0; d < t->ndim; d++)
+        st->shape[d] = t->shape[d];
+      st->data = fl_model_params (model) + t->offset;
+      if (p == FL_P_TXT_EMB_W)
+        {
+          *transposed = g_new (float, t->numel);
+          transpose (*transposed, st->data, t->shape[0], t->shape[1]);
+          st->shape[0] = t->shape[1];
+          st->shape[1] = t->shape[0];
+          st->data = *transposed;
+        }
+      n++;
+    }
+  return n;
+}
+
 static char *
 json_string_array (const char *const *items, int n)
 {
@@ -61,8 +98,9 @@ fl_model_file_save (const char        *path,
   g_autoptr(GHashTable) md = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   g_autofree float *emb_t = NULL;
   g_autoptr(GPtrArray) tokens = g_ptr_array_new ();
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   FlStTensor tensors[FL_N_PARAMS];
-  int nt = 0;
+  int nt;
 
   for (int i = 0; i < fl_vocab_size (vocab); i++)
     g_ptr_array_add (tokens, (gpointer) fl_vocab_token (vocab, i));
@@ -79,27 +117,7 @@ fl_model_file_save (const char        *path,
   g_hash_table_insert (md, "image_mean", json_float3 (mean));
   g_hash_table_insert (md, "image_std", json_float3 (std));
 
-  for (int p = 0; p < FL_N_PARAMS; p++)
-    {
-      const FlTensorInfo *t = fl_model_tensor (model, p);
-      FlStTensor *st = &tensors[nt];
-      if (t->numel == 0)
-        continue;
-      st->name = t->name;
-      st->ndim = t->ndim;
-      for (int d = 0; d < t->ndim; d++)
-        st->shape[d] = t->shape[d];
-      st->data = fl_model_params (model) + t->offset;
-      if (p == FL_P_TXT_EMB_W)
-        {
-          emb_t = g_new (float, t->numel);
-          transpose (emb_t, st->data, t->shape[0], t->shape[1]);
-          st->shape[0] = t->shape[1];
-          st->shape[1] = t->shape[0];
-          st->data = emb_t;
-        }
-      nt++;
-    }
+  nt = fl_model_torch_tensors (model, "", tensors, names, &emb_t);
   return fl_safetensors_save (path, tensors, nt, md, error);
 }
 

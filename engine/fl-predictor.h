@@ -13,9 +13,21 @@
 
 #include "fl-dataset.h"
 #include "fl-model.h"
+#include "fl-safetensors.h"
 #include "fl-text.h"
 
 G_BEGIN_DECLS
+
+/* The model's used tensors under PyTorch's state_dict names (each prefixed
+ * with prefix) and layouts into out, which has room for FL_N_PARAMS; returns
+ * how many. The names are added to names (which must free them); the
+ * embedding-bag weight, stored (V,Ht), is transposed into a new block put in
+ * *transposed for the caller to g_free(). The data is borrowed from model. */
+int fl_model_torch_tensors (FlModel     *model,
+                            const char  *prefix,
+                            FlStTensor  *out,
+                            GPtrArray   *names,
+                            float      **transposed);
 
 /* Writes the model file atomically. class_names is NULL-terminated. */
 gboolean fl_model_file_save (const char        *path,

@@ -496,26 +496,11 @@ fl_run_export (FlRun *run, const char *path, GError **error)
   ADD ("is_val", 1, ds->n, 0, 0, 0, is_val);
   ADD ("train_order", 2, E, nt, 0, 0, order);
   /* the initial weights, in PyTorch's layout */
-  for (int p = 0; p < FL_N_PARAMS; p++)
-    {
-      const FlTensorInfo *ti = fl_model_tensor (model, p);
-      const float *data = fl_model_params (model) + ti->offset;
-      char *name;
-      if (ti->numel == 0)
-        continue;
-      name = g_strdup_printf ("init.%s", ti->name);
-      g_ptr_array_add (names, name);
-      if (p == FL_P_TXT_EMB_W)
-        {
-          emb_t = g_new (float, ti->numel);
-          for (int r = 0; r < ti->shape[0]; r++)
-            for (int c = 0; c < ti->shape[1]; c++)
-              emb_t[(gsize) c * ti->shape[0] + r] = data[(gsize) r * ti->shape[1] + c];
-          ADD (name, 2, ti->shape[1], ti->shape[0], 0, 0, emb_t);
-        }
-      else
-        ADD (name, ti->ndim, ti->shape[0], ti->shape[1], ti->shape[2], ti->shape[3], data);
-    }
+  {
+    FlStTensor w[FL_N_PARAMS];
+    int nw = fl_model_torch_tensors (model, "init.", w, names, &emb_t);
+    g_array_append_vals (t, w, nw);
+  }
 #undef ADD
   return fl_safetensors_save (path, (FlStTensor *) t->data, (int) t->len, NULL, error);
 }
