@@ -536,14 +536,10 @@ images_response_cb (GtkNativeDialog *native,
                     int              response,
                     FlDataPanel     *self)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
-      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+  g_autofree char *path = fl_chooser_get_path (native, response);
 
-      if (path != NULL)
-        fl_data_panel_load (self, path, NULL);
-    }
+  if (path != NULL)
+    fl_data_panel_load (self, path, NULL);
   g_object_unref (native);
 }
 
@@ -552,14 +548,10 @@ csv_response_cb (GtkNativeDialog *native,
                  int              response,
                  FlDataPanel     *self)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
-      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+  g_autofree char *path = fl_chooser_get_path (native, response);
 
-      if (path != NULL)
-        fl_data_panel_load (self, NULL, path);
-    }
+  if (path != NULL)
+    fl_data_panel_load (self, NULL, path);
   g_object_unref (native);
 }
 

@@ -180,6 +180,20 @@ format_value (FlPlotView *self,
   return g_strdup_printf ("%.4f", v);
 }
 
+/* A series' legend label, laid out, and its size. */
+static PangoLayout *
+legend_label (FlPlotView   *self,
+              const Series *s,
+              double       *w,
+              double       *h)
+{
+  PangoLayout *l = make_layout (self, NULL);
+
+  pango_layout_set_text (l, s->label, -1);
+  layout_size (l, w, h);
+  return l;
+}
+
 static double
 legend_width (FlPlotView *self)
 {
@@ -193,9 +207,7 @@ legend_width (FlPlotView *self)
 
       if (s->hidden)
         continue;
-      l = make_layout (self, NULL);
-      pango_layout_set_text (l, s->label, -1);
-      layout_size (l, &w, NULL);
+      l = legend_label (self, s, &w, NULL);
       total += 24.0 + GAP + w + (total > 0.0 ? 16.0 : 0.0);
     }
   return total;
@@ -217,9 +229,7 @@ legend_rows (FlPlotView *self,
 
       if (s->hidden)
         continue;
-      l = make_layout (self, NULL);
-      pango_layout_set_text (l, s->label, -1);
-      layout_size (l, &w, NULL);
+      l = legend_label (self, s, &w, NULL);
       w += 22.0 + GAP;
       if (x > 0.0 && x + w > avail)
         {
@@ -658,9 +668,7 @@ draw_plot (FlPlotView    *self,
 
       if (s->hidden)
         continue;
-      l = make_layout (self, NULL);
-      pango_layout_set_text (l, s->label, -1);
-      layout_size (l, &w, &h);
+      l = legend_label (self, s, &w, &h);
       /* below the title, the legend flows over as many rows as it needs */
       if (lay.legend_below && lx > PAD && lx + 22.0 + GAP + w > width - PAD)
         {

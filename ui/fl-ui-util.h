@@ -33,4 +33,18 @@ fl_widget_unparent_children (GtkWidget *widget)
     gtk_widget_unparent (child);
 }
 
+/* The local path a file chooser accepted, or NULL when it was cancelled or
+ * the file has no path. Free with g_free(). */
+static inline char *
+fl_chooser_get_path (GtkNativeDialog *native,
+                     int              response)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response != GTK_RESPONSE_ACCEPT)
+    return NULL;
+  file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+  return file != NULL ? g_file_get_path (file) : NULL;
+}
+
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include "fl-runs-view.h"
 #include "fl-sample-gallery.h"
 #include "fl-train-worker.h"
+#include "fl-ui-util.h"
 
 #include <string.h>
 
@@ -773,21 +774,17 @@ save_response_cb (GtkNativeDialog *native,
                   int              response,
                   FlWindow        *self)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
-      g_autofree char *path = file ? g_file_get_path (file) : NULL;
-      g_autoptr(GError) error = NULL;
-      FlRun *run = self->cmp != NULL && self->shown_run >= 0 ? fl_comparison_run (self->cmp, self->shown_run) : NULL;
+  g_autofree char *path = fl_chooser_get_path (native, response);
+  g_autoptr(GError) error = NULL;
+  FlRun *run = self->cmp != NULL && self->shown_run >= 0 ? fl_comparison_run (self->cmp, self->shown_run) : NULL;
 
-      if (path != NULL && run != NULL && !fl_run_save_model (run, path, &error))
-        show_error (self, "Could not save the model.", error->message);
-      else if (path != NULL)
-        {
-          g_autofree char *name = g_path_get_basename (path);
-          g_autofree char *status = g_strdup_printf ("Saved the model to %s.", name);
-          set_status (self, status);
-        }
+  if (path != NULL && run != NULL && !fl_run_save_model (run, path, &error))
+    show_error (self, "Could not save the model.", error->message);
+  else if (path != NULL)
+    {
+      g_autofree char *name = g_path_get_basename (path);
+      g_autofree char *status = g_strdup_printf ("Saved the model to %s.", name);
+      set_status (self, status);
     }
   g_object_unref (native);
 }
@@ -912,13 +909,10 @@ predict_response_cb (GtkNativeDialog *native,
                      int              response,
                      FlWindow        *self)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
-      g_autofree char *path = file ? g_file_get_path (file) : NULL;
-      if (path != NULL)
-        fl_window_predict (self, path);
-    }
+  g_autofree char *path = fl_chooser_get_path (native, response);
+
+  if (path != NULL)
+    fl_window_predict (self, path);
   g_object_unref (native);
 }
 
@@ -1097,17 +1091,12 @@ file_response_cb (GtkNativeDialog *native,
                   FlWindow        *self)
 {
   FileKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (native), "kind"));
-  g_autoptr(GFile) file = NULL;
-  g_autofree char *path = NULL;
+  g_autofree char *path = fl_chooser_get_path (native, response);
   g_autofree char *name = NULL;
   g_autofree char *status = NULL;
   g_autoptr(GError) error = NULL;
   gboolean ok = TRUE;
 
-  if (response != GTK_RESPONSE_ACCEPT)
-    goto out;
-  file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
-  path = file != NULL ? g_file_get_path (file) : NULL;
   if (path == NULL)
     goto out;
   name = g_path_get_basename (path);
