@@ -19,6 +19,8 @@ result_free (gpointer p)
   g_free (r->name);
   g_free (r->error);
   g_array_unref (r->epochs);
+  g_array_unref (r->batch_loss);
+  fl_validation_free (r->validation);
   g_free (r);
 }
 
@@ -87,6 +89,7 @@ fl_comparison_add_settings (FlComparison *cmp, const FlTrainSettings *settings)
   r->settings = *settings;
   r->status = FL_RUN_PENDING;
   r->epochs = g_array_new (FALSE, TRUE, sizeof (FlEpochStats));
+  r->batch_loss = g_array_new (FALSE, FALSE, sizeof (double));
   g_ptr_array_add (cmp->results, r);
   g_ptr_array_add (cmp->runs, NULL);
   return (int) cmp->results->len - 1;
@@ -121,6 +124,9 @@ static void
 relay_batch (const FlBatchStats *s, gpointer data)
 {
   Relay *rl = data;
+
+  g_array_append_val (rl->r->batch_loss, s->loss);
+  rl->r->batches_per_epoch = s->n_batches;
   if (rl->cb != NULL && rl->cb->batch_done != NULL)
     rl->cb->batch_done (rl->r, s, rl->cb->user_data);
 }
@@ -158,6 +164,9 @@ fl_comparison_train (FlComparison             *cmp,
 
   g_return_val_if_fail (r != NULL, FALSE);
   g_array_set_size (r->epochs, 0);
+  g_array_set_size (r->batch_loss, 0);
+  r->batches_per_epoch = 0;
+  g_clear_pointer (&r->validation, fl_validation_free);
   r->best_epoch = 0;
   r->best_val_acc = r->best_val_f1 = r->train_seconds = 0;
   g_clear_pointer (&r->error, g_free);
@@ -180,9 +189,12 @@ fl_comparison_train (FlComparison             *cmp,
       r->status = FL_RUN_RUNNING;
       if (fl_run_train (run, &tcb, cancellable, &local))
         {
+          r->validation = fl_run_validation (run);
           r->status = FL_RUN_DONE;
           return TRUE;
         }
+      /* a stopped run keeps what its last evaluation predicted */
+      r->validation = fl_run_validation (run);
     }
   r->status = g_error_matches (local, FL_ENGINE_ERROR, FL_ENGINE_ERROR_CANCELLED) ||
               g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED)

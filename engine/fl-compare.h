@@ -36,6 +36,9 @@ typedef struct {
   int             best_epoch;    /* 1-based; 0 before the first epoch */
   double          train_seconds;
   gsize           n_params;
+  GArray         *batch_loss;    /* of double: every batch's mean loss, in order */
+  int             batches_per_epoch;
+  FlValidation   *validation;    /* the last evaluation's predictions, or NULL */
 } FlRunResult;
 
 typedef struct {

@@ -4,6 +4,7 @@
 #include "fl-experiment.h"
 
 #include <json-glib/json-glib.h>
+#include <math.h>
 #include <string.h>
 
 #define FORMAT_TAG "fusionlab-experiment-1"
@@ -35,11 +36,55 @@ add_int (JsonBuilder *b, const char *key, gint64 value)
   json_builder_add_int_value (b, value);
 }
 
+/* JSON has no NaN or infinity: those are written as null. */
+static void
+add_double_value (JsonBuilder *b, double value)
+{
+  if (isfinite (value))
+    json_builder_add_double_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
 static void
 add_double (JsonBuilder *b, const char *key, double value)
 {
   json_builder_set_member_name (b, key);
-  json_builder_add_double_value (b, value);
+  add_double_value (b, value);
+}
+
+static void
+add_validation (JsonBuilder *b, const FlValidation *v)
+{
+  json_builder_set_member_name (b, "validation");
+  if (v == NULL)
+    {
+      json_builder_add_null_value (b);
+      return;
+    }
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "classes");
+  json_builder_begin_array (b);
+  for (int c = 0; c < v->n_classes; c++)
+    json_builder_add_string_value (b, v->class_names[c]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "rows");
+  json_builder_begin_array (b);
+  for (int k = 0; k < v->n; k++)
+    json_builder_add_int_value (b, v->rows[k]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "labels");
+  json_builder_begin_array (b);
+  for (int k = 0; k < v->n; k++)
+    json_builder_add_int_value (b, v->labels[k]);
+  json_builder_end_array (b);
+  /* (n, C) row-major; a float survives the round trip through a double */
+  json_builder_set_member_name (b, "probs");
+  json_builder_begin_array (b);
+  for (gsize k = 0; k < (gsize) v->n * v->n_classes; k++)
+    json_builder_add_double_value (b, v->probs[k]);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
 }
 
 static void
@@ -127,6 +172,13 @@ fl_experiment_save (const char             *path,
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
+      add_int (b, "batches_per_epoch", r->batches_per_epoch);
+      json_builder_set_member_name (b, "batch_loss");
+      json_builder_begin_array (b);
+      for (guint k = 0; k < r->batch_loss->len; k++)
+        add_double_value (b, g_array_index (r->batch_loss, double, k));
+      json_builder_end_array (b);
+      add_validation (b, r->validation);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -188,6 +240,8 @@ static double
 get_number (Reader *rd, JsonObject *o, const char *key)
 {
   JsonNode *n = o ? json_object_get_member (o, key) : NULL;
+  if (n != NULL && JSON_NODE_HOLDS_NULL (n))
+    return NAN;   /* written for a value that was not finite */
   if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) ||
       (json_node_get_value_type (n) != G_TYPE_INT64 && json_node_get_value_type (n) != G_TYPE_DOUBLE))
     {
@@ -197,6 +251,24 @@ get_number (Reader *rd, JsonObject *o, const char *key)
     }
   return json_node_get_value_type (n) == G_TYPE_INT64 ? (double) json_node_get_int (n)
                                                       : json_node_get_double (n);
+}
+
+/* A whole number member in [min, max]. */
+static gint64
+get_whole (Reader *rd, JsonObject *o, const char *key, gint64 min, gint64 max)
+{
+  double x = get_number (rd, o, key);
+
+  if (rd->failed)
+    return 0;
+  if (!(x >= (double) min && x <= (double) max) || x != floor (x))
+    {
+      g_autofree char *msg = g_strdup_printf ("“%s” is not a whole number from %" G_GINT64_FORMAT
+                                              " to %" G_GINT64_FORMAT, key, min, max);
+      bad (rd, msg);
+      return 0;
+    }
+  return (gint64) x;
 }
 
 /* A string member, or NULL for null; absent is an error. */
@@ -215,6 +287,104 @@ get_string (Reader *rd, JsonObject *o, const char *key)
   return g_strdup (json_node_get_string (n));
 }
 
+/* A number of an array, or an error naming the array. */
+static double
+element_number (Reader *rd, JsonArray *a, guint i, const char *key)
+{
+  JsonNode *n = json_array_get_element (a, i);
+
+  if (JSON_NODE_HOLDS_NULL (n))
+    return NAN;
+  if (!JSON_NODE_HOLDS_VALUE (n) ||
+      (json_node_get_value_type (n) != G_TYPE_INT64 && json_node_get_value_type (n) != G_TYPE_DOUBLE))
+    {
+      g_autofree char *msg = g_strdup_printf ("“%s” holds something that is not a number", key);
+      bad (rd, msg);
+      return 0;
+    }
+  return json_node_get_value_type (n) == G_TYPE_INT64 ? (double) json_node_get_int (n)
+                                                      : json_node_get_double (n);
+}
+
+/* A list of n numbers; NULL, with an error, if it is not one. */
+static JsonArray *
+get_numbers (Reader *rd, JsonObject *o, const char *key, gsize n)
+{
+  JsonArray *a = get_array (rd, o, key);
+
+  if (a != NULL && json_array_get_length (a) != n)
+    {
+      g_autofree char *msg = g_strdup_printf ("“%s” has %u numbers instead of %" G_GSIZE_FORMAT,
+                                              key, json_array_get_length (a), n);
+      bad (rd, msg);
+      return NULL;
+    }
+  return a;
+}
+
+/* A run's validation predictions: null, or classes, rows, labels and
+ * probabilities that agree with each other. */
+static FlValidation *
+read_validation (Reader *rd, JsonObject *ro)
+{
+  JsonNode *vn = json_object_get_member (ro, "validation");
+  g_autoptr(FlValidation) v = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  JsonObject *vo;
+  JsonArray *classes, *rows, *labels, *probs;
+  guint n;
+
+  /* absent in files of an earlier version */
+  if (vn == NULL || JSON_NODE_HOLDS_NULL (vn))
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (vn))
+    return bad (rd, "“validation” is not an object"), NULL;
+  vo = json_node_get_object (vn);
+  classes = get_array (rd, vo, "classes");
+  rows = get_array (rd, vo, "rows");
+  if (rd->failed)
+    return NULL;
+  for (guint c = 0; c < json_array_get_length (classes); c++)
+    {
+      JsonNode *cn = json_array_get_element (classes, c);
+
+      if (!JSON_NODE_HOLDS_VALUE (cn) || json_node_get_value_type (cn) != G_TYPE_STRING)
+        return bad (rd, "a class name is not a string"), NULL;
+      g_ptr_array_add (names, g_strdup (json_node_get_string (cn)));
+    }
+  if (names->len == 0)
+    return bad (rd, "“classes” is empty"), NULL;
+  g_ptr_array_add (names, NULL);
+  n = json_array_get_length (rows);
+  labels = get_numbers (rd, vo, "labels", n);
+  probs = get_numbers (rd, vo, "probs", (gsize) n * (names->len - 1));
+  if (rd->failed)
+    return NULL;
+
+  v = fl_validation_new ((int) n, (const char *const *) names->pdata);
+  for (guint k = 0; k < n && !rd->failed; k++)
+    {
+      double row = element_number (rd, rows, k, "rows");
+      double label = element_number (rd, labels, k, "labels");
+
+      if (!rd->failed && (row < 0 || row > G_MAXINT32 || row != (gint32) row))
+        bad (rd, "a validation row is not a row number");
+      else if (!rd->failed && (label < 0 || label >= v->n_classes || label != (int) label))
+        bad (rd, "a validation label is not a class");
+      v->rows[k] = (gint32) row;
+      v->labels[k] = (gint32) label;
+    }
+  for (gsize k = 0; k < (gsize) n * v->n_classes && !rd->failed; k++)
+    {
+      double p = element_number (rd, probs, (guint) k, "probs");
+
+      if (!rd->failed && !(p >= 0.0 && p <= 1.0))
+        bad (rd, "a validation probability is not in [0, 1]");
+      v->probs[k] = (float) p;
+    }
+  return rd->failed ? NULL : g_steal_pointer (&v);
+}
+
 static void
 read_settings (Reader *rd, JsonObject *o, FlTrainSettings *s)
 {
@@ -228,16 +398,16 @@ read_settings (Reader *rd, JsonObject *o, FlTrainSettings *s)
       bad (rd, msg);
     }
   seed = get_string (rd, o, "seed");
-  s->feat_dim = (int) get_number (rd, o, "feat_dim");
-  s->epochs = (int) get_number (rd, o, "epochs");
-  s->batch_size = (int) get_number (rd, o, "batch_size");
+  s->feat_dim = (int) get_whole (rd, o, "feat_dim", 0, G_MAXINT32);
+  s->epochs = (int) get_whole (rd, o, "epochs", 0, G_MAXINT32);
+  s->batch_size = (int) get_whole (rd, o, "batch_size", 0, G_MAXINT32);
   s->lr = (float) get_number (rd, o, "lr");
   s->val_fraction = get_number (rd, o, "val_fraction");
   s->seed = seed != NULL ? g_ascii_strtoull (seed, NULL, 10) : 0;
-  s->kfold = (int) get_number (rd, o, "kfold");
-  s->fold = (int) get_number (rd, o, "fold");
-  s->max_vocab = (int) get_number (rd, o, "max_vocab");
-  s->n_threads = (int) get_number (rd, o, "n_threads");
+  s->kfold = (int) get_whole (rd, o, "kfold", 0, G_MAXINT32);
+  s->fold = (int) get_whole (rd, o, "fold", 0, G_MAXINT32);
+  s->max_vocab = (int) get_whole (rd, o, "max_vocab", 0, G_MAXINT32);
+  s->n_threads = (int) get_whole (rd, o, "n_threads", G_MININT32, G_MAXINT32);
   if (!rd->failed)
     {
       g_autoptr(GError) e = NULL;
@@ -283,7 +453,7 @@ fl_experiment_load (const char        *path,
   data->image_col = get_string (&rd, d, "image_col");
   data->text_col = get_string (&rd, d, "text_col");
   data->label_col = get_string (&rd, d, "label_col");
-  data->image_size = (int) get_number (&rd, d, "image_size");
+  data->image_size = (int) get_whole (&rd, d, "image_size", 0, G_MAXINT32);
   so = get_object (&rd, root, "settings");
   if (!rd.failed)
     read_settings (&rd, so, &base);
@@ -330,9 +500,9 @@ fl_experiment_load (const char        *path,
         r->status = FL_RUN_CANCELLED;
       r->best_val_acc = get_number (&rd, ro, "best_val_acc");
       r->best_val_f1 = get_number (&rd, ro, "best_val_f1");
-      r->best_epoch = (int) get_number (&rd, ro, "best_epoch");
+      r->best_epoch = (int) get_whole (&rd, ro, "best_epoch", 0, G_MAXINT32);
       r->train_seconds = get_number (&rd, ro, "train_seconds");
-      r->n_params = (gsize) get_number (&rd, ro, "n_params");
+      r->n_params = (gsize) get_whole (&rd, ro, "n_params", 0, G_MAXINT64 / 2);
       if (r->name == NULL)
         bad (&rd, "a run has no name");
       ep = get_array (&rd, ro, "epochs");
@@ -341,8 +511,8 @@ fl_experiment_load (const char        *path,
           JsonNode *en = json_array_get_element (ep, e);
           JsonObject *eo = JSON_NODE_HOLDS_OBJECT (en) ? json_node_get_object (en) : NULL;
           FlEpochStats st = {
-            .epoch = (int) get_number (&rd, eo, "epoch"),
-            .n_epochs = (int) get_number (&rd, eo, "n_epochs"),
+            .epoch = (int) get_whole (&rd, eo, "epoch", 0, G_MAXINT32),
+            .n_epochs = (int) get_whole (&rd, eo, "n_epochs", 0, G_MAXINT32),
             .train_loss = get_number (&rd, eo, "train_loss"),
             .train_acc = get_number (&rd, eo, "train_acc"),
             .val_loss = get_number (&rd, eo, "val_loss"),
@@ -350,10 +520,25 @@ fl_experiment_load (const char        *path,
             .val_f1 = get_number (&rd, eo, "val_f1"),
             .samples_per_s = get_number (&rd, eo, "samples_per_s"),
             .seconds = get_number (&rd, eo, "seconds"),
-            .samples_seen = (gint64) get_number (&rd, eo, "samples_seen"),
+            .samples_seen = get_whole (&rd, eo, "samples_seen", 0, G_MAXINT64 / 2),
           };
           g_array_append_val (r->epochs, st);
         }
+      /* the per-batch losses and the predictions came with a later version */
+      if (!rd.failed && json_object_has_member (ro, "batch_loss"))
+        {
+          JsonArray *bl = get_array (&rd, ro, "batch_loss");
+          int per_epoch = (int) get_whole (&rd, ro, "batches_per_epoch", 0, G_MAXINT32);
+
+          for (guint k = 0; !rd.failed && k < json_array_get_length (bl); k++)
+            {
+              double loss = element_number (&rd, bl, k, "batch_loss");
+              g_array_append_val (r->batch_loss, loss);
+            }
+          r->batches_per_epoch = per_epoch;
+        }
+      if (!rd.failed)
+        r->validation = read_validation (&rd, ro);
     }
   if (rd.failed)
     {

@@ -32,6 +32,7 @@ struct FlRun {
 
   FlMetrics      *metrics;     /* of the last evaluation */
   float          *val_probs;   /* (n_val, C) */
+  gboolean        evaluated;   /* val_probs hold an evaluation */
   float          *good;        /* params, m, v of the last good epoch */
   gint64          good_t;
 };
@@ -268,6 +269,7 @@ fl_run_evaluate (FlRun *run)
       for (int i = 0; i < n; i++)
         fl_metrics_add (run->metrics, batch.labels[i], argmax (probs + i * C, C));
     }
+  run->evaluated = TRUE;
   return loss_sum / nv;
 }
 
@@ -410,6 +412,25 @@ const float *
 fl_run_val_probs (FlRun *run)
 {
   return run->val_probs;
+}
+
+FlValidation *
+fl_run_validation (FlRun *run)
+{
+  const int C = run->ds->n_classes;
+  int n = (int) run->val_idx->len;
+  FlValidation *v;
+
+  if (!run->evaluated)
+    return NULL;
+  v = fl_validation_new (n, (const char *const *) run->ds->class_names);
+  for (int k = 0; k < n; k++)
+    {
+      v->rows[k] = g_array_index (run->val_idx, gint32, k);
+      v->labels[k] = run->ds->labels[v->rows[k]];
+    }
+  memcpy (v->probs, run->val_probs, sizeof (float) * (gsize) n * C);
+  return v;
 }
 
 FlModel *

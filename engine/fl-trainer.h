@@ -17,6 +17,7 @@
 #include "fl-dataset.h"
 #include "fl-metrics.h"
 #include "fl-model.h"
+#include "fl-validation.h"
 
 G_BEGIN_DECLS
 
@@ -94,6 +95,8 @@ const FlMetrics *fl_run_metrics (FlRun *run);
 const gint32 *fl_run_val_indices (FlRun *run, int *n_val);
 const gint32 *fl_run_train_indices (FlRun *run, int *n_train);
 const float  *fl_run_val_probs (FlRun *run);
+/* A copy of the last evaluation's predictions, or NULL before the first. */
+FlValidation *fl_run_validation (FlRun *run);
 
 FlModel               *fl_run_model (FlRun *run);
 const FlTrainSettings *fl_run_settings (FlRun *run);

@@ -7,6 +7,7 @@
 #include "fl-experiment.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 #define N_SAMPLES 80
@@ -73,6 +74,83 @@ epoch_cb (const FlRunResult *r, const FlEpochStats *st, gpointer data)
   g_assert_cmpint (r->epochs->len, ==, st->epoch);
 }
 
+/* A finished run keeps its last evaluation: the validation rows in split
+ * order, their classes, probabilities giving the run's own confusion matrix,
+ * and every batch's loss. */
+static void
+assert_validation_of_run (const FlRunResult *r, FlRun *run, FlDataset *ds)
+{
+  const FlValidation *v = r->validation;
+  g_autoptr(FlMetrics) m = NULL;
+  g_autoptr(GError) error = NULL;
+  const gint32 *val;
+  int n_val, n_train;
+  gint64 sum = 0;
+
+  g_assert_nonnull (v);
+  val = fl_run_val_indices (run, &n_val);
+  fl_run_train_indices (run, &n_train);
+  g_assert_cmpint (v->n, ==, n_val);
+  g_assert_cmpint (v->n_classes, ==, ds->n_classes);
+  g_assert_cmpmem (v->rows, v->n * sizeof (gint32), val, n_val * sizeof (gint32));
+  for (int k = 0; k < v->n; k++)
+    g_assert_cmpint (v->labels[k], ==, ds->labels[val[k]]);
+  m = fl_validation_metrics (v);
+  g_assert_cmpmem (fl_metrics_confusion_matrix (m), sizeof (gint64) * v->n_classes * v->n_classes,
+                   fl_metrics_confusion_matrix (fl_run_metrics (run)),
+                   sizeof (gint64) * v->n_classes * v->n_classes);
+  for (int c = 0; c < v->n_classes * v->n_classes; c++)
+    sum += fl_metrics_confusion_matrix (m)[c];
+  g_assert_cmpint (sum, ==, n_val);
+  g_assert_cmpfloat (fl_metrics_accuracy (m), ==,
+                     g_array_index (r->epochs, FlEpochStats, r->epochs->len - 1).val_acc);
+  g_assert_true (fl_validation_matches (v, ds, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (r->batches_per_epoch, ==, (n_train + r->settings.batch_size - 1) / r->settings.batch_size);
+  g_assert_cmpuint (r->batch_loss->len, ==, (guint) (r->epochs->len * r->batches_per_epoch));
+  for (guint k = 0; k < r->batch_loss->len; k++)
+    g_assert_true (isfinite (g_array_index (r->batch_loss, double, k)));
+}
+
+/* Other data — classes renamed, or fewer rows — is not taken for the data
+ * the predictions were made on. */
+static void
+test_validation_matches (void)
+{
+  g_autoptr(FlDataset) ds = make_dataset ();
+  const char *names[] = { "dark-cold", "dark-hot", "light-cold", "light-hot", NULL };
+  const char *other[] = { "a", "b", "c", "d", NULL };
+  g_autoptr(FlValidation) v = fl_validation_new (3, names);
+  g_autoptr(FlValidation) w = fl_validation_new (1, other);
+  g_autoptr(GError) error = NULL;
+
+  for (int k = 0; k < 3; k++)
+    {
+      v->rows[k] = k * 7;
+      v->labels[k] = ds->labels[k * 7];
+      v->probs[k * 4 + (k % 4)] = 1.0f;
+    }
+  g_assert_true (fl_validation_matches (v, ds, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_validation_predicted (v, 2, NULL), ==, 2);
+
+  v->rows[2] = N_SAMPLES;   /* beyond the data */
+  g_assert_false (fl_validation_matches (v, ds, &error));
+  g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA);
+  g_assert_nonnull (strstr (error->message, "validation sample 3"));
+  g_clear_error (&error);
+
+  v->rows[2] = 1;           /* a row of another class */
+  v->labels[2] = (ds->labels[1] + 1) % 4;
+  g_assert_false (fl_validation_matches (v, ds, &error));
+  g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA);
+  g_clear_error (&error);
+
+  g_assert_false (fl_validation_matches (w, ds, &error));
+  g_assert_nonnull (strstr (error->message, "“a”"));
+}
+
 static void
 test_compare_and_experiment (void)
 {
@@ -125,6 +203,7 @@ test_compare_and_experiment (void)
       g_assert_cmpint (r->epochs->len, ==, 2);
       g_assert_cmpint (r->best_epoch, >=, 1);
       g_assert_cmpuint (r->n_params, >, 0);
+      assert_validation_of_run (r, fl_comparison_run (cmp, i), ds);
     }
 
   table = fl_comparison_table (cmp);
@@ -163,6 +242,22 @@ test_compare_and_experiment (void)
       g_assert_cmpuint (a->n_params, ==, b->n_params);
       g_assert_cmpmem (a->epochs->data, a->epochs->len * sizeof (FlEpochStats),
                        b->epochs->data, b->epochs->len * sizeof (FlEpochStats));
+      /* the per-batch curve and every prediction, to the bit */
+      g_assert_cmpint (a->batches_per_epoch, ==, b->batches_per_epoch);
+      g_assert_cmpmem (a->batch_loss->data, a->batch_loss->len * sizeof (double),
+                       b->batch_loss->data, b->batch_loss->len * sizeof (double));
+      g_assert_nonnull (b->validation);
+      g_assert_cmpint (a->validation->n, ==, b->validation->n);
+      g_assert_cmpint (a->validation->n_classes, ==, b->validation->n_classes);
+      for (int c = 0; c < a->validation->n_classes; c++)
+        g_assert_cmpstr (a->validation->class_names[c], ==, b->validation->class_names[c]);
+      g_assert_cmpmem (a->validation->rows, a->validation->n * sizeof (gint32),
+                       b->validation->rows, b->validation->n * sizeof (gint32));
+      g_assert_cmpmem (a->validation->labels, a->validation->n * sizeof (gint32),
+                       b->validation->labels, b->validation->n * sizeof (gint32));
+      g_assert_cmpmem (a->validation->probs, a->validation->n * a->validation->n_classes * sizeof (float),
+                       b->validation->probs, b->validation->n * b->validation->n_classes * sizeof (float));
+      g_assert_true (fl_validation_matches (b->validation, ds, &error));
       g_assert_null (fl_comparison_run (back, i));
     }
   {
@@ -186,6 +281,49 @@ test_compare_and_experiment (void)
   g_remove (runs_csv); g_remove (metrics_csv); g_remove (exp); g_rmdir (dir);
 }
 
+/* An experiment of one run whose validation predictions are given. */
+#define RUN_WITH(rows, labels, probs) \
+  "{ \"format\": \"fusionlab-experiment-1\", \"data\": { \"images\": \"a\", \"csv\": \"b\", " \
+  "\"image_col\": null, \"text_col\": null, \"label_col\": null, \"image_size\": 64 }, " \
+  "\"settings\": " SETTINGS ", \"runs\": [ { \"name\": \"mean\", \"fusion\": \"mean\", " \
+  "\"status\": \"done\", \"error\": null, \"settings\": " SETTINGS ", \"best_val_acc\": 0.5, " \
+  "\"best_val_f1\": 0.5, \"best_epoch\": 1, \"train_seconds\": 1, \"n_params\": 10, " \
+  "\"epochs\": [], \"batches_per_epoch\": 1, \"batch_loss\": [0.7, null], " \
+  "\"validation\": { \"classes\": [\"x\", \"y\"], \"rows\": " rows ", \"labels\": " labels ", " \
+  "\"probs\": " probs " } } ] }"
+#define SETTINGS \
+  "{ \"fusion\": \"mean\", \"seed\": \"1\", \"feat_dim\": 8, \"epochs\": 1, \"batch_size\": 4, " \
+  "\"lr\": 0.1, \"val_fraction\": 0.2, \"kfold\": 0, \"fold\": 0, \"max_vocab\": 10, \"n_threads\": 1 }"
+
+/* The same experiment with valid predictions loads, a not-finite batch loss
+ * (written as null) coming back as NaN. */
+static void
+test_experiment_validation (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fl-compare-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "ok.fusionlab", NULL);
+  g_autoptr(GError) error = NULL;
+  g_auto(FlExperimentData) data = { 0 };
+  g_autoptr(FlComparison) cmp = NULL;
+  const FlRunResult *r;
+
+  g_assert_true (g_file_set_contents (path, RUN_WITH ("[3, 1]", "[1, 0]", "[0.25, 0.75, 0.5, 0.5]"),
+                                      -1, NULL));
+  cmp = fl_experiment_load (path, &data, &error);
+  g_assert_no_error (error);
+  r = fl_comparison_result (cmp, 0);
+  g_assert_cmpint (r->batch_loss->len, ==, 2);
+  g_assert_cmpfloat (g_array_index (r->batch_loss, double, 0), ==, 0.7);
+  g_assert_true (isnan (g_array_index (r->batch_loss, double, 1)));
+  g_assert_cmpint (r->validation->n, ==, 2);
+  g_assert_cmpstr (r->validation->class_names[1], ==, "y");
+  g_assert_cmpint (r->validation->rows[0], ==, 3);
+  g_assert_cmpint (fl_validation_predicted (r->validation, 0, NULL), ==, 1);
+  g_assert_cmpint (fl_validation_predicted (r->validation, 1, NULL), ==, 0);   /* a tie: the first */
+  g_remove (path);
+  g_rmdir (dir);
+}
+
 static void
 test_corrupt_experiment (void)
 {
@@ -206,6 +344,10 @@ test_corrupt_experiment (void)
       "\"settings\": { \"fusion\": \"mean\", \"seed\": \"1\", \"feat_dim\": 8, \"epochs\": 0, "
       "\"batch_size\": 4, \"lr\": 0.1, \"val_fraction\": 0.2, \"kfold\": 0, \"fold\": 0, "
       "\"max_vocab\": 10, \"n_threads\": 1 }, \"runs\": [] }", "epochs must be" },
+    { RUN_WITH ("[0, 1]", "[0, 2]", "[0.5, 0.5, 0.25, 0.75]"), "label is not a class" },
+    { RUN_WITH ("[0, 1]", "[0, 1]", "[0.5, 0.5, 0.25]"), "“probs” has 3 numbers instead of 4" },
+    { RUN_WITH ("[0, 1.5]", "[0, 1]", "[0.5, 0.5, 0.25, 0.75]"), "row is not a row number" },
+    { RUN_WITH ("[0, 1]", "[0, 1]", "[0.5, 0.5, 1.25, 0.75]"), "probability is not in [0, 1]" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -230,5 +372,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/compare/runs-and-experiment", test_compare_and_experiment);
   g_test_add_func ("/compare/corrupt-experiment", test_corrupt_experiment);
+  g_test_add_func ("/compare/experiment-validation", test_experiment_validation);
+  g_test_add_func ("/compare/validation-matches", test_validation_matches);
   return g_test_run ();
 }

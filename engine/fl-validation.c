@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+#define G_LOG_DOMAIN "fl-validation"
+
+#include "fl-validation.h"
+#include "fl-model.h"
+
+#include <string.h>
+
+FlValidation *
+fl_validation_new (int n, const char *const *class_names)
+{
+  FlValidation *v = g_new0 (FlValidation, 1);
+
+  g_return_val_if_fail (n >= 0 && class_names != NULL && class_names[0] != NULL, NULL);
+
+  v->n = n;
+  v->class_names = g_strdupv ((char **) class_names);
+  v->n_classes = (int) g_strv_length (v->class_names);
+  v->rows = g_new0 (gint32, MAX (n, 1));
+  v->labels = g_new0 (gint32, MAX (n, 1));
+  v->probs = g_new0 (float, (gsize) MAX (n, 1) * v->n_classes);
+  return v;
+}
+
+FlValidation *
+fl_validation_copy (const FlValidation *v)
+{
+  FlValidation *c = fl_validation_new (v->n, (const char *const *) v->class_names);
+
+  memcpy (c->rows, v->rows, sizeof (gint32) * v->n);
+  memcpy (c->labels, v->labels, sizeof (gint32) * v->n);
+  memcpy (c->probs, v->probs, sizeof (float) * v->n * v->n_classes);
+  return c;
+}
+
+void
+fl_validation_free (FlValidation *v)
+{
+  if (v == NULL)
+    return;
+  g_strfreev (v->class_names);
+  g_free (v->rows);
+  g_free (v->labels);
+  g_free (v->probs);
+  g_free (v);
+}
+
+int
+fl_validation_predicted (const FlValidation *v, int k, float *confidence)
+{
+  const float *p = v->probs + (gsize) k * v->n_classes;
+  int best = 0;
+
+  g_return_val_if_fail (k >= 0 && k < v->n, 0);
+
+  for (int c = 1; c < v->n_classes; c++)
+    if (p[c] > p[best])
+      best = c;
+  if (confidence != NULL)
+    *confidence = p[best];
+  return best;
+}
+
+FlMetrics *
+fl_validation_metrics (const FlValidation *v)
+{
+  FlMetrics *m = fl_metrics_new (v->n_classes);
+
+  for (int k = 0; k < v->n; k++)
+    fl_metrics_add (m, v->labels[k], fl_validation_predicted (v, k, NULL));
+  return m;
+}
+
+gboolean
+fl_validation_matches (const FlValidation *v, const FlDataset *ds, GError **error)
+{
+  if (ds->n_classes != v->n_classes)
+    {
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                   "the data has %d classes, the run had %d", ds->n_classes, v->n_classes);
+      return FALSE;
+    }
+  for (int c = 0; c < v->n_classes; c++)
+    if (g_strcmp0 (ds->class_names[c], v->class_names[c]) != 0)
+      {
+        g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                     "the data's class %d is “%s”, the run's was “%s”",
+                     c + 1, ds->class_names[c], v->class_names[c]);
+        return FALSE;
+      }
+  for (int k = 0; k < v->n; k++)
+    if (v->rows[k] < 0 || v->rows[k] >= ds->n || ds->labels[v->rows[k]] != v->labels[k])
+      {
+        g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                     "validation sample %d (data row %d) is not in the data as it was",
+                     k + 1, v->rows[k] + 1);
+        return FALSE;
+      }
+  return TRUE;
+}
