@@ -11,6 +11,8 @@
 #include "fl-experiment.h"
 #include "fl-sample-gallery.h"
 
+#include <json-glib/json-glib.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -189,6 +191,102 @@ test_exports (void)
   g_assert_cmpint (count_lines (metrics), ==, 1 + n_epochs);
 }
 
+static FlSampleGallery *
+find_gallery (GtkWidget *widget)
+{
+  if (FL_IS_SAMPLE_GALLERY (widget))
+    return FL_SAMPLE_GALLERY (widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      FlSampleGallery *g = find_gallery (c);
+      if (g != NULL)
+        return g;
+    }
+  return NULL;
+}
+
+/* The confusion matrix w shows is that of v, its cells add up to the
+ * validation size, and the gallery of each cell holds exactly its samples of
+ * ds; the mistakes gallery is wrong predictions, surest first. */
+static void
+check_confusion_gallery (FlWindow           *w,
+                         const FlValidation *v,
+                         const FlDataset    *ds,
+                         const char         *shot_name)
+{
+  FlResultsView *results = fl_window_get_results_view (w);
+  FlConfusionView *matrix = fl_results_view_get_confusion_view (results);
+  FlSampleGallery *gallery = find_gallery (GTK_WIDGET (w));
+  gint64 total = 0;
+  int C;
+
+  g_assert_true (ui_wait (ui_run_shown, w, 10));
+  g_assert_nonnull (v);
+  g_assert_nonnull (gallery);
+  C = fl_confusion_view_get_n_classes (matrix);
+  g_assert_cmpint (C, ==, ds->n_classes);
+  g_assert_cmpint (C, ==, v->n_classes);
+
+  for (int t = 0; t < C; t++)
+    for (int p = 0; p < C; p++)
+      {
+        gint64 count = fl_confusion_view_get_count (matrix, t, p), expected = 0;
+        int k_seen = 0;
+
+        for (int k = 0; k < v->n; k++)
+          expected += v->labels[k] == t && fl_validation_predicted (v, k, NULL) == p;
+        g_assert_cmpint (count, ==, expected);
+        total += count;
+        fl_confusion_view_activate_cell (matrix, t, p);
+        g_assert_cmpint (fl_sample_gallery_get_n_samples (gallery), ==, MIN (count, 120));
+        /* exactly those samples: true class t, predicted p */
+        for (int j = 0; j < fl_sample_gallery_get_n_samples (gallery); j++)
+          {
+            int i = fl_sample_gallery_get_sample (gallery, j);
+            int k;
+
+            for (k = 0; k < v->n && v->rows[k] != i; k++)
+              ;
+            g_assert_cmpint (k, <, v->n);
+            g_assert_cmpint (ds->labels[i], ==, t);
+            g_assert_cmpint (fl_validation_predicted (v, k, NULL), ==, p);
+            k_seen++;
+          }
+        g_assert_cmpint (k_seen, ==, MIN (count, 120));
+      }
+  g_assert_cmpint (total, ==, v->n);
+
+  /* FUSIONLAB_SHOTS=DIR: pictures of the gallery, to look at */
+  if (g_getenv ("FUSIONLAB_SHOTS") != NULL)
+    {
+      g_autofree char *shot = g_build_filename (g_getenv ("FUSIONLAB_SHOTS"), shot_name, NULL);
+
+      fl_confusion_view_activate_cell (matrix, 1, 3);
+      ui_spin (0.5);
+      g_assert_true (fl_window_save_png (w, shot, NULL));
+    }
+
+  /* the most confident mistakes: wrong, surest first */
+  fl_sample_gallery_show_mistakes (gallery, 10);
+  {
+    float last = 2.0f;
+
+    g_assert_cmpint (fl_sample_gallery_get_n_samples (gallery), >, 0);
+    for (int j = 0; j < fl_sample_gallery_get_n_samples (gallery); j++)
+      {
+        int i = fl_sample_gallery_get_sample (gallery, j), k;
+        float confidence;
+
+        for (k = 0; k < v->n && v->rows[k] != i; k++)
+          ;
+        g_assert_cmpint (k, <, v->n);
+        g_assert_cmpint (fl_validation_predicted (v, k, &confidence), !=, ds->labels[i]);
+        g_assert_cmpfloat (confidence, <=, last);
+        last = confidence;
+      }
+  }
+}
+
 static void
 test_experiment (void)
 {
@@ -228,6 +326,25 @@ test_experiment (void)
                                         g_array_index (b->epochs, FlEpochStats, e).val_loss, 1e-9);
     }
 
+  /* with its data loaded again, the best run's matrix and galleries, and
+   * the settings it was compared with */
+  g_assert_true (ui_wait (ui_data_ready, other, 60));
+  g_assert_true (ui_wait (ui_run_shown, other, 10));
+  g_test_message ("reopened: %s", fl_window_get_status (other));
+  g_assert_null (strstr (fl_window_get_status (other), "not there"));
+  g_assert_cmpint (fl_window_get_shown_run (other), ==, fl_runs_view_get_best (fl_window_get_runs_view (other)));
+  g_assert_true (fl_comparison_result (back, fl_window_get_shown_run (other))->validation != NULL);
+  g_assert_null (fl_results_view_get_run (fl_window_get_results_view (other)));
+  {
+    FlTrainSettings shown;
+
+    fl_train_panel_get_settings (fl_window_get_train_panel (other), &shown);
+    g_assert_cmpint (shown.epochs, ==, fl_comparison_base_settings (cmp)->epochs);
+    g_assert_cmpint (shown.batch_size, ==, fl_comparison_base_settings (cmp)->batch_size);
+  }
+  check_confusion_gallery (other, fl_comparison_result (back, fl_window_get_shown_run (other))->validation,
+                           fl_data_panel_get_dataset (fl_window_get_data_panel (other)), "reopened.png");
+
   /* a corrupt file: a clear error in the window, and the runs stay */
   g_assert_true (g_file_set_contents (corrupt, "{ \"runs\": [ {\"name\": ", -1, NULL));
   g_assert_false (fl_window_open_experiment (other, corrupt));
@@ -239,94 +356,104 @@ test_experiment (void)
   destroy_window (other);
 }
 
-static FlSampleGallery *
-find_gallery (GtkWidget *widget)
+/* Writes src to dst with only its first run and, if csv is not NULL, that
+ * CSV path: an experiment of one run, or one whose data has gone. */
+static void
+rewrite_experiment (const char *src,
+                    const char *dst,
+                    const char *csv)
 {
-  if (FL_IS_SAMPLE_GALLERY (widget))
-    return FL_SAMPLE_GALLERY (widget);
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *root;
+  JsonArray *runs;
+
+  g_assert_true (json_parser_load_from_file (parser, src, &error));
+  root = json_node_get_object (json_parser_get_root (parser));
+  runs = json_object_get_array_member (root, "runs");
+  while (json_array_get_length (runs) > 1)
+    json_array_remove_element (runs, json_array_get_length (runs) - 1);
+  if (csv != NULL)
+    json_object_set_string_member (json_object_get_object_member (root, "data"), "csv", csv);
+  json_generator_set_root (gen, json_parser_get_root (parser));
+  g_assert_true (json_generator_to_file (gen, dst, &error));
+}
+
+/* One run reopened: its own training, validation and per-batch curves, as
+ * drawn while it trained. Its data gone: the figures and the matrix still,
+ * and a status line that says why the samples are not shown. */
+static void
+test_experiment_one_run (void)
+{
+  g_autofree char *path = tmp_path ("experiment.json");
+  g_autofree char *one = tmp_path ("one-run.json");
+  g_autofree char *gone = tmp_path ("gone.json");
+  g_autofree char *missing = tmp_path ("no-such.csv");
+  FlComparison *cmp = fl_window_get_comparison (window);
+  const FlRunResult *r = fl_comparison_result (cmp, 0);
+  FlWindow *other = fl_window_new (NULL);
+  FlPlotView *loss = fl_window_get_loss_plot (other);
+  FlPlotView *accuracy = fl_window_get_accuracy_plot (other);
+  g_autoptr(GError) error = NULL;
+  FlSampleGallery *gallery;
+  FlConfusionView *matrix;
+  gint64 total = 0;
+
+  g_assert_true (fl_window_save_experiment (window, path, &error));
+  rewrite_experiment (path, one, NULL);
+  gtk_window_present (GTK_WINDOW (other));
+  g_assert_true (fl_window_open_experiment (other, one));
+  g_assert_cmpint (fl_comparison_n_runs (fl_window_get_comparison (other)), ==, 1);
+  g_assert_cmpuint (r->batch_loss->len, >, 0);
+  g_assert_cmpuint (fl_plot_view_get_n_points (loss, FL_LOSS_SERIES_BATCH), ==, r->batch_loss->len);
+  g_assert_cmpuint (fl_plot_view_get_n_points (loss, FL_LOSS_SERIES_TRAIN), ==, r->epochs->len);
+  g_assert_cmpuint (fl_plot_view_get_n_points (accuracy, FL_ACCURACY_SERIES_VAL), ==, r->epochs->len);
+  g_assert_true (fl_plot_view_get_series_visible (loss, FL_LOSS_SERIES_BATCH));
+  for (guint k = 0; k < r->batch_loss->len; k++)
     {
-      FlSampleGallery *g = find_gallery (c);
-      if (g != NULL)
-        return g;
+      double x, y;
+
+      g_assert_true (fl_plot_view_get_point (loss, FL_LOSS_SERIES_BATCH, k, &x, &y));
+      g_assert_cmpfloat (y, ==, g_array_index (r->batch_loss, double, k));
+      g_assert_cmpfloat_with_epsilon (x, (double) (k + 1) / r->batches_per_epoch, 1e-12);
     }
-  return NULL;
+  g_assert_true (ui_wait (ui_data_ready, other, 60));
+
+  /* the data gone: counts, no cards, and the reason on the status line */
+  rewrite_experiment (path, gone, missing);
+  g_assert_true (fl_window_open_experiment (other, gone));
+  g_test_message ("data gone: %s", fl_window_get_status (other));
+  g_assert_nonnull (strstr (fl_window_get_status (other), "not there"));
+  g_assert_true (ui_wait (ui_run_shown, other, 10));
+  gallery = find_gallery (GTK_WIDGET (other));
+  matrix = fl_results_view_get_confusion_view (fl_window_get_results_view (other));
+  for (int t = 0; t < fl_confusion_view_get_n_classes (matrix); t++)
+    for (int p = 0; p < fl_confusion_view_get_n_classes (matrix); p++)
+      {
+        total += fl_confusion_view_get_count (matrix, t, p);
+        fl_confusion_view_activate_cell (matrix, t, p);
+        g_assert_cmpint (fl_sample_gallery_get_n_samples (gallery), ==, 0);
+      }
+  g_assert_cmpint (total, ==, r->validation->n);
+  /* training more needs the experiment's own data */
+  g_assert_null (fl_window_get_error_message (other));
+
+  destroy_window (other);
 }
 
 static void
 test_confusion_gallery (void)
 {
-  FlResultsView *results = fl_window_get_results_view (window);
-  FlConfusionView *matrix = fl_results_view_get_confusion_view (results);
-  FlSampleGallery *gallery = find_gallery (GTK_WIDGET (window));
-  FlRun *run = fl_results_view_get_run (results);
-  const FlDataset *ds;
-  const gint32 *val;
-  gint64 total = 0;
-  int n_val = 0, C;
+  FlComparison *cmp = fl_window_get_comparison (window);
+  int shown = fl_window_get_shown_run (window);
+  FlRun *run = fl_results_view_get_run (fl_window_get_results_view (window));
 
-  g_assert_true (ui_wait (ui_run_shown, window, 10));
+  g_assert_cmpint (shown, >=, 0);
   g_assert_nonnull (run);
-  g_assert_nonnull (gallery);
-  ds = fl_run_dataset (run);
-  C = fl_confusion_view_get_n_classes (matrix);
-  g_assert_cmpint (C, ==, ds->n_classes);
-  val = fl_run_val_indices (run, &n_val);
-
-  for (int t = 0; t < C; t++)
-    for (int p = 0; p < C; p++)
-      {
-        gint64 count = fl_confusion_view_get_count (matrix, t, p);
-        int k_seen = 0;
-
-        total += count;
-        fl_confusion_view_activate_cell (matrix, t, p);
-        g_assert_cmpint (fl_sample_gallery_get_n_samples (gallery), ==, MIN (count, 120));
-        /* exactly those samples: true class t, predicted p */
-        for (int j = 0; j < fl_sample_gallery_get_n_samples (gallery); j++)
-          {
-            int i = fl_sample_gallery_get_sample (gallery, j);
-            int k;
-
-            for (k = 0; k < n_val && val[k] != i; k++)
-              ;
-            g_assert_cmpint (k, <, n_val);
-            g_assert_cmpint (ds->labels[i], ==, t);
-            g_assert_cmpint (fl_run_val_prediction (run, k, NULL), ==, p);
-            k_seen++;
-          }
-        g_assert_cmpint (k_seen, ==, MIN (count, 120));
-      }
-  g_assert_cmpint (total, ==, n_val);
-
-  /* FUSIONLAB_SHOTS=DIR: pictures of the gallery, to look at */
-  if (g_getenv ("FUSIONLAB_SHOTS") != NULL)
-    {
-      g_autofree char *shot = g_build_filename (g_getenv ("FUSIONLAB_SHOTS"), "gallery.png", NULL);
-
-      fl_confusion_view_activate_cell (matrix, 1, 3);
-      ui_spin (0.5);
-      g_assert_true (fl_window_save_png (window, shot, NULL));
-    }
-
-  /* the most confident mistakes: wrong, surest first */
-  fl_sample_gallery_show_mistakes (gallery, 10);
-  {
-    float last = 2.0f;
-
-    g_assert_cmpint (fl_sample_gallery_get_n_samples (gallery), >, 0);
-    for (int j = 0; j < fl_sample_gallery_get_n_samples (gallery); j++)
-      {
-        int i = fl_sample_gallery_get_sample (gallery, j), k;
-        float confidence;
-
-        for (k = 0; k < n_val && val[k] != i; k++)
-          ;
-        g_assert_cmpint (fl_run_val_prediction (run, k, &confidence), !=, ds->labels[i]);
-        g_assert_cmpfloat (confidence, <=, last);
-        last = confidence;
-      }
-  }
+  g_assert_true (run == fl_comparison_run (cmp, shown));
+  check_confusion_gallery (window, fl_comparison_result (cmp, shown)->validation,
+                           fl_run_dataset (run), "gallery.png");
 }
 
 /* The first widget of type under widget whose "label" is label, or when
@@ -435,6 +562,7 @@ main (int   argc,
   g_test_add_func ("/ui/compare/five-runs", test_compare);
   g_test_add_func ("/ui/compare/exports", test_exports);
   g_test_add_func ("/ui/compare/experiment", test_experiment);
+  g_test_add_func ("/ui/compare/experiment-one-run", test_experiment_one_run);
   g_test_add_func ("/ui/compare/confusion-gallery", test_confusion_gallery);
   g_test_add_func ("/ui/compare/plot-controls", test_plot_controls);
 

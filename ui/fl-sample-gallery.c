@@ -9,6 +9,9 @@
 /* A gallery shows no more cards than this (a big cell would be slow). */
 #define MAX_CARDS 120
 
+/* said when the predictions are known but not the samples they were made on */
+#define NO_DATA " — load the experiment's images and CSV to see them"
+
 struct _FlSampleGallery {
   GtkWidget   parent_instance;
 
@@ -16,30 +19,12 @@ struct _FlSampleGallery {
   GtkWidget  *mistakes_button;
   GtkFlowBox *flow;
 
-  FlRun      *run;
-  GArray     *samples;    /* of int: dataset indices shown */
+  FlValidation *val;      /* owned copy, or NULL */
+  FlDataset    *ds;       /* borrowed: the data of val, or NULL */
+  GArray       *samples;  /* of int: dataset indices shown */
 };
 
 G_DEFINE_FINAL_TYPE (FlSampleGallery, fl_sample_gallery, GTK_TYPE_WIDGET)
-
-int
-fl_run_val_prediction (FlRun *run,
-                       int    k,
-                       float *confidence)
-{
-  const FlDataset *ds = fl_run_dataset (run);
-  const float *probs = fl_run_val_probs (run);
-  int C = ds->n_classes, best = 0;
-
-  g_return_val_if_fail (probs != NULL, 0);
-
-  for (int c = 1; c < C; c++)
-    if (probs[(gsize) k * C + c] > probs[(gsize) k * C + best])
-      best = c;
-  if (confidence != NULL)
-    *confidence = probs[(gsize) k * C + best];
-  return best;
-}
 
 static void
 clear (FlSampleGallery *self)
@@ -57,18 +42,19 @@ add_card (FlSampleGallery *self,
           int              k,
           int              i)
 {
-  const FlDataset *ds = fl_run_dataset (self->run);
+  const FlDataset *ds = self->ds;
+  const char *const *names = (const char *const *) self->val->class_names;
   g_autoptr(GdkTexture) texture = fl_texture_new_from_sample (ds, i);
   g_autofree char *label = NULL;
   float confidence;
-  int p = fl_run_val_prediction (self->run, k, &confidence);
-  int t = ds->labels[i];
+  int p = fl_validation_predicted (self->val, k, &confidence);
+  int t = self->val->labels[k];
   GtkWidget *card;
 
   if (p == t)
-    label = g_strdup_printf ("✓ %s · %.0f%%", ds->class_names[p], 100.0 * confidence);
+    label = g_strdup_printf ("✓ %s · %.0f%%", names[p], 100.0 * confidence);
   else
-    label = g_strdup_printf ("%s → %s %.0f%%", ds->class_names[t], ds->class_names[p], 100.0 * confidence);
+    label = g_strdup_printf ("%s → %s %.0f%%", names[t], names[p], 100.0 * confidence);
   card = fl_sample_card_new (texture, label, ds->texts[i], ds->image_files[i]);
   fl_sample_card_set_width_chars (FL_SAMPLE_CARD (card), 30);
   gtk_flow_box_append (self->flow, card);
@@ -80,35 +66,34 @@ fl_sample_gallery_show_cell (FlSampleGallery *self,
                              int              t,
                              int              p)
 {
-  const FlDataset *ds;
-  const gint32 *val;
+  const FlValidation *v = self->val;
   g_autofree char *title = NULL;
-  int n_val = 0, n = 0;
+  int n = 0;
 
   g_return_if_fail (FL_IS_SAMPLE_GALLERY (self));
 
   clear (self);
-  if (self->run == NULL || fl_run_val_probs (self->run) == NULL)
+  if (v == NULL)
     return;
-  ds = fl_run_dataset (self->run);
-  g_return_if_fail (t >= 0 && t < ds->n_classes && p >= 0 && p < ds->n_classes);
+  g_return_if_fail (t >= 0 && t < v->n_classes && p >= 0 && p < v->n_classes);
 
-  val = fl_run_val_indices (self->run, &n_val);
-  for (int k = 0; k < n_val; k++)
-    if (ds->labels[val[k]] == t && fl_run_val_prediction (self->run, k, NULL) == p)
+  for (int k = 0; k < v->n; k++)
+    if (v->labels[k] == t && fl_validation_predicted (v, k, NULL) == p)
       {
-        if (n < MAX_CARDS)
-          add_card (self, k, val[k]);
+        if (n < MAX_CARDS && self->ds != NULL)
+          add_card (self, k, v->rows[k]);
         n++;
       }
 
   if (t == p)
-    title = g_markup_printf_escaped ("<b>%d</b> validation samples of <b>%s</b>, recognised as such%s",
-                                     n, ds->class_names[t], n > MAX_CARDS ? " (the first 120)" : "");
+    title = g_markup_printf_escaped ("<b>%d</b> validation samples of <b>%s</b>, recognised as such%s%s",
+                                     n, v->class_names[t], n > MAX_CARDS ? " (the first 120)" : "",
+                                     self->ds == NULL && n > 0 ? NO_DATA : "");
   else
-    title = g_markup_printf_escaped ("<b>%d</b> validation samples of <b>%s</b> taken for <b>%s</b>%s",
-                                     n, ds->class_names[t], ds->class_names[p],
-                                     n > MAX_CARDS ? " (the first 120)" : "");
+    title = g_markup_printf_escaped ("<b>%d</b> validation samples of <b>%s</b> taken for <b>%s</b>%s%s",
+                                     n, v->class_names[t], v->class_names[p],
+                                     n > MAX_CARDS ? " (the first 120)" : "",
+                                     self->ds == NULL && n > 0 ? NO_DATA : "");
   gtk_label_set_markup (self->title_label, title);
 }
 
@@ -123,7 +108,9 @@ by_confidence (gconstpointer a,
 {
   const Mistake *x = a, *y = b;
 
-  return (x->confidence < y->confidence) - (x->confidence > y->confidence);
+  if (x->confidence != y->confidence)
+    return (x->confidence < y->confidence) - (x->confidence > y->confidence);
+  return (x->k > y->k) - (x->k < y->k);
 }
 
 void
@@ -131,34 +118,32 @@ fl_sample_gallery_show_mistakes (FlSampleGallery *self,
                                  int              max)
 {
   g_autoptr(GArray) mistakes = g_array_new (FALSE, FALSE, sizeof (Mistake));
-  const FlDataset *ds;
-  const gint32 *val;
+  const FlValidation *v = self->val;
   g_autofree char *title = NULL;
-  int n_val = 0;
 
   g_return_if_fail (FL_IS_SAMPLE_GALLERY (self));
 
   clear (self);
-  if (self->run == NULL || fl_run_val_probs (self->run) == NULL)
+  if (v == NULL)
     return;
-  ds = fl_run_dataset (self->run);
-  val = fl_run_val_indices (self->run, &n_val);
-  for (int k = 0; k < n_val; k++)
+  for (int k = 0; k < v->n; k++)
     {
       Mistake m = { k, 0.0f };
 
-      if (fl_run_val_prediction (self->run, k, &m.confidence) != ds->labels[val[k]])
+      if (fl_validation_predicted (v, k, &m.confidence) != v->labels[k])
         g_array_append_val (mistakes, m);
     }
+  /* surest first; equal confidences in validation order */
   g_array_sort (mistakes, by_confidence);
-  for (guint j = 0; j < mistakes->len && (int) j < max; j++)
+  for (guint j = 0; self->ds != NULL && j < mistakes->len && (int) j < max; j++)
     {
       const Mistake *m = &g_array_index (mistakes, Mistake, j);
-      add_card (self, m->k, val[m->k]);
+      add_card (self, m->k, v->rows[m->k]);
     }
 
-  title = g_strdup_printf ("The <b>%d</b> mistakes the model was surest of (of %u), surest first",
-                           MIN ((int) mistakes->len, max), mistakes->len);
+  title = g_strdup_printf ("The <b>%d</b> mistakes the model was surest of (of %u), surest first%s",
+                           MIN ((int) mistakes->len, max), mistakes->len,
+                           self->ds == NULL && mistakes->len > 0 ? NO_DATA : "");
   gtk_label_set_markup (self->title_label, title);
 }
 
@@ -182,6 +167,7 @@ static void
 fl_sample_gallery_finalize (GObject *object)
 {
   g_array_unref (FL_SAMPLE_GALLERY (object)->samples);
+  fl_validation_free (FL_SAMPLE_GALLERY (object)->val);
 
   G_OBJECT_CLASS (fl_sample_gallery_parent_class)->finalize (object);
 }
@@ -211,17 +197,24 @@ fl_sample_gallery_init (FlSampleGallery *self)
 }
 
 void
-fl_sample_gallery_set_run (FlSampleGallery *self,
-                           FlRun           *run)
+fl_sample_gallery_set_validation (FlSampleGallery    *self,
+                                  const FlValidation *val,
+                                  FlDataset          *ds)
 {
   g_return_if_fail (FL_IS_SAMPLE_GALLERY (self));
 
   clear (self);
-  self->run = run;
-  gtk_widget_set_sensitive (self->mistakes_button, run != NULL);
-  gtk_label_set_text (self->title_label, run != NULL
-                      ? "Click a cell of the confusion matrix to see its samples here."
-                      : "The samples of a run show here once it has finished.");
+  g_clear_pointer (&self->val, fl_validation_free);
+  self->val = val != NULL ? fl_validation_copy (val) : NULL;
+  self->ds = val != NULL ? ds : NULL;
+  gtk_widget_set_sensitive (self->mistakes_button, val != NULL);
+  if (val == NULL)
+    gtk_label_set_text (self->title_label, "The samples of a run show here once it has finished.");
+  else if (ds == NULL)
+    gtk_label_set_text (self->title_label, "Click a cell of the confusion matrix to count its samples; "
+                                           "load the experiment's images and CSV to see them.");
+  else
+    gtk_label_set_text (self->title_label, "Click a cell of the confusion matrix to see its samples here.");
 }
 
 int

@@ -16,9 +16,12 @@ G_BEGIN_DECLS
 #define FL_TYPE_SAMPLE_GALLERY (fl_sample_gallery_get_type ())
 G_DECLARE_FINAL_TYPE (FlSampleGallery, fl_sample_gallery, FL, SAMPLE_GALLERY, GtkWidget)
 
-/* run is borrowed: call with NULL before it goes away. Empties the gallery. */
-void          fl_sample_gallery_set_run       (FlSampleGallery *self,
-                                               FlRun           *run);
+/* The predictions to show (copied; NULL for none) and the data they were
+ * made on (borrowed: call again before it goes away; NULL when it is not
+ * loaded, and the gallery then only counts). Empties the gallery. */
+void          fl_sample_gallery_set_validation (FlSampleGallery    *self,
+                                                const FlValidation *val,
+                                                FlDataset          *ds);
 /* The validation samples of true class t that the model put in class p. */
 void          fl_sample_gallery_show_cell     (FlSampleGallery *self,
                                                int              t,
@@ -30,11 +33,5 @@ int           fl_sample_gallery_get_n_samples (FlSampleGallery *self);
 /* The dataset index of the i-th sample shown. */
 int           fl_sample_gallery_get_sample    (FlSampleGallery *self,
                                                int              i);
-
-/* For a run's validation sample k (0 ≤ k < n_val): its predicted class and
- * the probability of it. */
-int           fl_run_val_prediction           (FlRun           *run,
-                                               int              k,
-                                               float           *confidence);
 
 G_END_DECLS

@@ -218,6 +218,22 @@ fl_train_panel_get_settings (FlTrainPanel    *self,
   settings->seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
 }
 
+void
+fl_train_panel_set_settings (FlTrainPanel          *self,
+                             const FlTrainSettings *settings)
+{
+  g_return_if_fail (FL_IS_TRAIN_PANEL (self));
+  g_return_if_fail (settings != NULL);
+
+  fl_train_panel_set_fusion (self, settings->fusion);
+  gtk_spin_button_set_value (self->feat_dim_spin, settings->feat_dim);
+  gtk_spin_button_set_value (self->epochs_spin, settings->epochs);
+  gtk_spin_button_set_value (self->batch_spin, settings->batch_size);
+  gtk_spin_button_set_value (self->lr_spin, settings->lr);
+  gtk_spin_button_set_value (self->val_spin, settings->val_fraction);
+  gtk_spin_button_set_value (self->seed_spin, (double) settings->seed);
+}
+
 int
 fl_train_panel_get_image_size (FlTrainPanel *self)
 {

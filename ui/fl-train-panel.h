@@ -19,6 +19,9 @@ GtkWidget  *fl_train_panel_new            (void);
 /* The settings as chosen; the rest are the engine's defaults. */
 void        fl_train_panel_get_settings   (FlTrainPanel          *self,
                                            FlTrainSettings       *settings);
+/* Shows these settings (those the panel has), e.g. a reopened experiment's. */
+void        fl_train_panel_set_settings   (FlTrainPanel          *self,
+                                           const FlTrainSettings *settings);
 int         fl_train_panel_get_image_size (FlTrainPanel          *self);
 void        fl_train_panel_set_image_size (FlTrainPanel          *self,
                                            int                    image_size);

@@ -13,6 +13,7 @@
 #include "fl-train-worker.h"
 #include "fl-ui-util.h"
 
+#include <math.h>
 #include <string.h>
 
 /* Okabe–Ito colours, told apart by colour-blind viewers too; the train and
@@ -239,12 +240,13 @@ clear_comparison (FlWindow *self)
   g_return_if_fail (self->worker == NULL);
 
   fl_runs_view_set_comparison (self->runs_view, NULL);
-  fl_sample_gallery_set_run (self->gallery, NULL);
+  fl_sample_gallery_set_validation (self->gallery, NULL, NULL);
   fl_results_view_set_run (self->results_view, NULL);
   g_clear_pointer (&self->cmp, fl_comparison_free);
   self->shown_run = -1;
   fl_plot_view_remove_series_from (self->loss_plot, FL_LOSS_SERIES_RUNS);
   fl_plot_view_remove_series_from (self->accuracy_plot, FL_ACCURACY_SERIES_RUNS);
+  fl_experiment_data_clear (&self->opened);
   update_overlay (self);
   refresh_runs (self, -1, NULL);
 }
@@ -347,7 +349,7 @@ runs_activated_cb (FlWindow   *self,
                    int         run,
                    FlRunsView *view)
 {
-  if (!is_training (self) && fl_comparison_run (self->cmp, run) != NULL)
+  if (!is_training (self) && fl_comparison_result (self->cmp, run)->validation != NULL)
     {
       show_run_results (self, run);
       gtk_stack_set_visible_child_name (self->bottom_stack, "results");
@@ -410,32 +412,66 @@ epoch_done_cb (FlWindow           *self,
   fl_results_view_add_epoch (self->results_view, stats);
 }
 
+/* Whether ds is the data of the experiment reopened last. */
+static gboolean
+is_opened_data (FlWindow  *self,
+                FlDataset *ds)
+{
+  const FlExperimentData *opened = &self->opened;
+
+  return ds != NULL && opened->csv_path != NULL &&
+         g_strcmp0 (opened->csv_path, ds->csv_path) == 0 &&
+         g_strcmp0 (opened->images_dir, ds->images_dir) == 0 &&
+         opened->image_size == ds->image_size;
+}
+
+/* The data the comparison's runs were trained on, when it is loaded. */
+static FlDataset *
+comparison_dataset (FlWindow *self)
+{
+  FlDataset *ds = fl_data_panel_get_dataset (self->data_panel);
+
+  if (ds == NULL || (self->opened.csv_path != NULL && !is_opened_data (self, ds)))
+    return NULL;
+  return ds;
+}
+
+/* Run i's confusion matrix, per-class table and galleries, from what it
+ * predicted on the validation samples; a reopened run has these too, but
+ * no model to save or to predict with. */
 static void
 show_run_results (FlWindow *self,
                   int       i)
 {
-  FlRun *run = self->cmp != NULL && i >= 0 && i < fl_comparison_n_runs (self->cmp)
-               ? fl_comparison_run (self->cmp, i) : NULL;
   const FlRunResult *r;
-  const FlTrainSettings *settings;
+  FlRun *run;
+  FlDataset *ds;
+  g_autoptr(FlMetrics) metrics = NULL;
   g_autofree char *took = NULL;
   g_autofree char *detail = NULL;
-  int n_val = 0;
 
-  if (run == NULL)
+  if (self->cmp == NULL || i < 0 || i >= fl_comparison_n_runs (self->cmp))
     return;
   r = fl_comparison_result (self->cmp, i);
-  settings = fl_run_settings (run);
+  if (r->validation == NULL)
+    return;
+  run = fl_comparison_run (self->cmp, i);
+  ds = comparison_dataset (self);
+  if (ds != NULL && !fl_validation_matches (r->validation, ds, NULL))
+    ds = NULL;
   took = format_duration (r->train_seconds);
   self->shown_run = i;
-  fl_run_val_indices (run, &n_val);
-  detail = g_strdup_printf ("%s · %d validation samples · %s fusion · %d epochs in %s",
-                            r->name, n_val, fl_fusion_title (settings->fusion), settings->epochs, took);
-  fl_results_view_show (self->results_view, fl_run_metrics (run),
-                        (const char *const *) fl_run_dataset (run)->class_names, detail);
+  metrics = fl_validation_metrics (r->validation);
+  detail = g_strdup_printf ("%s · %d validation samples · %s fusion · %d epochs in %s%s",
+                            r->name, r->validation->n, fl_fusion_title (r->settings.fusion),
+                            r->epochs->len > 0 ? g_array_index (r->epochs, FlEpochStats, r->epochs->len - 1).epoch
+                                               : 0,
+                            took, run == NULL ? " · reopened: train again to save its model" : "");
+  fl_results_view_show (self->results_view, metrics,
+                        (const char *const *) r->validation->class_names, detail);
   fl_results_view_set_run (self->results_view, run);
-  fl_sample_gallery_set_run (self->gallery, run);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.save-model", !is_training (self));
+  fl_sample_gallery_set_validation (self->gallery, r->validation, ds);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.save-model", !is_training (self) && run != NULL);
 }
 
 /* A run has ended and its results are on screen. */
@@ -486,6 +522,17 @@ finished_cb (FlWindow      *self,
                                 r->best_val_f1);
       gtk_progress_bar_set_fraction (self->train_progress, 1.0);
       show_run_results (self, MAX (best, 0));
+      {
+        /* not the last run's speed: the runs differ too much for one */
+        double total = 0.0;
+        g_autofree char *took = NULL, *speed = NULL;
+
+        for (int i = 0; i < fl_comparison_n_runs (self->cmp); i++)
+          total += fl_comparison_result (self->cmp, i)->train_seconds;
+        took = format_duration (total);
+        speed = g_strdup_printf ("%d runs in %s", fl_comparison_n_runs (self->cmp), took);
+        gtk_inscription_set_text (self->speed_label, speed);
+      }
     }
   else if (self->run_complete)
     {
@@ -634,11 +681,19 @@ ensure_comparison (FlWindow              *self,
                    FlDataset             *ds,
                    const FlTrainSettings *settings)
 {
-  if (self->cmp != NULL)
+  if (self->cmp != NULL && comparison_dataset (self) == ds)
     {
-      /* reopened from an experiment file: train more on the loaded data */
+      /* reopened from an experiment file: train more on its data */
       fl_comparison_set_dataset (self->cmp, ds);
       return;
+    }
+  /* an experiment whose data is not the data loaded: a new comparison */
+  if (self->cmp != NULL)
+    {
+      fl_results_view_clear (self->results_view);
+      clear_comparison (self);
+      fl_plot_view_clear (self->loss_plot);
+      fl_plot_view_clear (self->accuracy_plot);
     }
   self->cmp = fl_comparison_new (ds, settings);
   fl_runs_view_set_comparison (self->runs_view, self->cmp);
@@ -983,6 +1038,56 @@ fl_window_save_experiment (FlWindow    *self,
   return fl_experiment_save (path, &data, self->cmp, error);
 }
 
+/* Run i's own curves — training and validation after each epoch, the loss
+ * of every batch — on the single-run series, as they were drawn live. */
+static void
+plot_run_curves (FlWindow *self,
+                 int       i)
+{
+  const FlRunResult *r = fl_comparison_result (self->cmp, i);
+
+  for (guint s = 0; s <= FL_LOSS_SERIES_VAL; s++)
+    fl_plot_view_clear_series (self->loss_plot, s);
+  for (guint s = 0; s <= FL_ACCURACY_SERIES_VAL; s++)
+    fl_plot_view_clear_series (self->accuracy_plot, s);
+  for (guint k = 0; r->batches_per_epoch > 0 && k < r->batch_loss->len; k++)
+    {
+      double loss = g_array_index (r->batch_loss, double, k);
+
+      if (isfinite (loss))
+        fl_plot_view_append (self->loss_plot, FL_LOSS_SERIES_BATCH,
+                             (double) (k + 1) / r->batches_per_epoch, loss);
+    }
+  for (guint e = 0; e < r->epochs->len; e++)
+    {
+      const FlEpochStats *st = &g_array_index (r->epochs, FlEpochStats, e);
+
+      fl_plot_view_append (self->loss_plot, FL_LOSS_SERIES_TRAIN, st->epoch, st->train_loss);
+      fl_plot_view_append (self->loss_plot, FL_LOSS_SERIES_VAL, st->epoch, st->val_loss);
+      fl_plot_view_append (self->accuracy_plot, FL_ACCURACY_SERIES_TRAIN, st->epoch, st->train_acc);
+      fl_plot_view_append (self->accuracy_plot, FL_ACCURACY_SERIES_VAL, st->epoch, st->val_acc);
+    }
+}
+
+/* Loads the reopened experiment's images and CSV, with its column mapping
+ * and image size, unless they are what is loaded; FALSE if they are gone. */
+static gboolean
+load_opened_data (FlWindow *self)
+{
+  const FlExperimentData *d = &self->opened;
+
+  if (is_opened_data (self, fl_data_panel_get_dataset (self->data_panel)))
+    return TRUE;
+  if (!g_file_test (d->images_dir, G_FILE_TEST_IS_DIR) || !g_file_test (d->csv_path, G_FILE_TEST_IS_REGULAR))
+    return FALSE;
+  /* the image size goes to the data panel through the training panel */
+  fl_train_panel_set_image_size (self->train_panel, d->image_size);
+  fl_data_panel_set_image_size (self->data_panel, d->image_size);
+  fl_data_panel_load (self->data_panel, d->images_dir, d->csv_path);
+  fl_data_panel_set_columns (self->data_panel, d->image_col, d->text_col, d->label_col);
+  return TRUE;
+}
+
 gboolean
 fl_window_open_experiment (FlWindow   *self,
                            const char *path)
@@ -990,10 +1095,9 @@ fl_window_open_experiment (FlWindow   *self,
   g_auto(FlExperimentData) data = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(FlComparison) cmp = NULL;
-  FlDataset *ds = fl_data_panel_get_dataset (self->data_panel);
   g_autofree char *name = g_path_get_basename (path);
   g_autofree char *status = NULL;
-  int x_max = 1;
+  int x_max = 1, best = -1, n;
 
   g_return_val_if_fail (FL_IS_WINDOW (self), FALSE);
 
@@ -1019,21 +1123,21 @@ fl_window_open_experiment (FlWindow   *self,
   fl_plot_view_clear (self->loss_plot);
   fl_plot_view_clear (self->accuracy_plot);
   self->run_complete = FALSE;
+  memset (&self->last_batch, 0, sizeof self->last_batch);
+  memset (&self->last_epoch, 0, sizeof self->last_epoch);
+  gtk_progress_bar_set_fraction (self->train_progress, 0.0);
+  gtk_inscription_set_text (self->speed_label, "");
 
-  /* more runs can join it when its data is the data loaded */
-  if (ds != NULL && g_strcmp0 (ds->csv_path, data.csv_path) == 0 &&
-      g_strcmp0 (ds->images_dir, data.images_dir) == 0)
-    fl_comparison_set_dataset (cmp, ds);
-  else
-    fl_comparison_set_dataset (cmp, NULL);
-
-  fl_experiment_data_clear (&self->opened);
   self->opened = data;
   memset (&data, 0, sizeof data);
-
   self->cmp = g_steal_pointer (&cmp);
+  n = fl_comparison_n_runs (self->cmp);
+  /* more runs can join it on its own data, loaded */
+  fl_comparison_set_dataset (self->cmp, comparison_dataset (self));
+  fl_train_panel_set_settings (self->train_panel, fl_comparison_base_settings (self->cmp));
+
   fl_runs_view_set_comparison (self->runs_view, self->cmp);
-  for (int i = 0; i < fl_comparison_n_runs (self->cmp); i++)
+  for (int i = 0; i < n; i++)
     {
       const FlRunResult *r = fl_comparison_result (self->cmp, i);
 
@@ -1047,18 +1151,38 @@ fl_window_open_experiment (FlWindow   *self,
         }
       x_max = MAX (x_max, r->settings.epochs);
     }
+  if (n == 1)
+    plot_run_curves (self, 0);
   fl_plot_view_set_x_max (self->loss_plot, x_max);
   fl_plot_view_set_x_max (self->accuracy_plot, x_max);
   update_overlay (self);
   refresh_runs (self, -1, NULL);
+  apply_plot_controls (self);
+
+  /* the best run's matrix and galleries, as after the comparison */
+  best = fl_runs_view_get_best (self->runs_view);
+  show_run_results (self, best >= 0 ? best : n - 1);
 
   dismiss_banner_cb (self, NULL);
   gtk_stack_set_visible_child_name (self->content_stack, "training");
   gtk_stack_set_visible_child_name (self->bottom_stack, "runs");
-  status = g_strdup_printf ("Opened %s: %d runs.", name, fl_comparison_n_runs (self->cmp));
+  if (load_opened_data (self))
+    status = g_strdup_printf (n == 1 ? "Opened %s: %d run." : "Opened %s: %d runs.", name, n);
+  else
+    status = g_strdup_printf (n == 1 ? "Opened %s: %d run. Its data (%s) is not there: load it to see "
+                                       "the samples or to train more."
+                                     : "Opened %s: %d runs. Its data (%s) is not there: load it to see "
+                                       "the samples or to train more.", name, n, self->opened.csv_path);
   set_status (self, status);
   update_actions (self);
   return TRUE;
+}
+
+int
+fl_window_get_shown_run (FlWindow *self)
+{
+  g_return_val_if_fail (FL_IS_WINDOW (self), -1);
+  return self->shown_run;
 }
 
 FlRunsView *
@@ -1239,11 +1363,47 @@ choose_csv_action (GtkWidget  *widget,
 }
 
 static void
+set_window_title (FlWindow  *self,
+                  FlDataset *ds)
+{
+  g_autofree char *name = ds != NULL ? g_path_get_basename (ds->csv_path) : NULL;
+  g_autofree char *title = name != NULL ? g_strdup_printf ("Fusion Lab — %s", name) : NULL;
+
+  gtk_window_set_title (GTK_WINDOW (self), title != NULL ? title : "Fusion Lab");
+}
+
+/* Whether a run of the comparison holds a trained model (and so borrows
+ * the dataset). */
+static gboolean
+comparison_has_models (FlWindow *self)
+{
+  for (int i = 0; self->cmp != NULL && i < fl_comparison_n_runs (self->cmp); i++)
+    if (fl_comparison_run (self->cmp, i) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static void
 dataset_changed_cb (FlWindow    *self,
                     GParamSpec  *pspec,
                     FlDataPanel *panel)
 {
   FlDataset *ds = fl_data_panel_get_dataset (panel);
+
+  /* a reopened experiment's own data arriving (or failing to): its runs
+   * stay, and their samples can be shown — as long as no run of it holds a
+   * model on the data that goes */
+  if (self->cmp != NULL && self->opened.csv_path != NULL && (ds == NULL || is_opened_data (self, ds)) &&
+      !comparison_has_models (self))
+    {
+      fl_comparison_set_dataset (self->cmp, ds);
+      fl_preview_grid_set_dataset (self->preview_grid, ds);
+      set_window_title (self, ds);
+      if (self->shown_run >= 0)
+        show_run_results (self, self->shown_run);
+      update_actions (self);
+      return;
+    }
 
   /* the last run borrows the old dataset, which is about to be freed */
   if (self->worker != NULL)
@@ -1260,16 +1420,9 @@ dataset_changed_cb (FlWindow    *self,
   gtk_inscription_set_text (self->speed_label, "");
 
   fl_preview_grid_set_dataset (self->preview_grid, ds);
+  set_window_title (self, ds);
   if (ds != NULL)
-    {
-      g_autofree char *subtitle = g_path_get_basename (ds->csv_path);
-      g_autofree char *title = g_strdup_printf ("Fusion Lab — %s", subtitle);
-
-      gtk_window_set_title (GTK_WINDOW (self), title);
-      dismiss_banner_cb (self, NULL);
-    }
-  else
-    gtk_window_set_title (GTK_WINDOW (self), "Fusion Lab");
+    dismiss_banner_cb (self, NULL);
 
   if (ds != NULL && self->start_after_load)
     {

@@ -57,6 +57,8 @@ FlResultsView *fl_window_get_results_view   (FlWindow       *self);
 FlRunsView    *fl_window_get_runs_view      (FlWindow       *self);
 /* Every run of this data (or of the experiment reopened), or NULL. */
 FlComparison  *fl_window_get_comparison     (FlWindow       *self);
+/* The run whose matrix and galleries are shown, or -1. */
+int            fl_window_get_shown_run      (FlWindow       *self);
 
 /* What win.save-experiment and win.open-experiment do once a file is
  * chosen; opening shows its errors in the banner. */
