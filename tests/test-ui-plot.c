@@ -157,6 +157,276 @@ test_readout_and_drawing (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+typedef struct {
+  guint    n;
+  guint    series;
+  gboolean active;
+} Toggled;
+
+static void
+series_toggled_cb (FlPlotView *plot,
+                   guint       series,
+                   gboolean    active,
+                   Toggled    *toggled)
+{
+  toggled->n++;
+  toggled->series = series;
+  toggled->active = active;
+}
+
+/* Exports plot to dir/name and returns the file's contents. */
+static char *
+export_to (FlPlotView *plot,
+           const char *dir,
+           const char *name,
+           gsize      *length)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_assert_true (fl_plot_view_export (plot, path, 640, 400, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, length, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  return contents;
+}
+
+/* Pixels of the colour (r, g, b) in plot exported as a PNG. */
+static int
+count_exported_colour (FlPlotView *plot,
+                       const char *dir,
+                       int         r,
+                       int         g,
+                       int         b)
+{
+  g_autofree char *path = g_build_filename (dir, "plot.png", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guint8 *px = NULL;
+  int w, h;
+
+  g_assert_true (fl_plot_view_export (plot, path, 640, 400, &error));
+  g_assert_no_error (error);
+  texture = gdk_texture_new_from_filename (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  w = gdk_texture_get_width (texture);
+  h = gdk_texture_get_height (texture);
+  px = g_malloc ((gsize) w * h * 4);
+  gdk_texture_download (texture, px, (gsize) w * 4);
+  return count_colour (px, w * h, r, g, b, 12);
+}
+
+/* Cairo writes an SVG's text as outlines, one <use> of a glyph per
+ * character, so the label itself is not in the file: count the glyphs. */
+static guint
+count_svg_glyphs (const char *svg)
+{
+  guint n = 0;
+
+  for (const char *p = svg; (p = strstr (p, "href=\"#glyph")) != NULL; p++)
+    n++;
+  return n;
+}
+
+/* The widget's first event controller of type type. */
+static gpointer
+find_controller (GtkWidget *widget,
+                 GType      type)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (controller, type))
+        return controller;   /* the widget keeps it */
+    }
+  g_assert_not_reached ();
+}
+
+static const char *
+cursor_name (GtkWidget *widget)
+{
+  GdkCursor *cursor = gtk_widget_get_cursor (widget);
+
+  return cursor != NULL ? gdk_cursor_get_name (cursor) : NULL;
+}
+
+/* svg without the ids of cairo's surfaces, which count every surface the
+ * process has made. */
+static char *
+svg_without_ids (const char *svg)
+{
+  g_autoptr(GRegex) ids = g_regex_new ("surface[0-9]+", 0, 0, NULL);
+
+  return g_regex_replace_literal (ids, svg, -1, 0, "surface", 0, NULL);
+}
+
+/* Clicking a name in the legend switches its curve off: the entry stays,
+ * the curve, its readout and its place in exports go. */
+static void
+test_legend_toggle (void)
+{
+  GtkWidget *widget = fl_plot_view_new ();
+  FlPlotView *plot = FL_PLOT_VIEW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fusionlab-plot-XXXXXX", &error);
+  g_autofree char *svg_on = NULL;
+  g_autofree char *svg_off = NULL;
+  g_autofree char *svg_hidden = NULL;
+  g_autofree char *off_text = NULL;
+  g_autofree char *hidden_text = NULL;
+  g_autofree guint8 *px = NULL;
+  Toggled toggled = { 0 };
+  graphene_rect_t entry, other;
+  graphene_point_t centre;
+  GtkEventController *motion;
+  GtkGesture *click;
+  GtkWidget *window;
+  int w, h;
+
+  g_assert_no_error (error);
+  /* percent: a fixed y axis, so that only the legend's text can change */
+  fl_plot_view_set_title (plot, "Accuracy");
+  fl_plot_view_set_percent (plot, TRUE);
+  fl_plot_view_set_x_max (plot, 4);
+  fl_plot_view_add_series (plot, "Train", "#0072B2", FL_PLOT_STYLE_LINE);
+  fl_plot_view_add_series (plot, "Validation", "#D55E00", FL_PLOT_STYLE_DASHED);
+  fl_plot_view_add_series (plot, "Test", "#009E73", FL_PLOT_STYLE_LINE);
+  for (int e = 1; e <= 3; e++)
+    for (guint s = 0; s < 3; s++)
+      fl_plot_view_append (plot, s, e, 0.3 + 0.1 * e + 0.05 * s);
+  g_signal_connect (plot, "series-toggled", G_CALLBACK (series_toggled_cb), &toggled);
+
+  window = show_in_window (widget, 640, 400);
+  for (guint s = 0; s < 3; s++)
+    g_assert_true (fl_plot_view_get_series_active (plot, s));
+
+  /* the entry of series 1, between those of 0 and 2 */
+  g_assert_true (fl_plot_view_get_legend_entry (plot, 1, &entry));
+  g_assert_cmpfloat (entry.size.width, >, 22.0);
+  g_assert_cmpfloat (entry.size.height, >, 5.0);
+  g_assert_true (fl_plot_view_get_legend_entry (plot, 0, &other));
+  g_assert_cmpfloat (other.origin.x + other.size.width, <, entry.origin.x);
+  g_assert_true (fl_plot_view_get_legend_entry (plot, 2, &other));
+  g_assert_cmpfloat (entry.origin.x + entry.size.width, <, other.origin.x);
+  graphene_rect_get_center (&entry, &centre);
+  g_assert_cmpint (fl_plot_view_legend_series_at (plot, centre.x, centre.y), ==, 1);
+  /* the swatch is part of the entry */
+  g_assert_cmpint (fl_plot_view_legend_series_at (plot, entry.origin.x + 2, centre.y), ==, 1);
+  /* the middle of the plot area, and outside the widget, are not */
+  g_assert_cmpint (fl_plot_view_legend_series_at (plot, gtk_widget_get_width (widget) / 2.0,
+                                                  gtk_widget_get_height (widget) / 2.0), ==, -1);
+  g_assert_cmpint (fl_plot_view_legend_series_at (plot, -50, -50), ==, -1);
+  g_assert_cmpint (fl_plot_view_activate_legend_at (plot, -50, -50), ==, -1);
+  g_assert_cmpuint (toggled.n, ==, 0);
+
+  svg_on = export_to (plot, dir, "plot.svg", NULL);
+  px = render_widget (widget, &w, &h);
+  g_assert_cmpint (count_colour (px, w * h, 0xD5, 0x5E, 0x00, 12), >, 50);
+  g_clear_pointer (&px, g_free);
+
+  /* a click on it switches series 1 off */
+  g_assert_cmpint (fl_plot_view_activate_legend_at (plot, centre.x, centre.y), ==, 1);
+  g_assert_cmpuint (toggled.n, ==, 1);
+  g_assert_cmpuint (toggled.series, ==, 1);
+  g_assert_false (toggled.active);
+  g_assert_false (fl_plot_view_get_series_active (plot, 1));
+  g_assert_true (fl_plot_view_get_series_active (plot, 0));
+  g_assert_true (fl_plot_view_get_series_visible (plot, 1));
+  {
+    g_autofree char *readout = fl_plot_view_describe_at (plot, gtk_widget_get_width (widget) * 0.7);
+
+    g_test_message ("readout with Validation off: %s", readout);
+    g_assert_nonnull (strstr (readout, "Train"));
+    g_assert_nonnull (strstr (readout, "Test"));
+    g_assert_null (strstr (readout, "Validation"));
+  }
+
+  /* on screen, its entry stays, dimmed (no pixel in its full colour), to
+   * be clicked back on */
+  ui_spin (0.1);
+  g_assert_true (fl_plot_view_get_legend_entry (plot, 1, &entry));
+  graphene_rect_get_center (&entry, &centre);
+  g_assert_cmpint (fl_plot_view_legend_series_at (plot, centre.x, centre.y), ==, 1);
+  px = render_widget (widget, &w, &h);
+  g_assert_cmpint (count_colour (px, w * h, 0xD5, 0x5E, 0x00, 12), ==, 0);
+  g_assert_cmpint (count_colour (px, w * h, 0x00, 0x72, 0xB2, 12), >, 100);
+  g_clear_pointer (&px, g_free);
+
+  /* exports leave it out, legend and all: its label's glyphs are gone
+   * and nothing is in its colour, while Train is still drawn */
+  svg_off = export_to (plot, dir, "plot.svg", NULL);
+  g_test_message ("SVG glyphs: %u with Validation, %u without",
+                  count_svg_glyphs (svg_on), count_svg_glyphs (svg_off));
+  g_assert_cmpuint (count_svg_glyphs (svg_off), >, 0);
+  g_assert_cmpuint (count_svg_glyphs (svg_on) - count_svg_glyphs (svg_off), ==, strlen ("Validation"));
+  g_assert_cmpint (count_exported_colour (plot, dir, 0xD5, 0x5E, 0x00), ==, 0);
+  g_assert_cmpint (count_exported_colour (plot, dir, 0x00, 0x72, 0xB2), >, 100);
+
+  /* … just as if it were hidden; and setting it from code says nothing */
+  fl_plot_view_set_series_active (plot, 1, TRUE);
+  fl_plot_view_set_series_visible (plot, 1, FALSE);
+  g_assert_false (fl_plot_view_get_legend_entry (plot, 1, NULL));
+  g_assert_cmpint (fl_plot_view_legend_series_at (plot, centre.x, centre.y), !=, 1);
+  svg_hidden = export_to (plot, dir, "plot.svg", NULL);
+  off_text = svg_without_ids (svg_off);
+  hidden_text = svg_without_ids (svg_hidden);
+  g_assert_cmpstr (off_text, ==, hidden_text);
+  fl_plot_view_set_series_visible (plot, 1, TRUE);
+  fl_plot_view_set_series_active (plot, 1, FALSE);
+  g_assert_cmpuint (toggled.n, ==, 1);
+
+  /* a second click brings it back; this time through the widget's own
+   * controllers: a pointing hand over the entry, and a press and release
+   * there (a press there released on another entry is no click) */
+  g_assert_true (fl_plot_view_get_legend_entry (plot, 1, &entry));
+  graphene_rect_get_center (&entry, &centre);
+  g_assert_true (fl_plot_view_get_legend_entry (plot, 0, &other));
+  motion = find_controller (widget, GTK_TYPE_EVENT_CONTROLLER_MOTION);
+  click = find_controller (widget, GTK_TYPE_GESTURE_CLICK);
+  g_signal_emit_by_name (motion, "motion", centre.x, centre.y);
+  g_assert_cmpstr (cursor_name (widget), ==, "pointer");
+  g_signal_emit_by_name (click, "pressed", 1, centre.x, centre.y);
+  g_signal_emit_by_name (click, "released", 1, other.origin.x + other.size.width / 2,
+                         other.origin.y + other.size.height / 2);
+  g_assert_cmpuint (toggled.n, ==, 1);
+  g_assert_true (fl_plot_view_get_series_active (plot, 0));
+  g_signal_emit_by_name (click, "pressed", 1, centre.x, centre.y);
+  g_signal_emit_by_name (click, "released", 1, centre.x, centre.y);
+  g_assert_cmpuint (toggled.n, ==, 2);
+  g_assert_cmpuint (toggled.series, ==, 1);
+  g_assert_true (toggled.active);
+  g_assert_true (fl_plot_view_get_series_active (plot, 1));
+  g_signal_emit_by_name (motion, "motion", gtk_widget_get_width (widget) / 2.0,
+                         gtk_widget_get_height (widget) / 2.0);
+  g_assert_null (cursor_name (widget));
+  g_signal_emit_by_name (motion, "motion", centre.x, centre.y);
+  g_signal_emit_by_name (motion, "leave");
+  g_assert_null (cursor_name (widget));
+  {
+    g_autofree char *readout = fl_plot_view_describe_at (plot, gtk_widget_get_width (widget) * 0.7);
+
+    g_assert_nonnull (strstr (readout, "Validation"));
+  }
+  g_assert_cmpint (count_exported_colour (plot, dir, 0xD5, 0x5E, 0x00), >, 50);
+  ui_spin (0.1);
+  px = render_widget (widget, &w, &h);
+  g_assert_cmpint (count_colour (px, w * h, 0xD5, 0x5E, 0x00, 12), >, 50);
+
+  /* a hidden series has no entry, whatever its state */
+  fl_plot_view_set_series_visible (plot, 2, FALSE);
+  g_assert_false (fl_plot_view_get_legend_entry (plot, 2, NULL));
+  g_assert_true (fl_plot_view_get_legend_entry (plot, 1, NULL));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 static void
 test_confusion (void)
 {
@@ -244,6 +514,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/plot/series", test_series);
   g_test_add_func ("/ui/plot/readout-and-drawing", test_readout_and_drawing);
+  g_test_add_func ("/ui/plot/legend-toggle", test_legend_toggle);
   g_test_add_func ("/ui/confusion-view", test_confusion);
   g_test_add_func ("/ui/class-chart", test_class_chart);
   g_test_add_func ("/ui/texture-from-sample", test_texture_from_sample);

@@ -31,8 +31,16 @@ typedef struct {
   GArray     *smooth;     /* SMOOTHED only: the moving average at each point */
   double      ema_num;
   double      ema_den;
-  gboolean    hidden;
+  gboolean    hidden;     /* not in the current mode: left out everywhere */
+  gboolean    active;     /* the user's choice, clicked in the legend */
 } Series;
+
+/* One entry of the legend: a swatch of the series' line, then its label. */
+typedef struct {
+  guint            series;
+  PangoLayout     *label;
+  graphene_rect_t  rect;             /* swatch, gap and label */
+} LegendEntry;
 
 /* Where things go for one allocation. */
 typedef struct {
@@ -43,7 +51,7 @@ typedef struct {
   gboolean log_y;                    /* y0, y1, ystep are log10 of the values */
   double xscale;                     /* display x = epochs × xscale */
   double header_h;                   /* title (and legend) rows */
-  gboolean legend_below;             /* legend on its own row */
+  GArray *legend;                    /* of LegendEntry, placed */
 } Layout;
 
 struct _FlPlotView {
@@ -62,6 +70,8 @@ struct _FlPlotView {
   gboolean   pointer_inside;
   double     pointer_x;
   double     pointer_y;
+  int        legend_hover;           /* the series whose entry is under the pointer, or -1 */
+  int        legend_pressed;         /* … under the pressed button, or -1 */
 };
 
 G_DEFINE_FINAL_TYPE (FlPlotView, fl_plot_view, GTK_TYPE_WIDGET)
@@ -76,6 +86,29 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  SERIES_TOGGLED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* A series is drawn when it belongs to the current mode and the user has
+ * not switched it off in the legend. */
+static inline gboolean
+series_drawn (const Series *s)
+{
+  return !s->hidden && s->active;
+}
+
+static void
+layout_clear (Layout *lay)
+{
+  g_clear_pointer (&lay->legend, g_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Layout, layout_clear)
 
 /* The moving average at point j of s, from the one at j - 1. */
 static void
@@ -180,7 +213,16 @@ format_value (FlPlotView *self,
   return g_strdup_printf ("%.4f", v);
 }
 
-/* A series' legend label, laid out, and its size. */
+static PangoLayout *
+title_layout (FlPlotView *self)
+{
+  g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>", self->title ? self->title : "");
+
+  return make_layout (self, markup);
+}
+
+/* A series' legend label, laid out, and its size; struck through when the
+ * user has switched the series off. */
 static PangoLayout *
 legend_label (FlPlotView   *self,
               const Series *s,
@@ -190,57 +232,88 @@ legend_label (FlPlotView   *self,
   PangoLayout *l = make_layout (self, NULL);
 
   pango_layout_set_text (l, s->label, -1);
+  if (!s->active)
+    {
+      PangoAttrList *attrs = pango_attr_list_new ();
+
+      pango_attr_list_insert (attrs, pango_attr_strikethrough_new (TRUE));
+      pango_layout_set_attributes (l, attrs);
+      pango_attr_list_unref (attrs);
+    }
   layout_size (l, w, h);
   return l;
 }
 
-static double
-legend_width (FlPlotView *self)
+static void
+legend_entry_clear (gpointer data)
 {
-  double total = 0.0;
+  LegendEntry *e = data;
 
-  for (guint i = 0; i < self->series->len; i++)
-    {
-      Series *s = g_ptr_array_index (self->series, i);
-      g_autoptr(PangoLayout) l = NULL;
-      double w;
-
-      if (s->hidden)
-        continue;
-      l = legend_label (self, s, &w, NULL);
-      total += 24.0 + GAP + w + (total > 0.0 ? 16.0 : 0.0);
-    }
-  return total;
+  g_clear_object (&e->label);
 }
 
-/* The rows the legend takes when it flows over avail pixels. */
-static int
-legend_rows (FlPlotView *self,
-             double      avail)
+/* The legend of a plot width wide, its entries in series order, each where
+ * it is drawn; drawing and hit-testing both read these rectangles. The
+ * legend sits on the title's row, flush right, when it fits there, or else
+ * flows over as many rows as it needs below the title. It lists the visible
+ * series: on screen the switched-off ones too, dimmed, so that a click
+ * brings them back; in an export only the ones drawn. *header_h: the height
+ * of the title and legend rows. */
+static GArray *
+legend_place (FlPlotView *self,
+              double      width,
+              gboolean    on_screen,
+              double     *header_h)
 {
-  double x = 0.0;
+  GArray *entries = g_array_new (FALSE, FALSE, sizeof (LegendEntry));
+  g_autoptr(PangoLayout) title = title_layout (self);
+  double title_w, title_h, total = 0.0, x, y;
+  gboolean below;
   int rows = 1;
 
+  g_array_set_clear_func (entries, legend_entry_clear);
+  layout_size (title, &title_w, &title_h);
+
   for (guint i = 0; i < self->series->len; i++)
     {
       Series *s = g_ptr_array_index (self->series, i);
-      g_autoptr(PangoLayout) l = NULL;
-      double w;
+      LegendEntry e = { .series = i };
+      double w, h;
 
-      if (s->hidden)
+      if (s->hidden || (!on_screen && !s->active))
         continue;
-      l = legend_label (self, s, &w, NULL);
-      w += 22.0 + GAP;
-      if (x > 0.0 && x + w > avail)
-        {
-          rows++;
-          x = 0.0;
-        }
-      x += w + 16.0;
+      e.label = legend_label (self, s, &w, &h);
+      graphene_rect_init (&e.rect, 0.0, 0.0, 22.0 + GAP + w, h);
+      total += (entries->len > 0 ? 16.0 : 0.0) + e.rect.size.width;
+      g_array_append_val (entries, e);
     }
-  return rows;
+
+  below = title_w + 24.0 + total > width - 2 * PAD;
+  x = below ? PAD : width - PAD - total;
+  y = PAD + (below ? title_h + GAP : 0.0);
+  for (guint k = 0; k < entries->len; k++)
+    {
+      LegendEntry *e = &g_array_index (entries, LegendEntry, k);
+
+      if (below && x > PAD && x + e->rect.size.width > width - PAD)
+        {
+          x = PAD;
+          y += title_h;
+          rows++;
+        }
+      e->rect.origin.x = x;
+      e->rect.origin.y = y;
+      x += e->rect.size.width + 16.0;
+    }
+
+  if (header_h != NULL)
+    *header_h = below ? (1 + rows) * title_h + GAP : title_h;
+  return entries;
 }
 
+/* Whether there is any data for the current mode, switched off or not: the
+ * placeholder text is for a plot with nothing yet, not for one whose curves
+ * the user has all clicked away. */
 static gboolean
 has_points (FlPlotView *self)
 {
@@ -254,26 +327,21 @@ has_points (FlPlotView *self)
   return FALSE;
 }
 
+/* lay must be cleared (layout_clear) after use. */
 static void
 compute_layout (FlPlotView *self,
                 double      width,
                 double      height,
+                gboolean    on_screen,
                 Layout     *lay)
 {
-  g_autoptr(PangoLayout) title = NULL;
   g_autoptr(PangoLayout) probe = make_layout (self, "<small>0.0</small>");
-  g_autofree char *title_markup = NULL;
-  double title_w = 0, title_h = 0, tick_h, ymax = 0.0, ymin = 0.0, xdata = 0.0;
+  double tick_h, ymax = 0.0, ymin = 0.0, xdata = 0.0;
   double widest = 0.0, approx_h;
   gboolean log_y = self->log_scale && !self->percent, have_y = FALSE;
 
-  title_markup = g_markup_printf_escaped ("<b>%s</b>", self->title ? self->title : "");
-  title = make_layout (self, title_markup);
-  layout_size (title, &title_w, &title_h);
   layout_size (probe, NULL, &tick_h);
-
-  lay->legend_below = title_w + 24.0 + legend_width (self) > width - 2 * PAD;
-  lay->header_h = lay->legend_below ? (1 + legend_rows (self, width - 2 * PAD)) * title_h + GAP : title_h;
+  lay->legend = legend_place (self, width, on_screen, &lay->header_h);
 
   /* the data's extent: epoch markers and the smoothed line, not the raw
    * batch losses, whose early spikes would squash everything else */
@@ -282,7 +350,7 @@ compute_layout (FlPlotView *self,
       Series *s = g_ptr_array_index (self->series, i);
       GArray *ys = s->smooth != NULL ? s->smooth : NULL;
 
-      if (s->hidden)
+      if (!series_drawn (s))
         continue;
       for (guint j = 0; j < s->points->len; j++)
         {
@@ -442,7 +510,7 @@ snap_x (FlPlotView   *self,
       {
         Series *s = g_ptr_array_index (self->series, i);
 
-        if (s->hidden || (pass == 0) == (s->style == FL_PLOT_STYLE_SMOOTHED))
+        if (!series_drawn (s) || (pass == 0) == (s->style == FL_PLOT_STYLE_SMOOTHED))
           continue;
         for (guint j = 0; j < s->points->len; j++)
           {
@@ -536,7 +604,7 @@ draw_readout (FlPlotView   *self,
       g_autofree char *line = NULL;
       double y;
 
-      if (s->hidden || !value_at (s, x, &y))
+      if (!series_drawn (s) || !value_at (s, x, &y))
         continue;
       value = format_value (self, y);
       line = g_markup_printf_escaped ("\n%s  <b>%s</b>", s->label, value);
@@ -583,7 +651,7 @@ draw_series (cairo_t      *cr,
              const Series *s,
              const Layout *lay)
 {
-  if (s->hidden || s->points->len == 0)
+  if (!series_drawn (s) || s->points->len == 0)
     return;
 
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
@@ -633,52 +701,42 @@ draw_series (cairo_t      *cr,
 }
 
 /* Draws the whole plot on cr, width × height, text and axes in fg: on
- * screen, and for the exports (without the pointer's readout). */
+ * screen, and for the exports (without the pointer's readout, and without
+ * the series switched off, even in the legend). */
 static void
 draw_plot (FlPlotView    *self,
            cairo_t       *cr,
            double         width,
            double         height,
            const GdkRGBA *fg_color,
-           gboolean       readout)
+           gboolean       on_screen)
 {
-  g_autoptr(PangoLayout) title = NULL;
+  g_autoptr(PangoLayout) title = title_layout (self);
   g_autoptr(PangoLayout) xlabel = NULL;
-  g_autofree char *title_markup = NULL;
+  g_auto(Layout) lay = { 0 };
   GdkRGBA fg = *fg_color;
-  Layout lay;
-  double lx, ly, tick_h, title_w, title_h;
+  double tick_h;
 
-  compute_layout (self, width, height, &lay);
+  compute_layout (self, width, height, on_screen, &lay);
 
-  /* title and legend */
-  title_markup = g_markup_printf_escaped ("<b>%s</b>", self->title ? self->title : "");
-  title = make_layout (self, title_markup);
-  layout_size (title, &title_w, &title_h);
+  /* title and legend; a series switched off is dimmed, and struck through */
   gdk_cairo_set_source_rgba (cr, &fg);
   show_layout (cr, title, PAD, PAD);
-
-  lx = lay.legend_below ? PAD : width - PAD - legend_width (self);
-  ly = PAD + (lay.legend_below ? title_h + GAP : 0.0);
-  for (guint i = 0; i < self->series->len; i++)
+  for (guint k = 0; k < lay.legend->len; k++)
     {
-      Series *s = g_ptr_array_index (self->series, i);
-      g_autoptr(PangoLayout) l = NULL;
-      double w, h;
+      const LegendEntry *e = &g_array_index (lay.legend, LegendEntry, k);
+      const Series *s = g_ptr_array_index (self->series, e->series);
 
-      if (s->hidden)
-        continue;
-      l = legend_label (self, s, &w, &h);
-      /* below the title, the legend flows over as many rows as it needs */
-      if (lay.legend_below && lx > PAD && lx + 22.0 + GAP + w > width - PAD)
-        {
-          lx = PAD;
-          ly += title_h;
-        }
-      draw_swatch (cr, s, lx, ly + h / 2);
+      if (!s->active)
+        cairo_push_group (cr);
+      draw_swatch (cr, s, e->rect.origin.x, e->rect.origin.y + e->rect.size.height / 2);
       gdk_cairo_set_source_rgba (cr, &fg);
-      show_layout (cr, l, lx + 22.0 + GAP, ly);
-      lx += 22.0 + GAP + w + 16.0;
+      show_layout (cr, e->label, e->rect.origin.x + 22.0 + GAP, e->rect.origin.y);
+      if (!s->active)
+        {
+          cairo_pop_group_to_source (cr);
+          cairo_paint_with_alpha (cr, 0.35);
+        }
     }
 
   /* grid and y ticks */
@@ -759,7 +817,7 @@ draw_plot (FlPlotView    *self,
       show_layout (cr, l, (lay.left + lay.right) / 2 - w / 2, (lay.top + lay.bottom) / 2 - h / 2);
     }
 
-  if (readout)
+  if (on_screen)
     draw_readout (self, cr, &lay, width, &fg);
 }
 
@@ -806,6 +864,29 @@ fl_plot_view_measure (GtkWidget      *widget,
     }
 }
 
+/* The legend as it is on screen, or NULL when the widget is too small to
+ * be drawn. */
+static GArray *
+screen_legend (FlPlotView *self)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+
+  if (width < 80 || gtk_widget_get_height (GTK_WIDGET (self)) < 80)
+    return NULL;
+  return legend_place (self, width, TRUE, NULL);
+}
+
+/* The legend entries are links: a pointing hand over them. */
+static void
+set_legend_hover (FlPlotView *self,
+                  int         series)
+{
+  if (self->legend_hover == series)
+    return;
+  self->legend_hover = series;
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), series >= 0 ? "pointer" : NULL);
+}
+
 static void
 motion_cb (FlPlotView               *self,
            double                    x,
@@ -815,6 +896,7 @@ motion_cb (FlPlotView               *self,
   self->pointer_inside = TRUE;
   self->pointer_x = x;
   self->pointer_y = y;
+  set_legend_hover (self, fl_plot_view_legend_series_at (self, x, y));
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -823,7 +905,57 @@ leave_cb (FlPlotView               *self,
           GtkEventControllerMotion *controller)
 {
   self->pointer_inside = FALSE;
+  set_legend_hover (self, -1);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* A click on a legend entry is a press and a release on that entry; the
+ * gesture claims presses there and lets any other go. */
+static void
+pressed_cb (FlPlotView      *self,
+            int              n_press,
+            double           x,
+            double           y,
+            GtkGestureClick *gesture)
+{
+  self->legend_pressed = fl_plot_view_legend_series_at (self, x, y);
+  gtk_gesture_set_state (GTK_GESTURE (gesture),
+                         self->legend_pressed >= 0 ? GTK_EVENT_SEQUENCE_CLAIMED
+                                                   : GTK_EVENT_SEQUENCE_DENIED);
+}
+
+static void
+released_cb (FlPlotView      *self,
+             int              n_press,
+             double           x,
+             double           y,
+             GtkGestureClick *gesture)
+{
+  int pressed = self->legend_pressed;
+
+  self->legend_pressed = -1;
+  if (pressed >= 0 && fl_plot_view_legend_series_at (self, x, y) == pressed)
+    fl_plot_view_activate_legend_at (self, x, y);
+}
+
+static gboolean
+fl_plot_view_query_tooltip (GtkWidget  *widget,
+                            int         x,
+                            int         y,
+                            gboolean    keyboard_tooltip,
+                            GtkTooltip *tooltip)
+{
+  FlPlotView *self = FL_PLOT_VIEW (widget);
+  int series = fl_plot_view_legend_series_at (self, x, y);
+  g_autofree char *text = NULL;
+  const Series *s;
+
+  if (series < 0)
+    return FALSE;
+  s = g_ptr_array_index (self->series, series);
+  text = g_strdup_printf (s->active ? "Click to hide “%s”" : "Click to show “%s”", s->label);
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
 }
 
 static void
@@ -908,6 +1040,7 @@ fl_plot_view_class_init (FlPlotViewClass *klass)
 
   widget_class->snapshot = fl_plot_view_snapshot;
   widget_class->measure = fl_plot_view_measure;
+  widget_class->query_tooltip = fl_plot_view_query_tooltip;
 
   properties[PROP_TITLE] =
     g_param_spec_string ("title", NULL, NULL, NULL,
@@ -923,6 +1056,15 @@ fl_plot_view_class_init (FlPlotViewClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /* The user switched a series on or off by clicking its legend entry; not
+   * emitted by fl_plot_view_set_series_active(). */
+  signals[SERIES_TOGGLED] =
+    g_signal_new ("series-toggled",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_BOOLEAN);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/org/fusionlab/FusionLab/ui/fl-plot-view.ui");
   gtk_widget_class_bind_template_callback (widget_class, motion_cb);
   gtk_widget_class_bind_template_callback (widget_class, leave_cb);
@@ -934,13 +1076,29 @@ fl_plot_view_class_init (FlPlotViewClass *klass)
 static void
 fl_plot_view_init (FlPlotView *self)
 {
+  GtkGesture *click;
+
   self->smooth_tau = SMOOTH_TAU;
   self->x_scale = 1.0;
   self->font_scale = 1.0;
   self->series = g_ptr_array_new_with_free_func (series_free);
   self->x_max = 10.0;
+  self->legend_hover = -1;
+  self->legend_pressed = -1;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  g_signal_connect_object (click, "pressed", G_CALLBACK (pressed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (click, "released", G_CALLBACK (released_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  "Click a name in the legend to hide or show its curve",
+                                  -1);
 }
 
 GtkWidget *
@@ -965,6 +1123,7 @@ fl_plot_view_add_series (FlPlotView  *self,
   if (!gdk_rgba_parse (&s->color, color))
     g_critical ("not a colour: %s", color);
   s->style = style;
+  s->active = TRUE;
   s->points = g_array_new (FALSE, FALSE, sizeof (Point));
   if (style == FL_PLOT_STYLE_SMOOTHED)
     s->smooth = g_array_new (FALSE, FALSE, sizeof (double));
@@ -1123,13 +1282,13 @@ fl_plot_view_describe_at (FlPlotView *self,
 {
   g_autoptr(GString) out = NULL;
   g_autofree char *heading = NULL;
-  Layout lay;
+  g_auto(Layout) lay = { 0 };
   double x;
 
   g_return_val_if_fail (FL_IS_PLOT_VIEW (self), NULL);
 
   compute_layout (self, MAX (gtk_widget_get_width (GTK_WIDGET (self)), 100),
-                  MAX (gtk_widget_get_height (GTK_WIDGET (self)), 100), &lay);
+                  MAX (gtk_widget_get_height (GTK_WIDGET (self)), 100), TRUE, &lay);
   if (!snap_x (self, &lay, px, &x))
     return NULL;
 
@@ -1141,7 +1300,7 @@ fl_plot_view_describe_at (FlPlotView *self,
       g_autofree char *value = NULL;
       double y;
 
-      if (s->hidden || !value_at (s, x, &y))
+      if (!series_drawn (s) || !value_at (s, x, &y))
         continue;
       value = format_value (self, y);
       g_string_append_printf (out, " · %s %s", s->label, value);
@@ -1173,6 +1332,96 @@ fl_plot_view_get_series_visible (FlPlotView *self,
   g_return_val_if_fail (FL_IS_PLOT_VIEW (self), FALSE);
   g_return_val_if_fail (series < self->series->len, FALSE);
   return !((Series *) g_ptr_array_index (self->series, series))->hidden;
+}
+
+void
+fl_plot_view_set_series_active (FlPlotView *self,
+                                guint       series,
+                                gboolean    active)
+{
+  Series *s;
+
+  g_return_if_fail (FL_IS_PLOT_VIEW (self));
+  g_return_if_fail (series < self->series->len);
+
+  s = g_ptr_array_index (self->series, series);
+  active = !!active;
+  if (s->active == active)
+    return;
+  s->active = active;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+fl_plot_view_get_series_active (FlPlotView *self,
+                                guint       series)
+{
+  g_return_val_if_fail (FL_IS_PLOT_VIEW (self), FALSE);
+  g_return_val_if_fail (series < self->series->len, FALSE);
+  return ((Series *) g_ptr_array_index (self->series, series))->active;
+}
+
+int
+fl_plot_view_legend_series_at (FlPlotView *self,
+                               double      x,
+                               double      y)
+{
+  g_autoptr(GArray) legend = NULL;
+
+  g_return_val_if_fail (FL_IS_PLOT_VIEW (self), -1);
+
+  legend = screen_legend (self);
+  for (guint k = 0; legend != NULL && k < legend->len; k++)
+    {
+      const LegendEntry *e = &g_array_index (legend, LegendEntry, k);
+
+      if (graphene_rect_contains_point (&e->rect, &GRAPHENE_POINT_INIT (x, y)))
+        return e->series;
+    }
+  return -1;
+}
+
+gboolean
+fl_plot_view_get_legend_entry (FlPlotView      *self,
+                               guint            series,
+                               graphene_rect_t *rect)
+{
+  g_autoptr(GArray) legend = NULL;
+
+  g_return_val_if_fail (FL_IS_PLOT_VIEW (self), FALSE);
+
+  legend = screen_legend (self);
+  for (guint k = 0; legend != NULL && k < legend->len; k++)
+    {
+      const LegendEntry *e = &g_array_index (legend, LegendEntry, k);
+
+      if (e->series == series)
+        {
+          if (rect != NULL)
+            *rect = e->rect;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+int
+fl_plot_view_activate_legend_at (FlPlotView *self,
+                                 double      x,
+                                 double      y)
+{
+  int series;
+  gboolean active;
+
+  g_return_val_if_fail (FL_IS_PLOT_VIEW (self), -1);
+
+  series = fl_plot_view_legend_series_at (self, x, y);
+  if (series < 0)
+    return -1;
+  active = !fl_plot_view_get_series_active (self, series);
+  fl_plot_view_set_series_active (self, series, active);
+  g_signal_emit (self, signals[SERIES_TOGGLED], 0, (guint) series, active);
+  return series;
 }
 
 void

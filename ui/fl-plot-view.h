@@ -6,7 +6,8 @@
  * Epoch curves are lines with a marker per point; a noisy per-batch series is
  * drawn as a light line smoothed with an exponential moving average. The view
  * draws axes with round-number ticks, a legend, and, under the pointer, a
- * readout of every series' value at the nearest x.
+ * readout of every series' value at the nearest x. Clicking a name in the
+ * legend switches its curve off or back on.
  */
 #pragma once
 
@@ -72,6 +73,36 @@ void        fl_plot_view_set_series_visible (FlPlotView *self,
                                              gboolean    visible);
 gboolean    fl_plot_view_get_series_visible (FlPlotView *self,
                                              guint       series);
+/* An active series is one the user has not switched off by clicking its
+ * name in the legend (all are, at first). A series is drawn when it is both
+ * visible and active; a visible, inactive one stays in the legend on screen,
+ * dimmed and struck through, so that a click brings it back, and is left out
+ * of the readout and the y range. Exports leave it out altogether, legend
+ * included. Setting it here does not emit ::series-toggled.
+ *
+ * Signal ::series-toggled (guint series, gboolean active): the user clicked
+ * the series' legend entry, which switched it to active. */
+void        fl_plot_view_set_series_active  (FlPlotView *self,
+                                             guint       series,
+                                             gboolean    active);
+gboolean    fl_plot_view_get_series_active  (FlPlotView *self,
+                                             guint       series);
+/* The series whose legend entry (swatch and name) is at widget coordinates
+ * (x, y), or -1. */
+int         fl_plot_view_legend_series_at   (FlPlotView *self,
+                                             double      x,
+                                             double      y);
+/* Where the legend entry of a series is, in widget coordinates; FALSE when
+ * the series is not in the legend (hidden, or the plot too small to draw). */
+gboolean    fl_plot_view_get_legend_entry   (FlPlotView      *self,
+                                             guint            series,
+                                             graphene_rect_t *rect);
+/* What a click at widget coordinates (x, y) does: switches the series whose
+ * legend entry is there on or off and emits ::series-toggled. Returns that
+ * series, or -1 (and does nothing) when there is no entry there. */
+int         fl_plot_view_activate_legend_at (FlPlotView *self,
+                                             double      x,
+                                             double      y);
 /* Removes the points of one series. */
 void        fl_plot_view_clear_series       (FlPlotView *self,
                                              guint       series);
