@@ -73,12 +73,33 @@ test_compare (void)
     }
   g_assert_false (fl_plot_view_get_series_visible (loss, FL_LOSS_SERIES_VAL));
 
-  /* a run's check button hides its curves */
+  /* a run's check button switches its curves off, its name staying in the
+   * legends to switch them back on */
   fl_runs_view_set_visible_run (fl_window_get_runs_view (window), 1, FALSE);
-  g_assert_false (fl_plot_view_get_series_visible (loss, FL_LOSS_SERIES_RUNS + 1));
-  g_assert_false (fl_plot_view_get_series_visible (accuracy, FL_ACCURACY_SERIES_RUNS + 1));
+  g_assert_false (fl_plot_view_get_series_active (loss, FL_LOSS_SERIES_RUNS + 1));
+  g_assert_false (fl_plot_view_get_series_active (accuracy, FL_ACCURACY_SERIES_RUNS + 1));
+  g_assert_true (fl_plot_view_get_legend_entry (loss, FL_LOSS_SERIES_RUNS + 1, NULL));
   fl_runs_view_set_visible_run (fl_window_get_runs_view (window), 1, TRUE);
-  g_assert_true (fl_plot_view_get_series_visible (loss, FL_LOSS_SERIES_RUNS + 1));
+  g_assert_true (fl_plot_view_get_series_active (loss, FL_LOSS_SERIES_RUNS + 1));
+
+  /* and so does a click on its name in a legend: the list and the other
+   * plot follow */
+  {
+    graphene_rect_t r;
+
+    ui_spin (0.2);
+    g_assert_true (fl_plot_view_get_legend_entry (accuracy, FL_ACCURACY_SERIES_RUNS + 2, &r));
+    g_assert_cmpint (fl_plot_view_activate_legend_at (accuracy, r.origin.x + r.size.width / 2,
+                                                      r.origin.y + r.size.height / 2),
+                     ==, FL_ACCURACY_SERIES_RUNS + 2);
+    g_assert_false (fl_runs_view_get_visible_run (fl_window_get_runs_view (window), 2));
+    g_assert_false (fl_plot_view_get_series_active (loss, FL_LOSS_SERIES_RUNS + 2));
+    g_assert_false (fl_plot_view_get_series_active (accuracy, FL_ACCURACY_SERIES_RUNS + 2));
+    g_assert_true (fl_plot_view_get_series_active (loss, FL_LOSS_SERIES_RUNS + 1));
+    fl_plot_view_activate_legend_at (accuracy, r.origin.x + r.size.width / 2, r.origin.y + r.size.height / 2);
+    g_assert_true (fl_runs_view_get_visible_run (fl_window_get_runs_view (window), 2));
+    g_assert_true (fl_plot_view_get_series_active (loss, FL_LOSS_SERIES_RUNS + 2));
+  }
 
   /* the fusion runs ahead of both unimodal ones */
   best_image = fl_comparison_result (cmp, 3)->best_val_acc;

@@ -201,7 +201,8 @@ add_run_series (FlWindow *self,
 }
 
 /* One run: its own train, validation and per-batch curves. Several: one
- * validation curve per run, in the run's colour, those checked in the list. */
+ * validation curve per run, in the run's colour, drawn when checked in the
+ * list (or switched on in a legend: the two agree). */
 static void
 update_overlay (FlWindow *self)
 {
@@ -216,11 +217,30 @@ update_overlay (FlWindow *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->smooth_scale), !overlay);
   for (int i = 0; i < n; i++)
     {
-      gboolean show = overlay && fl_runs_view_get_visible_run (self->runs_view, i);
+      gboolean active = fl_runs_view_get_visible_run (self->runs_view, i);
 
-      fl_plot_view_set_series_visible (self->loss_plot, FL_LOSS_SERIES_RUNS + i, show);
-      fl_plot_view_set_series_visible (self->accuracy_plot, FL_ACCURACY_SERIES_RUNS + i, show);
+      fl_plot_view_set_series_visible (self->loss_plot, FL_LOSS_SERIES_RUNS + i, overlay);
+      fl_plot_view_set_series_visible (self->accuracy_plot, FL_ACCURACY_SERIES_RUNS + i, overlay);
+      fl_plot_view_set_series_active (self->loss_plot, FL_LOSS_SERIES_RUNS + i, active);
+      fl_plot_view_set_series_active (self->accuracy_plot, FL_ACCURACY_SERIES_RUNS + i, active);
     }
+}
+
+/* A run's name clicked in a plot's legend: its check button in the runs
+ * list follows, and through it the run's curve in the other plot. */
+static void
+legend_toggled_cb (FlWindow   *self,
+                   guint       series,
+                   gboolean    active,
+                   FlPlotView *plot)
+{
+  guint first = plot == self->loss_plot ? FL_LOSS_SERIES_RUNS : FL_ACCURACY_SERIES_RUNS;
+  int run = (int) series - (int) first;
+
+  if (series < first || self->cmp == NULL || run >= fl_comparison_n_runs (self->cmp))
+    return;
+  fl_runs_view_set_visible_run (self->runs_view, run, active);
+  update_overlay (self);
 }
 
 static void
@@ -1690,6 +1710,10 @@ fl_window_init (FlWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->shown_run = -1;
   self->guard_from = self->guard_to = -1;
+  g_signal_connect_object (self->loss_plot, "series-toggled", G_CALLBACK (legend_toggled_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->accuracy_plot, "series-toggled", G_CALLBACK (legend_toggled_cb), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (fl_results_view_get_confusion_view (self->results_view), "cell-activated",
                            G_CALLBACK (cell_activated_cb), self, G_CONNECT_SWAPPED);
 
