@@ -41,6 +41,8 @@ static const GOptionEntry options[] = {
     "Load the images of this folder", "DIR" },
   { "csv", 'c', 0, G_OPTION_ARG_FILENAME, NULL,
     "Load the texts (and labels) of this CSV file", "FILE" },
+  { "experiment", 'e', 0, G_OPTION_ARG_FILENAME, NULL,
+    "Open this experiment file: its runs, curves, results and data", "FILE" },
   { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     "Save the window to this PNG file once the data is loaded, then quit", "FILE" },
   { "train-epochs", 0, 0, G_OPTION_ARG_INT, NULL,
@@ -164,7 +166,8 @@ fl_application_command_line (GApplication            *app,
 {
   FlApplication *self = FL_APPLICATION (app);
   GVariantDict *dict = g_application_command_line_get_options_dict (cmdline);
-  const char *images_arg = NULL, *csv_arg = NULL, *shot_arg = NULL;
+  const char *images_arg = NULL, *csv_arg = NULL, *shot_arg = NULL, *experiment_arg = NULL;
+  g_autofree char *experiment = NULL;
   g_autofree char *images = NULL;
   g_autofree char *csv = NULL;
   int epochs = 0, at_epoch = 0, compare_epochs = 0, image_size = 0;
@@ -173,6 +176,7 @@ fl_application_command_line (GApplication            *app,
   g_variant_dict_lookup (dict, "images", "^&ay", &images_arg);
   g_variant_dict_lookup (dict, "csv", "^&ay", &csv_arg);
   g_variant_dict_lookup (dict, "screenshot", "^&ay", &shot_arg);
+  g_variant_dict_lookup (dict, "experiment", "^&ay", &experiment_arg);
   g_variant_dict_lookup (dict, "train-epochs", "i", &epochs);
   g_variant_dict_lookup (dict, "screenshot-epoch", "i", &at_epoch);
   g_variant_dict_lookup (dict, "compare-epochs", "i", &compare_epochs);
@@ -196,8 +200,16 @@ fl_application_command_line (GApplication            *app,
       return 1;
     }
 
+  if (experiment_arg != NULL && (images_arg != NULL || csv_arg != NULL || epochs > 0))
+    {
+      g_application_command_line_printerr (cmdline, "fusionlab: --experiment brings its own data and runs: "
+                                                    "it goes without --images, --csv and training\n");
+      return 1;
+    }
+
   images = path_for_arg (cmdline, images_arg);
   csv = path_for_arg (cmdline, csv_arg);
+  experiment = path_for_arg (cmdline, experiment_arg);
 
   window = get_window (self);
   if (image_size > 0)
@@ -205,6 +217,9 @@ fl_application_command_line (GApplication            *app,
   gtk_window_present (GTK_WINDOW (window));
   if (images != NULL || csv != NULL)
     fl_window_load (window, images, csv);
+  /* a wrong file is shown in the window, like one opened from the menu */
+  if (experiment != NULL)
+    fl_window_open_experiment (window, experiment);
 
   if ((shot_arg != NULL || epochs > 0) && self->shot == NULL)
     {
