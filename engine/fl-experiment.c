@@ -146,6 +146,8 @@ fl_experiment_save (const char             *path,
       add_string (b, "fusion", fl_fusion_to_string (r->fusion));
       add_string (b, "status", fl_run_status_to_string (r->status));
       add_string (b, "error", r->error);
+      json_builder_set_member_name (b, "shown");
+      json_builder_add_boolean_value (b, !r->hidden);
       json_builder_set_member_name (b, "settings");
       add_settings (b, &r->settings);
       add_double (b, "best_val_acc", r->best_val_acc);
@@ -539,6 +541,16 @@ fl_experiment_load (const char        *path,
         }
       if (!rd.failed)
         r->validation = read_validation (&rd, ro);
+      /* absent (an earlier version): shown */
+      if (!rd.failed && json_object_has_member (ro, "shown"))
+        {
+          JsonNode *sn = json_object_get_member (ro, "shown");
+
+          if (!JSON_NODE_HOLDS_VALUE (sn) || json_node_get_value_type (sn) != G_TYPE_BOOLEAN)
+            bad (&rd, "“shown” is not true or false");
+          else
+            r->hidden = !json_node_get_boolean (sn);
+        }
     }
   if (rd.failed)
     {

@@ -217,6 +217,7 @@ test_compare_and_experiment (void)
   g_assert_cmpint (count_lines (metrics_csv), ==, 1 + 5 * 2);
 
   /* save and reopen: the same data, settings, runs and curves */
+  fl_comparison_result (cmp, 3)->hidden = TRUE;
   g_assert_true (fl_experiment_save (exp, &data, cmp, &error));
   g_assert_no_error (error);
   back = fl_experiment_load (exp, &data2, &error);
@@ -234,6 +235,8 @@ test_compare_and_experiment (void)
       g_assert_cmpstr (a->name, ==, b->name);
       g_assert_cmpint (a->fusion, ==, b->fusion);
       g_assert_cmpint (a->status, ==, b->status);
+      g_assert_cmpint (a->hidden, ==, b->hidden);
+      g_assert_cmpint (b->hidden, ==, i == 3);
       assert_settings_equal (&a->settings, &b->settings);
       g_assert_cmpfloat (a->best_val_acc, ==, b->best_val_acc);
       g_assert_cmpfloat (a->best_val_f1, ==, b->best_val_f1);

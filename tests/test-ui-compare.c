@@ -319,11 +319,17 @@ test_experiment (void)
   FlComparison *back;
   int n = fl_comparison_n_runs (cmp);
 
+  /* a run switched off stays off */
+  fl_runs_view_set_visible_run (fl_window_get_runs_view (window), 3, FALSE);
   g_assert_true (fl_window_save_experiment (window, path, &error));
   g_assert_no_error (error);
+  fl_runs_view_set_visible_run (fl_window_get_runs_view (window), 3, TRUE);
 
   gtk_window_present (GTK_WINDOW (other));
   g_assert_true (fl_window_open_experiment (other, path));
+  g_assert_false (fl_runs_view_get_visible_run (fl_window_get_runs_view (other), 3));
+  g_assert_false (fl_plot_view_get_series_active (fl_window_get_loss_plot (other), FL_LOSS_SERIES_RUNS + 3));
+  g_assert_true (fl_plot_view_get_series_active (fl_window_get_loss_plot (other), FL_LOSS_SERIES_RUNS + 2));
   g_assert_null (fl_window_get_error_message (other));
   back = fl_window_get_comparison (other);
   g_assert_nonnull (back);

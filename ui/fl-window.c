@@ -359,6 +359,9 @@ runs_toggled_cb (FlWindow   *self,
                  gboolean    visible,
                  FlRunsView *view)
 {
+  /* kept with the run, for the experiment file */
+  if (self->cmp != NULL && run >= 0 && run < fl_comparison_n_runs (self->cmp))
+    fl_comparison_result (self->cmp, run)->hidden = !visible;
   update_overlay (self);
 }
 
@@ -1173,6 +1176,10 @@ fl_window_open_experiment (FlWindow   *self,
     }
   if (n == 1)
     plot_run_curves (self, 0);
+  refresh_runs (self, -1, NULL);
+  /* the curves switched off when it was saved, still off */
+  for (int i = 0; i < n; i++)
+    fl_runs_view_set_visible_run (self->runs_view, i, !fl_comparison_result (self->cmp, i)->hidden);
   fl_plot_view_set_x_max (self->loss_plot, x_max);
   fl_plot_view_set_x_max (self->accuracy_plot, x_max);
   update_overlay (self);
