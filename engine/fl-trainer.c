@@ -55,6 +55,30 @@ fl_train_settings_init_default (FlTrainSettings *s)
   };
 }
 
+char *
+fl_train_settings_describe (const FlTrainSettings *s)
+{
+  FlTrainSettings d;
+  GString *out = g_string_new (NULL);
+  char lr[G_ASCII_DTOSTR_BUF_SIZE];
+
+  fl_train_settings_init_default (&d);
+  /* six digits: 0.001, not the float's 0.0010000000474974513 */
+  g_ascii_formatd (lr, sizeof lr, "%g", s->lr);
+  g_string_append_printf (out, "%d ep · lr %s · bs %d", s->epochs, lr, s->batch_size);
+  if (s->feat_dim != d.feat_dim)
+    g_string_append_printf (out, " · D %d", s->feat_dim);
+  if (s->val_fraction != d.val_fraction && s->kfold < 2)
+    g_string_append_printf (out, " · val %g", s->val_fraction);
+  if (s->seed != d.seed)
+    g_string_append_printf (out, " · seed %" G_GUINT64_FORMAT, s->seed);
+  if (s->kfold >= 2)
+    g_string_append_printf (out, " · fold %d (k=%d)", s->fold, s->kfold);
+  if (s->max_vocab != d.max_vocab)
+    g_string_append_printf (out, " · vocab %d", s->max_vocab);
+  return g_string_free (out, FALSE);
+}
+
 gboolean
 fl_train_settings_validate (const FlTrainSettings *s, GError **error)
 {

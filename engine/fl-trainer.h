@@ -38,6 +38,10 @@ typedef struct {
 void     fl_train_settings_init_default (FlTrainSettings *s);
 /* Checks every setting; a FL_ENGINE_ERROR_INVALID says which is wrong. */
 gboolean fl_train_settings_validate (const FlTrainSettings *s, GError **error);
+/* The settings in short, fusion and threads aside: "10 ep · lr 0.001 ·
+ * bs 64", then those that differ from the defaults ("D 64", "val 0.3",
+ * "seed 7", "fold 2 (k=5)", "vocab 1000"). */
+char    *fl_train_settings_describe (const FlTrainSettings *s);
 
 typedef struct {
   int     epoch;           /* 1-based */

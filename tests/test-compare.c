@@ -151,6 +151,28 @@ test_validation_matches (void)
   g_assert_nonnull (strstr (error->message, "“a”"));
 }
 
+/* The runs list's settings column: the three that always matter, then
+ * only those that differ from the defaults. */
+static void
+test_settings_describe (void)
+{
+  FlTrainSettings s;
+  g_autofree char *plain = NULL, *more = NULL;
+
+  fl_train_settings_init_default (&s);
+  plain = fl_train_settings_describe (&s);
+  g_assert_cmpstr (plain, ==, "10 ep · lr 0.001 · bs 64");
+  s.epochs = 3;
+  s.lr = 0.01f;
+  s.batch_size = 16;
+  s.feat_dim = 8;
+  s.seed = 7;
+  s.kfold = 5;
+  s.fold = 2;
+  more = fl_train_settings_describe (&s);
+  g_assert_cmpstr (more, ==, "3 ep · lr 0.01 · bs 16 · D 8 · seed 7 · fold 2 (k=5)");
+}
+
 static void
 test_compare_and_experiment (void)
 {
@@ -377,5 +399,6 @@ main (int argc, char **argv)
   g_test_add_func ("/compare/corrupt-experiment", test_corrupt_experiment);
   g_test_add_func ("/compare/experiment-validation", test_experiment_validation);
   g_test_add_func ("/compare/validation-matches", test_validation_matches);
+  g_test_add_func ("/compare/settings-describe", test_settings_describe);
   return g_test_run ();
 }

@@ -12,7 +12,7 @@ static const char *const palette[] = {
 };
 
 typedef enum {
-  COL_SHOW, COL_NAME, COL_FUSION, COL_STATUS, COL_ACC, COL_F1, COL_EPOCH, COL_TIME, COL_PARAMS,
+  COL_SHOW, COL_NAME, COL_FUSION, COL_SETTINGS, COL_STATUS, COL_ACC, COL_F1, COL_EPOCH, COL_TIME, COL_PARAMS,
   N_COLS
 } Column;
 
@@ -23,12 +23,13 @@ static const struct {
   { "", NULL },
   { "Run", NULL },
   { "Fusion", NULL },
+  { "Settings", NULL },
   { "Status", NULL },
-  { "Best val. accuracy", "accuracy" },
+  { "Accuracy", "accuracy" },
   { "Macro-F1", "macro-f1" },
-  { "Best epoch", "best-epoch" },
+  { "Epoch", "best-epoch" },
   { "Time", "time" },
-  { "Parameters", "parameters" },
+  { "Params", "parameters" },
 };
 
 struct _FlRunsView {
@@ -115,7 +116,14 @@ typedef struct {
   gsize              n_params;
   const char        *error;
   gboolean           have_figures;
+  char              *settings;     /* owned */
 } Row;
+
+static void
+row_clear (gpointer data)
+{
+  g_free (((Row *) data)->settings);
+}
 
 static void
 fill_row (FlRunsView *self,
@@ -126,6 +134,8 @@ fill_row (FlRunsView *self,
 
   row->run = i;
   row->r = r;
+  /* set when the run was added: safe to read while it trains */
+  row->settings = fl_train_settings_describe (&r->settings);
   if (i == self->live)
     {
       row->state = FL_RUN_RUNNING;
@@ -169,6 +179,7 @@ compare_rows (gconstpointer a,
     {
     case COL_NAME: d = g_utf8_collate (x->r->name, y->r->name); break;
     case COL_FUSION: d = (double) x->r->fusion - y->r->fusion; break;
+    case COL_SETTINGS: d = g_strcmp0 (x->settings, y->settings); break;
     case COL_STATUS: d = g_strcmp0 (x->status, y->status); break;
     case COL_ACC: d = x->acc - y->acc; break;
     case COL_F1: d = x->f1 - y->f1; break;
@@ -271,6 +282,8 @@ fl_runs_view_update (FlRunsView         *self,
   g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (Row));
   int n;
 
+  g_array_set_clear_func (rows, row_clear);
+
   g_return_if_fail (FL_IS_RUNS_VIEW (self));
 
   self->live = live;
@@ -318,7 +331,10 @@ fl_runs_view_update (FlRunsView         *self,
       gtk_widget_add_css_class (button, "flat");
       gtk_widget_add_css_class (button, "fl-runs-header");
       g_object_set_data (G_OBJECT (button), "column", GINT_TO_POINTER (c));
-      if (columns[c].metric != NULL)
+      if (c == COL_SETTINGS)
+        gtk_widget_set_tooltip_text (button, "Epochs, learning rate and batch size, then any other "
+                                             "setting that differs from the defaults");
+      else if (columns[c].metric != NULL)
         gtk_widget_set_tooltip_text (button, fl_metric_explain (columns[c].metric));
       else
         gtk_widget_set_tooltip_text (button, "Sort by this column");
@@ -361,6 +377,7 @@ fl_runs_view_update (FlRunsView         *self,
       attach_label (self, fl_fusion_title (row->r->fusion), COL_FUSION, y, best);
       gtk_widget_set_tooltip_text (gtk_grid_get_child_at (self->grid, COL_FUSION, y),
                                    fl_fusion_explain (row->r->fusion));
+      attach_label (self, row->settings, COL_SETTINGS, y, best);
       attach_label (self, best ? "Best" : row->status, COL_STATUS, y, best);
       if (row->state == FL_RUN_FAILED && row->error != NULL)
         gtk_widget_set_tooltip_text (gtk_grid_get_child_at (self->grid, COL_STATUS, y), row->error);
