@@ -17,6 +17,7 @@ struct _FlConfusionView {
   gint64    *counts;     /* (n,n) */
   gint64    *row_sums;   /* (n) */
   char     **names;      /* n, NULL-terminated */
+  gboolean   proportions; /* cells show shares of their row, not counts */
 };
 
 typedef struct {
@@ -30,23 +31,41 @@ typedef struct {
 G_DEFINE_FINAL_TYPE (FlConfusionView, fl_confusion_view, GTK_TYPE_WIDGET)
 
 enum {
+  PROP_0,
+  PROP_PROPORTIONS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
   CELL_ACTIVATED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
 
+/* Text sizes: the widget's font, <small>, and smaller still for the
+ * cells of a crowded matrix. */
+enum {
+  SIZE_NORMAL,
+  SIZE_SMALL,
+  SIZE_TINY,
+};
+
 static PangoLayout *
 make_layout (FlConfusionView *self,
              const char      *text,
-             gboolean         small,
+             int              size,
              double           max_width)
 {
   PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
 
-  if (small)
+  if (size != SIZE_NORMAL)
     {
-      g_autofree char *markup = g_markup_printf_escaped ("<small>%s</small>", text);
+      g_autofree char *markup = g_markup_printf_escaped (size == SIZE_SMALL ? "<small>%s</small>"
+                                                                            : "<span size='x-small'>%s</span>",
+                                                         text);
       pango_layout_set_markup (layout, markup, -1);
     }
   else
@@ -71,6 +90,109 @@ pixel_size (PangoLayout *layout,
   *h = ph;
 }
 
+/* How the cells' text is drawn, chosen for the whole matrix so that its
+ * cells read alike. Counts and percentages go by the same rules: nothing in
+ * cells under 20 px; the normal font in cells of 36 px and more if the
+ * widest text a cell may hold fits it with a pixel to spare each side, else
+ * the small font; percentages that do not fit even so lose their % sign
+ * (the caption then says so); and then a smaller font still. A text that
+ * does not fit its cell even so is left to the tooltip. */
+typedef struct {
+  gboolean text;         /* cells show text at all */
+  int      size;         /* SIZE_NORMAL, SIZE_SMALL or SIZE_TINY */
+  gboolean sign;         /* percentages keep their % sign */
+} CellStyle;
+
+static gboolean
+text_fits (FlConfusionView *self,
+           const char      *text,
+           int              size,
+           double           cell)
+{
+  g_autoptr(PangoLayout) layout = make_layout (self, text, size, -1);
+  double w, h;
+
+  pixel_size (layout, &w, &h);
+  return w <= cell - 2 && h <= cell;
+}
+
+/* Whether the widest text a cell may hold fits a cell of that size: the
+ * largest count, or the widest percentages, with or without their sign
+ * (whether or not this matrix has them, so that its font does not change
+ * from one run to the next). */
+static gboolean
+widest_fits (FlConfusionView *self,
+             int              size,
+             gboolean         sign,
+             double           cell)
+{
+  gint64 max = 0;
+  g_autofree char *text = NULL;
+
+  if (self->proportions)
+    return text_fits (self, sign ? "100%" : "100", size, cell) &&
+           text_fits (self, sign ? ">99%" : ">99", size, cell);
+
+  for (int i = 0; i < self->n * self->n; i++)
+    max = MAX (max, self->counts[i]);
+  text = g_strdup_printf ("%" G_GINT64_FORMAT, max);
+  return text_fits (self, text, size, cell);
+}
+
+static void
+choose_cell_style (FlConfusionView *self,
+                   double           cell,
+                   CellStyle       *style)
+{
+  style->text = cell >= 20;
+  style->sign = TRUE;
+  if (cell >= 36 && widest_fits (self, SIZE_NORMAL, TRUE, cell))
+    style->size = SIZE_NORMAL;
+  else if (widest_fits (self, SIZE_SMALL, TRUE, cell))
+    style->size = SIZE_SMALL;
+  else
+    {
+      /* counts have no sign to drop */
+      style->sign = !self->proportions;
+      style->size = widest_fits (self, SIZE_SMALL, style->sign, cell) ? SIZE_SMALL : SIZE_TINY;
+    }
+}
+
+/* The text of cell (t, p); see fl_confusion_view_get_cell_text(). */
+static char *
+cell_text (FlConfusionView *self,
+           int              t,
+           int              p,
+           gboolean         sign)
+{
+  gint64 count = self->counts[t * self->n + p];
+  gint64 total = self->row_sums[t];
+  const char *percent_sign = sign ? "%" : "";
+  double percent;
+
+  if (!self->proportions)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, count);
+  if (total == 0)
+    return g_strdup ("–");
+
+  /* rounded to a whole percent, except that a few samples are never shown
+   * as none, nor a class missed a few times as all of it */
+  percent = 100.0 * count / total;
+  if (count > 0 && percent < 0.5)
+    return g_strdup_printf ("<1%s", percent_sign);
+  if (count < total && percent >= 99.5)
+    return g_strdup_printf (">99%s", percent_sign);
+  return g_strdup_printf ("%d%s", (int) round (percent), percent_sign);
+}
+
+/* Whether a matrix is drawn at all at this size. */
+static gboolean
+is_drawn (double width,
+          double height)
+{
+  return width >= 60 && height >= 60;
+}
+
 static void
 compute_layout (FlConfusionView *self,
                 double           width,
@@ -81,7 +203,7 @@ compute_layout (FlConfusionView *self,
 
   for (int i = 0; i < self->n; i++)
     {
-      g_autoptr(PangoLayout) l = make_layout (self, self->names[i], TRUE, -1);
+      g_autoptr(PangoLayout) l = make_layout (self, self->names[i], SIZE_SMALL, -1);
       double w, h;
 
       pixel_size (l, &w, &h);
@@ -141,9 +263,10 @@ fl_confusion_view_snapshot (GtkWidget   *widget,
   cairo_t *cr;
   GdkRGBA fg;
   Layout lay;
+  CellStyle style;
   double w, h, side;
 
-  if (self->n == 0 || width < 60 || height < 60)
+  if (self->n == 0 || !is_drawn (width, height))
     return;
 
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
@@ -151,17 +274,18 @@ fl_confusion_view_snapshot (GtkWidget   *widget,
   G_GNUC_END_IGNORE_DEPRECATIONS
 
   compute_layout (self, width, height, &lay);
+  choose_cell_style (self, lay.cell, &style);
   side = lay.cell * self->n;
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
 
   /* axis titles */
-  pred = make_layout (self, "Predicted class", TRUE, -1);
+  pred = make_layout (self, style.sign ? "Predicted class" : "Predicted class (cells in %)", SIZE_SMALL, -1);
   pixel_size (pred, &w, &h);
   cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.7);
   cairo_move_to (cr, lay.x0 + side / 2 - w / 2, PAD);
   pango_cairo_show_layout (cr, pred);
 
-  truth = make_layout (self, "True class", TRUE, -1);
+  truth = make_layout (self, "True class", SIZE_SMALL, -1);
   pixel_size (truth, &w, &h);
   cairo_save (cr);
   /* beside the row names, not at the far edge when the matrix is centred */
@@ -174,7 +298,7 @@ fl_confusion_view_snapshot (GtkWidget   *widget,
   /* class names: rows on the left, columns on top */
   for (int i = 0; i < self->n; i++)
     {
-      g_autoptr(PangoLayout) l = make_layout (self, self->names[i], TRUE, MAX_NAME);
+      g_autoptr(PangoLayout) l = make_layout (self, self->names[i], SIZE_SMALL, MAX_NAME);
       double cx = lay.x0 + (i + 0.5) * lay.cell;
       double cy = lay.y0 + (i + 0.5) * lay.cell;
 
@@ -212,27 +336,27 @@ fl_confusion_view_snapshot (GtkWidget   *widget,
         gint64 count = self->counts[t * self->n + p];
         double frac = self->row_sums[t] > 0 ? (double) count / self->row_sums[t] : 0.0;
         double r, g, b, x = lay.x0 + p * lay.cell, y = lay.y0 + t * lay.cell;
+        g_autofree char *text = NULL;
+        g_autoptr(PangoLayout) l = NULL;
 
         cell_colour (frac, &r, &g, &b);
         cairo_set_source_rgb (cr, r, g, b);
         cairo_rectangle (cr, x + 0.5, y + 0.5, lay.cell - 1.0, lay.cell - 1.0);
         cairo_fill (cr);
 
-        if (lay.cell >= 20)
+        if (!style.text)
+          continue;
+        text = cell_text (self, t, p, style.sign);
+        l = make_layout (self, text, style.size, -1);
+        pixel_size (l, &w, &h);
+        if (w <= lay.cell - 2 && h <= lay.cell)
           {
-            g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, count);
-            g_autoptr(PangoLayout) l = make_layout (self, text, lay.cell < 36, -1);
-
-            pixel_size (l, &w, &h);
-            if (w <= lay.cell - 2)
-              {
-                if (frac > 0.45)
-                  cairo_set_source_rgb (cr, 1, 1, 1);
-                else
-                  cairo_set_source_rgba (cr, 0.1, 0.12, 0.15, count > 0 ? 1.0 : 0.35);
-                cairo_move_to (cr, x + lay.cell / 2 - w / 2, y + lay.cell / 2 - h / 2);
-                pango_cairo_show_layout (cr, l);
-              }
+            if (frac > 0.45)
+              cairo_set_source_rgb (cr, 1, 1, 1);
+            else
+              cairo_set_source_rgba (cr, 0.1, 0.12, 0.15, count > 0 ? 1.0 : 0.35);
+            cairo_move_to (cr, x + lay.cell / 2 - w / 2, y + lay.cell / 2 - h / 2);
+            pango_cairo_show_layout (cr, l);
           }
       }
 
@@ -318,6 +442,44 @@ fl_confusion_view_measure (GtkWidget      *widget,
 }
 
 static void
+fl_confusion_view_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  FlConfusionView *self = FL_CONFUSION_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROPORTIONS:
+      g_value_set_boolean (value, self->proportions);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fl_confusion_view_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  FlConfusionView *self = FL_CONFUSION_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROPORTIONS:
+      fl_confusion_view_set_proportions (self, g_value_get_boolean (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 fl_confusion_view_finalize (GObject *object)
 {
   FlConfusionView *self = FL_CONFUSION_VIEW (object);
@@ -335,9 +497,18 @@ fl_confusion_view_class_init (FlConfusionViewClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->get_property = fl_confusion_view_get_property;
+  object_class->set_property = fl_confusion_view_set_property;
   object_class->finalize = fl_confusion_view_finalize;
   widget_class->snapshot = fl_confusion_view_snapshot;
   widget_class->measure = fl_confusion_view_measure;
+
+  /* whether the cells show the share of their row (their true class) as a
+   * percentage, rather than their count */
+  properties[PROP_PROPORTIONS] =
+    g_param_spec_boolean ("proportions", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* (int true_class, int predicted): a cell was clicked */
   signals[CELL_ACTIVATED] =
@@ -424,4 +595,50 @@ fl_confusion_view_get_count (FlConfusionView *self,
   g_return_val_if_fail (true_class >= 0 && true_class < self->n, 0);
   g_return_val_if_fail (predicted >= 0 && predicted < self->n, 0);
   return self->counts[true_class * self->n + predicted];
+}
+
+void
+fl_confusion_view_set_proportions (FlConfusionView *self,
+                                   gboolean         proportions)
+{
+  g_return_if_fail (FL_IS_CONFUSION_VIEW (self));
+
+  proportions = !!proportions;
+  if (self->proportions == proportions)
+    return;
+  self->proportions = proportions;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROPORTIONS]);
+}
+
+gboolean
+fl_confusion_view_get_proportions (FlConfusionView *self)
+{
+  g_return_val_if_fail (FL_IS_CONFUSION_VIEW (self), FALSE);
+  return self->proportions;
+}
+
+char *
+fl_confusion_view_get_cell_text (FlConfusionView *self,
+                                 int              t,
+                                 int              p)
+{
+  double width, height;
+  CellStyle style = { TRUE, FALSE, TRUE };
+
+  g_return_val_if_fail (FL_IS_CONFUSION_VIEW (self), NULL);
+  g_return_val_if_fail (t >= 0 && t < self->n, NULL);
+  g_return_val_if_fail (p >= 0 && p < self->n, NULL);
+
+  /* as drawn at the present size, if the matrix is drawn */
+  width = gtk_widget_get_width (GTK_WIDGET (self));
+  height = gtk_widget_get_height (GTK_WIDGET (self));
+  if (is_drawn (width, height))
+    {
+      Layout lay;
+
+      compute_layout (self, width, height, &lay);
+      choose_cell_style (self, lay.cell, &style);
+    }
+  return cell_text (self, t, p, style.sign);
 }

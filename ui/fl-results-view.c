@@ -17,6 +17,8 @@ struct _FlResultsView {
   GtkGrid         *class_grid;
   GtkStack        *matrix_stack;
   FlConfusionView *confusion_view;
+  GtkToggleButton *counts_button;
+  GtkToggleButton *proportions_button;
   int              n_epoch_rows;
 
   /* the final results, shown in steps */
@@ -67,6 +69,30 @@ grid_cell (GtkGrid    *grid,
   gtk_grid_attach (grid, label, column, row, 1, 1);
 }
 
+/* The two buttons and the matrix's "proportions" follow each other: a click
+ * on either button sets the property (one on Counts by releasing
+ * Proportions, as they are a group), and the property set from code presses
+ * the matching button. */
+static void
+proportions_toggled_cb (FlResultsView   *self,
+                        GtkToggleButton *button)
+{
+  fl_confusion_view_set_proportions (self->confusion_view, gtk_toggle_button_get_active (button));
+}
+
+static void
+proportions_changed_cb (FlResultsView   *self,
+                        GParamSpec      *pspec,
+                        FlConfusionView *view)
+{
+  gboolean proportions = fl_confusion_view_get_proportions (view);
+
+  /* after a click the buttons are right already, and pressing Counts again
+   * from inside its own press would report it twice */
+  if (gtk_toggle_button_get_active (self->proportions_button) != proportions)
+    gtk_toggle_button_set_active (proportions ? self->proportions_button : self->counts_button, TRUE);
+}
+
 static void
 fl_results_view_dispose (GObject *object)
 {
@@ -110,6 +136,10 @@ fl_results_view_class_init (FlResultsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlResultsView, class_grid);
   gtk_widget_class_bind_template_child (widget_class, FlResultsView, matrix_stack);
   gtk_widget_class_bind_template_child (widget_class, FlResultsView, confusion_view);
+  gtk_widget_class_bind_template_child (widget_class, FlResultsView, counts_button);
+  gtk_widget_class_bind_template_child (widget_class, FlResultsView, proportions_button);
+  gtk_widget_class_bind_template_callback (widget_class, proportions_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, proportions_changed_cb);
 
   gtk_widget_class_set_css_name (widget_class, "resultsview");
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT
  *
  * fl-results-view.h — the outcome of a run: accuracy and macro-F1 on the
- * validation split, precision/recall/F1 per class, and the confusion matrix.
+ * validation split, precision/recall/F1 per class, and the confusion matrix
+ * with a Counts / Proportions switch beside it (its "proportions" property;
+ * the choice stays from one run to the next).
  */
 #pragma once
 
