@@ -345,6 +345,15 @@ fl_dataset_load (const FlDataSpec *spec,
                    ds->report.n_rows, first);
       return NULL;
     }
+  if (ds->n_classes > FL_MAX_CLASSES && !spec->unlabelled)
+    {
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                   "%s: column “%s” has %d different labels; Fusion Lab handles at most %d classes "
+                   "— is it the right label column?", spec->csv_path,
+                   ds->report.label_col != NULL ? ds->report.label_col : "(folder names)",
+                   ds->n_classes, FL_MAX_CLASSES);
+      return NULL;
+    }
   if (ds->n_classes < 2 && !spec->unlabelled)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,

@@ -29,6 +29,10 @@ typedef struct {
 
 #define FL_REPORT_MAX_REASONS 20
 
+/* More classes than this is almost surely the wrong label column (an id, a
+ * caption), and their confusion matrix alone would not fit in memory. */
+#define FL_MAX_CLASSES 1000
+
 typedef struct {
   int        n_rows;        /* data rows in the CSV */
   int        n_skipped;

@@ -356,6 +356,8 @@ read_validation (Reader *rd, JsonObject *ro)
     }
   if (names->len == 0)
     return bad (rd, "“classes” is empty"), NULL;
+  if (names->len > FL_MAX_CLASSES)
+    return bad (rd, "“classes” lists more classes than a dataset can have"), NULL;
   g_ptr_array_add (names, NULL);
   n = json_array_get_length (rows);
   labels = get_numbers (rd, vo, "labels", n);

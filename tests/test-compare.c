@@ -373,13 +373,34 @@ test_corrupt_experiment (void)
     { RUN_WITH ("[0, 1]", "[0, 1]", "[0.5, 0.5, 0.25]"), "“probs” has 3 numbers instead of 4" },
     { RUN_WITH ("[0, 1.5]", "[0, 1]", "[0.5, 0.5, 0.25, 0.75]"), "row is not a row number" },
     { RUN_WITH ("[0, 1]", "[0, 1]", "[0.5, 0.5, 1.25, 0.75]"), "probability is not in [0, 1]" },
+    { NULL, "more classes than a dataset can have" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr(GError) error = NULL;
       g_auto(FlExperimentData) data = { 0 };
-      g_assert_true (g_file_set_contents (path, cases[i][0], -1, NULL));
+      g_autofree char *many = NULL;
+
+      if (cases[i][0] == NULL)
+        {
+          /* a million classes and no rows: refused before any matrix of them */
+          g_autoptr(GString) names = g_string_new ("[");
+          for (int c = 0; c < 1000000; c++)
+            g_string_append_printf (names, "%s\"c%d\"", c > 0 ? ", " : "", c);
+          g_string_append (names, "]");
+          many = g_strdup (RUN_WITH ("[]", "[]", "[]"));
+          {
+            g_autofree char *with = NULL;
+            char *at = strstr (many, "[\"x\", \"y\"]");
+            g_assert_nonnull (at);
+            *at = '\0';
+            with = g_strconcat (many, names->str, at + strlen ("[\"x\", \"y\"]"), NULL);
+            g_free (many);
+            many = g_steal_pointer (&with);
+          }
+        }
+      g_assert_true (g_file_set_contents (path, many != NULL ? many : cases[i][0], -1, NULL));
       g_assert_null (fl_experiment_load (path, &data, &error));
       g_test_message ("case %zu: %s", i, error->message);
       g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT);

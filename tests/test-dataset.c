@@ -228,6 +228,22 @@ test_unusable (Fixture *f, gconstpointer data)
 
   g_assert_null (fl_dataset_load (&spec, NULL, NULL, NULL, &error));
   g_assert_nonnull (strstr (error->message, "/nonexistent-folder"));
+  g_clear_error (&error);
+
+  /* a label column of ids: a class per row */
+  {
+    g_autoptr(GString) rows = g_string_new ("image,text,id\n");
+    g_autofree char *ids = NULL;
+
+    for (int i = 0; i <= FL_MAX_CLASSES; i++)
+      g_string_append_printf (rows, "cats/a.png,word,row-%d\n", i);
+    ids = write_csv (f, "ids.csv", rows->str);
+    g_assert_null (load (f, ids, "id", &error));
+    g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA);
+    g_test_message ("%s", error->message);
+    g_assert_nonnull (strstr (error->message, "1001 different labels"));
+    g_assert_nonnull (strstr (error->message, "“id”"));
+  }
 }
 
 static void
