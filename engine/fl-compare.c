@@ -193,8 +193,10 @@ fl_comparison_train (FlComparison             *cmp,
           r->status = FL_RUN_DONE;
           return TRUE;
         }
-      /* a stopped run keeps what its last evaluation predicted */
-      r->validation = fl_run_validation (run);
+      /* a stopped run keeps what its last evaluation predicted — not one
+       * whose numbers broke down: those came from weights thrown away */
+      if (!g_error_matches (local, FL_ENGINE_ERROR, FL_ENGINE_ERROR_NUMERIC))
+        r->validation = fl_run_validation (run);
     }
   r->status = g_error_matches (local, FL_ENGINE_ERROR, FL_ENGINE_ERROR_CANCELLED) ||
               g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED)

@@ -53,11 +53,22 @@ add_double (JsonBuilder *b, const char *key, double value)
   add_double_value (b, value);
 }
 
+static gboolean
+all_finite (const float *x, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    if (!isfinite (x[i]))
+      return FALSE;
+  return TRUE;
+}
+
 static void
 add_validation (JsonBuilder *b, const FlValidation *v)
 {
   json_builder_set_member_name (b, "validation");
-  if (v == NULL)
+  /* predictions that are not numbers (a run that diverged) are left out,
+   * not written as something the file cannot read back */
+  if (v == NULL || !all_finite (v->probs, (gsize) v->n * v->n_classes))
     {
       json_builder_add_null_value (b);
       return;
@@ -255,6 +266,34 @@ get_number (Reader *rd, JsonObject *o, const char *key)
                                                       : json_node_get_double (n);
 }
 
+/* A finite number ≥ 0 (below 1e9): a loss, a time, a speed. */
+static double
+get_amount (Reader *rd, JsonObject *o, const char *key)
+{
+  double x = get_number (rd, o, key);
+
+  if (!rd->failed && !(x >= 0.0 && x < 1e9))
+    {
+      g_autofree char *msg = g_strdup_printf ("“%s” is not a number from 0 to 1e9", key);
+      bad (rd, msg);
+    }
+  return rd->failed ? 0.0 : x;
+}
+
+/* A number in [0, 1]: an accuracy or an F1 score. */
+static double
+get_fraction (Reader *rd, JsonObject *o, const char *key)
+{
+  double x = get_number (rd, o, key);
+
+  if (!rd->failed && !(x >= 0.0 && x <= 1.0))
+    {
+      g_autofree char *msg = g_strdup_printf ("“%s” is not a fraction from 0 to 1", key);
+      bad (rd, msg);
+    }
+  return rd->failed ? 0.0 : x;
+}
+
 /* A whole number member in [min, max]. */
 static gint64
 get_whole (Reader *rd, JsonObject *o, const char *key, gint64 min, gint64 max)
@@ -371,12 +410,18 @@ read_validation (Reader *rd, JsonObject *ro)
       double row = element_number (rd, rows, k, "rows");
       double label = element_number (rd, labels, k, "labels");
 
-      if (!rd->failed && (row < 0 || row > G_MAXINT32 || row != (gint32) row))
+      /* checked before any cast: NaN (null) and 1e20 are not ints */
+      if (rd->failed)
+        break;
+      if (!(row >= 0 && row <= G_MAXINT32) || row != floor (row))
         bad (rd, "a validation row is not a row number");
-      else if (!rd->failed && (label < 0 || label >= v->n_classes || label != (int) label))
+      else if (!(label >= 0 && label < v->n_classes) || label != floor (label))
         bad (rd, "a validation label is not a class");
-      v->rows[k] = (gint32) row;
-      v->labels[k] = (gint32) label;
+      else
+        {
+          v->rows[k] = (gint32) row;
+          v->labels[k] = (gint32) label;
+        }
     }
   for (gsize k = 0; k < (gsize) n * v->n_classes && !rd->failed; k++)
     {
@@ -457,7 +502,9 @@ fl_experiment_load (const char        *path,
   data->image_col = get_string (&rd, d, "image_col");
   data->text_col = get_string (&rd, d, "text_col");
   data->label_col = get_string (&rd, d, "label_col");
-  data->image_size = (int) get_whole (&rd, d, "image_size", 0, G_MAXINT32);
+  data->image_size = (int) get_whole (&rd, d, "image_size", 4, 1024);
+  if (!rd.failed && data->image_size % 4 != 0)
+    bad (&rd, "“image_size” is not a multiple of 4");
   so = get_object (&rd, root, "settings");
   if (!rd.failed)
     read_settings (&rd, so, &base);
@@ -502,10 +549,10 @@ fl_experiment_load (const char        *path,
       /* a run that was going when saved did not finish */
       if (r->status == FL_RUN_RUNNING)
         r->status = FL_RUN_CANCELLED;
-      r->best_val_acc = get_number (&rd, ro, "best_val_acc");
-      r->best_val_f1 = get_number (&rd, ro, "best_val_f1");
+      r->best_val_acc = get_fraction (&rd, ro, "best_val_acc");
+      r->best_val_f1 = get_fraction (&rd, ro, "best_val_f1");
       r->best_epoch = (int) get_whole (&rd, ro, "best_epoch", 0, G_MAXINT32);
-      r->train_seconds = get_number (&rd, ro, "train_seconds");
+      r->train_seconds = get_amount (&rd, ro, "train_seconds");
       r->n_params = (gsize) get_whole (&rd, ro, "n_params", 0, G_MAXINT64 / 2);
       if (r->name == NULL)
         bad (&rd, "a run has no name");
@@ -517,13 +564,13 @@ fl_experiment_load (const char        *path,
           FlEpochStats st = {
             .epoch = (int) get_whole (&rd, eo, "epoch", 0, G_MAXINT32),
             .n_epochs = (int) get_whole (&rd, eo, "n_epochs", 0, G_MAXINT32),
-            .train_loss = get_number (&rd, eo, "train_loss"),
-            .train_acc = get_number (&rd, eo, "train_acc"),
-            .val_loss = get_number (&rd, eo, "val_loss"),
-            .val_acc = get_number (&rd, eo, "val_acc"),
-            .val_f1 = get_number (&rd, eo, "val_f1"),
-            .samples_per_s = get_number (&rd, eo, "samples_per_s"),
-            .seconds = get_number (&rd, eo, "seconds"),
+            .train_loss = get_amount (&rd, eo, "train_loss"),
+            .train_acc = get_fraction (&rd, eo, "train_acc"),
+            .val_loss = get_amount (&rd, eo, "val_loss"),
+            .val_acc = get_fraction (&rd, eo, "val_acc"),
+            .val_f1 = get_fraction (&rd, eo, "val_f1"),
+            .samples_per_s = get_amount (&rd, eo, "samples_per_s"),
+            .seconds = get_amount (&rd, eo, "seconds"),
             .samples_seen = get_whole (&rd, eo, "samples_seen", 0, G_MAXINT64 / 2),
           };
           g_array_append_val (r->epochs, st);

@@ -69,7 +69,11 @@ fl_train_settings_describe (const FlTrainSettings *s)
   if (s->feat_dim != d.feat_dim)
     g_string_append_printf (out, " · D %d", s->feat_dim);
   if (s->val_fraction != d.val_fraction && s->kfold < 2)
-    g_string_append_printf (out, " · val %g", s->val_fraction);
+    {
+      char val[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_string_append_printf (out, " · val %s", g_ascii_formatd (val, sizeof val, "%g", s->val_fraction));
+    }
   if (s->seed != d.seed)
     g_string_append_printf (out, " · seed %" G_GUINT64_FORMAT, s->seed);
   if (s->kfold >= 2)

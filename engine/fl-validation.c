@@ -9,10 +9,11 @@
 FlValidation *
 fl_validation_new (int n, const char *const *class_names)
 {
-  FlValidation *v = g_new0 (FlValidation, 1);
+  FlValidation *v;
 
   g_return_val_if_fail (n >= 0 && class_names != NULL && class_names[0] != NULL, NULL);
 
+  v = g_new0 (FlValidation, 1);
   v->n = n;
   v->class_names = g_strdupv ((char **) class_names);
   v->n_classes = (int) g_strv_length (v->class_names);

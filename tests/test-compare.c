@@ -349,6 +349,123 @@ test_experiment_validation (void)
   g_rmdir (dir);
 }
 
+/* json with its first from replaced by to. */
+static char *
+replaced (const char *json, const char *from, const char *to)
+{
+  const char *at = strstr (json, from);
+  g_autofree char *head = NULL;
+
+  g_assert_nonnull (at);
+  head = g_strndup (json, at - json);
+  return g_strconcat (head, to, at + strlen (from), NULL);
+}
+
+/* Values no version writes, each refused with a message naming it — and
+ * never cast to an int on the way (UBSan watches). */
+static void
+test_hostile_values (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fl-compare-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "hostile.fusionlab", NULL);
+  const char *ok = RUN_WITH ("[3, 1]", "[1, 0]", "[0.25, 0.75, 0.5, 0.5]");
+  const char *cases[][3] = {
+    { "\"rows\": [3, 1]", "\"rows\": [null, 1]", "row is not a row number" },
+    { "\"rows\": [3, 1]", "\"rows\": [1e20, 1]", "row is not a row number" },
+    { "\"labels\": [1, 0]", "\"labels\": [1e20, 0]", "label is not a class" },
+    { "\"labels\": [1, 0]", "\"labels\": [null, 0]", "label is not a class" },
+    { "\"train_seconds\": 1", "\"train_seconds\": null", "“train_seconds” is not a number from 0" },
+    { "\"train_seconds\": 1", "\"train_seconds\": 1e300", "“train_seconds” is not a number from 0" },
+    { "\"best_val_acc\": 0.5", "\"best_val_acc\": 2", "“best_val_acc” is not a fraction" },
+    { "\"image_size\": 64", "\"image_size\": 100000", "“image_size” is not a whole number from 4 to 1024" },
+    { "\"image_size\": 64", "\"image_size\": 30", "“image_size” is not a multiple of 4" },
+    { "\"best_epoch\": 1", "\"best_epoch\": -3", "“best_epoch” is not a whole number" },
+    { "\"n_threads\": 1 }, \"runs\"", "\"n_threads\": 1e12 }, \"runs\"", "“n_threads” is not a whole number" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_auto(FlExperimentData) data = { 0 };
+      g_autofree char *json = replaced (ok, cases[i][0], cases[i][1]);
+
+      g_assert_true (g_file_set_contents (path, json, -1, NULL));
+      g_assert_null (fl_experiment_load (path, &data, &error));
+      g_test_message ("case %zu: %s", i, error->message);
+      g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT);
+      g_assert_nonnull (strstr (error->message, "hostile.fusionlab"));
+      g_assert_nonnull (strstr (error->message, cases[i][2]));
+    }
+  g_remove (path);
+  g_rmdir (dir);
+}
+
+/* A file of the first version — no per-batch losses, predictions or shown
+ * flags — opens, its runs without them. */
+static void
+test_experiment_first_version (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fl-compare-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "old.fusionlab", NULL);
+  g_autofree char *a = replaced (RUN_WITH ("[3, 1]", "[1, 0]", "[0.25, 0.75, 0.5, 0.5]"),
+                                 ", \"batches_per_epoch\": 1, \"batch_loss\": [0.7, null]", "");
+  g_autoptr(GError) error = NULL;
+  g_auto(FlExperimentData) data = { 0 };
+  g_autoptr(FlComparison) cmp = NULL;
+  g_autofree char *head = NULL, *old = NULL;
+  const char *v = strstr (a, ", \"validation\"");
+  const FlRunResult *r;
+
+  g_assert_nonnull (v);
+  head = g_strndup (a, v - a);
+  old = g_strconcat (head, " } ] }", NULL);
+  g_assert_true (g_file_set_contents (path, old, -1, NULL));
+  cmp = fl_experiment_load (path, &data, &error);
+  g_assert_no_error (error);
+  r = fl_comparison_result (cmp, 0);
+  g_assert_cmpuint (r->batch_loss->len, ==, 0);
+  g_assert_null (r->validation);
+  g_assert_false (r->hidden);
+  g_remove (path);
+  g_rmdir (dir);
+}
+
+/* A run whose predictions are not numbers is saved without them, and the
+ * file reads back. */
+static void
+test_experiment_not_finite (void)
+{
+  g_autoptr(FlDataset) ds = make_dataset ();
+  g_autofree char *dir = g_dir_make_tmp ("fl-compare-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "nan.fusionlab", NULL);
+  g_auto(FlExperimentData) data = { .images_dir = g_strdup ("/a"), .csv_path = g_strdup ("/b.csv"),
+                                    .image_size = S };
+  g_auto(FlExperimentData) back_data = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlComparison) cmp = NULL, back = NULL;
+  FlTrainSettings s;
+  FlRunResult *r;
+
+  fl_train_settings_init_default (&s);
+  s.epochs = 1;
+  s.batch_size = 16;
+  s.feat_dim = 8;
+  cmp = fl_comparison_new (ds, &s);
+  fl_comparison_add (cmp, FL_FUSION_MEAN);
+  g_assert_true (fl_comparison_train (cmp, 0, NULL, NULL, &error));
+  r = fl_comparison_result (cmp, 0);
+  g_assert_nonnull (r->validation);
+  r->validation->probs[1] = NAN;
+  g_array_index (r->batch_loss, double, 0) = INFINITY;
+  g_assert_true (fl_experiment_save (path, &data, cmp, &error));
+  back = fl_experiment_load (path, &back_data, &error);
+  g_assert_no_error (error);
+  g_assert_null (fl_comparison_result (back, 0)->validation);
+  g_assert_true (isnan (g_array_index (fl_comparison_result (back, 0)->batch_loss, double, 0)));
+  g_remove (path);
+  g_rmdir (dir);
+}
+
 static void
 test_corrupt_experiment (void)
 {
@@ -419,6 +536,9 @@ main (int argc, char **argv)
   g_test_add_func ("/compare/runs-and-experiment", test_compare_and_experiment);
   g_test_add_func ("/compare/corrupt-experiment", test_corrupt_experiment);
   g_test_add_func ("/compare/experiment-validation", test_experiment_validation);
+  g_test_add_func ("/compare/hostile-values", test_hostile_values);
+  g_test_add_func ("/compare/experiment-first-version", test_experiment_first_version);
+  g_test_add_func ("/compare/experiment-not-finite", test_experiment_not_finite);
   g_test_add_func ("/compare/validation-matches", test_validation_matches);
   g_test_add_func ("/compare/settings-describe", test_settings_describe);
   return g_test_run ();

@@ -380,6 +380,13 @@ test_experiment (void)
   g_assert_nonnull (strstr (fl_window_get_error_message (other), "corrupt.json"));
   g_assert_true (fl_window_get_comparison (other) == back);
 
+  /* the same files read with another label column are other data: its runs
+   * do not mix with those of the experiment */
+  fl_data_panel_set_columns (fl_window_get_data_panel (other), NULL, NULL, "text");
+  g_assert_true (ui_wait (ui_data_ready, other, 60));
+  g_assert_cmpstr (fl_data_panel_get_dataset (fl_window_get_data_panel (other))->report.label_col, ==, "text");
+  g_assert_null (fl_window_get_comparison (other));
+
   destroy_window (other);
 }
 

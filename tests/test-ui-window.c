@@ -174,6 +174,23 @@ test_cancel_load (void)
   destroy_window (window);
 }
 
+/* Closed while its data loads: the load is dropped without a warning from a
+ * window half taken apart (the test fails on any critical). */
+static void
+test_close_mid_load (void)
+{
+  FlWindow *window = fl_window_new (NULL);
+  g_autofree char *images = g_build_filename (data_dir, "images", NULL);
+  g_autofree char *csv = g_build_filename (data_dir, "clean.csv", NULL);
+
+  gtk_window_present (GTK_WINDOW (window));
+  fl_train_panel_set_image_size (fl_window_get_train_panel (window), 256);
+  fl_window_load (window, images, csv);
+  g_assert_true (fl_data_panel_get_loading (fl_window_get_data_panel (window)));
+  destroy_window (window);
+  ui_spin (0.5);
+}
+
 static gboolean
 predictions_written (gpointer data)
 {
@@ -371,6 +388,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/window/load", test_load);
   g_test_add_func ("/ui/window/cancel-load", test_cancel_load);
+  g_test_add_func ("/ui/window/close-mid-load", test_close_mid_load);
   g_test_add_func ("/ui/window/train-two-epochs", test_train_two_epochs);
   g_test_add_func ("/ui/window/pause-resume", test_pause_resume);
   g_test_add_func ("/ui/window/stop-then-train-again", test_stop_then_train_again);

@@ -189,6 +189,12 @@ fl_application_command_line (GApplication            *app,
   if (compare_epochs > 0)
     epochs = compare_epochs;
 
+  if (experiment_arg != NULL && (images_arg != NULL || csv_arg != NULL || epochs > 0))
+    {
+      g_application_command_line_printerr (cmdline, "fusionlab: --experiment brings its own data and runs: "
+                                                    "it goes without --images, --csv and training\n");
+      return 1;
+    }
   if (epochs < 0 || at_epoch < 0)
     {
       g_application_command_line_printerr (cmdline, "fusionlab: --train-epochs and --screenshot-epoch take a positive number\n");
@@ -200,12 +206,6 @@ fl_application_command_line (GApplication            *app,
       return 1;
     }
 
-  if (experiment_arg != NULL && (images_arg != NULL || csv_arg != NULL || epochs > 0))
-    {
-      g_application_command_line_printerr (cmdline, "fusionlab: --experiment brings its own data and runs: "
-                                                    "it goes without --images, --csv and training\n");
-      return 1;
-    }
 
   images = path_for_arg (cmdline, images_arg);
   csv = path_for_arg (cmdline, csv_arg);
@@ -217,9 +217,14 @@ fl_application_command_line (GApplication            *app,
   gtk_window_present (GTK_WINDOW (window));
   if (images != NULL || csv != NULL)
     fl_window_load (window, images, csv);
-  /* a wrong file is shown in the window, like one opened from the menu */
-  if (experiment != NULL)
-    fl_window_open_experiment (window, experiment);
+  /* a wrong file is shown in the window, like one opened from the menu;
+   * a --screenshot run says so and fails */
+  if (experiment != NULL && !fl_window_open_experiment (window, experiment) && shot_arg != NULL)
+    {
+      g_application_command_line_printerr (cmdline, "fusionlab: %s\n", fl_window_get_error_message (window));
+      gtk_window_destroy (GTK_WINDOW (window));
+      return 1;
+    }
 
   if ((shot_arg != NULL || epochs > 0) && self->shot == NULL)
     {

@@ -166,6 +166,23 @@ fill_row (FlRunsView *self,
   row->seconds = r->train_seconds;
 }
 
+/* By epochs, then learning rate, batch size, feature size and seed: as
+ * numbers, so that 3 epochs come before 10. */
+static double
+compare_settings (const FlTrainSettings *a,
+                  const FlTrainSettings *b)
+{
+  if (a->epochs != b->epochs)
+    return a->epochs - b->epochs;
+  if (a->lr != b->lr)
+    return a->lr < b->lr ? -1 : 1;
+  if (a->batch_size != b->batch_size)
+    return a->batch_size - b->batch_size;
+  if (a->feat_dim != b->feat_dim)
+    return a->feat_dim - b->feat_dim;
+  return a->seed == b->seed ? 0 : a->seed < b->seed ? -1 : 1;
+}
+
 static int
 compare_rows (gconstpointer a,
               gconstpointer b,
@@ -179,7 +196,7 @@ compare_rows (gconstpointer a,
     {
     case COL_NAME: d = g_utf8_collate (x->r->name, y->r->name); break;
     case COL_FUSION: d = (double) x->r->fusion - y->r->fusion; break;
-    case COL_SETTINGS: d = g_strcmp0 (x->settings, y->settings); break;
+    case COL_SETTINGS: d = compare_settings (&x->r->settings, &y->r->settings); break;
     case COL_STATUS: d = g_strcmp0 (x->status, y->status); break;
     case COL_ACC: d = x->acc - y->acc; break;
     case COL_F1: d = x->f1 - y->f1; break;

@@ -91,7 +91,12 @@ static guint signals[N_SIGNALS];
 static char *
 format_duration (double seconds)
 {
-  gint64 s = (gint64) (seconds + 0.5);
+  gint64 s;
+
+  /* a hand-edited experiment may hold anything */
+  if (!(seconds >= 0.0 && seconds < 1e9))
+    return g_strdup ("—");
+  s = (gint64) (seconds + 0.5);
 
   if (s >= 3600)
     return g_strdup_printf ("%" G_GINT64_FORMAT ":%02d:%02d", s / 3600, (int) (s / 60 % 60), (int) (s % 60));
@@ -435,7 +440,17 @@ epoch_done_cb (FlWindow           *self,
   fl_results_view_add_epoch (self->results_view, stats);
 }
 
-/* Whether ds is the data of the experiment reopened last. */
+/* Whether a column the experiment names (NULL: whichever was detected) is
+ * the one the data was read with. */
+static gboolean
+same_column (const char *named,
+             const char *used)
+{
+  return named == NULL || g_strcmp0 (named, used) == 0;
+}
+
+/* Whether ds is the data of the experiment reopened last: the same files,
+ * image size and columns. */
 static gboolean
 is_opened_data (FlWindow  *self,
                 FlDataset *ds)
@@ -445,7 +460,11 @@ is_opened_data (FlWindow  *self,
   return ds != NULL && opened->csv_path != NULL &&
          g_strcmp0 (opened->csv_path, ds->csv_path) == 0 &&
          g_strcmp0 (opened->images_dir, ds->images_dir) == 0 &&
-         opened->image_size == ds->image_size;
+         opened->image_size == ds->image_size &&
+         same_column (opened->image_col, ds->report.image_col) &&
+         same_column (opened->text_col, ds->report.text_col) &&
+         /* "" is the folder names, which the report gives as no column */
+         same_column (opened->label_col, ds->report.label_col != NULL ? ds->report.label_col : "");
 }
 
 /* The data the comparison's runs were trained on, when it is loaded. */
@@ -469,6 +488,7 @@ show_run_results (FlWindow *self,
   const FlRunResult *r;
   FlRun *run;
   FlDataset *ds;
+  g_autoptr(GError) error = NULL;
   g_autoptr(FlMetrics) metrics = NULL;
   g_autofree char *took = NULL;
   g_autofree char *detail = NULL;
@@ -480,8 +500,13 @@ show_run_results (FlWindow *self,
     return;
   run = fl_comparison_run (self->cmp, i);
   ds = comparison_dataset (self);
-  if (ds != NULL && !fl_validation_matches (r->validation, ds, NULL))
-    ds = NULL;
+  if (ds != NULL && !fl_validation_matches (r->validation, ds, &error))
+    {
+      g_autofree char *status = g_strdup_printf ("The data loaded is not what %s was trained on (%s): "
+                                                 "its samples are not shown.", r->name, error->message);
+      set_status (self, status);
+      ds = NULL;
+    }
   took = format_duration (r->train_seconds);
   self->shown_run = i;
   metrics = fl_validation_metrics (r->validation);
@@ -1426,6 +1451,10 @@ dataset_changed_cb (FlWindow    *self,
       fl_comparison_set_dataset (self->cmp, ds);
       fl_preview_grid_set_dataset (self->preview_grid, ds);
       set_window_title (self, ds);
+      set_status (self, ds != NULL ? "The experiment's data is loaded: click a cell of the confusion matrix "
+                                     "to see its samples, or train more runs on it."
+                                   : "The experiment's runs are shown without their samples: its data "
+                                     "could not be loaded.");
       if (self->shown_run >= 0)
         show_run_results (self, self->shown_run);
       update_actions (self);
@@ -1555,6 +1584,13 @@ fl_window_dispose (GObject *object)
       self->finish_tick = 0;
     }
   g_clear_error (&self->finish_error);
+
+  /* the panels' last signals (a load cancelled as the data panel goes)
+   * must not reach a window half taken apart */
+  if (self->data_panel != NULL)
+    g_signal_handlers_disconnect_by_data (self->data_panel, self);
+  if (self->train_panel != NULL)
+    g_signal_handlers_disconnect_by_data (self->train_panel, self);
 
   /* stop and join the training thread before the data it reads goes away */
   if (self->worker != NULL)
