@@ -470,8 +470,21 @@ test_experiment_one_run (void)
         g_assert_cmpint (fl_sample_gallery_get_n_samples (gallery), ==, 0);
       }
   g_assert_cmpint (total, ==, r->validation->n);
-  /* training more needs the experiment's own data */
   g_assert_null (fl_window_get_error_message (other));
+
+  /* training on the data that is loaded — not the experiment's — starts a
+   * comparison of its own instead of joining the reopened one */
+  {
+    g_assert_cmpint (fl_comparison_result (fl_window_get_comparison (other), 0)->settings.epochs, ==, 2);
+    fl_train_panel_set_epochs (fl_window_get_train_panel (other), 1);
+    gtk_widget_activate_action (GTK_WIDGET (other), "train.start", NULL);
+    g_assert_true (ui_wait (ui_not_training, other, 120));
+    g_assert_null (fl_window_get_error_message (other));
+    /* (not a pointer comparison: the new one may take the old one's place) */
+    g_assert_cmpint (fl_comparison_n_runs (fl_window_get_comparison (other)), ==, 1);
+    g_assert_cmpint (fl_comparison_result (fl_window_get_comparison (other), 0)->settings.epochs, ==, 1);
+    g_assert_cmpint (fl_comparison_result (fl_window_get_comparison (other), 0)->status, ==, FL_RUN_DONE);
+  }
 
   destroy_window (other);
 }
