@@ -87,6 +87,7 @@ fl_comparison_add_settings (FlComparison *cmp, const FlTrainSettings *settings)
   r->name = same == 0 ? g_strdup (fl_fusion_to_string (fusion))
                       : g_strdup_printf ("%s #%d", fl_fusion_to_string (fusion), same + 1);
   r->settings = *settings;
+  r->image_size = cmp->ds != NULL ? cmp->ds->image_size : 0;
   r->status = FL_RUN_PENDING;
   r->epochs = g_array_new (FALSE, TRUE, sizeof (FlEpochStats));
   r->batch_loss = g_array_new (FALSE, FALSE, sizeof (double));
@@ -264,17 +265,17 @@ fl_comparison_write_runs_csv (FlComparison *cmp, const char *path, GError **erro
 {
   g_autoptr(GString) s = g_string_new ("run,fusion,status,best_val_acc,best_val_f1,best_epoch,"
                                        "train_seconds,params,epochs,batch_size,lr,feat_dim,"
-                                       "val_fraction,seed\n");
+                                       "val_fraction,seed,image_size\n");
 
   for (int i = 0; i < fl_comparison_n_runs (cmp); i++)
     {
       FlRunResult *r = fl_comparison_result (cmp, i);
-      g_string_append_printf (s, "%s,%s,%s,%.6f,%.6f,%d,%.3f,%zu,%d,%d,%g,%d,%g,%" G_GUINT64_FORMAT "\n",
+      g_string_append_printf (s, "%s,%s,%s,%.6f,%.6f,%d,%.3f,%zu,%d,%d,%g,%d,%g,%" G_GUINT64_FORMAT ",%d\n",
                               r->name, fl_fusion_to_string (r->fusion), fl_run_status_to_string (r->status),
                               r->best_val_acc, r->best_val_f1, r->best_epoch, r->train_seconds,
                               r->n_params, r->settings.epochs, r->settings.batch_size,
                               r->settings.lr, r->settings.feat_dim, r->settings.val_fraction,
-                              r->settings.seed);
+                              r->settings.seed, r->image_size);
     }
   return g_file_set_contents_full (path, s->str, (gssize) s->len,
                                    G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);

@@ -28,6 +28,7 @@ typedef struct {
   char           *name;          /* "concat", or "concat #2" for a repeat */
   FlFusion        fusion;
   FlTrainSettings settings;
+  int             image_size;    /* S of the data it was added on; 0: unknown */
   FlRunStatus     status;
   char           *error;         /* with FL_RUN_FAILED */
   GArray         *epochs;        /* of FlEpochStats */

@@ -30,10 +30,18 @@ reason_cmp (gconstpointer a, gconstpointer b)
   return ((const Reason *) a)->line - ((const Reason *) b)->line;
 }
 
-void
-fl_dataset_free (FlDataset *ds)
+FlDataset *
+fl_dataset_ref (FlDataset *ds)
 {
-  if (ds == NULL)
+  g_return_val_if_fail (ds != NULL, NULL);
+  g_atomic_int_inc (&ds->ref_count);
+  return ds;
+}
+
+void
+fl_dataset_unref (FlDataset *ds)
+{
+  if (ds == NULL || !g_atomic_int_dec_and_test (&ds->ref_count))
     return;
   g_free (ds->images);
   if (ds->texts != NULL)
@@ -103,6 +111,7 @@ fl_dataset_new_from_memory (int                n,
   FlDataset *ds = g_new0 (FlDataset, 1);
   gsize img = (gsize) 3 * image_size * image_size;
 
+  ds->ref_count = 1;
   ds->n = n;
   ds->image_size = image_size;
   ds->images = images != NULL ? g_memdup2 (images, img * n) : g_malloc0 (img * MAX (n, 1));
@@ -291,6 +300,7 @@ fl_dataset_load (const FlDataSpec *spec,
   g_ptr_array_remove_index (paths, paths->len - 1);
 
   ds = g_new0 (FlDataset, 1);
+  ds->ref_count = 1;
   ds->image_size = S;
   ds->images_dir = g_strdup (spec->images_dir);
   ds->csv_path = g_strdup (spec->csv_path);

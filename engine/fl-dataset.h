@@ -56,6 +56,7 @@ typedef struct {
   char      *images_dir;
   char      *csv_path;
   FlLoadReport report;
+  int        ref_count;     /* private: fl_dataset_ref() and _unref() */
 } FlDataset;
 
 /* Loads the data; decoding runs on spec->n_threads threads and reports
@@ -75,8 +76,12 @@ FlDataset *fl_dataset_new_from_memory (int                n,
                                        const char *const *texts,
                                        const char *const *labels);
 
-void fl_dataset_free (FlDataset *ds);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlDataset, fl_dataset_free)
+/* A dataset is shared: the data panel holds one reference, and each trained
+ * run another, so that a run's model outlives the data being loaded again
+ * (at another image size, say). The last unref frees it; thread-safe. */
+FlDataset *fl_dataset_ref (FlDataset *ds);
+void       fl_dataset_unref (FlDataset *ds);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlDataset, fl_dataset_unref)
 
 /* A multi-line, human-readable summary of the load report. */
 char *fl_dataset_describe (const FlDataset *ds);

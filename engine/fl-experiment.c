@@ -157,6 +157,8 @@ fl_experiment_save (const char             *path,
       add_string (b, "fusion", fl_fusion_to_string (r->fusion));
       add_string (b, "status", fl_run_status_to_string (r->status));
       add_string (b, "error", r->error);
+      if (r->image_size > 0)
+        add_int (b, "image_size", r->image_size);
       json_builder_set_member_name (b, "shown");
       json_builder_add_boolean_value (b, !r->hidden);
       json_builder_set_member_name (b, "settings");
@@ -590,6 +592,14 @@ fl_experiment_load (const char        *path,
         }
       if (!rd.failed)
         r->validation = read_validation (&rd, ro);
+      /* absent (an earlier version): the data's */
+      r->image_size = data->image_size;
+      if (!rd.failed && json_object_has_member (ro, "image_size"))
+        {
+          r->image_size = (int) get_whole (&rd, ro, "image_size", 4, 1024);
+          if (!rd.failed && r->image_size % 4 != 0)
+            bad (&rd, "a run's “image_size” is not a multiple of 4");
+        }
       /* absent (an earlier version): shown */
       if (!rd.failed && json_object_has_member (ro, "shown"))
         {

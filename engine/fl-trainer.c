@@ -12,7 +12,7 @@
 #include <string.h>
 
 struct FlRun {
-  FlDataset      *ds;          /* borrowed */
+  FlDataset      *ds;          /* a reference */
   FlTrainSettings s;
   GArray         *train_idx;   /* gint32 sample indices */
   GArray         *val_idx;
@@ -116,6 +116,7 @@ fl_run_free (FlRun *run)
   g_clear_pointer (&run->train_idx, g_array_unref);
   g_clear_pointer (&run->val_idx, g_array_unref);
   g_clear_pointer (&run->vocab, fl_vocab_free);
+  g_clear_pointer (&run->ds, fl_dataset_unref);
   g_free (run->tok_off);
   g_free (run->tok_idx);
   g_clear_pointer (&run->model, fl_model_free);
@@ -168,7 +169,7 @@ fl_run_new (FlDataset             *ds,
     }
 
   run = g_new0 (FlRun, 1);
-  run->ds = ds;
+  run->ds = fl_dataset_ref (ds);
   run->s = *settings;
   S = ds->image_size;
 

@@ -74,7 +74,7 @@ typedef struct {
 
 typedef struct FlRun FlRun;
 
-/* ds is borrowed and must outlive the run. */
+/* The run keeps a reference to ds (see fl_dataset_ref()). */
 FlRun *fl_run_new (FlDataset             *ds,
                    const FlTrainSettings *settings,
                    GError               **error);

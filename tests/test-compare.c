@@ -258,6 +258,8 @@ test_compare_and_experiment (void)
       g_assert_cmpint (a->fusion, ==, b->fusion);
       g_assert_cmpint (a->status, ==, b->status);
       g_assert_cmpint (a->hidden, ==, b->hidden);
+      g_assert_cmpint (a->image_size, ==, S);
+      g_assert_cmpint (b->image_size, ==, S);
       g_assert_cmpint (b->hidden, ==, i == 3);
       assert_settings_equal (&a->settings, &b->settings);
       g_assert_cmpfloat (a->best_val_acc, ==, b->best_val_acc);

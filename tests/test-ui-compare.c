@@ -594,6 +594,54 @@ test_plot_controls (void)
   gtk_range_set_value (GTK_RANGE (scale), 0.25);
 }
 
+/* The same samples at another image size: the runs stay, a new run joins
+ * them, and the earlier runs' models — on the data as it was — still save
+ * and show their samples. */
+static gboolean
+not_stale (gpointer data)
+{
+  FlDataPanel *panel = fl_window_get_data_panel (data);
+
+  return !fl_data_panel_get_loading (panel) && !fl_data_panel_get_stale (panel);
+}
+
+static void
+test_image_size (void)
+{
+  FlComparison *cmp = fl_window_get_comparison (window);
+  FlDataPanel *panel = fl_window_get_data_panel (window);
+  int n = fl_comparison_n_runs (cmp);
+  g_autofree char *model = tmp_path ("run0.safetensors");
+  g_autoptr(GError) error = NULL;
+  FlRun *run0 = fl_comparison_run (cmp, 0);
+
+  g_assert_nonnull (run0);
+  g_assert_cmpint (fl_run_dataset (run0)->image_size, ==, 32);
+  fl_train_panel_set_image_size (fl_window_get_train_panel (window), 48);
+  g_assert_true (ui_wait (ui_data_ready, window, 60));
+  g_assert_true (ui_wait (not_stale, window, 60));
+  g_assert_cmpint (fl_data_panel_get_dataset (panel)->image_size, ==, 48);
+
+  g_assert_true (fl_window_get_comparison (window) == cmp);
+  g_assert_cmpint (fl_comparison_n_runs (cmp), ==, n);
+  g_assert_true (fl_comparison_run (cmp, 0) == run0);
+  g_assert_cmpint (fl_run_dataset (run0)->image_size, ==, 32);
+  g_assert_true (fl_run_save_model (run0, model, &error));
+  g_assert_no_error (error);
+
+  fl_train_panel_set_epochs (fl_window_get_train_panel (window), 1);
+  gtk_widget_activate_action (GTK_WIDGET (window), "train.start", NULL);
+  g_assert_true (ui_wait (ui_not_training, window, 120));
+  g_assert_null (fl_window_get_error_message (window));
+  g_assert_cmpint (fl_comparison_n_runs (cmp), ==, n + 1);
+  g_assert_cmpint (fl_comparison_result (cmp, n)->image_size, ==, 48);
+  g_assert_cmpint (fl_comparison_result (cmp, 0)->image_size, ==, 32);
+  /* run 0's gallery, from the data loaded now: the same samples */
+  g_signal_emit_by_name (fl_window_get_runs_view (window), "activated", 0);
+  check_confusion_gallery (window, fl_comparison_result (cmp, 0)->validation,
+                           fl_data_panel_get_dataset (panel), "image-size.png");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -612,6 +660,7 @@ main (int   argc,
   g_test_add_func ("/ui/compare/experiment-one-run", test_experiment_one_run);
   g_test_add_func ("/ui/compare/confusion-gallery", test_confusion_gallery);
   g_test_add_func ("/ui/compare/plot-controls", test_plot_controls);
+  g_test_add_func ("/ui/compare/image-size", test_image_size);
 
   ret = g_test_run ();
   if (window != NULL)

@@ -108,7 +108,7 @@ load_job_clear (gpointer data)
   g_free (job->detected.image_col);
   g_free (job->detected.text_col);
   g_free (job->detected.label_col);
-  g_clear_pointer (&job->ds, fl_dataset_free);
+  g_clear_pointer (&job->ds, fl_dataset_unref);
   g_mutex_clear (&job->mutex);
 }
 
@@ -341,7 +341,7 @@ set_dataset (FlDataPanel *self,
   update_summary (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATASET]);
   /* after the handlers let go of it */
-  g_clear_pointer (&old, fl_dataset_free);
+  g_clear_pointer (&old, fl_dataset_unref);
 }
 
 static void
@@ -647,7 +647,7 @@ fl_data_panel_dispose (GObject *object)
 
   g_clear_handle_id (&self->reload_id, g_source_remove);
   cancel_load (self);
-  g_clear_pointer (&self->dataset, fl_dataset_free);
+  g_clear_pointer (&self->dataset, fl_dataset_unref);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_DATA_PANEL);
   fl_widget_unparent_children (GTK_WIDGET (self));

@@ -136,6 +136,13 @@ fill_row (FlRunsView *self,
   row->r = r;
   /* set when the run was added: safe to read while it trains */
   row->settings = fl_train_settings_describe (&r->settings);
+  if (r->image_size > 0 && r->image_size != 64)
+    {
+      char *with_size = g_strdup_printf ("%s · %d px", row->settings, r->image_size);
+
+      g_free (row->settings);
+      row->settings = with_size;
+    }
   if (i == self->live)
     {
       row->state = FL_RUN_RUNNING;
@@ -196,7 +203,11 @@ compare_rows (gconstpointer a,
     {
     case COL_NAME: d = g_utf8_collate (x->r->name, y->r->name); break;
     case COL_FUSION: d = (double) x->r->fusion - y->r->fusion; break;
-    case COL_SETTINGS: d = compare_settings (&x->r->settings, &y->r->settings); break;
+    case COL_SETTINGS:
+      d = compare_settings (&x->r->settings, &y->r->settings);
+      if (d == 0.0)
+        d = x->r->image_size - y->r->image_size;
+      break;
     case COL_STATUS: d = g_strcmp0 (x->status, y->status); break;
     case COL_ACC: d = x->acc - y->acc; break;
     case COL_F1: d = x->f1 - y->f1; break;
@@ -350,7 +361,8 @@ fl_runs_view_update (FlRunsView         *self,
       g_object_set_data (G_OBJECT (button), "column", GINT_TO_POINTER (c));
       if (c == COL_SETTINGS)
         gtk_widget_set_tooltip_text (button, "Epochs, learning rate and batch size, then any other "
-                                             "setting that differs from the defaults");
+                                             "setting that differs from the defaults, and the image "
+                                             "size if it is not 64 px");
       else if (columns[c].metric != NULL)
         gtk_widget_set_tooltip_text (button, fl_metric_explain (columns[c].metric));
       else

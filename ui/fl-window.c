@@ -59,7 +59,8 @@ struct _FlWindow {
   FlTrainWorker      *worker;         /* the current or last runs */
   gboolean            comparing;      /* the worker trains several runs */
   gboolean            compare_after_load;
-  FlExperimentData    opened;         /* the data of a reopened experiment */
+  FlExperimentData    runs_data;      /* the data of the comparison's runs:
+                                         * files and columns (any image size) */
   FlBatchStats        last_batch;
   FlEpochStats        last_epoch;
   gboolean            start_after_load;
@@ -271,7 +272,7 @@ clear_comparison (FlWindow *self)
   self->shown_run = -1;
   fl_plot_view_remove_series_from (self->loss_plot, FL_LOSS_SERIES_RUNS);
   fl_plot_view_remove_series_from (self->accuracy_plot, FL_ACCURACY_SERIES_RUNS);
-  fl_experiment_data_clear (&self->opened);
+  fl_experiment_data_clear (&self->runs_data);
   update_overlay (self);
   refresh_runs (self, -1, NULL);
 }
@@ -449,33 +450,45 @@ same_column (const char *named,
   return named == NULL || g_strcmp0 (named, used) == 0;
 }
 
-/* Whether ds is the data of the experiment reopened last: the same files,
- * image size and columns. */
-static gboolean
-is_opened_data (FlWindow  *self,
-                FlDataset *ds)
+/* The files and columns ds was read with, and its image size. */
+static void
+data_of (FlDataset        *ds,
+         FlExperimentData *data)
 {
-  const FlExperimentData *opened = &self->opened;
-
-  return ds != NULL && opened->csv_path != NULL &&
-         g_strcmp0 (opened->csv_path, ds->csv_path) == 0 &&
-         g_strcmp0 (opened->images_dir, ds->images_dir) == 0 &&
-         opened->image_size == ds->image_size &&
-         same_column (opened->image_col, ds->report.image_col) &&
-         same_column (opened->text_col, ds->report.text_col) &&
-         /* "" is the folder names, which the report gives as no column */
-         same_column (opened->label_col, ds->report.label_col != NULL ? ds->report.label_col : "");
+  memset (data, 0, sizeof *data);
+  data->images_dir = g_strdup (ds->images_dir);
+  data->csv_path = g_strdup (ds->csv_path);
+  data->image_col = g_strdup (ds->report.image_col);
+  data->text_col = g_strdup (ds->report.text_col);
+  /* "" is the folder names, which the report gives as no column */
+  data->label_col = g_strdup (ds->report.label_col != NULL ? ds->report.label_col : "");
+  data->image_size = ds->image_size;
 }
 
-/* The data the comparison's runs were trained on, when it is loaded. */
+/* Whether ds holds the samples of the comparison's runs: the same files
+ * read with the same columns. The image size may differ: runs at several
+ * sizes are compared on the same samples. */
+static gboolean
+is_runs_data (FlWindow  *self,
+              FlDataset *ds)
+{
+  const FlExperimentData *d = &self->runs_data;
+
+  return ds != NULL && d->csv_path != NULL &&
+         g_strcmp0 (d->csv_path, ds->csv_path) == 0 &&
+         g_strcmp0 (d->images_dir, ds->images_dir) == 0 &&
+         same_column (d->image_col, ds->report.image_col) &&
+         same_column (d->text_col, ds->report.text_col) &&
+         same_column (d->label_col, ds->report.label_col != NULL ? ds->report.label_col : "");
+}
+
+/* The data loaded, when it holds the comparison's samples. */
 static FlDataset *
 comparison_dataset (FlWindow *self)
 {
   FlDataset *ds = fl_data_panel_get_dataset (self->data_panel);
 
-  if (ds == NULL || (self->opened.csv_path != NULL && !is_opened_data (self, ds)))
-    return NULL;
-  return ds;
+  return is_runs_data (self, ds) ? ds : NULL;
 }
 
 /* Run i's confusion matrix, per-class table and galleries, from what it
@@ -490,6 +503,7 @@ show_run_results (FlWindow *self,
   FlDataset *ds;
   g_autoptr(GError) error = NULL;
   g_autoptr(FlMetrics) metrics = NULL;
+  int n_epochs;
   g_autofree char *took = NULL;
   g_autofree char *detail = NULL;
 
@@ -510,10 +524,10 @@ show_run_results (FlWindow *self,
   took = format_duration (r->train_seconds);
   self->shown_run = i;
   metrics = fl_validation_metrics (r->validation);
-  detail = g_strdup_printf ("%s · %d validation samples · %s fusion · %d epochs in %s%s",
+  n_epochs = r->epochs->len > 0 ? g_array_index (r->epochs, FlEpochStats, r->epochs->len - 1).epoch : 0;
+  detail = g_strdup_printf ("%s · %d validation samples · %s fusion · %d epoch%s in %s%s",
                             r->name, r->validation->n, fl_fusion_title (r->settings.fusion),
-                            r->epochs->len > 0 ? g_array_index (r->epochs, FlEpochStats, r->epochs->len - 1).epoch
-                                               : 0,
+                            n_epochs, n_epochs == 1 ? "" : "s",
                             took, run == NULL ? " · reopened: train again to save its model" : "");
   fl_results_view_show (self->results_view, metrics,
                         (const char *const *) r->validation->class_names, detail);
@@ -587,8 +601,9 @@ finished_cb (FlWindow      *self,
       const FlMetrics *metrics = fl_run_metrics (run);
       g_autofree char *took = format_duration (self->last_batch.elapsed);
 
-      status = g_strdup_printf ("Finished %d epochs in %s · accuracy %.1f%% · macro-F1 %.3f",
-                                settings->epochs, took, 100.0 * fl_metrics_accuracy (metrics),
+      status = g_strdup_printf ("Finished %d epoch%s in %s · accuracy %.1f%% · macro-F1 %.3f",
+                                settings->epochs, settings->epochs == 1 ? "" : "s", took,
+                                100.0 * fl_metrics_accuracy (metrics),
                                 fl_metrics_macro_f1 (metrics));
       gtk_progress_bar_set_fraction (self->train_progress, 1.0);
       show_run_results (self, fl_train_worker_get_last_run (worker));
@@ -731,11 +746,12 @@ ensure_comparison (FlWindow              *self,
 {
   if (self->cmp != NULL && comparison_dataset (self) == ds)
     {
-      /* reopened from an experiment file: train more on its data */
+      /* more runs on the same samples (reopened, or at another image size) */
       fl_comparison_set_dataset (self->cmp, ds);
       return;
     }
-  /* an experiment whose data is not the data loaded: a new comparison */
+  /* runs on other samples (an experiment whose data is not loaded): a new
+   * comparison */
   if (self->cmp != NULL)
     {
       fl_results_view_clear (self->results_view);
@@ -744,6 +760,7 @@ ensure_comparison (FlWindow              *self,
       fl_plot_view_clear (self->accuracy_plot);
     }
   self->cmp = fl_comparison_new (ds, settings);
+  data_of (ds, &self->runs_data);
   fl_runs_view_set_comparison (self->runs_view, self->cmp);
 }
 
@@ -1038,32 +1055,22 @@ predict_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
 }
 
-/* The data the experiment file records: what is loaded, or what the
- * experiment reopened last named. */
+/* The data the experiment file records: the runs' files and columns, at
+ * the image size loaded (or, if it is not loaded, the one it had). */
 static void
 experiment_data (FlWindow         *self,
                  FlExperimentData *data)
 {
-  FlDataset *ds = fl_data_panel_get_dataset (self->data_panel);
-  const FlExperimentData *opened = &self->opened;
+  const FlExperimentData *d = &self->runs_data;
+  FlDataset *ds = comparison_dataset (self);
 
   memset (data, 0, sizeof *data);
-  if (ds != NULL && (opened->csv_path == NULL || g_strcmp0 (opened->csv_path, ds->csv_path) == 0))
-    {
-      data->images_dir = g_strdup (ds->images_dir);
-      data->csv_path = g_strdup (ds->csv_path);
-      data->image_col = g_strdup (ds->report.image_col);
-      data->text_col = g_strdup (ds->report.text_col);
-      data->label_col = g_strdup (ds->report.label_col != NULL ? ds->report.label_col : "");
-      data->image_size = ds->image_size;
-      return;
-    }
-  data->images_dir = g_strdup (opened->images_dir);
-  data->csv_path = g_strdup (opened->csv_path);
-  data->image_col = g_strdup (opened->image_col);
-  data->text_col = g_strdup (opened->text_col);
-  data->label_col = g_strdup (opened->label_col);
-  data->image_size = opened->image_size;
+  data->images_dir = g_strdup (d->images_dir);
+  data->csv_path = g_strdup (d->csv_path);
+  data->image_col = g_strdup (d->image_col);
+  data->text_col = g_strdup (d->text_col);
+  data->label_col = g_strdup (d->label_col);
+  data->image_size = ds != NULL ? ds->image_size : d->image_size;
 }
 
 gboolean
@@ -1122,9 +1129,9 @@ plot_run_curves (FlWindow *self,
 static gboolean
 load_opened_data (FlWindow *self)
 {
-  const FlExperimentData *d = &self->opened;
+  const FlExperimentData *d = &self->runs_data;
 
-  if (is_opened_data (self, fl_data_panel_get_dataset (self->data_panel)))
+  if (comparison_dataset (self) != NULL)
     return TRUE;
   if (!g_file_test (d->images_dir, G_FILE_TEST_IS_DIR) || !g_file_test (d->csv_path, G_FILE_TEST_IS_REGULAR))
     return FALSE;
@@ -1176,7 +1183,7 @@ fl_window_open_experiment (FlWindow   *self,
   gtk_progress_bar_set_fraction (self->train_progress, 0.0);
   gtk_inscription_set_text (self->speed_label, "");
 
-  self->opened = data;
+  self->runs_data = data;
   memset (&data, 0, sizeof data);
   self->cmp = g_steal_pointer (&cmp);
   n = fl_comparison_n_runs (self->cmp);
@@ -1224,7 +1231,7 @@ fl_window_open_experiment (FlWindow   *self,
     status = g_strdup_printf (n == 1 ? "Opened %s: %d run. Its data (%s) is not there: load it to see "
                                        "the samples or to train more."
                                      : "Opened %s: %d runs. Its data (%s) is not there: load it to see "
-                                       "the samples or to train more.", name, n, self->opened.csv_path);
+                                       "the samples or to train more.", name, n, self->runs_data.csv_path);
   set_status (self, status);
   update_actions (self);
   return TRUE;
@@ -1424,17 +1431,6 @@ set_window_title (FlWindow  *self,
   gtk_window_set_title (GTK_WINDOW (self), title != NULL ? title : "Fusion Lab");
 }
 
-/* Whether a run of the comparison holds a trained model (and so borrows
- * the dataset). */
-static gboolean
-comparison_has_models (FlWindow *self)
-{
-  for (int i = 0; self->cmp != NULL && i < fl_comparison_n_runs (self->cmp); i++)
-    if (fl_comparison_run (self->cmp, i) != NULL)
-      return TRUE;
-  return FALSE;
-}
-
 static void
 dataset_changed_cb (FlWindow    *self,
                     GParamSpec  *pspec,
@@ -1442,38 +1438,36 @@ dataset_changed_cb (FlWindow    *self,
 {
   FlDataset *ds = fl_data_panel_get_dataset (panel);
 
-  /* a reopened experiment's own data arriving (or failing to): its runs
-   * stay, and their samples can be shown — as long as no run of it holds a
-   * model on the data that goes */
-  if (self->cmp != NULL && self->opened.csv_path != NULL && (ds == NULL || is_opened_data (self, ds)) &&
-      !comparison_has_models (self))
+  if (self->cmp != NULL && (ds == NULL || is_runs_data (self, ds)))
     {
+      /* the runs' samples again — at another image size, or the data of a
+       * reopened experiment arriving — or no data (a load failed): the runs
+       * stay; those trained hold their own reference to the data they
+       * trained on */
       fl_comparison_set_dataset (self->cmp, ds);
-      fl_preview_grid_set_dataset (self->preview_grid, ds);
-      set_window_title (self, ds);
-      set_status (self, ds != NULL ? "The experiment's data is loaded: click a cell of the confusion matrix "
-                                     "to see its samples, or train more runs on it."
-                                   : "The experiment's runs are shown without their samples: its data "
-                                     "could not be loaded.");
+      set_status (self, ds != NULL ? "The data is loaded: train more runs on it, or click a cell of a "
+                                     "confusion matrix to see its samples."
+                                   : "The runs are shown without their samples: no data is loaded.");
+      /* (which says so if the data is not what the run saw) */
       if (self->shown_run >= 0)
         show_run_results (self, self->shown_run);
-      update_actions (self);
-      return;
     }
-
-  /* the last run borrows the old dataset, which is about to be freed */
-  if (self->worker != NULL)
+  else
     {
-      fl_train_worker_join (self->worker);
-      g_clear_object (&self->worker);
+      /* other data: a new comparison */
+      if (self->worker != NULL)
+        {
+          fl_train_worker_join (self->worker);
+          g_clear_object (&self->worker);
+        }
+      self->run_complete = FALSE;
+      clear_comparison (self);
+      fl_results_view_clear (self->results_view);
+      fl_plot_view_clear (self->loss_plot);
+      fl_plot_view_clear (self->accuracy_plot);
+      gtk_progress_bar_set_fraction (self->train_progress, 0.0);
+      gtk_inscription_set_text (self->speed_label, "");
     }
-  self->run_complete = FALSE;
-  clear_comparison (self);
-  fl_results_view_clear (self->results_view);
-  fl_plot_view_clear (self->loss_plot);
-  fl_plot_view_clear (self->accuracy_plot);
-  gtk_progress_bar_set_fraction (self->train_progress, 0.0);
-  gtk_inscription_set_text (self->speed_label, "");
 
   fl_preview_grid_set_dataset (self->preview_grid, ds);
   set_window_title (self, ds);
@@ -1490,10 +1484,11 @@ dataset_changed_cb (FlWindow    *self,
         start_training (self);
       return;
     }
-  if (ds != NULL)
+  if (ds != NULL && self->cmp == NULL)
     gtk_stack_set_visible_child_name (self->content_stack, "data");
   update_actions (self);
-  update_idle_status (self);
+  if (self->cmp == NULL)
+    update_idle_status (self);
 }
 
 static void
@@ -1612,7 +1607,7 @@ fl_window_finalize (GObject *object)
   FlWindow *self = FL_WINDOW (object);
 
   g_free (self->error_message);
-  fl_experiment_data_clear (&self->opened);
+  fl_experiment_data_clear (&self->runs_data);
 
   G_OBJECT_CLASS (fl_window_parent_class)->finalize (object);
 }
