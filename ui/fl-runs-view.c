@@ -403,7 +403,9 @@ fl_runs_view_update (FlRunsView         *self,
       g_signal_connect_object (name, "clicked", G_CALLBACK (name_clicked_cb), self, 0);
       gtk_grid_attach (self->grid, name, COL_NAME, y, 1, 1);
 
-      attach_label (self, fl_fusion_title (row->r->fusion), COL_FUSION, y, best);
+      /* "Concat": the table is wide enough as it is */
+      attach_label (self, row->r->fusion == FL_FUSION_CONCAT ? "Concat" : fl_fusion_title (row->r->fusion),
+                    COL_FUSION, y, best);
       gtk_widget_set_tooltip_text (gtk_grid_get_child_at (self->grid, COL_FUSION, y),
                                    fl_fusion_explain (row->r->fusion));
       attach_label (self, row->settings, COL_SETTINGS, y, best);
