@@ -6,7 +6,7 @@
 #include <string.h>
 
 struct FlComparison {
-  FlDataset      *ds;
+  FlDataset      *ds;        /* a reference, or NULL */
   FlTrainSettings base;
   GPtrArray      *results;   /* of FlRunResult* */
   GPtrArray      *runs;      /* of FlRun*, NULL until trained */
@@ -36,7 +36,7 @@ fl_comparison_new (FlDataset *ds, const FlTrainSettings *base)
 {
   FlComparison *cmp = g_new0 (FlComparison, 1);
 
-  cmp->ds = ds;
+  cmp->ds = ds != NULL ? fl_dataset_ref (ds) : NULL;
   cmp->base = *base;
   cmp->results = g_ptr_array_new_with_free_func (result_free);
   cmp->runs = g_ptr_array_new_with_free_func (run_free0);
@@ -50,12 +50,16 @@ fl_comparison_free (FlComparison *cmp)
     return;
   g_ptr_array_unref (cmp->results);
   g_ptr_array_unref (cmp->runs);
+  g_clear_pointer (&cmp->ds, fl_dataset_unref);
   g_free (cmp);
 }
 
 void
 fl_comparison_set_dataset (FlComparison *cmp, FlDataset *ds)
 {
+  if (ds != NULL)
+    fl_dataset_ref (ds);
+  g_clear_pointer (&cmp->ds, fl_dataset_unref);
   cmp->ds = ds;
 }
 

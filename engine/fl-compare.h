@@ -51,12 +51,13 @@ typedef struct {
 
 typedef struct FlComparison FlComparison;
 
-/* ds is borrowed and must outlive the comparison. */
+/* The comparison keeps a reference to ds (for the runs to come). */
 FlComparison *fl_comparison_new (FlDataset *ds, const FlTrainSettings *base);
 void          fl_comparison_free (FlComparison *cmp);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlComparison, fl_comparison_free)
 
-/* ds is borrowed and may be NULL (an experiment reopened before its data). */
+/* Replaces the data of the runs to come; NULL for none (an experiment
+ * reopened before its data). */
 void          fl_comparison_set_dataset (FlComparison *cmp, FlDataset *ds);
 const FlTrainSettings *fl_comparison_base_settings (FlComparison *cmp);
 

@@ -71,6 +71,34 @@ compare_names (gconstpointer a, gconstpointer b)
   return g_strcmp0 (*(char *const *) a, *(char *const *) b);
 }
 
+static guint64
+fnv1a (guint64 h, const char *s)
+{
+  /* with the terminating NUL, so that "ab","c" and "a","bc" differ */
+  do
+    {
+      h ^= (guchar) *s;
+      h *= G_GUINT64_CONSTANT (0x100000001b3);
+    }
+  while (*s++ != '\0');
+  return h;
+}
+
+/* FNV-1a over every sample's image file, text and class name. */
+static void
+compute_fingerprint (FlDataset *ds)
+{
+  guint64 h = G_GUINT64_CONSTANT (0xcbf29ce484222325);
+
+  for (int i = 0; i < ds->n; i++)
+    {
+      h = fnv1a (h, ds->image_files[i]);
+      h = fnv1a (h, ds->texts[i]);
+      h = fnv1a (h, ds->class_names[ds->labels[i]]);
+    }
+  ds->fingerprint = h;
+}
+
 /* Maps each sample's label string to an index into the sorted class names. */
 static void
 index_classes (FlDataset *ds, char **label_strings)
@@ -125,6 +153,7 @@ fl_dataset_new_from_memory (int                n,
       ds->csv_lines[i] = i + 2;
     }
   index_classes (ds, (char **) labels);
+  compute_fingerprint (ds);
   ds->report.n_rows = n;
   ds->report.reasons = g_ptr_array_new_with_free_func (g_free);
   return ds;
@@ -331,6 +360,7 @@ fl_dataset_load (const FlDataSpec *spec,
   ds->images = g_realloc (g_steal_pointer (&pixels), (gsize) MAX (n, 1) * img);
   ds->n = n;
   index_classes (ds, keep_labels);
+  compute_fingerprint (ds);
 
   g_array_sort (reasons, reason_cmp);
   ds->report.n_rows = fl_csv_n_rows (csv);

@@ -56,6 +56,8 @@ typedef struct {
   char      *images_dir;
   char      *csv_path;
   FlLoadReport report;
+  guint64    fingerprint;   /* of every sample's image file, text and label,
+                             * in order: the same samples, the same number */
   int        ref_count;     /* private: fl_dataset_ref() and _unref() */
 } FlDataset;
 

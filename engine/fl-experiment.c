@@ -143,6 +143,12 @@ fl_experiment_save (const char             *path,
   add_string (b, "text_col", data->text_col);
   add_string (b, "label_col", data->label_col);
   add_int (b, "image_size", data->image_size);
+  if (data->samples != 0)
+    {
+      /* as a string: 64 bits do not survive a JSON double */
+      g_autofree char *hex = g_strdup_printf ("%016" G_GINT64_MODIFIER "x", data->samples);
+      add_string (b, "samples", hex);
+    }
   json_builder_end_object (b);
   json_builder_set_member_name (b, "settings");
   add_settings (b, fl_comparison_base_settings (cmp));
@@ -507,6 +513,16 @@ fl_experiment_load (const char        *path,
   data->image_size = (int) get_whole (&rd, d, "image_size", 4, 1024);
   if (!rd.failed && data->image_size % 4 != 0)
     bad (&rd, "“image_size” is not a multiple of 4");
+  /* the fingerprint of the samples came with a later version */
+  if (!rd.failed && json_object_has_member (d, "samples"))
+    {
+      g_autofree char *hex = get_string (&rd, d, "samples");
+      char *end = NULL;
+
+      data->samples = hex != NULL ? g_ascii_strtoull (hex, &end, 16) : 0;
+      if (!rd.failed && (hex == NULL || *hex == '\0' || *end != '\0'))
+        bad (&rd, "“samples” is not a fingerprint");
+    }
   so = get_object (&rd, root, "settings");
   if (!rd.failed)
     read_settings (&rd, so, &base);

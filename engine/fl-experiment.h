@@ -18,6 +18,7 @@ typedef struct {
   char *text_col;
   char *label_col;    /* NULL: detected; "": folder names */
   int   image_size;
+  guint64 samples;    /* the data's fingerprint (FlDataset); 0: unknown */
 } FlExperimentData;
 
 void fl_experiment_data_clear (FlExperimentData *data);

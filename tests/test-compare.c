@@ -240,6 +240,8 @@ test_compare_and_experiment (void)
 
   /* save and reopen: the same data, settings, runs and curves */
   fl_comparison_result (cmp, 3)->hidden = TRUE;
+  data.samples = ds->fingerprint;
+  g_assert_cmpuint (ds->fingerprint, !=, 0);
   g_assert_true (fl_experiment_save (exp, &data, cmp, &error));
   g_assert_no_error (error);
   back = fl_experiment_load (exp, &data2, &error);
@@ -249,6 +251,7 @@ test_compare_and_experiment (void)
   g_assert_null (data2.image_col);
   g_assert_cmpstr (data2.label_col, ==, "");
   g_assert_cmpint (data2.image_size, ==, S);
+  g_assert_cmpuint (data2.samples, ==, ds->fingerprint);
   g_assert_cmpint (fl_comparison_n_runs (back), ==, 5);
   assert_settings_equal (fl_comparison_base_settings (cmp), fl_comparison_base_settings (back));
   for (int i = 0; i < 5; i++)
@@ -381,6 +384,7 @@ test_hostile_values (void)
     { "\"best_val_acc\": 0.5", "\"best_val_acc\": 2", "“best_val_acc” is not a fraction" },
     { "\"image_size\": 64", "\"image_size\": 100000", "“image_size” is not a whole number from 4 to 1024" },
     { "\"image_size\": 64", "\"image_size\": 30", "“image_size” is not a multiple of 4" },
+    { "\"image_size\": 64", "\"image_size\": 64, \"samples\": \"12zz\"", "“samples” is not a fingerprint" },
     { "\"best_epoch\": 1", "\"best_epoch\": -3", "“best_epoch” is not a whole number" },
     { "\"n_threads\": 1 }, \"runs\"", "\"n_threads\": 1e12 }, \"runs\"", "“n_threads” is not a whole number" },
   };

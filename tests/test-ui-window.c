@@ -192,6 +192,61 @@ test_close_mid_load (void)
 }
 
 static gboolean
+not_stale (gpointer data)
+{
+  FlDataPanel *panel = fl_window_get_data_panel (data);
+
+  return !fl_data_panel_get_loading (panel) && !fl_data_panel_get_stale (panel) &&
+         fl_data_panel_get_dataset (panel) != NULL;
+}
+
+/* The runs stay while their samples are loaded again (another image size),
+ * and go when the CSV has changed on disk: other samples, other runs. */
+static void
+test_changed_file (void)
+{
+  FlWindow *window = fl_window_new (NULL);
+  FlDataPanel *panel = fl_window_get_data_panel (window);
+  g_autofree char *images = g_build_filename (data_dir, "images", NULL);
+  g_autofree char *clean = g_build_filename (data_dir, "clean.csv", NULL);
+  g_autofree char *csv = g_build_filename (data_dir, "changing.csv", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GString) more = NULL;
+  guint64 before;
+
+  g_assert_true (g_file_get_contents (clean, &text, NULL, NULL));
+  g_assert_true (g_file_set_contents (csv, text, -1, NULL));
+  fl_train_panel_set_image_size (fl_window_get_train_panel (window), 16);
+  gtk_window_present (GTK_WINDOW (window));
+  fl_window_load (window, images, csv);
+  g_assert_true (ui_wait (ui_data_ready, window, 60));
+  before = fl_data_panel_get_dataset (panel)->fingerprint;
+  fl_train_panel_set_epochs (fl_window_get_train_panel (window), 1);
+  start_training (window);
+  g_assert_true (ui_wait (ui_not_training, window, 60));
+  g_assert_nonnull (fl_window_get_comparison (window));
+
+  /* the same samples at 20 pixels: the same fingerprint, the runs stay */
+  fl_train_panel_set_image_size (fl_window_get_train_panel (window), 20);
+  g_assert_true (ui_wait (not_stale, window, 60));
+  g_assert_cmpint (fl_data_panel_get_dataset (panel)->image_size, ==, 20);
+  g_assert_cmpuint (fl_data_panel_get_dataset (panel)->fingerprint, ==, before);
+  g_assert_nonnull (fl_window_get_comparison (window));
+  g_assert_cmpint (fl_comparison_n_runs (fl_window_get_comparison (window)), ==, 1);
+
+  /* a row more in the file: other samples */
+  more = g_string_new (text);
+  g_string_append (more, "red-000.png,one more red row,red\n");
+  g_assert_true (g_file_set_contents (csv, more->str, -1, NULL));
+  fl_data_panel_reload (panel);
+  g_assert_true (ui_wait (not_stale, window, 60));
+  g_assert_cmpuint (fl_data_panel_get_dataset (panel)->fingerprint, !=, before);
+  g_assert_null (fl_window_get_comparison (window));
+
+  destroy_window (window);
+}
+
+static gboolean
 predictions_written (gpointer data)
 {
   return g_str_has_prefix (fl_window_get_status (data), "Wrote ");
@@ -393,6 +448,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/pause-resume", test_pause_resume);
   g_test_add_func ("/ui/window/stop-then-train-again", test_stop_then_train_again);
   g_test_add_func ("/ui/window/close-mid-run", test_close_mid_run);
+  g_test_add_func ("/ui/window/changed-file", test_changed_file);
 
   ret = g_test_run ();
   ui_remove_tree (data_dir);

@@ -189,6 +189,8 @@ update_idle_status (FlWindow *self)
     return;
   if (fl_data_panel_get_loading (self->data_panel))
     set_status (self, "Loading the data…");
+  else if (ds == NULL && self->cmp != NULL)
+    set_status (self, "The runs are shown without their samples: no data is loaded.");
   else if (ds == NULL)
     set_status (self, "Choose an image folder and a text CSV to begin.");
   else if (!fl_results_view_has_results (self->results_view))
@@ -463,11 +465,12 @@ data_of (FlDataset        *ds,
   /* "" is the folder names, which the report gives as no column */
   data->label_col = g_strdup (ds->report.label_col != NULL ? ds->report.label_col : "");
   data->image_size = ds->image_size;
+  data->samples = ds->fingerprint;
 }
 
-/* Whether ds holds the samples of the comparison's runs: the same files
- * read with the same columns. The image size may differ: runs at several
- * sizes are compared on the same samples. */
+/* Whether ds holds the samples of the comparison's runs: the same files,
+ * unchanged, read with the same columns. The image size may differ: runs
+ * at several sizes are compared on the same samples. */
 static gboolean
 is_runs_data (FlWindow  *self,
               FlDataset *ds)
@@ -475,6 +478,8 @@ is_runs_data (FlWindow  *self,
   const FlExperimentData *d = &self->runs_data;
 
   return ds != NULL && d->csv_path != NULL &&
+         /* the file may have changed since (0: a file of the first version) */
+         (d->samples == 0 || d->samples == ds->fingerprint) &&
          g_strcmp0 (d->csv_path, ds->csv_path) == 0 &&
          g_strcmp0 (d->images_dir, ds->images_dir) == 0 &&
          same_column (d->image_col, ds->report.image_col) &&
@@ -513,7 +518,9 @@ show_run_results (FlWindow *self,
   if (r->validation == NULL)
     return;
   run = fl_comparison_run (self->cmp, i);
-  ds = comparison_dataset (self);
+  /* a trained run's own data: its samples as the model saw them, whatever
+   * is loaded now */
+  ds = run != NULL ? fl_run_dataset (run) : comparison_dataset (self);
   if (ds != NULL && !fl_validation_matches (r->validation, ds, &error))
     {
       g_autofree char *status = g_strdup_printf ("The data loaded is not what %s was trained on (%s): "
@@ -533,7 +540,10 @@ show_run_results (FlWindow *self,
                         (const char *const *) r->validation->class_names, detail);
   fl_results_view_set_run (self->results_view, run);
   fl_sample_gallery_set_validation (self->gallery, r->validation, ds);
+  /* Save Model and Predict, for a run with a model (only these: the rest
+   * of update_actions() waits for the end of a run to be shown) */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.save-model", !is_training (self) && run != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.predict", !is_training (self) && run != NULL);
 }
 
 /* A run has ended and its results are on screen. */
@@ -993,7 +1003,8 @@ fl_window_predict (FlWindow   *self,
                    const char *csv_path)
 {
   FlRun *run = self->cmp != NULL && self->shown_run >= 0 ? fl_comparison_run (self->cmp, self->shown_run) : NULL;
-  FlDataset *ds = fl_data_panel_get_dataset (self->data_panel);
+  /* the images of the new rows live where the model's did */
+  FlDataset *ds = run != NULL ? fl_run_dataset (run) : NULL;
   g_autoptr(GTask) task = NULL;
   g_autofree char *stem = NULL;
   g_autofree char *dir = NULL;
@@ -1003,7 +1014,7 @@ fl_window_predict (FlWindow   *self,
   g_return_val_if_fail (FL_IS_WINDOW (self), FALSE);
   if (run == NULL || ds == NULL)
     {
-      show_error (self, "Nothing to predict with.", "Train a model on loaded data first.");
+      show_error (self, "Nothing to predict with.", "Train a model first, or pick a run that has one.");
       return FALSE;
     }
   j = g_new0 (PredictJob, 1);
@@ -1071,6 +1082,7 @@ experiment_data (FlWindow         *self,
   data->text_col = g_strdup (d->text_col);
   data->label_col = g_strdup (d->label_col);
   data->image_size = ds != NULL ? ds->image_size : d->image_size;
+  data->samples = d->samples;
 }
 
 gboolean
@@ -1167,6 +1179,8 @@ fl_window_open_experiment (FlWindow   *self,
       show_error (self, "Could not open the experiment.", error->message);
       return FALSE;
     }
+  /* a Train waiting for the data to load was for the runs now closed */
+  self->start_after_load = FALSE;
 
   if (self->worker != NULL)
     {
@@ -1445,6 +1459,11 @@ dataset_changed_cb (FlWindow    *self,
        * stay; those trained hold their own reference to the data they
        * trained on */
       fl_comparison_set_dataset (self->cmp, ds);
+      if (ds != NULL)
+        {
+          self->runs_data.image_size = ds->image_size;
+          self->runs_data.samples = ds->fingerprint;
+        }
       set_status (self, ds != NULL ? "The data is loaded: train more runs on it, or click a cell of a "
                                      "confusion matrix to see its samples."
                                    : "The runs are shown without their samples: no data is loaded.");
