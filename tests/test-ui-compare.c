@@ -594,6 +594,22 @@ test_plot_controls (void)
   gtk_range_set_value (GTK_RANGE (scale), 0.25);
 }
 
+/* A label under widget showing exactly text. */
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_label (c, text);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* The same samples at another image size: the runs stay, a new run joins
  * them, and the earlier runs' models — on the data as it was — still save
  * and show their samples. */
@@ -640,6 +656,24 @@ test_image_size (void)
   g_signal_emit_by_name (fl_window_get_runs_view (window), "activated", 0);
   check_confusion_gallery (window, fl_comparison_result (cmp, 0)->validation,
                            fl_data_panel_get_dataset (panel), "image-size.png");
+
+  /* another seed splits the samples otherwise: the list's title says so */
+  gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_ancestor (
+    GTK_WIDGET (fl_window_get_runs_view (window)), GTK_TYPE_STACK)), "runs");
+  g_assert_nonnull (find_label (GTK_WIDGET (window), "Every run, on the same validation samples"));
+  {
+    FlTrainSettings s;
+
+    fl_train_panel_get_settings (fl_window_get_train_panel (window), &s);
+    s.seed = 7;
+    fl_train_panel_set_settings (fl_window_get_train_panel (window), &s);
+  }
+  gtk_widget_activate_action (GTK_WIDGET (window), "train.start", NULL);
+  g_assert_true (ui_wait (ui_not_training, window, 120));
+  gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_ancestor (
+    GTK_WIDGET (fl_window_get_runs_view (window)), GTK_TYPE_STACK)), "runs");
+  g_assert_null (find_label (GTK_WIDGET (window), "Every run, on the same validation samples"));
+  g_assert_nonnull (find_label (GTK_WIDGET (window), "Every run — not all on the same validation samples"));
 }
 
 int

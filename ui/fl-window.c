@@ -251,6 +251,8 @@ legend_toggled_cb (FlWindow   *self,
   update_overlay (self);
 }
 
+static void bottom_page_cb (FlWindow *self, GParamSpec *pspec, GtkStack *stack);
+
 static void
 refresh_runs (FlWindow           *self,
               int                 live,
@@ -258,6 +260,9 @@ refresh_runs (FlWindow           *self,
 {
   fl_runs_view_set_guard (self->runs_view, self->guard_from, self->guard_to);
   fl_runs_view_update (self->runs_view, live, live_stats);
+  /* the list's title, when runs come and go (not every epoch) */
+  if (live < 0)
+    bottom_page_cb (self, NULL, self->bottom_stack);
   gtk_widget_set_visible (self->runs_section, self->cmp != NULL && fl_comparison_n_runs (self->cmp) > 0);
 }
 
@@ -279,6 +284,25 @@ clear_comparison (FlWindow *self)
   refresh_runs (self, -1, NULL);
 }
 
+/* Whether every run validates on the same samples: the split depends on
+ * the seed, the validation share and the fold, besides the data. */
+static gboolean
+same_split (FlWindow *self)
+{
+  int n = self->cmp != NULL ? fl_comparison_n_runs (self->cmp) : 0;
+
+  for (int i = 1; i < n; i++)
+    {
+      const FlTrainSettings *a = &fl_comparison_result (self->cmp, 0)->settings;
+      const FlTrainSettings *b = &fl_comparison_result (self->cmp, i)->settings;
+
+      if (a->seed != b->seed || a->val_fraction != b->val_fraction || a->kfold != b->kfold ||
+          (a->kfold >= 2 && a->fold != b->fold))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 bottom_page_cb (FlWindow   *self,
                 GParamSpec *pspec,
@@ -287,7 +311,9 @@ bottom_page_cb (FlWindow   *self,
   const char *page = gtk_stack_get_visible_child_name (stack);
 
   gtk_label_set_text (self->bottom_title, g_strcmp0 (page, "runs") == 0
-                                          ? "Every run, on the same validation samples"
+                                          ? (same_split (self) ? "Every run, on the same validation samples"
+                                                               : "Every run — not all on the same "
+                                                                 "validation samples")
                                           : g_strcmp0 (page, "samples") == 0
                                           ? "Validation samples, as the model saw them"
                                           : "Results on the validation samples");
