@@ -190,7 +190,7 @@ update_idle_status (FlWindow *self)
   if (fl_data_panel_get_loading (self->data_panel))
     set_status (self, "Loading the data…");
   else if (ds == NULL && self->cmp != NULL)
-    set_status (self, "The runs are shown without their samples: no data is loaded.");
+    set_status (self, "No data is loaded: load it again to train more runs.");
   else if (ds == NULL)
     set_status (self, "Choose an image folder and a text CSV to begin.");
   else if (!fl_results_view_has_results (self->results_view))
@@ -1492,7 +1492,7 @@ dataset_changed_cb (FlWindow    *self,
         }
       set_status (self, ds != NULL ? "The data is loaded: train more runs on it, or click a cell of a "
                                      "confusion matrix to see its samples."
-                                   : "The runs are shown without their samples: no data is loaded.");
+                                   : "No data is loaded: load it again to train more runs.");
       /* (which says so if the data is not what the run saw) */
       if (self->shown_run >= 0)
         show_run_results (self, self->shown_run);
