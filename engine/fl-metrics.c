@@ -75,6 +75,17 @@ fl_metrics_add_batch (FlMetrics    *m,
     fl_metrics_add (m, labels[i], predicted[i]);
 }
 
+int
+fl_argmax (const float *scores, int n)
+{
+  int best = 0;
+
+  for (int c = 1; c < n; c++)
+    if (scores[c] > scores[best])
+      best = c;
+  return best;
+}
+
 void
 fl_metrics_add_scores (FlMetrics    *m,
                        const float  *scores,
@@ -85,15 +96,7 @@ fl_metrics_add_scores (FlMetrics    *m,
   g_return_if_fail (n == 0 || (scores != NULL && labels != NULL));
 
   for (int i = 0; i < n; i++)
-    {
-      const float *row = scores + (gsize) i * m->n_classes;
-      int best = 0;
-
-      for (int c = 1; c < m->n_classes; c++)
-        if (row[c] > row[best])
-          best = c;
-      fl_metrics_add (m, labels[i], best);
-    }
+    fl_metrics_add (m, labels[i], fl_argmax (scores + (gsize) i * m->n_classes, m->n_classes));
 }
 
 void

@@ -41,8 +41,12 @@ void fl_metrics_add_batch (FlMetrics    *m,
                            const gint32 *predicted,
                            int           n);
 
+/* The predicted class of one row of n scores (logits or probabilities):
+ * the index of the largest, the lowest on a tie. */
+int fl_argmax (const float *scores, int n);
+
 /* scores is (n,C) — logits or probabilities; labels is (n). The prediction is
- * the arg-max of each row, the lowest index on a tie. */
+ * fl_argmax() of each row. */
 void fl_metrics_add_scores (FlMetrics    *m,
                             const float  *scores,
                             const gint32 *labels,

@@ -4,6 +4,7 @@
 #include "fl-predictor.h"
 
 #include "fl-image.h"
+#include "fl-metrics.h"
 #include "fl-safetensors.h"
 
 #include <json-glib/json-glib.h>
@@ -377,10 +378,7 @@ fl_predictor_write_csv (FlPredictor      *pred,
   for (int i = 0; i < ds->n; i++)
     {
       const float *p = probs + (gsize) i * C;
-      int best = 0;
-      for (int c = 1; c < C; c++)
-        if (p[c] > p[best])
-          best = c;
+      int best = fl_argmax (p, C);
       g_string_append_printf (out, "%d,", ds->csv_lines[i]);
       put_field (out, ds->image_files[i]);
       g_string_append_c (out, ',');

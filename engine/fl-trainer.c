@@ -268,16 +268,6 @@ shuffle (GRand *rng, gint32 *order, int n)
     }
 }
 
-static int
-argmax (const float *p, int C)
-{
-  int best = 0;
-  for (int c = 1; c < C; c++)
-    if (p[c] > p[best])
-      best = c;
-  return best;
-}
-
 double
 fl_run_evaluate (FlRun *run)
 {
@@ -296,7 +286,7 @@ fl_run_evaluate (FlRun *run)
       loss_sum += loss * n;
       memcpy (run->val_probs + (gsize) start * C, probs, sizeof (float) * n * C);
       for (int i = 0; i < n; i++)
-        fl_metrics_add (run->metrics, batch.labels[i], argmax (probs + i * C, C));
+        fl_metrics_add (run->metrics, batch.labels[i], fl_argmax (probs + i * C, C));
     }
   run->evaluated = TRUE;
   return loss_sum / nv;
@@ -369,7 +359,7 @@ fl_run_train (FlRun                  *run,
             }
           probs = fl_model_probs (run->model);
           for (int i = 0; i < n; i++)
-            correct += argmax (probs + i * C, C) == batch.labels[i];
+            correct += fl_argmax (probs + i * C, C) == batch.labels[i];
           loss_sum += loss * n;
           fl_model_backward (run->model, &batch);
           fl_model_adam_step (run->model, &run->adam);

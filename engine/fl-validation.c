@@ -50,13 +50,11 @@ int
 fl_validation_predicted (const FlValidation *v, int k, float *confidence)
 {
   const float *p = v->probs + (gsize) k * v->n_classes;
-  int best = 0;
+  int best;
 
   g_return_val_if_fail (k >= 0 && k < v->n, 0);
 
-  for (int c = 1; c < v->n_classes; c++)
-    if (p[c] > p[best])
-      best = c;
+  best = fl_argmax (p, v->n_classes);
   if (confidence != NULL)
     *confidence = p[best];
   return best;
