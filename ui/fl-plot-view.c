@@ -127,6 +127,16 @@ smooth_push (FlPlotView *self,
   g_array_append_val (s->smooth, avg);
 }
 
+/* Drops every point of s and its moving average. */
+static void
+series_clear (Series *s)
+{
+  g_array_set_size (s->points, 0);
+  if (s->smooth != NULL)
+    g_array_set_size (s->smooth, 0);
+  s->ema_num = s->ema_den = 0.0;
+}
+
 static void
 series_free (gpointer data)
 {
@@ -1200,14 +1210,7 @@ fl_plot_view_clear (FlPlotView *self)
   g_return_if_fail (FL_IS_PLOT_VIEW (self));
 
   for (guint i = 0; i < self->series->len; i++)
-    {
-      Series *s = g_ptr_array_index (self->series, i);
-
-      g_array_set_size (s->points, 0);
-      if (s->smooth != NULL)
-        g_array_set_size (s->smooth, 0);
-      s->ema_num = s->ema_den = 0.0;
-    }
+    series_clear (g_ptr_array_index (self->series, i));
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -1428,16 +1431,10 @@ void
 fl_plot_view_clear_series (FlPlotView *self,
                            guint       series)
 {
-  Series *s;
-
   g_return_if_fail (FL_IS_PLOT_VIEW (self));
   g_return_if_fail (series < self->series->len);
 
-  s = g_ptr_array_index (self->series, series);
-  g_array_set_size (s->points, 0);
-  if (s->smooth != NULL)
-    g_array_set_size (s->smooth, 0);
-  s->ema_num = s->ema_den = 0.0;
+  series_clear (g_ptr_array_index (self->series, series));
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
