@@ -266,12 +266,35 @@ refresh_runs (FlWindow           *self,
   gtk_widget_set_visible (self->runs_section, self->cmp != NULL && fl_comparison_n_runs (self->cmp) > 0);
 }
 
-/* Drops every run and its curves; the worker must be joined. */
+/* Joins the training thread of the last runs, if any, and lets it go. */
+static void
+drop_worker (FlWindow *self)
+{
+  if (self->worker != NULL)
+    {
+      fl_train_worker_join (self->worker);
+      g_clear_object (&self->worker);
+    }
+}
+
+/* Forgets the last run's figures and empties its own curves (training,
+ * validation, per batch). */
+static void
+clear_run_curves (FlWindow *self)
+{
+  memset (&self->last_batch, 0, sizeof self->last_batch);
+  memset (&self->last_epoch, 0, sizeof self->last_epoch);
+  for (guint s = 0; s <= FL_LOSS_SERIES_VAL; s++)
+    fl_plot_view_clear_series (self->loss_plot, s);
+  for (guint s = 0; s <= FL_ACCURACY_SERIES_VAL; s++)
+    fl_plot_view_clear_series (self->accuracy_plot, s);
+}
+
+/* Drops every run with its thread, curves and results. */
 static void
 clear_comparison (FlWindow *self)
 {
-  g_return_if_fail (self->worker == NULL);
-
+  drop_worker (self);
   fl_runs_view_set_comparison (self->runs_view, NULL);
   fl_sample_gallery_set_validation (self->gallery, NULL, NULL);
   fl_results_view_set_run (self->results_view, NULL);
@@ -280,6 +303,13 @@ clear_comparison (FlWindow *self)
   fl_plot_view_remove_series_from (self->loss_plot, FL_LOSS_SERIES_RUNS);
   fl_plot_view_remove_series_from (self->accuracy_plot, FL_ACCURACY_SERIES_RUNS);
   fl_experiment_data_clear (&self->runs_data);
+  fl_results_view_clear (self->results_view);
+  fl_plot_view_clear (self->loss_plot);
+  fl_plot_view_clear (self->accuracy_plot);
+  clear_run_curves (self);
+  self->run_complete = FALSE;
+  gtk_progress_bar_set_fraction (self->train_progress, 0.0);
+  gtk_inscription_set_text (self->speed_label, "");
   update_overlay (self);
   refresh_runs (self, -1, NULL);
 }
@@ -684,12 +714,7 @@ run_started_cb (FlWindow      *self,
   const FlRunResult *r = fl_comparison_result (self->cmp, run);
   g_autofree char *status = NULL;
 
-  memset (&self->last_batch, 0, sizeof self->last_batch);
-  memset (&self->last_epoch, 0, sizeof self->last_epoch);
-  for (guint s = 0; s <= FL_LOSS_SERIES_VAL; s++)
-    fl_plot_view_clear_series (self->loss_plot, s);
-  for (guint s = 0; s <= FL_ACCURACY_SERIES_VAL; s++)
-    fl_plot_view_clear_series (self->accuracy_plot, s);
+  clear_run_curves (self);
   fl_results_view_begin (self->results_view);
   gtk_progress_bar_set_fraction (self->train_progress, 0.0);
   refresh_runs (self, run, NULL);
@@ -719,11 +744,7 @@ start_runs (FlWindow  *self,
   const FlTrainSettings *settings = fl_comparison_result (self->cmp, runs[0])->settings.epochs > 0
                                     ? &fl_comparison_result (self->cmp, runs[0])->settings : NULL;
 
-  if (self->worker != NULL)
-    {
-      fl_train_worker_join (self->worker);
-      g_clear_object (&self->worker);
-    }
+  drop_worker (self);
   self->run_complete = FALSE;
   self->comparing = n_runs > 1;
   self->worker = fl_train_worker_new (self->cmp, runs, n_runs);
@@ -741,12 +762,7 @@ start_runs (FlWindow  *self,
   update_overlay (self);
   refresh_runs (self, -1, NULL);
 
-  memset (&self->last_batch, 0, sizeof self->last_batch);
-  memset (&self->last_epoch, 0, sizeof self->last_epoch);
-  for (guint s = 0; s <= FL_LOSS_SERIES_VAL; s++)
-    fl_plot_view_clear_series (self->loss_plot, s);
-  for (guint s = 0; s <= FL_ACCURACY_SERIES_VAL; s++)
-    fl_plot_view_clear_series (self->accuracy_plot, s);
+  clear_run_curves (self);
   if (settings != NULL)
     {
       fl_plot_view_set_x_max (self->loss_plot, settings->epochs);
@@ -789,12 +805,7 @@ ensure_comparison (FlWindow              *self,
   /* runs on other samples (an experiment whose data is not loaded): a new
    * comparison */
   if (self->cmp != NULL)
-    {
-      fl_results_view_clear (self->results_view);
-      clear_comparison (self);
-      fl_plot_view_clear (self->loss_plot);
-      fl_plot_view_clear (self->accuracy_plot);
-    }
+    clear_comparison (self);
   self->cmp = fl_comparison_new (ds, settings);
   data_of (ds, &self->runs_data);
   fl_runs_view_set_comparison (self->runs_view, self->cmp);
@@ -810,11 +821,7 @@ start_training (FlWindow *self)
   g_return_if_fail (ds != NULL);
 
   get_settings (self, &settings);
-  if (self->worker != NULL)
-    {
-      fl_train_worker_join (self->worker);
-      g_clear_object (&self->worker);
-    }
+  drop_worker (self);
   ensure_comparison (self, ds, &settings);
   run = fl_comparison_add_settings (self->cmp, &settings);
   start_runs (self, &run, 1);
@@ -835,11 +842,7 @@ start_compare (FlWindow *self)
   g_return_if_fail (ds != NULL);
 
   get_settings (self, &settings);
-  if (self->worker != NULL)
-    {
-      fl_train_worker_join (self->worker);
-      g_clear_object (&self->worker);
-    }
+  drop_worker (self);
   ensure_comparison (self, ds, &settings);
   for (guint k = 0; k < G_N_ELEMENTS (fusions); k++)
     {
@@ -1139,10 +1142,7 @@ plot_run_curves (FlWindow *self,
 {
   const FlRunResult *r = fl_comparison_result (self->cmp, i);
 
-  for (guint s = 0; s <= FL_LOSS_SERIES_VAL; s++)
-    fl_plot_view_clear_series (self->loss_plot, s);
-  for (guint s = 0; s <= FL_ACCURACY_SERIES_VAL; s++)
-    fl_plot_view_clear_series (self->accuracy_plot, s);
+  clear_run_curves (self);
   for (guint k = 0; r->batches_per_epoch > 0 && k < r->batch_loss->len; k++)
     {
       double loss = g_array_index (r->batch_loss, double, k);
@@ -1208,20 +1208,7 @@ fl_window_open_experiment (FlWindow   *self,
   /* a Train waiting for the data to load was for the runs now closed */
   self->start_after_load = FALSE;
 
-  if (self->worker != NULL)
-    {
-      fl_train_worker_join (self->worker);
-      g_clear_object (&self->worker);
-    }
-  fl_results_view_clear (self->results_view);
   clear_comparison (self);
-  fl_plot_view_clear (self->loss_plot);
-  fl_plot_view_clear (self->accuracy_plot);
-  self->run_complete = FALSE;
-  memset (&self->last_batch, 0, sizeof self->last_batch);
-  memset (&self->last_epoch, 0, sizeof self->last_epoch);
-  gtk_progress_bar_set_fraction (self->train_progress, 0.0);
-  gtk_inscription_set_text (self->speed_label, "");
 
   self->runs_data = data;
   memset (&data, 0, sizeof data);
@@ -1499,19 +1486,9 @@ dataset_changed_cb (FlWindow    *self,
     }
   else
     {
-      /* other data: a new comparison */
-      if (self->worker != NULL)
-        {
-          fl_train_worker_join (self->worker);
-          g_clear_object (&self->worker);
-        }
-      self->run_complete = FALSE;
+      /* other data: a new comparison (the last runs' thread is joined
+       * first: it reads the old data) */
       clear_comparison (self);
-      fl_results_view_clear (self->results_view);
-      fl_plot_view_clear (self->loss_plot);
-      fl_plot_view_clear (self->accuracy_plot);
-      gtk_progress_bar_set_fraction (self->train_progress, 0.0);
-      gtk_inscription_set_text (self->speed_label, "");
     }
 
   fl_preview_grid_set_dataset (self->preview_grid, ds);
@@ -1633,11 +1610,7 @@ fl_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->train_panel, self);
 
   /* stop and join the training thread before the data it reads goes away */
-  if (self->worker != NULL)
-    {
-      fl_train_worker_join (self->worker);
-      g_clear_object (&self->worker);
-    }
+  drop_worker (self);
   fl_runs_view_set_comparison (self->runs_view, NULL);
   g_clear_pointer (&self->cmp, fl_comparison_free);
 
