@@ -257,21 +257,34 @@ get_array (Reader *rd, JsonObject *o, const char *key)
   return json_node_get_array (n);
 }
 
+/* The number n holds — NaN for null, written for a value that was not
+ * finite — or FALSE if it holds none. */
+static gboolean
+node_number (JsonNode *n, double *x)
+{
+  if (n != NULL && JSON_NODE_HOLDS_NULL (n))
+    *x = NAN;
+  else if (n != NULL && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_INT64)
+    *x = (double) json_node_get_int (n);
+  else if (n != NULL && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_DOUBLE)
+    *x = json_node_get_double (n);
+  else
+    return FALSE;
+  return TRUE;
+}
+
 static double
 get_number (Reader *rd, JsonObject *o, const char *key)
 {
-  JsonNode *n = o ? json_object_get_member (o, key) : NULL;
-  if (n != NULL && JSON_NODE_HOLDS_NULL (n))
-    return NAN;   /* written for a value that was not finite */
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) ||
-      (json_node_get_value_type (n) != G_TYPE_INT64 && json_node_get_value_type (n) != G_TYPE_DOUBLE))
+  double x;
+
+  if (!node_number (o ? json_object_get_member (o, key) : NULL, &x))
     {
       g_autofree char *msg = g_strdup_printf ("“%s” is missing or not a number", key);
       bad (rd, msg);
       return 0;
     }
-  return json_node_get_value_type (n) == G_TYPE_INT64 ? (double) json_node_get_int (n)
-                                                      : json_node_get_double (n);
+  return x;
 }
 
 /* A finite number ≥ 0 (below 1e9): a loss, a time, a speed. */
@@ -340,19 +353,15 @@ get_string (Reader *rd, JsonObject *o, const char *key)
 static double
 element_number (Reader *rd, JsonArray *a, guint i, const char *key)
 {
-  JsonNode *n = json_array_get_element (a, i);
+  double x;
 
-  if (JSON_NODE_HOLDS_NULL (n))
-    return NAN;
-  if (!JSON_NODE_HOLDS_VALUE (n) ||
-      (json_node_get_value_type (n) != G_TYPE_INT64 && json_node_get_value_type (n) != G_TYPE_DOUBLE))
+  if (!node_number (json_array_get_element (a, i), &x))
     {
       g_autofree char *msg = g_strdup_printf ("“%s” holds something that is not a number", key);
       bad (rd, msg);
       return 0;
     }
-  return json_node_get_value_type (n) == G_TYPE_INT64 ? (double) json_node_get_int (n)
-                                                      : json_node_get_double (n);
+  return x;
 }
 
 /* A list of n numbers; NULL, with an error, if it is not one. */
