@@ -594,33 +594,9 @@ test_plot_controls (void)
   gtk_range_set_value (GTK_RANGE (scale), 0.25);
 }
 
-/* A label under widget showing exactly text. */
-static GtkWidget *
-find_label (GtkWidget  *widget,
-            const char *text)
-{
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_label (c, text);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The same samples at another image size: the runs stay, a new run joins
  * them, and the earlier runs' models — on the data as it was — still save
  * and show their samples. */
-static gboolean
-not_stale (gpointer data)
-{
-  FlDataPanel *panel = fl_window_get_data_panel (data);
-
-  return !fl_data_panel_get_loading (panel) && !fl_data_panel_get_stale (panel);
-}
-
 static void
 test_image_size (void)
 {
@@ -635,7 +611,7 @@ test_image_size (void)
   g_assert_cmpint (fl_run_dataset (run0)->image_size, ==, 32);
   fl_train_panel_set_image_size (fl_window_get_train_panel (window), 48);
   g_assert_true (ui_wait (ui_data_ready, window, 60));
-  g_assert_true (ui_wait (not_stale, window, 60));
+  g_assert_true (ui_wait (ui_data_current, window, 60));
   g_assert_cmpint (fl_data_panel_get_dataset (panel)->image_size, ==, 48);
 
   g_assert_true (fl_window_get_comparison (window) == cmp);
@@ -660,7 +636,7 @@ test_image_size (void)
   /* another seed splits the samples otherwise: the list's title says so */
   gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_ancestor (
     GTK_WIDGET (fl_window_get_runs_view (window)), GTK_TYPE_STACK)), "runs");
-  g_assert_nonnull (find_label (GTK_WIDGET (window), "Every run, on the same validation samples"));
+  g_assert_nonnull (find_widget (GTK_WIDGET (window), GTK_TYPE_LABEL, "Every run, on the same validation samples"));
   {
     FlTrainSettings s;
 
@@ -672,8 +648,9 @@ test_image_size (void)
   g_assert_true (ui_wait (ui_not_training, window, 120));
   gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_ancestor (
     GTK_WIDGET (fl_window_get_runs_view (window)), GTK_TYPE_STACK)), "runs");
-  g_assert_null (find_label (GTK_WIDGET (window), "Every run, on the same validation samples"));
-  g_assert_nonnull (find_label (GTK_WIDGET (window), "Every run — not all on the same validation samples"));
+  g_assert_null (find_widget (GTK_WIDGET (window), GTK_TYPE_LABEL, "Every run, on the same validation samples"));
+  g_assert_nonnull (find_widget (GTK_WIDGET (window), GTK_TYPE_LABEL,
+                                 "Every run — not all on the same validation samples"));
 }
 
 int

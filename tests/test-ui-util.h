@@ -153,6 +153,15 @@ ui_data_ready (gpointer data)
   return !fl_data_panel_get_loading (panel) && fl_data_panel_get_dataset (panel) != NULL;
 }
 
+/* Loaded at the image size the panel asks for: no reload pending. */
+static inline gboolean
+ui_data_current (gpointer data)
+{
+  FlDataPanel *panel = fl_window_get_data_panel (data);
+
+  return ui_data_ready (data) && !fl_data_panel_get_stale (panel);
+}
+
 static inline gboolean
 ui_not_training (gpointer data)
 {

@@ -191,15 +191,6 @@ test_close_mid_load (void)
   ui_spin (0.5);
 }
 
-static gboolean
-not_stale (gpointer data)
-{
-  FlDataPanel *panel = fl_window_get_data_panel (data);
-
-  return !fl_data_panel_get_loading (panel) && !fl_data_panel_get_stale (panel) &&
-         fl_data_panel_get_dataset (panel) != NULL;
-}
-
 /* The runs stay while their samples are loaded again (another image size),
  * and go when the CSV has changed on disk: other samples, other runs. */
 static void
@@ -228,7 +219,7 @@ test_changed_file (void)
 
   /* the same samples at 20 pixels: the same fingerprint, the runs stay */
   fl_train_panel_set_image_size (fl_window_get_train_panel (window), 20);
-  g_assert_true (ui_wait (not_stale, window, 60));
+  g_assert_true (ui_wait (ui_data_current, window, 60));
   g_assert_cmpint (fl_data_panel_get_dataset (panel)->image_size, ==, 20);
   g_assert_cmpuint (fl_data_panel_get_dataset (panel)->fingerprint, ==, before);
   g_assert_nonnull (fl_window_get_comparison (window));
@@ -239,7 +230,7 @@ test_changed_file (void)
   g_string_append (more, "red-000.png,one more red row,red\n");
   g_assert_true (g_file_set_contents (csv, more->str, -1, NULL));
   fl_data_panel_reload (panel);
-  g_assert_true (ui_wait (not_stale, window, 60));
+  g_assert_true (ui_wait (ui_data_current, window, 60));
   g_assert_cmpuint (fl_data_panel_get_dataset (panel)->fingerprint, !=, before);
   g_assert_null (fl_window_get_comparison (window));
 
