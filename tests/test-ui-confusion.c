@@ -114,12 +114,6 @@ test_notify (void)
 }
 
 static gboolean
-is_allocated (gpointer data)
-{
-  return gtk_widget_get_width (data) > 100 && gtk_widget_get_height (data) > 100;
-}
-
-static gboolean
 is_large (gpointer data)
 {
   return gtk_widget_get_width (data) >= 800 && gtk_widget_get_height (data) >= 700;
@@ -129,49 +123,6 @@ static gboolean
 has_results (gpointer data)
 {
   return fl_results_view_has_results (data);
-}
-
-/* A window holding widget, shown and laid out. */
-static GtkWidget *
-show_in_window (GtkWidget *widget,
-                int        width,
-                int        height)
-{
-  GtkWidget *window = gtk_window_new ();
-
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  gtk_window_set_child (GTK_WINDOW (window), widget);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (ui_wait (is_allocated, widget, 10));
-  ui_spin (0.1);
-  return window;
-}
-
-/* widget as it is on screen */
-static GdkTexture *
-render_widget (GtkWidget *widget)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-}
-
-/* The pixels of texture, (h, w, 4) bytes. */
-static guint8 *
-download (GdkTexture *texture)
-{
-  int w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
-  guint8 *px = g_malloc ((gsize) w * h * 4);
-
-  gdk_texture_download (texture, px, (gsize) w * 4);
-  return px;
 }
 
 static void
@@ -250,7 +201,7 @@ test_results_toggle (void)
   gtk_css_provider_load_from_resource (css, "/org/fusionlab/FusionLab/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  window = show_in_window (widget, 880, 290);
+  window = ui_show_in_window (widget, 880, 290);
   fl_results_view_show (results, metrics, names, "245 validation samples");
   g_assert_true (ui_wait (has_results, results, 10));
   ui_spin (0.1);
@@ -268,7 +219,7 @@ test_results_toggle (void)
   /* the switch sits beside the matrix: it takes none of the matrix's height */
   g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (cv)), ==,
                    gtk_widget_get_height (gtk_widget_get_parent (GTK_WIDGET (cv))));
-  as_counts = render_widget (widget);
+  as_counts = ui_render_widget (widget);
   save_shot (as_counts, "results-counts.png");
 
   g_signal_connect (cv, "notify::proportions", G_CALLBACK (count_cb), &n_notify);
@@ -289,11 +240,11 @@ test_results_toggle (void)
   g_assert_cmpstr (text, ==, "–");
 
   ui_spin (0.1);
-  as_shares = render_widget (widget);
+  as_shares = ui_render_widget (widget);
   save_shot (as_shares, "results-proportions.png");
   /* the cells' text was drawn anew, in the same place */
-  px_counts = download (as_counts);
-  px_shares = download (as_shares);
+  px_counts = ui_download (as_counts);
+  px_shares = ui_download (as_shares);
   g_assert_cmpint (gdk_texture_get_width (as_shares), ==, gdk_texture_get_width (as_counts));
   g_assert_cmpint (gdk_texture_get_height (as_shares), ==, gdk_texture_get_height (as_counts));
   g_assert_true (memcmp (px_counts, px_shares, (gsize) gdk_texture_get_width (as_counts) *
@@ -357,13 +308,13 @@ test_crowded (void)
         counts[t * N + p] = t == p ? 40 + 7 * t : (t + 2 * p) % 5;
     }
   fl_confusion_view_set_matrix (cv, N, counts, (const char *const *) names);
-  window = show_in_window (view, 460, 330);
+  window = ui_show_in_window (view, 460, 330);
 
-  as_counts = render_widget (view);
+  as_counts = ui_render_widget (view);
   save_shot (as_counts, "crowded-counts.png");
   fl_confusion_view_set_proportions (cv, TRUE);
   ui_spin (0.1);
-  as_shares = render_widget (view);
+  as_shares = ui_render_widget (view);
   save_shot (as_shares, "crowded-proportions.png");
 
   /* too small for "100%": every percentage is drawn without its sign */

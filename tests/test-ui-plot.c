@@ -15,50 +15,17 @@
 #include <math.h>
 #include <string.h>
 
-static gboolean
-is_allocated (gpointer data)
-{
-  return gtk_widget_get_width (data) > 100 && gtk_widget_get_height (data) > 100;
-}
-
-/* A window holding widget, shown and laid out. */
-static GtkWidget *
-show_in_window (GtkWidget *widget,
-                int        width,
-                int        height)
-{
-  GtkWidget *window = gtk_window_new ();
-
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  gtk_window_set_child (GTK_WINDOW (window), widget);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (ui_wait (is_allocated, widget, 10));
-  ui_spin (0.1);
-  return window;
-}
-
 /* Renders widget as it is on screen, into memory as (h, w, 4) bytes. */
 static guint8 *
 render_widget (GtkWidget *widget,
                int       *width,
                int       *height)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  guint8 *pixels;
+  g_autoptr(GdkTexture) texture = ui_render_widget (widget);
 
-  *width = gtk_widget_get_width (widget);
-  *height = gtk_widget_get_height (widget);
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), *width, *height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, *width, *height));
-  pixels = g_malloc ((gsize) *width * *height * 4);
-  gdk_texture_download (texture, pixels, (gsize) *width * 4);
-  return pixels;
+  *width = gdk_texture_get_width (texture);
+  *height = gdk_texture_get_height (texture);
+  return ui_download (texture);
 }
 
 /* Pixels within tol of the colour (r, g, b); downloads are BGRA on
@@ -136,7 +103,7 @@ test_readout_and_drawing (void)
   fl_plot_view_append (view, 1, 1, 0.40);
   fl_plot_view_append (view, 1, 2, 0.625);
 
-  window = show_in_window (plot, 640, 400);
+  window = ui_show_in_window (plot, 640, 400);
 
   /* the pointer near the right edge reads the last epoch */
   right = fl_plot_view_describe_at (view, gtk_widget_get_width (plot) - 20);
@@ -214,8 +181,7 @@ count_exported_colour (FlPlotView *plot,
   g_assert_cmpint (g_unlink (path), ==, 0);
   w = gdk_texture_get_width (texture);
   h = gdk_texture_get_height (texture);
-  px = g_malloc ((gsize) w * h * 4);
-  gdk_texture_download (texture, px, (gsize) w * 4);
+  px = ui_download (texture);
   return count_colour (px, w * h, r, g, b, 12);
 }
 
@@ -302,7 +268,7 @@ test_legend_toggle (void)
       fl_plot_view_append (plot, s, e, 0.3 + 0.1 * e + 0.05 * s);
   g_signal_connect (plot, "series-toggled", G_CALLBACK (series_toggled_cb), &toggled);
 
-  window = show_in_window (widget, 640, 400);
+  window = ui_show_in_window (widget, 640, 400);
   for (guint s = 0; s < 3; s++)
     g_assert_true (fl_plot_view_get_series_active (plot, s));
 
@@ -445,7 +411,7 @@ test_confusion (void)
   g_assert_cmpint (fl_confusion_view_get_count (cv, 1, 0), ==, 2);
   g_assert_cmpint (fl_confusion_view_get_count (cv, 2, 2), ==, 9);
 
-  window = show_in_window (view, 420, 420);
+  window = ui_show_in_window (view, 420, 420);
   px = render_widget (view, &w, &h);
   /* the diagonal of the last row (9 of 9) is the darkest blue */
   g_assert_cmpint (count_colour (px, w * h, 0x00, 0x4C, 0x8C, 10), >, 100);

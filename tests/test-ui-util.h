@@ -153,6 +153,55 @@ ui_data_ready (gpointer data)
   return !fl_data_panel_get_loading (panel) && fl_data_panel_get_dataset (panel) != NULL;
 }
 
+static inline gboolean
+ui_is_allocated (gpointer data)
+{
+  return gtk_widget_get_width (data) > 100 && gtk_widget_get_height (data) > 100;
+}
+
+/* A window holding widget, shown and laid out. */
+static inline GtkWidget *
+ui_show_in_window (GtkWidget *widget,
+                   int        width,
+                   int        height)
+{
+  GtkWidget *window = gtk_window_new ();
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_set_child (GTK_WINDOW (window), widget);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (ui_wait (ui_is_allocated, widget, 10));
+  ui_spin (0.1);
+  return window;
+}
+
+/* widget as it is on screen */
+static inline GdkTexture *
+ui_render_widget (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
+/* The pixels of texture, (h, w, 4) bytes; free with g_free(). */
+static inline guint8 *
+ui_download (GdkTexture *texture)
+{
+  int w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
+  guint8 *px = g_malloc ((gsize) w * h * 4);
+
+  gdk_texture_download (texture, px, (gsize) w * 4);
+  return px;
+}
+
 /* Loaded at the image size the panel asks for: no reload pending. */
 static inline gboolean
 ui_data_current (gpointer data)
