@@ -20,17 +20,6 @@ static char *demo_dir;
 static char *tmp_dir;
 static FlWindow *window;     /* compared once, used by every test */
 
-static void
-destroy_window (FlWindow *w)
-{
-  FlWindow *weak = w;
-
-  g_object_add_weak_pointer (G_OBJECT (w), (gpointer *) &weak);
-  gtk_window_destroy (GTK_WINDOW (w));
-  ui_spin (0.05);
-  g_assert_null (weak);
-}
-
 static char *
 tmp_path (const char *name)
 {
@@ -387,7 +376,7 @@ test_experiment (void)
   g_assert_cmpstr (fl_data_panel_get_dataset (fl_window_get_data_panel (other))->report.label_col, ==, "text");
   g_assert_null (fl_window_get_comparison (other));
 
-  destroy_window (other);
+  ui_destroy_window (other);
 }
 
 /* Writes src to dst with only its first run and, if csv is not NULL, that
@@ -486,7 +475,7 @@ test_experiment_one_run (void)
     g_assert_cmpint (fl_comparison_result (fl_window_get_comparison (other), 0)->status, ==, FL_RUN_DONE);
   }
 
-  destroy_window (other);
+  ui_destroy_window (other);
 }
 
 static void
@@ -675,7 +664,7 @@ main (int   argc,
 
   ret = g_test_run ();
   if (window != NULL)
-    destroy_window (window);
+    ui_destroy_window (window);
   ui_remove_tree (tmp_dir);
   g_free (tmp_dir);
   g_free (demo_dir);

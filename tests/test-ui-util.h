@@ -153,6 +153,18 @@ ui_data_ready (gpointer data)
   return !fl_data_panel_get_loading (panel) && fl_data_panel_get_dataset (panel) != NULL;
 }
 
+/* Destroys window and checks that nothing keeps it alive. */
+static inline void
+ui_destroy_window (FlWindow *window)
+{
+  FlWindow *weak = window;
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &weak);
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_spin (0.05);
+  g_assert_null (weak);
+}
+
 static inline gboolean
 ui_is_allocated (gpointer data)
 {

@@ -90,17 +90,6 @@ start_training (FlWindow *window)
   g_assert_true (fl_window_get_training (window));
 }
 
-static void
-destroy_window (FlWindow *window)
-{
-  FlWindow *weak = window;
-
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &weak);
-  gtk_window_destroy (GTK_WINDOW (window));
-  ui_spin (0.05);
-  g_assert_null (weak);
-}
-
 static gboolean
 has_error (gpointer data)
 {
@@ -135,7 +124,7 @@ test_load (void)
   fl_data_panel_set_columns (fl_window_get_data_panel (window), NULL, NULL, NULL);
   g_assert_true (ui_wait (ui_data_ready, window, 30));
 
-  destroy_window (window);
+  ui_destroy_window (window);
 }
 
 static gboolean
@@ -171,7 +160,7 @@ test_cancel_load (void)
   g_assert_true (ui_wait (ui_data_ready, window, 60));
   g_assert_cmpint (fl_data_panel_get_dataset (panel)->image_size, ==, 16);
 
-  destroy_window (window);
+  ui_destroy_window (window);
 }
 
 /* Closed while its data loads: the load is dropped without a warning from a
@@ -187,7 +176,7 @@ test_close_mid_load (void)
   fl_train_panel_set_image_size (fl_window_get_train_panel (window), 256);
   fl_window_load (window, images, csv);
   g_assert_true (fl_data_panel_get_loading (fl_window_get_data_panel (window)));
-  destroy_window (window);
+  ui_destroy_window (window);
   ui_spin (0.5);
 }
 
@@ -234,7 +223,7 @@ test_changed_file (void)
   g_assert_cmpuint (fl_data_panel_get_dataset (panel)->fingerprint, !=, before);
   g_assert_null (fl_window_get_comparison (window));
 
-  destroy_window (window);
+  ui_destroy_window (window);
 }
 
 static gboolean
@@ -326,7 +315,7 @@ test_train_two_epochs (void)
     g_remove (out);
   }
 
-  destroy_window (window);
+  ui_destroy_window (window);
 }
 
 static void
@@ -362,7 +351,7 @@ test_pause_resume (void)
   g_assert_true (ui_wait (ui_not_training, window, 10));
   g_assert_true (g_str_has_prefix (fl_window_get_status (window), "Stopped"));
 
-  destroy_window (window);
+  ui_destroy_window (window);
 }
 
 static void
@@ -398,7 +387,7 @@ test_stop_then_train_again (void)
   g_assert_cmpuint (fl_plot_view_get_n_points (accuracy, FL_ACCURACY_SERIES_VAL), ==, 1);
   g_assert_true (fl_results_view_has_results (fl_window_get_results_view (window)));
 
-  destroy_window (window);
+  ui_destroy_window (window);
 }
 
 static void
@@ -415,7 +404,7 @@ test_close_mid_run (void)
   g_assert_cmpuint (fl_train_worker_get_n_threads (), ==, 1);
 
   t0 = g_get_monotonic_time ();
-  destroy_window (window);
+  ui_destroy_window (window);
   took = (g_get_monotonic_time () - t0) / 1e6;
   g_test_message ("closed and joined in %.3f s", took);
   /* the window's dispose joined the worker thread */
