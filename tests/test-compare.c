@@ -366,6 +366,24 @@ replaced (const char *json, const char *from, const char *to)
   return g_strconcat (head, to, at + strlen (from), NULL);
 }
 
+/* json, written to path, does not open: a format error naming the file and
+ * saying why, and no data left behind. */
+static void
+assert_refused (const char *path, const char *json, const char *why)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(FlExperimentData) data = { 0 };
+  g_autofree char *name = g_path_get_basename (path);
+
+  g_assert_true (g_file_set_contents (path, json, -1, NULL));
+  g_assert_null (fl_experiment_load (path, &data, &error));
+  g_test_message ("%s", error->message);
+  g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT);
+  g_assert_nonnull (strstr (error->message, name));
+  g_assert_nonnull (strstr (error->message, why));
+  g_assert_null (data.images_dir);
+}
+
 /* Values no version writes, each refused with a message naming it — and
  * never cast to an int on the way (UBSan watches). */
 static void
@@ -391,16 +409,9 @@ test_hostile_values (void)
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GError) error = NULL;
-      g_auto(FlExperimentData) data = { 0 };
       g_autofree char *json = replaced (ok, cases[i][0], cases[i][1]);
 
-      g_assert_true (g_file_set_contents (path, json, -1, NULL));
-      g_assert_null (fl_experiment_load (path, &data, &error));
-      g_test_message ("case %zu: %s", i, error->message);
-      g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT);
-      g_assert_nonnull (strstr (error->message, "hostile.fusionlab"));
-      g_assert_nonnull (strstr (error->message, cases[i][2]));
+      assert_refused (path, json, cases[i][2]);
     }
   g_remove (path);
   g_rmdir (dir);
@@ -501,8 +512,6 @@ test_corrupt_experiment (void)
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GError) error = NULL;
-      g_auto(FlExperimentData) data = { 0 };
       g_autofree char *many = NULL;
 
       if (cases[i][0] == NULL)
@@ -512,24 +521,9 @@ test_corrupt_experiment (void)
           for (int c = 0; c < 1000000; c++)
             g_string_append_printf (names, "%s\"c%d\"", c > 0 ? ", " : "", c);
           g_string_append (names, "]");
-          many = g_strdup (RUN_WITH ("[]", "[]", "[]"));
-          {
-            g_autofree char *with = NULL;
-            char *at = strstr (many, "[\"x\", \"y\"]");
-            g_assert_nonnull (at);
-            *at = '\0';
-            with = g_strconcat (many, names->str, at + strlen ("[\"x\", \"y\"]"), NULL);
-            g_free (many);
-            many = g_steal_pointer (&with);
-          }
+          many = replaced (RUN_WITH ("[]", "[]", "[]"), "[\"x\", \"y\"]", names->str);
         }
-      g_assert_true (g_file_set_contents (path, many != NULL ? many : cases[i][0], -1, NULL));
-      g_assert_null (fl_experiment_load (path, &data, &error));
-      g_test_message ("case %zu: %s", i, error->message);
-      g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT);
-      g_assert_nonnull (strstr (error->message, "bad.fusionlab"));
-      g_assert_nonnull (strstr (error->message, cases[i][1]));
-      g_assert_null (data.images_dir);
+      assert_refused (path, many != NULL ? many : cases[i][0], cases[i][1]);
     }
   g_remove (path);
   g_rmdir (dir);
