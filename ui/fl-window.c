@@ -1477,8 +1477,7 @@ dataset_changed_cb (FlWindow    *self,
           self->runs_data.image_size = ds->image_size;
           self->runs_data.samples = ds->fingerprint;
         }
-      set_status (self, ds != NULL ? "The data is loaded: train more runs on it, or click a cell of a "
-                                     "confusion matrix to see its samples."
+      set_status (self, ds != NULL ? "The data is loaded: train more runs, or see a matrix cell's samples."
                                    : "No data is loaded: load it again to train more runs.");
       /* (which says so if the data is not what the run saw) */
       if (self->shown_run >= 0)
