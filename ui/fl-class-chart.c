@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "fl-class-chart"
 
 #include "fl-class-chart.h"
+#include "fl-style.h"
 
 #include <math.h>
 
@@ -65,7 +66,7 @@ fl_class_chart_snapshot (GtkWidget   *widget,
   g_autofree char *max_text = NULL;
   g_autoptr(PangoLayout) probe = NULL;
   cairo_t *cr;
-  GdkRGBA fg;
+  GdkRGBA fg, accent;
   int pw, ph;
 
   if (self->n == 0)
@@ -74,6 +75,7 @@ fl_class_chart_snapshot (GtkWidget   *widget,
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
   G_GNUC_END_IGNORE_DEPRECATIONS
+  fl_color_rgba (FL_COLOR_ACCENT, &accent);
 
   name_w = name_column (self, width);
   max_text = g_strdup_printf ("%d", self->max);
@@ -96,8 +98,7 @@ fl_class_chart_snapshot (GtkWidget   *widget,
       cairo_move_to (cr, name_w - w, y + (ROW_H - h) / 2);
       pango_cairo_show_layout (cr, name);
 
-      /* Okabe–Ito blue */
-      cairo_set_source_rgb (cr, 0.0, 0.447, 0.698);
+      gdk_cairo_set_source_rgba (cr, &accent);
       cairo_rectangle (cr, name_w + GAP, y + (ROW_H - BAR_H) / 2, MAX (bar_w, 1.0), BAR_H);
       cairo_fill (cr);
 

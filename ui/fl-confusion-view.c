@@ -240,7 +240,7 @@ cell_colour (double  t,
              double *g,
              double *b)
 {
-  /* from a pale grey-blue to a deep blue (the Okabe–Ito blue, darkened):
+  /* from a pale grey-blue to a deep blue (FL_COLOR_BLUE, darkened):
    * a single hue, readable by colour-blind viewers and in greyscale */
   static const double lo[3] = { 0.94, 0.96, 0.98 };
   static const double hi[3] = { 0.0, 0.30, 0.55 };

@@ -2,14 +2,9 @@
 #define G_LOG_DOMAIN "fl-runs-view"
 
 #include "fl-runs-view.h"
-#include "fl-train-panel.h"
+#include "fl-style.h"
 
 #include <string.h>
-
-/* Okabe–Ito: told apart by colour-blind viewers too */
-static const char *const palette[] = {
-  "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000",
-};
 
 typedef enum {
   COL_SHOW, COL_NAME, COL_FUSION, COL_SETTINGS, COL_STATUS, COL_ACC, COL_F1, COL_EPOCH, COL_TIME, COL_PARAMS,
@@ -59,51 +54,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-const char *
-fl_run_color (int i)
-{
-  return palette[(guint) i % G_N_ELEMENTS (palette)];
-}
-
-const char *
-fl_metric_explain (const char *metric)
-{
-  if (g_strcmp0 (metric, "accuracy") == 0)
-    return "Accuracy: out of every 100 validation samples — ones the model never trained on — "
-           "how many it put in the right class. Shown for its best epoch.";
-  if (g_strcmp0 (metric, "macro-f1") == 0)
-    return "Macro-F1: for each class, a score that is high only when the model finds most of "
-           "that class (recall) and is usually right when it says so (precision); then the "
-           "average over classes, so a small class counts as much as a big one.";
-  if (g_strcmp0 (metric, "best-epoch") == 0)
-    return "Best epoch: the pass over the training data after which the validation accuracy "
-           "was highest. Later epochs may be worse when the model starts to learn its "
-           "training samples by heart (overfitting).";
-  if (g_strcmp0 (metric, "time") == 0)
-    return "Time: how long the training took on this computer.";
-  if (g_strcmp0 (metric, "parameters") == 0)
-    return "Parameters: how many numbers the model adjusts as it learns. More is not always "
-           "better: a bigger model can memorise instead of learning.";
-  if (g_strcmp0 (metric, "loss") == 0)
-    return "Loss: how surprised the model is by the right answers, on average. It should go "
-           "down as the model learns; a validation loss that goes up again means overfitting.";
-  return "";
-}
-
-static const char *
-status_title (FlRunStatus status)
-{
-  switch (status)
-    {
-    case FL_RUN_PENDING: return "Waiting";
-    case FL_RUN_RUNNING: return "Training";
-    case FL_RUN_DONE: return "Done";
-    case FL_RUN_FAILED: return "Failed";
-    case FL_RUN_CANCELLED: return "Stopped";
-    default: return "";
-    }
-}
 
 /* A row's figures, from the results or, for the live run, its last epoch. */
 typedef struct {
@@ -165,7 +115,7 @@ fill_row (FlRunsView *self,
   row->state = r->status;
   row->n_params = r->n_params;
   row->error = r->error;
-  row->status = status_title (r->status);
+  row->status = fl_run_status_title (r->status);
   row->have_figures = r->best_epoch > 0;
   row->acc = r->best_val_acc;
   row->f1 = r->best_val_f1;
@@ -381,13 +331,12 @@ fl_runs_view_update (FlRunsView         *self,
       gboolean best = row->run == self->best;
       GtkWidget *check, *name;
       g_autofree char *acc = NULL, *f1 = NULL, *epoch = NULL, *took = NULL, *params = NULL;
-      g_autofree char *check_class = g_strdup_printf ("fl-run-color-%u", (guint) (row->run % (int) G_N_ELEMENTS (palette)));
-
+      
       check = gtk_check_button_new ();
       gtk_check_button_set_active (GTK_CHECK_BUTTON (check), g_array_index (self->visible, gboolean, row->run));
       gtk_widget_set_tooltip_text (check, "Show this run's curves on the plots");
       /* the check box in the run's colour, as a legend (style.css) */
-      gtk_widget_add_css_class (check, check_class);
+      gtk_widget_add_css_class (check, fl_run_color_class (row->run));
       g_object_set_data (G_OBJECT (check), "run", GINT_TO_POINTER (row->run));
       g_signal_connect_object (check, "toggled", G_CALLBACK (show_toggled_cb), self, 0);
       gtk_grid_attach (self->grid, check, COL_SHOW, y, 1, 1);
@@ -404,7 +353,7 @@ fl_runs_view_update (FlRunsView         *self,
       gtk_grid_attach (self->grid, name, COL_NAME, y, 1, 1);
 
       /* "Concat": the table is wide enough as it is */
-      attach_label (self, row->r->fusion == FL_FUSION_CONCAT ? "Concat" : fl_fusion_title (row->r->fusion),
+      attach_label (self, fl_fusion_short_title (row->r->fusion),
                     COL_FUSION, y, best);
       gtk_widget_set_tooltip_text (gtk_grid_get_child_at (self->grid, COL_FUSION, y),
                                    fl_fusion_explain (row->r->fusion));

@@ -42,10 +42,4 @@ void        fl_runs_view_set_visible_run (FlRunsView         *self,
                                           int                 run,
                                           gboolean            visible);
 
-/* The colour of run i's curves: the Okabe–Ito palette, in turn. */
-const char *fl_run_color                 (int                 i);
-
-/* A sentence a teacher could read out about each column's metric. */
-const char *fl_metric_explain            (const char         *metric);
-
 G_END_DECLS

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "fl-train-panel"
 
 #include "fl-train-panel.h"
+#include "fl-style.h"
 #include "fl-ui-util.h"
 
 #include <stdlib.h>
@@ -30,42 +31,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-/* In the order of the drop-down. */
-static const struct {
-  FlFusion    fusion;
-  const char *title;
-  const char *explain;
-} fusions[] = {
-  { FL_FUSION_CONCAT, "Concatenate",
-    "Keeps the picture's and the words' features side by side, so the model can use each on its own." },
-  { FL_FUSION_MEAN, "Mean",
-    "Averages the picture's and the words' features into one: each can make up for the other." },
-  { FL_FUSION_PRODUCT, "Product",
-    "Multiplies the two, feature by feature: a feature counts only where picture and words agree." },
-  { FL_FUSION_IMAGE, "Image only",
-    "Ignores the words and learns from the pictures alone — a baseline to compare against." },
-  { FL_FUSION_TEXT, "Text only",
-    "Ignores the pictures and learns from the words alone — a baseline to compare against." },
-};
-
-const char *
-fl_fusion_explain (FlFusion fusion)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (fusions); i++)
-    if (fusions[i].fusion == fusion)
-      return fusions[i].explain;
-  return "";
-}
-
-const char *
-fl_fusion_title (FlFusion fusion)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (fusions); i++)
-    if (fusions[i].fusion == fusion)
-      return fusions[i].title;
-  return "";
-}
 
 static void
 fusion_changed_cb (FlTrainPanel *self,
@@ -191,7 +156,16 @@ fl_train_panel_class_init (FlTrainPanelClass *klass)
 static void
 fl_train_panel_init (FlTrainPanel *self)
 {
+  g_autoptr(GtkStringList) titles = gtk_string_list_new (NULL);
+  const FlFusion *order;
+  guint n;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* the fusions' names, from the one place every view takes them */
+  order = fl_fusions (&n);
+  for (guint i = 0; i < n; i++)
+    gtk_string_list_append (titles, fl_fusion_title (order[i]));
+  gtk_drop_down_set_model (self->fusion_dropdown, G_LIST_MODEL (titles));
   fusion_changed_cb (self, NULL, self->fusion_dropdown);
 }
 
@@ -276,21 +250,27 @@ fl_train_panel_set_running (FlTrainPanel *self,
 FlFusion
 fl_train_panel_get_fusion (FlTrainPanel *self)
 {
-  guint pos;
+  const FlFusion *order;
+  guint pos, n;
 
   g_return_val_if_fail (FL_IS_TRAIN_PANEL (self), FL_FUSION_CONCAT);
 
   pos = gtk_drop_down_get_selected (self->fusion_dropdown);
-  return pos < G_N_ELEMENTS (fusions) ? fusions[pos].fusion : FL_FUSION_CONCAT;
+  order = fl_fusions (&n);
+  return pos < n ? order[pos] : FL_FUSION_CONCAT;
 }
 
 void
 fl_train_panel_set_fusion (FlTrainPanel *self,
                            FlFusion      fusion)
 {
+  const FlFusion *order;
+  guint n;
+
   g_return_if_fail (FL_IS_TRAIN_PANEL (self));
 
-  for (guint i = 0; i < G_N_ELEMENTS (fusions); i++)
-    if (fusions[i].fusion == fusion)
+  order = fl_fusions (&n);
+  for (guint i = 0; i < n; i++)
+    if (order[i] == fusion)
       gtk_drop_down_set_selected (self->fusion_dropdown, i);
 }

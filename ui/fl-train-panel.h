@@ -37,9 +37,4 @@ void        fl_train_panel_set_fusion     (FlTrainPanel          *self,
 void        fl_train_panel_set_running    (FlTrainPanel          *self,
                                            gboolean               running);
 
-/* A one-line explanation of a fusion method, for people new to it. */
-const char *fl_fusion_explain             (FlFusion               fusion);
-/* Its name as shown in the drop-down ("Concatenate"). */
-const char *fl_fusion_title               (FlFusion               fusion);
-
 G_END_DECLS

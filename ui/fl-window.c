@@ -10,17 +10,12 @@
 #include "fl-preview-grid.h"
 #include "fl-runs-view.h"
 #include "fl-sample-gallery.h"
+#include "fl-style.h"
 #include "fl-train-worker.h"
 #include "fl-ui-util.h"
 
 #include <math.h>
 #include <string.h>
-
-/* Okabe–Ito colours, told apart by colour-blind viewers too; the train and
- * validation curves also differ in dash and marker shape. */
-#define COLOUR_TRAIN "#0072B2"   /* blue */
-#define COLOUR_VAL   "#D55E00"   /* vermillion */
-#define COLOUR_BATCH "#56B4E9"   /* sky blue */
 
 struct _FlWindow {
   GtkApplicationWindow parent_instance;
@@ -1731,28 +1726,12 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "data.choose-csv", NULL);
 }
 
-/* The style sheet, once per display: here rather than in the application
- * so that a window made without one (the tests) looks the same. */
-static void
-load_style (GdkDisplay *display)
-{
-  g_autoptr(GtkCssProvider) css = NULL;
-
-  if (g_object_get_data (G_OBJECT (display), "fl-style") != NULL)
-    return;
-  css = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (css, "/org/fusionlab/FusionLab/style.css");
-  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (css),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  g_object_set_data_full (G_OBJECT (display), "fl-style", g_steal_pointer (&css), g_object_unref);
-}
-
 static void
 fl_window_init (FlWindow *self)
 {
   GtkDropTarget *target;
 
-  load_style (gtk_widget_get_display (GTK_WIDGET (self)));
+  fl_style_load (gtk_widget_get_display (GTK_WIDGET (self)));
 
   g_type_ensure (FL_TYPE_DATA_PANEL);
   g_type_ensure (FL_TYPE_TRAIN_PANEL);
@@ -1772,11 +1751,11 @@ fl_window_init (FlWindow *self)
   g_signal_connect_object (fl_results_view_get_confusion_view (self->results_view), "cell-activated",
                            G_CALLBACK (cell_activated_cb), self, G_CONNECT_SWAPPED);
 
-  fl_plot_view_add_series (self->loss_plot, "Train, per batch", COLOUR_BATCH, FL_PLOT_STYLE_SMOOTHED);
-  fl_plot_view_add_series (self->loss_plot, "Train", COLOUR_TRAIN, FL_PLOT_STYLE_LINE);
-  fl_plot_view_add_series (self->loss_plot, "Validation", COLOUR_VAL, FL_PLOT_STYLE_DASHED);
-  fl_plot_view_add_series (self->accuracy_plot, "Train", COLOUR_TRAIN, FL_PLOT_STYLE_LINE);
-  fl_plot_view_add_series (self->accuracy_plot, "Validation", COLOUR_VAL, FL_PLOT_STYLE_DASHED);
+  fl_plot_view_add_series (self->loss_plot, "Train, per batch", fl_color_hex (FL_COLOR_BATCH), FL_PLOT_STYLE_SMOOTHED);
+  fl_plot_view_add_series (self->loss_plot, "Train", fl_color_hex (FL_COLOR_TRAIN), FL_PLOT_STYLE_LINE);
+  fl_plot_view_add_series (self->loss_plot, "Validation", fl_color_hex (FL_COLOR_VAL), FL_PLOT_STYLE_DASHED);
+  fl_plot_view_add_series (self->accuracy_plot, "Train", fl_color_hex (FL_COLOR_TRAIN), FL_PLOT_STYLE_LINE);
+  fl_plot_view_add_series (self->accuracy_plot, "Validation", fl_color_hex (FL_COLOR_VAL), FL_PLOT_STYLE_DASHED);
 
   target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect_object (target, "drop", G_CALLBACK (drop_cb), self, G_CONNECT_SWAPPED);

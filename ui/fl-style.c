@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: MIT */
+#define G_LOG_DOMAIN "fl-style"
+
+#include "fl-style.h"
+
+static const char *const palette[FL_N_COLORS] = {
+  [FL_COLOR_BLUE] = "#0072B2",
+  [FL_COLOR_VERMILLION] = "#D55E00",
+  [FL_COLOR_GREEN] = "#009E73",
+  [FL_COLOR_PURPLE] = "#CC79A7",
+  [FL_COLOR_ORANGE] = "#E69F00",
+  [FL_COLOR_SKY] = "#56B4E9",
+  [FL_COLOR_YELLOW] = "#F0E442",
+  [FL_COLOR_BLACK] = "#000000",
+};
+
+static const char *const run_classes[FL_N_COLORS] = {
+  "fl-run-color-0", "fl-run-color-1", "fl-run-color-2", "fl-run-color-3",
+  "fl-run-color-4", "fl-run-color-5", "fl-run-color-6", "fl-run-color-7",
+};
+
+/* In the order of the training panel's drop-down. */
+static const struct {
+  FlFusion    fusion;
+  const char *title;
+  const char *short_title;
+  const char *explain;
+} fusions[] = {
+  { FL_FUSION_CONCAT, "Concatenate", "Concat",
+    "Keeps the picture's and the words' features side by side, so the model can use each on its own." },
+  { FL_FUSION_MEAN, "Mean", "Mean",
+    "Averages the picture's and the words' features into one: each can make up for the other." },
+  { FL_FUSION_PRODUCT, "Product", "Product",
+    "Multiplies the two, feature by feature: a feature counts only where picture and words agree." },
+  { FL_FUSION_IMAGE, "Image only", "Image only",
+    "Ignores the words and learns from the pictures alone — a baseline to compare against." },
+  { FL_FUSION_TEXT, "Text only", "Text only",
+    "Ignores the pictures and learns from the words alone — a baseline to compare against." },
+};
+
+static const struct {
+  const char *metric;
+  const char *explain;
+} metrics[] = {
+  { "accuracy",
+    "Accuracy: out of every 100 validation samples — ones the model never trained on — "
+    "how many it put in the right class. Shown for its best epoch." },
+  { "macro-f1",
+    "Macro-F1: for each class, a score that is high only when the model finds most of "
+    "that class (recall) and is usually right when it says so (precision); then the "
+    "average over classes, so a small class counts as much as a big one." },
+  { "best-epoch",
+    "Best epoch: the pass over the training data after which the validation accuracy "
+    "was highest. Later epochs may be worse when the model starts to learn its "
+    "training samples by heart (overfitting)." },
+  { "time", "Time: how long the training took on this computer." },
+  { "parameters",
+    "Parameters: how many numbers the model adjusts as it learns. More is not always "
+    "better: a bigger model can memorise instead of learning." },
+  { "loss",
+    "Loss: how surprised the model is by the right answers, on average. It should go "
+    "down as the model learns; a validation loss that goes up again means overfitting." },
+};
+
+const char *
+fl_color_hex (FlColor color)
+{
+  g_return_val_if_fail (color < FL_N_COLORS, palette[0]);
+  return palette[color];
+}
+
+void
+fl_color_rgba (FlColor  color,
+               GdkRGBA *rgba)
+{
+  gdk_rgba_parse (rgba, fl_color_hex (color));
+}
+
+const char *
+fl_run_color (int i)
+{
+  return palette[(guint) i % FL_N_COLORS];
+}
+
+const char *
+fl_run_color_class (int i)
+{
+  return run_classes[(guint) i % FL_N_COLORS];
+}
+
+const FlFusion *
+fl_fusions (guint *n_fusions)
+{
+  static const FlFusion order[] = {
+    FL_FUSION_CONCAT, FL_FUSION_MEAN, FL_FUSION_PRODUCT, FL_FUSION_IMAGE, FL_FUSION_TEXT,
+  };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (order) == G_N_ELEMENTS (fusions));
+  *n_fusions = G_N_ELEMENTS (order);
+  return order;
+}
+
+static int
+fusion_index (FlFusion fusion)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (fusions); i++)
+    if (fusions[i].fusion == fusion)
+      return (int) i;
+  return -1;
+}
+
+const char *
+fl_fusion_title (FlFusion fusion)
+{
+  int i = fusion_index (fusion);
+  return i >= 0 ? fusions[i].title : "";
+}
+
+const char *
+fl_fusion_short_title (FlFusion fusion)
+{
+  int i = fusion_index (fusion);
+  return i >= 0 ? fusions[i].short_title : "";
+}
+
+const char *
+fl_fusion_explain (FlFusion fusion)
+{
+  int i = fusion_index (fusion);
+  return i >= 0 ? fusions[i].explain : "";
+}
+
+const char *
+fl_metric_explain (const char *metric)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (metrics); i++)
+    if (g_strcmp0 (metric, metrics[i].metric) == 0)
+      return metrics[i].explain;
+  return "";
+}
+
+const char *
+fl_run_status_title (FlRunStatus status)
+{
+  switch (status)
+    {
+    case FL_RUN_PENDING: return "Waiting";
+    case FL_RUN_RUNNING: return "Training";
+    case FL_RUN_DONE: return "Done";
+    case FL_RUN_FAILED: return "Failed";
+    case FL_RUN_CANCELLED: return "Stopped";
+    default: return "";
+    }
+}
+
+char *
+fl_style_get_css (void)
+{
+  g_autoptr(GBytes) sheet = NULL;
+  GString *css = g_string_new ("/* generated from the palette (ui/fl-style.c) */\n");
+
+  g_string_append_printf (css, "@define-color fl_accent %s;\n", fl_color_hex (FL_COLOR_ACCENT));
+  /* run i's check box in its curves' colour */
+  for (int i = 0; i < FL_N_COLORS; i++)
+    g_string_append_printf (css, ".%s check:checked { background-image: none; background-color: %s; "
+                                 "border-color: %s; color: white; }\n",
+                            fl_run_color_class (i), fl_run_color (i), fl_run_color (i));
+  sheet = g_resources_lookup_data ("/org/fusionlab/FusionLab/style.css", 0, NULL);
+  if (sheet != NULL)
+    g_string_append_len (css, g_bytes_get_data (sheet, NULL), (gssize) g_bytes_get_size (sheet));
+  return g_string_free (css, FALSE);
+}
+
+/* Once per display: here rather than in the application so that a window
+ * made without one (the tests) looks the same. */
+void
+fl_style_load (GdkDisplay *display)
+{
+  g_autoptr(GtkCssProvider) provider = NULL;
+  g_autofree char *css = NULL;
+
+  if (g_object_get_data (G_OBJECT (display), "fl-style") != NULL)
+    return;
+  css = fl_style_get_css ();
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_data (provider, css, -1);
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  g_object_set_data_full (G_OBJECT (display), "fl-style", g_steal_pointer (&provider), g_object_unref);
+}

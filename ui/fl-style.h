@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * fl-style.h — the shared vocabulary of every view: the Okabe–Ito palette
+ * (told apart by colour-blind viewers too), the names and plain-language
+ * explanations of the fusion methods, the metrics and the run states, and
+ * the style sheet, whose colour rules are generated from the palette.
+ *
+ * Every string returned is static: never free it.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "fl-compare.h"
+
+G_BEGIN_DECLS
+
+/* The palette, in the order runs take it. */
+typedef enum {
+  FL_COLOR_BLUE,
+  FL_COLOR_VERMILLION,
+  FL_COLOR_GREEN,
+  FL_COLOR_PURPLE,
+  FL_COLOR_ORANGE,
+  FL_COLOR_SKY,
+  FL_COLOR_YELLOW,
+  FL_COLOR_BLACK,
+  FL_N_COLORS
+} FlColor;
+
+/* What each colour is for: the training curves blue, the validation
+ * curves vermillion (they also differ in dash and marker), the per-batch
+ * loss sky blue, and the accent (bars, tags, the drop highlight) blue. */
+#define FL_COLOR_TRAIN  FL_COLOR_BLUE
+#define FL_COLOR_VAL    FL_COLOR_VERMILLION
+#define FL_COLOR_BATCH  FL_COLOR_SKY
+#define FL_COLOR_ACCENT FL_COLOR_BLUE
+
+/* "#0072B2" */
+const char     *fl_color_hex            (FlColor          color);
+/* The colour as a GdkRGBA, opaque. */
+void            fl_color_rgba           (FlColor          color,
+                                         GdkRGBA         *rgba);
+/* Run i's colour: the palette, in turn. */
+const char     *fl_run_color            (int              i);
+/* The CSS class that paints run i's check box in its colour
+ * ("fl-run-color-3"). */
+const char     *fl_run_color_class      (int              i);
+
+/* The fusion methods in the order the training panel offers them. */
+const FlFusion *fl_fusions              (guint           *n_fusions);
+/* Its name as the drop-down shows it ("Concatenate"). */
+const char     *fl_fusion_title         (FlFusion         fusion);
+/* Its name in a narrow table column ("Concat"). */
+const char     *fl_fusion_short_title   (FlFusion         fusion);
+/* One sentence on what it does, for people new to it. */
+const char     *fl_fusion_explain       (FlFusion         fusion);
+
+/* A sentence a teacher could read out about a metric: "accuracy",
+ * "macro-f1", "best-epoch", "time", "parameters", "loss"; "" otherwise. */
+const char     *fl_metric_explain       (const char      *metric);
+
+/* "Waiting", "Training", "Done", "Failed", "Stopped" */
+const char     *fl_run_status_title     (FlRunStatus      status);
+
+/* The style sheet: the palette's rules, generated, then style.css. */
+char           *fl_style_get_css        (void);
+/* Loads it for a display, once. */
+void            fl_style_load           (GdkDisplay      *display);
+
+G_END_DECLS
