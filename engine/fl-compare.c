@@ -238,18 +238,37 @@ fl_run_status_from_string (const char *name, FlRunStatus *status)
   return FALSE;
 }
 
-char *
-fl_comparison_table (FlComparison *cmp)
+gboolean
+fl_run_outranks (FlRunStatus status,
+                 double      acc,
+                 int         best,
+                 double      best_acc)
 {
-  GString *s = g_string_new (NULL);
+  return status == FL_RUN_DONE && (best < 0 || acc > best_acc);
+}
+
+int
+fl_comparison_best (FlComparison *cmp)
+{
   int best = -1;
 
   for (int i = 0; i < fl_comparison_n_runs (cmp); i++)
     {
-      FlRunResult *r = fl_comparison_result (cmp, i);
-      if (r->best_epoch > 0 && (best < 0 || r->best_val_acc > fl_comparison_result (cmp, best)->best_val_acc))
+      const FlRunResult *r = fl_comparison_result (cmp, i);
+
+      if (fl_run_outranks (r->status, r->best_val_acc, best,
+                           best >= 0 ? fl_comparison_result (cmp, best)->best_val_acc : 0.0))
         best = i;
     }
+  return best;
+}
+
+char *
+fl_comparison_table (FlComparison *cmp)
+{
+  GString *s = g_string_new (NULL);
+  int best = fl_comparison_best (cmp);
+
   g_string_append_printf (s, "%-12s %-9s %8s %8s %10s %9s %10s %7s\n",
                           "run", "status", "val_acc", "val_f1", "best_epoch",
                           "train_s", "params", "best");

@@ -78,6 +78,14 @@ gboolean      fl_comparison_train (FlComparison             *cmp,
                                    GCancellable             *cancellable,
                                    GError                  **error);
 
+/* The rule for the best run, in one place for the table, the experiment and
+ * the app's runs list: a finished run with the highest best validation
+ * accuracy, the first of equals. Whether a run of this status and accuracy
+ * beats the best so far (best: its index, or -1 for none yet). */
+gboolean      fl_run_outranks (FlRunStatus status, double acc, int best, double best_acc);
+/* The best run by that rule, or -1. */
+int           fl_comparison_best (FlComparison *cmp);
+
 /* The results table, one line per run, as printed by the CLI. */
 char         *fl_comparison_table (FlComparison *cmp);
 

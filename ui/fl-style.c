@@ -3,6 +3,8 @@
 
 #include "fl-style.h"
 
+#include <gtk/gtk.h>
+
 static const char *const palette[FL_N_COLORS] = {
   [FL_COLOR_BLUE] = "#0072B2",
   [FL_COLOR_VERMILLION] = "#D55E00",
@@ -151,6 +153,19 @@ fl_run_status_title (FlRunStatus status)
     case FL_RUN_CANCELLED: return "Stopped";
     default: return "";
     }
+}
+
+char *
+fl_format_duration (double seconds)
+{
+  gint64 s;
+
+  if (!(seconds >= 0.0 && seconds < 1e9))
+    return g_strdup ("—");
+  s = (gint64) (seconds + 0.5);
+  if (s >= 3600)
+    return g_strdup_printf ("%" G_GINT64_FORMAT ":%02d:%02d", s / 3600, (int) (s / 60 % 60), (int) (s % 60));
+  return g_strdup_printf ("%d:%02d", (int) (s / 60), (int) (s % 60));
 }
 
 char *

@@ -9,11 +9,16 @@
  */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <gio/gio.h>
 
 #include "fl-compare.h"
 
 G_BEGIN_DECLS
+
+/* Only the style sheet and fl_color_rgba() need GTK: the session, which is
+ * GIO only, uses the rest. */
+typedef struct _GdkRGBA GdkRGBA;
+typedef struct _GdkDisplay GdkDisplay;
 
 /* The palette, in the order runs take it. */
 typedef enum {
@@ -62,6 +67,10 @@ const char     *fl_metric_explain       (const char      *metric);
 
 /* "Waiting", "Training", "Done", "Failed", "Stopped" */
 const char     *fl_run_status_title     (FlRunStatus      status);
+
+/* A duration as the status line says it: "1:05", "12:40", "2:03:07";
+ * "—" for a value no clock gives (a hand-edited experiment). */
+char           *fl_format_duration      (double           seconds);
 
 /* The style sheet: the palette's rules, generated, then style.css. */
 char           *fl_style_get_css        (void);

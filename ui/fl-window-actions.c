@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * The window's actions — train, compare, pause, stop, save and open
+ * experiments, export plots and tables, save a model, predict — what of
+ * them is enabled, in one place, and the file choosers they open.
+ */
+#define G_LOG_DOMAIN "fl-window"
+
+#include "fl-window-private.h"
+
+#include "fl-ui-util.h"
+
+#include <stdio.h>
+
+void
+_fl_window_update_actions (FlWindow *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  gboolean training = fl_window_get_training (self);
+  gboolean paused = fl_session_get_paused (self->session);
+  gboolean loading = fl_data_panel_get_loading (self->data_panel);
+  gboolean have_data = fl_data_panel_get_dataset (self->data_panel) != NULL;
+  gboolean have_runs = fl_session_get_comparison (self->session) != NULL;
+  gboolean have_model = !training && fl_session_get_shown_model (self->session) != NULL;
+
+  gtk_widget_action_set_enabled (widget, "train.start", have_data && !loading && !training);
+  gtk_widget_action_set_enabled (widget, "train.compare", have_data && !loading && !training);
+  gtk_widget_action_set_enabled (widget, "win.save-experiment", !training && have_runs);
+  gtk_widget_action_set_enabled (widget, "win.open-experiment", !training);
+  gtk_widget_action_set_enabled (widget, "win.export-runs-csv", !training && have_runs);
+  gtk_widget_action_set_enabled (widget, "win.export-metrics-csv", !training && have_runs);
+  gtk_widget_action_set_enabled (widget, "train.pause", training);
+  gtk_widget_action_set_enabled (widget, "train.stop", training);
+  gtk_widget_action_set_enabled (widget, "train.save-model", have_model);
+  gtk_widget_action_set_enabled (widget, "train.predict", have_model);
+
+  /* only on a change: each of these asks for a relayout, and a new tooltip
+   * for a round trip to the X server */
+  if (self->pause_shows_resume != paused)
+    {
+      self->pause_shows_resume = paused;
+      gtk_image_set_from_icon_name (self->pause_image, paused ? "media-playback-start-symbolic"
+                                                              : "media-playback-pause-symbolic");
+      gtk_label_set_text (self->pause_label, paused ? "Resume" : "Pause");
+      gtk_widget_set_tooltip_text (self->pause_button, paused ? "Resume training (Ctrl+P)"
+                                                              : "Pause training (Ctrl+P)");
+    }
+
+  /* the data cannot change under a running model; the settings can, for
+   * the next run (whole panels made insensitive would restyle and redraw
+   * the sidebar as a run starts and ends, in frames that have enough to do) */
+  fl_data_panel_set_locked (self->data_panel, training);
+  fl_train_panel_set_running (self->train_panel, training);
+}
+
+/* Starts one run, or a comparison of every fusion, once the data is
+ * current: if the image size changed since loading, it loads again first. */
+static void
+begin_training (FlWindow *self,
+                gboolean  compare)
+{
+  FlTrainSettings settings;
+
+  if (fl_window_get_training (self) || fl_data_panel_get_dataset (self->data_panel) == NULL)
+    return;
+  fl_train_panel_get_settings (self->train_panel, &settings);
+  /* every core: the engine's threads run at a lower priority (see
+   * fl-train-worker.c), so the interface still comes first */
+  settings.n_threads = (int) g_get_num_processors ();
+  self->compare_requested = compare;
+  if (fl_data_panel_get_stale (self->data_panel))
+    {
+      fl_session_train_after_load (self->session, &settings, compare);
+      fl_data_panel_reload (self->data_panel);
+      return;
+    }
+  fl_session_train (self->session, &settings, compare);
+}
+
+static void
+train_start_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  begin_training (FL_WINDOW (widget), FALSE);
+}
+
+static void
+train_compare_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  begin_training (FL_WINDOW (widget), TRUE);
+}
+
+static void
+train_pause_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  FlWindow *self = FL_WINDOW (widget);
+
+  fl_session_set_paused (self->session, !fl_session_get_paused (self->session));
+}
+
+static void
+train_stop_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  FlWindow *self = FL_WINDOW (widget);
+
+  if (!fl_session_get_training (self->session))
+    return;
+  fl_session_stop (self->session);
+  gtk_widget_action_set_enabled (widget, "train.pause", FALSE);
+  gtk_widget_action_set_enabled (widget, "train.stop", FALSE);
+}
+
+/* ---- files ---- */
+
+/* Every file the window writes or reads through a chooser. */
+typedef enum {
+  FILE_EXPERIMENT_SAVE,
+  FILE_EXPERIMENT_OPEN,
+  FILE_PLOT_LOSS,
+  FILE_PLOT_ACCURACY,
+  FILE_RUNS_CSV,
+  FILE_METRICS_CSV,
+  FILE_MODEL,
+  FILE_PREDICT,
+} FileKind;
+
+static const struct {
+  const char *title;
+  const char *name;      /* suggested, for a file to save */
+} files[] = {
+  [FILE_EXPERIMENT_SAVE] = { "Save the Experiment", "experiment.json" },
+  [FILE_EXPERIMENT_OPEN] = { "Open an Experiment", NULL },
+  [FILE_PLOT_LOSS] = { "Export the Plot (PNG, SVG or PDF)", "loss.png" },
+  [FILE_PLOT_ACCURACY] = { "Export the Plot (PNG, SVG or PDF)", "accuracy.png" },
+  [FILE_RUNS_CSV] = { "Export the Runs Table", "runs.csv" },
+  [FILE_METRICS_CSV] = { "Export the Per-Epoch Metrics", "metrics.csv" },
+  [FILE_MODEL] = { "Save the Model", "model.safetensors" },
+  [FILE_PREDICT] = { "Predict the Rows of a CSV", NULL },
+};
+
+static gboolean
+export_plot (FlWindow         *self,
+             GtkFileChooser   *chooser,
+             FileKind          kind,
+             const char       *path,
+             GError          **error)
+{
+  const char *size = gtk_file_chooser_get_choice (chooser, "size");
+  FlPlotView *plot = kind == FILE_PLOT_LOSS ? fl_training_view_get_loss_plot (self->training_view)
+                                            : fl_training_view_get_accuracy_plot (self->training_view);
+  int w = 1200, h = 750;
+
+  if (size == NULL || sscanf (size, "%dx%d", &w, &h) != 2)
+    {
+      w = 1200;
+      h = 750;
+    }
+  return fl_plot_view_export (plot, path, w, h, error);
+}
+
+/* Writes the file of kind to path; FALSE with error when it could not. */
+static gboolean
+save_file (FlWindow        *self,
+           GtkFileChooser  *chooser,
+           FileKind         kind,
+           const char      *path,
+           GError         **error)
+{
+  FlComparison *cmp = fl_session_get_comparison (self->session);
+  FlRun *run = fl_session_get_shown_model (self->session);
+
+  if ((kind == FILE_RUNS_CSV || kind == FILE_METRICS_CSV) && cmp == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "There are no runs yet.");
+      return FALSE;
+    }
+  if (kind == FILE_MODEL && run == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "There is no trained model to save.");
+      return FALSE;
+    }
+  switch (kind)
+    {
+    case FILE_EXPERIMENT_SAVE: return fl_session_save_experiment (self->session, path, error);
+    case FILE_PLOT_LOSS:
+    case FILE_PLOT_ACCURACY: return export_plot (self, chooser, kind, path, error);
+    case FILE_RUNS_CSV: return fl_comparison_write_runs_csv (cmp, path, error);
+    case FILE_METRICS_CSV: return fl_comparison_write_metrics_csv (cmp, path, error);
+    case FILE_MODEL: return fl_run_save_model (run, path, error);
+    default: g_assert_not_reached ();
+    }
+}
+
+static void
+file_response_cb (GtkNativeDialog *native,
+                  int              response,
+                  FlWindow        *self)
+{
+  FileKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (native), "kind"));
+  g_autofree char *path = fl_chooser_get_path (native, response);
+  g_autofree char *name = path != NULL ? g_path_get_basename (path) : NULL;
+  g_autofree char *status = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (path == NULL)
+    ;
+  else if (kind == FILE_EXPERIMENT_OPEN)
+    fl_window_open_experiment (self, path);
+  else if (kind == FILE_PREDICT)
+    fl_session_predict (self->session, path);
+  else if (!save_file (self, GTK_FILE_CHOOSER (native), kind, path, &error))
+    _fl_window_show_error (self, kind == FILE_MODEL ? "Could not save the model." : "Could not save.",
+                           error->message);
+  else
+    {
+      status = g_strdup_printf (kind == FILE_MODEL ? "Saved the model to %s." : "Saved %s.", name);
+      fl_session_set_status (self->session, status);
+    }
+  g_object_unref (native);
+}
+
+static void
+choose_file (FlWindow *self,
+             FileKind  kind)
+{
+  gboolean open = kind == FILE_EXPERIMENT_OPEN || kind == FILE_PREDICT;
+  GtkFileChooserNative *native;
+
+  native = gtk_file_chooser_native_new (files[kind].title, GTK_WINDOW (self),
+                                        open ? GTK_FILE_CHOOSER_ACTION_OPEN : GTK_FILE_CHOOSER_ACTION_SAVE,
+                                        kind == FILE_PREDICT ? "_Predict" : open ? "_Open" : "_Save", "_Cancel");
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  if (files[kind].name != NULL)
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), files[kind].name);
+  if (kind == FILE_PLOT_LOSS || kind == FILE_PLOT_ACCURACY)
+    {
+      static const char *sizes[] = { "800x500", "1200x750", "1600x1000", "2400x1500", NULL };
+      static const char *labels[] = { "800 × 500", "1200 × 750", "1600 × 1000", "2400 × 1500", NULL };
+
+      gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (native), "size", "Size", sizes, labels);
+      gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (native), "size", "1200x750");
+    }
+  if (kind == FILE_PREDICT)
+    {
+      g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+      gtk_file_filter_set_name (filter, "CSV files");
+      gtk_file_filter_add_suffix (filter, "csv");
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
+    }
+  g_object_set_data (G_OBJECT (native), "kind", GINT_TO_POINTER (kind));
+  g_signal_connect_object (native, "response", G_CALLBACK (file_response_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+/* The actions that open a chooser, by name: one handler for them all. */
+static const struct {
+  const char *action;
+  FileKind    kind;
+} file_actions[] = {
+  { "win.save-experiment", FILE_EXPERIMENT_SAVE },
+  { "win.open-experiment", FILE_EXPERIMENT_OPEN },
+  { "win.export-runs-csv", FILE_RUNS_CSV },
+  { "win.export-metrics-csv", FILE_METRICS_CSV },
+  { "train.save-model", FILE_MODEL },
+  { "train.predict", FILE_PREDICT },
+};
+
+static void
+file_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (file_actions); i++)
+    if (g_strcmp0 (action_name, file_actions[i].action) == 0)
+      choose_file (FL_WINDOW (widget), file_actions[i].kind);
+}
+
+static void
+export_plot_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  gboolean loss = g_strcmp0 (g_variant_get_string (parameter, NULL), "loss") == 0;
+
+  choose_file (FL_WINDOW (widget), loss ? FILE_PLOT_LOSS : FILE_PLOT_ACCURACY);
+}
+
+/* Ctrl+O and Shift+Ctrl+O from anywhere in the window: the data panel's
+ * choosers, unless a model trains on the data. */
+static void
+choose_data_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  FlWindow *self = FL_WINDOW (widget);
+
+  if (!fl_window_get_training (self))
+    gtk_widget_activate_action (GTK_WIDGET (self->data_panel),
+                                g_strcmp0 (action_name, "data.choose-csv") == 0 ? "data.choose-csv"
+                                                                                : "data.choose-images", NULL);
+}
+
+void
+_fl_window_class_add_actions (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "train.start", NULL, train_start_action);
+  gtk_widget_class_install_action (widget_class, "train.compare", NULL, train_compare_action);
+  gtk_widget_class_install_action (widget_class, "train.pause", NULL, train_pause_action);
+  gtk_widget_class_install_action (widget_class, "train.stop", NULL, train_stop_action);
+  for (guint i = 0; i < G_N_ELEMENTS (file_actions); i++)
+    gtk_widget_class_install_action (widget_class, file_actions[i].action, NULL, file_action);
+  gtk_widget_class_install_action (widget_class, "win.export-plot", "s", export_plot_action);
+  gtk_widget_class_install_action (widget_class, "data.choose-images", NULL, choose_data_action);
+  gtk_widget_class_install_action (widget_class, "data.choose-csv", NULL, choose_data_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "train.start", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "train.start", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "train.compare", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "train.compare", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "train.pause", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "train.stop", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "train.save-model", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.save-experiment", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "data.choose-images", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "data.choose-csv", NULL);
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * fl-window-private.h — shared by the three files of the window:
+ * fl-window.c (the template and the wiring to the session),
+ * fl-window-actions.c (the actions, what is enabled, the file choosers
+ * and exports) and fl-window-dnd.c (drag and drop).
+ */
+#pragma once
+
+#include "fl-window.h"
+
+#include "fl-preview-grid.h"
+#include "fl-sample-gallery.h"
+
+struct _FlWindow {
+  GtkApplicationWindow parent_instance;
+
+  /* template widgets */
+  GtkRevealer        *banner_revealer;
+  GtkLabel           *banner_label;
+  FlDataPanel        *data_panel;
+  FlTrainPanel       *train_panel;
+  GtkStack           *content_stack;
+  FlPreviewGrid      *preview_grid;
+  GtkInscription     *status_label;
+  GtkInscription     *speed_label;
+  GtkProgressBar     *train_progress;
+  FlTrainingView     *training_view;
+  FlResultsView      *results_view;
+  GtkImage           *pause_image;
+  GtkLabel           *pause_label;
+  GtkWidget          *pause_button;
+  GtkWidget          *runs_section;
+  GtkStack           *bottom_stack;
+  GtkLabel           *bottom_title;
+  GtkWidget          *bottom_header;
+  FlSampleGallery    *gallery;
+  GtkWidget          *sidebar;
+  FlRunsView         *runs_view;
+
+  FlSession          *session;
+  gboolean            compare_requested;
+  gboolean            pause_shows_resume;
+  guint               finish_tick;    /* the end of a run, being shown */
+  guint               finish_frames;
+  char               *error_message;
+};
+
+/* fl-window.c */
+void     _fl_window_show_error      (FlWindow   *self,
+                                     const char *title,
+                                     const char *message);
+void     _fl_window_dismiss_banner  (FlWindow   *self);
+
+/* fl-window-actions.c */
+void     _fl_window_class_add_actions (GtkWidgetClass *widget_class);
+void     _fl_window_update_actions  (FlWindow   *self);
+
+/* fl-window-dnd.c */
+void     _fl_window_add_drop_target (FlWindow   *self);

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * fl-session-private.h — shared by fl-session.c (the data and the
+ * training) and fl-session-files.c (experiments and predictions).
+ */
+#pragma once
+
+#include "fl-session.h"
+#include "fl-train-worker.h"
+
+struct _FlSession {
+  GObject           parent_instance;
+
+  FlRunList        *runs;
+  FlComparison     *cmp;           /* every run on this data, or reopened */
+  FlExperimentData  runs_data;     /* the files and columns of its runs */
+  FlDataset        *ds;            /* the data loaded, a reference */
+  gboolean          loading;
+  FlTrainWorker    *worker;        /* the current or last runs */
+  gboolean          comparing;     /* the worker trains several runs */
+  FlBatchStats      last_batch;
+  FlTrainSettings   pending;       /* to train once the data arrives */
+  gboolean          pending_set;
+  gboolean          pending_compare;
+  int               shown_run;
+  char             *status;
+  double            progress;
+  char             *speed;
+  GCancellable     *predicting;
+};
+
+enum {
+  SIGNAL_RUN_STARTED,
+  SIGNAL_BATCH,
+  SIGNAL_EPOCH,
+  SIGNAL_FINISHED,
+  SIGNAL_ERROR,
+  SIGNAL_LOAD_DATA,
+  N_SESSION_SIGNALS
+};
+
+extern guint fl_session_signals[N_SESSION_SIGNALS];
+
+void       _fl_session_error            (FlSession  *self,
+                                         const char *title,
+                                         const char *message);
+/* Drops every run with its thread. */
+void       _fl_session_clear            (FlSession  *self);
+/* The data loaded, when it holds the comparison's samples. */
+FlDataset *_fl_session_runs_dataset     (FlSession  *self);
+void       _fl_session_set_status       (FlSession  *self,
+                                         const char *format,
+                                         ...) G_GNUC_PRINTF (2, 3);
+void       _fl_session_idle_status      (FlSession  *self);
+void       _fl_session_notify_shown_run (FlSession  *self);

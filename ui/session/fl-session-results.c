@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * The session's results: the run shown, the experiment file, and
+ * predictions on new data.
+ */
+#define G_LOG_DOMAIN "fl-session"
+
+#include "fl-session-private.h"
+
+#include "fl-predictor.h"
+
+#include <string.h>
+
+/* ---- the run shown -------------------------------------------------------- */
+
+int
+fl_session_get_shown_run (FlSession *self)
+{
+  g_return_val_if_fail (FL_IS_SESSION (self), -1);
+  return self->shown_run;
+}
+
+gboolean
+fl_session_show_run (FlSession *self,
+                     int        run)
+{
+  g_return_val_if_fail (FL_IS_SESSION (self), FALSE);
+
+  if (self->cmp == NULL || run < 0 || run >= fl_run_list_get_n_runs (self->runs) ||
+      fl_session_get_training (self) || fl_comparison_result (self->cmp, run)->validation == NULL)
+    return FALSE;
+  self->shown_run = run;
+  /* each time: the data it is shown with may have changed */
+  _fl_session_notify_shown_run (self);
+  return TRUE;
+}
+
+FlRun *
+fl_session_get_shown_model (FlSession *self)
+{
+  g_return_val_if_fail (FL_IS_SESSION (self), NULL);
+
+  if (self->cmp == NULL || self->shown_run < 0 || fl_session_get_training (self))
+    return NULL;
+  return fl_comparison_run (self->cmp, self->shown_run);
+}
+
+FlDataset *
+fl_session_get_run_samples (FlSession  *self,
+                            int         run,
+                            char      **why)
+{
+  const FlRunResult *r;
+  FlRun *trained;
+  FlDataset *ds;
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (FL_IS_SESSION (self), NULL);
+
+  if (self->cmp == NULL || run < 0 || run >= fl_comparison_n_runs (self->cmp))
+    return NULL;
+  r = fl_comparison_result (self->cmp, run);
+  trained = fl_comparison_run (self->cmp, run);
+  /* a trained run's own data: its samples as the model saw them, whatever
+   * is loaded now */
+  ds = trained != NULL ? fl_run_dataset (trained) : _fl_session_runs_dataset (self);
+  if (ds != NULL && r->validation != NULL && !fl_validation_matches (r->validation, ds, &error))
+    {
+      if (why != NULL)
+        *why = g_strdup_printf ("The data loaded is not what %s was trained on (%s): its samples are not shown.",
+                                r->name, error->message);
+      return NULL;
+    }
+  return ds;
+}
+
+/* ---- experiments ------------------------------------------------------------ */
+
+/* The data the experiment file records: the runs' files and columns, at
+ * the image size loaded (or, if it is not loaded, the one it had). */
+static void
+experiment_data (FlSession        *self,
+                 FlExperimentData *data)
+{
+  const FlExperimentData *d = &self->runs_data;
+  FlDataset *ds = _fl_session_runs_dataset (self);
+
+  memset (data, 0, sizeof *data);
+  data->images_dir = g_strdup (d->images_dir);
+  data->csv_path = g_strdup (d->csv_path);
+  data->image_col = g_strdup (d->image_col);
+  data->text_col = g_strdup (d->text_col);
+  data->label_col = g_strdup (d->label_col);
+  data->image_size = ds != NULL ? ds->image_size : d->image_size;
+  data->samples = d->samples;
+}
+
+gboolean
+fl_session_save_experiment (FlSession   *self,
+                            const char  *path,
+                            GError     **error)
+{
+  g_auto(FlExperimentData) data = { 0 };
+  g_autofree gboolean *shown = NULL;
+
+  g_return_val_if_fail (FL_IS_SESSION (self), FALSE);
+
+  if (self->cmp == NULL || fl_session_get_training (self))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                           self->cmp == NULL ? "There are no runs to save yet."
+                                             : "Wait for the training to finish.");
+      return FALSE;
+    }
+  experiment_data (self, &data);
+  shown = fl_run_list_get_shown (self->runs);
+  return fl_experiment_save (path, &data, self->cmp, shown, error);
+}
+
+/* Asks for the reopened runs' data to be loaded, with their column mapping
+ * and image size, unless it is what is loaded; FALSE if it is gone. */
+static gboolean
+load_runs_data (FlSession *self)
+{
+  const FlExperimentData *d = &self->runs_data;
+
+  if (_fl_session_runs_dataset (self) != NULL)
+    return TRUE;
+  if (!g_file_test (d->images_dir, G_FILE_TEST_IS_DIR) || !g_file_test (d->csv_path, G_FILE_TEST_IS_REGULAR))
+    return FALSE;
+  g_signal_emit (self, fl_session_signals[SIGNAL_LOAD_DATA], 0, d);
+  return TRUE;
+}
+
+/* The runs of a comparison just read, with their curves shown or not as
+ * they were saved, and the best one's results. */
+static void
+take_runs (FlSession      *self,
+           FlComparison   *cmp,
+           const gboolean *shown)
+{
+  int n = fl_comparison_n_runs (cmp), best;
+
+  self->cmp = cmp;
+  /* more runs can join it on its own data, loaded */
+  fl_comparison_set_dataset (self->cmp, _fl_session_runs_dataset (self));
+  for (int i = 0; i < n; i++)
+    fl_run_item_set_visible (fl_run_list_append (self->runs, fl_comparison_result (cmp, i)), shown[i]);
+  best = fl_run_list_update_best (self->runs);
+  fl_session_show_run (self, best >= 0 ? best : n - 1);
+}
+
+gboolean
+fl_session_open_experiment (FlSession   *self,
+                            const char  *path,
+                            GError     **error)
+{
+  g_auto(FlExperimentData) data = { 0 };
+  g_autofree gboolean *shown = NULL;
+  g_autofree char *name = g_path_get_basename (path);
+  FlComparison *cmp;
+  int n;
+
+  g_return_val_if_fail (FL_IS_SESSION (self), FALSE);
+
+  if (fl_session_get_training (self))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY, "Stop the training before opening an experiment.");
+      return FALSE;
+    }
+  cmp = fl_experiment_load (path, &data, &shown, error);
+  if (cmp == NULL)
+    return FALSE;
+  /* a Train waiting for the data to load was for the runs now closed */
+  self->pending_set = FALSE;
+  _fl_session_clear (self);
+  self->runs_data = data;
+  memset (&data, 0, sizeof data);
+  take_runs (self, cmp, shown);
+
+  n = fl_comparison_n_runs (cmp);
+  if (load_runs_data (self))
+    _fl_session_set_status (self, n == 1 ? "Opened %s: %d run." : "Opened %s: %d runs.", name, n);
+  else
+    _fl_session_set_status (self, n == 1 ? "Opened %s: %d run. Its data (%s) is not there: load it to see "
+                                           "the samples or to train more."
+                                         : "Opened %s: %d runs. Its data (%s) is not there: load it to see "
+                                           "the samples or to train more.", name, n, self->runs_data.csv_path);
+  return TRUE;
+}
+
+const FlTrainSettings *
+fl_session_get_base_settings (FlSession *self)
+{
+  g_return_val_if_fail (FL_IS_SESSION (self), NULL);
+  return self->cmp != NULL ? fl_comparison_base_settings (self->cmp) : NULL;
+}
+
+/* ---- predictions on new data ---------------------------------------------------
+ *
+ * The shown run predicts the rows of a new CSV whose images live under the
+ * run's image folder (the usual case: new rows for the same tree); the
+ * predictions go beside the CSV as NAME-predictions.csv, written in a worker
+ * thread by the same code as `fusionlab-cli predict`. */
+
+typedef struct {
+  FlPredictor *pred;
+  char        *images_dir;
+  char        *csv_path;
+  char        *out_path;
+  int          n;
+} PredictJob;
+
+static void
+predict_job_free (gpointer p)
+{
+  PredictJob *j = p;
+
+  g_clear_pointer (&j->pred, fl_predictor_free);
+  g_free (j->images_dir);
+  g_free (j->csv_path);
+  g_free (j->out_path);
+  g_free (j);
+}
+
+static void
+predict_thread (GTask        *task,
+                gpointer      source,
+                gpointer      data,
+                GCancellable *cancellable)
+{
+  PredictJob *j = data;
+  FlDataSpec spec = { .images_dir = j->images_dir, .csv_path = j->csv_path };
+  GError *error = NULL;
+
+  if (fl_predictor_write_csv (j->pred, &spec, j->out_path, &j->n, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+predict_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  FlSession *self = FL_SESSION (source);
+  PredictJob *j = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        _fl_session_error (self, "Could not predict.", error->message);
+    }
+  else
+    {
+      g_autofree char *name = g_path_get_basename (j->out_path);
+      _fl_session_set_status (self, "Wrote %d predictions to %s.", j->n, name);
+    }
+}
+
+/* NAME.csv → NAME-predictions.csv, in the same folder */
+static char *
+predictions_path (const char *csv_path)
+{
+  g_autofree char *dir = g_path_get_dirname (csv_path);
+  g_autofree char *base = g_path_get_basename (csv_path);
+  g_autofree char *stem = g_str_has_suffix (base, ".csv") ? g_strndup (base, strlen (base) - 4) : g_strdup (base);
+  g_autofree char *name = g_strdup_printf ("%s-predictions.csv", stem);
+
+  return g_build_filename (dir, name, NULL);
+}
+
+gboolean
+fl_session_predict (FlSession  *self,
+                    const char *csv_path)
+{
+  FlRun *run = fl_session_get_shown_model (self);
+  g_autoptr(GTask) task = NULL;
+  PredictJob *j;
+
+  g_return_val_if_fail (FL_IS_SESSION (self), FALSE);
+
+  if (run == NULL)
+    {
+      _fl_session_error (self, "Nothing to predict with.", "Train a model first, or pick a run that has one.");
+      return FALSE;
+    }
+  j = g_new0 (PredictJob, 1);
+  j->pred = fl_run_predictor (run);
+  /* the images of the new rows live where the model's did */
+  j->images_dir = g_strdup (fl_run_dataset (run)->images_dir);
+  j->csv_path = g_strdup (csv_path);
+  j->out_path = predictions_path (csv_path);
+  if (self->predicting == NULL)
+    self->predicting = g_cancellable_new ();
+  fl_session_set_status (self, "Predicting…");
+  task = g_task_new (self, self->predicting, predict_done_cb, NULL);
+  g_task_set_task_data (task, j, predict_job_free);
+  g_task_run_in_thread (task, predict_thread);
+  return TRUE;
+}

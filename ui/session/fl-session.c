@@ -1,0 +1,667 @@
+/* SPDX-License-Identifier: MIT */
+#define G_LOG_DOMAIN "fl-session"
+
+#include "fl-session-private.h"
+
+#include "fl-style.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+G_DEFINE_FINAL_TYPE (FlSession, fl_session, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_TRAINING,
+  PROP_PAUSED,
+  PROP_LOADING,
+  PROP_SHOWN_RUN,
+  PROP_STATUS,
+  PROP_PROGRESS,
+  PROP_SPEED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+void
+_fl_session_notify_shown_run (FlSession *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOWN_RUN]);
+}
+
+guint fl_session_signals[N_SESSION_SIGNALS];
+
+/* ---- status --------------------------------------------------------- */
+
+void
+_fl_session_set_status (FlSession  *self,
+                        const char *format,
+                        ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_free (self->status);
+  self->status = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+}
+
+void
+fl_session_set_status (FlSession  *self,
+                       const char *status)
+{
+  g_return_if_fail (FL_IS_SESSION (self));
+  _fl_session_set_status (self, "%s", status);
+}
+
+/* What to do next, when nothing is training and no run's end is shown. */
+void
+_fl_session_idle_status (FlSession *self)
+{
+  if (fl_session_get_training (self))
+    return;
+  if (self->loading)
+    fl_session_set_status (self, "Loading the data…");
+  else if (self->ds == NULL && self->cmp != NULL)
+    fl_session_set_status (self, "No data is loaded: load it again to train more runs.");
+  else if (self->ds == NULL)
+    fl_session_set_status (self, "Choose an image folder and a text CSV to begin.");
+  else if (self->shown_run < 0)
+    fl_session_set_status (self, "Ready: press Train (Ctrl+Return) to start.");
+}
+
+static void
+set_progress (FlSession  *self,
+              double      progress,
+              const char *speed)
+{
+  if (self->progress != progress)
+    {
+      self->progress = progress;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+    }
+  if (speed != NULL && g_strcmp0 (speed, self->speed) != 0)
+    {
+      g_free (self->speed);
+      self->speed = g_strdup (speed);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SPEED]);
+    }
+}
+
+void
+_fl_session_error (FlSession  *self,
+                   const char *title,
+                   const char *message)
+{
+  g_signal_emit (self, fl_session_signals[SIGNAL_ERROR], 0, title, message);
+}
+
+/* ---- the runs and their data ------------------------------------------ */
+
+static void
+drop_worker (FlSession *self)
+{
+  if (self->worker != NULL)
+    {
+      fl_train_worker_join (self->worker);
+      g_clear_object (&self->worker);
+    }
+}
+
+void
+_fl_session_clear (FlSession *self)
+{
+  drop_worker (self);
+  fl_run_list_clear (self->runs);
+  g_clear_pointer (&self->cmp, fl_comparison_free);
+  fl_experiment_data_clear (&self->runs_data);
+  memset (&self->last_batch, 0, sizeof self->last_batch);
+  if (self->shown_run != -1)
+    {
+      self->shown_run = -1;
+      _fl_session_notify_shown_run (self);
+    }
+  set_progress (self, 0.0, "");
+}
+
+/* Whether a column the experiment names (NULL: whichever was detected) is
+ * the one the data was read with. */
+static gboolean
+same_column (const char *named,
+             const char *used)
+{
+  return named == NULL || g_strcmp0 (named, used) == 0;
+}
+
+/* The files and columns ds was read with, and its image size. */
+static void
+data_of (FlDataset        *ds,
+         FlExperimentData *data)
+{
+  fl_experiment_data_clear (data);
+  data->images_dir = g_strdup (ds->images_dir);
+  data->csv_path = g_strdup (ds->csv_path);
+  data->image_col = g_strdup (ds->report.image_col);
+  data->text_col = g_strdup (ds->report.text_col);
+  /* "" is the folder names, which the report gives as no column */
+  data->label_col = g_strdup (ds->report.label_col != NULL ? ds->report.label_col : "");
+  data->image_size = ds->image_size;
+  data->samples = ds->fingerprint;
+}
+
+/* Whether ds holds the samples of the comparison's runs: the same files,
+ * unchanged, read with the same columns. The image size may differ: runs
+ * at several sizes are compared on the same samples. */
+static gboolean
+is_runs_data (FlSession *self,
+              FlDataset *ds)
+{
+  const FlExperimentData *d = &self->runs_data;
+
+  return ds != NULL && d->csv_path != NULL &&
+         /* the file may have changed since (0: a file of the first version) */
+         (d->samples == 0 || d->samples == ds->fingerprint) &&
+         g_strcmp0 (d->csv_path, ds->csv_path) == 0 &&
+         g_strcmp0 (d->images_dir, ds->images_dir) == 0 &&
+         same_column (d->image_col, ds->report.image_col) &&
+         same_column (d->text_col, ds->report.text_col) &&
+         same_column (d->label_col, ds->report.label_col != NULL ? ds->report.label_col : "");
+}
+
+FlDataset *
+_fl_session_runs_dataset (FlSession *self)
+{
+  return is_runs_data (self, self->ds) ? self->ds : NULL;
+}
+
+void
+fl_session_set_dataset (FlSession *self,
+                        FlDataset *ds)
+{
+  g_return_if_fail (FL_IS_SESSION (self));
+
+  if (ds != NULL)
+    fl_dataset_ref (ds);
+  g_clear_pointer (&self->ds, fl_dataset_unref);
+  self->ds = ds;
+
+  if (self->cmp != NULL && (ds == NULL || is_runs_data (self, ds)))
+    {
+      /* the runs' samples again — at another image size, or the data of a
+       * reopened experiment arriving — or no data (a load failed): the runs
+       * stay; those trained hold their own reference to their data */
+      fl_comparison_set_dataset (self->cmp, ds);
+      if (ds != NULL)
+        {
+          self->runs_data.image_size = ds->image_size;
+          self->runs_data.samples = ds->fingerprint;
+        }
+      fl_session_set_status (self, ds != NULL ? "The data is loaded: train more runs, or see a matrix cell's samples."
+                                              : "No data is loaded: load it again to train more runs.");
+      /* (which says so if the data is not what the run saw) */
+      if (self->shown_run >= 0)
+        fl_session_show_run (self, self->shown_run);
+    }
+  else
+    /* other data: a new comparison (the last runs' thread is joined first:
+     * it reads the old data) */
+    _fl_session_clear (self);
+
+  if (ds != NULL && self->pending_set)
+    {
+      FlTrainSettings settings = self->pending;
+
+      self->pending_set = FALSE;
+      fl_session_train (self, &settings, self->pending_compare);
+      return;
+    }
+  if (self->cmp == NULL)
+    _fl_session_idle_status (self);
+}
+
+FlDataset *
+fl_session_get_dataset (FlSession *self)
+{
+  g_return_val_if_fail (FL_IS_SESSION (self), NULL);
+  return self->ds;
+}
+
+void
+fl_session_set_loading (FlSession *self,
+                        gboolean   loading)
+{
+  g_return_if_fail (FL_IS_SESSION (self));
+
+  /* a load that ends without data (cancelled, failed) starts nothing */
+  if (!loading)
+    self->pending_set = FALSE;
+  if (self->loading != !!loading)
+    {
+      self->loading = !!loading;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+    }
+  _fl_session_idle_status (self);
+}
+
+gboolean
+fl_session_get_loading (FlSession *self)
+{
+  g_return_val_if_fail (FL_IS_SESSION (self), FALSE);
+  return self->loading;
+}
+
+/* ---- the worker's reports, on the main thread ---------------------------- */
+
+static void
+batch_done_cb (FlSession          *self,
+               const FlBatchStats *stats,
+               FlTrainWorker      *worker)
+{
+  double done = (stats->epoch - 1) + (double) stats->batch / stats->n_batches;
+  double fraction = done / stats->n_epochs;
+  FlRunItem *item = fl_run_list_get (self->runs, fl_train_worker_get_current (worker));
+
+  self->last_batch = *stats;
+  set_progress (self, fraction, NULL);
+  if (fl_train_worker_get_paused (worker))
+    _fl_session_set_status (self, "Paused at epoch %d/%d · batch %d/%d",
+                            stats->epoch, stats->n_epochs, stats->batch, stats->n_batches);
+  else if (fraction > 0.0 && stats->elapsed > 1.0)
+    {
+      g_autofree char *left = fl_format_duration (stats->elapsed * (1.0 - fraction) / fraction);
+
+      _fl_session_set_status (self, "Epoch %d/%d · batch %d/%d · %s left",
+                              stats->epoch, stats->n_epochs, stats->batch, stats->n_batches, left);
+    }
+  else
+    _fl_session_set_status (self, "Epoch %d/%d · batch %d/%d",
+                            stats->epoch, stats->n_epochs, stats->batch, stats->n_batches);
+  g_signal_emit (self, fl_session_signals[SIGNAL_BATCH], 0, item, stats);
+}
+
+static void
+epoch_done_cb (FlSession          *self,
+               const FlEpochStats *stats,
+               FlTrainWorker      *worker)
+{
+  FlRunItem *item = fl_run_list_get (self->runs, fl_train_worker_get_current (worker));
+  g_autofree char *speed = g_strdup_printf ("%.0f samples/s", stats->samples_per_s);
+
+  fl_run_item_add_epoch (item, stats);
+  set_progress (self, self->progress, speed);
+  g_signal_emit (self, fl_session_signals[SIGNAL_EPOCH], 0, item, stats);
+}
+
+static void
+run_started_cb (FlSession     *self,
+                int            run,
+                FlTrainWorker *worker)
+{
+  FlRunItem *item = fl_run_list_get (self->runs, run);
+
+  memset (&self->last_batch, 0, sizeof self->last_batch);
+  fl_run_item_start (item);
+  set_progress (self, 0.0, NULL);
+  _fl_session_set_status (self, "Preparing %s: splitting the samples, building the vocabulary and the model…",
+                          fl_run_item_get_name (item));
+  g_signal_emit (self, fl_session_signals[SIGNAL_RUN_STARTED], 0, item);
+}
+
+static void
+run_done_cb (FlSession     *self,
+             int            run,
+             const GError  *error,
+             FlTrainWorker *worker)
+{
+  /* the runs are trained in order: this one is final, and the worker
+   * writes only the next one's results from now on */
+  fl_run_item_update (fl_run_list_get (self->runs, run), fl_comparison_result (self->cmp, run));
+  fl_run_list_update_best (self->runs);
+}
+
+/* The status line once every run has trained. */
+static void
+finish_complete (FlSession *self,
+                 FlRun     *run)
+{
+  const FlTrainSettings *settings = fl_train_worker_get_settings (self->worker);
+  int n = fl_comparison_n_runs (self->cmp);
+
+  if (self->comparing)
+    {
+      int best = MAX (fl_run_list_get_best (self->runs), 0);
+      FlRunItem *item = fl_run_list_get (self->runs, best);
+      double total = 0.0;
+      g_autofree char *took = NULL, *speed = NULL;
+
+      _fl_session_set_status (self, "Compared %d runs · best: %s, accuracy %.1f%% · macro-F1 %.3f", n,
+                              fl_run_item_get_name (item), 100.0 * fl_run_item_get_accuracy (item),
+                              fl_run_item_get_f1 (item));
+      /* not the last run's speed: the runs differ too much for one */
+      for (int i = 0; i < n; i++)
+        total += fl_comparison_result (self->cmp, i)->train_seconds;
+      took = fl_format_duration (total);
+      speed = g_strdup_printf ("%d runs in %s", n, took);
+      set_progress (self, 1.0, speed);
+      fl_session_show_run (self, best);
+    }
+  else
+    {
+      const FlMetrics *metrics = fl_run_metrics (run);
+      g_autofree char *took = fl_format_duration (self->last_batch.elapsed);
+
+      _fl_session_set_status (self, "Finished %d epoch%s in %s · accuracy %.1f%% · macro-F1 %.3f",
+                              settings->epochs, settings->epochs == 1 ? "" : "s", took,
+                              100.0 * fl_metrics_accuracy (metrics), fl_metrics_macro_f1 (metrics));
+      set_progress (self, 1.0, NULL);
+      fl_session_show_run (self, fl_train_worker_get_last_run (self->worker));
+    }
+}
+
+static void
+finished_cb (FlSession     *self,
+             const GError  *error,
+             FlTrainWorker *worker)
+{
+  FlRun *run = fl_train_worker_get_run (worker);
+
+  for (int i = 0; i < fl_comparison_n_runs (self->cmp); i++)
+    fl_run_item_update (fl_run_list_get (self->runs, i), fl_comparison_result (self->cmp, i));
+  fl_run_list_update_best (self->runs);
+
+  if (error == NULL && run != NULL)
+    finish_complete (self, run);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      if (self->last_batch.epoch > 0)
+        _fl_session_set_status (self, "Stopped at epoch %d/%d, batch %d/%d.",
+                                self->last_batch.epoch, self->last_batch.n_epochs,
+                                self->last_batch.batch, self->last_batch.n_batches);
+      else
+        fl_session_set_status (self, "Stopped before the first batch.");
+    }
+  else
+    {
+      _fl_session_error (self, "Training stopped.", error != NULL ? error->message : "The run could not start.");
+      fl_session_set_status (self, "Training stopped with an error.");
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRAINING]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
+  g_signal_emit (self, fl_session_signals[SIGNAL_FINISHED], 0, error);
+}
+
+/* ---- training ------------------------------------------------------------ */
+
+/* The comparison the next runs join: this one while the data loaded holds
+ * its samples (reopened, or at another image size), else a new one. */
+static void
+ensure_comparison (FlSession             *self,
+                   const FlTrainSettings *settings)
+{
+  if (self->cmp != NULL && _fl_session_runs_dataset (self) == self->ds)
+    {
+      fl_comparison_set_dataset (self->cmp, self->ds);
+      return;
+    }
+  if (self->cmp != NULL)
+    _fl_session_clear (self);
+  self->cmp = fl_comparison_new (self->ds, settings);
+  data_of (self->ds, &self->runs_data);
+}
+
+static void
+start_runs (FlSession *self,
+            const int *runs,
+            int        n_runs)
+{
+  for (int k = 0; k < n_runs; k++)
+    fl_run_list_append (self->runs, fl_comparison_result (self->cmp, runs[k]));
+
+  self->comparing = n_runs > 1;
+  self->worker = fl_train_worker_new (self->cmp, runs, n_runs);
+  g_signal_connect_object (self->worker, "batch-done", G_CALLBACK (batch_done_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->worker, "epoch-done", G_CALLBACK (epoch_done_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->worker, "run-started", G_CALLBACK (run_started_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->worker, "run-done", G_CALLBACK (run_done_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->worker, "finished", G_CALLBACK (finished_cb), self, G_CONNECT_SWAPPED);
+  memset (&self->last_batch, 0, sizeof self->last_batch);
+  set_progress (self, 0.0, "");
+  fl_train_worker_start (self->worker);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRAINING]);
+}
+
+gboolean
+fl_session_train (FlSession             *self,
+                  const FlTrainSettings *settings,
+                  gboolean               compare)
+{
+  guint n_fusions;
+  const FlFusion *fusions = fl_fusions (&n_fusions);
+  int runs[16];
+  int n = 0;
+
+  g_return_val_if_fail (FL_IS_SESSION (self), FALSE);
+
+  if (self->ds == NULL || fl_session_get_training (self))
+    return FALSE;
+  self->pending_set = FALSE;
+  drop_worker (self);
+  ensure_comparison (self, settings);
+  if (!compare)
+    runs[n++] = fl_comparison_add_settings (self->cmp, settings);
+  /* every fusion and both baselines, on the same split and seed */
+  for (guint k = 0; compare && k < n_fusions && k < G_N_ELEMENTS (runs); k++)
+    {
+      FlTrainSettings s = *settings;
+
+      s.fusion = fusions[k];
+      runs[n++] = fl_comparison_add_settings (self->cmp, &s);
+    }
+  start_runs (self, runs, n);
+  return TRUE;
+}
+
+void
+fl_session_train_after_load (FlSession             *self,
+                             const FlTrainSettings *settings,
+                             gboolean               compare)
+{
+  g_return_if_fail (FL_IS_SESSION (self));
+
+  self->pending = *settings;
+  self->pending_set = TRUE;
+  self->pending_compare = compare;
+}
+
+gboolean
+fl_session_get_training (FlSession *self)
+{
+  g_return_val_if_fail (FL_IS_SESSION (self), FALSE);
+  return self->worker != NULL && fl_train_worker_get_running (self->worker);
+}
+
+void
+fl_session_set_paused (FlSession *self,
+                       gboolean   paused)
+{
+  g_return_if_fail (FL_IS_SESSION (self));
+
+  if (!fl_session_get_training (self) || fl_train_worker_get_paused (self->worker) == !!paused)
+    return;
+  fl_train_worker_set_paused (self->worker, paused);
+  if (paused && self->last_batch.epoch > 0)
+    _fl_session_set_status (self, "Paused at epoch %d/%d · batch %d/%d",
+                            self->last_batch.epoch, self->last_batch.n_epochs,
+                            self->last_batch.batch, self->last_batch.n_batches);
+  else if (paused)
+    fl_session_set_status (self, "Paused.");
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
+}
+
+gboolean
+fl_session_get_paused (FlSession *self)
+{
+  g_return_val_if_fail (FL_IS_SESSION (self), FALSE);
+  return fl_session_get_training (self) && fl_train_worker_get_paused (self->worker);
+}
+
+void
+fl_session_stop (FlSession *self)
+{
+  g_return_if_fail (FL_IS_SESSION (self));
+
+  if (!fl_session_get_training (self))
+    return;
+  fl_train_worker_stop (self->worker);
+  fl_session_set_status (self, "Stopping…");
+}
+
+/* ---- the object ------------------------------------------------------------ */
+
+static void
+fl_session_dispose (GObject *object)
+{
+  FlSession *self = FL_SESSION (object);
+
+  /* the thread reads the comparison and the data: joined first */
+  drop_worker (self);
+  if (self->predicting != NULL)
+    g_cancellable_cancel (self->predicting);
+  g_clear_object (&self->predicting);
+
+  G_OBJECT_CLASS (fl_session_parent_class)->dispose (object);
+}
+
+static void
+fl_session_finalize (GObject *object)
+{
+  FlSession *self = FL_SESSION (object);
+
+  g_clear_pointer (&self->cmp, fl_comparison_free);
+  g_clear_pointer (&self->ds, fl_dataset_unref);
+  g_clear_object (&self->runs);
+  fl_experiment_data_clear (&self->runs_data);
+  g_free (self->status);
+  g_free (self->speed);
+
+  G_OBJECT_CLASS (fl_session_parent_class)->finalize (object);
+}
+
+static void
+fl_session_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  FlSession *self = FL_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_TRAINING: g_value_set_boolean (value, fl_session_get_training (self)); break;
+    case PROP_PAUSED: g_value_set_boolean (value, fl_session_get_paused (self)); break;
+    case PROP_LOADING: g_value_set_boolean (value, self->loading); break;
+    case PROP_SHOWN_RUN: g_value_set_int (value, self->shown_run); break;
+    case PROP_STATUS: g_value_set_string (value, self->status); break;
+    case PROP_PROGRESS: g_value_set_double (value, self->progress); break;
+    case PROP_SPEED: g_value_set_string (value, self->speed); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static GParamSpec *
+readable_boolean (const char *name)
+{
+  return g_param_spec_boolean (name, NULL, NULL, FALSE,
+                               G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+}
+
+static void
+fl_session_class_init (FlSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GType type = G_TYPE_FROM_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = fl_session_dispose;
+  object_class->finalize = fl_session_finalize;
+  object_class->get_property = fl_session_get_property;
+
+  properties[PROP_TRAINING] = readable_boolean ("training");
+  properties[PROP_PAUSED] = readable_boolean ("paused");
+  properties[PROP_LOADING] = readable_boolean ("loading");
+  properties[PROP_SHOWN_RUN] = g_param_spec_int ("shown-run", NULL, NULL, -1, G_MAXINT, -1, flags);
+  properties[PROP_STATUS] = g_param_spec_string ("status", NULL, NULL, NULL, flags);
+  properties[PROP_PROGRESS] = g_param_spec_double ("progress", NULL, NULL, 0.0, 1.0, 0.0, flags);
+  properties[PROP_SPEED] = g_param_spec_string ("speed", NULL, NULL, NULL, flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  fl_session_signals[SIGNAL_RUN_STARTED] =
+    g_signal_new ("run-started", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, FL_TYPE_RUN_ITEM);
+  fl_session_signals[SIGNAL_BATCH] =
+    g_signal_new ("batch", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                  FL_TYPE_RUN_ITEM, G_TYPE_POINTER);
+  fl_session_signals[SIGNAL_EPOCH] =
+    g_signal_new ("epoch", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                  FL_TYPE_RUN_ITEM, G_TYPE_POINTER);
+  fl_session_signals[SIGNAL_FINISHED] =
+    g_signal_new ("finished", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
+  fl_session_signals[SIGNAL_ERROR] =
+    g_signal_new ("error", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                  G_TYPE_STRING, G_TYPE_STRING);
+  fl_session_signals[SIGNAL_LOAD_DATA] =
+    g_signal_new ("load-data", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+}
+
+static void
+fl_session_init (FlSession *self)
+{
+  self->runs = fl_run_list_new ();
+  self->shown_run = -1;
+  self->speed = g_strdup ("");
+  _fl_session_idle_status (self);
+}
+
+FlSession *
+fl_session_new (void)
+{
+  return g_object_new (FL_TYPE_SESSION, NULL);
+}
+
+FlRunList *
+fl_session_get_runs (FlSession *self)
+{
+  g_return_val_if_fail (FL_IS_SESSION (self), NULL);
+  return self->runs;
+}
+
+FlComparison *
+fl_session_get_comparison (FlSession *self)
+{
+  g_return_val_if_fail (FL_IS_SESSION (self), NULL);
+  return self->cmp;
+}
+
+double
+fl_session_get_progress (FlSession *self)
+{
+  g_return_val_if_fail (FL_IS_SESSION (self), 0.0);
+  return self->progress;
+}
+
+const char *
+fl_session_get_speed (FlSession *self)
+{
+  g_return_val_if_fail (FL_IS_SESSION (self), NULL);
+  return self->speed;
+}
+
+const char *
+fl_session_get_status (FlSession *self)
+{
+  g_return_val_if_fail (FL_IS_SESSION (self), NULL);
+  return self->status;
+}

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * fl-session.h — what the window is working on, without any widget: the
+ * data loaded, the comparison and its runs (a list model), the training
+ * thread, the run whose results are shown, the status line, and the
+ * experiment and prediction files. Views listen to its properties and
+ * signals; the window tells it what the user asked for.
+ *
+ * Properties: "training", "paused", "loading", "shown-run" (notified each
+ * time a run's results are to be shown again), "status", "progress",
+ * "speed".
+ *
+ * Signals, all on the main thread:
+ *   ::run-started (FlRunItem *item)       a run starts training
+ *   ::batch (FlRunItem *item, const FlBatchStats *stats)
+ *   ::epoch (FlRunItem *item, const FlEpochStats *stats)
+ *   ::finished (const GError *error)      the runs ended (NULL: every
+ *                                         epoch of every run); the list,
+ *                                         the status and the shown run
+ *                                         are already up to date
+ *   ::error (const char *title, const char *message)
+ *   ::load-data (const FlExperimentData *data)
+ *                                         a reopened experiment's data is
+ *                                         to be loaded
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "fl-experiment.h"
+#include "fl-run-list.h"
+
+G_BEGIN_DECLS
+
+#define FL_TYPE_SESSION (fl_session_get_type ())
+G_DECLARE_FINAL_TYPE (FlSession, fl_session, FL, SESSION, GObject)
+
+FlSession     *fl_session_new                (void);
+
+/* The runs as the views show them; owned by the session. */
+FlRunList     *fl_session_get_runs           (FlSession             *self);
+/* Every run on this data (or of the experiment reopened), or NULL. While
+ * training, the results of the runs being trained belong to the worker. */
+FlComparison  *fl_session_get_comparison     (FlSession             *self);
+
+/* The data loaded (NULL: none, or a load failed). Runs on the same
+ * samples stay (at another image size, say); other data drops them. */
+void           fl_session_set_dataset        (FlSession             *self,
+                                              FlDataset             *ds);
+FlDataset     *fl_session_get_dataset        (FlSession             *self);
+void           fl_session_set_loading        (FlSession             *self,
+                                              gboolean               loading);
+gboolean       fl_session_get_loading        (FlSession             *self);
+
+/* Trains one run with these settings, or, with compare, every fusion
+ * method and both baselines on them, one after another. FALSE when there
+ * is no data or a run is training. */
+gboolean       fl_session_train              (FlSession             *self,
+                                              const FlTrainSettings *settings,
+                                              gboolean               compare);
+/* The same, once the data being loaded again has arrived. */
+void           fl_session_train_after_load   (FlSession             *self,
+                                              const FlTrainSettings *settings,
+                                              gboolean               compare);
+gboolean       fl_session_get_training       (FlSession             *self);
+void           fl_session_set_paused         (FlSession             *self,
+                                              gboolean               paused);
+gboolean       fl_session_get_paused         (FlSession             *self);
+void           fl_session_stop               (FlSession             *self);
+
+const char    *fl_session_get_status         (FlSession             *self);
+void           fl_session_set_status         (FlSession             *self,
+                                              const char            *status);
+/* Of the runs training, 0…1; and their speed ("812 samples/s"). */
+double         fl_session_get_progress       (FlSession             *self);
+const char    *fl_session_get_speed          (FlSession             *self);
+
+/* The run whose results are shown, or -1; showing one that has no
+ * predictions yet does nothing and returns FALSE. */
+int            fl_session_get_shown_run      (FlSession             *self);
+gboolean       fl_session_show_run           (FlSession             *self,
+                                              int                    run);
+/* The trained model of the shown run, or NULL (reopened, or none). */
+FlRun         *fl_session_get_shown_model    (FlSession             *self);
+/* The samples run i's predictions are about: its own data, or the data
+ * loaded when it holds them; NULL (and why, to free) when neither. */
+FlDataset     *fl_session_get_run_samples    (FlSession             *self,
+                                              int                    run,
+                                              char                 **why);
+
+/* Reopens an experiment; its errors come back, the runs stay. */
+gboolean       fl_session_open_experiment    (FlSession             *self,
+                                              const char            *path,
+                                              GError               **error);
+gboolean       fl_session_save_experiment    (FlSession             *self,
+                                              const char            *path,
+                                              GError               **error);
+/* The settings the runs reopened were compared with, or NULL. */
+const FlTrainSettings *fl_session_get_base_settings (FlSession      *self);
+
+/* Predicts the rows of csv_path with the shown run, in the background,
+ * into NAME-predictions.csv beside it; the images are looked up in the
+ * run's own image folder. FALSE (and an ::error) without a trained run. */
+gboolean       fl_session_predict            (FlSession             *self,
+                                              const char            *csv_path);
+
+G_END_DECLS
