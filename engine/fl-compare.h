@@ -71,7 +71,8 @@ FlRunResult  *fl_comparison_result (FlComparison *cmp, int i);
  * it has been trained. Owned by the comparison. */
 FlRun        *fl_comparison_run (FlComparison *cmp, int i);
 
-/* Trains run i (blocking; call from a worker thread in a UI). */
+/* Trains run i (blocking; call from a worker thread in a UI). Cancelling
+ * gives G_IO_ERROR_CANCELLED and leaves the run FL_RUN_CANCELLED. */
 gboolean      fl_comparison_train (FlComparison             *cmp,
                                    int                       i,
                                    const FlCompareCallbacks *callbacks,

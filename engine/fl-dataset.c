@@ -323,7 +323,7 @@ fl_dataset_load (const FlDataSpec *spec,
     {
       for (guint i = 0; i + 1 < paths->len; i++)
         g_clear_error (&errors[i]);
-      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_CANCELLED, "loading was cancelled");
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "loading was cancelled");
       return NULL;
     }
   g_ptr_array_remove_index (paths, paths->len - 1);

@@ -63,7 +63,7 @@ typedef struct {
 
 /* Loads the data; decoding runs on spec->n_threads threads and reports
  * progress from them. Returns NULL with error set when nothing is usable,
- * when there is only one class, or when cancelled. */
+ * when there is only one class, or when cancelled (G_IO_ERROR_CANCELLED). */
 FlDataset *fl_dataset_load (const FlDataSpec *spec,
                             FlProgressFunc    progress,
                             gpointer          user_data,

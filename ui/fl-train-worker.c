@@ -92,9 +92,7 @@ item_clear (gpointer data)
 gboolean
 fl_train_worker_error_is_cancelled (const GError *error)
 {
-  return error != NULL &&
-         (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-          g_error_matches (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_CANCELLED));
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
 static gboolean deliver_cb (gpointer data);
