@@ -40,7 +40,6 @@ typedef struct {
   GArray         *batch_loss;    /* of double: every batch's mean loss, in order */
   int             batches_per_epoch;
   FlValidation   *validation;    /* the last evaluation's predictions, or NULL */
-  gboolean        hidden;        /* its curves switched off in the app */
 } FlRunResult;
 
 typedef struct {

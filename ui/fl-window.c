@@ -418,9 +418,6 @@ runs_toggled_cb (FlWindow   *self,
                  gboolean    visible,
                  FlRunsView *view)
 {
-  /* kept with the run, for the experiment file */
-  if (self->cmp != NULL && run >= 0 && run < fl_comparison_n_runs (self->cmp))
-    fl_comparison_result (self->cmp, run)->hidden = !visible;
   update_overlay (self);
 }
 
@@ -1115,6 +1112,7 @@ fl_window_save_experiment (FlWindow    *self,
                            GError     **error)
 {
   g_auto(FlExperimentData) data = { 0 };
+  g_autofree gboolean *shown = NULL;
 
   g_return_val_if_fail (FL_IS_WINDOW (self), FALSE);
 
@@ -1126,7 +1124,11 @@ fl_window_save_experiment (FlWindow    *self,
       return FALSE;
     }
   experiment_data (self, &data);
-  return fl_experiment_save (path, &data, self->cmp, error);
+  /* the runs view holds which runs' curves are shown */
+  shown = g_new (gboolean, MAX (fl_comparison_n_runs (self->cmp), 1));
+  for (int i = 0; i < fl_comparison_n_runs (self->cmp); i++)
+    shown[i] = fl_runs_view_get_visible_run (self->runs_view, i);
+  return fl_experiment_save (path, &data, self->cmp, shown, error);
 }
 
 /* Run i's own curves — training and validation after each epoch, the loss
@@ -1183,6 +1185,7 @@ fl_window_open_experiment (FlWindow   *self,
   g_auto(FlExperimentData) data = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(FlComparison) cmp = NULL;
+  g_autofree gboolean *shown = NULL;
   g_autofree char *name = g_path_get_basename (path);
   g_autofree char *status = NULL;
   int x_max = 1, best = -1, n;
@@ -1194,7 +1197,7 @@ fl_window_open_experiment (FlWindow   *self,
       show_error (self, "Training is running.", "Stop it before opening an experiment.");
       return FALSE;
     }
-  cmp = fl_experiment_load (path, &data, &error);
+  cmp = fl_experiment_load (path, &data, &shown, &error);
   if (cmp == NULL)
     {
       show_error (self, "Could not open the experiment.", error->message);
@@ -1233,7 +1236,7 @@ fl_window_open_experiment (FlWindow   *self,
   refresh_runs (self, -1, NULL);
   /* the curves switched off when it was saved, still off */
   for (int i = 0; i < n; i++)
-    fl_runs_view_set_visible_run (self->runs_view, i, !fl_comparison_result (self->cmp, i)->hidden);
+    fl_runs_view_set_visible_run (self->runs_view, i, shown[i]);
   fl_plot_view_set_x_max (self->loss_plot, x_max);
   fl_plot_view_set_x_max (self->accuracy_plot, x_max);
   update_overlay (self);
