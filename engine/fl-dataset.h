@@ -11,9 +11,24 @@
 
 #include <gio/gio.h>
 
+#include "fl-csv.h"
 #include "fl-image.h"
 
 G_BEGIN_DECLS
+
+/* What a CSV column holds; a header naming one is found without being
+ * chosen. */
+typedef enum {
+  FL_COLUMN_IMAGE,
+  FL_COLUMN_TEXT,
+  FL_COLUMN_LABEL,
+} FlColumnRole;
+
+/* The header names looked for, in order, NULL-terminated; static. Matched
+ * ignoring case and surrounding white space (fl_csv_find_column()). */
+const char *const *fl_dataset_column_names (FlColumnRole role);
+/* The column of csv whose header is one of those names, or -1. */
+int                fl_dataset_detect_column (FlCsv *csv, FlColumnRole role);
 
 typedef struct {
   const char *images_dir;   /* the image folder (required) */
