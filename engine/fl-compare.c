@@ -203,8 +203,7 @@ fl_comparison_train (FlComparison             *cmp,
       if (!g_error_matches (local, FL_ENGINE_ERROR, FL_ENGINE_ERROR_NUMERIC))
         r->validation = fl_run_validation (run);
     }
-  r->status = g_error_matches (local, FL_ENGINE_ERROR, FL_ENGINE_ERROR_CANCELLED) ||
-              g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+  r->status = g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED)
               ? FL_RUN_CANCELLED : FL_RUN_FAILED;
   r->error = g_strdup (local->message);
   g_propagate_error (error, g_steal_pointer (&local));

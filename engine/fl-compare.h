@@ -40,7 +40,6 @@ typedef struct {
   GArray         *batch_loss;    /* of double: every batch's mean loss, in order */
   int             batches_per_epoch;
   FlValidation   *validation;    /* the last evaluation's predictions, or NULL */
-  gboolean        hidden;        /* its curves switched off in the app */
 } FlRunResult;
 
 typedef struct {
@@ -71,7 +70,8 @@ FlRunResult  *fl_comparison_result (FlComparison *cmp, int i);
  * it has been trained. Owned by the comparison. */
 FlRun        *fl_comparison_run (FlComparison *cmp, int i);
 
-/* Trains run i (blocking; call from a worker thread in a UI). */
+/* Trains run i (blocking; call from a worker thread in a UI). Cancelling
+ * gives G_IO_ERROR_CANCELLED and leaves the run FL_RUN_CANCELLED. */
 gboolean      fl_comparison_train (FlComparison             *cmp,
                                    int                       i,
                                    const FlCompareCallbacks *callbacks,

@@ -3,15 +3,10 @@
 
 #include "fl-dataset.h"
 
-#include "fl-csv.h"
 #include "fl-model.h"
 #include "fl-paths.h"
 
 #include <string.h>
-
-static const char *const image_names[] = { "image", "file", "path", "filename", "image_path", "img", NULL };
-static const char *const text_names[] = { "text", "caption", "description", "sentence", NULL };
-static const char *const label_names[] = { "label", "class", "category", "target", NULL };
 
 typedef struct {
   int   line;
@@ -129,6 +124,20 @@ index_classes (FlDataset *ds, char **label_strings)
     }
 }
 
+/* A dataset of room for n samples, its texts, files and lines unset. */
+static FlDataset *
+dataset_new (int n, int image_size)
+{
+  FlDataset *ds = g_new0 (FlDataset, 1);
+
+  ds->ref_count = 1;
+  ds->image_size = image_size;
+  ds->texts = g_new0 (char *, MAX (n, 1));
+  ds->image_files = g_new0 (char *, MAX (n, 1));
+  ds->csv_lines = g_new0 (int, MAX (n, 1));
+  return ds;
+}
+
 FlDataset *
 fl_dataset_new_from_memory (int                n,
                             int                image_size,
@@ -136,16 +145,11 @@ fl_dataset_new_from_memory (int                n,
                             const char *const *texts,
                             const char *const *labels)
 {
-  FlDataset *ds = g_new0 (FlDataset, 1);
+  FlDataset *ds = dataset_new (n, image_size);
   gsize img = (gsize) 3 * image_size * image_size;
 
-  ds->ref_count = 1;
   ds->n = n;
-  ds->image_size = image_size;
   ds->images = images != NULL ? g_memdup2 (images, img * n) : g_malloc0 (img * MAX (n, 1));
-  ds->texts = g_new (char *, n);
-  ds->image_files = g_new (char *, n);
-  ds->csv_lines = g_new (int, n);
   for (int i = 0; i < n; i++)
     {
       ds->texts[i] = g_strdup (texts[i]);
@@ -159,6 +163,34 @@ fl_dataset_new_from_memory (int                n,
   return ds;
 }
 
+/* ---- columns ------------------------------------------------------------ */
+
+static const char *const image_names[] = { "image", "file", "path", "filename", "image_path", "img", NULL };
+static const char *const text_names[] = { "text", "caption", "description", "sentence", NULL };
+static const char *const label_names[] = { "label", "class", "category", "target", NULL };
+/* how messages call each role */
+static const char *const role_names[] = { "image", "text", "label" };
+
+const char *const *
+fl_dataset_column_names (FlColumnRole role)
+{
+  static const char *const *const names[] = {
+    [FL_COLUMN_IMAGE] = image_names,
+    [FL_COLUMN_TEXT] = text_names,
+    [FL_COLUMN_LABEL] = label_names,
+  };
+
+  g_return_val_if_fail ((guint) role < G_N_ELEMENTS (names), NULL);
+  return names[role];
+}
+
+int
+fl_dataset_detect_column (FlCsv *csv, FlColumnRole role)
+{
+  g_return_val_if_fail (csv != NULL, -1);
+  return fl_csv_find_column (csv, fl_dataset_column_names (role));
+}
+
 static char *
 column_list (FlCsv *csv)
 {
@@ -169,52 +201,305 @@ column_list (FlCsv *csv)
 }
 
 /* The column named by the user, or detected from the header. -1 with error
- * set when there is none; -2 for "no column" (the label's "" choice). */
+ * set when there is none; -2 for "no column": a label chosen as "" or not
+ * found, for labels from folder names. */
 static int
-pick_column (FlCsv *csv, const char *user, const char *const *candidates,
-             const char *what, gboolean required, GError **error)
+pick_column (FlCsv *csv, const char *user, FlColumnRole role, GError **error)
 {
+  const char *const *candidates = fl_dataset_column_names (role);
+  gboolean required = role != FL_COLUMN_LABEL;
+  g_autofree char *cols = NULL;
   int col;
 
   if (user != NULL && user[0] == '\0' && !required)
     return -2;
-  col = user != NULL ? fl_csv_column_by_name (csv, user) : fl_csv_find_column (csv, candidates);
+  col = user != NULL ? fl_csv_column_by_name (csv, user) : fl_dataset_detect_column (csv, role);
   if (col >= 0)
     return col;
   if (!required && user == NULL)
     return -2;
-  {
-    g_autofree char *cols = column_list (csv);
-    if (user != NULL)
-      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "%s has no column “%s” for the %s; its columns are %s",
-                   fl_csv_name (csv), user, what, cols);
-    else
-      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "%s: no %s column found (looked for a header named %s, %s or %s); "
-                   "its columns are %s — choose one",
-                   fl_csv_name (csv), what, candidates[0], candidates[1], candidates[2], cols);
-  }
+  cols = column_list (csv);
+  if (user != NULL)
+    g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                 "%s has no column “%s” for the %s; its columns are %s",
+                 fl_csv_name (csv), user, role_names[role], cols);
+  else
+    g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                 "%s: no %s column found (looked for a header named %s, %s or %s); "
+                 "its columns are %s — choose one",
+                 fl_csv_name (csv), role_names[role], candidates[0], candidates[1], candidates[2], cols);
   return -1;
 }
 
-static void
-add_reason (GArray *reasons, FlCsv *csv, int row, const char *fmt, ...) G_GNUC_PRINTF (4, 5);
+/* ---- loading ------------------------------------------------------------ */
+
+/* What a load has gathered so far, freed by load_clear() at every exit:
+ * the rows that name a usable image, in CSV order, and the skipped ones. */
+typedef struct {
+  const FlDataSpec *spec;
+  FlCsv            *csv;
+  int               image_col, text_col;
+  int               label_col;   /* -2: labels are the images' folder names */
+  int               need;        /* fields a row needs: the last column used + 1 */
+  FlImageTree      *tree;
+  GPtrArray        *paths;       /* of char*: absolute image paths */
+  GArray           *rows;        /* of int: their CSV rows */
+  GPtrArray        *labels;      /* of char*: their labels */
+  guint8           *pixels;      /* (paths->len,3,S,S) once decoded */
+  GError          **errors;      /* paths->len once decoded: why one did not */
+  GArray           *reasons;     /* of Reason: the rows skipped */
+} Load;
 
 static void
-add_reason (GArray *reasons, FlCsv *csv, int row, const char *fmt, ...)
+load_clear (Load *ld)
+{
+  for (guint i = 0; ld->errors != NULL && i < ld->paths->len; i++)
+    g_clear_error (&ld->errors[i]);
+  g_clear_pointer (&ld->errors, g_free);
+  g_clear_pointer (&ld->pixels, g_free);
+  g_clear_pointer (&ld->paths, g_ptr_array_unref);
+  g_clear_pointer (&ld->rows, g_array_unref);
+  g_clear_pointer (&ld->labels, g_ptr_array_unref);
+  g_clear_pointer (&ld->reasons, g_array_unref);
+  g_clear_pointer (&ld->tree, fl_image_tree_free);
+  g_clear_pointer (&ld->csv, fl_csv_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Load, load_clear)
+
+static void
+add_reason (Load *ld, int row, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+
+/* Row `row` is skipped, for the reason fmt gives. */
+static void
+add_reason (Load *ld, int row, const char *fmt, ...)
 {
   va_list args;
   g_autofree char *msg = NULL;
-  g_autofree char *base = g_path_get_basename (fl_csv_name (csv));
+  g_autofree char *base = g_path_get_basename (fl_csv_name (ld->csv));
   Reason r;
 
   va_start (args, fmt);
   msg = g_strdup_vprintf (fmt, args);
   va_end (args);
-  r.line = fl_csv_row_line (csv, row);
+  r.line = fl_csv_row_line (ld->csv, row);
   r.msg = g_strdup_printf ("%s, line %d: %s", base, r.line, msg);
-  g_array_append_val (reasons, r);
+  g_array_append_val (ld->reasons, r);
+}
+
+static gboolean
+check_spec (const FlDataSpec *spec, GError **error)
+{
+  int S = spec->image_size;
+
+  if (S < 4 || S % 4 != 0 || S > 1024)
+    {
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
+                   "image size %d must be a multiple of 4 between 4 and 1024", S);
+      return FALSE;
+    }
+  if (!g_file_test (spec->images_dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                   "%s: the image folder does not exist or is not a folder", spec->images_dir);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Reads the CSV and picks its image, text and label columns. */
+static gboolean
+read_csv (Load *ld, GError **error)
+{
+  const FlDataSpec *spec = ld->spec;
+
+  ld->csv = fl_csv_load (spec->csv_path, error);
+  if (ld->csv == NULL)
+    return FALSE;
+  ld->image_col = pick_column (ld->csv, spec->image_col, FL_COLUMN_IMAGE, error);
+  if (ld->image_col < 0)
+    return FALSE;
+  ld->text_col = pick_column (ld->csv, spec->text_col, FL_COLUMN_TEXT, error);
+  if (ld->text_col < 0)
+    return FALSE;
+  ld->label_col = pick_column (ld->csv, spec->label_col, FL_COLUMN_LABEL, error);
+  if (ld->label_col == -1)
+    return FALSE;
+  ld->need = MAX (ld->image_col, MAX (ld->text_col, ld->label_col)) + 1;
+  return TRUE;
+}
+
+/* abs, a path the tree resolved, relative to its root. */
+static const char *
+relative_path (FlImageTree *tree, const char *abs)
+{
+  gsize root_len = strlen (fl_image_tree_root (tree));
+
+  return abs + root_len + (abs[root_len] == '/');
+}
+
+/* Row r's label, its image being abs: the label column's, or the name of
+ * the image's folder; NULL or "" for none. */
+static char *
+row_label (Load *ld, int r, const char *abs)
+{
+  if (ld->label_col >= 0)
+    return g_strstrip (g_strdup (fl_csv_get (ld->csv, r, ld->label_col)));
+  return fl_image_tree_parent_name (relative_path (ld->tree, abs));
+}
+
+/* Keeps row r's image path and label, or the reason it is skipped. */
+static void
+resolve_row (Load *ld, int r)
+{
+  g_autoptr(GError) e = NULL;
+  g_autofree char *abs = NULL, *label = NULL;
+  int n_fields = fl_csv_row_n_fields (ld->csv, r);
+  const char *value;
+
+  if (n_fields < ld->need)
+    {
+      add_reason (ld, r, "has %d field%s, needs at least %d", n_fields, n_fields == 1 ? "" : "s", ld->need);
+      return;
+    }
+  value = fl_csv_get (ld->csv, r, ld->image_col);
+  abs = fl_image_tree_resolve (ld->tree, value, &e);
+  if (abs == NULL)
+    {
+      add_reason (ld, r, "%s", e->message);
+      return;
+    }
+  label = row_label (ld, r, abs);
+  if (ld->spec->unlabelled && label == NULL)
+    label = g_strdup ("");
+  if (!ld->spec->unlabelled && (label == NULL || label[0] == '\0'))
+    {
+      add_reason (ld, r, ld->label_col >= 0 ? "the label is empty"
+                  : "%s lies directly in the image folder, so it has no class folder "
+                    "(add a label column or put images in one folder per class)", value);
+      return;
+    }
+  g_ptr_array_add (ld->paths, g_steal_pointer (&abs));
+  g_array_append_val (ld->rows, r);
+  g_ptr_array_add (ld->labels, g_steal_pointer (&label));
+}
+
+/* Resolves every row; only those that survive are decoded. */
+static void
+resolve_rows (Load *ld)
+{
+  ld->paths = g_ptr_array_new_with_free_func (g_free);
+  ld->rows = g_array_new (FALSE, FALSE, sizeof (int));
+  ld->labels = g_ptr_array_new_with_free_func (g_free);
+  ld->reasons = g_array_new (FALSE, FALSE, sizeof (Reason));
+  g_array_set_clear_func (ld->reasons, reason_clear);
+  for (int r = 0; r < fl_csv_n_rows (ld->csv); r++)
+    resolve_row (ld, r);
+}
+
+/* Decodes the kept images in parallel into ld->pixels, setting ld->errors[i]
+ * for an image that does not decode. FALSE when cancelled. */
+static gboolean
+decode_images (Load *ld, FlProgressFunc progress, gpointer user_data,
+               GCancellable *cancellable, GError **error)
+{
+  const int S = ld->spec->image_size;
+  const guint n = ld->paths->len;
+
+  ld->pixels = g_malloc ((gsize) MAX (n, 1) * 3 * S * S);
+  ld->errors = g_new0 (GError *, MAX (n, 1));
+  if (!fl_image_load_many ((const char *const *) ld->paths->pdata, (int) n, S, ld->pixels,
+                           ld->errors, ld->spec->n_threads, progress, user_data, cancellable))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "loading was cancelled");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The samples whose image decoded, in CSV order; the rows of those that did
+ * not are skipped. */
+static FlDataset *
+collect_samples (Load *ld)
+{
+  const gsize img = (gsize) 3 * ld->spec->image_size * ld->spec->image_size;
+  FlDataset *ds = dataset_new ((int) ld->paths->len, ld->spec->image_size);
+  g_autofree char **labels = g_new0 (char *, MAX (ld->paths->len, 1));
+  int n = 0;
+
+  ds->images_dir = g_strdup (ld->spec->images_dir);
+  ds->csv_path = g_strdup (ld->spec->csv_path);
+  for (guint i = 0; i < ld->paths->len; i++)
+    {
+      int r = g_array_index (ld->rows, int, i);
+
+      if (ld->errors[i] != NULL)
+        {
+          add_reason (ld, r, "%s", ld->errors[i]->message);
+          continue;
+        }
+      /* compact the decoded images in place: no second copy of the cache */
+      if ((guint) n != i)
+        memmove (ld->pixels + n * img, ld->pixels + i * img, img);
+      ds->texts[n] = g_strdup (fl_csv_get (ld->csv, r, ld->text_col));
+      ds->image_files[n] = g_strdup (relative_path (ld->tree, ld->paths->pdata[i]));
+      ds->csv_lines[n] = fl_csv_row_line (ld->csv, r);
+      labels[n] = ld->labels->pdata[i];
+      n++;
+    }
+  ds->images = g_realloc (g_steal_pointer (&ld->pixels), (gsize) MAX (n, 1) * img);
+  ds->n = n;
+  index_classes (ds, labels);
+  compute_fingerprint (ds);
+  return ds;
+}
+
+/* The load report: how many rows were skipped, the first reasons in line
+ * order, and the columns used. */
+static void
+fill_report (FlLoadReport *report, Load *ld)
+{
+  g_array_sort (ld->reasons, reason_cmp);
+  report->n_rows = fl_csv_n_rows (ld->csv);
+  report->n_skipped = (int) ld->reasons->len;
+  report->reasons = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < MIN (ld->reasons->len, FL_REPORT_MAX_REASONS); i++)
+    g_ptr_array_add (report->reasons, g_steal_pointer (&g_array_index (ld->reasons, Reason, i).msg));
+  report->image_col = g_strdup (fl_csv_header (ld->csv, ld->image_col));
+  report->text_col = g_strdup (fl_csv_header (ld->csv, ld->text_col));
+  report->label_col = ld->label_col >= 0 ? g_strdup (fl_csv_header (ld->csv, ld->label_col)) : NULL;
+}
+
+/* Some samples; and for training, from two classes to FL_MAX_CLASSES. */
+static gboolean
+check_usable (const FlDataset *ds, const FlDataSpec *spec, GError **error)
+{
+  if (ds->n == 0)
+    {
+      g_autofree char *first = ds->report.reasons->len > 0
+        ? g_strdup_printf (" The first problem: %s", (char *) ds->report.reasons->pdata[0]) : g_strdup ("");
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                   "%s: none of its %d rows is usable.%s", spec->csv_path,
+                   ds->report.n_rows, first);
+      return FALSE;
+    }
+  if (ds->n_classes > FL_MAX_CLASSES && !spec->unlabelled)
+    {
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                   "%s: column “%s” has %d different labels; Fusion Lab handles at most %d classes "
+                   "— is it the right label column?", spec->csv_path,
+                   ds->report.label_col != NULL ? ds->report.label_col : "(folder names)",
+                   ds->n_classes, FL_MAX_CLASSES);
+      return FALSE;
+    }
+  if (ds->n_classes < 2 && !spec->unlabelled)
+    {
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                   "%s: every usable row has the same label “%s”; training needs at least two classes",
+                   spec->csv_path, ds->class_names[0]);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 FlDataset *
@@ -224,183 +509,22 @@ fl_dataset_load (const FlDataSpec *spec,
                  GCancellable     *cancellable,
                  GError          **error)
 {
-  g_autoptr(FlCsv) csv = NULL;
-  g_autoptr(FlImageTree) tree = NULL;
-  g_autoptr(GArray) reasons = g_array_new (FALSE, FALSE, sizeof (Reason));
-  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (int));
-  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
-  g_autofree guint8 *pixels = NULL;
-  g_autofree GError **errors = NULL;
+  g_auto(Load) ld = { .spec = spec };
   g_autoptr(FlDataset) ds = NULL;
-  g_autofree char **keep_labels = NULL;
-  int icol, tcol, lcol, need, S = spec->image_size, n = 0;
-  gsize img;
 
   g_return_val_if_fail (spec->images_dir != NULL && spec->csv_path != NULL, NULL);
-  g_array_set_clear_func (reasons, reason_clear);
-  if (S < 4 || S % 4 != 0 || S > 1024)
-    {
-      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
-                   "image size %d must be a multiple of 4 between 4 and 1024", S);
-      return NULL;
-    }
-  if (!g_file_test (spec->images_dir, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "%s: the image folder does not exist or is not a folder", spec->images_dir);
-      return NULL;
-    }
-  csv = fl_csv_load (spec->csv_path, error);
-  if (csv == NULL)
+  if (!check_spec (spec, error) || !read_csv (&ld, error))
     return NULL;
-
-  icol = pick_column (csv, spec->image_col, image_names, "image", TRUE, error);
-  if (icol < 0)
+  ld.tree = fl_image_tree_scan (spec->images_dir, cancellable, error);
+  if (ld.tree == NULL)
     return NULL;
-  tcol = pick_column (csv, spec->text_col, text_names, "text", TRUE, error);
-  if (tcol < 0)
+  resolve_rows (&ld);
+  if (!decode_images (&ld, progress, user_data, cancellable, error))
     return NULL;
-  lcol = pick_column (csv, spec->label_col, label_names, "label", FALSE, error);
-  if (lcol == -1)
+  ds = collect_samples (&ld);
+  fill_report (&ds->report, &ld);
+  if (!check_usable (ds, spec, error))
     return NULL;
-  need = MAX (icol, MAX (tcol, lcol)) + 1;
-
-  tree = fl_image_tree_scan (spec->images_dir, cancellable, error);
-  if (tree == NULL)
-    return NULL;
-
-  /* resolve every row; decode only those that survive */
-  for (int r = 0; r < fl_csv_n_rows (csv); r++)
-    {
-      g_autoptr(GError) e = NULL;
-      g_autofree char *label = NULL;
-      char *abs;
-      const char *value;
-
-      if (fl_csv_row_n_fields (csv, r) < need)
-        {
-          add_reason (reasons, csv, r, "has %d field%s, needs at least %d",
-                      fl_csv_row_n_fields (csv, r),
-                      fl_csv_row_n_fields (csv, r) == 1 ? "" : "s", need);
-          continue;
-        }
-      value = fl_csv_get (csv, r, icol);
-      abs = fl_image_tree_resolve (tree, value, &e);
-      if (abs == NULL)
-        {
-          add_reason (reasons, csv, r, "%s", e->message);
-          continue;
-        }
-      if (lcol >= 0)
-        label = g_strstrip (g_strdup (fl_csv_get (csv, r, lcol)));
-      else
-        {
-          g_autofree char *rel = g_strdup (abs + strlen (fl_image_tree_root (tree)));
-          label = fl_image_tree_parent_name (g_str_has_prefix (rel, "/") ? rel + 1 : rel);
-        }
-      if (spec->unlabelled && label == NULL)
-        label = g_strdup ("");
-      if (!spec->unlabelled && (label == NULL || label[0] == '\0'))
-        {
-          add_reason (reasons, csv, r, lcol >= 0 ? "the label is empty"
-                      : "%s lies directly in the image folder, so it has no class folder "
-                        "(add a label column or put images in one folder per class)", value);
-          g_free (abs);
-          continue;
-        }
-      g_ptr_array_add (paths, abs);
-      g_array_append_val (rows, r);
-      g_ptr_array_add (labels, g_steal_pointer (&label));
-    }
-
-  img = (gsize) 3 * S * S;
-  pixels = g_malloc ((gsize) MAX (paths->len, 1) * img);
-  errors = g_new0 (GError *, MAX (paths->len, 1));
-  g_ptr_array_add (paths, NULL);
-  if (!fl_image_load_many ((const char *const *) paths->pdata, (int) paths->len - 1, S, pixels,
-                           errors, spec->n_threads, progress, user_data, cancellable))
-    {
-      for (guint i = 0; i + 1 < paths->len; i++)
-        g_clear_error (&errors[i]);
-      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_CANCELLED, "loading was cancelled");
-      return NULL;
-    }
-  g_ptr_array_remove_index (paths, paths->len - 1);
-
-  ds = g_new0 (FlDataset, 1);
-  ds->ref_count = 1;
-  ds->image_size = S;
-  ds->images_dir = g_strdup (spec->images_dir);
-  ds->csv_path = g_strdup (spec->csv_path);
-  ds->texts = g_new0 (char *, MAX (paths->len, 1));
-  ds->image_files = g_new0 (char *, MAX (paths->len, 1));
-  ds->csv_lines = g_new0 (int, MAX (paths->len, 1));
-  keep_labels = g_new0 (char *, MAX (paths->len, 1));
-  for (guint i = 0; i < paths->len; i++)
-    {
-      int r = g_array_index (rows, int, i);
-      const char *abs = paths->pdata[i];
-      gsize root_len = strlen (fl_image_tree_root (tree));
-      if (errors[i] != NULL)
-        {
-          add_reason (reasons, csv, r, "%s", errors[i]->message);
-          g_clear_error (&errors[i]);
-          continue;
-        }
-      /* compact the decoded images in place: no second copy of the cache */
-      if ((guint) n != i)
-        memmove (pixels + n * img, pixels + i * img, img);
-      ds->texts[n] = g_strdup (fl_csv_get (csv, r, tcol));
-      ds->image_files[n] = g_strdup (abs + root_len + (abs[root_len] == '/'));
-      ds->csv_lines[n] = fl_csv_row_line (csv, r);
-      keep_labels[n] = labels->pdata[i];
-      n++;
-    }
-  ds->images = g_realloc (g_steal_pointer (&pixels), (gsize) MAX (n, 1) * img);
-  ds->n = n;
-  index_classes (ds, keep_labels);
-  compute_fingerprint (ds);
-
-  g_array_sort (reasons, reason_cmp);
-  ds->report.n_rows = fl_csv_n_rows (csv);
-  ds->report.n_skipped = (int) reasons->len;
-  ds->report.reasons = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; i < reasons->len; i++)
-    {
-      Reason *rs = &g_array_index (reasons, Reason, i);
-      if (i < FL_REPORT_MAX_REASONS)
-        g_ptr_array_add (ds->report.reasons, g_steal_pointer (&rs->msg));
-    }
-  ds->report.image_col = g_strdup (fl_csv_header (csv, icol));
-  ds->report.text_col = g_strdup (fl_csv_header (csv, tcol));
-  ds->report.label_col = lcol >= 0 ? g_strdup (fl_csv_header (csv, lcol)) : NULL;
-
-  if (ds->n == 0)
-    {
-      g_autofree char *first = ds->report.reasons->len > 0
-        ? g_strdup_printf (" The first problem: %s", (char *) ds->report.reasons->pdata[0]) : g_strdup ("");
-      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "%s: none of its %d rows is usable.%s", spec->csv_path,
-                   ds->report.n_rows, first);
-      return NULL;
-    }
-  if (ds->n_classes > FL_MAX_CLASSES && !spec->unlabelled)
-    {
-      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "%s: column “%s” has %d different labels; Fusion Lab handles at most %d classes "
-                   "— is it the right label column?", spec->csv_path,
-                   ds->report.label_col != NULL ? ds->report.label_col : "(folder names)",
-                   ds->n_classes, FL_MAX_CLASSES);
-      return NULL;
-    }
-  if (ds->n_classes < 2 && !spec->unlabelled)
-    {
-      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "%s: every usable row has the same label “%s”; training needs at least two classes",
-                   spec->csv_path, ds->class_names[0]);
-      return NULL;
-    }
   return g_steal_pointer (&ds);
 }
 

@@ -11,9 +11,24 @@
 
 #include <gio/gio.h>
 
+#include "fl-csv.h"
 #include "fl-image.h"
 
 G_BEGIN_DECLS
+
+/* What a CSV column holds; a header naming one is found without being
+ * chosen. */
+typedef enum {
+  FL_COLUMN_IMAGE,
+  FL_COLUMN_TEXT,
+  FL_COLUMN_LABEL,
+} FlColumnRole;
+
+/* The header names looked for, in order, NULL-terminated; static. Matched
+ * ignoring case and surrounding white space (fl_csv_find_column()). */
+const char *const *fl_dataset_column_names (FlColumnRole role);
+/* The column of csv whose header is one of those names, or -1. */
+int                fl_dataset_detect_column (FlCsv *csv, FlColumnRole role);
 
 typedef struct {
   const char *images_dir;   /* the image folder (required) */
@@ -63,7 +78,7 @@ typedef struct {
 
 /* Loads the data; decoding runs on spec->n_threads threads and reports
  * progress from them. Returns NULL with error set when nothing is usable,
- * when there is only one class, or when cancelled. */
+ * when there is only one class, or when cancelled (G_IO_ERROR_CANCELLED). */
 FlDataset *fl_dataset_load (const FlDataSpec *spec,
                             FlProgressFunc    progress,
                             gpointer          user_data,

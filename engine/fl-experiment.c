@@ -121,20 +121,9 @@ add_settings (JsonBuilder *b, const FlTrainSettings *s)
   json_builder_end_object (b);
 }
 
-gboolean
-fl_experiment_save (const char             *path,
-                    const FlExperimentData *data,
-                    FlComparison           *cmp,
-                    GError                **error)
+static void
+add_data (JsonBuilder *b, const FlExperimentData *data)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
-  gsize len;
-
-  json_builder_begin_object (b);
-  add_string (b, "format", FORMAT_TAG);
   json_builder_set_member_name (b, "data");
   json_builder_begin_object (b);
   add_string (b, "images", data->images_dir);
@@ -150,58 +139,84 @@ fl_experiment_save (const char             *path,
       add_string (b, "samples", hex);
     }
   json_builder_end_object (b);
+}
+
+static void
+add_epochs (JsonBuilder *b, GArray *epochs)
+{
+  json_builder_set_member_name (b, "epochs");
+  json_builder_begin_array (b);
+  for (guint e = 0; e < epochs->len; e++)
+    {
+      FlEpochStats *st = &g_array_index (epochs, FlEpochStats, e);
+      json_builder_begin_object (b);
+      add_int (b, "epoch", st->epoch);
+      add_int (b, "n_epochs", st->n_epochs);
+      add_double (b, "train_loss", st->train_loss);
+      add_double (b, "train_acc", st->train_acc);
+      add_double (b, "val_loss", st->val_loss);
+      add_double (b, "val_acc", st->val_acc);
+      add_double (b, "val_f1", st->val_f1);
+      add_double (b, "samples_per_s", st->samples_per_s);
+      add_double (b, "seconds", st->seconds);
+      add_int (b, "samples_seen", st->samples_seen);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
+static void
+add_run (JsonBuilder *b, const FlRunResult *r, gboolean shown)
+{
+  json_builder_begin_object (b);
+  add_string (b, "name", r->name);
+  add_string (b, "fusion", fl_fusion_to_string (r->fusion));
+  add_string (b, "status", fl_run_status_to_string (r->status));
+  add_string (b, "error", r->error);
+  if (r->image_size > 0)
+    add_int (b, "image_size", r->image_size);
+  json_builder_set_member_name (b, "shown");
+  json_builder_add_boolean_value (b, shown);
+  json_builder_set_member_name (b, "settings");
+  add_settings (b, &r->settings);
+  add_double (b, "best_val_acc", r->best_val_acc);
+  add_double (b, "best_val_f1", r->best_val_f1);
+  add_int (b, "best_epoch", r->best_epoch);
+  add_double (b, "train_seconds", r->train_seconds);
+  add_int (b, "n_params", (gint64) r->n_params);
+  add_epochs (b, r->epochs);
+  add_int (b, "batches_per_epoch", r->batches_per_epoch);
+  json_builder_set_member_name (b, "batch_loss");
+  json_builder_begin_array (b);
+  for (guint k = 0; k < r->batch_loss->len; k++)
+    add_double_value (b, g_array_index (r->batch_loss, double, k));
+  json_builder_end_array (b);
+  add_validation (b, r->validation);
+  json_builder_end_object (b);
+}
+
+gboolean
+fl_experiment_save (const char             *path,
+                    const FlExperimentData *data,
+                    FlComparison           *cmp,
+                    const gboolean         *shown,
+                    GError                **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  gsize len;
+
+  json_builder_begin_object (b);
+  add_string (b, "format", FORMAT_TAG);
+  add_data (b, data);
   json_builder_set_member_name (b, "settings");
   add_settings (b, fl_comparison_base_settings (cmp));
-
   json_builder_set_member_name (b, "runs");
   json_builder_begin_array (b);
   for (int i = 0; i < fl_comparison_n_runs (cmp); i++)
-    {
-      FlRunResult *r = fl_comparison_result (cmp, i);
-      json_builder_begin_object (b);
-      add_string (b, "name", r->name);
-      add_string (b, "fusion", fl_fusion_to_string (r->fusion));
-      add_string (b, "status", fl_run_status_to_string (r->status));
-      add_string (b, "error", r->error);
-      if (r->image_size > 0)
-        add_int (b, "image_size", r->image_size);
-      json_builder_set_member_name (b, "shown");
-      json_builder_add_boolean_value (b, !r->hidden);
-      json_builder_set_member_name (b, "settings");
-      add_settings (b, &r->settings);
-      add_double (b, "best_val_acc", r->best_val_acc);
-      add_double (b, "best_val_f1", r->best_val_f1);
-      add_int (b, "best_epoch", r->best_epoch);
-      add_double (b, "train_seconds", r->train_seconds);
-      add_int (b, "n_params", (gint64) r->n_params);
-      json_builder_set_member_name (b, "epochs");
-      json_builder_begin_array (b);
-      for (guint e = 0; e < r->epochs->len; e++)
-        {
-          FlEpochStats *st = &g_array_index (r->epochs, FlEpochStats, e);
-          json_builder_begin_object (b);
-          add_int (b, "epoch", st->epoch);
-          add_int (b, "n_epochs", st->n_epochs);
-          add_double (b, "train_loss", st->train_loss);
-          add_double (b, "train_acc", st->train_acc);
-          add_double (b, "val_loss", st->val_loss);
-          add_double (b, "val_acc", st->val_acc);
-          add_double (b, "val_f1", st->val_f1);
-          add_double (b, "samples_per_s", st->samples_per_s);
-          add_double (b, "seconds", st->seconds);
-          add_int (b, "samples_seen", st->samples_seen);
-          json_builder_end_object (b);
-        }
-      json_builder_end_array (b);
-      add_int (b, "batches_per_epoch", r->batches_per_epoch);
-      json_builder_set_member_name (b, "batch_loss");
-      json_builder_begin_array (b);
-      for (guint k = 0; k < r->batch_loss->len; k++)
-        add_double_value (b, g_array_index (r->batch_loss, double, k));
-      json_builder_end_array (b);
-      add_validation (b, r->validation);
-      json_builder_end_object (b);
-    }
+    add_run (b, fl_comparison_result (cmp, i), shown == NULL || shown[i]);
   json_builder_end_array (b);
   json_builder_end_object (b);
 
@@ -380,28 +395,29 @@ get_numbers (Reader *rd, JsonObject *o, const char *key, gsize n)
   return a;
 }
 
-/* A run's validation predictions: null, or classes, rows, labels and
- * probabilities that agree with each other. */
-static FlValidation *
-read_validation (Reader *rd, JsonObject *ro)
-{
-  JsonNode *vn = json_object_get_member (ro, "validation");
-  g_autoptr(FlValidation) v = NULL;
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  JsonObject *vo;
-  JsonArray *classes, *rows, *labels, *probs;
-  guint n;
 
-  /* absent in files of an earlier version */
-  if (vn == NULL || JSON_NODE_HOLDS_NULL (vn))
-    return NULL;
-  if (!JSON_NODE_HOLDS_OBJECT (vn))
-    return bad (rd, "“validation” is not an object"), NULL;
-  vo = json_node_get_object (vn);
-  classes = get_array (rd, vo, "classes");
-  rows = get_array (rd, vo, "rows");
-  if (rd->failed)
-    return NULL;
+/* An image size S, a multiple of 4 from 4 to 1024; whose is how a message
+ * names the owner ("", "a run's "). */
+static int
+get_image_size (Reader *rd, JsonObject *o, const char *whose)
+{
+  int S = (int) get_whole (rd, o, "image_size", 4, 1024);
+
+  if (!rd->failed && S % 4 != 0)
+    {
+      g_autofree char *msg = g_strdup_printf ("%s“image_size” is not a multiple of 4", whose);
+      bad (rd, msg);
+    }
+  return S;
+}
+
+/* The class names of a run's validation, NULL-terminated; NULL with an
+ * error. */
+static GPtrArray *
+read_class_names (Reader *rd, JsonArray *classes)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
   for (guint c = 0; c < json_array_get_length (classes); c++)
     {
       JsonNode *cn = json_array_get_element (classes, c);
@@ -415,17 +431,17 @@ read_validation (Reader *rd, JsonObject *ro)
   if (names->len > FL_MAX_CLASSES)
     return bad (rd, "“classes” lists more classes than a dataset can have"), NULL;
   g_ptr_array_add (names, NULL);
-  n = json_array_get_length (rows);
-  labels = get_numbers (rd, vo, "labels", n);
-  probs = get_numbers (rd, vo, "probs", (gsize) n * (names->len - 1));
-  if (rd->failed)
-    return NULL;
+  return g_steal_pointer (&names);
+}
 
-  v = fl_validation_new ((int) n, (const char *const *) names->pdata);
-  for (guint k = 0; k < n && !rd->failed; k++)
+/* v->rows and v->labels from the lists rows and labels of v->n numbers. */
+static void
+read_rows_and_labels (Reader *rd, FlValidation *v, JsonArray *rows, JsonArray *labels)
+{
+  for (int k = 0; k < v->n && !rd->failed; k++)
     {
-      double row = element_number (rd, rows, k, "rows");
-      double label = element_number (rd, labels, k, "labels");
+      double row = element_number (rd, rows, (guint) k, "rows");
+      double label = element_number (rd, labels, (guint) k, "labels");
 
       /* checked before any cast: NaN (null) and 1e20 are not ints */
       if (rd->failed)
@@ -440,7 +456,13 @@ read_validation (Reader *rd, JsonObject *ro)
           v->labels[k] = (gint32) label;
         }
     }
-  for (gsize k = 0; k < (gsize) n * v->n_classes && !rd->failed; k++)
+}
+
+/* v->probs, (n, C) row-major, from the list probs of n·C numbers in [0, 1]. */
+static void
+read_probs (Reader *rd, FlValidation *v, JsonArray *probs)
+{
+  for (gsize k = 0; k < (gsize) v->n * v->n_classes && !rd->failed; k++)
     {
       double p = element_number (rd, probs, (guint) k, "probs");
 
@@ -448,6 +470,42 @@ read_validation (Reader *rd, JsonObject *ro)
         bad (rd, "a validation probability is not in [0, 1]");
       v->probs[k] = (float) p;
     }
+}
+
+/* A run's validation predictions: null, or classes, rows, labels and
+ * probabilities that agree with each other. */
+static FlValidation *
+read_validation (Reader *rd, JsonObject *ro)
+{
+  JsonNode *vn = json_object_get_member (ro, "validation");
+  g_autoptr(FlValidation) v = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  JsonObject *vo;
+  JsonArray *classes, *rows, *labels, *probs;
+  guint n;
+
+  /* absent in files of an earlier version */
+  if (vn == NULL || JSON_NODE_HOLDS_NULL (vn))
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (vn))
+    return bad (rd, "“validation” is not an object"), NULL;
+  vo = json_node_get_object (vn);
+  classes = get_array (rd, vo, "classes");
+  rows = get_array (rd, vo, "rows");
+  if (rd->failed)
+    return NULL;
+  names = read_class_names (rd, classes);
+  if (names == NULL)
+    return NULL;
+  n = json_array_get_length (rows);
+  labels = get_numbers (rd, vo, "labels", n);
+  probs = get_numbers (rd, vo, "probs", (gsize) n * (names->len - 1));
+  if (rd->failed)
+    return NULL;
+
+  v = fl_validation_new ((int) n, (const char *const *) names->pdata);
+  read_rows_and_labels (rd, v, rows, labels);
+  read_probs (rd, v, probs);
   return rd->failed ? NULL : g_steal_pointer (&v);
 }
 
@@ -482,164 +540,222 @@ read_settings (Reader *rd, JsonObject *o, FlTrainSettings *s)
     }
 }
 
-FlComparison *
-fl_experiment_load (const char        *path,
-                    FlExperimentData  *data,
-                    GError           **error)
+/* The file's top-level object, its format tag checked; NULL with the error
+ * set. The object belongs to parser. */
+static JsonObject *
+parse_file (Reader *rd, JsonParser *parser)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local = NULL;
-  g_autoptr(FlComparison) cmp = NULL;
-  Reader rd = { path, error, FALSE };
-  JsonObject *root, *d, *so;
-  JsonArray *runs;
-  FlTrainSettings base;
   g_autofree char *format = NULL;
+  JsonNode *top;
+  JsonObject *root;
 
-  memset (data, 0, sizeof *data);
-  if (!json_parser_load_from_mapped_file (parser, path, &local))
+  if (!json_parser_load_from_mapped_file (parser, rd->path, &local))
     {
-      if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "%s: no such file", path);
-      else
-        g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT,
-                     "%s: not a valid Fusion Lab experiment: %s", path, local->message);
+      if (!g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return bad (rd, local->message), NULL;
+      g_set_error (rd->error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "%s: no such file", rd->path);
+      rd->failed = TRUE;
       return NULL;
     }
-  if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return bad (&rd, "it is not a JSON object"), NULL;
-  root = json_node_get_object (json_parser_get_root (parser));
-  format = get_string (&rd, root, "format");
-  if (rd.failed || g_strcmp0 (format, FORMAT_TAG) != 0)
-    return bad (&rd, "its format tag is missing"), NULL;
+  top = json_parser_get_root (parser);
+  if (top == NULL || !JSON_NODE_HOLDS_OBJECT (top))
+    return bad (rd, "it is not a JSON object"), NULL;
+  root = json_node_get_object (top);
+  format = get_string (rd, root, "format");
+  if (rd->failed || g_strcmp0 (format, FORMAT_TAG) != 0)
+    return bad (rd, "its format tag is missing"), NULL;
+  return root;
+}
 
-  d = get_object (&rd, root, "data");
-  data->images_dir = get_string (&rd, d, "images");
-  data->csv_path = get_string (&rd, d, "csv");
-  data->image_col = get_string (&rd, d, "image_col");
-  data->text_col = get_string (&rd, d, "text_col");
-  data->label_col = get_string (&rd, d, "label_col");
-  data->image_size = (int) get_whole (&rd, d, "image_size", 4, 1024);
-  if (!rd.failed && data->image_size % 4 != 0)
-    bad (&rd, "“image_size” is not a multiple of 4");
+/* The "data" section: where the data is and how its columns are mapped. */
+static void
+read_data (Reader *rd, JsonObject *root, FlExperimentData *data)
+{
+  JsonObject *d = get_object (rd, root, "data");
+
+  data->images_dir = get_string (rd, d, "images");
+  data->csv_path = get_string (rd, d, "csv");
+  data->image_col = get_string (rd, d, "image_col");
+  data->text_col = get_string (rd, d, "text_col");
+  data->label_col = get_string (rd, d, "label_col");
+  data->image_size = get_image_size (rd, d, "");
   /* the fingerprint of the samples came with a later version */
-  if (!rd.failed && json_object_has_member (d, "samples"))
+  if (!rd->failed && json_object_has_member (d, "samples"))
     {
-      g_autofree char *hex = get_string (&rd, d, "samples");
+      g_autofree char *hex = get_string (rd, d, "samples");
       char *end = NULL;
 
       data->samples = hex != NULL ? g_ascii_strtoull (hex, &end, 16) : 0;
-      if (!rd.failed && (hex == NULL || *hex == '\0' || *end != '\0'))
-        bad (&rd, "“samples” is not a fingerprint");
+      if (!rd->failed && (hex == NULL || *hex == '\0' || *end != '\0'))
+        bad (rd, "“samples” is not a fingerprint");
     }
-  so = get_object (&rd, root, "settings");
-  if (!rd.failed)
-    read_settings (&rd, so, &base);
-  runs = get_array (&rd, root, "runs");
-  if (rd.failed)
-    {
-      fl_experiment_data_clear (data);
-      return NULL;
-    }
+}
 
+/* What every version writes of a run: its name, status and best results. */
+static void
+read_run_results (Reader *rd, JsonObject *ro, FlRunResult *r)
+{
+  g_autofree char *status = NULL;
+
+  g_free (r->name);
+  r->name = get_string (rd, ro, "name");
+  r->error = get_string (rd, ro, "error");
+  status = get_string (rd, ro, "status");
+  if (!fl_run_status_from_string (status, &r->status))
+    r->status = FL_RUN_FAILED;
+  /* a run that was going when saved did not finish */
+  if (r->status == FL_RUN_RUNNING)
+    r->status = FL_RUN_CANCELLED;
+  r->best_val_acc = get_fraction (rd, ro, "best_val_acc");
+  r->best_val_f1 = get_fraction (rd, ro, "best_val_f1");
+  r->best_epoch = (int) get_whole (rd, ro, "best_epoch", 0, G_MAXINT32);
+  r->train_seconds = get_amount (rd, ro, "train_seconds");
+  r->n_params = (gsize) get_whole (rd, ro, "n_params", 0, G_MAXINT64 / 2);
+  if (r->name == NULL)
+    bad (rd, "a run has no name");
+}
+
+/* A run's per-epoch metrics, appended to epochs (of FlEpochStats). */
+static void
+read_epochs (Reader *rd, JsonObject *ro, GArray *epochs)
+{
+  JsonArray *ep = get_array (rd, ro, "epochs");
+
+  for (guint e = 0; ep != NULL && e < json_array_get_length (ep) && !rd->failed; e++)
+    {
+      JsonNode *en = json_array_get_element (ep, e);
+      JsonObject *eo = JSON_NODE_HOLDS_OBJECT (en) ? json_node_get_object (en) : NULL;
+      FlEpochStats st = {
+        .epoch = (int) get_whole (rd, eo, "epoch", 0, G_MAXINT32),
+        .n_epochs = (int) get_whole (rd, eo, "n_epochs", 0, G_MAXINT32),
+        .train_loss = get_amount (rd, eo, "train_loss"),
+        .train_acc = get_fraction (rd, eo, "train_acc"),
+        .val_loss = get_amount (rd, eo, "val_loss"),
+        .val_acc = get_fraction (rd, eo, "val_acc"),
+        .val_f1 = get_fraction (rd, eo, "val_f1"),
+        .samples_per_s = get_amount (rd, eo, "samples_per_s"),
+        .seconds = get_amount (rd, eo, "seconds"),
+        .samples_seen = get_whole (rd, eo, "samples_seen", 0, G_MAXINT64 / 2),
+      };
+      g_array_append_val (epochs, st);
+    }
+}
+
+/* Every batch's loss; absent in files of an earlier version. */
+static void
+read_batch_loss (Reader *rd, JsonObject *ro, FlRunResult *r)
+{
+  JsonArray *bl;
+
+  if (rd->failed || !json_object_has_member (ro, "batch_loss"))
+    return;
+  bl = get_array (rd, ro, "batch_loss");
+  r->batches_per_epoch = (int) get_whole (rd, ro, "batches_per_epoch", 0, G_MAXINT32);
+  for (guint k = 0; !rd->failed && k < json_array_get_length (bl); k++)
+    {
+      double loss = element_number (rd, bl, k, "batch_loss");
+      g_array_append_val (r->batch_loss, loss);
+    }
+}
+
+/* Whether the run's curves were shown; absent (an earlier version): shown. */
+static gboolean
+read_shown (Reader *rd, JsonObject *ro)
+{
+  JsonNode *sn = json_object_get_member (ro, "shown");
+
+  if (rd->failed || sn == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (sn) || json_node_get_value_type (sn) != G_TYPE_BOOLEAN)
+    return bad (rd, "“shown” is not true or false");
+  return json_node_get_boolean (sn);
+}
+
+/* Adds the run rn to cmp; image_size is the data's, for a run without its
+ * own. */
+static void
+read_run (Reader *rd, JsonNode *rn, FlComparison *cmp, int image_size, gboolean *shown)
+{
+  JsonObject *ro, *rs;
+  FlTrainSettings s;
+  FlRunResult *r;
+
+  if (!JSON_NODE_HOLDS_OBJECT (rn))
+    {
+      bad (rd, "a run is not an object");
+      return;
+    }
+  ro = json_node_get_object (rn);
+  rs = get_object (rd, ro, "settings");
+  if (!rd->failed)
+    read_settings (rd, rs, &s);
+  if (rd->failed)
+    return;
+  r = fl_comparison_result (cmp, fl_comparison_add_settings (cmp, &s));
+  read_run_results (rd, ro, r);
+  read_epochs (rd, ro, r->epochs);
+  read_batch_loss (rd, ro, r);
+  if (!rd->failed)
+    r->validation = read_validation (rd, ro);
+  r->image_size = image_size;
+  if (!rd->failed && json_object_has_member (ro, "image_size"))
+    r->image_size = get_image_size (rd, ro, "a run's ");
+  *shown = read_shown (rd, ro);
+}
+
+/* The "settings" and "runs" sections as a comparison without data, and
+ * whether each run was shown (a new array of its runs); NULL with an error. */
+static FlComparison *
+read_runs (Reader *rd, JsonObject *root, int image_size, gboolean **shown)
+{
+  JsonObject *so = get_object (rd, root, "settings");
+  g_autoptr(FlComparison) cmp = NULL;
+  g_autofree gboolean *run_shown = NULL;
+  FlTrainSettings base;
+  JsonArray *runs;
+
+  if (!rd->failed)
+    read_settings (rd, so, &base);
+  runs = get_array (rd, root, "runs");
+  if (rd->failed)
+    return NULL;
   cmp = fl_comparison_new (NULL, &base);
-  for (guint i = 0; i < json_array_get_length (runs) && !rd.failed; i++)
-    {
-      JsonNode *rn = json_array_get_element (runs, i);
-      JsonObject *ro, *rs;
-      JsonArray *ep;
-      FlRunResult *r;
-      FlTrainSettings s;
-      g_autofree char *status = NULL;
-      int idx;
+  run_shown = g_new (gboolean, json_array_get_length (runs));
+  for (guint i = 0; i < json_array_get_length (runs) && !rd->failed; i++)
+    read_run (rd, json_array_get_element (runs, i), cmp, image_size, &run_shown[i]);
+  if (rd->failed)
+    return NULL;
+  *shown = g_steal_pointer (&run_shown);
+  return g_steal_pointer (&cmp);
+}
 
-      if (!JSON_NODE_HOLDS_OBJECT (rn))
-        {
-          bad (&rd, "a run is not an object");
-          break;
-        }
-      ro = json_node_get_object (rn);
-      rs = get_object (&rd, ro, "settings");
-      if (rd.failed)
-        break;
-      read_settings (&rd, rs, &s);
-      if (rd.failed)
-        break;
-      idx = fl_comparison_add_settings (cmp, &s);
-      r = fl_comparison_result (cmp, idx);
-      g_free (r->name);
-      r->name = get_string (&rd, ro, "name");
-      r->error = get_string (&rd, ro, "error");
-      status = get_string (&rd, ro, "status");
-      if (!fl_run_status_from_string (status, &r->status))
-        r->status = FL_RUN_FAILED;
-      /* a run that was going when saved did not finish */
-      if (r->status == FL_RUN_RUNNING)
-        r->status = FL_RUN_CANCELLED;
-      r->best_val_acc = get_fraction (&rd, ro, "best_val_acc");
-      r->best_val_f1 = get_fraction (&rd, ro, "best_val_f1");
-      r->best_epoch = (int) get_whole (&rd, ro, "best_epoch", 0, G_MAXINT32);
-      r->train_seconds = get_amount (&rd, ro, "train_seconds");
-      r->n_params = (gsize) get_whole (&rd, ro, "n_params", 0, G_MAXINT64 / 2);
-      if (r->name == NULL)
-        bad (&rd, "a run has no name");
-      ep = get_array (&rd, ro, "epochs");
-      for (guint e = 0; ep != NULL && e < json_array_get_length (ep) && !rd.failed; e++)
-        {
-          JsonNode *en = json_array_get_element (ep, e);
-          JsonObject *eo = JSON_NODE_HOLDS_OBJECT (en) ? json_node_get_object (en) : NULL;
-          FlEpochStats st = {
-            .epoch = (int) get_whole (&rd, eo, "epoch", 0, G_MAXINT32),
-            .n_epochs = (int) get_whole (&rd, eo, "n_epochs", 0, G_MAXINT32),
-            .train_loss = get_amount (&rd, eo, "train_loss"),
-            .train_acc = get_fraction (&rd, eo, "train_acc"),
-            .val_loss = get_amount (&rd, eo, "val_loss"),
-            .val_acc = get_fraction (&rd, eo, "val_acc"),
-            .val_f1 = get_fraction (&rd, eo, "val_f1"),
-            .samples_per_s = get_amount (&rd, eo, "samples_per_s"),
-            .seconds = get_amount (&rd, eo, "seconds"),
-            .samples_seen = get_whole (&rd, eo, "samples_seen", 0, G_MAXINT64 / 2),
-          };
-          g_array_append_val (r->epochs, st);
-        }
-      /* the per-batch losses and the predictions came with a later version */
-      if (!rd.failed && json_object_has_member (ro, "batch_loss"))
-        {
-          JsonArray *bl = get_array (&rd, ro, "batch_loss");
-          int per_epoch = (int) get_whole (&rd, ro, "batches_per_epoch", 0, G_MAXINT32);
+FlComparison *
+fl_experiment_load (const char        *path,
+                    FlExperimentData  *data,
+                    gboolean         **shown,
+                    GError           **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(FlComparison) cmp = NULL;
+  g_autofree gboolean *run_shown = NULL;
+  Reader rd = { path, error, FALSE };
+  JsonObject *root;
 
-          for (guint k = 0; !rd.failed && k < json_array_get_length (bl); k++)
-            {
-              double loss = element_number (&rd, bl, k, "batch_loss");
-              g_array_append_val (r->batch_loss, loss);
-            }
-          r->batches_per_epoch = per_epoch;
-        }
-      if (!rd.failed)
-        r->validation = read_validation (&rd, ro);
-      /* absent (an earlier version): the data's */
-      r->image_size = data->image_size;
-      if (!rd.failed && json_object_has_member (ro, "image_size"))
-        {
-          r->image_size = (int) get_whole (&rd, ro, "image_size", 4, 1024);
-          if (!rd.failed && r->image_size % 4 != 0)
-            bad (&rd, "a run's “image_size” is not a multiple of 4");
-        }
-      /* absent (an earlier version): shown */
-      if (!rd.failed && json_object_has_member (ro, "shown"))
-        {
-          JsonNode *sn = json_object_get_member (ro, "shown");
-
-          if (!JSON_NODE_HOLDS_VALUE (sn) || json_node_get_value_type (sn) != G_TYPE_BOOLEAN)
-            bad (&rd, "“shown” is not true or false");
-          else
-            r->hidden = !json_node_get_boolean (sn);
-        }
-    }
-  if (rd.failed)
+  memset (data, 0, sizeof *data);
+  if (shown != NULL)
+    *shown = NULL;
+  root = parse_file (&rd, parser);
+  if (root == NULL)
+    return NULL;
+  read_data (&rd, root, data);
+  cmp = read_runs (&rd, root, data->image_size, &run_shown);
+  if (cmp == NULL)
     {
       fl_experiment_data_clear (data);
       return NULL;
     }
+  if (shown != NULL)
+    *shown = g_steal_pointer (&run_shown);
   return g_steal_pointer (&cmp);
 }

@@ -24,17 +24,24 @@ typedef struct {
 void fl_experiment_data_clear (FlExperimentData *data);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FlExperimentData, fl_experiment_data_clear)
 
-/* Writes data, the comparison's base settings and every run, atomically. */
+/* Writes data, the comparison's base settings and every run, atomically.
+ * shown has fl_comparison_n_runs (cmp) entries: whether each run's curves
+ * are shown in the app (NULL: all shown). */
 gboolean fl_experiment_save (const char             *path,
                              const FlExperimentData *data,
                              FlComparison           *cmp,
+                             const gboolean         *shown,
                              GError                **error);
 
 /* Reads an experiment file into data and a new comparison (without a
  * dataset: give it one with fl_comparison_set_dataset() to train more).
+ * With shown not NULL, *shown receives whether each run's curves were shown,
+ * a new array of fl_comparison_n_runs() entries (g_free it; NULL with no
+ * runs or on failure); files written before it was kept say shown.
  * A corrupt file is a FL_ENGINE_ERROR_FORMAT naming the file. */
 FlComparison *fl_experiment_load (const char        *path,
                                   FlExperimentData  *data,
+                                  gboolean         **shown,
                                   GError           **error);
 
 G_END_DECLS

@@ -22,12 +22,13 @@ G_BEGIN_DECLS
 #define FL_ENGINE_ERROR (fl_engine_error_quark ())
 GQuark fl_engine_error_quark (void);
 
+/* Cancelling is not among these: it is reported only as G_IO_ERROR_CANCELLED,
+ * the error g_cancellable_set_error_if_cancelled() sets. */
 typedef enum {
   FL_ENGINE_ERROR_INVALID,   /* a bad argument or configuration */
   FL_ENGINE_ERROR_NUMERIC,   /* a NaN or infinite loss */
   FL_ENGINE_ERROR_FORMAT,    /* a corrupt or unreadable file */
   FL_ENGINE_ERROR_DATA,      /* unusable data */
-  FL_ENGINE_ERROR_CANCELLED,
 } FlEngineError;
 
 typedef struct {

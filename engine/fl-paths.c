@@ -124,7 +124,7 @@ scan_dir (Scan *scan, const char *abs_dir, const char *rel_dir, GError **error)
 
   if (g_cancellable_is_cancelled (scan->cancellable))
     {
-      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_CANCELLED,
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
                    "scanning the image folder was cancelled");
       return FALSE;
     }

@@ -32,7 +32,7 @@ G_BEGIN_DECLS
 typedef struct FlImageTree FlImageTree;
 
 /* Scans root recursively. A root that is missing or not a folder is a
- * FL_ENGINE_ERROR_DATA; cancelling gives FL_ENGINE_ERROR_CANCELLED.
+ * FL_ENGINE_ERROR_DATA; cancelling gives G_IO_ERROR_CANCELLED.
  * Subfolders that cannot be read are skipped. Free with fl_image_tree_free(). */
 FlImageTree *fl_image_tree_scan (const char   *root,
                                  GCancellable *cancellable,

@@ -173,21 +173,12 @@ test_settings_describe (void)
   g_assert_cmpstr (more, ==, "3 ep · lr 0.01 · bs 16 · D 8 · seed 7 · fold 2 (k=5)");
 }
 
-static void
-test_compare_and_experiment (void)
+/* Five runs, one of each fusion, two epochs each, on ds. */
+static FlComparison *
+train_every_fusion (FlDataset *ds)
 {
-  g_autoptr(FlDataset) ds = make_dataset ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(FlComparison) cmp = NULL, back = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("fl-compare-XXXXXX", NULL);
-  g_autofree char *runs_csv = g_build_filename (dir, "runs.csv", NULL);
-  g_autofree char *metrics_csv = g_build_filename (dir, "metrics.csv", NULL);
-  g_autofree char *exp = g_build_filename (dir, "e.fusionlab", NULL);
-  g_autofree char *table = NULL;
-  g_auto(FlExperimentData) data = { .images_dir = g_strdup ("/data/pics"),
-                                    .csv_path = g_strdup ("/data/texts.csv"),
-                                    .label_col = g_strdup (""), .image_size = S };
-  g_auto(FlExperimentData) data2 = { 0 };
+  FlComparison *cmp;
   FlTrainSettings s;
   Counter counter = { 0 };
   FlCompareCallbacks cb = { .epoch_done = epoch_cb, .user_data = &counter };
@@ -207,17 +198,21 @@ test_compare_and_experiment (void)
       g_assert_no_error (error);
     }
   g_assert_cmpint (counter.epochs_seen, ==, 5 * 2);
+  return cmp;
+}
 
-  /* every run on the same split */
-  {
-    int n0, n;
-    const gint32 *v0 = fl_run_val_indices (fl_comparison_run (cmp, 0), &n0);
-    for (int i = 1; i < 5; i++)
-      {
-        const gint32 *v = fl_run_val_indices (fl_comparison_run (cmp, i), &n);
-        g_assert_cmpmem (v0, n0 * sizeof (gint32), v, n * sizeof (gint32));
-      }
-  }
+/* Every run of cmp done, on the same split, with its last evaluation. */
+static void
+assert_runs_done (FlComparison *cmp, FlDataset *ds)
+{
+  int n0, n;
+  const gint32 *v0 = fl_run_val_indices (fl_comparison_run (cmp, 0), &n0);
+
+  for (int i = 1; i < 5; i++)
+    {
+      const gint32 *v = fl_run_val_indices (fl_comparison_run (cmp, i), &n);
+      g_assert_cmpmem (v0, n0 * sizeof (gint32), v, n * sizeof (gint32));
+    }
   for (int i = 0; i < 5; i++)
     {
       FlRunResult *r = fl_comparison_result (cmp, i);
@@ -227,24 +222,64 @@ test_compare_and_experiment (void)
       g_assert_cmpuint (r->n_params, >, 0);
       assert_validation_of_run (r, fl_comparison_run (cmp, i), ds);
     }
+}
 
-  table = fl_comparison_table (cmp);
-  g_assert_nonnull (strstr (table, "concat"));
-  g_assert_nonnull (strstr (table, "text"));
-  g_assert_nonnull (strchr (table, '*'));
+/* b, reopened from an experiment file, is a: its settings, results, curves
+ * and every prediction, to the bit. */
+static void
+assert_run_reopened (const FlRunResult *a, const FlRunResult *b, FlDataset *ds)
+{
+  g_autoptr(GError) error = NULL;
 
-  g_assert_true (fl_comparison_write_runs_csv (cmp, runs_csv, &error));
-  g_assert_cmpint (count_lines (runs_csv), ==, 1 + 5);
-  g_assert_true (fl_comparison_write_metrics_csv (cmp, metrics_csv, &error));
-  g_assert_cmpint (count_lines (metrics_csv), ==, 1 + 5 * 2);
+  g_assert_cmpstr (a->name, ==, b->name);
+  g_assert_cmpint (a->fusion, ==, b->fusion);
+  g_assert_cmpint (a->status, ==, b->status);
+  g_assert_cmpint (a->image_size, ==, S);
+  g_assert_cmpint (b->image_size, ==, S);
+  assert_settings_equal (&a->settings, &b->settings);
+  g_assert_cmpfloat (a->best_val_acc, ==, b->best_val_acc);
+  g_assert_cmpfloat (a->best_val_f1, ==, b->best_val_f1);
+  g_assert_cmpint (a->best_epoch, ==, b->best_epoch);
+  g_assert_cmpfloat (a->train_seconds, ==, b->train_seconds);
+  g_assert_cmpuint (a->n_params, ==, b->n_params);
+  g_assert_cmpmem (a->epochs->data, a->epochs->len * sizeof (FlEpochStats),
+                   b->epochs->data, b->epochs->len * sizeof (FlEpochStats));
+  g_assert_cmpint (a->batches_per_epoch, ==, b->batches_per_epoch);
+  g_assert_cmpmem (a->batch_loss->data, a->batch_loss->len * sizeof (double),
+                   b->batch_loss->data, b->batch_loss->len * sizeof (double));
+  g_assert_nonnull (b->validation);
+  g_assert_cmpint (a->validation->n, ==, b->validation->n);
+  g_assert_cmpint (a->validation->n_classes, ==, b->validation->n_classes);
+  for (int c = 0; c < a->validation->n_classes; c++)
+    g_assert_cmpstr (a->validation->class_names[c], ==, b->validation->class_names[c]);
+  g_assert_cmpmem (a->validation->rows, a->validation->n * sizeof (gint32),
+                   b->validation->rows, b->validation->n * sizeof (gint32));
+  g_assert_cmpmem (a->validation->labels, a->validation->n * sizeof (gint32),
+                   b->validation->labels, b->validation->n * sizeof (gint32));
+  g_assert_cmpmem (a->validation->probs, a->validation->n * a->validation->n_classes * sizeof (float),
+                   b->validation->probs, b->validation->n * b->validation->n_classes * sizeof (float));
+  g_assert_true (fl_validation_matches (b->validation, ds, &error));
+}
 
-  /* save and reopen: the same data, settings, runs and curves */
-  fl_comparison_result (cmp, 3)->hidden = TRUE;
+/* cmp, trained on ds, saved to path with run 3's curves switched off and
+ * reopened: the same data, settings, runs and curves. */
+static FlComparison *
+save_and_reopen (FlComparison *cmp, FlDataset *ds, const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlComparison) back = NULL;
+  g_auto(FlExperimentData) data = { .images_dir = g_strdup ("/data/pics"),
+                                    .csv_path = g_strdup ("/data/texts.csv"),
+                                    .label_col = g_strdup (""), .image_size = S };
+  g_auto(FlExperimentData) data2 = { 0 };
+  const gboolean shown[5] = { TRUE, TRUE, TRUE, FALSE, TRUE };
+  g_autofree gboolean *shown2 = NULL;
+
   data.samples = ds->fingerprint;
   g_assert_cmpuint (ds->fingerprint, !=, 0);
-  g_assert_true (fl_experiment_save (exp, &data, cmp, &error));
+  g_assert_true (fl_experiment_save (path, &data, cmp, shown, &error));
   g_assert_no_error (error);
-  back = fl_experiment_load (exp, &data2, &error);
+  back = fl_experiment_load (path, &data2, &shown2, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (data2.images_dir, ==, "/data/pics");
   g_assert_cmpstr (data2.csv_path, ==, "/data/texts.csv");
@@ -256,50 +291,44 @@ test_compare_and_experiment (void)
   assert_settings_equal (fl_comparison_base_settings (cmp), fl_comparison_base_settings (back));
   for (int i = 0; i < 5; i++)
     {
-      FlRunResult *a = fl_comparison_result (cmp, i), *b = fl_comparison_result (back, i);
-      g_assert_cmpstr (a->name, ==, b->name);
-      g_assert_cmpint (a->fusion, ==, b->fusion);
-      g_assert_cmpint (a->status, ==, b->status);
-      g_assert_cmpint (a->hidden, ==, b->hidden);
-      g_assert_cmpint (a->image_size, ==, S);
-      g_assert_cmpint (b->image_size, ==, S);
-      g_assert_cmpint (b->hidden, ==, i == 3);
-      assert_settings_equal (&a->settings, &b->settings);
-      g_assert_cmpfloat (a->best_val_acc, ==, b->best_val_acc);
-      g_assert_cmpfloat (a->best_val_f1, ==, b->best_val_f1);
-      g_assert_cmpint (a->best_epoch, ==, b->best_epoch);
-      g_assert_cmpfloat (a->train_seconds, ==, b->train_seconds);
-      g_assert_cmpuint (a->n_params, ==, b->n_params);
-      g_assert_cmpmem (a->epochs->data, a->epochs->len * sizeof (FlEpochStats),
-                       b->epochs->data, b->epochs->len * sizeof (FlEpochStats));
-      /* the per-batch curve and every prediction, to the bit */
-      g_assert_cmpint (a->batches_per_epoch, ==, b->batches_per_epoch);
-      g_assert_cmpmem (a->batch_loss->data, a->batch_loss->len * sizeof (double),
-                       b->batch_loss->data, b->batch_loss->len * sizeof (double));
-      g_assert_nonnull (b->validation);
-      g_assert_cmpint (a->validation->n, ==, b->validation->n);
-      g_assert_cmpint (a->validation->n_classes, ==, b->validation->n_classes);
-      for (int c = 0; c < a->validation->n_classes; c++)
-        g_assert_cmpstr (a->validation->class_names[c], ==, b->validation->class_names[c]);
-      g_assert_cmpmem (a->validation->rows, a->validation->n * sizeof (gint32),
-                       b->validation->rows, b->validation->n * sizeof (gint32));
-      g_assert_cmpmem (a->validation->labels, a->validation->n * sizeof (gint32),
-                       b->validation->labels, b->validation->n * sizeof (gint32));
-      g_assert_cmpmem (a->validation->probs, a->validation->n * a->validation->n_classes * sizeof (float),
-                       b->validation->probs, b->validation->n * b->validation->n_classes * sizeof (float));
-      g_assert_true (fl_validation_matches (b->validation, ds, &error));
+      assert_run_reopened (fl_comparison_result (cmp, i), fl_comparison_result (back, i), ds);
+      g_assert_cmpint (shown2[i], ==, shown[i]);
+      g_assert_cmpint (shown2[i], ==, i != 3);
       g_assert_null (fl_comparison_run (back, i));
     }
-  {
-    /* the same table, and the same CSV written from the reopened runs */
-    g_autofree char *t2 = fl_comparison_table (back);
-    g_autofree char *m1 = NULL, *m2 = NULL;
-    g_assert_cmpstr (table, ==, t2);
-    g_assert_true (g_file_get_contents (metrics_csv, &m1, NULL, NULL));
-    g_assert_true (fl_comparison_write_metrics_csv (back, metrics_csv, &error));
-    g_assert_true (g_file_get_contents (metrics_csv, &m2, NULL, NULL));
-    g_assert_cmpstr (m1, ==, m2);
-  }
+  return g_steal_pointer (&back);
+}
+
+static void
+test_compare_and_experiment (void)
+{
+  g_autoptr(FlDataset) ds = make_dataset ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlComparison) cmp = train_every_fusion (ds), back = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fl-compare-XXXXXX", NULL);
+  g_autofree char *runs_csv = g_build_filename (dir, "runs.csv", NULL);
+  g_autofree char *metrics_csv = g_build_filename (dir, "metrics.csv", NULL);
+  g_autofree char *exp = g_build_filename (dir, "e.fusionlab", NULL);
+  g_autofree char *table = NULL, *t2 = NULL, *m1 = NULL, *m2 = NULL;
+
+  assert_runs_done (cmp, ds);
+  table = fl_comparison_table (cmp);
+  g_assert_nonnull (strstr (table, "concat"));
+  g_assert_nonnull (strstr (table, "text"));
+  g_assert_nonnull (strchr (table, '*'));
+  g_assert_true (fl_comparison_write_runs_csv (cmp, runs_csv, &error));
+  g_assert_cmpint (count_lines (runs_csv), ==, 1 + 5);
+  g_assert_true (fl_comparison_write_metrics_csv (cmp, metrics_csv, &error));
+  g_assert_cmpint (count_lines (metrics_csv), ==, 1 + 5 * 2);
+
+  back = save_and_reopen (cmp, ds, exp);
+  /* the same table, and the same CSV written from the reopened runs */
+  t2 = fl_comparison_table (back);
+  g_assert_cmpstr (table, ==, t2);
+  g_assert_true (g_file_get_contents (metrics_csv, &m1, NULL, NULL));
+  g_assert_true (fl_comparison_write_metrics_csv (back, metrics_csv, &error));
+  g_assert_true (g_file_get_contents (metrics_csv, &m2, NULL, NULL));
+  g_assert_cmpstr (m1, ==, m2);
 
   /* reopened without data, training says so instead of crashing */
   g_assert_false (fl_comparison_train (back, 0, NULL, NULL, &error));
@@ -339,7 +368,7 @@ test_experiment_validation (void)
 
   g_assert_true (g_file_set_contents (path, RUN_WITH ("[3, 1]", "[1, 0]", "[0.25, 0.75, 0.5, 0.5]"),
                                       -1, NULL));
-  cmp = fl_experiment_load (path, &data, &error);
+  cmp = fl_experiment_load (path, &data, NULL, &error);
   g_assert_no_error (error);
   r = fl_comparison_result (cmp, 0);
   g_assert_cmpint (r->batch_loss->len, ==, 2);
@@ -376,7 +405,7 @@ assert_refused (const char *path, const char *json, const char *why)
   g_autofree char *name = g_path_get_basename (path);
 
   g_assert_true (g_file_set_contents (path, json, -1, NULL));
-  g_assert_null (fl_experiment_load (path, &data, &error));
+  g_assert_null (fl_experiment_load (path, &data, NULL, &error));
   g_test_message ("%s", error->message);
   g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT);
   g_assert_nonnull (strstr (error->message, name));
@@ -430,6 +459,7 @@ test_experiment_first_version (void)
   g_auto(FlExperimentData) data = { 0 };
   g_autoptr(FlComparison) cmp = NULL;
   g_autofree char *head = NULL, *old = NULL;
+  g_autofree gboolean *shown = NULL;
   const char *v = strstr (a, ", \"validation\"");
   const FlRunResult *r;
 
@@ -437,12 +467,13 @@ test_experiment_first_version (void)
   head = g_strndup (a, v - a);
   old = g_strconcat (head, " } ] }", NULL);
   g_assert_true (g_file_set_contents (path, old, -1, NULL));
-  cmp = fl_experiment_load (path, &data, &error);
+  cmp = fl_experiment_load (path, &data, &shown, &error);
   g_assert_no_error (error);
   r = fl_comparison_result (cmp, 0);
   g_assert_cmpuint (r->batch_loss->len, ==, 0);
   g_assert_null (r->validation);
-  g_assert_false (r->hidden);
+  g_assert_nonnull (shown);
+  g_assert_true (shown[0]);
   g_remove (path);
   g_rmdir (dir);
 }
@@ -460,6 +491,7 @@ test_experiment_not_finite (void)
   g_auto(FlExperimentData) back_data = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(FlComparison) cmp = NULL, back = NULL;
+  g_autofree gboolean *shown = NULL;
   FlTrainSettings s;
   FlRunResult *r;
 
@@ -474,9 +506,10 @@ test_experiment_not_finite (void)
   g_assert_nonnull (r->validation);
   r->validation->probs[1] = NAN;
   g_array_index (r->batch_loss, double, 0) = INFINITY;
-  g_assert_true (fl_experiment_save (path, &data, cmp, &error));
-  back = fl_experiment_load (path, &back_data, &error);
+  g_assert_true (fl_experiment_save (path, &data, cmp, NULL, &error));
+  back = fl_experiment_load (path, &back_data, &shown, &error);
   g_assert_no_error (error);
+  g_assert_true (shown[0]);   /* saved with shown NULL: every run shown */
   g_assert_null (fl_comparison_result (back, 0)->validation);
   g_assert_true (isnan (g_array_index (fl_comparison_result (back, 0)->batch_loss, double, 0)));
   g_remove (path);

@@ -264,7 +264,33 @@ test_cancel (Fixture *f, gconstpointer data)
 
   g_cancellable_cancel (cancellable);
   g_assert_null (fl_dataset_load (&spec, cancel_progress, cancellable, cancellable, &error));
-  g_assert_nonnull (error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  /* cancelled while decoding, after the first image: the rows were resolved
+   * and the bad one's reason written */
+  g_cancellable_reset (cancellable);
+  g_assert_null (fl_dataset_load (&spec, cancel_progress, cancellable, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+/* The header names each column is detected by, as the data panel offers
+ * them: the first present wins, whatever its case and place. */
+static void
+test_detect_column (void)
+{
+  const char *data = "ID, Caption,Class,Img,file\nx,y,z,w,v\n";
+  g_autoptr(FlCsv) csv = fl_csv_parse (data, strlen (data), "t.csv", NULL);
+
+  g_assert_cmpstr (fl_dataset_column_names (FL_COLUMN_IMAGE)[0], ==, "image");
+  g_assert_cmpstr (fl_dataset_column_names (FL_COLUMN_TEXT)[0], ==, "text");
+  g_assert_cmpstr (fl_dataset_column_names (FL_COLUMN_LABEL)[0], ==, "label");
+  g_assert_null (fl_dataset_column_names (FL_COLUMN_LABEL)[4]);
+  g_assert_nonnull (csv);
+  /* "file" comes before "img" among the image names */
+  g_assert_cmpint (fl_dataset_detect_column (csv, FL_COLUMN_IMAGE), ==, 4);
+  g_assert_cmpint (fl_dataset_detect_column (csv, FL_COLUMN_TEXT), ==, 1);
+  g_assert_cmpint (fl_dataset_detect_column (csv, FL_COLUMN_LABEL), ==, 2);
 }
 
 int
@@ -276,5 +302,6 @@ main (int argc, char **argv)
   g_test_add ("/dataset/column-override", Fixture, NULL, fixture_setup, test_column_override, fixture_teardown);
   g_test_add ("/dataset/unusable", Fixture, NULL, fixture_setup, test_unusable, fixture_teardown);
   g_test_add ("/dataset/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
+  g_test_add_func ("/dataset/detect-column", test_detect_column);
   return g_test_run ();
 }

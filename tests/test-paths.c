@@ -159,7 +159,7 @@ test_scan_errors (Fixture *f, gconstpointer data)
   g_cancellable_cancel (cancellable);
   tree = fl_image_tree_scan (f->root, cancellable, &error);
   g_assert_null (tree);
-  g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_CANCELLED);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
 /* ---- resolving ---------------------------------------------------------- */

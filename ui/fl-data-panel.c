@@ -384,8 +384,7 @@ load_done_cb (GObject      *source,
   set_dataset (self, ok ? g_steal_pointer (&job->ds) : NULL);
   set_loading_ui (self, FALSE);
 
-  if (!ok && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
-      !g_error_matches (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_CANCELLED))
+  if (!ok && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_signal_emit (self, signals[SIGNAL_ERROR], 0, error);
 }
 

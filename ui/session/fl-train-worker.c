@@ -89,14 +89,6 @@ item_clear (gpointer data)
   g_clear_error (&item->error);
 }
 
-gboolean
-fl_train_worker_error_is_cancelled (const GError *error)
-{
-  return error != NULL &&
-         (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-          g_error_matches (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_CANCELLED));
-}
-
 static gboolean deliver_cb (gpointer data);
 
 /* Worker thread, mutex held: queue an item and make sure one delivery is
@@ -211,7 +203,7 @@ worker_thread (gpointer data)
         {
           g_clear_error (&last_error);
           last_error = g_steal_pointer (&error);
-          if (fl_train_worker_error_is_cancelled (last_error))
+          if (g_error_matches (last_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
             break;
         }
     }

@@ -62,6 +62,4 @@ int            fl_train_worker_get_last_run   (FlTrainWorker         *self);
  * process; for tests. */
 guint          fl_train_worker_get_n_threads  (void);
 
-gboolean       fl_train_worker_error_is_cancelled (const GError      *error);
-
 G_END_DECLS
