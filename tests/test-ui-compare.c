@@ -26,6 +26,25 @@ tmp_path (const char *name)
   return g_build_filename (tmp_dir, name, NULL);
 }
 
+static GtkWidget *find_widget (GtkWidget *widget, GType type, const char *label);
+
+/* Clicks run i's check box in the runs list, as a person would, and checks
+ * that the run follows. */
+static void
+click_run_check (FlWindow *w,
+                 int       run,
+                 gboolean  visible)
+{
+  FlRunItem *item = fl_run_list_get (ui_runs (w), run);
+  GtkWidget *check = find_widget (GTK_WIDGET (ui_runs_view (w)), GTK_TYPE_CHECK_BUTTON,
+                                  fl_run_item_get_color_class (item));
+
+  g_assert_nonnull (check);
+  if (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)) != visible)
+    gtk_widget_activate (check);
+  g_assert_cmpint (fl_run_item_get_visible (item), ==, visible);
+}
+
 static void
 test_compare (void)
 {
@@ -34,42 +53,42 @@ test_compare (void)
   double best_image, best_text;
 
   window = ui_window_with_data (demo_dir, 32);
-  loss = fl_window_get_loss_plot (window);
-  accuracy = fl_window_get_accuracy_plot (window);
-  fl_train_panel_set_epochs (fl_window_get_train_panel (window), 2);
+  loss = ui_plot (window, TRUE);
+  accuracy = ui_plot (window, FALSE);
+  fl_train_panel_set_epochs (ui_train_panel (window), 2);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "train.compare", NULL);
-  g_assert_true (fl_window_get_training (window));
+  g_assert_true (ui_training (window));
   g_assert_true (ui_wait (ui_not_training, window, 240));
-  g_assert_null (fl_window_get_error_message (window));
-  g_test_message ("%s", fl_window_get_status (window));
+  g_assert_null (ui_error (window));
+  g_test_message ("%s", ui_status (window));
 
-  cmp = fl_window_get_comparison (window);
+  cmp = ui_comparison (window);
   g_assert_nonnull (cmp);
   g_assert_cmpint (fl_comparison_n_runs (cmp), ==, 5);
-  g_assert_cmpint (fl_runs_view_get_n_rows (fl_window_get_runs_view (window)), ==, 5);
+  g_assert_cmpint (fl_runs_view_get_n_rows (ui_runs_view (window)), ==, 5);
 
   /* five curves per plot, of two points each, and only those */
-  g_assert_cmpuint (fl_plot_view_get_n_series (loss), ==, FL_LOSS_SERIES_RUNS + 5);
-  g_assert_cmpuint (fl_plot_view_get_n_series (accuracy), ==, FL_ACCURACY_SERIES_RUNS + 5);
+  g_assert_cmpuint (fl_plot_view_get_n_series (loss), ==, ui_run_series (window, TRUE, 4) + 1);
+  g_assert_cmpuint (fl_plot_view_get_n_series (accuracy), ==, ui_run_series (window, FALSE, 4) + 1);
   for (int i = 0; i < 5; i++)
     {
-      g_assert_cmpuint (fl_plot_view_get_n_points (loss, FL_LOSS_SERIES_RUNS + i), ==, 2);
-      g_assert_cmpuint (fl_plot_view_get_n_points (accuracy, FL_ACCURACY_SERIES_RUNS + i), ==, 2);
-      g_assert_true (fl_plot_view_get_series_visible (loss, FL_LOSS_SERIES_RUNS + i));
-      g_assert_true (fl_plot_view_get_series_visible (accuracy, FL_ACCURACY_SERIES_RUNS + i));
+      g_assert_cmpuint (fl_plot_view_get_n_points (loss, ui_run_series (window, TRUE, i)), ==, 2);
+      g_assert_cmpuint (fl_plot_view_get_n_points (accuracy, ui_run_series (window, FALSE, i)), ==, 2);
+      g_assert_true (fl_plot_view_get_series_visible (loss, ui_run_series (window, TRUE, i)));
+      g_assert_true (fl_plot_view_get_series_visible (accuracy, ui_run_series (window, FALSE, i)));
       g_assert_cmpint (fl_comparison_result (cmp, i)->status, ==, FL_RUN_DONE);
     }
-  g_assert_false (fl_plot_view_get_series_visible (loss, FL_LOSS_SERIES_VAL));
+  g_assert_false (fl_plot_view_get_series_visible (loss, ui_series (window, TRUE, FL_CURVE_VAL)));
 
   /* a run's check button switches its curves off, its name staying in the
    * legends to switch them back on */
-  fl_runs_view_set_visible_run (fl_window_get_runs_view (window), 1, FALSE);
-  g_assert_false (fl_plot_view_get_series_active (loss, FL_LOSS_SERIES_RUNS + 1));
-  g_assert_false (fl_plot_view_get_series_active (accuracy, FL_ACCURACY_SERIES_RUNS + 1));
-  g_assert_true (fl_plot_view_get_legend_entry (loss, FL_LOSS_SERIES_RUNS + 1, NULL));
-  fl_runs_view_set_visible_run (fl_window_get_runs_view (window), 1, TRUE);
-  g_assert_true (fl_plot_view_get_series_active (loss, FL_LOSS_SERIES_RUNS + 1));
+  click_run_check (window, 1, FALSE);
+  g_assert_false (fl_plot_view_get_series_active (loss, ui_run_series (window, TRUE, 1)));
+  g_assert_false (fl_plot_view_get_series_active (accuracy, ui_run_series (window, FALSE, 1)));
+  g_assert_true (fl_plot_view_get_legend_entry (loss, ui_run_series (window, TRUE, 1), NULL));
+  click_run_check (window, 1, TRUE);
+  g_assert_true (fl_plot_view_get_series_active (loss, ui_run_series (window, TRUE, 1)));
 
   /* and so does a click on its name in a legend: the list and the other
    * plot follow */
@@ -77,17 +96,17 @@ test_compare (void)
     graphene_rect_t r;
 
     ui_spin (0.2);
-    g_assert_true (fl_plot_view_get_legend_entry (accuracy, FL_ACCURACY_SERIES_RUNS + 2, &r));
+    g_assert_true (fl_plot_view_get_legend_entry (accuracy, ui_run_series (window, FALSE, 2), &r));
     g_assert_cmpint (fl_plot_view_activate_legend_at (accuracy, r.origin.x + r.size.width / 2,
                                                       r.origin.y + r.size.height / 2),
-                     ==, FL_ACCURACY_SERIES_RUNS + 2);
-    g_assert_false (fl_runs_view_get_visible_run (fl_window_get_runs_view (window), 2));
-    g_assert_false (fl_plot_view_get_series_active (loss, FL_LOSS_SERIES_RUNS + 2));
-    g_assert_false (fl_plot_view_get_series_active (accuracy, FL_ACCURACY_SERIES_RUNS + 2));
-    g_assert_true (fl_plot_view_get_series_active (loss, FL_LOSS_SERIES_RUNS + 1));
+                     ==, ui_run_series (window, FALSE, 2));
+    g_assert_false (fl_run_item_get_visible (fl_run_list_get (ui_runs (window), 2)));
+    g_assert_false (fl_plot_view_get_series_active (loss, ui_run_series (window, TRUE, 2)));
+    g_assert_false (fl_plot_view_get_series_active (accuracy, ui_run_series (window, FALSE, 2)));
+    g_assert_true (fl_plot_view_get_series_active (loss, ui_run_series (window, TRUE, 1)));
     fl_plot_view_activate_legend_at (accuracy, r.origin.x + r.size.width / 2, r.origin.y + r.size.height / 2);
-    g_assert_true (fl_runs_view_get_visible_run (fl_window_get_runs_view (window), 2));
-    g_assert_true (fl_plot_view_get_series_active (loss, FL_LOSS_SERIES_RUNS + 2));
+    g_assert_true (fl_run_item_get_visible (fl_run_list_get (ui_runs (window), 2)));
+    g_assert_true (fl_plot_view_get_series_active (loss, ui_run_series (window, TRUE, 2)));
   }
 
   /* the fusion runs ahead of both unimodal ones */
@@ -103,18 +122,18 @@ test_compare (void)
       g_assert_cmpfloat (r->best_val_acc, >, best_image);
       g_assert_cmpfloat (r->best_val_acc, >, best_text);
     }
-  g_assert_cmpint (fl_runs_view_get_best (fl_window_get_runs_view (window)), <, 3);
+  g_assert_cmpint (fl_run_list_get_best (ui_runs (window)), <, 3);
 
   /* a single run joins the same list */
   gtk_widget_activate_action (GTK_WIDGET (window), "train.start", NULL);
   g_assert_true (ui_wait (ui_not_training, window, 120));
   g_assert_cmpint (fl_comparison_n_runs (cmp), ==, 6);
-  g_assert_cmpint (fl_runs_view_get_n_rows (fl_window_get_runs_view (window)), ==, 6);
-  g_assert_cmpuint (fl_plot_view_get_n_points (loss, FL_LOSS_SERIES_RUNS + 5), ==, 2);
+  g_assert_cmpint (fl_runs_view_get_n_rows (ui_runs_view (window)), ==, 6);
+  g_assert_cmpuint (fl_plot_view_get_n_points (loss, ui_run_series (window, TRUE, 5)), ==, 2);
 
   /* clicking a run's name shows its results */
-  g_signal_emit_by_name (fl_window_get_runs_view (window), "activated", 2);
-  g_assert_true (fl_results_view_get_run (fl_window_get_results_view (window)) == fl_comparison_run (cmp, 2));
+  g_signal_emit_by_name (ui_runs_view (window), "activated", 2);
+  g_assert_true (fl_results_view_get_run (ui_results (window)) == fl_comparison_run (cmp, 2));
   g_assert_true (ui_wait (ui_run_shown, window, 10));
 }
 
@@ -156,17 +175,17 @@ test_exports (void)
   g_autoptr(GMarkupParseContext) ctx = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GdkTexture) texture = NULL;
-  FlComparison *cmp = fl_window_get_comparison (window);
+  FlComparison *cmp = ui_comparison (window);
   int n_epochs = 0;
 
   g_assert_nonnull (window);
-  g_assert_true (fl_plot_view_export (fl_window_get_loss_plot (window), png, 1200, 750, &error));
+  g_assert_true (fl_plot_view_export (ui_plot (window, TRUE), png, 1200, 750, &error));
   g_assert_no_error (error);
-  g_assert_true (fl_plot_view_export (fl_window_get_accuracy_plot (window), svg, 800, 500, &error));
+  g_assert_true (fl_plot_view_export (ui_plot (window, FALSE), svg, 800, 500, &error));
   g_assert_no_error (error);
-  g_assert_true (fl_plot_view_export (fl_window_get_loss_plot (window), pdf, 1600, 1000, &error));
+  g_assert_true (fl_plot_view_export (ui_plot (window, TRUE), pdf, 1600, 1000, &error));
   g_assert_no_error (error);
-  g_assert_false (fl_plot_view_export (fl_window_get_loss_plot (window), "/tmp/x.bmp", 800, 500, &error));
+  g_assert_false (fl_plot_view_export (ui_plot (window, TRUE), "/tmp/x.bmp", 800, 500, &error));
   g_clear_error (&error);
 
   assert_prefix (png, "\x89PNG\r\n\x1a\n", 8);
@@ -187,7 +206,7 @@ test_exports (void)
   if (g_getenv ("FUSIONLAB_SHOTS") != NULL)
     {
       g_autofree char *shot = g_build_filename (g_getenv ("FUSIONLAB_SHOTS"), "accuracy-export.png", NULL);
-      g_assert_true (fl_plot_view_export (fl_window_get_accuracy_plot (window), shot, 1200, 750, NULL));
+      g_assert_true (fl_plot_view_export (ui_plot (window, FALSE), shot, 1200, 750, NULL));
     }
 
   /* the CSVs, through FlComparison: one row per run, and per run and epoch */
@@ -224,7 +243,7 @@ check_confusion_gallery (FlWindow           *w,
                          const FlDataset    *ds,
                          const char         *shot_name)
 {
-  FlResultsView *results = fl_window_get_results_view (w);
+  FlResultsView *results = ui_results (w);
   FlConfusionView *matrix = fl_results_view_get_confusion_view (results);
   FlSampleGallery *gallery = find_gallery (GTK_WIDGET (w));
   gint64 total = 0;
@@ -303,27 +322,27 @@ test_experiment (void)
   g_autofree char *path = tmp_path ("experiment.json");
   g_autofree char *corrupt = tmp_path ("corrupt.json");
   g_autoptr(GError) error = NULL;
-  FlComparison *cmp = fl_window_get_comparison (window);
+  FlComparison *cmp = ui_comparison (window);
   FlWindow *other = fl_window_new (NULL);
   FlComparison *back;
   int n = fl_comparison_n_runs (cmp);
 
   /* a run switched off stays off */
-  fl_runs_view_set_visible_run (fl_window_get_runs_view (window), 3, FALSE);
-  g_assert_true (fl_window_save_experiment (window, path, &error));
+  click_run_check (window, 3, FALSE);
+  g_assert_true (fl_session_save_experiment (ui_session (window), path, &error));
   g_assert_no_error (error);
-  fl_runs_view_set_visible_run (fl_window_get_runs_view (window), 3, TRUE);
+  click_run_check (window, 3, TRUE);
 
   gtk_window_present (GTK_WINDOW (other));
   g_assert_true (fl_window_open_experiment (other, path));
-  g_assert_false (fl_runs_view_get_visible_run (fl_window_get_runs_view (other), 3));
-  g_assert_false (fl_plot_view_get_series_active (fl_window_get_loss_plot (other), FL_LOSS_SERIES_RUNS + 3));
-  g_assert_true (fl_plot_view_get_series_active (fl_window_get_loss_plot (other), FL_LOSS_SERIES_RUNS + 2));
-  g_assert_null (fl_window_get_error_message (other));
-  back = fl_window_get_comparison (other);
+  g_assert_false (fl_run_item_get_visible (fl_run_list_get (ui_runs (other), 3)));
+  g_assert_false (fl_plot_view_get_series_active (ui_plot (other, TRUE), ui_run_series (other, TRUE, 3)));
+  g_assert_true (fl_plot_view_get_series_active (ui_plot (other, TRUE), ui_run_series (other, TRUE, 2)));
+  g_assert_null (ui_error (other));
+  back = ui_comparison (other);
   g_assert_nonnull (back);
   g_assert_cmpint (fl_comparison_n_runs (back), ==, n);
-  g_assert_cmpint (fl_runs_view_get_n_rows (fl_window_get_runs_view (other)), ==, n);
+  g_assert_cmpint (fl_runs_view_get_n_rows (ui_runs_view (other)), ==, n);
   for (int i = 0; i < n; i++)
     {
       const FlRunResult *a = fl_comparison_result (cmp, i), *b = fl_comparison_result (back, i);
@@ -335,7 +354,7 @@ test_experiment (void)
       g_assert_cmpfloat_with_epsilon (a->best_val_acc, b->best_val_acc, 1e-9);
       g_assert_cmpint (a->settings.epochs, ==, b->settings.epochs);
       g_assert_cmpuint (a->epochs->len, ==, b->epochs->len);
-      g_assert_cmpuint (fl_plot_view_get_n_points (fl_window_get_accuracy_plot (other), FL_ACCURACY_SERIES_RUNS + i),
+      g_assert_cmpuint (fl_plot_view_get_n_points (ui_plot (other, FALSE), ui_run_series (other, FALSE, i)),
                         ==, a->epochs->len);
       for (guint e = 0; e < a->epochs->len; e++)
         g_assert_cmpfloat_with_epsilon (g_array_index (a->epochs, FlEpochStats, e).val_loss,
@@ -346,35 +365,35 @@ test_experiment (void)
    * the settings it was compared with */
   g_assert_true (ui_wait (ui_data_ready, other, 60));
   g_assert_true (ui_wait (ui_run_shown, other, 10));
-  g_test_message ("reopened: %s", fl_window_get_status (other));
-  g_assert_null (strstr (fl_window_get_status (other), "not there"));
-  g_assert_cmpint (fl_window_get_shown_run (other), ==, fl_runs_view_get_best (fl_window_get_runs_view (other)));
-  g_assert_true (fl_comparison_result (back, fl_window_get_shown_run (other))->validation != NULL);
-  g_assert_null (fl_results_view_get_run (fl_window_get_results_view (other)));
+  g_test_message ("reopened: %s", ui_status (other));
+  g_assert_null (strstr (ui_status (other), "not there"));
+  g_assert_cmpint (fl_session_get_shown_run (ui_session (other)), ==, fl_run_list_get_best (ui_runs (other)));
+  g_assert_true (fl_comparison_result (back, fl_session_get_shown_run (ui_session (other)))->validation != NULL);
+  g_assert_null (fl_results_view_get_run (ui_results (other)));
   {
     FlTrainSettings shown;
 
-    fl_train_panel_get_settings (fl_window_get_train_panel (other), &shown);
+    fl_train_panel_get_settings (ui_train_panel (other), &shown);
     g_assert_cmpint (shown.epochs, ==, fl_comparison_base_settings (cmp)->epochs);
     g_assert_cmpint (shown.batch_size, ==, fl_comparison_base_settings (cmp)->batch_size);
   }
-  check_confusion_gallery (other, fl_comparison_result (back, fl_window_get_shown_run (other))->validation,
-                           fl_data_panel_get_dataset (fl_window_get_data_panel (other)), "reopened.png");
+  check_confusion_gallery (other, fl_comparison_result (back, fl_session_get_shown_run (ui_session (other)))->validation,
+                           fl_data_panel_get_dataset (ui_data_panel (other)), "reopened.png");
 
   /* a corrupt file: a clear error in the window, and the runs stay */
   g_assert_true (g_file_set_contents (corrupt, "{ \"runs\": [ {\"name\": ", -1, NULL));
   g_assert_false (fl_window_open_experiment (other, corrupt));
-  g_assert_nonnull (fl_window_get_error_message (other));
-  g_test_message ("error shown: %s", fl_window_get_error_message (other));
-  g_assert_nonnull (strstr (fl_window_get_error_message (other), "corrupt.json"));
-  g_assert_true (fl_window_get_comparison (other) == back);
+  g_assert_nonnull (ui_error (other));
+  g_test_message ("error shown: %s", ui_error (other));
+  g_assert_nonnull (strstr (ui_error (other), "corrupt.json"));
+  g_assert_true (ui_comparison (other) == back);
 
   /* the same files read with another label column are other data: its runs
    * do not mix with those of the experiment */
-  fl_data_panel_set_columns (fl_window_get_data_panel (other), NULL, NULL, "text");
+  fl_data_panel_set_columns (ui_data_panel (other), NULL, NULL, "text");
   g_assert_true (ui_wait (ui_data_ready, other, 60));
-  g_assert_cmpstr (fl_data_panel_get_dataset (fl_window_get_data_panel (other))->report.label_col, ==, "text");
-  g_assert_null (fl_window_get_comparison (other));
+  g_assert_cmpstr (fl_data_panel_get_dataset (ui_data_panel (other))->report.label_col, ==, "text");
+  g_assert_null (ui_comparison (other));
 
   ui_destroy_window (other);
 }
@@ -413,31 +432,31 @@ test_experiment_one_run (void)
   g_autofree char *one = tmp_path ("one-run.json");
   g_autofree char *gone = tmp_path ("gone.json");
   g_autofree char *missing = tmp_path ("no-such.csv");
-  FlComparison *cmp = fl_window_get_comparison (window);
+  FlComparison *cmp = ui_comparison (window);
   const FlRunResult *r = fl_comparison_result (cmp, 0);
   FlWindow *other = fl_window_new (NULL);
-  FlPlotView *loss = fl_window_get_loss_plot (other);
-  FlPlotView *accuracy = fl_window_get_accuracy_plot (other);
+  FlPlotView *loss = ui_plot (other, TRUE);
+  FlPlotView *accuracy = ui_plot (other, FALSE);
   g_autoptr(GError) error = NULL;
   FlSampleGallery *gallery;
   FlConfusionView *matrix;
   gint64 total = 0;
 
-  g_assert_true (fl_window_save_experiment (window, path, &error));
+  g_assert_true (fl_session_save_experiment (ui_session (window), path, &error));
   rewrite_experiment (path, one, NULL);
   gtk_window_present (GTK_WINDOW (other));
   g_assert_true (fl_window_open_experiment (other, one));
-  g_assert_cmpint (fl_comparison_n_runs (fl_window_get_comparison (other)), ==, 1);
+  g_assert_cmpint (fl_comparison_n_runs (ui_comparison (other)), ==, 1);
   g_assert_cmpuint (r->batch_loss->len, >, 0);
-  g_assert_cmpuint (fl_plot_view_get_n_points (loss, FL_LOSS_SERIES_BATCH), ==, r->batch_loss->len);
-  g_assert_cmpuint (fl_plot_view_get_n_points (loss, FL_LOSS_SERIES_TRAIN), ==, r->epochs->len);
-  g_assert_cmpuint (fl_plot_view_get_n_points (accuracy, FL_ACCURACY_SERIES_VAL), ==, r->epochs->len);
-  g_assert_true (fl_plot_view_get_series_visible (loss, FL_LOSS_SERIES_BATCH));
+  g_assert_cmpuint (fl_plot_view_get_n_points (loss, ui_series (other, TRUE, FL_CURVE_BATCH)), ==, r->batch_loss->len);
+  g_assert_cmpuint (fl_plot_view_get_n_points (loss, ui_series (other, TRUE, FL_CURVE_TRAIN)), ==, r->epochs->len);
+  g_assert_cmpuint (fl_plot_view_get_n_points (accuracy, ui_series (other, FALSE, FL_CURVE_VAL)), ==, r->epochs->len);
+  g_assert_true (fl_plot_view_get_series_visible (loss, ui_series (other, TRUE, FL_CURVE_BATCH)));
   for (guint k = 0; k < r->batch_loss->len; k++)
     {
       double x, y;
 
-      g_assert_true (fl_plot_view_get_point (loss, FL_LOSS_SERIES_BATCH, k, &x, &y));
+      g_assert_true (fl_plot_view_get_point (loss, ui_series (other, TRUE, FL_CURVE_BATCH), k, &x, &y));
       g_assert_cmpfloat (y, ==, g_array_index (r->batch_loss, double, k));
       g_assert_cmpfloat_with_epsilon (x, (double) (k + 1) / r->batches_per_epoch, 1e-12);
     }
@@ -446,11 +465,11 @@ test_experiment_one_run (void)
   /* the data gone: counts, no cards, and the reason on the status line */
   rewrite_experiment (path, gone, missing);
   g_assert_true (fl_window_open_experiment (other, gone));
-  g_test_message ("data gone: %s", fl_window_get_status (other));
-  g_assert_nonnull (strstr (fl_window_get_status (other), "not there"));
+  g_test_message ("data gone: %s", ui_status (other));
+  g_assert_nonnull (strstr (ui_status (other), "not there"));
   g_assert_true (ui_wait (ui_run_shown, other, 10));
   gallery = find_gallery (GTK_WIDGET (other));
-  matrix = fl_results_view_get_confusion_view (fl_window_get_results_view (other));
+  matrix = fl_results_view_get_confusion_view (ui_results (other));
   for (int t = 0; t < fl_confusion_view_get_n_classes (matrix); t++)
     for (int p = 0; p < fl_confusion_view_get_n_classes (matrix); p++)
       {
@@ -459,20 +478,20 @@ test_experiment_one_run (void)
         g_assert_cmpint (fl_sample_gallery_get_n_samples (gallery), ==, 0);
       }
   g_assert_cmpint (total, ==, r->validation->n);
-  g_assert_null (fl_window_get_error_message (other));
+  g_assert_null (ui_error (other));
 
   /* training on the data that is loaded — not the experiment's — starts a
    * comparison of its own instead of joining the reopened one */
   {
-    g_assert_cmpint (fl_comparison_result (fl_window_get_comparison (other), 0)->settings.epochs, ==, 2);
-    fl_train_panel_set_epochs (fl_window_get_train_panel (other), 1);
+    g_assert_cmpint (fl_comparison_result (ui_comparison (other), 0)->settings.epochs, ==, 2);
+    fl_train_panel_set_epochs (ui_train_panel (other), 1);
     gtk_widget_activate_action (GTK_WIDGET (other), "train.start", NULL);
     g_assert_true (ui_wait (ui_not_training, other, 120));
-    g_assert_null (fl_window_get_error_message (other));
+    g_assert_null (ui_error (other));
     /* (not a pointer comparison: the new one may take the old one's place) */
-    g_assert_cmpint (fl_comparison_n_runs (fl_window_get_comparison (other)), ==, 1);
-    g_assert_cmpint (fl_comparison_result (fl_window_get_comparison (other), 0)->settings.epochs, ==, 1);
-    g_assert_cmpint (fl_comparison_result (fl_window_get_comparison (other), 0)->status, ==, FL_RUN_DONE);
+    g_assert_cmpint (fl_comparison_n_runs (ui_comparison (other)), ==, 1);
+    g_assert_cmpint (fl_comparison_result (ui_comparison (other), 0)->settings.epochs, ==, 1);
+    g_assert_cmpint (fl_comparison_result (ui_comparison (other), 0)->status, ==, FL_RUN_DONE);
   }
 
   ui_destroy_window (other);
@@ -481,9 +500,9 @@ test_experiment_one_run (void)
 static void
 test_confusion_gallery (void)
 {
-  FlComparison *cmp = fl_window_get_comparison (window);
-  int shown = fl_window_get_shown_run (window);
-  FlRun *run = fl_results_view_get_run (fl_window_get_results_view (window));
+  FlComparison *cmp = ui_comparison (window);
+  int shown = fl_session_get_shown_run (ui_session (window));
+  FlRun *run = fl_results_view_get_run (ui_results (window));
 
   g_assert_cmpint (shown, >=, 0);
   g_assert_nonnull (run);
@@ -492,8 +511,9 @@ test_confusion_gallery (void)
                            fl_run_dataset (run), "gallery.png");
 }
 
-/* The first widget of type under widget whose "label" is label, or when
- * label starts with "~", whose tooltip starts with the rest. */
+/* The first widget of type under widget whose "label" is label, or that
+ * has label as a CSS class, or when label starts with "~", whose tooltip
+ * starts with the rest. */
 static GtkWidget *
 find_widget (GtkWidget  *widget,
              GType       type,
@@ -503,6 +523,8 @@ find_widget (GtkWidget  *widget,
     {
       g_autofree char *text = NULL;
 
+      if (label[0] != '~' && gtk_widget_has_css_class (widget, label))
+        return widget;
       if (label[0] == '~')
         {
           const char *tip = gtk_widget_get_tooltip_text (widget);
@@ -527,14 +549,14 @@ find_widget (GtkWidget  *widget,
 static void
 test_plot_controls (void)
 {
-  FlPlotView *loss = fl_window_get_loss_plot (window);
+  FlPlotView *loss = ui_plot (window, TRUE);
   GtkWidget *log_check = find_widget (GTK_WIDGET (window), GTK_TYPE_CHECK_BUTTON, "_Log scale");
   GtkWidget *present = find_widget (GTK_WIDGET (window), GTK_TYPE_TOGGLE_BUTTON, "_Presentation");
   GtkWidget *x_axis = find_widget (GTK_WIDGET (window), GTK_TYPE_DROP_DOWN, "~Epochs:");
   GtkWidget *scale = find_widget (GTK_WIDGET (window), GTK_TYPE_SCALE, "~How much the per-batch loss");
   g_autofree char *png = tmp_path ("log.png");
   g_autofree char *readout = NULL;
-  guint n = fl_plot_view_get_n_points (loss, FL_LOSS_SERIES_BATCH);
+  guint n = fl_plot_view_get_n_points (loss, ui_series (window, TRUE, FL_CURVE_BATCH));
   double x, y, smooth;
 
   g_assert_nonnull (log_check);
@@ -548,13 +570,13 @@ test_plot_controls (void)
   g_assert_cmpfloat (fl_plot_view_get_smoothing (loss), ==, 0.0);
   for (guint i = 0; i < n; i++)
     {
-      g_assert_true (fl_plot_view_get_point (loss, FL_LOSS_SERIES_BATCH, i, &x, &y));
-      g_assert_true (fl_plot_view_get_smoothed_point (loss, FL_LOSS_SERIES_BATCH, i, &smooth));
+      g_assert_true (fl_plot_view_get_point (loss, ui_series (window, TRUE, FL_CURVE_BATCH), i, &x, &y));
+      g_assert_true (fl_plot_view_get_smoothed_point (loss, ui_series (window, TRUE, FL_CURVE_BATCH), i, &smooth));
       g_assert_cmpfloat_with_epsilon (smooth, y, 1e-9);
     }
   gtk_range_set_value (GTK_RANGE (scale), 1.0);
-  g_assert_true (fl_plot_view_get_smoothed_point (loss, FL_LOSS_SERIES_BATCH, n - 1, &smooth));
-  g_assert_true (fl_plot_view_get_point (loss, FL_LOSS_SERIES_BATCH, n - 1, &x, &y));
+  g_assert_true (fl_plot_view_get_smoothed_point (loss, ui_series (window, TRUE, FL_CURVE_BATCH), n - 1, &smooth));
+  g_assert_true (fl_plot_view_get_point (loss, ui_series (window, TRUE, FL_CURVE_BATCH), n - 1, &x, &y));
   g_assert_cmpfloat (fabs (smooth - y), >, 1e-6);
 
   /* log scale, samples seen, large fonts: drawn and exported */
@@ -589,8 +611,8 @@ test_plot_controls (void)
 static void
 test_image_size (void)
 {
-  FlComparison *cmp = fl_window_get_comparison (window);
-  FlDataPanel *panel = fl_window_get_data_panel (window);
+  FlComparison *cmp = ui_comparison (window);
+  FlDataPanel *panel = ui_data_panel (window);
   int n = fl_comparison_n_runs (cmp);
   g_autofree char *model = tmp_path ("run0.safetensors");
   g_autoptr(GError) error = NULL;
@@ -598,45 +620,45 @@ test_image_size (void)
 
   g_assert_nonnull (run0);
   g_assert_cmpint (fl_run_dataset (run0)->image_size, ==, 32);
-  fl_train_panel_set_image_size (fl_window_get_train_panel (window), 48);
+  fl_train_panel_set_image_size (ui_train_panel (window), 48);
   g_assert_true (ui_wait (ui_data_ready, window, 60));
   g_assert_true (ui_wait (ui_data_current, window, 60));
   g_assert_cmpint (fl_data_panel_get_dataset (panel)->image_size, ==, 48);
 
-  g_assert_true (fl_window_get_comparison (window) == cmp);
+  g_assert_true (ui_comparison (window) == cmp);
   g_assert_cmpint (fl_comparison_n_runs (cmp), ==, n);
   g_assert_true (fl_comparison_run (cmp, 0) == run0);
   g_assert_cmpint (fl_run_dataset (run0)->image_size, ==, 32);
   g_assert_true (fl_run_save_model (run0, model, &error));
   g_assert_no_error (error);
 
-  fl_train_panel_set_epochs (fl_window_get_train_panel (window), 1);
+  fl_train_panel_set_epochs (ui_train_panel (window), 1);
   gtk_widget_activate_action (GTK_WIDGET (window), "train.start", NULL);
   g_assert_true (ui_wait (ui_not_training, window, 120));
-  g_assert_null (fl_window_get_error_message (window));
+  g_assert_null (ui_error (window));
   g_assert_cmpint (fl_comparison_n_runs (cmp), ==, n + 1);
   g_assert_cmpint (fl_comparison_result (cmp, n)->image_size, ==, 48);
   g_assert_cmpint (fl_comparison_result (cmp, 0)->image_size, ==, 32);
   /* run 0's gallery, from the data loaded now: the same samples */
-  g_signal_emit_by_name (fl_window_get_runs_view (window), "activated", 0);
+  g_signal_emit_by_name (ui_runs_view (window), "activated", 0);
   check_confusion_gallery (window, fl_comparison_result (cmp, 0)->validation,
                            fl_data_panel_get_dataset (panel), "image-size.png");
 
   /* another seed splits the samples otherwise: the list's title says so */
   gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_ancestor (
-    GTK_WIDGET (fl_window_get_runs_view (window)), GTK_TYPE_STACK)), "runs");
+    GTK_WIDGET (ui_runs_view (window)), GTK_TYPE_STACK)), "runs");
   g_assert_nonnull (find_widget (GTK_WIDGET (window), GTK_TYPE_LABEL, "Every run, on the same validation samples"));
   {
     FlTrainSettings s;
 
-    fl_train_panel_get_settings (fl_window_get_train_panel (window), &s);
+    fl_train_panel_get_settings (ui_train_panel (window), &s);
     s.seed = 7;
-    fl_train_panel_set_settings (fl_window_get_train_panel (window), &s);
+    fl_train_panel_set_settings (ui_train_panel (window), &s);
   }
   gtk_widget_activate_action (GTK_WIDGET (window), "train.start", NULL);
   g_assert_true (ui_wait (ui_not_training, window, 120));
   gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_ancestor (
-    GTK_WIDGET (fl_window_get_runs_view (window)), GTK_TYPE_STACK)), "runs");
+    GTK_WIDGET (ui_runs_view (window)), GTK_TYPE_STACK)), "runs");
   g_assert_null (find_widget (GTK_WIDGET (window), GTK_TYPE_LABEL, "Every run, on the same validation samples"));
   g_assert_nonnull (find_widget (GTK_WIDGET (window), GTK_TYPE_LABEL,
                                  "Every run — not all on the same validation samples"));

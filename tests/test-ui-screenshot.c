@@ -49,7 +49,7 @@ test_window_png (void)
   g_autofree char *path = g_test_build_filename (G_TEST_BUILT, "test-ui-screenshot.png", NULL);
   g_autoptr(GError) error = NULL;
 
-  fl_train_panel_set_epochs (fl_window_get_train_panel (window), 2);
+  fl_train_panel_set_epochs (ui_train_panel (window), 2);
   gtk_widget_activate_action (GTK_WIDGET (window), "train.start", NULL);
   g_assert_true (ui_wait (ui_run_shown, window, 240));
   ui_spin (0.3);

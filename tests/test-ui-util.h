@@ -10,6 +10,69 @@
 
 #include "fl-window.h"
 
+/* The window's parts, the only place the tests ask the window for them. */
+static inline FlSession *ui_session (FlWindow *w) { return fl_window_get_session (w); }
+static inline FlDataPanel *ui_data_panel (FlWindow *w) { return fl_window_get_data_panel (w); }
+static inline FlTrainPanel *ui_train_panel (FlWindow *w) { return fl_window_get_train_panel (w); }
+static inline FlResultsView *ui_results (FlWindow *w) { return fl_window_get_results_view (w); }
+static inline FlRunsView *ui_runs_view (FlWindow *w) { return fl_window_get_runs_view (w); }
+static inline FlTrainingView *ui_training_view (FlWindow *w) { return fl_window_get_training_view (w); }
+static inline const char *ui_error (FlWindow *w) { return fl_window_get_error_message (w); }
+static inline gboolean ui_training (FlWindow *w) { return fl_window_get_training (w); }
+
+static inline const char *ui_status (FlWindow *w) { return fl_session_get_status (ui_session (w)); }
+static inline FlComparison *ui_comparison (FlWindow *w) { return fl_session_get_comparison (ui_session (w)); }
+static inline FlRunList *ui_runs (FlWindow *w) { return fl_session_get_runs (ui_session (w)); }
+
+static inline FlPlotView *
+ui_plot (FlWindow *w,
+         gboolean  loss)
+{
+  FlTrainingView *view = ui_training_view (w);
+
+  return loss ? fl_training_view_get_loss_plot (view) : fl_training_view_get_accuracy_plot (view);
+}
+
+/* The series of the loss plot (or the accuracy plot) that draws a curve
+ * of the run training, or run i's validation curve. */
+static inline guint
+ui_series (FlWindow *w,
+           gboolean  loss,
+           FlCurve   curve)
+{
+  int s = fl_training_view_get_series (ui_training_view (w), ui_plot (w, loss), curve);
+
+  g_assert_cmpint (s, >=, 0);
+  return (guint) s;
+}
+
+static inline guint
+ui_run_series (FlWindow *w,
+               gboolean  loss,
+               int       run)
+{
+  int s = fl_training_view_get_run_series (ui_training_view (w), ui_plot (w, loss), run);
+
+  g_assert_cmpint (s, >=, 0);
+  return (guint) s;
+}
+
+static inline guint
+ui_n_points (FlWindow *w,
+             gboolean  loss,
+             FlCurve   curve)
+{
+  return fl_plot_view_get_n_points (ui_plot (w, loss), ui_series (w, loss, curve));
+}
+
+static inline guint
+ui_run_points (FlWindow *w,
+               gboolean  loss,
+               int       run)
+{
+  return fl_plot_view_get_n_points (ui_plot (w, loss), ui_run_series (w, loss, run));
+}
+
 /* Three classes of flat-coloured images with a bright square in a corner
  * that depends on the class, and texts that name the colour among filler
  * words; plus two rows that must be skipped (a missing image, an empty
@@ -148,7 +211,7 @@ ui_spin (double seconds)
 static inline gboolean
 ui_data_ready (gpointer data)
 {
-  FlDataPanel *panel = fl_window_get_data_panel (data);
+  FlDataPanel *panel = ui_data_panel (data);
 
   return !fl_data_panel_get_loading (panel) && fl_data_panel_get_dataset (panel) != NULL;
 }
@@ -218,7 +281,7 @@ ui_download (GdkTexture *texture)
 static inline gboolean
 ui_data_current (gpointer data)
 {
-  FlDataPanel *panel = fl_window_get_data_panel (data);
+  FlDataPanel *panel = ui_data_panel (data);
 
   return ui_data_ready (data) && !fl_data_panel_get_stale (panel);
 }
@@ -226,21 +289,21 @@ ui_data_current (gpointer data)
 static inline gboolean
 ui_not_training (gpointer data)
 {
-  return !fl_window_get_training (data);
+  return !ui_training (data);
 }
 
 /* The run is over and what it ended with is on screen. */
 static inline gboolean
 ui_run_shown (gpointer data)
 {
-  return !fl_window_get_training (data) &&
-         fl_results_view_has_results (fl_window_get_results_view (data));
+  return !ui_training (data) &&
+         fl_results_view_has_results (ui_results (data));
 }
 
 static inline gboolean
 ui_first_batch (gpointer data)
 {
-  return fl_plot_view_get_n_points (fl_window_get_loss_plot (data), FL_LOSS_SERIES_BATCH) > 0;
+  return fl_plot_view_get_n_points (ui_plot (data, TRUE), ui_series (data, TRUE, FL_CURVE_BATCH)) > 0;
 }
 
 /* A window showing the dataset in dir, loaded at image size S. */
@@ -252,13 +315,13 @@ ui_window_with_data (const char *dir,
   g_autofree char *images = g_build_filename (dir, "images", NULL);
   g_autofree char *csv = g_build_filename (dir, "texts.csv", NULL);
 
-  fl_train_panel_set_image_size (fl_window_get_train_panel (window), S);
+  fl_train_panel_set_image_size (ui_train_panel (window), S);
   gtk_window_present (GTK_WINDOW (window));
   fl_window_load (window, images, csv);
   g_assert_true (ui_wait (ui_data_ready, window, 60));
   /* let the preview of the data be drawn, as a person would see it before
    * pressing Train */
   ui_spin (0.5);
-  g_assert_cmpint (fl_data_panel_get_dataset (fl_window_get_data_panel (window))->image_size, ==, S);
+  g_assert_cmpint (fl_data_panel_get_dataset (ui_data_panel (window))->image_size, ==, S);
   return window;
 }

@@ -85,43 +85,43 @@ two_frames (gpointer data)
 static void
 start_training (FlWindow *window)
 {
-  g_assert_false (fl_window_get_training (window));
+  g_assert_false (ui_training (window));
   gtk_widget_activate_action (GTK_WIDGET (window), "train.start", NULL);
-  g_assert_true (fl_window_get_training (window));
+  g_assert_true (ui_training (window));
 }
 
 static gboolean
 has_error (gpointer data)
 {
-  return fl_window_get_error_message (data) != NULL;
+  return ui_error (data) != NULL;
 }
 
 static void
 test_load (void)
 {
   FlWindow *window = ui_window_with_data (data_dir, 16);
-  FlDataset *ds = fl_data_panel_get_dataset (fl_window_get_data_panel (window));
+  FlDataset *ds = fl_data_panel_get_dataset (ui_data_panel (window));
 
   g_assert_cmpint (ds->n, ==, 3 * 80);
   g_assert_cmpint (ds->n_classes, ==, 3);
   g_assert_cmpint (ds->report.n_skipped, ==, 2);
   g_assert_cmpstr (ds->report.image_col, ==, "image");
   g_assert_cmpstr (ds->report.label_col, ==, "label");
-  g_assert_null (fl_window_get_error_message (window));
-  g_assert_true (g_str_has_prefix (fl_window_get_status (window), "Ready"));
+  g_assert_null (ui_error (window));
+  g_assert_true (g_str_has_prefix (ui_status (window), "Ready"));
 
   /* a column that does not exist: a readable error in the window */
-  fl_data_panel_set_columns (fl_window_get_data_panel (window), "image", "nonexistent", "label");
+  fl_data_panel_set_columns (ui_data_panel (window), "image", "nonexistent", "label");
   g_assert_true (ui_wait (has_error, window, 30));
-  g_test_message ("error shown: %s", fl_window_get_error_message (window));
-  g_assert_nonnull (strstr (fl_window_get_error_message (window), "nonexistent"));
-  g_assert_null (fl_data_panel_get_dataset (fl_window_get_data_panel (window)));
+  g_test_message ("error shown: %s", ui_error (window));
+  g_assert_nonnull (strstr (ui_error (window), "nonexistent"));
+  g_assert_null (fl_data_panel_get_dataset (ui_data_panel (window)));
   /* train.start is disabled without data */
   gtk_widget_activate_action (GTK_WIDGET (window), "train.start", NULL);
-  g_assert_false (fl_window_get_training (window));
+  g_assert_false (ui_training (window));
 
   /* back to the detected columns */
-  fl_data_panel_set_columns (fl_window_get_data_panel (window), NULL, NULL, NULL);
+  fl_data_panel_set_columns (ui_data_panel (window), NULL, NULL, NULL);
   g_assert_true (ui_wait (ui_data_ready, window, 30));
 
   ui_destroy_window (window);
@@ -130,21 +130,21 @@ test_load (void)
 static gboolean
 not_loading (gpointer data)
 {
-  return !fl_data_panel_get_loading (fl_window_get_data_panel (data));
+  return !fl_data_panel_get_loading (ui_data_panel (data));
 }
 
 static void
 test_cancel_load (void)
 {
   FlWindow *window = fl_window_new (NULL);
-  FlDataPanel *panel = fl_window_get_data_panel (window);
+  FlDataPanel *panel = ui_data_panel (window);
   g_autofree char *images = g_build_filename (data_dir, "images", NULL);
   /* without bad rows: fl_dataset_load() leaks the skipped-row messages
    * when cancelled (engine/fl-dataset.c), which the ASan build reports */
   g_autofree char *csv = g_build_filename (data_dir, "clean.csv", NULL);
 
   gtk_window_present (GTK_WINDOW (window));
-  fl_train_panel_set_image_size (fl_window_get_train_panel (window), 256);
+  fl_train_panel_set_image_size (ui_train_panel (window), 256);
   fl_window_load (window, images, csv);
   g_assert_true (fl_data_panel_get_loading (panel));
   gtk_widget_activate_action (GTK_WIDGET (panel), "data.cancel", NULL);
@@ -152,10 +152,10 @@ test_cancel_load (void)
   /* the cancelled load is dropped, quietly */
   ui_spin (0.3);
   g_assert_null (fl_data_panel_get_dataset (panel));
-  g_assert_null (fl_window_get_error_message (window));
+  g_assert_null (ui_error (window));
 
   /* and loading again works */
-  fl_train_panel_set_image_size (fl_window_get_train_panel (window), 16);
+  fl_train_panel_set_image_size (ui_train_panel (window), 16);
   fl_data_panel_reload (panel);
   g_assert_true (ui_wait (ui_data_ready, window, 60));
   g_assert_cmpint (fl_data_panel_get_dataset (panel)->image_size, ==, 16);
@@ -173,9 +173,9 @@ test_close_mid_load (void)
   g_autofree char *csv = g_build_filename (data_dir, "clean.csv", NULL);
 
   gtk_window_present (GTK_WINDOW (window));
-  fl_train_panel_set_image_size (fl_window_get_train_panel (window), 256);
+  fl_train_panel_set_image_size (ui_train_panel (window), 256);
   fl_window_load (window, images, csv);
-  g_assert_true (fl_data_panel_get_loading (fl_window_get_data_panel (window)));
+  g_assert_true (fl_data_panel_get_loading (ui_data_panel (window)));
   ui_destroy_window (window);
   ui_spin (0.5);
 }
@@ -186,7 +186,7 @@ static void
 test_changed_file (void)
 {
   FlWindow *window = fl_window_new (NULL);
-  FlDataPanel *panel = fl_window_get_data_panel (window);
+  FlDataPanel *panel = ui_data_panel (window);
   g_autofree char *images = g_build_filename (data_dir, "images", NULL);
   g_autofree char *clean = g_build_filename (data_dir, "clean.csv", NULL);
   g_autofree char *csv = g_build_filename (data_dir, "changing.csv", NULL);
@@ -196,23 +196,23 @@ test_changed_file (void)
 
   g_assert_true (g_file_get_contents (clean, &text, NULL, NULL));
   g_assert_true (g_file_set_contents (csv, text, -1, NULL));
-  fl_train_panel_set_image_size (fl_window_get_train_panel (window), 16);
+  fl_train_panel_set_image_size (ui_train_panel (window), 16);
   gtk_window_present (GTK_WINDOW (window));
   fl_window_load (window, images, csv);
   g_assert_true (ui_wait (ui_data_ready, window, 60));
   before = fl_data_panel_get_dataset (panel)->fingerprint;
-  fl_train_panel_set_epochs (fl_window_get_train_panel (window), 1);
+  fl_train_panel_set_epochs (ui_train_panel (window), 1);
   start_training (window);
   g_assert_true (ui_wait (ui_not_training, window, 60));
-  g_assert_nonnull (fl_window_get_comparison (window));
+  g_assert_nonnull (ui_comparison (window));
 
   /* the same samples at 20 pixels: the same fingerprint, the runs stay */
-  fl_train_panel_set_image_size (fl_window_get_train_panel (window), 20);
+  fl_train_panel_set_image_size (ui_train_panel (window), 20);
   g_assert_true (ui_wait (ui_data_current, window, 60));
   g_assert_cmpint (fl_data_panel_get_dataset (panel)->image_size, ==, 20);
   g_assert_cmpuint (fl_data_panel_get_dataset (panel)->fingerprint, ==, before);
-  g_assert_nonnull (fl_window_get_comparison (window));
-  g_assert_cmpint (fl_comparison_n_runs (fl_window_get_comparison (window)), ==, 1);
+  g_assert_nonnull (ui_comparison (window));
+  g_assert_cmpint (fl_comparison_n_runs (ui_comparison (window)), ==, 1);
 
   /* a row more in the file: other samples */
   more = g_string_new (text);
@@ -221,7 +221,7 @@ test_changed_file (void)
   fl_data_panel_reload (panel);
   g_assert_true (ui_wait (ui_data_current, window, 60));
   g_assert_cmpuint (fl_data_panel_get_dataset (panel)->fingerprint, !=, before);
-  g_assert_null (fl_window_get_comparison (window));
+  g_assert_null (ui_comparison (window));
 
   ui_destroy_window (window);
 }
@@ -229,16 +229,16 @@ test_changed_file (void)
 static gboolean
 predictions_written (gpointer data)
 {
-  return g_str_has_prefix (fl_window_get_status (data), "Wrote ");
+  return g_str_has_prefix (ui_status (data), "Wrote ");
 }
 
 static void
 test_train_two_epochs (void)
 {
   FlWindow *window = ui_window_with_data (data_dir, 32);
-  FlPlotView *loss = fl_window_get_loss_plot (window);
-  FlPlotView *accuracy = fl_window_get_accuracy_plot (window);
-  FlResultsView *results = fl_window_get_results_view (window);
+  FlPlotView *loss = ui_plot (window, TRUE);
+  FlPlotView *accuracy = ui_plot (window, FALSE);
+  FlResultsView *results = ui_results (window);
   Probe probe, start_probe;
   gint64 finished_at;
   guint frames = 0;
@@ -247,8 +247,8 @@ test_train_two_epochs (void)
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window)));
   handler = g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
                               G_CALLBACK (count_frame_cb), &frames);
-  fl_train_panel_set_epochs (fl_window_get_train_panel (window), 2);
-  fl_train_panel_set_batch_size (fl_window_get_train_panel (window), 16);
+  fl_train_panel_set_epochs (ui_train_panel (window), 2);
+  fl_train_panel_set_batch_size (ui_train_panel (window), 16);
   g_assert_false (fl_results_view_has_results (results));
 
   /* the first frames of the training page, drawn in full, are measured on
@@ -278,20 +278,20 @@ test_train_two_epochs (void)
       g_assert_cmpint (start_probe.worst, <, 250000);
     }
 
-  g_assert_null (fl_window_get_error_message (window));
-  g_assert_cmpuint (fl_plot_view_get_n_points (loss, FL_LOSS_SERIES_TRAIN), ==, 2);
-  g_assert_cmpuint (fl_plot_view_get_n_points (loss, FL_LOSS_SERIES_VAL), ==, 2);
-  g_assert_cmpuint (fl_plot_view_get_n_points (accuracy, FL_ACCURACY_SERIES_TRAIN), ==, 2);
-  g_assert_cmpuint (fl_plot_view_get_n_points (accuracy, FL_ACCURACY_SERIES_VAL), ==, 2);
+  g_assert_null (ui_error (window));
+  g_assert_cmpuint (fl_plot_view_get_n_points (loss, ui_series (window, TRUE, FL_CURVE_TRAIN)), ==, 2);
+  g_assert_cmpuint (fl_plot_view_get_n_points (loss, ui_series (window, TRUE, FL_CURVE_VAL)), ==, 2);
+  g_assert_cmpuint (fl_plot_view_get_n_points (accuracy, ui_series (window, FALSE, FL_CURVE_TRAIN)), ==, 2);
+  g_assert_cmpuint (fl_plot_view_get_n_points (accuracy, ui_series (window, FALSE, FL_CURVE_VAL)), ==, 2);
   /* 192 training samples in batches of 16: 12 batches an epoch */
-  g_assert_cmpuint (fl_plot_view_get_n_points (loss, FL_LOSS_SERIES_BATCH), ==, 24);
+  g_assert_cmpuint (fl_plot_view_get_n_points (loss, ui_series (window, TRUE, FL_CURVE_BATCH)), ==, 24);
 
   g_assert_true (fl_results_view_has_results (results));
-  g_test_message ("%s · %s", fl_window_get_status (window), fl_results_view_get_headline (results));
+  g_test_message ("%s · %s", ui_status (window), fl_results_view_get_headline (results));
   g_assert_true (g_str_has_prefix (fl_results_view_get_headline (results), "Accuracy "));
-  g_assert_nonnull (strstr (fl_window_get_status (window), "accuracy "));
+  g_assert_nonnull (strstr (ui_status (window), "accuracy "));
   g_assert_nonnull (strstr (fl_results_view_get_headline (results), "macro-F1 "));
-  g_assert_true (g_str_has_prefix (fl_window_get_status (window), "Finished 2 epochs"));
+  g_assert_true (g_str_has_prefix (ui_status (window), "Finished 2 epochs"));
   g_assert_cmpint (fl_confusion_view_get_n_classes (fl_results_view_get_confusion_view (results)), ==, 3);
 
   /* predict on new data with the trained run, in the background: one row
@@ -303,7 +303,7 @@ test_train_two_epochs (void)
     g_auto(GStrv) rows = NULL, inrows = NULL;
 
     g_remove (out);
-    g_assert_true (fl_window_predict (window, csv));
+    g_assert_true (fl_session_predict (ui_session (window), csv));
     g_assert_true (ui_wait (predictions_written, window, 60));
     g_assert_true (g_file_get_contents (out, &text, NULL, NULL));
     g_assert_true (g_file_get_contents (csv, &in, NULL, NULL));
@@ -311,7 +311,7 @@ test_train_two_epochs (void)
     inrows = g_strsplit (g_strchomp (in), "\n", -1);
     g_assert_cmpuint (g_strv_length (rows), ==, g_strv_length (inrows));
     g_assert_true (g_str_has_prefix (rows[0], "line,image,predicted,confidence,p_"));
-    g_assert_null (fl_window_get_error_message (window));
+    g_assert_null (ui_error (window));
     g_remove (out);
   }
 
@@ -322,34 +322,34 @@ static void
 test_pause_resume (void)
 {
   FlWindow *window = ui_window_with_data (data_dir, 16);
-  FlPlotView *loss = fl_window_get_loss_plot (window);
+  FlPlotView *loss = ui_plot (window, TRUE);
   guint before, after;
 
-  fl_train_panel_set_epochs (fl_window_get_train_panel (window), 200);
-  fl_train_panel_set_batch_size (fl_window_get_train_panel (window), 8);
+  fl_train_panel_set_epochs (ui_train_panel (window), 200);
+  fl_train_panel_set_batch_size (ui_train_panel (window), 8);
   start_training (window);
   g_assert_true (ui_wait (ui_first_batch, window, 60));
 
   gtk_widget_activate_action (GTK_WIDGET (window), "train.pause", NULL);
   /* the batch under way when pausing may still arrive */
   ui_spin (0.5);
-  before = fl_plot_view_get_n_points (loss, FL_LOSS_SERIES_BATCH);
+  before = fl_plot_view_get_n_points (loss, ui_series (window, TRUE, FL_CURVE_BATCH));
   ui_spin (0.5);
-  after = fl_plot_view_get_n_points (loss, FL_LOSS_SERIES_BATCH);
+  after = fl_plot_view_get_n_points (loss, ui_series (window, TRUE, FL_CURVE_BATCH));
   g_test_message ("paused: %u batches, then %u", before, after);
   g_assert_cmpuint (after, ==, before);
-  g_assert_true (g_str_has_prefix (fl_window_get_status (window), "Paused"));
-  g_assert_true (fl_window_get_training (window));
+  g_assert_true (g_str_has_prefix (ui_status (window), "Paused"));
+  g_assert_true (ui_training (window));
 
   gtk_widget_activate_action (GTK_WIDGET (window), "train.pause", NULL);
   ui_spin (0.5);
-  g_assert_cmpuint (fl_plot_view_get_n_points (loss, FL_LOSS_SERIES_BATCH), >, after);
+  g_assert_cmpuint (fl_plot_view_get_n_points (loss, ui_series (window, TRUE, FL_CURVE_BATCH)), >, after);
 
   /* stopping while paused must not hang */
   gtk_widget_activate_action (GTK_WIDGET (window), "train.pause", NULL);
   gtk_widget_activate_action (GTK_WIDGET (window), "train.stop", NULL);
   g_assert_true (ui_wait (ui_not_training, window, 10));
-  g_assert_true (g_str_has_prefix (fl_window_get_status (window), "Stopped"));
+  g_assert_true (g_str_has_prefix (ui_status (window), "Stopped"));
 
   ui_destroy_window (window);
 }
@@ -358,13 +358,13 @@ static void
 test_stop_then_train_again (void)
 {
   FlWindow *window = ui_window_with_data (data_dir, 16);
-  FlPlotView *loss = fl_window_get_loss_plot (window);
-  FlPlotView *accuracy = fl_window_get_accuracy_plot (window);
+  FlPlotView *loss = ui_plot (window, TRUE);
+  FlPlotView *accuracy = ui_plot (window, FALSE);
   gint64 t0;
   double took;
 
-  fl_train_panel_set_epochs (fl_window_get_train_panel (window), 200);
-  fl_train_panel_set_batch_size (fl_window_get_train_panel (window), 8);
+  fl_train_panel_set_epochs (ui_train_panel (window), 200);
+  fl_train_panel_set_batch_size (ui_train_panel (window), 8);
   start_training (window);
   g_assert_true (ui_wait (ui_first_batch, window, 60));
 
@@ -372,20 +372,20 @@ test_stop_then_train_again (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "train.stop", NULL);
   g_assert_true (ui_wait (ui_not_training, window, 10));
   took = (g_get_monotonic_time () - t0) / 1e6;
-  g_test_message ("stopped %.3f s after train.stop: %s", took, fl_window_get_status (window));
+  g_test_message ("stopped %.3f s after train.stop: %s", took, ui_status (window));
   g_assert_cmpfloat (took, <, 1.0);
-  g_assert_true (g_str_has_prefix (fl_window_get_status (window), "Stopped at epoch "));
-  g_assert_cmpuint (fl_plot_view_get_n_points (accuracy, FL_ACCURACY_SERIES_VAL), <, 200);
-  g_assert_false (fl_results_view_has_results (fl_window_get_results_view (window)));
-  g_assert_null (fl_window_get_error_message (window));
+  g_assert_true (g_str_has_prefix (ui_status (window), "Stopped at epoch "));
+  g_assert_cmpuint (fl_plot_view_get_n_points (accuracy, ui_series (window, FALSE, FL_CURVE_VAL)), <, 200);
+  g_assert_false (fl_results_view_has_results (ui_results (window)));
+  g_assert_null (ui_error (window));
 
   /* again, to the end this time: the plots start afresh */
-  fl_train_panel_set_epochs (fl_window_get_train_panel (window), 1);
+  fl_train_panel_set_epochs (ui_train_panel (window), 1);
   start_training (window);
   g_assert_true (ui_wait (ui_run_shown, window, 120));
-  g_assert_cmpuint (fl_plot_view_get_n_points (loss, FL_LOSS_SERIES_TRAIN), ==, 1);
-  g_assert_cmpuint (fl_plot_view_get_n_points (accuracy, FL_ACCURACY_SERIES_VAL), ==, 1);
-  g_assert_true (fl_results_view_has_results (fl_window_get_results_view (window)));
+  g_assert_cmpuint (fl_plot_view_get_n_points (loss, ui_series (window, TRUE, FL_CURVE_TRAIN)), ==, 1);
+  g_assert_cmpuint (fl_plot_view_get_n_points (accuracy, ui_series (window, FALSE, FL_CURVE_VAL)), ==, 1);
+  g_assert_true (fl_results_view_has_results (ui_results (window)));
 
   ui_destroy_window (window);
 }
@@ -397,8 +397,8 @@ test_close_mid_run (void)
   gint64 t0;
   double took;
 
-  fl_train_panel_set_epochs (fl_window_get_train_panel (window), 200);
-  fl_train_panel_set_batch_size (fl_window_get_train_panel (window), 8);
+  fl_train_panel_set_epochs (ui_train_panel (window), 200);
+  fl_train_panel_set_batch_size (ui_train_panel (window), 8);
   start_training (window);
   g_assert_true (ui_wait (ui_first_batch, window, 60));
   g_assert_cmpuint (fl_train_worker_get_n_threads (), ==, 1);

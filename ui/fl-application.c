@@ -65,6 +65,16 @@ screenshot_free (Screenshot *shot)
   g_free (shot);
 }
 
+/* The epochs of the run training that the curves show. */
+static int
+epochs_shown (FlWindow *window)
+{
+  FlTrainingView *view = fl_window_get_training_view (window);
+  FlPlotView *plot = fl_training_view_get_accuracy_plot (view);
+
+  return (int) fl_plot_view_get_n_points (plot, (guint) fl_training_view_get_series (view, plot, FL_CURVE_VAL));
+}
+
 static gboolean
 screenshot_poll_cb (gpointer data)
 {
@@ -101,9 +111,7 @@ screenshot_poll_cb (gpointer data)
     case SHOT_TRAINING:
       if (fl_window_get_training (window) && shot->compare)
         return G_SOURCE_CONTINUE;
-      if (fl_window_get_training (window) &&
-          (int) fl_plot_view_get_n_points (fl_window_get_accuracy_plot (window),
-                                           FL_ACCURACY_SERIES_VAL) < shot->at_epoch)
+      if (fl_window_get_training (window) && epochs_shown (window) < shot->at_epoch)
         return G_SOURCE_CONTINUE;
       shot->state = SHOT_SETTLING;
       return G_SOURCE_CONTINUE;

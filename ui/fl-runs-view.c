@@ -54,7 +54,9 @@ static const struct {
 static GtkListItemFactory *
 label_factory (guint column)
 {
-  const char *tooltip_property = column == 0 ? "fusion-explain" : column == 2 ? "error" : NULL;
+  /* the settings may be long: cut short, in full in the tooltip */
+  const char *tooltip_property = column == 0 ? "fusion-explain" : column == 1 ? "settings-text"
+                                 : column == 2 ? "error" : NULL;
   g_autofree char *tooltip = NULL;
   g_autofree char *xml = NULL;
   g_autoptr(GBytes) bytes = NULL;
@@ -68,7 +70,8 @@ label_factory (guint column)
                                        fl_metric_explain (columns[column].metric));
   xml = g_strdup_printf ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><interface>"
                          "<template class=\"GtkListItem\"><property name=\"child\">"
-                         "<object class=\"GtkLabel\"><property name=\"xalign\">%s</property>%s"
+                         "<object class=\"GtkLabel\"><property name=\"xalign\">%s</property>"
+                         "<property name=\"ellipsize\">end</property>%s"
                          "<binding name=\"label\"><lookup name=\"%s\" type=\"FlRunItem\">"
                          "<lookup name=\"item\">GtkListItem</lookup></lookup></binding>"
                          "<binding name=\"css-classes\"><lookup name=\"label-classes\" type=\"FlRunItem\">"
@@ -228,6 +231,9 @@ append_column (FlRunsView         *self,
 
   if (sorter != NULL)
     gtk_column_view_column_set_sorter (column, sorter);
+  gtk_column_view_column_set_resizable (column, TRUE);
+  if (g_strcmp0 (title, "Settings") == 0)
+    gtk_column_view_column_set_fixed_width (column, 170);
   g_clear_object (&sorter);
   gtk_column_view_append_column (self->column_view, column);
 }
@@ -250,6 +256,7 @@ fl_runs_view_dispose (GObject *object)
   FlRunsView *self = FL_RUNS_VIEW (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_RUNS_VIEW);
+  fl_widget_unparent_children (GTK_WIDGET (self));
   g_clear_object (&self->sorted);
   g_clear_object (&self->runs);
 

@@ -4,6 +4,7 @@
 #include "fl-training-view.h"
 
 #include "fl-style.h"
+#include "fl-ui-util.h"
 
 #include <math.h>
 
@@ -318,6 +319,7 @@ fl_training_view_dispose (GObject *object)
   FlTrainingView *self = FL_TRAINING_VIEW (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_TRAINING_VIEW);
+  fl_widget_unparent_children (GTK_WIDGET (self));
   g_clear_object (&self->session);
   g_clear_object (&self->runs);
 
