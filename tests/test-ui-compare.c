@@ -10,6 +10,7 @@
 #include "test-ui-util.h"
 #include "fl-experiment.h"
 #include "fl-sample-gallery.h"
+#include "fl-style.h"
 
 #include <json-glib/json-glib.h>
 
@@ -50,7 +51,6 @@ test_compare (void)
 {
   FlPlotView *loss, *accuracy;
   FlComparison *cmp;
-  double best_image, best_text;
 
   window = ui_window_with_data (demo_dir, 32);
   loss = ui_plot (window, TRUE);
@@ -78,11 +78,20 @@ test_compare (void)
       g_assert_true (fl_plot_view_get_series_visible (loss, ui_run_series (window, TRUE, i)));
       g_assert_true (fl_plot_view_get_series_visible (accuracy, ui_run_series (window, FALSE, i)));
       g_assert_cmpint (fl_comparison_result (cmp, i)->status, ==, FL_RUN_DONE);
+      g_assert_cmpint (fl_run_item_get_status (fl_run_list_get (ui_runs (window), i)), ==, FL_RUN_DONE);
     }
   g_assert_false (fl_plot_view_get_series_visible (loss, ui_series (window, TRUE, FL_CURVE_VAL)));
+}
 
-  /* a run's check button switches its curves off, its name staying in the
-   * legends to switch them back on */
+/* A run's check box switches its curves off, its name staying in the
+ * legends to switch them back on; and so does a click on its name in a
+ * legend: the list and the other plot follow. */
+static void
+test_run_toggles (void)
+{
+  FlPlotView *loss = ui_plot (window, TRUE), *accuracy = ui_plot (window, FALSE);
+  graphene_rect_t r;
+
   click_run_check (window, 1, FALSE);
   g_assert_false (fl_plot_view_get_series_active (loss, ui_run_series (window, TRUE, 1)));
   g_assert_false (fl_plot_view_get_series_active (accuracy, ui_run_series (window, FALSE, 1)));
@@ -90,28 +99,33 @@ test_compare (void)
   click_run_check (window, 1, TRUE);
   g_assert_true (fl_plot_view_get_series_active (loss, ui_run_series (window, TRUE, 1)));
 
-  /* and so does a click on its name in a legend: the list and the other
-   * plot follow */
-  {
-    graphene_rect_t r;
+  ui_spin (0.2);
+  g_assert_true (fl_plot_view_get_legend_entry (accuracy, ui_run_series (window, FALSE, 2), &r));
+  g_assert_cmpint (fl_plot_view_activate_legend_at (accuracy, r.origin.x + r.size.width / 2,
+                                                    r.origin.y + r.size.height / 2),
+                   ==, ui_run_series (window, FALSE, 2));
+  g_assert_false (fl_run_item_get_visible (fl_run_list_get (ui_runs (window), 2)));
+  g_assert_false (fl_plot_view_get_series_active (loss, ui_run_series (window, TRUE, 2)));
+  g_assert_false (fl_plot_view_get_series_active (accuracy, ui_run_series (window, FALSE, 2)));
+  g_assert_true (fl_plot_view_get_series_active (loss, ui_run_series (window, TRUE, 1)));
+  /* the check box in the list follows too */
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (find_widget (
+    GTK_WIDGET (ui_runs_view (window)), GTK_TYPE_CHECK_BUTTON, fl_run_color_class (2)))));
+  fl_plot_view_activate_legend_at (accuracy, r.origin.x + r.size.width / 2, r.origin.y + r.size.height / 2);
+  g_assert_true (fl_run_item_get_visible (fl_run_list_get (ui_runs (window), 2)));
+  g_assert_true (fl_plot_view_get_series_active (loss, ui_run_series (window, TRUE, 2)));
+}
 
-    ui_spin (0.2);
-    g_assert_true (fl_plot_view_get_legend_entry (accuracy, ui_run_series (window, FALSE, 2), &r));
-    g_assert_cmpint (fl_plot_view_activate_legend_at (accuracy, r.origin.x + r.size.width / 2,
-                                                      r.origin.y + r.size.height / 2),
-                     ==, ui_run_series (window, FALSE, 2));
-    g_assert_false (fl_run_item_get_visible (fl_run_list_get (ui_runs (window), 2)));
-    g_assert_false (fl_plot_view_get_series_active (loss, ui_run_series (window, TRUE, 2)));
-    g_assert_false (fl_plot_view_get_series_active (accuracy, ui_run_series (window, FALSE, 2)));
-    g_assert_true (fl_plot_view_get_series_active (loss, ui_run_series (window, TRUE, 1)));
-    fl_plot_view_activate_legend_at (accuracy, r.origin.x + r.size.width / 2, r.origin.y + r.size.height / 2);
-    g_assert_true (fl_run_item_get_visible (fl_run_list_get (ui_runs (window), 2)));
-    g_assert_true (fl_plot_view_get_series_active (loss, ui_run_series (window, TRUE, 2)));
-  }
+/* The fusion runs ahead of both unimodal ones; the best is marked, and
+ * sorting by accuracy puts it first. */
+static void
+test_fusion_wins (void)
+{
+  FlComparison *cmp = ui_comparison (window);
+  double best_image = fl_comparison_result (cmp, 3)->best_val_acc;
+  double best_text = fl_comparison_result (cmp, 4)->best_val_acc;
+  int best = fl_run_list_get_best (ui_runs (window));
 
-  /* the fusion runs ahead of both unimodal ones */
-  best_image = fl_comparison_result (cmp, 3)->best_val_acc;
-  best_text = fl_comparison_result (cmp, 4)->best_val_acc;
   g_assert_cmpint (fl_comparison_result (cmp, 3)->fusion, ==, FL_FUSION_IMAGE);
   g_assert_cmpint (fl_comparison_result (cmp, 4)->fusion, ==, FL_FUSION_TEXT);
   for (int i = 0; i < 3; i++)
@@ -122,17 +136,42 @@ test_compare (void)
       g_assert_cmpfloat (r->best_val_acc, >, best_image);
       g_assert_cmpfloat (r->best_val_acc, >, best_text);
     }
-  g_assert_cmpint (fl_run_list_get_best (ui_runs (window)), <, 3);
+  g_assert_cmpint (best, <, 3);
+  g_assert_cmpint (best, ==, fl_comparison_best (cmp));
+  g_assert_true (fl_run_item_get_best (fl_run_list_get (ui_runs (window), best)));
 
-  /* a single run joins the same list */
+  fl_runs_view_sort_by (ui_runs_view (window), "Accuracy", GTK_SORT_ASCENDING);
+  g_assert_true (fl_runs_view_get_row (ui_runs_view (window), 0) == fl_run_list_get (ui_runs (window), best));
+  for (int k = 1; k < 5; k++)
+    g_assert_cmpfloat (fl_run_item_get_accuracy (fl_runs_view_get_row (ui_runs_view (window), k - 1)), >=,
+                       fl_run_item_get_accuracy (fl_runs_view_get_row (ui_runs_view (window), k)));
+  fl_runs_view_sort_by (ui_runs_view (window), "Run", GTK_SORT_ASCENDING);
+  g_assert_cmpstr (fl_run_item_get_name (fl_runs_view_get_row (ui_runs_view (window), 0)), ==, "concat");
+}
+
+/* A single run joins the same list; clicking a run's name shows its
+ * results. */
+static void
+test_single_run_joins (void)
+{
+  FlComparison *cmp = ui_comparison (window);
+  GtkWidget *name;
+
   gtk_widget_activate_action (GTK_WIDGET (window), "train.start", NULL);
   g_assert_true (ui_wait (ui_not_training, window, 120));
   g_assert_cmpint (fl_comparison_n_runs (cmp), ==, 6);
   g_assert_cmpint (fl_runs_view_get_n_rows (ui_runs_view (window)), ==, 6);
-  g_assert_cmpuint (fl_plot_view_get_n_points (loss, ui_run_series (window, TRUE, 5)), ==, 2);
+  g_assert_cmpuint (ui_run_points (window, TRUE, 5), ==, 2);
 
-  /* clicking a run's name shows its results */
-  g_signal_emit_by_name (ui_runs_view (window), "activated", 2);
+  gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_ancestor (
+    GTK_WIDGET (ui_runs_view (window)), GTK_TYPE_STACK)), "runs");
+  ui_spin (0.2);
+  name = find_widget (GTK_WIDGET (ui_runs_view (window)), GTK_TYPE_BUTTON, "product");
+  g_assert_nonnull (name);
+  /* a button's activation clicks it once its pressed look has shown */
+  gtk_widget_activate (name);
+  ui_spin (0.4);
+  g_assert_cmpint (fl_session_get_shown_run (ui_session (window)), ==, 2);
   g_assert_true (fl_results_view_get_run (ui_results (window)) == fl_comparison_run (cmp, 2));
   g_assert_true (ui_wait (ui_run_shown, window, 10));
 }
@@ -234,6 +273,67 @@ find_gallery (GtkWidget *widget)
   return NULL;
 }
 
+/* The validation row of sample i, which must be one. */
+static int
+validation_row (const FlValidation *v,
+                int                 i)
+{
+  int k;
+
+  for (k = 0; k < v->n && v->rows[k] != i; k++)
+    ;
+  g_assert_cmpint (k, <, v->n);
+  return k;
+}
+
+/* Cell (t, p) counts the samples of true class t predicted p, and its
+ * gallery holds exactly those; returns the count. */
+static gint64
+check_cell (FlConfusionView    *matrix,
+            FlSampleGallery    *gallery,
+            const FlValidation *v,
+            const FlDataset    *ds,
+            int                 t,
+            int                 p)
+{
+  gint64 count = fl_confusion_view_get_count (matrix, t, p), expected = 0;
+
+  for (int k = 0; k < v->n; k++)
+    expected += v->labels[k] == t && fl_validation_predicted (v, k, NULL) == p;
+  g_assert_cmpint (count, ==, expected);
+  fl_confusion_view_activate_cell (matrix, t, p);
+  g_assert_cmpint (fl_sample_gallery_get_n_samples (gallery), ==, MIN (count, 120));
+  for (int j = 0; j < fl_sample_gallery_get_n_samples (gallery); j++)
+    {
+      int i = fl_sample_gallery_get_sample (gallery, j);
+
+      g_assert_cmpint (ds->labels[i], ==, t);
+      g_assert_cmpint (fl_validation_predicted (v, validation_row (v, i), NULL), ==, p);
+    }
+  return count;
+}
+
+/* The most confident mistakes: wrong, surest first. */
+static void
+check_mistakes (FlSampleGallery    *gallery,
+                const FlValidation *v,
+                const FlDataset    *ds)
+{
+  float last = 2.0f;
+
+  fl_sample_gallery_show_mistakes (gallery, 10);
+  g_assert_cmpint (fl_sample_gallery_get_n_samples (gallery), >, 0);
+  for (int j = 0; j < fl_sample_gallery_get_n_samples (gallery); j++)
+    {
+      int i = fl_sample_gallery_get_sample (gallery, j);
+      float confidence;
+
+      g_assert_cmpint (fl_validation_predicted (v, validation_row (v, i), &confidence), !=, ds->labels[i]);
+      g_assert_cmpfloat (confidence, <=, last);
+      last = confidence;
+    }
+}
+
 /* The confusion matrix w shows is that of v, its cells add up to the
  * validation size, and the gallery of each cell holds exactly its samples of
  * ds; the mistakes gallery is wrong predictions, surest first. */
@@ -258,31 +358,7 @@ check_confusion_gallery (FlWindow           *w,
 
   for (int t = 0; t < C; t++)
     for (int p = 0; p < C; p++)
-      {
-        gint64 count = fl_confusion_view_get_count (matrix, t, p), expected = 0;
-        int k_seen = 0;
-
-        for (int k = 0; k < v->n; k++)
-          expected += v->labels[k] == t && fl_validation_predicted (v, k, NULL) == p;
-        g_assert_cmpint (count, ==, expected);
-        total += count;
-        fl_confusion_view_activate_cell (matrix, t, p);
-        g_assert_cmpint (fl_sample_gallery_get_n_samples (gallery), ==, MIN (count, 120));
-        /* exactly those samples: true class t, predicted p */
-        for (int j = 0; j < fl_sample_gallery_get_n_samples (gallery); j++)
-          {
-            int i = fl_sample_gallery_get_sample (gallery, j);
-            int k;
-
-            for (k = 0; k < v->n && v->rows[k] != i; k++)
-              ;
-            g_assert_cmpint (k, <, v->n);
-            g_assert_cmpint (ds->labels[i], ==, t);
-            g_assert_cmpint (fl_validation_predicted (v, k, NULL), ==, p);
-            k_seen++;
-          }
-        g_assert_cmpint (k_seen, ==, MIN (count, 120));
-      }
+      total += check_cell (matrix, gallery, v, ds, t, p);
   g_assert_cmpint (total, ==, v->n);
 
   /* FUSIONLAB_SHOTS=DIR: pictures of the gallery, to look at */
@@ -295,55 +371,18 @@ check_confusion_gallery (FlWindow           *w,
       g_assert_true (fl_window_save_png (w, shot, NULL));
     }
 
-  /* the most confident mistakes: wrong, surest first */
-  fl_sample_gallery_show_mistakes (gallery, 10);
-  {
-    float last = 2.0f;
-
-    g_assert_cmpint (fl_sample_gallery_get_n_samples (gallery), >, 0);
-    for (int j = 0; j < fl_sample_gallery_get_n_samples (gallery); j++)
-      {
-        int i = fl_sample_gallery_get_sample (gallery, j), k;
-        float confidence;
-
-        for (k = 0; k < v->n && v->rows[k] != i; k++)
-          ;
-        g_assert_cmpint (k, <, v->n);
-        g_assert_cmpint (fl_validation_predicted (v, k, &confidence), !=, ds->labels[i]);
-        g_assert_cmpfloat (confidence, <=, last);
-        last = confidence;
-      }
-  }
+  check_mistakes (gallery, v, ds);
 }
 
+static FlWindow *reopened;   /* the experiment reopened in a window of its own */
+
+/* The runs of two comparisons agree, figure by figure and epoch by epoch. */
 static void
-test_experiment (void)
+assert_same_runs (FlComparison *cmp,
+                  FlComparison *back)
 {
-  g_autofree char *path = tmp_path ("experiment.json");
-  g_autofree char *corrupt = tmp_path ("corrupt.json");
-  g_autoptr(GError) error = NULL;
-  FlComparison *cmp = ui_comparison (window);
-  FlWindow *other = fl_window_new (NULL);
-  FlComparison *back;
-  int n = fl_comparison_n_runs (cmp);
-
-  /* a run switched off stays off */
-  click_run_check (window, 3, FALSE);
-  g_assert_true (fl_session_save_experiment (ui_session (window), path, &error));
-  g_assert_no_error (error);
-  click_run_check (window, 3, TRUE);
-
-  gtk_window_present (GTK_WINDOW (other));
-  g_assert_true (fl_window_open_experiment (other, path));
-  g_assert_false (fl_run_item_get_visible (fl_run_list_get (ui_runs (other), 3)));
-  g_assert_false (fl_plot_view_get_series_active (ui_plot (other, TRUE), ui_run_series (other, TRUE, 3)));
-  g_assert_true (fl_plot_view_get_series_active (ui_plot (other, TRUE), ui_run_series (other, TRUE, 2)));
-  g_assert_null (ui_error (other));
-  back = ui_comparison (other);
-  g_assert_nonnull (back);
-  g_assert_cmpint (fl_comparison_n_runs (back), ==, n);
-  g_assert_cmpint (fl_runs_view_get_n_rows (ui_runs_view (other)), ==, n);
-  for (int i = 0; i < n; i++)
+  g_assert_cmpint (fl_comparison_n_runs (back), ==, fl_comparison_n_runs (cmp));
+  for (int i = 0; i < fl_comparison_n_runs (cmp); i++)
     {
       const FlRunResult *a = fl_comparison_result (cmp, i), *b = fl_comparison_result (back, i);
 
@@ -354,48 +393,87 @@ test_experiment (void)
       g_assert_cmpfloat_with_epsilon (a->best_val_acc, b->best_val_acc, 1e-9);
       g_assert_cmpint (a->settings.epochs, ==, b->settings.epochs);
       g_assert_cmpuint (a->epochs->len, ==, b->epochs->len);
-      g_assert_cmpuint (fl_plot_view_get_n_points (ui_plot (other, FALSE), ui_run_series (other, FALSE, i)),
-                        ==, a->epochs->len);
       for (guint e = 0; e < a->epochs->len; e++)
         g_assert_cmpfloat_with_epsilon (g_array_index (a->epochs, FlEpochStats, e).val_loss,
                                         g_array_index (b->epochs, FlEpochStats, e).val_loss, 1e-9);
     }
+}
 
-  /* with its data loaded again, the best run's matrix and galleries, and
-   * the settings it was compared with */
-  g_assert_true (ui_wait (ui_data_ready, other, 60));
-  g_assert_true (ui_wait (ui_run_shown, other, 10));
-  g_test_message ("reopened: %s", ui_status (other));
-  g_assert_null (strstr (ui_status (other), "not there"));
-  g_assert_cmpint (fl_session_get_shown_run (ui_session (other)), ==, fl_run_list_get_best (ui_runs (other)));
-  g_assert_true (fl_comparison_result (back, fl_session_get_shown_run (ui_session (other)))->validation != NULL);
-  g_assert_null (fl_results_view_get_run (ui_results (other)));
-  {
-    FlTrainSettings shown;
+/* Saved and reopened in another window: the same runs and curves, and a
+ * run switched off stays off. */
+static void
+test_experiment (void)
+{
+  g_autofree char *path = tmp_path ("experiment.json");
+  g_autoptr(GError) error = NULL;
+  FlComparison *cmp = ui_comparison (window);
+  int n = fl_comparison_n_runs (cmp);
 
-    fl_train_panel_get_settings (ui_train_panel (other), &shown);
-    g_assert_cmpint (shown.epochs, ==, fl_comparison_base_settings (cmp)->epochs);
-    g_assert_cmpint (shown.batch_size, ==, fl_comparison_base_settings (cmp)->batch_size);
-  }
-  check_confusion_gallery (other, fl_comparison_result (back, fl_session_get_shown_run (ui_session (other)))->validation,
-                           fl_data_panel_get_dataset (ui_data_panel (other)), "reopened.png");
+  click_run_check (window, 3, FALSE);
+  g_assert_true (fl_session_save_experiment (ui_session (window), path, &error));
+  g_assert_no_error (error);
+  click_run_check (window, 3, TRUE);
 
-  /* a corrupt file: a clear error in the window, and the runs stay */
+  reopened = fl_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (reopened));
+  g_assert_true (fl_window_open_experiment (reopened, path));
+  g_assert_false (fl_run_item_get_visible (fl_run_list_get (ui_runs (reopened), 3)));
+  g_assert_false (fl_plot_view_get_series_active (ui_plot (reopened, TRUE), ui_run_series (reopened, TRUE, 3)));
+  g_assert_true (fl_plot_view_get_series_active (ui_plot (reopened, TRUE), ui_run_series (reopened, TRUE, 2)));
+  g_assert_null (ui_error (reopened));
+  g_assert_nonnull (ui_comparison (reopened));
+  assert_same_runs (cmp, ui_comparison (reopened));
+  g_assert_cmpint (fl_runs_view_get_n_rows (ui_runs_view (reopened)), ==, n);
+  for (int i = 0; i < n; i++)
+    g_assert_cmpuint (ui_run_points (reopened, FALSE, i), ==, fl_comparison_result (cmp, i)->epochs->len);
+}
+
+/* With its data loaded again: the best run's matrix and galleries, and the
+ * settings it was compared with. */
+static void
+test_experiment_data (void)
+{
+  FlComparison *cmp = ui_comparison (window), *back = ui_comparison (reopened);
+  int shown;
+  FlTrainSettings settings;
+
+  g_assert_true (ui_wait (ui_data_ready, reopened, 60));
+  g_assert_true (ui_wait (ui_run_shown, reopened, 10));
+  g_test_message ("reopened: %s", ui_status (reopened));
+  g_assert_null (strstr (ui_status (reopened), "not there"));
+  shown = fl_session_get_shown_run (ui_session (reopened));
+  g_assert_cmpint (shown, ==, fl_run_list_get_best (ui_runs (reopened)));
+  g_assert_true (fl_comparison_result (back, shown)->validation != NULL);
+  g_assert_null (fl_results_view_get_run (ui_results (reopened)));
+  fl_train_panel_get_settings (ui_train_panel (reopened), &settings);
+  g_assert_cmpint (settings.epochs, ==, fl_comparison_base_settings (cmp)->epochs);
+  g_assert_cmpint (settings.batch_size, ==, fl_comparison_base_settings (cmp)->batch_size);
+  check_confusion_gallery (reopened, fl_comparison_result (back, shown)->validation,
+                           fl_data_panel_get_dataset (ui_data_panel (reopened)), "reopened.png");
+}
+
+/* A corrupt file: a clear error in the window, and the runs stay. The same
+ * files read with another label column are other data: its runs do not
+ * mix with those of the experiment. */
+static void
+test_experiment_corrupt (void)
+{
+  g_autofree char *corrupt = tmp_path ("corrupt.json");
+  FlComparison *back = ui_comparison (reopened);
+
   g_assert_true (g_file_set_contents (corrupt, "{ \"runs\": [ {\"name\": ", -1, NULL));
-  g_assert_false (fl_window_open_experiment (other, corrupt));
-  g_assert_nonnull (ui_error (other));
-  g_test_message ("error shown: %s", ui_error (other));
-  g_assert_nonnull (strstr (ui_error (other), "corrupt.json"));
-  g_assert_true (ui_comparison (other) == back);
+  g_assert_false (fl_window_open_experiment (reopened, corrupt));
+  g_assert_nonnull (ui_error (reopened));
+  g_test_message ("error shown: %s", ui_error (reopened));
+  g_assert_nonnull (strstr (ui_error (reopened), "corrupt.json"));
+  g_assert_true (ui_comparison (reopened) == back);
 
-  /* the same files read with another label column are other data: its runs
-   * do not mix with those of the experiment */
-  fl_data_panel_set_columns (ui_data_panel (other), NULL, NULL, "text");
-  g_assert_true (ui_wait (ui_data_ready, other, 60));
-  g_assert_cmpstr (fl_data_panel_get_dataset (ui_data_panel (other))->report.label_col, ==, "text");
-  g_assert_null (ui_comparison (other));
+  fl_data_panel_set_columns (ui_data_panel (reopened), NULL, NULL, "text");
+  g_assert_true (ui_wait (ui_data_ready, reopened, 60));
+  g_assert_cmpstr (fl_data_panel_get_dataset (ui_data_panel (reopened))->report.label_col, ==, "text");
+  g_assert_null (ui_comparison (reopened));
 
-  ui_destroy_window (other);
+  ui_destroy_window (g_steal_pointer (&reopened));
 }
 
 /* Writes src to dst with only its first run and, if csv is not NULL, that
@@ -423,53 +501,61 @@ rewrite_experiment (const char *src,
 }
 
 /* One run reopened: its own training, validation and per-batch curves, as
- * drawn while it trained. Its data gone: the figures and the matrix still,
- * and a status line that says why the samples are not shown. */
+ * drawn while it trained. */
 static void
 test_experiment_one_run (void)
 {
   g_autofree char *path = tmp_path ("experiment.json");
   g_autofree char *one = tmp_path ("one-run.json");
-  g_autofree char *gone = tmp_path ("gone.json");
-  g_autofree char *missing = tmp_path ("no-such.csv");
-  FlComparison *cmp = ui_comparison (window);
-  const FlRunResult *r = fl_comparison_result (cmp, 0);
-  FlWindow *other = fl_window_new (NULL);
-  FlPlotView *loss = ui_plot (other, TRUE);
-  FlPlotView *accuracy = ui_plot (other, FALSE);
+  const FlRunResult *r = fl_comparison_result (ui_comparison (window), 0);
   g_autoptr(GError) error = NULL;
-  FlSampleGallery *gallery;
-  FlConfusionView *matrix;
-  gint64 total = 0;
+  FlPlotView *loss;
+  guint batch;
 
   g_assert_true (fl_session_save_experiment (ui_session (window), path, &error));
   rewrite_experiment (path, one, NULL);
-  gtk_window_present (GTK_WINDOW (other));
-  g_assert_true (fl_window_open_experiment (other, one));
-  g_assert_cmpint (fl_comparison_n_runs (ui_comparison (other)), ==, 1);
+  reopened = fl_window_new (NULL);
+  loss = ui_plot (reopened, TRUE);
+  batch = ui_series (reopened, TRUE, FL_CURVE_BATCH);
+  gtk_window_present (GTK_WINDOW (reopened));
+  g_assert_true (fl_window_open_experiment (reopened, one));
+  g_assert_cmpint (fl_comparison_n_runs (ui_comparison (reopened)), ==, 1);
   g_assert_cmpuint (r->batch_loss->len, >, 0);
-  g_assert_cmpuint (fl_plot_view_get_n_points (loss, ui_series (other, TRUE, FL_CURVE_BATCH)), ==, r->batch_loss->len);
-  g_assert_cmpuint (fl_plot_view_get_n_points (loss, ui_series (other, TRUE, FL_CURVE_TRAIN)), ==, r->epochs->len);
-  g_assert_cmpuint (fl_plot_view_get_n_points (accuracy, ui_series (other, FALSE, FL_CURVE_VAL)), ==, r->epochs->len);
-  g_assert_true (fl_plot_view_get_series_visible (loss, ui_series (other, TRUE, FL_CURVE_BATCH)));
+  g_assert_cmpuint (fl_plot_view_get_n_points (loss, batch), ==, r->batch_loss->len);
+  g_assert_cmpuint (ui_n_points (reopened, TRUE, FL_CURVE_TRAIN), ==, r->epochs->len);
+  g_assert_cmpuint (ui_n_points (reopened, FALSE, FL_CURVE_VAL), ==, r->epochs->len);
+  g_assert_true (fl_plot_view_get_series_visible (loss, batch));
   for (guint k = 0; k < r->batch_loss->len; k++)
     {
       double x, y;
 
-      g_assert_true (fl_plot_view_get_point (loss, ui_series (other, TRUE, FL_CURVE_BATCH), k, &x, &y));
+      g_assert_true (fl_plot_view_get_point (loss, batch, k, &x, &y));
       g_assert_cmpfloat (y, ==, g_array_index (r->batch_loss, double, k));
       g_assert_cmpfloat_with_epsilon (x, (double) (k + 1) / r->batches_per_epoch, 1e-12);
     }
-  g_assert_true (ui_wait (ui_data_ready, other, 60));
+  g_assert_true (ui_wait (ui_data_ready, reopened, 60));
+}
 
-  /* the data gone: counts, no cards, and the reason on the status line */
+/* Its data gone: the figures and the matrix still, no cards, and a status
+ * line that says why the samples are not shown. Training on the data that
+ * is loaded — not the experiment's — then starts a comparison of its own
+ * instead of joining the reopened one. */
+static void
+test_experiment_data_gone (void)
+{
+  g_autofree char *path = tmp_path ("experiment.json");
+  g_autofree char *gone = tmp_path ("gone.json");
+  g_autofree char *missing = tmp_path ("no-such.csv");
+  const FlRunResult *r = fl_comparison_result (ui_comparison (window), 0);
+  FlSampleGallery *gallery = find_gallery (GTK_WIDGET (reopened));
+  FlConfusionView *matrix = fl_results_view_get_confusion_view (ui_results (reopened));
+  gint64 total = 0;
+
   rewrite_experiment (path, gone, missing);
-  g_assert_true (fl_window_open_experiment (other, gone));
-  g_test_message ("data gone: %s", ui_status (other));
-  g_assert_nonnull (strstr (ui_status (other), "not there"));
-  g_assert_true (ui_wait (ui_run_shown, other, 10));
-  gallery = find_gallery (GTK_WIDGET (other));
-  matrix = fl_results_view_get_confusion_view (ui_results (other));
+  g_assert_true (fl_window_open_experiment (reopened, gone));
+  g_test_message ("data gone: %s", ui_status (reopened));
+  g_assert_nonnull (strstr (ui_status (reopened), "not there"));
+  g_assert_true (ui_wait (ui_run_shown, reopened, 10));
   for (int t = 0; t < fl_confusion_view_get_n_classes (matrix); t++)
     for (int p = 0; p < fl_confusion_view_get_n_classes (matrix); p++)
       {
@@ -478,23 +564,18 @@ test_experiment_one_run (void)
         g_assert_cmpint (fl_sample_gallery_get_n_samples (gallery), ==, 0);
       }
   g_assert_cmpint (total, ==, r->validation->n);
-  g_assert_null (ui_error (other));
+  g_assert_null (ui_error (reopened));
 
-  /* training on the data that is loaded — not the experiment's — starts a
-   * comparison of its own instead of joining the reopened one */
-  {
-    g_assert_cmpint (fl_comparison_result (ui_comparison (other), 0)->settings.epochs, ==, 2);
-    fl_train_panel_set_epochs (ui_train_panel (other), 1);
-    gtk_widget_activate_action (GTK_WIDGET (other), "train.start", NULL);
-    g_assert_true (ui_wait (ui_not_training, other, 120));
-    g_assert_null (ui_error (other));
-    /* (not a pointer comparison: the new one may take the old one's place) */
-    g_assert_cmpint (fl_comparison_n_runs (ui_comparison (other)), ==, 1);
-    g_assert_cmpint (fl_comparison_result (ui_comparison (other), 0)->settings.epochs, ==, 1);
-    g_assert_cmpint (fl_comparison_result (ui_comparison (other), 0)->status, ==, FL_RUN_DONE);
-  }
-
-  ui_destroy_window (other);
+  g_assert_cmpint (fl_comparison_result (ui_comparison (reopened), 0)->settings.epochs, ==, 2);
+  fl_train_panel_set_epochs (ui_train_panel (reopened), 1);
+  gtk_widget_activate_action (GTK_WIDGET (reopened), "train.start", NULL);
+  g_assert_true (ui_wait (ui_not_training, reopened, 120));
+  g_assert_null (ui_error (reopened));
+  /* (not a pointer comparison: the new one may take the old one's place) */
+  g_assert_cmpint (fl_comparison_n_runs (ui_comparison (reopened)), ==, 1);
+  g_assert_cmpint (fl_comparison_result (ui_comparison (reopened), 0)->settings.epochs, ==, 1);
+  g_assert_cmpint (fl_comparison_result (ui_comparison (reopened), 0)->status, ==, FL_RUN_DONE);
+  ui_destroy_window (g_steal_pointer (&reopened));
 }
 
 static void
@@ -677,9 +758,15 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/ui/compare/five-runs", test_compare);
+  g_test_add_func ("/ui/compare/run-toggles", test_run_toggles);
+  g_test_add_func ("/ui/compare/fusion-wins", test_fusion_wins);
+  g_test_add_func ("/ui/compare/single-run-joins", test_single_run_joins);
   g_test_add_func ("/ui/compare/exports", test_exports);
   g_test_add_func ("/ui/compare/experiment", test_experiment);
+  g_test_add_func ("/ui/compare/experiment-data", test_experiment_data);
+  g_test_add_func ("/ui/compare/experiment-corrupt", test_experiment_corrupt);
   g_test_add_func ("/ui/compare/experiment-one-run", test_experiment_one_run);
+  g_test_add_func ("/ui/compare/experiment-data-gone", test_experiment_data_gone);
   g_test_add_func ("/ui/compare/confusion-gallery", test_confusion_gallery);
   g_test_add_func ("/ui/compare/plot-controls", test_plot_controls);
   g_test_add_func ("/ui/compare/image-size", test_image_size);
