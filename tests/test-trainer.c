@@ -196,6 +196,8 @@ test_nan_keeps_last_good (void)
   g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_NUMERIC);
   g_assert_nonnull (strstr (error->message, "NaN"));
   g_assert_nonnull (strstr (error->message, "epoch 2"));
+  g_assert_cmpstr (error->message, ==, "the loss became NaN at epoch 2, batch 1; training stopped and "
+                   "the weights of the last good epoch were kept. Try a smaller learning rate.");
   g_assert_cmpint (log.epochs->len, ==, 1);
   /* the weights are those of the end of epoch 1, not the poisoned ones */
   m = fl_run_model (run);
