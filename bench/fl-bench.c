@@ -63,64 +63,46 @@ epoch_cb (const FlEpochStats *stats, gpointer user_data)
   *(FlEpochStats *) user_data = *stats;
 }
 
-int
-main (int argc, char **argv)
+static int
+fail (const GError *error)
 {
-  int samples = 4096, S = 64, batch = 64, threads = 0, classes = 10, words = 8;
-  char *decode_list = NULL;
+  fprintf (stderr, "fl-bench: %s\n", error->message);
+  return 1;
+}
+
+/* Decodes and resizes the images listed in the file list to S×S. */
+static int
+bench_decode (const char *list_file, int S, int threads)
+{
   g_autoptr(GError) error = NULL;
-  g_autoptr(GOptionContext) ctx = g_option_context_new ("— engine benchmark");
-  const GOptionEntry entries[] = {
-    { "samples", 0, 0, G_OPTION_ARG_INT, &samples, "Training samples (4096)", "N" },
-    { "image-size", 0, 0, G_OPTION_ARG_INT, &S, "S (64)", "S" },
-    { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "Batch size (64)", "N" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Threads (all cores)", "N" },
-    { "decode", 0, 0, G_OPTION_ARG_FILENAME, &decode_list, "A file listing images to decode", "FILE" },
-    { NULL }
-  };
+  g_autofree char *list = NULL;
+  g_auto(GStrv) paths = NULL;
+  g_autofree guint8 *out = NULL;
+  double t0;
+  int n;
+
+  if (!g_file_get_contents (list_file, &list, NULL, &error))
+    return fail (error);
+  paths = g_strsplit (g_strchomp (list), "\n", -1);
+  n = (int) g_strv_length (paths);
+  out = g_malloc ((gsize) n * 3 * S * S);
+  t0 = now ();
+  fl_image_load_many ((const char *const *) paths, n, S, out, NULL, threads, NULL, NULL, NULL);
+  printf ("decode_images_per_s=%.1f\n", n / (now () - t0));
+  return 0;
+}
+
+/* Generated data: random pixels, texts of `words` words from 2000, and
+ * 1/0.8 as many samples so that the training split holds `samples`. */
+static FlDataset *
+generate_data (int samples, int S, int classes, int words)
+{
   g_autoptr(GRand) rng = g_rand_new_with_seed (1);
-  FlTrainSettings s;
-  int total, n_val;
   g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(FlDataset) ds = NULL;
-  g_autoptr(FlRun) run = NULL;
-  FlEpochStats last = { 0 };
-  double t0, eval_secs, peak, flops;
-  struct rusage ru;
+  int total = (int) (samples / 0.8 + 0.5);
+  FlDataset *ds;
 
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!g_option_context_parse (ctx, &argc, &argv, &error))
-    {
-      fprintf (stderr, "fl-bench: %s\n", error->message);
-      return 1;
-    }
-  if (threads <= 0)
-    threads = (int) g_get_num_processors ();
-
-  if (decode_list != NULL)
-    {
-      g_autofree char *list = NULL;
-      g_auto(GStrv) paths = NULL;
-      g_autofree guint8 *out = NULL;
-      int n;
-      if (!g_file_get_contents (decode_list, &list, NULL, &error))
-        {
-          fprintf (stderr, "fl-bench: %s\n", error->message);
-          return 1;
-        }
-      paths = g_strsplit (g_strchomp (list), "\n", -1);
-      n = (int) g_strv_length (paths);
-      out = g_malloc ((gsize) n * 3 * S * S);
-      t0 = now ();
-      fl_image_load_many ((const char *const *) paths, n, S, out, NULL, threads, NULL, NULL, NULL);
-      printf ("decode_images_per_s=%.1f\n", n / (now () - t0));
-      return 0;
-    }
-
-  /* generated data: random pixels, texts of `words` words from 2000, and
-   * 1/0.8 as many samples so that the training split holds `samples` */
-  total = (int) (samples / 0.8 + 0.5);
   for (int i = 0; i < total; i++)
     {
       GString *t = g_string_new (NULL);
@@ -133,26 +115,30 @@ main (int argc, char **argv)
                                    (const char *const *) labels->pdata);
   for (gsize i = 0; i < (gsize) total * 3 * S * S; i++)
     ds->images[i] = (guint8) g_rand_int_range (rng, 0, 256);
+  return ds;
+}
+
+/* Trains one epoch on ds and evaluates once, then prints the figures. */
+static int
+bench_train (FlDataset *ds, int batch, int threads, int classes, int words)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlRun) run = NULL;
+  const int S = ds->image_size;
+  FlEpochStats last = { 0 };
+  FlTrainCallbacks cb = { .epoch_done = epoch_cb, .user_data = &last };
+  FlTrainSettings s;
+  double t0, eval_secs, peak, flops;
+  int samples, n_val;
+  struct rusage ru;
 
   fl_train_settings_init_default (&s);
   s.epochs = 1;
   s.batch_size = batch;
   s.n_threads = threads;
   run = fl_run_new (ds, &s, &error);
-  if (run == NULL)
-    {
-      fprintf (stderr, "fl-bench: %s\n", error->message);
-      return 1;
-    }
-
-  {
-    FlTrainCallbacks cb = { .epoch_done = epoch_cb, .user_data = &last };
-    if (!fl_run_train (run, &cb, NULL, &error))
-      {
-        fprintf (stderr, "fl-bench: %s\n", error->message);
-        return 1;
-      }
-  }
+  if (run == NULL || !fl_run_train (run, &cb, NULL, &error))
+    return fail (error);
   fl_run_train_indices (run, &samples);
   fl_run_val_indices (run, &n_val);
 
@@ -169,7 +155,7 @@ main (int argc, char **argv)
   printf ("val_samples=%d\n", n_val);
   printf ("vocab=%d\n", fl_run_vocab_size (run));
   printf ("params=%zu\n", fl_model_n_params (fl_run_model (run)));
-  printf ("image_cache_mb=%.1f\n", (double) total * 3 * S * S / 1e6);
+  printf ("image_cache_mb=%.1f\n", (double) ds->n * 3 * S * S / 1e6);
   printf ("peak_rss_mb=%.1f\n", ru.ru_maxrss / 1024.0);
   printf ("train_samples_per_s=%.1f\n", last.samples_per_s);
   printf ("train_mflop_per_sample=%.2f\n", 3 * flops / 1e6);
@@ -178,4 +164,33 @@ main (int argc, char **argv)
   printf ("sgemm_peak_gflops=%.1f\n", peak);
   printf ("forward_mflop_per_sample=%.2f\n", flops / 1e6);
   return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  int samples = 4096, S = 64, batch = 64, threads = 0, classes = 10, words = 8;
+  g_autofree char *decode_list = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("— engine benchmark");
+  const GOptionEntry entries[] = {
+    { "samples", 0, 0, G_OPTION_ARG_INT, &samples, "Training samples (4096)", "N" },
+    { "image-size", 0, 0, G_OPTION_ARG_INT, &S, "S (64)", "S" },
+    { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "Batch size (64)", "N" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Threads (all cores)", "N" },
+    { "decode", 0, 0, G_OPTION_ARG_FILENAME, &decode_list, "A file listing images to decode", "FILE" },
+    { NULL }
+  };
+  g_autoptr(FlDataset) ds = NULL;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    return fail (error);
+  if (threads <= 0)
+    threads = (int) g_get_num_processors ();
+  if (decode_list != NULL)
+    return bench_decode (decode_list, S, threads);
+
+  ds = generate_data (samples, S, classes, words);
+  return bench_train (ds, batch, threads, classes, words);
 }

@@ -259,6 +259,44 @@ opts_init (Opts *o)
   };
 }
 
+/* --export: the split, the order of every epoch and the initial weights of
+ * a run not yet trained, for bench/torch_reference.py. */
+static int
+export_run (Opts *o, const FlTrainSettings *s)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlDataset) ds = load_data (o, &error);
+  g_autoptr(FlRun) run = ds ? fl_run_new (ds, s, &error) : NULL;
+
+  if (run == NULL || !fl_run_export (run, o->export, &error))
+    return fail ("%s", error->message);
+  return 0;
+}
+
+/* Trains every run of cmp in turn, printing its epochs and, for train, its
+ * report; --save writes each run's model. */
+static int
+train_runs (Opts *o, FlComparison *cmp, gboolean compare)
+{
+  g_autoptr(GError) error = NULL;
+  PrintCtx pctx = { .json = o->json };
+  FlCompareCallbacks cb = { .epoch_done = epoch_cb, .user_data = &pctx };
+
+  for (int i = 0; i < fl_comparison_n_runs (cmp); i++)
+    {
+      FlRunResult *r = fl_comparison_result (cmp, i);
+      if (compare && !o->json)
+        printf ("# fusion %s\n", fl_fusion_to_string (r->fusion));
+      if (!fl_comparison_train (cmp, i, &cb, NULL, &error))
+        return fail ("%s", error->message);
+      if (!compare && !o->quiet && !o->json)
+        print_report (fl_comparison_run (cmp, i), stdout);
+      if (o->save != NULL && !fl_run_save_model (fl_comparison_run (cmp, i), o->save, &error))
+        return fail ("could not save the model: %s", error->message);
+    }
+  return 0;
+}
+
 static int
 cmd_train (int argc, char **argv, gboolean compare)
 {
@@ -267,8 +305,7 @@ cmd_train (int argc, char **argv, gboolean compare)
   g_autoptr(FlDataset) ds = NULL;
   g_autoptr(FlComparison) cmp = NULL;
   FlTrainSettings s;
-  PrintCtx pctx;
-  FlCompareCallbacks cb = { .epoch_done = epoch_cb, .user_data = &pctx };
+  int rc;
 
   opts_init (&o);
   if (!parse (&o, compare ? "compare" : "train", &argc, &argv, &error) ||
@@ -277,13 +314,7 @@ cmd_train (int argc, char **argv, gboolean compare)
   if (!fl_train_settings_validate (&s, &error))
     return fail ("%s", error->message);
   if (o.export != NULL)
-    {
-      g_autoptr(FlDataset) eds = load_data (&o, &error);
-      g_autoptr(FlRun) run = eds ? fl_run_new (eds, &s, &error) : NULL;
-      if (run == NULL || !fl_run_export (run, o.export, &error))
-        return fail ("%s", error->message);
-      return 0;
-    }
+    return export_run (&o, &s);
   if (compare && o.fusion != NULL)
     return fail ("compare trains every fusion; leave out --fusion");
   if (compare && o.save != NULL)
@@ -292,27 +323,15 @@ cmd_train (int argc, char **argv, gboolean compare)
   ds = load_data (&o, &error);
   if (ds == NULL)
     return fail ("%s", error->message);
-
-  pctx.json = o.json;
   cmp = fl_comparison_new (ds, &s);
   if (compare)
     for (int f = 0; f < FL_N_FUSIONS; f++)
       fl_comparison_add (cmp, (FlFusion) f);
   else
     fl_comparison_add (cmp, s.fusion);
-
-  for (int i = 0; i < fl_comparison_n_runs (cmp); i++)
-    {
-      FlRunResult *r = fl_comparison_result (cmp, i);
-      if (compare && !o.json)
-        printf ("# fusion %s\n", fl_fusion_to_string (r->fusion));
-      if (!fl_comparison_train (cmp, i, &cb, NULL, &error))
-        return fail ("%s", error->message);
-      if (!compare && !o.quiet && !o.json)
-        print_report (fl_comparison_run (cmp, i), stdout);
-      if (o.save != NULL && !fl_run_save_model (fl_comparison_run (cmp, i), o.save, &error))
-        return fail ("could not save the model: %s", error->message);
-    }
+  rc = train_runs (&o, cmp, compare);
+  if (rc != 0)
+    return rc;
   if (compare)
     {
       g_autofree char *table = fl_comparison_table (cmp);

@@ -33,7 +33,8 @@ int                fl_dataset_detect_column (FlCsv *csv, FlColumnRole role);
 typedef struct {
   const char *images_dir;   /* the image folder (required) */
   const char *csv_path;     /* the text CSV (required) */
-  const char *image_col;    /* column names; NULL = detect from the header */
+  const char *image_col;    /* column names; NULL = detect from the header
+                             * (fl_dataset_column_names()) */
   const char *text_col;
   const char *label_col;    /* NULL = detect; "" = none: use parent folder */
   int         image_size;   /* S */

@@ -65,6 +65,62 @@ stb_error (GError **error, const char *path)
                      "variant of its format (stb_image: %s)", code);
 }
 
+/* The size of the open file fd: a regular file of 1 to MAX_FILE_BYTES
+ * bytes; 0 with an error otherwise. */
+static gsize
+file_size (int fd, const char *path, GError **error)
+{
+  struct stat st;
+
+  if (fstat (fd, &st) != 0)
+    {
+      int saved = errno;
+      data_error (error, path, "%s", g_strerror (saved));
+      return 0;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      data_error (error, path, "not a regular file");
+      return 0;
+    }
+  if (st.st_size == 0)
+    {
+      data_error (error, path, "the file is empty");
+      return 0;
+    }
+  if ((guint64) st.st_size > MAX_FILE_BYTES)
+    {
+      g_autofree char *size_str = g_format_size ((guint64) st.st_size);
+      data_error (error, path, "the file is %s, too large for an image", size_str);
+      return 0;
+    }
+  return (gsize) st.st_size;
+}
+
+/* Reads size bytes of fd into buf; *got is fewer when the file shrank
+ * since fstat (what is there is decoded). */
+static gboolean
+read_fully (int fd, const char *path, guint8 *buf, gsize size, gsize *got, GError **error)
+{
+  *got = 0;
+  while (*got < size)
+    {
+      ssize_t r = read (fd, buf + *got, size - *got);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        {
+          int saved = errno;
+          data_error (error, path, "%s", g_strerror (saved));
+          return FALSE;
+        }
+      if (r == 0)
+        break;
+      *got += (gsize) r;
+    }
+  return TRUE;
+}
+
 /* Reads the whole file. read(), not mmap(): a file truncated or a drive
  * unplugged under a mapping raises SIGBUS, where read() returns an error.
  * O_NONBLOCK so that a FIFO named like an image cannot hang us before the
@@ -73,63 +129,25 @@ static guint8 *
 read_file (const char *path, gsize *len, GError **error)
 {
   g_autofree guint8 *buf = NULL;
-  struct stat st;
   gsize size, got = 0;
-  int fd, saved;
+  gboolean ok = FALSE;
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
   if (fd < 0)
     {
-      saved = errno;
+      int saved = errno;
       data_error (error, path, "%s", g_strerror (saved));
       return NULL;
     }
-  if (fstat (fd, &st) != 0)
+  size = file_size (fd, path, error);
+  if (size > 0)
     {
-      saved = errno;
-      close (fd);
-      data_error (error, path, "%s", g_strerror (saved));
-      return NULL;
-    }
-  if (!S_ISREG (st.st_mode))
-    {
-      close (fd);
-      data_error (error, path, "not a regular file");
-      return NULL;
-    }
-  if (st.st_size == 0)
-    {
-      close (fd);
-      data_error (error, path, "the file is empty");
-      return NULL;
-    }
-  if ((guint64) st.st_size > MAX_FILE_BYTES)
-    {
-      g_autofree char *size_str = g_format_size ((guint64) st.st_size);
-      close (fd);
-      data_error (error, path, "the file is %s, too large for an image", size_str);
-      return NULL;
-    }
-
-  size = (gsize) st.st_size;
-  buf = g_malloc (size);
-  while (got < size)
-    {
-      ssize_t r = read (fd, buf + got, size - got);
-      if (r < 0 && errno == EINTR)
-        continue;
-      if (r < 0)
-        {
-          saved = errno;
-          close (fd);
-          data_error (error, path, "%s", g_strerror (saved));
-          return NULL;
-        }
-      if (r == 0)   /* the file shrank since fstat: decode what is there */
-        break;
-      got += (gsize) r;
+      buf = g_malloc (size);
+      ok = read_fully (fd, path, buf, size, &got, error);
     }
   close (fd);
+  if (!ok)
+    return NULL;
   if (got == 0)
     {
       data_error (error, path, "the file is empty");

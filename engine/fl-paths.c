@@ -111,6 +111,49 @@ visit (Scan *scan, const struct stat *st)
   return TRUE;
 }
 
+static gboolean scan_dir (Scan *scan, const char *abs_dir, const char *rel_dir, GError **error);
+
+/* Takes in the entry `entry` of the directory abs_dir (rel_dir relative to
+ * the root): an image file is listed, a folder scanned, a linked folder put
+ * aside for later, anything else (or a link leading outside) passed over.
+ * FALSE when cancelled. */
+static gboolean
+scan_entry (Scan *scan, const char *abs_dir, const char *rel_dir, const char *entry, GError **error)
+{
+  g_autofree char *full = g_build_filename (abs_dir, entry, NULL);
+  g_autofree char *rel = rel_dir ? g_strconcat (rel_dir, "/", entry, NULL) : g_strdup (entry);
+  struct stat lst, st;
+
+  if (g_lstat (full, &lst) != 0)
+    return TRUE;
+  st = lst;
+  if (S_ISLNK (lst.st_mode))
+    {
+      g_autofree char *target = real_path (full);
+      if (target == NULL || !is_inside (scan->tree->root_real, target) ||
+          g_stat (target, &st) != 0)
+        return TRUE;
+    }
+
+  if (S_ISDIR (st.st_mode) && S_ISLNK (lst.st_mode))
+    {
+      /* later: a folder reached both through a link and directly is
+       * listed where it really is, not under the link's name */
+      g_ptr_array_add (scan->linked, g_steal_pointer (&full));
+      g_ptr_array_add (scan->linked, g_steal_pointer (&rel));
+    }
+  else if (S_ISDIR (st.st_mode))
+    {
+      if (visit (scan, &st))
+        return scan_dir (scan, full, rel, error);
+    }
+  else if (S_ISREG (st.st_mode) && is_image_name (entry))
+    {
+      g_ptr_array_add (scan->tree->files, g_steal_pointer (&rel));
+    }
+  return TRUE;
+}
+
 /* Lists the directory abs_dir, whose path relative to the root is rel_dir
  * (NULL for the root). FALSE when cancelled or when the root cannot be
  * read; other unreadable folders are skipped. */
@@ -147,40 +190,8 @@ scan_dir (Scan *scan, const char *abs_dir, const char *rel_dir, GError **error)
   g_ptr_array_sort (names, cmp_str_ptr);
 
   for (guint i = 0; i < names->len; i++)
-    {
-      const char *entry = names->pdata[i];
-      g_autofree char *full = g_build_filename (abs_dir, entry, NULL);
-      g_autofree char *rel = rel_dir ? g_strconcat (rel_dir, "/", entry, NULL) : g_strdup (entry);
-      struct stat lst, st;
-
-      if (g_lstat (full, &lst) != 0)
-        continue;
-      st = lst;
-      if (S_ISLNK (lst.st_mode))
-        {
-          g_autofree char *target = real_path (full);
-          if (target == NULL || !is_inside (scan->tree->root_real, target) ||
-              g_stat (target, &st) != 0)
-            continue;
-        }
-
-      if (S_ISDIR (st.st_mode) && S_ISLNK (lst.st_mode))
-        {
-          /* later: a folder reached both through a link and directly is
-           * listed where it really is, not under the link's name */
-          g_ptr_array_add (scan->linked, g_steal_pointer (&full));
-          g_ptr_array_add (scan->linked, g_steal_pointer (&rel));
-        }
-      else if (S_ISDIR (st.st_mode))
-        {
-          if (visit (scan, &st) && !scan_dir (scan, full, rel, error))
-            return FALSE;
-        }
-      else if (S_ISREG (st.st_mode) && is_image_name (entry))
-        {
-          g_ptr_array_add (scan->tree->files, g_steal_pointer (&rel));
-        }
-    }
+    if (!scan_entry (scan, abs_dir, rel_dir, names->pdata[i], error))
+      return FALSE;
   return TRUE;
 }
 
@@ -350,26 +361,14 @@ check_file (FlImageTree *tree, const char *shown, const char *rel, char **out, G
   return FOUND;
 }
 
-char *
-fl_image_tree_resolve (FlImageTree *tree, const char *csv_value, GError **error)
+/* The CSV cell v (shown: v as valid UTF-8, for messages) as a path
+ * relative to the root, '/' separated; NULL with an error when it is
+ * absolute, climbs out of the root or names no file. *n_written as for
+ * split_path(). */
+static char *
+cell_to_relative (const char *v, const char *shown, guint *n_written, GError **error)
 {
-  g_autofree char *shown = NULL;
-  g_autofree char *rel = NULL;
   g_autoptr(GPtrArray) parts = NULL;
-  char *result = NULL;
-  GPtrArray *same;
-  guint n_written;
-  const char *v = csv_value;
-
-  g_return_val_if_fail (tree != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (v == NULL || v[0] == '\0')
-    {
-      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA, "the image path is empty");
-      return NULL;
-    }
-  shown = g_utf8_make_valid (v, -1);
 
   /* "/x" and "\x" (and so "//server/x"), and "C:\x" or "C:/x" */
   if (v[0] == '/' || v[0] == '\\' ||
@@ -380,8 +379,7 @@ fl_image_tree_resolve (FlImageTree *tree, const char *csv_value, GError **error)
                    shown);
       return NULL;
     }
-
-  parts = split_path (v, &n_written);
+  parts = split_path (v, n_written);
   if (parts == NULL)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
@@ -395,24 +393,18 @@ fl_image_tree_resolve (FlImageTree *tree, const char *csv_value, GError **error)
       return NULL;
     }
   g_ptr_array_add (parts, NULL);
-  rel = g_strjoinv ("/", (char **) parts->pdata);
+  return g_strjoinv ("/", (char **) parts->pdata);
+}
 
-  switch (check_file (tree, shown, rel, &result, error))
-    {
-    case FOUND: return result;
-    case REFUSED: return NULL;
-    case MISSING: break;
-    }
+/* The one file called name anywhere in the tree, as
+ * fl_image_tree_resolve() returns it; NULL with an error when there is
+ * none, or more than one. */
+static char *
+find_by_name (FlImageTree *tree, const char *shown, const char *name, GError **error)
+{
+  GPtrArray *same = g_hash_table_lookup (tree->by_name, name);
+  char *result = NULL;
 
-  if (n_written > 1)
-    {
-      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "%s: no such file in the image folder", shown);
-      return NULL;
-    }
-
-  /* a bare file name, not in the root itself: anywhere in the tree */
-  same = g_hash_table_lookup (tree->by_name, rel);
   if (same == NULL)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
@@ -428,16 +420,48 @@ fl_image_tree_resolve (FlImageTree *tree, const char *csv_value, GError **error)
                    "such as %s and %s; give the folder too", shown, same->len, a, b);
       return NULL;
     }
-  switch (check_file (tree, shown, same->pdata[0], &result, error))
+  if (check_file (tree, shown, same->pdata[0], &result, error) == MISSING)
+    g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                 "%s: no file of that name in the image folder (it was removed after the scan)",
+                 shown);
+  return result;
+}
+
+char *
+fl_image_tree_resolve (FlImageTree *tree, const char *csv_value, GError **error)
+{
+  g_autofree char *shown = NULL;
+  g_autofree char *rel = NULL;
+  char *result = NULL;
+  guint n_written;
+
+  g_return_val_if_fail (tree != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (csv_value == NULL || csv_value[0] == '\0')
+    {
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA, "the image path is empty");
+      return NULL;
+    }
+  shown = g_utf8_make_valid (csv_value, -1);
+  rel = cell_to_relative (csv_value, shown, &n_written, error);
+  if (rel == NULL)
+    return NULL;
+
+  switch (check_file (tree, shown, rel, &result, error))
     {
     case FOUND: return result;
     case REFUSED: return NULL;
     case MISSING: break;
     }
-  g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-               "%s: no file of that name in the image folder (it was removed after the scan)",
-               shown);
-  return NULL;
+  if (n_written > 1)
+    {
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                   "%s: no such file in the image folder", shown);
+      return NULL;
+    }
+  /* a bare file name, not in the root itself: anywhere in the tree */
+  return find_by_name (tree, shown, rel, error);
 }
 
 char *

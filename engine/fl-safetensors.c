@@ -62,6 +62,70 @@ numel_of (int ndim, const gint64 *shape)
   return n;
 }
 
+static void
+add_metadata (JsonBuilder *jb, GHashTable *metadata)
+{
+  GHashTableIter it;
+  gpointer k, v;
+
+  if (metadata == NULL || g_hash_table_size (metadata) == 0)
+    return;
+  json_builder_set_member_name (jb, "__metadata__");
+  json_builder_begin_object (jb);
+  g_hash_table_iter_init (&it, metadata);
+  while (g_hash_table_iter_next (&it, &k, &v))
+    {
+      json_builder_set_member_name (jb, k);
+      json_builder_add_string_value (jb, v);
+    }
+  json_builder_end_object (jb);
+}
+
+/* t's header entry: its data lies at [offset, offset + bytes) of the data
+ * section. */
+static void
+add_tensor (JsonBuilder *jb, const FlStTensor *t, gsize offset, gsize bytes)
+{
+  json_builder_set_member_name (jb, t->name);
+  json_builder_begin_object (jb);
+  json_builder_set_member_name (jb, "dtype");
+  json_builder_add_string_value (jb, "F32");
+  json_builder_set_member_name (jb, "shape");
+  json_builder_begin_array (jb);
+  for (int d = 0; d < t->ndim; d++)
+    json_builder_add_int_value (jb, t->shape[d]);
+  json_builder_end_array (jb);
+  json_builder_set_member_name (jb, "data_offsets");
+  json_builder_begin_array (jb);
+  json_builder_add_int_value (jb, (gint64) offset);
+  json_builder_add_int_value (jb, (gint64) (offset + bytes));
+  json_builder_end_array (jb);
+  json_builder_end_object (jb);
+}
+
+/* The JSON header: the metadata, then the tensors, packed in order. */
+static char *
+header_json (const FlStTensor *tensors, int n_tensors, GHashTable *metadata)
+{
+  g_autoptr(JsonBuilder) jb = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  gsize offset = 0;
+
+  json_builder_begin_object (jb);
+  add_metadata (jb, metadata);
+  for (int i = 0; i < n_tensors; i++)
+    {
+      gsize bytes = numel_of (tensors[i].ndim, tensors[i].shape) * sizeof (float);
+      add_tensor (jb, &tensors[i], offset, bytes);
+      offset += bytes;
+    }
+  json_builder_end_object (jb);
+  root = json_builder_get_root (jb);
+  json_generator_set_root (gen, root);
+  return json_generator_to_data (gen, NULL);
+}
+
 gboolean
 fl_safetensors_save (const char       *path,
                      const FlStTensor *tensors,
@@ -69,66 +133,19 @@ fl_safetensors_save (const char       *path,
                      GHashTable       *metadata,
                      GError          **error)
 {
-  g_autoptr(JsonBuilder) jb = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *header = NULL;
+  g_autofree char *header = header_json (tensors, n_tensors, metadata);
   g_autoptr(GByteArray) out = g_byte_array_new ();
-  gsize header_len, offset = 0;
+  gsize header_len = strlen (header);
+  /* pad the header with spaces so the data starts 8-byte aligned */
+  gsize padded = (header_len + 7) & ~(gsize) 7;
   guchar lenbuf[8];
 
-  json_builder_begin_object (jb);
-  if (metadata != NULL && g_hash_table_size (metadata) > 0)
-    {
-      GHashTableIter it;
-      gpointer k, v;
-      json_builder_set_member_name (jb, "__metadata__");
-      json_builder_begin_object (jb);
-      g_hash_table_iter_init (&it, metadata);
-      while (g_hash_table_iter_next (&it, &k, &v))
-        {
-          json_builder_set_member_name (jb, k);
-          json_builder_add_string_value (jb, v);
-        }
-      json_builder_end_object (jb);
-    }
-  for (int i = 0; i < n_tensors; i++)
-    {
-      gsize bytes = numel_of (tensors[i].ndim, tensors[i].shape) * sizeof (float);
-      json_builder_set_member_name (jb, tensors[i].name);
-      json_builder_begin_object (jb);
-      json_builder_set_member_name (jb, "dtype");
-      json_builder_add_string_value (jb, "F32");
-      json_builder_set_member_name (jb, "shape");
-      json_builder_begin_array (jb);
-      for (int d = 0; d < tensors[i].ndim; d++)
-        json_builder_add_int_value (jb, tensors[i].shape[d]);
-      json_builder_end_array (jb);
-      json_builder_set_member_name (jb, "data_offsets");
-      json_builder_begin_array (jb);
-      json_builder_add_int_value (jb, (gint64) offset);
-      json_builder_add_int_value (jb, (gint64) (offset + bytes));
-      json_builder_end_array (jb);
-      json_builder_end_object (jb);
-      offset += bytes;
-    }
-  json_builder_end_object (jb);
-
-  root = json_builder_get_root (jb);
-  json_generator_set_root (gen, root);
-  header = json_generator_to_data (gen, &header_len);
-
-  /* pad the header with spaces so the data starts 8-byte aligned */
-  header_len = strlen (header);
-  {
-    gsize padded = (header_len + 7) & ~(gsize) 7;
-    for (int i = 0; i < 8; i++)
-      lenbuf[i] = (guchar) ((guint64) padded >> (8 * i));
-    g_byte_array_append (out, lenbuf, 8);
-    g_byte_array_append (out, (const guint8 *) header, header_len);
-    for (gsize i = header_len; i < padded; i++)
-      g_byte_array_append (out, (const guint8 *) " ", 1);
-  }
+  for (int i = 0; i < 8; i++)
+    lenbuf[i] = (guchar) ((guint64) padded >> (8 * i));
+  g_byte_array_append (out, lenbuf, 8);
+  g_byte_array_append (out, (const guint8 *) header, header_len);
+  for (gsize i = header_len; i < padded; i++)
+    g_byte_array_append (out, (const guint8 *) " ", 1);
   G_STATIC_ASSERT (G_BYTE_ORDER == G_LITTLE_ENDIAN);
   for (int i = 0; i < n_tensors; i++)
     g_byte_array_append (out, (const guint8 *) tensors[i].data,
@@ -225,70 +242,86 @@ parse_entry (FlSafetensors *st, const char *name, JsonNode *node, gsize data_len
   return TRUE;
 }
 
+/* Reads the file into st and parses its header; the header's object, owned
+ * by parser, or NULL with an error. */
+static JsonObject *
+read_header (FlSafetensors *st, JsonParser *parser, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  JsonNode *root;
+  guint64 hlen;
+
+  if (!g_file_get_contents (st->path, &st->contents, &st->length, error))
+    return NULL;
+  if (st->length < 8)
+    return format_error (error, st->path, "the file is only %zu bytes", st->length), NULL;
+  hlen = read_le64 ((const guchar *) st->contents);
+  if (hlen > MAX_HEADER || hlen > st->length - 8)
+    return format_error (error, st->path, "the header length %" G_GUINT64_FORMAT
+                         " does not fit the file (%zu bytes)", hlen, st->length), NULL;
+  st->data_start = 8 + hlen;
+
+  if (!json_parser_load_from_data (parser, st->contents + 8, (gssize) hlen, &local))
+    return format_error (error, st->path, "the header is not JSON: %s", local->message), NULL;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return format_error (error, st->path, "the header is not a JSON object"), NULL;
+  return json_node_get_object (root);
+}
+
+/* The string members of __metadata__; others are passed over. */
+static gboolean
+parse_metadata (FlSafetensors *st, JsonNode *node, GError **error)
+{
+  JsonObject *md;
+  GList *keys;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return format_error (error, st->path, "__metadata__ is not an object");
+  md = json_node_get_object (node);
+  keys = json_object_get_members (md);
+  for (GList *k = keys; k != NULL; k = k->next)
+    {
+      JsonNode *v = json_object_get_member (md, k->data);
+      if (JSON_NODE_HOLDS_VALUE (v) && json_node_get_value_type (v) == G_TYPE_STRING)
+        g_hash_table_insert (st->metadata, g_strdup (k->data),
+                             g_strdup (json_node_get_string (v)));
+    }
+  g_list_free (keys);
+  return TRUE;
+}
+
 FlSafetensors *
 fl_safetensors_load (const char *path, GError **error)
 {
   g_autoptr(FlSafetensors) st = g_new0 (FlSafetensors, 1);
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) local = NULL;
-  JsonNode *root;
   JsonObject *obj;
   GList *members;
-  guint64 hlen;
+  gboolean ok = TRUE;
 
   st->path = g_strdup (path);
   st->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, entry_free);
   st->metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   st->names = g_ptr_array_new_with_free_func (g_free);
 
-  if (!g_file_get_contents (path, &st->contents, &st->length, error))
+  obj = read_header (st, parser, error);
+  if (obj == NULL)
     return NULL;
-  if (st->length < 8)
-    return format_error (error, path, "the file is only %zu bytes", st->length), NULL;
-  hlen = read_le64 ((const guchar *) st->contents);
-  if (hlen > MAX_HEADER || hlen > st->length - 8)
-    return format_error (error, path, "the header length %" G_GUINT64_FORMAT
-                         " does not fit the file (%zu bytes)", hlen, st->length), NULL;
-  st->data_start = 8 + hlen;
-
-  if (!json_parser_load_from_data (parser, st->contents + 8, (gssize) hlen, &local))
-    return format_error (error, path, "the header is not JSON: %s", local->message), NULL;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return format_error (error, path, "the header is not a JSON object"), NULL;
-  obj = json_node_get_object (root);
-
   members = json_object_get_members (obj);
-  for (GList *l = members; l != NULL; l = l->next)
+  for (GList *l = members; l != NULL && ok; l = l->next)
     {
       const char *name = l->data;
       JsonNode *node = json_object_get_member (obj, name);
+
       if (strcmp (name, "__metadata__") == 0)
-        {
-          if (!JSON_NODE_HOLDS_OBJECT (node))
-            {
-              g_list_free (members);
-              return format_error (error, path, "__metadata__ is not an object"), NULL;
-            }
-          JsonObject *md = json_node_get_object (node);
-          GList *keys = json_object_get_members (md);
-          for (GList *k = keys; k != NULL; k = k->next)
-            {
-              JsonNode *v = json_object_get_member (md, k->data);
-              if (JSON_NODE_HOLDS_VALUE (v) && json_node_get_value_type (v) == G_TYPE_STRING)
-                g_hash_table_insert (st->metadata, g_strdup (k->data),
-                                     g_strdup (json_node_get_string (v)));
-            }
-          g_list_free (keys);
-          continue;
-        }
-      if (!parse_entry (st, name, node, st->length - st->data_start, error))
-        {
-          g_list_free (members);
-          return NULL;
-        }
+        ok = parse_metadata (st, node, error);
+      else
+        ok = parse_entry (st, name, node, st->length - st->data_start, error);
     }
   g_list_free (members);
+  if (!ok)
+    return NULL;
   g_ptr_array_add (st->names, NULL);
   return g_steal_pointer (&st);
 }

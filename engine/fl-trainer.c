@@ -148,15 +148,79 @@ encode_texts (FlRun *run)
   run->tok_idx = (gint32 *) g_array_steal (all, NULL);
 }
 
+/* The training and validation indices: k-fold or stratified, seeded. */
+static gboolean
+split_data (FlRun *run, GError **error)
+{
+  const FlTrainSettings *s = &run->s;
+  FlDataset *ds = run->ds;
+
+  run->train_idx = g_array_new (FALSE, FALSE, sizeof (gint32));
+  run->val_idx = g_array_new (FALSE, FALSE, sizeof (gint32));
+  if (s->kfold >= 2)
+    fl_split_kfold (ds->labels, ds->n, ds->n_classes, s->kfold, s->fold,
+                    s->seed, run->train_idx, run->val_idx);
+  else
+    fl_split_stratified (ds->labels, ds->n, ds->n_classes, s->val_fraction,
+                         s->seed, run->train_idx, run->val_idx);
+  if (run->train_idx->len == 0 || run->val_idx->len == 0)
+    {
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                   "%d samples are too few to split into training and validation", ds->n);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The vocabulary and the image statistics, from the training split only. */
+static void
+fit_inputs (FlRun *run)
+{
+  FlDataset *ds = run->ds;
+  g_autoptr(GPtrArray) train_texts = g_ptr_array_new ();
+
+  for (guint i = 0; i < run->train_idx->len; i++)
+    g_ptr_array_add (train_texts, ds->texts[g_array_index (run->train_idx, gint32, i)]);
+  run->vocab = fl_vocab_build ((const char *const *) train_texts->pdata,
+                               (int) train_texts->len, run->s.max_vocab);
+  encode_texts (run);
+  fl_image_channel_stats (ds->images, (const gint32 *) run->train_idx->data,
+                          (int) run->train_idx->len, ds->image_size, run->mean, run->std);
+  for (int c = 0; c < 3; c++)
+    if (run->std[c] < 1e-6f)
+      run->std[c] = 1.0f;   /* a constant channel: centre it, do not blow it up */
+}
+
+/* The model, its optimiser and the shuffling generator, seeded. */
+static gboolean
+build_model (FlRun *run, GError **error)
+{
+  const FlTrainSettings *s = &run->s;
+  FlConfig cfg;
+
+  fl_config_init_default (&cfg);
+  cfg.image_size = run->ds->image_size;
+  cfg.feat_dim = s->feat_dim;
+  cfg.vocab_size = MAX (fl_vocab_size (run->vocab), 1);
+  cfg.n_classes = run->ds->n_classes;
+  cfg.fusion = s->fusion;
+  run->model = fl_model_new (&cfg, s->seed, error);
+  if (run->model == NULL)
+    return FALSE;
+  fl_model_set_threads (run->model, s->n_threads);
+  fl_adam_params_init_default (&run->adam);
+  run->adam.lr = s->lr;
+  run->rng = g_rand_new_with_seed ((guint32) (s->seed ^ (s->seed >> 32)));
+  return TRUE;
+}
+
 FlRun *
 fl_run_new (FlDataset             *ds,
             const FlTrainSettings *settings,
             GError               **error)
 {
   g_autoptr(FlRun) run = NULL;
-  g_autoptr(GPtrArray) train_texts = NULL;
-  FlConfig cfg;
-  int S;
+  int S, B;
 
   g_return_val_if_fail (ds != NULL && settings != NULL, NULL);
   if (!fl_train_settings_validate (settings, error))
@@ -172,53 +236,17 @@ fl_run_new (FlDataset             *ds,
   run->ds = fl_dataset_ref (ds);
   run->s = *settings;
   S = ds->image_size;
-
-  run->train_idx = g_array_new (FALSE, FALSE, sizeof (gint32));
-  run->val_idx = g_array_new (FALSE, FALSE, sizeof (gint32));
-  if (settings->kfold >= 2)
-    fl_split_kfold (ds->labels, ds->n, ds->n_classes, settings->kfold, settings->fold,
-                    settings->seed, run->train_idx, run->val_idx);
-  else
-    fl_split_stratified (ds->labels, ds->n, ds->n_classes, settings->val_fraction,
-                         settings->seed, run->train_idx, run->val_idx);
-  if (run->train_idx->len == 0 || run->val_idx->len == 0)
-    {
-      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "%d samples are too few to split into training and validation", ds->n);
-      return NULL;
-    }
-
-  /* vocabulary and image statistics from the training split only */
-  train_texts = g_ptr_array_new ();
-  for (guint i = 0; i < run->train_idx->len; i++)
-    g_ptr_array_add (train_texts, ds->texts[g_array_index (run->train_idx, gint32, i)]);
-  run->vocab = fl_vocab_build ((const char *const *) train_texts->pdata,
-                               (int) train_texts->len, settings->max_vocab);
-  encode_texts (run);
-  fl_image_channel_stats (ds->images, (const gint32 *) run->train_idx->data,
-                          (int) run->train_idx->len, S, run->mean, run->std);
-  for (int c = 0; c < 3; c++)
-    if (run->std[c] < 1e-6f)
-      run->std[c] = 1.0f;   /* a constant channel: centre it, do not blow it up */
-
-  fl_config_init_default (&cfg);
-  cfg.image_size = S;
-  cfg.feat_dim = settings->feat_dim;
-  cfg.vocab_size = MAX (fl_vocab_size (run->vocab), 1);
-  cfg.n_classes = ds->n_classes;
-  cfg.fusion = settings->fusion;
-  run->model = fl_model_new (&cfg, settings->seed, error);
-  if (run->model == NULL)
+  B = settings->batch_size;
+  if (!split_data (run, error))
     return NULL;
-  fl_model_set_threads (run->model, settings->n_threads);
-  fl_adam_params_init_default (&run->adam);
-  run->adam.lr = settings->lr;
-  run->rng = g_rand_new_with_seed ((guint32) (settings->seed ^ (settings->seed >> 32)));
+  fit_inputs (run);
+  if (!build_model (run, error))
+    return NULL;
 
-  run->xb = g_new (float, (gsize) settings->batch_size * 3 * S * S);
-  run->offb = g_new (gint32, settings->batch_size + 1);
+  run->xb = g_new (float, (gsize) B * 3 * S * S);
+  run->offb = g_new (gint32, B + 1);
   run->idxb = g_array_new (FALSE, FALSE, sizeof (gint32));
-  run->labb = g_new (gint32, settings->batch_size);
+  run->labb = g_new (gint32, B);
   run->metrics = fl_metrics_new (ds->n_classes);
   run->val_probs = g_new0 (float, (gsize) run->val_idx->len * ds->n_classes);
   run->good = g_new (float, 3 * fl_model_n_params (run->model));
@@ -312,15 +340,78 @@ restore_good (FlRun *run)
   fl_model_set_adam_step_count (run->model, run->good_t);
 }
 
+/* The loss stopped being a number (which: "the loss"; where: "epoch 3,
+ * batch 2"): the weights go back to those of the last good epoch. */
+static gboolean
+diverged (FlRun *run, const char *which, double loss, int epoch, const char *where, GError **error)
+{
+  restore_good (run);
+  g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_NUMERIC,
+               "%s became %s at %s; training stopped and the weights of %s were kept. "
+               "Try a smaller learning rate.", which, isnan (loss) ? "NaN" : "infinite", where,
+               epoch > 1 ? "the last good epoch" : "the start");
+  return FALSE;
+}
+
+/* One pass over the training split in order, a step per batch; the mean
+ * loss and the accuracy go into es, the samples into *seen (t0: when
+ * training began). FALSE when cancelled or when the loss diverges. */
+static gboolean
+train_epoch (FlRun *run, const gint32 *order, FlEpochStats *es, gint64 t0, gint64 *seen,
+             const FlTrainCallbacks *cb, GCancellable *cancellable, GError **error)
+{
+  const int C = run->ds->n_classes, B = run->s.batch_size;
+  const int nt = (int) run->train_idx->len, n_batches = (nt + B - 1) / B;
+  double loss_sum = 0.0;
+  gint64 correct = 0;
+
+  for (int b = 0; b < n_batches; b++)
+    {
+      int n = MIN (B, nt - b * B);
+      FlBatch batch;
+      double loss;
+      const float *probs;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      batch = gather (run, order + b * B, n, TRUE);
+      loss = fl_model_forward (run->model, &batch);
+      if (!isfinite (loss))
+        {
+          g_autofree char *where = g_strdup_printf ("epoch %d, batch %d", es->epoch, b + 1);
+          return diverged (run, "the loss", loss, es->epoch, where, error);
+        }
+      probs = fl_model_probs (run->model);
+      for (int i = 0; i < n; i++)
+        correct += fl_argmax (probs + i * C, C) == batch.labels[i];
+      loss_sum += loss * n;
+      fl_model_backward (run->model, &batch);
+      fl_model_adam_step (run->model, &run->adam);
+      *seen += n;
+
+      if (cb != NULL && cb->batch_done != NULL)
+        {
+          FlBatchStats bs = {
+            .epoch = es->epoch, .n_epochs = es->n_epochs,
+            .batch = b + 1, .n_batches = n_batches,
+            .loss = loss, .samples_seen = *seen,
+            .elapsed = (g_get_monotonic_time () - t0) / 1e6,
+          };
+          cb->batch_done (&bs, cb->user_data);
+        }
+    }
+  es->train_loss = loss_sum / nt;
+  es->train_acc = (double) correct / nt;
+  return TRUE;
+}
+
 gboolean
 fl_run_train (FlRun                  *run,
               const FlTrainCallbacks *cb,
               GCancellable           *cancellable,
               GError                **error)
 {
-  const int C = run->ds->n_classes, B = run->s.batch_size;
   int nt = (int) run->train_idx->len;
-  int n_batches = (nt + B - 1) / B;
   g_autofree gint32 *order = g_memdup2 (run->train_idx->data, sizeof (gint32) * nt);
   gint64 t0 = g_get_monotonic_time ();
   gint64 seen = 0;
@@ -330,58 +421,16 @@ fl_run_train (FlRun                  *run,
   for (int epoch = 1; epoch <= run->s.epochs; epoch++)
     {
       gint64 e0 = g_get_monotonic_time ();
-      double loss_sum = 0.0, train_secs;
-      gint64 correct = 0;
+      double train_secs;
       FlEpochStats es = { .epoch = epoch, .n_epochs = run->s.epochs };
 
       shuffle (run->rng, order, nt);
-
-      for (int b = 0; b < n_batches; b++)
-        {
-          int n = MIN (B, nt - b * B);
-          FlBatch batch;
-          double loss;
-          const float *probs;
-
-          if (g_cancellable_set_error_if_cancelled (cancellable, error))
-            return FALSE;
-          batch = gather (run, order + b * B, n, TRUE);
-          loss = fl_model_forward (run->model, &batch);
-          if (!isfinite (loss))
-            {
-              restore_good (run);
-              g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_NUMERIC,
-                           "the loss became %s at epoch %d, batch %d; training stopped and the "
-                           "weights of %s were kept. Try a smaller learning rate.",
-                           isnan (loss) ? "NaN" : "infinite", epoch, b + 1,
-                           epoch > 1 ? "the last good epoch" : "the start");
-              return FALSE;
-            }
-          probs = fl_model_probs (run->model);
-          for (int i = 0; i < n; i++)
-            correct += fl_argmax (probs + i * C, C) == batch.labels[i];
-          loss_sum += loss * n;
-          fl_model_backward (run->model, &batch);
-          fl_model_adam_step (run->model, &run->adam);
-          seen += n;
-
-          if (cb != NULL && cb->batch_done != NULL)
-            {
-              FlBatchStats bs = {
-                .epoch = epoch, .n_epochs = run->s.epochs,
-                .batch = b + 1, .n_batches = n_batches,
-                .loss = loss, .samples_seen = seen,
-                .elapsed = (g_get_monotonic_time () - t0) / 1e6,
-              };
-              cb->batch_done (&bs, cb->user_data);
-            }
-        }
+      if (!train_epoch (run, order, &es, t0, &seen, cb, cancellable, error))
+        return FALSE;
       train_secs = (g_get_monotonic_time () - e0) / 1e6;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
-      es.train_loss = loss_sum / nt;
-      es.train_acc = (double) correct / nt;
       es.val_loss = fl_run_evaluate (run);
       es.val_acc = fl_metrics_accuracy (run->metrics);
       es.val_f1 = fl_metrics_macro_f1 (run->metrics);
@@ -390,13 +439,8 @@ fl_run_train (FlRun                  *run,
       es.samples_seen = seen;
       if (!isfinite (es.val_loss))
         {
-          restore_good (run);
-          g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_NUMERIC,
-                       "the validation loss became %s at epoch %d; training stopped and the "
-                       "weights of %s were kept. Try a smaller learning rate.",
-                       isnan (es.val_loss) ? "NaN" : "infinite", epoch,
-                       epoch > 1 ? "the last good epoch" : "the start");
-          return FALSE;
+          g_autofree char *where = g_strdup_printf ("epoch %d", epoch);
+          return diverged (run, "the validation loss", es.val_loss, epoch, where, error);
         }
       save_good (run);
       if (cb != NULL && cb->epoch_done != NULL)

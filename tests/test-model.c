@@ -92,6 +92,74 @@ tiny_batch (const TinyData *d)
                      .tok_idx = d->tok_idx, .labels = d->labels };
 }
 
+/* sqrt (Σ x[i]²), summed in double */
+static double
+norm2 (const float *x, gsize n)
+{
+  double s = 0;
+
+  for (gsize i = 0; i < n; i++)
+    s += (double) x[i] * x[i];
+  return sqrt (s);
+}
+
+/* Fills u with a unit direction in a tensor of n parameters whose gradient
+ * is g, and returns g·u. Rep 0 moves along ĝ, where the loss changes most
+ * and float noise matters least; reps 1 and 2 along ĝ + r̂ for a random
+ * unit r̂, which catches gradient errors orthogonal to g. */
+static double
+grad_direction (GRand *rng, const float *g, gsize n, int rep, float *u)
+{
+  double gnorm = norm2 (g, n), norm, gu = 0;
+
+  g_assert_cmpfloat (gnorm, >, 0);
+  fill_uniform (rng, u, n, -1, 1);
+  norm = norm2 (u, n);
+  for (gsize i = 0; i < n; i++)
+    u[i] = (float) (g[i] / gnorm + (rep > 0 ? u[i] / norm : 0.0));
+  norm = norm2 (u, n);
+  for (gsize i = 0; i < n; i++)
+    {
+      u[i] = (float) (u[i] / norm);
+      gu += (double) g[i] * u[i];
+    }
+  return gu;
+}
+
+/* The relative error of (L(p + εu) - L(p - εu)) / 2ε against gu, p being a
+ * tensor's n parameters: the smallest over three steps, whose difference
+ * goes to *numeric. A large step may cross a ReLU or max-pool kink, a small
+ * one drowns in float rounding; a wrong gradient disagrees at every step. */
+static double
+difference_error (FlModel *model, const FlBatch *batch, float *p, const float *u, gsize n,
+                  double gu, double *numeric)
+{
+  g_autofree float *saved = g_memdup2 (p, sizeof (float) * n);
+  double err = G_MAXDOUBLE;
+
+  for (int k = 0; k < 3; k++)
+    {
+      const double eps = (double[]) { 1e-3, 3e-4, 1e-4 }[k];
+      double lp, lm, d, e;
+
+      for (gsize i = 0; i < n; i++)
+        p[i] = saved[i] + (float) eps * u[i];
+      lp = fl_model_forward (model, batch);
+      for (gsize i = 0; i < n; i++)
+        p[i] = saved[i] - (float) eps * u[i];
+      lm = fl_model_forward (model, batch);
+      memcpy (p, saved, sizeof (float) * n);
+      d = (lp - lm) / (2 * eps);
+      e = fabs (d - gu) / MAX (MAX (fabs (d), fabs (gu)), 1e-4);
+      if (e < err)
+        {
+          err = e;
+          *numeric = d;
+        }
+    }
+  return err;
+}
+
 static void
 test_grad (gconstpointer data)
 {
@@ -128,55 +196,9 @@ test_grad (gconstpointer data)
       for (int rep = 0; rep < 3; rep++)
         {
           g_autofree float *u = g_new (float, ti->numel);
-          g_autofree float *saved = g_memdup2 (p + ti->offset, sizeof (float) * ti->numel);
-          double norm = 0, gu = 0, lp, lm, numeric = 0, err;
+          double gu = grad_direction (rng, g + ti->offset, ti->numel, rep, u), numeric = 0;
+          double err = difference_error (model, &batch, p + ti->offset, u, ti->numel, gu, &numeric);
 
-          /* rep 0 moves along ĝ, where the loss changes most and float noise
-           * matters least; reps 1 and 2 along ĝ + r̂ for a random unit r̂,
-           * which catches gradient errors orthogonal to g */
-          double gnorm = 0;
-          for (gsize i = 0; i < ti->numel; i++)
-            gnorm += (double) g[ti->offset + i] * g[ti->offset + i];
-          gnorm = sqrt (gnorm);
-          g_assert_cmpfloat (gnorm, >, 0);
-          fill_uniform (rng, u, ti->numel, -1, 1);
-          for (gsize i = 0; i < ti->numel; i++)
-            norm += (double) u[i] * u[i];
-          norm = sqrt (norm);
-          for (gsize i = 0; i < ti->numel; i++)
-            u[i] = (float) (g[ti->offset + i] / gnorm + (rep > 0 ? u[i] / norm : 0.0));
-          norm = 0;
-          for (gsize i = 0; i < ti->numel; i++)
-            norm += (double) u[i] * u[i];
-          norm = sqrt (norm);
-          for (gsize i = 0; i < ti->numel; i++)
-            {
-              u[i] = (float) (u[i] / norm);
-              gu += (double) g[ti->offset + i] * u[i];
-            }
-          /* The smallest error over three steps: a large step may cross a
-           * ReLU or max-pool kink, a small one drowns in float rounding; a
-           * wrong gradient disagrees at every step. */
-          err = G_MAXDOUBLE;
-          for (int k = 0; k < 3; k++)
-            {
-              const double eps = (double[]) { 1e-3, 3e-4, 1e-4 }[k];
-              double e;
-              for (gsize i = 0; i < ti->numel; i++)
-                p[ti->offset + i] = saved[i] + (float) eps * u[i];
-              lp = fl_model_forward (model, &batch);
-              for (gsize i = 0; i < ti->numel; i++)
-                p[ti->offset + i] = saved[i] - (float) eps * u[i];
-              lm = fl_model_forward (model, &batch);
-              memcpy (p + ti->offset, saved, sizeof (float) * ti->numel);
-              e = fabs ((lp - lm) / (2 * eps) - gu) /
-                  MAX (MAX (fabs ((lp - lm) / (2 * eps)), fabs (gu)), 1e-4);
-              if (e < err)
-                {
-                  err = e;
-                  numeric = (lp - lm) / (2 * eps);
-                }
-            }
           g_test_message ("%s %s: g·u %.6g numeric %.6g rel.err %.2e",
                           fl_fusion_to_string (fusion), ti->name, gu, numeric, err);
           g_assert_cmpfloat (err, <, GRAD_TOL);

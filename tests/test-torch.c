@@ -221,6 +221,29 @@ compare_block (FlModel *model, FlSafetensors *st, const char *prefix, const floa
   return ok;
 }
 
+/* The fixture's parameters replace the engine's own initialisation; an
+ * unused branch has no tensors on either side. */
+static void
+set_fixture_params (FlModel *model, FlSafetensors *st)
+{
+  int n_params = 0;
+
+  for (int p = 0; p < FL_N_PARAMS; p++)
+    {
+      const FlTensorInfo *ti = fl_model_tensor (model, p);
+      int nd;
+      gint64 shape[4];
+      if (ti->numel == 0)
+        {
+          g_assert_false (fl_safetensors_shape (st, ti->name, &nd, shape));
+          continue;
+        }
+      read_param (st, "", ti, p, fl_model_params (model) + ti->offset);
+      n_params++;
+    }
+  g_assert_cmpint (n_params, >=, 8);
+}
+
 static void
 test_torch (gconstpointer data)
 {
@@ -234,28 +257,11 @@ test_torch (gconstpointer data)
   FlBatch batch;
   float loss;
   gboolean ok = TRUE;
-  int n_params = 0;
 
   fixture_load (&fx, fusion);
   model = fl_model_new (&fx.cfg, 1, &error);
   g_assert_no_error (error);
-
-  /* the fixture's parameters replace the engine's own initialisation; an
-   * unused branch has no tensors on either side */
-  for (int p = 0; p < FL_N_PARAMS; p++)
-    {
-      const FlTensorInfo *ti = fl_model_tensor (model, p);
-      int nd;
-      gint64 shape[4];
-      if (ti->numel == 0)
-        {
-          g_assert_false (fl_safetensors_shape (fx.st, ti->name, &nd, shape));
-          continue;
-        }
-      read_param (fx.st, "", ti, p, fl_model_params (model) + ti->offset);
-      n_params++;
-    }
-  g_assert_cmpint (n_params, >=, 8);
+  set_fixture_params (model, fx.st);
 
   batch = (FlBatch) { .n = fx.n, .images = fx.images, .tok_off = fx.tok_off,
                       .tok_idx = fx.tok_idx, .labels = fx.labels };

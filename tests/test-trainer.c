@@ -196,6 +196,8 @@ test_nan_keeps_last_good (void)
   g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_NUMERIC);
   g_assert_nonnull (strstr (error->message, "NaN"));
   g_assert_nonnull (strstr (error->message, "epoch 2"));
+  g_assert_cmpstr (error->message, ==, "the loss became NaN at epoch 2, batch 1; training stopped and "
+                   "the weights of the last good epoch were kept. Try a smaller learning rate.");
   g_assert_cmpint (log.epochs->len, ==, 1);
   /* the weights are those of the end of epoch 1, not the poisoned ones */
   m = fl_run_model (run);
@@ -229,79 +231,89 @@ test_kfold (void)
   g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID);
 }
 
+/* pred, loaded from run's model file, predicts what run predicted on its
+ * validation samples. */
 static void
-test_model_file (void)
+assert_predicts_as_run (FlPredictor *pred, FlRun *run, FlDataset *ds)
 {
-  g_autoptr(FlDataset) ds = make_dataset ();
+  int n_val, C = ds->n_classes;
+  const gint32 *vi = fl_run_val_indices (run, &n_val);
+  g_autofree guint8 *images = g_new (guint8, n_val * 3 * S * S);
+  g_autofree const char **texts = g_new (const char *, n_val);
+  g_autofree float *probs = g_new (float, n_val * C);
+
+  for (int i = 0; i < n_val; i++)
+    {
+      memcpy (images + i * 3 * S * S, ds->images + vi[i] * 3 * S * S, 3 * S * S);
+      texts[i] = ds->texts[vi[i]];
+    }
+  fl_predictor_predict (pred, images, texts, n_val, probs);
+  for (int i = 0; i < n_val * C; i++)
+    g_assert_cmpfloat_with_epsilon (probs[i], fl_run_val_probs (run)[i], 1e-6);
+}
+
+/* A run of this fusion, trained, saved to path and loaded back. */
+static void
+check_model_file (FlDataset *ds, FlFusion fusion, const char *path)
+{
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("fl-trainer-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "m.safetensors", NULL);
-  g_autofree char *bad = g_build_filename (dir, "bad.safetensors", NULL);
-  g_autofree char *contents = NULL;
-  gsize len;
-  FlTrainSettings s;
   g_autoptr(FlRun) run = NULL;
   g_autoptr(FlPredictor) pred = NULL;
-  const gint32 *vi;
-  int n_val, C = ds->n_classes;
-  g_autofree guint8 *images = NULL;
-  g_autofree const char **texts = NULL;
-  g_autofree float *probs = NULL;
+  FlTrainSettings s;
 
-  for (int f = 0; f < FL_N_FUSIONS; f++)
-    {
-      small_settings (&s);
-      s.fusion = f;
-      s.epochs = 1;
-      g_clear_pointer (&run, fl_run_free);
-      g_clear_pointer (&pred, fl_predictor_free);
-      run = fl_run_new (ds, &s, &error);
-      g_assert_true (fl_run_train (run, NULL, NULL, &error));
-      fl_run_evaluate (run);
-      g_assert_true (fl_run_save_model (run, path, &error));
-      g_assert_no_error (error);
+  small_settings (&s);
+  s.fusion = fusion;
+  s.epochs = 1;
+  run = fl_run_new (ds, &s, &error);
+  g_assert_true (fl_run_train (run, NULL, NULL, &error));
+  fl_run_evaluate (run);
+  g_assert_true (fl_run_save_model (run, path, &error));
+  g_assert_no_error (error);
 
-      pred = fl_predictor_load (path, &error);
-      g_assert_no_error (error);
-      g_assert_cmpint (fl_predictor_image_size (pred), ==, S);
-      g_assert_cmpstr (fl_predictor_class_names (pred)[0], ==, "dark");
-      g_assert_cmpstr (fl_predictor_class_names (pred)[1], ==, "light");
-      g_assert_cmpint (fl_model_config (fl_predictor_model (pred))->fusion, ==, f);
+  pred = fl_predictor_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_predictor_image_size (pred), ==, S);
+  g_assert_cmpstr (fl_predictor_class_names (pred)[0], ==, "dark");
+  g_assert_cmpstr (fl_predictor_class_names (pred)[1], ==, "light");
+  g_assert_cmpint (fl_model_config (fl_predictor_model (pred))->fusion, ==, fusion);
+  assert_predicts_as_run (pred, run, ds);
+}
 
-      /* the loaded model predicts what the run predicted on validation */
-      vi = fl_run_val_indices (run, &n_val);
-      g_free (images);
-      g_free (texts);
-      g_free (probs);
-      images = g_new (guint8, n_val * 3 * S * S);
-      texts = g_new (const char *, n_val);
-      probs = g_new (float, n_val * C);
-      for (int i = 0; i < n_val; i++)
-        {
-          memcpy (images + i * 3 * S * S, ds->images + vi[i] * 3 * S * S, 3 * S * S);
-          texts[i] = ds->texts[vi[i]];
-        }
-      fl_predictor_predict (pred, images, texts, n_val, probs);
-      for (int i = 0; i < n_val * C; i++)
-        g_assert_cmpfloat_with_epsilon (probs[i], fl_run_val_probs (run)[i], 1e-6);
-    }
+/* A truncated copy of the model file at path and a foreign file, both
+ * written to bad, are refused, naming the file. */
+static void
+assert_bad_files_refused (const char *path, const char *bad)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize len;
+  float x = 1;
+  FlStTensor t = { "x", 1, { 1 }, &x };
 
-  /* a truncated copy and a foreign file are refused, naming the file */
   g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
   g_assert_true (g_file_set_contents (bad, contents, (gssize) len - 100, NULL));
   g_assert_null (fl_predictor_load (bad, &error));
   g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT);
   g_assert_nonnull (strstr (error->message, "bad.safetensors"));
   g_clear_error (&error);
-  {
-    /* valid safetensors, but not a Fusion Lab model */
-    float x = 1;
-    FlStTensor t = { "x", 1, { 1 }, &x };
-    g_assert_true (fl_safetensors_save (bad, &t, 1, NULL, NULL));
-  }
+  /* valid safetensors, but not a Fusion Lab model */
+  g_assert_true (fl_safetensors_save (bad, &t, 1, NULL, NULL));
   g_assert_null (fl_predictor_load (bad, &error));
   g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT);
   g_assert_nonnull (strstr (error->message, "not a Fusion Lab model"));
+}
+
+static void
+test_model_file (void)
+{
+  g_autoptr(FlDataset) ds = make_dataset ();
+  g_autofree char *dir = g_dir_make_tmp ("fl-trainer-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "m.safetensors", NULL);
+  g_autofree char *bad = g_build_filename (dir, "bad.safetensors", NULL);
+
+  for (int f = 0; f < FL_N_FUSIONS; f++)
+    check_model_file (ds, f, path);
+  assert_bad_files_refused (path, bad);
 
   g_remove (path);
   g_remove (bad);
