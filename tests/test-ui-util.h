@@ -73,6 +73,33 @@ ui_run_points (FlWindow *w,
   return fl_plot_view_get_n_points (ui_plot (w, loss), ui_run_series (w, loss, run));
 }
 
+/* A 24×24 picture of class c: flat-coloured, noisy, with a bright square in
+ * a corner that depends on the class. */
+static inline void
+ui_write_image (const char *path,
+                int         c,
+                GRand      *rng)
+{
+  const int S = 24;
+  guint8 *px = g_malloc (S * S * 3);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+
+  for (int y = 0; y < S; y++)
+    for (int x = 0; x < S; x++)
+      for (int ch = 0; ch < 3; ch++)
+        {
+          int v = (ch == c ? 150 : 60) + g_rand_int_range (rng, -40, 40);
+
+          if ((c == 0 && x < 8 && y < 8) || (c == 1 && x >= 16 && y < 8) || (c == 2 && x < 8 && y >= 16))
+            v = 240;
+          px[(y * S + x) * 3 + ch] = (guint8) CLAMP (v, 0, 255);
+        }
+  bytes = g_bytes_new_take (px, S * S * 3);
+  texture = gdk_memory_texture_new (S, S, GDK_MEMORY_R8G8B8, bytes, S * 3);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
 /* Three classes of flat-coloured images with a bright square in a corner
  * that depends on the class, and texts that name the colour among filler
  * words; plus two rows that must be skipped (a missing image, an empty
@@ -89,7 +116,6 @@ ui_make_dataset (int per_class)
   char *dir = g_dir_make_tmp ("fusionlab-ui-XXXXXX", &error);
   g_autofree char *images = NULL;
   g_autofree char *csv_path = NULL;
-  const int S = 24;
 
   g_assert_no_error (error);
   images = g_build_filename (dir, "images", NULL);
@@ -100,24 +126,8 @@ ui_make_dataset (int per_class)
       {
         g_autofree char *name = g_strdup_printf ("%s-%03d.png", names[c], k);
         g_autofree char *path = g_build_filename (images, name, NULL);
-        guint8 *px = g_malloc (S * S * 3);
-        g_autoptr(GBytes) bytes = NULL;
-        g_autoptr(GdkTexture) texture = NULL;
 
-        for (int y = 0; y < S; y++)
-          for (int x = 0; x < S; x++)
-            for (int ch = 0; ch < 3; ch++)
-              {
-                int v = (ch == c ? 150 : 60) + g_rand_int_range (rng, -40, 40);
-                /* a class-dependent corner square */
-                if ((c == 0 && x < 8 && y < 8) || (c == 1 && x >= 16 && y < 8) ||
-                    (c == 2 && x < 8 && y >= 16))
-                  v = 240;
-                px[(y * S + x) * 3 + ch] = (guint8) CLAMP (v, 0, 255);
-              }
-        bytes = g_bytes_new_take (px, S * S * 3);
-        texture = gdk_memory_texture_new (S, S, GDK_MEMORY_R8G8B8, bytes, S * 3);
-        g_assert_true (gdk_texture_save_to_png (texture, path));
+        ui_write_image (path, c, rng);
 
         g_string_append_printf (csv, "%s,\"%s %s %s, %s\",%s\n", name,
                                 fillers[g_rand_int_range (rng, 0, G_N_ELEMENTS (fillers))],
