@@ -34,28 +34,23 @@ ui_plot (FlWindow *w,
 }
 
 /* The series of the loss plot (or the accuracy plot) that draws a curve
- * of the run training, or run i's validation curve. */
+ * of the run training (run < 0), or run i's validation curve. */
 static inline guint
-ui_series (FlWindow *w,
-           gboolean  loss,
-           FlCurve   curve)
+ui_series_of (FlWindow *w,
+              gboolean  loss,
+              FlCurve   curve,
+              int       run)
 {
-  int s = fl_training_view_get_series (ui_training_view (w), ui_plot (w, loss), curve);
+  FlTrainingView *view = ui_training_view (w);
+  int s = run < 0 ? fl_training_view_get_series (view, ui_plot (w, loss), curve)
+                  : fl_training_view_get_run_series (view, ui_plot (w, loss), run);
 
   g_assert_cmpint (s, >=, 0);
   return (guint) s;
 }
 
-static inline guint
-ui_run_series (FlWindow *w,
-               gboolean  loss,
-               int       run)
-{
-  int s = fl_training_view_get_run_series (ui_training_view (w), ui_plot (w, loss), run);
-
-  g_assert_cmpint (s, >=, 0);
-  return (guint) s;
-}
+#define ui_series(w, loss, curve) ui_series_of ((w), (loss), (curve), -1)
+#define ui_run_series(w, loss, run) ui_series_of ((w), (loss), FL_CURVE_VAL, (run))
 
 static inline guint
 ui_n_points (FlWindow *w,

@@ -127,6 +127,21 @@ column_sorter (guint column)
   }
 }
 
+/* Binds a property of the row's run to one of a widget of its cell, until
+ * the row is unbound (unbind_cb). */
+static void
+bind_cell (GtkListItem   *list_item,
+           const char    *property,
+           gpointer       target,
+           const char    *target_property,
+           GBindingFlags  flags)
+{
+  GBinding *binding = g_object_bind_property (gtk_list_item_get_item (list_item), property,
+                                              target, target_property, flags | G_BINDING_SYNC_CREATE);
+
+  g_object_set_data (G_OBJECT (list_item), "binding", binding);
+}
+
 /* ---- the check box in the run's colour ---- */
 
 static void
@@ -145,13 +160,10 @@ check_bind_cb (GtkSignalListItemFactory *factory,
 {
   FlRunItem *item = gtk_list_item_get_item (list_item);
   GtkWidget *check = gtk_list_item_get_child (list_item);
-  GBinding *binding;
 
   /* the check box in the run's colour, as a legend (fl-style.c) */
   gtk_widget_add_css_class (check, fl_run_item_get_color_class (item));
-  binding = g_object_bind_property (item, "visible", check, "active",
-                                    G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
-  g_object_set_data (G_OBJECT (list_item), "binding", binding);
+  bind_cell (list_item, "visible", check, "active", G_BINDING_BIDIRECTIONAL);
 }
 
 static void
@@ -198,14 +210,11 @@ name_bind_cb (GtkSignalListItemFactory *factory,
 {
   FlRunItem *item = gtk_list_item_get_item (list_item);
   GtkWidget *button = gtk_list_item_get_child (list_item);
-  GBinding *binding;
 
   gtk_button_set_label (GTK_BUTTON (button), fl_run_item_get_name (item));
   gtk_widget_set_tooltip_text (button, fl_run_item_get_best (item) ? "The best run: show its results"
                                                                    : "Show this run's results");
-  binding = g_object_bind_property (item, "label-classes", gtk_button_get_child (GTK_BUTTON (button)),
-                                    "css-classes", G_BINDING_SYNC_CREATE);
-  g_object_set_data (G_OBJECT (list_item), "binding", binding);
+  bind_cell (list_item, "label-classes", gtk_button_get_child (GTK_BUTTON (button)), "css-classes", 0);
 }
 
 static GtkListItemFactory *
