@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * The plot's model without a display: the series and their points,
+ * visibility and smoothing, and ::changed.
+ */
+#define G_LOG_DOMAIN "test-plot-model"
+
+#include "fl-plot-model.h"
+
+#include <math.h>
+
+static void
+count_cb (FlPlotModel *model,
+          guint       *count)
+{
+  (*count)++;
+}
+
+static void
+notify_cb (FlPlotModel *model,
+           GParamSpec  *pspec,
+           guint       *count)
+{
+  (*count)++;
+}
+
+static void
+test_series (void)
+{
+  g_autoptr(FlPlotModel) model = fl_plot_model_new ();
+  const FlPlotPoint *points;
+  guint a, b, n;
+  double x, y;
+
+  a = fl_plot_model_add_series (model, "Train", "#0072B2", FL_PLOT_STYLE_LINE);
+  b = fl_plot_model_add_series (model, "Per batch", "#56B4E9", FL_PLOT_STYLE_SMOOTHED);
+  g_assert_cmpuint (a, ==, 0);
+  g_assert_cmpuint (b, ==, 1);
+  g_assert_cmpuint (fl_plot_model_get_n_series (model), ==, 2);
+  g_assert_cmpstr (fl_plot_model_get_label (model, b), ==, "Per batch");
+  g_assert_cmpstr (fl_plot_model_get_color (model, a), ==, "#0072B2");
+  g_assert_cmpint (fl_plot_model_get_style (model, b), ==, FL_PLOT_STYLE_SMOOTHED);
+
+  fl_plot_model_append (model, a, 1, 0.5);
+  fl_plot_model_append (model, a, 2, 0.25);
+  fl_plot_model_append (model, a, 3, NAN);        /* not finite: dropped */
+  fl_plot_model_append (model, a, INFINITY, 1.0);
+  fl_plot_model_append (model, b, 0.5, 2.0);
+  g_assert_cmpuint (fl_plot_model_get_n_points (model, a), ==, 2);
+  points = fl_plot_model_get_points (model, a, &n);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpfloat (points[1].x, ==, 2.0);
+  g_assert_cmpfloat (points[1].y, ==, 0.25);
+  g_assert_true (fl_plot_model_get_point (model, a, 0, &x, &y));
+  g_assert_cmpfloat (x, ==, 1.0);
+  g_assert_cmpfloat (y, ==, 0.5);
+  g_assert_false (fl_plot_model_get_point (model, a, 2, &x, &y));
+  g_assert_false (fl_plot_model_get_point (model, 7, 0, &x, &y));
+  g_assert_null (fl_plot_model_get_smoothed (model, a));
+  g_assert_false (fl_plot_model_get_smoothed_point (model, a, 0, &y));
+
+  fl_plot_model_clear_series (model, a);
+  g_assert_cmpuint (fl_plot_model_get_n_points (model, a), ==, 0);
+  g_assert_cmpuint (fl_plot_model_get_n_points (model, b), ==, 1);
+  fl_plot_model_clear (model);
+  g_assert_cmpuint (fl_plot_model_get_n_series (model), ==, 2);
+  g_assert_cmpuint (fl_plot_model_get_n_points (model, b), ==, 0);
+  g_assert_false (fl_plot_model_get_smoothed_point (model, b, 0, &y));
+  fl_plot_model_remove_series_from (model, 1);
+  g_assert_cmpuint (fl_plot_model_get_n_series (model), ==, 1);
+  fl_plot_model_remove_series_from (model, 5);
+  g_assert_cmpuint (fl_plot_model_get_n_series (model), ==, 1);
+}
+
+/* Checks the averages of series s against expected (n of them). */
+static void
+assert_smoothed (FlPlotModel  *model,
+                 guint         s,
+                 const double *expected,
+                 guint         n)
+{
+  for (guint j = 0; j < n; j++)
+    {
+      double y;
+
+      g_assert_true (fl_plot_model_get_smoothed_point (model, s, j, &y));
+      g_assert_cmpfloat_with_epsilon (y, expected[j], 1e-9);
+      g_assert_cmpfloat_with_epsilon (fl_plot_model_get_smoothed (model, s)[j], expected[j], 1e-9);
+    }
+  g_assert_false (fl_plot_model_get_smoothed_point (model, s, n, NULL));
+}
+
+/* The EMA of fl-plot-model.h by hand, at x = 0.1, 0.2, 0.4, 1.4 and y = 1,
+ * 3, 2, 5. With tau = 0.25 the weights are e^-0.4 = 0.670320046,
+ * e^-0.8 = 0.449328964 and e^-4 = 0.018315639:
+ *   avg1 = (0.670320046 + 3) / 1.670320046                       = 2.1973753202
+ *   avg2 = (0.449328964 · 3.670320046 + 2) / (0.449328964 · 1.670320046 + 1)
+ *        = 3.649180585 / 1.750522941                             = 2.0846231311
+ *   avg3 = (0.018315639 · 3.649180585 + 5) / (0.018315639 · 1.750522941 + 1)
+ *                                                               = 4.9094311457
+ * and with tau = 0.5 (weights e^-0.2, e^-0.4, e^-2), likewise. */
+static void
+test_smoothing (void)
+{
+  static const double xs[] = { 0.1, 0.2, 0.4, 1.4 };
+  static const double ys[] = { 1.0, 3.0, 2.0, 5.0 };
+  static const double quarter[] = { 1.0, 2.1973753202, 2.0846231311, 4.9094311457 };
+  static const double half[] = { 1.0, 2.0996679946, 2.0547549345, 4.3197586490 };
+  g_autoptr(FlPlotModel) model = fl_plot_model_new ();
+  guint s;
+
+  g_assert_cmpfloat (fl_plot_model_get_smoothing (model), ==, 0.25);
+  s = fl_plot_model_add_series (model, "Per batch", "#56B4E9", FL_PLOT_STYLE_SMOOTHED);
+  for (guint j = 0; j < G_N_ELEMENTS (xs); j++)
+    fl_plot_model_append (model, s, xs[j], ys[j]);
+  assert_smoothed (model, s, quarter, G_N_ELEMENTS (quarter));
+
+  /* a new time constant recomputes the averages of the points there are */
+  fl_plot_model_set_smoothing (model, 0.5);
+  g_assert_cmpfloat (fl_plot_model_get_smoothing (model), ==, 0.5);
+  assert_smoothed (model, s, half, G_N_ELEMENTS (half));
+  /* none: the points themselves */
+  fl_plot_model_set_smoothing (model, 0.0);
+  assert_smoothed (model, s, ys, G_N_ELEMENTS (ys));
+  fl_plot_model_set_smoothing (model, -3.0);
+  g_assert_cmpfloat (fl_plot_model_get_smoothing (model), ==, 0.0);
+
+  /* cleared, the average starts again from the next point */
+  fl_plot_model_set_smoothing (model, 0.25);
+  fl_plot_model_clear_series (model, s);
+  fl_plot_model_append (model, s, 2.0, 7.0);
+  assert_smoothed (model, s, (double[]) { 7.0 }, 1);
+}
+
+/* Three epoch series and a batch series, for the readout tests. */
+static FlPlotModel *
+new_training_model (void)
+{
+  FlPlotModel *model = fl_plot_model_new ();
+
+  fl_plot_model_add_series (model, "Per batch", "#56B4E9", FL_PLOT_STYLE_SMOOTHED);
+  fl_plot_model_add_series (model, "Train", "#0072B2", FL_PLOT_STYLE_LINE);
+  fl_plot_model_add_series (model, "Validation", "#D55E00", FL_PLOT_STYLE_DASHED);
+  fl_plot_model_add_series (model, "Test", "#009E73", FL_PLOT_STYLE_LINE);
+  for (int k = 1; k <= 12; k++)
+    fl_plot_model_append (model, 0, k / 4.0, 1.0 / k);
+  for (int e = 1; e <= 3; e++)
+    for (guint s = 1; s < 4; s++)
+      fl_plot_model_append (model, s, e, 0.1 * e + 0.01 * s);
+  return model;
+}
+
+static void
+test_visibility (void)
+{
+  g_autoptr(FlPlotModel) model = new_training_model ();
+  g_autoptr(GArray) all = NULL;
+  g_autoptr(GArray) some = NULL;
+  double x;
+
+  for (guint s = 0; s < 4; s++)
+    {
+      g_assert_true (fl_plot_model_get_series_visible (model, s));
+      g_assert_true (fl_plot_model_get_series_active (model, s));
+      g_assert_true (fl_plot_model_series_drawn (model, s));
+    }
+  /* the readout snaps to the epoch points, not the batch points */
+  g_assert_true (fl_plot_model_snap_x (model, 2.3, &x));
+  g_assert_cmpfloat (x, ==, 2.0);
+  all = fl_plot_model_read_at (model, 2.0);
+  g_assert_cmpuint (all->len, ==, 4);
+  g_assert_cmpuint (g_array_index (all, FlPlotReading, 0).series, ==, 0);
+  /* the batch series reads its average at its last point not after x */
+  g_assert_cmpfloat (g_array_index (all, FlPlotReading, 0).y, ==, fl_plot_model_get_smoothed (model, 0)[7]);
+  g_assert_cmpfloat_with_epsilon (g_array_index (all, FlPlotReading, 2).y, 0.22, 1e-12);
+
+  fl_plot_model_set_series_active (model, 2, FALSE);
+  fl_plot_model_set_series_visible (model, 3, FALSE);
+  g_assert_false (fl_plot_model_series_drawn (model, 2));
+  g_assert_true (fl_plot_model_get_series_visible (model, 2));
+  g_assert_false (fl_plot_model_series_drawn (model, 3));
+  g_assert_false (fl_plot_model_get_series_visible (model, 3));
+  g_assert_true (fl_plot_model_get_series_active (model, 3));
+  some = fl_plot_model_read_at (model, 2.0);
+  g_assert_cmpuint (some->len, ==, 2);
+  g_assert_cmpuint (g_array_index (some, FlPlotReading, 1).series, ==, 1);
+
+  /* with no epoch series drawn, the batch points are snapped to */
+  fl_plot_model_set_series_active (model, 1, FALSE);
+  g_assert_true (fl_plot_model_snap_x (model, 2.3, &x));
+  g_assert_cmpfloat (x, ==, 2.25);
+  fl_plot_model_set_series_active (model, 0, FALSE);
+  g_assert_false (fl_plot_model_snap_x (model, 2.3, &x));
+
+  /* switched off, the points still count as data; hidden, they do not */
+  g_assert_true (fl_plot_model_has_points (model));
+  for (guint s = 0; s < 4; s++)
+    fl_plot_model_set_series_visible (model, s, FALSE);
+  g_assert_false (fl_plot_model_has_points (model));
+}
+
+static void
+test_text (void)
+{
+  g_autoptr(FlPlotModel) model = fl_plot_model_new ();
+  g_autofree char *epoch = NULL;
+  g_autofree char *fraction = NULL;
+  g_autofree char *samples = NULL;
+  g_autofree char *loss = NULL;
+  g_autofree char *percent = NULL;
+
+  g_assert_cmpstr (fl_plot_model_get_x_title (model), ==, "Epoch");
+  g_assert_null (fl_plot_model_get_y_title (model));
+  g_assert_cmpstr (fl_plot_model_get_y_axis_title (model), ==, "");
+  fl_plot_model_set_title (model, "Loss");
+  g_assert_cmpstr (fl_plot_model_get_y_axis_title (model), ==, "Loss");
+  fl_plot_model_set_y_title (model, "Cross-entropy");
+  g_assert_cmpstr (fl_plot_model_get_y_axis_title (model), ==, "Cross-entropy");
+
+  epoch = fl_plot_model_format_x (model, 2.0);
+  fraction = fl_plot_model_format_x (model, 2.5);
+  loss = fl_plot_model_format_value (model, 0.41);
+  g_assert_cmpstr (epoch, ==, "Epoch 2");
+  g_assert_cmpstr (fraction, ==, "Epoch 2.50");
+  g_assert_cmpstr (loss, ==, "0.4100");
+  g_assert_cmpstr (fl_plot_model_get_x_axis_title (model), ==, "Epoch");
+
+  fl_plot_model_set_x_scale (model, 640);
+  samples = fl_plot_model_format_x (model, 2.0);
+  g_assert_cmpstr (samples, ==, "1280 samples");
+  g_assert_cmpstr (fl_plot_model_get_x_axis_title (model), ==, "Samples seen");
+  fl_plot_model_set_x_scale (model, 0.5);   /* less than a sample: epochs */
+  g_assert_cmpfloat (fl_plot_model_get_x_scale (model), ==, 1.0);
+
+  fl_plot_model_set_percent (model, TRUE);
+  percent = fl_plot_model_format_value (model, 0.625);
+  g_assert_cmpstr (percent, ==, "62.5%");
+}
+
+static void
+test_changed (void)
+{
+  g_autoptr(FlPlotModel) model = fl_plot_model_new ();
+  guint changed = 0, notified = 0, serial;
+  guint s;
+
+  g_signal_connect (model, "changed", G_CALLBACK (count_cb), &changed);
+  g_signal_connect (model, "notify::title", G_CALLBACK (notify_cb), &notified);
+
+  s = fl_plot_model_add_series (model, "Train", "#0072B2", FL_PLOT_STYLE_LINE);
+  g_assert_cmpuint (changed, ==, 1);
+  serial = fl_plot_model_get_serial (model);
+  fl_plot_model_append (model, s, 1, 0.5);
+  g_assert_cmpuint (changed, ==, 2);
+  g_assert_cmpuint (fl_plot_model_get_serial (model), !=, serial);
+  fl_plot_model_append (model, s, 2, NAN);       /* dropped: no change */
+  g_assert_cmpuint (changed, ==, 2);
+
+  fl_plot_model_set_title (model, "Loss");
+  g_assert_cmpuint (changed, ==, 3);
+  g_assert_cmpuint (notified, ==, 1);
+  fl_plot_model_set_title (model, "Loss");       /* the same: nothing */
+  g_assert_cmpuint (changed, ==, 3);
+  g_assert_cmpuint (notified, ==, 1);
+  g_object_set (model, "title", "Accuracy", NULL);
+  g_assert_cmpuint (notified, ==, 2);
+  g_assert_cmpstr (fl_plot_model_get_title (model), ==, "Accuracy");
+
+  fl_plot_model_set_series_active (model, s, TRUE);   /* it is: nothing */
+  g_assert_cmpuint (changed, ==, 4);
+  fl_plot_model_set_series_active (model, s, FALSE);
+  fl_plot_model_set_series_visible (model, s, FALSE);
+  fl_plot_model_set_x_max (model, 0.5);          /* at least 1 */
+  g_assert_cmpfloat (fl_plot_model_get_x_max (model), ==, 1.0);
+  fl_plot_model_set_log_scale (model, TRUE);
+  fl_plot_model_set_x_scale (model, 100);
+  g_assert_cmpuint (changed, ==, 9);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  /* nothing here may need a display: take it away */
+  g_unsetenv ("DISPLAY");
+  g_unsetenv ("WAYLAND_DISPLAY");
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/plot-model/series", test_series);
+  g_test_add_func ("/plot-model/smoothing", test_smoothing);
+  g_test_add_func ("/plot-model/visibility", test_visibility);
+  g_test_add_func ("/plot-model/text", test_text);
+  g_test_add_func ("/plot-model/changed", test_changed);
+
+  return g_test_run ();
+}
