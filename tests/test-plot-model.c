@@ -1,13 +1,20 @@
 /* SPDX-License-Identifier: MIT
  *
- * The plot's model without a display: the series and their points,
- * visibility and smoothing, and ::changed.
+ * The plot's model, layout and renderer without a display: the series and
+ * their points, visibility and smoothing, ::changed, the cached layout and
+ * its legend, and drawing on an image surface. Text is laid out with
+ * pango_cairo_font_map_get_default(), as an export would be.
  */
 #define G_LOG_DOMAIN "test-plot-model"
 
+#include "fl-plot-layout.h"
 #include "fl-plot-model.h"
+#include "fl-plot-renderer.h"
 
 #include <math.h>
+
+/* What text is laid out with (Pango 1.50 has no g_autoptr for a context). */
+static PangoContext *context;
 
 static void
 count_cb (FlPlotModel *model,
@@ -277,20 +284,268 @@ test_changed (void)
   g_assert_cmpuint (changed, ==, 9);
 }
 
+/* Whether two entries share any pixel. */
+static gboolean
+overlap (const graphene_rect_t *a,
+         const graphene_rect_t *b)
+{
+  return a->origin.x < b->origin.x + b->size.width && b->origin.x < a->origin.x + a->size.width &&
+         a->origin.y < b->origin.y + b->size.height && b->origin.y < a->origin.y + a->size.height;
+}
+
+/* The legend of lay: its entries apart, inside the width and above the
+ * plot, and each one found at its centre. */
+static void
+assert_legend_apart (const FlPlotLayout *lay)
+{
+  for (guint k = 0; k < lay->legend->len; k++)
+    {
+      const FlPlotLegendEntry *e = &g_array_index (lay->legend, FlPlotLegendEntry, k);
+      graphene_point_t centre;
+
+      g_assert_cmpfloat (e->rect.size.width, >, FL_PLOT_SWATCH);
+      g_assert_cmpfloat (e->rect.size.height, >, 5.0);
+      g_assert_cmpfloat (e->rect.origin.x, >=, 0.0);
+      g_assert_cmpfloat (e->rect.origin.x + e->rect.size.width, <=, lay->width);
+      g_assert_cmpfloat (e->rect.origin.y + e->rect.size.height, <=, lay->top);
+      graphene_rect_get_center (&e->rect, &centre);
+      g_assert_cmpint (fl_plot_layout_legend_at (lay, centre.x, centre.y), ==, e->series);
+      g_assert_true (fl_plot_layout_legend_entry (lay, e->series) == e);
+      for (guint m = k + 1; m < lay->legend->len; m++)
+        g_assert_false (overlap (&e->rect, &g_array_index (lay->legend, FlPlotLegendEntry, m).rect));
+    }
+}
+
+static void
+test_layout_legend (void)
+{
+  g_autoptr(FlPlotModel) model = new_training_model ();
+  g_autoptr(FlPlotLayout) wide = NULL;
+  g_autoptr(FlPlotLayout) narrow = NULL;
+  g_autoptr(FlPlotLayout) exported = NULL;
+  const FlPlotLegendEntry *first, *last;
+
+  fl_plot_model_set_title (model, "Loss");
+  wide = fl_plot_layout_new (model, context, 1.0, 900, 400, TRUE);
+  g_assert_cmpuint (wide->legend->len, ==, 4);
+  assert_legend_apart (wide);
+  /* on the title's row, in series order */
+  first = fl_plot_layout_legend_entry (wide, 0);
+  last = fl_plot_layout_legend_entry (wide, 3);
+  g_assert_cmpfloat (first->rect.origin.y, ==, last->rect.origin.y);
+  g_assert_cmpfloat (first->rect.origin.x, <, last->rect.origin.x);
+  g_assert_cmpint (fl_plot_layout_legend_at (wide, -5, -5), ==, -1);
+  g_assert_cmpint (fl_plot_layout_legend_at (wide, (wide->left + wide->right) / 2,
+                                             (wide->top + wide->bottom) / 2), ==, -1);
+
+  /* too narrow for one row: under the title, over several */
+  narrow = fl_plot_layout_new (model, context, 1.0, 260, 400, TRUE);
+  g_assert_cmpuint (narrow->legend->len, ==, 4);
+  assert_legend_apart (narrow);
+  first = fl_plot_layout_legend_entry (narrow, 0);
+  last = fl_plot_layout_legend_entry (narrow, 3);
+  g_assert_cmpfloat (last->rect.origin.y, >, first->rect.origin.y);
+  g_assert_cmpfloat (narrow->header_h, >, wide->header_h);
+
+  /* switched off: on screen, still there; in an export, gone; hidden:
+   * gone from both */
+  fl_plot_model_set_series_active (model, 2, FALSE);
+  fl_plot_model_set_series_visible (model, 3, FALSE);
+  g_clear_pointer (&wide, fl_plot_layout_free);
+  wide = fl_plot_layout_new (model, context, 1.0, 900, 400, TRUE);
+  exported = fl_plot_layout_new (model, context, 1.0, 900, 400, FALSE);
+  g_assert_nonnull (fl_plot_layout_legend_entry (wide, 2));
+  g_assert_null (fl_plot_layout_legend_entry (wide, 3));
+  g_assert_null (fl_plot_layout_legend_entry (exported, 2));
+  g_assert_null (fl_plot_layout_legend_entry (exported, 3));
+  g_assert_cmpuint (exported->legend->len, ==, 2);
+  assert_legend_apart (wide);
+  assert_legend_apart (exported);
+}
+
+/* The ticks of an axis: one per step over the range, in order. */
+static void
+test_layout_ticks (void)
+{
+  g_autoptr(FlPlotModel) model = new_training_model ();
+  g_autoptr(FlPlotLayout) lay = NULL;
+  g_autoptr(FlPlotLayout) pct = NULL;
+  guint n_y;
+
+  lay = fl_plot_layout_new (model, context, 1.0, 640, 400, TRUE);
+  g_assert_cmpfloat (lay->left, >, FL_PLOT_PAD);
+  g_assert_cmpfloat (lay->right, <, 640);
+  g_assert_cmpfloat (lay->top, <, lay->bottom);
+  g_assert_cmpfloat (lay->bottom, <, 400);
+  g_assert_cmpfloat (lay->x1, ==, 10.0);          /* x-max */
+  n_y = (guint) round ((lay->y1 - lay->y0) / lay->ystep) + 1;
+  g_assert_cmpuint (lay->y_ticks->len, ==, n_y);
+  for (guint k = 1; k < lay->y_ticks->len; k++)
+    {
+      const FlPlotTick *t = &g_array_index (lay->y_ticks, FlPlotTick, k);
+
+      g_assert_cmpfloat (t->px, <, g_array_index (lay->y_ticks, FlPlotTick, k - 1).px);
+      g_assert_nonnull (t->label);
+    }
+  /* the data fit: no point is off the y range */
+  g_assert_cmpfloat (lay->y0, <=, 0.0);
+  g_assert_cmpfloat (lay->y1, >=, 1.0);
+  /* whole epochs from 0 to 10, evenly */
+  g_assert_cmpuint (lay->x_ticks->len, >=, 3);
+  g_assert_cmpfloat (g_array_index (lay->x_ticks, FlPlotTick, 0).value, ==, 0.0);
+  g_assert_cmpfloat (g_array_index (lay->x_ticks, FlPlotTick, 0).px, ==, round (lay->left) + 0.5);
+  g_assert_cmpfloat (g_array_index (lay->x_ticks, FlPlotTick, lay->x_ticks->len - 1).value, ==, 10.0);
+  for (guint k = 1; k < lay->x_ticks->len; k++)
+    {
+      double step = g_array_index (lay->x_ticks, FlPlotTick, 1).value;
+
+      g_assert_cmpfloat (step, ==, round (step));
+      g_assert_cmpfloat (g_array_index (lay->x_ticks, FlPlotTick, k).value, ==, k * step);
+    }
+  g_assert_cmpuint (lay->colors->len, ==, 4);
+  g_assert_cmpfloat_with_epsilon (g_array_index (lay->colors, GdkRGBA, 2).red, 0xD5 / 255.0, 1e-6);
+
+  /* percent: 0 to 100 % by 20 % on 400 pixels */
+  fl_plot_model_set_percent (model, TRUE);
+  pct = fl_plot_layout_new (model, context, 1.0, 640, 400, TRUE);
+  g_assert_cmpfloat (pct->y0, ==, 0.0);
+  g_assert_cmpfloat (pct->y1, ==, 1.0);
+  g_assert_cmpuint (pct->y_ticks->len, ==, 6);
+  g_assert_cmpstr (pango_layout_get_text (g_array_index (pct->y_ticks, FlPlotTick, 5).label), ==, "100%");
+}
+
+static void
+test_layout_cache (void)
+{
+  g_autoptr(FlPlotModel) model = new_training_model ();
+  g_autoptr(PangoFontDescription) desc = pango_font_description_from_string ("Sans 20");
+  PangoContext *own = pango_font_map_create_context (pango_cairo_font_map_get_default ());
+  FlPlotLayoutCache cache = { 0 };
+  const FlPlotLayout *lay, *again;
+
+  lay = fl_plot_layout_cache_get (&cache, model, own, 1.0, 640, 400);
+  again = fl_plot_layout_cache_get (&cache, model, own, 1.0, 640, 400);
+  g_assert_true (lay == again);
+  g_assert_cmpfloat (lay->width, ==, 640);
+
+  /* another size */
+  again = fl_plot_layout_cache_get (&cache, model, own, 1.0, 700, 400);
+  g_assert_true (lay != again);
+  g_assert_cmpfloat (again->width, ==, 700);
+  lay = again;
+  g_assert_true (fl_plot_layout_cache_get (&cache, model, own, 1.0, 700, 400) == lay);
+
+  /* a point */
+  fl_plot_model_append (model, 1, 4, 0.5);
+  again = fl_plot_layout_cache_get (&cache, model, own, 1.0, 700, 400);
+  g_assert_true (lay != again);
+  lay = again;
+  g_assert_true (fl_plot_layout_cache_get (&cache, model, own, 1.0, 700, 400) == lay);
+
+  /* the font scale, then the context's font */
+  again = fl_plot_layout_cache_get (&cache, model, own, 1.5, 700, 400);
+  g_assert_true (lay != again);
+  g_assert_cmpfloat (again->header_h, >, lay->header_h);
+  lay = again;
+  pango_context_set_font_description (own, desc);
+  again = fl_plot_layout_cache_get (&cache, model, own, 1.5, 700, 400);
+  g_assert_true (lay != again);
+
+  fl_plot_layout_cache_clear (&cache);
+  g_assert_null (cache.layout);
+  g_object_unref (own);
+}
+
+/* Pixels within 12 of (r, g, b) in a (h, w) image surface's data. */
+static int
+count_colour (cairo_surface_t *surface,
+              int              r,
+              int              g,
+              int              b)
+{
+  const guint8 *px = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface), count = 0;
+
+  cairo_surface_flush (surface);
+  for (int y = 0; y < cairo_image_surface_get_height (surface); y++)
+    for (int x = 0; x < cairo_image_surface_get_width (surface); x++)
+      {
+        const guint8 *p = px + y * stride + 4 * x;   /* BGRA on little-endian */
+
+        if (abs (p[2] - r) <= 12 && abs (p[1] - g) <= 12 && abs (p[0] - b) <= 12)
+          count++;
+      }
+  return count;
+}
+
+/* model drawn at 640 × 400 on white, as an export: the number of pixels of
+ * the colour (r, g, b). */
+static int
+count_drawn (FlPlotModel  *model,
+             gboolean      readout,
+             int           r,
+             int           g,
+             int           b)
+{
+  static const GdkRGBA black = { 0.1, 0.1, 0.12, 1.0 };
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 640, 400);
+  cairo_t *cr = cairo_create (surface);
+  g_autoptr(FlPlotLayout) lay = fl_plot_layout_new (model, context, 1.0, 640, 400, FALSE);
+  int count;
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  fl_plot_renderer_draw (cr, model, lay, &black);
+  if (readout)
+    fl_plot_renderer_draw_readout (cr, model, lay, 2.0, &black);
+  cairo_destroy (cr);
+  count = count_colour (surface, r, g, b);
+  cairo_surface_destroy (surface);
+  return count;
+}
+
+static void
+test_renderer (void)
+{
+  g_autoptr(FlPlotModel) model = new_training_model ();
+  int vermillion, with_readout;
+
+  vermillion = count_drawn (model, FALSE, 0xD5, 0x5E, 0x00);
+  g_test_message ("%d vermillion pixels", vermillion);
+  g_assert_cmpint (vermillion, >, 50);
+  g_assert_cmpint (count_drawn (model, FALSE, 0x00, 0x72, 0xB2), >, 50);
+  /* the readout highlights the markers and repeats the swatches */
+  with_readout = count_drawn (model, TRUE, 0xD5, 0x5E, 0x00);
+  g_assert_cmpint (with_readout, >, vermillion);
+
+  fl_plot_model_set_series_active (model, 2, FALSE);
+  g_assert_cmpint (count_drawn (model, TRUE, 0xD5, 0x5E, 0x00), ==, 0);
+  g_assert_cmpint (count_drawn (model, TRUE, 0x00, 0x72, 0xB2), >, 50);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  int status;
+
   /* nothing here may need a display: take it away */
   g_unsetenv ("DISPLAY");
   g_unsetenv ("WAYLAND_DISPLAY");
   g_test_init (&argc, &argv, NULL);
+  context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
 
   g_test_add_func ("/plot-model/series", test_series);
   g_test_add_func ("/plot-model/smoothing", test_smoothing);
   g_test_add_func ("/plot-model/visibility", test_visibility);
   g_test_add_func ("/plot-model/text", test_text);
   g_test_add_func ("/plot-model/changed", test_changed);
+  g_test_add_func ("/plot-layout/legend", test_layout_legend);
+  g_test_add_func ("/plot-layout/ticks", test_layout_ticks);
+  g_test_add_func ("/plot-layout/cache", test_layout_cache);
+  g_test_add_func ("/plot-renderer/draw", test_renderer);
 
-  return g_test_run ();
+  status = g_test_run ();
+  g_object_unref (context);
+  return status;
 }
