@@ -9,9 +9,12 @@
 
 #include "fl-plot-layout.h"
 #include "fl-plot-model.h"
+#include "fl-plot-readout.h"
 #include "fl-plot-renderer.h"
 
+#include <glib/gstdio.h>
 #include <math.h>
+#include <string.h>
 
 /* What text is laid out with (Pango 1.50 has no g_autoptr for a context). */
 static PangoContext *context;
@@ -172,9 +175,9 @@ test_visibility (void)
       g_assert_true (fl_plot_model_series_drawn (model, s));
     }
   /* the readout snaps to the epoch points, not the batch points */
-  g_assert_true (fl_plot_model_snap_x (model, 2.3, &x));
+  g_assert_true (fl_plot_readout_snap (model, 2.3, &x));
   g_assert_cmpfloat (x, ==, 2.0);
-  all = fl_plot_model_read_at (model, 2.0);
+  all = fl_plot_readout_read (model, 2.0);
   g_assert_cmpuint (all->len, ==, 4);
   g_assert_cmpuint (g_array_index (all, FlPlotReading, 0).series, ==, 0);
   /* the batch series reads its average at its last point not after x */
@@ -188,16 +191,28 @@ test_visibility (void)
   g_assert_false (fl_plot_model_series_drawn (model, 3));
   g_assert_false (fl_plot_model_get_series_visible (model, 3));
   g_assert_true (fl_plot_model_get_series_active (model, 3));
-  some = fl_plot_model_read_at (model, 2.0);
+  some = fl_plot_readout_read (model, 2.0);
   g_assert_cmpuint (some->len, ==, 2);
+  g_assert_cmpuint (g_array_index (some, FlPlotReading, 0).series, ==, 0);
   g_assert_cmpuint (g_array_index (some, FlPlotReading, 1).series, ==, 1);
+
+  /* the readout's text, with Validation switched off; the batch average
+   * at its 8th point, by the EMA over 1/k at x = k/4 (w = e^-1 each step) */
+  {
+    g_autofree char *line = fl_plot_readout_describe (model, 2.0);
+    g_autofree char *markup = NULL;
+
+    g_assert_cmpstr (line, ==, "Epoch 2 · Per batch 0.1385 · Train 0.2100");
+    markup = fl_plot_readout_markup (model, 2.0, some);
+    g_assert_cmpstr (markup, ==, "<b>Epoch 2</b>\nPer batch  <b>0.1385</b>\nTrain  <b>0.2100</b>");
+  }
 
   /* with no epoch series drawn, the batch points are snapped to */
   fl_plot_model_set_series_active (model, 1, FALSE);
-  g_assert_true (fl_plot_model_snap_x (model, 2.3, &x));
+  g_assert_true (fl_plot_readout_snap (model, 2.3, &x));
   g_assert_cmpfloat (x, ==, 2.25);
   fl_plot_model_set_series_active (model, 0, FALSE);
-  g_assert_false (fl_plot_model_snap_x (model, 2.3, &x));
+  g_assert_false (fl_plot_readout_snap (model, 2.3, &x));
 
   /* switched off, the points still count as data; hidden, they do not */
   g_assert_true (fl_plot_model_has_points (model));
@@ -224,23 +239,23 @@ test_text (void)
   fl_plot_model_set_y_title (model, "Cross-entropy");
   g_assert_cmpstr (fl_plot_model_get_y_axis_title (model), ==, "Cross-entropy");
 
-  epoch = fl_plot_model_format_x (model, 2.0);
-  fraction = fl_plot_model_format_x (model, 2.5);
-  loss = fl_plot_model_format_value (model, 0.41);
+  epoch = fl_plot_readout_format_x (model, 2.0);
+  fraction = fl_plot_readout_format_x (model, 2.5);
+  loss = fl_plot_readout_format_value (model, 0.41);
   g_assert_cmpstr (epoch, ==, "Epoch 2");
   g_assert_cmpstr (fraction, ==, "Epoch 2.50");
   g_assert_cmpstr (loss, ==, "0.4100");
   g_assert_cmpstr (fl_plot_model_get_x_axis_title (model), ==, "Epoch");
 
   fl_plot_model_set_x_scale (model, 640);
-  samples = fl_plot_model_format_x (model, 2.0);
+  samples = fl_plot_readout_format_x (model, 2.0);
   g_assert_cmpstr (samples, ==, "1280 samples");
   g_assert_cmpstr (fl_plot_model_get_x_axis_title (model), ==, "Samples seen");
   fl_plot_model_set_x_scale (model, 0.5);   /* less than a sample: epochs */
   g_assert_cmpfloat (fl_plot_model_get_x_scale (model), ==, 1.0);
 
   fl_plot_model_set_percent (model, TRUE);
-  percent = fl_plot_model_format_value (model, 0.625);
+  percent = fl_plot_readout_format_value (model, 0.625);
   g_assert_cmpstr (percent, ==, "62.5%");
 }
 
@@ -523,6 +538,63 @@ test_renderer (void)
   g_assert_cmpint (count_drawn (model, TRUE, 0x00, 0x72, 0xB2), >, 50);
 }
 
+/* Markup in a label is text: escaped in the box, as it is in the line. */
+static void
+test_readout_escapes (void)
+{
+  g_autoptr(FlPlotModel) model = fl_plot_model_new ();
+  g_autoptr(GArray) readings = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *markup = NULL;
+
+  fl_plot_model_set_percent (model, TRUE);
+  fl_plot_model_add_series (model, "Text & <image>", "#0072B2", FL_PLOT_STYLE_LINE);
+  fl_plot_model_append (model, 0, 3, 0.5);
+  readings = fl_plot_readout_read (model, 3);
+  line = fl_plot_readout_describe (model, 3);
+  markup = fl_plot_readout_markup (model, 3, readings);
+  g_assert_cmpstr (line, ==, "Epoch 3 · Text & <image> 50.0%");
+  g_assert_cmpstr (markup, ==, "<b>Epoch 3</b>\nText &amp; &lt;image&gt;  <b>50.0%</b>");
+}
+
+/* Exports without a display: a PNG with the curves in it, an SVG, and a
+ * refusal for another extension. */
+static void
+test_export (void)
+{
+  g_autoptr(FlPlotModel) model = new_training_model ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fusionlab-plot-XXXXXX", &error);
+  g_autofree char *png = g_build_filename (dir, "plot.png", NULL);
+  g_autofree char *svg = g_build_filename (dir, "plot.SVG", NULL);
+  g_autofree char *txt = g_build_filename (dir, "plot.txt", NULL);
+  g_autofree char *contents = NULL;
+  cairo_surface_t *surface;
+
+  g_assert_no_error (error);
+  g_assert_true (fl_plot_renderer_export (model, context, 1.0, png, 900, 500, &error));
+  g_assert_no_error (error);
+  surface = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (surface), ==, 900);
+  g_assert_cmpint (count_colour (surface, 0xD5, 0x5E, 0x00), >, 50);
+  cairo_surface_destroy (surface);
+
+  g_assert_true (fl_plot_renderer_export (model, context, 1.0, svg, 640, 400, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (svg, &contents, NULL, &error));
+  g_assert_true (g_str_has_prefix (contents, "<?xml"));
+  g_assert_nonnull (strstr (contents, "<svg"));
+
+  g_assert_false (fl_plot_renderer_export (model, context, 1.0, txt, 640, 400, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_false (g_file_test (txt, G_FILE_TEST_EXISTS));
+
+  g_assert_cmpint (g_unlink (png), ==, 0);
+  g_assert_cmpint (g_unlink (svg), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -540,10 +612,12 @@ main (int   argc,
   g_test_add_func ("/plot-model/visibility", test_visibility);
   g_test_add_func ("/plot-model/text", test_text);
   g_test_add_func ("/plot-model/changed", test_changed);
+  g_test_add_func ("/plot-readout/escapes", test_readout_escapes);
   g_test_add_func ("/plot-layout/legend", test_layout_legend);
   g_test_add_func ("/plot-layout/ticks", test_layout_ticks);
   g_test_add_func ("/plot-layout/cache", test_layout_cache);
   g_test_add_func ("/plot-renderer/draw", test_renderer);
+  g_test_add_func ("/plot-renderer/export", test_export);
 
   status = g_test_run ();
   g_object_unref (context);

@@ -7,22 +7,10 @@
 
 #define SMOOTH_TAU 0.25   /* the default time constant, in epochs */
 
-typedef struct {
-  char       *label;
-  char       *color;
-  FlPlotStyle style;
-  GArray     *points;     /* of FlPlotPoint, x non-decreasing */
-  GArray     *smooth;     /* SMOOTHED only: of double, the average at each point */
-  double      ema_num;
-  double      ema_den;
-  gboolean    hidden;     /* not in the current mode: left out everywhere */
-  gboolean    active;     /* the user's choice, clicked in the legend */
-} Series;
-
 struct _FlPlotModel {
   GObject    parent_instance;
 
-  GPtrArray *series;      /* of Series* */
+  GPtrArray *series;      /* of FlPlotSeries* */
   guint      serial;      /* counts the changes */
   char      *title;
   char      *x_title;
@@ -114,63 +102,11 @@ set_boolean (FlPlotModel *self,
   property_changed (self, prop);
 }
 
-static Series *
+static FlPlotSeries *
 get_series (FlPlotModel *self,
             guint        series)
 {
   return g_ptr_array_index (self->series, series);
-}
-
-/* The moving average at point j of s, from the one at j - 1. */
-static void
-smooth_push (FlPlotModel *self,
-             Series      *s,
-             guint        j)
-{
-  const FlPlotPoint *p = &g_array_index (s->points, FlPlotPoint, j);
-  double w = 0.0, avg;
-
-  if (j > 0 && self->smooth_tau > 0.0)
-    w = exp (-(p->x - g_array_index (s->points, FlPlotPoint, j - 1).x) / self->smooth_tau);
-  s->ema_num = w * s->ema_num + p->y;
-  s->ema_den = w * s->ema_den + 1.0;
-  avg = s->ema_num / s->ema_den;
-  g_array_append_val (s->smooth, avg);
-}
-
-/* Recomputes the moving average of s over all its points. */
-static void
-smooth_all (FlPlotModel *self,
-            Series      *s)
-{
-  if (s->smooth == NULL)
-    return;
-  g_array_set_size (s->smooth, 0);
-  s->ema_num = s->ema_den = 0.0;
-  for (guint j = 0; j < s->points->len; j++)
-    smooth_push (self, s, j);
-}
-
-/* Drops every point of s and its moving average. */
-static void
-series_clear (Series *s)
-{
-  g_array_set_size (s->points, 0);
-  if (s->smooth != NULL)
-    g_array_set_size (s->smooth, 0);
-  s->ema_num = s->ema_den = 0.0;
-}
-
-static void
-series_free (gpointer data)
-{
-  Series *s = data;
-
-  g_free (s->label);
-  g_free (s->color);
-  g_array_unref (s->points);
-  g_clear_pointer (&s->smooth, g_array_unref);
-  g_free (s);
 }
 
 static void
@@ -187,46 +123,39 @@ fl_plot_model_finalize (GObject *object)
   G_OBJECT_CLASS (fl_plot_model_parent_class)->finalize (object);
 }
 
+/* Where each property is kept, for reading it. */
+static const gsize prop_offsets[N_PROPS] = {
+  [PROP_TITLE] = G_STRUCT_OFFSET (FlPlotModel, title),
+  [PROP_X_TITLE] = G_STRUCT_OFFSET (FlPlotModel, x_title),
+  [PROP_Y_TITLE] = G_STRUCT_OFFSET (FlPlotModel, y_title),
+  [PROP_PLACEHOLDER_TEXT] = G_STRUCT_OFFSET (FlPlotModel, placeholder_text),
+  [PROP_PERCENT] = G_STRUCT_OFFSET (FlPlotModel, percent),
+  [PROP_X_MAX] = G_STRUCT_OFFSET (FlPlotModel, x_max),
+  [PROP_SMOOTHING] = G_STRUCT_OFFSET (FlPlotModel, smooth_tau),
+  [PROP_LOG_SCALE] = G_STRUCT_OFFSET (FlPlotModel, log_scale),
+  [PROP_X_SCALE] = G_STRUCT_OFFSET (FlPlotModel, x_scale),
+};
+
 static void
 fl_plot_model_get_property (GObject    *object,
                             guint       prop_id,
                             GValue     *value,
                             GParamSpec *pspec)
 {
-  FlPlotModel *self = FL_PLOT_MODEL (object);
+  gpointer field;
 
-  switch (prop_id)
+  if (prop_id == PROP_0 || prop_id >= N_PROPS)
     {
-    case PROP_TITLE:
-      g_value_set_string (value, self->title);
-      break;
-    case PROP_X_TITLE:
-      g_value_set_string (value, self->x_title);
-      break;
-    case PROP_Y_TITLE:
-      g_value_set_string (value, self->y_title);
-      break;
-    case PROP_PLACEHOLDER_TEXT:
-      g_value_set_string (value, self->placeholder_text);
-      break;
-    case PROP_PERCENT:
-      g_value_set_boolean (value, self->percent);
-      break;
-    case PROP_X_MAX:
-      g_value_set_double (value, self->x_max);
-      break;
-    case PROP_SMOOTHING:
-      g_value_set_double (value, self->smooth_tau);
-      break;
-    case PROP_LOG_SCALE:
-      g_value_set_boolean (value, self->log_scale);
-      break;
-    case PROP_X_SCALE:
-      g_value_set_double (value, self->x_scale);
-      break;
-    default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      return;
     }
+  field = G_STRUCT_MEMBER_P (object, prop_offsets[prop_id]);
+  if (G_IS_PARAM_SPEC_STRING (pspec))
+    g_value_set_string (value, *(char **) field);
+  else if (G_IS_PARAM_SPEC_BOOLEAN (pspec))
+    g_value_set_boolean (value, *(gboolean *) field);
+  else
+    g_value_set_double (value, *(double *) field);
 }
 
 static void
@@ -305,7 +234,7 @@ fl_plot_model_class_init (FlPlotModelClass *klass)
 static void
 fl_plot_model_init (FlPlotModel *self)
 {
-  self->series = g_ptr_array_new_with_free_func (series_free);
+  self->series = g_ptr_array_new_with_free_func ((GDestroyNotify) fl_plot_series_free);
   self->x_title = g_strdup ("Epoch");
   self->x_max = 10.0;
   self->smooth_tau = SMOOTH_TAU;
@@ -324,20 +253,10 @@ fl_plot_model_add_series (FlPlotModel *self,
                           const char  *color,
                           FlPlotStyle  style)
 {
-  Series *s;
-
   g_return_val_if_fail (FL_IS_PLOT_MODEL (self), 0);
   g_return_val_if_fail (label != NULL && color != NULL, 0);
 
-  s = g_new0 (Series, 1);
-  s->label = g_strdup (label);
-  s->color = g_strdup (color);
-  s->style = style;
-  s->active = TRUE;
-  s->points = g_array_new (FALSE, FALSE, sizeof (FlPlotPoint));
-  if (style == FL_PLOT_STYLE_SMOOTHED)
-    s->smooth = g_array_new (FALSE, FALSE, sizeof (double));
-  g_ptr_array_add (self->series, s);
+  g_ptr_array_add (self->series, fl_plot_series_new (label, color, style));
   emit_changed (self);
   return self->series->len - 1;
 }
@@ -348,19 +267,12 @@ fl_plot_model_append (FlPlotModel *self,
                       double       x,
                       double       y)
 {
-  FlPlotPoint p = { x, y };
-  Series *s;
-
   g_return_if_fail (FL_IS_PLOT_MODEL (self));
   g_return_if_fail (series < self->series->len);
 
   if (!isfinite (x) || !isfinite (y))
     return;
-
-  s = get_series (self, series);
-  g_array_append_val (s->points, p);
-  if (s->smooth != NULL)
-    smooth_push (self, s, s->points->len - 1);
+  fl_plot_series_append (get_series (self, series), x, y, self->smooth_tau);
   emit_changed (self);
 }
 
@@ -392,7 +304,7 @@ fl_plot_model_get_points (FlPlotModel *self,
                           guint        series,
                           guint       *n_points)
 {
-  Series *s;
+  FlPlotSeries *s;
 
   g_return_val_if_fail (FL_IS_PLOT_MODEL (self), NULL);
   g_return_val_if_fail (series < self->series->len, NULL);
@@ -407,7 +319,7 @@ const double *
 fl_plot_model_get_smoothed (FlPlotModel *self,
                             guint        series)
 {
-  Series *s;
+  FlPlotSeries *s;
 
   g_return_val_if_fail (FL_IS_PLOT_MODEL (self), NULL);
   g_return_val_if_fail (series < self->series->len, NULL);
@@ -424,7 +336,7 @@ fl_plot_model_get_point (FlPlotModel *self,
                          double      *y)
 {
   const FlPlotPoint *p;
-  Series *s;
+  FlPlotSeries *s;
 
   g_return_val_if_fail (FL_IS_PLOT_MODEL (self), FALSE);
   if (series >= self->series->len)
@@ -446,7 +358,7 @@ fl_plot_model_get_smoothed_point (FlPlotModel *self,
                                   guint        i,
                                   double      *y)
 {
-  Series *s;
+  FlPlotSeries *s;
 
   g_return_val_if_fail (FL_IS_PLOT_MODEL (self), FALSE);
   if (series >= self->series->len)
@@ -457,6 +369,15 @@ fl_plot_model_get_smoothed_point (FlPlotModel *self,
   if (y != NULL)
     *y = g_array_index (s->smooth, double, i);
   return TRUE;
+}
+
+const FlPlotSeries *
+fl_plot_model_get_series (FlPlotModel *self,
+                          guint        series)
+{
+  g_return_val_if_fail (FL_IS_PLOT_MODEL (self), NULL);
+  g_return_val_if_fail (series < self->series->len, NULL);
+  return get_series (self, series);
 }
 
 const char *
@@ -492,7 +413,7 @@ fl_plot_model_clear (FlPlotModel *self)
   g_return_if_fail (FL_IS_PLOT_MODEL (self));
 
   for (guint i = 0; i < self->series->len; i++)
-    series_clear (get_series (self, i));
+    fl_plot_series_clear (get_series (self, i));
   emit_changed (self);
 }
 
@@ -503,7 +424,7 @@ fl_plot_model_clear_series (FlPlotModel *self,
   g_return_if_fail (FL_IS_PLOT_MODEL (self));
   g_return_if_fail (series < self->series->len);
 
-  series_clear (get_series (self, series));
+  fl_plot_series_clear (get_series (self, series));
   emit_changed (self);
 }
 
@@ -524,7 +445,7 @@ fl_plot_model_set_series_visible (FlPlotModel *self,
                                   guint        series,
                                   gboolean     visible)
 {
-  Series *s;
+  FlPlotSeries *s;
 
   g_return_if_fail (FL_IS_PLOT_MODEL (self));
   g_return_if_fail (series < self->series->len);
@@ -550,7 +471,7 @@ fl_plot_model_set_series_active (FlPlotModel *self,
                                  guint        series,
                                  gboolean     active)
 {
-  Series *s;
+  FlPlotSeries *s;
 
   g_return_if_fail (FL_IS_PLOT_MODEL (self));
   g_return_if_fail (series < self->series->len);
@@ -575,7 +496,7 @@ gboolean
 fl_plot_model_series_drawn (FlPlotModel *self,
                             guint        series)
 {
-  Series *s;
+  FlPlotSeries *s;
 
   g_return_val_if_fail (FL_IS_PLOT_MODEL (self), FALSE);
   g_return_val_if_fail (series < self->series->len, FALSE);
@@ -593,117 +514,12 @@ fl_plot_model_has_points (FlPlotModel *self)
 
   for (guint i = 0; i < self->series->len; i++)
     {
-      Series *s = get_series (self, i);
+      FlPlotSeries *s = get_series (self, i);
 
       if (!s->hidden && s->points->len > 0)
         return TRUE;
     }
   return FALSE;
-}
-
-/* The epoch points come first: the readout snaps to one of them, and to
- * the batch points only when there is no epoch point yet. */
-gboolean
-fl_plot_model_snap_x (FlPlotModel *self,
-                      double       x,
-                      double      *snapped)
-{
-  double best = G_MAXDOUBLE;
-  gboolean found = FALSE;
-
-  g_return_val_if_fail (FL_IS_PLOT_MODEL (self), FALSE);
-
-  for (int pass = 0; pass < 2 && !found; pass++)
-    for (guint i = 0; i < self->series->len; i++)
-      {
-        Series *s = get_series (self, i);
-
-        if (!fl_plot_model_series_drawn (self, i) || (pass == 0) == (s->style == FL_PLOT_STYLE_SMOOTHED))
-          continue;
-        for (guint j = 0; j < s->points->len; j++)
-          {
-            double px = g_array_index (s->points, FlPlotPoint, j).x;
-
-            if (fabs (px - x) < best)
-              {
-                best = fabs (px - x);
-                *snapped = px;
-                found = TRUE;
-              }
-          }
-      }
-  return found;
-}
-
-/* The value s shows at x: its point at x, or for a smoothed series the
- * average at the last point not after x. */
-static gboolean
-series_value_at (const Series *s,
-                 double        x,
-                 double       *y)
-{
-  gboolean found = FALSE;
-
-  for (guint j = 0; j < s->points->len; j++)
-    {
-      const FlPlotPoint *p = &g_array_index (s->points, FlPlotPoint, j);
-
-      if (s->style == FL_PLOT_STYLE_SMOOTHED)
-        {
-          if (p->x > x + 1e-9)
-            break;
-          *y = g_array_index (s->smooth, double, j);
-          found = TRUE;
-        }
-      else if (fabs (p->x - x) < 1e-9)
-        {
-          *y = p->y;
-          found = TRUE;
-        }
-    }
-  return found;
-}
-
-GArray *
-fl_plot_model_read_at (FlPlotModel *self,
-                       double       x)
-{
-  GArray *readings = g_array_new (FALSE, FALSE, sizeof (FlPlotReading));
-
-  g_return_val_if_fail (FL_IS_PLOT_MODEL (self), readings);
-
-  for (guint i = 0; i < self->series->len; i++)
-    {
-      FlPlotReading r = { .series = i };
-
-      if (fl_plot_model_series_drawn (self, i) && series_value_at (get_series (self, i), x, &r.y))
-        g_array_append_val (readings, r);
-    }
-  return readings;
-}
-
-char *
-fl_plot_model_format_x (FlPlotModel *self,
-                        double       x)
-{
-  g_return_val_if_fail (FL_IS_PLOT_MODEL (self), NULL);
-
-  if (self->x_scale != 1.0)
-    return g_strdup_printf ("%.0f samples", x * self->x_scale);
-  if (fabs (x - round (x)) < 1e-9)
-    return g_strdup_printf ("%s %.0f", fl_plot_model_get_x_axis_title (self), x);
-  return g_strdup_printf ("%s %.2f", fl_plot_model_get_x_axis_title (self), x);
-}
-
-char *
-fl_plot_model_format_value (FlPlotModel *self,
-                            double       y)
-{
-  g_return_val_if_fail (FL_IS_PLOT_MODEL (self), NULL);
-
-  if (self->percent)
-    return g_strdup_printf ("%.1f%%", y * 100.0);
-  return g_strdup_printf ("%.4f", y);
 }
 
 void
@@ -732,7 +548,7 @@ fl_plot_model_set_smoothing (FlPlotModel *self,
     return;
   self->smooth_tau = tau;
   for (guint i = 0; i < self->series->len; i++)
-    smooth_all (self, get_series (self, i));
+    fl_plot_series_smooth (get_series (self, i), tau);
   property_changed (self, PROP_SMOOTHING);
 }
 

@@ -8,34 +8,17 @@
  * Every change emits ::changed (no arguments): views redraw on it and throw
  * their layouts away. Changes of a property also notify it.
  *
- * Smoothing of SMOOTHED series: an exponential moving average whose time
- * constant tau is a fraction of an epoch, so that it looks the same for 3
- * or 3000 batches per epoch. Point j is weighted by w_j = e^(-(x_j - x_j-1)/tau):
- *   num_j = w_j · num_j-1 + y_j,   den_j = w_j · den_j-1 + 1,   avg_j = num_j / den_j
- * Dividing by the sum of the weights removes the pull towards 0 that a plain
- * EMA has at its start; tau = 0 is no smoothing (avg_j = y_j).
+ * The series are FlPlotSeries (fl-plot-series.h), which says how SMOOTHED
+ * series are averaged; the readout's snapping and text are in
+ * fl-plot-readout.h.
  */
 #pragma once
 
 #include <glib-object.h>
 
+#include "fl-plot-series.h"
+
 G_BEGIN_DECLS
-
-typedef enum {
-  FL_PLOT_STYLE_LINE,      /* a solid line with a round marker per point */
-  FL_PLOT_STYLE_DASHED,    /* a dashed line with a square marker per point */
-  FL_PLOT_STYLE_SMOOTHED,  /* many noisy points: a light moving-average line */
-} FlPlotStyle;
-
-typedef struct {
-  double x, y;
-} FlPlotPoint;
-
-/* One series' value at an x, as the readout shows it. */
-typedef struct {
-  guint  series;
-  double y;
-} FlPlotReading;
 
 #define FL_TYPE_PLOT_MODEL (fl_plot_model_get_type ())
 G_DECLARE_FINAL_TYPE (FlPlotModel, fl_plot_model, FL, PLOT_MODEL, GObject)
@@ -79,6 +62,9 @@ gboolean           fl_plot_model_get_smoothed_point  (FlPlotModel *self,
                                                       guint        series,
                                                       guint        i,
                                                       double      *y);
+/* The series itself, owned by the model: to read, not to change. */
+const FlPlotSeries *fl_plot_model_get_series         (FlPlotModel *self,
+                                                      guint        series);
 /* Owned by the model. */
 const char        *fl_plot_model_get_label           (FlPlotModel *self,
                                                       guint        series);
@@ -113,23 +99,6 @@ gboolean           fl_plot_model_series_drawn        (FlPlotModel *self,
                                                       guint        series);
 /* Whether a visible series has points, switched off or not. */
 gboolean           fl_plot_model_has_points          (FlPlotModel *self);
-
-/* The x the readout snaps to near x: the nearest point of a drawn series
- * with markers, or of a SMOOTHED one when no other has points. */
-gboolean           fl_plot_model_snap_x              (FlPlotModel *self,
-                                                      double       x,
-                                                      double      *snapped);
-/* What each drawn series shows at x (a snapped x): its point there, or for
- * a SMOOTHED series the average at its last point not after x. An array of
- * FlPlotReading in series order; free with g_array_unref(). */
-GArray            *fl_plot_model_read_at             (FlPlotModel *self,
-                                                      double       x);
-/* "Epoch 2", "Epoch 2.50" or "1280 samples"; free with g_free(). */
-char              *fl_plot_model_format_x            (FlPlotModel *self,
-                                                      double       x);
-/* "0.4100", or "41.0%" for a percent plot; free with g_free(). */
-char              *fl_plot_model_format_value        (FlPlotModel *self,
-                                                      double       y);
 
 /* Properties. The x axis spans at least [0, x_max] epochs (x-max, ≥ 1). */
 void               fl_plot_model_set_x_max           (FlPlotModel *self,

@@ -2,6 +2,10 @@
 #define G_LOG_DOMAIN "fl-plot-renderer"
 
 #include "fl-plot-renderer.h"
+#include "fl-plot-readout.h"
+
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
 
 #define PAD    FL_PLOT_PAD
 #define GAP    FL_PLOT_GAP
@@ -223,29 +227,6 @@ fl_plot_renderer_draw (cairo_t            *cr,
     }
 }
 
-/* The readout's text: the x, then a line per reading. */
-static char *
-readout_markup (FlPlotModel  *model,
-                double        x,
-                const GArray *readings)
-{
-  g_autofree char *heading = fl_plot_model_format_x (model, x);
-  g_autofree char *first = g_markup_printf_escaped ("<b>%s</b>", heading);
-  GString *markup = g_string_new (first);
-
-  for (guint r = 0; r < readings->len; r++)
-    {
-      const FlPlotReading *reading = &g_array_index (readings, FlPlotReading, r);
-      g_autofree char *value = fl_plot_model_format_value (model, reading->y);
-      g_autofree char *line = g_markup_printf_escaped ("\n%s  <b>%s</b>",
-                                                       fl_plot_model_get_label (model, reading->series),
-                                                       value);
-
-      g_string_append (markup, line);
-    }
-  return g_string_free (markup, FALSE);
-}
-
 /* A dark rounded box, like a GTK tooltip. */
 static void
 fill_box (cairo_t *cr,
@@ -285,7 +266,7 @@ fl_plot_renderer_draw_readout (cairo_t            *cr,
   cairo_move_to (cr, round (px) + 0.5, lay->top);
   cairo_line_to (cr, round (px) + 0.5, lay->bottom);
   cairo_stroke (cr);
-  readings = fl_plot_model_read_at (model, x);
+  readings = fl_plot_readout_read (model, x);
   for (guint r = 0; r < readings->len; r++)
     {
       const FlPlotReading *reading = &g_array_index (readings, FlPlotReading, r);
@@ -296,7 +277,7 @@ fl_plot_renderer_draw_readout (cairo_t            *cr,
         draw_marker (cr, style, px, fl_plot_layout_y_to_px (lay, reading->y), MARKER + 1.5);
     }
 
-  markup = readout_markup (model, x, readings);
+  markup = fl_plot_readout_markup (model, x, readings);
   text = fl_plot_layout_text (lay, markup);
   pango_layout_get_pixel_size (text, &tw, &th);
   line_h = (double) th / (readings->len + 1);
@@ -318,4 +299,101 @@ fl_plot_renderer_draw_readout (cairo_t            *cr,
       draw_swatch (cr, fl_plot_model_get_style (model, series), series_color (lay, series),
                    bx + 10.0, by + 8.0 + (r + 1.5) * line_h);
     }
+}
+
+typedef enum { EXPORT_PNG, EXPORT_SVG, EXPORT_PDF } ExportFormat;
+
+/* The surface to draw an export on, after the path's extension; NULL and
+ * error set for another. */
+static cairo_surface_t *
+export_surface_new (const char    *path,
+                    int            width,
+                    int            height,
+                    ExportFormat  *format,
+                    GError       **error)
+{
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+
+  if (g_str_has_suffix (lower, ".png"))
+    *format = EXPORT_PNG;
+  else if (g_str_has_suffix (lower, ".svg"))
+    *format = EXPORT_SVG;
+  else if (g_str_has_suffix (lower, ".pdf"))
+    *format = EXPORT_PDF;
+  else
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "“%s”: choose a name ending in .png, .svg or .pdf", path);
+      return NULL;
+    }
+
+  if (*format == EXPORT_PNG)
+    return cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  if (*format == EXPORT_SVG)
+    return cairo_svg_surface_create (path, width, height);
+  return cairo_pdf_surface_create (path, width, height);
+}
+
+/* On paper: a white page, dark text, and only the series drawn, in the
+ * legend too. Laid out at most 800 units wide and scaled up, so that the
+ * text keeps its size against the curves whatever the size chosen. */
+static void
+export_draw (cairo_surface_t *surface,
+             FlPlotModel     *model,
+             PangoContext    *context,
+             double           font_scale,
+             int              width,
+             int              height)
+{
+  static const GdkRGBA black = { 0.1, 0.1, 0.12, 1.0 };
+  g_autoptr(FlPlotLayout) lay = NULL;
+  double scale = MAX (1.0, width / 800.0);
+  cairo_t *cr = cairo_create (surface);
+
+  cairo_set_source_rgb (cr, 1.0, 1.0, 1.0);
+  cairo_paint (cr);
+  cairo_scale (cr, scale, scale);
+  lay = fl_plot_layout_new (model, context, font_scale, width / scale, height / scale, FALSE);
+  fl_plot_renderer_draw (cr, model, lay, &black);
+  cairo_destroy (cr);
+}
+
+gboolean
+fl_plot_renderer_export (FlPlotModel   *model,
+                         PangoContext  *context,
+                         double         font_scale,
+                         const char    *path,
+                         int            width,
+                         int            height,
+                         GError       **error)
+{
+  cairo_surface_t *surface;
+  cairo_status_t status;
+  ExportFormat format;
+
+  g_return_val_if_fail (FL_IS_PLOT_MODEL (model), FALSE);
+  g_return_val_if_fail (PANGO_IS_CONTEXT (context), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (width >= 80 && height >= 80, FALSE);
+
+  surface = export_surface_new (path, width, height, &format, error);
+  if (surface == NULL)
+    return FALSE;
+  export_draw (surface, model, context, font_scale, width, height);
+  if (format == EXPORT_PNG)
+    status = cairo_surface_write_to_png (surface, path);
+  else
+    {
+      cairo_surface_finish (surface);
+      status = cairo_surface_status (surface);
+    }
+  cairo_surface_destroy (surface);
+
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "Could not write “%s”: %s", path, cairo_status_to_string (status));
+      return FALSE;
+    }
+  return TRUE;
 }

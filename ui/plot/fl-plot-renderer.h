@@ -2,6 +2,7 @@
  *
  * fl-plot-renderer.h — draws a plot model with its layout onto any cairo_t:
  * the widget's snapshot and the PNG, SVG and PDF exports share it.
+ * Neither needs a display.
  */
 #pragma once
 
@@ -19,7 +20,7 @@ void fl_plot_renderer_draw         (cairo_t            *cr,
                                     FlPlotModel        *model,
                                     const FlPlotLayout *layout,
                                     const GdkRGBA      *fg);
-/* The readout at x (in epochs, as fl_plot_model_snap_x() gives it): a
+/* The readout at x (in epochs, as fl_plot_readout_snap() gives it): a
  * guide line, the series' markers there highlighted and a box with their
  * values. */
 void fl_plot_renderer_draw_readout (cairo_t            *cr,
@@ -27,5 +28,17 @@ void fl_plot_renderer_draw_readout (cairo_t            *cr,
                                     const FlPlotLayout *layout,
                                     double              x,
                                     const GdkRGBA      *fg);
+
+/* Draws model, width × height, on a white page into path: PNG, SVG or PDF
+ * after the name's extension (G_IO_ERROR_INVALID_ARGUMENT for another).
+ * Text is laid out with context scaled by font_scale; the switched-off
+ * series are left out, legend included, and there is no readout. */
+gboolean fl_plot_renderer_export   (FlPlotModel        *model,
+                                    PangoContext       *context,
+                                    double              font_scale,
+                                    const char         *path,
+                                    int                 width,
+                                    int                 height,
+                                    GError            **error);
 
 G_END_DECLS
