@@ -437,6 +437,7 @@ test_layout_cache (void)
   PangoContext *own = pango_font_map_create_context (pango_cairo_font_map_get_default ());
   FlPlotLayoutCache cache = { 0 };
   const FlPlotLayout *lay, *again;
+  double header_h;
 
   lay = fl_plot_layout_cache_get (&cache, model, own, 1.0, 640, 400);
   again = fl_plot_layout_cache_get (&cache, model, own, 1.0, 640, 400);
@@ -457,10 +458,12 @@ test_layout_cache (void)
   lay = again;
   g_assert_true (fl_plot_layout_cache_get (&cache, model, own, 1.0, 700, 400) == lay);
 
-  /* the font scale, then the context's font */
+  /* the font scale, then the context's font (the old layout is freed:
+   * keep what is compared) */
+  header_h = lay->header_h;
   again = fl_plot_layout_cache_get (&cache, model, own, 1.5, 700, 400);
   g_assert_true (lay != again);
-  g_assert_cmpfloat (again->header_h, >, lay->header_h);
+  g_assert_cmpfloat (again->header_h, >, header_h);
   lay = again;
   pango_context_set_font_description (own, desc);
   again = fl_plot_layout_cache_get (&cache, model, own, 1.5, 700, 400);
