@@ -32,8 +32,8 @@ G_DECLARE_FINAL_TYPE (FlPlotView, fl_plot_view, FL, PLOT_VIEW, GtkWidget)
 
 GtkWidget  *fl_plot_view_new          (void);
 
-/* The model the view shows, owned by the view. Setting NULL gives the view
- * a new, empty one. */
+/* The model the view shows; the view keeps a reference, and the one
+ * returned is not yours. Setting NULL gives the view a new, empty one. */
 FlPlotModel *fl_plot_view_get_model   (FlPlotView  *self);
 void        fl_plot_view_set_model    (FlPlotView  *self,
                                        FlPlotModel *model);
