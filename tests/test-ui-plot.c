@@ -124,6 +124,65 @@ test_readout_and_drawing (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+count_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 guint      *count)
+{
+  (*count)++;
+}
+
+/* The titles are properties, settable from a .ui file; they and the others
+ * are the model's, which can be swapped for another. */
+static void
+test_titles_and_model (void)
+{
+  static const char *const ui =
+    "<interface><object class='FlPlotView' id='plot'>"
+    "<property name='title'>Loss</property>"
+    "<property name='x-title'>Step</property>"
+    "<property name='y-title'>Cross-entropy</property>"
+    "</object></interface>";
+  g_autoptr(GtkBuilder) builder = NULL;
+  g_autoptr(FlPlotModel) other = fl_plot_model_new ();
+  g_autofree char *readout = NULL;
+  FlPlotView *plot;
+  guint notified = 0;
+
+  g_type_ensure (FL_TYPE_PLOT_VIEW);
+  builder = gtk_builder_new_from_string (ui, -1);
+  plot = FL_PLOT_VIEW (gtk_builder_get_object (builder, "plot"));
+  g_object_ref_sink (plot);
+  g_assert_cmpstr (fl_plot_view_get_title (plot), ==, "Loss");
+  g_assert_cmpstr (fl_plot_view_get_x_title (plot), ==, "Step");
+  g_assert_cmpstr (fl_plot_view_get_y_title (plot), ==, "Cross-entropy");
+  g_assert_cmpstr (fl_plot_model_get_x_title (fl_plot_view_get_model (plot)), ==, "Step");
+
+  /* the readout names x after the x title */
+  fl_plot_view_add_series (plot, "Train", "#0072B2", FL_PLOT_STYLE_LINE);
+  fl_plot_view_append (plot, 0, 1, 0.5);
+  readout = fl_plot_view_describe_at (plot, 50);
+  g_assert_cmpstr (readout, ==, "Step 1 · Train 0.5000");
+
+  /* a change made on the model is the view's too */
+  g_signal_connect (plot, "notify::title", G_CALLBACK (count_notify_cb), &notified);
+  fl_plot_model_set_title (fl_plot_view_get_model (plot), "Accuracy");
+  g_assert_cmpuint (notified, ==, 1);
+  g_assert_cmpstr (fl_plot_view_get_title (plot), ==, "Accuracy");
+
+  fl_plot_model_set_title (other, "Other");
+  fl_plot_view_set_model (plot, other);
+  g_assert_true (fl_plot_view_get_model (plot) == other);
+  g_assert_cmpuint (notified, ==, 2);
+  g_assert_cmpstr (fl_plot_view_get_title (plot), ==, "Other");
+  g_assert_cmpuint (fl_plot_view_get_n_series (plot), ==, 0);
+  fl_plot_view_set_model (plot, NULL);
+  g_assert_nonnull (fl_plot_view_get_model (plot));
+  g_assert_null (fl_plot_view_get_title (plot));
+  g_assert_cmpstr (fl_plot_view_get_x_title (plot), ==, "Epoch");
+  g_object_unref (plot);
+}
+
 typedef struct {
   guint    n;
   guint    series;
@@ -232,165 +291,231 @@ svg_without_ids (const char *svg)
   return g_regex_replace_literal (ids, svg, -1, 0, "surface", 0, NULL);
 }
 
-/* Clicking a name in the legend switches its curve off: the entry stays,
- * the curve, its readout and its place in exports go. */
+/* Three series in a shown plot, for the legend tests. Clicking a name in
+ * the legend switches its curve off: the entry stays, the curve, its
+ * readout and its place in exports go. */
+typedef struct {
+  GtkWidget  *widget;
+  FlPlotView *plot;
+  GtkWidget  *window;
+  char       *dir;       /* for exports */
+  Toggled     toggled;   /* what ::series-toggled said */
+} Legend;
+
 static void
-test_legend_toggle (void)
+legend_setup (Legend        *f,
+              gconstpointer  data)
 {
-  GtkWidget *widget = fl_plot_view_new ();
-  FlPlotView *plot = FL_PLOT_VIEW (widget);
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("fusionlab-plot-XXXXXX", &error);
-  g_autofree char *svg_on = NULL;
+
+  f->dir = g_dir_make_tmp ("fusionlab-plot-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->widget = fl_plot_view_new ();
+  f->plot = FL_PLOT_VIEW (f->widget);
+  /* percent: a fixed y axis, so that only the legend's text can change */
+  fl_plot_view_set_title (f->plot, "Accuracy");
+  fl_plot_view_set_percent (f->plot, TRUE);
+  fl_plot_view_set_x_max (f->plot, 4);
+  fl_plot_view_add_series (f->plot, "Train", "#0072B2", FL_PLOT_STYLE_LINE);
+  fl_plot_view_add_series (f->plot, "Validation", "#D55E00", FL_PLOT_STYLE_DASHED);
+  fl_plot_view_add_series (f->plot, "Test", "#009E73", FL_PLOT_STYLE_LINE);
+  for (int e = 1; e <= 3; e++)
+    for (guint s = 0; s < 3; s++)
+      fl_plot_view_append (f->plot, s, e, 0.3 + 0.1 * e + 0.05 * s);
+  g_signal_connect (f->plot, "series-toggled", G_CALLBACK (series_toggled_cb), &f->toggled);
+  f->window = ui_show_in_window (f->widget, 640, 400);
+}
+
+static void
+legend_teardown (Legend        *f,
+                 gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_assert_cmpint (g_rmdir (f->dir), ==, 0);
+  g_free (f->dir);
+}
+
+/* Pixels of the colour (r, g, b) in the plot as it is on screen. */
+static int
+count_rendered_colour (GtkWidget *widget,
+                       int        r,
+                       int        g,
+                       int        b)
+{
+  g_autofree guint8 *px = NULL;
+  int w, h;
+
+  px = render_widget (widget, &w, &h);
+  return count_colour (px, w * h, r, g, b, 12);
+}
+
+/* The centre of the legend entry of series; fails when it has none. */
+static graphene_point_t
+legend_centre (FlPlotView *plot,
+               guint       series)
+{
+  graphene_rect_t entry;
+  graphene_point_t centre;
+
+  g_assert_true (fl_plot_view_get_legend_entry (plot, series, &entry));
+  graphene_rect_get_center (&entry, &centre);
+  return centre;
+}
+
+/* Whether the readout three-quarters across names the series label. */
+static gboolean
+readout_names (Legend     *f,
+               const char *label)
+{
+  g_autofree char *readout = fl_plot_view_describe_at (f->plot, gtk_widget_get_width (f->widget) * 0.7);
+
+  g_test_message ("readout: %s", readout);
+  return strstr (readout, label) != NULL;
+}
+
+/* The entries, in series order, each found under its swatch and name. */
+static void
+test_legend_entries (Legend        *f,
+                     gconstpointer  data)
+{
+  graphene_rect_t entry, other;
+  graphene_point_t centre;
+
+  for (guint s = 0; s < 3; s++)
+    g_assert_true (fl_plot_view_get_series_active (f->plot, s));
+
+  /* the entry of series 1, between those of 0 and 2 */
+  g_assert_true (fl_plot_view_get_legend_entry (f->plot, 1, &entry));
+  g_assert_cmpfloat (entry.size.width, >, 22.0);
+  g_assert_cmpfloat (entry.size.height, >, 5.0);
+  g_assert_true (fl_plot_view_get_legend_entry (f->plot, 0, &other));
+  g_assert_cmpfloat (other.origin.x + other.size.width, <, entry.origin.x);
+  g_assert_true (fl_plot_view_get_legend_entry (f->plot, 2, &other));
+  g_assert_cmpfloat (entry.origin.x + entry.size.width, <, other.origin.x);
+  graphene_rect_get_center (&entry, &centre);
+  g_assert_cmpint (fl_plot_view_legend_series_at (f->plot, centre.x, centre.y), ==, 1);
+  /* the swatch is part of the entry */
+  g_assert_cmpint (fl_plot_view_legend_series_at (f->plot, entry.origin.x + 2, centre.y), ==, 1);
+  /* the middle of the plot area, and outside the widget, are not */
+  g_assert_cmpint (fl_plot_view_legend_series_at (f->plot, gtk_widget_get_width (f->widget) / 2.0,
+                                                  gtk_widget_get_height (f->widget) / 2.0), ==, -1);
+  g_assert_cmpint (fl_plot_view_legend_series_at (f->plot, -50, -50), ==, -1);
+  g_assert_cmpint (fl_plot_view_activate_legend_at (f->plot, -50, -50), ==, -1);
+  g_assert_cmpuint (f->toggled.n, ==, 0);
+}
+
+/* A click on an entry switches its series off; on screen, its entry stays,
+ * dimmed (no pixel in its full colour), to be clicked back on. */
+static void
+test_legend_click_off (Legend        *f,
+                       gconstpointer  data)
+{
+  graphene_point_t centre = legend_centre (f->plot, 1);
+
+  g_assert_cmpint (count_rendered_colour (f->widget, 0xD5, 0x5E, 0x00), >, 50);
+  g_assert_cmpint (fl_plot_view_activate_legend_at (f->plot, centre.x, centre.y), ==, 1);
+  g_assert_cmpuint (f->toggled.n, ==, 1);
+  g_assert_cmpuint (f->toggled.series, ==, 1);
+  g_assert_false (f->toggled.active);
+  g_assert_false (fl_plot_view_get_series_active (f->plot, 1));
+  g_assert_true (fl_plot_view_get_series_active (f->plot, 0));
+  g_assert_true (fl_plot_view_get_series_visible (f->plot, 1));
+  g_assert_true (readout_names (f, "Train"));
+  g_assert_true (readout_names (f, "Test"));
+  g_assert_false (readout_names (f, "Validation"));
+
+  ui_spin (0.1);
+  centre = legend_centre (f->plot, 1);
+  g_assert_cmpint (fl_plot_view_legend_series_at (f->plot, centre.x, centre.y), ==, 1);
+  g_assert_cmpint (count_rendered_colour (f->widget, 0xD5, 0x5E, 0x00), ==, 0);
+  g_assert_cmpint (count_rendered_colour (f->widget, 0x00, 0x72, 0xB2), >, 100);
+}
+
+/* Exports leave a switched-off series out, legend and all: its label's
+ * glyphs are gone and nothing is in its colour, while Train is still
+ * drawn; just as if it were hidden. Setting it from code says nothing. */
+static void
+test_legend_export_off (Legend        *f,
+                        gconstpointer  data)
+{
+  g_autofree char *svg_on = export_to (f->plot, f->dir, "plot.svg", NULL);
   g_autofree char *svg_off = NULL;
   g_autofree char *svg_hidden = NULL;
   g_autofree char *off_text = NULL;
   g_autofree char *hidden_text = NULL;
-  g_autofree guint8 *px = NULL;
-  Toggled toggled = { 0 };
-  graphene_rect_t entry, other;
-  graphene_point_t centre;
-  GtkEventController *motion;
-  GtkGesture *click;
-  GtkWidget *window;
-  int w, h;
+  graphene_point_t centre = legend_centre (f->plot, 1);
 
-  g_assert_no_error (error);
-  /* percent: a fixed y axis, so that only the legend's text can change */
-  fl_plot_view_set_title (plot, "Accuracy");
-  fl_plot_view_set_percent (plot, TRUE);
-  fl_plot_view_set_x_max (plot, 4);
-  fl_plot_view_add_series (plot, "Train", "#0072B2", FL_PLOT_STYLE_LINE);
-  fl_plot_view_add_series (plot, "Validation", "#D55E00", FL_PLOT_STYLE_DASHED);
-  fl_plot_view_add_series (plot, "Test", "#009E73", FL_PLOT_STYLE_LINE);
-  for (int e = 1; e <= 3; e++)
-    for (guint s = 0; s < 3; s++)
-      fl_plot_view_append (plot, s, e, 0.3 + 0.1 * e + 0.05 * s);
-  g_signal_connect (plot, "series-toggled", G_CALLBACK (series_toggled_cb), &toggled);
-
-  window = ui_show_in_window (widget, 640, 400);
-  for (guint s = 0; s < 3; s++)
-    g_assert_true (fl_plot_view_get_series_active (plot, s));
-
-  /* the entry of series 1, between those of 0 and 2 */
-  g_assert_true (fl_plot_view_get_legend_entry (plot, 1, &entry));
-  g_assert_cmpfloat (entry.size.width, >, 22.0);
-  g_assert_cmpfloat (entry.size.height, >, 5.0);
-  g_assert_true (fl_plot_view_get_legend_entry (plot, 0, &other));
-  g_assert_cmpfloat (other.origin.x + other.size.width, <, entry.origin.x);
-  g_assert_true (fl_plot_view_get_legend_entry (plot, 2, &other));
-  g_assert_cmpfloat (entry.origin.x + entry.size.width, <, other.origin.x);
-  graphene_rect_get_center (&entry, &centre);
-  g_assert_cmpint (fl_plot_view_legend_series_at (plot, centre.x, centre.y), ==, 1);
-  /* the swatch is part of the entry */
-  g_assert_cmpint (fl_plot_view_legend_series_at (plot, entry.origin.x + 2, centre.y), ==, 1);
-  /* the middle of the plot area, and outside the widget, are not */
-  g_assert_cmpint (fl_plot_view_legend_series_at (plot, gtk_widget_get_width (widget) / 2.0,
-                                                  gtk_widget_get_height (widget) / 2.0), ==, -1);
-  g_assert_cmpint (fl_plot_view_legend_series_at (plot, -50, -50), ==, -1);
-  g_assert_cmpint (fl_plot_view_activate_legend_at (plot, -50, -50), ==, -1);
-  g_assert_cmpuint (toggled.n, ==, 0);
-
-  svg_on = export_to (plot, dir, "plot.svg", NULL);
-  px = render_widget (widget, &w, &h);
-  g_assert_cmpint (count_colour (px, w * h, 0xD5, 0x5E, 0x00, 12), >, 50);
-  g_clear_pointer (&px, g_free);
-
-  /* a click on it switches series 1 off */
-  g_assert_cmpint (fl_plot_view_activate_legend_at (plot, centre.x, centre.y), ==, 1);
-  g_assert_cmpuint (toggled.n, ==, 1);
-  g_assert_cmpuint (toggled.series, ==, 1);
-  g_assert_false (toggled.active);
-  g_assert_false (fl_plot_view_get_series_active (plot, 1));
-  g_assert_true (fl_plot_view_get_series_active (plot, 0));
-  g_assert_true (fl_plot_view_get_series_visible (plot, 1));
-  {
-    g_autofree char *readout = fl_plot_view_describe_at (plot, gtk_widget_get_width (widget) * 0.7);
-
-    g_test_message ("readout with Validation off: %s", readout);
-    g_assert_nonnull (strstr (readout, "Train"));
-    g_assert_nonnull (strstr (readout, "Test"));
-    g_assert_null (strstr (readout, "Validation"));
-  }
-
-  /* on screen, its entry stays, dimmed (no pixel in its full colour), to
-   * be clicked back on */
-  ui_spin (0.1);
-  g_assert_true (fl_plot_view_get_legend_entry (plot, 1, &entry));
-  graphene_rect_get_center (&entry, &centre);
-  g_assert_cmpint (fl_plot_view_legend_series_at (plot, centre.x, centre.y), ==, 1);
-  px = render_widget (widget, &w, &h);
-  g_assert_cmpint (count_colour (px, w * h, 0xD5, 0x5E, 0x00, 12), ==, 0);
-  g_assert_cmpint (count_colour (px, w * h, 0x00, 0x72, 0xB2, 12), >, 100);
-  g_clear_pointer (&px, g_free);
-
-  /* exports leave it out, legend and all: its label's glyphs are gone
-   * and nothing is in its colour, while Train is still drawn */
-  svg_off = export_to (plot, dir, "plot.svg", NULL);
+  g_assert_cmpint (fl_plot_view_activate_legend_at (f->plot, centre.x, centre.y), ==, 1);
+  svg_off = export_to (f->plot, f->dir, "plot.svg", NULL);
   g_test_message ("SVG glyphs: %u with Validation, %u without",
                   count_svg_glyphs (svg_on), count_svg_glyphs (svg_off));
   g_assert_cmpuint (count_svg_glyphs (svg_off), >, 0);
   g_assert_cmpuint (count_svg_glyphs (svg_on) - count_svg_glyphs (svg_off), ==, strlen ("Validation"));
-  g_assert_cmpint (count_exported_colour (plot, dir, 0xD5, 0x5E, 0x00), ==, 0);
-  g_assert_cmpint (count_exported_colour (plot, dir, 0x00, 0x72, 0xB2), >, 100);
+  g_assert_cmpint (count_exported_colour (f->plot, f->dir, 0xD5, 0x5E, 0x00), ==, 0);
+  g_assert_cmpint (count_exported_colour (f->plot, f->dir, 0x00, 0x72, 0xB2), >, 100);
 
-  /* … just as if it were hidden; and setting it from code says nothing */
-  fl_plot_view_set_series_active (plot, 1, TRUE);
-  fl_plot_view_set_series_visible (plot, 1, FALSE);
-  g_assert_false (fl_plot_view_get_legend_entry (plot, 1, NULL));
-  g_assert_cmpint (fl_plot_view_legend_series_at (plot, centre.x, centre.y), !=, 1);
-  svg_hidden = export_to (plot, dir, "plot.svg", NULL);
+  fl_plot_view_set_series_active (f->plot, 1, TRUE);
+  fl_plot_view_set_series_visible (f->plot, 1, FALSE);
+  g_assert_false (fl_plot_view_get_legend_entry (f->plot, 1, NULL));
+  g_assert_cmpint (fl_plot_view_legend_series_at (f->plot, centre.x, centre.y), !=, 1);
+  svg_hidden = export_to (f->plot, f->dir, "plot.svg", NULL);
   off_text = svg_without_ids (svg_off);
   hidden_text = svg_without_ids (svg_hidden);
   g_assert_cmpstr (off_text, ==, hidden_text);
-  fl_plot_view_set_series_visible (plot, 1, TRUE);
-  fl_plot_view_set_series_active (plot, 1, FALSE);
-  g_assert_cmpuint (toggled.n, ==, 1);
+  fl_plot_view_set_series_visible (f->plot, 1, TRUE);
+  fl_plot_view_set_series_active (f->plot, 1, FALSE);
+  g_assert_cmpuint (f->toggled.n, ==, 1);
+}
 
-  /* a second click brings it back; this time through the widget's own
-   * controllers: a pointing hand over the entry, and a press and release
-   * there (a press there released on another entry is no click) */
-  g_assert_true (fl_plot_view_get_legend_entry (plot, 1, &entry));
-  graphene_rect_get_center (&entry, &centre);
-  g_assert_true (fl_plot_view_get_legend_entry (plot, 0, &other));
-  motion = find_controller (widget, GTK_TYPE_EVENT_CONTROLLER_MOTION);
-  click = find_controller (widget, GTK_TYPE_GESTURE_CLICK);
+/* A click brings a switched-off series back, through the widget's own
+ * controllers: a pointing hand over the entry, and a press and release
+ * there (a press there released on another entry is no click). */
+static void
+test_legend_click_on (Legend        *f,
+                      gconstpointer  data)
+{
+  GtkEventController *motion = find_controller (f->widget, GTK_TYPE_EVENT_CONTROLLER_MOTION);
+  GtkGesture *click = find_controller (f->widget, GTK_TYPE_GESTURE_CLICK);
+  graphene_point_t centre, other;
+
+  fl_plot_view_set_series_active (f->plot, 1, FALSE);
+  centre = legend_centre (f->plot, 1);
+  other = legend_centre (f->plot, 0);
   g_signal_emit_by_name (motion, "motion", centre.x, centre.y);
-  g_assert_cmpstr (cursor_name (widget), ==, "pointer");
+  g_assert_cmpstr (cursor_name (f->widget), ==, "pointer");
   g_signal_emit_by_name (click, "pressed", 1, centre.x, centre.y);
-  g_signal_emit_by_name (click, "released", 1, other.origin.x + other.size.width / 2,
-                         other.origin.y + other.size.height / 2);
-  g_assert_cmpuint (toggled.n, ==, 1);
-  g_assert_true (fl_plot_view_get_series_active (plot, 0));
+  g_signal_emit_by_name (click, "released", 1, other.x, other.y);
+  g_assert_cmpuint (f->toggled.n, ==, 0);
+  g_assert_true (fl_plot_view_get_series_active (f->plot, 0));
   g_signal_emit_by_name (click, "pressed", 1, centre.x, centre.y);
   g_signal_emit_by_name (click, "released", 1, centre.x, centre.y);
-  g_assert_cmpuint (toggled.n, ==, 2);
-  g_assert_cmpuint (toggled.series, ==, 1);
-  g_assert_true (toggled.active);
-  g_assert_true (fl_plot_view_get_series_active (plot, 1));
-  g_signal_emit_by_name (motion, "motion", gtk_widget_get_width (widget) / 2.0,
-                         gtk_widget_get_height (widget) / 2.0);
-  g_assert_null (cursor_name (widget));
+  g_assert_cmpuint (f->toggled.n, ==, 1);
+  g_assert_cmpuint (f->toggled.series, ==, 1);
+  g_assert_true (f->toggled.active);
+  g_assert_true (fl_plot_view_get_series_active (f->plot, 1));
+  g_signal_emit_by_name (motion, "motion", gtk_widget_get_width (f->widget) / 2.0,
+                         gtk_widget_get_height (f->widget) / 2.0);
+  g_assert_null (cursor_name (f->widget));
   g_signal_emit_by_name (motion, "motion", centre.x, centre.y);
   g_signal_emit_by_name (motion, "leave");
-  g_assert_null (cursor_name (widget));
-  {
-    g_autofree char *readout = fl_plot_view_describe_at (plot, gtk_widget_get_width (widget) * 0.7);
+  g_assert_null (cursor_name (f->widget));
 
-    g_assert_nonnull (strstr (readout, "Validation"));
-  }
-  g_assert_cmpint (count_exported_colour (plot, dir, 0xD5, 0x5E, 0x00), >, 50);
+  g_assert_true (readout_names (f, "Validation"));
+  g_assert_cmpint (count_exported_colour (f->plot, f->dir, 0xD5, 0x5E, 0x00), >, 50);
   ui_spin (0.1);
-  px = render_widget (widget, &w, &h);
-  g_assert_cmpint (count_colour (px, w * h, 0xD5, 0x5E, 0x00, 12), >, 50);
+  g_assert_cmpint (count_rendered_colour (f->widget, 0xD5, 0x5E, 0x00), >, 50);
+}
 
-  /* a hidden series has no entry, whatever its state */
-  fl_plot_view_set_series_visible (plot, 2, FALSE);
-  g_assert_false (fl_plot_view_get_legend_entry (plot, 2, NULL));
-  g_assert_true (fl_plot_view_get_legend_entry (plot, 1, NULL));
-
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_cmpint (g_rmdir (dir), ==, 0);
+/* A hidden series has no entry, whatever its state. */
+static void
+test_legend_hidden (Legend        *f,
+                    gconstpointer  data)
+{
+  fl_plot_view_set_series_visible (f->plot, 2, FALSE);
+  g_assert_false (fl_plot_view_get_legend_entry (f->plot, 2, NULL));
+  g_assert_true (fl_plot_view_get_legend_entry (f->plot, 1, NULL));
+  fl_plot_view_set_series_active (f->plot, 2, FALSE);
+  g_assert_false (fl_plot_view_get_legend_entry (f->plot, 2, NULL));
 }
 
 static void
@@ -480,7 +605,12 @@ main (int   argc,
 
   g_test_add_func ("/ui/plot/series", test_series);
   g_test_add_func ("/ui/plot/readout-and-drawing", test_readout_and_drawing);
-  g_test_add_func ("/ui/plot/legend-toggle", test_legend_toggle);
+  g_test_add_func ("/ui/plot/titles-and-model", test_titles_and_model);
+  g_test_add ("/ui/plot/legend/entries", Legend, NULL, legend_setup, test_legend_entries, legend_teardown);
+  g_test_add ("/ui/plot/legend/click-off", Legend, NULL, legend_setup, test_legend_click_off, legend_teardown);
+  g_test_add ("/ui/plot/legend/export-off", Legend, NULL, legend_setup, test_legend_export_off, legend_teardown);
+  g_test_add ("/ui/plot/legend/click-on", Legend, NULL, legend_setup, test_legend_click_on, legend_teardown);
+  g_test_add ("/ui/plot/legend/hidden", Legend, NULL, legend_setup, test_legend_hidden, legend_teardown);
   g_test_add_func ("/ui/confusion-view", test_confusion);
   g_test_add_func ("/ui/class-chart", test_class_chart);
   g_test_add_func ("/ui/texture-from-sample", test_texture_from_sample);

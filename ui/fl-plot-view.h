@@ -8,23 +8,35 @@
  * draws axes with round-number ticks, a legend, and, under the pointer, a
  * readout of every series' value at the nearest x. Clicking a name in the
  * legend switches its curve off or back on.
+ *
+ * What it shows is an FlPlotModel (fl-plot-model.h), which the functions
+ * below change; it is laid out by fl-plot-layout.h, once per change of the
+ * model, the size or the font, and drawn by fl-plot-renderer.h, which the
+ * exports share.
+ *
+ * Properties: "title"; "x-title" (the x axis in epochs, "Epoch" by
+ * default; in samples it reads "Samples seen"); "y-title" (NULL by default:
+ * the title); "percent"; "x-max"; "placeholder-text" (shown while there are
+ * no points); "model".
  */
 #pragma once
 
 #include <gtk/gtk.h>
 
-G_BEGIN_DECLS
+#include "fl-plot-model.h"
 
-typedef enum {
-  FL_PLOT_STYLE_LINE,      /* a solid line with a round marker per point */
-  FL_PLOT_STYLE_DASHED,    /* a dashed line with a square marker per point */
-  FL_PLOT_STYLE_SMOOTHED,  /* many noisy points: a light moving-average line */
-} FlPlotStyle;
+G_BEGIN_DECLS
 
 #define FL_TYPE_PLOT_VIEW (fl_plot_view_get_type ())
 G_DECLARE_FINAL_TYPE (FlPlotView, fl_plot_view, FL, PLOT_VIEW, GtkWidget)
 
 GtkWidget  *fl_plot_view_new          (void);
+
+/* The model the view shows; the view keeps a reference, and the one
+ * returned is not yours. Setting NULL gives the view a new, empty one. */
+FlPlotModel *fl_plot_view_get_model   (FlPlotView  *self);
+void        fl_plot_view_set_model    (FlPlotView  *self,
+                                       FlPlotModel *model);
 
 /* Adds a series drawn in color ("#0072B2") and returns its index. */
 guint       fl_plot_view_add_series   (FlPlotView  *self,
@@ -55,6 +67,12 @@ double      fl_plot_view_get_x_max    (FlPlotView  *self);
 const char *fl_plot_view_get_title    (FlPlotView  *self);
 void        fl_plot_view_set_title    (FlPlotView  *self,
                                        const char  *title);
+const char *fl_plot_view_get_x_title  (FlPlotView  *self);
+void        fl_plot_view_set_x_title  (FlPlotView  *self,
+                                       const char  *x_title);
+const char *fl_plot_view_get_y_title  (FlPlotView  *self);
+void        fl_plot_view_set_y_title  (FlPlotView  *self,
+                                       const char  *y_title);
 /* Values in [0, 1] shown as percentages on a fixed 0–100 % axis. */
 gboolean    fl_plot_view_get_percent  (FlPlotView  *self);
 void        fl_plot_view_set_percent  (FlPlotView  *self,

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * fl-plot-series.h — one curve of a plot: its name, colour and style, its
+ * points, and for a SMOOTHED series their exponential moving average. A
+ * plain struct that FlPlotModel owns, one per series.
+ *
+ * The moving average has a time constant tau in epochs, so that it looks
+ * the same for 3 or 3000 batches per epoch. Point j is weighted by
+ * w_j = e^(-(x_j - x_j-1) / tau), and
+ *   num_j = w_j · num_j-1 + y_j,   den_j = w_j · den_j-1 + 1,   avg_j = num_j / den_j
+ * Dividing by the sum of the weights removes the pull towards 0 that a
+ * plain EMA has at its start; tau = 0 is no smoothing (avg_j = y_j).
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  FL_PLOT_STYLE_LINE,      /* a solid line with a round marker per point */
+  FL_PLOT_STYLE_DASHED,    /* a dashed line with a square marker per point */
+  FL_PLOT_STYLE_SMOOTHED,  /* many noisy points: a light moving-average line */
+} FlPlotStyle;
+
+typedef struct {
+  double x, y;
+} FlPlotPoint;
+
+typedef struct {
+  char       *label;
+  char       *color;      /* "#0072B2" */
+  FlPlotStyle style;
+  GArray     *points;     /* of FlPlotPoint, x non-decreasing */
+  GArray     *smooth;     /* SMOOTHED only (else NULL): of double, avg_j at each point */
+  double      ema_num;    /* num_j and den_j at the last point */
+  double      ema_den;
+  gboolean    hidden;     /* not in the current mode: left out everywhere */
+  gboolean    active;     /* the user's choice, clicked in the legend */
+} FlPlotSeries;
+
+/* A visible, active series without points. */
+FlPlotSeries *fl_plot_series_new      (const char         *label,
+                                       const char         *color,
+                                       FlPlotStyle         style);
+void          fl_plot_series_free     (FlPlotSeries       *s);
+/* Appends (x, y) and its moving average with time constant tau. */
+void          fl_plot_series_append   (FlPlotSeries       *s,
+                                       double              x,
+                                       double              y,
+                                       double              tau);
+/* Recomputes every moving average with time constant tau. */
+void          fl_plot_series_smooth   (FlPlotSeries       *s,
+                                       double              tau);
+/* Drops every point and its moving average. */
+void          fl_plot_series_clear    (FlPlotSeries       *s);
+/* The value s shows at x: its point at x, or for a SMOOTHED series the
+ * average at its last point not after x; FALSE when there is none. */
+gboolean      fl_plot_series_value_at (const FlPlotSeries *s,
+                                       double              x,
+                                       double             *y);
+
+G_END_DECLS
