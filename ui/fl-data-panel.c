@@ -117,13 +117,13 @@ update_columns (FlDataPanel        *self,
   labels = gtk_string_list_new ((const char *const[]) { "Folder names", NULL });
   gtk_string_list_splice (labels, 1, 0, (const char *const *) self->headers);
 
-  /* no label column, or "": the folder names */
+  /* "Folder names" comes first: no label column, or "". (The position is
+   * unsigned: GTK_INVALID_LIST_POSITION + 1 is 0, that very entry.) */
+  label_pos = header_index (self->headers, report->label_col);
   if (report->label_col == NULL || report->label_col[0] == '\0')
     label_pos = 0;
-  else
-    label_pos = header_index (self->headers, report->label_col) + 1;
-  if (label_pos == GTK_INVALID_LIST_POSITION + 1)
-    label_pos = GTK_INVALID_LIST_POSITION;
+  else if (label_pos != GTK_INVALID_LIST_POSITION)
+    label_pos++;
 
   self->updating = TRUE;
   gtk_drop_down_set_model (self->image_col_dropdown, G_LIST_MODEL (images));
