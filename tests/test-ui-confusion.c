@@ -245,14 +245,22 @@ assert_changes (Results *f,
   g_assert_cmpint (f->n_counts_toggled, ==, n);
 }
 
+/* The display is the proportions (or the counts), and the switch says so. */
+static void
+assert_display (Results  *f,
+                gboolean  proportions)
+{
+  g_assert_cmpint (fl_confusion_view_get_proportions (f->cv), ==, proportions);
+  g_assert_cmpint (gtk_toggle_button_get_active (f->proportions), ==, proportions);
+  g_assert_cmpint (gtk_toggle_button_get_active (f->counts), ==, !proportions);
+}
+
 static void
 test_results_switch (Results       *f,
                      gconstpointer  data)
 {
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->proportions)));
-  g_assert_true (gtk_toggle_button_get_active (f->counts));
-  g_assert_false (gtk_toggle_button_get_active (f->proportions));
-  g_assert_false (fl_confusion_view_get_proportions (f->cv));
+  assert_display (f, FALSE);
   g_assert_true (g_str_has_prefix (gtk_widget_get_tooltip_text (GTK_WIDGET (f->proportions)),
                                    "Each cell as a share of its true class"));
   /* the switch sits beside the matrix: it takes none of the matrix's height */
@@ -273,8 +281,7 @@ test_results_proportions (Results       *f,
 
   save_shot (as_counts, "results-counts.png");
   gtk_toggle_button_set_active (f->proportions, TRUE);
-  g_assert_true (fl_confusion_view_get_proportions (f->cv));
-  g_assert_false (gtk_toggle_button_get_active (f->counts));
+  assert_display (f, TRUE);
   assert_changes (f, 1);
   text = fl_confusion_view_get_cell_text (f->cv, 1, 2);
   g_assert_cmpstr (text, ==, "18%");       /* 9 of 50 */
@@ -302,8 +309,7 @@ test_results_counts (Results       *f,
   assert_changes (f, 1);
 
   gtk_toggle_button_set_active (f->counts, TRUE);
-  g_assert_false (fl_confusion_view_get_proportions (f->cv));
-  g_assert_false (gtk_toggle_button_get_active (f->proportions));
+  assert_display (f, FALSE);
   assert_changes (f, 2);
 }
 
@@ -313,13 +319,11 @@ test_results_from_code (Results       *f,
                         gconstpointer  data)
 {
   fl_confusion_view_set_proportions (f->cv, TRUE);
-  g_assert_true (gtk_toggle_button_get_active (f->proportions));
-  g_assert_false (gtk_toggle_button_get_active (f->counts));
+  assert_display (f, TRUE);
   assert_changes (f, 1);
 
   g_object_set (f->cv, "proportions", FALSE, NULL);
-  g_assert_true (gtk_toggle_button_get_active (f->counts));
-  g_assert_false (gtk_toggle_button_get_active (f->proportions));
+  assert_display (f, FALSE);
   assert_changes (f, 2);
 }
 
@@ -333,8 +337,7 @@ test_results_next_run (Results       *f,
   g_assert_false (fl_results_view_has_results (f->results));
   fl_results_view_show (f->results, f->metrics, f->names, "245 validation samples");
   g_assert_true (ui_wait (has_results, f->results, 10));
-  g_assert_true (fl_confusion_view_get_proportions (f->cv));
-  g_assert_true (gtk_toggle_button_get_active (f->proportions));
+  assert_display (f, TRUE);
   g_assert_cmpint (fl_confusion_view_get_n_classes (f->cv), ==, 5);
 }
 

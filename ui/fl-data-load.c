@@ -9,14 +9,8 @@ struct _FlDataLoad {
   GObject        parent_instance;
 
   /* inputs, read-only once the thread runs */
-  char          *images_dir;
-  char          *csv_path;
-  char          *image_col;
-  char          *text_col;
-  char          *label_col;
+  FlDataFiles    files;
   int            image_size;
-  int            n_threads;
-  gboolean       unlabelled;
   GMainContext  *context;      /* where "progress" is emitted */
 
   /* results, written by the thread before it returns */
@@ -38,6 +32,27 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+void
+fl_data_files_copy (FlDataFiles       *dst,
+                    const FlDataFiles *src)
+{
+  dst->images_dir = g_strdup (src->images_dir);
+  dst->csv_path = g_strdup (src->csv_path);
+  dst->image_col = g_strdup (src->image_col);
+  dst->text_col = g_strdup (src->text_col);
+  dst->label_col = g_strdup (src->label_col);
+}
+
+void
+fl_data_files_clear (FlDataFiles *files)
+{
+  g_clear_pointer (&files->images_dir, g_free);
+  g_clear_pointer (&files->csv_path, g_free);
+  g_clear_pointer (&files->image_col, g_free);
+  g_clear_pointer (&files->text_col, g_free);
+  g_clear_pointer (&files->label_col, g_free);
+}
 
 /* Main thread: pass on the progress the decoding threads reported. */
 static gboolean
@@ -108,16 +123,16 @@ static gboolean
 read_columns (FlDataLoad  *self,
               GError     **error)
 {
-  g_autoptr(FlCsv) csv = fl_csv_load (self->csv_path, error);
+  g_autoptr(FlCsv) csv = fl_csv_load (self->files.csv_path, error);
 
   if (csv == NULL)
     return FALSE;
   self->headers = g_new0 (char *, fl_csv_n_cols (csv) + 1);
   for (int c = 0; c < fl_csv_n_cols (csv); c++)
     self->headers[c] = g_strdup (fl_csv_header (csv, c));
-  self->columns.image_col = pick_column (csv, self->image_col, image_names);
-  self->columns.text_col = pick_column (csv, self->text_col, text_names);
-  self->columns.label_col = pick_column (csv, self->label_col, label_names);
+  self->columns.image_col = pick_column (csv, self->files.image_col, image_names);
+  self->columns.text_col = pick_column (csv, self->files.text_col, text_names);
+  self->columns.label_col = pick_column (csv, self->files.label_col, label_names);
   return TRUE;
 }
 
@@ -130,14 +145,13 @@ load_thread (GTask        *task,
   FlDataLoad *self = source_object;
   g_autoptr(GError) error = NULL;
   FlDataSpec spec = {
-    .images_dir = self->images_dir,
-    .csv_path = self->csv_path,
-    .image_col = self->image_col,
-    .text_col = self->text_col,
-    .label_col = self->label_col,
+    .images_dir = self->files.images_dir,
+    .csv_path = self->files.csv_path,
+    .image_col = self->files.image_col,
+    .text_col = self->files.text_col,
+    .label_col = self->files.label_col,
     .image_size = self->image_size,
-    .n_threads = self->n_threads,
-    .unlabelled = self->unlabelled,
+    .n_threads = 0,
   };
   FlDataset *ds;
 
@@ -167,11 +181,7 @@ fl_data_load_finalize (GObject *object)
 {
   FlDataLoad *self = FL_DATA_LOAD (object);
 
-  g_free (self->images_dir);
-  g_free (self->csv_path);
-  g_free (self->image_col);
-  g_free (self->text_col);
-  g_free (self->label_col);
+  fl_data_files_clear (&self->files);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_strfreev (self->headers);
   g_free (self->columns.image_col);
@@ -202,21 +212,16 @@ fl_data_load_init (FlDataLoad *self)
 }
 
 FlDataLoad *
-fl_data_load_new (const FlDataSpec *spec)
+fl_data_load_new (const FlDataFiles *files,
+                  int                image_size)
 {
   FlDataLoad *self;
 
-  g_return_val_if_fail (spec != NULL, NULL);
+  g_return_val_if_fail (files != NULL, NULL);
 
   self = g_object_new (FL_TYPE_DATA_LOAD, NULL);
-  self->images_dir = g_strdup (spec->images_dir);
-  self->csv_path = g_strdup (spec->csv_path);
-  self->image_col = g_strdup (spec->image_col);
-  self->text_col = g_strdup (spec->text_col);
-  self->label_col = g_strdup (spec->label_col);
-  self->image_size = spec->image_size;
-  self->n_threads = spec->n_threads;
-  self->unlabelled = spec->unlabelled;
+  fl_data_files_copy (&self->files, files);
+  self->image_size = image_size;
   return self;
 }
 

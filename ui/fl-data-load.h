@@ -17,11 +17,27 @@
 
 G_BEGIN_DECLS
 
+/* Where the data is and which of its columns to use: an FlDataSpec's
+ * strings, owned. The panel keeps the ones chosen, a load the ones it was
+ * asked for. */
+typedef struct {
+  char *images_dir;
+  char *csv_path;
+  char *image_col;    /* NULL = detect */
+  char *text_col;
+  char *label_col;    /* NULL = detect; "" = the image's folder name */
+} FlDataFiles;
+
+void                fl_data_files_copy        (FlDataFiles          *dst,
+                                               const FlDataFiles    *src);
+void                fl_data_files_clear       (FlDataFiles          *files);
+
 #define FL_TYPE_DATA_LOAD (fl_data_load_get_type ())
 G_DECLARE_FINAL_TYPE (FlDataLoad, fl_data_load, FL, DATA_LOAD, GObject)
 
-/* Copies spec and its strings. */
-FlDataLoad         *fl_data_load_new          (const FlDataSpec     *spec);
+/* A load of files (copied) with images of image_size pixels a side. */
+FlDataLoad         *fl_data_load_new          (const FlDataFiles    *files,
+                                               int                   image_size);
 
 /* Runs the load once; cancel it through cancellable. */
 void                fl_data_load_run_async    (FlDataLoad           *self,

@@ -27,11 +27,7 @@ struct _FlDataPanel {
   GtkLabel       *progress_label;
   GtkLabel       *summary_label;
 
-  char           *images_dir;
-  char           *csv_path;
-  char           *image_col;     /* chosen by the user; NULL = detect */
-  char           *text_col;
-  char           *label_col;     /* "" = from folder names */
+  FlDataFiles     files;         /* chosen by the user */
   char          **headers;
   int             image_size;
   guint           reload_id;
@@ -74,15 +70,16 @@ basename_or (const char *path,
 static void
 update_file_labels (FlDataPanel *self)
 {
-  g_autofree char *images = basename_or (self->images_dir, "Choose image folder…");
-  g_autofree char *csv = basename_or (self->csv_path, "Choose text CSV…");
+  const FlDataFiles *files = &self->files;
+  g_autofree char *images = basename_or (files->images_dir, "Choose image folder…");
+  g_autofree char *csv = basename_or (files->csv_path, "Choose text CSV…");
 
   gtk_label_set_text (self->images_label, images);
   gtk_label_set_text (self->csv_label, csv);
   gtk_widget_set_tooltip_text (self->images_button,
-                               self->images_dir ? self->images_dir : "Choose the folder of images (Ctrl+O)");
+                               files->images_dir ? files->images_dir : "Choose the folder of images (Ctrl+O)");
   gtk_widget_set_tooltip_text (self->csv_button,
-                               self->csv_path ? self->csv_path : "Choose the CSV file of texts (Shift+Ctrl+O)");
+                               files->csv_path ? files->csv_path : "Choose the CSV file of texts (Shift+Ctrl+O)");
 }
 
 static guint
@@ -259,18 +256,8 @@ load_done_cb (GObject      *source,
 static void
 start_load (FlDataPanel *self)
 {
-  FlDataSpec spec = {
-    .images_dir = self->images_dir,
-    .csv_path = self->csv_path,
-    .image_col = self->image_col,
-    .text_col = self->text_col,
-    .label_col = self->label_col,
-    .image_size = self->image_size,
-    .n_threads = 0,
-  };
-
   g_clear_handle_id (&self->reload_id, g_source_remove);
-  if (self->images_dir == NULL || self->csv_path == NULL)
+  if (self->files.images_dir == NULL || self->files.csv_path == NULL)
     return;
   /* the dataset must not change under a training run: later */
   if (self->locked)
@@ -282,7 +269,7 @@ start_load (FlDataPanel *self)
   cancel_load (self);
   self->load_pending = FALSE;
   self->cancellable = g_cancellable_new ();
-  self->load = fl_data_load_new (&spec);
+  self->load = fl_data_load_new (&self->files, self->image_size);
   g_signal_connect_object (self->load, "progress", G_CALLBACK (progress_cb), self, G_CONNECT_SWAPPED);
   fl_data_load_run_async (self->load, self->cancellable, load_done_cb, g_object_ref (self));
 
@@ -378,8 +365,8 @@ choose_images_action (GtkWidget  *widget,
                                         GTK_WINDOW (gtk_widget_get_root (widget)),
                                         GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
                                         "_Choose", "_Cancel");
-  show_chooser (self, native, self->images_dir ? self->images_dir : self->csv_path,
-                self->images_dir != NULL);
+  show_chooser (self, native, self->files.images_dir ? self->files.images_dir : self->files.csv_path,
+                self->files.images_dir != NULL);
 }
 
 static void
@@ -404,7 +391,7 @@ choose_csv_action (GtkWidget  *widget,
   gtk_file_filter_set_name (all_filter, "All files");
   gtk_file_filter_add_pattern (all_filter, "*");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), all_filter);
-  show_chooser (self, native, self->csv_path ? self->csv_path : self->images_dir, TRUE);
+  show_chooser (self, native, self->files.csv_path ? self->files.csv_path : self->files.images_dir, TRUE);
 }
 
 static void
@@ -444,11 +431,7 @@ fl_data_panel_finalize (GObject *object)
 {
   FlDataPanel *self = FL_DATA_PANEL (object);
 
-  g_free (self->images_dir);
-  g_free (self->csv_path);
-  g_free (self->image_col);
-  g_free (self->text_col);
-  g_free (self->label_col);
+  fl_data_files_clear (&self->files);
   g_strfreev (self->headers);
 
   G_OBJECT_CLASS (fl_data_panel_parent_class)->finalize (object);
@@ -569,19 +552,19 @@ fl_data_panel_load (FlDataPanel *self,
   g_return_if_fail (FL_IS_DATA_PANEL (self));
 
   if (images_dir != NULL)
-    fl_set_str (&self->images_dir, images_dir);
-  if (csv_path != NULL && fl_set_str (&self->csv_path, csv_path))
+    fl_set_str (&self->files.images_dir, images_dir);
+  if (csv_path != NULL && fl_set_str (&self->files.csv_path, csv_path))
     {
       /* another file: detect its columns afresh */
-      g_clear_pointer (&self->image_col, g_free);
-      g_clear_pointer (&self->text_col, g_free);
-      g_clear_pointer (&self->label_col, g_free);
+      g_clear_pointer (&self->files.image_col, g_free);
+      g_clear_pointer (&self->files.text_col, g_free);
+      g_clear_pointer (&self->files.label_col, g_free);
     }
 
-  if (self->csv_path == NULL && self->images_dir != NULL)
-    self->csv_path = fl_data_load_guess_csv (self->images_dir);
-  if (self->images_dir == NULL && self->csv_path != NULL)
-    self->images_dir = fl_data_load_guess_images (self->csv_path);
+  if (self->files.csv_path == NULL && self->files.images_dir != NULL)
+    self->files.csv_path = fl_data_load_guess_csv (self->files.images_dir);
+  if (self->files.images_dir == NULL && self->files.csv_path != NULL)
+    self->files.images_dir = fl_data_load_guess_images (self->files.csv_path);
 
   update_file_labels (self);
   start_load (self);
@@ -685,8 +668,8 @@ fl_data_panel_set_columns (FlDataPanel *self,
 {
   g_return_if_fail (FL_IS_DATA_PANEL (self));
 
-  fl_set_str (&self->image_col, image_col);
-  fl_set_str (&self->text_col, text_col);
-  fl_set_str (&self->label_col, label_col);
+  fl_set_str (&self->files.image_col, image_col);
+  fl_set_str (&self->files.text_col, text_col);
+  fl_set_str (&self->files.label_col, label_col);
   start_load (self);
 }
