@@ -239,7 +239,8 @@ load_done_cb (GObject      *source,
       g_clear_pointer (&ds, fl_dataset_unref);
       return;
     }
-  /* not loading any more when the handlers of notify::dataset run */
+  /* not loading any more when the handlers of notify::dataset run; the
+   * task holds the load until this returns */
   forget_load (self);
 
   g_strfreev (self->headers);
