@@ -177,114 +177,168 @@ make_metrics (const char *const **names)
   return m;
 }
 
+/* The results page with a matrix shown, with the app's style sheet, and
+ * counters on the display and on the switch's two buttons. */
+typedef struct {
+  const char *const *names;
+  FlMetrics         *metrics;
+  GtkCssProvider    *css;
+  GtkWidget         *window;
+  GtkWidget         *widget;
+  FlResultsView     *results;
+  FlConfusionView   *cv;
+  GtkToggleButton   *counts;
+  GtkToggleButton   *proportions;
+  int                n_notify;
+  int                n_toggled;
+  int                n_counts_toggled;
+} Results;
+
 static void
-test_results_toggle (void)
+results_set_up (Results       *f,
+                gconstpointer  data)
 {
-  const char *const *names = NULL;
-  g_autoptr(FlMetrics) metrics = make_metrics (&names);
-  GtkWidget *widget = fl_results_view_new ();
-  FlResultsView *results = FL_RESULTS_VIEW (widget);
-  FlConfusionView *cv = fl_results_view_get_confusion_view (results);
-  GtkToggleButton *counts, *proportions;
-  g_autoptr(GdkTexture) as_counts = NULL;
+  f->metrics = make_metrics (&f->names);
+  f->widget = fl_results_view_new ();
+  f->results = FL_RESULTS_VIEW (f->widget);
+  f->cv = fl_results_view_get_confusion_view (f->results);
+
+  /* the app's style sheet, as FlWindow loads it, and about the size of the
+   * results page in a 1280×800 window */
+  f->css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (f->css, "/org/fusionlab/FusionLab/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (f->css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  f->window = ui_show_in_window (f->widget, 880, 290);
+  fl_results_view_show (f->results, f->metrics, f->names, "245 validation samples");
+  g_assert_true (ui_wait (has_results, f->results, 10));
+  ui_spin (0.1);
+
+  f->counts = find_toggle (f->widget, "Counts");
+  f->proportions = find_toggle (f->widget, "Proportions");
+  g_assert_nonnull (f->counts);
+  g_assert_nonnull (f->proportions);
+  g_signal_connect (f->cv, "notify::proportions", G_CALLBACK (count_cb), &f->n_notify);
+  g_signal_connect (f->proportions, "toggled", G_CALLBACK (toggled_cb), &f->n_toggled);
+  g_signal_connect (f->counts, "toggled", G_CALLBACK (toggled_cb), &f->n_counts_toggled);
+}
+
+static void
+results_tear_down (Results       *f,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  gtk_style_context_remove_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (f->css));
+  g_clear_object (&f->css);
+  g_clear_pointer (&f->metrics, fl_metrics_free);
+  ui_spin (0.05);
+}
+
+/* The display changed n times, each time notifying once and toggling both
+ * buttons once. */
+static void
+assert_changes (Results *f,
+                int      n)
+{
+  g_assert_cmpint (f->n_notify, ==, n);
+  g_assert_cmpint (f->n_toggled, ==, n);
+  g_assert_cmpint (f->n_counts_toggled, ==, n);
+}
+
+/* The display is the proportions (or the counts), and the switch says so. */
+static void
+assert_display (Results  *f,
+                gboolean  proportions)
+{
+  g_assert_cmpint (fl_confusion_view_get_proportions (f->cv), ==, proportions);
+  g_assert_cmpint (gtk_toggle_button_get_active (f->proportions), ==, proportions);
+  g_assert_cmpint (gtk_toggle_button_get_active (f->counts), ==, !proportions);
+}
+
+static void
+test_results_switch (Results       *f,
+                     gconstpointer  data)
+{
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->proportions)));
+  assert_display (f, FALSE);
+  g_assert_true (g_str_has_prefix (gtk_widget_get_tooltip_text (GTK_WIDGET (f->proportions)),
+                                   "Each cell as a share of its true class"));
+  /* the switch sits beside the matrix: it takes none of the matrix's height */
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (f->cv)), ==,
+                   gtk_widget_get_height (gtk_widget_get_parent (GTK_WIDGET (f->cv))));
+}
+
+/* A click on Proportions: the cells' text is drawn anew, in the same place. */
+static void
+test_results_proportions (Results       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GdkTexture) as_counts = ui_render_widget (f->widget);
   g_autoptr(GdkTexture) as_shares = NULL;
   g_autofree guint8 *px_counts = NULL;
   g_autofree guint8 *px_shares = NULL;
   g_autofree char *text = NULL;
-  g_autoptr(GtkCssProvider) css = NULL;
-  GtkWidget *window;
-  int n_notify = 0, n_toggled = 0, n_counts_toggled = 0;
 
-  /* the app's style sheet, as FlWindow loads it, and about the size of the
-   * results page in a 1280×800 window */
-  css = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (css, "/org/fusionlab/FusionLab/style.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  window = ui_show_in_window (widget, 880, 290);
-  fl_results_view_show (results, metrics, names, "245 validation samples");
-  g_assert_true (ui_wait (has_results, results, 10));
-  ui_spin (0.1);
-
-  counts = find_toggle (widget, "Counts");
-  proportions = find_toggle (widget, "Proportions");
-  g_assert_nonnull (counts);
-  g_assert_nonnull (proportions);
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (proportions)));
-  g_assert_true (gtk_toggle_button_get_active (counts));
-  g_assert_false (gtk_toggle_button_get_active (proportions));
-  g_assert_false (fl_confusion_view_get_proportions (cv));
-  g_assert_true (g_str_has_prefix (gtk_widget_get_tooltip_text (GTK_WIDGET (proportions)),
-                                   "Each cell as a share of its true class"));
-  /* the switch sits beside the matrix: it takes none of the matrix's height */
-  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (cv)), ==,
-                   gtk_widget_get_height (gtk_widget_get_parent (GTK_WIDGET (cv))));
-  as_counts = ui_render_widget (widget);
   save_shot (as_counts, "results-counts.png");
-
-  g_signal_connect (cv, "notify::proportions", G_CALLBACK (count_cb), &n_notify);
-  g_signal_connect (proportions, "toggled", G_CALLBACK (toggled_cb), &n_toggled);
-  g_signal_connect (counts, "toggled", G_CALLBACK (toggled_cb), &n_counts_toggled);
-
-  /* a click on Proportions */
-  gtk_toggle_button_set_active (proportions, TRUE);
-  g_assert_true (fl_confusion_view_get_proportions (cv));
-  g_assert_false (gtk_toggle_button_get_active (counts));
-  g_assert_cmpint (n_notify, ==, 1);
-  g_assert_cmpint (n_toggled, ==, 1);
-  g_assert_cmpint (n_counts_toggled, ==, 1);
-  text = fl_confusion_view_get_cell_text (cv, 1, 2);
+  gtk_toggle_button_set_active (f->proportions, TRUE);
+  assert_display (f, TRUE);
+  assert_changes (f, 1);
+  text = fl_confusion_view_get_cell_text (f->cv, 1, 2);
   g_assert_cmpstr (text, ==, "18%");       /* 9 of 50 */
   g_clear_pointer (&text, g_free);
-  text = fl_confusion_view_get_cell_text (cv, 4, 4);
+  text = fl_confusion_view_get_cell_text (f->cv, 4, 4);
   g_assert_cmpstr (text, ==, "–");
 
   ui_spin (0.1);
-  as_shares = ui_render_widget (widget);
+  as_shares = ui_render_widget (f->widget);
   save_shot (as_shares, "results-proportions.png");
-  /* the cells' text was drawn anew, in the same place */
   px_counts = ui_download (as_counts);
   px_shares = ui_download (as_shares);
   g_assert_cmpint (gdk_texture_get_width (as_shares), ==, gdk_texture_get_width (as_counts));
   g_assert_cmpint (gdk_texture_get_height (as_shares), ==, gdk_texture_get_height (as_counts));
   g_assert_true (memcmp (px_counts, px_shares, (gsize) gdk_texture_get_width (as_counts) *
                                                  gdk_texture_get_height (as_counts) * 4) != 0);
+}
 
-  /* a click on Counts */
-  gtk_toggle_button_set_active (counts, TRUE);
-  g_assert_false (fl_confusion_view_get_proportions (cv));
-  g_assert_false (gtk_toggle_button_get_active (proportions));
-  g_assert_cmpint (n_notify, ==, 2);
-  g_assert_cmpint (n_toggled, ==, 2);
-  g_assert_cmpint (n_counts_toggled, ==, 2);
+/* A click on Proportions, then one on Counts. */
+static void
+test_results_counts (Results       *f,
+                     gconstpointer  data)
+{
+  gtk_toggle_button_set_active (f->proportions, TRUE);
+  assert_changes (f, 1);
 
-  /* the property set from code presses the matching button */
-  fl_confusion_view_set_proportions (cv, TRUE);
-  g_assert_true (gtk_toggle_button_get_active (proportions));
-  g_assert_false (gtk_toggle_button_get_active (counts));
-  g_assert_cmpint (n_notify, ==, 3);
-  g_assert_cmpint (n_toggled, ==, 3);
-  g_assert_cmpint (n_counts_toggled, ==, 3);
-  g_object_set (cv, "proportions", FALSE, NULL);
-  g_assert_true (gtk_toggle_button_get_active (counts));
-  g_assert_false (gtk_toggle_button_get_active (proportions));
-  g_assert_cmpint (n_notify, ==, 4);
-  g_assert_cmpint (n_toggled, ==, 4);
-  g_assert_cmpint (n_counts_toggled, ==, 4);
+  gtk_toggle_button_set_active (f->counts, TRUE);
+  assert_display (f, FALSE);
+  assert_changes (f, 2);
+}
 
-  /* the next run's matrix keeps the display chosen */
-  gtk_toggle_button_set_active (proportions, TRUE);
-  fl_results_view_clear (results);
-  g_assert_false (fl_results_view_has_results (results));
-  fl_results_view_show (results, metrics, names, "245 validation samples");
-  g_assert_true (ui_wait (has_results, results, 10));
-  g_assert_true (fl_confusion_view_get_proportions (cv));
-  g_assert_true (gtk_toggle_button_get_active (proportions));
-  g_assert_cmpint (fl_confusion_view_get_n_classes (cv), ==, 5);
+/* The property set from code presses the matching button. */
+static void
+test_results_from_code (Results       *f,
+                        gconstpointer  data)
+{
+  fl_confusion_view_set_proportions (f->cv, TRUE);
+  assert_display (f, TRUE);
+  assert_changes (f, 1);
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  gtk_style_context_remove_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css));
-  ui_spin (0.05);
+  g_object_set (f->cv, "proportions", FALSE, NULL);
+  assert_display (f, FALSE);
+  assert_changes (f, 2);
+}
+
+/* The next run's matrix keeps the display chosen. */
+static void
+test_results_next_run (Results       *f,
+                       gconstpointer  data)
+{
+  gtk_toggle_button_set_active (f->proportions, TRUE);
+  fl_results_view_clear (f->results);
+  g_assert_false (fl_results_view_has_results (f->results));
+  fl_results_view_show (f->results, f->metrics, f->names, "245 validation samples");
+  g_assert_true (ui_wait (has_results, f->results, 10));
+  assert_display (f, TRUE);
+  g_assert_cmpint (fl_confusion_view_get_n_classes (f->cv), ==, 5);
 }
 
 /* Many classes in a small matrix: cells of about 20 px, where counts and
@@ -352,7 +406,16 @@ main (int   argc,
 
   g_test_add_func ("/ui/confusion/cell-text", test_cell_text);
   g_test_add_func ("/ui/confusion/notify", test_notify);
-  g_test_add_func ("/ui/confusion/results-toggle", test_results_toggle);
+  g_test_add ("/ui/confusion/results-toggle/switch", Results, NULL,
+              results_set_up, test_results_switch, results_tear_down);
+  g_test_add ("/ui/confusion/results-toggle/proportions", Results, NULL,
+              results_set_up, test_results_proportions, results_tear_down);
+  g_test_add ("/ui/confusion/results-toggle/counts", Results, NULL,
+              results_set_up, test_results_counts, results_tear_down);
+  g_test_add ("/ui/confusion/results-toggle/from-code", Results, NULL,
+              results_set_up, test_results_from_code, results_tear_down);
+  g_test_add ("/ui/confusion/results-toggle/next-run", Results, NULL,
+              results_set_up, test_results_next_run, results_tear_down);
   g_test_add_func ("/ui/confusion/crowded", test_crowded);
 
   return g_test_run ();

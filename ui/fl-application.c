@@ -65,6 +65,28 @@ screenshot_free (Screenshot *shot)
   g_free (shot);
 }
 
+/* Each step of a --screenshot or --train-epochs run returns TRUE to look
+ * again at the next poll, FALSE when the run is over. */
+static gboolean
+poll_loading (Screenshot *shot)
+{
+  FlWindow *window = shot->window;
+  FlDataPanel *panel = fl_window_get_data_panel (window);
+
+  if (fl_data_panel_get_loading (panel) || !gtk_widget_get_mapped (GTK_WIDGET (window)))
+    return TRUE;
+  if (shot->epochs > 0 && fl_data_panel_get_dataset (panel) != NULL)
+    {
+      fl_train_panel_set_epochs (fl_window_get_train_panel (window), shot->epochs);
+      gtk_widget_activate_action (GTK_WIDGET (window), shot->compare ? "train.compare" : "train.start", NULL);
+      shot->state = SHOT_TRAINING;
+      /* --train-epochs alone: just start the run */
+      return shot->path != NULL;
+    }
+  shot->state = SHOT_SETTLING;
+  return shot->path != NULL;
+}
+
 /* The epochs of the run training that the curves show. */
 static int
 epochs_shown (FlWindow *window)
@@ -76,65 +98,62 @@ epochs_shown (FlWindow *window)
 }
 
 static gboolean
+poll_training (Screenshot *shot)
+{
+  FlWindow *window = shot->window;
+
+  if (fl_window_get_training (window) && shot->compare)
+    return TRUE;
+  if (fl_window_get_training (window) && epochs_shown (window) < shot->at_epoch)
+    return TRUE;
+  shot->state = SHOT_SETTLING;
+  return TRUE;
+}
+
+static gboolean
+poll_settling (Screenshot *shot)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* a few frames for the last curve point and transitions to land */
+  if (shot->settle-- > 0)
+    return TRUE;
+  if (fl_window_save_png (shot->window, shot->path, &error))
+    g_application_command_line_print (shot->cmdline, "saved %s\n", shot->path);
+  else
+    {
+      g_application_command_line_printerr (shot->cmdline, "fusionlab: %s\n", error->message);
+      g_application_command_line_set_exit_status (shot->cmdline, 1);
+    }
+  gtk_window_destroy (GTK_WINDOW (shot->window));
+  return FALSE;
+}
+
+static gboolean
 screenshot_poll_cb (gpointer data)
 {
   FlApplication *self = data;
   Screenshot *shot = self->shot;
-  FlWindow *window = shot->window;
-  FlDataPanel *panel;
-  g_autoptr(GError) error = NULL;
+  gboolean again = FALSE;
 
-  if (window == NULL)
-    goto done;
-  panel = fl_window_get_data_panel (window);
-
-  switch (shot->state)
-    {
-    case SHOT_LOADING:
-      if (fl_data_panel_get_loading (panel) || !gtk_widget_get_mapped (GTK_WIDGET (window)))
-        return G_SOURCE_CONTINUE;
-      if (shot->epochs > 0 && fl_data_panel_get_dataset (panel) != NULL)
-        {
-          fl_train_panel_set_epochs (fl_window_get_train_panel (window), shot->epochs);
-          gtk_widget_activate_action (GTK_WIDGET (window), shot->compare ? "train.compare" : "train.start", NULL);
-          shot->state = SHOT_TRAINING;
-          /* --train-epochs alone: just start the run */
-          if (shot->path == NULL)
-            break;
-          return G_SOURCE_CONTINUE;
-        }
-      if (shot->path == NULL)
+  if (shot->window != NULL)
+    switch (shot->state)
+      {
+      case SHOT_LOADING:
+        again = poll_loading (shot);
         break;
-      shot->state = SHOT_SETTLING;
-      return G_SOURCE_CONTINUE;
+      case SHOT_TRAINING:
+        again = poll_training (shot);
+        break;
+      case SHOT_SETTLING:
+        again = poll_settling (shot);
+        break;
+      default:
+        g_assert_not_reached ();
+      }
+  if (again)
+    return G_SOURCE_CONTINUE;
 
-    case SHOT_TRAINING:
-      if (fl_window_get_training (window) && shot->compare)
-        return G_SOURCE_CONTINUE;
-      if (fl_window_get_training (window) && epochs_shown (window) < shot->at_epoch)
-        return G_SOURCE_CONTINUE;
-      shot->state = SHOT_SETTLING;
-      return G_SOURCE_CONTINUE;
-
-    case SHOT_SETTLING:
-      /* a few frames for the last curve point and transitions to land */
-      if (shot->settle-- > 0)
-        return G_SOURCE_CONTINUE;
-      if (fl_window_save_png (window, shot->path, &error))
-        g_application_command_line_print (shot->cmdline, "saved %s\n", shot->path);
-      else
-        {
-          g_application_command_line_printerr (shot->cmdline, "fusionlab: %s\n", error->message);
-          g_application_command_line_set_exit_status (shot->cmdline, 1);
-        }
-      gtk_window_destroy (GTK_WINDOW (window));
-      break;
-
-    default:
-      g_assert_not_reached ();
-    }
-
-done:
   self->shot_id = 0;
   g_clear_pointer (&self->shot, screenshot_free);
   return G_SOURCE_REMOVE;
@@ -168,86 +187,106 @@ path_for_arg (GApplicationCommandLine *cmdline,
   return g_file_get_path (file);
 }
 
+/* The command line's options as given: the files not yet made paths. */
+typedef struct {
+  const char *images;
+  const char *csv;
+  const char *experiment;
+  const char *screenshot;
+  int         epochs;          /* of --train-epochs, or of --compare-epochs */
+  int         at_epoch;
+  int         compare_epochs;
+  int         image_size;
+} Options;
+
+/* Reads the options and checks that they go together; says what does not. */
+static gboolean
+read_options (GApplicationCommandLine *cmdline,
+              Options                 *o)
+{
+  GVariantDict *dict = g_application_command_line_get_options_dict (cmdline);
+  const char *problem = NULL;
+
+  *o = (Options) { NULL };
+  g_variant_dict_lookup (dict, "images", "^&ay", &o->images);
+  g_variant_dict_lookup (dict, "csv", "^&ay", &o->csv);
+  g_variant_dict_lookup (dict, "screenshot", "^&ay", &o->screenshot);
+  g_variant_dict_lookup (dict, "experiment", "^&ay", &o->experiment);
+  g_variant_dict_lookup (dict, "train-epochs", "i", &o->epochs);
+  g_variant_dict_lookup (dict, "screenshot-epoch", "i", &o->at_epoch);
+  g_variant_dict_lookup (dict, "compare-epochs", "i", &o->compare_epochs);
+  g_variant_dict_lookup (dict, "image-size", "i", &o->image_size);
+  if (o->compare_epochs > 0)
+    o->epochs = o->compare_epochs;
+
+  if (o->compare_epochs < 0)
+    problem = "--compare-epochs takes a positive number";
+  else if (o->experiment != NULL && (o->images != NULL || o->csv != NULL || o->epochs > 0))
+    problem = "--experiment brings its own data and runs: it goes without --images, --csv and training";
+  else if (o->epochs < 0 || o->at_epoch < 0)
+    problem = "--train-epochs and --screenshot-epoch take a positive number";
+  else if (o->epochs > 0 && o->images == NULL && o->csv == NULL)
+    problem = "--train-epochs needs data: --images DIR --csv FILE";
+  if (problem != NULL)
+    g_application_command_line_printerr (cmdline, "fusionlab: %s\n", problem);
+  return problem == NULL;
+}
+
+/* Polls the window until the data is loaded (and the run has gone far
+ * enough) to train, or to take the picture. */
+static void
+start_screenshot (FlApplication           *self,
+                  FlWindow                *window,
+                  GApplicationCommandLine *cmdline,
+                  const Options           *o)
+{
+  Screenshot *shot = g_new0 (Screenshot, 1);
+
+  g_set_weak_pointer (&shot->window, window);
+  shot->cmdline = g_object_ref (cmdline);
+  shot->path = path_for_arg (cmdline, o->screenshot);   /* NULL: train only */
+  shot->epochs = o->epochs;
+  shot->compare = o->compare_epochs > 0;
+  shot->at_epoch = o->at_epoch > 0 ? MIN (o->at_epoch, o->epochs) : o->epochs;
+  shot->settle = 5;
+  self->shot = shot;
+  self->shot_id = g_timeout_add (SCREENSHOT_POLL_MS, screenshot_poll_cb, self);
+}
+
 static int
 fl_application_command_line (GApplication            *app,
                               GApplicationCommandLine *cmdline)
 {
   FlApplication *self = FL_APPLICATION (app);
-  GVariantDict *dict = g_application_command_line_get_options_dict (cmdline);
-  const char *images_arg = NULL, *csv_arg = NULL, *shot_arg = NULL, *experiment_arg = NULL;
   g_autofree char *experiment = NULL;
   g_autofree char *images = NULL;
   g_autofree char *csv = NULL;
-  int epochs = 0, at_epoch = 0, compare_epochs = 0, image_size = 0;
   FlWindow *window;
+  Options o;
 
-  g_variant_dict_lookup (dict, "images", "^&ay", &images_arg);
-  g_variant_dict_lookup (dict, "csv", "^&ay", &csv_arg);
-  g_variant_dict_lookup (dict, "screenshot", "^&ay", &shot_arg);
-  g_variant_dict_lookup (dict, "experiment", "^&ay", &experiment_arg);
-  g_variant_dict_lookup (dict, "train-epochs", "i", &epochs);
-  g_variant_dict_lookup (dict, "screenshot-epoch", "i", &at_epoch);
-  g_variant_dict_lookup (dict, "compare-epochs", "i", &compare_epochs);
-  g_variant_dict_lookup (dict, "image-size", "i", &image_size);
-  if (compare_epochs < 0)
-    {
-      g_application_command_line_printerr (cmdline, "fusionlab: --compare-epochs takes a positive number\n");
-      return 1;
-    }
-  if (compare_epochs > 0)
-    epochs = compare_epochs;
-
-  if (experiment_arg != NULL && (images_arg != NULL || csv_arg != NULL || epochs > 0))
-    {
-      g_application_command_line_printerr (cmdline, "fusionlab: --experiment brings its own data and runs: "
-                                                    "it goes without --images, --csv and training\n");
-      return 1;
-    }
-  if (epochs < 0 || at_epoch < 0)
-    {
-      g_application_command_line_printerr (cmdline, "fusionlab: --train-epochs and --screenshot-epoch take a positive number\n");
-      return 1;
-    }
-  if (epochs > 0 && images_arg == NULL && csv_arg == NULL)
-    {
-      g_application_command_line_printerr (cmdline, "fusionlab: --train-epochs needs data: --images DIR --csv FILE\n");
-      return 1;
-    }
-
-
-  images = path_for_arg (cmdline, images_arg);
-  csv = path_for_arg (cmdline, csv_arg);
-  experiment = path_for_arg (cmdline, experiment_arg);
+  if (!read_options (cmdline, &o))
+    return 1;
+  images = path_for_arg (cmdline, o.images);
+  csv = path_for_arg (cmdline, o.csv);
+  experiment = path_for_arg (cmdline, o.experiment);
 
   window = get_window (self);
-  if (image_size > 0)
-    fl_train_panel_set_image_size (fl_window_get_train_panel (window), image_size);
+  if (o.image_size > 0)
+    fl_train_panel_set_image_size (fl_window_get_train_panel (window), o.image_size);
   gtk_window_present (GTK_WINDOW (window));
   if (images != NULL || csv != NULL)
     fl_window_load (window, images, csv);
   /* a wrong file is shown in the window, like one opened from the menu;
    * a --screenshot run says so and fails */
-  if (experiment != NULL && !fl_window_open_experiment (window, experiment) && shot_arg != NULL)
+  if (experiment != NULL && !fl_window_open_experiment (window, experiment) && o.screenshot != NULL)
     {
       g_application_command_line_printerr (cmdline, "fusionlab: %s\n", fl_window_get_error_message (window));
       gtk_window_destroy (GTK_WINDOW (window));
       return 1;
     }
 
-  if ((shot_arg != NULL || epochs > 0) && self->shot == NULL)
-    {
-      Screenshot *shot = g_new0 (Screenshot, 1);
-
-      g_set_weak_pointer (&shot->window, window);
-      shot->cmdline = g_object_ref (cmdline);
-      shot->path = path_for_arg (cmdline, shot_arg);   /* NULL: train only */
-      shot->epochs = epochs;
-      shot->compare = compare_epochs > 0;
-      shot->at_epoch = at_epoch > 0 ? MIN (at_epoch, epochs) : epochs;
-      shot->settle = 5;
-      self->shot = shot;
-      self->shot_id = g_timeout_add (SCREENSHOT_POLL_MS, screenshot_poll_cb, self);
-    }
+  if ((o.screenshot != NULL || o.epochs > 0) && self->shot == NULL)
+    start_screenshot (self, window, cmdline, &o);
   return 0;
 }
 

@@ -11,49 +11,80 @@
 #define GAP       6.0
 
 struct _FlClassChart {
-  GtkWidget  parent_instance;
+  GtkWidget     parent_instance;
 
-  int        n;
-  char     **names;    /* n, NULL-terminated */
-  int       *counts;   /* n */
-  int        max;
+  int           n;
+  char        **names;         /* n, NULL-terminated */
+  int          *counts;        /* n */
+  int           max;
+  int           total;
+
+  /* The text, laid out once per change of the counts or the font rather
+   * than at every frame; see ensure_layouts(). */
+  PangoContext *context;       /* the one the layouts were made with, */
+  guint         serial;        /* and its serial then; 0 = nothing made */
+  GPtrArray    *name_layouts;  /* n, ellipsized to the name column */
+  GPtrArray    *count_layouts; /* n */
+  double        names_w;       /* the widest name, whole */
+  double        count_w;       /* the largest count's width */
 };
 
 G_DEFINE_FINAL_TYPE (FlClassChart, fl_class_chart, GTK_TYPE_WIDGET)
 
 static PangoLayout *
 make_layout (FlClassChart *self,
-             const char   *text,
-             double        max_width)
+             const char   *text)
 {
   PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
   g_autofree char *markup = g_markup_printf_escaped ("<small>%s</small>", text);
 
   pango_layout_set_markup (layout, markup, -1);
-  if (max_width > 0)
-    {
-      pango_layout_set_width (layout, (int) (max_width * PANGO_SCALE));
-      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-    }
   return layout;
 }
 
-/* Width of the name column: the widest name, at most a third of the chart. */
-static double
-name_column (FlClassChart *self,
-             double        width)
+static void
+forget_layouts (FlClassChart *self)
 {
-  double widest = 0;
+  g_clear_object (&self->context);
+  self->serial = 0;
+  g_clear_pointer (&self->name_layouts, g_ptr_array_unref);
+  g_clear_pointer (&self->count_layouts, g_ptr_array_unref);
+}
 
+/* Makes the layouts unless they are made already; a new font (the style
+ * sheet, the display's resolution) shows in the Pango context's serial. */
+static void
+ensure_layouts (FlClassChart *self)
+{
+  PangoContext *context = gtk_widget_get_pango_context (GTK_WIDGET (self));
+  guint serial = pango_context_get_serial (context);
+  g_autofree char *max_text = g_strdup_printf ("%d", self->max);
+  g_autoptr(PangoLayout) probe = NULL;
+  int w, h;
+
+  if (context == self->context && serial == self->serial)
+    return;
+  forget_layouts (self);
+  self->name_layouts = g_ptr_array_new_full (self->n, g_object_unref);
+  self->count_layouts = g_ptr_array_new_full (self->n, g_object_unref);
+  self->names_w = 0;
   for (int i = 0; i < self->n; i++)
     {
-      g_autoptr(PangoLayout) l = make_layout (self, self->names[i], -1);
-      int w, h;
+      PangoLayout *name = make_layout (self, self->names[i]);
+      g_autofree char *count_text = g_strdup_printf ("%d", self->counts[i]);
 
-      pango_layout_get_pixel_size (l, &w, &h);
-      widest = MAX (widest, w);
+      /* measured whole; the snapshot fits it to the name column */
+      pango_layout_get_pixel_size (name, &w, &h);
+      self->names_w = MAX (self->names_w, w);
+      pango_layout_set_ellipsize (name, PANGO_ELLIPSIZE_END);
+      g_ptr_array_add (self->name_layouts, name);
+      g_ptr_array_add (self->count_layouts, make_layout (self, count_text));
     }
-  return MIN (widest, floor (width / 3));
+  probe = make_layout (self, max_text);
+  pango_layout_get_pixel_size (probe, &w, &h);
+  self->count_w = w;
+  self->context = g_object_ref (context);
+  self->serial = serial;
 }
 
 static void
@@ -62,12 +93,9 @@ fl_class_chart_snapshot (GtkWidget   *widget,
 {
   FlClassChart *self = FL_CLASS_CHART (widget);
   double width = gtk_widget_get_width (widget);
-  double name_w, count_w, bar_max;
-  g_autofree char *max_text = NULL;
-  g_autoptr(PangoLayout) probe = NULL;
+  double name_w, bar_max;
   cairo_t *cr;
   GdkRGBA fg, accent;
-  int pw, ph;
 
   if (self->n == 0)
     return;
@@ -77,22 +105,20 @@ fl_class_chart_snapshot (GtkWidget   *widget,
   G_GNUC_END_IGNORE_DEPRECATIONS
   fl_color_rgba (FL_COLOR_ACCENT, &accent);
 
-  name_w = name_column (self, width);
-  max_text = g_strdup_printf ("%d", self->max);
-  probe = make_layout (self, max_text, -1);
-  pango_layout_get_pixel_size (probe, &pw, &ph);
-  count_w = pw;
-  bar_max = MAX (width - name_w - GAP - GAP - count_w, 10.0);
+  ensure_layouts (self);
+  /* the widest name, at most a third of the chart */
+  name_w = MIN (self->names_w, floor (width / 3));
+  bar_max = MAX (width - name_w - GAP - GAP - self->count_w, 10.0);
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, self->n * ROW_H));
   for (int i = 0; i < self->n; i++)
     {
-      g_autoptr(PangoLayout) name = make_layout (self, self->names[i], name_w);
-      g_autofree char *count_text = g_strdup_printf ("%d", self->counts[i]);
-      g_autoptr(PangoLayout) count = make_layout (self, count_text, -1);
+      PangoLayout *name = g_ptr_array_index (self->name_layouts, i);
+      PangoLayout *count = g_ptr_array_index (self->count_layouts, i);
       double y = i * ROW_H, bar_w = self->max > 0 ? bar_max * self->counts[i] / self->max : 0;
       int w, h;
 
+      pango_layout_set_width (name, name_w > 0 ? (int) (name_w * PANGO_SCALE) : -1);
       pango_layout_get_pixel_size (name, &w, &h);
       cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.85);
       cairo_move_to (cr, name_w - w, y + (ROW_H - h) / 2);
@@ -118,14 +144,12 @@ query_tooltip_cb (FlClassChart *self,
                   GtkTooltip   *tooltip)
 {
   g_autofree char *text = NULL;
-  int i = (int) (y / ROW_H), total = 0;
+  int i = (int) (y / ROW_H);
 
   if (keyboard || i < 0 || i >= self->n)
     return FALSE;
-  for (int j = 0; j < self->n; j++)
-    total += self->counts[j];
-  text = g_markup_printf_escaped ("<b>%s</b>: %d samples (%.1f%%)", self->names[i],
-                                  self->counts[i], total > 0 ? 100.0 * self->counts[i] / total : 0.0);
+  text = g_markup_printf_escaped ("<b>%s</b>: %d samples (%.1f%%)", self->names[i], self->counts[i],
+                                  self->total > 0 ? 100.0 * self->counts[i] / self->total : 0.0);
   gtk_tooltip_set_markup (tooltip, text);
   return TRUE;
 }
@@ -157,6 +181,7 @@ fl_class_chart_finalize (GObject *object)
 
   g_clear_pointer (&self->names, g_strfreev);
   g_clear_pointer (&self->counts, g_free);
+  forget_layouts (self);
 
   G_OBJECT_CLASS (fl_class_chart_parent_class)->finalize (object);
 }
@@ -207,6 +232,7 @@ fl_class_chart_set_counts (FlClassChart      *self,
   g_clear_pointer (&self->counts, g_free);
   self->n = n;
   self->max = 0;
+  self->total = 0;
   self->names = g_new0 (char *, n + 1);
   self->counts = g_new0 (int, MAX (n, 1));
   for (int i = 0; i < n; i++)
@@ -214,7 +240,9 @@ fl_class_chart_set_counts (FlClassChart      *self,
       self->names[i] = g_strdup (names[i]);
       self->counts[i] = counts[i];
       self->max = MAX (self->max, counts[i]);
+      self->total += counts[i];
     }
+  forget_layouts (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 

@@ -1,32 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #define G_LOG_DOMAIN "fl-confusion-view"
 
-#include "fl-confusion-view.h"
+#include "fl-confusion-view-private.h"
 
 #include <math.h>
-
-#define PAD       8.0
-#define GAP       6.0
-#define MAX_CELL 64.0
-#define MAX_NAME 140.0   /* names longer than this many pixels are ellipsized */
-
-struct _FlConfusionView {
-  GtkWidget  parent_instance;
-
-  int        n;          /* classes */
-  gint64    *counts;     /* (n,n) */
-  gint64    *row_sums;   /* (n) */
-  char     **names;      /* n, NULL-terminated */
-  gboolean   proportions; /* cells show shares of their row, not counts */
-};
-
-typedef struct {
-  double   x0, y0;       /* top-left of the matrix */
-  double   cell;
-  double   name_w;       /* width of the row-name column */
-  double   top_h;        /* height of the column names */
-  gboolean rotated;      /* column names written upwards */
-} Layout;
 
 G_DEFINE_FINAL_TYPE (FlConfusionView, fl_confusion_view, GTK_TYPE_WIDGET)
 
@@ -45,212 +22,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* Text sizes: the widget's font, <small>, and smaller still for the
- * cells of a crowded matrix. */
-enum {
-  SIZE_NORMAL,
-  SIZE_SMALL,
-  SIZE_TINY,
-};
-
-static PangoLayout *
-make_layout (FlConfusionView *self,
-             const char      *text,
-             int              size,
-             double           max_width)
-{
-  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
-
-  if (size != SIZE_NORMAL)
-    {
-      g_autofree char *markup = g_markup_printf_escaped (size == SIZE_SMALL ? "<small>%s</small>"
-                                                                            : "<span size='x-small'>%s</span>",
-                                                         text);
-      pango_layout_set_markup (layout, markup, -1);
-    }
-  else
-    pango_layout_set_text (layout, text, -1);
-  if (max_width > 0)
-    {
-      pango_layout_set_width (layout, (int) (max_width * PANGO_SCALE));
-      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-    }
-  return layout;
-}
-
-static void
-pixel_size (PangoLayout *layout,
-            double      *w,
-            double      *h)
-{
-  int pw, ph;
-
-  pango_layout_get_pixel_size (layout, &pw, &ph);
-  *w = pw;
-  *h = ph;
-}
-
-/* How the cells' text is drawn, chosen for the whole matrix so that its
- * cells read alike. Counts and percentages go by the same rules: nothing in
- * cells under 20 px; the normal font in cells of 36 px and more if the
- * widest text a cell may hold fits it with a pixel to spare each side, else
- * the small font; percentages that do not fit even so lose their % sign
- * (the caption then says so); and then a smaller font still. A text that
- * does not fit its cell even so is left to the tooltip. */
-typedef struct {
-  gboolean text;         /* cells show text at all */
-  int      size;         /* SIZE_NORMAL, SIZE_SMALL or SIZE_TINY */
-  gboolean sign;         /* percentages keep their % sign */
-} CellStyle;
-
-static gboolean
-text_fits (FlConfusionView *self,
-           const char      *text,
-           int              size,
-           double           cell)
-{
-  g_autoptr(PangoLayout) layout = make_layout (self, text, size, -1);
-  double w, h;
-
-  pixel_size (layout, &w, &h);
-  return w <= cell - 2 && h <= cell;
-}
-
-/* Whether the widest text a cell may hold fits a cell of that size: the
- * largest count, or the widest percentages, with or without their sign
- * (whether or not this matrix has them, so that its font does not change
- * from one run to the next). */
-static gboolean
-widest_fits (FlConfusionView *self,
-             int              size,
-             gboolean         sign,
-             double           cell)
-{
-  gint64 max = 0;
-  g_autofree char *text = NULL;
-
-  if (self->proportions)
-    return text_fits (self, sign ? "100%" : "100", size, cell) &&
-           text_fits (self, sign ? ">99%" : ">99", size, cell);
-
-  for (int i = 0; i < self->n * self->n; i++)
-    max = MAX (max, self->counts[i]);
-  text = g_strdup_printf ("%" G_GINT64_FORMAT, max);
-  return text_fits (self, text, size, cell);
-}
-
-static void
-choose_cell_style (FlConfusionView *self,
-                   double           cell,
-                   CellStyle       *style)
-{
-  style->text = cell >= 20;
-  style->sign = TRUE;
-  if (cell >= 36 && widest_fits (self, SIZE_NORMAL, TRUE, cell))
-    style->size = SIZE_NORMAL;
-  else if (widest_fits (self, SIZE_SMALL, TRUE, cell))
-    style->size = SIZE_SMALL;
-  else
-    {
-      /* counts have no sign to drop */
-      style->sign = !self->proportions;
-      style->size = widest_fits (self, SIZE_SMALL, style->sign, cell) ? SIZE_SMALL : SIZE_TINY;
-    }
-}
-
-/* The text of cell (t, p); see fl_confusion_view_get_cell_text(). */
-static char *
-cell_text (FlConfusionView *self,
-           int              t,
-           int              p,
-           gboolean         sign)
-{
-  gint64 count = self->counts[t * self->n + p];
-  gint64 total = self->row_sums[t];
-  const char *percent_sign = sign ? "%" : "";
-  double percent;
-
-  if (!self->proportions)
-    return g_strdup_printf ("%" G_GINT64_FORMAT, count);
-  if (total == 0)
-    return g_strdup ("–");
-
-  /* rounded to a whole percent, except that a few samples are never shown
-   * as none, nor a class missed a few times as all of it */
-  percent = 100.0 * count / total;
-  if (count > 0 && percent < 0.5)
-    return g_strdup_printf ("<1%s", percent_sign);
-  if (count < total && percent >= 99.5)
-    return g_strdup_printf (">99%s", percent_sign);
-  return g_strdup_printf ("%d%s", (int) round (percent), percent_sign);
-}
-
-/* Whether a matrix is drawn at all at this size. */
-static gboolean
-is_drawn (double width,
-          double height)
-{
-  return width >= 60 && height >= 60;
-}
-
-static void
-compute_layout (FlConfusionView *self,
-                double           width,
-                double           height,
-                Layout          *lay)
-{
-  double widest = 0, text_h = 0, avail_w, avail_h, left;
-
-  for (int i = 0; i < self->n; i++)
-    {
-      g_autoptr(PangoLayout) l = make_layout (self, self->names[i], SIZE_SMALL, -1);
-      double w, h;
-
-      pixel_size (l, &w, &h);
-      widest = MAX (widest, w);
-      text_h = MAX (text_h, h);
-    }
-  lay->name_w = MIN (widest, MAX_NAME);
-
-  /* "True" written upwards on the left, "Predicted" on top */
-  left = PAD + text_h + GAP + lay->name_w + GAP;
-  avail_w = width - left - PAD;
-
-  lay->rotated = FALSE;
-  lay->top_h = text_h;
-  avail_h = height - (PAD + text_h + GAP + lay->top_h + GAP) - PAD;
-  lay->cell = MIN (MIN (avail_w, avail_h) / MAX (self->n, 1), MAX_CELL);
-  if (widest > lay->cell - 4.0)
-    {
-      lay->rotated = TRUE;
-      lay->top_h = MIN (widest, MAX_NAME);
-      avail_h = height - (PAD + text_h + GAP + lay->top_h + GAP) - PAD;
-      lay->cell = MIN (MIN (avail_w, avail_h) / MAX (self->n, 1), MAX_CELL);
-    }
-  lay->cell = MAX (floor (lay->cell), 4.0);
-
-  /* centre the matrix in the room left over */
-  lay->x0 = left + MAX (0.0, floor ((avail_w - lay->cell * self->n) / 2));
-  lay->y0 = PAD + text_h + GAP + lay->top_h + GAP;
-}
-
-static void
-cell_colour (double  t,
-             double *r,
-             double *g,
-             double *b)
-{
-  /* from a pale grey-blue to a deep blue (FL_COLOR_BLUE, darkened):
-   * a single hue, readable by colour-blind viewers and in greyscale */
-  static const double lo[3] = { 0.94, 0.96, 0.98 };
-  static const double hi[3] = { 0.0, 0.30, 0.55 };
-
-  t = pow (CLAMP (t, 0.0, 1.0), 0.75);
-  *r = lo[0] + (hi[0] - lo[0]) * t;
-  *g = lo[1] + (hi[1] - lo[1]) * t;
-  *b = lo[2] + (hi[2] - lo[2]) * t;
-}
-
 static void
 fl_confusion_view_snapshot (GtkWidget   *widget,
                             GtkSnapshot *snapshot)
@@ -258,109 +29,37 @@ fl_confusion_view_snapshot (GtkWidget   *widget,
   FlConfusionView *self = FL_CONFUSION_VIEW (widget);
   double width = gtk_widget_get_width (widget);
   double height = gtk_widget_get_height (widget);
-  g_autoptr(PangoLayout) pred = NULL;
-  g_autoptr(PangoLayout) truth = NULL;
   cairo_t *cr;
   GdkRGBA fg;
-  Layout lay;
-  CellStyle style;
-  double w, h, side;
 
-  if (self->n == 0 || !is_drawn (width, height))
+  if (self->n == 0 || !_fl_confusion_view_is_drawn (width, height))
     return;
 
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
   G_GNUC_END_IGNORE_DEPRECATIONS
 
-  compute_layout (self, width, height, &lay);
-  choose_cell_style (self, lay.cell, &style);
-  side = lay.cell * self->n;
+  _fl_confusion_view_ensure_drawing (self, width, height);
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  /* axis titles */
-  pred = make_layout (self, style.sign ? "Predicted class" : "Predicted class (cells in %)", SIZE_SMALL, -1);
-  pixel_size (pred, &w, &h);
-  cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.7);
-  cairo_move_to (cr, lay.x0 + side / 2 - w / 2, PAD);
-  pango_cairo_show_layout (cr, pred);
-
-  truth = make_layout (self, "True class", SIZE_SMALL, -1);
-  pixel_size (truth, &w, &h);
-  cairo_save (cr);
-  /* beside the row names, not at the far edge when the matrix is centred */
-  cairo_translate (cr, MAX (PAD, lay.x0 - GAP - lay.name_w - GAP - h), lay.y0 + side / 2 + w / 2);
-  cairo_rotate (cr, -G_PI / 2);
-  cairo_move_to (cr, 0, 0);
-  pango_cairo_show_layout (cr, truth);
-  cairo_restore (cr);
-
-  /* class names: rows on the left, columns on top */
-  for (int i = 0; i < self->n; i++)
-    {
-      g_autoptr(PangoLayout) l = make_layout (self, self->names[i], SIZE_SMALL, MAX_NAME);
-      double cx = lay.x0 + (i + 0.5) * lay.cell;
-      double cy = lay.y0 + (i + 0.5) * lay.cell;
-
-      pixel_size (l, &w, &h);
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.85);
-      if (lay.cell >= h - 2)
-        {
-          cairo_move_to (cr, lay.x0 - GAP - w, cy - h / 2);
-          pango_cairo_show_layout (cr, l);
-        }
-
-      if (lay.rotated)
-        {
-          if (lay.cell >= h - 2)
-            {
-              cairo_save (cr);
-              cairo_translate (cr, cx - h / 2, lay.y0 - GAP);
-              cairo_rotate (cr, -G_PI / 2);
-              cairo_move_to (cr, 0, 0);
-              pango_cairo_show_layout (cr, l);
-              cairo_restore (cr);
-            }
-        }
-      else
-        {
-          cairo_move_to (cr, cx - w / 2, lay.y0 - GAP - h);
-          pango_cairo_show_layout (cr, l);
-        }
-    }
-
-  /* the cells */
-  for (int t = 0; t < self->n; t++)
-    for (int p = 0; p < self->n; p++)
-      {
-        gint64 count = self->counts[t * self->n + p];
-        double frac = self->row_sums[t] > 0 ? (double) count / self->row_sums[t] : 0.0;
-        double r, g, b, x = lay.x0 + p * lay.cell, y = lay.y0 + t * lay.cell;
-        g_autofree char *text = NULL;
-        g_autoptr(PangoLayout) l = NULL;
-
-        cell_colour (frac, &r, &g, &b);
-        cairo_set_source_rgb (cr, r, g, b);
-        cairo_rectangle (cr, x + 0.5, y + 0.5, lay.cell - 1.0, lay.cell - 1.0);
-        cairo_fill (cr);
-
-        if (!style.text)
-          continue;
-        text = cell_text (self, t, p, style.sign);
-        l = make_layout (self, text, style.size, -1);
-        pixel_size (l, &w, &h);
-        if (w <= lay.cell - 2 && h <= lay.cell)
-          {
-            if (frac > 0.45)
-              cairo_set_source_rgb (cr, 1, 1, 1);
-            else
-              cairo_set_source_rgba (cr, 0.1, 0.12, 0.15, count > 0 ? 1.0 : 0.35);
-            cairo_move_to (cr, x + lay.cell / 2 - w / 2, y + lay.cell / 2 - h / 2);
-            pango_cairo_show_layout (cr, l);
-          }
-      }
-
+  _fl_confusion_view_render (self, cr, &fg);
   cairo_destroy (cr);
+}
+
+/* The cell (true class t, predicted p) at (x, y), if there is one. */
+static gboolean
+cell_at (FlConfusionView *self,
+         double           x,
+         double           y,
+         int             *t,
+         int             *p)
+{
+  if (self->n == 0)
+    return FALSE;
+  _fl_confusion_view_ensure_drawing (self, gtk_widget_get_width (GTK_WIDGET (self)),
+                                     gtk_widget_get_height (GTK_WIDGET (self)));
+  *p = (int) floor ((x - self->lay.x0) / self->lay.cell);
+  *t = (int) floor ((y - self->lay.y0) / self->lay.cell);
+  return *p >= 0 && *t >= 0 && *p < self->n && *t < self->n;
 }
 
 static gboolean
@@ -371,18 +70,10 @@ query_tooltip_cb (FlConfusionView *self,
                   GtkTooltip      *tooltip)
 {
   g_autofree char *text = NULL;
-  Layout lay;
   int t, p;
   gint64 count;
 
-  if (self->n == 0 || keyboard)
-    return FALSE;
-
-  compute_layout (self, gtk_widget_get_width (GTK_WIDGET (self)),
-                  gtk_widget_get_height (GTK_WIDGET (self)), &lay);
-  p = (int) floor ((x - lay.x0) / lay.cell);
-  t = (int) floor ((y - lay.y0) / lay.cell);
-  if (p < 0 || t < 0 || p >= self->n || t >= self->n)
+  if (keyboard || !cell_at (self, x, y, &t, &p))
     return FALSE;
 
   count = self->counts[t * self->n + p];
@@ -403,18 +94,10 @@ click_released_cb (FlConfusionView *self,
                    double           y,
                    GtkGestureClick *gesture)
 {
-  Layout lay;
   int t, p;
 
-  if (self->n == 0)
-    return;
-  compute_layout (self, gtk_widget_get_width (GTK_WIDGET (self)),
-                  gtk_widget_get_height (GTK_WIDGET (self)), &lay);
-  p = (int) floor ((x - lay.x0) / lay.cell);
-  t = (int) floor ((y - lay.y0) / lay.cell);
-  if (p < 0 || t < 0 || p >= self->n || t >= self->n)
-    return;
-  fl_confusion_view_activate_cell (self, t, p);
+  if (cell_at (self, x, y, &t, &p))
+    fl_confusion_view_activate_cell (self, t, p);
 }
 
 void
@@ -487,6 +170,7 @@ fl_confusion_view_finalize (GObject *object)
   g_clear_pointer (&self->counts, g_free);
   g_clear_pointer (&self->row_sums, g_free);
   g_clear_pointer (&self->names, g_strfreev);
+  _fl_confusion_view_forget_drawing (self);
 
   G_OBJECT_CLASS (fl_confusion_view_parent_class)->finalize (object);
 }
@@ -564,6 +248,7 @@ fl_confusion_view_set_matrix (FlConfusionView   *self,
       for (int p = 0; p < n_classes; p++)
         self->row_sums[t] += counts[t * n_classes + p];
     }
+  _fl_confusion_view_forget_drawing (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -576,6 +261,7 @@ fl_confusion_view_clear (FlConfusionView *self)
   g_clear_pointer (&self->counts, g_free);
   g_clear_pointer (&self->row_sums, g_free);
   g_clear_pointer (&self->names, g_strfreev);
+  _fl_confusion_view_forget_drawing (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -607,6 +293,7 @@ fl_confusion_view_set_proportions (FlConfusionView *self,
   if (self->proportions == proportions)
     return;
   self->proportions = proportions;
+  _fl_confusion_view_forget_geometry (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROPORTIONS]);
 }
@@ -624,7 +311,7 @@ fl_confusion_view_get_cell_text (FlConfusionView *self,
                                  int              p)
 {
   double width, height;
-  CellStyle style = { TRUE, FALSE, TRUE };
+  gboolean sign = TRUE;
 
   g_return_val_if_fail (FL_IS_CONFUSION_VIEW (self), NULL);
   g_return_val_if_fail (t >= 0 && t < self->n, NULL);
@@ -633,12 +320,10 @@ fl_confusion_view_get_cell_text (FlConfusionView *self,
   /* as drawn at the present size, if the matrix is drawn */
   width = gtk_widget_get_width (GTK_WIDGET (self));
   height = gtk_widget_get_height (GTK_WIDGET (self));
-  if (is_drawn (width, height))
+  if (_fl_confusion_view_is_drawn (width, height))
     {
-      Layout lay;
-
-      compute_layout (self, width, height, &lay);
-      choose_cell_style (self, lay.cell, &style);
+      _fl_confusion_view_ensure_drawing (self, width, height);
+      sign = self->style.sign;
     }
-  return cell_text (self, t, p, style.sign);
+  return _fl_confusion_view_cell_text (self, t, p, sign);
 }

@@ -3,40 +3,12 @@
 
 #include "fl-data-panel.h"
 
-#include "fl-csv.h"
+#include "fl-data-load.h"
 #include "fl-model.h"
 #include "fl-ui-util.h"
 
 /* How long the image size must stay put before the data is reloaded. */
 #define RELOAD_DELAY_MS 600
-
-/* One load: its inputs, its results, and its progress, shared between the
- * GTask thread, the decoding threads (progress) and the main thread. It is
- * reference-counted because progress updates may outlive the task. */
-typedef struct {
-  /* inputs, read-only once the task runs */
-  char          *images_dir;
-  char          *csv_path;
-  char          *image_col;
-  char          *text_col;
-  char          *label_col;
-  int            image_size;
-  GWeakRef       panel;
-  GMainContext  *context;
-  GApplication  *app;          /* held while loading */
-
-  /* results, written by the thread before it returns */
-  char         **headers;      /* the CSV's columns; may be set on failure too */
-  FlLoadReport   detected;     /* the columns chosen or detected, for the
-                                * drop-downs when loading fails */
-  FlDataset     *ds;
-
-  /* progress, under mutex */
-  GMutex         mutex;
-  gint64         done;
-  gint64         total;
-  gboolean       update_pending;
-} LoadJob;
 
 struct _FlDataPanel {
   GtkWidget       parent_instance;
@@ -55,11 +27,7 @@ struct _FlDataPanel {
   GtkLabel       *progress_label;
   GtkLabel       *summary_label;
 
-  char           *images_dir;
-  char           *csv_path;
-  char           *image_col;     /* chosen by the user; NULL = detect */
-  char           *text_col;
-  char           *label_col;     /* "" = from folder names */
+  FlDataFiles     files;         /* chosen by the user */
   char          **headers;
   int             image_size;
   guint           reload_id;
@@ -68,7 +36,7 @@ struct _FlDataPanel {
   gboolean        load_pending;  /* asked for while locked */
 
   FlDataset      *dataset;
-  LoadJob        *job;           /* the load running, or NULL */
+  FlDataLoad     *load;          /* the load running, or NULL */
   GCancellable   *cancellable;
 };
 
@@ -92,146 +60,6 @@ static guint signals[N_SIGNALS];
 
 static void start_load (FlDataPanel *self);
 
-static void
-load_job_clear (gpointer data)
-{
-  LoadJob *job = data;
-
-  g_free (job->images_dir);
-  g_free (job->csv_path);
-  g_free (job->image_col);
-  g_free (job->text_col);
-  g_free (job->label_col);
-  g_weak_ref_clear (&job->panel);
-  g_main_context_unref (job->context);
-  g_strfreev (job->headers);
-  g_free (job->detected.image_col);
-  g_free (job->detected.text_col);
-  g_free (job->detected.label_col);
-  g_clear_pointer (&job->ds, fl_dataset_unref);
-  g_mutex_clear (&job->mutex);
-}
-
-static void
-load_job_unref (gpointer data)
-{
-  g_atomic_rc_box_release_full (data, load_job_clear);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (LoadJob, load_job_unref)
-
-/* Main thread: show the progress the decoding threads reported. */
-static gboolean
-progress_main_cb (gpointer data)
-{
-  LoadJob *job = data;
-  g_autoptr(FlDataPanel) self = g_weak_ref_get (&job->panel);
-  g_autofree char *text = NULL;
-  gint64 done, total;
-
-  g_mutex_lock (&job->mutex);
-  done = job->done;
-  total = job->total;
-  job->update_pending = FALSE;
-  g_mutex_unlock (&job->mutex);
-
-  if (self == NULL || self->job != job || total <= 0)
-    return G_SOURCE_REMOVE;
-
-  gtk_progress_bar_set_fraction (self->progress_bar, (double) done / total);
-  text = g_strdup_printf ("Decoding images… %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT, done, total);
-  gtk_label_set_text (self->progress_label, text);
-  return G_SOURCE_REMOVE;
-}
-
-/* Decoding threads: remember the count; one main-loop update at a time. */
-static void
-progress_cb (gint64   done,
-             gint64   total,
-             gpointer user_data)
-{
-  LoadJob *job = user_data;
-
-  g_mutex_lock (&job->mutex);
-  job->done = done;
-  job->total = total;
-  if (!job->update_pending)
-    {
-      /* an idle source, not g_main_context_invoke(): that would run the
-       * callback right here, on this thread, whenever the main thread
-       * happens not to hold the context */
-      g_autoptr(GSource) source = g_idle_source_new ();
-
-      job->update_pending = TRUE;
-      g_source_set_priority (source, G_PRIORITY_DEFAULT);
-      g_source_set_callback (source, progress_main_cb, g_atomic_rc_box_acquire (job), load_job_unref);
-      g_source_set_static_name (source, "[fusionlab] loading progress");
-      g_source_attach (source, job->context);
-    }
-  g_mutex_unlock (&job->mutex);
-}
-
-/* The header names fl_dataset_load() looks for, in its order. The engine
- * does not export its lists (fl-dataset.c), so they are repeated here: they
- * only pre-select the drop-downs when loading fails before its report. */
-static const char *const image_names[] = { "image", "file", "path", "filename", "image_path", "img", NULL };
-static const char *const text_names[] = { "text", "caption", "description", "sentence", NULL };
-static const char *const label_names[] = { "label", "class", "category", "target", NULL };
-
-static char *
-pick_column (FlCsv             *csv,
-             const char        *chosen,
-             const char *const *candidates)
-{
-  int col;
-
-  if (chosen != NULL)
-    return g_strdup (chosen);
-  col = fl_csv_find_column (csv, candidates);
-  return col >= 0 ? g_strdup (fl_csv_header (csv, col)) : NULL;
-}
-
-static void
-load_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  LoadJob *job = task_data;
-  g_autoptr(FlCsv) csv = NULL;
-  g_autoptr(GError) error = NULL;
-  FlDataSpec spec = {
-    .images_dir = job->images_dir,
-    .csv_path = job->csv_path,
-    .image_col = job->image_col,
-    .text_col = job->text_col,
-    .label_col = job->label_col,
-    .image_size = job->image_size,
-    .n_threads = 0,
-  };
-
-  /* the header alone, for the column drop-downs, even if loading fails */
-  csv = fl_csv_load (job->csv_path, &error);
-  if (csv == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  job->headers = g_new0 (char *, fl_csv_n_cols (csv) + 1);
-  for (int c = 0; c < fl_csv_n_cols (csv); c++)
-    job->headers[c] = g_strdup (fl_csv_header (csv, c));
-  job->detected.image_col = pick_column (csv, job->image_col, image_names);
-  job->detected.text_col = pick_column (csv, job->text_col, text_names);
-  job->detected.label_col = pick_column (csv, job->label_col, label_names);
-  g_clear_pointer (&csv, fl_csv_free);
-
-  job->ds = fl_dataset_load (&spec, progress_cb, job, cancellable, &error);
-  if (job->ds == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 static char *
 basename_or (const char *path,
              const char *fallback)
@@ -242,15 +70,16 @@ basename_or (const char *path,
 static void
 update_file_labels (FlDataPanel *self)
 {
-  g_autofree char *images = basename_or (self->images_dir, "Choose image folder…");
-  g_autofree char *csv = basename_or (self->csv_path, "Choose text CSV…");
+  const FlDataFiles *files = &self->files;
+  g_autofree char *images = basename_or (files->images_dir, "Choose image folder…");
+  g_autofree char *csv = basename_or (files->csv_path, "Choose text CSV…");
 
   gtk_label_set_text (self->images_label, images);
   gtk_label_set_text (self->csv_label, csv);
   gtk_widget_set_tooltip_text (self->images_button,
-                               self->images_dir ? self->images_dir : "Choose the folder of images (Ctrl+O)");
+                               files->images_dir ? files->images_dir : "Choose the folder of images (Ctrl+O)");
   gtk_widget_set_tooltip_text (self->csv_button,
-                               self->csv_path ? self->csv_path : "Choose the CSV file of texts (Shift+Ctrl+O)");
+                               files->csv_path ? files->csv_path : "Choose the CSV file of texts (Shift+Ctrl+O)");
 }
 
 static guint
@@ -285,13 +114,13 @@ update_columns (FlDataPanel        *self,
   labels = gtk_string_list_new ((const char *const[]) { "Folder names", NULL });
   gtk_string_list_splice (labels, 1, 0, (const char *const *) self->headers);
 
-  /* no label column, or "": the folder names */
+  /* "Folder names" comes first: no label column, or "". (The position is
+   * unsigned: GTK_INVALID_LIST_POSITION + 1 is 0, that very entry.) */
+  label_pos = header_index (self->headers, report->label_col);
   if (report->label_col == NULL || report->label_col[0] == '\0')
     label_pos = 0;
-  else
-    label_pos = header_index (self->headers, report->label_col) + 1;
-  if (label_pos == GTK_INVALID_LIST_POSITION + 1)
-    label_pos = GTK_INVALID_LIST_POSITION;
+  else if (label_pos != GTK_INVALID_LIST_POSITION)
+    label_pos++;
 
   self->updating = TRUE;
   gtk_drop_down_set_model (self->image_col_dropdown, G_LIST_MODEL (images));
@@ -358,34 +187,32 @@ set_loading_ui (FlDataPanel *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
+/* Main thread: show the progress the decoding threads reported. */
 static void
-load_done_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+progress_cb (FlDataPanel *self,
+             gint64       done,
+             gint64       total,
+             FlDataLoad  *load)
 {
-  FlDataPanel *self = FL_DATA_PANEL (source);
-  LoadJob *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GError) error = NULL;
-  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
+  g_autofree char *text = NULL;
 
-  if (job->app != NULL)
-    g_application_release (job->app);
-
-  /* superseded by a newer load, or the panel is going away */
-  if (job != self->job)
+  if (load != self->load || total <= 0)
     return;
 
-  g_clear_pointer (&self->job, load_job_unref);
+  gtk_progress_bar_set_fraction (self->progress_bar, (double) done / total);
+  text = g_strdup_printf ("Decoding images… %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT, done, total);
+  gtk_label_set_text (self->progress_label, text);
+}
+
+/* Lets go of the load, which may still be running: whatever it reports now
+ * is for nobody. */
+static void
+forget_load (FlDataPanel *self)
+{
+  if (self->load != NULL)
+    g_signal_handlers_disconnect_by_data (self->load, self);
+  g_clear_object (&self->load);
   g_clear_object (&self->cancellable);
-
-  g_strfreev (self->headers);
-  self->headers = g_steal_pointer (&job->headers);
-  update_columns (self, ok ? &job->ds->report : &job->detected);
-  set_dataset (self, ok ? g_steal_pointer (&job->ds) : NULL);
-  set_loading_ui (self, FALSE);
-
-  if (!ok && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_signal_emit (self, signals[SIGNAL_ERROR], 0, error);
 }
 
 static void
@@ -393,18 +220,44 @@ cancel_load (FlDataPanel *self)
 {
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->job, load_job_unref);
+  forget_load (self);
+}
+
+static void
+load_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(FlDataPanel) self = user_data;
+  FlDataLoad *load = FL_DATA_LOAD (source);
+  g_autoptr(GError) error = NULL;
+  FlDataset *ds = fl_data_load_finish (load, result, &error);
+
+  /* superseded by a newer load, or the panel is going away */
+  if (load != self->load)
+    {
+      g_clear_pointer (&ds, fl_dataset_unref);
+      return;
+    }
+  /* not loading any more when the handlers of notify::dataset run; the
+   * task holds the load until this returns */
+  forget_load (self);
+
+  g_strfreev (self->headers);
+  self->headers = g_strdupv ((char **) fl_data_load_get_headers (load));
+  update_columns (self, ds != NULL ? &ds->report : fl_data_load_get_columns (load));
+  set_dataset (self, ds);
+  set_loading_ui (self, FALSE);
+
+  if (ds == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_signal_emit (self, signals[SIGNAL_ERROR], 0, error);
 }
 
 static void
 start_load (FlDataPanel *self)
 {
-  g_autoptr(GTask) task = NULL;
-  LoadJob *job;
-
   g_clear_handle_id (&self->reload_id, g_source_remove);
-  if (self->images_dir == NULL || self->csv_path == NULL)
+  if (self->files.images_dir == NULL || self->files.csv_path == NULL)
     return;
   /* the dataset must not change under a training run: later */
   if (self->locked)
@@ -416,28 +269,9 @@ start_load (FlDataPanel *self)
   cancel_load (self);
   self->load_pending = FALSE;
   self->cancellable = g_cancellable_new ();
-
-  job = g_atomic_rc_box_new0 (LoadJob);
-  job->images_dir = g_strdup (self->images_dir);
-  job->csv_path = g_strdup (self->csv_path);
-  job->image_col = g_strdup (self->image_col);
-  job->text_col = g_strdup (self->text_col);
-  job->label_col = g_strdup (self->label_col);
-  job->image_size = self->image_size;
-  g_weak_ref_init (&job->panel, self);
-  job->context = g_main_context_ref_thread_default ();
-  g_mutex_init (&job->mutex);
-  /* keep the application running until the (cancelled) thread has ended */
-  job->app = g_application_get_default ();
-  if (job->app != NULL)
-    g_application_hold (job->app);
-  self->job = job;
-
-  task = g_task_new (self, self->cancellable, load_done_cb, NULL);
-  g_task_set_source_tag (task, start_load);
-  g_task_set_name (task, "[fusionlab] load data");
-  g_task_set_task_data (task, g_atomic_rc_box_acquire (job), load_job_unref);
-  g_task_run_in_thread (task, load_thread);
+  self->load = fl_data_load_new (&self->files, self->image_size);
+  g_signal_connect_object (self->load, "progress", G_CALLBACK (progress_cb), self, G_CONNECT_SWAPPED);
+  fl_data_load_run_async (self->load, self->cancellable, load_done_cb, g_object_ref (self));
 
   set_loading_ui (self, TRUE);
 }
@@ -484,89 +318,39 @@ column_changed_cb (FlDataPanel *self,
   fl_data_panel_set_columns (self, image_col, text_col, label_col);
 }
 
-/* The one CSV directly in dir, if there is exactly one. */
-static char *
-single_csv_in (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-  char *found = NULL;
-  int n = 0;
-
-  if (d == NULL)
-    return NULL;
-  while ((name = g_dir_read_name (d)) != NULL)
-    if (g_str_has_suffix (name, ".csv") || g_str_has_suffix (name, ".CSV"))
-      {
-        g_free (found);
-        found = g_build_filename (dir, name, NULL);
-        n++;
-      }
-  if (n != 1)
-    g_clear_pointer (&found, g_free);
-  return found;
-}
-
-/* Next to a chosen image folder, a lone CSV in it or beside it (the layout
- * data/images/ + data/texts.csv). */
-static char *
-guess_csv (const char *images_dir)
-{
-  g_autofree char *parent = g_path_get_dirname (images_dir);
-  char *csv = single_csv_in (images_dir);
-
-  if (csv == NULL)
-    csv = single_csv_in (parent);
-  return csv;
-}
-
-/* Next to a chosen CSV, a folder named images/ beside it. */
-static char *
-guess_images (const char *csv_path)
-{
-  g_autofree char *dir = g_path_get_dirname (csv_path);
-  g_autofree char *images = g_build_filename (dir, "images", NULL);
-
-  return g_file_test (images, G_FILE_TEST_IS_DIR) ? g_steal_pointer (&images) : NULL;
-}
-
+/* The image folder's chooser picks a folder, the CSV's a file. */
 static void
-images_response_cb (GtkNativeDialog *native,
-                    int              response,
-                    FlDataPanel     *self)
+chooser_response_cb (GtkNativeDialog *native,
+                     int              response,
+                     FlDataPanel     *self)
 {
   g_autofree char *path = fl_chooser_get_path (native, response);
+  gboolean folder = gtk_file_chooser_get_action (GTK_FILE_CHOOSER (native)) == GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER;
 
   if (path != NULL)
-    fl_data_panel_load (self, path, NULL);
+    fl_data_panel_load (self, folder ? path : NULL, folder ? NULL : path);
   g_object_unref (native);
 }
 
+/* Shows a chooser opened at path (or at its folder, with parent). */
 static void
-csv_response_cb (GtkNativeDialog *native,
-                 int              response,
-                 FlDataPanel     *self)
-{
-  g_autofree char *path = fl_chooser_get_path (native, response);
-
-  if (path != NULL)
-    fl_data_panel_load (self, NULL, path);
-  g_object_unref (native);
-}
-
-static void
-set_chooser_folder (GtkFileChooser *chooser,
-                    const char     *path,
-                    gboolean        parent)
+show_chooser (FlDataPanel          *self,
+              GtkFileChooserNative *native,
+              const char           *path,
+              gboolean              parent)
 {
   g_autofree char *dir = NULL;
   g_autoptr(GFile) folder = NULL;
 
-  if (path == NULL)
-    return;
-  dir = parent ? g_path_get_dirname (path) : g_strdup (path);
-  folder = g_file_new_for_path (dir);
-  gtk_file_chooser_set_current_folder (chooser, folder, NULL);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  if (path != NULL)
+    {
+      dir = parent ? g_path_get_dirname (path) : g_strdup (path);
+      folder = g_file_new_for_path (dir);
+      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (native), folder, NULL);
+    }
+  g_signal_connect_object (native, "response", G_CALLBACK (chooser_response_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
 }
 
 static void
@@ -581,12 +365,8 @@ choose_images_action (GtkWidget  *widget,
                                         GTK_WINDOW (gtk_widget_get_root (widget)),
                                         GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
                                         "_Choose", "_Cancel");
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
-  set_chooser_folder (GTK_FILE_CHOOSER (native),
-                      self->images_dir ? self->images_dir : self->csv_path,
-                      self->images_dir != NULL);
-  g_signal_connect_object (native, "response", G_CALLBACK (images_response_cb), self, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+  show_chooser (self, native, self->files.images_dir ? self->files.images_dir : self->files.csv_path,
+                self->files.images_dir != NULL);
 }
 
 static void
@@ -603,8 +383,6 @@ choose_csv_action (GtkWidget  *widget,
                                         GTK_WINDOW (gtk_widget_get_root (widget)),
                                         GTK_FILE_CHOOSER_ACTION_OPEN,
                                         "_Open", "_Cancel");
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
-
   gtk_file_filter_set_name (csv_filter, "CSV files");
   gtk_file_filter_add_pattern (csv_filter, "*.csv");
   gtk_file_filter_add_pattern (csv_filter, "*.CSV");
@@ -613,13 +391,7 @@ choose_csv_action (GtkWidget  *widget,
   gtk_file_filter_set_name (all_filter, "All files");
   gtk_file_filter_add_pattern (all_filter, "*");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), all_filter);
-
-  if (self->csv_path != NULL)
-    set_chooser_folder (GTK_FILE_CHOOSER (native), self->csv_path, TRUE);
-  else
-    set_chooser_folder (GTK_FILE_CHOOSER (native), self->images_dir, TRUE);
-  g_signal_connect_object (native, "response", G_CALLBACK (csv_response_cb), self, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+  show_chooser (self, native, self->files.csv_path ? self->files.csv_path : self->files.images_dir, TRUE);
 }
 
 static void
@@ -659,11 +431,7 @@ fl_data_panel_finalize (GObject *object)
 {
   FlDataPanel *self = FL_DATA_PANEL (object);
 
-  g_free (self->images_dir);
-  g_free (self->csv_path);
-  g_free (self->image_col);
-  g_free (self->text_col);
-  g_free (self->label_col);
+  fl_data_files_clear (&self->files);
   g_strfreev (self->headers);
 
   G_OBJECT_CLASS (fl_data_panel_parent_class)->finalize (object);
@@ -683,7 +451,7 @@ fl_data_panel_get_property (GObject    *object,
       g_value_set_pointer (value, self->dataset);
       break;
     case PROP_LOADING:
-      g_value_set_boolean (value, self->job != NULL);
+      g_value_set_boolean (value, self->load != NULL);
       break;
     case PROP_IMAGE_SIZE:
       g_value_set_int (value, self->image_size);
@@ -784,19 +552,19 @@ fl_data_panel_load (FlDataPanel *self,
   g_return_if_fail (FL_IS_DATA_PANEL (self));
 
   if (images_dir != NULL)
-    fl_set_str (&self->images_dir, images_dir);
-  if (csv_path != NULL && fl_set_str (&self->csv_path, csv_path))
+    fl_set_str (&self->files.images_dir, images_dir);
+  if (csv_path != NULL && fl_set_str (&self->files.csv_path, csv_path))
     {
       /* another file: detect its columns afresh */
-      g_clear_pointer (&self->image_col, g_free);
-      g_clear_pointer (&self->text_col, g_free);
-      g_clear_pointer (&self->label_col, g_free);
+      g_clear_pointer (&self->files.image_col, g_free);
+      g_clear_pointer (&self->files.text_col, g_free);
+      g_clear_pointer (&self->files.label_col, g_free);
     }
 
-  if (self->csv_path == NULL && self->images_dir != NULL)
-    self->csv_path = guess_csv (self->images_dir);
-  if (self->images_dir == NULL && self->csv_path != NULL)
-    self->images_dir = guess_images (self->csv_path);
+  if (self->files.csv_path == NULL && self->files.images_dir != NULL)
+    self->files.csv_path = fl_data_load_guess_csv (self->files.images_dir);
+  if (self->files.images_dir == NULL && self->files.csv_path != NULL)
+    self->files.images_dir = fl_data_load_guess_images (self->files.csv_path);
 
   update_file_labels (self);
   start_load (self);
@@ -808,7 +576,7 @@ fl_data_panel_cancel (FlDataPanel *self)
   g_return_if_fail (FL_IS_DATA_PANEL (self));
 
   g_clear_handle_id (&self->reload_id, g_source_remove);
-  if (self->job == NULL)
+  if (self->load == NULL)
     return;
   cancel_load (self);
   set_loading_ui (self, FALSE);
@@ -825,7 +593,7 @@ gboolean
 fl_data_panel_get_loading (FlDataPanel *self)
 {
   g_return_val_if_fail (FL_IS_DATA_PANEL (self), FALSE);
-  return self->job != NULL;
+  return self->load != NULL;
 }
 
 void
@@ -837,7 +605,7 @@ fl_data_panel_set_image_size (FlDataPanel *self,
   if (self->image_size == image_size)
     return;
   self->image_size = image_size;
-  if (self->dataset != NULL || self->job != NULL)
+  if (self->dataset != NULL || self->load != NULL)
     {
       g_clear_handle_id (&self->reload_id, g_source_remove);
       self->reload_id = g_timeout_add (RELOAD_DELAY_MS, reload_timeout_cb, self);
@@ -900,8 +668,8 @@ fl_data_panel_set_columns (FlDataPanel *self,
 {
   g_return_if_fail (FL_IS_DATA_PANEL (self));
 
-  fl_set_str (&self->image_col, image_col);
-  fl_set_str (&self->text_col, text_col);
-  fl_set_str (&self->label_col, label_col);
+  fl_set_str (&self->files.image_col, image_col);
+  fl_set_str (&self->files.text_col, text_col);
+  fl_set_str (&self->files.label_col, label_col);
   start_load (self);
 }
