@@ -331,14 +331,17 @@ finish_complete (FlSession *self,
 
   if (self->comparing)
     {
-      int best = MAX (fl_run_list_get_best (self->runs), 0);
-      FlRunItem *item = fl_run_list_get (self->runs, best);
+      int best = fl_run_list_get_best (self->runs);
+      FlRunItem *item = fl_run_list_get (self->runs, MAX (best, 0));
       double total = 0.0;
       g_autofree char *took = NULL, *speed = NULL;
 
-      _fl_session_set_status (self, "Compared %d runs · best: %s, accuracy %.1f%% · macro-F1 %.3f", n,
-                              fl_run_item_get_name (item), 100.0 * fl_run_item_get_accuracy (item),
-                              fl_run_item_get_f1 (item));
+      if (best < 0)
+        _fl_session_set_status (self, "Compared %d runs · none of them finished.", n);
+      else
+        _fl_session_set_status (self, "Compared %d runs · best: %s, accuracy %.1f%% · macro-F1 %.3f", n,
+                                fl_run_item_get_name (item), 100.0 * fl_run_item_get_accuracy (item),
+                                fl_run_item_get_f1 (item));
       /* not the last run's speed: the runs differ too much for one */
       for (int i = 0; i < n; i++)
         total += fl_comparison_result (self->cmp, i)->train_seconds;
