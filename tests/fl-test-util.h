@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT
  *
- * Helpers shared by the engine tests: seeded random fills and a central
- * finite-difference gradient check.
+ * Helpers shared by the tests: seeded random fills, a central
+ * finite-difference gradient check, and waiting on the main loop.
  */
 #pragma once
 
@@ -25,6 +25,39 @@ fill_away_from_zero (GRand *rng, float *x, gsize n, double gap)
       double v = g_rand_double_range (rng, gap, 1.0);
       x[i] = (float) (g_rand_boolean (rng) ? v : -v);
     }
+}
+
+typedef gboolean (*FlTestCondition) (gpointer data);
+
+static inline gboolean
+fl_test_wake_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the default main context until cond holds (NULL: never); FALSE
+ * after timeout seconds. A timeout wakes it every 10 ms, so that cond is
+ * checked even when nothing else happens. */
+static inline gboolean
+fl_test_wait (FlTestCondition cond,
+              gpointer        data,
+              double          timeout)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) (timeout * G_USEC_PER_SEC);
+  guint wake = g_timeout_add (10, fl_test_wake_cb, NULL);
+  gboolean ok;
+
+  while (!(ok = cond != NULL && cond (data)) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake);
+  return ok;
+}
+
+/* Runs the main loop for a while. */
+static inline void
+fl_test_spin (double seconds)
+{
+  fl_test_wait (NULL, NULL, seconds);
 }
 
 typedef double (*LossFn) (gpointer ctx);

@@ -12,6 +12,7 @@
 #include "fl-session.h"
 #include "fl-style.h"
 #include "fl-train-worker.h"
+#include "fl-test-util.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -128,42 +129,8 @@ small_settings (FlTrainSettings *s,
 
 /* ---- waiting on the main loop ---------------------------------------------- */
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-tick_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Spins the default main context until cond holds or timeout seconds have
- * passed; whether it holds. */
-static gboolean
-wait_for (Condition cond,
-          gpointer  data,
-          double    timeout)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) (timeout * G_USEC_PER_SEC);
-  guint tick = g_timeout_add (10, tick_cb, NULL);
-  gboolean ok;
-
-  while (!(ok = cond (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick);
-  return ok;
-}
-
-static gboolean
-never (gpointer data)
-{
-  return FALSE;
-}
-
-static void
-spin (double seconds)
-{
-  wait_for (never, NULL, seconds);
-}
+#define wait_for fl_test_wait
+#define spin fl_test_spin
 
 /* ---- what the session signals ---------------------------------------------- */
 

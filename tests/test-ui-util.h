@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "fl-window.h"
+#include "fl-test-util.h"
 
 /* The window's parts, the only place the tests ask the window for them. */
 static inline FlSession *ui_session (FlWindow *w) { return fl_window_get_session (w); }
@@ -177,41 +178,10 @@ ui_test_init (int    *argc,
   gtk_test_init (argc, argv, NULL);
 }
 
-typedef gboolean (*UiCondition) (gpointer data);
-
-static inline gboolean
-ui_wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Runs the main loop until cond holds; FALSE after timeout seconds. */
-static inline gboolean
-ui_wait (UiCondition cond,
-         gpointer    data,
-         double      timeout)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) (timeout * G_USEC_PER_SEC);
-  guint wake = g_timeout_add (20, ui_wake_cb, NULL);
-  gboolean ok;
-
-  while (!(ok = cond (data)) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (wake);
-  return ok;
-}
-
-/* Runs the main loop for a while. */
-static inline void
-ui_spin (double seconds)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-  guint wake = g_timeout_add (10, ui_wake_cb, NULL);
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (wake);
-}
+/* (the main loop helpers are the engine tests' own: fl-test-util.h) */
+typedef FlTestCondition UiCondition;
+#define ui_wait fl_test_wait
+#define ui_spin fl_test_spin
 
 static inline gboolean
 ui_data_ready (gpointer data)

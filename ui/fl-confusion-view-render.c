@@ -6,6 +6,7 @@
 #define G_LOG_DOMAIN "fl-confusion-view"
 
 #include "fl-confusion-view-private.h"
+#include "fl-ui-util.h"
 
 #include <math.h>
 
@@ -33,18 +34,6 @@ make_layout (FlConfusionView *self,
   return layout;
 }
 
-static void
-pixel_size (PangoLayout *layout,
-            double      *w,
-            double      *h)
-{
-  int pw, ph;
-
-  pango_layout_get_pixel_size (layout, &pw, &ph);
-  *w = pw;
-  *h = ph;
-}
-
 static gboolean
 text_fits (FlConfusionView *self,
            const char      *text,
@@ -54,7 +43,7 @@ text_fits (FlConfusionView *self,
   g_autoptr(PangoLayout) layout = make_layout (self, text, size);
   double w, h;
 
-  pixel_size (layout, &w, &h);
+  fl_layout_size (layout, &w, &h);
   return w <= cell - 2 && h <= cell;
 }
 
@@ -188,7 +177,7 @@ make_names (FlConfusionView *self)
       PangoLayout *l = make_layout (self, self->names[i], SIZE_SMALL);
       double w, h;
 
-      pixel_size (l, &w, &h);
+      fl_layout_size (l, &w, &h);
       self->names_w = MAX (self->names_w, w);
       self->names_h = MAX (self->names_h, h);
       pango_layout_set_width (l, (int) (MAX_NAME * PANGO_SCALE));
@@ -269,12 +258,12 @@ draw_titles (FlConfusionView *self,
   const Layout *lay = &self->lay;
   double side = lay->cell * self->n, w, h;
 
-  pixel_size (self->pred_title, &w, &h);
+  fl_layout_size (self->pred_title, &w, &h);
   cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.7);
   cairo_move_to (cr, lay->x0 + side / 2 - w / 2, PAD);
   pango_cairo_show_layout (cr, self->pred_title);
 
-  pixel_size (self->true_title, &w, &h);
+  fl_layout_size (self->true_title, &w, &h);
   cairo_save (cr);
   /* beside the row names, not at the far edge when the matrix is centred */
   cairo_translate (cr, MAX (PAD, lay->x0 - GAP - lay->name_w - GAP - h), lay->y0 + side / 2 + w / 2);
@@ -301,7 +290,7 @@ draw_names (FlConfusionView *self,
       double cy = lay->y0 + (i + 0.5) * lay->cell;
       double w, h;
 
-      pixel_size (l, &w, &h);
+      fl_layout_size (l, &w, &h);
       if (lay->cell >= h - 2)
         {
           cairo_move_to (cr, lay->x0 - GAP - w, cy - h / 2);
@@ -348,7 +337,7 @@ draw_cells (FlConfusionView *self,
         if (self->cell_layouts == NULL)
           continue;
         l = g_ptr_array_index (self->cell_layouts, t * self->n + p);
-        pixel_size (l, &w, &h);
+        fl_layout_size (l, &w, &h);
         if (w > lay->cell - 2 || h > lay->cell)
           continue;
         if (frac > 0.45)

@@ -21,6 +21,21 @@ fl_set_str (char       **str,
   return TRUE;
 }
 
+/* A layout's size in pixels, as doubles for Cairo; w or h may be NULL. */
+static inline void
+fl_layout_size (PangoLayout *layout,
+                double      *w,
+                double      *h)
+{
+  int pw, ph;
+
+  pango_layout_get_pixel_size (layout, &pw, &ph);
+  if (w != NULL)
+    *w = pw;
+  if (h != NULL)
+    *h = ph;
+}
+
 /* Unparents every child of a widget that has no layout-managing parent
  * class to do it: gtk_widget_dispose_template() only clears the children
  * bound by name. Call it from dispose. */

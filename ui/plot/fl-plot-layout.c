@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "fl-plot-layout"
 
 #include "fl-plot-layout.h"
+#include "fl-ui-util.h"
 
 #define PAD FL_PLOT_PAD
 #define GAP FL_PLOT_GAP
@@ -30,20 +31,6 @@ fl_plot_layout_text (const FlPlotLayout *lay,
   if (markup != NULL)
     pango_layout_set_markup (text, markup, -1);
   return text;
-}
-
-static void
-text_size (PangoLayout *text,
-           double      *w,
-           double      *h)
-{
-  int pw, ph;
-
-  pango_layout_get_pixel_size (text, &pw, &ph);
-  if (w != NULL)
-    *w = pw;
-  if (h != NULL)
-    *h = ph;
 }
 
 /* markup_format with its one string argument escaped, laid out. */
@@ -109,7 +96,7 @@ ticks_add (const FlPlotLayout *lay,
   FlPlotTick t = { .value = value };
 
   t.label = fl_plot_layout_text (lay, markup);
-  text_size (t.label, &t.label_w, &t.label_h);
+  fl_layout_size (t.label, &t.label_w, &t.label_h);
   g_array_append_val (ticks, t);
   return &g_array_index (ticks, FlPlotTick, ticks->len - 1);
 }
@@ -153,7 +140,7 @@ legend_add_entries (FlPlotLayout *lay,
           (!with_inactive && !fl_plot_model_get_series_active (model, i)))
         continue;
       e.label = legend_label (lay, model, i);
-      text_size (e.label, &w, &h);
+      fl_layout_size (e.label, &w, &h);
       graphene_rect_init (&e.rect, 0.0, 0.0, FL_PLOT_SWATCH + GAP + w, h);
       total += (lay->legend->len > 0 ? 16.0 : 0.0) + e.rect.size.width;
       g_array_append_val (lay->legend, e);
@@ -173,7 +160,7 @@ legend_place (FlPlotLayout *lay,
   gboolean below;
   int rows = 1;
 
-  text_size (lay->title, &title_w, &title_h);
+  fl_layout_size (lay->title, &title_w, &title_h);
   total = legend_add_entries (lay, model, with_inactive);
 
   below = title_w + 24.0 + total > lay->width - 2 * PAD;
@@ -334,12 +321,12 @@ add_titles (FlPlotLayout *lay,
   double w;
 
   lay->x_title = text_escaped (lay, "<small>%s</small>", fl_plot_model_get_x_axis_title (model));
-  text_size (lay->x_title, &w, NULL);
+  fl_layout_size (lay->x_title, &w, NULL);
   lay->x_title_x = (lay->left + lay->right) / 2 - w / 2;
   lay->x_title_y = lay->bottom + GAP + tick_h + GAP / 2;
 
   lay->y_title = text_escaped (lay, "<small>%s</small>", fl_plot_model_get_y_axis_title (model));
-  text_size (lay->y_title, &w, NULL);
+  fl_layout_size (lay->y_title, &w, NULL);
   lay->y_title_x = PAD;
   lay->y_title_y = (lay->top + lay->bottom) / 2 + w / 2;
 
@@ -394,7 +381,7 @@ fl_plot_layout_new (FlPlotModel  *model,
 
   lay = layout_alloc (context, font_scale, width, height);
   probe = fl_plot_layout_text (lay, "<small>0.0</small>");
-  text_size (probe, NULL, &tick_h);
+  fl_layout_size (probe, NULL, &tick_h);
   lay->title = text_escaped (lay, "<b>%s</b>", fl_plot_model_get_title (model));
   legend_place (lay, model, with_inactive);
 
