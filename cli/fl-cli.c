@@ -10,6 +10,7 @@
 
 #include "fl-compare.h"
 #include "fl-dataset.h"
+#include "fl-experiment.h"
 #include "fl-predictor.h"
 #include "fl-trainer.h"
 
@@ -36,6 +37,7 @@ typedef struct {
   int      fold;
   char    *save;
   char    *metrics_csv;
+  char    *experiment;
   gboolean json;
   gboolean quiet;
   char    *model;
@@ -48,6 +50,7 @@ opts_clear (Opts *o)
 {
   g_free (o->images); g_free (o->csv); g_free (o->image_col); g_free (o->text_col);
   g_free (o->label_col); g_free (o->fusion); g_free (o->save); g_free (o->metrics_csv);
+  g_free (o->experiment);
   g_free (o->model); g_free (o->out); g_free (o->export);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Opts, opts_clear)
@@ -134,6 +137,8 @@ parse (Opts *o, const char *command, int *argc, char ***argv, GError **error)
     { "fold", 0, 0, G_OPTION_ARG_INT, &o->fold, "with --kfold, the validation fold (0)", "I" },
     { "save", 0, 0, G_OPTION_ARG_FILENAME, &o->save, "Save the trained model", "MODEL" },
     { "metrics-csv", 0, 0, G_OPTION_ARG_FILENAME, &o->metrics_csv, "Write per-epoch metrics", "FILE" },
+    { "experiment", 0, 0, G_OPTION_ARG_FILENAME, &o->experiment,
+      "Write an experiment file that the app reopens (fusionlab --experiment FILE)", "FILE" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "One JSON object per epoch", NULL },
     { "export", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &o->export,
       "Write the prepared split data as safetensors and stop (for bench/)", "FILE" },
@@ -297,6 +302,15 @@ train_runs (Opts *o, FlComparison *cmp, gboolean compare)
   return 0;
 }
 
+static gboolean
+write_experiment (const char *path, FlDataset *ds, FlComparison *cmp, GError **error)
+{
+  g_auto(FlExperimentData) data = { 0 };
+
+  fl_experiment_data_from_dataset (&data, ds);
+  return fl_experiment_save (path, &data, cmp, NULL, error);
+}
+
 static int
 cmd_train (int argc, char **argv, gboolean compare)
 {
@@ -338,6 +352,8 @@ cmd_train (int argc, char **argv, gboolean compare)
       printf ("\n%s", table);
     }
   if (o.metrics_csv != NULL && !fl_comparison_write_metrics_csv (cmp, o.metrics_csv, &error))
+    return fail ("%s", error->message);
+  if (o.experiment != NULL && !write_experiment (o.experiment, ds, cmp, &error))
     return fail ("%s", error->message);
   if (o.save != NULL && !o.quiet)
     fprintf (stderr, "model saved to %s\n", o.save);

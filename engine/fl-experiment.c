@@ -19,6 +19,20 @@ fl_experiment_data_clear (FlExperimentData *data)
   g_clear_pointer (&data->label_col, g_free);
 }
 
+void
+fl_experiment_data_from_dataset (FlExperimentData *data, FlDataset *ds)
+{
+  fl_experiment_data_clear (data);
+  data->images_dir = g_strdup (ds->images_dir);
+  data->csv_path = g_strdup (ds->csv_path);
+  data->image_col = g_strdup (ds->report.image_col);
+  data->text_col = g_strdup (ds->report.text_col);
+  /* "" is the folder names, which the report gives as no column */
+  data->label_col = g_strdup (ds->report.label_col != NULL ? ds->report.label_col : "");
+  data->image_size = ds->image_size;
+  data->samples = ds->fingerprint;
+}
+
 static void
 add_string (JsonBuilder *b, const char *key, const char *value)
 {

@@ -22,6 +22,9 @@ typedef struct {
 } FlExperimentData;
 
 void fl_experiment_data_clear (FlExperimentData *data);
+/* The files and columns ds was read with, its image size and fingerprint
+ * (what was in data is cleared first). */
+void fl_experiment_data_from_dataset (FlExperimentData *data, FlDataset *ds);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FlExperimentData, fl_experiment_data_clear)
 
 /* Writes data, the comparison's base settings and every run, atomically.

@@ -5,6 +5,7 @@
  * arguments and bad data.
  */
 #include <gio/gio.h>
+#include "fl-experiment.h"
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -122,6 +123,42 @@ test_train_demo (void)
   g_remove (model); g_remove (metrics); g_remove (preds); g_rmdir (dir);
 }
 
+/* compare --experiment writes a file the app reopens: every fusion's run,
+ * done, with the data it was trained on. */
+static void
+test_compare_experiment (void)
+{
+  g_autofree char *images = demo ("images");
+  g_autofree char *csv = demo ("texts.csv");
+  g_autofree char *dir = g_dir_make_tmp ("fl-cli-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "compare.json", NULL);
+  g_auto(FlExperimentData) data = { 0 };
+  g_autofree gboolean *shown = NULL;
+  g_autoptr(FlComparison) cmp = NULL;
+  g_autoptr(GError) error = NULL;
+  Result r = run_cli ("compare", "--images", images, "--csv", csv, "--epochs", "1", "--image-size", "16",
+                      "--experiment", path, "--quiet", NULL);
+
+  g_test_message ("stderr: %s", r.err);
+  g_assert_cmpint (r.status, ==, 0);
+  cmp = fl_experiment_load (path, &data, &shown, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_comparison_n_runs (cmp), ==, FL_N_FUSIONS);
+  for (int i = 0; i < FL_N_FUSIONS; i++)
+    {
+      g_assert_cmpint (fl_comparison_result (cmp, i)->status, ==, FL_RUN_DONE);
+      g_assert_cmpint (fl_comparison_result (cmp, i)->fusion, ==, i);
+      g_assert_nonnull (fl_comparison_result (cmp, i)->validation);
+      g_assert_true (shown[i]);
+    }
+  g_assert_cmpstr (data.csv_path, ==, csv);
+  g_assert_cmpstr (data.images_dir, ==, images);
+  g_assert_cmpint (data.image_size, ==, 16);
+  result_clear (&r);
+  g_remove (path);
+  g_rmdir (dir);
+}
+
 static void
 test_json (void)
 {
@@ -192,5 +229,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/train-demo", test_train_demo);
   g_test_add_func ("/cli/json", test_json);
   g_test_add_func ("/cli/bad-input", test_bad_input);
+  g_test_add_func ("/cli/compare-experiment", test_compare_experiment);
   return g_test_run ();
 }

@@ -23,6 +23,7 @@ typedef struct {
   int                      epochs;     /* 0 = do not train */
   int                      at_epoch;   /* take it after this epoch */
   gboolean                 compare;    /* train.compare rather than train.start */
+  char                    *cell;       /* "TRUE:PREDICTED" class names, or NULL */
   ShotState                state;
   int                      settle;     /* polls left before the picture */
 } Screenshot;
@@ -53,6 +54,8 @@ static const GOptionEntry options[] = {
     "Train on images of this size (16 to 256)", "S" },
   { "screenshot-epoch", 0, 0, G_OPTION_ARG_INT, NULL,
     "With --train-epochs: take the screenshot after this epoch, during the run", "K" },
+  { "screenshot-cell", 0, 0, G_OPTION_ARG_STRING, NULL,
+    "With --screenshot: show the validation samples of this confusion-matrix cell first", "TRUE:PREDICTED" },
   { NULL }
 };
 
@@ -62,6 +65,7 @@ screenshot_free (Screenshot *shot)
   g_clear_weak_pointer (&shot->window);
   g_clear_object (&shot->cmdline);
   g_free (shot->path);
+  g_free (shot->cell);
   g_free (shot);
 }
 
@@ -110,11 +114,53 @@ poll_training (Screenshot *shot)
   return TRUE;
 }
 
+/* The class of the shown run called name, or -1. */
+static int
+class_index (FlWindow   *window,
+             const char *name)
+{
+  FlSession *session = fl_window_get_session (window);
+  int run = fl_session_get_shown_run (session);
+  const FlValidation *v = run >= 0 ? fl_comparison_result (fl_session_get_comparison (session), run)->validation
+                                   : NULL;
+
+  for (int c = 0; v != NULL && c < v->n_classes; c++)
+    if (g_strcmp0 (v->class_names[c], name) == 0)
+      return c;
+  return -1;
+}
+
+/* --screenshot-cell: the samples of true class t taken for p, as a click
+ * on that cell of the matrix shows them. */
+static gboolean
+show_cell (Screenshot *shot)
+{
+  g_auto(GStrv) names = g_strsplit (shot->cell, ":", 2);
+  int t = g_strv_length (names) == 2 ? class_index (shot->window, names[0]) : -1;
+  int p = t >= 0 ? class_index (shot->window, names[1]) : -1;
+
+  if (p < 0)
+    {
+      g_application_command_line_printerr (shot->cmdline, "fusionlab: the shown run has no cell %s\n", shot->cell);
+      g_application_command_line_set_exit_status (shot->cmdline, 1);
+      return FALSE;
+    }
+  fl_confusion_view_activate_cell (fl_results_view_get_confusion_view (fl_window_get_results_view (shot->window)),
+                                   t, p);
+  return TRUE;
+}
+
 static gboolean
 poll_settling (Screenshot *shot)
 {
   g_autoptr(GError) error = NULL;
 
+  if (shot->cell != NULL && !show_cell (shot))
+    {
+      gtk_window_destroy (GTK_WINDOW (shot->window));
+      return FALSE;
+    }
+  g_clear_pointer (&shot->cell, g_free);
   /* a few frames for the last curve point and transitions to land */
   if (shot->settle-- > 0)
     return TRUE;
@@ -193,6 +239,7 @@ typedef struct {
   const char *csv;
   const char *experiment;
   const char *screenshot;
+  const char *cell;
   int         epochs;          /* of --train-epochs, or of --compare-epochs */
   int         at_epoch;
   int         compare_epochs;
@@ -216,6 +263,7 @@ read_options (GApplicationCommandLine *cmdline,
   g_variant_dict_lookup (dict, "screenshot-epoch", "i", &o->at_epoch);
   g_variant_dict_lookup (dict, "compare-epochs", "i", &o->compare_epochs);
   g_variant_dict_lookup (dict, "image-size", "i", &o->image_size);
+  g_variant_dict_lookup (dict, "screenshot-cell", "&s", &o->cell);
   if (o->compare_epochs > 0)
     o->epochs = o->compare_epochs;
 
@@ -227,6 +275,8 @@ read_options (GApplicationCommandLine *cmdline,
     problem = "--train-epochs and --screenshot-epoch take a positive number";
   else if (o->epochs > 0 && o->images == NULL && o->csv == NULL)
     problem = "--train-epochs needs data: --images DIR --csv FILE";
+  else if (o->cell != NULL && o->screenshot == NULL)
+    problem = "--screenshot-cell goes with --screenshot";
   if (problem != NULL)
     g_application_command_line_printerr (cmdline, "fusionlab: %s\n", problem);
   return problem == NULL;
@@ -248,6 +298,7 @@ start_screenshot (FlApplication           *self,
   shot->epochs = o->epochs;
   shot->compare = o->compare_epochs > 0;
   shot->at_epoch = o->at_epoch > 0 ? MIN (o->at_epoch, o->epochs) : o->epochs;
+  shot->cell = g_strdup (o->cell);
   shot->settle = 5;
   self->shot = shot;
   self->shot_id = g_timeout_add (SCREENSHOT_POLL_MS, screenshot_poll_cb, self);

@@ -135,22 +135,6 @@ same_column (const char *named,
   return named == NULL || g_strcmp0 (named, used) == 0;
 }
 
-/* The files and columns ds was read with, and its image size. */
-static void
-data_of (FlDataset        *ds,
-         FlExperimentData *data)
-{
-  fl_experiment_data_clear (data);
-  data->images_dir = g_strdup (ds->images_dir);
-  data->csv_path = g_strdup (ds->csv_path);
-  data->image_col = g_strdup (ds->report.image_col);
-  data->text_col = g_strdup (ds->report.text_col);
-  /* "" is the folder names, which the report gives as no column */
-  data->label_col = g_strdup (ds->report.label_col != NULL ? ds->report.label_col : "");
-  data->image_size = ds->image_size;
-  data->samples = ds->fingerprint;
-}
-
 /* Whether ds holds the samples of the comparison's runs: the same files,
  * unchanged, read with the same columns. The image size may differ: runs
  * at several sizes are compared on the same samples. */
@@ -412,7 +396,7 @@ ensure_comparison (FlSession             *self,
   if (self->cmp != NULL)
     _fl_session_clear (self);
   self->cmp = fl_comparison_new (self->ds, settings);
-  data_of (self->ds, &self->runs_data);
+  fl_experiment_data_from_dataset (&self->runs_data, self->ds);
 }
 
 static void
