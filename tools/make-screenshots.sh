@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Takes the README's screenshots again, in a real window under Xvfb:
+#   resources/screenshots/training.png       the demo data, halfway through a run
+#   resources/screenshots/compare-icons.png  the five fusion routes on the Adwaita icons
+#   resources/screenshots/reopened-icons.png that comparison reopened from its
+#                                            experiment file, one matrix cell's samples
+# Needs a build in BUILD (default build/: tools/run.sh makes one), xvfb-run
+# and the adwaita-icon-theme package (tools/deps.sh installs both).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build="${BUILD:-build}"
+out=resources/screenshots
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+app () {
+  GSK_RENDERER=cairo GDK_DEBUG=gl-disable xvfb-run -a -s '-screen 0 1400x900x24' "$build/app/fusionlab" "$@"
+}
+
+app --images resources/demo/images --csv resources/demo/texts.csv \
+    --train-epochs 10 --screenshot-epoch 5 --screenshot "$out/training.png"
+
+python3 tools/make-icon-dataset.py --out "$work/icons.csv"
+icons=/usr/share/icons/Adwaita/48x48
+app --images "$icons" --csv "$work/icons.csv" --compare-epochs 10 --screenshot "$out/compare-icons.png"
+
+# the same comparison from the command line, into an experiment file to reopen
+"$build/cli/fusionlab-cli" compare --images "$icons" --csv "$work/icons.csv" --epochs 10 \
+    --experiment "$work/icons.json" --quiet
+app --experiment "$work/icons.json" --screenshot-cell actions:legacy --screenshot "$out/reopened-icons.png"
