@@ -281,18 +281,30 @@ ui_first_batch (gpointer data)
   return fl_plot_view_get_n_points (ui_plot (data, TRUE), ui_series (data, TRUE, FL_CURVE_BATCH)) > 0;
 }
 
+/* A window on screen loading DIR/images with the CSV DIR/csv_name at image
+ * size S. */
+static inline FlWindow *
+ui_window_loading (const char *dir,
+                   const char *csv_name,
+                   int         S)
+{
+  FlWindow *window = fl_window_new (NULL);
+  g_autofree char *images = g_build_filename (dir, "images", NULL);
+  g_autofree char *csv = g_build_filename (dir, csv_name, NULL);
+
+  fl_train_panel_set_image_size (ui_train_panel (window), S);
+  gtk_window_present (GTK_WINDOW (window));
+  fl_window_load (window, images, csv);
+  return window;
+}
+
 /* A window showing the dataset in dir, loaded at image size S. */
 static inline FlWindow *
 ui_window_with_data (const char *dir,
                      int         S)
 {
-  FlWindow *window = fl_window_new (NULL);
-  g_autofree char *images = g_build_filename (dir, "images", NULL);
-  g_autofree char *csv = g_build_filename (dir, "texts.csv", NULL);
+  FlWindow *window = ui_window_loading (dir, "texts.csv", S);
 
-  fl_train_panel_set_image_size (ui_train_panel (window), S);
-  gtk_window_present (GTK_WINDOW (window));
-  fl_window_load (window, images, csv);
   g_assert_true (ui_wait (ui_data_ready, window, 60));
   /* let the preview of the data be drawn, as a person would see it before
    * pressing Train */

@@ -136,15 +136,10 @@ not_loading (gpointer data)
 static void
 test_cancel_load (void)
 {
-  FlWindow *window = fl_window_new (NULL);
-  FlDataPanel *panel = ui_data_panel (window);
-  g_autofree char *images = g_build_filename (data_dir, "images", NULL);
   /* with the bad rows: what was gathered of them goes too */
-  g_autofree char *csv = g_build_filename (data_dir, "texts.csv", NULL);
+  FlWindow *window = ui_window_loading (data_dir, "texts.csv", 256);
+  FlDataPanel *panel = ui_data_panel (window);
 
-  gtk_window_present (GTK_WINDOW (window));
-  fl_train_panel_set_image_size (ui_train_panel (window), 256);
-  fl_window_load (window, images, csv);
   g_assert_true (fl_data_panel_get_loading (panel));
   gtk_widget_activate_action (GTK_WIDGET (panel), "data.cancel", NULL);
   g_assert_true (ui_wait (not_loading, window, 10));
@@ -167,13 +162,8 @@ test_cancel_load (void)
 static void
 test_close_mid_load (void)
 {
-  FlWindow *window = fl_window_new (NULL);
-  g_autofree char *images = g_build_filename (data_dir, "images", NULL);
-  g_autofree char *csv = g_build_filename (data_dir, "clean.csv", NULL);
+  FlWindow *window = ui_window_loading (data_dir, "clean.csv", 256);
 
-  gtk_window_present (GTK_WINDOW (window));
-  fl_train_panel_set_image_size (ui_train_panel (window), 256);
-  fl_window_load (window, images, csv);
   g_assert_true (fl_data_panel_get_loading (ui_data_panel (window)));
   ui_destroy_window (window);
   ui_spin (0.5);
@@ -184,20 +174,18 @@ test_close_mid_load (void)
 static void
 test_changed_file (void)
 {
-  FlWindow *window = fl_window_new (NULL);
-  FlDataPanel *panel = ui_data_panel (window);
-  g_autofree char *images = g_build_filename (data_dir, "images", NULL);
   g_autofree char *clean = g_build_filename (data_dir, "clean.csv", NULL);
   g_autofree char *csv = g_build_filename (data_dir, "changing.csv", NULL);
   g_autofree char *text = NULL;
   g_autoptr(GString) more = NULL;
+  FlWindow *window;
+  FlDataPanel *panel;
   guint64 before;
 
   g_assert_true (g_file_get_contents (clean, &text, NULL, NULL));
   g_assert_true (g_file_set_contents (csv, text, -1, NULL));
-  fl_train_panel_set_image_size (ui_train_panel (window), 16);
-  gtk_window_present (GTK_WINDOW (window));
-  fl_window_load (window, images, csv);
+  window = ui_window_loading (data_dir, "changing.csv", 16);
+  panel = ui_data_panel (window);
   g_assert_true (ui_wait (ui_data_ready, window, 60));
   before = fl_data_panel_get_dataset (panel)->fingerprint;
   fl_train_panel_set_epochs (ui_train_panel (window), 1);
