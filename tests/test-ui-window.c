@@ -90,6 +90,16 @@ start_training (FlWindow *window)
   g_assert_true (ui_training (window));
 }
 
+/* A run far longer than the test, under way: its first batch is drawn. */
+static void
+start_long_run (FlWindow *window)
+{
+  fl_train_panel_set_epochs (ui_train_panel (window), 200);
+  fl_train_panel_set_batch_size (ui_train_panel (window), 8);
+  start_training (window);
+  g_assert_true (ui_wait (ui_first_batch, window, 60));
+}
+
 static gboolean
 has_error (gpointer data)
 {
@@ -322,10 +332,7 @@ test_pause_resume (void)
   FlPlotView *loss = ui_plot (window, TRUE);
   guint before, after;
 
-  fl_train_panel_set_epochs (ui_train_panel (window), 200);
-  fl_train_panel_set_batch_size (ui_train_panel (window), 8);
-  start_training (window);
-  g_assert_true (ui_wait (ui_first_batch, window, 60));
+  start_long_run (window);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "train.pause", NULL);
   /* the batch under way when pausing may still arrive */
@@ -360,10 +367,7 @@ test_stop_then_train_again (void)
   gint64 t0;
   double took;
 
-  fl_train_panel_set_epochs (ui_train_panel (window), 200);
-  fl_train_panel_set_batch_size (ui_train_panel (window), 8);
-  start_training (window);
-  g_assert_true (ui_wait (ui_first_batch, window, 60));
+  start_long_run (window);
 
   t0 = g_get_monotonic_time ();
   gtk_widget_activate_action (GTK_WIDGET (window), "train.stop", NULL);
@@ -394,10 +398,7 @@ test_close_mid_run (void)
   gint64 t0;
   double took;
 
-  fl_train_panel_set_epochs (ui_train_panel (window), 200);
-  fl_train_panel_set_batch_size (ui_train_panel (window), 8);
-  start_training (window);
-  g_assert_true (ui_wait (ui_first_batch, window, 60));
+  start_long_run (window);
   g_assert_cmpuint (fl_train_worker_get_n_threads (), ==, 1);
 
   t0 = g_get_monotonic_time ();
