@@ -3,6 +3,8 @@
 
 #include "fl-compare.h"
 
+#include "fl-csv.h"
+
 #include <string.h>
 
 struct FlComparison {
@@ -292,8 +294,11 @@ fl_comparison_write_runs_csv (FlComparison *cmp, const char *path, GError **erro
   for (int i = 0; i < fl_comparison_n_runs (cmp); i++)
     {
       FlRunResult *r = fl_comparison_result (cmp, i);
-      g_string_append_printf (s, "%s,%s,%s,%.6f,%.6f,%d,%.3f,%zu,%d,%d,%g,%d,%g,%" G_GUINT64_FORMAT ",%d\n",
-                              r->name, fl_fusion_to_string (r->fusion), fl_run_status_to_string (r->status),
+
+      /* the name may come from anybody's experiment file */
+      fl_csv_append_field (s, r->name);
+      g_string_append_printf (s, ",%s,%s,%.6f,%.6f,%d,%.3f,%zu,%d,%d,%g,%d,%g,%" G_GUINT64_FORMAT ",%d\n",
+                              fl_fusion_to_string (r->fusion), fl_run_status_to_string (r->status),
                               r->best_val_acc, r->best_val_f1, r->best_epoch, r->train_seconds,
                               r->n_params, r->settings.epochs, r->settings.batch_size,
                               r->settings.lr, r->settings.feat_dim, r->settings.val_fraction,
@@ -315,8 +320,10 @@ fl_comparison_write_metrics_csv (FlComparison *cmp, const char *path, GError **e
       for (guint e = 0; e < r->epochs->len; e++)
         {
           FlEpochStats *st = &g_array_index (r->epochs, FlEpochStats, e);
-          g_string_append_printf (s, "%s,%s,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.1f,%.3f,%" G_GINT64_FORMAT "\n",
-                                  r->name, fl_fusion_to_string (r->fusion), st->epoch,
+
+          fl_csv_append_field (s, r->name);
+          g_string_append_printf (s, ",%s,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.1f,%.3f,%" G_GINT64_FORMAT "\n",
+                                  fl_fusion_to_string (r->fusion), st->epoch,
                                   st->train_loss, st->train_acc, st->val_loss, st->val_acc,
                                   st->val_f1, st->samples_per_s, st->seconds, st->samples_seen);
         }

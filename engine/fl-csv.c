@@ -361,3 +361,27 @@ fl_csv_column_by_name (const FlCsv *csv, const char *name)
   g_return_val_if_fail (name != NULL, -1);
   return fl_csv_find_column (csv, names);
 }
+
+void
+fl_csv_append_field (GString *line, const char *value)
+{
+  gboolean formula = value[0] != '\0' && strchr ("=+-@\t\r", value[0]) != NULL;
+
+  if (strpbrk (value, ",\"\r\n") == NULL)
+    {
+      if (formula)
+        g_string_append_c (line, '\'');
+      g_string_append (line, value);
+      return;
+    }
+  g_string_append_c (line, '"');
+  if (formula)
+    g_string_append_c (line, '\'');
+  for (const char *p = value; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (line, '"');
+      g_string_append_c (line, *p);
+    }
+  g_string_append_c (line, '"');
+}

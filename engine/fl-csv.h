@@ -78,4 +78,11 @@ int fl_csv_column_by_name (const FlCsv *csv, const char *name);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlCsv, fl_csv_free)
 
+/* Writing: appends one text field to a CSV line, quoted per RFC 4180 when
+ * it holds a comma, a quote or a line break, and — as OWASP advises for
+ * files a spreadsheet may open — with a ' before a field that starts with
+ * =, +, -, @, a tab or a carriage return, so that no cell is taken for a
+ * formula. Numbers are written by the caller, not through this. */
+void fl_csv_append_field (GString *line, const char *value);
+
 G_END_DECLS

@@ -3,6 +3,8 @@
 
 #include "fl-predictor.h"
 
+#include "fl-csv.h"
+
 #include "fl-image.h"
 #include "fl-metrics.h"
 #include "fl-safetensors.h"
@@ -324,25 +326,6 @@ fl_predictor_new (FlModel           *model,
   return pred;
 }
 
-/* RFC 4180 quoting for one field. */
-static void
-put_field (GString *s, const char *v)
-{
-  if (strpbrk (v, ",\"\r\n") == NULL)
-    {
-      g_string_append (s, v);
-      return;
-    }
-  g_string_append_c (s, '"');
-  for (const char *p = v; *p; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (s, '"');
-      g_string_append_c (s, *p);
-    }
-  g_string_append_c (s, '"');
-}
-
 gboolean
 fl_predictor_write_csv (FlPredictor      *pred,
                         const FlDataSpec *spec,
@@ -372,7 +355,7 @@ fl_predictor_write_csv (FlPredictor      *pred,
     {
       g_autofree char *h = g_strdup_printf ("p_%s", classes[c]);
       g_string_append_c (out, ',');
-      put_field (out, h);
+      fl_csv_append_field (out, h);
     }
   g_string_append_c (out, '\n');
   for (int i = 0; i < ds->n; i++)
@@ -380,9 +363,9 @@ fl_predictor_write_csv (FlPredictor      *pred,
       const float *p = probs + (gsize) i * C;
       int best = fl_argmax (p, C);
       g_string_append_printf (out, "%d,", ds->csv_lines[i]);
-      put_field (out, ds->image_files[i]);
+      fl_csv_append_field (out, ds->image_files[i]);
       g_string_append_c (out, ',');
-      put_field (out, classes[best]);
+      fl_csv_append_field (out, classes[best]);
       g_string_append_printf (out, ",%.6f", p[best]);
       for (int c = 0; c < C; c++)
         g_string_append_printf (out, ",%.6f", p[c]);

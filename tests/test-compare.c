@@ -4,6 +4,7 @@
  * metrics CSVs, the table, an experiment saved and reopened exactly, and
  * corrupt experiment files refused with a clear message.
  */
+#include "fl-csv.h"
 #include "fl-experiment.h"
 
 #include <glib/gstdio.h>
@@ -562,6 +563,50 @@ test_corrupt_experiment (void)
   g_rmdir (dir);
 }
 
+/* A run's name from somebody's experiment file neither adds rows to the
+ * exported tables nor becomes a spreadsheet formula. */
+static void
+test_csv_hostile_names (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fl-csv-names-XXXXXX", NULL);
+  g_autofree char *runs = g_build_filename (dir, "runs.csv", NULL);
+  g_autofree char *metrics = g_build_filename (dir, "metrics.csv", NULL);
+  const char *names[] = { "a,b\nevil,row", "=HYPERLINK(\"http://x\")", "@SUM(1)" };
+  FlTrainSettings s;
+  g_autoptr(FlComparison) cmp = NULL;
+  g_autoptr(GError) error = NULL;
+  FlEpochStats st = { .epoch = 1, .n_epochs = 1 };
+
+  fl_train_settings_init_default (&s);
+  cmp = fl_comparison_new (NULL, &s);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      FlRunResult *r = fl_comparison_result (cmp, fl_comparison_add_settings (cmp, &s));
+
+      g_free (r->name);
+      r->name = g_strdup (names[i]);
+      g_array_append_val (r->epochs, st);
+    }
+  g_assert_true (fl_comparison_write_runs_csv (cmp, runs, &error));
+  g_assert_true (fl_comparison_write_metrics_csv (cmp, metrics, &error));
+  g_assert_no_error (error);
+  for (const char *const *path = (const char *const[]) { runs, metrics, NULL }; *path; path++)
+    {
+      g_autofree char *text = NULL;
+      g_autoptr(FlCsv) csv = NULL;
+
+      g_assert_true (g_file_get_contents (*path, &text, NULL, NULL));
+      csv = fl_csv_parse (text, strlen (text), "export.csv", &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (fl_csv_n_rows (csv), ==, G_N_ELEMENTS (names));
+      g_assert_cmpstr (fl_csv_get (csv, 0, 0), ==, names[0]);
+      g_assert_cmpstr (fl_csv_get (csv, 1, 0), ==, "'=HYPERLINK(\"http://x\")");
+      g_assert_cmpstr (fl_csv_get (csv, 2, 0), ==, "'@SUM(1)");
+      g_remove (*path);
+    }
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -574,5 +619,6 @@ main (int argc, char **argv)
   g_test_add_func ("/compare/experiment-not-finite", test_experiment_not_finite);
   g_test_add_func ("/compare/validation-matches", test_validation_matches);
   g_test_add_func ("/compare/settings-describe", test_settings_describe);
+  g_test_add_func ("/compare/csv-hostile-names", test_csv_hostile_names);
   return g_test_run ();
 }

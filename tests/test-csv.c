@@ -253,6 +253,53 @@ test_load_file (void)
   g_unlink (path);
 }
 
+/* Fields written with fl_csv_append_field read back as one field each,
+ * whatever they hold; formulas come back with a ' in front. */
+static void
+test_write_field (void)
+{
+  static const struct {
+    const char *value;
+    const char *written;   /* what the file holds */
+    const char *read;      /* what the field reads as */
+  } cases[] = {
+    { "plain", "plain", "plain" },
+    { "a,b", "\"a,b\"", "a,b" },
+    { "say \"hi\"", "\"say \"\"hi\"\"\"", "say \"hi\"" },
+    { "two\nlines", "\"two\nlines\"", "two\nlines" },
+    { "=1+2", "'=1+2", "'=1+2" },
+    { "+SUM(A1)", "'+SUM(A1)", "'+SUM(A1)" },
+    { "-2", "'-2", "'-2" },
+    { "@cmd", "'@cmd", "'@cmd" },
+    { "=HYPERLINK(\"x\",\"y\")", "\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\"", "'=HYPERLINK(\"x\",\"y\")" },
+    { "\tx", "'\tx", "'\tx" },
+    { "", "", "" },
+  };
+  g_autoptr(GString) file = g_string_new ("n,value\n");
+  g_autoptr(FlCsv) csv = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GString) line = g_string_new (NULL);
+
+      fl_csv_append_field (line, cases[i].value);
+      g_assert_cmpstr (line->str, ==, cases[i].written);
+      g_string_append_printf (file, "%u,%s\n", i, line->str);
+    }
+  csv = fl_csv_parse (file->str, file->len, "written.csv", &error);
+  g_assert_no_error (error);
+  /* (the blank last value makes no blank line: its row still has the n) */
+  g_assert_cmpint (fl_csv_n_rows (csv), ==, G_N_ELEMENTS (cases));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_assert_cmpint (fl_csv_row_n_fields (csv, (int) i), ==, 2);
+      /* quoted fields keep their spaces and tabs; unquoted ones are trimmed */
+      if (cases[i].value[0] != '\t')
+        g_assert_cmpstr (fl_csv_get (csv, (int) i, 1), ==, cases[i].read);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -268,5 +315,6 @@ main (int argc, char **argv)
   g_test_add_func ("/csv/find-column", test_find_column);
   g_test_add_func ("/csv/errors", test_errors);
   g_test_add_func ("/csv/load-file", test_load_file);
+  g_test_add_func ("/csv/write-field", test_write_field);
   return g_test_run ();
 }
