@@ -302,12 +302,24 @@ train_runs (Opts *o, FlComparison *cmp, gboolean compare)
   return 0;
 }
 
+static void
+make_absolute (char **path)
+{
+  char *full = g_canonicalize_filename (*path, NULL);
+
+  g_free (*path);
+  *path = full;
+}
+
 static gboolean
 write_experiment (const char *path, FlDataset *ds, FlComparison *cmp, GError **error)
 {
   g_auto(FlExperimentData) data = { 0 };
 
   fl_experiment_data_from_dataset (&data, ds);
+  /* opened later from anywhere: the data's full paths */
+  make_absolute (&data.images_dir);
+  make_absolute (&data.csv_path);
   return fl_experiment_save (path, &data, cmp, NULL, error);
 }
 

@@ -373,6 +373,9 @@ fl_predictor_write_csv (FlPredictor      *pred,
     }
   if (n_written != NULL)
     *n_written = ds->n;
+  /* cancelled while predicting: nothing is written */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
   return g_file_set_contents_full (out_path, out->str, (gssize) out->len,
                                    G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
 }

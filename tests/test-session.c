@@ -905,6 +905,37 @@ test_predict (void)
   recorder_clear (&rec2);
 }
 
+static gboolean
+not_predicting (gpointer data)
+{
+  return !fl_session_get_predicting (data);
+}
+
+/* A prediction cancelled writes nothing, and says so; one at a time. */
+static void
+test_predict_cancel (void)
+{
+  g_autoptr(FlDataset) ds = load_data (csv_a, IMAGE_SIZE);
+  g_autoptr(FlSession) session = NULL;
+  g_autofree char *out = g_build_filename (tmp_dir, "new-predictions.csv", NULL);
+  Recorder rec = { 0 };
+  FlTrainSettings s;
+
+  small_settings (&s, 1);
+  session = trained_session (ds, &s, FALSE, &rec);
+  g_remove (out);
+  g_assert_true (fl_session_predict (session, csv_new));
+  g_assert_true (fl_session_get_predicting (session));
+  g_assert_false (fl_session_predict (session, csv_new));
+  g_assert_cmpint (rec.errors, ==, 1);
+  fl_session_cancel_predict (session);
+  g_assert_true (wait_for (not_predicting, session, 30));
+  assert_status_prefix (session, "Prediction cancelled");
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (rec.errors, ==, 1);
+  recorder_clear (&rec);
+}
+
 /* ---- the thread ------------------------------------------------------------------ */
 
 static void
@@ -954,6 +985,7 @@ main (int    argc,
   g_test_add_func ("/session/experiment", test_experiment);
   g_test_add_func ("/session/other-data", test_other_data);
   g_test_add_func ("/session/predict", test_predict);
+  g_test_add_func ("/session/predict-cancel", test_predict_cancel);
   g_test_add_func ("/session/dispose-joins", test_dispose_joins);
 
   status = g_test_run ();

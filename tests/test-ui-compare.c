@@ -417,6 +417,13 @@ test_experiment (void)
   reopened = fl_window_new (NULL);
   gtk_window_present (GTK_WINDOW (reopened));
   g_assert_true (fl_window_open_experiment (reopened, path));
+  /* its data is named by the file: loaded only once the user says so */
+  ui_spin (0.2);
+  g_assert_false (fl_data_panel_get_loading (ui_data_panel (reopened)));
+  g_assert_null (fl_data_panel_get_dataset (ui_data_panel (reopened)));
+  g_assert_nonnull (find_widget (GTK_WIDGET (reopened), GTK_TYPE_BUTTON, "_Load the Data"));
+  gtk_widget_activate_action (GTK_WIDGET (reopened), "win.load-experiment-data", NULL);
+  g_assert_true (fl_data_panel_get_loading (ui_data_panel (reopened)));
   g_assert_false (fl_run_item_get_visible (fl_run_list_get (ui_runs (reopened), 3)));
   g_assert_false (fl_plot_view_get_series_active (ui_plot (reopened, TRUE), ui_run_series (reopened, TRUE, 3)));
   g_assert_true (fl_plot_view_get_series_active (ui_plot (reopened, TRUE), ui_run_series (reopened, TRUE, 2)));
@@ -519,6 +526,7 @@ test_experiment_one_run (void)
   batch = ui_series (reopened, TRUE, FL_CURVE_BATCH);
   gtk_window_present (GTK_WINDOW (reopened));
   g_assert_true (fl_window_open_experiment (reopened, one));
+  gtk_widget_activate_action (GTK_WIDGET (reopened), "win.load-experiment-data", NULL);
   g_assert_cmpint (fl_comparison_n_runs (ui_comparison (reopened)), ==, 1);
   g_assert_cmpuint (r->batch_loss->len, >, 0);
   g_assert_cmpuint (fl_plot_view_get_n_points (loss, batch), ==, r->batch_loss->len);

@@ -28,4 +28,4 @@ app --images "$icons" --csv "$work/icons.csv" --compare-epochs 10 --screenshot "
 # the same comparison from the command line, into an experiment file to reopen
 "$build/cli/fusionlab-cli" compare --images "$icons" --csv "$work/icons.csv" --epochs 10 \
     --experiment "$work/icons.json" --quiet
-app --experiment "$work/icons.json" --screenshot-cell actions:legacy --screenshot "$out/reopened-icons.png"
+app --experiment "$work/icons.json" --load-data --screenshot-cell actions:legacy --screenshot "$out/reopened-icons.png"

@@ -54,6 +54,8 @@ static const GOptionEntry options[] = {
     "Train on images of this size (16 to 256)", "S" },
   { "screenshot-epoch", 0, 0, G_OPTION_ARG_INT, NULL,
     "With --train-epochs: take the screenshot after this epoch, during the run", "K" },
+  { "load-data", 0, 0, G_OPTION_ARG_NONE, NULL,
+    "With --experiment: load its data from the folders it names without asking", NULL },
   { "screenshot-cell", 0, 0, G_OPTION_ARG_STRING, NULL,
     "With --screenshot: show the validation samples of this confusion-matrix cell first", "TRUE:PREDICTED" },
   { NULL }
@@ -240,6 +242,7 @@ typedef struct {
   const char *experiment;
   const char *screenshot;
   const char *cell;
+  gboolean    load_data;
   int         epochs;          /* of --train-epochs, or of --compare-epochs */
   int         at_epoch;
   int         compare_epochs;
@@ -264,6 +267,7 @@ read_options (GApplicationCommandLine *cmdline,
   g_variant_dict_lookup (dict, "compare-epochs", "i", &o->compare_epochs);
   g_variant_dict_lookup (dict, "image-size", "i", &o->image_size);
   g_variant_dict_lookup (dict, "screenshot-cell", "&s", &o->cell);
+  g_variant_dict_lookup (dict, "load-data", "b", &o->load_data);
   if (o->compare_epochs > 0)
     o->epochs = o->compare_epochs;
 
@@ -277,6 +281,8 @@ read_options (GApplicationCommandLine *cmdline,
     problem = "--train-epochs needs data: --images DIR --csv FILE";
   else if (o->cell != NULL && o->screenshot == NULL)
     problem = "--screenshot-cell goes with --screenshot";
+  else if (o->load_data && o->experiment == NULL)
+    problem = "--load-data goes with --experiment";
   if (problem != NULL)
     g_application_command_line_printerr (cmdline, "fusionlab: %s\n", problem);
   return problem == NULL;
@@ -336,6 +342,8 @@ fl_application_command_line (GApplication            *app,
       return 1;
     }
 
+  if (experiment != NULL && o.load_data)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.load-experiment-data", NULL);
   if ((o.screenshot != NULL || o.epochs > 0) && self->shot == NULL)
     start_screenshot (self, window, cmdline, &o);
   return 0;

@@ -32,7 +32,10 @@ _fl_window_update_actions (FlWindow *self)
   gtk_widget_action_set_enabled (widget, "train.pause", training);
   gtk_widget_action_set_enabled (widget, "train.stop", training);
   gtk_widget_action_set_enabled (widget, "train.save-model", have_model);
-  gtk_widget_action_set_enabled (widget, "train.predict", have_model);
+  gtk_widget_action_set_enabled (widget, "train.predict", have_model && !fl_session_get_predicting (self->session));
+  gtk_widget_action_set_enabled (widget, "train.cancel-predict", fl_session_get_predicting (self->session));
+  gtk_widget_action_set_enabled (widget, "win.load-experiment-data",
+                                 !training && fl_session_get_runs_data (self->session) != NULL);
 
   /* only on a change: each of these asks for a relayout, and a new tooltip
    * for a round trip to the X server */
@@ -115,6 +118,22 @@ train_stop_action (GtkWidget  *widget,
   fl_session_stop (self->session);
   gtk_widget_action_set_enabled (widget, "train.pause", FALSE);
   gtk_widget_action_set_enabled (widget, "train.stop", FALSE);
+}
+
+static void
+cancel_predict_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  fl_session_cancel_predict (FL_WINDOW (widget)->session);
+}
+
+static void
+load_experiment_data_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  _fl_window_load_runs_data (FL_WINDOW (widget));
 }
 
 /* ---- files ---- */
@@ -315,6 +334,8 @@ _fl_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "train.compare", NULL, train_compare_action);
   gtk_widget_class_install_action (widget_class, "train.pause", NULL, train_pause_action);
   gtk_widget_class_install_action (widget_class, "train.stop", NULL, train_stop_action);
+  gtk_widget_class_install_action (widget_class, "train.cancel-predict", NULL, cancel_predict_action);
+  gtk_widget_class_install_action (widget_class, "win.load-experiment-data", NULL, load_experiment_data_action);
   for (guint i = 0; i < G_N_ELEMENTS (file_actions); i++)
     gtk_widget_class_install_action (widget_class, file_actions[i].action, NULL, file_action);
   gtk_widget_class_install_action (widget_class, "win.export-plot", "s", export_plot_action);

@@ -18,6 +18,9 @@ struct _FlWindow {
   /* template widgets */
   GtkRevealer        *banner_revealer;
   GtkLabel           *banner_label;
+  GtkRevealer        *data_prompt;
+  GtkLabel           *data_prompt_label;
+  GtkWidget          *cancel_predict_button;
   FlDataPanel        *data_panel;
   FlTrainPanel       *train_panel;
   GtkStack           *content_stack;
@@ -51,6 +54,8 @@ void     _fl_window_show_error      (FlWindow   *self,
                                      const char *title,
                                      const char *message);
 void     _fl_window_dismiss_banner  (FlWindow   *self);
+/* Loads the reopened experiment's data, as its prompt's button does. */
+void     _fl_window_load_runs_data  (FlWindow   *self);
 
 /* fl-window-actions.c */
 void     _fl_window_class_add_actions (GtkWidgetClass *widget_class);

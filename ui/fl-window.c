@@ -181,17 +181,42 @@ session_error_cb (FlWindow   *self,
   _fl_window_show_error (self, title, message);
 }
 
-/* A reopened experiment's data, with its column mapping and image size
- * (the image size goes to the data panel through the training panel). */
+/* A reopened experiment's data: where it is, for the user to confirm. */
 static void
 load_data_cb (FlWindow               *self,
               const FlExperimentData *data,
               FlSession              *session)
 {
+  g_autofree char *markup = g_markup_printf_escaped ("<b>Load this experiment's data?</b>  Its images are in "
+                                                     "%s and its texts in %s — folders the experiment file "
+                                                     "names, which may not be yours.",
+                                                     data->images_dir, data->csv_path);
+
+  gtk_label_set_markup (self->data_prompt_label, markup);
+  gtk_revealer_set_reveal_child (self->data_prompt, TRUE);
+}
+
+/* With its column mapping and image size (the image size goes to the data
+ * panel through the training panel). */
+void
+_fl_window_load_runs_data (FlWindow *self)
+{
+  const FlExperimentData *data = fl_session_get_runs_data (self->session);
+
+  gtk_revealer_set_reveal_child (self->data_prompt, FALSE);
+  if (data == NULL || fl_window_get_training (self))
+    return;
   fl_train_panel_set_image_size (self->train_panel, data->image_size);
   fl_data_panel_set_image_size (self->data_panel, data->image_size);
   fl_data_panel_load (self->data_panel, data->images_dir, data->csv_path);
   fl_data_panel_set_columns (self->data_panel, data->image_col, data->text_col, data->label_col);
+}
+
+static void
+dismiss_prompt_cb (FlWindow  *self,
+                   GtkButton *button)
+{
+  gtk_revealer_set_reveal_child (self->data_prompt, FALSE);
 }
 
 static void
@@ -245,6 +270,8 @@ dataset_changed_cb (FlWindow    *self,
 
   fl_preview_grid_set_dataset (self->preview_grid, ds);
   set_window_title (self, ds);
+  if (ds != NULL)
+    gtk_revealer_set_reveal_child (self->data_prompt, FALSE);
   if (ds != NULL)
     _fl_window_dismiss_banner (self);
   /* which may start the runs waiting for it */
@@ -330,6 +357,9 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/org/fusionlab/FusionLab/ui/fl-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FlWindow, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, data_prompt);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, data_prompt_label);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, cancel_predict_button);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, data_panel);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, train_panel);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, content_stack);
@@ -353,6 +383,7 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, runs_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, presenting_cb);
   gtk_widget_class_bind_template_callback (widget_class, dismiss_banner_cb);
+  gtk_widget_class_bind_template_callback (widget_class, dismiss_prompt_cb);
   gtk_widget_class_bind_template_callback (widget_class, dataset_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, loading_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, data_error_cb);
@@ -370,6 +401,7 @@ wire_session (FlWindow *self)
   g_object_bind_property (s, "status", self->status_label, "text", G_BINDING_SYNC_CREATE);
   g_object_bind_property (s, "speed", self->speed_label, "text", G_BINDING_SYNC_CREATE);
   g_object_bind_property (s, "progress", self->train_progress, "fraction", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (s, "predicting", self->cancel_predict_button, "visible", G_BINDING_SYNC_CREATE);
   fl_training_view_set_session (self->training_view, s);
   fl_runs_view_set_runs (self->runs_view, fl_session_get_runs (s));
   g_signal_connect_object (fl_session_get_runs (s), "items-changed", G_CALLBACK (runs_changed_cb), self,
@@ -377,6 +409,7 @@ wire_session (FlWindow *self)
   g_signal_connect_object (s, "notify::shown-run", G_CALLBACK (shown_run_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (s, "notify::training", G_CALLBACK (training_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (s, "notify::paused", G_CALLBACK (_fl_window_update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (s, "notify::predicting", G_CALLBACK (_fl_window_update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (s, "run-started", G_CALLBACK (run_started_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (s, "epoch", G_CALLBACK (epoch_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (s, "finished", G_CALLBACK (finished_cb), self, G_CONNECT_SWAPPED);
@@ -436,6 +469,9 @@ fl_window_open_experiment (FlWindow   *self,
 
   g_return_val_if_fail (FL_IS_WINDOW (self), FALSE);
 
+  /* (another experiment's question goes; this one's may come) */
+  if (!fl_window_get_training (self))
+    gtk_revealer_set_reveal_child (self->data_prompt, FALSE);
   if (fl_window_get_training (self) || !fl_session_open_experiment (self->session, path, &error))
     {
       _fl_window_show_error (self, "Could not open the experiment.",

@@ -26,7 +26,7 @@ struct _FlSession {
   char             *status;
   double            progress;
   char             *speed;
-  GCancellable     *predicting;
+  GCancellable     *predicting;     /* while a prediction runs, or NULL */
 };
 
 enum {
@@ -53,3 +53,4 @@ void       _fl_session_set_status       (FlSession  *self,
                                          ...) G_GNUC_PRINTF (2, 3);
 void       _fl_session_idle_status      (FlSession  *self);
 void       _fl_session_notify_shown_run (FlSession  *self);
+void       _fl_session_notify_predicting (FlSession *self);

@@ -248,16 +248,17 @@ predict_done_cb (GObject      *source,
   PredictJob *j = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        _fl_session_error (self, "Could not predict.", error->message);
-    }
-  else
+  g_clear_object (&self->predicting);
+  _fl_session_notify_predicting (self);
+  if (g_task_propagate_boolean (G_TASK (result), &error))
     {
       g_autofree char *name = g_path_get_basename (j->out_path);
       _fl_session_set_status (self, "Wrote %d predictions to %s.", j->n, name);
     }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    fl_session_set_status (self, "Prediction cancelled: nothing was written.");
+  else
+    _fl_session_error (self, "Could not predict.", error->message);
 }
 
 /* NAME.csv → NAME-predictions.csv, in the same folder */
@@ -287,17 +288,47 @@ fl_session_predict (FlSession  *self,
       _fl_session_error (self, "Nothing to predict with.", "Train a model first, or pick a run that has one.");
       return FALSE;
     }
+  if (self->predicting != NULL)
+    {
+      _fl_session_error (self, "A prediction is running.", "Wait for it, or cancel it.");
+      return FALSE;
+    }
   j = g_new0 (PredictJob, 1);
   j->pred = fl_run_predictor (run);
   /* the images of the new rows live where the model's did */
   j->images_dir = g_strdup (fl_run_dataset (run)->images_dir);
   j->csv_path = g_strdup (csv_path);
   j->out_path = predictions_path (csv_path);
-  if (self->predicting == NULL)
-    self->predicting = g_cancellable_new ();
+  self->predicting = g_cancellable_new ();
+  _fl_session_notify_predicting (self);
   fl_session_set_status (self, "Predicting…");
   task = g_task_new (self, self->predicting, predict_done_cb, NULL);
+  /* what happened, even if cancelled too late to stop the writing */
+  g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, j, predict_job_free);
   g_task_run_in_thread (task, predict_thread);
   return TRUE;
+}
+
+gboolean
+fl_session_get_predicting (FlSession *self)
+{
+  g_return_val_if_fail (FL_IS_SESSION (self), FALSE);
+  return self->predicting != NULL;
+}
+
+void
+fl_session_cancel_predict (FlSession *self)
+{
+  g_return_if_fail (FL_IS_SESSION (self));
+
+  if (self->predicting != NULL)
+    g_cancellable_cancel (self->predicting);
+}
+
+const FlExperimentData *
+fl_session_get_runs_data (FlSession *self)
+{
+  g_return_val_if_fail (FL_IS_SESSION (self), NULL);
+  return self->runs_data.csv_path != NULL ? &self->runs_data : NULL;
 }

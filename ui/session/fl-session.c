@@ -19,6 +19,7 @@ enum {
   PROP_STATUS,
   PROP_PROGRESS,
   PROP_SPEED,
+  PROP_PREDICTING,
   N_PROPS
 };
 
@@ -28,6 +29,12 @@ void
 _fl_session_notify_shown_run (FlSession *self)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOWN_RUN]);
+}
+
+void
+_fl_session_notify_predicting (FlSession *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PREDICTING]);
 }
 
 guint fl_session_signals[N_SESSION_SIGNALS];
@@ -554,6 +561,7 @@ fl_session_get_property (GObject    *object,
     case PROP_STATUS: g_value_set_string (value, self->status); break;
     case PROP_PROGRESS: g_value_set_double (value, self->progress); break;
     case PROP_SPEED: g_value_set_string (value, self->speed); break;
+    case PROP_PREDICTING: g_value_set_boolean (value, self->predicting != NULL); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -583,6 +591,7 @@ fl_session_class_init (FlSessionClass *klass)
   properties[PROP_STATUS] = g_param_spec_string ("status", NULL, NULL, NULL, flags);
   properties[PROP_PROGRESS] = g_param_spec_double ("progress", NULL, NULL, 0.0, 1.0, 0.0, flags);
   properties[PROP_SPEED] = g_param_spec_string ("speed", NULL, NULL, NULL, flags);
+  properties[PROP_PREDICTING] = readable_boolean ("predicting");
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   fl_session_signals[SIGNAL_RUN_STARTED] =

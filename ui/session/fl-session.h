@@ -8,7 +8,7 @@
  *
  * Properties: "training", "paused", "loading", "shown-run" (notified each
  * time a run's results are to be shown again), "status", "progress",
- * "speed".
+ * "speed", "predicting".
  *
  * Signals, all on the main thread:
  *   ::run-started (FlRunItem *item)       a run starts training
@@ -21,7 +21,9 @@
  *   ::error (const char *title, const char *message)
  *   ::load-data (const FlExperimentData *data)
  *                                         a reopened experiment's data is
- *                                         to be loaded
+ *                                         there to be loaded: its paths
+ *                                         come from the file, so the user
+ *                                         is to confirm them first
  */
 #pragma once
 
@@ -103,5 +105,11 @@ const FlTrainSettings *fl_session_get_base_settings (FlSession      *self);
  * run's own image folder. FALSE (and an ::error) without a trained run. */
 gboolean       fl_session_predict            (FlSession             *self,
                                               const char            *csv_path);
+gboolean       fl_session_get_predicting     (FlSession             *self);
+/* Stops the prediction under way: nothing is written. */
+void           fl_session_cancel_predict     (FlSession             *self);
+
+/* The files and columns of the runs (reopened or trained), or NULL. */
+const FlExperimentData *fl_session_get_runs_data (FlSession         *self);
 
 G_END_DECLS
