@@ -5,9 +5,36 @@
 
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #define FORMAT_TAG "fusionlab-experiment-1"
+
+/* The members of an epoch's object, in the order they are written: one
+ * table for add_epochs() and read_epochs(). */
+typedef enum {
+  EPOCH_INT,        /* an int, 0 ≤ x ≤ G_MAXINT32 */
+  EPOCH_COUNT,      /* a gint64, 0 ≤ x ≤ G_MAXINT64 / 2 */
+  EPOCH_AMOUNT,     /* a double: get_amount() */
+  EPOCH_FRACTION,   /* a double: get_fraction() */
+} EpochKind;
+
+static const struct {
+  const char *key;
+  EpochKind   kind;
+  gsize       offset;   /* in FlEpochStats */
+} epoch_members[] = {
+  { "epoch", EPOCH_INT, offsetof (FlEpochStats, epoch) },
+  { "n_epochs", EPOCH_INT, offsetof (FlEpochStats, n_epochs) },
+  { "train_loss", EPOCH_AMOUNT, offsetof (FlEpochStats, train_loss) },
+  { "train_acc", EPOCH_FRACTION, offsetof (FlEpochStats, train_acc) },
+  { "val_loss", EPOCH_AMOUNT, offsetof (FlEpochStats, val_loss) },
+  { "val_acc", EPOCH_FRACTION, offsetof (FlEpochStats, val_acc) },
+  { "val_f1", EPOCH_FRACTION, offsetof (FlEpochStats, val_f1) },
+  { "samples_per_s", EPOCH_AMOUNT, offsetof (FlEpochStats, samples_per_s) },
+  { "seconds", EPOCH_AMOUNT, offsetof (FlEpochStats, seconds) },
+  { "samples_seen", EPOCH_COUNT, offsetof (FlEpochStats, samples_seen) },
+};
 
 void
 fl_experiment_data_clear (FlExperimentData *data)
@@ -67,6 +94,17 @@ add_double (JsonBuilder *b, const char *key, double value)
   add_double_value (b, value);
 }
 
+/* key: [x[0], …, x[n-1]] */
+static void
+add_ints (JsonBuilder *b, const char *key, const gint32 *x, int n)
+{
+  json_builder_set_member_name (b, key);
+  json_builder_begin_array (b);
+  for (int k = 0; k < n; k++)
+    json_builder_add_int_value (b, x[k]);
+  json_builder_end_array (b);
+}
+
 static gboolean
 all_finite (const float *x, gsize n)
 {
@@ -93,16 +131,8 @@ add_validation (JsonBuilder *b, const FlValidation *v)
   for (int c = 0; c < v->n_classes; c++)
     json_builder_add_string_value (b, v->class_names[c]);
   json_builder_end_array (b);
-  json_builder_set_member_name (b, "rows");
-  json_builder_begin_array (b);
-  for (int k = 0; k < v->n; k++)
-    json_builder_add_int_value (b, v->rows[k]);
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "labels");
-  json_builder_begin_array (b);
-  for (int k = 0; k < v->n; k++)
-    json_builder_add_int_value (b, v->labels[k]);
-  json_builder_end_array (b);
+  add_ints (b, "rows", v->rows, v->n);
+  add_ints (b, "labels", v->labels, v->n);
   /* (n, C) row-major; a float survives the round trip through a double */
   json_builder_set_member_name (b, "probs");
   json_builder_begin_array (b);
@@ -162,18 +192,21 @@ add_epochs (JsonBuilder *b, GArray *epochs)
   json_builder_begin_array (b);
   for (guint e = 0; e < epochs->len; e++)
     {
-      FlEpochStats *st = &g_array_index (epochs, FlEpochStats, e);
+      const char *st = (const char *) &g_array_index (epochs, FlEpochStats, e);
+
       json_builder_begin_object (b);
-      add_int (b, "epoch", st->epoch);
-      add_int (b, "n_epochs", st->n_epochs);
-      add_double (b, "train_loss", st->train_loss);
-      add_double (b, "train_acc", st->train_acc);
-      add_double (b, "val_loss", st->val_loss);
-      add_double (b, "val_acc", st->val_acc);
-      add_double (b, "val_f1", st->val_f1);
-      add_double (b, "samples_per_s", st->samples_per_s);
-      add_double (b, "seconds", st->seconds);
-      add_int (b, "samples_seen", st->samples_seen);
+      for (gsize m = 0; m < G_N_ELEMENTS (epoch_members); m++)
+        {
+          const char *key = epoch_members[m].key;
+          const char *x = st + epoch_members[m].offset;
+
+          if (epoch_members[m].kind == EPOCH_INT)
+            add_int (b, key, *(const int *) x);
+          else if (epoch_members[m].kind == EPOCH_COUNT)
+            add_int (b, key, *(const gint64 *) x);
+          else
+            add_double (b, key, *(const double *) x);
+        }
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -260,30 +293,46 @@ bad (Reader *rd, const char *what)
   return FALSE;
 }
 
+/* The error "“key” problem"; returns FALSE. */
+static gboolean
+bad_member (Reader *rd, const char *key, const char *problem)
+{
+  g_autofree char *msg = g_strdup_printf ("“%s” %s", key, problem);
+
+  return bad (rd, msg);
+}
+
+/* o's member key if it is a node of that type, else NULL with the error
+ * "“key” is missing or not <what>". o may be NULL: a section that failed. */
+static JsonNode *
+get_member (Reader *rd, JsonObject *o, const char *key, JsonNodeType type, const char *what)
+{
+  JsonNode *n = o ? json_object_get_member (o, key) : NULL;
+
+  if (n == NULL || JSON_NODE_TYPE (n) != type)
+    {
+      g_autofree char *problem = g_strconcat ("is missing or not ", what, NULL);
+
+      bad_member (rd, key, problem);
+      return NULL;
+    }
+  return n;
+}
+
 static JsonObject *
 get_object (Reader *rd, JsonObject *o, const char *key)
 {
-  JsonNode *n = o ? json_object_get_member (o, key) : NULL;
-  if (n == NULL || !JSON_NODE_HOLDS_OBJECT (n))
-    {
-      g_autofree char *msg = g_strdup_printf ("“%s” is missing or not an object", key);
-      bad (rd, msg);
-      return NULL;
-    }
-  return json_node_get_object (n);
+  JsonNode *n = get_member (rd, o, key, JSON_NODE_OBJECT, "an object");
+
+  return n != NULL ? json_node_get_object (n) : NULL;
 }
 
 static JsonArray *
 get_array (Reader *rd, JsonObject *o, const char *key)
 {
-  JsonNode *n = o ? json_object_get_member (o, key) : NULL;
-  if (n == NULL || !JSON_NODE_HOLDS_ARRAY (n))
-    {
-      g_autofree char *msg = g_strdup_printf ("“%s” is missing or not a list", key);
-      bad (rd, msg);
-      return NULL;
-    }
-  return json_node_get_array (n);
+  JsonNode *n = get_member (rd, o, key, JSON_NODE_ARRAY, "a list");
+
+  return n != NULL ? json_node_get_array (n) : NULL;
 }
 
 /* The number n holds — NaN for null, written for a value that was not
@@ -308,11 +357,7 @@ get_number (Reader *rd, JsonObject *o, const char *key)
   double x;
 
   if (!node_number (o ? json_object_get_member (o, key) : NULL, &x))
-    {
-      g_autofree char *msg = g_strdup_printf ("“%s” is missing or not a number", key);
-      bad (rd, msg);
-      return 0;
-    }
+    return bad_member (rd, key, "is missing or not a number");
   return x;
 }
 
@@ -323,10 +368,7 @@ get_amount (Reader *rd, JsonObject *o, const char *key)
   double x = get_number (rd, o, key);
 
   if (!rd->failed && !(x >= 0.0 && x < 1e9))
-    {
-      g_autofree char *msg = g_strdup_printf ("“%s” is not a number from 0 to 1e9", key);
-      bad (rd, msg);
-    }
+    bad_member (rd, key, "is not a number from 0 to 1e9");
   return rd->failed ? 0.0 : x;
 }
 
@@ -337,10 +379,7 @@ get_fraction (Reader *rd, JsonObject *o, const char *key)
   double x = get_number (rd, o, key);
 
   if (!rd->failed && !(x >= 0.0 && x <= 1.0))
-    {
-      g_autofree char *msg = g_strdup_printf ("“%s” is not a fraction from 0 to 1", key);
-      bad (rd, msg);
-    }
+    bad_member (rd, key, "is not a fraction from 0 to 1");
   return rd->failed ? 0.0 : x;
 }
 
@@ -370,11 +409,7 @@ get_string (Reader *rd, JsonObject *o, const char *key)
   if (n != NULL && JSON_NODE_HOLDS_NULL (n))
     return NULL;
   if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
-    {
-      g_autofree char *msg = g_strdup_printf ("“%s” is missing or not a string", key);
-      bad (rd, msg);
-      return NULL;
-    }
+    return bad_member (rd, key, "is missing or not a string"), NULL;
   return g_strdup (json_node_get_string (n));
 }
 
@@ -385,11 +420,7 @@ element_number (Reader *rd, JsonArray *a, guint i, const char *key)
   double x;
 
   if (!node_number (json_array_get_element (a, i), &x))
-    {
-      g_autofree char *msg = g_strdup_printf ("“%s” holds something that is not a number", key);
-      bad (rd, msg);
-      return 0;
-    }
+    return bad_member (rd, key, "holds something that is not a number");
   return x;
 }
 
@@ -640,18 +671,22 @@ read_epochs (Reader *rd, JsonObject *ro, GArray *epochs)
     {
       JsonNode *en = json_array_get_element (ep, e);
       JsonObject *eo = JSON_NODE_HOLDS_OBJECT (en) ? json_node_get_object (en) : NULL;
-      FlEpochStats st = {
-        .epoch = (int) get_whole (rd, eo, "epoch", 0, G_MAXINT32),
-        .n_epochs = (int) get_whole (rd, eo, "n_epochs", 0, G_MAXINT32),
-        .train_loss = get_amount (rd, eo, "train_loss"),
-        .train_acc = get_fraction (rd, eo, "train_acc"),
-        .val_loss = get_amount (rd, eo, "val_loss"),
-        .val_acc = get_fraction (rd, eo, "val_acc"),
-        .val_f1 = get_fraction (rd, eo, "val_f1"),
-        .samples_per_s = get_amount (rd, eo, "samples_per_s"),
-        .seconds = get_amount (rd, eo, "seconds"),
-        .samples_seen = get_whole (rd, eo, "samples_seen", 0, G_MAXINT64 / 2),
-      };
+      FlEpochStats st = { 0 };
+
+      for (gsize m = 0; m < G_N_ELEMENTS (epoch_members); m++)
+        {
+          const char *key = epoch_members[m].key;
+          char *x = (char *) &st + epoch_members[m].offset;
+
+          if (epoch_members[m].kind == EPOCH_INT)
+            *(int *) x = (int) get_whole (rd, eo, key, 0, G_MAXINT32);
+          else if (epoch_members[m].kind == EPOCH_COUNT)
+            *(gint64 *) x = get_whole (rd, eo, key, 0, G_MAXINT64 / 2);
+          else if (epoch_members[m].kind == EPOCH_AMOUNT)
+            *(double *) x = get_amount (rd, eo, key);
+          else
+            *(double *) x = get_fraction (rd, eo, key);
+        }
       g_array_append_val (epochs, st);
     }
 }

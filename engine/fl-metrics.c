@@ -152,43 +152,43 @@ fl_metrics_confusion (const FlMetrics *m, int true_label, int predicted)
   return m->confusion[true_label * m->n_classes + predicted];
 }
 
+/* Σ of the n_classes counts confusion[first], confusion[first + stride], …:
+ * a row (stride 1), a column (stride C) or the diagonal (stride C+1). */
+static gint64
+confusion_sum (const FlMetrics *m, int first, int stride)
+{
+  gint64 s = 0;
+
+  for (int i = 0; i < m->n_classes; i++)
+    s += m->confusion[first + i * stride];
+  return s;
+}
+
 double
 fl_metrics_accuracy (const FlMetrics *m)
 {
-  gint64 correct = 0;
-
   g_return_val_if_fail (m != NULL, 0.0);
   if (m->total == 0)
     return 0.0;
-  for (int c = 0; c < m->n_classes; c++)
-    correct += m->confusion[c * m->n_classes + c];
-  return (double) correct / (double) m->total;
+  return (double) confusion_sum (m, 0, m->n_classes + 1) / (double) m->total;
 }
 
 /* Σ of row c: TP + FN. */
 gint64
 fl_metrics_support (const FlMetrics *m, int c)
 {
-  gint64 s = 0;
-
   g_return_val_if_fail (m != NULL, 0);
   g_return_val_if_fail (c >= 0 && c < m->n_classes, 0);
-  for (int p = 0; p < m->n_classes; p++)
-    s += m->confusion[c * m->n_classes + p];
-  return s;
+  return confusion_sum (m, c * m->n_classes, 1);
 }
 
 /* Σ of column c: TP + FP. */
 gint64
 fl_metrics_n_predicted (const FlMetrics *m, int c)
 {
-  gint64 s = 0;
-
   g_return_val_if_fail (m != NULL, 0);
   g_return_val_if_fail (c >= 0 && c < m->n_classes, 0);
-  for (int t = 0; t < m->n_classes; t++)
-    s += m->confusion[t * m->n_classes + c];
-  return s;
+  return confusion_sum (m, c, m->n_classes);
 }
 
 static gint64

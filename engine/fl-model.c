@@ -126,6 +126,16 @@ set_tensor (FlTensorInfo *t, const char *name, gboolean used, int ndim,
     }
 }
 
+/* A layer's weight t[0], (d0, d1, d2, d3) over ndim dims, and its bias t[1],
+ * (d0): one value per output. */
+static void
+set_layer (FlTensorInfo *t, const char *weight, const char *bias, gboolean used, int ndim,
+           int d0, int d1, int d2, int d3)
+{
+  set_tensor (&t[0], weight, used, ndim, d0, d1, d2, d3);
+  set_tensor (&t[1], bias, used, 1, d0, 0, 0, 0);
+}
+
 static void
 layout_tensors (FlModel *model)
 {
@@ -137,21 +147,16 @@ layout_tensors (FlModel *model)
   int F = fl_fusion_width (c->fusion, c->feat_dim);
   FlTensorInfo *t = model->tensors;
 
-  set_tensor (&t[FL_P_CONV1_W], "conv1.weight", img, 4, c->conv1, 3, 3, 3);
-  set_tensor (&t[FL_P_CONV1_B], "conv1.bias", img, 1, c->conv1, 0, 0, 0);
-  set_tensor (&t[FL_P_CONV2_W], "conv2.weight", img, 4, c->conv2, c->conv1, 3, 3);
-  set_tensor (&t[FL_P_CONV2_B], "conv2.bias", img, 1, c->conv2, 0, 0, 0);
-  set_tensor (&t[FL_P_IMG_FC_W], "img_fc.weight", img, 2, c->feat_dim, flat, 0, 0);
-  set_tensor (&t[FL_P_IMG_FC_B], "img_fc.bias", img, 1, c->feat_dim, 0, 0, 0);
-  /* stored (V,Ht): the transpose of torch's Linear(V,Ht).weight */
+  set_layer (&t[FL_P_CONV1_W], "conv1.weight", "conv1.bias", img, 4, c->conv1, 3, 3, 3);
+  set_layer (&t[FL_P_CONV2_W], "conv2.weight", "conv2.bias", img, 4, c->conv2, c->conv1, 3, 3);
+  set_layer (&t[FL_P_IMG_FC_W], "img_fc.weight", "img_fc.bias", img, 2, c->feat_dim, flat, 0, 0);
+  /* stored (V,Ht), the transpose of torch's Linear(V,Ht).weight: its bias
+   * is (Ht), the weight's second size, not set_layer()'s first */
   set_tensor (&t[FL_P_TXT_EMB_W], "txt_emb.weight", txt, 2, c->vocab_size, c->text_hidden, 0, 0);
   set_tensor (&t[FL_P_TXT_EMB_B], "txt_emb.bias", txt, 1, c->text_hidden, 0, 0, 0);
-  set_tensor (&t[FL_P_TXT_FC_W], "txt_fc.weight", txt, 2, c->feat_dim, c->text_hidden, 0, 0);
-  set_tensor (&t[FL_P_TXT_FC_B], "txt_fc.bias", txt, 1, c->feat_dim, 0, 0, 0);
-  set_tensor (&t[FL_P_HEAD1_W], "head1.weight", TRUE, 2, c->head_hidden, F, 0, 0);
-  set_tensor (&t[FL_P_HEAD1_B], "head1.bias", TRUE, 1, c->head_hidden, 0, 0, 0);
-  set_tensor (&t[FL_P_HEAD2_W], "head2.weight", TRUE, 2, c->n_classes, c->head_hidden, 0, 0);
-  set_tensor (&t[FL_P_HEAD2_B], "head2.bias", TRUE, 1, c->n_classes, 0, 0, 0);
+  set_layer (&t[FL_P_TXT_FC_W], "txt_fc.weight", "txt_fc.bias", txt, 2, c->feat_dim, c->text_hidden, 0, 0);
+  set_layer (&t[FL_P_HEAD1_W], "head1.weight", "head1.bias", TRUE, 2, c->head_hidden, F, 0, 0);
+  set_layer (&t[FL_P_HEAD2_W], "head2.weight", "head2.bias", TRUE, 2, c->n_classes, c->head_hidden, 0, 0);
 
   model->n_params = 0;
   for (int p = 0; p < FL_N_PARAMS; p++)
@@ -329,10 +334,6 @@ run_tasks (FlModel *model, FlTaskFunc fn, gpointer data)
     fn (0, 1, data);
 }
 
-typedef struct {
-  FlModel       *model;
-  const FlBatch *batch;
-} Job;
 
 /* Linear layers run whole on the calling thread: splitting a product
  * changes OpenBLAS's tiling and with it the last bits of the sums, and these
@@ -358,82 +359,94 @@ linear_backward (FlModel *model, float *din, const float *dout, const float *in,
  * of threads. */
 #define FL_CHUNKS 8
 
+/* Works on the samples [lo, lo+n) of the batch, slice k (n > 0), with one
+ * thread's scratch. */
+typedef void (*SliceFunc) (FlModel *model, const FlBatch *batch, float *scratch,
+                           int k, int lo, int n);
+
+typedef struct {
+  FlModel       *model;
+  const FlBatch *batch;
+  SliceFunc      fn;
+} Job;
+
+/* Task t of nt: fn on each of its slices that is not empty. */
+static void
+slices_task (int t, int nt, gpointer data)
+{
+  Job *j = data;
+  float *scratch = j->model->scratch + t * j->model->scratch_per_thread;
+
+  for (int k = t; k < FL_CHUNKS; k += nt)
+    {
+      int lo, hi;
+
+      fl_share (j->batch->n, k, FL_CHUNKS, &lo, &hi);
+      if (hi > lo)
+        j->fn (j->model, j->batch, scratch, k, lo, hi - lo);
+    }
+}
+
+/* fn on every slice of the batch, across the pool's threads. */
+static void
+run_slices (FlModel *model, const FlBatch *batch, SliceFunc fn)
+{
+  Job job = { model, batch, fn };
+
+  run_tasks (model, slices_task, &job);
+}
+
 /* The conv part of the image branch for one slice of the batch:
  * conv → pool → ReLU → conv → pool → ReLU. Max-pooling commutes with the
  * ReLU (max is monotone), so pooling first gives the SPEC's conv → ReLU →
  * pool exactly, with the ReLU over a map four times smaller, forward and
  * backward; c1 and c2 hold the raw conv outputs. */
 static void
-image_forward_task (int t, int nt, gpointer data)
+image_forward_slice (FlModel *model, const FlBatch *batch, float *scratch, int k, int lo, int n)
 {
-  Job *j = data;
-  FlModel *model = j->model;
   const FlConfig *c = &model->cfg;
   const int S = c->image_size, S2 = S / 2, S4 = S / 4, c1 = c->conv1, c2 = c->conv2;
-  float *scratch = model->scratch + t * model->scratch_per_thread;
   Acts *x = &model->act;
 
-  for (int k = t; k < FL_CHUNKS; k += nt)
-    {
-      int lo, hi, n;
-      fl_share (j->batch->n, k, FL_CHUNKS, &lo, &hi);
-      n = hi - lo;
-      if (n == 0)
-        continue;
-      fl_conv3x3_forward (x->c1 + (gsize) lo * c1 * S * S, j->batch->images + (gsize) lo * 3 * S * S,
-                          P (model, FL_P_CONV1_W), P (model, FL_P_CONV1_B), scratch, n, 3, S, S, c1);
-      fl_maxpool2_forward (x->p1 + (gsize) lo * c1 * S2 * S2, x->am1 + (gsize) lo * c1 * S2 * S2,
-                           x->c1 + (gsize) lo * c1 * S * S, n, c1, S, S);
-      fl_relu_forward (x->p1 + (gsize) lo * c1 * S2 * S2, (gsize) n * c1 * S2 * S2);
-      fl_conv3x3_forward (x->c2 + (gsize) lo * c2 * S2 * S2, x->p1 + (gsize) lo * c1 * S2 * S2,
-                          P (model, FL_P_CONV2_W), P (model, FL_P_CONV2_B), scratch, n, c1, S2, S2, c2);
-      fl_maxpool2_forward (x->p2 + (gsize) lo * c2 * S4 * S4, x->am2 + (gsize) lo * c2 * S4 * S4,
-                           x->c2 + (gsize) lo * c2 * S2 * S2, n, c2, S2, S2);
-      fl_relu_forward (x->p2 + (gsize) lo * c2 * S4 * S4, (gsize) n * c2 * S4 * S4);
-    }
+  fl_conv3x3_forward (x->c1 + (gsize) lo * c1 * S * S, batch->images + (gsize) lo * 3 * S * S,
+                      P (model, FL_P_CONV1_W), P (model, FL_P_CONV1_B), scratch, n, 3, S, S, c1);
+  fl_maxpool2_forward (x->p1 + (gsize) lo * c1 * S2 * S2, x->am1 + (gsize) lo * c1 * S2 * S2,
+                       x->c1 + (gsize) lo * c1 * S * S, n, c1, S, S);
+  fl_relu_forward (x->p1 + (gsize) lo * c1 * S2 * S2, (gsize) n * c1 * S2 * S2);
+  fl_conv3x3_forward (x->c2 + (gsize) lo * c2 * S2 * S2, x->p1 + (gsize) lo * c1 * S2 * S2,
+                      P (model, FL_P_CONV2_W), P (model, FL_P_CONV2_B), scratch, n, c1, S2, S2, c2);
+  fl_maxpool2_forward (x->p2 + (gsize) lo * c2 * S4 * S4, x->am2 + (gsize) lo * c2 * S4 * S4,
+                       x->c2 + (gsize) lo * c2 * S2 * S2, n, c2, S2, S2);
+  fl_relu_forward (x->p2 + (gsize) lo * c2 * S4 * S4, (gsize) n * c2 * S4 * S4);
 }
 
-/* The adjoint of image_forward_task, slice by slice; slice 0 accumulates
- * into the gradient block itself, the others into their partial blocks. */
+/* The adjoint of image_forward_slice; slice 0 accumulates into the gradient
+ * block itself, slice k > 0 into partial block k-1, zeroed by the caller. */
 static void
-image_backward_task (int t, int nt, gpointer data)
+image_backward_slice (FlModel *model, const FlBatch *batch, float *scratch, int k, int lo, int n)
 {
-  Job *j = data;
-  FlModel *model = j->model;
   const FlConfig *c = &model->cfg;
   const int S = c->image_size, S2 = S / 2, S4 = S / 4, c1 = c->conv1, c2 = c->conv2;
-  float *scratch = model->scratch + t * model->scratch_per_thread;
   const gsize o_b1 = model->tensors[FL_P_CONV1_B].offset - model->tensors[FL_P_CONV1_W].offset;
   const gsize o_w2 = model->tensors[FL_P_CONV2_W].offset - model->tensors[FL_P_CONV1_W].offset;
   const gsize o_b2 = model->tensors[FL_P_CONV2_B].offset - model->tensors[FL_P_CONV1_W].offset;
+  float *g = k == 0 ? G (model, FL_P_CONV1_W) : model->partial + (k - 1) * model->partial_size;
   Acts *x = &model->act, *d = &model->dact;
 
-  for (int k = t; k < FL_CHUNKS; k += nt)
-    {
-      float *g = k == 0 ? G (model, FL_P_CONV1_W) : model->partial + (k - 1) * model->partial_size;
-      int lo, hi, n;
-
-      if (k > 0)
-        memset (g, 0, sizeof (float) * model->partial_size);
-      fl_share (j->batch->n, k, FL_CHUNKS, &lo, &hi);
-      n = hi - lo;
-      if (n == 0)
-        continue;
-      fl_relu_backward (d->p2 + (gsize) lo * c2 * S4 * S4, x->p2 + (gsize) lo * c2 * S4 * S4,
-                        (gsize) n * c2 * S4 * S4);
-      fl_maxpool2_backward (d->c2 + (gsize) lo * c2 * S2 * S2, d->p2 + (gsize) lo * c2 * S4 * S4,
-                            x->am2 + (gsize) lo * c2 * S4 * S4, n, c2, S2, S2);
-      fl_conv3x3_backward (d->p1 + (gsize) lo * c1 * S2 * S2, g + o_w2, g + o_b2,
-                           d->c2 + (gsize) lo * c2 * S2 * S2, x->p1 + (gsize) lo * c1 * S2 * S2,
-                           P (model, FL_P_CONV2_W), scratch, n, c1, S2, S2, c2);
-      fl_relu_backward (d->p1 + (gsize) lo * c1 * S2 * S2, x->p1 + (gsize) lo * c1 * S2 * S2,
-                        (gsize) n * c1 * S2 * S2);
-      fl_maxpool2_backward (d->c1 + (gsize) lo * c1 * S * S, d->p1 + (gsize) lo * c1 * S2 * S2,
-                            x->am1 + (gsize) lo * c1 * S2 * S2, n, c1, S, S);
-      fl_conv3x3_backward (NULL, g, g + o_b1, d->c1 + (gsize) lo * c1 * S * S,
-                           j->batch->images + (gsize) lo * 3 * S * S, P (model, FL_P_CONV1_W),
-                           scratch, n, 3, S, S, c1);
-    }
+  fl_relu_backward (d->p2 + (gsize) lo * c2 * S4 * S4, x->p2 + (gsize) lo * c2 * S4 * S4,
+                    (gsize) n * c2 * S4 * S4);
+  fl_maxpool2_backward (d->c2 + (gsize) lo * c2 * S2 * S2, d->p2 + (gsize) lo * c2 * S4 * S4,
+                        x->am2 + (gsize) lo * c2 * S4 * S4, n, c2, S2, S2);
+  fl_conv3x3_backward (d->p1 + (gsize) lo * c1 * S2 * S2, g + o_w2, g + o_b2,
+                       d->c2 + (gsize) lo * c2 * S2 * S2, x->p1 + (gsize) lo * c1 * S2 * S2,
+                       P (model, FL_P_CONV2_W), scratch, n, c1, S2, S2, c2);
+  fl_relu_backward (d->p1 + (gsize) lo * c1 * S2 * S2, x->p1 + (gsize) lo * c1 * S2 * S2,
+                    (gsize) n * c1 * S2 * S2);
+  fl_maxpool2_backward (d->c1 + (gsize) lo * c1 * S * S, d->p1 + (gsize) lo * c1 * S2 * S2,
+                        x->am1 + (gsize) lo * c1 * S2 * S2, n, c1, S, S);
+  fl_conv3x3_backward (NULL, g, g + o_b1, d->c1 + (gsize) lo * c1 * S * S,
+                       batch->images + (gsize) lo * 3 * S * S, P (model, FL_P_CONV1_W),
+                       scratch, n, 3, S, S, c1);
 }
 
 static void
@@ -483,9 +496,8 @@ fl_model_forward (FlModel *model, const FlBatch *batch)
 
   if (fl_fusion_uses_image (c->fusion))
     {
-      Job job = { model, batch };
       g_return_val_if_fail (batch->images != NULL, 0.0);
-      run_tasks (model, image_forward_task, &job);
+      run_slices (model, batch, image_forward_slice);
       linear_forward (model, x->a, x->p2, FL_P_IMG_FC_W, N, c->conv2 * S4 * S4, D);
       fl_relu_forward (x->a, (gsize) N * D);
     }
@@ -567,8 +579,9 @@ fl_model_backward (FlModel *model, const FlBatch *batch)
     {
       fl_relu_backward (d->a, x->a, (gsize) N * D);
       linear_backward (model, d->p2, d->a, x->p2, FL_P_IMG_FC_W, N, c->conv2 * S4 * S4, D);
-      Job job = { model, batch };
-      run_tasks (model, image_backward_task, &job);
+      /* an empty slice adds nothing, but its block is summed all the same */
+      memset (model->partial, 0, sizeof (float) * model->partial_size * (FL_CHUNKS - 1));
+      run_slices (model, batch, image_backward_slice);
       for (int k = 1; k < FL_CHUNKS; k++)
         {
           float *dst = G (model, FL_P_CONV1_W);

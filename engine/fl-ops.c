@@ -185,6 +185,35 @@ fl_maxpool2_backward (float        *din,
     din[argmax[i]] = dout[i];
 }
 
+/* ---- rows of a batch ---------------------------------------------------- */
+
+/* Every row of out (N,W) = b (W): the bias a layer's output starts from. */
+static inline void
+rows_set (float *out, const float *b, int N, int W)
+{
+  for (int n = 0; n < N; n++)
+    memcpy (out + (gsize) n * W, b, sizeof (float) * W);
+}
+
+/* db (W) += Σ_n dout (N,W): the bias gradient of a layer that added b to
+ * every row. */
+static inline void
+rows_sum_into (float *db, const float *dout, int N, int W)
+{
+  for (int n = 0; n < N; n++)
+    for (int w = 0; w < W; w++)
+      db[w] += dout[(gsize) n * W + w];
+}
+
+/* N rows of W floats from src, rows src_stride apart, to dst, rows
+ * dst_stride apart: concat's halves in and out. */
+static inline void
+rows_copy (float *dst, int dst_stride, const float *src, int src_stride, int N, int W)
+{
+  for (int n = 0; n < N; n++)
+    memcpy (dst + (gsize) n * dst_stride, src + (gsize) n * src_stride, sizeof (float) * W);
+}
+
 /* ---- linear ------------------------------------------------------------- */
 
 void
@@ -194,8 +223,7 @@ fl_linear_forward (float       *out,
                    const float *b,
                    int N, int In, int Out)
 {
-  for (int n = 0; n < N; n++)
-    memcpy (out + (gsize) n * Out, b, sizeof (float) * Out);
+  rows_set (out, b, N, Out);
   /* out (N,Out) += in (N,In) · w^T (In,Out) */
   cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, N, Out, In,
                1.0f, in, In, w, In, 1.0f, out, Out);
@@ -213,9 +241,7 @@ fl_linear_backward (float       *din,
   /* dL/dw (Out,In) += dout^T (Out,N) · in (N,In) */
   cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, Out, In, N,
                1.0f, dout, Out, in, In, 1.0f, dw, In);
-  for (int n = 0; n < N; n++)
-    for (int o = 0; o < Out; o++)
-      db[o] += dout[(gsize) n * Out + o];
+  rows_sum_into (db, dout, N, Out);
   /* dL/din (N,In) = dout (N,Out) · w (Out,In) */
   if (din != NULL)
     cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, N, In, Out,
@@ -248,10 +274,10 @@ fl_embag_forward (float        *out,
                   const float  *b,
                   int N, int H)
 {
+  rows_set (out, b, N, H);
   for (int n = 0; n < N; n++)
     {
       float *o = out + (gsize) n * H;
-      memcpy (o, b, sizeof (float) * H);
       for (gint32 t = off[n]; t < off[n + 1]; t++)
         {
           const float *row = w + (gsize) idx[t] * H;
@@ -269,11 +295,10 @@ fl_embag_backward (float        *dw,
                    const gint32 *idx,
                    int N, int H)
 {
+  rows_sum_into (db, dout, N, H);
   for (int n = 0; n < N; n++)
     {
       const float *g = dout + (gsize) n * H;
-      for (int h = 0; h < H; h++)
-        db[h] += g[h];
       for (gint32 t = off[n]; t < off[n + 1]; t++)
         {
           float *row = dw + (gsize) idx[t] * H;
@@ -379,11 +404,8 @@ fl_fusion_forward (float       *out,
   switch (fusion)
     {
     case FL_FUSION_CONCAT:
-      for (int n = 0; n < N; n++)
-        {
-          memcpy (out + (gsize) n * 2 * D, a + (gsize) n * D, sizeof (float) * D);
-          memcpy (out + (gsize) n * 2 * D + D, b + (gsize) n * D, sizeof (float) * D);
-        }
+      rows_copy (out, 2 * D, a, D, N, D);
+      rows_copy (out + D, 2 * D, b, D, N, D);
       break;
     case FL_FUSION_MEAN:
       for (gsize i = 0; i < ND; i++)
@@ -394,10 +416,9 @@ fl_fusion_forward (float       *out,
         out[i] = a[i] * b[i];
       break;
     case FL_FUSION_IMAGE:
-      memcpy (out, a, sizeof (float) * ND);
-      break;
     case FL_FUSION_TEXT:
-      memcpy (out, b, sizeof (float) * ND);
+      /* the one branch the route uses passes through */
+      memcpy (out, fusion == FL_FUSION_IMAGE ? a : b, sizeof (float) * ND);
       break;
     default:
       g_assert_not_reached ();
@@ -418,11 +439,8 @@ fl_fusion_backward (float       *da,
   switch (fusion)
     {
     case FL_FUSION_CONCAT:
-      for (int n = 0; n < N; n++)
-        {
-          memcpy (da + (gsize) n * D, dout + (gsize) n * 2 * D, sizeof (float) * D);
-          memcpy (db + (gsize) n * D, dout + (gsize) n * 2 * D + D, sizeof (float) * D);
-        }
+      rows_copy (da, D, dout, 2 * D, N, D);
+      rows_copy (db, D, dout + D, 2 * D, N, D);
       break;
     case FL_FUSION_MEAN:
       for (gsize i = 0; i < ND; i++)
@@ -437,10 +455,8 @@ fl_fusion_backward (float       *da,
         }
       break;
     case FL_FUSION_IMAGE:
-      memcpy (da, dout, sizeof (float) * ND);
-      break;
     case FL_FUSION_TEXT:
-      memcpy (db, dout, sizeof (float) * ND);
+      memcpy (fusion == FL_FUSION_IMAGE ? da : db, dout, sizeof (float) * ND);
       break;
     default:
       g_assert_not_reached ();

@@ -143,18 +143,27 @@ bad_file (GError **error, const char *path, const char *what)
   return FALSE;
 }
 
+/* The JSON array json holds, parsed by parser (which owns it); NULL if
+ * json is NULL or not an array. */
+static JsonArray *
+parse_array (JsonParser *parser, const char *json)
+{
+  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL) ||
+      !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
+    return NULL;
+  return json_node_get_array (json_parser_get_root (parser));
+}
+
 /* Parses a JSON array of strings into a NULL-terminated strv. */
 static char **
 parse_string_array (const char *json)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
-  JsonArray *arr;
+  JsonArray *arr = parse_array (parser, json);
 
-  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL) ||
-      !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
+  if (arr == NULL)
     return NULL;
-  arr = json_node_get_array (json_parser_get_root (parser));
   for (guint i = 0; i < json_array_get_length (arr); i++)
     {
       JsonNode *n = json_array_get_element (arr, i);
@@ -169,13 +178,9 @@ static gboolean
 parse_float3 (const char *json, float v[3])
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonArray *arr;
+  JsonArray *arr = parse_array (parser, json);
 
-  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL) ||
-      !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
-    return FALSE;
-  arr = json_node_get_array (json_parser_get_root (parser));
-  if (json_array_get_length (arr) != 3)
+  if (arr == NULL || json_array_get_length (arr) != 3)
     return FALSE;
   for (int i = 0; i < 3; i++)
     v[i] = (float) json_array_get_double_element (arr, i);

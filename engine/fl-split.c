@@ -59,6 +59,23 @@ outputs_valid (GArray *train_idx, GArray *val_idx)
          g_array_get_element_size (val_idx) == sizeof (gint32);
 }
 
+/* What both splits begin with: checks the arguments they share, empties
+ * train_idx and val_idx, and returns the classes' shuffled indices
+ * (shuffled_classes()); NULL on a programmer error. */
+static GPtrArray *
+begin_split (const gint32 *labels, int n, int n_classes, guint64 seed,
+             GArray *train_idx, GArray *val_idx)
+{
+  g_return_val_if_fail (n >= 0 && (labels != NULL || n == 0), NULL);
+  g_return_val_if_fail (n_classes >= 1, NULL);
+  g_return_val_if_fail (outputs_valid (train_idx, val_idx), NULL);
+  g_return_val_if_fail (labels_valid (labels, n, n_classes), NULL);
+
+  g_array_set_size (train_idx, 0);
+  g_array_set_size (val_idx, 0);
+  return shuffled_classes (labels, n, n_classes, seed);
+}
+
 void
 fl_split_stratified (const gint32 *labels,
                      int           n,
@@ -70,15 +87,10 @@ fl_split_stratified (const gint32 *labels,
 {
   g_autoptr(GPtrArray) classes = NULL;
 
-  g_return_if_fail (n >= 0 && (labels != NULL || n == 0));
-  g_return_if_fail (n_classes >= 1);
   g_return_if_fail (val_fraction >= 0.0 && val_fraction < 1.0);
-  g_return_if_fail (outputs_valid (train_idx, val_idx));
-  g_return_if_fail (labels_valid (labels, n, n_classes));
-
-  g_array_set_size (train_idx, 0);
-  g_array_set_size (val_idx, 0);
-  classes = shuffled_classes (labels, n, n_classes, seed);
+  classes = begin_split (labels, n, n_classes, seed, train_idx, val_idx);
+  if (classes == NULL)
+    return;
 
   for (int c = 0; c < n_classes; c++)
     {
@@ -110,15 +122,10 @@ fl_split_kfold (const gint32 *labels,
   g_autoptr(GPtrArray) classes = NULL;
   int next = 0;   /* the fold the next index is dealt to */
 
-  g_return_if_fail (n >= 0 && (labels != NULL || n == 0));
-  g_return_if_fail (n_classes >= 1);
   g_return_if_fail (k >= 2 && fold >= 0 && fold < k);
-  g_return_if_fail (outputs_valid (train_idx, val_idx));
-  g_return_if_fail (labels_valid (labels, n, n_classes));
-
-  g_array_set_size (train_idx, 0);
-  g_array_set_size (val_idx, 0);
-  classes = shuffled_classes (labels, n, n_classes, seed);
+  classes = begin_split (labels, n, n_classes, seed, train_idx, val_idx);
+  if (classes == NULL)
+    return;
 
   for (int c = 0; c < n_classes; c++)
     {

@@ -40,9 +40,13 @@ struct FlRun {
 void
 fl_train_settings_init_default (FlTrainSettings *s)
 {
+  FlConfig model;
+
+  /* the model's own defaults, kept in one place: fl_config_init_default() */
+  fl_config_init_default (&model);
   *s = (FlTrainSettings) {
-    .fusion = FL_FUSION_CONCAT,
-    .feat_dim = 128,
+    .fusion = model.fusion,
+    .feat_dim = model.feat_dim,
     .epochs = 10,
     .batch_size = 64,
     .lr = 1e-3f,

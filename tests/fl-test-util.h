@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT
  *
  * Helpers shared by the tests: seeded random fills, a central
- * finite-difference gradient check, and waiting on the main loop.
+ * finite-difference gradient check, waiting on the main loop, and removing
+ * a scratch folder.
  */
 #pragma once
 
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <math.h>
 
 static inline void
@@ -105,4 +107,24 @@ dot_loss (const float *r, const float *y, gsize n)
   for (gsize i = 0; i < n; i++)
     s += (double) r[i] * y[i];
   return s;
+}
+
+/* Removes path and, if it is a real folder, everything in it; links are
+ * removed, never followed. */
+static inline void
+fl_test_remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          fl_test_remove_tree (child);
+        }
+    }
+  g_remove (path);
 }

@@ -49,6 +49,31 @@ demo (const char *what)
   return g_build_filename (g_getenv ("FUSIONLAB_SRCDIR"), "resources", "demo", what, NULL);
 }
 
+/* The bundled demo data, and a scratch folder for what a test writes
+ * (removed after the test, which removes its files). */
+typedef struct {
+  char *images;
+  char *csv;
+  char *dir;
+} Demo;
+
+static void
+demo_setup (Demo *f, gconstpointer data)
+{
+  f->images = demo ("images");
+  f->csv = demo ("texts.csv");
+  f->dir = g_dir_make_tmp ("fl-cli-XXXXXX", NULL);
+}
+
+static void
+demo_teardown (Demo *f, gconstpointer data)
+{
+  g_rmdir (f->dir);
+  g_free (f->images);
+  g_free (f->csv);
+  g_free (f->dir);
+}
+
 /* Parses "epoch E/N train_loss … samples_per_s X" strictly; returns val_acc. */
 static double
 check_epoch_line (const char *line, int epoch, int n_epochs)
@@ -68,21 +93,18 @@ check_epoch_line (const char *line, int epoch, int n_epochs)
 }
 
 static void
-test_train_demo (void)
+test_train_demo (Demo *f, gconstpointer data)
 {
-  g_autofree char *images = demo ("images");
-  g_autofree char *csv = demo ("texts.csv");
-  g_autofree char *dir = g_dir_make_tmp ("fl-cli-XXXXXX", NULL);
-  g_autofree char *model = g_build_filename (dir, "demo.model", NULL);
-  g_autofree char *metrics = g_build_filename (dir, "metrics.csv", NULL);
-  g_autofree char *preds = g_build_filename (dir, "preds.csv", NULL);
+  g_autofree char *model = g_build_filename (f->dir, "demo.model", NULL);
+  g_autofree char *metrics = g_build_filename (f->dir, "metrics.csv", NULL);
+  g_autofree char *preds = g_build_filename (f->dir, "preds.csv", NULL);
   g_autofree char *mcsv = NULL, *pcsv = NULL;
   g_auto(GStrv) lines = NULL, mlines = NULL, plines = NULL;
   Result r;
   double val_acc = 0;
   int n_epoch_lines = 0;
 
-  r = run_cli ("train", "--images", images, "--csv", csv, "--epochs", "8",
+  r = run_cli ("train", "--images", f->images, "--csv", f->csv, "--epochs", "8",
                "--image-size", "32", "--fusion", "concat", "--save", model,
                "--metrics-csv", metrics, "--quiet", NULL);
   g_test_message ("stderr: %s", r.err);
@@ -104,7 +126,7 @@ test_train_demo (void)
 
   /* predict with the saved model on the same CSV */
   result_clear (&r);
-  r = run_cli ("predict", "--model", model, "--images", images, "--csv", csv,
+  r = run_cli ("predict", "--model", model, "--images", f->images, "--csv", f->csv,
                "--out", preds, "--quiet", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_true (g_file_get_contents (preds, &pcsv, NULL, NULL));
@@ -112,7 +134,7 @@ test_train_demo (void)
   {
     g_autofree char *text = NULL;
     g_auto(GStrv) rows = NULL;
-    g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+    g_assert_true (g_file_get_contents (f->csv, &text, NULL, NULL));
     rows = g_strsplit (g_strchomp (text), "\n", -1);
     /* one prediction per data row of the demo CSV */
     g_assert_cmpint (g_strv_length (plines), ==, g_strv_length (rows));
@@ -120,23 +142,20 @@ test_train_demo (void)
   g_assert_true (g_str_has_prefix (plines[0], "line,image,predicted,confidence,p_circle-cold,"));
   result_clear (&r);
 
-  g_remove (model); g_remove (metrics); g_remove (preds); g_rmdir (dir);
+  g_remove (model); g_remove (metrics); g_remove (preds);
 }
 
 /* compare --experiment writes a file the app reopens: every fusion's run,
  * done, with the data it was trained on. */
 static void
-test_compare_experiment (void)
+test_compare_experiment (Demo *f, gconstpointer test_data)
 {
-  g_autofree char *images = demo ("images");
-  g_autofree char *csv = demo ("texts.csv");
-  g_autofree char *dir = g_dir_make_tmp ("fl-cli-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "compare.json", NULL);
+  g_autofree char *path = g_build_filename (f->dir, "compare.json", NULL);
   g_auto(FlExperimentData) data = { 0 };
   g_autofree gboolean *shown = NULL;
   g_autoptr(FlComparison) cmp = NULL;
   g_autoptr(GError) error = NULL;
-  Result r = run_cli ("compare", "--images", images, "--csv", csv, "--epochs", "1", "--image-size", "16",
+  Result r = run_cli ("compare", "--images", f->images, "--csv", f->csv, "--epochs", "1", "--image-size", "16",
                       "--experiment", path, "--quiet", NULL);
 
   g_test_message ("stderr: %s", r.err);
@@ -151,22 +170,19 @@ test_compare_experiment (void)
       g_assert_nonnull (fl_comparison_result (cmp, i)->validation);
       g_assert_true (shown[i]);
     }
-  g_assert_cmpstr (data.csv_path, ==, csv);
-  g_assert_cmpstr (data.images_dir, ==, images);
+  g_assert_cmpstr (data.csv_path, ==, f->csv);
+  g_assert_cmpstr (data.images_dir, ==, f->images);
   g_assert_cmpint (data.image_size, ==, 16);
   result_clear (&r);
   g_remove (path);
-  g_rmdir (dir);
 }
 
 static void
-test_json (void)
+test_json (Demo *f, gconstpointer data)
 {
-  g_autofree char *images = demo ("images");
-  g_autofree char *csv = demo ("texts.csv");
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) lines = NULL;
-  Result r = run_cli ("train", "--images", images, "--csv", csv, "--epochs", "1",
+  Result r = run_cli ("train", "--images", f->images, "--csv", f->csv, "--epochs", "1",
                       "--image-size", "16", "--fusion", "text", "--json", "--quiet", NULL);
 
   g_assert_cmpint (r.status, ==, 0);
@@ -181,26 +197,23 @@ test_json (void)
 /* Each bad invocation exits non-zero with exactly one line on stderr that
  * contains the expected words. */
 static void
-test_bad_input (void)
+test_bad_input (Demo *f, gconstpointer data)
 {
-  g_autofree char *images = demo ("images");
-  g_autofree char *csv = demo ("texts.csv");
-  g_autofree char *dir = g_dir_make_tmp ("fl-cli-XXXXXX", NULL);
-  g_autofree char *empty = g_build_filename (dir, "empty.csv", NULL);
-  g_autofree char *onecls = g_build_filename (dir, "one.csv", NULL);
-  g_autofree char *junk = g_build_filename (dir, "junk.model", NULL);
+  g_autofree char *empty = g_build_filename (f->dir, "empty.csv", NULL);
+  g_autofree char *onecls = g_build_filename (f->dir, "one.csv", NULL);
+  g_autofree char *junk = g_build_filename (f->dir, "junk.model", NULL);
   struct { const char *args[12]; const char *expect; } cases[] = {
-    { { "train", "--csv", csv }, "--images" },
-    { { "train", "--images", images, "--csv", csv, "--fusion", "sum" }, "unknown fusion" },
-    { { "train", "--images", images, "--csv", csv, "--epochs", "0" }, "epochs" },
-    { { "train", "--images", images, "--csv", csv, "--lr", "-1" }, "learning rate" },
-    { { "train", "--images", images, "--csv", csv, "--image-size", "30" }, "multiple of 4" },
-    { { "train", "--images", "/nonexistent", "--csv", csv }, "/nonexistent" },
-    { { "train", "--images", images, "--csv", "/nonexistent.csv" }, "nonexistent.csv" },
-    { { "train", "--images", images, "--csv", empty }, "empty.csv" },
-    { { "train", "--images", images, "--csv", onecls }, "two classes" },
-    { { "train", "--images", images, "--csv", csv, "--text-col", "nope" }, "nope" },
-    { { "predict", "--model", junk, "--images", images, "--csv", csv, "--out", empty }, "junk.model" },
+    { { "train", "--csv", f->csv }, "--images" },
+    { { "train", "--images", f->images, "--csv", f->csv, "--fusion", "sum" }, "unknown fusion" },
+    { { "train", "--images", f->images, "--csv", f->csv, "--epochs", "0" }, "epochs" },
+    { { "train", "--images", f->images, "--csv", f->csv, "--lr", "-1" }, "learning rate" },
+    { { "train", "--images", f->images, "--csv", f->csv, "--image-size", "30" }, "multiple of 4" },
+    { { "train", "--images", "/nonexistent", "--csv", f->csv }, "/nonexistent" },
+    { { "train", "--images", f->images, "--csv", "/nonexistent.csv" }, "nonexistent.csv" },
+    { { "train", "--images", f->images, "--csv", empty }, "empty.csv" },
+    { { "train", "--images", f->images, "--csv", onecls }, "two classes" },
+    { { "train", "--images", f->images, "--csv", f->csv, "--text-col", "nope" }, "nope" },
+    { { "predict", "--model", junk, "--images", f->images, "--csv", f->csv, "--out", empty }, "junk.model" },
     { { "frobnicate" }, "unknown command" },
   };
 
@@ -219,16 +232,16 @@ test_bad_input (void)
       g_assert_cmpint (strchr (r.err, '\n') - r.err + 1, ==, (int) strlen (r.err));
       result_clear (&r);
     }
-  g_remove (empty); g_remove (onecls); g_remove (junk); g_rmdir (dir);
+  g_remove (empty); g_remove (onecls); g_remove (junk);
 }
 
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/cli/train-demo", test_train_demo);
-  g_test_add_func ("/cli/json", test_json);
-  g_test_add_func ("/cli/bad-input", test_bad_input);
-  g_test_add_func ("/cli/compare-experiment", test_compare_experiment);
+  g_test_add ("/cli/train-demo", Demo, NULL, demo_setup, test_train_demo, demo_teardown);
+  g_test_add ("/cli/json", Demo, NULL, demo_setup, test_json, demo_teardown);
+  g_test_add ("/cli/bad-input", Demo, NULL, demo_setup, test_bad_input, demo_teardown);
+  g_test_add ("/cli/compare-experiment", Demo, NULL, demo_setup, test_compare_experiment, demo_teardown);
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
  */
 #include "fl-dataset.h"
 #include "fl-model.h"
+#include "fl-test-util.h"
 
 #include <glib/gstdio.h>
 #include <stb_image_write.h>
@@ -47,28 +48,9 @@ fixture_setup (Fixture *f, gconstpointer data)
 }
 
 static void
-rm_rf (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  if (dir != NULL)
-    {
-      const char *name;
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          rm_rf (child);
-        }
-      g_dir_close (dir);
-      g_rmdir (path);
-    }
-  else
-    g_remove (path);
-}
-
-static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  rm_rf (f->root);
+  fl_test_remove_tree (f->root);
   g_free (f->root);
   g_free (f->images);
 }

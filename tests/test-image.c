@@ -13,6 +13,7 @@
 
 #include "fl-image.h"
 #include "fl-model.h"
+#include "fl-test-util.h"
 
 #include <glib/gstdio.h>
 #include <stb_image_write.h>
@@ -35,24 +36,6 @@ static const guint8 two_frame_gif[112] = {
 /* ---- a scratch folder --------------------------------------------------- */
 
 static char *tmp_dir;
-
-/* Removes path and, if it is a real folder, everything in it; links are
- * removed, never followed. */
-static void
-rm_rf (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          rm_rf (child);
-        }
-    }
-  g_remove (path);
-}
 
 static char *
 tmp_path (const char *name)
@@ -693,7 +676,7 @@ main (int argc, char **argv)
   g_test_add_func ("/image/to-float", test_to_float);
   ret = g_test_run ();
 
-  rm_rf (tmp_dir);
+  fl_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return ret;
 }

@@ -19,6 +19,24 @@
 #define TOL_LINEAR 1e-3
 #define TOL_SMOOTH 1e-2
 
+/* A new array of n floats drawn from U(-1, 1). */
+static float *
+new_uniform (GRand *rng, gsize n)
+{
+  float *x = g_new (float, n);
+
+  fill_uniform (rng, x, n, -1, 1);
+  return x;
+}
+
+/* dx, the gradient of an operator linear in x (n floats), agrees with
+ * central differences of loss at ε = 0.1. */
+static void
+assert_linear_grad (float *x, gsize n, const float *dx, LossFn loss, gpointer ctx)
+{
+  g_assert_cmpfloat (grad_check (x, n, dx, loss, ctx, 0.1, 1e-2, 0), <, TOL_LINEAR);
+}
+
 /* ---- conv --------------------------------------------------------------- */
 
 typedef struct {
@@ -79,22 +97,18 @@ test_conv_grad (void)
   g_autofree float *dw = g_new0 (float, nw);
   g_autofree float *db = g_new0 (float, c.K);
 
-  c.in = g_new (float, nin);
-  c.w = g_new (float, nw);
-  c.b = g_new (float, c.K);
+  c.in = new_uniform (rng, nin);
+  c.w = new_uniform (rng, nw);
+  c.b = new_uniform (rng, c.K);
   c.out = g_new (float, nout);
-  c.r = g_new (float, nout);
+  c.r = new_uniform (rng, nout);
   c.scratch = g_new (float, fl_conv3x3_scratch_size (c.C, c.H, c.W));
-  fill_uniform (rng, c.in, nin, -1, 1);
-  fill_uniform (rng, c.w, nw, -1, 1);
-  fill_uniform (rng, c.b, c.K, -1, 1);
-  fill_uniform (rng, c.r, nout, -1, 1);
 
   fl_conv3x3_backward (din, dw, db, c.r, c.in, c.w, c.scratch, c.N, c.C, c.H, c.W, c.K);
 
-  g_assert_cmpfloat (grad_check (c.in, nin, din, conv_loss, &c, 0.1, 1e-2, 0), <, TOL_LINEAR);
-  g_assert_cmpfloat (grad_check (c.w, nw, dw, conv_loss, &c, 0.1, 1e-2, 0), <, TOL_LINEAR);
-  g_assert_cmpfloat (grad_check (c.b, c.K, db, conv_loss, &c, 0.1, 1e-2, 0), <, TOL_LINEAR);
+  assert_linear_grad (c.in, nin, din, conv_loss, &c);
+  assert_linear_grad (c.w, nw, dw, conv_loss, &c);
+  assert_linear_grad (c.b, c.K, db, conv_loss, &c);
 
   g_free (c.in); g_free (c.w); g_free (c.b); g_free (c.out); g_free (c.r); g_free (c.scratch);
 }
@@ -178,15 +192,11 @@ test_linear (void)
   g_autofree float *dw = g_new0 (float, c.O * c.I);
   g_autofree float *db = g_new0 (float, c.O);
 
-  c.in = g_new (float, c.N * c.I);
-  c.w = g_new (float, c.O * c.I);
-  c.b = g_new (float, c.O);
+  c.in = new_uniform (rng, c.N * c.I);
+  c.w = new_uniform (rng, c.O * c.I);
+  c.b = new_uniform (rng, c.O);
   c.out = g_new (float, c.N * c.O);
-  c.r = g_new (float, c.N * c.O);
-  fill_uniform (rng, c.in, c.N * c.I, -1, 1);
-  fill_uniform (rng, c.w, c.O * c.I, -1, 1);
-  fill_uniform (rng, c.b, c.O, -1, 1);
-  fill_uniform (rng, c.r, c.N * c.O, -1, 1);
+  c.r = new_uniform (rng, c.N * c.O);
 
   lin_loss (&c);
   for (int n = 0; n < c.N; n++)
@@ -199,9 +209,9 @@ test_linear (void)
       }
 
   fl_linear_backward (din, dw, db, c.r, c.in, c.w, c.N, c.I, c.O);
-  g_assert_cmpfloat (grad_check (c.in, c.N * c.I, din, lin_loss, &c, 0.1, 1e-2, 0), <, TOL_LINEAR);
-  g_assert_cmpfloat (grad_check (c.w, c.O * c.I, dw, lin_loss, &c, 0.1, 1e-2, 0), <, TOL_LINEAR);
-  g_assert_cmpfloat (grad_check (c.b, c.O, db, lin_loss, &c, 0.1, 1e-2, 0), <, TOL_LINEAR);
+  assert_linear_grad (c.in, c.N * c.I, din, lin_loss, &c);
+  assert_linear_grad (c.w, c.O * c.I, dw, lin_loss, &c);
+  assert_linear_grad (c.b, c.O, db, lin_loss, &c);
 
   g_free (c.in); g_free (c.w); g_free (c.b); g_free (c.out); g_free (c.r);
 }
@@ -272,13 +282,10 @@ test_embag (void)
   g_autofree float *dw = g_new0 (float, c.V * c.H);
   g_autofree float *db = g_new0 (float, c.H);
 
-  c.w = g_new (float, c.V * c.H);
-  c.b = g_new (float, c.H);
+  c.w = new_uniform (rng, c.V * c.H);
+  c.b = new_uniform (rng, c.H);
   c.out = g_new (float, c.N * c.H);
-  c.r = g_new (float, c.N * c.H);
-  fill_uniform (rng, c.w, c.V * c.H, -1, 1);
-  fill_uniform (rng, c.b, c.H, -1, 1);
-  fill_uniform (rng, c.r, c.N * c.H, -1, 1);
+  c.r = new_uniform (rng, c.N * c.H);
 
   /* forward equals the dense multi-hot product x · w + b */
   bag_loss (&c);
@@ -297,8 +304,8 @@ test_embag (void)
     if (v != 1 && v != 4 && v != 7 && v != 9)
       for (int h = 0; h < c.H; h++)
         g_assert_cmpfloat (dw[v * c.H + h], ==, 0.0f);
-  g_assert_cmpfloat (grad_check (c.w, c.V * c.H, dw, bag_loss, &c, 0.1, 1e-2, 0), <, TOL_LINEAR);
-  g_assert_cmpfloat (grad_check (c.b, c.H, db, bag_loss, &c, 0.1, 1e-2, 0), <, TOL_LINEAR);
+  assert_linear_grad (c.w, c.V * c.H, dw, bag_loss, &c);
+  assert_linear_grad (c.b, c.H, db, bag_loss, &c);
 
   g_free (c.w); g_free (c.b); g_free (c.out); g_free (c.r);
 }
@@ -387,13 +394,10 @@ test_fusion (gconstpointer data)
   g_autofree float *db = g_new (float, c.N * c.D);
   FlFusion back;
 
-  c.a = g_new (float, c.N * c.D);
-  c.b = g_new (float, c.N * c.D);
+  c.a = new_uniform (rng, c.N * c.D);
+  c.b = new_uniform (rng, c.N * c.D);
   c.out = g_new (float, c.N * F);
-  c.r = g_new (float, c.N * F);
-  fill_uniform (rng, c.a, c.N * c.D, -1, 1);
-  fill_uniform (rng, c.b, c.N * c.D, -1, 1);
-  fill_uniform (rng, c.r, c.N * F, -1, 1);
+  c.r = new_uniform (rng, c.N * F);
 
   g_assert_true (fl_fusion_from_string (fl_fusion_to_string (fusion), &back));
   g_assert_cmpint (back, ==, fusion);
@@ -419,9 +423,9 @@ test_fusion (gconstpointer data)
 
   fl_fusion_backward (da, db, c.r, c.a, c.b, fusion, c.N, c.D);
   if (fl_fusion_uses_image (fusion))
-    g_assert_cmpfloat (grad_check (c.a, c.N * c.D, da, fuse_loss, &c, 0.1, 1e-2, 0), <, TOL_LINEAR);
+    assert_linear_grad (c.a, c.N * c.D, da, fuse_loss, &c);
   if (fl_fusion_uses_text (fusion))
-    g_assert_cmpfloat (grad_check (c.b, c.N * c.D, db, fuse_loss, &c, 0.1, 1e-2, 0), <, TOL_LINEAR);
+    assert_linear_grad (c.b, c.N * c.D, db, fuse_loss, &c);
 
   g_free (c.a); g_free (c.b); g_free (c.out); g_free (c.r);
 }

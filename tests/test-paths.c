@@ -28,6 +28,7 @@
 
 #include "fl-paths.h"
 #include "fl-model.h"
+#include "fl-test-util.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -55,22 +56,6 @@ link_to (const char *dir, const char *rel, const char *target)
 {
   g_autofree char *path = g_build_filename (dir, rel, NULL);
   g_assert_cmpint (symlink (target, path), ==, 0);
-}
-
-static void
-rm_rf (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          rm_rf (child);
-        }
-    }
-  g_remove (path);
 }
 
 static void
@@ -105,7 +90,7 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  rm_rf (f->base);
+  fl_test_remove_tree (f->base);
   g_free (f->root);
   g_free (f->base);
 }

@@ -248,15 +248,22 @@ assert_load_fails (const char *path, const char *hint)
   g_assert_nonnull (strstr (error->message, hint));
 }
 
+/* A file of exactly these len bytes must fail to load as assert_load_fails()
+ * says. */
+static void
+assert_bytes_fail (const char *path, const char *bytes, gssize len, const char *hint)
+{
+  g_assert_true (g_file_set_contents (path, bytes, len, NULL));
+  assert_load_fails (path, hint);
+}
+
 static void
 test_reject_short (TmpDir *t, gconstpointer data)
 {
   g_autofree char *path = g_build_filename (t->dir, "short.safetensors", NULL);
 
-  g_assert_true (g_file_set_contents (path, "\x02\0\0\0{}", 6, NULL));
-  assert_load_fails (path, "6 bytes");
-  g_assert_true (g_file_set_contents (path, "", 0, NULL));
-  assert_load_fails (path, "0 bytes");
+  assert_bytes_fail (path, "\x02\0\0\0{}", 6, "6 bytes");
+  assert_bytes_fail (path, "", 0, "0 bytes");
 }
 
 static void
@@ -265,11 +272,9 @@ test_reject_header_length (TmpDir *t, gconstpointer data)
   g_autofree char *path = g_build_filename (t->dir, "long.safetensors", NULL);
 
   /* 1000 claimed, 2 present */
-  g_assert_true (g_file_set_contents (path, "\xe8\x03\0\0\0\0\0\0{}", 10, NULL));
-  assert_load_fails (path, "header length 1000");
+  assert_bytes_fail (path, "\xe8\x03\0\0\0\0\0\0{}", 10, "header length 1000");
   /* a length that overflows any arithmetic on it */
-  g_assert_true (g_file_set_contents (path, "\xff\xff\xff\xff\xff\xff\xff\xff{}", 10, NULL));
-  assert_load_fails (path, "header length");
+  assert_bytes_fail (path, "\xff\xff\xff\xff\xff\xff\xff\xff{}", 10, "header length");
 }
 
 static void
