@@ -80,15 +80,7 @@ setup_data (void)
 static void
 teardown_data (void)
 {
-  g_autoptr(GDir) dir = g_dir_open (tmp_dir, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (tmp_dir);
+  fl_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   g_free (images_dir);
   g_free (csv_a);

@@ -147,20 +147,7 @@ ui_make_dataset (int per_class)
   return dir;
 }
 
-static inline void
-ui_remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && (dir = g_dir_open (path, 0, NULL)) != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-        ui_remove_tree (child);
-      }
-  g_remove (path);
-}
+#define ui_remove_tree fl_test_remove_tree
 
 /* gtk_test_init() without the accessibility bus, which Xvfb sessions lack
  * (GTK warns about it, and warnings are fatal in tests), and with GTK's
