@@ -230,13 +230,11 @@ fl_run_status_to_string (FlRunStatus status)
 gboolean
 fl_run_status_from_string (const char *name, FlRunStatus *status)
 {
-  for (gsize k = 0; k < G_N_ELEMENTS (status_names); k++)
-    if (g_strcmp0 (name, status_names[k]) == 0)
-      {
-        *status = (FlRunStatus) k;
-        return TRUE;
-      }
-  return FALSE;
+  int i = fl_name_index (status_names, G_N_ELEMENTS (status_names), name);
+
+  if (i >= 0)
+    *status = (FlRunStatus) i;
+  return i >= 0;
 }
 
 gboolean

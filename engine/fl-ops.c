@@ -346,6 +346,15 @@ fl_softmax_xent (float        *probs,
 
 /* ---- fusion ------------------------------------------------------------- */
 
+int
+fl_name_index (const char *const *names, int n, const char *name)
+{
+  for (int i = 0; i < n; i++)
+    if (g_strcmp0 (name, names[i]) == 0)
+      return i;
+  return -1;
+}
+
 static const char *const fusion_names[FL_N_FUSIONS] = {
   [FL_FUSION_CONCAT] = "concat",
   [FL_FUSION_MEAN] = "mean",
@@ -365,13 +374,11 @@ gboolean
 fl_fusion_from_string (const char *name,
                        FlFusion   *fusion)
 {
-  for (int i = 0; i < FL_N_FUSIONS; i++)
-    if (g_strcmp0 (name, fusion_names[i]) == 0)
-      {
-        *fusion = (FlFusion) i;
-        return TRUE;
-      }
-  return FALSE;
+  int i = fl_name_index (fusion_names, FL_N_FUSIONS, name);
+
+  if (i >= 0)
+    *fusion = (FlFusion) i;
+  return i >= 0;
 }
 
 int

@@ -127,6 +127,10 @@ typedef enum {
   FL_N_FUSIONS
 } FlFusion;
 
+/* The index of name in names[0..n), or -1: the engine's enums read back
+ * from their names. */
+int         fl_name_index (const char *const *names, int n, const char *name);
+
 const char *fl_fusion_to_string (FlFusion fusion);
 /* Returns FALSE for an unknown name. */
 gboolean    fl_fusion_from_string (const char *name, FlFusion *fusion);
