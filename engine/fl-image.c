@@ -161,6 +161,24 @@ bilinear_taps (int *i0, int *i1, float *lambda, int in, int out)
     }
 }
 
+/* An S×S image: at scale 1 every tap is src = d with weight 0 on its
+ * neighbour, so the bilinear result is the pixel itself (composited and
+ * rounded the same way), without the interpolation's cost. */
+static void
+copy_to_chw (guint8 *out, const guint8 *pix, int comp, int S)
+{
+  const gsize plane = (gsize) S * S;
+
+  for (gsize i = 0; i < plane; i++)
+    {
+      float rgb[3];
+
+      fetch_rgb (rgb, pix + i * comp, comp);
+      for (int c = 0; c < 3; c++)
+        out[c * plane + i] = (guint8) CLAMP ((int) (rgb[c] + 0.5f), 0, 255);
+    }
+}
+
 /* pix is (h,w,comp) interleaved; out is (3,S,S) planar. */
 static void
 resize_to_chw (guint8 *out, const guint8 *pix, int w, int h, int comp, int S)
@@ -171,6 +189,11 @@ resize_to_chw (guint8 *out, const guint8 *pix, int w, int h, int comp, int S)
   const gsize plane = (gsize) S * S;
   const gsize stride = (gsize) w * comp;
 
+  if (w == S && h == S)
+    {
+      copy_to_chw (out, pix, comp, S);
+      return;
+    }
   bilinear_taps (x0, x1, lx, w, S);
   bilinear_taps (y0, y1, ly, h, S);
 
