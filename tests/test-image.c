@@ -20,8 +20,10 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <stb_image_write.h>
+#include <stdio.h>   /* before jpeglib.h */
 #include <string.h>
 #include <sys/resource.h>
+#include <jpeglib.h>
 #include <zlib.h>
 
 /* tools/make-test-gif.py: 2x2, frame 1 red green / blue white, frame 2 black */
@@ -718,6 +720,60 @@ test_png_variants (void)
   assert_planes (p4, 2, r, g, b);
 }
 
+/* An 8×8 JPEG of one CMYK colour, stored as Adobe writes it (inverted:
+ * 255 is no ink), by libjpeg: stb_image_write has no CMYK. */
+static GByteArray *
+encode_cmyk (const guint8 cmyk[4])
+{
+  struct jpeg_compress_struct ci;
+  struct jpeg_error_mgr err;
+  unsigned char *mem = NULL;
+  unsigned long size = 0;
+  guint8 row[8 * 4];
+  GByteArray *jpg = g_byte_array_new ();
+
+  for (int x = 0; x < 8; x++)
+    memcpy (row + 4 * x, cmyk, 4);
+  ci.err = jpeg_std_error (&err);
+  jpeg_create_compress (&ci);
+  jpeg_mem_dest (&ci, &mem, &size);
+  ci.image_width = 8;
+  ci.image_height = 8;
+  ci.input_components = 4;
+  ci.in_color_space = JCS_CMYK;
+  jpeg_set_defaults (&ci);
+  jpeg_set_quality (&ci, 100, TRUE);
+  jpeg_start_compress (&ci, TRUE);
+  while (ci.next_scanline < ci.image_height)
+    {
+      JSAMPROW r = row;
+      jpeg_write_scanlines (&ci, &r, 1);
+    }
+  jpeg_finish_compress (&ci);
+  jpeg_destroy_compress (&ci);
+  g_byte_array_append (jpg, mem, (guint) size);
+  free (mem);
+  return jpg;
+}
+
+static void
+test_jpeg_cmyk (void)
+{
+  /* R = C·K/255: (200, 100, 255, 128) → (100.4, 50.2, 128) */
+  const guint8 cmyk[4] = { 200, 100, 255, 128 };
+  const int expect[3] = { 100, 50, 128 };
+  g_autoptr(GByteArray) jpg = encode_cmyk (cmyk);
+  g_autoptr(GError) error = NULL;
+  guint8 out[3 * 4 * 4];
+
+  g_assert_true (fl_image_decode (jpg->data, jpg->len, "cmyk.jpg", 4,
+                                  FL_IMAGE_DECODE_DEFAULT, out, &error));
+  g_assert_no_error (error);
+  for (int c = 0; c < 3; c++)
+    for (int i = 0; i < 16; i++)
+      g_assert_cmpint (ABS (out[c * 16 + i] - expect[c]), <=, 3);
+}
+
 /* A 1024×768 picture with what photos have: smooth light, edges, texture
  * and a little sensor noise. (h,w,3) interleaved. */
 static guint8 *
@@ -1019,6 +1075,7 @@ main (int argc, char **argv)
   g_test_add_func ("/image/formats", test_formats);
   g_test_add_func ("/image/formats/png-variants", test_png_variants);
   g_test_add_func ("/image/formats/jpeg-dct-scaling", test_jpeg_dct_scaling);
+  g_test_add_func ("/image/formats/jpeg-cmyk", test_jpeg_cmyk);
   g_test_add_func ("/image/many/bad-one", test_load_many_bad_one);
   g_test_add_func ("/image/many/progress-rate", test_load_many_progress_rate);
   g_test_add_func ("/image/many/cancel", test_load_many_cancel);
