@@ -19,7 +19,9 @@
  * this many, it is refused, so that at most about (8 KiB libpng holds +
  * this) × 1032 bytes are ever inflated beyond the image. */
 #define PNG_MAX_TAIL 4096
-/* No chunk we keep (PLTE, tRNS) needs more; the others are skipped. */
+/* No chunk we keep (PLTE, tRNS) needs more; the others are skipped.
+ * libpng also refuses, through this limit, an IDAT chunk longer than both
+ * it and what the declared image could need compressed. */
 #define PNG_MAX_CHUNK (64u << 10)
 /* A progressive JPEG of a thousand scans makes libjpeg decode the image a
  * thousand times; real encoders write at most a few dozen. */
