@@ -7,6 +7,7 @@
 #include "fl-paths.h"
 
 #include <string.h>
+#include <unistd.h>
 
 typedef struct {
   int   line;
@@ -245,18 +246,25 @@ typedef struct {
   GPtrArray        *paths;       /* of char*: absolute image paths */
   GArray           *rows;        /* of int: their CSV rows */
   GPtrArray        *labels;      /* of char*: their labels */
-  guint8           *pixels;      /* (paths->len,3,S,S) once decoded */
-  GError          **errors;      /* paths->len once decoded: why one did not */
+  GArray           *file_of;     /* of int: their index in files */
+  GPtrArray        *files;       /* of char*: the distinct paths, each decoded
+                                  * once however many rows name it */
+  GHashTable       *file_index;  /* path (in files) → index + 1 */
+  guint8           *pixels;      /* (files->len,3,S,S) once decoded */
+  GError          **errors;      /* files->len once decoded: why one did not */
   GArray           *reasons;     /* of Reason: the rows skipped */
 } Load;
 
 static void
 load_clear (Load *ld)
 {
-  for (guint i = 0; ld->errors != NULL && i < ld->paths->len; i++)
+  for (guint i = 0; ld->errors != NULL && i < ld->files->len; i++)
     g_clear_error (&ld->errors[i]);
   g_clear_pointer (&ld->errors, g_free);
   g_clear_pointer (&ld->pixels, g_free);
+  g_clear_pointer (&ld->file_index, g_hash_table_unref);
+  g_clear_pointer (&ld->files, g_ptr_array_unref);
+  g_clear_pointer (&ld->file_of, g_array_unref);
   g_clear_pointer (&ld->paths, g_ptr_array_unref);
   g_clear_pointer (&ld->rows, g_array_unref);
   g_clear_pointer (&ld->labels, g_ptr_array_unref);
@@ -348,6 +356,25 @@ row_label (Load *ld, int r, const char *abs)
   return fl_image_tree_parent_name (relative_path (ld->tree, abs));
 }
 
+/* Numbers the file abs, the next row's image, among the distinct files:
+ * 3,000 rows naming one picture decode it once. Files are told apart by
+ * their resolved path; one file reached by two spellings (through a link)
+ * is decoded twice, which costs time, not correctness. */
+static void
+add_file (Load *ld, const char *abs)
+{
+  int f = GPOINTER_TO_INT (g_hash_table_lookup (ld->file_index, abs)) - 1;
+
+  if (f < 0)
+    {
+      char *copy = g_strdup (abs);
+      f = (int) ld->files->len;
+      g_ptr_array_add (ld->files, copy);
+      g_hash_table_insert (ld->file_index, copy, GINT_TO_POINTER (f + 1));
+    }
+  g_array_append_val (ld->file_of, f);
+}
+
 /* Keeps row r's image path and label, or the reason it is skipped. */
 static void
 resolve_row (Load *ld, int r)
@@ -379,6 +406,7 @@ resolve_row (Load *ld, int r)
                     "(add a label column or put images in one folder per class)", value);
       return;
     }
+  add_file (ld, abs);
   g_ptr_array_add (ld->paths, g_steal_pointer (&abs));
   g_array_append_val (ld->rows, r);
   g_ptr_array_add (ld->labels, g_steal_pointer (&label));
@@ -391,25 +419,117 @@ resolve_rows (Load *ld)
   ld->paths = g_ptr_array_new_with_free_func (g_free);
   ld->rows = g_array_new (FALSE, FALSE, sizeof (int));
   ld->labels = g_ptr_array_new_with_free_func (g_free);
+  ld->file_of = g_array_new (FALSE, FALSE, sizeof (int));
+  ld->files = g_ptr_array_new_with_free_func (g_free);
+  ld->file_index = g_hash_table_new (g_str_hash, g_str_equal);
   ld->reasons = g_array_new (FALSE, FALSE, sizeof (Reason));
   g_array_set_clear_func (ld->reasons, reason_clear);
   for (int r = 0; r < fl_csv_n_rows (ld->csv); r++)
     resolve_row (ld, r);
 }
 
-/* Decodes the kept images in parallel into ld->pixels, setting ld->errors[i]
- * for an image that does not decode. FALSE when cancelled. */
+/* ---- memory ------------------------------------------------------------- */
+
+/* The share of the machine's memory a dataset may take: half of it, so
+ * that training, the interface and the rest of the system keep room. */
+guint64
+fl_dataset_max_bytes (void)
+{
+  const char *env = g_getenv ("FUSIONLAB_MAX_DATA_BYTES");
+  long pages = sysconf (_SC_PHYS_PAGES), page = sysconf (_SC_PAGESIZE);
+
+  if (env != NULL && env[0] != '\0')
+    return g_ascii_strtoull (env, NULL, 10);
+  if (pages <= 0 || page <= 0)
+    return G_MAXUINT64;   /* unknown: no limit but the allocator's */
+  return (guint64) pages * (guint64) page / 2;
+}
+
+/* n with thousands separators ("3,000"), whatever the locale. */
+static char *
+thousands (guint64 n)
+{
+  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
+  GString *s = g_string_new (NULL);
+  gsize len = strlen (digits);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append_c (s, ',');
+      g_string_append_c (s, digits[i]);
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* Whether the decoded images fit in fl_dataset_max_bytes(), before they
+ * are allocated: a 36 KB CSV naming one picture 3,000 times at S = 1024
+ * asks for 9.4 GB, and g_malloc() would abort the whole program. The
+ * images are one (rows,3,S,S) byte array; when rows share files, the
+ * distinct files are decoded into a second array first. (The trainer
+ * converts to floats one batch at a time.) */
+static gboolean
+check_memory (Load *ld, GError **error)
+{
+  const guint64 S = (guint64) ld->spec->image_size, img = 3 * S * S;
+  const guint64 rows = ld->paths->len, files = ld->files->len;
+  guint64 need = files * img + (files < rows ? rows * img : 0);
+  guint64 limit = fl_dataset_max_bytes ();
+  g_autofree char *n = thousands (rows), *need_s = g_format_size (need);
+  g_autofree char *limit_s = NULL, *total_s = NULL;
+
+  if (need <= limit)
+    return TRUE;
+  limit_s = g_format_size (limit);
+  total_s = g_format_size (limit * 2);
+  if (g_getenv ("FUSIONLAB_MAX_DATA_BYTES") != NULL)
+    g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                 "%s images of %d×%d need %s, more than the %s that FUSIONLAB_MAX_DATA_BYTES "
+                 "allows: choose a smaller image size", n, (int) S, (int) S, need_s, limit_s);
+  else
+    g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                 "%s images of %d×%d need %s; this computer has %s and a dataset may use at "
+                 "most half of it: choose a smaller image size", n, (int) S, (int) S, need_s,
+                 total_s);
+  return FALSE;
+}
+
+/* ---- decoding ----------------------------------------------------------- */
+
+/* Opens distinct file i beneath the image folder: never by path, so that a
+ * link swapped in since the rows were resolved cannot lead out. */
+static int
+open_file_cb (int i, gpointer data, GError **error)
+{
+  Load *ld = data;
+
+  return fl_image_tree_open (ld->tree, relative_path (ld->tree, ld->files->pdata[i]), error);
+}
+
+/* Decodes the distinct files in parallel into ld->pixels, setting
+ * ld->errors[i] for a file that does not decode. FALSE when cancelled or
+ * when the images would not fit in memory. */
 static gboolean
 decode_images (Load *ld, FlProgressFunc progress, gpointer user_data,
                GCancellable *cancellable, GError **error)
 {
   const int S = ld->spec->image_size;
-  const guint n = ld->paths->len;
+  const guint n = ld->files->len;
 
-  ld->pixels = g_malloc ((gsize) MAX (n, 1) * 3 * S * S);
+  if (!check_memory (ld, error))
+    return FALSE;
+  ld->pixels = g_try_malloc ((gsize) MAX (n, 1) * 3 * S * S);
+  if (ld->pixels == NULL)
+    {
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                   "not enough memory for %u images of %d×%d: choose a smaller image size",
+                   n, S, S);
+      return FALSE;
+    }
   ld->errors = g_new0 (GError *, MAX (n, 1));
-  if (!fl_image_load_many ((const char *const *) ld->paths->pdata, (int) n, S, ld->pixels,
-                           ld->errors, ld->spec->n_threads, progress, user_data, cancellable))
+  if (!fl_image_load_many_from ((const char *const *) ld->files->pdata, open_file_cb, ld,
+                                (int) n, S, ld->pixels, ld->errors, ld->spec->n_threads,
+                                progress, user_data, cancellable))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "loading was cancelled");
       return FALSE;
@@ -417,12 +537,51 @@ decode_images (Load *ld, FlProgressFunc progress, gpointer user_data,
   return TRUE;
 }
 
+/* The number of rows whose file decoded. */
+static int
+count_decoded (Load *ld)
+{
+  int n = 0;
+
+  for (guint i = 0; i < ld->paths->len; i++)
+    n += ld->errors[g_array_index (ld->file_of, int, i)] == NULL;
+  return n;
+}
+
+/* The (n,3,S,S) array of the samples, n = count_decoded(): with a file
+ * per row (files numbered in row order, so row i's is file i), the
+ * decoded array compacted in place; otherwise each row's file copied into
+ * a new one. */
+static guint8 *
+sample_images (Load *ld, int n)
+{
+  const gsize img = (gsize) 3 * ld->spec->image_size * ld->spec->image_size;
+  gboolean shared = ld->files->len < ld->paths->len;
+  guint8 *out = shared ? g_malloc ((gsize) MAX (n, 1) * img) : ld->pixels;
+  int k = 0;
+
+  for (guint i = 0; i < ld->paths->len; i++)
+    {
+      int f = g_array_index (ld->file_of, int, i);
+      if (ld->errors[f] != NULL)
+        continue;
+      /* forward: k ≤ f, so no image is overwritten before it is moved */
+      if (shared || k != f)
+        memmove (out + k * img, ld->pixels + f * img, img);
+      k++;
+    }
+  if (shared)
+    g_clear_pointer (&ld->pixels, g_free);
+  else
+    out = g_realloc (g_steal_pointer (&ld->pixels), (gsize) MAX (n, 1) * img);
+  return out;
+}
+
 /* The samples whose image decoded, in CSV order; the rows of those that did
  * not are skipped. */
 static FlDataset *
 collect_samples (Load *ld)
 {
-  const gsize img = (gsize) 3 * ld->spec->image_size * ld->spec->image_size;
   FlDataset *ds = dataset_new ((int) ld->paths->len, ld->spec->image_size);
   g_autofree char **labels = g_new0 (char *, MAX (ld->paths->len, 1));
   int n = 0;
@@ -432,22 +591,21 @@ collect_samples (Load *ld)
   for (guint i = 0; i < ld->paths->len; i++)
     {
       int r = g_array_index (ld->rows, int, i);
+      GError *e = ld->errors[g_array_index (ld->file_of, int, i)];
 
-      if (ld->errors[i] != NULL)
+      if (e != NULL)
         {
-          add_reason (ld, r, "%s", ld->errors[i]->message);
+          add_reason (ld, r, "%s", e->message);
           continue;
         }
-      /* compact the decoded images in place: no second copy of the cache */
-      if ((guint) n != i)
-        memmove (ld->pixels + n * img, ld->pixels + i * img, img);
       ds->texts[n] = g_strdup (fl_csv_get (ld->csv, r, ld->text_col));
       ds->image_files[n] = g_strdup (relative_path (ld->tree, ld->paths->pdata[i]));
       ds->csv_lines[n] = fl_csv_row_line (ld->csv, r);
       labels[n] = ld->labels->pdata[i];
       n++;
     }
-  ds->images = g_realloc (g_steal_pointer (&ld->pixels), (gsize) MAX (n, 1) * img);
+  g_assert (n == count_decoded (ld));
+  ds->images = sample_images (ld, n);
   ds->n = n;
   index_classes (ds, labels);
   compute_fingerprint (ds);

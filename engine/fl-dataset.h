@@ -6,6 +6,11 @@
  * its text, and its label. Rows that cannot be used (missing or undecodable
  * image, empty label, a path escaping the folder, a short row) are skipped
  * and counted in the load report with the first few reasons.
+ *
+ * Each distinct file is decoded once, however many rows name it, and opened
+ * beneath the image folder (fl_image_tree_open()), never by path. Before
+ * anything is decoded, the memory the images need (rows × 3 × S² bytes) is
+ * checked against fl_dataset_max_bytes().
  */
 #pragma once
 
@@ -78,13 +83,21 @@ typedef struct {
 } FlDataset;
 
 /* Loads the data; decoding runs on spec->n_threads threads and reports
- * progress from them. Returns NULL with error set when nothing is usable,
- * when there is only one class, or when cancelled (G_IO_ERROR_CANCELLED). */
+ * progress from them (done and total count distinct image files). Returns
+ * NULL with error set when nothing is usable, when there is only one
+ * class, when the images would take more than fl_dataset_max_bytes()
+ * (FL_ENGINE_ERROR_DATA, saying how much and why), or when cancelled
+ * (G_IO_ERROR_CANCELLED). */
 FlDataset *fl_dataset_load (const FlDataSpec *spec,
                             FlProgressFunc    progress,
                             gpointer          user_data,
                             GCancellable     *cancellable,
                             GError          **error);
+
+/* The most memory a dataset's decoded images may take: half of the
+ * machine's physical memory, or FUSIONLAB_MAX_DATA_BYTES (bytes) when that
+ * is set in the environment (for tests). */
+guint64    fl_dataset_max_bytes (void);
 
 /* Builds a dataset from memory (for tests and generated data); takes copies.
  * With images NULL the pixels are zeroed, for the caller to fill. */

@@ -2,13 +2,13 @@
 #define G_LOG_DOMAIN "fl-image"
 
 #include "fl-image.h"
+#include "fl-image-decode.h"
 #include "fl-model.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <math.h>
-#include <stb_image.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,80 +18,33 @@
  * concurrent reads from holding gigabytes. */
 #define MAX_FILE_BYTES (256u << 20)
 
-static gboolean
-data_error (GError **error, const char *path, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
-
-static gboolean
-data_error (GError **error, const char *path, const char *fmt, ...)
-{
-  va_list args;
-  g_autofree char *msg = NULL;
-  g_autofree char *name = g_filename_display_name (path);
-
-  va_start (args, fmt);
-  msg = g_strdup_vprintf (fmt, args);
-  va_end (args);
-  g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA, "%s: %s", name, msg);
-  return FALSE;
-}
-
-/* stb_image's failure reasons are terse codes ("outofdata", "bad png sig");
- * say what they mean, and keep the code for whoever debugs it. */
-static gboolean
-stb_error (GError **error, const char *path)
-{
-  static const struct { const char *code, *words; } table[] = {
-    { "unknown image type", "not an image in a known format (PNG, JPEG, BMP, GIF, TGA)" },
-    { "outofdata", "the file is truncated" },
-    { "read past buffer", "the file is truncated" },
-    { "not enough pixels", "the file is truncated" },
-    { "no IDAT", "the file is truncated: it has no image data" },
-    { "outofmem", "out of memory" },
-    { "too large", "the image is too large to decode" },
-    { "bad png sig", "not a PNG file" },
-    { "not GIF", "not a GIF file" },
-    { "no SOI", "not a JPEG file" },
-    { "0-pixel image", "the image has no pixels" },
-    { "0 width", "the image has no pixels" },
-  };
-  const char *code = stbi_failure_reason ();
-
-  if (code == NULL)
-    return data_error (error, path, "the image could not be decoded");
-  for (gsize i = 0; i < G_N_ELEMENTS (table); i++)
-    if (strcmp (code, table[i].code) == 0)
-      return data_error (error, path, "%s (stb_image: %s)", table[i].words, code);
-  return data_error (error, path, "the image is corrupt or uses an unsupported "
-                     "variant of its format (stb_image: %s)", code);
-}
-
 /* The size of the open file fd: a regular file of 1 to MAX_FILE_BYTES
  * bytes; 0 with an error otherwise. */
 static gsize
-file_size (int fd, const char *path, GError **error)
+file_size (int fd, const char *name, GError **error)
 {
   struct stat st;
 
   if (fstat (fd, &st) != 0)
     {
       int saved = errno;
-      data_error (error, path, "%s", g_strerror (saved));
+      fl_image_fail (error, name, "%s", g_strerror (saved));
       return 0;
     }
   if (!S_ISREG (st.st_mode))
     {
-      data_error (error, path, "not a regular file");
+      fl_image_fail (error, name, "not a regular file");
       return 0;
     }
   if (st.st_size == 0)
     {
-      data_error (error, path, "the file is empty");
+      fl_image_fail (error, name, "the file is empty");
       return 0;
     }
   if ((guint64) st.st_size > MAX_FILE_BYTES)
     {
       g_autofree char *size_str = g_format_size ((guint64) st.st_size);
-      data_error (error, path, "the file is %s, too large for an image", size_str);
+      fl_image_fail (error, name, "the file is %s, too large for an image", size_str);
       return 0;
     }
   return (gsize) st.st_size;
@@ -100,7 +53,7 @@ file_size (int fd, const char *path, GError **error)
 /* Reads size bytes of fd into buf; *got is fewer when the file shrank
  * since fstat (what is there is decoded). */
 static gboolean
-read_fully (int fd, const char *path, guint8 *buf, gsize size, gsize *got, GError **error)
+read_fully (int fd, const char *name, guint8 *buf, gsize size, gsize *got, GError **error)
 {
   *got = 0;
   while (*got < size)
@@ -111,7 +64,7 @@ read_fully (int fd, const char *path, guint8 *buf, gsize size, gsize *got, GErro
       if (r < 0)
         {
           int saved = errno;
-          data_error (error, path, "%s", g_strerror (saved));
+          fl_image_fail (error, name, "%s", g_strerror (saved));
           return FALSE;
         }
       if (r == 0)
@@ -121,71 +74,43 @@ read_fully (int fd, const char *path, guint8 *buf, gsize size, gsize *got, GErro
   return TRUE;
 }
 
-/* Reads the whole file. read(), not mmap(): a file truncated or a drive
- * unplugged under a mapping raises SIGBUS, where read() returns an error.
- * O_NONBLOCK so that a FIFO named like an image cannot hang us before the
- * S_ISREG check. */
+/* Reads the whole of the open file fd, at most MAX_FILE_BYTES. read(), not
+ * mmap(): a file truncated or a drive unplugged under a mapping raises
+ * SIGBUS, where read() returns an error. */
 static guint8 *
-read_file (const char *path, gsize *len, GError **error)
+read_fd (int fd, const char *name, gsize *len, GError **error)
 {
   g_autofree guint8 *buf = NULL;
   gsize size, got = 0;
-  gboolean ok = FALSE;
-  int fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
 
-  if (fd < 0)
-    {
-      int saved = errno;
-      data_error (error, path, "%s", g_strerror (saved));
-      return NULL;
-    }
-  size = file_size (fd, path, error);
-  if (size > 0)
-    {
-      buf = g_malloc (size);
-      ok = read_fully (fd, path, buf, size, &got, error);
-    }
-  close (fd);
-  if (!ok)
+  size = file_size (fd, name, error);
+  if (size == 0)
+    return NULL;
+  buf = g_malloc (size);
+  if (!read_fully (fd, name, buf, size, &got, error))
     return NULL;
   if (got == 0)
     {
-      data_error (error, path, "the file is empty");
+      fl_image_fail (error, name, "the file is empty");
       return NULL;
     }
   *len = got;
   return g_steal_pointer (&buf);
 }
 
-/* stb_image's PNG header scan itself fails ("too large") when w·h·channels
- * exceeds 2^30, so for PNG we read the IHDR ourselves to report the size. */
-static gboolean
-png_header_size (const guint8 *p, gsize len, guint32 *w, guint32 *h)
+/* Opens path for fl_image_load(). O_NONBLOCK so that a FIFO named like an
+ * image cannot hang us before the S_ISREG check. */
+static int
+open_path (const char *path, GError **error)
 {
-  static const guint8 sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0);
 
-  /* signature, then the IHDR chunk: length (4), "IHDR", width, height */
-  if (len < 24 || memcmp (p, sig, 8) != 0 || memcmp (p + 12, "IHDR", 4) != 0)
-    return FALSE;
-  *w = (guint32) p[16] << 24 | (guint32) p[17] << 16 | (guint32) p[18] << 8 | p[19];
-  *h = (guint32) p[20] << 24 | (guint32) p[21] << 16 | (guint32) p[22] << 8 | p[23];
-  return TRUE;
-}
-
-static gboolean
-check_size (const char *path, guint64 w, guint64 h, GError **error)
-{
-  if (w == 0 || h == 0)
-    return data_error (error, path, "the image has no pixels");
-  if (w * h > FL_IMAGE_MAX_PIXELS)
-    return data_error (error, path, "image is %" G_GUINT64_FORMAT "×%" G_GUINT64_FORMAT
-                       " pixels, larger than the %d-megapixel limit",
-                       w, h, FL_IMAGE_MAX_PIXELS / 1000000);
-  if (w > FL_IMAGE_MAX_SIDE || h > FL_IMAGE_MAX_SIDE)
-    return data_error (error, path, "image is %" G_GUINT64_FORMAT "×%" G_GUINT64_FORMAT
-                       " pixels, wider or taller than the %d-pixel limit",
-                       w, h, FL_IMAGE_MAX_SIDE);
-  return TRUE;
+  if (fd < 0)
+    {
+      int saved = errno;
+      fl_image_fail (error, path, "%s", g_strerror (saved));
+    }
+  return fd;
 }
 
 /* One source pixel of a comp-channel image (grey, grey+alpha, RGB, RGBA),
@@ -236,6 +161,24 @@ bilinear_taps (int *i0, int *i1, float *lambda, int in, int out)
     }
 }
 
+/* An S×S image: at scale 1 every tap is src = d with weight 0 on its
+ * neighbour, so the bilinear result is the pixel itself (composited and
+ * rounded the same way), without the interpolation's cost. */
+static void
+copy_to_chw (guint8 *out, const guint8 *pix, int comp, int S)
+{
+  const gsize plane = (gsize) S * S;
+
+  for (gsize i = 0; i < plane; i++)
+    {
+      float rgb[3];
+
+      fetch_rgb (rgb, pix + i * comp, comp);
+      for (int c = 0; c < 3; c++)
+        out[c * plane + i] = (guint8) CLAMP ((int) (rgb[c] + 0.5f), 0, 255);
+    }
+}
+
 /* pix is (h,w,comp) interleaved; out is (3,S,S) planar. */
 static void
 resize_to_chw (guint8 *out, const guint8 *pix, int w, int h, int comp, int S)
@@ -246,6 +189,11 @@ resize_to_chw (guint8 *out, const guint8 *pix, int w, int h, int comp, int S)
   const gsize plane = (gsize) S * S;
   const gsize stride = (gsize) w * comp;
 
+  if (w == S && h == S)
+    {
+      copy_to_chw (out, pix, comp, S);
+      return;
+    }
   bilinear_taps (x0, x1, lx, w, S);
   bilinear_taps (y0, y1, ly, h, S);
 
@@ -272,55 +220,73 @@ resize_to_chw (guint8 *out, const guint8 *pix, int w, int h, int comp, int S)
 }
 
 gboolean
-fl_image_load (const char *path, int S, guint8 *out, GError **error)
+fl_image_decode (const guint8      *data,
+                 gsize              len,
+                 const char        *name,
+                 int                S,
+                 FlImageDecodeFlags flags,
+                 guint8            *out,
+                 GError           **error)
+{
+  FlPixels px = { 0 };
+  int min_side = (flags & FL_IMAGE_DECODE_FULL_SIZE) ? 0 : S;
+
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+  g_return_val_if_fail (S > 0, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (len == 0)
+    return fl_image_fail (error, name, "the file is empty");
+  if (!fl_image_decode_pixels (data, len, name, min_side, &px, error))
+    return FALSE;
+  resize_to_chw (out, px.pix, px.w, px.h, px.comp, S);
+  g_free (px.pix);
+  return TRUE;
+}
+
+gboolean
+fl_image_load_fd (int fd, const char *name, int S, guint8 *out, GError **error)
 {
   g_autofree guint8 *data = NULL;
   gsize len = 0;
-  int w = 0, h = 0, comp = 0;
-  guint32 pw, ph;
-  stbi_uc *pix;
+
+  g_return_val_if_fail (fd >= 0, FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  data = read_fd (fd, name, &len, error);
+  if (data == NULL)
+    return FALSE;
+  return fl_image_decode (data, len, name, S, FL_IMAGE_DECODE_DEFAULT, out, error);
+}
+
+gboolean
+fl_image_load (const char *path, int S, guint8 *out, GError **error)
+{
+  gboolean ok;
+  int fd;
 
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (S > 0, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  data = read_file (path, &len, error);
-  if (data == NULL)
+  fd = open_path (path, error);
+  if (fd < 0)
     return FALSE;
-
-  /* the header alone, before anything is allocated for the pixels */
-  if (!stbi_info_from_memory (data, (int) len, &w, &h, &comp))
-    {
-      if (png_header_size (data, len, &pw, &ph) && !check_size (path, pw, ph, error))
-        return FALSE;
-      return stb_error (error, path);
-    }
-  if (!check_size (path, (guint64) w, (guint64) h, error))
-    return FALSE;
-
-  pix = stbi_load_from_memory (data, (int) len, &w, &h, &comp, 0);
-  if (pix == NULL)
-    return stb_error (error, path);
-  /* the decoder agrees with the header for every format we know, but the
-   * limits must hold for what was actually decoded */
-  if (comp < 1 || comp > 4 || !check_size (path, (guint64) w, (guint64) h, error))
-    {
-      if (comp < 1 || comp > 4)
-        data_error (error, path, "unsupported number of channels (%d)", comp);
-      stbi_image_free (pix);
-      return FALSE;
-    }
-
-  resize_to_chw (out, pix, w, h, comp, S);
-  stbi_image_free (pix);
-  return TRUE;
+  ok = fl_image_load_fd (fd, path, S, out, error);
+  close (fd);
+  return ok;
 }
 
 /* ---- many images in parallel ------------------------------------------ */
 
 typedef struct {
-  const char *const *paths;
+  const char *const *names;
+  FlImageOpenFunc    open_image;   /* NULL: names are paths to open */
+  gpointer           open_data;
   int                n;
   int                S;
   guint8            *out;
@@ -348,6 +314,21 @@ report_progress (LoadCtx *ctx, gint64 done)
   g_mutex_unlock (&ctx->lock);
 }
 
+/* Decodes image i into its slot; on failure the slot is zero-filled. */
+static gboolean
+load_one (LoadCtx *ctx, int i, guint8 *slot, GError **error)
+{
+  gboolean ok;
+  int fd = ctx->open_image != NULL ? ctx->open_image (i, ctx->open_data, error)
+                                   : open_path (ctx->names[i], error);
+
+  if (fd < 0)
+    return FALSE;
+  ok = fl_image_load_fd (fd, ctx->names[i], ctx->S, slot, error);
+  close (fd);
+  return ok;
+}
+
 static gpointer
 load_worker (gpointer data)
 {
@@ -362,7 +343,7 @@ load_worker (gpointer data)
 
       if (i >= ctx->n)
         break;
-      if (!fl_image_load (ctx->paths[i], ctx->S, ctx->out + i * slot, &local))
+      if (!load_one (ctx, i, ctx->out + i * slot, &local))
         {
           memset (ctx->out + i * slot, 0, slot);
           if (ctx->errors != NULL)
@@ -388,15 +369,32 @@ fl_image_load_many (const char *const *paths,
                     gpointer           user_data,
                     GCancellable      *cancellable)
 {
+  return fl_image_load_many_from (paths, NULL, NULL, n, S, out, errors, n_threads,
+                                  progress, user_data, cancellable);
+}
+
+gboolean
+fl_image_load_many_from (const char *const *names,
+                         FlImageOpenFunc    open_image,
+                         gpointer           open_data,
+                         int                n,
+                         int                S,
+                         guint8            *out,
+                         GError           **errors,
+                         int                n_threads,
+                         FlProgressFunc     progress,
+                         gpointer           user_data,
+                         GCancellable      *cancellable)
+{
   LoadCtx ctx = {
-    .paths = paths, .n = n, .S = S, .out = out, .errors = errors,
+    .names = names, .open_image = open_image, .open_data = open_data, .n = n, .S = S, .out = out, .errors = errors,
     .cancellable = cancellable, .progress = progress, .user_data = user_data,
     .step = MAX (1, n / 100),
   };
   g_autoptr(GPtrArray) threads = g_ptr_array_new ();
 
   g_return_val_if_fail (n >= 0, FALSE);
-  g_return_val_if_fail (n == 0 || (paths != NULL && out != NULL), FALSE);
+  g_return_val_if_fail (n == 0 || (names != NULL && out != NULL), FALSE);
   g_return_val_if_fail (S > 0, FALSE);
 
   if (n == 0)

@@ -2,8 +2,9 @@
  *
  * fl-image.h — decoding images into the model's input layout (SPEC §3).
  *
- * An image file (PNG, JPEG, BMP, GIF — first frame only — or TGA; stb_image
- * also reads PSD, PIC, PNM and HDR) becomes S×S RGB bytes, planar (3,S,S):
+ * An image file — PNG (libpng), JPEG (libjpeg-turbo), BMP, GIF (first frame
+ * only) or TGA (stb_image, built with those three loaders alone), told
+ * apart by their contents — becomes S×S RGB bytes, planar (3,S,S):
  *
  *   - alpha is composited over white: c' = a·c + (1 - a)·255, a = alpha/255;
  *     grey becomes R = G = B;
@@ -16,9 +17,19 @@
  *     PyTorch does (and unlike PIL's resize, which filters);
  *   - each value is rounded to the nearest integer when stored.
  *
- * Before decoding, the header alone is read and an image wider or taller than
- * FL_IMAGE_MAX_SIDE, or larger than FL_IMAGE_MAX_PIXELS, is refused, so a
- * crafted header never makes the decoder allocate gigabytes.
+ * A JPEG is decoded smaller in the DCT domain (1/8 to 8/8) when both sides
+ * stay ≥ S, several times faster for photos; the result stays within a few
+ * levels of a full decode followed by the same resize (tests/test-image.c
+ * measures it).
+ *
+ * Hostile files (SPEC §6): before decoding, the header alone is read and an
+ * image wider or taller than FL_IMAGE_MAX_SIDE, or larger than
+ * FL_IMAGE_MAX_PIXELS, is refused, so a crafted header never makes the
+ * decoder allocate gigabytes; a file costs at most its declared pixels plus
+ * a bounded overhead (a PNG whose compressed data goes on past its image, a
+ * decompression bomb, is refused after a few kilobytes; a truncated file of
+ * any format is refused, never filled with whatever memory held). Files
+ * are read whole into memory (at most 256 MiB) and decoded from there.
  */
 #pragma once
 
@@ -32,9 +43,36 @@ G_BEGIN_DECLS
 /* Called with the number of images done so far out of total. */
 typedef void (*FlProgressFunc) (gint64 done, gint64 total, gpointer user_data);
 
-/* Decodes the file at path into out, (3,S,S) bytes. A missing, unreadable,
- * empty, truncated, corrupt or oversized file is a FL_ENGINE_ERROR_DATA whose
- * message starts with path. On failure out is left unchanged. Thread-safe. */
+typedef enum {
+  FL_IMAGE_DECODE_DEFAULT   = 0,
+  FL_IMAGE_DECODE_FULL_SIZE = 1 << 0,   /* no DCT-domain reduction of JPEGs */
+} FlImageDecodeFlags;
+
+/* Decodes the image file held in data[0..len) into out, (3,S,S) bytes. An
+ * empty, truncated, corrupt or oversized image is a FL_ENGINE_ERROR_DATA
+ * whose message starts with name (which is only used for messages). On
+ * failure out is left unchanged. Thread-safe. */
+gboolean fl_image_decode (const guint8      *data,
+                          gsize              len,
+                          const char        *name,
+                          int                S,
+                          FlImageDecodeFlags flags,
+                          guint8            *out,
+                          GError           **error);
+
+/* Reads the open file fd (from its current offset; it stays open) and
+ * decodes it as fl_image_decode() does. Not a regular file, or over 256 MiB,
+ * is a FL_ENGINE_ERROR_DATA too. Decoding from the descriptor that was
+ * opened, never from a path, is what keeps a link swapped in later out. */
+gboolean fl_image_load_fd (int         fd,
+                           const char *name,
+                           int         S,
+                           guint8     *out,
+                           GError    **error);
+
+/* Opens the file at path (following links) and decodes it as
+ * fl_image_load_fd() does; a missing or unreadable file is a
+ * FL_ENGINE_ERROR_DATA whose message starts with path. */
 gboolean fl_image_load (const char *path,
                         int         S,
                         guint8     *out,
@@ -63,6 +101,28 @@ gboolean fl_image_load_many (const char *const *paths,
                              FlProgressFunc     progress,
                              gpointer           user_data,
                              GCancellable      *cancellable);
+
+/* Opens image i for fl_image_load_many_from(): a descriptor that the caller
+ * closes, or -1 with error set. Called from the worker threads. */
+typedef int (*FlImageOpenFunc) (int       i,
+                                gpointer  user_data,
+                                GError  **error);
+
+/* fl_image_load_many() with each image opened by open_image (NULL: names
+ * are paths, opened as fl_image_load() does); names[i] is image i's name in
+ * messages. The image loader of fl_dataset_load(), which opens every file
+ * beneath the image folder (fl_image_tree_open()). */
+gboolean fl_image_load_many_from (const char *const *names,
+                                  FlImageOpenFunc    open_image,
+                                  gpointer           open_data,
+                                  int                n,
+                                  int                S,
+                                  guint8            *out,
+                                  GError           **errors,
+                                  int                n_threads,
+                                  FlProgressFunc     progress,
+                                  gpointer           user_data,
+                                  GCancellable      *cancellable);
 
 /* in is (n,3,S,S) bytes; out is (n,3,S,S) floats = (x/255 - mean[c]) / std[c].
  * Every std[c] must be > 0. */

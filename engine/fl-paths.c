@@ -5,15 +5,22 @@
 #include "fl-model.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 struct FlImageTree {
   char       *root;       /* absolute, links not resolved */
   char       *root_real;  /* realpath (root) */
+  int         root_fd;    /* the folder scanned (O_PATH): files are opened
+                           * beneath it, whatever its path names later */
+  gboolean    walk_only;  /* FUSIONLAB_NO_OPENAT2 was set: the fallback */
   GPtrArray  *files;      /* char *, relative, sorted */
   GHashTable *by_name;    /* bare name → GPtrArray of relative paths; keys
                            * and elements point into files */
@@ -195,6 +202,26 @@ scan_dir (Scan *scan, const char *abs_dir, const char *rel_dir, GError **error)
   return TRUE;
 }
 
+/* Fills tree->by_name from tree->files, sorted. */
+static void
+index_names (FlImageTree *tree)
+{
+  for (guint i = 0; i < tree->files->len; i++)
+    {
+      const char *rel = tree->files->pdata[i];
+      const char *slash = strrchr (rel, '/');
+      const char *base = slash ? slash + 1 : rel;
+      GPtrArray *same = g_hash_table_lookup (tree->by_name, base);
+
+      if (same == NULL)
+        {
+          same = g_ptr_array_new ();
+          g_hash_table_insert (tree->by_name, (gpointer) base, same);
+        }
+      g_ptr_array_add (same, (gpointer) rel);
+    }
+}
+
 FlImageTree *
 fl_image_tree_scan (const char *root, GCancellable *cancellable, GError **error)
 {
@@ -209,6 +236,8 @@ fl_image_tree_scan (const char *root, GCancellable *cancellable, GError **error)
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   display = g_filename_display_name (root);
+  tree->root_fd = -1;
+  tree->walk_only = g_getenv ("FUSIONLAB_NO_OPENAT2") != NULL;
   tree->root = g_canonicalize_filename (root, NULL);
   tree->files = g_ptr_array_new_with_free_func (g_free);
   tree->by_name = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
@@ -222,7 +251,8 @@ fl_image_tree_scan (const char *root, GCancellable *cancellable, GError **error)
                    "%s: %s", display, g_strerror (saved));
       return NULL;
     }
-  if (g_stat (tree->root_real, &st) != 0 || !S_ISDIR (st.st_mode))
+  tree->root_fd = open (tree->root_real, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (tree->root_fd < 0 || fstat (tree->root_fd, &st) != 0 || !S_ISDIR (st.st_mode))
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
                    "%s: not a folder", display);
@@ -238,20 +268,7 @@ fl_image_tree_scan (const char *root, GCancellable *cancellable, GError **error)
       return NULL;
 
   g_ptr_array_sort (tree->files, cmp_str_ptr);
-  for (guint i = 0; i < tree->files->len; i++)
-    {
-      const char *rel = tree->files->pdata[i];
-      const char *slash = strrchr (rel, '/');
-      const char *base = slash ? slash + 1 : rel;
-      GPtrArray *same = g_hash_table_lookup (tree->by_name, base);
-
-      if (same == NULL)
-        {
-          same = g_ptr_array_new ();
-          g_hash_table_insert (tree->by_name, (gpointer) base, same);
-        }
-      g_ptr_array_add (same, (gpointer) rel);
-    }
+  index_names (tree);
   return g_steal_pointer (&tree);
 }
 
@@ -262,6 +279,8 @@ fl_image_tree_free (FlImageTree *tree)
     return;
   g_clear_pointer (&tree->by_name, g_hash_table_unref);
   g_clear_pointer (&tree->files, g_ptr_array_unref);
+  if (tree->root_fd >= 0)
+    close (tree->root_fd);
   g_free (tree->root);
   g_free (tree->root_real);
   g_free (tree);
@@ -462,6 +481,105 @@ fl_image_tree_resolve (FlImageTree *tree, const char *csv_value, GError **error)
     }
   /* a bare file name, not in the root itself: anywhere in the tree */
   return find_by_name (tree, shown, rel, error);
+}
+
+/* ---- opening ----------------------------------------------------------- */
+
+/* Set once openat2() has answered ENOSYS (a kernel before 5.6) or EPERM (a
+ * seccomp filter that does not know it). */
+static gint openat2_missing;
+
+/* The flags of every image open: O_NONBLOCK so that a FIFO named like an
+ * image cannot hang us before fl_image_load_fd() finds it is no regular
+ * file. */
+#define OPEN_FLAGS (O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
+
+/* Without openat2(): rel opened from dir_fd one name at a time, every
+ * folder with O_NOFOLLOW and the file too, so that no symbolic link is
+ * followed at all, even one that stays inside (ELOOP or ENOTDIR). "." and
+ * ".." never get here (fl_image_tree_resolve() removes them) and are
+ * refused. -1 with errno set on failure. */
+static int
+open_walk (int dir_fd, const char *rel)
+{
+  g_auto(GStrv) parts = g_strsplit (rel, "/", -1);
+  int dir = dir_fd, fd = -1;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      const char *p = parts[i];
+      gboolean last = parts[i + 1] == NULL;
+      int saved;
+
+      if (p[0] == '\0' || strcmp (p, ".") == 0 || strcmp (p, "..") == 0)
+        {
+          fd = -1;
+          errno = EXDEV;
+        }
+      else
+        fd = openat (dir, p, last ? OPEN_FLAGS | O_NOFOLLOW
+                                  : O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      saved = errno;
+      if (dir != dir_fd)
+        close (dir);
+      errno = saved;
+      if (fd < 0)
+        return -1;
+      dir = fd;
+    }
+  return fd;
+}
+
+/* rel opened beneath dir_fd: openat2() with RESOLVE_BENEATH follows links
+ * only while they stay inside (EXDEV otherwise, and for absolute links or
+ * ".." leaving) and never through /proc's magic links. */
+static int
+open_beneath (int dir_fd, const char *rel, gboolean walk_only)
+{
+  struct open_how how = {
+    .flags = OPEN_FLAGS,
+    .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+  };
+  long fd;
+
+  if (walk_only || g_atomic_int_get (&openat2_missing))
+    return open_walk (dir_fd, rel);
+  fd = syscall (SYS_openat2, dir_fd, rel, &how, sizeof how);
+  if (fd >= 0 || (errno != ENOSYS && errno != EPERM))
+    return (int) fd;
+  g_atomic_int_set (&openat2_missing, 1);
+  return open_walk (dir_fd, rel);
+}
+
+int
+fl_image_tree_open (FlImageTree *tree, const char *relative_path, GError **error)
+{
+  g_autofree char *path = NULL, *shown = NULL;
+  gboolean walk;
+  int fd, saved;
+
+  g_return_val_if_fail (tree != NULL, -1);
+  g_return_val_if_fail (relative_path != NULL, -1);
+  g_return_val_if_fail (error == NULL || *error == NULL, -1);
+
+  fd = open_beneath (tree->root_fd, relative_path, tree->walk_only);
+  if (fd >= 0)
+    return fd;
+  saved = errno;
+  walk = tree->walk_only || g_atomic_int_get (&openat2_missing);
+  path = g_build_filename (tree->root, relative_path, NULL);
+  shown = g_filename_display_name (path);
+  if (saved == EXDEV)
+    g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                 "%s: a symbolic link or “..” leads outside the image folder", shown);
+  else if (walk && (saved == ELOOP || saved == ENOTDIR))
+    g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                 "%s: reached through a symbolic link, which is not followed on a system "
+                 "without openat2 (Linux 5.6)", shown);
+  else
+    g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                 "%s: %s", shown, g_strerror (saved));
+  return -1;
 }
 
 char *

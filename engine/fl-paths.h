@@ -22,6 +22,17 @@
  *     is ambiguous and is refused;
  *   - the final file, with every symbolic link resolved, must be a regular
  *     file inside the root's real path.
+ *
+ * That check names a file; reading it is another moment, and a link swapped
+ * in between would lead out. So files are never opened by path:
+ * fl_image_tree_open() opens them beneath the descriptor of the folder that
+ * was scanned, with openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS), which
+ * follows a link only while it stays inside (a link with an absolute
+ * target is refused even when it points inside). Where the kernel lacks
+ * openat2 (before Linux 5.6, or a seccomp filter refusing it), every name
+ * on the way is opened with O_NOFOLLOW instead: no link is followed there,
+ * not even one that stays inside. The caller then decodes from that
+ * descriptor (fl_image_load_fd()).
  */
 #pragma once
 
@@ -58,6 +69,18 @@ const char *fl_image_tree_file (FlImageTree *tree, int i);
 char       *fl_image_tree_resolve (FlImageTree *tree,
                                    const char  *csv_value,
                                    GError     **error);
+
+/* Opens relative_path (a file's path relative to the root, '/' separated,
+ * without "." or ".." parts, as fl_image_tree_resolve() gives it after the
+ * root and '/') for reading, beneath the folder that was scanned, following
+ * no link out of it (see above). Returns a descriptor to close, or -1 with
+ * a FL_ENGINE_ERROR_DATA that starts with the file's path. A FIFO or other
+ * non-regular file opens without blocking; fl_image_load_fd() refuses it.
+ * Thread-safe. For tests, FUSIONLAB_NO_OPENAT2 set in the environment when
+ * the tree is scanned makes it use the fallback. */
+int         fl_image_tree_open (FlImageTree *tree,
+                                const char  *relative_path,
+                                GError     **error);
 
 /* The name of the folder that holds relative_path ("cats/1.png" → "cats",
  * "a/b/1.png" → "b"), or NULL for a file directly in the root. Either

@@ -3,7 +3,9 @@
  * An image folder and a CSV made on disk, loaded as a user's data would be:
  * the load report (skipped rows with line and reason), column detection and
  * overrides, the folder-per-class fallback, bare names found anywhere in the
- * tree, paths that escape the folder, and the errors for unusable data.
+ * tree, paths that escape the folder, and the errors for unusable data;
+ * the memory a load may ask for, one decode per distinct file, and a file
+ * swapped for a link out while the images are being decoded.
  */
 #include "fl-dataset.h"
 #include "fl-model.h"
@@ -12,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <stb_image_write.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct {
   char *root;     /* a temp folder holding images/ and the CSVs */
@@ -256,6 +259,156 @@ test_cancel (Fixture *f, gconstpointer data)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* ---- memory, shared files, swapped links -------------------------------- */
+
+/* A CSV of n rows, all naming cats/a.png, labels alternating. */
+static char *
+write_same_image_csv (Fixture *f, const char *name, guint64 n)
+{
+  g_autoptr(GString) rows = g_string_new ("image,text,label\n");
+
+  for (guint64 i = 0; i < n; i++)
+    g_string_append_printf (rows, "cats/a.png,word,%s\n", i % 2 ? "cat" : "dog");
+  return write_csv (f, name, rows->str);
+}
+
+static void
+test_memory_limit (Fixture *f, gconstpointer data)
+{
+  /* 36 KB of CSV asking for 3,000 × 3 × 1024² bytes = 9.4 GB: refused
+   * before anything is allocated or decoded, saying how much and why */
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = write_same_image_csv (f, "many.csv", 3000);
+  FlDataSpec spec = { .images_dir = f->images, .csv_path = csv, .image_size = 1024 };
+  g_autoptr(GTimer) timer = g_timer_new ();
+
+  g_setenv ("FUSIONLAB_MAX_DATA_BYTES", "1000000000", TRUE);
+  g_assert_cmpuint (fl_dataset_max_bytes (), ==, 1000000000);
+  g_assert_null (fl_dataset_load (&spec, NULL, NULL, NULL, &error));
+  g_unsetenv ("FUSIONLAB_MAX_DATA_BYTES");
+  g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA);
+  g_test_message ("%s", error->message);
+  /* g_format_size() puts a no-break space before the unit */
+  g_assert_cmpstr (error->message, ==, "3,000 images of 1024×1024 need 9.4\u00a0GB, more than "
+                   "the 1.0\u00a0GB that FUSIONLAB_MAX_DATA_BYTES allows: choose a smaller image "
+                   "size");
+  g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 2.0);
+  g_clear_error (&error);
+
+  /* the same at S = 8 is 576 KB: it loads, one decode for all */
+  spec.image_size = 8;
+  g_setenv ("FUSIONLAB_MAX_DATA_BYTES", "1000000000", TRUE);
+  {
+    g_autoptr(FlDataset) ds = fl_dataset_load (&spec, NULL, NULL, NULL, &error);
+    g_unsetenv ("FUSIONLAB_MAX_DATA_BYTES");
+    g_assert_no_error (error);
+    g_assert_cmpint (ds->n, ==, 3000);
+    g_assert_cmpuint (ds->images[2999 * 3 * 64 + 3 * 64 - 1], ==, 10);
+  }
+}
+
+static void
+test_memory_default_limit (Fixture *f, gconstpointer data)
+{
+  /* without the variable: half of this machine's memory, and one row more
+   * than fits at S = 1024 is refused with the machine's figures */
+  g_autoptr(GError) error = NULL;
+  guint64 limit = fl_dataset_max_bytes ();
+  guint64 phys = (guint64) sysconf (_SC_PHYS_PAGES) * (guint64) sysconf (_SC_PAGESIZE);
+  g_autofree char *csv = NULL;
+  FlDataSpec spec = { .images_dir = f->images, .image_size = 1024 };
+
+  g_assert_null (g_getenv ("FUSIONLAB_MAX_DATA_BYTES"));
+  g_assert_cmpuint (limit, ==, phys / 2);
+  csv = write_same_image_csv (f, "fill.csv", limit / (3 << 20) + 1);
+  spec.csv_path = csv;
+  g_assert_null (fl_dataset_load (&spec, NULL, NULL, NULL, &error));
+  g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "images of 1024×1024 need"));
+  g_assert_nonnull (strstr (error->message, "a dataset may use at most half of it: "
+                            "choose a smaller image size"));
+}
+
+typedef struct {
+  gint64 calls, total;
+} Counted;
+
+static void
+count_progress (gint64 done, gint64 total, gpointer data)
+{
+  Counted *c = data;
+
+  c->calls++;
+  c->total = total;
+}
+
+static void
+test_shared_files (Fixture *f, gconstpointer data)
+{
+  /* ten rows, two files (one named two ways): two decodes */
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = write_csv (f, "shared.csv",
+      "image,text,label\n"
+      "cats/a.png,1,cat\ndogs/c.png,2,dog\na.png,3,cat\nc.png,4,dog\ncats/a.png,5,cat\n"
+      "cats/a.png,6,cat\ndogs/c.png,7,dog\n./cats/a.png,8,cat\ndogs/c.png,9,dog\n"
+      "dogs/c.png,10,dog\n");
+  FlDataSpec spec = { .images_dir = f->images, .csv_path = csv, .image_size = 8, .n_threads = 2 };
+  Counted c = { 0 };
+  g_autoptr(FlDataset) ds = fl_dataset_load (&spec, count_progress, &c, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (c.total, ==, 2);
+  g_assert_cmpint (ds->n, ==, 10);
+  for (int i = 0; i < ds->n; i++)
+    {
+      guint8 grey = ds->labels[i] == 0 ? 10 : 200;
+      for (int k = 0; k < 3 * 8 * 8; k++)
+        g_assert_cmpuint (ds->images[i * 3 * 8 * 8 + k], ==, grey);
+    }
+  g_assert_cmpstr (ds->image_files[3], ==, "dogs/c.png");
+}
+
+typedef struct {
+  Fixture *f;
+  gboolean swapped;
+} Swap;
+
+/* After the first image, cats/b.png becomes a link to the picture outside
+ * the folder, while its row has been resolved already. */
+static void
+swap_progress (gint64 done, gint64 total, gpointer data)
+{
+  Swap *sw = data;
+  g_autofree char *b = g_build_filename (sw->f->images, "cats", "b.png", NULL);
+
+  if (done != 1 || sw->swapped)
+    return;
+  g_assert_cmpint (g_remove (b), ==, 0);
+  g_assert_cmpint (symlink ("../../outside.png", b), ==, 0);
+  sw->swapped = TRUE;
+}
+
+static void
+test_swapped_during_load (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = write_csv (f, "swap.csv", "image,text,label\n"
+                                    "cats/a.png,a,cat\ncats/b.png,b,cat\ndogs/c.png,c,dog\n");
+  /* one thread: the files are decoded in row order */
+  FlDataSpec spec = { .images_dir = f->images, .csv_path = csv, .image_size = 8, .n_threads = 1 };
+  Swap sw = { f, FALSE };
+  g_autoptr(FlDataset) ds = fl_dataset_load (&spec, swap_progress, &sw, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (sw.swapped);
+  /* the row is skipped, and the grey 50 from outside is nowhere */
+  g_assert_cmpint (ds->n, ==, 2);
+  g_assert_true (has_reason (ds, "line 3", "leads outside the image folder"));
+  for (gsize k = 0; k < (gsize) ds->n * 3 * 8 * 8; k++)
+    g_assert_cmpuint (ds->images[k], !=, 50);
+}
+
 /* The header names each column is detected by, as the data panel offers
  * them: the first present wins, whatever its case and place. */
 static void
@@ -284,6 +437,12 @@ main (int argc, char **argv)
   g_test_add ("/dataset/column-override", Fixture, NULL, fixture_setup, test_column_override, fixture_teardown);
   g_test_add ("/dataset/unusable", Fixture, NULL, fixture_setup, test_unusable, fixture_teardown);
   g_test_add ("/dataset/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
+  g_test_add ("/dataset/memory-limit", Fixture, NULL, fixture_setup, test_memory_limit, fixture_teardown);
+  g_test_add ("/dataset/memory-default-limit", Fixture, NULL, fixture_setup,
+              test_memory_default_limit, fixture_teardown);
+  g_test_add ("/dataset/shared-files", Fixture, NULL, fixture_setup, test_shared_files, fixture_teardown);
+  g_test_add ("/dataset/swapped-during-load", Fixture, NULL, fixture_setup,
+              test_swapped_during_load, fixture_teardown);
   g_test_add_func ("/dataset/detect-column", test_detect_column);
   return g_test_run ();
 }

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT
  *
- * Image decoding: bad files, the size guard, alpha and grey, the bilinear
- * resize against hand-computed values, every format stb writes, GIF's first
- * frame, parallel loading with a bad file and cancellation, and the
- * normalisation statistics.
+ * Image decoding: bad files, the size guard, hostile files (a PNG
+ * decompression bomb, a truncated TGA, a JPEG Huffman table too long for
+ * stb_image), alpha and grey, the bilinear resize against hand-computed
+ * values, every format stb writes and the PNG variants libpng expands,
+ * GIF's first frame, JPEG's DCT-domain scaling against a full decode,
+ * parallel loading with a bad file and cancellation, and the normalisation
+ * statistics.
  *
- * Test images are made here with stb_image_write (part of libstb, which the
- * engine links already) or written byte by byte; the GIF is embedded,
- * generated once by tools/make-test-gif.py.
+ * Test images are made here with stb_image_write (libstb, which only the
+ * tests link) or written byte by byte, compressed with zlib; the GIF is
+ * embedded, generated once by tools/make-test-gif.py.
  */
 #define G_LOG_DOMAIN "test-image"
 
@@ -16,8 +19,13 @@
 #include "fl-test-util.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <stb_image_write.h>
+#include <stdio.h>   /* before jpeglib.h */
 #include <string.h>
+#include <sys/resource.h>
+#include <jpeglib.h>
+#include <zlib.h>
 
 /* tools/make-test-gif.py: 2x2, frame 1 red green / blue white, frame 2 black */
 static const guint8 two_frame_gif[112] = {
@@ -204,29 +212,66 @@ put_chunk (GByteArray *b, const char *type, const guint8 *data, guint32 len)
   put_be32 (b, crc32_png (body->data, body->len));
 }
 
+typedef struct {
+  guint32       w, h;
+  guint8        depth, colour, interlace;
+  const guint8 *plte, *trns;      /* chunk bodies, or NULL */
+  guint32       plte_len, trns_len;
+  guint32       idat_max;         /* split the data in IDATs of this size (0: one) */
+} PngHeader;
+
+/* A PNG of the header hd whose IDAT holds the zlib stream z[0..z_len):
+ * what a decoder sees, whatever an encoder would have written. */
+static char *
+write_png_raw (const char *name, const PngHeader *hd, const guint8 *z, gsize z_len)
+{
+  static const guint8 sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  g_autoptr(GByteArray) b = g_byte_array_new ();
+  g_autoptr(GByteArray) ihdr = g_byte_array_new ();
+  guint8 tail[5] = { hd->depth, hd->colour, 0, 0, hd->interlace };
+
+  g_byte_array_append (b, sig, 8);
+  put_be32 (ihdr, hd->w);
+  put_be32 (ihdr, hd->h);
+  g_byte_array_append (ihdr, tail, 5);
+  put_chunk (b, "IHDR", ihdr->data, ihdr->len);
+  if (hd->plte != NULL)
+    put_chunk (b, "PLTE", hd->plte, hd->plte_len);
+  if (hd->trns != NULL)
+    put_chunk (b, "tRNS", hd->trns, hd->trns_len);
+  for (gsize off = 0, n; off < z_len; off += n)
+    {
+      n = hd->idat_max > 0 ? MIN (hd->idat_max, z_len - off) : z_len;
+      put_chunk (b, "IDAT", z + off, (guint32) n);
+    }
+  put_chunk (b, "IEND", NULL, 0);
+  return write_bytes (name, b->data, b->len);
+}
+
+/* write_png_raw() with raw[0..len) (filter bytes and pixels) compressed. */
+static char *
+write_png_rows (const char *name, const PngHeader *hd, const guint8 *raw, gsize len)
+{
+  uLongf z_len = compressBound (len);
+  g_autofree guint8 *z = g_malloc (z_len);
+
+  g_assert_cmpint (compress2 (z, &z_len, raw, len, 9), ==, Z_OK);
+  return write_png_raw (name, hd, z, z_len);
+}
+
 /* A well-formed PNG header for a w×h RGB image, with one small IDAT (a
  * stored zlib block of 8 zero bytes) and IEND: all a decoder needs to start
  * allocating w·h·3 bytes. */
 static char *
 write_png_header (const char *name, guint32 w, guint32 h)
 {
-  static const guint8 sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
   /* zlib: CMF/FLG, stored final block of LEN 8 / NLEN ~8, data, adler32(8
    * zeros) = 0x00080001 */
   static const guint8 idat[] = { 0x78, 0x01, 0x01, 0x08, 0x00, 0xf7, 0xff,
                                  0, 0, 0, 0, 0, 0, 0, 0, 0x00, 0x08, 0x00, 0x01 };
-  g_autoptr(GByteArray) b = g_byte_array_new ();
-  g_autoptr(GByteArray) ihdr = g_byte_array_new ();
-  guint8 tail[5] = { 8, 2, 0, 0, 0 };   /* depth 8, RGB, deflate, filter 0, no interlace */
+  PngHeader hd = { .w = w, .h = h, .depth = 8, .colour = 2 };
 
-  g_byte_array_append (b, sig, 8);
-  put_be32 (ihdr, w);
-  put_be32 (ihdr, h);
-  g_byte_array_append (ihdr, tail, 5);
-  put_chunk (b, "IHDR", ihdr->data, ihdr->len);
-  put_chunk (b, "IDAT", idat, sizeof idat);
-  put_chunk (b, "IEND", NULL, 0);
-  return write_bytes (name, b->data, b->len);
+  return write_png_raw (name, &hd, idat, sizeof idat);
 }
 
 static void
@@ -268,6 +313,190 @@ test_huge_bmp_refused (void)
   bmp[28] = 24;            /* bits per pixel */
   path = write_bytes ("huge.bmp", bmp, sizeof bmp);
   assert_load_fails (path, 8, "image is 100000×100000 pixels", NULL);
+}
+
+/* ---- hostile files -------------------------------------------------------- */
+
+static glong
+max_rss_kib (void)
+{
+  struct rusage ru;
+
+  g_assert_cmpint (getrusage (RUSAGE_SELF, &ru), ==, 0);
+  return ru.ru_maxrss;
+}
+
+/* A zlib stream of n_mib MiB of zeros, made of one deflated MiB repeated:
+ * after a full flush a segment refers to nothing before it, so every copy
+ * decodes alike, and the bomb is built without deflating n_mib MiB here. */
+static GByteArray *
+zeros_zlib (int n_mib)
+{
+  g_autofree guint8 *mib = g_malloc0 (1 << 20);
+  g_autofree guint8 *seg = g_malloc (1 << 16);
+  GByteArray *z = g_byte_array_new ();
+  const guint8 head[2] = { 0x78, 0xda }, end[2] = { 0x03, 0x00 };  /* final empty block */
+  z_stream zs = { 0 };
+  gsize seg_len;
+  guint64 n = (guint64) n_mib << 20;
+  /* adler32 of n zeros: a stays 1, b grows by 1 a byte */
+  guint32 adler = (guint32) (n % 65521) << 16 | 1;
+  guint8 adler_be[4] = { adler >> 24, adler >> 16, adler >> 8, adler };
+
+  g_assert_cmpint (deflateInit2 (&zs, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY), ==, Z_OK);
+  zs.next_in = mib;
+  zs.avail_in = 1 << 20;
+  zs.next_out = seg;
+  zs.avail_out = 1 << 16;
+  g_assert_cmpint (deflate (&zs, Z_FULL_FLUSH), ==, Z_OK);
+  g_assert_cmpuint (zs.avail_in, ==, 0);
+  seg_len = (1 << 16) - zs.avail_out;
+  deflateEnd (&zs);
+
+  g_byte_array_append (z, head, 2);
+  for (int i = 0; i < n_mib; i++)
+    g_byte_array_append (z, seg, (guint) seg_len);
+  g_byte_array_append (z, end, 2);
+  g_byte_array_append (z, adler_be, 4);
+  return z;
+}
+
+/* Loads the bomb in path, which must be refused with reason, quickly and
+ * without the process's memory growing by anything like the bomb. */
+static void
+assert_bomb_refused (const char *path, const char *reason)
+{
+  g_autoptr(GTimer) timer = g_timer_new ();
+  glong rss = max_rss_kib ();
+
+  assert_load_fails (path, 4, reason, NULL);
+  g_test_message ("refused in %.3f s", g_timer_elapsed (timer, NULL));
+  g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 1.0);
+  /* the high-water mark of the whole process */
+  g_assert_cmpint (max_rss_kib () - rss, <, 64 << 10);
+}
+
+static void
+test_png_bomb (void)
+{
+  /* declares 1×1 RGB (4 bytes of rows: a filter byte and a pixel), and its
+   * IDAT, about 520 KB, inflates to 512 MiB: stb_image inflated it all,
+   * doubling its buffer to 1 GiB. libpng reads the one row into a buffer of
+   * the declared size and no more. */
+  g_autoptr(GByteArray) z = zeros_zlib (512);
+  PngHeader hd = { .w = 1, .h = 1, .depth = 8, .colour = 2 };
+  g_autofree char *one = write_png_raw ("bomb.png", &hd, z->data, z->len);
+  g_autofree char *split = NULL;
+
+  g_test_message ("bomb: %u bytes", z->len);
+  g_assert_cmpuint (z->len, <, 600 << 10);
+  /* one IDAT: libpng refuses a chunk far longer than the declared image
+   * could need (a benign error, made an error here) */
+  assert_bomb_refused (one, "chunk data is too large");
+  /* in 8 KiB IDATs, as libpng itself writes them: past the one row, the
+   * stream is refused a few KiB in, not inflated to its end */
+  hd.idat_max = 8192;
+  split = write_png_raw ("bomb-split.png", &hd, z->data, z->len);
+  assert_bomb_refused (split, "decompression bomb");
+}
+
+static void
+test_png_extra_data (void)
+{
+  /* the rows of a 1×1 RGB image, then 100 bytes more in the same stream:
+   * well within what is read past the image, but still too much data,
+   * which libpng only warns about unless told otherwise */
+  guint8 raw[4 + 100] = { 0 };
+  PngHeader hd = { .w = 1, .h = 1, .depth = 8, .colour = 2 };
+  g_autofree char *extra = write_png_rows ("extra.png", &hd, raw, sizeof raw);
+  g_autofree char *exact = write_png_rows ("exact.png", &hd, raw, 4);
+  guint8 out[3 * 2 * 2];
+  g_autoptr(GError) error = NULL;
+
+  assert_load_fails (extra, 2, "Too much image data", NULL);
+  g_assert_true (fl_image_load (exact, 2, out, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_truncated_tga (void)
+{
+  /* uncompressed true-colour TGA, 8×8 at 24 bits: 18 + 192 bytes, cut to
+   * 18 + 96. stb_image 2.27 ignores the short read and hands back half a
+   * picture of uninitialised heap (CVE-2023-45663). */
+  guint8 tga[18 + 8 * 8 * 3] = { 0 };
+  g_autofree char *cut = NULL, *whole = NULL;
+
+  tga[2] = 2;                  /* uncompressed true colour */
+  tga[12] = 8; tga[14] = 8;    /* width, height */
+  tga[16] = 24;                /* bits per pixel */
+  tga[17] = 0x20;              /* top-left origin */
+  memset (tga + 18, 0x80, sizeof tga - 18);
+  cut = write_bytes ("cut.tga", tga, 18 + 96);
+  assert_load_fails (cut, 4, "truncated", NULL);
+
+  /* the whole file decodes: grey 128 */
+  whole = write_bytes ("whole.tga", tga, sizeof tga);
+  {
+    g_autoptr(GError) error = NULL;
+    guint8 out[3 * 4 * 4];
+
+    g_assert_true (fl_image_load (whole, 4, out, &error));
+    g_assert_no_error (error);
+    for (gsize i = 0; i < sizeof out; i++)
+      g_assert_cmpuint (out[i], ==, 0x80);
+  }
+}
+
+/* The offset of the first marker 0xff type in jpg, or -1. */
+static gssize
+find_marker (const GByteArray *jpg, guint8 type)
+{
+  for (guint i = 0; i + 1 < jpg->len; i++)
+    if (jpg->data[i] == 0xff && jpg->data[i + 1] == type)
+      return i;
+  return -1;
+}
+
+static void
+test_jpeg_bad_huffman (void)
+{
+  /* A DHT segment whose 16 code-length counts sum to 272: stb_image 2.27
+   * writes past its 257-entry size table (stb #1289/#1291). JPEG goes to
+   * libjpeg, which refuses the table; under ASan nothing is written out
+   * of bounds. */
+  guint8 pix[16 * 16 * 3];
+  g_autoptr(GByteArray) jpg = NULL;
+  g_autofree char *path = NULL;
+  gssize dht;
+
+  for (gsize i = 0; i < sizeof pix; i++)
+    pix[i] = (guint8) (i * 7);
+  jpg = encode (FMT_JPG, 16, 16, 3, pix);
+  dht = find_marker (jpg, 0xc4);
+  g_assert_cmpint (dht, >, 0);
+  /* FF C4, length (2), class/id (1), then the counts; the segment is
+   * long enough that only the sum is wrong */
+  g_assert_cmpuint ((guint) jpg->data[dht + 2] << 8 | jpg->data[dht + 3], >, 17 + 272);
+  for (int k = 0; k < 16; k++)
+    jpg->data[dht + 5 + k] = 17;
+  path = write_bytes ("bad-huffman.jpg", jpg->data, jpg->len);
+  assert_load_fails (path, 4, "Huffman", NULL);
+}
+
+static void
+test_truncated_jpeg (void)
+{
+  guint8 pix[32 * 32 * 3];
+  g_autoptr(GByteArray) jpg = NULL;
+  g_autofree char *path = NULL;
+
+  for (gsize i = 0; i < sizeof pix; i++)
+    pix[i] = (guint8) (i * 13);
+  jpg = encode (FMT_JPG, 32, 32, 3, pix);
+  /* libjpeg would fill the missing half with grey and warn */
+  path = write_bytes ("half.jpg", jpg->data, jpg->len / 2);
+  assert_load_fails (path, 4, "truncated", NULL);
 }
 
 /* ---- pixels ------------------------------------------------------------- */
@@ -434,6 +663,159 @@ test_formats (void)
       g_assert_cmpint (ABS (out[16 + i] - 100), <=, 3);
       g_assert_cmpint (ABS (out[32 + i] - 50), <=, 3);
     }
+}
+
+static void
+test_png_variants (void)
+{
+  /* what libpng expands, each 2×2 at S = 2 (the identity):
+   * pixels R, G, B, white — as planes r, g, b below */
+  const guint8 r[4] = { 255, 0, 0, 255 }, g[4] = { 0, 255, 0, 255 }, b[4] = { 0, 0, 255, 255 };
+  /* a palette, its third entry half transparent: blue at alpha 128 over
+   * white is (127, 127, 255) */
+  const guint8 plte[12] = { 255, 0, 0,  0, 255, 0,  0, 0, 255,  255, 255, 255 };
+  const guint8 trns[3] = { 255, 255, 128 };
+  const guint8 pal_rows[6] = { 0, 0x01,   0, 0x23 };   /* 4-bit indices 0 1 / 2 3 */
+  const guint8 rb[4] = { 255, 0, 127, 255 }, gb[4] = { 0, 255, 127, 255 };
+  /* 16 bits: the high byte is kept (0x12ff → 0x12) */
+  const guint8 rows16[2 * (1 + 2 * 6)] = {
+    0, 0xff, 0x00, 0, 0, 0, 0,        0x00, 0x00, 0xff, 0xff, 0, 0,
+    0, 0, 0, 0, 0, 0xff, 0xff,        0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+  /* 1-bit grey: 1 0 / 0 1 → 255 0 / 0 255 */
+  const guint8 bits[4] = { 0, 0x80, 0, 0x40 };
+  const guint8 diag[4] = { 255, 0, 0, 255 };
+  /* Adam7 for 2×2: pass 1 holds (0,0), pass 6 (1,0), pass 7 row 1 */
+  const guint8 adam7[4 + 4 + 7] = {
+    0, 255, 0, 0,   0, 0, 255, 0,   0, 0, 0, 255, 255, 255, 255 };
+  PngHeader pal = { .w = 2, .h = 2, .depth = 4, .colour = 3, .plte = plte, .trns = trns,
+                    .plte_len = sizeof plte, .trns_len = sizeof trns };
+  PngHeader deep = { .w = 2, .h = 2, .depth = 16, .colour = 2 };
+  PngHeader grey1 = { .w = 2, .h = 2, .depth = 1, .colour = 0 };
+  PngHeader inter = { .w = 2, .h = 2, .depth = 8, .colour = 2, .interlace = 1 };
+  g_autofree char *p1 = write_png_rows ("palette.png", &pal, pal_rows, 4);
+  g_autofree char *p2 = write_png_rows ("deep.png", &deep, rows16, sizeof rows16);
+  g_autofree char *p3 = write_png_rows ("bits.png", &grey1, bits, sizeof bits);
+  g_autofree char *p4 = write_png_rows ("adam7.png", &inter, adam7, sizeof adam7);
+
+  assert_planes (p1, 2, rb, gb, b);
+  assert_planes (p2, 2, r, g, b);
+  assert_planes (p3, 2, diag, diag, diag);
+  assert_planes (p4, 2, r, g, b);
+}
+
+/* An 8×8 JPEG of one CMYK colour, stored as Adobe writes it (inverted:
+ * 255 is no ink), by libjpeg: stb_image_write has no CMYK. */
+static GByteArray *
+encode_cmyk (const guint8 cmyk[4])
+{
+  struct jpeg_compress_struct ci;
+  struct jpeg_error_mgr err;
+  unsigned char *mem = NULL;
+  unsigned long size = 0;
+  guint8 row[8 * 4];
+  GByteArray *jpg = g_byte_array_new ();
+
+  for (int x = 0; x < 8; x++)
+    memcpy (row + 4 * x, cmyk, 4);
+  ci.err = jpeg_std_error (&err);
+  jpeg_create_compress (&ci);
+  jpeg_mem_dest (&ci, &mem, &size);
+  ci.image_width = 8;
+  ci.image_height = 8;
+  ci.input_components = 4;
+  ci.in_color_space = JCS_CMYK;
+  jpeg_set_defaults (&ci);
+  jpeg_set_quality (&ci, 100, TRUE);
+  jpeg_start_compress (&ci, TRUE);
+  while (ci.next_scanline < ci.image_height)
+    {
+      JSAMPROW r = row;
+      jpeg_write_scanlines (&ci, &r, 1);
+    }
+  jpeg_finish_compress (&ci);
+  jpeg_destroy_compress (&ci);
+  g_byte_array_append (jpg, mem, (guint) size);
+  free (mem);
+  return jpg;
+}
+
+static void
+test_jpeg_cmyk (void)
+{
+  /* R = C·K/255: (200, 100, 255, 128) → (100.4, 50.2, 128) */
+  const guint8 cmyk[4] = { 200, 100, 255, 128 };
+  const int expect[3] = { 100, 50, 128 };
+  g_autoptr(GByteArray) jpg = encode_cmyk (cmyk);
+  g_autoptr(GError) error = NULL;
+  guint8 out[3 * 4 * 4];
+
+  g_assert_true (fl_image_decode (jpg->data, jpg->len, "cmyk.jpg", 4,
+                                  FL_IMAGE_DECODE_DEFAULT, out, &error));
+  g_assert_no_error (error);
+  for (int c = 0; c < 3; c++)
+    for (int i = 0; i < 16; i++)
+      g_assert_cmpint (ABS (out[c * 16 + i] - expect[c]), <=, 3);
+}
+
+/* A 1024×768 picture with what photos have: smooth light, edges, texture
+ * and a little sensor noise. (h,w,3) interleaved. */
+static guint8 *
+photo_like (int w, int h)
+{
+  g_autoptr(GRand) rng = g_rand_new_with_seed (11);
+  guint8 *pix = g_malloc ((gsize) w * h * 3);
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        double u = (double) x / w, v = (double) y / h;
+        double d = hypot (u - 0.6, v - 0.45);
+        double c[3] = { 60 + 150 * u, 90 + 100 * v, 180 - 120 * u * v };
+        for (int k = 0; k < 3; k++)
+          {
+            if (d < 0.2)                       /* a ball, lit from the left */
+              c[k] = 40 + 180 * (0.2 - d) / 0.2 * (k == 0 ? 1.0 : 0.5);
+            c[k] += 12 * sin (x * 0.05 + k) * cos (y * 0.07);   /* texture */
+            c[k] += g_rand_double_range (rng, -4, 4);            /* noise */
+            pix[((gsize) y * w + x) * 3 + k] = (guint8) CLAMP (c[k], 0, 255);
+          }
+      }
+  return pix;
+}
+
+static void
+test_jpeg_dct_scaling (void)
+{
+  enum { W = 1024, H = 768, S = 64 };
+  g_autofree guint8 *pix = photo_like (W, H);
+  g_autoptr(GByteArray) jpg = encode (FMT_JPG, W, H, 3, pix);
+  g_autofree guint8 *full = g_malloc (3 * S * S), *scaled = g_malloc (3 * S * S);
+  g_autoptr(GError) error = NULL;
+  double sum = 0;
+  int worst = 0;
+
+  /* at S = 64, 768 → 96 rows at 1/8: the scaled decode is 128×96 */
+  g_assert_true (fl_image_decode (jpg->data, jpg->len, "photo.jpg", S,
+                                  FL_IMAGE_DECODE_FULL_SIZE, full, &error));
+  g_assert_no_error (error);
+  g_assert_true (fl_image_decode (jpg->data, jpg->len, "photo.jpg", S,
+                                  FL_IMAGE_DECODE_DEFAULT, scaled, &error));
+  g_assert_no_error (error);
+  for (int i = 0; i < 3 * S * S; i++)
+    {
+      int d = ABS (full[i] - scaled[i]);
+      sum += d;
+      worst = MAX (worst, d);
+    }
+  g_test_message ("DCT-scaled vs full decode at S = %d: mean |diff| %.2f levels, max %d",
+                  S, sum / (3 * S * S), worst);
+  /* measured: mean 1.47 levels, max 58 (at the ball's edge). The full
+   * decode resized without antialiasing picks single pixels, noise and
+   * all; the 1/8 decode has averaged 8×8 blocks first, so the two differ
+   * most where one pixel differs from its block. The mean is what
+   * training sees. A mean of 0 would mean no reduction took place. */
+  g_assert_cmpfloat (sum / (3 * S * S), >, 0.5);
+  g_assert_cmpfloat (sum / (3 * S * S), <, 2.0);
 }
 
 /* ---- many --------------------------------------------------------------- */
@@ -663,12 +1045,20 @@ main (int argc, char **argv)
   g_test_add_func ("/image/limit/crc", test_crc);
   g_test_add_func ("/image/limit/huge-png", test_huge_png_refused);
   g_test_add_func ("/image/limit/huge-bmp", test_huge_bmp_refused);
+  g_test_add_func ("/image/hostile/png-bomb", test_png_bomb);
+  g_test_add_func ("/image/hostile/png-extra-data", test_png_extra_data);
+  g_test_add_func ("/image/hostile/truncated-tga", test_truncated_tga);
+  g_test_add_func ("/image/hostile/jpeg-bad-huffman", test_jpeg_bad_huffman);
+  g_test_add_func ("/image/hostile/truncated-jpeg", test_truncated_jpeg);
   g_test_add_func ("/image/pixels/one-pixel", test_one_pixel);
   g_test_add_func ("/image/pixels/grey", test_grey);
   g_test_add_func ("/image/pixels/alpha", test_alpha);
   g_test_add_func ("/image/resize/bilinear-up", test_bilinear_up);
   g_test_add_func ("/image/resize/bilinear-down", test_bilinear_down);
   g_test_add_func ("/image/formats", test_formats);
+  g_test_add_func ("/image/formats/png-variants", test_png_variants);
+  g_test_add_func ("/image/formats/jpeg-dct-scaling", test_jpeg_dct_scaling);
+  g_test_add_func ("/image/formats/jpeg-cmyk", test_jpeg_cmyk);
   g_test_add_func ("/image/many/bad-one", test_load_many_bad_one);
   g_test_add_func ("/image/many/progress-rate", test_load_many_progress_rate);
   g_test_add_func ("/image/many/cancel", test_load_many_cancel);

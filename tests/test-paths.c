@@ -2,7 +2,9 @@
  *
  * The image folder: scanning a tree with links that leave it, link cycles
  * and hidden files; resolving CSV cells, including every way of trying to
- * get out; the class-folder name.
+ * get out; opening files beneath the folder, with openat2() and with the
+ * fallback walk, including links swapped in after the check; the
+ * class-folder name.
  *
  * The scratch tree (made fresh for each test):
  *
@@ -267,6 +269,124 @@ test_resolve_via_linked_root (Fixture *f, gconstpointer data)
   assert_refused (tree, "out.png", "a symbolic link leads outside", NULL);
 }
 
+/* ---- opening ----------------------------------------------------------- */
+
+/* Opens rel beneath the tree and checks that the file holds expect (touch()
+ * writes each file's own name into it). */
+static void
+assert_opens (FlImageTree *tree, const char *rel, const char *expect)
+{
+  g_autoptr(GError) error = NULL;
+  char buf[256];
+  int fd = fl_image_tree_open (tree, rel, &error);
+  gssize n;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (fd, >=, 0);
+  n = read (fd, buf, sizeof buf - 1);
+  close (fd);
+  g_assert_cmpint (n, >=, 0);
+  buf[n] = '\0';
+  g_assert_cmpstr (buf, ==, expect);
+}
+
+/* Opening rel must fail with a FL_ENGINE_ERROR_DATA containing words. */
+static void
+assert_open_refused (FlImageTree *tree, const char *rel, const char *words)
+{
+  g_autoptr(GError) error = NULL;
+  int fd = fl_image_tree_open (tree, rel, &error);
+
+  if (fd >= 0)
+    close (fd);
+  g_assert_cmpint (fd, ==, -1);
+  g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, words));
+}
+
+/* data: NULL for openat2(), non-NULL for the fallback walk. */
+static FlImageTree *
+scan_with (Fixture *f, gconstpointer data)
+{
+  FlImageTree *tree;
+
+  if (data != NULL)
+    g_setenv ("FUSIONLAB_NO_OPENAT2", "1", TRUE);
+  tree = fl_image_tree_scan (f->root, NULL, NULL);
+  g_unsetenv ("FUSIONLAB_NO_OPENAT2");
+  g_assert_nonnull (tree);
+  return tree;
+}
+
+static void
+test_open (Fixture *f, gconstpointer data)
+{
+  g_autoptr(FlImageTree) tree = scan_with (f, data);
+  const char *out_words = data == NULL ? "leads outside" : "not followed";
+
+  assert_opens (tree, "cats/c1.png", "cats/c1.png");
+  assert_opens (tree, "dogs/puppies/p1.jpeg", "dogs/puppies/p1.jpeg");
+  /* links that leave are refused, by file or by folder, and ".." too */
+  assert_open_refused (tree, "out.png", out_words);
+  assert_open_refused (tree, "cats/evil.png", out_words);
+  assert_open_refused (tree, "link-out/secret.png", out_words);
+  assert_open_refused (tree, "../outside/secret.png", "leads outside");
+  assert_open_refused (tree, "cats/missing.png", "No such file");
+  if (data == NULL)
+    {
+      /* openat2 follows the links that stay inside */
+      assert_opens (tree, "cats/inlink.png", "a.png");
+      assert_opens (tree, "alias/D1.JPG", "dogs/D1.JPG");
+    }
+  else
+    {
+      /* the walk follows none */
+      assert_open_refused (tree, "cats/inlink.png", "not followed");
+      assert_open_refused (tree, "alias/D1.JPG", "not followed");
+    }
+}
+
+/* Replaces the file or folder rel under the root by a link to target. */
+static void
+swap_for_link (Fixture *f, const char *rel, const char *target)
+{
+  g_autofree char *path = g_build_filename (f->root, rel, NULL);
+  g_autofree char *aside = g_strconcat (path, ".old", NULL);
+
+  g_assert_cmpint (g_rename (path, aside), ==, 0);
+  g_assert_cmpint (symlink (target, path), ==, 0);
+}
+
+static void
+test_open_after_swap (Fixture *f, gconstpointer data)
+{
+  g_autoptr(FlImageTree) tree = scan_with (f, data);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *file = NULL, *folder = NULL;
+
+  /* the check passes while the files are real */
+  file = fl_image_tree_resolve (tree, "cats/c1.png", &error);
+  g_assert_no_error (error);
+  folder = fl_image_tree_resolve (tree, "dogs/D1.JPG", &error);
+  g_assert_no_error (error);
+
+  /* then, before the file is opened, each becomes a link out: the file
+   * itself, and a folder on its way (outside/D1.JPG is the bait) */
+  touch (f->base, "outside/D1.JPG");
+  swap_for_link (f, "cats/c1.png", "../../outside/secret.png");
+  swap_for_link (f, "dogs", "../outside");
+  /* opening by the path resolve gave would read the secret */
+  {
+    g_autofree char *leak = NULL;
+    g_assert_true (g_file_get_contents (file, &leak, NULL, NULL));
+    g_assert_cmpstr (leak, ==, "outside/secret.png");
+  }
+  /* opened beneath the folder, neither is read */
+  assert_open_refused (tree, "cats/c1.png", data == NULL ? "leads outside" : "not followed");
+  assert_open_refused (tree, "dogs/D1.JPG", data == NULL ? "leads outside" : "not followed");
+}
+
 static void
 test_parent_name (void)
 {
@@ -299,6 +419,12 @@ main (int argc, char **argv)
   g_test_add ("/paths/resolve/refused", Fixture, NULL, fixture_setup, test_resolve_refused, fixture_teardown);
   g_test_add ("/paths/resolve/linked-root", Fixture, NULL, fixture_setup,
               test_resolve_via_linked_root, fixture_teardown);
+  g_test_add ("/paths/open/openat2", Fixture, NULL, fixture_setup, test_open, fixture_teardown);
+  g_test_add ("/paths/open/walk", Fixture, "walk", fixture_setup, test_open, fixture_teardown);
+  g_test_add ("/paths/open/swapped/openat2", Fixture, NULL, fixture_setup,
+              test_open_after_swap, fixture_teardown);
+  g_test_add ("/paths/open/swapped/walk", Fixture, "walk", fixture_setup,
+              test_open_after_swap, fixture_teardown);
   g_test_add_func ("/paths/parent-name", test_parent_name);
   return g_test_run ();
 }

@@ -3,7 +3,8 @@
 # Fusion Lab needs to build and test, and only those that are missing.
 
 FL_PACKAGES="build-essential pkg-config meson ninja-build libglib2.0-dev libjson-glib-dev
-  libgtk-4-dev libopenblas-dev libstb-dev libcsv-dev xvfb xauth adwaita-icon-theme"
+  libgtk-4-dev libopenblas-dev libstb-dev libcsv-dev libjpeg62-turbo-dev libpng-dev zlib1g-dev
+  xvfb xauth adwaita-icon-theme"
 
 fl_install_deps () {
   local missing="" pkg sudo=""
