@@ -6,6 +6,7 @@
 #include "fl-model.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <math.h>
@@ -298,20 +299,20 @@ typedef struct {
 
   gint               next;       /* atomic: the next index to take */
   gint               done;       /* atomic: images finished */
-  GMutex             lock;       /* serialises progress calls */
+  pthread_mutex_t    lock;       /* serialises progress calls (POSIX: see fl-parallel.c) */
   gint64             reported;   /* the last done passed to progress */
 } LoadCtx;
 
 static void
 report_progress (LoadCtx *ctx, gint64 done)
 {
-  g_mutex_lock (&ctx->lock);
+  pthread_mutex_lock (&ctx->lock);
   if (done > ctx->reported)
     {
       ctx->reported = done;
       ctx->progress (done, ctx->n, ctx->user_data);
     }
-  g_mutex_unlock (&ctx->lock);
+  pthread_mutex_unlock (&ctx->lock);
 }
 
 /* Decodes image i into its slot; on failure the slot is zero-filled. */
@@ -403,7 +404,7 @@ fl_image_load_many_from (const char *const *names,
     n_threads = (int) g_get_num_processors ();
   n_threads = CLAMP (n_threads, 1, n);
 
-  g_mutex_init (&ctx.lock);
+  pthread_mutex_init (&ctx.lock, NULL);
   /* the calling thread is one of the workers; if the system refuses more
    * threads, fewer do the work */
   for (int t = 1; t < n_threads; t++)
@@ -416,7 +417,7 @@ fl_image_load_many_from (const char *const *names,
   load_worker (&ctx);
   for (guint t = 0; t < threads->len; t++)
     g_thread_join (threads->pdata[t]);
-  g_mutex_clear (&ctx.lock);
+  pthread_mutex_destroy (&ctx.lock);
 
   return g_atomic_int_get (&ctx.done) == n;
 }

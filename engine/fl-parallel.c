@@ -4,13 +4,17 @@
 #include "fl-parallel.h"
 
 #include <cblas.h>
+#include <pthread.h>
 
+/* POSIX mutexes and condition variables rather than GLib's: GLib builds
+ * its own on raw futexes, which ThreadSanitizer cannot see, so every
+ * hand-over through the pool would be reported as a race. */
 struct FlPool {
-  int        n;            /* threads, the caller included */
-  GThread  **threads;      /* n - 1 workers */
-  GMutex     lock;
-  GCond      start;
-  GCond      done;
+  int             n;       /* threads, the caller included */
+  GThread       **threads; /* n - 1 workers */
+  pthread_mutex_t lock;
+  pthread_cond_t  start;
+  pthread_cond_t  done;
   guint64    generation;   /* bumped for each job */
   int        pending;      /* workers still running the current job */
   gboolean   quit;
@@ -30,23 +34,23 @@ worker_main (gpointer p)
   FlPool *pool = w->pool;
   guint64 seen = 0;
 
-  g_mutex_lock (&pool->lock);
+  pthread_mutex_lock (&pool->lock);
   for (;;)
     {
       while (pool->generation == seen && !pool->quit)
-        g_cond_wait (&pool->start, &pool->lock);
+        pthread_cond_wait (&pool->start, &pool->lock);
       if (pool->quit)
         break;
       seen = pool->generation;
-      g_mutex_unlock (&pool->lock);
+      pthread_mutex_unlock (&pool->lock);
 
       pool->fn (w->index, pool->n, pool->data);
 
-      g_mutex_lock (&pool->lock);
+      pthread_mutex_lock (&pool->lock);
       if (--pool->pending == 0)
-        g_cond_signal (&pool->done);
+        pthread_cond_signal (&pool->done);
     }
-  g_mutex_unlock (&pool->lock);
+  pthread_mutex_unlock (&pool->lock);
   g_free (w);
   return NULL;
 }
@@ -57,9 +61,9 @@ fl_pool_new (int n_threads)
   FlPool *pool = g_new0 (FlPool, 1);
 
   pool->n = n_threads > 0 ? n_threads : (int) g_get_num_processors ();
-  g_mutex_init (&pool->lock);
-  g_cond_init (&pool->start);
-  g_cond_init (&pool->done);
+  pthread_mutex_init (&pool->lock, NULL);
+  pthread_cond_init (&pool->start, NULL);
+  pthread_cond_init (&pool->done, NULL);
   pool->threads = g_new0 (GThread *, pool->n);
   for (int i = 1; i < pool->n; i++)
     {
@@ -78,16 +82,16 @@ fl_pool_free (FlPool *pool)
 {
   if (pool == NULL)
     return;
-  g_mutex_lock (&pool->lock);
+  pthread_mutex_lock (&pool->lock);
   pool->quit = TRUE;
-  g_cond_broadcast (&pool->start);
-  g_mutex_unlock (&pool->lock);
+  pthread_cond_broadcast (&pool->start);
+  pthread_mutex_unlock (&pool->lock);
   for (int i = 1; i < pool->n; i++)
     g_thread_join (pool->threads[i]);
   g_free (pool->threads);
-  g_mutex_clear (&pool->lock);
-  g_cond_clear (&pool->start);
-  g_cond_clear (&pool->done);
+  pthread_mutex_destroy (&pool->lock);
+  pthread_cond_destroy (&pool->start);
+  pthread_cond_destroy (&pool->done);
   g_free (pool);
 }
 
@@ -105,18 +109,18 @@ fl_pool_run (FlPool *pool, FlTaskFunc fn, gpointer data)
       fn (0, 1, data);
       return;
     }
-  g_mutex_lock (&pool->lock);
+  pthread_mutex_lock (&pool->lock);
   pool->fn = fn;
   pool->data = data;
   pool->pending = pool->n - 1;
   pool->generation++;
-  g_cond_broadcast (&pool->start);
-  g_mutex_unlock (&pool->lock);
+  pthread_cond_broadcast (&pool->start);
+  pthread_mutex_unlock (&pool->lock);
 
   fn (0, pool->n, data);
 
-  g_mutex_lock (&pool->lock);
+  pthread_mutex_lock (&pool->lock);
   while (pool->pending > 0)
-    g_cond_wait (&pool->done, &pool->lock);
-  g_mutex_unlock (&pool->lock);
+    pthread_cond_wait (&pool->done, &pool->lock);
+  pthread_mutex_unlock (&pool->lock);
 }

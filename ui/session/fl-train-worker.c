@@ -3,6 +3,8 @@
 
 #include "fl-train-worker.h"
 
+#include <pthread.h>
+
 #ifdef __linux__
 #include <sys/resource.h>
 #include <unistd.h>
@@ -47,8 +49,10 @@ struct _FlTrainWorker {
   gboolean         joined;         /* main thread only */
 
   /* shared with the worker thread, under mutex */
-  GMutex           mutex;
-  GCond            cond;
+  /* POSIX, not GLib's futex-based ones, so that ThreadSanitizer sees
+   * the hand-over (see engine/fl-parallel.c) */
+  pthread_mutex_t  mutex;
+  pthread_cond_t   cond;
   GArray          *queue;          /* of Item */
   GSource         *pending;        /* the one scheduled delivery, or NULL */
   gint64           last_delivery;  /* monotonic µs */
@@ -127,7 +131,7 @@ batch_done_cb (const FlRunResult  *result,
   FlTrainWorker *self = user_data;
   Item item = { .kind = ITEM_BATCH, .run = self->thread_run, .batch = *stats };
 
-  g_mutex_lock (&self->mutex);
+  pthread_mutex_lock (&self->mutex);
   item.batch.elapsed = active_seconds_locked (self);
   push_locked (self, &item);
 
@@ -136,10 +140,10 @@ batch_done_cb (const FlRunResult  *result,
     {
       self->paused_since = g_get_monotonic_time ();
       while (self->paused && !self->stopping)
-        g_cond_wait (&self->cond, &self->mutex);
+        pthread_cond_wait (&self->cond, &self->mutex);
       self->paused_total += g_get_monotonic_time () - self->paused_since;
     }
-  g_mutex_unlock (&self->mutex);
+  pthread_mutex_unlock (&self->mutex);
 }
 
 static void
@@ -150,9 +154,9 @@ epoch_done_cb (const FlRunResult  *result,
   FlTrainWorker *self = user_data;
   Item item = { .kind = ITEM_EPOCH, .run = self->thread_run, .epoch = *stats };
 
-  g_mutex_lock (&self->mutex);
+  pthread_mutex_lock (&self->mutex);
   push_locked (self, &item);
-  g_mutex_unlock (&self->mutex);
+  pthread_mutex_unlock (&self->mutex);
 }
 
 static gpointer
@@ -186,18 +190,18 @@ worker_thread (gpointer data)
 
       self->thread_run = g_array_index (self->runs, int, k);
       started.run = done.run = self->thread_run;
-      g_mutex_lock (&self->mutex);
+      pthread_mutex_lock (&self->mutex);
       self->started = g_get_monotonic_time ();
       self->paused_total = 0;
       push_locked (self, &started);
-      g_mutex_unlock (&self->mutex);
+      pthread_mutex_unlock (&self->mutex);
 
       fl_comparison_train (self->cmp, self->thread_run, &callbacks, self->cancellable, &error);
 
-      g_mutex_lock (&self->mutex);
+      pthread_mutex_lock (&self->mutex);
       done.error = error ? g_error_copy (error) : NULL;
       push_locked (self, &done);
-      g_mutex_unlock (&self->mutex);
+      pthread_mutex_unlock (&self->mutex);
 
       if (error != NULL)
         {
@@ -208,11 +212,11 @@ worker_thread (gpointer data)
         }
     }
 
-  g_mutex_lock (&self->mutex);
+  pthread_mutex_lock (&self->mutex);
   item.run = self->thread_run;
   item.error = g_steal_pointer (&last_error);
   push_locked (self, &item);
-  g_mutex_unlock (&self->mutex);
+  pthread_mutex_unlock (&self->mutex);
   return NULL;
 }
 
@@ -223,13 +227,13 @@ deliver_cb (gpointer data)
   FlTrainWorker *self = data;
   g_autoptr(GArray) items = NULL;
 
-  g_mutex_lock (&self->mutex);
+  pthread_mutex_lock (&self->mutex);
   items = self->queue;
   self->queue = g_array_new (FALSE, FALSE, sizeof (Item));
   g_array_set_clear_func (self->queue, item_clear);
   g_clear_pointer (&self->pending, g_source_unref);
   self->last_delivery = g_get_monotonic_time ();
-  g_mutex_unlock (&self->mutex);
+  pthread_mutex_unlock (&self->mutex);
 
   if (self->joined)
     return G_SOURCE_REMOVE;
@@ -297,8 +301,8 @@ fl_train_worker_finalize (GObject *object)
   g_clear_pointer (&self->queue, g_array_unref);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->context, g_main_context_unref);
-  g_mutex_clear (&self->mutex);
-  g_cond_clear (&self->cond);
+  pthread_mutex_destroy (&self->mutex);
+  pthread_cond_destroy (&self->cond);
 
   G_OBJECT_CLASS (fl_train_worker_parent_class)->finalize (object);
 }
@@ -369,8 +373,8 @@ fl_train_worker_class_init (FlTrainWorkerClass *klass)
 static void
 fl_train_worker_init (FlTrainWorker *self)
 {
-  g_mutex_init (&self->mutex);
-  g_cond_init (&self->cond);
+  pthread_mutex_init (&self->mutex, NULL);
+  pthread_cond_init (&self->cond, NULL);
   self->queue = g_array_new (FALSE, FALSE, sizeof (Item));
   g_array_set_clear_func (self->queue, item_clear);
   self->cancellable = g_cancellable_new ();
@@ -417,11 +421,11 @@ fl_train_worker_set_paused (FlTrainWorker *self,
 
   g_return_if_fail (FL_IS_TRAIN_WORKER (self));
 
-  g_mutex_lock (&self->mutex);
+  pthread_mutex_lock (&self->mutex);
   changed = self->paused != !!paused;
   self->paused = !!paused;
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->mutex);
+  pthread_cond_broadcast (&self->cond);
+  pthread_mutex_unlock (&self->mutex);
 
   if (changed)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
@@ -434,9 +438,9 @@ fl_train_worker_get_paused (FlTrainWorker *self)
 
   g_return_val_if_fail (FL_IS_TRAIN_WORKER (self), FALSE);
 
-  g_mutex_lock (&self->mutex);
+  pthread_mutex_lock (&self->mutex);
   paused = self->paused;
-  g_mutex_unlock (&self->mutex);
+  pthread_mutex_unlock (&self->mutex);
   return paused;
 }
 
@@ -445,10 +449,10 @@ fl_train_worker_stop (FlTrainWorker *self)
 {
   g_return_if_fail (FL_IS_TRAIN_WORKER (self));
 
-  g_mutex_lock (&self->mutex);
+  pthread_mutex_lock (&self->mutex);
   self->stopping = TRUE;
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->mutex);
+  pthread_cond_broadcast (&self->cond);
+  pthread_mutex_unlock (&self->mutex);
   g_cancellable_cancel (self->cancellable);
 }
 
@@ -467,10 +471,10 @@ fl_train_worker_join (FlTrainWorker *self)
     }
   self->joined = TRUE;
 
-  g_mutex_lock (&self->mutex);
+  pthread_mutex_lock (&self->mutex);
   pending = g_steal_pointer (&self->pending);
   g_array_set_size (self->queue, 0);
-  g_mutex_unlock (&self->mutex);
+  pthread_mutex_unlock (&self->mutex);
 
   /* outside the lock: destroying it drops the reference it holds on us */
   if (pending != NULL)
