@@ -5,6 +5,8 @@
 FL_PACKAGES="build-essential pkg-config meson ninja-build libglib2.0-dev libjson-glib-dev
   libgtk-4-dev libopenblas-dev libstb-dev libcsv-dev libjpeg62-turbo-dev libpng-dev zlib1g-dev
   xvfb xauth adwaita-icon-theme"
+# Not installed here: python3-scipy, for tools/make-stats-fixture.py (run by
+# hand; its output, tests/data/stats-fixture.json, is committed).
 
 fl_install_deps () {
   local missing="" pkg sudo=""
