@@ -12,6 +12,8 @@ struct FlComparison {
   FlTrainSettings base;
   GPtrArray      *results;   /* of FlRunResult* */
   GPtrArray      *runs;      /* of FlRun*, NULL until trained */
+  int             cv_folds;  /* the cross-validation design; 0, 0: none */
+  int             cv_repeats;
 };
 
 static void
@@ -103,6 +105,62 @@ fl_comparison_add_settings (FlComparison *cmp, const FlTrainSettings *settings)
 }
 
 int
+fl_comparison_add_cv (FlComparison          *cmp,
+                      const FlTrainSettings *base,
+                      const FlFusion        *fusions,
+                      int                    n_fusions,
+                      int                    folds,
+                      int                    repeats)
+{
+  int first = fl_comparison_n_runs (cmp);
+
+  g_return_val_if_fail (base != NULL && fusions != NULL && n_fusions >= 1, -1);
+  g_return_val_if_fail (folds >= 2 && repeats >= 1, -1);
+  for (int r = 0; r < repeats; r++)
+    for (int f = 0; f < folds; f++)
+      for (int j = 0; j < n_fusions; j++)
+        {
+          FlTrainSettings s = *base;
+          FlRunResult *res;
+
+          s.fusion = fusions[j];
+          s.kfold = folds;
+          s.fold = f;
+          s.seed = base->seed + (guint64) r;
+          res = fl_comparison_result (cmp, fl_comparison_add_settings (cmp, &s));
+          res->repeat = r;
+          g_free (res->name);
+          res->name = repeats > 1
+                      ? g_strdup_printf ("%s · r%d · fold %d/%d", fl_fusion_to_string (s.fusion),
+                                         r + 1, f + 1, folds)
+                      : g_strdup_printf ("%s · fold %d/%d", fl_fusion_to_string (s.fusion),
+                                         f + 1, folds);
+        }
+  fl_comparison_set_cv (cmp, folds, repeats);
+  return first;
+}
+
+int
+fl_comparison_cv_folds (FlComparison *cmp)
+{
+  return cmp->cv_folds;
+}
+
+int
+fl_comparison_cv_repeats (FlComparison *cmp)
+{
+  return cmp->cv_repeats;
+}
+
+void
+fl_comparison_set_cv (FlComparison *cmp, int folds, int repeats)
+{
+  g_return_if_fail ((folds == 0 && repeats == 0) || (folds >= 2 && repeats >= 1));
+  cmp->cv_folds = folds;
+  cmp->cv_repeats = repeats;
+}
+
+int
 fl_comparison_n_runs (FlComparison *cmp)
 {
   return (int) cmp->results->len;
@@ -120,6 +178,13 @@ fl_comparison_run (FlComparison *cmp, int i)
 {
   g_return_val_if_fail (i >= 0 && i < (int) cmp->runs->len, NULL);
   return cmp->runs->pdata[i];
+}
+
+void
+fl_comparison_release_run (FlComparison *cmp, int i)
+{
+  g_return_if_fail (i >= 0 && i < (int) cmp->runs->len);
+  g_clear_pointer (&g_ptr_array_index (cmp->runs, i), fl_run_free);
 }
 
 typedef struct {
@@ -310,7 +375,7 @@ gboolean
 fl_comparison_write_metrics_csv (FlComparison *cmp, const char *path, GError **error)
 {
   g_autoptr(GString) s = g_string_new ("run,fusion,epoch,train_loss,train_acc,val_loss,val_acc,"
-                                       "val_f1,samples_per_s,seconds,samples_seen\n");
+                                       "val_f1,samples_per_s,seconds,samples_seen,fold,repeat\n");
 
   for (int i = 0; i < fl_comparison_n_runs (cmp); i++)
     {
@@ -320,10 +385,14 @@ fl_comparison_write_metrics_csv (FlComparison *cmp, const char *path, GError **e
           FlEpochStats *st = &g_array_index (r->epochs, FlEpochStats, e);
 
           fl_csv_append_field (s, r->name);
-          g_string_append_printf (s, ",%s,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.1f,%.3f,%" G_GINT64_FORMAT "\n",
+          g_string_append_printf (s, ",%s,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.1f,%.3f,%" G_GINT64_FORMAT,
                                   fl_fusion_to_string (r->fusion), st->epoch,
                                   st->train_loss, st->train_acc, st->val_loss, st->val_acc,
                                   st->val_f1, st->samples_per_s, st->seconds, st->samples_seen);
+          if (r->settings.kfold >= 2)
+            g_string_append_printf (s, ",%d,%d\n", r->settings.fold, r->repeat);
+          else
+            g_string_append (s, ",,\n");
         }
     }
   return g_file_set_contents_full (path, s->str, (gssize) s->len,

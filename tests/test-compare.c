@@ -2,7 +2,8 @@
  *
  * Comparisons and experiment files: five runs on one split, the runs and
  * metrics CSVs, the table, an experiment saved and reopened exactly, and
- * corrupt experiment files refused with a clear message.
+ * corrupt experiment files refused with a clear message; a repeated k-fold
+ * of two routes on the same folds, and the verdicts on per-fold scores.
  */
 #include "fl-csv.h"
 #include "fl-experiment.h"
@@ -607,6 +608,273 @@ test_csv_hostile_names (void)
   g_rmdir (dir);
 }
 
+/* A repeated k-fold of two routes on ds: 3 folds × 2 repeats, one epoch. */
+static FlComparison *
+cv_comparison (FlDataset *ds, int *first)
+{
+  const FlFusion fusions[] = { FL_FUSION_CONCAT, FL_FUSION_TEXT };
+  FlComparison *cmp;
+  FlTrainSettings s;
+
+  fl_train_settings_init_default (&s);
+  s.epochs = 1;
+  s.batch_size = 16;
+  s.feat_dim = 8;
+  s.lr = 1e-2f;
+  s.seed = 7;
+  cmp = fl_comparison_new (ds, &s);
+  fl_comparison_add (cmp, FL_FUSION_MEAN);   /* a run on one split, outside the design */
+  *first = fl_comparison_add_cv (cmp, &s, fusions, 2, 3, 2);
+  return cmp;
+}
+
+/* The runs come fold-major — each repeat's folds in turn, every route
+ * within a fold — with the fold, repeat and seed in their settings. */
+static void
+assert_cv_order (FlComparison *cmp, int first)
+{
+  g_assert_cmpint (first, ==, 1);
+  g_assert_cmpint (fl_comparison_n_runs (cmp), ==, 1 + 2 * 3 * 2);
+  g_assert_cmpint (fl_comparison_cv_folds (cmp), ==, 3);
+  g_assert_cmpint (fl_comparison_cv_repeats (cmp), ==, 2);
+  for (int i = 0; i < 12; i++)
+    {
+      const FlRunResult *r = fl_comparison_result (cmp, first + i);
+
+      g_assert_cmpint (r->fusion, ==, i % 2 == 0 ? FL_FUSION_CONCAT : FL_FUSION_TEXT);
+      g_assert_cmpint (r->settings.fusion, ==, r->fusion);
+      g_assert_cmpint (r->settings.fold, ==, (i / 2) % 3);
+      g_assert_cmpint (r->repeat, ==, i / 6);
+      g_assert_cmpint (r->settings.kfold, ==, 3);
+      g_assert_cmpuint (r->settings.seed, ==, 7 + i / 6);
+      g_assert_cmpint (r->status, ==, FL_RUN_PENDING);
+    }
+  g_assert_cmpstr (fl_comparison_result (cmp, first)->name, ==, "concat · r1 · fold 1/3");
+  g_assert_cmpstr (fl_comparison_result (cmp, first + 9)->name, ==, "text · r2 · fold 2/3");
+}
+
+/* Run i's validation rows, as a sorted array. */
+static GArray *
+val_rows (FlComparison *cmp, int i)
+{
+  GArray *a = g_array_new (FALSE, FALSE, sizeof (gint32));
+  int n;
+  const gint32 *v = fl_run_val_indices (fl_comparison_run (cmp, i), &n);
+
+  g_array_append_vals (a, v, n);
+  return a;
+}
+
+static gboolean
+same_rows (GArray *a, GArray *b)
+{
+  return a->len == b->len && memcmp (a->data, b->data, a->len * sizeof (gint32)) == 0;
+}
+
+/* Both routes validate on exactly the same rows in every fold; a repeat's
+ * folds partition the data; the two repeats shuffle it differently. */
+static void
+assert_cv_folds (FlComparison *cmp, int first)
+{
+  gboolean repeats_differ = FALSE;
+
+  for (int r = 0; r < 2; r++)
+    {
+      g_autofree int *seen = g_new0 (int, N_SAMPLES);
+
+      for (int f = 0; f < 3; f++)
+        {
+          int i = first + r * 6 + f * 2;
+          g_autoptr(GArray) a = val_rows (cmp, i);
+          g_autoptr(GArray) b = val_rows (cmp, i + 1);
+          g_autoptr(GArray) other = val_rows (cmp, first + (1 - r) * 6 + f * 2);
+
+          g_assert_true (same_rows (a, b));
+          repeats_differ |= !same_rows (a, other);
+          for (guint k = 0; k < a->len; k++)
+            seen[g_array_index (a, gint32, k)]++;
+        }
+      for (int k = 0; k < N_SAMPLES; k++)
+        g_assert_cmpint (seen[k], ==, 1);
+    }
+  g_assert_true (repeats_differ);
+}
+
+/* Each route's per-fold scores are its runs' final epochs, in (repeat,
+ * fold) order, and the mean ± sd are theirs. */
+static void
+assert_cv_routes (FlComparison *cmp, int first, int n_trained)
+{
+  g_autoptr(GPtrArray) routes = fl_comparison_routes (cmp);
+
+  g_assert_cmpuint (routes->len, ==, 2);
+  for (int j = 0; j < 2; j++)
+    {
+      const FlRouteSummary *route = routes->pdata[j];
+      double acc[6];
+      int n = 0;
+
+      g_assert_cmpint (route->fusion, ==, j == 0 ? FL_FUSION_CONCAT : FL_FUSION_TEXT);
+      g_assert_cmpint (route->n_runs, ==, 6);
+      for (int slot = 0; slot < 6; slot++)
+        {
+          const FlRunResult *r = fl_comparison_result (cmp, route->run[slot]);
+
+          g_assert_cmpint (route->run[slot], ==, first + slot * 2 + j);
+          if (route->run[slot] - first >= n_trained)
+            {
+              g_assert_true (isnan (route->acc[slot]));
+              continue;
+            }
+          g_assert_cmpfloat (route->acc[slot], ==,
+                             g_array_index (r->epochs, FlEpochStats, r->epochs->len - 1).val_acc);
+          acc[n++] = route->acc[slot];
+        }
+      g_assert_cmpint (route->n_done, ==, n);
+      g_assert_cmpfloat_with_epsilon (route->acc_mean, fl_stats_mean (acc, n), 1e-12);
+      g_assert_cmpfloat_with_epsilon (route->acc_sd, fl_stats_sd (acc, n), 1e-12);
+    }
+}
+
+/* Stopped midway, what finished stays: after 7 of 12 runs, concat has 4
+ * folds and text 3, and the pair is tested on the 3 they share. */
+static void
+test_cv_runs (void)
+{
+  g_autoptr(FlDataset) ds = make_dataset ();
+  g_autoptr(GError) error = NULL;
+  int first;
+  g_autoptr(FlComparison) cmp = cv_comparison (ds, &first);
+  g_autoptr(GPtrArray) routes = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fl-cv-XXXXXX", NULL);
+  g_autofree char *metrics = g_build_filename (dir, "metrics.csv", NULL);
+  g_autofree char *text = NULL, *report = NULL;
+  g_auto(GStrv) lines = NULL;
+  FlRouteDiff d;
+
+  assert_cv_order (cmp, first);
+  for (int i = first; i < first + 7; i++)
+    g_assert_true (fl_comparison_train (cmp, i, NULL, NULL, &error));
+  assert_cv_routes (cmp, first, 7);
+  routes = fl_comparison_routes (cmp);
+  g_assert_false (fl_route_diff (routes->pdata[0], routes->pdata[1], &d) && d.n != 3);
+  g_assert_cmpint (d.n, ==, 3);
+
+  /* the run on one split is no route's */
+  g_assert_true (fl_comparison_train (cmp, 0, NULL, NULL, &error));
+  for (int i = first + 7; i < first + 12; i++)
+    g_assert_true (fl_comparison_train (cmp, i, NULL, NULL, &error));
+  g_assert_no_error (error);
+  assert_cv_folds (cmp, first);
+  assert_cv_routes (cmp, first, 12);
+  report = fl_comparison_cv_report (cmp);
+  g_test_message ("%s", report);
+  g_assert_nonnull (strstr (report, "concat      6/6  "));
+  g_assert_nonnull (strstr (report, "text      "));
+
+  /* the metrics CSV: fold and repeat appended, empty for the single split */
+  g_assert_true (fl_comparison_write_metrics_csv (cmp, metrics, &error));
+  g_assert_true (g_file_get_contents (metrics, &text, NULL, NULL));
+  lines = g_strsplit (g_strchomp (text), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 1 + 12);
+  g_assert_true (g_str_has_suffix (lines[0], ",samples_seen,fold,repeat"));
+  g_assert_true (g_str_has_prefix (lines[1], "mean,mean,1,"));
+  g_assert_true (g_str_has_suffix (lines[1], ",,"));
+  g_assert_true (g_str_has_prefix (lines[2], "concat · r1 · fold 1/3,concat,1,"));
+  g_assert_true (g_str_has_suffix (lines[2], ",0,0"));
+  g_assert_true (g_str_has_prefix (lines[13], "text · r2 · fold 3/3,text,1,"));
+  g_assert_true (g_str_has_suffix (lines[13], ",2,1"));
+
+  /* a released run keeps its result */
+  fl_comparison_release_run (cmp, first);
+  g_assert_null (fl_comparison_run (cmp, first));
+  g_assert_nonnull (fl_comparison_result (cmp, first)->validation);
+  g_remove (metrics);
+  g_rmdir (dir);
+}
+
+/* A route of k folds and one repeat, scored acc[0..k). */
+static FlRouteSummary *
+route_with (FlFusion fusion, const double *acc, int k)
+{
+  FlRouteSummary *r = g_new0 (FlRouteSummary, 1);
+
+  r->fusion = fusion;
+  r->folds = r->n_runs = r->n_done = k;
+  r->repeats = 1;
+  r->acc = g_memdup2 (acc, k * sizeof (double));
+  r->f1 = g_memdup2 (acc, k * sizeof (double));
+  r->run = g_new0 (int, k);
+  return r;
+}
+
+/* b = a + sign·d, fold by fold. */
+static FlRouteSummary *
+route_plus (FlFusion fusion, const double *a, double sign, const double *d, int k)
+{
+  double b[16];
+
+  for (int i = 0; i < k; i++)
+    b[i] = a[i] + sign * d[i];
+  return route_with (fusion, b, k);
+}
+
+static void
+assert_verdict (const FlRouteSummary *a, const FlRouteSummary *b, const char *want)
+{
+  g_autofree char *v = fl_route_verdict (a, fl_fusion_to_string (a->fusion),
+                                         b, fl_fusion_to_string (b->fusion));
+
+  g_test_message ("%s", v);
+  g_assert_cmpstr (v, ==, want);
+}
+
+/* The sentences for a clear winner (either way round), a tie, the same
+ * margin in every fold, no difference at all, and too few folds; and the
+ * best route only when it is significantly ahead of every other. */
+static void
+test_verdicts (void)
+{
+  const double base[] = { 0.80, 0.82, 0.79, 0.81, 0.83 };
+  const double clear[] = { 0.031, 0.052, 0.018, 0.044, 0.035 };   /* p = 0.0143 (SciPy) */
+  const double tie[] = { 0.012, -0.021, 0.015, -0.006, 0.0 };
+  const double same[] = { 0.03, 0.03, 0.03, 0.03, 0.03 }, zero[5] = { 0 };
+  g_autoptr(FlRouteSummary) text = route_with (FL_FUSION_TEXT, base, 5);
+  g_autoptr(FlRouteSummary) product = route_plus (FL_FUSION_PRODUCT, base, +1, clear, 5);
+  g_autoptr(FlRouteSummary) concat = route_plus (FL_FUSION_CONCAT, base, -1, tie, 5);
+  g_autoptr(FlRouteSummary) mean = route_plus (FL_FUSION_MEAN, base, -1, same, 5);
+  g_autoptr(FlRouteSummary) image = route_plus (FL_FUSION_IMAGE, base, -1, zero, 5);
+  g_autoptr(GPtrArray) routes = g_ptr_array_new ();
+  FlRouteDiff d;
+
+  assert_verdict (product, text, "product beats text in 5 of 5 folds, by 3.6 ± 1.3 points (p = 0.0143)");
+  assert_verdict (text, product, "product beats text in 5 of 5 folds, by 3.6 ± 1.3 points (p = 0.0143)");
+  assert_verdict (text, concat, "no clear winner between text and concat (p = 1.00; 2 folds to 2)");
+  assert_verdict (text, mean, "text beats mean in 5 of 5 folds, by 3.0 points in every fold "
+                              "(no spread, so p = 0)");
+  assert_verdict (image, text, "image and text are equal in every fold (p = 1)");
+  g_assert_true (fl_route_diff (product, text, &d));
+  g_assert_true (d.significant);
+  g_assert_cmpint (d.wins_a, ==, 5);
+  g_assert_cmpint (d.wins_b, ==, 0);
+  g_assert_cmpfloat (d.bayes.right, >, 0.9);
+
+  /* product is ahead of text, mean and image, but not of a route it ties */
+  g_ptr_array_add (routes, text);
+  g_ptr_array_add (routes, product);
+  g_ptr_array_add (routes, mean);
+  g_assert_cmpint (fl_routes_best (routes), ==, 1);
+  g_ptr_array_add (routes, route_plus (FL_FUSION_CONCAT, product->acc, -1, tie, 5));
+  g_assert_cmpint (fl_routes_best (routes), ==, -1);
+  fl_route_summary_free (routes->pdata[3]);
+  g_ptr_array_set_size (routes, 1);
+  g_assert_cmpint (fl_routes_best (routes), ==, -1);   /* nothing to beat */
+
+  /* folds not finished do not pair */
+  concat->acc[1] = concat->acc[2] = concat->acc[3] = concat->acc[4] = NAN;
+  assert_verdict (text, concat, "too few folds finished to compare text and concat (1 of 5)");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -620,5 +888,7 @@ main (int argc, char **argv)
   g_test_add_func ("/compare/validation-matches", test_validation_matches);
   g_test_add_func ("/compare/settings-describe", test_settings_describe);
   g_test_add_func ("/compare/csv-hostile-names", test_csv_hostile_names);
+  g_test_add_func ("/compare/cv-runs", test_cv_runs);
+  g_test_add_func ("/compare/verdicts", test_verdicts);
   return g_test_run ();
 }

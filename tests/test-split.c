@@ -221,6 +221,48 @@ test_kfold_seed (void)
   g_assert_true (any_differs);
 }
 
+/* The repeats of a repeated k-fold (fl_comparison_add_cv: seed, seed + 1,
+ * …): each repeat's folds are stratified and partition the data, a repeat
+ * asked for again gives the same folds, and consecutive seeds deal the
+ * samples into folds differently — for every repeat, not just some. */
+static void
+test_kfold_repeats (void)
+{
+  enum { N = 60, K = 5, R = 4 };
+  gint32 labels[N];
+  g_autoptr(GArray) train = idx_array ();
+  g_autoptr(GArray) val = idx_array ();
+  int fold_of[R][N];
+
+  for (int i = 0; i < N; i++)
+    labels[i] = (i * 7) % 3;   /* 20 of each class, interleaved */
+  for (int r = 0; r < R; r++)
+    for (int f = 0; f < K; f++)
+      {
+        g_autoptr(GArray) again_t = idx_array ();
+        g_autoptr(GArray) again_v = idx_array ();
+
+        fl_split_kfold (labels, N, 3, K, f, 42 + r, train, val);
+        assert_partition (train, val, N);
+        g_assert_cmpuint (val->len, ==, N / K);
+        for (int c = 0; c < 3; c++)
+          g_assert_cmpint (count_class (val, labels, c), ==, 20 / K);
+        for (guint i = 0; i < val->len; i++)
+          fold_of[r][g_array_index (val, gint32, i)] = f;
+        fl_split_kfold (labels, N, 3, K, f, 42 + r, again_t, again_v);
+        g_assert_true (arrays_equal (val, again_v));
+      }
+  for (int r = 1; r < R; r++)
+    {
+      int moved = 0;
+
+      for (int i = 0; i < N; i++)
+        moved += fold_of[r][i] != fold_of[r - 1][i];
+      /* a fresh dealing keeps a sample in its fold with chance 1/K */
+      g_assert_cmpint (moved, >, N / 2);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -230,5 +272,6 @@ main (int argc, char **argv)
   g_test_add_func ("/split/stratified/seed", test_stratified_seed);
   g_test_add_func ("/split/kfold/partition", test_kfold);
   g_test_add_func ("/split/kfold/seed", test_kfold_seed);
+  g_test_add_func ("/split/kfold/repeats", test_kfold_repeats);
   return g_test_run ();
 }
