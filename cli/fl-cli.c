@@ -31,10 +31,13 @@ typedef struct {
   double   lr;
   int      image_size;
   double   val_split;
+  gboolean val_split_given;
   gint64   seed;
   int      threads;
   int      kfold;
   int      fold;
+  int      folds;      /* compare --folds; 0: one split */
+  int      repeats;    /* compare --repeats; 0: not given */
   char    *save;
   char    *metrics_csv;
   char    *experiment;
@@ -110,6 +113,39 @@ progress_cb (gint64 done, gint64 total, gpointer user_data)
     fprintf (stderr, "\rloading images %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT, done, total);
 }
 
+/* --val-split, remembering that it was given: compare --folds refuses it. */
+static gboolean
+val_split_cb (const char *name, const char *value, gpointer data, GError **error)
+{
+  Opts *o = data;
+  char *end = NULL;
+
+  o->val_split = g_ascii_strtod (value, &end);
+  if (end == value || *end != '\0')
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "cannot parse “%s” as a number for %s", value, name);
+      return FALSE;
+    }
+  o->val_split_given = TRUE;
+  return TRUE;
+}
+
+/* Adds the options of compare alone (GLib copies the entries). */
+static void
+add_compare_entries (GOptionContext *ctx, Opts *o)
+{
+  const GOptionEntry entries[] = {
+    { "folds", 0, 0, G_OPTION_ARG_INT, &o->folds,
+      "Repeated stratified k-fold: every route on the same K folds", "K" },
+    { "repeats", 0, 0, G_OPTION_ARG_INT, &o->repeats,
+      "With --folds: R shuffles into folds, seeds N to N+R-1 (1)", "R" },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+}
+
 /* Parses argv for the given command; returns FALSE with a message. */
 static gboolean
 parse (Opts *o, const char *command, int *argc, char ***argv, GError **error)
@@ -131,7 +167,7 @@ parse (Opts *o, const char *command, int *argc, char ***argv, GError **error)
     { "epochs", 0, 0, G_OPTION_ARG_INT, &o->epochs, "Epochs (10)", "N" },
     { "batch", 0, 0, G_OPTION_ARG_INT, &o->batch, "Batch size (64)", "N" },
     { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->lr, "Adam learning rate (0.001)", "X" },
-    { "val-split", 0, 0, G_OPTION_ARG_DOUBLE, &o->val_split, "Validation fraction (0.2)", "X" },
+    { "val-split", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer) val_split_cb, "Validation fraction (0.2)", "X" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "Seed of split, init and shuffle (42)", "N" },
     { "kfold", 0, 0, G_OPTION_ARG_INT, &o->kfold, "k-fold cross-validation: k", "K" },
     { "fold", 0, 0, G_OPTION_ARG_INT, &o->fold, "with --kfold, the validation fold (0)", "I" },
@@ -152,8 +188,12 @@ parse (Opts *o, const char *command, int *argc, char ***argv, GError **error)
   g_autofree char *summary = g_strdup_printf ("— fusionlab-cli %s", command);
 
   ctx = g_option_context_new (summary);
+  /* a main group of its own, so that val_split_cb receives o */
+  g_option_context_set_main_group (ctx, g_option_group_new (NULL, NULL, NULL, o, NULL));
   g_option_context_add_main_entries (ctx, common, NULL);
   g_option_context_add_main_entries (ctx, strcmp (command, "predict") == 0 ? predict : train, NULL);
+  if (strcmp (command, "compare") == 0)
+    add_compare_entries (ctx, o);
   if (!g_option_context_parse (ctx, argc, argv, error))
     return FALSE;
   if (*argc > 1)
@@ -260,7 +300,7 @@ opts_init (Opts *o)
   fl_train_settings_init_default (&d);
   *o = (Opts) {
     .epochs = d.epochs, .batch = d.batch_size, .lr = d.lr, .image_size = 64,
-    .val_split = d.val_fraction, .seed = (gint64) d.seed,
+    .val_split = d.val_fraction, .seed = (gint64) d.seed, .folds = -1, .repeats = -1,
   };
 }
 
@@ -278,26 +318,51 @@ export_run (Opts *o, const FlTrainSettings *s)
   return 0;
 }
 
+/* "# run 3/25 product · fold 3/5 (about 2 min left)": where a long
+ * comparison is, and from the second run on, how long the rest will take
+ * at the pace so far. */
+static void
+print_run_header (FlComparison *cmp, int i, gint64 t0)
+{
+  int n = fl_comparison_n_runs (cmp);
+  double left;
+
+  printf ("# run %d/%d %s", i + 1, n, fl_comparison_result (cmp, i)->name);
+  if (i > 0)
+    {
+      left = (g_get_monotonic_time () - t0) / 1e6 / i * (n - i);
+      if (left < 90)
+        printf (" (about %.0f s left)", left);
+      else
+        printf (" (about %.0f min left)", left / 60);
+    }
+  putchar ('\n');
+  fflush (stdout);
+}
+
 /* Trains every run of cmp in turn, printing its epochs and, for train, its
- * report; --save writes each run's model. */
+ * report; --save writes each run's model. compare keeps no model: each is
+ * released once trained, its results kept. */
 static int
 train_runs (Opts *o, FlComparison *cmp, gboolean compare)
 {
   g_autoptr(GError) error = NULL;
   PrintCtx pctx = { .json = o->json };
   FlCompareCallbacks cb = { .epoch_done = epoch_cb, .user_data = &pctx };
+  gint64 t0 = g_get_monotonic_time ();
 
   for (int i = 0; i < fl_comparison_n_runs (cmp); i++)
     {
-      FlRunResult *r = fl_comparison_result (cmp, i);
       if (compare && !o->json)
-        printf ("# fusion %s\n", fl_fusion_to_string (r->fusion));
+        print_run_header (cmp, i, t0);
       if (!fl_comparison_train (cmp, i, &cb, NULL, &error))
         return fail ("%s", error->message);
       if (!compare && !o->quiet && !o->json)
         print_report (fl_comparison_run (cmp, i), stdout);
       if (o->save != NULL && !fl_run_save_model (fl_comparison_run (cmp, i), o->save, &error))
         return fail ("could not save the model: %s", error->message);
+      if (compare)
+        fl_comparison_release_run (cmp, i);
     }
   return 0;
 }
@@ -323,6 +388,58 @@ write_experiment (const char *path, FlDataset *ds, FlComparison *cmp, GError **e
   return fl_experiment_save (path, &data, cmp, NULL, error);
 }
 
+/* What compare refuses that train takes, and the cross-validation
+ * options, which make sense only together. */
+static gboolean
+check_compare (Opts *o, gboolean compare, GError **error)
+{
+  const char *bad = NULL;
+
+  if (compare && o->fusion != NULL)
+    bad = "compare trains every fusion; leave out --fusion";
+  else if (compare && o->save != NULL)
+    bad = "--save is for train; compare keeps no model";
+  else if (o->folds != -1 && (o->folds < 2 || o->folds > 100))
+    bad = "--folds must be between 2 and 100";
+  else if (o->repeats != -1 && (o->repeats < 1 || o->repeats > 100))
+    bad = "--repeats must be between 1 and 100";
+  else if (o->repeats != -1 && o->folds == -1)
+    bad = "--repeats needs --folds K";
+  else if (o->folds != -1 && o->val_split_given)
+    bad = "--folds splits the data into K folds; leave out --val-split";
+  else if (o->folds != -1 && o->kfold != 0)
+    bad = "--folds runs every fold; leave out --kfold and --fold";
+  if (bad != NULL)
+    g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, bad);
+  return bad == NULL;
+}
+
+/* train: one run; compare: every fusion on one split, or with --folds
+ * every fusion on every fold of every repeat. */
+static void
+add_runs (Opts *o, FlComparison *cmp, const FlTrainSettings *s, gboolean compare)
+{
+  FlFusion all[FL_N_FUSIONS];
+
+  for (int f = 0; f < FL_N_FUSIONS; f++)
+    all[f] = (FlFusion) f;
+  if (!compare)
+    fl_comparison_add (cmp, s->fusion);
+  else if (o->folds != -1)
+    fl_comparison_add_cv (cmp, s, all, FL_N_FUSIONS, o->folds, MAX (o->repeats, 1));
+  else
+    for (int f = 0; f < FL_N_FUSIONS; f++)
+      fl_comparison_add (cmp, all[f]);
+}
+
+static void
+print_comparison (FlComparison *cmp)
+{
+  g_autofree char *text = fl_comparison_cv_folds (cmp) >= 2 ? fl_comparison_cv_report (cmp)
+                                                             : fl_comparison_table (cmp);
+  printf ("\n%s", text);
+}
+
 static int
 cmd_train (int argc, char **argv, gboolean compare)
 {
@@ -335,34 +452,25 @@ cmd_train (int argc, char **argv, gboolean compare)
 
   opts_init (&o);
   if (!parse (&o, compare ? "compare" : "train", &argc, &argv, &error) ||
-      !check_common (&o, &error) || !settings_from_opts (&o, &s, &error))
-    return fail ("%s", error->message);
-  if (!fl_train_settings_validate (&s, &error))
+      !check_common (&o, &error) || !settings_from_opts (&o, &s, &error) ||
+      !fl_train_settings_validate (&s, &error) || !check_compare (&o, compare, &error))
     return fail ("%s", error->message);
   if (o.export != NULL)
     return export_run (&o, &s);
-  if (compare && o.fusion != NULL)
-    return fail ("compare trains every fusion; leave out --fusion");
-  if (compare && o.save != NULL)
-    return fail ("--save is for train; compare keeps no model");
 
   ds = load_data (&o, &error);
   if (ds == NULL)
     return fail ("%s", error->message);
   cmp = fl_comparison_new (ds, &s);
-  if (compare)
-    for (int f = 0; f < FL_N_FUSIONS; f++)
-      fl_comparison_add (cmp, (FlFusion) f);
-  else
-    fl_comparison_add (cmp, s.fusion);
+  add_runs (&o, cmp, &s, compare);
+  if (!o.quiet && compare && o.folds != -1)
+    fprintf (stderr, "%d runs: %d routes × %d folds × %d repeat(s)\n", fl_comparison_n_runs (cmp),
+             FL_N_FUSIONS, o.folds, MAX (o.repeats, 1));
   rc = train_runs (&o, cmp, compare);
   if (rc != 0)
     return rc;
   if (compare)
-    {
-      g_autofree char *table = fl_comparison_table (cmp);
-      printf ("\n%s", table);
-    }
+    print_comparison (cmp);
   if (o.metrics_csv != NULL && !fl_comparison_write_metrics_csv (cmp, o.metrics_csv, &error))
     return fail ("%s", error->message);
   if (o.experiment != NULL && !write_experiment (o.experiment, ds, cmp, &error))
@@ -413,7 +521,9 @@ usage (FILE *f)
            "Usage: fusionlab-cli COMMAND [OPTIONS]\n\n"
            "Commands:\n"
            "  train     train one fusion method and print one line per epoch\n"
-           "  compare   train concat, mean, product, image and text on the same split\n"
+           "  compare   train concat, mean, product, image and text on the same split,\n"
+           "            or with --folds K [--repeats R] on the same K folds, and test\n"
+           "            which is better\n"
            "  predict   predict the classes of new data with a saved model\n\n"
            "Run 'fusionlab-cli COMMAND --help' for the options of a command.\n");
 }

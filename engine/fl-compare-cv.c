@@ -171,8 +171,8 @@ fl_route_verdict (const FlRouteSummary *a, const char *name_a,
     return g_strdup_printf ("%s and %s are equal in every fold (p = 1)", name_a, name_b);
   p = format_p (d.ttest.p);
   if (!d.significant)
-    return g_strdup_printf ("no clear winner between %s and %s (%s; %d folds to %d)",
-                            name_a, name_b, p, MAX (d.wins_a, d.wins_b), MIN (d.wins_a, d.wins_b));
+    return g_strdup_printf ("no clear winner between %s and %s (%s; folds won %d to %d)",
+                            name_a, name_b, p, d.wins_a, d.wins_b);
   a_ahead = d.mean > 0;
   if (d.ttest.constant)
     return g_strdup_printf ("%s beats %s in %d of %d folds, by %.1f points in every fold "

@@ -199,7 +199,7 @@ gboolean fl_route_diff (const FlRouteSummary *a, const FlRouteSummary *b, FlRout
 /* The comparison in words, naming the routes name_a and name_b (the UI's
  * labels, or fl_fusion_to_string()):
  *   "product beats text in 5 of 5 folds, by 3.1 ± 1.2 points (p = 0.0143)"
- *   "no clear winner between concat and product (p = 0.42; 3 folds to 2)"
+ *   "no clear winner between concat and product (p = 0.42; folds won 3 to 2)"
  * and what it says when every fold gives the same difference, or when too
  * few folds are finished. A new string. */
 char    *fl_route_verdict (const FlRouteSummary *a, const char *name_a,

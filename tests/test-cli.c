@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT
  *
  * fusionlab-cli end to end: the epoch lines of SPEC §5 on the bundled demo
- * dataset, the model file and predict, and one clear error line for bad
- * arguments and bad data.
+ * dataset, the model file and predict, compare on one split and on k folds,
+ * and one clear error line for bad arguments and bad data.
  */
 #include <gio/gio.h>
 #include "fl-experiment.h"
@@ -215,6 +215,13 @@ test_bad_input (Demo *f, gconstpointer data)
     { { "train", "--images", f->images, "--csv", f->csv, "--text-col", "nope" }, "nope" },
     { { "predict", "--model", junk, "--images", f->images, "--csv", f->csv, "--out", empty }, "junk.model" },
     { { "frobnicate" }, "unknown command" },
+    { { "compare", "--images", f->images, "--csv", f->csv, "--folds", "1" }, "--folds must be between 2" },
+    { { "compare", "--images", f->images, "--csv", f->csv, "--folds", "3", "--repeats", "0" },
+      "--repeats must be between 1" },
+    { { "compare", "--images", f->images, "--csv", f->csv, "--folds", "3", "--val-split", "0.3" },
+      "leave out --val-split" },
+    { { "compare", "--images", f->images, "--csv", f->csv, "--repeats", "2" }, "--repeats needs --folds" },
+    { { "train", "--images", f->images, "--csv", f->csv, "--folds", "3" }, "--folds" },
   };
 
   g_assert_true (g_file_set_contents (empty, "", 0, NULL));
@@ -235,6 +242,81 @@ test_bad_input (Demo *f, gconstpointer data)
   g_remove (empty); g_remove (onecls); g_remove (junk);
 }
 
+/* Every row of the metrics CSV of compare --folds 3 (one epoch): 5 routes ×
+ * 3 folds, fold and repeat appended, each route once on each fold. */
+static void
+check_cv_metrics (const char *path)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  int seen[5][3] = { { 0 } };
+  const char *const routes[] = { "concat", "mean", "product", "image", "text" };
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  lines = g_strsplit (g_strchomp (text), "\n", -1);
+  g_assert_cmpint (g_strv_length (lines), ==, 1 + 5 * 3);
+  g_assert_cmpstr (lines[0], ==, "run,fusion,epoch,train_loss,train_acc,val_loss,val_acc,val_f1,"
+                                 "samples_per_s,seconds,samples_seen,fold,repeat");
+  for (int i = 1; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) f = g_strsplit (lines[i], ",", -1);
+      int route = -1;
+
+      g_assert_cmpint (g_strv_length (f), ==, 13);
+      for (int j = 0; j < 5; j++)
+        if (strcmp (f[1], routes[j]) == 0)
+          route = j;
+      g_assert_cmpint (route, >=, 0);
+      g_assert_cmpstr (f[12], ==, "0");
+      g_assert_true (f[11][0] >= '0' && f[11][0] <= '2' && f[11][1] == '\0');
+      seen[route][f[11][0] - '0']++;
+    }
+  for (int j = 0; j < 5; j++)
+    for (int k = 0; k < 3; k++)
+      g_assert_cmpint (seen[j][k], ==, 1);
+}
+
+/* compare --folds 3: a mean ± sd line for each of the five routes, the
+ * best route or none, and a verdict for each of the ten pairs. */
+static void
+test_compare_folds (Demo *f, gconstpointer data)
+{
+  g_autofree char *metrics = g_build_filename (f->dir, "cv.csv", NULL);
+  g_auto(GStrv) lines = NULL;
+  Result r = run_cli ("compare", "--images", f->images, "--csv", f->csv, "--folds", "3", "--epochs", "1",
+                      "--image-size", "16", "--metrics-csv", metrics, NULL);
+  int routes = 0, verdicts = 0, best = 0, last_run = 0;
+
+  g_test_message ("stdout: %s\nstderr: %s", r.out, r.err);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.err, "15 runs: 5 routes × 3 folds × 1 repeat"));
+  lines = g_strsplit (r.out, "\n", -1);
+  for (int i = 0; lines[i] != NULL; i++)
+    {
+      const char *l = lines[i];
+      double m1, s1, m2, s2;
+      char name[16];
+
+      if (sscanf (l, "%15s 3/3 %lf ± %lf %lf ± %lf", name, &m1, &s1, &m2, &s2) == 5)
+        {
+          g_assert_true (m1 >= 0 && m1 <= 1 && s1 >= 0 && m2 >= 0 && m2 <= 1 && s2 >= 0);
+          routes++;
+        }
+      verdicts += g_str_has_prefix (l, "  no clear winner between ") ||
+                  (g_str_has_prefix (l, "  ") && strstr (l, " beats ") != NULL) ||
+                  strstr (l, "are equal in every fold") != NULL;
+      best += g_str_has_prefix (l, "best: ");
+      last_run += g_str_has_prefix (l, "# run 15/15 text · fold 3/3");
+    }
+  g_assert_cmpint (routes, ==, 5);
+  g_assert_cmpint (verdicts, ==, 10);
+  g_assert_cmpint (best, ==, 1);
+  g_assert_cmpint (last_run, ==, 1);
+  check_cv_metrics (metrics);
+  result_clear (&r);
+  g_remove (metrics);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -243,5 +325,6 @@ main (int argc, char **argv)
   g_test_add ("/cli/json", Demo, NULL, demo_setup, test_json, demo_teardown);
   g_test_add ("/cli/bad-input", Demo, NULL, demo_setup, test_bad_input, demo_teardown);
   g_test_add ("/cli/compare-experiment", Demo, NULL, demo_setup, test_compare_experiment, demo_teardown);
+  g_test_add ("/cli/compare-folds", Demo, NULL, demo_setup, test_compare_folds, demo_teardown);
   return g_test_run ();
 }

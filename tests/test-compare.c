@@ -849,7 +849,7 @@ test_verdicts (void)
 
   assert_verdict (product, text, "product beats text in 5 of 5 folds, by 3.6 ± 1.3 points (p = 0.0143)");
   assert_verdict (text, product, "product beats text in 5 of 5 folds, by 3.6 ± 1.3 points (p = 0.0143)");
-  assert_verdict (text, concat, "no clear winner between text and concat (p = 1.00; 2 folds to 2)");
+  assert_verdict (text, concat, "no clear winner between text and concat (p = 1.00; folds won 2 to 2)");
   assert_verdict (text, mean, "text beats mean in 5 of 5 folds, by 3.0 points in every fold "
                               "(no spread, so p = 0)");
   assert_verdict (image, text, "image and text are equal in every fold (p = 1)");
