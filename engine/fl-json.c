@@ -88,7 +88,12 @@ gboolean
 fl_json_parse (JsonParser *parser, const char *data, gssize len, GError **error)
 {
   g_autoptr(GError) local = NULL;
-  gsize n = len < 0 ? strlen (data) : (gsize) len;
+  gsize n;
+
+  /* an empty mapped file has no contents at all */
+  if (data == NULL)
+    data = "";
+  n = len < 0 ? strlen (data) : (gsize) len;
 
   if (!fl_json_check_text (data, n, error))
     return FALSE;
