@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "fl-experiment"
 
 #include "fl-experiment.h"
+#include "fl-json.h"
 
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -9,6 +10,14 @@
 #include <string.h>
 
 #define FORMAT_TAG "fusionlab-experiment-1"
+
+/* An experiment is a few KB a run, plus its validation predictions: 100,000
+ * samples of 100 classes are 200 MB of text. json-glib's tree takes many
+ * times the text, so a larger file is refused before it is parsed. */
+#define MAX_FILE_BYTES ((gsize) 256 << 20)
+/* More runs than any comparison makes (5 routes × 10 folds × 10 repeats is
+ * 500): each one becomes a row of the interface. */
+#define MAX_RUNS 10000
 
 /* The members of an epoch's object, in the order they are written: one
  * table for add_epochs() and read_epochs(). */
@@ -307,7 +316,7 @@ bad_member (Reader *rd, const char *key, const char *problem)
 static JsonNode *
 get_member (Reader *rd, JsonObject *o, const char *key, JsonNodeType type, const char *what)
 {
-  JsonNode *n = o ? json_object_get_member (o, key) : NULL;
+  JsonNode *n = fl_json_member (o, key);
 
   if (n == NULL || JSON_NODE_TYPE (n) != type)
     {
@@ -341,14 +350,11 @@ static gboolean
 node_number (JsonNode *n, double *x)
 {
   if (n != NULL && JSON_NODE_HOLDS_NULL (n))
-    *x = NAN;
-  else if (n != NULL && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_INT64)
-    *x = (double) json_node_get_int (n);
-  else if (n != NULL && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_DOUBLE)
-    *x = json_node_get_double (n);
-  else
-    return FALSE;
-  return TRUE;
+    {
+      *x = NAN;
+      return TRUE;
+    }
+  return fl_json_get_number (n, x);
 }
 
 static double
@@ -356,7 +362,7 @@ get_number (Reader *rd, JsonObject *o, const char *key)
 {
   double x;
 
-  if (!node_number (o ? json_object_get_member (o, key) : NULL, &x))
+  if (!node_number (fl_json_member (o, key), &x))
     return bad_member (rd, key, "is missing or not a number");
   return x;
 }
@@ -405,12 +411,13 @@ get_whole (Reader *rd, JsonObject *o, const char *key, gint64 min, gint64 max)
 static char *
 get_string (Reader *rd, JsonObject *o, const char *key)
 {
-  JsonNode *n = o ? json_object_get_member (o, key) : NULL;
+  JsonNode *n = fl_json_member (o, key);
+
   if (n != NULL && JSON_NODE_HOLDS_NULL (n))
     return NULL;
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+  if (fl_json_get_string (n) == NULL)
     return bad_member (rd, key, "is missing or not a string"), NULL;
-  return g_strdup (json_node_get_string (n));
+  return g_strdup (fl_json_get_string (n));
 }
 
 /* A number of an array, or an error naming the array. */
@@ -465,11 +472,11 @@ read_class_names (Reader *rd, JsonArray *classes)
 
   for (guint c = 0; c < json_array_get_length (classes); c++)
     {
-      JsonNode *cn = json_array_get_element (classes, c);
+      const char *name = fl_json_get_string (json_array_get_element (classes, c));
 
-      if (!JSON_NODE_HOLDS_VALUE (cn) || json_node_get_value_type (cn) != G_TYPE_STRING)
+      if (name == NULL)
         return bad (rd, "a class name is not a string"), NULL;
-      g_ptr_array_add (names, g_strdup (json_node_get_string (cn)));
+      g_ptr_array_add (names, g_strdup (name));
     }
   if (names->len == 0)
     return bad (rd, "“classes” is empty"), NULL;
@@ -585,17 +592,15 @@ read_settings (Reader *rd, JsonObject *o, FlTrainSettings *s)
     }
 }
 
-/* The file's top-level object, its format tag checked; NULL with the error
- * set. The object belongs to parser. */
-static JsonObject *
-parse_file (Reader *rd, JsonParser *parser)
+/* The text of the file at rd->path, mapped (NULL with the error set):
+ * a file over MAX_FILE_BYTES is refused before anything is parsed. */
+static GMappedFile *
+map_file (Reader *rd)
 {
   g_autoptr(GError) local = NULL;
-  g_autofree char *format = NULL;
-  JsonNode *top;
-  JsonObject *root;
+  g_autoptr(GMappedFile) file = g_mapped_file_new (rd->path, FALSE, &local);
 
-  if (!json_parser_load_from_mapped_file (parser, rd->path, &local))
+  if (file == NULL)
     {
       if (!g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         return bad (rd, local->message), NULL;
@@ -603,6 +608,31 @@ parse_file (Reader *rd, JsonParser *parser)
       rd->failed = TRUE;
       return NULL;
     }
+  if (g_mapped_file_get_length (file) > MAX_FILE_BYTES)
+    {
+      g_autofree char *msg = g_strdup_printf ("it is over the %zu MB an experiment may take",
+                                              MAX_FILE_BYTES >> 20);
+      return bad (rd, msg), NULL;
+    }
+  return g_steal_pointer (&file);
+}
+
+/* The file's top-level object, its format tag checked; NULL with the error
+ * set. The object belongs to parser. */
+static JsonObject *
+parse_file (Reader *rd, JsonParser *parser)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(GMappedFile) file = map_file (rd);
+  g_autofree char *format = NULL;
+  JsonNode *top;
+  JsonObject *root;
+
+  if (file == NULL)
+    return NULL;
+  if (!fl_json_parse (parser, g_mapped_file_get_contents (file),
+                      (gssize) g_mapped_file_get_length (file), &local))
+    return bad (rd, local->message), NULL;
   top = json_parser_get_root (parser);
   if (top == NULL || !JSON_NODE_HOLDS_OBJECT (top))
     return bad (rd, "it is not a JSON object"), NULL;
@@ -661,11 +691,19 @@ read_run_results (Reader *rd, JsonObject *ro, FlRunResult *r)
     bad (rd, "a run has no name");
 }
 
-/* A run's per-epoch metrics, appended to epochs (of FlEpochStats). */
+/* A run's per-epoch metrics, appended to r->epochs: no more than its
+ * settings train. */
 static void
-read_epochs (Reader *rd, JsonObject *ro, GArray *epochs)
+read_epochs (Reader *rd, JsonObject *ro, FlRunResult *r)
 {
   JsonArray *ep = get_array (rd, ro, "epochs");
+  GArray *epochs = r->epochs;
+
+  if (ep != NULL && json_array_get_length (ep) > (guint) r->settings.epochs)
+    {
+      bad (rd, "a run has more epochs than its settings train");
+      return;
+    }
 
   for (guint e = 0; ep != NULL && e < json_array_get_length (ep) && !rd->failed; e++)
     {
@@ -701,6 +739,11 @@ read_batch_loss (Reader *rd, JsonObject *ro, FlRunResult *r)
     return;
   bl = get_array (rd, ro, "batch_loss");
   r->batches_per_epoch = (int) get_whole (rd, ro, "batches_per_epoch", 0, G_MAXINT32);
+  if (!rd->failed && json_array_get_length (bl) > (gint64) r->settings.epochs * r->batches_per_epoch)
+    {
+      bad (rd, "a run has more batch losses than its epochs have batches");
+      return;
+    }
   for (guint k = 0; !rd->failed && k < json_array_get_length (bl); k++)
     {
       double loss = element_number (rd, bl, k, "batch_loss");
@@ -743,7 +786,7 @@ read_run (Reader *rd, JsonNode *rn, FlComparison *cmp, int image_size, gboolean 
     return;
   r = fl_comparison_result (cmp, fl_comparison_add_settings (cmp, &s));
   read_run_results (rd, ro, r);
-  read_epochs (rd, ro, r->epochs);
+  read_epochs (rd, ro, r);
   read_batch_loss (rd, ro, r);
   if (!rd->failed)
     r->validation = read_validation (rd, ro);
@@ -767,6 +810,8 @@ read_runs (Reader *rd, JsonObject *root, int image_size, gboolean **shown)
   if (!rd->failed)
     read_settings (rd, so, &base);
   runs = get_array (rd, root, "runs");
+  if (!rd->failed && json_array_get_length (runs) > MAX_RUNS)
+    bad (rd, "it has more runs than a comparison makes");
   if (rd->failed)
     return NULL;
   cmp = fl_comparison_new (NULL, &base);

@@ -50,6 +50,13 @@ struct FlModel {
   float       *partial;  /* conv dw/db of batch slices 1.., summed after backward */
 };
 
+/* Floats the forward pass of one sample needs, at most: the reference
+ * model at S = 1024 needs 76 M (300 MB); 4096 channels of 1024² maps,
+ * which each size's own range allows, would need 16 GB. */
+#define MAX_ACTIVATIONS ((gsize) 1 << 27)
+
+static gsize layout_acts (Acts *a, float *block, const FlConfig *c, int n);
+
 void
 fl_config_init_default (FlConfig *cfg)
 {
@@ -100,7 +107,22 @@ fl_config_validate (const FlConfig *cfg, GError **error)
                    "unknown fusion %d", (int) cfg->fusion);
       return FALSE;
     }
+  if (fl_config_activations (cfg) > MAX_ACTIVATIONS)
+    {
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
+                   "the model's layers would take %zu MB a sample; at most %zu MB",
+                   fl_config_activations (cfg) >> 18, MAX_ACTIVATIONS >> 18);
+      return FALSE;
+    }
   return TRUE;
+}
+
+gsize
+fl_config_activations (const FlConfig *cfg)
+{
+  Acts unused;
+
+  return layout_acts (&unused, NULL, cfg, 1);
 }
 
 void
@@ -136,16 +158,17 @@ set_layer (FlTensorInfo *t, const char *weight, const char *bias, gboolean used,
   set_tensor (&t[1], bias, used, 1, d0, 0, 0, 0);
 }
 
-static void
-layout_tensors (FlModel *model)
+gsize
+fl_model_layout (const FlConfig *cfg, FlTensorInfo tensors[FL_N_PARAMS])
 {
-  const FlConfig *c = &model->cfg;
+  const FlConfig *c = cfg;
+  gsize n_params = 0;
   gboolean img = fl_fusion_uses_image (c->fusion);
   gboolean txt = fl_fusion_uses_text (c->fusion);
   int s4 = c->image_size / 4;
   int flat = c->conv2 * s4 * s4;
   int F = fl_fusion_width (c->fusion, c->feat_dim);
-  FlTensorInfo *t = model->tensors;
+  FlTensorInfo *t = tensors;
 
   set_layer (&t[FL_P_CONV1_W], "conv1.weight", "conv1.bias", img, 4, c->conv1, 3, 3, 3);
   set_layer (&t[FL_P_CONV2_W], "conv2.weight", "conv2.bias", img, 4, c->conv2, c->conv1, 3, 3);
@@ -158,12 +181,12 @@ layout_tensors (FlModel *model)
   set_layer (&t[FL_P_HEAD1_W], "head1.weight", "head1.bias", TRUE, 2, c->head_hidden, F, 0, 0);
   set_layer (&t[FL_P_HEAD2_W], "head2.weight", "head2.bias", TRUE, 2, c->n_classes, c->head_hidden, 0, 0);
 
-  model->n_params = 0;
   for (int p = 0; p < FL_N_PARAMS; p++)
     {
-      t[p].offset = model->n_params;
-      model->n_params += t[p].numel;
+      t[p].offset = n_params;
+      n_params += t[p].numel;
     }
+  return n_params;
 }
 
 /* fan_in of each weight as PyTorch computes it; biases use their weight's. */
@@ -192,14 +215,20 @@ fl_model_init_params (FlModel *model, guint64 seed)
       for (gsize i = 0; i < t->numel; i++)
         x[i] = (float) g_rand_double_range (rng, -bound, bound);
     }
-  memset (model->grads, 0, sizeof (float) * model->n_params);
-  memset (model->m, 0, sizeof (float) * model->n_params);
-  memset (model->v, 0, sizeof (float) * model->n_params);
+  /* an inference model has no gradients or moments */
+  if (model->grads != NULL)
+    {
+      memset (model->grads, 0, sizeof (float) * model->n_params);
+      memset (model->m, 0, sizeof (float) * model->n_params);
+      memset (model->v, 0, sizeof (float) * model->n_params);
+    }
   model->t = 0;
 }
 
-FlModel *
-fl_model_new (const FlConfig *cfg, guint64 seed, GError **error)
+/* A model of cfg with its parameter block laid out but not allocated;
+ * NULL with error if cfg is invalid or too large. */
+static FlModel *
+model_alloc (const FlConfig *cfg, GError **error)
 {
   FlModel *model;
 
@@ -209,7 +238,7 @@ fl_model_new (const FlConfig *cfg, guint64 seed, GError **error)
 
   model = g_new0 (FlModel, 1);
   model->cfg = *cfg;
-  layout_tensors (model);
+  model->n_params = fl_model_layout (cfg, model->tensors);
   if (model->n_params >= G_MAXINT32)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
@@ -217,12 +246,34 @@ fl_model_new (const FlConfig *cfg, guint64 seed, GError **error)
       g_free (model);
       return NULL;
     }
+  return model;
+}
+
+FlModel *
+fl_model_new (const FlConfig *cfg, guint64 seed, GError **error)
+{
+  FlModel *model = model_alloc (cfg, error);
+
+  if (model == NULL)
+    return NULL;
   /* params, grads, m and v side by side in one allocation */
   model->params = g_new (float, 4 * MAX (model->n_params, 1));
   model->grads = model->params + model->n_params;
   model->m = model->grads + model->n_params;
   model->v = model->m + model->n_params;
   fl_model_init_params (model, seed);
+  return model;
+}
+
+FlModel *
+fl_model_new_inference (const FlConfig *cfg, GError **error)
+{
+  FlModel *model = model_alloc (cfg, error);
+
+  if (model == NULL)
+    return NULL;
+  /* a quarter of a trainable model: no gradients, no Adam moments */
+  model->params = g_new0 (float, MAX (model->n_params, 1));
   return model;
 }
 
@@ -548,6 +599,7 @@ fl_model_backward (FlModel *model, const FlBatch *batch)
   const int C = c->n_classes;
   Acts *x, *d;
 
+  g_return_if_fail (model->grads != NULL);
   g_return_if_fail (batch->labels != NULL);
   g_return_if_fail (N <= model->cap);
   ensure_capacity (model, N, TRUE);
@@ -620,6 +672,7 @@ fl_model_adam_step (FlModel *model, const FlAdamParams *hp)
 {
   AdamJob job = { .model = model };
 
+  g_return_if_fail (model->grads != NULL);
   model->t++;
   /* exactly torch.optim.Adam (single-tensor path):
    *   m = β1·m + (1-β1)·g;  v = β2·v + (1-β2)·g²

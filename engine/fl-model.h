@@ -45,8 +45,13 @@ typedef struct {
 
 /* The defaults of SPEC §4; vocab_size and n_classes are left 0. */
 void     fl_config_init_default (FlConfig *cfg);
-/* Checks every size; sets a FL_ENGINE_ERROR_INVALID naming the bad field. */
+/* Checks every size, and what the forward pass of one sample would take
+ * (fl_config_activations(), at most 2²⁷ floats); sets a
+ * FL_ENGINE_ERROR_INVALID naming the bad field. */
 gboolean fl_config_validate (const FlConfig *cfg, GError **error);
+/* The floats the forward pass of one sample takes (its activations); cfg's
+ * sizes must each be in range. */
+gsize    fl_config_activations (const FlConfig *cfg);
 
 typedef enum {
   FL_P_CONV1_W, FL_P_CONV1_B,
@@ -94,7 +99,18 @@ typedef struct FlModel FlModel;
 /* Returns a new model with PyTorch's default initialisation drawn from seed,
  * or NULL with error set if cfg is invalid. Free with fl_model_free(). */
 FlModel *fl_model_new (const FlConfig *cfg, guint64 seed, GError **error);
+/* A model for predicting only: its parameters, all 0 until the caller fills
+ * fl_model_params(), and no gradients or Adam moments, so it takes a
+ * quarter of fl_model_new()'s memory. fl_model_grads(), fl_model_adam_m()
+ * and fl_model_adam_v() return NULL; backward and Adam steps are
+ * programmer errors. */
+FlModel *fl_model_new_inference (const FlConfig *cfg, GError **error);
 void     fl_model_free (FlModel *model);
+
+/* The tensors a model of cfg has (names, shapes, sizes and offsets into
+ * the flat block), without making one; returns the parameter count. cfg's
+ * sizes must each be in range (fl_config_validate()). */
+gsize    fl_model_layout (const FlConfig *cfg, FlTensorInfo tensors[FL_N_PARAMS]);
 
 /* Splits each batch over this many threads (≤ 0: one per core); OpenBLAS
  * gets the same number between the split parts. The default is 1. */
@@ -108,7 +124,8 @@ void     fl_model_init_params (FlModel *model, guint64 seed);
 const FlConfig     *fl_model_config (const FlModel *model);
 const FlTensorInfo *fl_model_tensor (const FlModel *model, FlParam p);
 
-/* The flat blocks, n_params floats each; owned by the model. */
+/* The flat blocks, n_params floats each; owned by the model (NULL, but for
+ * the parameters, in a model from fl_model_new_inference()). */
 gsize  fl_model_n_params (const FlModel *model);
 float *fl_model_params (FlModel *model);
 float *fl_model_grads (FlModel *model);

@@ -6,14 +6,25 @@
 #include "fl-csv.h"
 
 #include "fl-image.h"
+#include "fl-json.h"
 #include "fl-metrics.h"
 #include "fl-safetensors.h"
 
-#include <json-glib/json-glib.h>
+#include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #define FORMAT_TAG "fusionlab-model-1"
+/* Samples predicted at once, at most, and the most their activations may
+ * take: a model of large images predicts in smaller batches. */
 #define PREDICT_BATCH 64
+#define PREDICT_BYTES ((gsize) 256 << 20)
+
+/* Images are scaled to [0, 1] before they are normalised: a mean or std
+ * far outside that is no normalisation of ours, and a std below the
+ * trainer's floor for a constant channel blows the values up. */
+#define MAX_NORM 1e6f
+#define MIN_STD 1e-6f
 
 struct FlPredictor {
   FlModel  *model;
@@ -88,6 +99,64 @@ json_float3 (const float v[3])
   return g_strdup_printf ("[%.9g, %.9g, %.9g]", v[0], v[1], v[2]);
 }
 
+/* Why a model's parts do not fit together, or NULL if they do: the config
+ * in range, one token per row of the embedding (an empty vocabulary keeps
+ * one row, which the trainer gives it), one name per class, and an image
+ * normalisation that is finite and divides by something. The reader and
+ * the writer both ask, so no file is written that would not be read. */
+static char *
+parts_problem (const FlConfig *cfg, int n_tokens, int n_names, const float mean[3],
+               const float std[3])
+{
+  g_autoptr(GError) local = NULL;
+
+  if (!fl_config_validate (cfg, &local))
+    return g_strdup_printf ("its config is out of range: %s", local->message);
+  /* more tokens than rows would read past the embedding */
+  if (n_tokens != cfg->vocab_size && !(n_tokens == 0 && cfg->vocab_size <= 1))
+    return g_strdup_printf ("its vocabulary has %d tokens but its config says %d",
+                            n_tokens, cfg->vocab_size);
+  if (n_names != cfg->n_classes)
+    return g_strdup_printf ("it names %d classes but its config says %d",
+                            n_names, cfg->n_classes);
+  for (int c = 0; c < 3; c++)
+    if (!(fabsf (mean[c]) <= MAX_NORM) || !(std[c] >= MIN_STD && std[c] <= MAX_NORM))
+      return g_strdup_printf ("its image normalisation (mean %g, std %g) is not finite "
+                              "or divides by nothing", mean[c], std[c]);
+  return NULL;
+}
+
+static gboolean
+all_finite (const float *x, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    if (!isfinite (x[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* The metadata of a model file: the format tag, the config, the class
+ * names, the vocabulary and the image normalisation, as JSON strings. */
+static GHashTable *
+model_metadata (const FlConfig *c, const FlVocab *vocab, const char *const *class_names,
+                const float mean[3], const float std[3])
+{
+  GHashTable *md = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+
+  g_hash_table_insert (md, "format", g_strdup (FORMAT_TAG));
+  g_hash_table_insert (md, "config", g_strdup_printf (
+      "{\"image_size\": %d, \"conv1\": %d, \"conv2\": %d, \"feat_dim\": %d, "
+      "\"text_hidden\": %d, \"head_hidden\": %d, \"vocab_size\": %d, \"n_classes\": %d, "
+      "\"fusion\": \"%s\"}",
+      c->image_size, c->conv1, c->conv2, c->feat_dim, c->text_hidden, c->head_hidden,
+      c->vocab_size, c->n_classes, fl_fusion_to_string (c->fusion)));
+  g_hash_table_insert (md, "classes", json_string_array (class_names, (int) g_strv_length ((char **) class_names)));
+  g_hash_table_insert (md, "vocab", json_string_array (fl_vocab_tokens (vocab), fl_vocab_size (vocab)));
+  g_hash_table_insert (md, "image_mean", json_float3 (mean));
+  g_hash_table_insert (md, "image_std", json_float3 (std));
+  return md;
+}
+
 gboolean
 fl_model_file_save (const char        *path,
                     FlModel           *model,
@@ -98,28 +167,23 @@ fl_model_file_save (const char        *path,
                     GError           **error)
 {
   const FlConfig *c = fl_model_config (model);
-  g_autoptr(GHashTable) md = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_autoptr(GHashTable) md = NULL;
   g_autofree float *emb_t = NULL;
-  g_autoptr(GPtrArray) tokens = g_ptr_array_new ();
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *problem = parts_problem (c, fl_vocab_size (vocab),
+                                            (int) g_strv_length ((char **) class_names), mean, std);
   FlStTensor tensors[FL_N_PARAMS];
   int nt;
 
-  for (int i = 0; i < fl_vocab_size (vocab); i++)
-    g_ptr_array_add (tokens, (gpointer) fl_vocab_token (vocab, i));
-
-  g_hash_table_insert (md, "format", g_strdup (FORMAT_TAG));
-  g_hash_table_insert (md, "config", g_strdup_printf (
-      "{\"image_size\": %d, \"conv1\": %d, \"conv2\": %d, \"feat_dim\": %d, "
-      "\"text_hidden\": %d, \"head_hidden\": %d, \"vocab_size\": %d, \"n_classes\": %d, "
-      "\"fusion\": \"%s\"}",
-      c->image_size, c->conv1, c->conv2, c->feat_dim, c->text_hidden, c->head_hidden,
-      c->vocab_size, c->n_classes, fl_fusion_to_string (c->fusion)));
-  g_hash_table_insert (md, "classes", json_string_array (class_names, (int) g_strv_length ((char **) class_names)));
-  g_hash_table_insert (md, "vocab", json_string_array ((const char *const *) tokens->pdata, (int) tokens->len));
-  g_hash_table_insert (md, "image_mean", json_float3 (mean));
-  g_hash_table_insert (md, "image_std", json_float3 (std));
-
+  if (problem == NULL && !all_finite (fl_model_params (model), fl_model_n_params (model)))
+    problem = g_strdup ("its weights are not all finite numbers");
+  if (problem != NULL)
+    {
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
+                   "%s: the model was not saved: %s", path, problem);
+      return FALSE;
+    }
+  md = model_metadata (c, vocab, class_names, mean, std);
   nt = fl_model_torch_tensors (model, "", tensors, names, &emb_t);
   return fl_safetensors_save (path, tensors, nt, md, error);
 }
@@ -143,15 +207,19 @@ bad_file (GError **error, const char *path, const char *what)
   return FALSE;
 }
 
-/* The JSON array json holds, parsed by parser (which owns it); NULL if
- * json is NULL or not an array. */
-static JsonArray *
-parse_array (JsonParser *parser, const char *json)
+/* The root of the JSON text json, parsed by parser (which owns it) after
+ * fl_json_parse()'s checks; NULL with error if json is NULL or not JSON. */
+static JsonNode *
+parse_root (JsonParser *parser, const char *json, GError **error)
 {
-  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL) ||
-      !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
+  if (json == NULL)
+    {
+      g_set_error_literal (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT, "it is missing");
+      return NULL;
+    }
+  if (!fl_json_parse (parser, json, -1, error))
     return NULL;
-  return json_node_get_array (json_parser_get_root (parser));
+  return json_parser_get_root (parser);
 }
 
 /* Parses a JSON array of strings into a NULL-terminated strv. */
@@ -160,55 +228,194 @@ parse_string_array (const char *json)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
-  JsonArray *arr = parse_array (parser, json);
+  JsonNode *root = parse_root (parser, json, NULL);
+  JsonArray *arr;
 
-  if (arr == NULL)
+  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
     return NULL;
+  arr = json_node_get_array (root);
   for (guint i = 0; i < json_array_get_length (arr); i++)
     {
-      JsonNode *n = json_array_get_element (arr, i);
-      if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+      const char *s = fl_json_get_string (json_array_get_element (arr, i));
+      if (s == NULL)
         return NULL;
-      g_strv_builder_add (b, json_node_get_string (n));
+      g_strv_builder_add (b, s);
     }
   return g_strv_builder_end (b);
 }
 
+/* Three finite numbers that a float holds. */
 static gboolean
 parse_float3 (const char *json, float v[3])
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonArray *arr = parse_array (parser, json);
+  JsonNode *root = parse_root (parser, json, NULL);
+  JsonArray *arr;
 
-  if (arr == NULL || json_array_get_length (arr) != 3)
+  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root) ||
+      json_array_get_length (arr = json_node_get_array (root)) != 3)
     return FALSE;
   for (int i = 0; i < 3; i++)
-    v[i] = (float) json_array_get_double_element (arr, i);
+    {
+      double x;
+      /* checked before the cast: a double past FLT_MAX is no float */
+      if (!fl_json_get_number (json_array_get_element (arr, i), &x) || fabs (x) > G_MAXFLOAT)
+        return FALSE;
+      v[i] = (float) x;
+    }
   return TRUE;
 }
 
-static gboolean
+/* The config's sizes, each a JSON integer read whole, never cast from a
+ * fraction, a string or a number past an int. */
+static const struct {
+  const char *key;
+  gsize       offset;
+} config_sizes[] = {
+  { "image_size", offsetof (FlConfig, image_size) },
+  { "conv1", offsetof (FlConfig, conv1) },
+  { "conv2", offsetof (FlConfig, conv2) },
+  { "feat_dim", offsetof (FlConfig, feat_dim) },
+  { "text_hidden", offsetof (FlConfig, text_hidden) },
+  { "head_hidden", offsetof (FlConfig, head_hidden) },
+  { "vocab_size", offsetof (FlConfig, vocab_size) },
+  { "n_classes", offsetof (FlConfig, n_classes) },
+};
+
+/* The config, or a reason it is unreadable (to g_free). Its ranges are
+ * checked later, by parts_problem(). */
+static char *
 parse_config (const char *json, FlConfig *c)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local = NULL;
+  JsonNode *root = parse_root (parser, json, &local);
   JsonObject *o;
-  const char *fusion;
 
-  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return FALSE;
-  o = json_node_get_object (json_parser_get_root (parser));
+  if (root == NULL)
+    return g_strdup_printf ("its config: %s", local->message);
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    return g_strdup ("its config is not a JSON object");
+  o = json_node_get_object (root);
   fl_config_init_default (c);
-  c->image_size = (int) json_object_get_int_member_with_default (o, "image_size", -1);
-  c->conv1 = (int) json_object_get_int_member_with_default (o, "conv1", -1);
-  c->conv2 = (int) json_object_get_int_member_with_default (o, "conv2", -1);
-  c->feat_dim = (int) json_object_get_int_member_with_default (o, "feat_dim", -1);
-  c->text_hidden = (int) json_object_get_int_member_with_default (o, "text_hidden", -1);
-  c->head_hidden = (int) json_object_get_int_member_with_default (o, "head_hidden", -1);
-  c->vocab_size = (int) json_object_get_int_member_with_default (o, "vocab_size", -1);
-  c->n_classes = (int) json_object_get_int_member_with_default (o, "n_classes", -1);
-  fusion = json_object_get_string_member_with_default (o, "fusion", "");
-  return fl_fusion_from_string (fusion, &c->fusion);
+  for (gsize i = 0; i < G_N_ELEMENTS (config_sizes); i++)
+    {
+      gint64 v;
+
+      if (!fl_json_get_int (json_object_get_member (o, config_sizes[i].key), 0, G_MAXINT32, &v))
+        return g_strdup_printf ("its config's “%s” is missing or not a whole number "
+                                "from 0 to 2³¹-1", config_sizes[i].key);
+      *(int *) ((char *) c + config_sizes[i].offset) = (int) v;
+    }
+  if (!fl_fusion_from_string (fl_json_get_string (json_object_get_member (o, "fusion")), &c->fusion))
+    return g_strdup ("its config's “fusion” is missing or unknown");
+  return NULL;
+}
+
+/* The metadata of st into pred and cfg, checked against each other; a
+ * reason (to g_free) if they are unreadable or disagree. */
+static char *
+read_parts (FlSafetensors *st, FlPredictor *pred, FlConfig *cfg)
+{
+  g_auto(GStrv) vocab = NULL;
+  char *problem;
+
+  if (g_strcmp0 (fl_safetensors_metadata (st, "format"), FORMAT_TAG) != 0)
+    return g_strdup ("its format tag is missing");
+  if ((problem = parse_config (fl_safetensors_metadata (st, "config"), cfg)) != NULL)
+    return problem;
+  pred->class_names = parse_string_array (fl_safetensors_metadata (st, "classes"));
+  vocab = parse_string_array (fl_safetensors_metadata (st, "vocab"));
+  if (pred->class_names == NULL || vocab == NULL)
+    return g_strdup ("its class names or vocabulary are unreadable");
+  if (!parse_float3 (fl_safetensors_metadata (st, "image_mean"), pred->mean) ||
+      !parse_float3 (fl_safetensors_metadata (st, "image_std"), pred->std))
+    return g_strdup ("its image normalisation is unreadable");
+  problem = parts_problem (cfg, (int) g_strv_length (vocab), (int) g_strv_length (pred->class_names),
+                           pred->mean, pred->std);
+  if (problem == NULL)
+    pred->vocab = fl_vocab_new_from_tokens ((const char *const *) vocab, (int) g_strv_length (vocab));
+  return problem;
+}
+
+static char *
+shape_string (int ndim, const gint64 *shape)
+{
+  g_autoptr(GString) s = g_string_new ("(");
+
+  for (int d = 0; d < ndim; d++)
+    g_string_append_printf (s, "%s%" G_GINT64_FORMAT, d > 0 ? ", " : "", shape[d]);
+  g_string_append_c (s, ')');
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+/* Why the tensors of st are not exactly those cfg implies, or NULL: each
+ * used one present with its shape (the embedding as torch lays it out,
+ * (Ht, V)), and no other. Asked before a byte of the model is allocated,
+ * so that the file's own size bounds what it makes us allocate. */
+static char *
+tensors_problem (FlSafetensors *st, const FlConfig *cfg)
+{
+  FlTensorInfo t[FL_N_PARAMS];
+  const char *const *names = fl_safetensors_names (st);
+
+  fl_model_layout (cfg, t);
+  for (int p = 0; p < FL_N_PARAMS; p++)
+    {
+      gint64 want[4], got[4];
+      int nd;
+
+      if (t[p].numel == 0)
+        continue;
+      for (int d = 0; d < t[p].ndim; d++)
+        want[d] = t[p].shape[p == FL_P_TXT_EMB_W ? 1 - d : d];
+      if (!fl_safetensors_shape (st, t[p].name, &nd, got))
+        return g_strdup_printf ("it has no tensor “%s”", t[p].name);
+      if (nd != t[p].ndim || memcmp (want, got, sizeof (gint64) * nd) != 0)
+        {
+          g_autofree char *w = shape_string (t[p].ndim, want), *g = shape_string (nd, got);
+          return g_strdup_printf ("tensor “%s” is %s but its config makes it %s", t[p].name, g, w);
+        }
+    }
+  for (int i = 0; names[i] != NULL; i++)
+    {
+      int p = 0;
+      while (p < FL_N_PARAMS && (t[p].numel == 0 || strcmp (t[p].name, names[i]) != 0))
+        p++;
+      if (p == FL_N_PARAMS)
+        return g_strdup_printf ("it holds a tensor “%s” its config has no place for", names[i]);
+    }
+  return NULL;
+}
+
+/* The weights of st into pred->model, whose shapes tensors_problem() has
+ * checked; NaN or infinite weights would make every prediction NaN. */
+static gboolean
+read_weights (FlSafetensors *st, FlPredictor *pred, const char *path, GError **error)
+{
+  for (int p = 0; p < FL_N_PARAMS; p++)
+    {
+      const FlTensorInfo *t = fl_model_tensor (pred->model, p);
+      float *dst = fl_model_params (pred->model) + t->offset;
+
+      if (t->numel == 0)
+        continue;
+      if (p == FL_P_TXT_EMB_W)
+        {
+          g_autofree float *tmp = g_new (float, t->numel);
+          if (!fl_safetensors_read (st, t->name, tmp, t->numel, error))
+            return FALSE;
+          transpose (dst, tmp, t->shape[1], t->shape[0]);
+        }
+      else if (!fl_safetensors_read (st, t->name, dst, t->numel, error))
+        return FALSE;
+      if (!all_finite (dst, t->numel))
+        {
+          g_autofree char *why = g_strdup_printf ("tensor “%s” holds NaN or infinite values", t->name);
+          return bad_file (error, path, why);
+        }
+    }
+  return TRUE;
 }
 
 FlPredictor *
@@ -216,47 +423,22 @@ fl_predictor_load (const char *path, GError **error)
 {
   g_autoptr(FlSafetensors) st = NULL;
   g_autoptr(FlPredictor) pred = g_new0 (FlPredictor, 1);
-  g_auto(GStrv) vocab = NULL;
-  g_autoptr(GError) local = NULL;
+  g_autofree char *problem = NULL;
   FlConfig cfg;
 
   st = fl_safetensors_load (path, error);
   if (st == NULL)
     return NULL;
-  if (g_strcmp0 (fl_safetensors_metadata (st, "format"), FORMAT_TAG) != 0)
-    return bad_file (error, path, "its format tag is missing"), NULL;
-  if (!parse_config (fl_safetensors_metadata (st, "config"), &cfg))
-    return bad_file (error, path, "its config is unreadable"), NULL;
-  pred->class_names = parse_string_array (fl_safetensors_metadata (st, "classes"));
-  vocab = parse_string_array (fl_safetensors_metadata (st, "vocab"));
-  if (pred->class_names == NULL || vocab == NULL ||
-      (int) g_strv_length (pred->class_names) != cfg.n_classes)
-    return bad_file (error, path, "its class names or vocabulary are unreadable"), NULL;
-  if (!parse_float3 (fl_safetensors_metadata (st, "image_mean"), pred->mean) ||
-      !parse_float3 (fl_safetensors_metadata (st, "image_std"), pred->std))
-    return bad_file (error, path, "its image normalisation is unreadable"), NULL;
-
-  pred->model = fl_model_new (&cfg, 0, &local);
-  if (pred->model == NULL)
-    return bad_file (error, path, local->message), NULL;
-  pred->vocab = fl_vocab_new_from_tokens ((const char *const *) vocab, (int) g_strv_length (vocab));
-
-  for (int p = 0; p < FL_N_PARAMS; p++)
-    {
-      const FlTensorInfo *t = fl_model_tensor (pred->model, p);
-      float *dst = fl_model_params (pred->model) + t->offset;
-      if (t->numel == 0)
-        continue;
-      if (p == FL_P_TXT_EMB_W)
-        {
-          g_autofree float *tmp = g_new (float, t->numel);
-          if (!fl_safetensors_read (st, t->name, tmp, t->numel, error))
-            return NULL;
-          transpose (dst, tmp, t->shape[1], t->shape[0]);
-        }
-      else if (!fl_safetensors_read (st, t->name, dst, t->numel, error))
-        return NULL;
-    }
+  problem = read_parts (st, pred, &cfg);
+  if (problem == NULL)
+    problem = tensors_problem (st, &cfg);
+  if (problem != NULL)
+    return bad_file (error, path, problem), NULL;
+  /* cannot fail: parts_problem() validated the config */
+  pred->model = fl_model_new_inference (&cfg, NULL);
+  g_assert (pred->model != NULL);
+  if (!read_weights (st, pred, path, error))
+    return NULL;
   return g_steal_pointer (&pred);
 }
 
@@ -288,13 +470,15 @@ fl_predictor_predict (FlPredictor       *pred,
   const FlConfig *c = fl_model_config (pred->model);
   const int S = c->image_size, C = c->n_classes;
   gsize img = (gsize) 3 * S * S;
-  g_autofree float *x = g_new (float, PREDICT_BATCH * img);
-  g_autofree gint32 *off = g_new (gint32, PREDICT_BATCH + 1);
+  /* at least one sample: fl_config_validate() bounds what one takes */
+  const int B = (int) CLAMP (PREDICT_BYTES / sizeof (float) / fl_config_activations (c), 1, PREDICT_BATCH);
+  g_autofree float *x = g_new (float, B * img);
+  g_autofree gint32 *off = g_new (gint32, B + 1);
   g_autoptr(GArray) idx = g_array_new (FALSE, FALSE, sizeof (gint32));
 
-  for (int start = 0; start < n; start += PREDICT_BATCH)
+  for (int start = 0; start < n; start += B)
     {
-      int nb = MIN (PREDICT_BATCH, n - start);
+      int nb = MIN (B, n - start);
       FlBatch batch = { .n = nb };
       g_array_set_size (idx, 0);
       fl_image_to_float (x, images + start * img, nb, S, pred->mean, pred->std);
@@ -321,7 +505,7 @@ fl_predictor_new (FlModel           *model,
 {
   FlPredictor *pred = g_new0 (FlPredictor, 1);
 
-  pred->model = fl_model_new (fl_model_config (model), 0, NULL);
+  pred->model = fl_model_new_inference (fl_model_config (model), NULL);
   memcpy (fl_model_params (pred->model), fl_model_params (model),
           sizeof (float) * fl_model_n_params (model));
   pred->vocab = fl_vocab_new_from_tokens (fl_vocab_tokens (vocab), fl_vocab_size (vocab));

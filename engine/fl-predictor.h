@@ -29,7 +29,13 @@ int fl_model_torch_tensors (FlModel     *model,
                             GPtrArray   *names,
                             float      **transposed);
 
-/* Writes the model file atomically. class_names is NULL-terminated. */
+/* Writes the model file atomically. class_names is NULL-terminated. A
+ * model whose parts disagree — a vocabulary of other than vocab_size tokens
+ * (an empty one with vocab_size 1 aside), class names other than n_classes,
+ * an image std not in [1e-6, 1e6] or mean beyond ±1e6, weights not finite —
+ * is not written: a FL_ENGINE_ERROR_INVALID (a GError rather than an
+ * assertion, so the interface can say why a save failed). What this writes,
+ * fl_predictor_load() reads. */
 gboolean fl_model_file_save (const char        *path,
                              FlModel           *model,
                              const FlVocab     *vocab,
@@ -40,8 +46,10 @@ gboolean fl_model_file_save (const char        *path,
 
 typedef struct FlPredictor FlPredictor;
 
-/* Reads a model file; a corrupt, truncated or foreign file is a
- * FL_ENGINE_ERROR_FORMAT naming the file. */
+/* Reads a model file; a corrupt, truncated, foreign or inconsistent file
+ * is a FL_ENGINE_ERROR_FORMAT naming the file and the reason. Every part is
+ * checked against the config, and every tensor's shape too, before the
+ * model (its weights only: fl_model_new_inference()) is allocated. */
 FlPredictor *fl_predictor_load (const char *path, GError **error);
 void         fl_predictor_free (FlPredictor *pred);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlPredictor, fl_predictor_free)

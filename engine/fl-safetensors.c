@@ -2,14 +2,16 @@
 #define G_LOG_DOMAIN "fl-safetensors"
 
 #include "fl-safetensors.h"
+#include "fl-json.h"
 #include "fl-model.h"
 
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-/* A header larger than this is not a model of ours: refuse it rather than
- * allocate whatever a corrupt length field claims. */
-#define MAX_HEADER (256u << 20)
+/* A header larger than this is not a model of ours (25,000 tokens of
+ * vocabulary take about 300 KB): refuse it before json-glib builds a tree
+ * of it, which takes many times its size. */
+#define MAX_HEADER (100u << 20)
 
 typedef struct {
   int    ndim;
@@ -19,7 +21,8 @@ typedef struct {
 
 struct FlSafetensors {
   char       *path;
-  char       *contents;
+  GMappedFile *file;     /* mapped, not read: a file's size costs no memory */
+  const char *contents;
   gsize       length;
   gsize       data_start;
   GHashTable *entries;   /* name → Entry* */
@@ -167,23 +170,46 @@ fl_safetensors_free (FlSafetensors *st)
   if (st == NULL)
     return;
   g_free (st->path);
-  g_free (st->contents);
+  g_clear_pointer (&st->file, g_mapped_file_unref);
   g_clear_pointer (&st->entries, g_hash_table_unref);
   g_clear_pointer (&st->metadata, g_hash_table_unref);
   g_clear_pointer (&st->names, g_ptr_array_unref);
   g_free (st);
 }
 
-/* Element i of a, which must be a JSON integer: json_array_get_int_element()
- * would turn a string or null into 0, and warn on an array. */
-static gboolean
-get_int_element (JsonArray *a, guint i, gint64 *v)
+/* The JSON array member key of o with 1 to max elements (0 allowed when
+ * min is 0), or NULL. */
+static JsonArray *
+get_array (JsonObject *o, const char *key, guint min, guint max)
 {
-  JsonNode *n = json_array_get_element (a, i);
+  JsonNode *n = json_object_get_member (o, key);
+  JsonArray *a;
 
-  if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_INT64)
-    return FALSE;
-  *v = json_node_get_int (n);
+  if (n == NULL || !JSON_NODE_HOLDS_ARRAY (n))
+    return NULL;
+  a = json_node_get_array (n);
+  if (json_array_get_length (a) < min || json_array_get_length (a) > max)
+    return NULL;
+  return a;
+}
+
+/* e's shape from the JSON array shape: up to 4 sizes below 2³¹ whose
+ * product, in bytes, fits a gsize. FALSE if it is not one. */
+static gboolean
+read_shape (Entry *e, JsonArray *shape, gsize *numel)
+{
+  e->ndim = (int) json_array_get_length (shape);
+  *numel = 1;
+  for (int d = 0; d < e->ndim; d++)
+    {
+      gint64 s;
+
+      if (!fl_json_get_int (json_array_get_element (shape, d), 0, G_MAXINT32, &s) ||
+          (s > 0 && *numel > G_MAXSIZE / sizeof (float) / (gsize) s))
+        return FALSE;
+      e->shape[d] = s;
+      *numel *= (gsize) s;
+    }
   return TRUE;
 }
 
@@ -191,59 +217,41 @@ static gboolean
 parse_entry (FlSafetensors *st, const char *name, JsonNode *node, gsize data_len,
              GError **error)
 {
+  g_autofree Entry *e = g_new0 (Entry, 1);
   JsonObject *o;
   JsonArray *shape, *offs;
-  Entry *e;
   gint64 b, en;
+  gsize numel;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return format_error (error, st->path, "tensor “%s” is not an object", name);
   o = json_node_get_object (node);
-  if (g_strcmp0 (json_object_get_string_member_with_default (o, "dtype", ""), "F32") != 0)
+  if (g_strcmp0 (fl_json_get_string (json_object_get_member (o, "dtype")), "F32") != 0)
     return format_error (error, st->path, "tensor “%s” is not F32", name);
-  if (!json_object_has_member (o, "shape") || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "shape")) ||
-      !json_object_has_member (o, "data_offsets") || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "data_offsets")))
-    return format_error (error, st->path, "tensor “%s” lacks a shape or data_offsets", name);
-  shape = json_object_get_array_member (o, "shape");
-  offs = json_object_get_array_member (o, "data_offsets");
-  if (json_array_get_length (shape) > 4 || json_array_get_length (offs) != 2)
-    return format_error (error, st->path, "tensor “%s” has a bad shape or data_offsets", name);
-
-  e = g_new0 (Entry, 1);
-  e->ndim = (int) json_array_get_length (shape);
-  gsize numel = 1;
-  for (int d = 0; d < e->ndim; d++)
-    {
-      gint64 s;
-      if (!get_int_element (shape, d, &s) ||
-          s < 0 || s > G_MAXINT32 || (s > 0 && numel > G_MAXSIZE / 4 / (gsize) s))
-        {
-          g_free (e);
-          return format_error (error, st->path, "tensor “%s” has a bad shape", name);
-        }
-      e->shape[d] = s;
-      numel *= (gsize) s;
-    }
-  if (!get_int_element (offs, 0, &b) || !get_int_element (offs, 1, &en))
-    {
-      g_free (e);
-      return format_error (error, st->path, "tensor “%s” has a bad shape or data_offsets", name);
-    }
-  if (b < 0 || en < b || (guint64) en > data_len || (gsize) (en - b) != numel * sizeof (float))
-    {
-      g_free (e);
-      return format_error (error, st->path, "tensor “%s” lies outside the file or has the wrong size "
-                           "(the file may be truncated)", name);
-    }
+  shape = get_array (o, "shape", 0, 4);
+  offs = get_array (o, "data_offsets", 2, 2);
+  if (shape == NULL || offs == NULL)
+    return format_error (error, st->path, "tensor “%s” lacks a shape or data_offsets, "
+                         "or has a bad one", name);
+  if (!read_shape (e, shape, &numel))
+    return format_error (error, st->path, "tensor “%s” has a bad shape", name);
+  /* offsets are 64-bit: read whole, then compared with the data's size */
+  if (!fl_json_get_int (json_array_get_element (offs, 0), 0, G_MAXINT64, &b) ||
+      !fl_json_get_int (json_array_get_element (offs, 1), 0, G_MAXINT64, &en))
+    return format_error (error, st->path, "tensor “%s” has bad data_offsets", name);
+  if (en < b || (guint64) en > data_len || (guint64) (en - b) != numel * sizeof (float))
+    return format_error (error, st->path, "tensor “%s” lies outside the file or has the wrong size "
+                         "(the file may be truncated)", name);
   e->begin = (gsize) b;
   e->end = (gsize) en;
-  g_hash_table_insert (st->entries, g_strdup (name), e);
+  g_hash_table_insert (st->entries, g_strdup (name), g_steal_pointer (&e));
   g_ptr_array_add (st->names, g_strdup (name));
   return TRUE;
 }
 
-/* Reads the file into st and parses its header; the header's object, owned
- * by parser, or NULL with an error. */
+/* Maps the file into st and parses its header; the header's object, owned
+ * by parser, or NULL with an error. Its length is checked against the file
+ * before anything is parsed. */
 static JsonObject *
 read_header (FlSafetensors *st, JsonParser *parser, GError **error)
 {
@@ -251,30 +259,39 @@ read_header (FlSafetensors *st, JsonParser *parser, GError **error)
   JsonNode *root;
   guint64 hlen;
 
-  if (!g_file_get_contents (st->path, &st->contents, &st->length, error))
+  st->file = g_mapped_file_new (st->path, FALSE, error);
+  if (st->file == NULL)
     return NULL;
+  st->contents = g_mapped_file_get_contents (st->file);
+  st->length = g_mapped_file_get_length (st->file);
   if (st->length < 8)
     return format_error (error, st->path, "the file is only %zu bytes", st->length), NULL;
   hlen = read_le64 ((const guchar *) st->contents);
-  if (hlen > MAX_HEADER || hlen > st->length - 8)
+  if (hlen > st->length - 8)
     return format_error (error, st->path, "the header length %" G_GUINT64_FORMAT
                          " does not fit the file (%zu bytes)", hlen, st->length), NULL;
+  if (hlen > MAX_HEADER)
+    return format_error (error, st->path, "the header length %" G_GUINT64_FORMAT
+                         " is over the %u MB a model's header may take", hlen, MAX_HEADER >> 20), NULL;
   st->data_start = 8 + hlen;
 
-  if (!json_parser_load_from_data (parser, st->contents + 8, (gssize) hlen, &local))
-    return format_error (error, st->path, "the header is not JSON: %s", local->message), NULL;
+  if (!fl_json_parse (parser, st->contents + 8, (gssize) hlen, &local))
+    return format_error (error, st->path, "the header: %s", local->message), NULL;
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return format_error (error, st->path, "the header is not a JSON object"), NULL;
+  /* json-glib keeps only the last of two members of one name */
+  if (fl_json_count_top_members (st->contents + 8, hlen) != json_object_get_size (json_node_get_object (root)))
+    return format_error (error, st->path, "the header names a tensor twice (or __metadata__)"), NULL;
   return json_node_get_object (root);
 }
 
-/* The string members of __metadata__; others are passed over. */
+/* __metadata__: an object of strings, as the format says. */
 static gboolean
 parse_metadata (FlSafetensors *st, JsonNode *node, GError **error)
 {
   JsonObject *md;
-  GList *keys;
+  g_autoptr(GList) keys = NULL;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return format_error (error, st->path, "__metadata__ is not an object");
@@ -282,12 +299,36 @@ parse_metadata (FlSafetensors *st, JsonNode *node, GError **error)
   keys = json_object_get_members (md);
   for (GList *k = keys; k != NULL; k = k->next)
     {
-      JsonNode *v = json_object_get_member (md, k->data);
-      if (JSON_NODE_HOLDS_VALUE (v) && json_node_get_value_type (v) == G_TYPE_STRING)
-        g_hash_table_insert (st->metadata, g_strdup (k->data),
-                             g_strdup (json_node_get_string (v)));
+      const char *v = fl_json_get_string (json_object_get_member (md, k->data));
+
+      if (v == NULL)
+        return format_error (error, st->path, "the metadata “%s” is not a string",
+                             (const char *) k->data);
+      g_hash_table_insert (st->metadata, g_strdup (k->data), g_strdup (v));
     }
-  g_list_free (keys);
+  return TRUE;
+}
+
+static int
+compare_begin (gconstpointer a, gconstpointer b)
+{
+  const Entry *x = *(Entry *const *) a, *y = *(Entry *const *) b;
+
+  return x->begin < y->begin ? -1 : x->begin > y->begin;
+}
+
+/* No two tensors share a byte: each one's data is its own. */
+static gboolean
+check_overlaps (FlSafetensors *st, GError **error)
+{
+  g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
+
+  for (guint i = 0; i < st->names->len; i++)
+    g_ptr_array_add (sorted, g_hash_table_lookup (st->entries, st->names->pdata[i]));
+  g_ptr_array_sort (sorted, compare_begin);
+  for (guint i = 1; i < sorted->len; i++)
+    if (((Entry *) sorted->pdata[i])->begin < ((Entry *) sorted->pdata[i - 1])->end)
+      return format_error (error, st->path, "two tensors' data overlap");
   return TRUE;
 }
 
@@ -296,8 +337,8 @@ fl_safetensors_load (const char *path, GError **error)
 {
   g_autoptr(FlSafetensors) st = g_new0 (FlSafetensors, 1);
   g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GList) members = NULL;
   JsonObject *obj;
-  GList *members;
   gboolean ok = TRUE;
 
   st->path = g_strdup (path);
@@ -319,8 +360,7 @@ fl_safetensors_load (const char *path, GError **error)
       else
         ok = parse_entry (st, name, node, st->length - st->data_start, error);
     }
-  g_list_free (members);
-  if (!ok)
+  if (!ok || !check_overlaps (st, error))
     return NULL;
   g_ptr_array_add (st->names, NULL);
   return g_steal_pointer (&st);

@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 #define N_SAMPLES 80
 #define S 8
@@ -349,7 +350,7 @@ test_compare_and_experiment (void)
   "\"settings\": " SETTINGS ", \"runs\": [ { \"name\": \"mean\", \"fusion\": \"mean\", " \
   "\"status\": \"done\", \"error\": null, \"settings\": " SETTINGS ", \"best_val_acc\": 0.5, " \
   "\"best_val_f1\": 0.5, \"best_epoch\": 1, \"train_seconds\": 1, \"n_params\": 10, " \
-  "\"epochs\": [], \"batches_per_epoch\": 1, \"batch_loss\": [0.7, null], " \
+  "\"epochs\": [], \"batches_per_epoch\": 2, \"batch_loss\": [0.7, null], " \
   "\"validation\": { \"classes\": [\"x\", \"y\"], \"rows\": " rows ", \"labels\": " labels ", " \
   "\"probs\": " probs " } } ] }"
 #define SETTINGS \
@@ -456,7 +457,7 @@ test_experiment_first_version (void)
   g_autofree char *dir = g_dir_make_tmp ("fl-compare-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "old.fusionlab", NULL);
   g_autofree char *a = replaced (RUN_WITH ("[3, 1]", "[1, 0]", "[0.25, 0.75, 0.5, 0.5]"),
-                                 ", \"batches_per_epoch\": 1, \"batch_loss\": [0.7, null]", "");
+                                 ", \"batches_per_epoch\": 2, \"batch_loss\": [0.7, null]", "");
   g_autoptr(GError) error = NULL;
   g_auto(FlExperimentData) data = { 0 };
   g_autoptr(FlComparison) cmp = NULL;
@@ -560,6 +561,93 @@ test_corrupt_experiment (void)
         }
       assert_refused (path, many != NULL ? many : cases[i][0], cases[i][1]);
     }
+  g_remove (path);
+  g_rmdir (dir);
+}
+
+#define EPOCH \
+  "{ \"epoch\": 1, \"n_epochs\": 1, \"train_loss\": 0.5, \"train_acc\": 0.5, \"val_loss\": 0.5, " \
+  "\"val_acc\": 0.5, \"val_f1\": 0.5, \"samples_per_s\": 1, \"seconds\": 1, \"samples_seen\": 1 }"
+
+/* RUN_WITH's file with its first from replaced by to; to NULL: from itself
+ * is the file. */
+typedef struct {
+  const char *from, *to, *why;
+} Hostile;
+
+/* Files shaped to exhaust the reader: nested without end (json-glib would
+ * recurse until the stack, the main thread's, ran out), numbers json-glib
+ * would wrap, more epochs or batch losses than the settings make. */
+static const Hostile hostile_cases[] = {
+  { "\"epochs\": []", "\"epochs\": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+    "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", "nested more than 64" },
+  { "\"n_params\": 10", "\"n_params\": 99999999999999999999", "20 digits" },
+  { "\"epochs\": []", "\"epochs\": [" EPOCH ", " EPOCH "]", "more epochs than its settings train" },
+  { "[0.7, null]", "[0.7, null, 0.1]", "more batch losses than its epochs have batches" },
+  { "", NULL, "not a JSON object" },
+};
+
+static void
+test_experiment_hostile (gconstpointer data)
+{
+  const Hostile *h = data;
+  g_autofree char *dir = g_dir_make_tmp ("fl-compare-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "hostile.fusionlab", NULL);
+  g_autofree char *json = h->to == NULL ? g_strdup (h->from)
+                        : replaced (RUN_WITH ("[3, 1]", "[1, 0]", "[0.25, 0.75, 0.5, 0.5]"), h->from, h->to);
+
+  assert_refused (path, json, h->why);
+  g_remove (path);
+  g_rmdir (dir);
+}
+
+/* 100,000 “[”: the whole file nested. */
+static void
+test_experiment_deep (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fl-compare-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "deep.fusionlab", NULL);
+  g_autofree char *deep = g_strnfill (100000, '[');
+
+  assert_refused (path, deep, "nested more than 64");
+  g_remove (path);
+  g_rmdir (dir);
+}
+
+/* Ten thousand and one runs, each of which would be refused on its own
+ * had it been read. */
+static void
+test_experiment_many_runs (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fl-compare-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "many.fusionlab", NULL);
+  g_autoptr(GString) runs = g_string_new ("[");
+  g_autofree char *many = NULL;
+
+  for (int i = 0; i < 10001; i++)
+    g_string_append (runs, i > 0 ? ", {}" : "{}");
+  many = g_strconcat ("{ \"format\": \"fusionlab-experiment-1\", \"data\": { \"images\": \"a\", "
+                      "\"csv\": \"b\", \"image_col\": null, \"text_col\": null, \"label_col\": null, "
+                      "\"image_size\": 64 }, \"settings\": " SETTINGS ", \"runs\": ", runs->str, "] }", NULL);
+  assert_refused (path, many, "more runs than a comparison makes");
+  g_remove (path);
+  g_rmdir (dir);
+}
+
+/* 300 MB of nothing (a sparse file): refused before it is parsed. */
+static void
+test_experiment_huge (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fl-compare-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "huge.fusionlab", NULL);
+  g_autoptr(GError) error = NULL;
+  g_auto(FlExperimentData) data = { 0 };
+
+  g_assert_true (g_file_set_contents (path, "", 0, NULL));
+  g_assert_cmpint (truncate (path, (off_t) 300 << 20), ==, 0);
+  g_assert_null (fl_experiment_load (path, &data, NULL, &error));
+  g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT);
+  g_assert_nonnull (strstr (error->message, "over the 256 MB"));
   g_remove (path);
   g_rmdir (dir);
 }
@@ -888,6 +976,14 @@ main (int argc, char **argv)
   g_test_add_func ("/compare/validation-matches", test_validation_matches);
   g_test_add_func ("/compare/settings-describe", test_settings_describe);
   g_test_add_func ("/compare/csv-hostile-names", test_csv_hostile_names);
+  g_test_add_func ("/compare/experiment-deep", test_experiment_deep);
+  g_test_add_func ("/compare/experiment-many-runs", test_experiment_many_runs);
+  g_test_add_func ("/compare/experiment-huge", test_experiment_huge);
+  for (gsize i = 0; i < G_N_ELEMENTS (hostile_cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/compare/experiment-hostile/%" G_GSIZE_FORMAT, i);
+      g_test_add_data_func (name, &hostile_cases[i], test_experiment_hostile);
+    }
   g_test_add_func ("/compare/cv-runs", test_cv_runs);
   g_test_add_func ("/compare/verdicts", test_verdicts);
   return g_test_run ();

@@ -10,6 +10,7 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* A fresh temporary directory, removed with everything in it at the end. */
 typedef struct {
@@ -356,6 +357,106 @@ test_reject_bad_entries (TmpDir *t, gconstpointer data)
   assert_load_fails (path, "not an object");
 }
 
+/* Each header (with n_data zero bytes after it) is refused with hint;
+ * cases is NULL-terminated pairs of header and hint. */
+static void
+assert_headers_fail (const char *path, const char *const (*cases)[2], gsize n_data)
+{
+  for (gsize i = 0; cases[i][0] != NULL; i++)
+    {
+      write_raw (path, strlen (cases[i][0]), cases[i][0], n_data);
+      assert_load_fails (path, cases[i][1]);
+    }
+}
+
+/* Wrong JSON types where the format wants a string or a number: refused,
+ * never read through json-glib's accessors (which warn, and criticals are
+ * fatal here), and 64-bit numbers never wrapped. */
+static void
+test_reject_wrong_types (TmpDir *t, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (t->dir, "types.safetensors", NULL);
+  const char *const cases[][2] = {
+    { "{\"w\":{\"dtype\":[],\"shape\":[2],\"data_offsets\":[0,8]}}", "not F32" },
+    { "{\"w\":{\"dtype\":{},\"shape\":[2],\"data_offsets\":[0,8]}}", "not F32" },
+    { "{\"w\":{\"dtype\":3,\"shape\":[2],\"data_offsets\":[0,8]}}", "not F32" },
+    { "{\"w\":{\"dtype\":\"F32\",\"shape\":{},\"data_offsets\":[0,8]}}", "shape" },
+    { "{\"w\":{\"dtype\":\"F32\",\"shape\":[2.0],\"data_offsets\":[0,8]}}", "bad shape" },
+    { "{\"w\":{\"dtype\":\"F32\",\"shape\":[true],\"data_offsets\":[0,8]}}", "bad shape" },
+    { "{\"w\":{\"dtype\":\"F32\",\"shape\":[4294967298],\"data_offsets\":[0,8]}}", "bad shape" },
+    { "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":{}}}", "data_offsets" },
+    { "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,[8]]}}", "data_offsets" },
+    /* json-glib would wrap this to -1 */
+    { "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,99999999999999999999]}}", "digits" },
+    { "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[-8,0]}}", "data_offsets" },
+    { "{\"__metadata__\":{\"config\":{}},\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}",
+      "metadata “config” is not a string" },
+    { "{\"__metadata__\":{\"n\":2},\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}",
+      "metadata “n” is not a string" },
+    { "{\"__metadata__\":[],\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}",
+      "__metadata__ is not an object" },
+    { NULL, NULL },
+  };
+
+  assert_headers_fail (path, cases, 8);
+}
+
+/* Tensors that share bytes or a name, and shapes whose byte count
+ * overflows. */
+static void
+test_reject_layout (TmpDir *t, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (t->dir, "layout.safetensors", NULL);
+  const char *const cases[][2] = {
+    { "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+      "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", "overlap" },
+    { "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,16]},"
+      "\"b\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}", "overlap" },
+    { "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+      "\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,16]}}", "twice" },
+    { "{\"a\":{\"dtype\":\"F32\",\"shape\":[2147483647,2147483647,2147483647,2147483647],"
+      "\"data_offsets\":[0,16]}}", "bad shape" },
+    { NULL, NULL },
+  };
+
+  assert_headers_fail (path, cases, 16);
+}
+
+/* 100,000 “[”, which json-glib would follow down until the stack ran out,
+ * refused before parsing; a deep but sane header still loads. */
+static void
+test_reject_deep (TmpDir *t, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (t->dir, "deep.safetensors", NULL);
+  g_autofree char *deep = g_strnfill (100000, '[');
+  g_autofree char *brackets = g_strnfill (100, '[');
+  /* a "[" inside a string, after an escaped quote, is not nesting */
+  g_autofree char *ok = g_strdup_printf ("{\"__metadata__\":{\"v\":\"\\\"%s\"}}", brackets);
+  g_autofree char *value = g_strconcat ("\"", brackets, NULL);
+  g_autoptr(FlSafetensors) st = NULL;
+  g_autoptr(GError) error = NULL;
+
+  write_raw (path, strlen (deep), deep, 0);
+  assert_load_fails (path, "nested more than 64");
+  write_raw (path, strlen (ok), ok, 0);
+  st = fl_safetensors_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_safetensors_metadata (st, "v"), ==, value);
+}
+
+/* A header length past the cap is refused before the header is parsed or
+ * the file read: the file here is sparse, 150 MB of nothing. */
+static void
+test_reject_huge_header (TmpDir *t, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (t->dir, "huge.safetensors", NULL);
+  guint64 hlen = (guint64) 150 << 20;
+
+  write_raw (path, hlen, NULL, 0);
+  g_assert_cmpint (truncate (path, (off_t) (8 + hlen)), ==, 0);
+  assert_load_fails (path, "over the 100 MB");
+}
+
 static void
 test_reject_read (TmpDir *t, gconstpointer data)
 {
@@ -415,6 +516,10 @@ main (int argc, char **argv)
   ADD ("/safetensors/reject/truncated", test_reject_truncated);
   ADD ("/safetensors/reject/bad-entries", test_reject_bad_entries);
   ADD ("/safetensors/reject/read", test_reject_read);
+  ADD ("/safetensors/reject/wrong-types", test_reject_wrong_types);
+  ADD ("/safetensors/reject/layout", test_reject_layout);
+  ADD ("/safetensors/reject/deep", test_reject_deep);
+  ADD ("/safetensors/reject/huge-header", test_reject_huge_header);
   ADD ("/safetensors/missing-file", test_missing_file);
 #undef ADD
   return g_test_run ();
