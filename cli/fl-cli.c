@@ -399,10 +399,10 @@ check_compare (Opts *o, gboolean compare, GError **error)
     bad = "compare trains every fusion; leave out --fusion";
   else if (compare && o->save != NULL)
     bad = "--save is for train; compare keeps no model";
-  else if (o->folds != -1 && (o->folds < 2 || o->folds > 100))
-    bad = "--folds must be between 2 and 100";
-  else if (o->repeats != -1 && (o->repeats < 1 || o->repeats > 100))
-    bad = "--repeats must be between 1 and 100";
+  else if (o->folds != -1 && (o->folds < 2 || o->folds > FL_CV_MAX_FOLDS))
+    bad = "--folds must be between 2 and " G_STRINGIFY (FL_CV_MAX_FOLDS);
+  else if (o->repeats != -1 && (o->repeats < 1 || o->repeats > FL_CV_MAX_REPEATS))
+    bad = "--repeats must be between 1 and " G_STRINGIFY (FL_CV_MAX_REPEATS);
   else if (o->repeats != -1 && o->folds == -1)
     bad = "--repeats needs --folds K";
   else if (o->folds != -1 && o->val_split_given)

@@ -145,6 +145,9 @@ gboolean      fl_comparison_write_metrics_csv (FlComparison *cmp, const char *pa
  * of accuracy (one point). */
 #define FL_CV_ALPHA 0.05
 #define FL_CV_ROPE  0.01
+/* The largest design the command line and experiment files take. */
+#define FL_CV_MAX_FOLDS   100
+#define FL_CV_MAX_REPEATS 100
 
 /* One route — a fusion — of a cross-validation: the runs of its folds.
  *

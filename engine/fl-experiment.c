@@ -10,6 +10,11 @@
 #include <string.h>
 
 #define FORMAT_TAG "fusionlab-experiment-1"
+/* The version within the format: 1 (no "version" member) had runs alone;
+ * 2 adds the cross-validation design ("cross_validation": { "folds",
+ * "repeats" } or null) and each run's "repeat". A reader of version 1
+ * ignores both, and this one reads version 1 as a comparison on one split. */
+#define FORMAT_VERSION 2
 
 /* An experiment is a few KB a run, plus its validation predictions: 100,000
  * samples of 100 classes are 200 MB of text. json-glib's tree takes many
@@ -229,6 +234,7 @@ add_run (JsonBuilder *b, const FlRunResult *r, gboolean shown)
   add_string (b, "fusion", fl_fusion_to_string (r->fusion));
   add_string (b, "status", fl_run_status_to_string (r->status));
   add_string (b, "error", r->error);
+  add_int (b, "repeat", r->repeat);
   if (r->image_size > 0)
     add_int (b, "image_size", r->image_size);
   json_builder_set_member_name (b, "shown");
@@ -251,6 +257,22 @@ add_run (JsonBuilder *b, const FlRunResult *r, gboolean shown)
   json_builder_end_object (b);
 }
 
+/* "cross_validation": { "folds": K, "repeats": R }, or null on one split. */
+static void
+add_cross_validation (JsonBuilder *b, FlComparison *cmp)
+{
+  json_builder_set_member_name (b, "cross_validation");
+  if (fl_comparison_cv_folds (cmp) < 2)
+    {
+      json_builder_add_null_value (b);
+      return;
+    }
+  json_builder_begin_object (b);
+  add_int (b, "folds", fl_comparison_cv_folds (cmp));
+  add_int (b, "repeats", fl_comparison_cv_repeats (cmp));
+  json_builder_end_object (b);
+}
+
 gboolean
 fl_experiment_save (const char             *path,
                     const FlExperimentData *data,
@@ -266,9 +288,11 @@ fl_experiment_save (const char             *path,
 
   json_builder_begin_object (b);
   add_string (b, "format", FORMAT_TAG);
+  add_int (b, "version", FORMAT_VERSION);
   add_data (b, data);
   json_builder_set_member_name (b, "settings");
   add_settings (b, fl_comparison_base_settings (cmp));
+  add_cross_validation (b, cmp);
   json_builder_set_member_name (b, "runs");
   json_builder_begin_array (b);
   for (int i = 0; i < fl_comparison_n_runs (cmp); i++)
@@ -640,6 +664,16 @@ parse_file (Reader *rd, JsonParser *parser)
   format = get_string (rd, root, "format");
   if (rd->failed || g_strcmp0 (format, FORMAT_TAG) != 0)
     return bad (rd, "its format tag is missing"), NULL;
+  /* absent in version 1; a later version may mean what this one cannot read */
+  if (json_object_has_member (root, "version"))
+    {
+      double version = get_number (rd, root, "version");
+
+      if (!rd->failed && !(version >= 1 && version <= FORMAT_VERSION && version == floor (version)))
+        bad (rd, "its “version” is not one this Fusion Lab reads (1 or " G_STRINGIFY (FORMAT_VERSION) ")");
+      if (rd->failed)
+        return NULL;
+    }
   return root;
 }
 
@@ -687,6 +721,9 @@ read_run_results (Reader *rd, JsonObject *ro, FlRunResult *r)
   r->best_epoch = (int) get_whole (rd, ro, "best_epoch", 0, G_MAXINT32);
   r->train_seconds = get_amount (rd, ro, "train_seconds");
   r->n_params = (gsize) get_whole (rd, ro, "n_params", 0, G_MAXINT64 / 2);
+  /* version 2; a run of version 1 is of the first repeat */
+  if (json_object_has_member (ro, "repeat"))
+    r->repeat = (int) get_whole (rd, ro, "repeat", 0, FL_CV_MAX_REPEATS - 1);
   if (r->name == NULL)
     bad (rd, "a run has no name");
 }
@@ -796,6 +833,24 @@ read_run (Reader *rd, JsonNode *rn, FlComparison *cmp, int image_size, gboolean 
   *shown = read_shown (rd, ro);
 }
 
+/* The cross-validation design of version 2 onto cmp: null, absent (version
+ * 1) or an object of folds and repeats. */
+static void
+read_cross_validation (Reader *rd, JsonObject *root, FlComparison *cmp)
+{
+  JsonNode *cn = json_object_get_member (root, "cross_validation");
+  JsonObject *co;
+  int folds, repeats;
+
+  if (rd->failed || cn == NULL || JSON_NODE_HOLDS_NULL (cn))
+    return;
+  co = get_object (rd, root, "cross_validation");
+  folds = (int) get_whole (rd, co, "folds", 2, FL_CV_MAX_FOLDS);
+  repeats = (int) get_whole (rd, co, "repeats", 1, FL_CV_MAX_REPEATS);
+  if (!rd->failed)
+    fl_comparison_set_cv (cmp, folds, repeats);
+}
+
 /* The "settings" and "runs" sections as a comparison without data, and
  * whether each run was shown (a new array of its runs); NULL with an error. */
 static FlComparison *
@@ -815,6 +870,7 @@ read_runs (Reader *rd, JsonObject *root, int image_size, gboolean **shown)
   if (rd->failed)
     return NULL;
   cmp = fl_comparison_new (NULL, &base);
+  read_cross_validation (rd, root, cmp);
   run_shown = g_new (gboolean, json_array_get_length (runs));
   for (guint i = 0; i < json_array_get_length (runs) && !rd->failed; i++)
     read_run (rd, json_array_get_element (runs, i), cmp, image_size, &run_shown[i]);

@@ -282,9 +282,13 @@ static void
 test_compare_folds (Demo *f, gconstpointer data)
 {
   g_autofree char *metrics = g_build_filename (f->dir, "cv.csv", NULL);
+  g_autofree char *exp = g_build_filename (f->dir, "cv.json", NULL);
   g_auto(GStrv) lines = NULL;
+  g_auto(FlExperimentData) exp_data = { 0 };
+  g_autoptr(FlComparison) back = NULL;
+  g_autoptr(GError) error = NULL;
   Result r = run_cli ("compare", "--images", f->images, "--csv", f->csv, "--folds", "3", "--epochs", "1",
-                      "--image-size", "16", "--metrics-csv", metrics, NULL);
+                      "--image-size", "16", "--metrics-csv", metrics, "--experiment", exp, NULL);
   int routes = 0, verdicts = 0, best = 0, last_run = 0;
 
   g_test_message ("stdout: %s\nstderr: %s", r.out, r.err);
@@ -313,8 +317,15 @@ test_compare_folds (Demo *f, gconstpointer data)
   g_assert_cmpint (best, ==, 1);
   g_assert_cmpint (last_run, ==, 1);
   check_cv_metrics (metrics);
+  /* the experiment keeps the design */
+  back = fl_experiment_load (exp, &exp_data, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_comparison_n_runs (back), ==, 15);
+  g_assert_cmpint (fl_comparison_cv_folds (back), ==, 3);
+  g_assert_cmpint (fl_comparison_cv_repeats (back), ==, 1);
   result_clear (&r);
   g_remove (metrics);
+  g_remove (exp);
 }
 
 int

@@ -237,6 +237,7 @@ assert_run_reopened (const FlRunResult *a, const FlRunResult *b, FlDataset *ds)
   g_assert_cmpstr (a->name, ==, b->name);
   g_assert_cmpint (a->fusion, ==, b->fusion);
   g_assert_cmpint (a->status, ==, b->status);
+  g_assert_cmpint (a->repeat, ==, b->repeat);
   g_assert_cmpint (a->image_size, ==, S);
   g_assert_cmpint (b->image_size, ==, S);
   assert_settings_equal (&a->settings, &b->settings);
@@ -477,6 +478,9 @@ test_experiment_first_version (void)
   g_assert_null (r->validation);
   g_assert_nonnull (shown);
   g_assert_true (shown[0]);
+  /* no version member, no design: a comparison on one split */
+  g_assert_cmpint (fl_comparison_cv_folds (cmp), ==, 0);
+  g_assert_cmpint (r->repeat, ==, 0);
   g_remove (path);
   g_rmdir (dir);
 }
@@ -585,6 +589,16 @@ static const Hostile hostile_cases[] = {
   { "\"epochs\": []", "\"epochs\": [" EPOCH ", " EPOCH "]", "more epochs than its settings train" },
   { "[0.7, null]", "[0.7, null, 0.1]", "more batch losses than its epochs have batches" },
   { "", NULL, "not a JSON object" },
+  { "\"format\": \"fusionlab-experiment-1\",", "\"format\": \"fusionlab-experiment-1\", \"version\": 3,",
+    "“version” is not one this Fusion Lab reads" },
+  { "\"format\": \"fusionlab-experiment-1\",", "\"format\": \"fusionlab-experiment-1\", \"version\": \"2\",",
+    "“version” is missing or not a number" },
+  { "\"runs\": [", "\"cross_validation\": { \"folds\": 1, \"repeats\": 1 }, \"runs\": [",
+    "“folds” is not a whole number from 2 to 100" },
+  { "\"runs\": [", "\"cross_validation\": { \"folds\": 5, \"repeats\": 1e9 }, \"runs\": [",
+    "“repeats” is not a whole number from 1 to 100" },
+  { "\"runs\": [", "\"cross_validation\": [5, 1], \"runs\": [", "“cross_validation” is missing or not an object" },
+  { "\"status\": \"done\",", "\"status\": \"done\", \"repeat\": -1,", "“repeat” is not a whole number from 0" },
 };
 
 static void
@@ -824,6 +838,36 @@ assert_cv_routes (FlComparison *cmp, int first, int n_trained)
     }
 }
 
+/* cmp saved to an experiment and reopened: version 2, the same design,
+ * repeats, and the same report to the character. */
+static void
+assert_cv_reopened (FlComparison *cmp, const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "cv.fusionlab", NULL);
+  g_auto(FlExperimentData) data = { .images_dir = g_strdup ("/a"), .csv_path = g_strdup ("/b.csv"),
+                                    .image_size = S };
+  g_auto(FlExperimentData) data2 = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlComparison) back = NULL;
+  g_autofree char *text = NULL, *r1 = fl_comparison_cv_report (cmp), *r2 = NULL;
+
+  g_assert_true (fl_experiment_save (path, &data, cmp, NULL, &error));
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "\"version\" : 2"));
+  back = fl_experiment_load (path, &data2, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_comparison_cv_folds (back), ==, 3);
+  g_assert_cmpint (fl_comparison_cv_repeats (back), ==, 2);
+  for (int i = 0; i < fl_comparison_n_runs (cmp); i++)
+    {
+      g_assert_cmpint (fl_comparison_result (back, i)->repeat, ==, fl_comparison_result (cmp, i)->repeat);
+      g_assert_cmpstr (fl_comparison_result (back, i)->name, ==, fl_comparison_result (cmp, i)->name);
+    }
+  r2 = fl_comparison_cv_report (back);
+  g_assert_cmpstr (r1, ==, r2);
+  g_remove (path);
+}
+
 /* Stopped midway, what finished stays: after 7 of 12 runs, concat has 4
  * folds and text 3, and the pair is tested on the 3 they share. */
 static void
@@ -872,6 +916,8 @@ test_cv_runs (void)
   g_assert_true (g_str_has_suffix (lines[2], ",0,0"));
   g_assert_true (g_str_has_prefix (lines[13], "text · r2 · fold 3/3,text,1,"));
   g_assert_true (g_str_has_suffix (lines[13], ",2,1"));
+
+  assert_cv_reopened (cmp, dir);
 
   /* a released run keeps its result */
   fl_comparison_release_run (cmp, first);
