@@ -4,6 +4,12 @@
  * results: the per-epoch curves, the best epoch, the time, the size. Used by
  * `fusionlab-cli compare` and by the app's runs list, so both print the same
  * table and write the same metrics CSV.
+ *
+ * A comparison on one split is a poor judge of which fusion is better (issue
+ * 12: text beat product with seed 42, product led by 8 points with seed 43),
+ * so a comparison can also be a repeated stratified k-fold of every route on
+ * the same folds (fl_comparison_add_cv()), read route by route with paired
+ * tests and a verdict in words (the second half of this header).
  */
 #pragma once
 
