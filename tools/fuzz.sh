@@ -11,6 +11,7 @@
 # New interesting inputs go to build-fuzz/new-corpus/TARGET (merge them into
 # the corpus with the command printed at the end); crashes, leaks and
 # timeouts are written to fuzz/findings/TARGET/ as crash-*, leak-*, timeout-*.
+# The JSON readers get fuzz/json.dict.
 # Prints the executions and the findings. BUILD_FUZZ=DIR changes the build
 # folder.
 set -euo pipefail
@@ -48,9 +49,13 @@ export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 # -fork keeps fuzzing past a crash, so one run can report several findings;
 # one job at a time (two cores, and other builds running)
+dict=()
+case "$target" in
+  model|experiment|safetensors) dict=(-dict=fuzz/json.dict) ;;
+esac
 status=0
 "$build/fuzz/fuzz-$target" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
-  -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
+  -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 "${dict[@]}" \
   -artifact_prefix="$findings/" "$corpus" "fuzz/corpus/$target" > "$log" 2>&1 || status=$?
 
 # the last status line: "#EXECS: cov: … oom/timeout/crash: O/T/C time: …"
