@@ -53,6 +53,8 @@ dict=()
 case "$target" in
   model|experiment|safetensors) dict=(-dict=fuzz/json.dict) ;;
 esac
+marker="$build/fuzz-$target.start"
+touch "$marker"
 status=0
 "$build/fuzz/fuzz-$target" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
   -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 "${dict[@]}" \
@@ -64,11 +66,11 @@ execs="${last%%:*}"
 echo "fuzz-$target: $seconds s, exit $status, ${execs#\#} executions," \
   "$(grep -o 'oom/timeout/crash: [0-9/]*' <<< "$last" || echo 'no status line')"
 echo "log: $log"
+# the findings of this run; older ones stay in the folder until fixed
 n=0
-for f in "$findings"/crash-* "$findings"/leak-* "$findings"/timeout-* "$findings"/oom-*; do
-  [ -e "$f" ] || continue
+while IFS= read -r f; do
   n=$((n + 1))
   echo "finding: $f"
-done
-echo "$n findings in $findings"
+done < <(find "$findings" -type f -newer "$marker" | sort)
+echo "$n new findings in $findings"
 echo "to keep the new coverage: $build/fuzz/fuzz-$target -merge=1 fuzz/corpus/$target $corpus"
