@@ -40,6 +40,28 @@ cleanup (void)
   g_clear_pointer (&paths, g_hash_table_unref);
 }
 
+/* GLib ends a fatal message with a breakpoint (SIGTRAP), which libFuzzer
+ * does not catch: abort() instead, so that the input is saved as a crash.
+ * The writer sees the engine's structured messages, the handler those of
+ * GLib and json-glib. */
+static GLogWriterOutput
+abort_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer data)
+{
+  GLogWriterOutput out = g_log_writer_default (level, fields, n_fields, data);
+
+  if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL))
+    abort ();
+  return out;
+}
+
+static void
+abort_handler (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
+{
+  g_log_default_handler (domain, level, message, data);
+  if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL))
+    abort ();
+}
+
 const char *
 fl_fuzz_init (void)
 {
@@ -50,6 +72,8 @@ fl_fuzz_init (void)
   /* a hostile file may be refused, never trip a g_return_if_fail() (what
    * G_DEBUG=fatal-criticals does, set from the code so that no run forgets) */
   g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  g_log_set_writer_func (abort_writer, NULL, NULL);
+  g_log_set_default_handler (abort_handler, NULL);
   scratch = g_dir_make_tmp ("fl-fuzz-XXXXXX", &error);
   if (scratch == NULL)
     g_error ("no scratch folder: %s", error->message);
