@@ -15,12 +15,13 @@ writers, so the fuzzers start from real files:
 - csv, text, paths: slices of resources/demo/texts.csv and the edge cases
   written below.
 
-Each corpus folder is emptied first; files that the fuzzers added (named
-by their SHA-1) are lost, so merge them back afterwards if they matter
-(fuzz/README.md). Needs only python3 and a configured build."""
+The seeds are rewritten; the inputs the fuzzers added (merged in with
+libFuzzer's -merge=1, named by their SHA-1) are kept. Needs only python3
+and a configured build."""
+import json
 import os
 import re
-import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -57,6 +58,9 @@ PATH_CASES = [
 ]
 
 
+SHA1 = re.compile(r"^[0-9a-f]{40}$")
+
+
 def write(target, name, data):
     folder = os.path.join(CORPUS, target)
     os.makedirs(folder, exist_ok=True)
@@ -90,7 +94,9 @@ def models_and_experiments(build, tmp):
         out = os.path.join(tmp, "model-%s.safetensors" % fusion)
         cli(build, "train", *common, "--fusion", fusion, "--save", out)
         with open(out, "rb") as f:
-            write("model", os.path.basename(out), f.read())
+            data = f.read()
+        write("model", os.path.basename(out), data)
+        write("model", "header-only-%s" % fusion, header_only(data))
     for command in ("train", "compare"):
         out = os.path.join(tmp, "%s.json" % command)
         cli(build, command, *common, "--experiment", out)
@@ -98,6 +104,15 @@ def models_and_experiments(build, tmp):
             # the machine's folders are no business of the corpus
             data = f.read().replace(images.encode(), b"images").replace(csv.encode(), b"texts.csv")
         write("experiment", command + ".json", data)
+
+
+def header_only(data):
+    """The model file without its tensors: small, so the fuzzer spends its
+    time in the header and the metadata."""
+    n = struct.unpack("<Q", data[:8])[0]
+    header = {"__metadata__": json.loads(data[8 : 8 + n])["__metadata__"]}
+    text = json.dumps(header).encode()
+    return struct.pack("<Q", len(text)) + text
 
 
 def gif_from_test():
@@ -140,7 +155,10 @@ def main(argv):
     subprocess.run(["meson", "compile", "-C", build, "fusionlab-cli", "fuzz/make-seeds"],
                    check=True, stdout=subprocess.DEVNULL)
     for target in ("csv", "text", "image", "safetensors", "model", "experiment", "paths"):
-        shutil.rmtree(os.path.join(CORPUS, target), ignore_errors=True)
+        folder = os.path.join(CORPUS, target)
+        for name in os.listdir(folder) if os.path.isdir(folder) else []:
+            if not SHA1.match(name):
+                os.remove(os.path.join(folder, name))
     with tempfile.TemporaryDirectory() as tmp:
         models_and_experiments(build, tmp)
         seeds(build, tmp)
