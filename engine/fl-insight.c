@@ -96,7 +96,7 @@ fl_run_features (FlRun         *run,
                  GCancellable  *cancellable,
                  GError       **error)
 {
-  static const char *const branch[] = { "an image", "a text" };
+  static const char *const branch[] = { "image", "text" };
   FlModel *model = fl_run_model (run);
   FeatureJob job = { .kind = kind };
   g_autofree float *out = NULL;

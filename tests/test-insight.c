@@ -272,6 +272,7 @@ test_features (void)
   /* an image-only run has no text branch */
   g_assert_null (fl_run_features (image, FL_FEATURE_TEXT, &db, NULL, &error));
   g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, "the image route has no text branch");
 }
 
 static void
