@@ -119,6 +119,19 @@ line_of_offset (const char *data, gsize len, gsize offset)
   return line;
 }
 
+/* FALSE, with the reason, when on_field() had to drop fields. */
+static gboolean
+check_width (FlCsv *csv, const Parse *ps, GError **error)
+{
+  if (ps->too_wide == 0)
+    return TRUE;
+  g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+               "%s, line %d: more than %d fields in a row, or %d in the file: "
+               "this is not a table of texts this app can read",
+               csv->name, ps->too_wide, MAX_COLUMNS, MAX_FIELDS);
+  return FALSE;
+}
+
 /* libcsv reports neither lines nor offsets, so the data is fed one line at a
  * time: a row that begins while no row is open begins on the first non-blank
  * byte of the line being fed. Rows only end at a line terminator, i.e. at the
@@ -175,15 +188,7 @@ run_parser (FlCsv *csv, const char *data, gsize len, GError **error)
     }
 
   csv_free (&p);
-  if (ok && ps.too_wide != 0)
-    {
-      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "%s, line %d: more than %d fields in a row, or %d in the file: "
-                   "this is not a table of texts this app can read",
-                   csv->name, ps.too_wide, MAX_COLUMNS, MAX_FIELDS);
-      ok = FALSE;
-    }
-  return ok;
+  return ok && check_width (csv, &ps, error);
 }
 
 FlCsv *
