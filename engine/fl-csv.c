@@ -5,7 +5,18 @@
 #include "fl-model.h"   /* FL_ENGINE_ERROR */
 
 #include <csv.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* What a CSV of texts may hold, so that a crafted file cannot make the
+ * parser's index (a pointer per field) or its text outgrow memory: a file of
+ * 256 MB of commas would otherwise ask for 2 GB of field pointers. */
+#define MAX_BYTES   (256u << 20)
+#define MAX_COLUMNS 4096
+#define MAX_FIELDS  (1 << 25)
 
 typedef struct {
   int first;   /* index of the row's first field in FlCsv.fields */
@@ -23,9 +34,10 @@ struct FlCsv {
 /* State shared with libcsv's callbacks while parsing. */
 typedef struct {
   FlCsv   *csv;
-  int      first;   /* the open row's first field */
-  int      line;    /* the line the open row started on */
-  gboolean open;    /* a row has begun and not yet ended */
+  int      first;     /* the open row's first field */
+  int      line;      /* the line the open row started on */
+  gboolean open;      /* a row has begun and not yet ended */
+  int      too_wide;  /* the first line of a row over MAX_COLUMNS, or 0 */
 } Parse;
 
 static void
@@ -35,6 +47,14 @@ on_field (void *s, size_t len, void *data)
   const char *text = s != NULL ? s : "";
   const char *field;
 
+  /* libcsv cannot be stopped from a callback: the rest is dropped and the
+   * parse fails once it returns */
+  if ((int) ps->csv->fields->len - ps->first >= MAX_COLUMNS || ps->csv->fields->len >= MAX_FIELDS)
+    {
+      if (ps->too_wide == 0)
+        ps->too_wide = ps->line;
+      return;
+    }
   if (g_utf8_validate_len (text, len, NULL))
     field = g_string_chunk_insert_len (ps->csv->strings, text, len);
   else
@@ -99,6 +119,19 @@ line_of_offset (const char *data, gsize len, gsize offset)
   return line;
 }
 
+/* FALSE, with the reason, when on_field() had to drop fields. */
+static gboolean
+check_width (FlCsv *csv, const Parse *ps, GError **error)
+{
+  if (ps->too_wide == 0)
+    return TRUE;
+  g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+               "%s, line %d: more than %d fields in a row, or %d in the file: "
+               "this is not a table of texts this app can read",
+               csv->name, ps->too_wide, MAX_COLUMNS, MAX_FIELDS);
+  return FALSE;
+}
+
 /* libcsv reports neither lines nor offsets, so the data is fed one line at a
  * time: a row that begins while no row is open begins on the first non-blank
  * byte of the line being fed. Rows only end at a line terminator, i.e. at the
@@ -155,7 +188,7 @@ run_parser (FlCsv *csv, const char *data, gsize len, GError **error)
     }
 
   csv_free (&p);
-  return ok;
+  return ok && check_width (csv, &ps, error);
 }
 
 FlCsv *
@@ -220,23 +253,61 @@ fl_csv_parse (const char *data,
   return g_steal_pointer (&csv);
 }
 
+/* The file's bytes, if it is a regular file of a size a CSV may have: not
+ * a device (/dev/zero would be read forever), a pipe or a folder. */
+static char *
+read_csv_file (const char *path, gsize *len, GError **error)
+{
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  g_autofree char *buf = NULL;
+  gsize got = 0;
+
+  if (fd < 0 || fstat (fd, &st) != 0)
+    {
+      int err = errno;
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                   "Cannot read the CSV file %s: %s", path, g_strerror (err));
+      if (fd >= 0)
+        close (fd);
+      return NULL;
+    }
+  if (!S_ISREG (st.st_mode) || (guint64) st.st_size > MAX_BYTES)
+    {
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                   S_ISREG (st.st_mode) ? "Cannot read the CSV file %s: it is over 256 MB"
+                                        : "Cannot read the CSV file %s: it is not a regular file", path);
+      close (fd);
+      return NULL;
+    }
+  buf = g_malloc ((gsize) st.st_size + 1);
+  while (got < (gsize) st.st_size)
+    {
+      ssize_t n = read (fd, buf + got, (gsize) st.st_size - got);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      got += (gsize) n;
+    }
+  close (fd);
+  *len = got;
+  return g_steal_pointer (&buf);
+}
+
 FlCsv *
 fl_csv_load (const char *path, GError **error)
 {
   g_autofree char *contents = NULL;
   g_autofree char *base = NULL;
-  g_autoptr(GError) local = NULL;
   gsize len = 0;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  if (!g_file_get_contents (path, &contents, &len, &local))
-    {
-      /* GLib's message already names the full path and the reason. */
-      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "Cannot read the CSV file: %s", local->message);
-      return NULL;
-    }
+  contents = read_csv_file (path, &len, error);
+  if (contents == NULL)
+    return NULL;
   base = g_path_get_basename (path);
   return fl_csv_parse (contents, len, base, error);
 }

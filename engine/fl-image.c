@@ -500,3 +500,30 @@ fl_image_channel_stats (const guint8 *images,
       std[c] = var > 0.0 ? (float) sqrt (var) : 1.0f;
     }
 }
+
+void
+fl_image_pixel_mean (float        *out,
+                     const guint8 *images,
+                     const gint32 *idx,
+                     int           n_idx,
+                     int           S,
+                     const float   mean[3],
+                     const float   std[3])
+{
+  const gsize plane = (gsize) S * S, size = 3 * plane;
+  g_autofree guint64 *sum = g_new0 (guint64, size);
+
+  g_return_if_fail (std[0] > 0 && std[1] > 0 && std[2] > 0);
+
+  for (int j = 0; j < n_idx; j++)
+    {
+      const guint8 *p = images + (idx != NULL ? (gsize) idx[j] : (gsize) j) * size;
+      for (gsize k = 0; k < size; k++)
+        sum[k] += p[k];
+    }
+  for (gsize k = 0; k < size; k++)
+    {
+      int c = (int) (k / plane);
+      out[k] = n_idx > 0 ? (float) (((double) sum[k] / (255.0 * n_idx) - mean[c]) / std[c]) : 0.0f;
+    }
+}

@@ -146,4 +146,18 @@ void fl_image_channel_stats (const guint8 *images,
                              float         mean[3],
                              float         std[3]);
 
+/* out (3,S,S) = the per-pixel mean of images[idx[0..n_idx)] (idx NULL: the
+ * first n_idx), normalised as fl_image_to_float() normalises a picture:
+ * (Σ x/255 / n_idx - mean[c]) / std[c]; every std[c] > 0. The mean image
+ * of a split, where a picture is taken away: not all zeros, which only
+ * the per-channel mean would give, but the split's average picture. Exact
+ * integer sums; 0 everywhere when n_idx == 0. */
+void fl_image_pixel_mean (float        *out,
+                          const guint8 *images,
+                          const gint32 *idx,
+                          int           n_idx,
+                          int           S,
+                          const float   mean[3],
+                          const float   std[3]);
+
 G_END_DECLS

@@ -590,6 +590,36 @@ fl_model_probs (const FlModel *model)
   return model->act.probs;
 }
 
+int
+fl_config_feature_dim (const FlConfig *cfg, FlFeatureKind kind)
+{
+  switch (kind)
+    {
+    case FL_FEATURE_IMAGE:
+      return fl_fusion_uses_image (cfg->fusion) ? cfg->feat_dim : 0;
+    case FL_FEATURE_TEXT:
+      return fl_fusion_uses_text (cfg->fusion) ? cfg->feat_dim : 0;
+    case FL_FEATURE_FUSED:
+      return fl_fusion_width (cfg->fusion, cfg->feat_dim);
+    default:
+      g_return_val_if_reached (0);
+    }
+}
+
+const float *
+fl_model_features (const FlModel *model, FlFeatureKind kind, int *dim)
+{
+  const float *x[FL_N_FEATURES] = { model->act.a, model->act.b, model->act.f };
+  int d;
+
+  g_return_val_if_fail ((guint) kind < FL_N_FEATURES, NULL);
+  /* before a forward, or for an absent branch, act holds NULL */
+  d = x[kind] != NULL ? fl_config_feature_dim (&model->cfg, kind) : 0;
+  if (dim != NULL)
+    *dim = d;
+  return d > 0 ? x[kind] : NULL;
+}
+
 void
 fl_model_backward (FlModel *model, const FlBatch *batch)
 {

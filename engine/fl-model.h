@@ -143,6 +143,23 @@ double fl_model_forward (FlModel *model, const FlBatch *batch);
 const float *fl_model_logits (const FlModel *model);
 const float *fl_model_probs (const FlModel *model);
 
+/* The vectors the head is fed, for looking inside the model. */
+typedef enum {
+  FL_FEATURE_IMAGE,   /* a: the image branch's output, after its ReLU (D) */
+  FL_FEATURE_TEXT,    /* b: the text branch's output, after its ReLU (D) */
+  FL_FEATURE_FUSED,   /* f: the fusion of a and b, the head's input (F) */
+  FL_N_FEATURES
+} FlFeatureKind;
+
+/* The width of features of kind in a model of cfg: D, D or
+ * fl_fusion_width(); 0 for a branch the route does not have. */
+int          fl_config_feature_dim (const FlConfig *cfg, FlFeatureKind kind);
+
+/* After a forward pass, the (n, *dim) features of kind of its n samples;
+ * owned by the model, valid until the next forward. NULL, with *dim 0,
+ * before the first forward and for a branch the route does not have. */
+const float *fl_model_features (const FlModel *model, FlFeatureKind kind, int *dim);
+
 /* Sets the gradient block to d(mean loss)/d params for the batch of the last
  * forward (which must have had labels). */
 void fl_model_backward (FlModel *model, const FlBatch *batch);

@@ -20,6 +20,7 @@ struct FlRun {
   gint32         *tok_off;     /* (n+1): the bag of sample i is */
   gint32         *tok_idx;     /*   tok_idx[tok_off[i] .. tok_off[i+1]) */
   float           mean[3], std[3];
+  float          *mean_image;  /* (3,S,S) normalised, made when first needed */
   FlModel        *model;
   FlAdamParams    adam;
   GRand          *rng;         /* the per-epoch shuffle */
@@ -123,6 +124,7 @@ fl_run_free (FlRun *run)
   g_clear_pointer (&run->ds, fl_dataset_unref);
   g_free (run->tok_off);
   g_free (run->tok_idx);
+  g_free (run->mean_image);
   g_clear_pointer (&run->model, fl_model_free);
   g_clear_pointer (&run->rng, g_rand_free);
   g_free (run->xb);
@@ -257,24 +259,44 @@ fl_run_new (FlDataset             *ds,
   return g_steal_pointer (&run);
 }
 
-/* Gathers samples idx[0..n) into the batch buffers. */
+/* The training split's mean picture, normalised: what FL_ABLATE_IMAGE
+ * shows the model instead of each picture. */
+static const float *
+mean_image (FlRun *run)
+{
+  const int S = run->ds->image_size;
+
+  if (run->mean_image == NULL)
+    {
+      run->mean_image = g_new (float, (gsize) 3 * S * S);
+      fl_image_pixel_mean (run->mean_image, run->ds->images, (const gint32 *) run->train_idx->data,
+                           (int) run->train_idx->len, S, run->mean, run->std);
+    }
+  return run->mean_image;
+}
+
+/* Gathers samples idx[0..n) into the batch buffers, with what ablation
+ * takes away taken away. */
 static FlBatch
-gather (FlRun *run, const gint32 *idx, int n, gboolean with_labels)
+gather (FlRun *run, const gint32 *idx, int n, gboolean with_labels, FlAblation ablation)
 {
   FlDataset *ds = run->ds;
   const int S = ds->image_size;
   gsize img = (gsize) 3 * S * S;
   gboolean img_used = fl_fusion_uses_image (run->s.fusion);
   gboolean txt_used = fl_fusion_uses_text (run->s.fusion);
+  const float *blank = img_used && ablation == FL_ABLATE_IMAGE ? mean_image (run) : NULL;
 
   g_array_set_size (run->idxb, 0);
   for (int i = 0; i < n; i++)
     {
       gint32 k = idx[i];
-      if (img_used)
+      if (blank != NULL)
+        memcpy (run->xb + i * img, blank, sizeof (float) * img);
+      else if (img_used)
         fl_image_to_float (run->xb + i * img, ds->images + k * img, 1, S, run->mean, run->std);
       run->offb[i] = (gint32) run->idxb->len;
-      if (txt_used)
+      if (txt_used && ablation != FL_ABLATE_TEXT)
         g_array_append_vals (run->idxb, run->tok_idx + run->tok_off[k],
                              run->tok_off[k + 1] - run->tok_off[k]);
       run->labb[i] = ds->labels[k];
@@ -300,28 +322,56 @@ shuffle (GRand *rng, gint32 *order, int n)
     }
 }
 
+gboolean
+fl_run_forward_validation (FlRun          *run,
+                           FlAblation      ablation,
+                           FlRunBatchFunc  fn,
+                           gpointer        user_data,
+                           GCancellable   *cancellable,
+                           GError        **error)
+{
+  const int B = run->s.batch_size;
+  const gint32 *vi = (const gint32 *) run->val_idx->data;
+  int nv = (int) run->val_idx->len;
+
+  g_return_val_if_fail ((guint) ablation < FL_N_ABLATIONS, FALSE);
+
+  for (int start = 0; start < nv; start += B)
+    {
+      FlBatch batch;
+      double loss;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      batch = gather (run, vi + start, MIN (B, nv - start), TRUE, ablation);
+      loss = fl_model_forward (run->model, &batch);
+      if (fn != NULL)
+        fn (run->model, &batch, start, loss, user_data);
+    }
+  return TRUE;
+}
+
+/* fl_run_evaluate()'s part of a batch: its probabilities kept, its
+ * predictions and loss counted. */
+static void
+evaluate_batch (FlModel *model, const FlBatch *batch, int start, double loss, gpointer data)
+{
+  FlRun *run = data;
+  const int C = run->ds->n_classes;
+  const float *probs = fl_model_probs (model);
+
+  memcpy (run->val_probs + (gsize) start * C, probs, sizeof (float) * batch->n * C);
+  fl_metrics_add_scores (run->metrics, probs, batch->labels, batch->n);
+  fl_metrics_add_loss (run->metrics, loss, batch->n);
+}
+
 double
 fl_run_evaluate (FlRun *run)
 {
-  const int C = run->ds->n_classes, B = run->s.batch_size;
-  const gint32 *vi = (const gint32 *) run->val_idx->data;
-  int nv = (int) run->val_idx->len;
-  double loss_sum = 0.0;
-
   fl_metrics_reset (run->metrics);
-  for (int start = 0; start < nv; start += B)
-    {
-      int n = MIN (B, nv - start);
-      FlBatch batch = gather (run, vi + start, n, TRUE);
-      double loss = fl_model_forward (run->model, &batch);
-      const float *probs = fl_model_probs (run->model);
-      loss_sum += loss * n;
-      memcpy (run->val_probs + (gsize) start * C, probs, sizeof (float) * n * C);
-      for (int i = 0; i < n; i++)
-        fl_metrics_add (run->metrics, batch.labels[i], fl_argmax (probs + i * C, C));
-    }
+  fl_run_forward_validation (run, FL_ABLATE_NONE, evaluate_batch, run, NULL, NULL);
   run->evaluated = TRUE;
-  return loss_sum / nv;
+  return fl_metrics_mean_loss (run->metrics);
 }
 
 static void
@@ -378,7 +428,7 @@ train_epoch (FlRun *run, const gint32 *order, FlEpochStats *es, gint64 t0, gint6
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
-      batch = gather (run, order + b * B, n, TRUE);
+      batch = gather (run, order + b * B, n, TRUE, FL_ABLATE_NONE);
       loss = fl_model_forward (run->model, &batch);
       if (!isfinite (loss))
         {

@@ -89,6 +89,38 @@ gboolean fl_run_train (FlRun                  *run,
                        GCancellable           *cancellable,
                        GError                **error);
 
+/* What is taken away from every sample when the model is evaluated, to
+ * see how much it leans on each modality. */
+typedef enum {
+  FL_ABLATE_NONE,    /* the samples as they are */
+  FL_ABLATE_IMAGE,   /* each picture replaced by the training split's mean
+                      * image (fl_image_pixel_mean()) */
+  FL_ABLATE_TEXT,    /* each text emptied: an empty bag of words */
+  FL_N_ABLATIONS
+} FlAblation;
+
+/* Called after the forward pass of each validation batch: batch holds the
+ * samples fl_run_val_indices()[start .. start + batch->n), with labels, as
+ * the model saw them; loss is their mean loss; the model's probabilities
+ * and features (fl_model_features()) are theirs. */
+typedef void (*FlRunBatchFunc) (FlModel       *model,
+                                const FlBatch *batch,
+                                int            start,
+                                double         loss,
+                                gpointer       user_data);
+
+/* Runs the model forward over the validation split, in batches of the
+ * run's batch size, with ablation applied, calling fn after each batch.
+ * Touches neither the run's metrics nor its validation probabilities. It
+ * checks cancellable before every batch (G_IO_ERROR_CANCELLED); it uses the
+ * run's batch buffers, so it must not run while the run trains. */
+gboolean fl_run_forward_validation (FlRun          *run,
+                                    FlAblation      ablation,
+                                    FlRunBatchFunc  fn,
+                                    gpointer        user_data,
+                                    GCancellable   *cancellable,
+                                    GError        **error);
+
 /* Evaluates the model on the validation split into metrics (owned by the
  * run; valid until the next evaluation) and returns the mean loss. */
 double           fl_run_evaluate (FlRun *run);

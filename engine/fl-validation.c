@@ -97,3 +97,51 @@ fl_validation_matches (const FlValidation *v, const FlDataset *ds, GError **erro
       }
   return TRUE;
 }
+
+/* Whether b was validated on a's samples: the same classes, rows and
+ * labels, in the same order. which names b in the error. */
+static gboolean
+same_samples (const FlValidation *a, const FlValidation *b, const char *which, GError **error)
+{
+  gboolean same = a->n == b->n && a->n_classes == b->n_classes;
+
+  for (int c = 0; same && c < a->n_classes; c++)
+    same = g_strcmp0 (a->class_names[c], b->class_names[c]) == 0;
+  if (same)
+    same = memcmp (a->rows, b->rows, sizeof (gint32) * a->n) == 0
+           && memcmp (a->labels, b->labels, sizeof (gint32) * a->n) == 0;
+  if (!same)
+    g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
+                 "the %s run was not validated on the fusion run's samples "
+                 "(%d and %d samples; the same rows, in the same order, are needed)",
+                 which, b->n, a->n);
+  return same;
+}
+
+gboolean
+fl_validation_compare_fusion (const FlValidation *fusion,
+                              const FlValidation *image,
+                              const FlValidation *text,
+                              GArray             *rescued_rows,
+                              GArray             *hurt_rows,
+                              GError            **error)
+{
+  g_return_val_if_fail (fusion != NULL && image != NULL && text != NULL, FALSE);
+
+  if (!same_samples (fusion, image, "image-only", error)
+      || !same_samples (fusion, text, "text-only", error))
+    return FALSE;
+  for (int k = 0; k < fusion->n; k++)
+    {
+      gint32 y = fusion->labels[k];
+      gboolean f = fl_validation_predicted (fusion, k, NULL) == y;
+      gboolean i = fl_validation_predicted (image, k, NULL) == y;
+      gboolean t = fl_validation_predicted (text, k, NULL) == y;
+
+      if (f && !i && !t && rescued_rows != NULL)
+        g_array_append_val (rescued_rows, fusion->rows[k]);
+      else if (!f && (i || t) && hurt_rows != NULL)
+        g_array_append_val (hurt_rows, fusion->rows[k]);
+    }
+  return TRUE;
+}

@@ -40,4 +40,20 @@ FlMetrics *fl_validation_metrics (const FlValidation *v);
  * says what differs. */
 gboolean   fl_validation_matches (const FlValidation *v, const FlDataset *ds, GError **error);
 
+/* Why fusion wins, sample by sample: a fusion run against the two unimodal
+ * baselines (image-only, text-only) validated on the same samples. Appends
+ * to rescued_rows the dataset rows (gint32) that fusion got right and both
+ * baselines got wrong, and to hurt_rows those fusion got wrong while at
+ * least one baseline got them right, each in validation order; either
+ * array may be NULL. "Right" is fl_validation_predicted() equal to the
+ * label. A FL_ENGINE_ERROR_INVALID, with nothing appended, when the three
+ * were not validated on the same rows in the same order with the same
+ * labels and classes. */
+gboolean   fl_validation_compare_fusion (const FlValidation *fusion,
+                                         const FlValidation *image,
+                                         const FlValidation *text,
+                                         GArray             *rescued_rows,
+                                         GArray             *hurt_rows,
+                                         GError            **error);
+
 G_END_DECLS

@@ -9,6 +9,7 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static FlCsv *
 parse_ok (const char *text)
@@ -253,6 +254,57 @@ test_load_file (void)
   g_unlink (path);
 }
 
+static void
+assert_load_refused (const char *path,
+                     const char *reason)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlCsv) csv = fl_csv_load (path, &error);
+
+  g_assert_null (csv);
+  g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, path));
+  g_assert_nonnull (strstr (error->message, reason));
+}
+
+/* A CSV named by somebody's experiment file may be a device that never
+ * ends, a folder, or huge: each is refused before it is read. */
+static void
+test_hostile_files (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fl-csv-XXXXXX", NULL);
+  g_autofree char *big = g_build_filename (dir, "big.csv", NULL);
+  FILE *f = fopen (big, "w");
+
+  g_assert_nonnull (f);
+  /* sparse: 300 MB that take no room */
+  g_assert_cmpint (ftruncate (fileno (f), 300 << 20), ==, 0);
+  fclose (f);
+  assert_load_refused ("/dev/zero", "not a regular file");
+  assert_load_refused (dir, "not a regular file");
+  assert_load_refused (big, "over 256 MB");
+  g_remove (big);
+  g_rmdir (dir);
+}
+
+/* A row of thousands of fields (a pointer each) is refused, not indexed. */
+static void
+test_too_many_fields (void)
+{
+  g_autoptr(GString) data = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlCsv) csv = NULL;
+
+  for (int i = 0; i < 5000; i++)
+    g_string_append (data, i > 0 ? ",c" : "c");
+  g_string_append (data, "\nx,y\n");
+  csv = fl_csv_parse (data->str, data->len, "wide.csv", &error);
+  g_assert_null (csv);
+  g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA);
+  g_assert_nonnull (strstr (error->message, "wide.csv, line 1: more than 4096 fields"));
+}
+
 /* Fields written with fl_csv_append_field read back as one field each,
  * whatever they hold; formulas come back with a ' in front. */
 static void
@@ -316,5 +368,7 @@ main (int argc, char **argv)
   g_test_add_func ("/csv/errors", test_errors);
   g_test_add_func ("/csv/load-file", test_load_file);
   g_test_add_func ("/csv/write-field", test_write_field);
+  g_test_add_func ("/csv/hostile-files", test_hostile_files);
+  g_test_add_func ("/csv/too-many-fields", test_too_many_fields);
   return g_test_run ();
 }

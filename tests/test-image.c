@@ -1028,6 +1028,36 @@ test_to_float (void)
     g_assert_cmpfloat_with_epsilon (out[i], expect[i], 1e-6);
 }
 
+static void
+test_pixel_mean (void)
+{
+  enum { S = 2 };
+  /* images 0 and 2 of idx, image 1 left out: pixel k of the mean is the
+   * mean of the two, normalised as fl_image_to_float() would */
+  const guint8 images[3 * 3 * S * S] = {
+    0, 255, 51, 153,   0, 0, 0, 0,          255, 255, 0, 0,
+    7, 7, 7, 7,        7, 7, 7, 7,          7, 7, 7, 7,
+    255, 255, 153, 51, 255, 255, 255, 255,  255, 0, 255, 0,
+  };
+  const gint32 idx[2] = { 2, 0 };
+  const float mean[3] = { 0.5f, 0.0f, 1.0f }, std[3] = { 0.25f, 1.0f, 0.5f };
+  /* channel 0: means 0.5, 1, 0.4, 0.4 → 0, 2, -0.4, -0.4
+   * channel 1: 0.5 everywhere → 0.5
+   * channel 2: 1, 0.5, 0.5, 0 → 0, -1, -1, -2 */
+  const float expect[3 * S * S] = { 0, 2, -0.4f, -0.4f,  0.5f, 0.5f, 0.5f, 0.5f,  0, -1, -1, -2 };
+  float out[3 * S * S], one[3 * S * S];
+
+  fl_image_pixel_mean (out, images, idx, 2, S, mean, std);
+  for (int i = 0; i < 3 * S * S; i++)
+    g_assert_cmpfloat_with_epsilon (out[i], expect[i], 1e-6);
+
+  /* the mean of one image is that image, normalised */
+  fl_image_pixel_mean (out, images, NULL, 1, S, mean, std);
+  fl_image_to_float (one, images, 1, S, mean, std);
+  for (int i = 0; i < 3 * S * S; i++)
+    g_assert_cmpfloat_with_epsilon (out[i], one[i], 1e-6);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1064,6 +1094,7 @@ main (int argc, char **argv)
   g_test_add_func ("/image/many/cancel", test_load_many_cancel);
   g_test_add_func ("/image/stats", test_channel_stats);
   g_test_add_func ("/image/to-float", test_to_float);
+  g_test_add_func ("/image/pixel-mean", test_pixel_mean);
   ret = g_test_run ();
 
   fl_test_remove_tree (tmp_dir);

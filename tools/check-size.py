@@ -4,7 +4,7 @@
 longer than 700 lines, ui/fl-window.c at most 600, and no function anywhere
 longer than 60 lines apart from the class_init functions.
 
-   tools/check-size.py [DIR...]     (default: engine ui cli app bench tests)
+   tools/check-size.py [DIR...]     (default: engine ui cli app bench tests fuzz)
 
 Prints one line per breach and exits 1 if there is any. A function is
 counted from the line that names it to its closing brace, as the code is
@@ -39,7 +39,7 @@ def functions(lines):
 
 def main(argv):
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    dirs = argv[1:] or ["engine", "ui", "cli", "app", "bench", "tests"]
+    dirs = argv[1:] or ["engine", "ui", "cli", "app", "bench", "tests", "fuzz"]
     breaches = []
     for d in dirs:
         for dirpath, _, names in os.walk(os.path.join(root, d)):

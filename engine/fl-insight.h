@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * fl-insight.h — why fusion wins (issue 12), the engine's part: how much a
+ * trained run leans on each modality, and a 2-D map of the features its
+ * branches and its fusion make of the validation samples. The samples a
+ * fusion run rescued from its baselines are fl_validation_compare_fusion()
+ * (fl-validation.h).
+ *
+ * Each of these runs the model over the validation split
+ * (fl_run_forward_validation()), so none may run while the run trains; none
+ * touches the run's stored metrics or validation probabilities.
+ */
+#pragma once
+
+#include "fl-trainer.h"
+
+G_BEGIN_DECLS
+
+/* A run's validation accuracy and macro-F1 as it is, with every picture
+ * replaced by the training split's mean image, and with every text
+ * emptied. The drops are what each modality is worth to the run: exactly 0
+ * for a modality its route does not read, and negative when taking it
+ * away helps. */
+typedef struct {
+  double acc, f1;                     /* the normal evaluation */
+  double acc_no_image, f1_no_image;   /* pictures replaced by the mean image */
+  double acc_no_text, f1_no_text;     /* texts emptied */
+  double acc_drop_image;              /* acc - acc_no_image */
+  double acc_drop_text;               /* acc - acc_no_text */
+  double f1_drop_image;               /* f1 - f1_no_image */
+  double f1_drop_text;                /* f1 - f1_no_text */
+} FlReliance;
+
+/* Evaluates run three times (FL_ABLATE_NONE, _IMAGE, _TEXT) into out.
+ * FALSE with G_IO_ERROR_CANCELLED when cancelled (checked before every
+ * batch), out then unset. */
+gboolean fl_run_reliance (FlRun         *run,
+                          FlReliance    *out,
+                          GCancellable  *cancellable,
+                          GError       **error);
+
+/* The (n_val, *dim) features of kind of the validation samples, in the
+ * order of fl_run_val_indices(); free with g_free(). NULL with
+ * FL_ENGINE_ERROR_INVALID when the run's route has no such branch (the
+ * text features of an image-only run), or with G_IO_ERROR_CANCELLED. */
+float   *fl_run_features (FlRun         *run,
+                          FlFeatureKind  kind,
+                          int           *dim,
+                          GCancellable  *cancellable,
+                          GError       **error);
+
+/* Principal component analysis of the n rows of x (n, d): the k leading
+ * axes of the covariance C = Xcᵀ·Xc / n (Xc: x less its column means), by
+ * LAPACK's symmetric eigensolver (dsyevr, in double). Fills, each when not
+ * NULL: proj (n, k), the rows of Xc projected on the axes; axes (k, d), the
+ * unit axes, by falling variance, each with its largest-magnitude
+ * component (the first, on a tie) positive, so the result is the same
+ * whatever sign the solver picks; explained (k), each axis's share of the
+ * total variance (0 when there is none). When k > d the axes past d are 0.
+ * A FL_ENGINE_ERROR_INVALID when d exceeds 4096 (C alone would take
+ * 128 MB), FL_ENGINE_ERROR_NUMERIC when x is not finite or the solver
+ * fails. */
+gboolean fl_pca (const float *x,
+                 int          n,
+                 int          d,
+                 int          k,
+                 float       *proj,
+                 float       *axes,
+                 double      *explained,
+                 GError     **error);
+
+/* The feature map for teaching: the validation samples' features of kind
+ * (fl_run_features()) projected on their first two principal axes
+ * (fl_pca()) into xy (n_val, 2), with each axis's share of the variance in
+ * explained (2; may be NULL). Deterministic: the same run gives the same
+ * map. Fails as fl_run_features() and fl_pca() do. */
+gboolean fl_run_feature_map (FlRun         *run,
+                             FlFeatureKind  kind,
+                             float         *xy,
+                             double        *explained,
+                             GCancellable  *cancellable,
+                             GError       **error);
+
+G_END_DECLS

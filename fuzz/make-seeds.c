@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * make-seeds.c — writes the seed files that fuzz/make-corpus.py cannot get
+ * from fusionlab-cli: small images in every format stb_image_write knows
+ * (PNG, BMP, TGA, JPEG; grey, grey+alpha, RGB, RGBA) and small safetensors
+ * files written by the engine's own fl_safetensors_save().
+ *
+ *   make-seeds OUT-DIR      (writes OUT-DIR/image/… and OUT-DIR/safetensors/…)
+ *
+ * Built on demand only: meson compile -C build fuzz/make-seeds.
+ */
+#define G_LOG_DOMAIN "fl-fuzz"
+
+#include "fl-safetensors.h"
+
+#include <stb_image_write.h>
+#include <stdio.h>
+
+/* A w×h picture of comp channels: a gradient, with alpha (if any) falling
+ * from opaque to transparent along the rows. */
+static guint8 *
+picture (int w, int h, int comp)
+{
+  guint8 *pix = g_malloc ((gsize) w * h * comp);
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      for (int c = 0; c < comp; c++)
+        pix[(y * w + x) * comp + c] = (guint8) (c == comp - 1 && comp % 2 == 0
+                                                ? 255 - 60 * y
+                                                : 40 * x + 25 * y + 70 * c);
+  return pix;
+}
+
+static void
+write_images (const char *dir)
+{
+  for (int comp = 1; comp <= 4; comp++)
+    {
+      int w = 3 + comp, h = 2 + comp % 3;
+      g_autofree guint8 *pix = picture (w, h, comp);
+      g_autofree char *png = g_strdup_printf ("%s/c%d.png", dir, comp);
+      g_autofree char *bmp = g_strdup_printf ("%s/c%d.bmp", dir, comp);
+      g_autofree char *tga = g_strdup_printf ("%s/c%d.tga", dir, comp);
+      g_autofree char *raw = g_strdup_printf ("%s/c%d-raw.tga", dir, comp);
+      g_autofree char *jpg = g_strdup_printf ("%s/c%d.jpg", dir, comp);
+      gboolean ok;
+
+      ok = stbi_write_png (png, w, h, comp, pix, w * comp) &&
+           stbi_write_bmp (bmp, w, h, comp, pix) &&
+           stbi_write_tga (tga, w, h, comp, pix);
+      stbi_write_tga_with_rle = 0;
+      ok = ok && stbi_write_tga (raw, w, h, comp, pix);
+      stbi_write_tga_with_rle = 1;
+      if (!ok || !stbi_write_jpg (jpg, w, h, comp, pix, 50 + 10 * comp))
+        g_error ("cannot write the images in %s", dir);
+    }
+}
+
+/* A safetensors file holding the first n of a few small tensors, and
+ * metadata if with_metadata. */
+static void
+write_safetensors (const char *path, int n, gboolean with_metadata)
+{
+  static const float data[24] = { 0, 1, -1, 0.5f, 2, 3, 4, 5, 6, 7, 8, 9,
+                                  10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21 };
+  const FlStTensor tensors[] = {
+    { "bias", 1, { 3 }, data },
+    { "weight", 2, { 2, 3 }, data + 3 },
+    { "conv.weight", 4, { 2, 1, 1, 3 }, data + 9 },
+    { "scalar", 0, { 0 }, data + 23 },
+  };
+  g_autoptr(GHashTable) md = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+
+  g_hash_table_insert (md, "config", "{\"image_size\": 4}");
+  g_hash_table_insert (md, "vocab", "[\"a\", \"b\"]");
+  if (!fl_safetensors_save (path, tensors, n, with_metadata ? md : NULL, &error))
+    g_error ("%s", error->message);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autofree char *images = NULL;
+  g_autofree char *st = NULL;
+
+  if (argc != 2)
+    {
+      fprintf (stderr, "usage: make-seeds OUT-DIR\n");
+      return 2;
+    }
+  images = g_build_filename (argv[1], "image", NULL);
+  st = g_build_filename (argv[1], "safetensors", NULL);
+  if (g_mkdir_with_parents (images, 0755) != 0 || g_mkdir_with_parents (st, 0755) != 0)
+    g_error ("cannot create the folders in %s", argv[1]);
+  write_images (images);
+  for (int n = 0; n <= 4; n++)
+    for (int md = 0; md <= 1; md++)
+      {
+        g_autofree char *path = g_strdup_printf ("%s/t%d%s.safetensors", st, n, md ? "-md" : "");
+        write_safetensors (path, n, md);
+      }
+  return 0;
+}
