@@ -10,6 +10,7 @@
 #include "test-ui-util.h"
 #include "fl-experiment.h"
 #include "fl-sample-gallery.h"
+#include "fl-routes-view.h"
 #include "fl-style.h"
 
 #include <json-glib/json-glib.h>
@@ -56,6 +57,8 @@ test_compare (void)
   loss = ui_plot (window, TRUE);
   accuracy = ui_plot (window, FALSE);
   fl_train_panel_set_epochs (ui_train_panel (window), 2);
+  /* one split: five runs (cross-validation: test_cross_validation) */
+  fl_train_panel_set_compare (ui_train_panel (window), 1, 1);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "train.compare", NULL);
   g_assert_true (ui_training (window));
@@ -174,6 +177,86 @@ test_single_run_joins (void)
   g_assert_cmpint (fl_session_get_shown_run (ui_session (window)), ==, 2);
   g_assert_true (fl_results_view_get_run (ui_results (window)) == fl_comparison_run (cmp, 2));
   g_assert_true (ui_wait (ui_run_shown, window, 10));
+}
+
+static GtkWidget *
+find_of_type (GtkWidget *widget,
+              GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_of_type (c, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+label_starts (GtkWidget  *widget,
+              const char *prefix)
+{
+  if (GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix))
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (label_starts (c, prefix))
+      return TRUE;
+  return FALSE;
+}
+
+/* Compare over 3 folds: 15 runs on the same folds; the routes summed up
+ * as mean ± sd of their folds' final accuracy, with the verdicts. */
+static void
+test_cross_validation (void)
+{
+  FlWindow *cv = ui_window_with_data (demo_dir, 16);
+  FlComparison *cmp;
+  g_autoptr(GPtrArray) routes = NULL;
+  g_autofree char *said = NULL;
+
+  fl_train_panel_set_epochs (ui_train_panel (cv), 1);
+  fl_train_panel_set_compare (ui_train_panel (cv), 3, 1);
+  g_assert_true (label_starts (GTK_WIDGET (ui_train_panel (cv)), "Compare: 15 runs of 1 epoch"));
+  gtk_widget_activate_action (GTK_WIDGET (cv), "train.compare", NULL);
+  g_assert_true (ui_wait (ui_not_training, cv, 240));
+  if (ui_error (cv) != NULL)
+    g_test_message ("error: %s", ui_error (cv));
+  g_assert_null (ui_error (cv));
+  cmp = ui_comparison (cv);
+  g_assert_cmpint (fl_comparison_n_runs (cmp), ==, 15);
+  g_assert_cmpint (fl_comparison_cv_folds (cmp), ==, 3);
+  g_test_message ("%s", ui_status (cv));
+  g_assert_true (g_str_has_prefix (ui_status (cv), "Compared 5 routes over 3 folds"));
+  routes = fl_comparison_routes (cmp);
+  g_assert_cmpuint (routes->len, ==, 5);
+  said = fl_routes_view_describe (FL_ROUTES_VIEW (find_of_type (GTK_WIDGET (cv), FL_TYPE_ROUTES_VIEW)));
+  g_test_message ("%s", said);
+  g_assert_true (g_str_has_prefix (said, "Over 3 folds"));
+  for (guint i = 0; i < routes->len; i++)
+    {
+      const FlRouteSummary *r = routes->pdata[i];
+      g_autofree char *line = g_strdup_printf ("%s  %.1f%% ± %.1f", fl_fusion_title (r->fusion),
+                                               100.0 * r->acc_mean, 100.0 * r->acc_sd);
+      double sum = 0.0;
+
+      for (int k = 0; k < 3; k++)
+        {
+          const FlRunResult *run = fl_comparison_result (cmp, r->run[k]);
+          sum += g_array_index (run->epochs, FlEpochStats, run->epochs->len - 1).val_acc;
+          g_assert_cmpint (run->settings.fold, ==, k);
+        }
+      g_assert_cmpfloat_with_epsilon (r->acc_mean, sum / 3, 1e-12);
+      g_assert_nonnull (strstr (said, line));
+    }
+  /* the verdicts: every other route against the top one */
+  g_assert_true (strstr (said, "between") != NULL || strstr (said, "beats") != NULL);
+  /* shown: a first fold's run, which keeps its model */
+  g_assert_cmpint (fl_comparison_result (cmp, fl_session_get_shown_run (ui_session (cv)))->settings.fold, ==, 0);
+  g_assert_nonnull (fl_session_get_shown_model (ui_session (cv)));
+  ui_destroy_window (cv);
 }
 
 static void
@@ -769,6 +852,7 @@ main (int   argc,
   g_test_add_func ("/ui/compare/run-toggles", test_run_toggles);
   g_test_add_func ("/ui/compare/fusion-wins", test_fusion_wins);
   g_test_add_func ("/ui/compare/single-run-joins", test_single_run_joins);
+  g_test_add_func ("/ui/compare/cross-validation", test_cross_validation);
   g_test_add_func ("/ui/compare/exports", test_exports);
   g_test_add_func ("/ui/compare/experiment", test_experiment);
   g_test_add_func ("/ui/compare/experiment-data", test_experiment_data);

@@ -19,6 +19,9 @@ struct _FlTrainPanel {
   GtkSpinButton *lr_spin;
   GtkSpinButton *val_spin;
   GtkSpinButton *seed_spin;
+  GtkSpinButton *folds_spin;
+  GtkSpinButton *repeats_spin;
+  GtkLabel      *compare_label;
   GtkRevealer   *next_run_revealer;
 };
 
@@ -31,6 +34,22 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  COMPARE_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+compare_changed_cb (FlTrainPanel  *self,
+                    GtkSpinButton *spin)
+{
+  /* one repeat of one split is a single split: repeats need folds */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->repeats_spin), gtk_spin_button_get_value_as_int (self->folds_spin) >= 2);
+  g_signal_emit (self, signals[COMPARE_CHANGED], 0);
+}
 
 static void
 fusion_changed_cb (FlTrainPanel *self,
@@ -134,6 +153,11 @@ fl_train_panel_class_init (FlTrainPanelClass *klass)
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /* the folds or repeats of Compare changed */
+  signals[COMPARE_CHANGED] =
+    g_signal_new ("compare-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/org/fusionlab/FusionLab/ui/fl-train-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, fusion_dropdown);
   gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, explain_label);
@@ -144,6 +168,10 @@ fl_train_panel_class_init (FlTrainPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, lr_spin);
   gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, val_spin);
   gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, seed_spin);
+  gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, folds_spin);
+  gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, repeats_spin);
+  gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, compare_label);
+  gtk_widget_class_bind_template_callback (widget_class, compare_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, next_run_revealer);
   gtk_widget_class_bind_template_callback (widget_class, fusion_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, image_size_changed_cb);
@@ -273,4 +301,39 @@ fl_train_panel_set_fusion (FlTrainPanel *self,
   for (guint i = 0; i < n; i++)
     if (order[i] == fusion)
       gtk_drop_down_set_selected (self->fusion_dropdown, i);
+}
+
+int
+fl_train_panel_get_folds (FlTrainPanel *self)
+{
+  g_return_val_if_fail (FL_IS_TRAIN_PANEL (self), 1);
+  return gtk_spin_button_get_value_as_int (self->folds_spin);
+}
+
+int
+fl_train_panel_get_repeats (FlTrainPanel *self)
+{
+  g_return_val_if_fail (FL_IS_TRAIN_PANEL (self), 1);
+  return fl_train_panel_get_folds (self) >= 2 ? gtk_spin_button_get_value_as_int (self->repeats_spin) : 1;
+}
+
+void
+fl_train_panel_set_compare (FlTrainPanel *self,
+                            int           folds,
+                            int           repeats)
+{
+  g_return_if_fail (FL_IS_TRAIN_PANEL (self));
+
+  gtk_spin_button_set_value (self->folds_spin, folds);
+  gtk_spin_button_set_value (self->repeats_spin, repeats);
+}
+
+void
+fl_train_panel_set_compare_note (FlTrainPanel *self,
+                                 const char   *note)
+{
+  g_return_if_fail (FL_IS_TRAIN_PANEL (self));
+
+  gtk_label_set_text (self->compare_label, note != NULL ? note : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->compare_label), note != NULL && note[0] != '\0');
 }

@@ -37,4 +37,15 @@ void        fl_train_panel_set_fusion     (FlTrainPanel          *self,
 void        fl_train_panel_set_running    (FlTrainPanel          *self,
                                            gboolean               running);
 
+/* Compare: the stratified folds every fusion trains on (1: one split, by
+ * the validation share) and how many times with other shuffles; and a note
+ * beneath them (what it will cost). Signal ::compare-changed. */
+int         fl_train_panel_get_folds      (FlTrainPanel          *self);
+int         fl_train_panel_get_repeats    (FlTrainPanel          *self);
+void        fl_train_panel_set_compare    (FlTrainPanel          *self,
+                                           int                    folds,
+                                           int                    repeats);
+void        fl_train_panel_set_compare_note (FlTrainPanel        *self,
+                                           const char            *note);
+
 G_END_DECLS

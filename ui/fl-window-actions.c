@@ -8,6 +8,7 @@
 
 #include "fl-window-private.h"
 
+#include "fl-style.h"
 #include "fl-ui-util.h"
 
 #include <stdio.h>
@@ -56,6 +57,38 @@ _fl_window_update_actions (FlWindow *self)
   fl_train_panel_set_running (self->train_panel, training);
 }
 
+/* What Compare will cost, beneath its folds and repeats. */
+void
+_fl_window_update_compare_note (FlWindow *self)
+{
+  FlDataset *ds = fl_data_panel_get_dataset (self->data_panel);
+  int folds = fl_train_panel_get_folds (self->train_panel), runs;
+  FlTrainSettings s;
+  double n_train, speed;
+  g_autofree char *note = NULL;
+
+  if (ds == NULL)
+    {
+      fl_train_panel_set_compare_note (self->train_panel, NULL);
+      return;
+    }
+  fl_train_panel_get_settings (self->train_panel, &s);
+  fl_session_set_design (self->session, folds, fl_train_panel_get_repeats (self->train_panel));
+  runs = fl_session_get_compare_runs (self->session);
+  n_train = folds >= 2 ? ds->n * (folds - 1.0) / folds : ds->n * (1.0 - s.val_fraction);
+  speed = fl_session_get_measured_speed (self->session);
+  if (speed > 0.0)
+    {
+      /* training, and about a fifth more for each epoch's evaluation */
+      g_autofree char *took = fl_format_duration (1.2 * runs * s.epochs * n_train / speed);
+      note = g_strdup_printf ("Compare: %d runs of %d epochs · about %s", runs, s.epochs, took);
+    }
+  else
+    note = g_strdup_printf ("Compare: %d runs of %d epochs; how long they take shows once a run has trained",
+                            runs, s.epochs);
+  fl_train_panel_set_compare_note (self->train_panel, note);
+}
+
 /* Starts one run, or a comparison of every fusion, once the data is
  * current: if the image size changed since loading, it loads again first. */
 static void
@@ -71,6 +104,8 @@ begin_training (FlWindow *self,
    * fl-train-worker.c), so the interface still comes first */
   settings.n_threads = (int) g_get_num_processors ();
   self->compare_requested = compare;
+  fl_session_set_design (self->session, fl_train_panel_get_folds (self->train_panel),
+                         fl_train_panel_get_repeats (self->train_panel));
   if (fl_data_panel_get_stale (self->data_panel))
     {
       fl_session_train_after_load (self->session, &settings, compare);

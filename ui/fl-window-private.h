@@ -10,6 +10,7 @@
 #include "fl-window.h"
 
 #include "fl-preview-grid.h"
+#include "fl-routes-view.h"
 #include "fl-sample-gallery.h"
 
 struct _FlWindow {
@@ -40,6 +41,7 @@ struct _FlWindow {
   FlSampleGallery    *gallery;
   GtkWidget          *sidebar;
   FlRunsView         *runs_view;
+  FlRoutesView       *routes_view;
 
   FlSession          *session;
   gboolean            compare_requested;
@@ -60,6 +62,8 @@ void     _fl_window_load_runs_data  (FlWindow   *self);
 /* fl-window-actions.c */
 void     _fl_window_class_add_actions (GtkWidgetClass *widget_class);
 void     _fl_window_update_actions  (FlWindow   *self);
+/* What Compare will cost, beneath its folds and repeats. */
+void     _fl_window_update_compare_note (FlWindow *self);
 
 /* fl-window-dnd.c */
 void     _fl_window_add_drop_target (FlWindow   *self);

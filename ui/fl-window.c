@@ -165,6 +165,7 @@ finished_cb (FlWindow     *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.pause", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.stop", FALSE);
   bottom_page_cb (self, NULL, self->bottom_stack);
+  _fl_window_update_compare_note (self);
   self->finish_frames = 0;
   if (self->finish_tick == 0 && gtk_widget_get_mapped (GTK_WIDGET (self)))
     self->finish_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), finish_tick_cb, NULL, NULL);
@@ -278,6 +279,7 @@ dataset_changed_cb (FlWindow    *self,
   fl_session_set_dataset (self->session, ds);
   if (ds != NULL && fl_session_get_comparison (self->session) == NULL)
     gtk_stack_set_visible_child_name (self->content_stack, "data");
+  _fl_window_update_compare_note (self);
   _fl_window_update_actions (self);
 }
 
@@ -296,6 +298,13 @@ data_error_cb (FlWindow     *self,
                FlDataPanel  *panel)
 {
   _fl_window_show_error (self, "Could not load the data.", error->message);
+}
+
+static void
+compare_changed_cb (FlWindow     *self,
+                    FlTrainPanel *panel)
+{
+  _fl_window_update_compare_note (self);
 }
 
 static void
@@ -374,6 +383,7 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlWindow, pause_button);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, runs_section);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, runs_view);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, routes_view);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, bottom_stack);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, bottom_title);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, bottom_header);
@@ -388,6 +398,7 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, loading_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, data_error_cb);
   gtk_widget_class_bind_template_callback (widget_class, image_size_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, compare_changed_cb);
 
   _fl_window_class_add_actions (widget_class);
 }
@@ -404,6 +415,7 @@ wire_session (FlWindow *self)
   g_object_bind_property (s, "predicting", self->cancel_predict_button, "visible", G_BINDING_SYNC_CREATE);
   fl_training_view_set_session (self->training_view, s);
   fl_runs_view_set_runs (self->runs_view, fl_session_get_runs (s));
+  fl_routes_view_set_session (self->routes_view, s);
   g_signal_connect_object (fl_session_get_runs (s), "items-changed", G_CALLBACK (runs_changed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (s, "notify::shown-run", G_CALLBACK (shown_run_cb), self, G_CONNECT_SWAPPED);
@@ -430,6 +442,7 @@ fl_window_init (FlWindow *self)
   g_type_ensure (FL_TYPE_TRAINING_VIEW);
   g_type_ensure (FL_TYPE_RESULTS_VIEW);
   g_type_ensure (FL_TYPE_RUNS_VIEW);
+  g_type_ensure (FL_TYPE_ROUTES_VIEW);
   g_type_ensure (FL_TYPE_SAMPLE_GALLERY);
 
   self->session = fl_session_new ();
@@ -479,6 +492,12 @@ fl_window_open_experiment (FlWindow   *self,
       return FALSE;
     }
   fl_train_panel_set_settings (self->train_panel, fl_session_get_base_settings (self->session));
+  {
+    FlComparison *cmp = fl_session_get_comparison (self->session);
+
+    fl_train_panel_set_compare (self->train_panel, MAX (fl_comparison_cv_folds (cmp), 1),
+                                MAX (fl_comparison_cv_repeats (cmp), 1));
+  }
   _fl_window_dismiss_banner (self);
   gtk_stack_set_visible_child_name (self->content_stack, "training");
   gtk_stack_set_visible_child_name (self->bottom_stack, "runs");

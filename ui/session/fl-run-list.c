@@ -132,10 +132,26 @@ fl_run_list_update_best (FlRunList *self)
                            best >= 0 ? fl_run_item_get_accuracy (fl_run_list_get (self, best)) : 0.0))
         best = (int) i;
     }
-  self->best = best;
-  for (guint i = 0; i < self->items->len; i++)
-    fl_run_item_set_best (g_ptr_array_index (self->items, i), (int) i == best);
+  fl_run_list_set_best_runs (self, &best, best >= 0 ? 1 : 0);
   return best;
+}
+
+void
+fl_run_list_set_best_runs (FlRunList *self,
+                           const int *runs,
+                           int        n)
+{
+  g_return_if_fail (FL_IS_RUN_LIST (self));
+
+  self->best = n > 0 ? runs[0] : -1;
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      gboolean best = FALSE;
+
+      for (int k = 0; k < n && !best; k++)
+        best = runs[k] == (int) i;
+      fl_run_item_set_best (g_ptr_array_index (self->items, i), best);
+    }
 }
 
 int

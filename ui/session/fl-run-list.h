@@ -29,6 +29,11 @@ int        fl_run_list_get_n_runs     (FlRunList          *self);
 /* Marks the best run again, after figures changed; returns it, or -1. */
 int        fl_run_list_update_best    (FlRunList          *self);
 int        fl_run_list_get_best       (FlRunList          *self);
+/* Marks runs[0..n) as the best (a route of a cross-validation: every fold
+ * of it), and no other; the first is then fl_run_list_get_best(). */
+void       fl_run_list_set_best_runs  (FlRunList          *self,
+                                       const int          *runs,
+                                       int                 n);
 /* Whether every run validates on the same samples: the split depends on
  * the seed, the validation share and the fold, besides the data. */
 gboolean   fl_run_list_get_same_split (FlRunList          *self);

@@ -22,6 +22,8 @@ struct _FlSession {
   FlTrainSettings   pending;       /* to train once the data arrives */
   gboolean          pending_set;
   gboolean          pending_compare;
+  int               folds;           /* of Compare: ≥ 2 for k-fold, else one split */
+  int               repeats;
   int               shown_run;
   char             *status;
   double            progress;
@@ -54,3 +56,13 @@ void       _fl_session_set_status       (FlSession  *self,
 void       _fl_session_idle_status      (FlSession  *self);
 void       _fl_session_notify_shown_run (FlSession  *self);
 void       _fl_session_notify_predicting (FlSession *self);
+/* fl-session-compare.c: adds Compare's runs to the comparison, their
+ * indices to runs (of int). */
+void       _fl_session_add_compare_runs (FlSession             *self,
+                                         const FlTrainSettings *settings,
+                                         GArray                *runs);
+/* Marks the best run, or in a cross-validation the runs of the route
+ * significantly ahead of all others; returns the run to show, or -1. */
+int        _fl_session_mark_best        (FlSession             *self);
+/* The status line once a cross-validation has ended. */
+char      *_fl_session_cv_status        (FlSession             *self);

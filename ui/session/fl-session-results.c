@@ -146,7 +146,7 @@ take_runs (FlSession      *self,
   fl_comparison_set_dataset (self->cmp, _fl_session_runs_dataset (self));
   for (int i = 0; i < n; i++)
     fl_run_item_set_visible (fl_run_list_append (self->runs, fl_comparison_result (cmp, i)), shown[i]);
-  best = fl_run_list_update_best (self->runs);
+  best = _fl_session_mark_best (self);
   fl_session_show_run (self, best >= 0 ? best : n - 1);
 }
 

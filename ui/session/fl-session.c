@@ -306,10 +306,19 @@ run_done_cb (FlSession     *self,
              const GError  *error,
              FlTrainWorker *worker)
 {
+  const FlRunResult *r = fl_comparison_result (self->cmp, run);
+
   /* the runs are trained in order: this one is final, and the worker
    * writes only the next one's results from now on */
-  fl_run_item_update (fl_run_list_get (self->runs, run), fl_comparison_result (self->cmp, run));
-  fl_run_list_update_best (self->runs);
+  fl_run_item_update (fl_run_list_get (self->runs, run), r);
+  /* (a cross-validation's best route is known at the end: its routes read
+   * every run's results, some of which the worker is writing) */
+  if (fl_comparison_cv_folds (self->cmp) < 2)
+    fl_run_list_update_best (self->runs);
+  /* a cross-validation keeps the models of its first fold (to save, to
+   * predict with, to see why); the others' would fill the memory */
+  if (r->settings.kfold >= 2 && (r->settings.fold > 0 || r->repeat > 0))
+    fl_comparison_release_run (self->cmp, run);
 }
 
 /* The status line once every run has trained. */
@@ -322,12 +331,17 @@ finish_complete (FlSession *self,
 
   if (self->comparing)
     {
-      int best = fl_run_list_get_best (self->runs);
+      int best = _fl_session_mark_best (self);
       FlRunItem *item = fl_run_list_get (self->runs, MAX (best, 0));
       double total = 0.0;
       g_autofree char *took = NULL, *speed = NULL;
 
-      if (best < 0)
+      if (fl_comparison_cv_folds (self->cmp) >= 2)
+        {
+          g_autofree char *status = _fl_session_cv_status (self);
+          fl_session_set_status (self, status);
+        }
+      else if (best < 0)
         _fl_session_set_status (self, "Compared %d runs · none of them finished.", n);
       else
         _fl_session_set_status (self, "Compared %d runs · best: %s, accuracy %.1f%% · macro-F1 %.3f", n,
@@ -363,9 +377,10 @@ finished_cb (FlSession     *self,
 
   for (int i = 0; i < fl_comparison_n_runs (self->cmp); i++)
     fl_run_item_update (fl_run_list_get (self->runs, i), fl_comparison_result (self->cmp, i));
-  fl_run_list_update_best (self->runs);
+  _fl_session_mark_best (self);
 
-  if (error == NULL && run != NULL)
+  /* (a comparison's last run may have let its model go already) */
+  if (error == NULL && (self->comparing || run != NULL))
     finish_complete (self, run);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -432,10 +447,7 @@ fl_session_train (FlSession             *self,
                   const FlTrainSettings *settings,
                   gboolean               compare)
 {
-  guint n_fusions;
-  const FlFusion *fusions = fl_fusions (&n_fusions);
-  int runs[16];
-  int n = 0;
+  g_autoptr(GArray) runs = g_array_new (FALSE, FALSE, sizeof (int));
 
   g_return_val_if_fail (FL_IS_SESSION (self), FALSE);
 
@@ -443,18 +455,19 @@ fl_session_train (FlSession             *self,
     return FALSE;
   self->pending_set = FALSE;
   drop_worker (self);
+  /* a cross-validation is a comparison of its own: its routes are summed
+   * up over its folds alone */
+  if (compare && self->folds >= 2 && self->cmp != NULL)
+    _fl_session_clear (self);
   ensure_comparison (self, settings);
-  if (!compare)
-    runs[n++] = fl_comparison_add_settings (self->cmp, settings);
-  /* every fusion and both baselines, on the same split and seed */
-  for (guint k = 0; compare && k < n_fusions && k < G_N_ELEMENTS (runs); k++)
+  if (compare)
+    _fl_session_add_compare_runs (self, settings, runs);
+  else
     {
-      FlTrainSettings s = *settings;
-
-      s.fusion = fusions[k];
-      runs[n++] = fl_comparison_add_settings (self->cmp, &s);
+      int i = fl_comparison_add_settings (self->cmp, settings);
+      g_array_append_val (runs, i);
     }
-  start_runs (self, runs, n);
+  start_runs (self, (const int *) runs->data, (int) runs->len);
   return TRUE;
 }
 
@@ -617,6 +630,7 @@ fl_session_init (FlSession *self)
 {
   self->runs = fl_run_list_new ();
   self->shown_run = -1;
+  self->folds = self->repeats = 1;
   self->speed = g_strdup ("");
   _fl_session_idle_status (self);
 }

@@ -60,6 +60,18 @@ gboolean       fl_session_get_loading        (FlSession             *self);
 gboolean       fl_session_train              (FlSession             *self,
                                               const FlTrainSettings *settings,
                                               gboolean               compare);
+/* How Compare splits the data: folds ≥ 2 trains every fusion on each of
+ * the stratified folds of each repeat (a new comparison: its routes are
+ * summed up and tested fold by fold, fl_comparison_routes()); folds < 2,
+ * on one split, as Train does. 1 and 1 at first. */
+void           fl_session_set_design         (FlSession             *self,
+                                              int                    folds,
+                                              int                    repeats);
+/* The number of runs Compare would train with that design. */
+int            fl_session_get_compare_runs   (FlSession             *self);
+/* Training samples per second measured by the last runs, or 0. */
+double         fl_session_get_measured_speed (FlSession             *self);
+
 /* The same, once the data being loaded again has arrived. */
 void           fl_session_train_after_load   (FlSession             *self,
                                               const FlTrainSettings *settings,

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * The session's comparisons: every fusion on one split, or on every fold of
+ * a repeated stratified k-fold, and what such a comparison will cost.
+ */
+#define G_LOG_DOMAIN "fl-session"
+
+#include "fl-session-private.h"
+
+#include "fl-style.h"
+
+/* Adds the runs of a comparison to cmp, into runs. */
+void
+_fl_session_add_compare_runs (FlSession             *self,
+                              const FlTrainSettings *settings,
+                              GArray                *runs)
+{
+  guint n_fusions;
+  const FlFusion *fusions = fl_fusions (&n_fusions);
+  int first, n;
+
+  if (self->folds >= 2)
+    {
+      first = fl_comparison_add_cv (self->cmp, settings, fusions, (int) n_fusions, self->folds, self->repeats);
+      n = (int) n_fusions * self->folds * self->repeats;
+    }
+  else
+    {
+      /* every fusion and both baselines, on the same split and seed */
+      first = fl_comparison_n_runs (self->cmp);
+      n = (int) n_fusions;
+      for (guint k = 0; k < n_fusions; k++)
+        {
+          FlTrainSettings s = *settings;
+
+          s.fusion = fusions[k];
+          fl_comparison_add_settings (self->cmp, &s);
+        }
+    }
+  for (int i = first; i < first + n; i++)
+    g_array_append_val (runs, i);
+}
+
+void
+fl_session_set_design (FlSession *self,
+                       int        folds,
+                       int        repeats)
+{
+  g_return_if_fail (FL_IS_SESSION (self));
+
+  self->folds = folds >= 2 ? folds : 1;
+  self->repeats = folds >= 2 ? MAX (repeats, 1) : 1;
+}
+
+int
+fl_session_get_compare_runs (FlSession *self)
+{
+  guint n_fusions;
+
+  g_return_val_if_fail (FL_IS_SESSION (self), 0);
+
+  fl_fusions (&n_fusions);
+  return (int) n_fusions * self->folds * self->repeats;
+}
+
+double
+fl_session_get_measured_speed (FlSession *self)
+{
+  g_return_val_if_fail (FL_IS_SESSION (self), 0.0);
+
+  for (int i = fl_run_list_get_n_runs (self->runs) - 1; i >= 0; i--)
+    {
+      GArray *epochs = fl_run_item_get_epochs (fl_run_list_get (self->runs, i));
+
+      if (epochs->len > 0)
+        return g_array_index (epochs, FlEpochStats, epochs->len - 1).samples_per_s;
+    }
+  return 0.0;
+}
+
+
+/* The route significantly ahead of every other one, or -1; its runs
+ * marked best in the list. */
+static int
+mark_best_route (FlSession *self,
+                 GPtrArray *routes)
+{
+  int best = fl_routes_best (routes);
+  const FlRouteSummary *r = best >= 0 ? g_ptr_array_index (routes, best) : NULL;
+  g_autoptr(GArray) runs = g_array_new (FALSE, FALSE, sizeof (int));
+
+  for (int k = 0; r != NULL && k < r->n_runs; k++)
+    if (r->run[k] >= 0)
+      g_array_append_val (runs, r->run[k]);
+  fl_run_list_set_best_runs (self->runs, (const int *) runs->data, (int) runs->len);
+  return best;
+}
+
+int
+_fl_session_mark_best (FlSession *self)
+{
+  g_autoptr(GPtrArray) routes = NULL;
+  const FlRouteSummary *r;
+  int best;
+
+  if (self->cmp == NULL || fl_comparison_cv_folds (self->cmp) < 2)
+    return fl_run_list_update_best (self->runs);
+  routes = fl_comparison_routes (self->cmp);
+  best = mark_best_route (self, routes);
+  /* shown: the best route's (or the first route's) first fold, which keeps
+   * its model */
+  r = routes->len > 0 ? g_ptr_array_index (routes, MAX (best, 0)) : NULL;
+  return r != NULL ? r->run[0] : -1;
+}
+
+char *
+_fl_session_cv_status (FlSession *self)
+{
+  g_autoptr(GPtrArray) routes = fl_comparison_routes (self->cmp);
+  int best = fl_routes_best (routes), folds = fl_comparison_cv_folds (self->cmp);
+  int repeats = fl_comparison_cv_repeats (self->cmp);
+  g_autofree char *design = repeats > 1 ? g_strdup_printf ("%d folds × %d repeats", folds, repeats)
+                                        : g_strdup_printf ("%d folds", folds);
+  const FlRouteSummary *r;
+
+  if (best < 0)
+    return g_strdup_printf ("Compared %u routes over %s · no route is clearly ahead of every other: "
+                            "see the verdicts", routes->len, design);
+  r = g_ptr_array_index (routes, best);
+  return g_strdup_printf ("Compared %u routes over %s · %s is ahead of every other: accuracy %.1f%% ± %.1f",
+                          routes->len, design, fl_fusion_title (r->fusion), 100.0 * r->acc_mean,
+                          100.0 * r->acc_sd);
+}
