@@ -42,9 +42,12 @@ bottom_page_cb (FlWindow   *self,
 {
   const char *page = gtk_stack_get_visible_child_name (stack);
   FlRunList *runs = fl_session_get_runs (self->session);
+  FlComparison *cmp = fl_session_get_comparison (self->session);
 
   gtk_label_set_text (self->bottom_title, g_strcmp0 (page, "runs") == 0
-                                          ? (fl_run_list_get_same_split (runs)
+                                          ? (cmp != NULL && fl_comparison_cv_folds (cmp) >= 2
+                                             ? "Every route, on the same folds"
+                                             : fl_run_list_get_same_split (runs)
                                              ? "Every run, on the same validation samples"
                                              : "Every run — not all on the same validation samples")
                                           : g_strcmp0 (page, "samples") == 0
