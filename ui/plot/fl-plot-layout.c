@@ -137,7 +137,8 @@ legend_add_entries (FlPlotLayout *lay,
       double w, h;
 
       if (!fl_plot_model_get_series_visible (model, i) ||
-          (!with_inactive && !fl_plot_model_get_series_active (model, i)))
+          (!with_inactive && !fl_plot_model_get_series_active (model, i)) ||
+          fl_plot_model_get_style (model, i) == FL_PLOT_STYLE_THIN)
         continue;
       e.label = legend_label (lay, model, i);
       fl_layout_size (e.label, &w, &h);

@@ -52,7 +52,8 @@ fl_plot_readout_read (FlPlotModel *model,
       FlPlotReading r = { .series = i, .lo = NAN, .hi = NAN };
       const FlPlotSeries *s = fl_plot_model_get_series (model, i);
 
-      if (fl_plot_model_series_drawn (model, i) && fl_plot_series_value_at (s, x, &r.y))
+      if (fl_plot_model_series_drawn (model, i) && s->style != FL_PLOT_STYLE_THIN &&
+          fl_plot_series_value_at (s, x, &r.y))
         {
           fl_plot_series_band_at (s, x, &r.lo, &r.hi);
           g_array_append_val (readings, r);

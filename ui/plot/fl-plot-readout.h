@@ -25,7 +25,7 @@ typedef struct {
 gboolean  fl_plot_readout_snap         (FlPlotModel  *model,
                                         double        x,
                                         double       *snapped);
-/* What each drawn series shows at x (a snapped x), by
+/* What each drawn series but the THIN ones shows at x (a snapped x), by
  * fl_plot_series_value_at(): an array of FlPlotReading in series order;
  * free with g_array_unref(). */
 GArray   *fl_plot_readout_read         (FlPlotModel  *model,

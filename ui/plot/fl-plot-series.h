@@ -26,7 +26,9 @@ typedef enum {
   FL_PLOT_STYLE_DASHED,    /* a dashed line with a square marker per point */
   FL_PLOT_STYLE_SMOOTHED,  /* many noisy points: a light moving-average line */
   FL_PLOT_STYLE_THIN,      /* one of many alike (a fold of a route): a thin,
-                            * lighter line without markers */
+                            * lighter line without markers, left out of the
+                            * legend and the readout, where the curve of the
+                            * group stands for it */
 } FlPlotStyle;
 
 typedef struct {
