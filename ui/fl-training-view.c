@@ -279,7 +279,6 @@ update_overlay (FlTrainingView *self)
   int n = self->runs != NULL ? fl_run_list_get_n_runs (self->runs) : 0;
   gboolean overlay = n >= 2;
   FlPlotView *plots[] = { self->loss_plot, self->accuracy_plot };
-
   gboolean each_fold = gtk_check_button_get_active (self->folds_check);
 
   for (guint p = 0; p < G_N_ELEMENTS (plots); p++)
