@@ -598,6 +598,224 @@ test_export (void)
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
+/* A band per point: stored in order, dropped with its points, kept in step
+ * with points appended, set for a whole series at once, and removed by a
+ * value that is not finite. */
+static void
+test_bands (void)
+{
+  g_autoptr(FlPlotModel) model = fl_plot_model_new ();
+  const FlPlotPoint points[] = { { 1, 0.5 }, { 2, NAN }, { 3, 0.7 }, { 4, 0.8 } };
+  const FlPlotBand bands[] = { { 0.4, 0.6 }, { 0.1, 0.9 }, { NAN, NAN }, { 0.85, 0.75 } };
+  guint a, changes = 0;
+  double lo, hi;
+
+  a = fl_plot_model_add_series (model, "concat", "#0072B2", FL_PLOT_STYLE_LINE);
+  g_signal_connect (model, "changed", G_CALLBACK (count_cb), &changes);
+  fl_plot_model_append (model, a, 1, 0.5);
+  fl_plot_model_append (model, a, 2, 0.6);
+  g_assert_null (fl_plot_model_get_bands (model, a));
+  g_assert_false (fl_plot_model_get_band (model, a, 0, &lo, &hi));
+  fl_plot_model_set_band (model, a, 1, 0.65, 0.55);   /* either order */
+  g_assert_true (fl_plot_model_get_band (model, a, 1, &lo, &hi));
+  g_assert_cmpfloat (lo, ==, 0.55);
+  g_assert_cmpfloat (hi, ==, 0.65);
+  g_assert_false (fl_plot_model_get_band (model, a, 0, &lo, &hi));
+  g_assert_true (isnan (fl_plot_model_get_bands (model, a)[0].lo));
+  fl_plot_model_append (model, a, 3, 0.7);
+  g_assert_false (fl_plot_model_get_band (model, a, 2, &lo, &hi));
+  fl_plot_model_set_band (model, a, 1, NAN, 0.6);
+  g_assert_false (fl_plot_model_get_band (model, a, 1, &lo, &hi));
+  g_assert_cmpuint (changes, ==, 5);
+
+  /* a whole series at once, with one ::changed; the NaN point is dropped */
+  changes = 0;
+  fl_plot_model_set_points (model, a, points, bands, G_N_ELEMENTS (points));
+  g_assert_cmpuint (changes, ==, 1);
+  g_assert_cmpuint (fl_plot_model_get_n_points (model, a), ==, 3);
+  g_assert_true (fl_plot_model_get_band (model, a, 0, &lo, &hi));
+  g_assert_cmpfloat (lo, ==, 0.4);
+  g_assert_cmpfloat (hi, ==, 0.6);
+  g_assert_false (fl_plot_model_get_band (model, a, 1, &lo, &hi));
+  g_assert_true (fl_plot_model_get_band (model, a, 2, &lo, &hi));
+  g_assert_cmpfloat (lo, ==, 0.75);
+  g_assert_cmpfloat (hi, ==, 0.85);
+  fl_plot_model_set_points (model, a, points, NULL, 1);
+  g_assert_null (fl_plot_model_get_bands (model, a));
+  fl_plot_model_set_points (model, a, points, bands, 1);
+  fl_plot_model_clear_series (model, a);
+  g_assert_null (fl_plot_model_get_bands (model, a));
+
+  fl_plot_model_set_band_note (model, "Mean ± sd across folds");
+  g_assert_cmpstr (fl_plot_model_get_band_note (model), ==, "Mean ± sd across folds");
+}
+
+/* The y range takes in the bands of the series drawn, and only theirs (a
+ * linear axis starts at 0 anyway: the log scale shows the low end). */
+static void
+test_band_range (void)
+{
+  g_autoptr(FlPlotModel) model = fl_plot_model_new ();
+  const FlPlotPoint points[] = { { 1, 1.0 }, { 2, 1.1 }, { 3, 1.2 } };
+  const FlPlotBand bands[] = { { 0.9, 1.1 }, { 0.2, 3.0 }, { 1.1, 1.3 } };
+  FlPlotLayout *lay;
+  guint a, b;
+
+  a = fl_plot_model_add_series (model, "concat", "#0072B2", FL_PLOT_STYLE_LINE);
+  fl_plot_model_set_points (model, a, points, bands, 3);
+  lay = fl_plot_layout_new (model, context, 1.0, 640, 400, FALSE);
+  g_assert_cmpfloat (lay->y0, <=, 0.2);
+  g_assert_cmpfloat (lay->y1, >=, 3.0);
+  fl_plot_layout_free (lay);
+
+  /* on a log scale too */
+  fl_plot_model_set_log_scale (model, TRUE);
+  lay = fl_plot_layout_new (model, context, 1.0, 640, 400, FALSE);
+  g_assert_cmpfloat (lay->y0, <=, log10 (0.2));
+  g_assert_cmpfloat (lay->y1, >=, log10 (3.0));
+  fl_plot_layout_free (lay);
+  fl_plot_model_set_log_scale (model, FALSE);
+
+  /* a switched-off or hidden series' band leaves the range */
+  b = fl_plot_model_add_series (model, "text", "#D55E00", FL_PLOT_STYLE_LINE);
+  fl_plot_model_append (model, b, 1, 1.05);
+  fl_plot_model_set_series_active (model, a, FALSE);
+  lay = fl_plot_layout_new (model, context, 1.0, 640, 400, FALSE);
+  g_assert_cmpfloat (lay->y1, <, 3.0);
+  fl_plot_layout_free (lay);
+  fl_plot_model_set_series_active (model, a, TRUE);
+  fl_plot_model_set_series_visible (model, a, FALSE);
+  lay = fl_plot_layout_new (model, context, 1.0, 640, 400, FALSE);
+  g_assert_cmpfloat (lay->y1, <, 3.0);
+  fl_plot_layout_free (lay);
+}
+
+/* The readout says a band as ± half its width (or its ends, when it is not
+ * even), then the band note. */
+static void
+test_band_readout (void)
+{
+  g_autoptr(FlPlotModel) model = fl_plot_model_new ();
+  g_autoptr(GArray) readings = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *markup = NULL;
+  g_autofree char *plain = NULL;
+  g_autofree char *uneven = NULL;
+
+  fl_plot_model_set_percent (model, TRUE);
+  fl_plot_model_add_series (model, "concat", "#0072B2", FL_PLOT_STYLE_LINE);
+  fl_plot_model_add_series (model, "text", "#D55E00", FL_PLOT_STYLE_LINE);
+  fl_plot_model_append (model, 0, 2, 0.81);
+  fl_plot_model_set_band (model, 0, 0, 0.78, 0.84);
+  fl_plot_model_append (model, 1, 2, 0.5);
+  fl_plot_model_set_band_note (model, "Mean ± sd across folds");
+  readings = fl_plot_readout_read (model, 2);
+  g_assert_cmpuint (readings->len, ==, 2);
+  g_assert_cmpfloat_with_epsilon (g_array_index (readings, FlPlotReading, 0).lo, 0.78, 1e-12);
+  g_assert_true (isnan (g_array_index (readings, FlPlotReading, 1).lo));
+  line = fl_plot_readout_describe (model, 2);
+  g_assert_cmpstr (line, ==, "Epoch 2 · concat 81.0% ± 3.0% · text 50.0% · Mean ± sd across folds");
+  markup = fl_plot_readout_markup (model, 2, readings);
+  g_assert_cmpstr (markup, ==, "<b>Epoch 2</b>\nconcat  <b>81.0% ± 3.0%</b>\ntext  <b>50.0%</b>\n"
+                               "<i>Mean ± sd across folds</i>");
+
+  fl_plot_model_set_percent (model, FALSE);
+  fl_plot_model_set_series_active (model, 1, FALSE);
+  plain = fl_plot_readout_describe (model, 2);
+  g_assert_cmpstr (plain, ==, "Epoch 2 · concat 0.8100 ± 0.0300 · Mean ± sd across folds");
+  fl_plot_model_set_band (model, 0, 0, 0.80, 0.90);
+  uneven = fl_plot_readout_describe (model, 2);
+  g_assert_cmpstr (uneven, ==, "Epoch 2 · concat 0.8100 (0.8000–0.9000) · Mean ± sd across folds");
+
+  /* no band at x: no note */
+  fl_plot_model_set_band (model, 0, 0, NAN, NAN);
+  g_clear_pointer (&plain, g_free);
+  plain = fl_plot_readout_describe (model, 2);
+  g_assert_cmpstr (plain, ==, "Epoch 2 · concat 0.8100");
+}
+
+/* The colour of the pixel at (x, y) of an image surface. */
+static void
+pixel_at (cairo_surface_t *surface,
+          double           x,
+          double           y,
+          int             *rgb)
+{
+  const guint8 *p;
+
+  cairo_surface_flush (surface);
+  p = cairo_image_surface_get_data (surface) + (int) y * cairo_image_surface_get_stride (surface) + 4 * (int) x;
+  rgb[0] = p[2];
+  rgb[1] = p[1];
+  rgb[2] = p[0];
+}
+
+static void
+assert_pixel (cairo_surface_t *surface,
+              double           x,
+              double           y,
+              const int       *want)
+{
+  int rgb[3];
+
+  pixel_at (surface, x, y, rgb);
+  g_test_message ("(%.0f, %.0f): %d %d %d, want %d %d %d", x, y, rgb[0], rgb[1], rgb[2], want[0], want[1], want[2]);
+  for (int c = 0; c < 3; c++)
+    g_assert_cmpint (abs (rgb[c] - want[c]), <=, 6);
+}
+
+/* A banded series exported to PNG: between lo and hi, the series' colour
+ * at the band's low alpha over the white page; outside, the page; the
+ * line on top in its own colour. Switched off, no band. */
+static void
+test_band_export (void)
+{
+  g_autoptr(FlPlotModel) model = fl_plot_model_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fusionlab-plot-XXXXXX", &error);
+  g_autofree char *png = g_build_filename (dir, "bands.png", NULL);
+  const int white[3] = { 255, 255, 255 }, line[3] = { 0xD5, 0x5E, 0x00 };
+  /* vermillion at alpha 0.18 over white */
+  const int band[3] = { 255 - (int) (0.18 * (255 - 0xD5)), 255 - (int) (0.18 * (255 - 0x5E)), 255 - (int) (0.18 * 255) };
+  g_autoptr(FlPlotLayout) lay = NULL;
+  cairo_surface_t *surface;
+  guint a, b;
+
+  g_assert_no_error (error);
+  a = fl_plot_model_add_series (model, "concat", "#D55E00", FL_PLOT_STYLE_LINE);
+  for (int e = 1; e <= 5; e++)
+    {
+      fl_plot_model_append (model, a, e, 0.5);
+      fl_plot_model_set_band (model, a, e - 1, 0.3, 0.7);
+    }
+  /* 800 wide: the export lays out at 1:1, as lay is here */
+  g_assert_true (fl_plot_renderer_export (model, context, 1.0, png, 800, 500, &error));
+  g_assert_no_error (error);
+  lay = fl_plot_layout_new (model, context, 1.0, 800, 500, FALSE);
+  surface = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  for (double x = 1.5; x <= 4.5; x += 1.0)
+    {
+      double px = fl_plot_layout_x_to_px (lay, x);
+
+      assert_pixel (surface, px, fl_plot_layout_y_to_px (lay, 0.62), band);
+      assert_pixel (surface, px, fl_plot_layout_y_to_px (lay, 0.38), band);
+      assert_pixel (surface, px, fl_plot_layout_y_to_px (lay, 0.5), line);
+      assert_pixel (surface, px, fl_plot_layout_y_to_px (lay, 0.75), white);
+      assert_pixel (surface, px, fl_plot_layout_y_to_px (lay, 0.25), white);
+    }
+  g_assert_cmpint (count_colour (surface, band[0], band[1], band[2]), >, 10000);
+  cairo_surface_destroy (surface);
+
+  fl_plot_model_set_series_active (model, a, FALSE);
+  b = fl_plot_model_add_series (model, "text", "#0072B2", FL_PLOT_STYLE_LINE);
+  fl_plot_model_append (model, b, 1, 0.5);
+  g_assert_cmpint (count_drawn (model, FALSE, band[0], band[1], band[2]), ==, 0);
+
+  g_assert_cmpint (g_unlink (png), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -621,6 +839,10 @@ main (int   argc,
   g_test_add_func ("/plot-layout/cache", test_layout_cache);
   g_test_add_func ("/plot-renderer/draw", test_renderer);
   g_test_add_func ("/plot-renderer/export", test_export);
+  g_test_add_func ("/plot-band/model", test_bands);
+  g_test_add_func ("/plot-band/range", test_band_range);
+  g_test_add_func ("/plot-band/readout", test_band_readout);
+  g_test_add_func ("/plot-band/export", test_band_export);
 
   status = g_test_run ();
   g_object_unref (context);

@@ -3,16 +3,20 @@
 
 #include "fl-training-view.h"
 
+#include "fl-route-curves.h"
 #include "fl-style.h"
 #include "fl-ui-util.h"
 
 #include <math.h>
 
 /* The loss plot's series: the per-batch, training and validation curves of
- * one run, then one validation curve per run; the accuracy plot's the
- * same without the per-batch one. */
+ * one run, then one validation curve per run, then in a cross-validation
+ * one curve per route (the mean of its folds, in a band of ± 1 sd); the
+ * accuracy plot's the same without the per-batch one. */
 #define LOSS_FIRST_RUN     3
 #define ACCURACY_FIRST_RUN 2
+
+#define BAND_NOTE "Mean ± sd across folds"
 
 struct _FlTrainingView {
   GtkWidget        parent_instance;
@@ -21,11 +25,13 @@ struct _FlTrainingView {
   GtkCheckButton  *log_check;
   GtkDropDown     *x_dropdown;
   GtkToggleButton *present_toggle;
+  GtkCheckButton  *folds_check;
   FlPlotView      *loss_plot;
   FlPlotView      *accuracy_plot;
 
   FlSession       *session;
   FlRunList       *runs;
+  GPtrArray       *routes;    /* of FlRouteCurve: a cross-validation's, or empty */
   gboolean         presenting;
 };
 
@@ -68,6 +74,68 @@ fl_training_view_get_run_series (FlTrainingView *self,
   if (self->runs == NULL || run < 0 || run >= fl_run_list_get_n_runs (self->runs))
     return -1;
   return (int) first_run (self, plot) + run;
+}
+
+int
+fl_training_view_get_n_routes (FlTrainingView *self)
+{
+  g_return_val_if_fail (FL_IS_TRAINING_VIEW (self), 0);
+  return (int) self->routes->len;
+}
+
+int
+fl_training_view_get_route_series (FlTrainingView *self,
+                                   FlPlotView     *plot,
+                                   int             route)
+{
+  g_return_val_if_fail (FL_IS_TRAINING_VIEW (self), -1);
+
+  if (route < 0 || route >= (int) self->routes->len)
+    return -1;
+  return (int) first_run (self, plot) + fl_run_list_get_n_runs (self->runs) + route;
+}
+
+/* The k of the session's cross-validation, or 0 on one split. */
+static int
+cv_folds (FlTrainingView *self)
+{
+  FlComparison *cmp = self->session != NULL ? fl_session_get_comparison (self->session) : NULL;
+
+  return cmp != NULL ? fl_comparison_cv_folds (cmp) : 0;
+}
+
+/* How run i's validation curve looks: in a cross-validation, a fold of a
+ * route is a thin line in its route's colour (that of the route's first
+ * run), and a run outside the design a dashed line in its own, apart from
+ * the routes; on one split, a line in its own. */
+static void
+run_look (FlTrainingView *self,
+          int             i,
+          const char    **color,
+          FlPlotStyle    *style)
+{
+  FlRunItem *item = fl_run_list_get (self->runs, i);
+  int folds = cv_folds (self);
+
+  *color = fl_run_item_get_color (item);
+  *style = FL_PLOT_STYLE_LINE;
+  if (folds < 2)
+    return;
+  *style = FL_PLOT_STYLE_DASHED;
+  if (fl_run_item_get_settings (item)->kfold != folds)
+    return;
+  for (int j = 0; j <= i; j++)
+    {
+      FlRunItem *first = fl_run_list_get (self->runs, j);
+
+      if (fl_run_item_get_fusion (first) == fl_run_item_get_fusion (item) &&
+          fl_run_item_get_settings (first)->kfold == folds)
+        {
+          *color = fl_run_item_get_color (first);
+          *style = FL_PLOT_STYLE_THIN;
+          return;
+        }
+    }
 }
 
 /* Appends a point to one of the run's own curves in both plots, or only in
@@ -121,14 +189,97 @@ plot_own_curves (FlTrainingView *self,
     }
 }
 
+/* A route's curves drawn again from its runs' epochs: the mean, and
+ * around it ± 1 sd once two folds have reached the epoch. */
+static void
+plot_route (FlTrainingView *self,
+            int             r)
+{
+  FlRouteCurve *route = g_ptr_array_index (self->routes, r);
+  guint n = route->points->len;
+  g_autofree FlPlotPoint *loss = g_new (FlPlotPoint, MAX (n, 1));
+  g_autofree FlPlotPoint *acc = g_new (FlPlotPoint, MAX (n, 1));
+  g_autofree FlPlotBand *loss_band = g_new (FlPlotBand, MAX (n, 1));
+  g_autofree FlPlotBand *acc_band = g_new (FlPlotBand, MAX (n, 1));
+
+  for (guint e = 0; e < n; e++)
+    {
+      const FlRoutePoint *p = &g_array_index (route->points, FlRoutePoint, e);
+      double spread = p->n >= 2 ? 1.0 : NAN;
+
+      loss[e] = (FlPlotPoint) { p->epoch, p->loss_mean };
+      acc[e] = (FlPlotPoint) { p->epoch, p->acc_mean };
+      loss_band[e] = (FlPlotBand) { p->loss_mean - spread * p->loss_sd, p->loss_mean + spread * p->loss_sd };
+      acc_band[e] = (FlPlotBand) { p->acc_mean - spread * p->acc_sd, p->acc_mean + spread * p->acc_sd };
+    }
+  fl_plot_model_set_points (fl_plot_view_get_model (self->loss_plot),
+                            fl_training_view_get_route_series (self, self->loss_plot, r), loss, loss_band, n);
+  fl_plot_model_set_points (fl_plot_view_get_model (self->accuracy_plot),
+                            fl_training_view_get_route_series (self, self->accuracy_plot, r), acc, acc_band, n);
+}
+
+/* A route is in the legend whenever there are routes, and drawn while any
+ * of its runs is visible. */
+static void
+update_route_overlay (FlTrainingView *self,
+                      FlPlotView     *plot)
+{
+  for (guint r = 0; r < self->routes->len; r++)
+    {
+      FlRouteCurve *route = g_ptr_array_index (self->routes, r);
+      guint s = (guint) fl_training_view_get_route_series (self, plot, (int) r);
+      gboolean shown = FALSE;
+
+      for (guint k = 0; k < route->runs->len; k++)
+        shown |= fl_run_item_get_visible (fl_run_list_get (self->runs, g_array_index (route->runs, int, k)));
+      fl_plot_view_set_series_visible (plot, s, TRUE);
+      fl_plot_view_set_series_active (plot, s, shown);
+    }
+}
+
+/* The routes of the session's cross-validation, found again among the
+ * runs (none on one split), each a series at the end of both plots. */
+static void
+add_routes (FlTrainingView *self)
+{
+  g_ptr_array_unref (self->routes);
+  self->routes = fl_route_curves_new (self->runs, cv_folds (self));
+  for (guint r = 0; r < self->routes->len; r++)
+    {
+      FlRouteCurve *route = g_ptr_array_index (self->routes, r);
+      FlRunItem *first = fl_run_list_get (self->runs, g_array_index (route->runs, int, 0));
+      const char *name = fl_fusion_to_string (route->fusion);
+
+      fl_plot_view_add_series (self->loss_plot, name, fl_run_item_get_color (first), FL_PLOT_STYLE_LINE);
+      fl_plot_view_add_series (self->accuracy_plot, name, fl_run_item_get_color (first), FL_PLOT_STYLE_LINE);
+      plot_route (self, (int) r);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->folds_check), self->routes->len > 0);
+}
+
+/* Takes the route series away, before the run series change. */
+static void
+remove_routes (FlTrainingView *self,
+               int             n_runs)
+{
+  if (self->routes->len == 0)
+    return;
+  fl_plot_view_remove_series_from (self->loss_plot, LOSS_FIRST_RUN + n_runs);
+  fl_plot_view_remove_series_from (self->accuracy_plot, ACCURACY_FIRST_RUN + n_runs);
+  g_ptr_array_set_size (self->routes, 0);
+}
+
 /* One run: its own train, validation and per-batch curves. Several: one
- * validation curve per run, in the run's colour, drawn when it is visible. */
+ * validation curve per run, in the run's colour, drawn when it is visible;
+ * in a cross-validation, one curve per route in a band, and the folds' own
+ * curves only with "Each fold". */
 static void
 update_overlay (FlTrainingView *self)
 {
   int n = self->runs != NULL ? fl_run_list_get_n_runs (self->runs) : 0;
   gboolean overlay = n >= 2;
   FlPlotView *plots[] = { self->loss_plot, self->accuracy_plot };
+  gboolean each_fold = gtk_check_button_get_active (self->folds_check);
 
   for (guint p = 0; p < G_N_ELEMENTS (plots); p++)
     {
@@ -137,10 +288,13 @@ update_overlay (FlTrainingView *self)
       for (int i = 0; i < n; i++)
         {
           guint s = first_run (self, plots[p]) + (guint) i;
+          /* a route's folds only on demand */
+          gboolean fold = fl_route_curves_find (self->routes, i) >= 0;
 
-          fl_plot_view_set_series_visible (plots[p], s, overlay);
+          fl_plot_view_set_series_visible (plots[p], s, overlay && (each_fold || !fold));
           fl_plot_view_set_series_active (plots[p], s, fl_run_item_get_visible (fl_run_list_get (self->runs, i)));
         }
+      update_route_overlay (self, plots[p]);
     }
   /* the per-batch loss is drawn for a single run only */
   gtk_widget_set_sensitive (GTK_WIDGET (self->smooth_scale), !overlay);
@@ -201,8 +355,16 @@ controls_notify_cb (FlTrainingView *self,
   apply_controls (self);
 }
 
+static void
+folds_cb (FlTrainingView *self,
+          GtkWidget      *control)
+{
+  update_overlay (self);
+}
+
 /* A run's name clicked in a legend: the run follows, and through it its
- * check box in the runs list and its curve in the other plot. */
+ * check box in the runs list and its curve in the other plot. A route's
+ * name: every run of the route. */
 static void
 legend_toggled_cb (FlTrainingView *self,
                    guint           series,
@@ -212,9 +374,17 @@ legend_toggled_cb (FlTrainingView *self,
   int run = (int) series - (int) first_run (self, plot);
   FlRunItem *item = self->runs != NULL && series >= first_run (self, plot)
                     ? fl_run_list_get (self->runs, run) : NULL;
+  int route = self->runs != NULL ? run - fl_run_list_get_n_runs (self->runs) : -1;
 
   if (item != NULL)
     fl_run_item_set_visible (item, active);
+  else if (route >= 0 && route < (int) self->routes->len)
+    {
+      FlRouteCurve *curve = g_ptr_array_index (self->routes, route);
+
+      for (guint k = 0; k < curve->runs->len; k++)
+        fl_run_item_set_visible (fl_run_list_get (self->runs, g_array_index (curve->runs, int, k)), active);
+    }
 }
 
 static void
@@ -236,6 +406,7 @@ runs_changed_cb (FlTrainingView *self,
 {
   int n = fl_run_list_get_n_runs (self->runs), x_max = 1;
 
+  remove_routes (self, n - (int) added + (int) removed);
   if (removed > 0)
     {
       fl_plot_view_remove_series_from (self->loss_plot, LOSS_FIRST_RUN + position);
@@ -250,11 +421,12 @@ runs_changed_cb (FlTrainingView *self,
     {
       FlRunItem *item = fl_run_list_get (self->runs, (int) i);
       GArray *epochs = fl_run_item_get_epochs (item);
+      const char *color;
+      FlPlotStyle style;
 
-      fl_plot_view_add_series (self->loss_plot, fl_run_item_get_name (item), fl_run_item_get_color (item),
-                               FL_PLOT_STYLE_LINE);
-      fl_plot_view_add_series (self->accuracy_plot, fl_run_item_get_name (item), fl_run_item_get_color (item),
-                               FL_PLOT_STYLE_LINE);
+      run_look (self, (int) i, &color, &style);
+      fl_plot_view_add_series (self->loss_plot, fl_run_item_get_name (item), color, style);
+      fl_plot_view_add_series (self->accuracy_plot, fl_run_item_get_name (item), color, style);
       for (guint e = 0; e < epochs->len; e++)
         {
           const FlEpochStats *st = &g_array_index (epochs, FlEpochStats, e);
@@ -273,8 +445,22 @@ runs_changed_cb (FlTrainingView *self,
   /* one run: its own curves (of a run reopened, or none yet) */
   if (n == 1 && added > 0)
     plot_own_curves (self, fl_run_list_get (self->runs, 0));
+  add_routes (self);
   update_overlay (self);
   apply_controls (self);
+}
+
+/* The route of a run whose epochs changed, drawn again. */
+static void
+update_route_of (FlTrainingView *self,
+                 FlRunItem      *item)
+{
+  int r = fl_route_curves_find (self->routes, fl_run_item_get_index (item));
+
+  if (r < 0)
+    return;
+  fl_route_curve_update (g_ptr_array_index (self->routes, r), self->runs);
+  plot_route (self, r);
 }
 
 static void
@@ -283,6 +469,7 @@ run_started_cb (FlTrainingView *self,
                 FlSession      *session)
 {
   clear_own_curves (self);
+  update_route_of (self, item);
 }
 
 static void
@@ -306,6 +493,7 @@ epoch_cb (FlTrainingView     *self,
 
   fl_plot_view_append (self->loss_plot, LOSS_FIRST_RUN + run, stats->epoch, stats->val_loss);
   fl_plot_view_append (self->accuracy_plot, ACCURACY_FIRST_RUN + run, stats->epoch, stats->val_acc);
+  update_route_of (self, item);
   /* the x axis in samples needs the size of an epoch, known from now on */
   if (stats->epoch == 1 && gtk_drop_down_get_selected (self->x_dropdown) == 1)
     apply_controls (self);
@@ -322,6 +510,7 @@ fl_training_view_dispose (GObject *object)
   fl_widget_unparent_children (GTK_WIDGET (self));
   g_clear_object (&self->session);
   g_clear_object (&self->runs);
+  g_clear_pointer (&self->routes, g_ptr_array_unref);
 
   G_OBJECT_CLASS (fl_training_view_parent_class)->dispose (object);
 }
@@ -364,10 +553,12 @@ fl_training_view_class_init (FlTrainingViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlTrainingView, log_check);
   gtk_widget_class_bind_template_child (widget_class, FlTrainingView, x_dropdown);
   gtk_widget_class_bind_template_child (widget_class, FlTrainingView, present_toggle);
+  gtk_widget_class_bind_template_child (widget_class, FlTrainingView, folds_check);
   gtk_widget_class_bind_template_child (widget_class, FlTrainingView, loss_plot);
   gtk_widget_class_bind_template_child (widget_class, FlTrainingView, accuracy_plot);
   gtk_widget_class_bind_template_callback (widget_class, controls_cb);
   gtk_widget_class_bind_template_callback (widget_class, controls_notify_cb);
+  gtk_widget_class_bind_template_callback (widget_class, folds_cb);
   gtk_widget_class_bind_template_callback (widget_class, legend_toggled_cb);
 }
 
@@ -376,12 +567,16 @@ fl_training_view_init (FlTrainingView *self)
 {
   g_type_ensure (FL_TYPE_PLOT_VIEW);
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->routes = g_ptr_array_new ();
 
   fl_plot_view_add_series (self->loss_plot, "Train, per batch", fl_color_hex (FL_COLOR_BATCH), FL_PLOT_STYLE_SMOOTHED);
   fl_plot_view_add_series (self->loss_plot, "Train", fl_color_hex (FL_COLOR_TRAIN), FL_PLOT_STYLE_LINE);
   fl_plot_view_add_series (self->loss_plot, "Validation", fl_color_hex (FL_COLOR_VAL), FL_PLOT_STYLE_DASHED);
   fl_plot_view_add_series (self->accuracy_plot, "Train", fl_color_hex (FL_COLOR_TRAIN), FL_PLOT_STYLE_LINE);
   fl_plot_view_add_series (self->accuracy_plot, "Validation", fl_color_hex (FL_COLOR_VAL), FL_PLOT_STYLE_DASHED);
+  /* said under the readout wherever a route's band is */
+  fl_plot_model_set_band_note (fl_plot_view_get_model (self->loss_plot), BAND_NOTE);
+  fl_plot_model_set_band_note (fl_plot_view_get_model (self->accuracy_plot), BAND_NOTE);
   update_overlay (self);
 }
 

@@ -8,6 +8,19 @@
  * the run's colour, drawn when the run is visible (its check box in the
  * runs list and its name in either legend switch it).
  *
+ * When the session's comparison is cross-validated
+ * (fl_comparison_cv_folds() ≥ 2), each route — the runs of one fusion on
+ * the design's folds — is one curve: the mean over the folds that have
+ * reached each epoch, in a band of ± 1 sample sd, updated as epochs
+ * arrive. It takes the colour of the route's first run, which in the
+ * fold-major order of fl_comparison_add_cv() is fl_run_color (route
+ * index), as the runs list colours that run. The folds' own curves are
+ * thin lines in the route's colour, shown only with "Each fold" and left
+ * out of the legends and the readout (the runs list switches them one by
+ * one); a click on a route's name in a legend shows or hides all its runs.
+ * Runs outside the design (one trained later on a single split) keep a
+ * curve of their own, dashed.
+ *
  * Property "presenting": the plots alone in large type, for a projector.
  */
 #pragma once
@@ -45,6 +58,13 @@ int         fl_training_view_get_series         (FlTrainingView *self,
 int         fl_training_view_get_run_series     (FlTrainingView *self,
                                                  FlPlotView     *plot,
                                                  int             run);
+/* In a cross-validation, the routes (fl-route-curves.h: one per fusion, in
+ * the order of their first runs), else 0; and the series of plot that
+ * draws route r's mean over its folds with a band of ± 1 sd, or -1. */
+int         fl_training_view_get_n_routes       (FlTrainingView *self);
+int         fl_training_view_get_route_series   (FlTrainingView *self,
+                                                 FlPlotView     *plot,
+                                                 int             route);
 gboolean    fl_training_view_get_presenting     (FlTrainingView *self);
 
 G_END_DECLS

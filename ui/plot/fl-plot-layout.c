@@ -137,7 +137,8 @@ legend_add_entries (FlPlotLayout *lay,
       double w, h;
 
       if (!fl_plot_model_get_series_visible (model, i) ||
-          (!with_inactive && !fl_plot_model_get_series_active (model, i)))
+          (!with_inactive && !fl_plot_model_get_series_active (model, i)) ||
+          fl_plot_model_get_style (model, i) == FL_PLOT_STYLE_THIN)
         continue;
       e.label = legend_label (lay, model, i);
       fl_layout_size (e.label, &w, &h);
@@ -183,9 +184,27 @@ legend_place (FlPlotLayout *lay,
   lay->header_h = below ? (1 + rows) * title_h + GAP : title_h;
 }
 
+/* Widens ex to y; on a log scale, a value that is not positive is left
+ * out (and FALSE returned). */
+static gboolean
+extent_add (Extent   *ex,
+            double    y,
+            gboolean  log_y)
+{
+  if (log_y && !(y > 0.0))
+    return FALSE;
+  if (log_y && !ex->have_y)
+    ex->ymin = ex->ymax = y;
+  ex->have_y = TRUE;
+  ex->ymax = MAX (ex->ymax, y);
+  ex->ymin = MIN (ex->ymin, y);
+  return TRUE;
+}
+
 /* The data's extent: epoch markers and the smoothed line, not the raw
- * batch losses, whose early spikes would squash everything else. On a log
- * scale, values that are not positive are left out. */
+ * batch losses, whose early spikes would squash everything else, and the
+ * bands around points. On a log scale, values that are not positive are
+ * left out. */
 static Extent
 data_extent (FlPlotModel *model,
              gboolean     log_y)
@@ -196,23 +215,22 @@ data_extent (FlPlotModel *model,
     {
       const double *smooth = fl_plot_model_get_smoothed (model, i);
       const FlPlotPoint *points;
+      const FlPlotBand *bands;
       guint n;
 
       if (!fl_plot_model_series_drawn (model, i))
         continue;
       points = fl_plot_model_get_points (model, i, &n);
+      bands = fl_plot_model_get_bands (model, i);
       for (guint j = 0; j < n; j++)
         {
-          double y = smooth != NULL ? smooth[j] : points[j].y;
-
-          if (log_y && !(y > 0.0))
-            continue;
-          if (log_y && !ex.have_y)
-            ex.ymin = ex.ymax = y;
-          ex.have_y = TRUE;
-          ex.ymax = MAX (ex.ymax, y);
-          ex.ymin = MIN (ex.ymin, y);
-          ex.xmax = MAX (ex.xmax, points[j].x);
+          if (extent_add (&ex, smooth != NULL ? smooth[j] : points[j].y, log_y))
+            ex.xmax = MAX (ex.xmax, points[j].x);
+          if (bands != NULL && !isnan (bands[j].lo))
+            {
+              extent_add (&ex, bands[j].lo, log_y);
+              extent_add (&ex, bands[j].hi, log_y);
+            }
         }
     }
   return ex;

@@ -64,8 +64,8 @@ typedef struct {
 
 /* The layout of model at width × height, text from context (the widget's,
  * or one of pango_cairo_font_map_get_default()) scaled by font_scale. The
- * legend lists the visible series, and with_inactive the switched-off ones
- * too (on screen, where a click brings them back; not in an export). */
+ * legend lists the visible series but the THIN ones, and with_inactive the
+ * switched-off ones too (on screen, where a click brings them back; not in an export). */
 FlPlotLayout *fl_plot_layout_new         (FlPlotModel        *model,
                                           PangoContext       *context,
                                           double              font_scale,

@@ -1,27 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 #define G_LOG_DOMAIN "fl-plot-model"
 
-#include "fl-plot-model.h"
+#include "fl-plot-model-private.h"
 
 #include <math.h>
 
 #define SMOOTH_TAU 0.25   /* the default time constant, in epochs */
-
-struct _FlPlotModel {
-  GObject    parent_instance;
-
-  GPtrArray *series;      /* of FlPlotSeries* */
-  guint      serial;      /* counts the changes */
-  char      *title;
-  char      *x_title;
-  char      *y_title;
-  char      *placeholder_text;
-  double     x_max;
-  double     smooth_tau;  /* epochs; 0 = no smoothing */
-  double     x_scale;     /* samples per epoch, or 1 for epochs */
-  gboolean   percent;
-  gboolean   log_scale;
-};
 
 G_DEFINE_FINAL_TYPE (FlPlotModel, fl_plot_model, G_TYPE_OBJECT)
 
@@ -48,8 +32,8 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static void
-emit_changed (FlPlotModel *self)
+void
+_fl_plot_model_changed (FlPlotModel *self)
 {
   self->serial++;
   g_signal_emit (self, signals[CHANGED], 0);
@@ -61,7 +45,7 @@ property_changed (FlPlotModel *self,
                   int          prop)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-  emit_changed (self);
+  _fl_plot_model_changed (self);
 }
 
 static void
@@ -102,13 +86,6 @@ set_boolean (FlPlotModel *self,
   property_changed (self, prop);
 }
 
-static FlPlotSeries *
-get_series (FlPlotModel *self,
-            guint        series)
-{
-  return g_ptr_array_index (self->series, series);
-}
-
 static void
 fl_plot_model_finalize (GObject *object)
 {
@@ -119,6 +96,7 @@ fl_plot_model_finalize (GObject *object)
   g_clear_pointer (&self->x_title, g_free);
   g_clear_pointer (&self->y_title, g_free);
   g_clear_pointer (&self->placeholder_text, g_free);
+  g_clear_pointer (&self->band_note, g_free);
 
   G_OBJECT_CLASS (fl_plot_model_parent_class)->finalize (object);
 }
@@ -257,7 +235,7 @@ fl_plot_model_add_series (FlPlotModel *self,
   g_return_val_if_fail (label != NULL && color != NULL, 0);
 
   g_ptr_array_add (self->series, fl_plot_series_new (label, color, style));
-  emit_changed (self);
+  _fl_plot_model_changed (self);
   return self->series->len - 1;
 }
 
@@ -273,7 +251,7 @@ fl_plot_model_append (FlPlotModel *self,
   if (!isfinite (x) || !isfinite (y))
     return;
   fl_plot_series_append (get_series (self, series), x, y, self->smooth_tau);
-  emit_changed (self);
+  _fl_plot_model_changed (self);
 }
 
 guint
@@ -414,7 +392,7 @@ fl_plot_model_clear (FlPlotModel *self)
 
   for (guint i = 0; i < self->series->len; i++)
     fl_plot_series_clear (get_series (self, i));
-  emit_changed (self);
+  _fl_plot_model_changed (self);
 }
 
 void
@@ -425,7 +403,7 @@ fl_plot_model_clear_series (FlPlotModel *self,
   g_return_if_fail (series < self->series->len);
 
   fl_plot_series_clear (get_series (self, series));
-  emit_changed (self);
+  _fl_plot_model_changed (self);
 }
 
 void
@@ -437,7 +415,7 @@ fl_plot_model_remove_series_from (FlPlotModel *self,
   if (first >= self->series->len)
     return;
   g_ptr_array_set_size (self->series, first);
-  emit_changed (self);
+  _fl_plot_model_changed (self);
 }
 
 void
@@ -454,7 +432,7 @@ fl_plot_model_set_series_visible (FlPlotModel *self,
   if (s->hidden == !visible)
     return;
   s->hidden = !visible;
-  emit_changed (self);
+  _fl_plot_model_changed (self);
 }
 
 gboolean
@@ -480,7 +458,7 @@ fl_plot_model_set_series_active (FlPlotModel *self,
   if (s->active == !!active)
     return;
   s->active = !!active;
-  emit_changed (self);
+  _fl_plot_model_changed (self);
 }
 
 gboolean

@@ -11,6 +11,12 @@
  * The series are FlPlotSeries (fl-plot-series.h), which says how SMOOTHED
  * series are averaged; the readout's snapping and text are in
  * fl-plot-readout.h.
+ *
+ * A point may have a band [lo, hi] around it (the spread of the curves it
+ * is the mean of): fl_plot_model_set_band(), or a whole series at once
+ * with fl_plot_model_set_points(). Bands are drawn behind the lines in the
+ * series' colour, take part in the y range and read "0.81 ± 0.03" in the
+ * readout; the band note says what they are.
  */
 #pragma once
 
@@ -99,6 +105,38 @@ gboolean           fl_plot_model_series_drawn        (FlPlotModel *self,
                                                       guint        series);
 /* Whether a visible series has points, switched off or not. */
 gboolean           fl_plot_model_has_points          (FlPlotModel *self);
+
+/* The band of point i of a series: lo and hi around its y (their order
+ * does not matter); lo or hi not finite removes it. */
+void               fl_plot_model_set_band            (FlPlotModel *self,
+                                                      guint        series,
+                                                      guint        i,
+                                                      double       lo,
+                                                      double       hi);
+/* FALSE when point i has no band. */
+gboolean           fl_plot_model_get_band            (FlPlotModel *self,
+                                                      guint        series,
+                                                      guint        i,
+                                                      double      *lo,
+                                                      double      *hi);
+/* The bands of a series, one per point (lo and hi NaN where there is
+ * none), owned by the model; NULL when no point has one. */
+const FlPlotBand  *fl_plot_model_get_bands           (FlPlotModel *self,
+                                                      guint        series);
+/* Replaces the points of a series by points[0..n) and their bands
+ * (bands[0..n), or NULL for none), with one ::changed: a curve computed
+ * again as a whole (a route's mean over its folds). Points that are not
+ * finite are dropped, as by fl_plot_model_append(). */
+void               fl_plot_model_set_points          (FlPlotModel       *self,
+                                                      guint              series,
+                                                      const FlPlotPoint *points,
+                                                      const FlPlotBand  *bands,
+                                                      guint              n);
+/* What the bands are, said under the readout ("Shaded: mean ± sd across
+ * folds"); NULL (the default) for nothing. Owned by the model. */
+void               fl_plot_model_set_band_note       (FlPlotModel *self,
+                                                      const char  *note);
+const char        *fl_plot_model_get_band_note       (FlPlotModel *self);
 
 /* Properties. The x axis spans at least [0, x_max] epochs (x-max, ≥ 1). */
 void               fl_plot_model_set_x_max           (FlPlotModel *self,

@@ -49,11 +49,15 @@ fl_plot_readout_read (FlPlotModel *model,
 
   for (guint i = 0; i < fl_plot_model_get_n_series (model); i++)
     {
-      FlPlotReading r = { .series = i };
+      FlPlotReading r = { .series = i, .lo = NAN, .hi = NAN };
+      const FlPlotSeries *s = fl_plot_model_get_series (model, i);
 
-      if (fl_plot_model_series_drawn (model, i) &&
-          fl_plot_series_value_at (fl_plot_model_get_series (model, i), x, &r.y))
-        g_array_append_val (readings, r);
+      if (fl_plot_model_series_drawn (model, i) && s->style != FL_PLOT_STYLE_THIN &&
+          fl_plot_series_value_at (s, x, &r.y))
+        {
+          fl_plot_series_band_at (s, x, &r.lo, &r.hi);
+          g_array_append_val (readings, r);
+        }
     }
   return readings;
 }
@@ -78,6 +82,39 @@ fl_plot_readout_format_value (FlPlotModel *model,
   if (fl_plot_model_get_percent (model))
     return g_strdup_printf ("%.1f%%", y * 100.0);
   return g_strdup_printf ("%.4f", y);
+}
+
+char *
+fl_plot_readout_format_reading (FlPlotModel         *model,
+                                const FlPlotReading *reading)
+{
+  g_autofree char *value = fl_plot_readout_format_value (model, reading->y);
+  g_autofree char *lo = NULL, *hi = NULL;
+  double below = reading->y - reading->lo, above = reading->hi - reading->y;
+
+  if (isnan (reading->lo) || isnan (reading->hi))
+    return g_steal_pointer (&value);
+  if (fabs (above - below) <= 1e-6 * MAX (1.0, fabs (reading->y)))
+    {
+      g_autofree char *half = fl_plot_readout_format_value (model, (above + below) / 2);
+
+      return g_strdup_printf ("%s ± %s", value, half);
+    }
+  lo = fl_plot_readout_format_value (model, reading->lo);
+  hi = fl_plot_readout_format_value (model, reading->hi);
+  return g_strdup_printf ("%s (%s–%s)", value, lo, hi);
+}
+
+gboolean
+fl_plot_readout_has_note (FlPlotModel  *model,
+                          const GArray *readings)
+{
+  if (fl_plot_model_get_band_note (model) == NULL)
+    return FALSE;
+  for (guint r = 0; r < readings->len; r++)
+    if (!isnan (g_array_index (readings, FlPlotReading, r).lo))
+      return TRUE;
+  return FALSE;
 }
 
 /* Appends format with its arguments to text, escaped for markup if
@@ -111,11 +148,13 @@ readout_text (FlPlotModel  *model,
   for (guint r = 0; r < readings->len; r++)
     {
       const FlPlotReading *reading = &g_array_index (readings, FlPlotReading, r);
-      g_autofree char *value = fl_plot_readout_format_value (model, reading->y);
+      g_autofree char *value = fl_plot_readout_format_reading (model, reading);
 
       append (text, markup, markup ? "\n%s  <b>%s</b>" : " · %s %s",
               fl_plot_model_get_label (model, reading->series), value);
     }
+  if (fl_plot_readout_has_note (model, readings))
+    append (text, markup, markup ? "\n<i>%s</i>" : " · %s", fl_plot_model_get_band_note (model));
   return g_string_free (text, FALSE);
 }
 

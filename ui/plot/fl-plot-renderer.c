@@ -11,6 +11,7 @@
 #define GAP    FL_PLOT_GAP
 #define MARKER FL_PLOT_MARKER
 #define SWATCH FL_PLOT_SWATCH
+#define BAND_ALPHA 0.18   /* of a band's fill: the lines on it stay clear */
 
 static const GdkRGBA *
 series_color (const FlPlotLayout *lay,
@@ -60,15 +61,35 @@ draw_swatch (cairo_t       *cr,
              double         y)
 {
   gdk_cairo_set_source_rgba (cr, color);
-  cairo_set_line_width (cr, style == FL_PLOT_STYLE_SMOOTHED ? 2.0 : 2.25);
+  if (style == FL_PLOT_STYLE_THIN)
+    set_source_alpha (cr, color, 0.6);
+  cairo_set_line_width (cr, style == FL_PLOT_STYLE_THIN ? 1.25 : style == FL_PLOT_STYLE_SMOOTHED ? 2.0 : 2.25);
   if (style == FL_PLOT_STYLE_DASHED)
     cairo_set_dash (cr, (double[]) { 4.0, 3.0 }, 2, 0);
   cairo_move_to (cr, x, y);
   cairo_line_to (cr, x + SWATCH, y);
   cairo_stroke (cr);
   cairo_set_dash (cr, NULL, 0, 0);
-  if (style != FL_PLOT_STYLE_SMOOTHED)
+  if (style == FL_PLOT_STYLE_LINE || style == FL_PLOT_STYLE_DASHED)
     draw_marker (cr, style, x + SWATCH / 2, y, MARKER);
+}
+
+/* A series' swatch, on a patch of its band's fill when it has a band. */
+static void
+draw_series_swatch (cairo_t            *cr,
+                    FlPlotModel        *model,
+                    const FlPlotLayout *lay,
+                    guint               series,
+                    double              x,
+                    double              y)
+{
+  if (fl_plot_model_get_bands (model, series) != NULL)
+    {
+      set_source_alpha (cr, series_color (lay, series), BAND_ALPHA * 1.5);
+      cairo_rectangle (cr, x, y - 5.0, SWATCH, 10.0);
+      cairo_fill (cr);
+    }
+  draw_swatch (cr, fl_plot_model_get_style (model, series), series_color (lay, series), x, y);
 }
 
 /* The title and the legend; a series switched off is dimmed, and its name
@@ -88,8 +109,7 @@ draw_header (cairo_t            *cr,
 
       if (!active)
         cairo_push_group (cr);
-      draw_swatch (cr, fl_plot_model_get_style (model, e->series), series_color (lay, e->series),
-                   e->rect.origin.x, e->rect.origin.y + e->rect.size.height / 2);
+      draw_series_swatch (cr, model, lay, e->series, e->rect.origin.x, e->rect.origin.y + e->rect.size.height / 2);
       gdk_cairo_set_source_rgba (cr, fg);
       show_text (cr, e->label, e->rect.origin.x + SWATCH + GAP, e->rect.origin.y);
       if (!active)
@@ -154,6 +174,60 @@ trace (cairo_t            *cr,
   cairo_stroke (cr);
 }
 
+/* The band over points[first..last]: the upper edge forwards, the lower
+ * one back; a single point's band is a bar. */
+static void
+fill_band (cairo_t            *cr,
+           const FlPlotLayout *lay,
+           const FlPlotPoint  *points,
+           const FlPlotBand   *bands,
+           guint               first,
+           guint               last)
+{
+  if (first == last)
+    {
+      double px = fl_plot_layout_x_to_px (lay, points[first].x);
+
+      cairo_rectangle (cr, px - 1.5, fl_plot_layout_y_to_px (lay, bands[first].hi),
+                       3.0, fl_plot_layout_y_to_px (lay, bands[first].lo)
+                            - fl_plot_layout_y_to_px (lay, bands[first].hi));
+      cairo_fill (cr);
+      return;
+    }
+  for (guint j = first; j <= last; j++)
+    cairo_line_to (cr, fl_plot_layout_x_to_px (lay, points[j].x), fl_plot_layout_y_to_px (lay, bands[j].hi));
+  for (guint j = last + 1; j-- > first;)
+    cairo_line_to (cr, fl_plot_layout_x_to_px (lay, points[j].x), fl_plot_layout_y_to_px (lay, bands[j].lo));
+  cairo_close_path (cr);
+  cairo_fill (cr);
+}
+
+/* A drawn series' bands, light in its colour: each stretch of points that
+ * have one. */
+static void
+draw_band (cairo_t            *cr,
+           FlPlotModel        *model,
+           const FlPlotLayout *lay,
+           guint               series)
+{
+  const FlPlotBand *bands = fl_plot_model_get_bands (model, series);
+  const FlPlotPoint *points;
+  guint n, first = 0;
+
+  points = fl_plot_model_get_points (model, series, &n);
+  if (bands == NULL || !fl_plot_model_series_drawn (model, series))
+    return;
+  set_source_alpha (cr, series_color (lay, series), BAND_ALPHA);
+  for (guint j = 0; j <= n; j++)
+    {
+      if (j < n && !isnan (bands[j].lo))
+        continue;
+      if (j > first)
+        fill_band (cr, lay, points, bands, first, j - 1);
+      first = j + 1;
+    }
+}
+
 static void
 draw_series (cairo_t            *cr,
              FlPlotModel        *model,
@@ -183,6 +257,13 @@ draw_series (cairo_t            *cr,
       return;
     }
 
+  if (style == FL_PLOT_STYLE_THIN)
+    {
+      set_source_alpha (cr, color, 0.6);
+      cairo_set_line_width (cr, 1.25);
+      trace (cr, lay, points, NULL, n);
+      return;
+    }
   gdk_cairo_set_source_rgba (cr, color);
   cairo_set_line_width (cr, 2.25);
   if (style == FL_PLOT_STYLE_DASHED)
@@ -212,6 +293,9 @@ fl_plot_renderer_draw (cairo_t            *cr,
   cairo_rectangle (cr, lay->left - MARKER - 2, lay->top - MARKER - 2,
                    lay->right - lay->left + 2 * MARKER + 4, lay->bottom - lay->top + 2 * MARKER + 4);
   cairo_clip (cr);
+  /* every band under every line */
+  for (guint i = 0; i < fl_plot_model_get_n_series (model); i++)
+    draw_band (cr, model, lay, i);
   for (guint i = 0; i < fl_plot_model_get_n_series (model); i++)
     draw_series (cr, model, lay, i);
   cairo_restore (cr);
@@ -280,7 +364,7 @@ fl_plot_renderer_draw_readout (cairo_t            *cr,
   markup = fl_plot_readout_markup (model, x, readings);
   text = fl_plot_layout_text (lay, markup);
   pango_layout_get_pixel_size (text, &tw, &th);
-  line_h = (double) th / (readings->len + 1);
+  line_h = (double) th / (readings->len + 1 + fl_plot_readout_has_note (model, readings));
   bw = tw + 2 * 10.0 + SWATCH + GAP;
   bh = th + 2 * 8.0;
   bx = px + 14.0;
@@ -296,8 +380,7 @@ fl_plot_renderer_draw_readout (cairo_t            *cr,
     {
       guint series = g_array_index (readings, FlPlotReading, r).series;
 
-      draw_swatch (cr, fl_plot_model_get_style (model, series), series_color (lay, series),
-                   bx + 10.0, by + 8.0 + (r + 1.5) * line_h);
+      draw_series_swatch (cr, model, lay, series, bx + 10.0, by + 8.0 + (r + 1.5) * line_h);
     }
 }
 

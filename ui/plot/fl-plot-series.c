@@ -31,6 +31,7 @@ fl_plot_series_free (FlPlotSeries *s)
   g_free (s->color);
   g_array_unref (s->points);
   g_clear_pointer (&s->smooth, g_array_unref);
+  g_clear_pointer (&s->band, g_array_unref);
   g_free (s);
 }
 
@@ -62,6 +63,8 @@ fl_plot_series_append (FlPlotSeries *s,
   g_array_append_val (s->points, p);
   if (s->smooth != NULL)
     smooth_push (s, s->points->len - 1, tau);
+  if (s->band != NULL)
+    g_array_append_val (s->band, ((FlPlotBand) { NAN, NAN }));
 }
 
 void
@@ -82,7 +85,49 @@ fl_plot_series_clear (FlPlotSeries *s)
   g_array_set_size (s->points, 0);
   if (s->smooth != NULL)
     g_array_set_size (s->smooth, 0);
+  g_clear_pointer (&s->band, g_array_unref);
   s->ema_num = s->ema_den = 0.0;
+}
+
+void
+fl_plot_series_set_band (FlPlotSeries *s,
+                         guint         i,
+                         double        lo,
+                         double        hi)
+{
+  g_return_if_fail (i < s->points->len);
+
+  if (!isfinite (lo) || !isfinite (hi))
+    lo = hi = NAN;
+  if (s->band == NULL)
+    {
+      if (isnan (lo))
+        return;
+      s->band = g_array_new (FALSE, FALSE, sizeof (FlPlotBand));
+      for (guint j = 0; j < s->points->len; j++)
+        g_array_append_val (s->band, ((FlPlotBand) { NAN, NAN }));
+    }
+  g_array_index (s->band, FlPlotBand, i) = (FlPlotBand) { MIN (lo, hi), MAX (lo, hi) };
+}
+
+gboolean
+fl_plot_series_get_band (const FlPlotSeries *s,
+                         guint               i,
+                         double             *lo,
+                         double             *hi)
+{
+  const FlPlotBand *b;
+
+  if (s->band == NULL || i >= s->band->len)
+    return FALSE;
+  b = &g_array_index (s->band, FlPlotBand, i);
+  if (isnan (b->lo))
+    return FALSE;
+  if (lo != NULL)
+    *lo = b->lo;
+  if (hi != NULL)
+    *hi = b->hi;
+  return TRUE;
 }
 
 gboolean
@@ -109,5 +154,22 @@ fl_plot_series_value_at (const FlPlotSeries *s,
           found = TRUE;
         }
     }
+  return found;
+}
+
+gboolean
+fl_plot_series_band_at (const FlPlotSeries *s,
+                        double              x,
+                        double             *lo,
+                        double             *hi)
+{
+  gboolean found = FALSE;
+
+  if (s->band == NULL || s->style == FL_PLOT_STYLE_SMOOTHED)
+    return FALSE;
+  /* the last point at x, as fl_plot_series_value_at() reads it */
+  for (guint j = 0; j < s->points->len; j++)
+    if (fabs (g_array_index (s->points, FlPlotPoint, j).x - x) < 1e-9)
+      found = fl_plot_series_get_band (s, j, lo, hi);
   return found;
 }
