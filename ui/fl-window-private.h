@@ -11,6 +11,7 @@
 
 #include "fl-preview-grid.h"
 #include "fl-sample-gallery.h"
+#include "fl-why-view.h"
 
 struct _FlWindow {
   GtkApplicationWindow parent_instance;
@@ -40,6 +41,7 @@ struct _FlWindow {
   FlSampleGallery    *gallery;
   GtkWidget          *sidebar;
   FlRunsView         *runs_view;
+  FlWhyView          *why_view;
 
   FlSession          *session;
   gboolean            compare_requested;

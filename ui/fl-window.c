@@ -49,6 +49,8 @@ bottom_page_cb (FlWindow   *self,
                                              : "Every run — not all on the same validation samples")
                                           : g_strcmp0 (page, "samples") == 0
                                           ? "Validation samples, as the model saw them"
+                                          : g_strcmp0 (page, "why") == 0
+                                          ? "Why the shown run gets its answers"
                                           : "Results on the validation samples");
 }
 
@@ -238,6 +240,18 @@ cell_activated_cb (FlWindow        *self,
   gtk_stack_set_visible_child_name (self->bottom_stack, "samples");
 }
 
+/* The rescued or hurt samples, or one clicked on a feature map. */
+static void
+why_rows_cb (FlWindow     *self,
+             const gint32 *rows,
+             int           n,
+             const char   *title,
+             FlWhyView    *view)
+{
+  fl_sample_gallery_show_rows (self->gallery, rows, n, title);
+  gtk_stack_set_visible_child_name (self->bottom_stack, "samples");
+}
+
 /* Presenting: the plots alone, in large type. */
 static void
 presenting_cb (FlWindow       *self,
@@ -379,8 +393,10 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlWindow, bottom_header);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, gallery);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, why_view);
   gtk_widget_class_bind_template_callback (widget_class, bottom_page_cb);
   gtk_widget_class_bind_template_callback (widget_class, runs_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, why_rows_cb);
   gtk_widget_class_bind_template_callback (widget_class, presenting_cb);
   gtk_widget_class_bind_template_callback (widget_class, dismiss_banner_cb);
   gtk_widget_class_bind_template_callback (widget_class, dismiss_prompt_cb);
@@ -404,6 +420,7 @@ wire_session (FlWindow *self)
   g_object_bind_property (s, "predicting", self->cancel_predict_button, "visible", G_BINDING_SYNC_CREATE);
   fl_training_view_set_session (self->training_view, s);
   fl_runs_view_set_runs (self->runs_view, fl_session_get_runs (s));
+  fl_why_view_set_session (self->why_view, s);
   g_signal_connect_object (fl_session_get_runs (s), "items-changed", G_CALLBACK (runs_changed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (s, "notify::shown-run", G_CALLBACK (shown_run_cb), self, G_CONNECT_SWAPPED);
@@ -431,6 +448,7 @@ fl_window_init (FlWindow *self)
   g_type_ensure (FL_TYPE_RESULTS_VIEW);
   g_type_ensure (FL_TYPE_RUNS_VIEW);
   g_type_ensure (FL_TYPE_SAMPLE_GALLERY);
+  g_type_ensure (FL_TYPE_WHY_VIEW);
 
   self->session = fl_session_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
