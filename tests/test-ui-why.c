@@ -363,6 +363,14 @@ test_screenshot (void)
   g_assert_true (fl_window_save_png (window, path, &error));
   g_assert_no_error (error);
   g_test_message ("wrote %s", path);
+
+  /* and what See the Rescued shows */
+  gtk_widget_activate (find_action (GTK_WIDGET (why_view ()), "why.show-rescued", NULL));
+  ui_spin (0.8);
+  g_free (path);
+  path = g_build_filename (shots, "why-rescued.png", NULL);
+  g_assert_true (fl_window_save_png (window, path, &error));
+  g_assert_no_error (error);
 }
 
 int
