@@ -97,6 +97,36 @@ fl_sample_gallery_show_cell (FlSampleGallery *self,
   gtk_label_set_markup (self->title_label, title);
 }
 
+void
+fl_sample_gallery_show_rows (FlSampleGallery *self,
+                             const gint32    *rows,
+                             int              n,
+                             const char      *title)
+{
+  const FlValidation *v = self->val;
+  g_autoptr(GHashTable) where = g_hash_table_new (NULL, NULL);
+  g_autofree char *markup = NULL;
+
+  g_return_if_fail (FL_IS_SAMPLE_GALLERY (self));
+
+  clear (self);
+  if (v == NULL)
+    return;
+  /* dataset row + 1 → validation sample k + 1 */
+  for (int k = 0; k < v->n; k++)
+    g_hash_table_insert (where, GINT_TO_POINTER (v->rows[k] + 1), GINT_TO_POINTER (k + 1));
+  for (int j = 0; j < n && self->ds != NULL && self->samples->len < MAX_CARDS; j++)
+    {
+      int k = GPOINTER_TO_INT (g_hash_table_lookup (where, GINT_TO_POINTER (rows[j] + 1))) - 1;
+
+      if (k >= 0)
+        add_card (self, k, rows[j]);
+    }
+  markup = g_strdup_printf ("%s%s%s", title, n > MAX_CARDS ? " (the first 120)" : "",
+                            self->ds == NULL && n > 0 ? NO_DATA : "");
+  gtk_label_set_markup (self->title_label, markup);
+}
+
 typedef struct {
   int   k;
   float confidence;

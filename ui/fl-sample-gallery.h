@@ -29,6 +29,12 @@ void          fl_sample_gallery_show_cell     (FlSampleGallery *self,
 /* The wrong predictions the model was surest of, at most max of them. */
 void          fl_sample_gallery_show_mistakes (FlSampleGallery *self,
                                                int              max);
+/* These dataset rows of the validation samples (n of them, in this
+ * order; rows not among them are left out), under title (markup). */
+void          fl_sample_gallery_show_rows     (FlSampleGallery *self,
+                                               const gint32    *rows,
+                                               int              n,
+                                               const char      *title);
 int           fl_sample_gallery_get_n_samples (FlSampleGallery *self);
 /* The dataset index of the i-th sample shown. */
 int           fl_sample_gallery_get_sample    (FlSampleGallery *self,

@@ -12,6 +12,7 @@
 #include "fl-preview-grid.h"
 #include "fl-routes-view.h"
 #include "fl-sample-gallery.h"
+#include "fl-why-view.h"
 
 struct _FlWindow {
   GtkApplicationWindow parent_instance;
@@ -42,6 +43,7 @@ struct _FlWindow {
   GtkWidget          *sidebar;
   FlRunsView         *runs_view;
   FlRoutesView       *routes_view;
+  FlWhyView          *why_view;
 
   FlSession          *session;
   gboolean            compare_requested;

@@ -52,6 +52,8 @@ bottom_page_cb (FlWindow   *self,
                                              : "Every run — not all on the same validation samples")
                                           : g_strcmp0 (page, "samples") == 0
                                           ? "Validation samples, as the model saw them"
+                                          : g_strcmp0 (page, "why") == 0
+                                          ? "Why the shown run gets its answers"
                                           : "Results on the validation samples");
 }
 
@@ -242,6 +244,18 @@ cell_activated_cb (FlWindow        *self,
   gtk_stack_set_visible_child_name (self->bottom_stack, "samples");
 }
 
+/* The rescued or hurt samples, or one clicked on a feature map. */
+static void
+why_rows_cb (FlWindow     *self,
+             const gint32 *rows,
+             int           n,
+             const char   *title,
+             FlWhyView    *view)
+{
+  fl_sample_gallery_show_rows (self->gallery, rows, n, title);
+  gtk_stack_set_visible_child_name (self->bottom_stack, "samples");
+}
+
 /* Presenting: the plots alone, in large type. */
 static void
 presenting_cb (FlWindow       *self,
@@ -392,8 +406,10 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlWindow, bottom_header);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, gallery);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, why_view);
   gtk_widget_class_bind_template_callback (widget_class, bottom_page_cb);
   gtk_widget_class_bind_template_callback (widget_class, runs_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, why_rows_cb);
   gtk_widget_class_bind_template_callback (widget_class, presenting_cb);
   gtk_widget_class_bind_template_callback (widget_class, dismiss_banner_cb);
   gtk_widget_class_bind_template_callback (widget_class, dismiss_prompt_cb);
@@ -419,6 +435,7 @@ wire_session (FlWindow *self)
   fl_training_view_set_session (self->training_view, s);
   fl_runs_view_set_runs (self->runs_view, fl_session_get_runs (s));
   fl_routes_view_set_session (self->routes_view, s);
+  fl_why_view_set_session (self->why_view, s);
   g_signal_connect_object (fl_session_get_runs (s), "items-changed", G_CALLBACK (runs_changed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (s, "notify::shown-run", G_CALLBACK (shown_run_cb), self, G_CONNECT_SWAPPED);
@@ -447,6 +464,7 @@ fl_window_init (FlWindow *self)
   g_type_ensure (FL_TYPE_RUNS_VIEW);
   g_type_ensure (FL_TYPE_ROUTES_VIEW);
   g_type_ensure (FL_TYPE_SAMPLE_GALLERY);
+  g_type_ensure (FL_TYPE_WHY_VIEW);
 
   self->session = fl_session_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -505,46 +523,6 @@ fl_window_open_experiment (FlWindow   *self,
   gtk_stack_set_visible_child_name (self->content_stack, "training");
   gtk_stack_set_visible_child_name (self->bottom_stack, "runs");
   _fl_window_update_actions (self);
-  return TRUE;
-}
-
-gboolean
-fl_window_save_png (FlWindow    *self,
-                    const char  *path,
-                    GError     **error)
-{
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GskRenderer *renderer;
-  int width, height;
-
-  g_return_val_if_fail (FL_IS_WINDOW (self), FALSE);
-
-  renderer = gtk_native_get_renderer (GTK_NATIVE (self));
-  width = gtk_widget_get_width (GTK_WIDGET (self));
-  height = gtk_widget_get_height (GTK_WIDGET (self));
-  if (renderer == NULL || width <= 0 || height <= 0)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, "the window is not on screen yet");
-      return FALSE;
-    }
-  paintable = gtk_widget_paintable_new (GTK_WIDGET (self));
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the window drew nothing");
-      return FALSE;
-    }
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  if (!gdk_texture_save_to_png (texture, path))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "could not write %s", path);
-      return FALSE;
-    }
   return TRUE;
 }
 

@@ -125,3 +125,6 @@ void           fl_session_cancel_predict     (FlSession             *self);
 const FlExperimentData *fl_session_get_runs_data (FlSession         *self);
 
 G_END_DECLS
+
+/* why fusion wins: the shown run's insight */
+#include "fl-session-insight.h"

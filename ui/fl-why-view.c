@@ -1,0 +1,486 @@
+/* SPDX-License-Identifier: MIT */
+#define G_LOG_DOMAIN "fl-why-view"
+
+#include "fl-why-view.h"
+#include "fl-style.h"
+#include "fl-ui-util.h"
+
+#include <math.h>
+
+#define BAR_H 14.0
+#define GAP    8.0
+
+/* the maps by FlFeatureKind: the action's targets, and the words */
+static const char *const map_names[FL_N_FEATURES] = { "image", "text", "fused" };
+static const char *const map_words[FL_N_FEATURES] = { "image features", "text features", "fused features" };
+
+struct _FlWhyView {
+  GtkWidget         parent_instance;
+
+  /* template widgets */
+  GtkLabel         *counts_label;
+  GtkWidget        *rescued_button;
+  GtkWidget        *hurt_button;
+  GtkWidget        *reliance_box;
+  GtkDrawingArea   *reliance_area;
+  GtkLabel         *reliance_label;
+  GtkLabel         *note_label;
+  GtkWidget        *map_buttons[FL_N_FEATURES];
+  FlFeatureMap     *map;
+  GtkLabel         *map_caption;
+
+  FlSessionInsight *tracker;
+  FlInsight        *insight;       /* shown, or NULL */
+  FlFeatureKind     kind;          /* the map shown */
+  FlRelianceBars    bars;          /* laid out once per insight */
+};
+
+G_DEFINE_FINAL_TYPE (FlWhyView, fl_why_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_MAP,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_SHOW_ROWS,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* ---- the reliance bars --------------------------------------------------------- */
+
+void
+fl_reliance_bars_render (const FlRelianceBars *bars,
+                         cairo_t              *cr,
+                         double                width,
+                         double                height,
+                         const GdkRGBA        *fg)
+{
+  static const FlColor colors[2] = { FL_COLOR_ORANGE, FL_COLOR_BLUE };
+  double name_w = 0, value_w = 0, lo = 0, hi = 1.0, x0, area, zero, w, h;
+
+  for (int i = 0; i < 2; i++)
+    {
+      fl_layout_size (bars->names[i], &w, NULL);
+      name_w = MAX (name_w, w);
+      fl_layout_size (bars->values[i], &w, NULL);
+      value_w = MAX (value_w, w);
+      /* at least a point's scale: a drop of 0.1 point is not a long bar */
+      lo = MIN (lo, bars->drop[i]);
+      hi = MAX (hi, bars->drop[i]);
+    }
+  x0 = name_w + GAP;
+  area = MAX (width - x0 - GAP - value_w, 10.0);
+  zero = x0 + area * -lo / (hi - lo);
+  for (int i = 0; i < 2; i++)
+    {
+      double y = i * height / 2, end = zero + area * bars->drop[i] / (hi - lo);
+      GdkRGBA color;
+
+      fl_layout_size (bars->names[i], &w, &h);
+      cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.85);
+      cairo_move_to (cr, name_w - w, y + (height / 2 - h) / 2);
+      pango_cairo_show_layout (cr, bars->names[i]);
+
+      fl_color_rgba (colors[i], &color);
+      gdk_cairo_set_source_rgba (cr, &color);
+      cairo_rectangle (cr, MIN (zero, end), y + (height / 2 - BAR_H) / 2, MAX (fabs (end - zero), 1.0), BAR_H);
+      cairo_fill (cr);
+
+      fl_layout_size (bars->values[i], &w, &h);
+      cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.75);
+      cairo_move_to (cr, MAX (zero, end) + GAP / 2, y + (height / 2 - h) / 2);
+      pango_cairo_show_layout (cr, bars->values[i]);
+    }
+  /* the zero line */
+  cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.4);
+  cairo_rectangle (cr, floor (zero), 0, 1, height);
+  cairo_fill (cr);
+}
+
+static void
+draw_reliance_cb (GtkDrawingArea *area,
+                  cairo_t        *cr,
+                  int             width,
+                  int             height,
+                  gpointer        data)
+{
+  FlWhyView *self = data;
+  GdkRGBA fg;
+
+  if (self->bars.names[0] == NULL)
+    return;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (area)), &fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  fl_reliance_bars_render (&self->bars, cr, width, height, &fg);
+}
+
+static void
+clear_bars (FlWhyView *self)
+{
+  for (int i = 0; i < 2; i++)
+    {
+      g_clear_object (&self->bars.names[i]);
+      g_clear_object (&self->bars.values[i]);
+    }
+}
+
+static PangoLayout *
+small_layout (FlWhyView  *self,
+              const char *text)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self->reliance_area), NULL);
+  g_autofree char *markup = g_markup_printf_escaped ("<small>%s</small>", text);
+
+  pango_layout_set_markup (layout, markup, -1);
+  return layout;
+}
+
+/* "loses 12.3 points", "gains 0.8 points" */
+static char *
+loss_words (double drop)
+{
+  return g_strdup_printf ("%s %.1f point%s", drop >= 0 ? "loses" : "gains", fabs (drop),
+                          fabs (drop) == 1.0 ? "" : "s");
+}
+
+/* A sentence on what the model leans on; drops in points. */
+static char *
+reliance_sentence (FlFusion fusion,
+                   double   image,
+                   double   text)
+{
+  g_autofree char *without_image = loss_words (image), *without_text = loss_words (text);
+
+  if (fusion == FL_FUSION_IMAGE || fusion == FL_FUSION_TEXT)
+    return g_strdup_printf ("This model reads only the %s: without them it %s; the %s cost it nothing.",
+                            fusion == FL_FUSION_IMAGE ? "pictures" : "words",
+                            fusion == FL_FUSION_IMAGE ? without_image : without_text,
+                            fusion == FL_FUSION_IMAGE ? "words" : "pictures");
+  if (fabs (image) < 1.0 && fabs (text) < 1.0)
+    return g_strdup_printf ("This model hardly needs either: without the picture it %s, without the words "
+                            "it %s.", without_image, without_text);
+  if (text >= 2 * image || image >= 2 * text)
+    return g_strdup_printf ("This model leans on the %s: without them it %s, without the %s it %s.",
+                            text > image ? "words" : "pictures", text > image ? without_text : without_image,
+                            text > image ? "picture" : "words", text > image ? without_image : without_text);
+  return g_strdup_printf ("This model leans on both: without the picture it %s, without the words it %s.",
+                          without_image, without_text);
+}
+
+static void
+show_reliance (FlWhyView *self)
+{
+  const FlInsight *ins = self->insight;
+  static const char *const names[2] = { "Without the picture", "Without the words" };
+  g_autofree char *sentence = NULL;
+
+  clear_bars (self);
+  gtk_widget_set_visible (self->reliance_box, ins != NULL && ins->has_reliance);
+  if (ins == NULL || !ins->has_reliance)
+    return;
+  self->bars.drop[0] = 100.0 * ins->reliance.acc_drop_image;
+  self->bars.drop[1] = 100.0 * ins->reliance.acc_drop_text;
+  for (int i = 0; i < 2; i++)
+    {
+      g_autofree char *value = g_strdup_printf ("%s%.1f points", self->bars.drop[i] < 0 ? "+" : "−",
+                                                fabs (self->bars.drop[i]));
+
+      self->bars.names[i] = small_layout (self, names[i]);
+      self->bars.values[i] = small_layout (self, value);
+    }
+  sentence = reliance_sentence (ins->fusion, self->bars.drop[0], self->bars.drop[1]);
+  gtk_label_set_text (self->reliance_label, sentence);
+  gtk_widget_queue_draw (GTK_WIDGET (self->reliance_area));
+}
+
+/* ---- the counts ------------------------------------------------------------------ */
+
+static const char *
+samples (guint n)
+{
+  return n == 1 ? "sample" : "samples";
+}
+
+static void
+show_counts (FlWhyView *self)
+{
+  const FlInsight *ins = self->insight;
+  g_autofree char *text = NULL;
+  gboolean counted = ins != NULL && ins->rescued != NULL;
+
+  if (counted)
+    text = g_markup_printf_escaped ("Fusion (<b>%s</b>) got <b>%u</b> %s right that both the picture alone and "
+                                    "the words alone got wrong (<i>rescued</i>), and <b>%u</b> wrong that one "
+                                    "of them got right (<i>hurt</i>), of %d validation samples.",
+                                    ins->run_name, ins->rescued->len, samples (ins->rescued->len),
+                                    ins->hurt->len, ins->n);
+  else if (ins != NULL)
+    text = g_markup_printf_escaped ("<b>%s</b>: %s", ins->run_name, ins->note != NULL ? ins->note : "");
+  else
+    text = g_markup_escape_text (fl_session_insight_get_message (self->tracker), -1);
+  gtk_label_set_markup (self->counts_label, text);
+  gtk_widget_set_visible (self->rescued_button, counted);
+  gtk_widget_set_visible (self->hurt_button, counted);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "why.show-rescued", counted && ins->rescued->len > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "why.show-hurt", counted && ins->hurt->len > 0);
+  /* the note says what is missing, unless the counts line said it */
+  gtk_label_set_text (self->note_label, counted && ins->note != NULL ? ins->note : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->note_label), counted && ins->note != NULL);
+}
+
+static void
+show_rows_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  FlWhyView *self = FL_WHY_VIEW (widget);
+  gboolean rescued = g_str_equal (action_name, "why.show-rescued");
+  const FlInsight *ins = self->insight;
+  GArray *rows = ins != NULL ? (rescued ? ins->rescued : ins->hurt) : NULL;
+  g_autofree char *title = NULL;
+
+  if (rows == NULL)
+    return;
+  if (rescued)
+    title = g_markup_printf_escaped ("The <b>%u</b> %s <b>%s</b> got right that both the picture alone and the "
+                                     "words alone got wrong", rows->len, samples (rows->len), ins->run_name);
+  else
+    title = g_markup_printf_escaped ("The <b>%u</b> %s <b>%s</b> got wrong that the picture alone or the words "
+                                     "alone got right", rows->len, samples (rows->len), ins->run_name);
+  g_signal_emit (self, signals[SIGNAL_SHOW_ROWS], 0, (const gint32 *) rows->data, (int) rows->len, title);
+}
+
+/* ---- the map ---------------------------------------------------------------------- */
+
+static void
+show_map (FlWhyView *self)
+{
+  const FlInsight *ins = self->insight;
+  const float *xy = ins != NULL ? ins->maps[self->kind] : NULL;
+  g_autofree char *placeholder = NULL, *caption = NULL;
+
+  for (int k = 0; k < FL_N_FEATURES; k++)
+    gtk_widget_set_sensitive (self->map_buttons[k], ins != NULL && ins->maps[k] != NULL);
+  if (xy == NULL)
+    {
+      if (ins != NULL && ins->has_reliance)
+        placeholder = g_strdup_printf ("%s has no %s: its route does not have that branch.", ins->run_name,
+                                       map_words[self->kind]);
+      fl_feature_map_set_points (self->map, 0, NULL, NULL, NULL, NULL, NULL, NULL);
+      fl_feature_map_set_placeholder (self->map, placeholder != NULL ? placeholder
+                                      : ins == NULL ? fl_session_insight_get_message (self->tracker)
+                                      : "The feature maps need the model: train again to see them.");
+      gtk_label_set_text (self->map_caption, "");
+      return;
+    }
+  fl_feature_map_set_points (self->map, ins->n, xy, ins->labels, ins->predicted, ins->rows,
+                             (const char *const *) ins->class_names, ins->explained[self->kind]);
+  caption = g_strdup_printf ("Each dot is a validation sample, placed by its %s squeezed onto two axes (PCA): "
+                             "classes the model tells apart form separate clouds. Click one to see it.",
+                             map_words[self->kind]);
+  gtk_label_set_text (self->map_caption, caption);
+}
+
+static void
+set_map (FlWhyView  *self,
+         const char *name)
+{
+  for (int k = 0; k < FL_N_FEATURES; k++)
+    if (g_strcmp0 (name, map_names[k]) == 0 && self->kind != (FlFeatureKind) k)
+      {
+        self->kind = k;
+        show_map (self);
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAP]);
+      }
+}
+
+static void
+map_activated_cb (FlWhyView    *self,
+                  int           row,
+                  FlFeatureMap *map)
+{
+  g_autofree char *title = g_markup_printf_escaped ("The sample you clicked on the map of <b>%s</b>'s %s",
+                                                    self->insight->run_name, map_words[self->kind]);
+  gint32 r = row;
+
+  g_signal_emit (self, signals[SIGNAL_SHOW_ROWS], 0, &r, 1, title);
+}
+
+/* ---- the insight -------------------------------------------------------------------- */
+
+static void
+insight_changed_cb (FlWhyView *self)
+{
+  FlInsight *ins = fl_session_insight_get_insight (self->tracker);
+
+  if (ins != NULL)
+    fl_insight_ref (ins);
+  g_clear_pointer (&self->insight, fl_insight_unref);
+  self->insight = ins;
+  show_counts (self);
+  show_reliance (self);
+  show_map (self);
+}
+
+void
+fl_why_view_set_session (FlWhyView *self,
+                         FlSession *session)
+{
+  g_return_if_fail (FL_IS_WHY_VIEW (self));
+  g_return_if_fail (FL_IS_SESSION (session));
+  g_return_if_fail (self->tracker == NULL);
+
+  self->tracker = g_object_ref (fl_session_get_insight (session));
+  /* (the message is notified with the insight and busy) */
+  g_signal_connect_object (self->tracker, "notify::message", G_CALLBACK (insight_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tracker, "notify::insight", G_CALLBACK (insight_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  insight_changed_cb (self);
+}
+
+/* ---- the object ------------------------------------------------------------------------ */
+
+static void
+fl_why_view_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  FlWhyView *self = FL_WHY_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_MAP: g_value_set_string (value, map_names[self->kind]); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fl_why_view_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_MAP: set_map (FL_WHY_VIEW (object), g_value_get_string (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fl_why_view_dispose (GObject *object)
+{
+  FlWhyView *self = FL_WHY_VIEW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (object), FL_TYPE_WHY_VIEW);
+  fl_widget_unparent_children (GTK_WIDGET (object));
+  g_clear_object (&self->tracker);
+  g_clear_pointer (&self->insight, fl_insight_unref);
+  clear_bars (self);
+
+  G_OBJECT_CLASS (fl_why_view_parent_class)->dispose (object);
+}
+
+static void
+fl_why_view_class_init (FlWhyViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fl_why_view_dispose;
+  object_class->get_property = fl_why_view_get_property;
+  object_class->set_property = fl_why_view_set_property;
+
+  properties[PROP_MAP] = g_param_spec_string ("map", NULL, NULL, "fused",
+                                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_SHOW_ROWS] =
+    g_signal_new ("show-rows", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_POINTER, G_TYPE_INT, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/fusionlab/FusionLab/ui/fl-why-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, FlWhyView, counts_label);
+  gtk_widget_class_bind_template_child (widget_class, FlWhyView, rescued_button);
+  gtk_widget_class_bind_template_child (widget_class, FlWhyView, hurt_button);
+  gtk_widget_class_bind_template_child (widget_class, FlWhyView, reliance_box);
+  gtk_widget_class_bind_template_child (widget_class, FlWhyView, reliance_area);
+  gtk_widget_class_bind_template_child (widget_class, FlWhyView, reliance_label);
+  gtk_widget_class_bind_template_child (widget_class, FlWhyView, note_label);
+  gtk_widget_class_bind_template_child_full (widget_class, "image_button", FALSE,
+                                             G_STRUCT_OFFSET (FlWhyView, map_buttons[FL_FEATURE_IMAGE]));
+  gtk_widget_class_bind_template_child_full (widget_class, "text_button", FALSE,
+                                             G_STRUCT_OFFSET (FlWhyView, map_buttons[FL_FEATURE_TEXT]));
+  gtk_widget_class_bind_template_child_full (widget_class, "fused_button", FALSE,
+                                             G_STRUCT_OFFSET (FlWhyView, map_buttons[FL_FEATURE_FUSED]));
+  gtk_widget_class_bind_template_child (widget_class, FlWhyView, map);
+  gtk_widget_class_bind_template_child (widget_class, FlWhyView, map_caption);
+  gtk_widget_class_bind_template_callback (widget_class, map_activated_cb);
+
+  gtk_widget_class_install_action (widget_class, "why.show-rescued", NULL, show_rows_action);
+  gtk_widget_class_install_action (widget_class, "why.show-hurt", NULL, show_rows_action);
+  gtk_widget_class_install_property_action (widget_class, "why.map", "map");
+  gtk_widget_class_set_css_name (widget_class, "whyview");
+}
+
+static void
+fl_why_view_init (FlWhyView *self)
+{
+  g_type_ensure (FL_TYPE_FEATURE_MAP);
+  self->kind = FL_FEATURE_FUSED;
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_drawing_area_set_draw_func (self->reliance_area, draw_reliance_cb, self, NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "why.show-rescued", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "why.show-hurt", FALSE);
+}
+
+FlInsight *
+fl_why_view_get_insight (FlWhyView *self)
+{
+  g_return_val_if_fail (FL_IS_WHY_VIEW (self), NULL);
+  return self->insight;
+}
+
+const char *
+fl_why_view_get_counts_text (FlWhyView *self)
+{
+  g_return_val_if_fail (FL_IS_WHY_VIEW (self), NULL);
+  return gtk_label_get_text (self->counts_label);
+}
+
+gboolean
+fl_why_view_get_reliance (FlWhyView *self,
+                          double    *drop_image,
+                          double    *drop_text)
+{
+  g_return_val_if_fail (FL_IS_WHY_VIEW (self), FALSE);
+
+  if (self->bars.names[0] == NULL)
+    return FALSE;
+  *drop_image = self->bars.drop[0];
+  *drop_text = self->bars.drop[1];
+  return TRUE;
+}
+
+const char *
+fl_why_view_get_reliance_text (FlWhyView *self)
+{
+  g_return_val_if_fail (FL_IS_WHY_VIEW (self), NULL);
+  return gtk_label_get_text (self->reliance_label);
+}
+
+FlFeatureMap *
+fl_why_view_get_feature_map (FlWhyView *self)
+{
+  g_return_val_if_fail (FL_IS_WHY_VIEW (self), NULL);
+  return self->map;
+}
