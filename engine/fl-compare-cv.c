@@ -279,3 +279,57 @@ fl_comparison_cv_report (FlComparison *cmp)
   append_verdicts (s, routes);
   return g_string_free (s, FALSE);
 }
+
+/* Writes text to path atomically. */
+static gboolean
+write_text (const char *path, GString *text, GError **error)
+{
+  return g_file_set_contents_full (path, text->str, (gssize) text->len,
+                                   G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+}
+
+gboolean
+fl_comparison_write_routes_csv (FlComparison *cmp, const char *path, GError **error)
+{
+  g_autoptr(GPtrArray) routes = fl_comparison_routes (cmp);
+  g_autoptr(GString) s = g_string_new ("route,folds_done,acc_mean,acc_sd,f1_mean,f1_sd,best");
+  int n = fl_comparison_cv_folds (cmp) * fl_comparison_cv_repeats (cmp), best = fl_routes_best (routes);
+
+  for (int k = 0; k < n; k++)
+    g_string_append_printf (s, ",acc_%d", k + 1);
+  g_string_append_c (s, '\n');
+  for (guint i = 0; i < routes->len; i++)
+    {
+      const FlRouteSummary *r = routes->pdata[i];
+
+      g_string_append_printf (s, "%s,%d,%.6f,%.6f,%.6f,%.6f,%d", fl_fusion_to_string (r->fusion), r->n_done,
+                              r->acc_mean, r->acc_sd, r->f1_mean, r->f1_sd, (int) i == best);
+      for (int k = 0; k < r->n_runs; k++)
+        g_string_append_printf (s, isfinite (r->acc[k]) ? ",%.6f" : ",", r->acc[k]);
+      g_string_append_c (s, '\n');
+    }
+  return write_text (path, s, error);
+}
+
+gboolean
+fl_comparison_write_verdicts_csv (FlComparison *cmp, const char *path, GError **error)
+{
+  g_autoptr(GPtrArray) routes = fl_comparison_routes (cmp);
+  g_autoptr(GString) s = g_string_new ("route_a,route_b,folds,wins_a,wins_b,diff_mean,diff_sd,t,df,p,"
+                                       "significant,p_a_better,p_equivalent,p_b_better\n");
+
+  for (guint i = 0; i < routes->len; i++)
+    for (guint j = i + 1; j < routes->len; j++)
+      {
+        const FlRouteSummary *a = routes->pdata[i], *b = routes->pdata[j];
+        FlRouteDiff d;
+
+        if (!fl_route_diff (a, b, &d))
+          continue;
+        g_string_append_printf (s, "%s,%s,%d,%d,%d,%.6f,%.6f,%.6f,%.0f,%.6g,%d,%.6f,%.6f,%.6f\n",
+                                fl_fusion_to_string (a->fusion), fl_fusion_to_string (b->fusion), d.n,
+                                d.wins_a, d.wins_b, d.mean, d.sd, d.ttest.t, d.ttest.df, d.ttest.p,
+                                d.significant, d.bayes.right, d.bayes.rope, d.bayes.left);
+      }
+  return write_text (path, s, error);
+}

@@ -225,4 +225,12 @@ int      fl_routes_best (GPtrArray *routes);
  * without a design. */
 char    *fl_comparison_cv_report (FlComparison *cmp);
 
+/* The routes as CSV: per route the folds done, mean and sd of accuracy and
+ * macro-F1, whether it is the best, then every fold's accuracy. */
+gboolean fl_comparison_write_routes_csv (FlComparison *cmp, const char *path, GError **error);
+/* Every pair of routes with at least 2 paired folds: folds won, the mean
+ * and sd of the accuracy difference, the corrected t-test (t, df, p,
+ * significant) and the Bayesian test's three probabilities. */
+gboolean fl_comparison_write_verdicts_csv (FlComparison *cmp, const char *path, GError **error);
+
 G_END_DECLS

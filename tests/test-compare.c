@@ -1009,6 +1009,62 @@ test_verdicts (void)
   assert_verdict (text, concat, "too few folds finished to compare text and concat (1 of 5)");
 }
 
+/* The routes and the verdicts as CSV, from folds whose accuracy is set by
+ * hand: the figures read back are the routes' and the tests'. */
+static void
+test_cv_csv (void)
+{
+  static const double acc[2][3] = { { 0.90, 0.85, 0.88 }, { 0.70, 0.72, 0.65 } };
+  const FlFusion fusions[] = { FL_FUSION_CONCAT, FL_FUSION_TEXT };
+  g_autofree char *dir = g_dir_make_tmp ("fl-cv-csv-XXXXXX", NULL);
+  g_autofree char *routes_path = g_build_filename (dir, "routes.csv", NULL);
+  g_autofree char *pairs_path = g_build_filename (dir, "verdicts.csv", NULL);
+  g_autofree char *routes_text = NULL, *pairs_text = NULL;
+  g_autoptr(FlComparison) cmp = NULL;
+  g_autoptr(FlCsv) routes = NULL, pairs = NULL;
+  g_autoptr(GPtrArray) summary = NULL;
+  g_autoptr(GError) error = NULL;
+  FlRouteDiff d;
+  FlTrainSettings s;
+  int first;
+
+  fl_train_settings_init_default (&s);
+  cmp = fl_comparison_new (NULL, &s);
+  first = fl_comparison_add_cv (cmp, &s, fusions, 2, 3, 1);
+  for (int f = 0; f < 3; f++)
+    for (int k = 0; k < 2; k++)
+      {
+        FlRunResult *r = fl_comparison_result (cmp, first + f * 2 + k);
+        FlEpochStats st = { .epoch = 1, .n_epochs = 1, .val_acc = acc[k][f], .val_f1 = acc[k][f] / 2 };
+
+        r->status = FL_RUN_DONE;
+        g_array_append_val (r->epochs, st);
+      }
+  g_assert_true (fl_comparison_write_routes_csv (cmp, routes_path, &error));
+  g_assert_true (fl_comparison_write_verdicts_csv (cmp, pairs_path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (routes_path, &routes_text, NULL, NULL));
+  g_assert_true (g_file_get_contents (pairs_path, &pairs_text, NULL, NULL));
+  routes = fl_csv_parse (routes_text, strlen (routes_text), "routes.csv", &error);
+  pairs = fl_csv_parse (pairs_text, strlen (pairs_text), "verdicts.csv", &error);
+  g_assert_no_error (error);
+  summary = fl_comparison_routes (cmp);
+  g_assert_cmpint (fl_csv_n_rows (routes), ==, 2);
+  g_assert_cmpstr (fl_csv_get (routes, 0, 0), ==, "concat");
+  g_assert_cmpfloat_with_epsilon (g_ascii_strtod (fl_csv_get (routes, 0, 2), NULL), (0.90 + 0.85 + 0.88) / 3, 1e-6);
+  g_assert_cmpfloat_with_epsilon (g_ascii_strtod (fl_csv_get (routes, 0, 3), NULL),
+                                  ((FlRouteSummary *) summary->pdata[0])->acc_sd, 1e-6);
+  g_assert_cmpfloat_with_epsilon (g_ascii_strtod (fl_csv_get (routes, 1, 8), NULL), 0.72, 1e-6);
+  g_assert_true (fl_route_diff (summary->pdata[0], summary->pdata[1], &d));
+  g_assert_cmpint (fl_csv_n_rows (pairs), ==, 1);
+  g_assert_cmpstr (fl_csv_get (pairs, 0, 3), ==, "3");
+  g_assert_cmpfloat_with_epsilon (g_ascii_strtod (fl_csv_get (pairs, 0, 9), NULL), d.ttest.p, 1e-6 * d.ttest.p);
+  g_assert_cmpstr (fl_csv_get (pairs, 0, 10), ==, d.significant ? "1" : "0");
+  g_remove (routes_path);
+  g_remove (pairs_path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1031,6 +1087,7 @@ main (int argc, char **argv)
       g_test_add_data_func (name, &hostile_cases[i], test_experiment_hostile);
     }
   g_test_add_func ("/compare/cv-runs", test_cv_runs);
+  g_test_add_func ("/compare/cv-csv", test_cv_csv);
   g_test_add_func ("/compare/verdicts", test_verdicts);
   return g_test_run ();
 }

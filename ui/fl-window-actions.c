@@ -30,6 +30,10 @@ _fl_window_update_actions (FlWindow *self)
   gtk_widget_action_set_enabled (widget, "win.open-experiment", !training);
   gtk_widget_action_set_enabled (widget, "win.export-runs-csv", !training && have_runs);
   gtk_widget_action_set_enabled (widget, "win.export-metrics-csv", !training && have_runs);
+  gtk_widget_action_set_enabled (widget, "win.export-routes-csv", !training && have_runs &&
+                                 fl_comparison_cv_folds (fl_session_get_comparison (self->session)) >= 2);
+  gtk_widget_action_set_enabled (widget, "win.export-verdicts-csv", !training && have_runs &&
+                                 fl_comparison_cv_folds (fl_session_get_comparison (self->session)) >= 2);
   gtk_widget_action_set_enabled (widget, "train.pause", training);
   gtk_widget_action_set_enabled (widget, "train.stop", training);
   gtk_widget_action_set_enabled (widget, "train.save-model", have_model);
@@ -224,6 +228,8 @@ typedef enum {
   FILE_METRICS_CSV,
   FILE_MODEL,
   FILE_PREDICT,
+  FILE_ROUTES_CSV,
+  FILE_VERDICTS_CSV,
 } FileKind;
 
 static const struct {
@@ -238,6 +244,8 @@ static const struct {
   [FILE_METRICS_CSV] = { "Export the Per-Epoch Metrics", "metrics.csv" },
   [FILE_MODEL] = { "Save the Model", "model.safetensors" },
   [FILE_PREDICT] = { "Predict the Rows of a CSV", NULL },
+  [FILE_ROUTES_CSV] = { "Export the Routes, Mean ± SD over the Folds", "routes.csv" },
+  [FILE_VERDICTS_CSV] = { "Export the Pairwise Tests", "verdicts.csv" },
 };
 
 static gboolean
@@ -271,7 +279,8 @@ save_file (FlWindow        *self,
   FlComparison *cmp = fl_session_get_comparison (self->session);
   FlRun *run = fl_session_get_shown_model (self->session);
 
-  if ((kind == FILE_RUNS_CSV || kind == FILE_METRICS_CSV) && cmp == NULL)
+  if ((kind == FILE_RUNS_CSV || kind == FILE_METRICS_CSV || kind == FILE_ROUTES_CSV ||
+       kind == FILE_VERDICTS_CSV) && cmp == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "There are no runs yet.");
       return FALSE;
@@ -289,6 +298,8 @@ save_file (FlWindow        *self,
     case FILE_RUNS_CSV: return fl_comparison_write_runs_csv (cmp, path, error);
     case FILE_METRICS_CSV: return fl_comparison_write_metrics_csv (cmp, path, error);
     case FILE_MODEL: return fl_run_save_model (run, path, error);
+    case FILE_ROUTES_CSV: return fl_comparison_write_routes_csv (cmp, path, error);
+    case FILE_VERDICTS_CSV: return fl_comparison_write_verdicts_csv (cmp, path, error);
     default: g_assert_not_reached ();
     }
 }
@@ -366,6 +377,8 @@ static const struct {
   { "win.export-metrics-csv", FILE_METRICS_CSV },
   { "train.save-model", FILE_MODEL },
   { "train.predict", FILE_PREDICT },
+  { "win.export-routes-csv", FILE_ROUTES_CSV },
+  { "win.export-verdicts-csv", FILE_VERDICTS_CSV },
 };
 
 static void
