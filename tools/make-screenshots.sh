@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: MIT
 # Takes the README's screenshots again, in a real window under Xvfb:
 #   resources/screenshots/training.png       the demo data, halfway through a run
-#   resources/screenshots/compare-icons.png  the five fusion routes on the Adwaita icons
+#   resources/screenshots/compare-icons.png  the five fusion routes on the Adwaita icons, over
+#                                            5 folds: mean curves with bands, the verdicts
+#   resources/screenshots/why.png            the Why page of the demo data's best route
+#   resources/screenshots/rescued.png        the samples fusion rescued
 #   resources/screenshots/reopened-icons.png that comparison reopened from its
 #                                            experiment file, one matrix cell's samples
 # Needs a build in BUILD (default build/: tools/run.sh makes one), xvfb-run
@@ -20,6 +23,11 @@ app () {
 
 app --images resources/demo/images --csv resources/demo/texts.csv \
     --train-epochs 10 --screenshot-epoch 5 --screenshot "$out/training.png"
+
+app --images resources/demo/images --csv resources/demo/texts.csv --image-size 32 \
+    --compare-epochs 5 --screenshot "$out/why.png" --screenshot-page why
+app --images resources/demo/images --csv resources/demo/texts.csv --image-size 32 \
+    --compare-epochs 5 --screenshot "$out/rescued.png" --screenshot-page rescued
 
 python3 tools/make-icon-dataset.py --out "$work/icons.csv"
 icons=/usr/share/icons/Adwaita/48x48

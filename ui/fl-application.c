@@ -24,6 +24,7 @@ typedef struct {
   int                      at_epoch;   /* take it after this epoch */
   gboolean                 compare;    /* train.compare rather than train.start */
   char                    *cell;       /* "TRUE:PREDICTED" class names, or NULL */
+  char                    *page;       /* the bottom page to show, or NULL */
   ShotState                state;
   int                      settle;     /* polls left before the picture */
 } Screenshot;
@@ -54,6 +55,9 @@ static const GOptionEntry options[] = {
     "Train on images of this size (16 to 256)", "S" },
   { "screenshot-epoch", 0, 0, G_OPTION_ARG_INT, NULL,
     "With --train-epochs: take the screenshot after this epoch, during the run", "K" },
+  { "screenshot-page", 0, 0, G_OPTION_ARG_STRING, NULL,
+    "With --screenshot: show this page first: results, samples, runs, why, or rescued (the samples fusion rescued)",
+    "PAGE" },
   { "load-data", 0, 0, G_OPTION_ARG_NONE, NULL,
     "With --experiment: load its data from the folders it names without asking", NULL },
   { "screenshot-cell", 0, 0, G_OPTION_ARG_STRING, NULL,
@@ -68,6 +72,7 @@ screenshot_free (Screenshot *shot)
   g_clear_object (&shot->cmdline);
   g_free (shot->path);
   g_free (shot->cell);
+  g_free (shot->page);
   g_free (shot);
 }
 
@@ -152,6 +157,21 @@ show_cell (Screenshot *shot)
   return TRUE;
 }
 
+/* --screenshot-page: "rescued" is the Why page's first, then its gallery
+ * once the page has worked it out. */
+static void
+show_page (Screenshot *shot)
+{
+  gboolean rescued = g_strcmp0 (shot->page, "rescued") == 0;
+
+  if (shot->page == NULL)
+    return;
+  if (shot->settle == 30)
+    gtk_widget_activate_action (GTK_WIDGET (shot->window), "win.show-page", "s", rescued ? "why" : shot->page);
+  else if (rescued && shot->settle == 5)
+    gtk_widget_activate_action (GTK_WIDGET (shot->window), "win.show-page", "s", "rescued");
+}
+
 static gboolean
 poll_settling (Screenshot *shot)
 {
@@ -163,6 +183,7 @@ poll_settling (Screenshot *shot)
       return FALSE;
     }
   g_clear_pointer (&shot->cell, g_free);
+  show_page (shot);
   /* a few frames for the last curve point and transitions to land */
   if (shot->settle-- > 0)
     return TRUE;
@@ -242,6 +263,7 @@ typedef struct {
   const char *experiment;
   const char *screenshot;
   const char *cell;
+  const char *page;
   gboolean    load_data;
   int         epochs;          /* of --train-epochs, or of --compare-epochs */
   int         at_epoch;
@@ -268,6 +290,7 @@ read_options (GApplicationCommandLine *cmdline,
   g_variant_dict_lookup (dict, "image-size", "i", &o->image_size);
   g_variant_dict_lookup (dict, "screenshot-cell", "&s", &o->cell);
   g_variant_dict_lookup (dict, "load-data", "b", &o->load_data);
+  g_variant_dict_lookup (dict, "screenshot-page", "&s", &o->page);
   if (o->compare_epochs > 0)
     o->epochs = o->compare_epochs;
 
@@ -281,6 +304,8 @@ read_options (GApplicationCommandLine *cmdline,
     problem = "--train-epochs needs data: --images DIR --csv FILE";
   else if (o->cell != NULL && o->screenshot == NULL)
     problem = "--screenshot-cell goes with --screenshot";
+  else if (o->page != NULL && o->screenshot == NULL)
+    problem = "--screenshot-page goes with --screenshot";
   else if (o->load_data && o->experiment == NULL)
     problem = "--load-data goes with --experiment";
   if (problem != NULL)
@@ -305,7 +330,9 @@ start_screenshot (FlApplication           *self,
   shot->compare = o->compare_epochs > 0;
   shot->at_epoch = o->at_epoch > 0 ? MIN (o->at_epoch, o->epochs) : o->epochs;
   shot->cell = g_strdup (o->cell);
-  shot->settle = 5;
+  shot->page = g_strdup (o->page);
+  /* a page worked out in the background needs longer */
+  shot->settle = o->page != NULL ? 30 : 5;
   self->shot = shot;
   self->shot_id = g_timeout_add (SCREENSHOT_POLL_MS, screenshot_poll_cb, self);
 }

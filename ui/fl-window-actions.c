@@ -159,6 +159,22 @@ train_stop_action (GtkWidget  *widget,
   gtk_widget_action_set_enabled (widget, "train.stop", FALSE);
 }
 
+/* "results", "samples", "runs", "why": a page of the bottom stack;
+ * "rescued": the samples fusion rescued, in the gallery. */
+static void
+show_page_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  FlWindow *self = FL_WINDOW (widget);
+  const char *page = g_variant_get_string (parameter, NULL);
+
+  if (g_strcmp0 (page, "rescued") == 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->why_view), "why.show-rescued", NULL);
+  else if (gtk_stack_get_child_by_name (self->bottom_stack, page) != NULL)
+    gtk_stack_set_visible_child_name (self->bottom_stack, page);
+}
+
 static void
 cancel_predict_action (GtkWidget  *widget,
                        const char *action_name,
@@ -424,6 +440,7 @@ _fl_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "train.pause", NULL, train_pause_action);
   gtk_widget_class_install_action (widget_class, "train.stop", NULL, train_stop_action);
   gtk_widget_class_install_action (widget_class, "train.cancel-predict", NULL, cancel_predict_action);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.load-experiment-data", NULL, load_experiment_data_action);
   for (guint i = 0; i < G_N_ELEMENTS (file_actions); i++)
     gtk_widget_class_install_action (widget_class, file_actions[i].action, NULL, file_action);
