@@ -588,7 +588,8 @@ drop_modalities (FlModel *model, const FlBatch *batch)
   const int D = model->cfg.feat_dim;
   Acts *x = &model->act;
 
-  if (batch->drop == NULL || x->a == NULL || x->b == NULL)
+  if (batch->drop == NULL || !fl_fusion_uses_image (model->cfg.fusion) ||
+      !fl_fusion_uses_text (model->cfg.fusion))
     return;
   for (int n = 0; n < batch->n; n++)
     if (batch->drop[n] == FL_DROP_IMAGE || batch->drop[n] == FL_DROP_TEXT)

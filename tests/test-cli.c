@@ -207,6 +207,7 @@ test_bad_input (Demo *f, gconstpointer data)
     { { "train", "--images", f->images, "--csv", f->csv, "--fusion", "sum" }, "unknown fusion" },
     { { "train", "--images", f->images, "--csv", f->csv, "--epochs", "0" }, "epochs" },
     { { "train", "--images", f->images, "--csv", f->csv, "--lr", "-1" }, "learning rate" },
+    { { "train", "--images", f->images, "--csv", f->csv, "--modality-dropout", "0.9" }, "modality dropout" },
     { { "train", "--images", f->images, "--csv", f->csv, "--image-size", "30" }, "multiple of 4" },
     { { "train", "--images", "/nonexistent", "--csv", f->csv }, "/nonexistent" },
     { { "train", "--images", f->images, "--csv", "/nonexistent.csv" }, "nonexistent.csv" },
