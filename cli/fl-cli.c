@@ -31,6 +31,7 @@ typedef struct {
   double   lr;
   int      image_size;
   double   val_split;
+  double   modality_dropout;
   gboolean val_split_given;
   gint64   seed;
   int      threads;
@@ -163,7 +164,10 @@ parse (Opts *o, const char *command, int *argc, char ***argv, GError **error)
     { NULL }
   };
   const GOptionEntry train[] = {
-    { "fusion", 0, 0, G_OPTION_ARG_STRING, &o->fusion, "concat|mean|product|image|text", "F" },
+    { "fusion", 0, 0, G_OPTION_ARG_STRING, &o->fusion,
+      "concat|mean|product|gated|late|lowrank|image|text", "F" },
+    { "modality-dropout", 0, 0, G_OPTION_ARG_DOUBLE, &o->modality_dropout,
+      "Zero one modality of a training sample with this probability, 0 to 0.5 (0)", "P" },
     { "epochs", 0, 0, G_OPTION_ARG_INT, &o->epochs, "Epochs (10)", "N" },
     { "batch", 0, 0, G_OPTION_ARG_INT, &o->batch, "Batch size (64)", "N" },
     { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->lr, "Adam learning rate (0.001)", "X" },
@@ -230,7 +234,8 @@ settings_from_opts (Opts *o, FlTrainSettings *s, GError **error)
   if (o->fusion != NULL && !fl_fusion_from_string (o->fusion, &s->fusion))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "unknown fusion “%s”; choose concat, mean, product, image or text", o->fusion);
+                   "unknown fusion “%s”; choose concat, mean, product, gated, late, "
+                   "lowrank, image or text", o->fusion);
       return FALSE;
     }
   s->epochs = o->epochs;
@@ -241,6 +246,7 @@ settings_from_opts (Opts *o, FlTrainSettings *s, GError **error)
   s->kfold = o->kfold;
   s->fold = o->fold;
   s->n_threads = o->threads;
+  s->modality_dropout = o->modality_dropout;
   if (o->seed < 0)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--seed must be ≥ 0");

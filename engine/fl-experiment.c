@@ -176,6 +176,7 @@ add_settings (JsonBuilder *b, const FlTrainSettings *s)
   add_int (b, "fold", s->fold);
   add_int (b, "max_vocab", s->max_vocab);
   add_int (b, "n_threads", s->n_threads);
+  add_double (b, "modality_dropout", s->modality_dropout);
   json_builder_end_object (b);
 }
 
@@ -608,6 +609,9 @@ read_settings (Reader *rd, JsonObject *o, FlTrainSettings *s)
   s->fold = (int) get_whole (rd, o, "fold", 0, G_MAXINT32);
   s->max_vocab = (int) get_whole (rd, o, "max_vocab", 0, G_MAXINT32);
   s->n_threads = (int) get_whole (rd, o, "n_threads", G_MININT32, G_MAXINT32);
+  /* files from before modality dropout have none: 0 */
+  if (json_object_has_member (o, "modality_dropout"))
+    s->modality_dropout = get_number (rd, o, "modality_dropout");
   if (!rd->failed)
     {
       g_autoptr(GError) e = NULL;

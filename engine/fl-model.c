@@ -22,8 +22,19 @@ typedef struct {
   float  *a;       /* (N,D) image branch output */
   float  *t1;      /* (N,Ht) */
   float  *b;       /* (N,D) text branch output */
+  float  *gv;      /* gated: (N,D) h_v = tanh(W_v a) */
+  float  *gt;      /*        (N,D) h_t = tanh(W_t b) */
+  float  *gz;      /*        (N,D) z = σ(W_z [a; b]) */
+  float  *pa;      /* lowrank: (R,N,D) W_r^a [a;1] */
+  float  *pb;      /*          (R,N,D) W_r^b [b;1] */
   float  *f;       /* (N,F) fused */
-  float  *h;       /* (N,Hh) */
+  float  *h;       /* (N,Hh), but for late */
+  float  *hi;      /* late: (N,Hh) the image head's hidden layer */
+  float  *ht;      /*       (N,Hh) the text head's */
+  float  *li;      /*       (N,C) the image head's logits */
+  float  *lt;      /*       (N,C) the text head's */
+  float  *pi;      /*       (N,C) softmax(li) */
+  float  *pt;      /*       (N,C) softmax(lt) */
   float  *logits;  /* (N,C) */
   float  *probs;   /* (N,C) */
 } Acts;
@@ -37,6 +48,7 @@ struct FlModel {
   float       *m;
   float       *v;
   gint64       t;        /* Adam steps taken */
+  double       objective; /* the training loss of the last forward with labels */
 
   int          cap;      /* batch capacity of the workspaces */
   float       *act_block;
@@ -70,6 +82,7 @@ fl_config_init_default (FlConfig *cfg)
     .vocab_size = 0,
     .n_classes = 0,
     .fusion = FL_FUSION_CONCAT,
+    .rank = 8,
   };
 }
 
@@ -85,6 +98,8 @@ fl_config_validate (const FlConfig *cfg, GError **error)
     { "head hidden size", cfg->head_hidden, 1, 65536 },
     { "vocabulary size", cfg->vocab_size, fl_fusion_uses_text (cfg->fusion) ? 1 : 0, 10000000 },
     { "number of classes", cfg->n_classes, 2, 100000 },
+    /* only lowrank has a rank: other configs may leave it 0 */
+    { "rank", cfg->rank, cfg->fusion == FL_FUSION_LOWRANK ? 1 : 0, 1024 },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (checks); i++)
@@ -167,9 +182,13 @@ fl_model_layout (const FlConfig *cfg, FlTensorInfo tensors[FL_N_PARAMS])
   gboolean txt = fl_fusion_uses_text (c->fusion);
   int s4 = c->image_size / 4;
   int flat = c->conv2 * s4 * s4;
-  int F = fl_fusion_width (c->fusion, c->feat_dim);
+  int D = c->feat_dim, F = fl_fusion_width (c->fusion, D);
+  gboolean gated = c->fusion == FL_FUSION_GATED, late = c->fusion == FL_FUSION_LATE;
+  gboolean lowrank = c->fusion == FL_FUSION_LOWRANK;
   FlTensorInfo *t = tensors;
 
+  /* the new routes' tensors come after the first five's, so those keep
+   * their offsets and draw their initial values in the same order */
   set_layer (&t[FL_P_CONV1_W], "conv1.weight", "conv1.bias", img, 4, c->conv1, 3, 3, 3);
   set_layer (&t[FL_P_CONV2_W], "conv2.weight", "conv2.bias", img, 4, c->conv2, c->conv1, 3, 3);
   set_layer (&t[FL_P_IMG_FC_W], "img_fc.weight", "img_fc.bias", img, 2, c->feat_dim, flat, 0, 0);
@@ -178,8 +197,18 @@ fl_model_layout (const FlConfig *cfg, FlTensorInfo tensors[FL_N_PARAMS])
   set_tensor (&t[FL_P_TXT_EMB_W], "txt_emb.weight", txt, 2, c->vocab_size, c->text_hidden, 0, 0);
   set_tensor (&t[FL_P_TXT_EMB_B], "txt_emb.bias", txt, 1, c->text_hidden, 0, 0, 0);
   set_layer (&t[FL_P_TXT_FC_W], "txt_fc.weight", "txt_fc.bias", txt, 2, c->feat_dim, c->text_hidden, 0, 0);
-  set_layer (&t[FL_P_HEAD1_W], "head1.weight", "head1.bias", TRUE, 2, c->head_hidden, F, 0, 0);
-  set_layer (&t[FL_P_HEAD2_W], "head2.weight", "head2.bias", TRUE, 2, c->n_classes, c->head_hidden, 0, 0);
+  set_layer (&t[FL_P_HEAD1_W], "head1.weight", "head1.bias", !late, 2, c->head_hidden, F, 0, 0);
+  set_layer (&t[FL_P_HEAD2_W], "head2.weight", "head2.bias", !late, 2, c->n_classes, c->head_hidden, 0, 0);
+  set_layer (&t[FL_P_GMU_V_W], "gmu_v.weight", "gmu_v.bias", gated, 2, D, D, 0, 0);
+  set_layer (&t[FL_P_GMU_T_W], "gmu_t.weight", "gmu_t.bias", gated, 2, D, D, 0, 0);
+  set_layer (&t[FL_P_GMU_Z_W], "gmu_z.weight", "gmu_z.bias", gated, 2, D, 2 * D, 0, 0);
+  set_tensor (&t[FL_P_LMF_A], "lmf_a.weight", lowrank, 3, c->rank, D, D + 1, 0);
+  set_tensor (&t[FL_P_LMF_B], "lmf_b.weight", lowrank, 3, c->rank, D, D + 1, 0);
+  set_layer (&t[FL_P_LATE_IMG1_W], "late_img1.weight", "late_img1.bias", late, 2, c->head_hidden, D, 0, 0);
+  set_layer (&t[FL_P_LATE_IMG2_W], "late_img2.weight", "late_img2.bias", late, 2, c->n_classes, c->head_hidden, 0, 0);
+  set_layer (&t[FL_P_LATE_TXT1_W], "late_txt1.weight", "late_txt1.bias", late, 2, c->head_hidden, D, 0, 0);
+  set_layer (&t[FL_P_LATE_TXT2_W], "late_txt2.weight", "late_txt2.bias", late, 2, c->n_classes, c->head_hidden, 0, 0);
+  set_tensor (&t[FL_P_LATE_ALPHA], "late_alpha", late, 1, 2, 0, 0, 0);
 
   for (int p = 0; p < FL_N_PARAMS; p++)
     {
@@ -197,6 +226,8 @@ fan_in (const FlModel *model, FlParam p)
 
   if (p == FL_P_TXT_EMB_W || p == FL_P_TXT_EMB_B)
     return model->cfg.vocab_size;   /* torch Linear(V, Ht): fan_in = V */
+  if (w->ndim == 3)
+    return w->shape[2];             /* an LMF factor (R,D,D+1): D+1 */
   return w->ndim == 4 ? w->shape[1] * w->shape[2] * w->shape[3] : w->shape[1];
 }
 
@@ -210,7 +241,8 @@ fl_model_init_params (FlModel *model, guint64 seed)
   for (int p = 0; p < FL_N_PARAMS; p++)
     {
       const FlTensorInfo *t = &model->tensors[p];
-      double bound = 1.0 / sqrt ((double) MAX (fan_in (model, p), 1));
+      /* late's α starts at 0: an even vote of the two heads */
+      double bound = p == FL_P_LATE_ALPHA ? 0.0 : 1.0 / sqrt ((double) MAX (fan_in (model, p), 1));
       float *x = model->params + t->offset;
       for (gsize i = 0; i < t->numel; i++)
         x[i] = (float) g_rand_double_range (rng, -bound, bound);
@@ -323,7 +355,10 @@ layout_acts (Acts *a, float *block, const FlConfig *c, int n)
 {
   gboolean img = fl_fusion_uses_image (c->fusion);
   gboolean txt = fl_fusion_uses_text (c->fusion);
+  gboolean gated = c->fusion == FL_FUSION_GATED, late = c->fusion == FL_FUSION_LATE;
+  gboolean lowrank = c->fusion == FL_FUSION_LOWRANK;
   gsize S = c->image_size, S2 = S / 2, S4 = S / 4;
+  gsize nD = (gsize) n * c->feat_dim, nH = (gsize) n * c->head_hidden, nC = (gsize) n * c->n_classes;
   gsize used = 0;
   G_STATIC_ASSERT (sizeof (gint32) == sizeof (float));
 
@@ -339,10 +374,21 @@ layout_acts (Acts *a, float *block, const FlConfig *c, int n)
   TAKE (a, float, img ? (gsize) n * c->feat_dim : 0);
   TAKE (t1, float, txt ? (gsize) n * c->text_hidden : 0);
   TAKE (b, float, txt ? (gsize) n * c->feat_dim : 0);
+  TAKE (gv, float, gated ? nD : 0);
+  TAKE (gt, float, gated ? nD : 0);
+  TAKE (gz, float, gated ? nD : 0);
+  TAKE (pa, float, lowrank ? nD * c->rank : 0);
+  TAKE (pb, float, lowrank ? nD * c->rank : 0);
   TAKE (f, float, (gsize) n * fl_fusion_width (c->fusion, c->feat_dim));
-  TAKE (h, float, (gsize) n * c->head_hidden);
-  TAKE (logits, float, (gsize) n * c->n_classes);
-  TAKE (probs, float, (gsize) n * c->n_classes);
+  TAKE (h, float, late ? 0 : nH);
+  TAKE (hi, float, late ? nH : 0);
+  TAKE (ht, float, late ? nH : 0);
+  TAKE (li, float, late ? nC : 0);
+  TAKE (lt, float, late ? nC : 0);
+  TAKE (pi, float, late ? nC : 0);
+  TAKE (pt, float, late ? nC : 0);
+  TAKE (logits, float, nC);
+  TAKE (probs, float, nC);
 #undef TAKE
   return used;
 }
@@ -533,49 +579,134 @@ ensure_capacity (FlModel *model, int n, gboolean with_grads)
     }
 }
 
-double
-fl_model_forward (FlModel *model, const FlBatch *batch)
+/* Modality dropout: zeroes the features of the branch batch->drop names,
+ * sample by sample; with a zero ReLU output, backward's ReLU then zeroes
+ * that branch's gradient too. Only a route with both branches drops one. */
+static void
+drop_modalities (FlModel *model, const FlBatch *batch)
+{
+  const int D = model->cfg.feat_dim;
+  Acts *x = &model->act;
+
+  if (batch->drop == NULL || !fl_fusion_uses_image (model->cfg.fusion) ||
+      !fl_fusion_uses_text (model->cfg.fusion))
+    return;
+  for (int n = 0; n < batch->n; n++)
+    if (batch->drop[n] == FL_DROP_IMAGE || batch->drop[n] == FL_DROP_TEXT)
+      memset ((batch->drop[n] == FL_DROP_IMAGE ? x->a : x->b) + (gsize) n * D, 0,
+              sizeof (float) * D);
+}
+
+/* The two branches: a (N,D) and b (N,D), those the route has. */
+static gboolean
+branches_forward (FlModel *model, const FlBatch *batch)
 {
   const FlConfig *c = &model->cfg;
-  const int N = batch->n, S = c->image_size, S4 = S / 4;
-  const int D = c->feat_dim, F = fl_fusion_width (c->fusion, D);
-  Acts *x;
-
-  g_return_val_if_fail (N > 0, 0.0);
-  ensure_capacity (model, N, FALSE);
-  x = &model->act;
+  const int N = batch->n, S4 = c->image_size / 4, D = c->feat_dim;
+  Acts *x = &model->act;
 
   if (fl_fusion_uses_image (c->fusion))
     {
-      g_return_val_if_fail (batch->images != NULL, 0.0);
+      g_return_val_if_fail (batch->images != NULL, FALSE);
       run_slices (model, batch, image_forward_slice);
       linear_forward (model, x->a, x->p2, FL_P_IMG_FC_W, N, c->conv2 * S4 * S4, D);
       fl_relu_forward (x->a, (gsize) N * D);
     }
   if (fl_fusion_uses_text (c->fusion))
     {
-      g_return_val_if_fail (batch->tok_off != NULL, 0.0);
+      g_return_val_if_fail (batch->tok_off != NULL, FALSE);
       fl_embag_forward (x->t1, batch->tok_off, batch->tok_idx, P (model, FL_P_TXT_EMB_W),
                         P (model, FL_P_TXT_EMB_B), N, c->text_hidden);
       fl_relu_forward (x->t1, (gsize) N * c->text_hidden);
       linear_forward (model, x->b, x->t1, FL_P_TXT_FC_W, N, c->text_hidden, D);
       fl_relu_forward (x->b, (gsize) N * D);
     }
-  fl_fusion_forward (x->f, x->a, x->b, c->fusion, N, D);
-  linear_forward (model, x->h, x->f, FL_P_HEAD1_W, N, F, c->head_hidden);
-  fl_relu_forward (x->h, (gsize) N * c->head_hidden);
-  linear_forward (model, x->logits, x->h, FL_P_HEAD2_W, N, c->head_hidden, c->n_classes);
+  drop_modalities (model, batch);
+  return TRUE;
+}
+
+/* A head, linear(In→Hh) → ReLU → linear(Hh→C), whose first layer is w1
+ * and second w1 + 2: in (N,In) → h (N,Hh) → logits (N,C). */
+static void
+head_forward (FlModel *model, float *logits, float *h, const float *in, FlParam w1, int N, int In)
+{
+  const FlConfig *c = &model->cfg;
+
+  linear_forward (model, h, in, w1, N, In, c->head_hidden);
+  fl_relu_forward (h, (gsize) N * c->head_hidden);
+  linear_forward (model, logits, h, w1 + 2, N, c->head_hidden, c->n_classes);
+}
+
+/* f from a and b, then the logits: through the shared head, or for late
+ * through each branch's head and the vote of the two. */
+static void
+fuse_forward (FlModel *model, int N)
+{
+  const FlConfig *c = &model->cfg;
+  const int D = c->feat_dim, F = fl_fusion_width (c->fusion, D);
+  Acts *x = &model->act;
+  float w[2];
+
+  if (c->fusion == FL_FUSION_GATED)
+    fl_gmu_forward (x->f, x->gv, x->gt, x->gz, x->a, x->b,
+                    P (model, FL_P_GMU_V_W), P (model, FL_P_GMU_V_B),
+                    P (model, FL_P_GMU_T_W), P (model, FL_P_GMU_T_B),
+                    P (model, FL_P_GMU_Z_W), P (model, FL_P_GMU_Z_B), N, D);
+  else if (c->fusion == FL_FUSION_LOWRANK)
+    fl_lmf_forward (x->f, x->pa, x->pb, x->a, x->b, P (model, FL_P_LMF_A),
+                    P (model, FL_P_LMF_B), N, D, c->rank);
+  else
+    fl_fusion_forward (x->f, x->a, x->b, c->fusion, N, D);
+
+  if (c->fusion != FL_FUSION_LATE)
+    {
+      head_forward (model, x->logits, x->h, x->f, FL_P_HEAD1_W, N, F);
+      return;
+    }
+  head_forward (model, x->li, x->hi, x->a, FL_P_LATE_IMG1_W, N, D);
+  head_forward (model, x->lt, x->ht, x->b, FL_P_LATE_TXT1_W, N, D);
+  fl_late_forward (x->logits, w, x->li, x->lt, P (model, FL_P_LATE_ALPHA), N, c->n_classes);
+}
+
+double
+fl_model_forward (FlModel *model, const FlBatch *batch)
+{
+  const FlConfig *c = &model->cfg;
+  const int N = batch->n, C = c->n_classes;
+  double loss;
+  Acts *x;
+
+  g_return_val_if_fail (N > 0, 0.0);
+  ensure_capacity (model, N, FALSE);
+  x = &model->act;
+
+  if (!branches_forward (model, batch))
+    return 0.0;
+  fuse_forward (model, N);
 
   if (batch->labels == NULL)
     {
       /* probabilities only; the labels are only needed for the loss */
       static const gint32 zero = 0;
       for (int n = 0; n < N; n++)
-        fl_softmax_xent (x->probs + (gsize) n * c->n_classes, NULL,
-                         x->logits + (gsize) n * c->n_classes, &zero, 1, c->n_classes);
+        fl_softmax_xent (x->probs + (gsize) n * C, NULL, x->logits + (gsize) n * C, &zero, 1, C);
       return 0.0;
     }
-  return fl_softmax_xent (x->probs, NULL, x->logits, batch->labels, N, c->n_classes);
+  loss = fl_softmax_xent (x->probs, NULL, x->logits, batch->labels, N, C);
+  model->objective = loss;
+  if (c->fusion == FL_FUSION_LATE)
+    {
+      /* the heads' own probabilities and losses, the auxiliary terms */
+      model->objective += fl_softmax_xent (x->pi, NULL, x->li, batch->labels, N, C);
+      model->objective += fl_softmax_xent (x->pt, NULL, x->lt, batch->labels, N, C);
+    }
+  return loss;
+}
+
+double
+fl_model_objective (const FlModel *model)
+{
+  return model->objective;
 }
 
 const float *
@@ -620,13 +751,82 @@ fl_model_features (const FlModel *model, FlFeatureKind kind, int *dim)
   return d > 0 ? x[kind] : NULL;
 }
 
+/* dlogits (N,C) = (probs - onehot(labels)) / N: d(mean cross-entropy) */
+static void
+xent_grad (float *dlogits, const float *probs, const gint32 *labels, int N, int C)
+{
+  for (int n = 0; n < N; n++)
+    for (int k = 0; k < C; k++)
+      dlogits[(gsize) n * C + k] = (probs[(gsize) n * C + k] - (k == labels[n] ? 1.0f : 0.0f)) / N;
+}
+
+/* The adjoint of head_forward: din (N,In) from dlogits (N,C), with dh (N,Hh)
+ * for the hidden layer's gradient. */
+static void
+head_backward (FlModel *model, float *din, float *dh, const float *dlogits, const float *in,
+               const float *h, FlParam w1, int N, int In)
+{
+  const FlConfig *c = &model->cfg;
+
+  linear_backward (model, dh, dlogits, h, w1 + 2, N, c->head_hidden, c->n_classes);
+  fl_relu_backward (dh, h, (gsize) N * c->head_hidden);
+  linear_backward (model, din, dh, in, w1, N, In, c->head_hidden);
+}
+
+/* late: from d fused logits to da and db through the vote and each head,
+ * each head's logits taking its own cross-entropy's gradient as well. */
+static void
+late_backward (FlModel *model, const gint32 *labels, int N)
+{
+  const int C = model->cfg.n_classes, D = model->cfg.feat_dim;
+  Acts *x = &model->act, *d = &model->dact;
+
+  fl_late_backward (d->li, d->lt, G (model, FL_P_LATE_ALPHA), d->logits, x->li, x->lt,
+                    P (model, FL_P_LATE_ALPHA), N, C);
+  /* loss = CE(fused) + CE(image head) + CE(text head) */
+  xent_grad (d->pi, x->pi, labels, N, C);
+  xent_grad (d->pt, x->pt, labels, N, C);
+  for (gsize i = 0; i < (gsize) N * C; i++)
+    {
+      d->li[i] += d->pi[i];
+      d->lt[i] += d->pt[i];
+    }
+  head_backward (model, d->a, d->hi, d->li, x->a, x->hi, FL_P_LATE_IMG1_W, N, D);
+  head_backward (model, d->b, d->ht, d->lt, x->b, x->ht, FL_P_LATE_TXT1_W, N, D);
+}
+
+/* From d logits to da and db (N,D), through the head and the fusion. */
+static void
+fuse_backward (FlModel *model, const gint32 *labels, int N)
+{
+  const FlConfig *c = &model->cfg;
+  const int D = c->feat_dim, F = fl_fusion_width (c->fusion, D);
+  Acts *x = &model->act, *d = &model->dact;
+
+  if (c->fusion == FL_FUSION_LATE)
+    {
+      late_backward (model, labels, N);
+      return;
+    }
+  head_backward (model, d->f, d->h, d->logits, x->f, x->h, FL_P_HEAD1_W, N, F);
+  if (c->fusion == FL_FUSION_GATED)
+    fl_gmu_backward (d->a, d->b, G (model, FL_P_GMU_V_W), G (model, FL_P_GMU_V_B),
+                     G (model, FL_P_GMU_T_W), G (model, FL_P_GMU_T_B),
+                     G (model, FL_P_GMU_Z_W), G (model, FL_P_GMU_Z_B), d->f, x->a, x->b,
+                     x->gv, x->gt, x->gz, P (model, FL_P_GMU_V_W), P (model, FL_P_GMU_T_W),
+                     P (model, FL_P_GMU_Z_W), N, D);
+  else if (c->fusion == FL_FUSION_LOWRANK)
+    fl_lmf_backward (d->a, d->b, G (model, FL_P_LMF_A), G (model, FL_P_LMF_B), d->f, x->a, x->b,
+                     x->pa, x->pb, P (model, FL_P_LMF_A), P (model, FL_P_LMF_B), N, D, c->rank);
+  else
+    fl_fusion_backward (d->a, d->b, d->f, x->a, x->b, c->fusion, N, D);
+}
+
 void
 fl_model_backward (FlModel *model, const FlBatch *batch)
 {
   const FlConfig *c = &model->cfg;
-  const int N = batch->n, S = c->image_size, S4 = S / 4;
-  const int D = c->feat_dim, F = fl_fusion_width (c->fusion, D);
-  const int C = c->n_classes;
+  const int N = batch->n, S4 = c->image_size / 4, D = c->feat_dim;
   Acts *x, *d;
 
   g_return_if_fail (model->grads != NULL);
@@ -637,17 +837,8 @@ fl_model_backward (FlModel *model, const FlBatch *batch)
   d = &model->dact;
 
   memset (model->grads, 0, sizeof (float) * model->n_params);
-
-  /* dL/dlogits = (softmax - onehot) / N, from the probabilities of forward */
-  for (int n = 0; n < N; n++)
-    for (int k = 0; k < C; k++)
-      d->logits[(gsize) n * C + k] =
-        (x->probs[(gsize) n * C + k] - (k == batch->labels[n] ? 1.0f : 0.0f)) / N;
-
-  linear_backward (model, d->h, d->logits, x->h, FL_P_HEAD2_W, N, c->head_hidden, C);
-  fl_relu_backward (d->h, x->h, (gsize) N * c->head_hidden);
-  linear_backward (model, d->f, d->h, x->f, FL_P_HEAD1_W, N, F, c->head_hidden);
-  fl_fusion_backward (d->a, d->b, d->f, x->a, x->b, c->fusion, N, D);
+  xent_grad (d->logits, x->probs, batch->labels, N, c->n_classes);
+  fuse_backward (model, batch->labels, N);
 
   if (fl_fusion_uses_text (c->fusion))
     {
@@ -672,6 +863,26 @@ fl_model_backward (FlModel *model, const FlBatch *batch)
             dst[i] += src[i];
         }
     }
+}
+
+gboolean
+fl_model_late_weights (const FlModel *model, float w[2])
+{
+  const float *alpha;
+  float m;
+
+  g_return_val_if_fail (model != NULL, FALSE);
+  if (model->cfg.fusion != FL_FUSION_LATE)
+    return FALSE;
+  alpha = model->params + model->tensors[FL_P_LATE_ALPHA].offset;
+  /* the softmax of fl_late_forward() */
+  m = MAX (alpha[0], alpha[1]);
+  w[0] = expf (alpha[0] - m);
+  w[1] = expf (alpha[1] - m);
+  m = w[0] + w[1];
+  w[0] /= m;
+  w[1] /= m;
+  return TRUE;
 }
 
 typedef struct {

@@ -7,6 +7,21 @@
  *   text  bag of V  → embedding-bag(V→Ht) → ReLU → linear(Ht→D) → ReLU     = b
  *   fuse (a, b) → f (F) → linear(F→Hh) → ReLU → linear(Hh→C) → logits
  *
+ * The fusion routes (FlFusion) are concat, mean, product, the two unimodal
+ * baselines, and three with parameters of their own:
+ *   gated    the gated multimodal unit (Arevalo et al. 2017): fl_gmu_*()
+ *   lowrank  low-rank bilinear fusion, rank R (Liu et al. 2018, LMF): fl_lmf_*()
+ *   late     no shared head: a head per branch, each as the shared one
+ *            (linear(D→Hh) → ReLU → linear(Hh→C)), whose logits are mixed
+ *            with weights w = softmax(α), α (2) learned and initialised to 0
+ *            (an even vote). Its training loss adds each head's own
+ *            cross-entropy to the fused one, loss = CE(fused) + CE(image
+ *            head) + CE(text head), weights 1 each: auxiliary unimodal
+ *            losses, the simple form of gradient blending (Wang et al. 2020,
+ *            "What Makes Training Multi-modal Classification Networks
+ *            Hard?"), so that neither head is left untrained while the
+ *            other carries the vote.
+ *
  * Parameters, their gradients and the two Adam moments each live in one flat
  * block of floats; fl_model_tensor() names the pieces. Branches a fusion route
  * does not use have no parameters at all.
@@ -41,6 +56,7 @@ typedef struct {
   int      vocab_size;   /* V */
   int      n_classes;    /* C */
   FlFusion fusion;
+  int      rank;         /* R of the lowrank fusion (8); other routes ignore it */
 } FlConfig;
 
 /* The defaults of SPEC §4; vocab_size and n_classes are left 0. */
@@ -61,6 +77,19 @@ typedef enum {
   FL_P_TXT_FC_W, FL_P_TXT_FC_B,
   FL_P_HEAD1_W, FL_P_HEAD1_B,
   FL_P_HEAD2_W, FL_P_HEAD2_B,
+  /* gated: the GMU's three nn.Linear layers */
+  FL_P_GMU_V_W, FL_P_GMU_V_B,   /* (D,D), (D): h_v = tanh(W_v a) */
+  FL_P_GMU_T_W, FL_P_GMU_T_B,   /* (D,D), (D): h_t = tanh(W_t b) */
+  FL_P_GMU_Z_W, FL_P_GMU_Z_B,   /* (D,2D), (D): z = σ(W_z [a; b]) */
+  /* lowrank: the R factors of each modality, (R,D,D+1) each, the bias as
+   * their last column */
+  FL_P_LMF_A, FL_P_LMF_B,
+  /* late: the image head and the text head, each as head1/head2 */
+  FL_P_LATE_IMG1_W, FL_P_LATE_IMG1_B,
+  FL_P_LATE_IMG2_W, FL_P_LATE_IMG2_B,
+  FL_P_LATE_TXT1_W, FL_P_LATE_TXT1_B,
+  FL_P_LATE_TXT2_W, FL_P_LATE_TXT2_B,
+  FL_P_LATE_ALPHA,              /* (2): the heads' weights, softmax(α) */
   FL_N_PARAMS
 } FlParam;
 
@@ -81,7 +110,17 @@ typedef struct {
   const gint32 *tok_off;
   const gint32 *tok_idx;
   const gint32 *labels;
+  /* Modality dropout, training only: NULL, or (n) FlDrop, which branch's
+   * features sample i has zeroed (after its ReLU, so its gradient is zero
+   * too). Ignored by the unimodal routes, which have one branch only. */
+  const guint8 *drop;
 } FlBatch;
+
+typedef enum {
+  FL_DROP_NONE,
+  FL_DROP_IMAGE,
+  FL_DROP_TEXT,
+} FlDrop;
 
 /* In double, as PyTorch holds them: 1 - β is formed in double and only then
  * rounded to float, exactly as torch's kernels receive it. */
@@ -135,9 +174,15 @@ float *fl_model_adam_v (FlModel *model);
 gint64 fl_model_adam_step_count (const FlModel *model);
 void   fl_model_set_adam_step_count (FlModel *model, gint64 t);
 
-/* Runs the forward pass. Returns the mean cross-entropy when batch->labels is
- * set, else 0. fl_model_probs() then holds the (n,C) softmax. */
+/* Runs the forward pass. Returns the mean cross-entropy of the logits when
+ * batch->labels is set, else 0 (for late, that of the fused logits only: the
+ * figure every route reports; backward adds the heads' own). fl_model_probs() then holds the (n,C) softmax. */
 double fl_model_forward (FlModel *model, const FlBatch *batch);
+
+/* The training loss of the last forward with labels, the one backward
+ * differentiates: fl_model_forward()'s figure, but for late
+ * CE(fused) + CE(image head) + CE(text head). */
+double fl_model_objective (const FlModel *model);
 
 /* Owned by the model; valid until the next forward. (n,C) */
 const float *fl_model_logits (const FlModel *model);
@@ -160,8 +205,13 @@ int          fl_config_feature_dim (const FlConfig *cfg, FlFeatureKind kind);
  * before the first forward and for a branch the route does not have. */
 const float *fl_model_features (const FlModel *model, FlFeatureKind kind, int *dim);
 
-/* Sets the gradient block to d(mean loss)/d params for the batch of the last
- * forward (which must have had labels). */
+/* The late route's current weights of its image and text heads,
+ * softmax(α); FALSE (and w left alone) for any other route. */
+gboolean     fl_model_late_weights (const FlModel *model, float w[2]);
+
+/* Sets the gradient block to d(training loss)/d params for the batch of the
+ * last forward (which must have had labels): the mean cross-entropy, for
+ * late plus its heads' own. */
 void fl_model_backward (FlModel *model, const FlBatch *batch);
 
 /* One step of torch.optim.Adam with default flags (no weight decay, no

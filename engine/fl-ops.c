@@ -361,6 +361,9 @@ static const char *const fusion_names[FL_N_FUSIONS] = {
   [FL_FUSION_PRODUCT] = "product",
   [FL_FUSION_IMAGE] = "image",
   [FL_FUSION_TEXT] = "text",
+  [FL_FUSION_GATED] = "gated",
+  [FL_FUSION_LATE] = "late",
+  [FL_FUSION_LOWRANK] = "lowrank",
 };
 
 const char *
@@ -384,7 +387,13 @@ fl_fusion_from_string (const char *name,
 int
 fl_fusion_width (FlFusion fusion, int D)
 {
-  return fusion == FL_FUSION_CONCAT ? 2 * D : D;
+  return fusion == FL_FUSION_CONCAT || fusion == FL_FUSION_LATE ? 2 * D : D;
+}
+
+gboolean
+fl_fusion_has_params (FlFusion fusion)
+{
+  return fusion == FL_FUSION_GATED || fusion == FL_FUSION_LOWRANK;
 }
 
 gboolean
@@ -411,6 +420,7 @@ fl_fusion_forward (float       *out,
   switch (fusion)
     {
     case FL_FUSION_CONCAT:
+    case FL_FUSION_LATE:
       rows_copy (out, 2 * D, a, D, N, D);
       rows_copy (out + D, 2 * D, b, D, N, D);
       break;
@@ -446,6 +456,7 @@ fl_fusion_backward (float       *da,
   switch (fusion)
     {
     case FL_FUSION_CONCAT:
+    case FL_FUSION_LATE:
       rows_copy (da, D, dout, 2 * D, N, D);
       rows_copy (db, D, dout + D, 2 * D, N, D);
       break;
@@ -468,4 +479,225 @@ fl_fusion_backward (float       *da,
     default:
       g_assert_not_reached ();
     }
+}
+
+/* ---- gated multimodal unit ---------------------------------------------- */
+
+void
+fl_gmu_forward (float       *out,
+                float       *hv,
+                float       *ht,
+                float       *z,
+                const float *a,
+                const float *b,
+                const float *wv,
+                const float *bv,
+                const float *wt,
+                const float *bt,
+                const float *wz,
+                const float *bz,
+                int N, int D)
+{
+  gsize ND = (gsize) N * D;
+
+  fl_linear_forward (hv, a, wv, bv, N, D, D);
+  fl_linear_forward (ht, b, wt, bt, N, D, D);
+  /* z (N,D) = bz + a · wz[:, :D]^T + b · wz[:, D:]^T: the product with
+   * [a, b] as two products, without building the (N,2D) concatenation */
+  rows_set (z, bz, N, D);
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, N, D, D,
+               1.0f, a, D, wz, 2 * D, 1.0f, z, D);
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, N, D, D,
+               1.0f, b, D, wz + D, 2 * D, 1.0f, z, D);
+  for (gsize i = 0; i < ND; i++)
+    {
+      hv[i] = tanhf (hv[i]);
+      ht[i] = tanhf (ht[i]);
+      z[i] = 1.0f / (1.0f + expf (-z[i]));
+      out[i] = z[i] * hv[i] + (1.0f - z[i]) * ht[i];
+    }
+}
+
+void
+fl_gmu_backward (float       *da,
+                 float       *db,
+                 float       *dwv,
+                 float       *dbv,
+                 float       *dwt,
+                 float       *dbt,
+                 float       *dwz,
+                 float       *dbz,
+                 const float *dout,
+                 const float *a,
+                 const float *b,
+                 const float *hv,
+                 const float *ht,
+                 const float *z,
+                 const float *wv,
+                 const float *wt,
+                 const float *wz,
+                 int N, int D)
+{
+  gsize ND = (gsize) N * D;
+  /* the gradients at the three pre-activations, (N,D) each */
+  g_autofree float *dv = g_new (float, 3 * ND);
+  float *dt = dv + ND, *dz = dv + 2 * ND;
+
+  /* df/dhv = z, df/dht = 1 − z, df/dz = hv − ht;
+   * tanh' = 1 − tanh², σ' = σ (1 − σ) */
+  for (gsize i = 0; i < ND; i++)
+    {
+      dv[i] = dout[i] * z[i] * (1.0f - hv[i] * hv[i]);
+      dt[i] = dout[i] * (1.0f - z[i]) * (1.0f - ht[i] * ht[i]);
+      dz[i] = dout[i] * (hv[i] - ht[i]) * z[i] * (1.0f - z[i]);
+    }
+  fl_linear_backward (da, dwv, dbv, dv, a, wv, N, D, D);
+  fl_linear_backward (db, dwt, dbt, dt, b, wt, N, D, D);
+  /* dwz[:, :D] += dz^T · a, dwz[:, D:] += dz^T · b (rows 2D apart) */
+  cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, D, D, N,
+               1.0f, dz, D, a, D, 1.0f, dwz, 2 * D);
+  cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, D, D, N,
+               1.0f, dz, D, b, D, 1.0f, dwz + D, 2 * D);
+  rows_sum_into (dbz, dz, N, D);
+  /* da += dz · wz[:, :D], db += dz · wz[:, D:] */
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, N, D, D,
+               1.0f, dz, D, wz, 2 * D, 1.0f, da, D);
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, N, D, D,
+               1.0f, dz, D, wz + D, 2 * D, 1.0f, db, D);
+}
+
+/* ---- low-rank bilinear fusion ------------------------------------------ */
+
+/* p (N,D) = [x,1] · w^T for one (D,D+1) factor w: the bias is its last
+ * column, read D+1 apart. */
+static void
+lmf_factor_forward (float *p, const float *x, const float *w, int N, int D)
+{
+  for (int n = 0; n < N; n++)
+    for (int d = 0; d < D; d++)
+      p[(gsize) n * D + d] = w[(gsize) d * (D + 1) + D];
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, N, D, D,
+               1.0f, x, D, w, D + 1, 1.0f, p, D);
+}
+
+/* The adjoint of lmf_factor_forward for dp (N,D): dw (D,D+1) += dp^T · [x,1];
+ * dx (N,D) += dp · w[:, :D]. */
+static void
+lmf_factor_backward (float *dx, float *dw, const float *dp, const float *x, const float *w,
+                     int N, int D)
+{
+  cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, D, D, N,
+               1.0f, dp, D, x, D, 1.0f, dw, D + 1);
+  for (int n = 0; n < N; n++)
+    for (int d = 0; d < D; d++)
+      dw[(gsize) d * (D + 1) + D] += dp[(gsize) n * D + d];
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, N, D, D,
+               1.0f, dp, D, w, D + 1, 1.0f, dx, D);
+}
+
+void
+fl_lmf_forward (float       *out,
+                float       *pa,
+                float       *pb,
+                const float *a,
+                const float *b,
+                const float *wa,
+                const float *wb,
+                int N, int D, int R)
+{
+  gsize ND = (gsize) N * D, WD = (gsize) D * (D + 1);
+
+  memset (out, 0, sizeof (float) * ND);
+  for (int r = 0; r < R; r++)
+    {
+      float *par = pa + r * ND, *pbr = pb + r * ND;
+
+      lmf_factor_forward (par, a, wa + r * WD, N, D);
+      lmf_factor_forward (pbr, b, wb + r * WD, N, D);
+      for (gsize i = 0; i < ND; i++)
+        out[i] += par[i] * pbr[i];
+    }
+}
+
+void
+fl_lmf_backward (float       *da,
+                 float       *db,
+                 float       *dwa,
+                 float       *dwb,
+                 const float *dout,
+                 const float *a,
+                 const float *b,
+                 const float *pa,
+                 const float *pb,
+                 const float *wa,
+                 const float *wb,
+                 int N, int D, int R)
+{
+  gsize ND = (gsize) N * D, WD = (gsize) D * (D + 1);
+  g_autofree float *dp = g_new (float, ND);
+
+  memset (da, 0, sizeof (float) * ND);
+  memset (db, 0, sizeof (float) * ND);
+  for (int r = 0; r < R; r++)
+    {
+      /* d(pa ⊙ pb)/dpa = pb, and the other way round */
+      for (gsize i = 0; i < ND; i++)
+        dp[i] = dout[i] * pb[r * ND + i];
+      lmf_factor_backward (da, dwa + r * WD, dp, a, wa + r * WD, N, D);
+      for (gsize i = 0; i < ND; i++)
+        dp[i] = dout[i] * pa[r * ND + i];
+      lmf_factor_backward (db, dwb + r * WD, dp, b, wb + r * WD, N, D);
+    }
+}
+
+/* ---- late fusion -------------------------------------------------------- */
+
+/* w = softmax(alpha) over the two heads */
+static void
+late_weights (float w[2], const float *alpha)
+{
+  float m = MAX (alpha[0], alpha[1]);
+  float e0 = expf (alpha[0] - m), e1 = expf (alpha[1] - m);
+
+  w[0] = e0 / (e0 + e1);
+  w[1] = e1 / (e0 + e1);
+}
+
+void
+fl_late_forward (float       *out,
+                 float        w[2],
+                 const float *li,
+                 const float *lt,
+                 const float *alpha,
+                 int N, int C)
+{
+  late_weights (w, alpha);
+  for (gsize i = 0; i < (gsize) N * C; i++)
+    out[i] = w[0] * li[i] + w[1] * lt[i];
+}
+
+void
+fl_late_backward (float       *dli,
+                  float       *dlt,
+                  float       *dalpha,
+                  const float *dout,
+                  const float *li,
+                  const float *lt,
+                  const float *alpha,
+                  int N, int C)
+{
+  float w[2];
+  double g[2] = { 0.0, 0.0 }, mean;
+
+  late_weights (w, alpha);
+  for (gsize i = 0; i < (gsize) N * C; i++)
+    {
+      g[0] += (double) dout[i] * li[i];
+      g[1] += (double) dout[i] * lt[i];
+      dli[i] = w[0] * dout[i];
+      dlt[i] = w[1] * dout[i];
+    }
+  mean = w[0] * g[0] + w[1] * g[1];
+  dalpha[0] += (float) (w[0] * (g[0] - mean));
+  dalpha[1] += (float) (w[1] * (g[1] - mean));
 }

@@ -124,6 +124,10 @@ typedef enum {
   FL_FUSION_PRODUCT,  /* f = a ⊙ b          (D)  */
   FL_FUSION_IMAGE,    /* f = a              (D)  */
   FL_FUSION_TEXT,     /* f = b              (D)  */
+  FL_FUSION_GATED,    /* f = z⊙tanh(W_v a) + (1-z)⊙tanh(W_t b)  (D): fl_gmu_*() */
+  FL_FUSION_LATE,     /* a head per branch, their logits mixed: fl_late_*();
+                       * its f is [a, b] (2D), the heads' inputs side by side */
+  FL_FUSION_LOWRANK,  /* f = Σ_r (W_r^a [a;1]) ⊙ (W_r^b [b;1])  (D): fl_lmf_*() */
   FL_N_FUSIONS
 } FlFusion;
 
@@ -139,7 +143,12 @@ int         fl_fusion_width (FlFusion fusion, int D);
 gboolean    fl_fusion_uses_image (FlFusion fusion);
 gboolean    fl_fusion_uses_text (FlFusion fusion);
 
-/* a, b are (N,D) (either may be NULL when the route does not use it);
+/* Whether the route fuses with parameters of its own (gated, lowrank):
+ * those go through fl_gmu_*() and fl_lmf_*(), not fl_fusion_forward(). */
+gboolean    fl_fusion_has_params (FlFusion fusion);
+
+/* The parameter-free fusions (late: [a, b], what its heads read).
+ * a, b are (N,D) (either may be NULL when the route does not use it);
  * out is (N, fl_fusion_width(fusion, D)). */
 void fl_fusion_forward (float       *out,
                         const float *a,
@@ -155,5 +164,103 @@ void fl_fusion_backward (float       *da,
                          const float *b,
                          FlFusion     fusion,
                          int N, int D);
+
+/* ---- gated multimodal unit (Arevalo et al. 2017, "Gated Multimodal
+ * Units for Information Fusion", arXiv:1702.01992) -------------------- */
+
+/* a, b are (N,D); wv, wt are (D,D) and wz is (D,2D), each an nn.Linear
+ * weight (out, in), with biases bv, bt, bz (D):
+ *   hv = tanh(a·wv^T + bv)   ht = tanh(b·wt^T + bt)   z = σ([a,b]·wz^T + bz)
+ *   out = z ⊙ hv + (1 − z) ⊙ ht
+ * hv, ht, z and out are (N,D); the first three are kept for backward. */
+void fl_gmu_forward (float       *out,
+                     float       *hv,
+                     float       *ht,
+                     float       *z,
+                     const float *a,
+                     const float *b,
+                     const float *wv,
+                     const float *bv,
+                     const float *wt,
+                     const float *bt,
+                     const float *wz,
+                     const float *bz,
+                     int N, int D);
+
+/* dout is (N,D). Accumulates the six weight and bias gradients (shaped as
+ * their parameters); overwrites da and db (N,D). */
+void fl_gmu_backward (float       *da,
+                      float       *db,
+                      float       *dwv,
+                      float       *dbv,
+                      float       *dwt,
+                      float       *dbt,
+                      float       *dwz,
+                      float       *dbz,
+                      const float *dout,
+                      const float *a,
+                      const float *b,
+                      const float *hv,
+                      const float *ht,
+                      const float *z,
+                      const float *wv,
+                      const float *wt,
+                      const float *wz,
+                      int N, int D);
+
+/* ---- low-rank bilinear fusion (Liu et al. 2018, "Efficient Low-rank
+ * Multimodal Fusion with Modality-Specific Factors", ACL, LMF) -------- */
+
+/* a, b are (N,D); wa, wb are (R,D,D+1): factor r is the (D,D+1) matrix
+ * W_r^a = wa[r], whose last column multiplies the appended 1 (its bias).
+ *   pa[r] = [a,1]·W_r^a^T   pb[r] = [b,1]·W_r^b^T        (R,N,D), kept
+ *   out (N,D) = Σ_r pa[r] ⊙ pb[r]
+ * a rank-R factorisation of the bilinear map [a;1] ⊗ [b;1] → D. */
+void fl_lmf_forward (float       *out,
+                     float       *pa,
+                     float       *pb,
+                     const float *a,
+                     const float *b,
+                     const float *wa,
+                     const float *wb,
+                     int N, int D, int R);
+
+/* dout is (N,D). Accumulates dwa, dwb (R,D,D+1); overwrites da, db (N,D). */
+void fl_lmf_backward (float       *da,
+                      float       *db,
+                      float       *dwa,
+                      float       *dwb,
+                      const float *dout,
+                      const float *a,
+                      const float *b,
+                      const float *pa,
+                      const float *pb,
+                      const float *wa,
+                      const float *wb,
+                      int N, int D, int R);
+
+/* ---- late fusion: a learned vote of two heads' logits ----------------- */
+
+/* li, lt are the image and text heads' logits (N,C); alpha (2) the
+ * learned scores. w (2) = softmax(alpha) is written out;
+ * out (N,C) = w[0]·li + w[1]·lt. */
+void fl_late_forward (float       *out,
+                      float        w[2],
+                      const float *li,
+                      const float *lt,
+                      const float *alpha,
+                      int N, int C);
+
+/* dout is (N,C). Overwrites dli = w[0]·dout and dlt = w[1]·dout (N,C);
+ * accumulates dalpha (2): dα_j = w_j (g_j − Σ_k w_k g_k), g_k = Σ dout ⊙ l_k,
+ * the softmax's Jacobian applied to dL/dw. */
+void fl_late_backward (float       *dli,
+                       float       *dlt,
+                       float       *dalpha,
+                       const float *dout,
+                       const float *li,
+                       const float *lt,
+                       const float *alpha,
+                       int N, int C);
 
 G_END_DECLS

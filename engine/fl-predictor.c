@@ -147,9 +147,9 @@ model_metadata (const FlConfig *c, const FlVocab *vocab, const char *const *clas
   g_hash_table_insert (md, "config", g_strdup_printf (
       "{\"image_size\": %d, \"conv1\": %d, \"conv2\": %d, \"feat_dim\": %d, "
       "\"text_hidden\": %d, \"head_hidden\": %d, \"vocab_size\": %d, \"n_classes\": %d, "
-      "\"fusion\": \"%s\"}",
+      "\"fusion\": \"%s\", \"rank\": %d}",
       c->image_size, c->conv1, c->conv2, c->feat_dim, c->text_hidden, c->head_hidden,
-      c->vocab_size, c->n_classes, fl_fusion_to_string (c->fusion)));
+      c->vocab_size, c->n_classes, fl_fusion_to_string (c->fusion), c->rank));
   g_hash_table_insert (md, "classes", json_string_array (class_names, (int) g_strv_length ((char **) class_names)));
   g_hash_table_insert (md, "vocab", json_string_array (fl_vocab_tokens (vocab), fl_vocab_size (vocab)));
   g_hash_table_insert (md, "image_mean", json_float3 (mean));
@@ -309,6 +309,15 @@ parse_config (const char *json, FlConfig *c)
     }
   if (!fl_fusion_from_string (fl_json_get_string (json_object_get_member (o, "fusion")), &c->fusion))
     return g_strdup ("its config's “fusion” is missing or unknown");
+  /* files from before the lowrank route have no rank: the default stands */
+  if (json_object_has_member (o, "rank"))
+    {
+      gint64 v;
+
+      if (!fl_json_get_int (json_object_get_member (o, "rank"), 0, G_MAXINT32, &v))
+        return g_strdup ("its config's “rank” is not a whole number from 0 to 2³¹-1");
+      c->rank = (int) v;
+    }
   return NULL;
 }
 

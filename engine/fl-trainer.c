@@ -30,6 +30,9 @@ struct FlRun {
   gint32         *offb;        /* (B+1) */
   GArray         *idxb;        /* gint32 tokens of the batch */
   gint32         *labb;        /* (B) */
+  guint8         *drops;       /* (n_train) FlDrop of this epoch's samples, in
+                                * visiting order; NULL without modality dropout
+                                * or with a single branch */
 
   FlMetrics      *metrics;     /* of the last evaluation */
   float          *val_probs;   /* (n_val, C) */
@@ -85,6 +88,13 @@ fl_train_settings_describe (const FlTrainSettings *s)
     g_string_append_printf (out, " · fold %d (k=%d)", s->fold, s->kfold);
   if (s->max_vocab != d.max_vocab)
     g_string_append_printf (out, " · vocab %d", s->max_vocab);
+  if (s->modality_dropout != d.modality_dropout)
+    {
+      char p[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_string_append_printf (out, " · mod. dropout %s",
+                              g_ascii_formatd (p, sizeof p, "%g", s->modality_dropout));
+    }
   return g_string_free (out, FALSE);
 }
 
@@ -105,6 +115,8 @@ fl_train_settings_validate (const FlTrainSettings *s, GError **error)
     bad = "k-fold needs k ≥ 2 and a fold between 0 and k-1";
   else if (s->max_vocab < 1)
     bad = "the vocabulary size must be at least 1";
+  else if (!(s->modality_dropout >= 0.0 && s->modality_dropout <= 0.5))
+    bad = "the modality dropout must be between 0 and 0.5";
   if (bad != NULL)
     {
       g_set_error_literal (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID, bad);
@@ -131,6 +143,7 @@ fl_run_free (FlRun *run)
   g_free (run->offb);
   g_clear_pointer (&run->idxb, g_array_unref);
   g_free (run->labb);
+  g_free (run->drops);
   g_clear_pointer (&run->metrics, fl_metrics_free);
   g_free (run->val_probs);
   g_free (run->good);
@@ -253,6 +266,10 @@ fl_run_new (FlDataset             *ds,
   run->offb = g_new (gint32, B + 1);
   run->idxb = g_array_new (FALSE, FALSE, sizeof (gint32));
   run->labb = g_new (gint32, B);
+  /* a unimodal route has no second branch to keep: nothing is drawn */
+  if (settings->modality_dropout > 0.0 && fl_fusion_uses_image (settings->fusion) &&
+      fl_fusion_uses_text (settings->fusion))
+    run->drops = g_new (guint8, MAX (run->train_idx->len, 1));
   run->metrics = fl_metrics_new (ds->n_classes);
   run->val_probs = g_new0 (float, (gsize) run->val_idx->len * ds->n_classes);
   run->good = g_new (float, 3 * fl_model_n_params (run->model));
@@ -309,6 +326,17 @@ gather (FlRun *run, const gint32 *idx, int n, gboolean with_labels, FlAblation a
     .tok_idx = txt_used ? (const gint32 *) run->idxb->data : NULL,
     .labels = with_labels ? run->labb : NULL,
   };
+}
+
+/* Modality dropout for the n samples of an epoch, from rng (after the
+ * epoch's shuffle): drops[i] is FL_DROP_IMAGE or FL_DROP_TEXT with
+ * probability p/2 each, else FL_DROP_NONE. */
+static void
+draw_drops (GRand *rng, double p, guint8 *drops, int n)
+{
+  for (int i = 0; i < n; i++)
+    drops[i] = g_rand_double (rng) >= p ? FL_DROP_NONE
+             : g_rand_boolean (rng) ? FL_DROP_IMAGE : FL_DROP_TEXT;
 }
 
 /* Fisher–Yates with the run's seeded generator: deterministic. */
@@ -429,6 +457,7 @@ train_epoch (FlRun *run, const gint32 *order, FlEpochStats *es, gint64 t0, gint6
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
       batch = gather (run, order + b * B, n, TRUE, FL_ABLATE_NONE);
+      batch.drop = run->drops != NULL ? run->drops + b * B : NULL;
       loss = fl_model_forward (run->model, &batch);
       if (!isfinite (loss))
         {
@@ -479,6 +508,8 @@ fl_run_train (FlRun                  *run,
       FlEpochStats es = { .epoch = epoch, .n_epochs = run->s.epochs };
 
       shuffle (run->rng, order, nt);
+      if (run->drops != NULL)
+        draw_drops (run->rng, run->s.modality_dropout, run->drops, nt);
       if (!train_epoch (run, order, &es, t0, &seen, cb, cancellable, error))
         return FALSE;
       train_secs = (g_get_monotonic_time () - e0) / 1e6;
@@ -589,6 +620,31 @@ fl_run_save_model (FlRun *run, const char *path, GError **error)
                              run->mean, run->std, error);
 }
 
+/* The order fl_run_train will visit the samples in, epoch by epoch
+ * (E, n_train), and with modality dropout their FlDrop (drop, else NULL):
+ * the same draws from a copy of the same generator. */
+static void
+visit_order (FlRun *run, float *order, float *drop)
+{
+  const int nt = (int) run->train_idx->len;
+  g_autofree gint32 *perm = g_memdup2 (run->train_idx->data, sizeof (gint32) * nt);
+  g_autofree guint8 *d = drop != NULL ? g_new (guint8, MAX (nt, 1)) : NULL;
+  g_autoptr(GRand) rng = g_rand_copy (run->rng);
+
+  for (int e = 0; e < run->s.epochs; e++)
+    {
+      shuffle (rng, perm, nt);
+      if (d != NULL)
+        draw_drops (rng, run->s.modality_dropout, d, nt);
+      for (int i = 0; i < nt; i++)
+        {
+          order[(gsize) e * nt + i] = (float) perm[i];
+          if (d != NULL)
+            drop[(gsize) e * nt + i] = (float) d[i];
+        }
+    }
+}
+
 gboolean
 fl_run_export (FlRun *run, const char *path, GError **error)
 {
@@ -602,8 +658,7 @@ fl_run_export (FlRun *run, const char *path, GError **error)
   g_autofree float *labels = g_new (float, ds->n);
   g_autofree float *is_val = g_new0 (float, ds->n);
   g_autofree float *order = g_new (float, (gsize) E * nt);
-  g_autofree gint32 *perm = g_memdup2 (run->train_idx->data, sizeof (gint32) * nt);
-  g_autoptr(GRand) rng = g_rand_copy (run->rng);
+  g_autofree float *drop = run->drops != NULL ? g_new (float, (gsize) E * nt) : NULL;
   g_autoptr(GArray) t = g_array_new (FALSE, TRUE, sizeof (FlStTensor));
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autofree float *emb_t = NULL;
@@ -617,14 +672,7 @@ fl_run_export (FlRun *run, const char *path, GError **error)
     }
   for (guint i = 0; i < run->val_idx->len; i++)
     is_val[g_array_index (run->val_idx, gint32, i)] = 1.0f;
-  /* the order fl_run_train will visit the samples in: the same shuffle
-   * with a copy of the same generator */
-  for (int e = 0; e < E; e++)
-    {
-      shuffle (rng, perm, nt);
-      for (int i = 0; i < nt; i++)
-        order[(gsize) e * nt + i] = (float) perm[i];
-    }
+  visit_order (run, order, drop);
 
 #define ADD(name_, ndim_, d0, d1, d2, d3, data_) \
   do { FlStTensor st_ = { name_, ndim_, { d0, d1, d2, d3 }, data_ }; g_array_append_val (t, st_); } while (0)
@@ -633,6 +681,9 @@ fl_run_export (FlRun *run, const char *path, GError **error)
   ADD ("labels", 1, ds->n, 0, 0, 0, labels);
   ADD ("is_val", 1, ds->n, 0, 0, 0, is_val);
   ADD ("train_order", 2, E, nt, 0, 0, order);
+  /* FlDrop of each visit (0 none, 1 image, 2 text), with modality dropout */
+  if (drop != NULL)
+    ADD ("train_drop", 2, E, nt, 0, 0, drop);
   /* the initial weights, in PyTorch's layout */
   {
     FlStTensor w[FL_N_PARAMS];

@@ -33,6 +33,14 @@ typedef struct {
   int      fold;           /* which fold is validation, with kfold */
   int      max_vocab;      /* 25000 */
   int      n_threads;      /* ≤ 0 = all cores */
+  /* Modality dropout, p in [0, 0.5] (0): in training, each sample has one
+   * branch's features zeroed with probability p, the image's or the text's
+   * with probability 1/2 each (never both), so that the model cannot lean
+   * on one modality alone. Drawn from the run's seeded generator, after
+   * each epoch's shuffle: deterministic for a seed; p = 0 draws nothing.
+   * Never at evaluation; a no-op for the unimodal routes, which have a
+   * single branch to keep (nothing is drawn: their runs stay the same bits). */
+  double   modality_dropout;
 } FlTrainSettings;
 
 void     fl_train_settings_init_default (FlTrainSettings *s);

@@ -207,6 +207,7 @@ test_bad_input (Demo *f, gconstpointer data)
     { { "train", "--images", f->images, "--csv", f->csv, "--fusion", "sum" }, "unknown fusion" },
     { { "train", "--images", f->images, "--csv", f->csv, "--epochs", "0" }, "epochs" },
     { { "train", "--images", f->images, "--csv", f->csv, "--lr", "-1" }, "learning rate" },
+    { { "train", "--images", f->images, "--csv", f->csv, "--modality-dropout", "0.9" }, "modality dropout" },
     { { "train", "--images", f->images, "--csv", f->csv, "--image-size", "30" }, "multiple of 4" },
     { { "train", "--images", "/nonexistent", "--csv", f->csv }, "/nonexistent" },
     { { "train", "--images", f->images, "--csv", "/nonexistent.csv" }, "nonexistent.csv" },
@@ -242,19 +243,18 @@ test_bad_input (Demo *f, gconstpointer data)
   g_remove (empty); g_remove (onecls); g_remove (junk);
 }
 
-/* Every row of the metrics CSV of compare --folds 3 (one epoch): 5 routes ×
+/* Every row of the metrics CSV of compare --folds 3 (one epoch): 8 routes ×
  * 3 folds, fold and repeat appended, each route once on each fold. */
 static void
 check_cv_metrics (const char *path)
 {
   g_autofree char *text = NULL;
   g_auto(GStrv) lines = NULL;
-  int seen[5][3] = { { 0 } };
-  const char *const routes[] = { "concat", "mean", "product", "image", "text" };
+  int seen[FL_N_FUSIONS][3] = { { 0 } };
 
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
   lines = g_strsplit (g_strchomp (text), "\n", -1);
-  g_assert_cmpint (g_strv_length (lines), ==, 1 + 5 * 3);
+  g_assert_cmpint (g_strv_length (lines), ==, 1 + FL_N_FUSIONS * 3);
   g_assert_cmpstr (lines[0], ==, "run,fusion,epoch,train_loss,train_acc,val_loss,val_acc,val_f1,"
                                  "samples_per_s,seconds,samples_seen,fold,repeat");
   for (int i = 1; lines[i] != NULL; i++)
@@ -263,21 +263,21 @@ check_cv_metrics (const char *path)
       int route = -1;
 
       g_assert_cmpint (g_strv_length (f), ==, 13);
-      for (int j = 0; j < 5; j++)
-        if (strcmp (f[1], routes[j]) == 0)
+      for (int j = 0; j < FL_N_FUSIONS; j++)
+        if (strcmp (f[1], fl_fusion_to_string (j)) == 0)
           route = j;
       g_assert_cmpint (route, >=, 0);
       g_assert_cmpstr (f[12], ==, "0");
       g_assert_true (f[11][0] >= '0' && f[11][0] <= '2' && f[11][1] == '\0');
       seen[route][f[11][0] - '0']++;
     }
-  for (int j = 0; j < 5; j++)
+  for (int j = 0; j < FL_N_FUSIONS; j++)
     for (int k = 0; k < 3; k++)
       g_assert_cmpint (seen[j][k], ==, 1);
 }
 
-/* compare --folds 3: a mean ± sd line for each of the five routes, the
- * best route or none, and a verdict for each of the ten pairs. */
+/* compare --folds 3: a mean ± sd line for each of the eight routes, the
+ * best route or none, and a verdict for each of the 28 pairs. */
 static void
 test_compare_folds (Demo *f, gconstpointer data)
 {
@@ -293,7 +293,7 @@ test_compare_folds (Demo *f, gconstpointer data)
 
   g_test_message ("stdout: %s\nstderr: %s", r.out, r.err);
   g_assert_cmpint (r.status, ==, 0);
-  g_assert_nonnull (strstr (r.err, "15 runs: 5 routes × 3 folds × 1 repeat"));
+  g_assert_nonnull (strstr (r.err, "24 runs: 8 routes × 3 folds × 1 repeat"));
   lines = g_strsplit (r.out, "\n", -1);
   for (int i = 0; lines[i] != NULL; i++)
     {
@@ -310,17 +310,17 @@ test_compare_folds (Demo *f, gconstpointer data)
                   (g_str_has_prefix (l, "  ") && strstr (l, " beats ") != NULL) ||
                   strstr (l, "are equal in every fold") != NULL;
       best += g_str_has_prefix (l, "best: ");
-      last_run += g_str_has_prefix (l, "# run 15/15 text · fold 3/3");
+      last_run += g_str_has_prefix (l, "# run 24/24 lowrank · fold 3/3");
     }
-  g_assert_cmpint (routes, ==, 5);
-  g_assert_cmpint (verdicts, ==, 10);
+  g_assert_cmpint (routes, ==, FL_N_FUSIONS);
+  g_assert_cmpint (verdicts, ==, FL_N_FUSIONS * (FL_N_FUSIONS - 1) / 2);
   g_assert_cmpint (best, ==, 1);
   g_assert_cmpint (last_run, ==, 1);
   check_cv_metrics (metrics);
   /* the experiment keeps the design */
   back = fl_experiment_load (exp, &exp_data, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (fl_comparison_n_runs (back), ==, 15);
+  g_assert_cmpint (fl_comparison_n_runs (back), ==, FL_N_FUSIONS * 3);
   g_assert_cmpint (fl_comparison_cv_folds (back), ==, 3);
   g_assert_cmpint (fl_comparison_cv_repeats (back), ==, 1);
   result_clear (&r);

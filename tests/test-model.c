@@ -144,10 +144,12 @@ difference_error (FlModel *model, const FlBatch *batch, float *p, const float *u
 
       for (gsize i = 0; i < n; i++)
         p[i] = saved[i] + (float) eps * u[i];
-      lp = fl_model_forward (model, batch);
+      fl_model_forward (model, batch);
+      lp = fl_model_objective (model);
       for (gsize i = 0; i < n; i++)
         p[i] = saved[i] - (float) eps * u[i];
-      lm = fl_model_forward (model, batch);
+      fl_model_forward (model, batch);
+      lm = fl_model_objective (model);
       memcpy (p, saved, sizeof (float) * n);
       d = (lp - lm) / (2 * eps);
       e = fabs (d - gu) / MAX (MAX (fabs (d), fabs (gu)), 1e-4);
@@ -188,9 +190,14 @@ test_grad (gconstpointer data)
       const FlTensorInfo *ti = fl_model_tensor (model, t);
       if (ti->numel == 0)
         {
-          /* the unused branch has no parameters at all */
+          /* the unused branch, the shared head of late and the other
+           * routes' fusion parameters have no parameters at all */
           g_assert_true ((t >= FL_P_CONV1_W && t <= FL_P_IMG_FC_B && fusion == FL_FUSION_TEXT) ||
-                         (t >= FL_P_TXT_EMB_W && t <= FL_P_TXT_FC_B && fusion == FL_FUSION_IMAGE));
+                         (t >= FL_P_TXT_EMB_W && t <= FL_P_TXT_FC_B && fusion == FL_FUSION_IMAGE) ||
+                         (t >= FL_P_HEAD1_W && t <= FL_P_HEAD2_B && fusion == FL_FUSION_LATE) ||
+                         (t >= FL_P_GMU_V_W && t <= FL_P_GMU_Z_B && fusion != FL_FUSION_GATED) ||
+                         (t >= FL_P_LMF_A && t <= FL_P_LMF_B && fusion != FL_FUSION_LOWRANK) ||
+                         (t >= FL_P_LATE_IMG1_W && t <= FL_P_LATE_ALPHA && fusion != FL_FUSION_LATE));
           continue;
         }
       for (int rep = 0; rep < 3; rep++)
@@ -321,10 +328,56 @@ test_config_invalid (void)
   g_assert_nonnull (strstr (error->message, "classes"));
 }
 
+/* Modality dropout inside the model: every sample's image dropped leaves
+ * the image branch without gradient and the loss that of zero image
+ * features; the image route ignores the mask. */
+static void
+test_drop (void)
+{
+  TinyData d;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *drop = NULL;
+  FlModel *model;
+  FlBatch batch;
+  double plain, dropped;
+  const float *g;
+
+  for (int route = 0; route < 2; route++)
+    {
+      FlFusion fusion = route == 0 ? FL_FUSION_GATED : FL_FUSION_IMAGE;
+
+      tiny_data_init (&d, fusion, 5, 10);
+      model = fl_model_new (&d.cfg, 12, &error);
+      g_assert_no_error (error);
+      batch = tiny_batch (&d);
+      plain = fl_model_forward (model, &batch);
+      drop = g_new (guint8, d.n);
+      memset (drop, FL_DROP_IMAGE, d.n);
+      batch.drop = drop;
+      dropped = fl_model_forward (model, &batch);
+      fl_model_backward (model, &batch);
+      g = fl_model_grads (model);
+      for (int t = FL_P_CONV1_W; t <= FL_P_IMG_FC_B && route == 0; t++)
+        {
+          const FlTensorInfo *ti = fl_model_tensor (model, t);
+          for (gsize i = 0; i < ti->numel; i++)
+            g_assert_cmpfloat (g[ti->offset + i], ==, 0.0f);
+        }
+      if (route == 0)
+        g_assert_cmpfloat (dropped, !=, plain);
+      else
+        g_assert_cmpfloat (dropped, ==, plain);
+      g_clear_pointer (&drop, g_free);
+      fl_model_free (model);
+      tiny_data_clear (&d);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/model/modality-dropout", test_drop);
   for (int f = 0; f < FL_N_FUSIONS; f++)
     {
       g_autofree char *p1 = g_strdup_printf ("/model/grad/%s", fl_fusion_to_string (f));

@@ -410,6 +410,7 @@ test_fusion (gconstpointer data)
         switch (fusion)
           {
           case FL_FUSION_CONCAT:
+          case FL_FUSION_LATE:
             g_assert_cmpfloat (c.out[n * F + d], ==, a);
             g_assert_cmpfloat (c.out[n * F + c.D + d], ==, b);
             break;
@@ -430,6 +431,180 @@ test_fusion (gconstpointer data)
   g_free (c.a); g_free (c.b); g_free (c.out); g_free (c.r);
 }
 
+/* ---- gated multimodal unit --------------------------------------------- */
+
+typedef struct {
+  int N, D;
+  float *a, *b, *wv, *bv, *wt, *bt, *wz, *bz;
+  float *out, *hv, *ht, *z, *r;
+} GmuCtx;
+
+static double
+gmu_loss (gpointer p)
+{
+  GmuCtx *c = p;
+  fl_gmu_forward (c->out, c->hv, c->ht, c->z, c->a, c->b, c->wv, c->bv, c->wt, c->bt,
+                  c->wz, c->bz, c->N, c->D);
+  return dot_loss (c->r, c->out, (gsize) c->N * c->D);
+}
+
+/* tanh and σ are smooth: ε = 1e-3 and the softmax's tolerance */
+static void
+assert_smooth_grad (float *x, gsize n, const float *dx, LossFn loss, gpointer ctx)
+{
+  g_assert_cmpfloat (grad_check (x, n, dx, loss, ctx, 1e-3, 1e-2, 0), <, TOL_SMOOTH);
+}
+
+static void
+test_gmu (void)
+{
+  g_autoptr(GRand) rng = g_rand_new_with_seed (9);
+  GmuCtx c = { .N = 3, .D = 4 };
+  const gsize ND = c.N * c.D, DD = c.D * c.D;
+  g_autofree float *da = g_new (float, ND), *db = g_new (float, ND);
+  g_autofree float *dw = g_new0 (float, 4 * DD + 3 * c.D);
+  float *dwv = dw, *dwt = dw + DD, *dwz = dw + 2 * DD;
+  float *dbv = dw + 4 * DD, *dbt = dbv + c.D, *dbz = dbt + c.D;
+  float **params[] = { &c.a, &c.b, &c.wv, &c.bv, &c.wt, &c.bt, &c.wz, &c.bz };
+  gsize sizes[] = { ND, ND, DD, c.D, DD, c.D, 2 * DD, c.D };
+  const float *grads[] = { da, db, dwv, dbv, dwt, dbt, dwz, dbz };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (params); i++)
+    *params[i] = new_uniform (rng, sizes[i]);
+  c.out = g_new (float, ND); c.hv = g_new (float, ND); c.ht = g_new (float, ND);
+  c.z = g_new (float, ND);
+  c.r = new_uniform (rng, ND);
+
+  gmu_loss (&c);
+  /* f = z·hv + (1-z)·ht, against the formula in double */
+  for (int n = 0; n < c.N; n++)
+    for (int d = 0; d < c.D; d++)
+      {
+        double v = c.bv[d], t = c.bt[d], z = c.bz[d];
+        for (int k = 0; k < c.D; k++)
+          {
+            v += (double) c.wv[d * c.D + k] * c.a[n * c.D + k];
+            t += (double) c.wt[d * c.D + k] * c.b[n * c.D + k];
+            z += (double) c.wz[d * 2 * c.D + k] * c.a[n * c.D + k]
+               + (double) c.wz[d * 2 * c.D + c.D + k] * c.b[n * c.D + k];
+          }
+        z = 1.0 / (1.0 + exp (-z));
+        g_assert_cmpfloat_with_epsilon (c.out[n * c.D + d], z * tanh (v) + (1 - z) * tanh (t), 1e-5);
+      }
+  fl_gmu_backward (da, db, dwv, dbv, dwt, dbt, dwz, dbz, c.r, c.a, c.b, c.hv, c.ht, c.z,
+                   c.wv, c.wt, c.wz, c.N, c.D);
+  for (gsize i = 0; i < G_N_ELEMENTS (params); i++)
+    assert_smooth_grad (*params[i], sizes[i], grads[i], gmu_loss, &c);
+  for (gsize i = 0; i < G_N_ELEMENTS (params); i++)
+    g_free (*params[i]);
+  g_free (c.out); g_free (c.hv); g_free (c.ht); g_free (c.z); g_free (c.r);
+}
+
+/* ---- low-rank bilinear fusion ------------------------------------------ */
+
+typedef struct {
+  int N, D, R;
+  float *a, *b, *wa, *wb, *out, *pa, *pb, *r;
+} LmfCtx;
+
+static double
+lmf_loss (gpointer p)
+{
+  LmfCtx *c = p;
+  fl_lmf_forward (c->out, c->pa, c->pb, c->a, c->b, c->wa, c->wb, c->N, c->D, c->R);
+  return dot_loss (c->r, c->out, (gsize) c->N * c->D);
+}
+
+static void
+test_lmf (void)
+{
+  g_autoptr(GRand) rng = g_rand_new_with_seed (10);
+  LmfCtx c = { .N = 3, .D = 4, .R = 3 };
+  const gsize ND = c.N * c.D, W = (gsize) c.R * c.D * (c.D + 1);
+  g_autofree float *da = g_new (float, ND), *db = g_new (float, ND);
+  g_autofree float *dwa = g_new0 (float, W), *dwb = g_new0 (float, W);
+
+  c.a = new_uniform (rng, ND); c.b = new_uniform (rng, ND);
+  c.wa = new_uniform (rng, W); c.wb = new_uniform (rng, W);
+  c.out = g_new (float, ND); c.r = new_uniform (rng, ND);
+  c.pa = g_new (float, c.R * ND); c.pb = g_new (float, c.R * ND);
+
+  lmf_loss (&c);
+  /* f = Σ_r (W_r^a [a;1]) ⊙ (W_r^b [b;1]), in double */
+  for (int n = 0; n < c.N; n++)
+    for (int d = 0; d < c.D; d++)
+      {
+        double f = 0;
+        for (int r = 0; r < c.R; r++)
+          {
+            const float *wa = c.wa + ((gsize) r * c.D + d) * (c.D + 1);
+            const float *wb = c.wb + ((gsize) r * c.D + d) * (c.D + 1);
+            double pa = wa[c.D], pb = wb[c.D];
+            for (int k = 0; k < c.D; k++)
+              {
+                pa += (double) wa[k] * c.a[n * c.D + k];
+                pb += (double) wb[k] * c.b[n * c.D + k];
+              }
+            f += pa * pb;
+          }
+        g_assert_cmpfloat_with_epsilon (c.out[n * c.D + d], f, 1e-5);
+      }
+  fl_lmf_backward (da, db, dwa, dwb, c.r, c.a, c.b, c.pa, c.pb, c.wa, c.wb, c.N, c.D, c.R);
+  /* bilinear: linear in each of a, b, wa, wb alone */
+  assert_linear_grad (c.a, ND, da, lmf_loss, &c);
+  assert_linear_grad (c.b, ND, db, lmf_loss, &c);
+  assert_linear_grad (c.wa, W, dwa, lmf_loss, &c);
+  assert_linear_grad (c.wb, W, dwb, lmf_loss, &c);
+  g_free (c.a); g_free (c.b); g_free (c.wa); g_free (c.wb);
+  g_free (c.out); g_free (c.r); g_free (c.pa); g_free (c.pb);
+}
+
+/* ---- late fusion -------------------------------------------------------- */
+
+typedef struct {
+  int N, C;
+  float *li, *lt, *alpha, *out, *r;
+} LateCtx;
+
+static double
+late_loss (gpointer p)
+{
+  LateCtx *c = p;
+  float w[2];
+  fl_late_forward (c->out, w, c->li, c->lt, c->alpha, c->N, c->C);
+  return dot_loss (c->r, c->out, (gsize) c->N * c->C);
+}
+
+static void
+test_late (void)
+{
+  g_autoptr(GRand) rng = g_rand_new_with_seed (11);
+  LateCtx c = { .N = 3, .C = 5 };
+  const gsize NC = c.N * c.C;
+  g_autofree float *dli = g_new (float, NC), *dlt = g_new (float, NC);
+  float dalpha[2] = { 0, 0 }, w[2], zero[2] = { 0, 0 };
+
+  c.li = new_uniform (rng, NC); c.lt = new_uniform (rng, NC);
+  c.alpha = new_uniform (rng, 2);
+  c.out = g_new (float, NC); c.r = new_uniform (rng, NC);
+
+  /* α = 0, its initial value, weighs the two heads equally */
+  fl_late_forward (c.out, w, c.li, c.lt, zero, c.N, c.C);
+  g_assert_cmpfloat (w[0], ==, 0.5f);
+  g_assert_cmpfloat (w[1], ==, 0.5f);
+  fl_late_forward (c.out, w, c.li, c.lt, c.alpha, c.N, c.C);
+  g_assert_cmpfloat_with_epsilon (w[0] + w[1], 1.0, 1e-6);
+  g_assert_cmpfloat_with_epsilon (w[0] / w[1], exp (c.alpha[0] - c.alpha[1]), 1e-5);
+  for (gsize i = 0; i < NC; i++)
+    g_assert_cmpfloat (c.out[i], ==, w[0] * c.li[i] + w[1] * c.lt[i]);
+
+  fl_late_backward (dli, dlt, dalpha, c.r, c.li, c.lt, c.alpha, c.N, c.C);
+  assert_linear_grad (c.li, NC, dli, late_loss, &c);
+  assert_linear_grad (c.lt, NC, dlt, late_loss, &c);
+  assert_smooth_grad (c.alpha, 2, dalpha, late_loss, &c);
+  g_free (c.li); g_free (c.lt); g_free (c.alpha); g_free (c.out); g_free (c.r);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -444,7 +619,12 @@ main (int argc, char **argv)
   for (int f = 0; f < FL_N_FUSIONS; f++)
     {
       g_autofree char *path = g_strdup_printf ("/ops/fusion/%s", fl_fusion_to_string (f));
-      g_test_add_data_func (path, GINT_TO_POINTER (f), test_fusion);
+      /* gated and lowrank have operators of their own, tested below */
+      if (!fl_fusion_has_params (f))
+        g_test_add_data_func (path, GINT_TO_POINTER (f), test_fusion);
     }
+  g_test_add_func ("/ops/gmu", test_gmu);
+  g_test_add_func ("/ops/lmf", test_lmf);
+  g_test_add_func ("/ops/late", test_late);
   return g_test_run ();
 }

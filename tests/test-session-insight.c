@@ -11,6 +11,7 @@
 #define G_LOG_DOMAIN "test-session-insight"
 
 #include "fl-session.h"
+#include "fl-style.h"
 #include "fl-test-util.h"
 
 #include <string.h>
@@ -136,6 +137,19 @@ assert_rows (GArray *got,
   g_assert_cmpmem (got->data, got->len * sizeof (gint32), want->data, want->len * sizeof (gint32));
 }
 
+/* The position of fusion in the comparison of a session: fl_fusions()'s order. */
+static int
+route_pos (FlFusion fusion)
+{
+  guint n;
+  const FlFusion *order = fl_fusions (&n);
+
+  for (guint i = 0; i < n; i++)
+    if (order[i] == fusion)
+      return (int) i;
+  g_assert_not_reached ();
+}
+
 /* The counts are fl_validation_compare_fusion()'s on runs i, image, text. */
 static void
 assert_counts (FlInsight    *ins,
@@ -213,7 +227,7 @@ compared_session (FlDataset         *ds,
   g_assert_false (fl_session_insight_get_busy (*tracker));
   g_assert_nonnull (strstr (fl_session_insight_get_message (*tracker), "training"));
   g_assert_true (fl_test_wait (not_training, session, 120));
-  g_assert_cmpint (fl_comparison_n_runs (fl_session_get_comparison (session)), ==, 5);
+  g_assert_cmpint (fl_comparison_n_runs (fl_session_get_comparison (session)), ==, FL_N_FUSIONS);
   return session;
 }
 
@@ -232,17 +246,17 @@ test_compare (void)
   g_assert_true (fl_session_show_run (session, 0));
   ins = wait_insight (tracker, 0);
   g_assert_cmpint (ins->fusion, ==, FL_FUSION_CONCAT);
-  assert_counts (ins, cmp, 3, 4);
+  assert_counts (ins, cmp, route_pos (FL_FUSION_IMAGE), route_pos (FL_FUSION_TEXT));
   assert_model_insight (ins, fl_comparison_run (cmp, 0));
   g_assert_null (ins->note);
 
   /* a baseline: no rescued samples, no map of the words */
-  g_assert_true (fl_session_show_run (session, 3));
-  ins = wait_insight (tracker, 3);
+  g_assert_true (fl_session_show_run (session, route_pos (FL_FUSION_IMAGE)));
+  ins = wait_insight (tracker, route_pos (FL_FUSION_IMAGE));
   g_assert_cmpint (ins->image_run, ==, -1);
   g_assert_null (ins->rescued);
   g_assert_nonnull (strstr (ins->note, "reads only the pictures"));
-  assert_model_insight (ins, fl_comparison_run (cmp, 3));
+  assert_model_insight (ins, fl_comparison_run (cmp, route_pos (FL_FUSION_IMAGE)));
   g_assert_null (ins->maps[FL_FEATURE_TEXT]);
   g_assert_cmpfloat (ins->reliance.acc_drop_text, ==, 0.0);
 }
@@ -276,9 +290,10 @@ test_cancel (void)
   g_assert_null (fl_session_insight_get_insight (tracker));
   g_assert_true (fl_test_wait (not_training, session, 60));
   /* the single run is shown: its insight, against the first baselines */
-  wait_insight (tracker, 5);
+  wait_insight (tracker, FL_N_FUSIONS);
   g_assert_cmpint (delivered[0], ==, 0);
-  assert_counts (fl_session_insight_get_insight (tracker), fl_session_get_comparison (session), 3, 4);
+  assert_counts (fl_session_insight_get_insight (tracker), fl_session_get_comparison (session),
+                 route_pos (FL_FUSION_IMAGE), route_pos (FL_FUSION_TEXT));
   g_signal_handlers_disconnect_by_data (tracker, delivered);
 }
 
@@ -305,7 +320,8 @@ test_reopened (void)
   ins = fl_session_insight_get_insight (tracker2);
   g_assert_nonnull (ins);
   g_assert_cmpint (ins->run, ==, 1);
-  assert_counts (ins, fl_session_get_comparison (reopened), 3, 4);
+  assert_counts (ins, fl_session_get_comparison (reopened),
+                 route_pos (FL_FUSION_IMAGE), route_pos (FL_FUSION_TEXT));
   g_assert_false (ins->has_reliance);
   for (int k = 0; k < FL_N_FEATURES; k++)
     g_assert_null (ins->maps[k]);

@@ -130,20 +130,19 @@ test_deterministic (void)
   g_array_unref (lb.epochs);
 }
 
-/* The same bits whatever the number of threads. */
+/* The parameters after training with these settings on 1 to 3 threads:
+ * the same bits. */
 static void
-test_threads_same_bits (void)
+assert_threads_same_bits (FlDataset *ds, const FlTrainSettings *base)
 {
-  g_autoptr(FlDataset) ds = make_dataset ();
   g_autoptr(GError) error = NULL;
   g_autofree float *ref = NULL;
   gsize np = 0;
 
   for (int threads = 1; threads <= 3; threads++)
     {
-      FlTrainSettings s;
+      FlTrainSettings s = *base;
       g_autoptr(FlRun) run = NULL;
-      small_settings (&s);
       s.n_threads = threads;
       run = fl_run_new (ds, &s, &error);
       g_assert_no_error (error);
@@ -154,6 +153,74 @@ test_threads_same_bits (void)
       else
         g_assert_cmpmem (ref, np * sizeof (float), fl_model_params (fl_run_model (run)), np * sizeof (float));
     }
+}
+
+/* The same bits whatever the number of threads: the default route, the
+ * three with fusion parameters or heads of their own, and modality dropout. */
+static void
+test_threads_same_bits (void)
+{
+  g_autoptr(FlDataset) ds = make_dataset ();
+  const FlFusion routes[] = { FL_FUSION_CONCAT, FL_FUSION_GATED, FL_FUSION_LATE, FL_FUSION_LOWRANK };
+  FlTrainSettings s;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (routes); i++)
+    {
+      small_settings (&s);
+      s.fusion = routes[i];
+      g_test_message ("%s", fl_fusion_to_string (s.fusion));
+      assert_threads_same_bits (ds, &s);
+    }
+  small_settings (&s);
+  s.fusion = FL_FUSION_GATED;
+  s.modality_dropout = 0.3;
+  assert_threads_same_bits (ds, &s);
+}
+
+/* The parameters of a run of s, trained; free with g_free(). */
+static float *
+trained_params (FlDataset *ds, const FlTrainSettings *s, gsize *np)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlRun) run = fl_run_new (ds, s, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (fl_run_train (run, NULL, NULL, &error));
+  *np = fl_model_n_params (fl_run_model (run));
+  return g_memdup2 (fl_model_params (fl_run_model (run)), *np * sizeof (float));
+}
+
+/* Modality dropout: the same seed gives the same bits, and training
+ * differs from that without it; a unimodal route ignores it; p is checked. */
+static void
+test_modality_dropout (void)
+{
+  g_autoptr(FlDataset) ds = make_dataset ();
+  g_autoptr(GError) error = NULL;
+  g_autofree float *a = NULL, *b = NULL, *off = NULL, *img = NULL, *img_drop = NULL;
+  FlTrainSettings s;
+  gsize n1, n2, n3;
+
+  small_settings (&s);
+  s.modality_dropout = 0.5;
+  a = trained_params (ds, &s, &n1);
+  b = trained_params (ds, &s, &n2);
+  g_assert_cmpmem (a, n1 * sizeof (float), b, n2 * sizeof (float));
+  s.modality_dropout = 0.0;
+  off = trained_params (ds, &s, &n3);
+  g_assert_cmpuint (n3, ==, n1);
+  g_assert_true (memcmp (a, off, n1 * sizeof (float)) != 0);
+
+  /* the image route has one branch: nothing to drop */
+  s.fusion = FL_FUSION_IMAGE;
+  img = trained_params (ds, &s, &n1);
+  s.modality_dropout = 0.5;
+  img_drop = trained_params (ds, &s, &n2);
+  g_assert_cmpmem (img, n1 * sizeof (float), img_drop, n2 * sizeof (float));
+
+  s.modality_dropout = 0.6;
+  g_assert_false (fl_train_settings_validate (&s, &error));
+  g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID);
 }
 
 static void
@@ -326,6 +393,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/trainer/deterministic", test_deterministic);
   g_test_add_func ("/trainer/threads-same-bits", test_threads_same_bits);
+  g_test_add_func ("/trainer/modality-dropout", test_modality_dropout);
   g_test_add_func ("/trainer/cancel", test_cancel);
   g_test_add_func ("/trainer/nan-keeps-last-good", test_nan_keeps_last_good);
   g_test_add_func ("/trainer/kfold", test_kfold);

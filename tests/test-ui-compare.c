@@ -18,6 +18,16 @@
 #include <math.h>
 #include <string.h>
 
+/* The routes a Compare trains: fl_fusions()'s. */
+static int
+n_routes (void)
+{
+  guint n;
+
+  fl_fusions (&n);
+  return (int) n;
+}
+
 static char *demo_dir;
 static char *tmp_dir;
 static FlWindow *window;     /* compared once, used by every test */
@@ -57,7 +67,7 @@ test_compare (void)
   loss = ui_plot (window, TRUE);
   accuracy = ui_plot (window, FALSE);
   fl_train_panel_set_epochs (ui_train_panel (window), 2);
-  /* one split: five runs (cross-validation: test_cross_validation) */
+  /* one split: a run per route (cross-validation: test_cross_validation) */
   fl_train_panel_set_compare (ui_train_panel (window), 1, 1);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "train.compare", NULL);
@@ -68,13 +78,13 @@ test_compare (void)
 
   cmp = ui_comparison (window);
   g_assert_nonnull (cmp);
-  g_assert_cmpint (fl_comparison_n_runs (cmp), ==, 5);
-  g_assert_cmpint (fl_runs_view_get_n_rows (ui_runs_view (window)), ==, 5);
+  g_assert_cmpint (fl_comparison_n_runs (cmp), ==, n_routes ());
+  g_assert_cmpint (fl_runs_view_get_n_rows (ui_runs_view (window)), ==, n_routes ());
 
-  /* five curves per plot, of two points each, and only those */
-  g_assert_cmpuint (fl_plot_view_get_n_series (loss), ==, ui_run_series (window, TRUE, 4) + 1);
-  g_assert_cmpuint (fl_plot_view_get_n_series (accuracy), ==, ui_run_series (window, FALSE, 4) + 1);
-  for (int i = 0; i < 5; i++)
+  /* a curve per route in each plot, of two points each, and only those */
+  g_assert_cmpuint (fl_plot_view_get_n_series (loss), ==, ui_run_series (window, TRUE, n_routes () - 1) + 1);
+  g_assert_cmpuint (fl_plot_view_get_n_series (accuracy), ==, ui_run_series (window, FALSE, n_routes () - 1) + 1);
+  for (int i = 0; i < n_routes (); i++)
     {
       g_assert_cmpuint (fl_plot_view_get_n_points (loss, ui_run_series (window, TRUE, i)), ==, 2);
       g_assert_cmpuint (fl_plot_view_get_n_points (accuracy, ui_run_series (window, FALSE, i)), ==, 2);
@@ -119,18 +129,20 @@ test_run_toggles (void)
   g_assert_true (fl_plot_view_get_series_active (loss, ui_run_series (window, TRUE, 2)));
 }
 
-/* The fusion runs ahead of both unimodal ones; the best is marked, and
- * sorting by accuracy puts it first. */
+/* The parameter-free fusion runs ahead of both unimodal ones (the last two
+ * routes); the best is a fusion and is marked, and sorting by accuracy puts
+ * it first. */
 static void
 test_fusion_wins (void)
 {
   FlComparison *cmp = ui_comparison (window);
-  double best_image = fl_comparison_result (cmp, 3)->best_val_acc;
-  double best_text = fl_comparison_result (cmp, 4)->best_val_acc;
+  const int image = n_routes () - 2, text = n_routes () - 1;
+  double best_image = fl_comparison_result (cmp, image)->best_val_acc;
+  double best_text = fl_comparison_result (cmp, text)->best_val_acc;
   int best = fl_run_list_get_best (ui_runs (window));
 
-  g_assert_cmpint (fl_comparison_result (cmp, 3)->fusion, ==, FL_FUSION_IMAGE);
-  g_assert_cmpint (fl_comparison_result (cmp, 4)->fusion, ==, FL_FUSION_TEXT);
+  g_assert_cmpint (fl_comparison_result (cmp, image)->fusion, ==, FL_FUSION_IMAGE);
+  g_assert_cmpint (fl_comparison_result (cmp, text)->fusion, ==, FL_FUSION_TEXT);
   for (int i = 0; i < 3; i++)
     {
       const FlRunResult *r = fl_comparison_result (cmp, i);
@@ -139,13 +151,13 @@ test_fusion_wins (void)
       g_assert_cmpfloat (r->best_val_acc, >, best_image);
       g_assert_cmpfloat (r->best_val_acc, >, best_text);
     }
-  g_assert_cmpint (best, <, 3);
+  g_assert_cmpint (best, <, image);
   g_assert_cmpint (best, ==, fl_comparison_best (cmp));
   g_assert_true (fl_run_item_get_best (fl_run_list_get (ui_runs (window), best)));
 
   fl_runs_view_sort_by (ui_runs_view (window), "Accuracy", GTK_SORT_ASCENDING);
   g_assert_true (fl_runs_view_get_row (ui_runs_view (window), 0) == fl_run_list_get (ui_runs (window), best));
-  for (int k = 1; k < 5; k++)
+  for (int k = 1; k < n_routes (); k++)
     g_assert_cmpfloat (fl_run_item_get_accuracy (fl_runs_view_get_row (ui_runs_view (window), k - 1)), >=,
                        fl_run_item_get_accuracy (fl_runs_view_get_row (ui_runs_view (window), k)));
   fl_runs_view_sort_by (ui_runs_view (window), "Run", GTK_SORT_ASCENDING);
@@ -162,9 +174,9 @@ test_single_run_joins (void)
 
   gtk_widget_activate_action (GTK_WIDGET (window), "train.start", NULL);
   g_assert_true (ui_wait (ui_not_training, window, 120));
-  g_assert_cmpint (fl_comparison_n_runs (cmp), ==, 6);
-  g_assert_cmpint (fl_runs_view_get_n_rows (ui_runs_view (window)), ==, 6);
-  g_assert_cmpuint (ui_run_points (window, TRUE, 5), ==, 2);
+  g_assert_cmpint (fl_comparison_n_runs (cmp), ==, n_routes () + 1);
+  g_assert_cmpint (fl_runs_view_get_n_rows (ui_runs_view (window)), ==, n_routes () + 1);
+  g_assert_cmpuint (ui_run_points (window, TRUE, n_routes ()), ==, 2);
 
   gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_ancestor (
     GTK_WIDGET (ui_runs_view (window)), GTK_TYPE_STACK)), "runs");
@@ -216,22 +228,24 @@ test_cross_validation (void)
   FlComparison *cmp;
   g_autoptr(GPtrArray) routes = NULL;
   g_autofree char *said = NULL;
+  g_autofree char *want_label = g_strdup_printf ("Compare: %d runs of 1 epoch", 3 * n_routes ());
+  g_autofree char *want_status = g_strdup_printf ("Compared %d routes over 3 folds", n_routes ());
 
   fl_train_panel_set_epochs (ui_train_panel (cv), 1);
   fl_train_panel_set_compare (ui_train_panel (cv), 3, 1);
-  g_assert_true (label_starts (GTK_WIDGET (ui_train_panel (cv)), "Compare: 15 runs of 1 epoch"));
+  g_assert_true (label_starts (GTK_WIDGET (ui_train_panel (cv)), want_label));
   gtk_widget_activate_action (GTK_WIDGET (cv), "train.compare", NULL);
   g_assert_true (ui_wait (ui_not_training, cv, 240));
   if (ui_error (cv) != NULL)
     g_test_message ("error: %s", ui_error (cv));
   g_assert_null (ui_error (cv));
   cmp = ui_comparison (cv);
-  g_assert_cmpint (fl_comparison_n_runs (cmp), ==, 15);
+  g_assert_cmpint (fl_comparison_n_runs (cmp), ==, 3 * n_routes ());
   g_assert_cmpint (fl_comparison_cv_folds (cmp), ==, 3);
   g_test_message ("%s", ui_status (cv));
-  g_assert_true (g_str_has_prefix (ui_status (cv), "Compared 5 routes over 3 folds"));
+  g_assert_true (g_str_has_prefix (ui_status (cv), want_status));
   routes = fl_comparison_routes (cmp);
-  g_assert_cmpuint (routes->len, ==, 5);
+  g_assert_cmpuint (routes->len, ==, n_routes ());
   said = fl_routes_view_describe (FL_ROUTES_VIEW (find_of_type (GTK_WIDGET (cv), FL_TYPE_ROUTES_VIEW)));
   g_test_message ("%s", said);
   g_assert_true (g_str_has_prefix (said, "Over 3 folds"));

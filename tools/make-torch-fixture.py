@@ -11,11 +11,22 @@ Each file holds, as F32:
   input.text   (N,V)          dense multi-hot, only when it uses the text
   input.labels (N)            class indices, as floats
   out.logits (N,C), out.loss (1)         forward at the initial parameters
-  grad.<param>                d(mean cross-entropy)/d param there
+                              (late: the fused logits and their loss)
+  grad.<param>                d(training loss)/d param there: the mean
+                              cross-entropy, for late plus its two heads'
+                              own (the engine's fl_model_objective())
   step1.<param>, step2.<param>  the parameters after one and two steps of
                               torch.optim.Adam(lr=1e-3), each step taking a
                               fresh forward/backward on the same batch
-and, in __metadata__, the sizes under the names of the engine's FlConfig.
+and, in __metadata__, the sizes under the names of the engine's FlConfig
+(rank only in the files of the routes added with it). Modality dropout is
+off: it only masks features, and the engine's tests cover it.
+
+    /usr/bin/python3 tools/make-torch-fixture.py [FUSION...]
+
+writes every route's file, or only those named (the first five's files were
+made before the last three routes existed; remaking them is harmless but
+needless).
 
 Run with Debian's python3-torch (/usr/bin/python3); the C tests need only
 the files it writes, never PyTorch.
@@ -31,16 +42,19 @@ import torch.nn.functional as F
 
 SIZES = dict(image_size=8, conv1=4, conv2=6, feat_dim=8, text_hidden=7,
              head_hidden=9, vocab_size=20, n_classes=5)
+RANK = 3                # of lowrank, in its file's metadata
 N = 6                   # batch
 MODEL_SEED = 1234
 DATA_SEED = 99
-FUSIONS = ["concat", "mean", "product", "image", "text"]
+FUSIONS = ["concat", "mean", "product", "image", "text", "gated", "late", "lowrank"]
 # Every ReLU input and every max-pool window must be farther than this from
 # a kink, so that float rounding (torch and the engine sum in different
 # orders) cannot send the two down different branches.
 MARGIN = 1e-5
 
-PARAM_NAMES = ["conv1", "conv2", "img_fc", "txt_emb", "txt_fc", "head1", "head2"]
+PARAM_NAMES = ["conv1", "conv2", "img_fc", "txt_emb", "txt_fc", "head1", "head2",
+               "gmu_v", "gmu_t", "gmu_z", "lmf_a", "lmf_b",
+               "late_img1", "late_img2", "late_txt1", "late_txt2", "late_alpha"]
 
 
 class RefModel(nn.Module):
@@ -61,12 +75,50 @@ class RefModel(nn.Module):
             # the engine's embedding-bag, as a dense Linear on the multi-hot
             self.txt_emb = nn.Linear(s["vocab_size"], s["text_hidden"])
             self.txt_fc = nn.Linear(s["text_hidden"], D)
-        width = 2 * D if fusion == "concat" else D
-        self.head1 = nn.Linear(width, s["head_hidden"])
-        self.head2 = nn.Linear(s["head_hidden"], s["n_classes"])
+        H, C = s["head_hidden"], s["n_classes"]
+        if fusion != "late":
+            width = 2 * D if fusion == "concat" else D
+            self.head1 = nn.Linear(width, H)
+            self.head2 = nn.Linear(H, C)
+        if fusion == "gated":
+            # Arevalo et al. 2017: h_v, h_t and the gate z
+            self.gmu_v = nn.Linear(D, D)
+            self.gmu_t = nn.Linear(D, D)
+            self.gmu_z = nn.Linear(2 * D, D)
+        if fusion == "lowrank":
+            # Liu et al. 2018: R factors (D, D+1) per modality, the bias
+            # last; U(±1/√(D+1)) as the engine draws them
+            # (held in a module each, so that they are named lmf_a.weight
+            # and lmf_b.weight, as in the engine)
+            bound = 1.0 / (D + 1) ** 0.5
+            self.lmf_a, self.lmf_b = nn.Module(), nn.Module()
+            self.lmf_a.weight = nn.Parameter(torch.empty(RANK, D, D + 1).uniform_(-bound, bound))
+            self.lmf_b.weight = nn.Parameter(torch.empty(RANK, D, D + 1).uniform_(-bound, bound))
+        if fusion == "late":
+            self.late_img1 = nn.Linear(D, H)
+            self.late_img2 = nn.Linear(H, C)
+            self.late_txt1 = nn.Linear(D, H)
+            self.late_txt2 = nn.Linear(H, C)
+            self.late_alpha = nn.Parameter(torch.zeros(2))
+
+    def fuse(self, a, b):
+        if self.fusion == "gated":
+            z = torch.sigmoid(self.gmu_z(torch.cat([a, b], dim=1)))
+            return z * torch.tanh(self.gmu_v(a)) + (1 - z) * torch.tanh(self.gmu_t(b))
+        if self.fusion == "lowrank":
+            one = torch.ones(a.shape[0], 1)
+            pa = torch.einsum("nk,rdk->rnd", torch.cat([a, one], dim=1), self.lmf_a.weight)
+            pb = torch.einsum("nk,rdk->rnd", torch.cat([b, one], dim=1), self.lmf_b.weight)
+            return (pa * pb).sum(0)
+        return {"concat": lambda: torch.cat([a, b], dim=1),
+                "mean": lambda: (a + b) / 2,
+                "product": lambda: a * b,
+                "image": lambda: a,
+                "text": lambda: b}[self.fusion]()
 
     def forward(self, images, text):
-        """Returns the logits and every ReLU input and max-pool input."""
+        """Returns the logits, the heads' own logits (late; else none), and
+        every ReLU input and max-pool input."""
         relu_in, pool_in = [], []
 
         def relu(x):
@@ -84,13 +136,13 @@ class RefModel(nn.Module):
             a = relu(self.img_fc(x.flatten(1)))
         if self.uses_text:
             b = relu(self.txt_fc(relu(self.txt_emb(text))))
-        f = {"concat": lambda: torch.cat([a, b], dim=1),
-             "mean": lambda: (a + b) / 2,
-             "product": lambda: a * b,
-             "image": lambda: a,
-             "text": lambda: b}[self.fusion]()
-        logits = self.head2(relu(self.head1(f)))
-        return logits, relu_in, pool_in
+        if self.fusion == "late":
+            li = self.late_img2(relu(self.late_img1(a)))
+            lt = self.late_txt2(relu(self.late_txt1(b)))
+            w = torch.softmax(self.late_alpha, dim=0)
+            return w[0] * li + w[1] * lt, [li, lt], relu_in, pool_in
+        logits = self.head2(relu(self.head1(self.fuse(a, b))))
+        return logits, [], relu_in, pool_in
 
 
 def worst_margin(relu_in, pool_in):
@@ -161,9 +213,11 @@ def make_fixture(fusion, outdir):
         margins, record = [], {}
         for step in (1, 2):
             opt.zero_grad()
-            logits, relu_in, pool_in = model(images, text)
+            logits, heads, relu_in, pool_in = model(images, text)
             loss = F.cross_entropy(logits, labels)
-            loss.backward()
+            # late: loss = CE(fused) + CE(image head) + CE(text head)
+            objective = loss + sum(F.cross_entropy(h, labels) for h in heads)
+            objective.backward()
             margins.append(worst_margin(relu_in, pool_in))
             if step == 1:
                 record["logits"] = logits.detach().clone()
@@ -189,6 +243,8 @@ def make_fixture(fusion, outdir):
     tensors += [("step2." + n, record[2][n]) for n in names]
 
     metadata = {k: str(v) for k, v in s.items()}
+    if fusion in ("gated", "late", "lowrank"):
+        metadata["rank"] = str(RANK)
     metadata.update(fusion=fusion, batch=str(N), torch=torch.__version__,
                     margin=f"{min(margins):.3g}", made_by="tools/make-torch-fixture.py")
     path = os.path.join(outdir, f"torch-{fusion}.safetensors")
@@ -202,7 +258,10 @@ def main():
     torch.set_default_dtype(torch.float32)
     here = os.path.dirname(os.path.abspath(__file__))
     outdir = os.path.join(here, "..", "tests", "data")
-    for fusion in FUSIONS:
+    wanted = sys.argv[1:] or FUSIONS
+    for fusion in wanted:
+        if fusion not in FUSIONS:
+            sys.exit(f"unknown fusion {fusion}; one of {' '.join(FUSIONS)}")
         make_fixture(fusion, outdir)
 
 

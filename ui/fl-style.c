@@ -34,6 +34,12 @@ static const struct {
     "Averages the picture's and the words' features into one: each can make up for the other." },
   { FL_FUSION_PRODUCT, "Product", "Product",
     "Multiplies the two, feature by feature: a feature counts only where picture and words agree." },
+  { FL_FUSION_GATED, "Gated", "Gated",
+    "A learned gate decides, feature by feature and sample by sample, how much to trust the picture and how much the words." },
+  { FL_FUSION_LATE, "Late (heads voting)", "Late",
+    "The picture and the words each get their own classifier, and their answers are mixed by a learned vote." },
+  { FL_FUSION_LOWRANK, "Low-rank bilinear", "Low-rank",
+    "Lets every picture feature interact with every word feature, in a cheap compressed form." },
   { FL_FUSION_IMAGE, "Image only", "Image only",
     "Ignores the words and learns from the pictures alone — a baseline to compare against." },
   { FL_FUSION_TEXT, "Text only", "Text only",
@@ -94,10 +100,12 @@ const FlFusion *
 fl_fusions (guint *n_fusions)
 {
   static const FlFusion order[] = {
-    FL_FUSION_CONCAT, FL_FUSION_MEAN, FL_FUSION_PRODUCT, FL_FUSION_IMAGE, FL_FUSION_TEXT,
+    FL_FUSION_CONCAT, FL_FUSION_MEAN, FL_FUSION_PRODUCT, FL_FUSION_GATED, FL_FUSION_LATE,
+    FL_FUSION_LOWRANK, FL_FUSION_IMAGE, FL_FUSION_TEXT,
   };
 
   G_STATIC_ASSERT (G_N_ELEMENTS (order) == G_N_ELEMENTS (fusions));
+  G_STATIC_ASSERT (G_N_ELEMENTS (order) == FL_N_FUSIONS);
   *n_fusions = G_N_ELEMENTS (order);
   return order;
 }
