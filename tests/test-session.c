@@ -15,6 +15,7 @@
 #include "fl-test-util.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 #define IMAGE_SIZE 16
@@ -928,6 +929,32 @@ test_predict_cancel (void)
   recorder_clear (&rec);
 }
 
+/* The late route's summary says how its vote weighs the two heads. */
+static void
+test_describe_late (void)
+{
+  g_autoptr(FlDataset) ds = load_data (csv_a, IMAGE_SIZE);
+  g_autoptr(FlSession) session = NULL;
+  g_autofree char *said = NULL;
+  Recorder rec = { 0 };
+  FlTrainSettings s;
+  float w[2];
+  int picture, words;
+
+  small_settings (&s, 1);
+  s.fusion = FL_FUSION_LATE;
+  session = trained_session (ds, &s, FALSE, &rec);
+  said = fl_session_describe_run (session, 0);
+  g_test_message ("%s", said);
+  g_assert_true (fl_model_late_weights (fl_run_model (fl_session_get_shown_model (session)), w));
+  g_assert_nonnull (strstr (said, "Late"));
+  g_assert_nonnull (strstr (said, "the vote: picture "));
+  g_assert_cmpint (sscanf (strstr (said, "picture "), "picture %d%%, words %d%%", &picture, &words), ==, 2);
+  g_assert_cmpint (picture, ==, (int) lround (100.0 * w[0]));
+  g_assert_cmpint (picture + words, >=, 99);
+  recorder_clear (&rec);
+}
+
 /* ---- the thread ------------------------------------------------------------------ */
 
 static void
@@ -978,6 +1005,7 @@ main (int    argc,
   g_test_add_func ("/session/other-data", test_other_data);
   g_test_add_func ("/session/predict", test_predict);
   g_test_add_func ("/session/predict-cancel", test_predict_cancel);
+  g_test_add_func ("/session/describe-late", test_describe_late);
   g_test_add_func ("/session/dispose-joins", test_dispose_joins);
 
   status = g_test_run ();

@@ -80,10 +80,9 @@ shown_run_cb (FlWindow   *self,
   FlComparison *cmp = fl_session_get_comparison (session);
   const FlRunResult *r = cmp != NULL && i >= 0 ? fl_comparison_result (cmp, i) : NULL;
   FlRun *run = fl_session_get_shown_model (session);
-  g_autofree char *why = NULL, *took = NULL, *detail = NULL;
+  g_autofree char *why = NULL, *detail = NULL;
   g_autoptr(FlMetrics) metrics = NULL;
   FlDataset *ds;
-  int n_epochs;
 
   if (r == NULL || r->validation == NULL)
     {
@@ -95,13 +94,8 @@ shown_run_cb (FlWindow   *self,
   ds = fl_session_get_run_samples (session, i, &why);
   if (why != NULL)
     fl_session_set_status (session, why);
-  took = fl_format_duration (r->train_seconds);
   metrics = fl_validation_metrics (r->validation);
-  n_epochs = r->epochs->len > 0 ? g_array_index (r->epochs, FlEpochStats, r->epochs->len - 1).epoch : 0;
-  detail = g_strdup_printf ("%s · %d validation samples · %s fusion · %d epoch%s in %s%s",
-                            r->name, r->validation->n, fl_fusion_title (r->settings.fusion),
-                            n_epochs, n_epochs == 1 ? "" : "s",
-                            took, run == NULL ? " · reopened: train again to save its model" : "");
+  detail = fl_session_describe_run (session, i);
   fl_results_view_show (self->results_view, metrics, (const char *const *) r->validation->class_names, detail);
   fl_results_view_set_run (self->results_view, run);
   fl_sample_gallery_set_validation (self->gallery, r->validation, ds);

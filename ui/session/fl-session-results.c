@@ -8,6 +8,7 @@
 #include "fl-session-private.h"
 
 #include "fl-predictor.h"
+#include "fl-style.h"
 
 #include <string.h>
 
@@ -72,6 +73,32 @@ fl_session_get_run_samples (FlSession  *self,
       return NULL;
     }
   return ds;
+}
+
+char *
+fl_session_describe_run (FlSession *self,
+                         int        i)
+{
+  const FlRunResult *r;
+  FlRun *run;
+  g_autofree char *took = NULL, *heads = NULL;
+  int n_epochs;
+  float w[2];
+
+  g_return_val_if_fail (FL_IS_SESSION (self), NULL);
+  g_return_val_if_fail (self->cmp != NULL && i >= 0 && i < fl_comparison_n_runs (self->cmp), NULL);
+
+  r = fl_comparison_result (self->cmp, i);
+  run = fl_comparison_run (self->cmp, i);
+  took = fl_format_duration (r->train_seconds);
+  n_epochs = r->epochs->len > 0 ? g_array_index (r->epochs, FlEpochStats, r->epochs->len - 1).epoch : 0;
+  /* the late route's learned vote: how much each head's answer counts */
+  if (run != NULL && fl_model_late_weights (fl_run_model (run), w))
+    heads = g_strdup_printf (" · the vote: picture %.0f%%, words %.0f%%", 100.0 * w[0], 100.0 * w[1]);
+  return g_strdup_printf ("%s · %d validation samples · %s fusion · %d epoch%s in %s%s%s", r->name,
+                          r->validation != NULL ? r->validation->n : 0, fl_fusion_title (r->settings.fusion),
+                          n_epochs, n_epochs == 1 ? "" : "s", took, heads != NULL ? heads : "",
+                          run == NULL ? " · reopened: train again to save its model" : "");
 }
 
 /* ---- experiments ------------------------------------------------------------ */

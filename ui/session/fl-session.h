@@ -102,6 +102,12 @@ FlDataset     *fl_session_get_run_samples    (FlSession             *self,
                                               int                    run,
                                               char                 **why);
 
+/* The shown results' one-line summary of run i: "concat · 180 validation
+ * samples · Concatenate fusion · 10 epochs in 0:42", with what the late
+ * route's vote gives each head, and whether it was reopened. A new string. */
+char          *fl_session_describe_run       (FlSession             *self,
+                                              int                    run);
+
 /* Reopens an experiment; its errors come back, the runs stay. */
 gboolean       fl_session_open_experiment    (FlSession             *self,
                                               const char            *path,
