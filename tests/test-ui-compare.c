@@ -228,11 +228,15 @@ test_cross_validation (void)
   FlComparison *cmp;
   g_autoptr(GPtrArray) routes = NULL;
   g_autofree char *said = NULL;
-  g_autofree char *want_label = g_strdup_printf ("Compare: %d runs of 1 epoch", 3 * n_routes ());
-  g_autofree char *want_status = g_strdup_printf ("Compared %d routes over 3 folds", n_routes ());
+  g_autofree char *want_label = g_strdup_printf ("Compare: %d runs of 1 epoch", 3 * (n_routes () - 1));
+  g_autofree char *want_status = g_strdup_printf ("Compared %d routes over 3 folds", n_routes () - 1);
+  g_autofree char *all_label = g_strdup_printf ("Compare: %d runs of 1 epoch", 3 * n_routes ());
 
   fl_train_panel_set_epochs (ui_train_panel (cv), 1);
   fl_train_panel_set_compare (ui_train_panel (cv), 3, 1);
+  g_assert_true (label_starts (GTK_WIDGET (ui_train_panel (cv)), all_label));
+  /* one route not ticked: one route fewer */
+  fl_train_panel_set_route (ui_train_panel (cv), FL_FUSION_MEAN, FALSE);
   g_assert_true (label_starts (GTK_WIDGET (ui_train_panel (cv)), want_label));
   gtk_widget_activate_action (GTK_WIDGET (cv), "train.compare", NULL);
   g_assert_true (ui_wait (ui_not_training, cv, 240));
@@ -240,12 +244,14 @@ test_cross_validation (void)
     g_test_message ("error: %s", ui_error (cv));
   g_assert_null (ui_error (cv));
   cmp = ui_comparison (cv);
-  g_assert_cmpint (fl_comparison_n_runs (cmp), ==, 3 * n_routes ());
+  g_assert_cmpint (fl_comparison_n_runs (cmp), ==, 3 * (n_routes () - 1));
   g_assert_cmpint (fl_comparison_cv_folds (cmp), ==, 3);
   g_test_message ("%s", ui_status (cv));
   g_assert_true (g_str_has_prefix (ui_status (cv), want_status));
   routes = fl_comparison_routes (cmp);
-  g_assert_cmpuint (routes->len, ==, n_routes ());
+  g_assert_cmpuint (routes->len, ==, n_routes () - 1);
+  for (guint i = 0; i < routes->len; i++)
+    g_assert_cmpint (((FlRouteSummary *) routes->pdata[i])->fusion, !=, FL_FUSION_MEAN);
   said = fl_routes_view_describe (FL_ROUTES_VIEW (find_of_type (GTK_WIDGET (cv), FL_TYPE_ROUTES_VIEW)));
   g_test_message ("%s", said);
   g_assert_true (g_str_has_prefix (said, "Over 3 folds"));

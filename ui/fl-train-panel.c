@@ -22,6 +22,8 @@ struct _FlTrainPanel {
   GtkSpinButton *folds_spin;
   GtkSpinButton *repeats_spin;
   GtkLabel      *compare_label;
+  GtkMenuButton *routes_button;
+  GtkBox        *routes_box;
   GtkRevealer   *next_run_revealer;
 };
 
@@ -42,10 +44,24 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+/* "All 8 routes", or "5 of 8 routes" */
+static void
+update_routes_label (FlTrainPanel *self)
+{
+  FlFusion chosen[FL_N_FUSIONS];
+  guint n_all, n = fl_train_panel_get_routes (self, chosen);
+  g_autofree char *label = NULL;
+
+  fl_fusions (&n_all);
+  label = n == n_all ? g_strdup_printf ("All %u routes", n_all) : g_strdup_printf ("%u of %u routes", n, n_all);
+  gtk_menu_button_set_label (self->routes_button, label);
+}
+
 static void
 compare_changed_cb (FlTrainPanel  *self,
                     GtkSpinButton *spin)
 {
+  update_routes_label (self);
   /* one repeat of one split is a single split: repeats need folds */
   gtk_widget_set_sensitive (GTK_WIDGET (self->repeats_spin), gtk_spin_button_get_value_as_int (self->folds_spin) >= 2);
   g_signal_emit (self, signals[COMPARE_CHANGED], 0);
@@ -171,6 +187,8 @@ fl_train_panel_class_init (FlTrainPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, folds_spin);
   gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, repeats_spin);
   gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, compare_label);
+  gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, routes_button);
+  gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, routes_box);
   gtk_widget_class_bind_template_callback (widget_class, compare_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, next_run_revealer);
   gtk_widget_class_bind_template_callback (widget_class, fusion_changed_cb);
@@ -194,6 +212,17 @@ fl_train_panel_init (FlTrainPanel *self)
   for (guint i = 0; i < n; i++)
     gtk_string_list_append (titles, fl_fusion_title (order[i]));
   gtk_drop_down_set_model (self->fusion_dropdown, G_LIST_MODEL (titles));
+  /* a check box per route for Compare, every one ticked */
+  for (guint i = 0; i < n; i++)
+    {
+      GtkWidget *check = gtk_check_button_new_with_label (fl_fusion_title (order[i]));
+
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+      gtk_widget_set_tooltip_text (check, fl_fusion_explain (order[i]));
+      g_signal_connect_object (check, "toggled", G_CALLBACK (compare_changed_cb), self, G_CONNECT_SWAPPED);
+      gtk_box_append (self->routes_box, check);
+    }
+  update_routes_label (self);
   fusion_changed_cb (self, NULL, self->fusion_dropdown);
 }
 
@@ -336,4 +365,38 @@ fl_train_panel_set_compare_note (FlTrainPanel *self,
 
   gtk_label_set_text (self->compare_label, note != NULL ? note : "");
   gtk_widget_set_visible (GTK_WIDGET (self->compare_label), note != NULL && note[0] != '\0');
+}
+
+guint
+fl_train_panel_get_routes (FlTrainPanel *self,
+                           FlFusion      fusions[FL_N_FUSIONS])
+{
+  guint n_all, n = 0, i = 0;
+  const FlFusion *order;
+
+  g_return_val_if_fail (FL_IS_TRAIN_PANEL (self), 0);
+
+  order = fl_fusions (&n_all);
+  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (self->routes_box)); c != NULL && i < n_all;
+       c = gtk_widget_get_next_sibling (c), i++)
+    if (gtk_check_button_get_active (GTK_CHECK_BUTTON (c)))
+      fusions[n++] = order[i];
+  return n;
+}
+
+void
+fl_train_panel_set_route (FlTrainPanel *self,
+                          FlFusion      fusion,
+                          gboolean      chosen)
+{
+  guint n_all, i = 0;
+  const FlFusion *order;
+
+  g_return_if_fail (FL_IS_TRAIN_PANEL (self));
+
+  order = fl_fusions (&n_all);
+  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (self->routes_box)); c != NULL && i < n_all;
+       c = gtk_widget_get_next_sibling (c), i++)
+    if (order[i] == fusion)
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (c), chosen);
 }

@@ -47,5 +47,12 @@ void        fl_train_panel_set_compare    (FlTrainPanel          *self,
                                            int                    repeats);
 void        fl_train_panel_set_compare_note (FlTrainPanel        *self,
                                            const char            *note);
+/* The routes ticked for Compare (all at first), in the menu's order, into
+ * fusions; returns how many. */
+guint       fl_train_panel_get_routes     (FlTrainPanel          *self,
+                                           FlFusion               fusions[FL_N_FUSIONS]);
+void        fl_train_panel_set_route      (FlTrainPanel          *self,
+                                           FlFusion               fusion,
+                                           gboolean               chosen);
 
 G_END_DECLS

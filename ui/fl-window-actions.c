@@ -61,6 +61,19 @@ _fl_window_update_actions (FlWindow *self)
   fl_train_panel_set_running (self->train_panel, training);
 }
 
+/* Compare's folds, repeats and routes, from the sidebar to the session. */
+static void
+set_compare (FlWindow *self)
+{
+  FlFusion routes[FL_N_FUSIONS];
+  guint n = fl_train_panel_get_routes (self->train_panel, routes);
+
+  fl_session_set_design (self->session, fl_train_panel_get_folds (self->train_panel),
+                         fl_train_panel_get_repeats (self->train_panel));
+  /* none ticked: every one, rather than a comparison of nothing */
+  fl_session_set_routes (self->session, routes, n);
+}
+
 /* What Compare will cost, beneath its folds and repeats. */
 void
 _fl_window_update_compare_note (FlWindow *self)
@@ -77,7 +90,7 @@ _fl_window_update_compare_note (FlWindow *self)
       return;
     }
   fl_train_panel_get_settings (self->train_panel, &s);
-  fl_session_set_design (self->session, folds, fl_train_panel_get_repeats (self->train_panel));
+  set_compare (self);
   runs = fl_session_get_compare_runs (self->session);
   n_train = folds >= 2 ? ds->n * (folds - 1.0) / folds : ds->n * (1.0 - s.val_fraction);
   speed = fl_session_get_measured_speed (self->session);
@@ -108,8 +121,7 @@ begin_training (FlWindow *self,
    * fl-train-worker.c), so the interface still comes first */
   settings.n_threads = (int) g_get_num_processors ();
   self->compare_requested = compare;
-  fl_session_set_design (self->session, fl_train_panel_get_folds (self->train_panel),
-                         fl_train_panel_get_repeats (self->train_panel));
+  set_compare (self);
   if (fl_data_panel_get_stale (self->data_panel))
     {
       fl_session_train_after_load (self->session, &settings, compare);

@@ -9,6 +9,8 @@
 
 #include "fl-style.h"
 
+#include <string.h>
+
 /* Adds the runs of a comparison to cmp, into runs. */
 void
 _fl_session_add_compare_runs (FlSession             *self,
@@ -19,6 +21,11 @@ _fl_session_add_compare_runs (FlSession             *self,
   const FlFusion *fusions = fl_fusions (&n_fusions);
   int first, n;
 
+  if (self->n_routes > 0)
+    {
+      fusions = self->routes;
+      n_fusions = self->n_routes;
+    }
   if (self->folds >= 2)
     {
       first = fl_comparison_add_cv (self->cmp, settings, fusions, (int) n_fusions, self->folds, self->repeats);
@@ -60,6 +67,8 @@ fl_session_get_compare_runs (FlSession *self)
   g_return_val_if_fail (FL_IS_SESSION (self), 0);
 
   fl_fusions (&n_fusions);
+  if (self->n_routes > 0)
+    n_fusions = self->n_routes;
   return (int) n_fusions * self->folds * self->repeats;
 }
 
@@ -130,4 +139,17 @@ _fl_session_cv_status (FlSession *self)
   return g_strdup_printf ("Compared %u routes over %s · %s is ahead of every other: accuracy %.1f%% ± %.1f",
                           routes->len, design, fl_fusion_title (r->fusion), 100.0 * r->acc_mean,
                           100.0 * r->acc_sd);
+}
+
+void
+fl_session_set_routes (FlSession      *self,
+                       const FlFusion *fusions,
+                       guint           n)
+{
+  g_return_if_fail (FL_IS_SESSION (self));
+  g_return_if_fail (n <= FL_N_FUSIONS);
+
+  self->n_routes = n;
+  if (n > 0)
+    memcpy (self->routes, fusions, n * sizeof *fusions);
 }

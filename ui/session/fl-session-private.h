@@ -24,6 +24,8 @@ struct _FlSession {
   gboolean          pending_compare;
   int               folds;           /* of Compare: ≥ 2 for k-fold, else one split */
   int               repeats;
+  FlFusion          routes[FL_N_FUSIONS];   /* Compare's, in order */
+  guint             n_routes;               /* 0: every one */
   int               shown_run;
   char             *status;
   double            progress;

@@ -67,6 +67,10 @@ gboolean       fl_session_train              (FlSession             *self,
 void           fl_session_set_design         (FlSession             *self,
                                               int                    folds,
                                               int                    repeats);
+/* The routes Compare trains, in order (n = 0: every fusion and baseline). */
+void           fl_session_set_routes         (FlSession             *self,
+                                              const FlFusion        *fusions,
+                                              guint                  n);
 /* The number of runs Compare would train with that design. */
 int            fl_session_get_compare_runs   (FlSession             *self);
 /* Training samples per second measured by the last runs, or 0. */
