@@ -5,8 +5,11 @@
 FL_PACKAGES="build-essential pkg-config meson ninja-build libglib2.0-dev libjson-glib-dev
   libgtk-4-dev libopenblas-dev libstb-dev libcsv-dev libjpeg62-turbo-dev libpng-dev zlib1g-dev
   xvfb xauth adwaita-icon-theme"
-# Not installed here: python3-scipy, for tools/make-stats-fixture.py (run by
-# hand; its output, tests/data/stats-fixture.json, is committed).
+# Not installed here, as the tests only read what they wrote (committed):
+#   python3-scipy  for tools/make-stats-fixture.py  (tests/data/stats-fixture.json)
+#   python3-torch  for tools/make-torch-fixture.py  (tests/data/torch-*.safetensors)
+#   clang          for tools/fuzz.sh (the replay of fuzz/ builds with gcc)
+# each run with Debian's /usr/bin/python3.
 
 fl_install_deps () {
   local missing="" pkg sudo=""
