@@ -188,7 +188,7 @@ assert_model_insight (FlInsight *ins,
   g_assert_true (ins->has_reliance);
   g_assert_true (fl_run_reliance (run, &want, NULL, &error));
   g_assert_cmpmem (&ins->reliance, sizeof want, &want, sizeof want);
-  for (int k = 0; k < FL_N_FEATURES; k++)
+  for (int k = 0; k < FL_N_FEATURE_MAPS; k++)
     {
       g_autofree float *xy = g_new (float, 2 * n_val);
       double explained[2];
@@ -323,7 +323,7 @@ test_reopened (void)
   assert_counts (ins, fl_session_get_comparison (reopened),
                  route_pos (FL_FUSION_IMAGE), route_pos (FL_FUSION_TEXT));
   g_assert_false (ins->has_reliance);
-  for (int k = 0; k < FL_N_FEATURES; k++)
+  for (int k = 0; k < FL_N_FEATURE_MAPS; k++)
     g_assert_null (ins->maps[k]);
   g_assert_nonnull (strstr (ins->note, "Train again to see why"));
   g_assert_cmpstr (fl_session_insight_get_message (tracker2), ==, ins->note);

@@ -11,8 +11,8 @@
 #define GAP    8.0
 
 /* the maps by FlFeatureKind: the action's targets, and the words */
-static const char *const map_names[FL_N_FEATURES] = { "image", "text", "fused" };
-static const char *const map_words[FL_N_FEATURES] = { "image features", "text features", "fused features" };
+static const char *const map_names[FL_N_FEATURE_MAPS] = { "image", "text", "fused" };
+static const char *const map_words[FL_N_FEATURE_MAPS] = { "image features", "text features", "fused features" };
 
 struct _FlWhyView {
   GtkWidget         parent_instance;
@@ -25,7 +25,7 @@ struct _FlWhyView {
   GtkDrawingArea   *reliance_area;
   GtkLabel         *reliance_label;
   GtkLabel         *note_label;
-  GtkWidget        *map_buttons[FL_N_FEATURES];
+  GtkWidget        *map_buttons[FL_N_FEATURE_MAPS];
   FlFeatureMap     *map;
   GtkLabel         *map_caption;
 
@@ -266,7 +266,7 @@ show_map (FlWhyView *self)
   const float *xy = ins != NULL ? ins->maps[self->kind] : NULL;
   g_autofree char *placeholder = NULL, *caption = NULL;
 
-  for (int k = 0; k < FL_N_FEATURES; k++)
+  for (int k = 0; k < FL_N_FEATURE_MAPS; k++)
     gtk_widget_set_sensitive (self->map_buttons[k], ins != NULL && ins->maps[k] != NULL);
   if (xy == NULL)
     {
@@ -292,7 +292,7 @@ static void
 set_map (FlWhyView  *self,
          const char *name)
 {
-  for (int k = 0; k < FL_N_FEATURES; k++)
+  for (int k = 0; k < FL_N_FEATURE_MAPS; k++)
     if (g_strcmp0 (name, map_names[k]) == 0 && self->kind != (FlFeatureKind) k)
       {
         self->kind = k;

@@ -53,7 +53,7 @@ fl_insight_unref (FlInsight *insight)
   g_free (insight->predicted);
   g_clear_pointer (&insight->rescued, g_array_unref);
   g_clear_pointer (&insight->hurt, g_array_unref);
-  for (int k = 0; k < FL_N_FEATURES; k++)
+  for (int k = 0; k < FL_N_FEATURE_MAPS; k++)
     g_free (insight->maps[k]);
   g_free (insight->note);
   g_free (insight);
@@ -175,7 +175,7 @@ insight_from_predictions (FlComparison *cmp,
 typedef struct {
   FlRun     *run;                    /* borrowed: see the top of the file */
   FlInsight *insight;                /* the thread's until the task returns */
-  gboolean   kinds[FL_N_FEATURES];   /* the maps its route has */
+  gboolean   kinds[FL_N_FEATURE_MAPS];   /* the maps its route has */
   GMutex     lock;
   GCond      cond;
   gboolean   done;                   /* the thread is through with run */
@@ -204,7 +204,7 @@ insight_thread (GTask        *task,
   gboolean ok = fl_run_reliance (job->run, &ins->reliance, cancellable, &error);
 
   ins->has_reliance = ok;
-  for (int k = 0; ok && k < FL_N_FEATURES; k++)
+  for (int k = 0; ok && k < FL_N_FEATURE_MAPS; k++)
     if (job->kinds[k])
       {
         ins->maps[k] = g_new (float, 2 * (gsize) MAX (ins->n, 1));
@@ -353,7 +353,7 @@ start_job (FlSessionInsight *self,
 
   job->run = run;
   job->insight = fl_insight_ref (ins);
-  for (int k = 0; k < FL_N_FEATURES; k++)
+  for (int k = 0; k < FL_N_FEATURE_MAPS; k++)
     job->kinds[k] = fl_config_feature_dim (cfg, k) > 0;
   g_mutex_init (&job->lock);
   g_cond_init (&job->cond);
