@@ -388,6 +388,7 @@ test_screenshot (void)
   const char *shots = g_getenv ("FUSIONLAB_SHOTS");
   g_autofree char *path = NULL;
   g_autoptr(GError) error = NULL;
+  GtkAdjustment *adj;
 
   if (shots == NULL)
     {
@@ -409,10 +410,14 @@ test_screenshot (void)
   g_assert_true (fl_window_save_png (window, path, &error));
   g_assert_no_error (error);
 
-  /* and the gated run, with its gate chart */
+  /* and the gated run, scrolled down to its gate chart */
   show_why (gated);
   gtk_stack_set_visible_child_name (bottom_stack (), "why");
   ui_spin (0.5);
+  adj = gtk_scrolled_window_get_vadjustment (
+    GTK_SCROLLED_WINDOW (find_type (GTK_WIDGET (why_view ()), GTK_TYPE_SCROLLED_WINDOW)));
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+  ui_spin (0.3);
   g_free (path);
   path = g_build_filename (shots, "why-gate.png", NULL);
   g_assert_true (fl_window_save_png (window, path, &error));

@@ -14,14 +14,16 @@ G_BEGIN_DECLS
 /* The height the chart wants for n_classes bars and the histogram. */
 double fl_gate_chart_height (int n_classes);
 
-/* Draws at width × height onto cr; mean and names are (n_classes), hist
- * is (n_bins). */
+/* Draws at width × height onto cr, its words laid out in pango (the
+ * widget's, or pango_cairo_create_context() for an export); mean and
+ * names are (n_classes), hist is (n_bins). */
 void   fl_gate_chart_render (const double      *mean,
                              const char *const *names,
                              int                n_classes,
                              const guint       *hist,
                              int                n_bins,
                              cairo_t           *cr,
+                             PangoContext      *pango,
                              double             width,
                              double             height,
                              const GdkRGBA     *fg);

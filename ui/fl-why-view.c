@@ -225,7 +225,8 @@ draw_gate_cb (GtkDrawingArea *area,
   gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (area)), &fg);
   G_GNUC_END_IGNORE_DEPRECATIONS
   fl_gate_chart_render (self->gate_mean, (const char *const *) self->insight->class_names,
-                        self->insight->n_classes, self->gate_hist, FL_GATE_BINS, cr, width, height, &fg);
+                        self->insight->n_classes, self->gate_hist, FL_GATE_BINS, cr,
+                        gtk_widget_get_pango_context (GTK_WIDGET (area)), width, height, &fg);
 }
 
 /* "For circle-cold the gate trusts the picture 71% of the way; for
