@@ -96,7 +96,9 @@ fl_run_features (FlRun         *run,
                  GCancellable  *cancellable,
                  GError       **error)
 {
-  static const char *const branch[] = { "image", "text" };
+  static const char *const branch[FL_N_FEATURES] = {
+    "image branch", "text branch", "fused vector", "gate"
+  };
   FlModel *model = fl_run_model (run);
   FeatureJob job = { .kind = kind };
   g_autofree float *out = NULL;
@@ -107,7 +109,7 @@ fl_run_features (FlRun         *run,
   job.dim = fl_config_feature_dim (fl_model_config (model), kind);
   if (job.dim == 0)
     {
-      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID, "the %s route has no %s branch",
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID, "the %s route has no %s",
                    fl_fusion_to_string (fl_model_config (model)->fusion), branch[kind]);
       return NULL;
     }
@@ -118,6 +120,49 @@ fl_run_features (FlRun         *run,
   if (dim != NULL)
     *dim = job.dim;
   return g_steal_pointer (&out);
+}
+
+/* ---- the gate ------------------------------------------------------------------ */
+
+gboolean
+fl_run_gate_summary (FlRun         *run,
+                     double        *mean_per_class,
+                     guint         *hist,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  const FlDataset *ds = fl_run_dataset (run);
+  const int C = ds->n_classes;
+  g_autofree float *z = NULL;
+  g_autofree guint *count = g_new0 (guint, C);
+  const gint32 *rows;
+  int n_val, D = 0;
+
+  g_return_val_if_fail (run != NULL && mean_per_class != NULL && hist != NULL, FALSE);
+
+  z = fl_run_features (run, FL_FEATURE_GATE, &D, cancellable, error);
+  if (z == NULL)
+    return FALSE;
+  rows = fl_run_val_indices (run, &n_val);
+  memset (hist, 0, sizeof (guint) * FL_GATE_BINS);
+  for (int c = 0; c < C; c++)
+    mean_per_class[c] = 0.0;
+  /* m_i = mean_j z_ij, in [0, 1]; class c's figure is the mean of its m_i */
+  for (int i = 0; i < n_val; i++)
+    {
+      double m = 0.0;
+      int y = ds->labels[rows[i]];
+
+      for (int j = 0; j < D; j++)
+        m += z[(gsize) i * D + j];
+      m /= D;
+      mean_per_class[y] += m;
+      count[y]++;
+      hist[CLAMP ((int) (m * FL_GATE_BINS), 0, FL_GATE_BINS - 1)]++;
+    }
+  for (int c = 0; c < C; c++)
+    mean_per_class[c] = count[c] > 0 ? mean_per_class[c] / count[c] : NAN;
+  return TRUE;
 }
 
 /* ---- principal components -------------------------------------------------- */

@@ -49,6 +49,23 @@ float   *fl_run_features (FlRun         *run,
                           GCancellable  *cancellable,
                           GError       **error);
 
+/* The bins of fl_run_gate_summary()'s histogram, over [0, 1]. */
+#define FL_GATE_BINS 20
+
+/* How much a gated run's gate trusts the picture over the words. For each
+ * validation sample, m = the mean of its gate z (FL_FEATURE_GATE) over
+ * the D features: 1 when the fused vector is all the picture's, 0 when all
+ * the words'. Fills mean_per_class (n_classes) with the mean m of each
+ * class's validation samples (NAN for a class with none), and hist
+ * (FL_GATE_BINS) with how many samples' m fall in each bin of width 1/20,
+ * m = 1 in the last. Fails as fl_run_features() does: with
+ * FL_ENGINE_ERROR_INVALID for any route but gated. */
+gboolean fl_run_gate_summary (FlRun         *run,
+                              double        *mean_per_class,
+                              guint         *hist,
+                              GCancellable  *cancellable,
+                              GError       **error);
+
 /* Principal component analysis of the n rows of x (n, d): the k leading
  * axes of the covariance C = Xcᵀ·Xc / n (Xc: x less its column means), by
  * LAPACK's symmetric eigensolver (dsyevr, in double). Fills, each when not

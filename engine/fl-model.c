@@ -732,6 +732,8 @@ fl_config_feature_dim (const FlConfig *cfg, FlFeatureKind kind)
       return fl_fusion_uses_text (cfg->fusion) ? cfg->feat_dim : 0;
     case FL_FEATURE_FUSED:
       return fl_fusion_width (cfg->fusion, cfg->feat_dim);
+    case FL_FEATURE_GATE:
+      return cfg->fusion == FL_FUSION_GATED ? cfg->feat_dim : 0;
     default:
       g_return_val_if_reached (0);
     }
@@ -740,7 +742,7 @@ fl_config_feature_dim (const FlConfig *cfg, FlFeatureKind kind)
 const float *
 fl_model_features (const FlModel *model, FlFeatureKind kind, int *dim)
 {
-  const float *x[FL_N_FEATURES] = { model->act.a, model->act.b, model->act.f };
+  const float *x[FL_N_FEATURES] = { model->act.a, model->act.b, model->act.f, model->act.gz };
   int d;
 
   g_return_val_if_fail ((guint) kind < FL_N_FEATURES, NULL);

@@ -188,16 +188,21 @@ double fl_model_objective (const FlModel *model);
 const float *fl_model_logits (const FlModel *model);
 const float *fl_model_probs (const FlModel *model);
 
-/* The vectors the head is fed, for looking inside the model. */
+/* The vectors the head is fed, and the gated route's gate, for looking
+ * inside the model. The kinds before FL_N_FEATURE_MAPS are the vectors
+ * that have a feature map (fl_run_feature_map()). */
 typedef enum {
   FL_FEATURE_IMAGE,   /* a: the image branch's output, after its ReLU (D) */
   FL_FEATURE_TEXT,    /* b: the text branch's output, after its ReLU (D) */
   FL_FEATURE_FUSED,   /* f: the fusion of a and b, the head's input (F) */
-  FL_N_FEATURES
+  FL_FEATURE_GATE,    /* z = σ(W_z [a; b]), gated only: 1 trusts a, 0 trusts b (D) */
+  FL_N_FEATURES,
+  FL_N_FEATURE_MAPS = FL_FEATURE_GATE
 } FlFeatureKind;
 
-/* The width of features of kind in a model of cfg: D, D or
- * fl_fusion_width(); 0 for a branch the route does not have. */
+/* The width of features of kind in a model of cfg: D, D,
+ * fl_fusion_width() or D; 0 for a branch the route does not have (and
+ * for the gate of any route but gated). */
 int          fl_config_feature_dim (const FlConfig *cfg, FlFeatureKind kind);
 
 /* After a forward pass, the (n, *dim) features of kind of its n samples;

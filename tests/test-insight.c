@@ -284,7 +284,7 @@ test_feature_map (void)
   int n_val;
 
   fl_run_val_indices (run, &n_val);
-  for (int kind = 0; kind < FL_N_FEATURES; kind++)
+  for (int kind = 0; kind < FL_N_FEATURE_MAPS; kind++)
     {
       g_autofree float *xy = g_new (float, n_val * 2);
       g_autofree float *again = g_new (float, n_val * 2);
@@ -300,6 +300,59 @@ test_feature_map (void)
       for (int i = 0; i < n_val * 2; i++)
         g_assert_true (isfinite (xy[i]));
     }
+}
+
+/* ---- the gate ----------------------------------------------------------------- */
+
+/* The gate summary is the hand average of the gate's rows: per sample over
+ * its D features, then per class; every sample lands in one bin. */
+static void
+test_gate_summary (void)
+{
+  g_autoptr(FlDataset) ds = make_dataset ();
+  g_autoptr(FlRun) run = train (ds, FL_FUSION_GATED, 2);
+  g_autoptr(FlRun) concat = train (ds, FL_FUSION_CONCAT, 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree float *z = NULL;
+  double mean[4], want[4] = { 0 }, dummy[4];
+  guint hist[FL_GATE_BINS], total = 0, count[4] = { 0 };
+  const gint32 *rows;
+  int n_val, D = 0;
+
+  g_assert_true (fl_run_gate_summary (run, mean, hist, NULL, &error));
+  g_assert_no_error (error);
+  z = fl_run_features (run, FL_FEATURE_GATE, &D, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (D, ==, 16);
+  rows = fl_run_val_indices (run, &n_val);
+  for (int i = 0; i < n_val; i++)
+    {
+      double m = 0.0;
+      for (int j = 0; j < D; j++)
+        {
+          g_assert_cmpfloat (z[i * D + j], >=, 0.0f);
+          g_assert_cmpfloat (z[i * D + j], <=, 1.0f);
+          m += z[i * D + j];
+        }
+      want[ds->labels[rows[i]]] += m / D;
+      count[ds->labels[rows[i]]]++;
+    }
+  for (int c = 0; c < 4; c++)
+    {
+      g_assert_cmpuint (count[c], >, 0);
+      g_assert_cmpfloat (mean[c], >=, 0.0);
+      g_assert_cmpfloat (mean[c], <=, 1.0);
+      g_assert_cmpfloat_with_epsilon (mean[c], want[c] / count[c], 1e-9);
+    }
+  for (int k = 0; k < FL_GATE_BINS; k++)
+    total += hist[k];
+  g_assert_cmpuint (total, ==, (guint) n_val);
+
+  /* only the gated route has a gate */
+  g_assert_cmpint (fl_config_feature_dim (fl_model_config (fl_run_model (concat)), FL_FEATURE_GATE), ==, 0);
+  g_assert_false (fl_run_gate_summary (concat, dummy, hist, NULL, &error));
+  g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, "the concat route has no gate");
 }
 
 /* ---- fusion rescues -------------------------------------------------------------- */
@@ -341,6 +394,7 @@ main (int argc, char **argv)
   g_test_add_func ("/insight/reliance/leaves-run", test_reliance_leaves_run);
   g_test_add_func ("/insight/features", test_features);
   g_test_add_func ("/insight/feature-map", test_feature_map);
+  g_test_add_func ("/insight/gate-summary", test_gate_summary);
   g_test_add_func ("/insight/fusion-rescues", test_fusion_rescues);
   return g_test_run ();
 }

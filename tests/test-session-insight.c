@@ -2,10 +2,10 @@
  *
  * Why fusion wins, the session's part, without a display: after a
  * comparison on a slice of the demo data, the shown run's rescued and hurt
- * samples, reliance and feature maps are the engine's; a baseline has no
- * rescued samples and no map of the branch it lacks; a run shown in place
- * of another while it is worked out, and training that starts, drop the
- * work under way; a reopened run gets its counts and says why it has no
+ * samples, reliance, feature maps and (for the gated route) gate summary
+ * are the engine's; a baseline has no rescued samples and no map of the
+ * branch it lacks; a run shown in place of another while it is worked
+ * out, and training that starts, drop the work under way; a reopened run gets its counts and says why it has no
  * more; other data, and the session going, wait for the thread.
  */
 #define G_LOG_DOMAIN "test-session-insight"
@@ -188,7 +188,7 @@ assert_model_insight (FlInsight *ins,
   g_assert_true (ins->has_reliance);
   g_assert_true (fl_run_reliance (run, &want, NULL, &error));
   g_assert_cmpmem (&ins->reliance, sizeof want, &want, sizeof want);
-  for (int k = 0; k < FL_N_FEATURES; k++)
+  for (int k = 0; k < FL_N_FEATURE_MAPS; k++)
     {
       g_autofree float *xy = g_new (float, 2 * n_val);
       double explained[2];
@@ -205,6 +205,20 @@ assert_model_insight (FlInsight *ins,
       g_assert_cmpfloat (ins->explained[k][0], ==, explained[0]);
       g_assert_cmpfloat (ins->explained[k][1], ==, explained[1]);
     }
+  /* the gate, for the gated route only */
+  if (fl_config_feature_dim (fl_model_config (fl_run_model (run)), FL_FEATURE_GATE) > 0)
+    {
+      g_autofree double *mean = g_new (double, ins->n_classes);
+      guint hist[FL_GATE_BINS];
+
+      g_assert_true (fl_run_gate_summary (run, mean, hist, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_nonnull (ins->gate_mean);
+      g_assert_cmpmem (ins->gate_mean, ins->n_classes * sizeof (double), mean, ins->n_classes * sizeof (double));
+      g_assert_cmpmem (ins->gate_hist, sizeof hist, hist, sizeof hist);
+    }
+  else
+    g_assert_null (ins->gate_mean);
 }
 
 /* A session that has compared every fusion on ds, its insight asked for
@@ -259,6 +273,12 @@ test_compare (void)
   assert_model_insight (ins, fl_comparison_run (cmp, route_pos (FL_FUSION_IMAGE)));
   g_assert_null (ins->maps[FL_FEATURE_TEXT]);
   g_assert_cmpfloat (ins->reliance.acc_drop_text, ==, 0.0);
+
+  /* the gated route: what its gate trusts, too */
+  g_assert_true (fl_session_show_run (session, route_pos (FL_FUSION_GATED)));
+  ins = wait_insight (tracker, route_pos (FL_FUSION_GATED));
+  assert_model_insight (ins, fl_comparison_run (cmp, route_pos (FL_FUSION_GATED)));
+  g_assert_nonnull (ins->gate_mean);
 }
 
 /* Showing another run while one is worked out drops the first; training
@@ -323,7 +343,7 @@ test_reopened (void)
   assert_counts (ins, fl_session_get_comparison (reopened),
                  route_pos (FL_FUSION_IMAGE), route_pos (FL_FUSION_TEXT));
   g_assert_false (ins->has_reliance);
-  for (int k = 0; k < FL_N_FEATURES; k++)
+  for (int k = 0; k < FL_N_FEATURE_MAPS; k++)
     g_assert_null (ins->maps[k]);
   g_assert_nonnull (strstr (ins->note, "Train again to see why"));
   g_assert_cmpstr (fl_session_insight_get_message (tracker2), ==, ins->note);

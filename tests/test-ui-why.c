@@ -6,7 +6,8 @@
  * exactly the rescued and the hurt samples in the gallery, its bars are
  * fl_run_reliance()'s drops, and its feature map has a point per
  * validation sample, a click on one showing that sample. A baseline shown
- * says it rescues nothing. FUSIONLAB_SHOTS=DIR: a picture of the page.
+ * says it rescues nothing. The gated run's gate chart is
+ * fl_run_gate_summary()'s, and other routes have none. FUSIONLAB_SHOTS=DIR: a picture of the page.
  */
 #define G_LOG_DOMAIN "test-ui-why"
 
@@ -20,7 +21,7 @@
 
 static char *demo_dir;
 static FlWindow *window;     /* compared once, used by every test */
-static int concat = -1, image = -1, text = -1;
+static int concat = -1, image = -1, text = -1, gated = -1;
 
 static GtkWidget *
 find_type (GtkWidget *widget,
@@ -127,6 +128,7 @@ test_compare (void)
       concat = f == FL_FUSION_CONCAT ? i : concat;
       image = f == FL_FUSION_IMAGE ? i : image;
       text = f == FL_FUSION_TEXT ? i : text;
+      gated = f == FL_FUSION_GATED ? i : gated;
     }
   g_assert_cmpint (concat, >=, 0);
   g_assert_cmpint (image, >=, 0);
@@ -348,13 +350,45 @@ test_baseline (void)
   g_assert_true (gtk_widget_is_sensitive (find_action (GTK_WIDGET (why_view ()), "why.map", "image")));
 }
 
-/* FUSIONLAB_SHOTS=DIR: the page with the concat run, to look at. */
+/* The gated run's gate chart holds the engine's figures; concat has none. */
+static void
+test_gate (void)
+{
+  FlRun *run;
+  FlInsight *ins;
+  g_autoptr(GError) error = NULL;
+  g_autofree double *want = NULL;
+  guint want_hist[FL_GATE_BINS];
+  const double *mean = NULL;
+  const guint *hist = NULL;
+
+  g_assert_cmpint (gated, >=, 0);
+  ins = show_why (gated);
+  run = fl_comparison_run (ui_comparison (window), gated);
+  want = g_new (double, ins->n_classes);
+  g_assert_true (fl_run_gate_summary (run, want, want_hist, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (fl_why_view_get_gate (why_view (), &mean, &hist));
+  g_test_message ("%s", fl_why_view_get_gate_text (why_view ()));
+  g_assert_cmpmem (mean, sizeof (double) * ins->n_classes, want, sizeof (double) * ins->n_classes);
+  g_assert_cmpmem (hist, sizeof want_hist, want_hist, sizeof want_hist);
+  g_assert_true (g_str_has_prefix (fl_why_view_get_gate_text (why_view ()), "For "));
+  ui_spin (0.2);
+  g_assert_true (gtk_widget_get_mapped (find_type (GTK_WIDGET (why_view ()), GTK_TYPE_DRAWING_AREA)));
+
+  show_why (concat);
+  g_assert_false (fl_why_view_get_gate (why_view (), &mean, &hist));
+}
+
+/* FUSIONLAB_SHOTS=DIR: the page with the concat run, and with the gated
+ * run, to look at. */
 static void
 test_screenshot (void)
 {
   const char *shots = g_getenv ("FUSIONLAB_SHOTS");
   g_autofree char *path = NULL;
   g_autoptr(GError) error = NULL;
+  GtkAdjustment *adj;
 
   if (shots == NULL)
     {
@@ -375,6 +409,19 @@ test_screenshot (void)
   path = g_build_filename (shots, "why-rescued.png", NULL);
   g_assert_true (fl_window_save_png (window, path, &error));
   g_assert_no_error (error);
+
+  /* and the gated run, scrolled down to its gate chart */
+  show_why (gated);
+  gtk_stack_set_visible_child_name (bottom_stack (), "why");
+  ui_spin (0.5);
+  adj = gtk_scrolled_window_get_vadjustment (
+    GTK_SCROLLED_WINDOW (find_type (GTK_WIDGET (why_view ()), GTK_TYPE_SCROLLED_WINDOW)));
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+  ui_spin (0.3);
+  g_free (path);
+  path = g_build_filename (shots, "why-gate.png", NULL);
+  g_assert_true (fl_window_save_png (window, path, &error));
+  g_assert_no_error (error);
 }
 
 int
@@ -392,6 +439,7 @@ main (int   argc,
   g_test_add_func ("/ui/why/reliance", test_reliance);
   g_test_add_func ("/ui/why/feature-map", test_feature_map);
   g_test_add_func ("/ui/why/baseline", test_baseline);
+  g_test_add_func ("/ui/why/gate", test_gate);
   g_test_add_func ("/ui/why/screenshot", test_screenshot);
 
   ret = g_test_run ();

@@ -2,17 +2,19 @@
 #define G_LOG_DOMAIN "fl-why-view"
 
 #include "fl-why-view.h"
+#include "fl-gate-chart.h"
 #include "fl-style.h"
 #include "fl-ui-util.h"
 
 #include <math.h>
+#include <string.h>
 
 #define BAR_H 14.0
 #define GAP    8.0
 
 /* the maps by FlFeatureKind: the action's targets, and the words */
-static const char *const map_names[FL_N_FEATURES] = { "image", "text", "fused" };
-static const char *const map_words[FL_N_FEATURES] = { "image features", "text features", "fused features" };
+static const char *const map_names[FL_N_FEATURE_MAPS] = { "image", "text", "fused" };
+static const char *const map_words[FL_N_FEATURE_MAPS] = { "image features", "text features", "fused features" };
 
 struct _FlWhyView {
   GtkWidget         parent_instance;
@@ -24,8 +26,11 @@ struct _FlWhyView {
   GtkWidget        *reliance_box;
   GtkDrawingArea   *reliance_area;
   GtkLabel         *reliance_label;
+  GtkWidget        *gate_box;
+  GtkDrawingArea   *gate_area;
+  GtkLabel         *gate_label;
   GtkLabel         *note_label;
-  GtkWidget        *map_buttons[FL_N_FEATURES];
+  GtkWidget        *map_buttons[FL_N_FEATURE_MAPS];
   FlFeatureMap     *map;
   GtkLabel         *map_caption;
 
@@ -33,6 +38,8 @@ struct _FlWhyView {
   FlInsight        *insight;       /* shown, or NULL */
   FlFeatureKind     kind;          /* the map shown */
   FlRelianceBars    bars;          /* laid out once per insight */
+  double           *gate_mean;     /* (n_classes) the gate chart's, or NULL */
+  guint             gate_hist[FL_GATE_BINS];
 };
 
 G_DEFINE_FINAL_TYPE (FlWhyView, fl_why_view, GTK_TYPE_WIDGET)
@@ -200,6 +207,69 @@ show_reliance (FlWhyView *self)
   gtk_widget_queue_draw (GTK_WIDGET (self->reliance_area));
 }
 
+/* ---- the gate ------------------------------------------------------------------ */
+
+static void
+draw_gate_cb (GtkDrawingArea *area,
+              cairo_t        *cr,
+              int             width,
+              int             height,
+              gpointer        data)
+{
+  FlWhyView *self = data;
+  GdkRGBA fg;
+
+  if (self->gate_mean == NULL)
+    return;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (area)), &fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  fl_gate_chart_render (self->gate_mean, (const char *const *) self->insight->class_names,
+                        self->insight->n_classes, self->gate_hist, FL_GATE_BINS, cr,
+                        gtk_widget_get_pango_context (GTK_WIDGET (area)), width, height, &fg);
+}
+
+/* "For circle-cold the gate trusts the picture 71% of the way; for
+ * square-warm, 23%.": the classes it trusts the picture most and least on. */
+static char *
+gate_sentence (const FlInsight *ins)
+{
+  int most = -1, least = -1;
+
+  for (int c = 0; c < ins->n_classes; c++)
+    if (isfinite (ins->gate_mean[c]))
+      {
+        most = most < 0 || ins->gate_mean[c] > ins->gate_mean[most] ? c : most;
+        least = least < 0 || ins->gate_mean[c] < ins->gate_mean[least] ? c : least;
+      }
+  if (most < 0)
+    return g_strdup ("No class has a validation sample to weigh the gate on.");
+  if (least == most)
+    return g_strdup_printf ("For %s the gate trusts the picture %.0f%% of the way.",
+                            ins->class_names[most], 100.0 * ins->gate_mean[most]);
+  return g_strdup_printf ("For %s the gate trusts the picture %.0f%% of the way; for %s, %.0f%%.",
+                          ins->class_names[most], 100.0 * ins->gate_mean[most],
+                          ins->class_names[least], 100.0 * ins->gate_mean[least]);
+}
+
+static void
+show_gate (FlWhyView *self)
+{
+  const FlInsight *ins = self->insight;
+  g_autofree char *sentence = NULL;
+
+  g_clear_pointer (&self->gate_mean, g_free);
+  gtk_widget_set_visible (self->gate_box, ins != NULL && ins->gate_mean != NULL);
+  if (ins == NULL || ins->gate_mean == NULL)
+    return;
+  self->gate_mean = g_memdup2 (ins->gate_mean, sizeof (double) * ins->n_classes);
+  memcpy (self->gate_hist, ins->gate_hist, sizeof self->gate_hist);
+  gtk_drawing_area_set_content_height (self->gate_area, (int) ceil (fl_gate_chart_height (ins->n_classes)));
+  sentence = gate_sentence (ins);
+  gtk_label_set_text (self->gate_label, sentence);
+  gtk_widget_queue_draw (GTK_WIDGET (self->gate_area));
+}
+
 /* ---- the counts ------------------------------------------------------------------ */
 
 static const char *
@@ -266,7 +336,7 @@ show_map (FlWhyView *self)
   const float *xy = ins != NULL ? ins->maps[self->kind] : NULL;
   g_autofree char *placeholder = NULL, *caption = NULL;
 
-  for (int k = 0; k < FL_N_FEATURES; k++)
+  for (int k = 0; k < FL_N_FEATURE_MAPS; k++)
     gtk_widget_set_sensitive (self->map_buttons[k], ins != NULL && ins->maps[k] != NULL);
   if (xy == NULL)
     {
@@ -292,7 +362,7 @@ static void
 set_map (FlWhyView  *self,
          const char *name)
 {
-  for (int k = 0; k < FL_N_FEATURES; k++)
+  for (int k = 0; k < FL_N_FEATURE_MAPS; k++)
     if (g_strcmp0 (name, map_names[k]) == 0 && self->kind != (FlFeatureKind) k)
       {
         self->kind = k;
@@ -326,6 +396,7 @@ insight_changed_cb (FlWhyView *self)
   self->insight = ins;
   show_counts (self);
   show_reliance (self);
+  show_gate (self);
   show_map (self);
 }
 
@@ -386,6 +457,7 @@ fl_why_view_dispose (GObject *object)
   g_clear_object (&self->tracker);
   g_clear_pointer (&self->insight, fl_insight_unref);
   clear_bars (self);
+  g_clear_pointer (&self->gate_mean, g_free);
 
   G_OBJECT_CLASS (fl_why_view_parent_class)->dispose (object);
 }
@@ -415,6 +487,9 @@ fl_why_view_class_init (FlWhyViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlWhyView, reliance_box);
   gtk_widget_class_bind_template_child (widget_class, FlWhyView, reliance_area);
   gtk_widget_class_bind_template_child (widget_class, FlWhyView, reliance_label);
+  gtk_widget_class_bind_template_child (widget_class, FlWhyView, gate_box);
+  gtk_widget_class_bind_template_child (widget_class, FlWhyView, gate_area);
+  gtk_widget_class_bind_template_child (widget_class, FlWhyView, gate_label);
   gtk_widget_class_bind_template_child (widget_class, FlWhyView, note_label);
   gtk_widget_class_bind_template_child_full (widget_class, "image_button", FALSE,
                                              G_STRUCT_OFFSET (FlWhyView, map_buttons[FL_FEATURE_IMAGE]));
@@ -439,6 +514,7 @@ fl_why_view_init (FlWhyView *self)
   self->kind = FL_FEATURE_FUSED;
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_drawing_area_set_draw_func (self->reliance_area, draw_reliance_cb, self, NULL);
+  gtk_drawing_area_set_draw_func (self->gate_area, draw_gate_cb, self, NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "why.show-rescued", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "why.show-hurt", FALSE);
 }
@@ -476,6 +552,27 @@ fl_why_view_get_reliance_text (FlWhyView *self)
 {
   g_return_val_if_fail (FL_IS_WHY_VIEW (self), NULL);
   return gtk_label_get_text (self->reliance_label);
+}
+
+gboolean
+fl_why_view_get_gate (FlWhyView     *self,
+                      const double **mean,
+                      const guint  **hist)
+{
+  g_return_val_if_fail (FL_IS_WHY_VIEW (self), FALSE);
+
+  if (self->gate_mean == NULL)
+    return FALSE;
+  *mean = self->gate_mean;
+  *hist = self->gate_hist;
+  return TRUE;
+}
+
+const char *
+fl_why_view_get_gate_text (FlWhyView *self)
+{
+  g_return_val_if_fail (FL_IS_WHY_VIEW (self), NULL);
+  return gtk_label_get_text (self->gate_label);
 }
 
 FlFeatureMap *

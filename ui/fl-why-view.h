@@ -3,7 +3,9 @@
  * fl-why-view.h — the "Why" page: why the shown run gets its answers. The
  * samples fusion rescued from the picture alone and the words alone (and
  * those it hurt), in words, each with a button that shows them; how much
- * the model leans on each modality, as two bars and a sentence; and a map
+ * the model leans on each modality, as two bars and a sentence; for the
+ * gated route, what its gate trusts per class, as bars, a histogram and a
+ * sentence (fl-gate-chart.h); and a map
  * of its image, text or fused features. It listens to the session's
  * insight (fl-session-insight.h).
  *
@@ -52,6 +54,13 @@ gboolean      fl_why_view_get_reliance        (FlWhyView  *self,
                                                double     *drop_image,
                                                double     *drop_text);
 const char   *fl_why_view_get_reliance_text   (FlWhyView  *self);
+/* The gate chart's mean gate per class (n_classes) and histogram
+ * (FL_GATE_BINS), owned by the view; FALSE when the chart is hidden (any
+ * route but gated). */
+gboolean      fl_why_view_get_gate            (FlWhyView      *self,
+                                               const double  **mean,
+                                               const guint   **hist);
+const char   *fl_why_view_get_gate_text       (FlWhyView  *self);
 FlFeatureMap *fl_why_view_get_feature_map     (FlWhyView  *self);
 
 G_END_DECLS

@@ -53,8 +53,9 @@ fl_insight_unref (FlInsight *insight)
   g_free (insight->predicted);
   g_clear_pointer (&insight->rescued, g_array_unref);
   g_clear_pointer (&insight->hurt, g_array_unref);
-  for (int k = 0; k < FL_N_FEATURES; k++)
+  for (int k = 0; k < FL_N_FEATURE_MAPS; k++)
     g_free (insight->maps[k]);
+  g_free (insight->gate_mean);
   g_free (insight->note);
   g_free (insight);
 }
@@ -175,7 +176,8 @@ insight_from_predictions (FlComparison *cmp,
 typedef struct {
   FlRun     *run;                    /* borrowed: see the top of the file */
   FlInsight *insight;                /* the thread's until the task returns */
-  gboolean   kinds[FL_N_FEATURES];   /* the maps its route has */
+  gboolean   kinds[FL_N_FEATURE_MAPS];   /* the maps its route has */
+  gboolean   gate;                   /* its route has a gate */
   GMutex     lock;
   GCond      cond;
   gboolean   done;                   /* the thread is through with run */
@@ -204,12 +206,17 @@ insight_thread (GTask        *task,
   gboolean ok = fl_run_reliance (job->run, &ins->reliance, cancellable, &error);
 
   ins->has_reliance = ok;
-  for (int k = 0; ok && k < FL_N_FEATURES; k++)
+  for (int k = 0; ok && k < FL_N_FEATURE_MAPS; k++)
     if (job->kinds[k])
       {
         ins->maps[k] = g_new (float, 2 * (gsize) MAX (ins->n, 1));
         ok = fl_run_feature_map (job->run, k, ins->maps[k], ins->explained[k], cancellable, &error);
       }
+  if (ok && job->gate)
+    {
+      ins->gate_mean = g_new (double, ins->n_classes);
+      ok = fl_run_gate_summary (job->run, ins->gate_mean, ins->gate_hist, cancellable, &error);
+    }
 
   g_mutex_lock (&job->lock);
   job->done = TRUE;
@@ -353,8 +360,9 @@ start_job (FlSessionInsight *self,
 
   job->run = run;
   job->insight = fl_insight_ref (ins);
-  for (int k = 0; k < FL_N_FEATURES; k++)
+  for (int k = 0; k < FL_N_FEATURE_MAPS; k++)
     job->kinds[k] = fl_config_feature_dim (cfg, k) > 0;
+  job->gate = fl_config_feature_dim (cfg, FL_FEATURE_GATE) > 0;
   g_mutex_init (&job->lock);
   g_cond_init (&job->cond);
 

@@ -43,8 +43,14 @@ typedef struct {
   /* its feature maps by FlFeatureKind (fl_run_feature_map()): (n, 2),
    * point k being sample k, with each axis's share of the variance; NULL
    * for a branch its route does not have, or without a model */
-  float      *maps[FL_N_FEATURES];
-  double      explained[FL_N_FEATURES][2];
+  float      *maps[FL_N_FEATURE_MAPS];
+  double      explained[FL_N_FEATURE_MAPS][2];
+  /* for a gated run with its model, what its gate trusts
+   * (fl_run_gate_summary()): the mean gate per class (n_classes; 0 the
+   * words, 1 the picture) and the histogram of the samples' mean gates;
+   * gate_mean NULL otherwise */
+  double     *gate_mean;
+  guint       gate_hist[FL_GATE_BINS];
   /* NULL, or a sentence on what is missing and why */
   char       *note;
   /*< private >*/
