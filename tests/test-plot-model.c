@@ -9,6 +9,8 @@
 
 #include "fl-plot-layout.h"
 #include "fl-plot-model.h"
+#include "fl-fusion-diagram.h"
+#include "fl-style.h"
 #include "fl-plot-readout.h"
 #include "fl-plot-renderer.h"
 
@@ -816,6 +818,64 @@ test_band_export (void)
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
+/* Pixels of a fusion's diagram close to colour c (any alpha over white). */
+static int
+diagram_pixels_in (FlFusion       fusion,
+                   const GdkRGBA *c,
+                   int            x0,
+                   int            x1,
+                   int            y0)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 320, 64);
+  cairo_t *cr = cairo_create (surface);
+  GdkRGBA fg = { 0.2, 0.2, 0.2, 1.0 };
+  const guint8 *px;
+  int n = 0, stride;
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  fl_fusion_diagram_draw (cr, context, fusion, 320, 64, &fg);
+  cairo_surface_flush (surface);
+  px = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  for (int y = y0; y < 64; y++)
+    for (int x = x0; x < x1; x++)
+      {
+        const guint8 *p = px + y * stride + 4 * x;   /* B, G, R */
+
+        n += fabs (p[2] / 255.0 - c->red) < 0.08 && fabs (p[1] / 255.0 - c->green) < 0.08 &&
+             fabs (p[0] / 255.0 - c->blue) < 0.08;
+      }
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  return n;
+}
+
+static int
+diagram_pixels (FlFusion       fusion,
+                const GdkRGBA *c)
+{
+  return diagram_pixels_in (fusion, c, 0, 320, 0);
+}
+
+/* Every route draws; a baseline draws the branch it ignores faintly, so
+ * fewer of its pixels are that branch's full colour; late draws two heads. */
+static void
+test_fusion_diagrams (void)
+{
+  GdkRGBA words, ink = { 0.2, 0.2, 0.2, 1.0 };
+  guint n;
+  const FlFusion *order = fl_fusions (&n);
+
+  fl_color_rgba (FL_COLOR_BLUE, &words);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpint (diagram_pixels (order[i], &ink), >, 50);
+  g_assert_cmpint (diagram_pixels (FL_FUSION_IMAGE, &words), <, diagram_pixels (FL_FUSION_CONCAT, &words) / 2);
+  /* below the middle, where only late has a box: its second head */
+  g_assert_cmpint (diagram_pixels_in (FL_FUSION_LATE, &ink, 130, 200, 44), >, 20);
+  g_assert_cmpint (diagram_pixels_in (FL_FUSION_CONCAT, &ink, 130, 200, 44), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -843,6 +903,7 @@ main (int   argc,
   g_test_add_func ("/plot-band/range", test_band_range);
   g_test_add_func ("/plot-band/readout", test_band_readout);
   g_test_add_func ("/plot-band/export", test_band_export);
+  g_test_add_func ("/fusion-diagram/routes", test_fusion_diagrams);
 
   status = g_test_run ();
   g_object_unref (context);

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "fl-train-panel"
 
 #include "fl-train-panel.h"
+#include "fl-fusion-diagram.h"
 #include "fl-style.h"
 #include "fl-ui-util.h"
 
@@ -23,6 +24,7 @@ struct _FlTrainPanel {
   GtkSpinButton *repeats_spin;
   GtkLabel      *compare_label;
   GtkMenuButton *routes_button;
+  GtkDrawingArea *diagram;
   GtkBox        *routes_box;
   GtkRevealer   *next_run_revealer;
 };
@@ -68,11 +70,29 @@ compare_changed_cb (FlTrainPanel  *self,
 }
 
 static void
+draw_diagram (GtkDrawingArea *area,
+              cairo_t        *cr,
+              int             width,
+              int             height,
+              gpointer        data)
+{
+  FlTrainPanel *self = data;
+  GdkRGBA fg;
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (area)), &fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  fl_fusion_diagram_draw (cr, gtk_widget_get_pango_context (GTK_WIDGET (area)),
+                          fl_train_panel_get_fusion (self), width, height, &fg);
+}
+
+static void
 fusion_changed_cb (FlTrainPanel *self,
                    GParamSpec   *pspec,
                    GtkDropDown  *dropdown)
 {
   gtk_label_set_text (self->explain_label, fl_fusion_explain (fl_train_panel_get_fusion (self)));
+  gtk_widget_queue_draw (GTK_WIDGET (self->diagram));
 }
 
 static void
@@ -188,6 +208,7 @@ fl_train_panel_class_init (FlTrainPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, repeats_spin);
   gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, compare_label);
   gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, routes_button);
+  gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, diagram);
   gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, routes_box);
   gtk_widget_class_bind_template_callback (widget_class, compare_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, next_run_revealer);
@@ -223,6 +244,7 @@ fl_train_panel_init (FlTrainPanel *self)
       gtk_box_append (self->routes_box, check);
     }
   update_routes_label (self);
+  gtk_drawing_area_set_draw_func (self->diagram, draw_diagram, self, NULL);
   fusion_changed_cb (self, NULL, self->fusion_dropdown);
 }
 
