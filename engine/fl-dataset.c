@@ -445,9 +445,8 @@ fl_dataset_max_bytes (void)
   return (guint64) pages * (guint64) page / 2;
 }
 
-/* n with thousands separators ("3,000"), whatever the locale. */
-static char *
-thousands (guint64 n)
+char *
+fl_format_count (guint64 n, const char *separator)
 {
   g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
   GString *s = g_string_new (NULL);
@@ -456,7 +455,7 @@ thousands (guint64 n)
   for (gsize i = 0; i < len; i++)
     {
       if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (s, ',');
+        g_string_append (s, separator);
       g_string_append_c (s, digits[i]);
     }
   return g_string_free (s, FALSE);
@@ -475,7 +474,7 @@ check_memory (Load *ld, GError **error)
   const guint64 rows = ld->paths->len, files = ld->files->len;
   guint64 need = files * img + (files < rows ? rows * img : 0);
   guint64 limit = fl_dataset_max_bytes ();
-  g_autofree char *n = thousands (rows), *need_s = g_format_size (need);
+  g_autofree char *n = fl_format_count (rows, ","), *need_s = g_format_size (need);
   g_autofree char *limit_s = NULL, *total_s = NULL;
 
   if (need <= limit)

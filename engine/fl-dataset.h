@@ -117,4 +117,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlDataset, fl_dataset_unref)
 /* A multi-line, human-readable summary of the load report. */
 char *fl_dataset_describe (const FlDataset *ds);
 
+/* n with a separator between thousands, whatever the locale: 3000 and ","
+ * give "3,000"; "\u2009" (a thin space) gives "3 000". A new string. */
+char *fl_format_count (guint64 n, const char *separator);
+
 G_END_DECLS

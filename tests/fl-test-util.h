@@ -62,6 +62,31 @@ fl_test_spin (double seconds)
   fl_test_wait (NULL, NULL, seconds);
 }
 
+/* Writes the header lines[0] and the rows lines[1 + first … first + n] to
+ * DIR/name; returns the path (g_free). */
+static inline char *
+fl_test_write_rows (const char  *dir,
+                    char *const *lines,
+                    const char  *name,
+                    int          first,
+                    int          n)
+{
+  GString *csv = g_string_new (NULL);
+  GError *error = NULL;
+  char *path = g_build_filename (dir, name, NULL);
+
+  g_string_append_printf (csv, "%s\n", lines[0]);
+  for (int i = 1 + first; i < 1 + first + n; i++)
+    {
+      g_assert_nonnull (lines[i]);
+      g_string_append_printf (csv, "%s\n", lines[i]);
+    }
+  g_file_set_contents (path, csv->str, csv->len, &error);
+  g_assert_no_error (error);
+  g_string_free (csv, TRUE);
+  return path;
+}
+
 typedef double (*LossFn) (gpointer ctx);
 
 /* Compares analytic[i] with (L(x+ε) - L(x-ε)) / 2ε for every i < n (or for

@@ -24,24 +24,6 @@ static char *images_dir;
 static char *csv_a;      /* rows [0, N_ROWS) of the demo */
 static char *csv_b;      /* rows [N_ROWS, 2 N_ROWS): other data */
 
-static char *
-write_rows (char *const *lines,
-            const char  *name,
-            int          first,
-            int          n)
-{
-  g_autoptr(GString) csv = g_string_new (NULL);
-  g_autoptr(GError) error = NULL;
-  char *path = g_build_filename (tmp_dir, name, NULL);
-
-  g_string_append_printf (csv, "%s\n", lines[0]);
-  for (int i = 1 + first; i < 1 + first + n; i++)
-    g_string_append_printf (csv, "%s\n", lines[i]);
-  g_file_set_contents (path, csv->str, csv->len, &error);
-  g_assert_no_error (error);
-  return path;
-}
-
 static void
 setup_data (void)
 {
@@ -59,8 +41,8 @@ setup_data (void)
   g_assert_cmpuint (g_strv_length (lines), >, 2 * N_ROWS);
   tmp_dir = g_dir_make_tmp ("fusionlab-insight-XXXXXX", &error);
   g_assert_no_error (error);
-  csv_a = write_rows (lines, "a.csv", 0, N_ROWS);
-  csv_b = write_rows (lines, "b.csv", N_ROWS, N_ROWS);
+  csv_a = fl_test_write_rows (tmp_dir, lines, "a.csv", 0, N_ROWS);
+  csv_b = fl_test_write_rows (tmp_dir, lines, "b.csv", N_ROWS, N_ROWS);
 }
 
 static FlDataset *

@@ -32,28 +32,6 @@ static char *csv_new;    /* N_PREDICT rows after those, to predict */
 
 /* ---- the data ------------------------------------------------------------ */
 
-/* Writes the header and rows [first, first + n) of the demo CSV to name. */
-static char *
-write_rows (char *const *lines,
-            const char  *name,
-            int          first,
-            int          n)
-{
-  g_autoptr(GString) csv = g_string_new (NULL);
-  g_autoptr(GError) error = NULL;
-  char *path = g_build_filename (tmp_dir, name, NULL);
-
-  g_string_append_printf (csv, "%s\n", lines[0]);
-  for (int i = 1 + first; i < 1 + first + n; i++)
-    {
-      g_assert_nonnull (lines[i]);
-      g_string_append_printf (csv, "%s\n", lines[i]);
-    }
-  g_file_set_contents (path, csv->str, csv->len, &error);
-  g_assert_no_error (error);
-  return path;
-}
-
 static void
 setup_data (void)
 {
@@ -73,9 +51,9 @@ setup_data (void)
 
   tmp_dir = g_dir_make_tmp ("fusionlab-session-XXXXXX", &error);
   g_assert_no_error (error);
-  csv_a = write_rows (lines, "a.csv", 0, N_ROWS);
-  csv_b = write_rows (lines, "b.csv", N_ROWS, N_ROWS);
-  csv_new = write_rows (lines, "new.csv", 2 * N_ROWS, N_PREDICT);
+  csv_a = fl_test_write_rows (tmp_dir, lines, "a.csv", 0, N_ROWS);
+  csv_b = fl_test_write_rows (tmp_dir, lines, "b.csv", N_ROWS, N_ROWS);
+  csv_new = fl_test_write_rows (tmp_dir, lines, "new.csv", 2 * N_ROWS, N_PREDICT);
 }
 
 static void

@@ -59,23 +59,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* 595206 → "595 206" (thin spaces between thousands) */
-static char *
-format_count (guint64 n)
-{
-  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
-  GString *out = g_string_new (NULL);
-  gsize len = strlen (digits);
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append (out, "\u2009");
-      g_string_append_c (out, digits[i]);
-    }
-  return g_string_free (out, FALSE);
-}
-
 /* "10 ep · lr 0.001 · bs 64", and the image size when it is not 64 px */
 static char *
 settings_text (FlRunItem *self)
@@ -103,7 +86,7 @@ figure_text (FlRunItem *self,
     case PROP_TIME_TEXT:
       return self->seconds > 0.0 ? g_strdup_printf ("%.1f s", self->seconds) : g_strdup ("—");
     case PROP_PARAMS_TEXT:
-      return self->n_params > 0 ? format_count (self->n_params) : g_strdup ("—");
+      return self->n_params > 0 ? fl_format_count (self->n_params, "\u2009") : g_strdup ("—");
     default:
       g_assert_not_reached ();
     }
