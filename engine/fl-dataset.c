@@ -54,6 +54,13 @@ fl_dataset_unref (FlDataset *ds)
   g_free (ds->class_counts);
   g_free (ds->images_dir);
   g_free (ds->csv_path);
+  g_free (ds->audio);
+  if (ds->audio_files != NULL)
+    for (int i = 0; i < ds->n; i++)
+      g_free (ds->audio_files[i]);
+  g_free (ds->audio_files);
+  g_free (ds->numeric);
+  g_strfreev (ds->numeric_names);
   g_clear_pointer (&ds->report.reasons, g_ptr_array_unref);
   g_free (ds->report.image_col);
   g_free (ds->report.text_col);

@@ -76,6 +76,20 @@ typedef struct {
   int       *class_counts;  /* n_classes */
   char      *images_dir;
   char      *csv_path;
+  /* The other branches, where the data has them (see fl_dataset_branches()).
+   * Audio: each sample's clip as an unnormalised log-mel spectrogram of
+   * audio_mels bands × audio_frames frames (fl-audio.h); NULL without an
+   * audio column. */
+  float     *audio;         /* (n, audio_mels, audio_frames) */
+  int        audio_mels;    /* 64 */
+  int        audio_frames;  /* 200: 2 s at a 10 ms hop */
+  char     **audio_files;   /* n paths relative to the image folder */
+  /* Numeric columns: raw values, NAN where the cell was empty; NULL and 0
+   * when no numeric column is chosen. Standardised by the trainer with
+   * the training split's mean and sd. */
+  float     *numeric;       /* (n, n_numeric) */
+  int        n_numeric;
+  char     **numeric_names; /* n_numeric column names, NULL-terminated */
   FlLoadReport report;
   guint64    fingerprint;   /* of every sample's image file, text and label,
                              * in order: the same samples, the same number */
