@@ -25,6 +25,8 @@ typedef struct {
   char    *image_col;
   char    *text_col;
   char    *label_col;
+  char    *audio_col;
+  char    *numeric_cols;
   char    *fusion;
   int      epochs;
   int      batch;
@@ -54,7 +56,7 @@ opts_clear (Opts *o)
 {
   g_free (o->images); g_free (o->csv); g_free (o->image_col); g_free (o->text_col);
   g_free (o->label_col); g_free (o->fusion); g_free (o->save); g_free (o->metrics_csv);
-  g_free (o->experiment);
+  g_free (o->experiment); g_free (o->audio_col); g_free (o->numeric_cols);
   g_free (o->model); g_free (o->out); g_free (o->export);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Opts, opts_clear)
@@ -111,7 +113,7 @@ progress_cb (gint64 done, gint64 total, gpointer user_data)
 {
   gboolean *quiet = user_data;
   if (!*quiet && isatty (fileno (stderr)))
-    fprintf (stderr, "\rloading images %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT, done, total);
+    fprintf (stderr, "\rloading files %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT, done, total);
 }
 
 /* --val-split, remembering that it was given: compare --folds refuses it. */
@@ -158,6 +160,10 @@ parse (Opts *o, const char *command, int *argc, char ***argv, GError **error)
     { "image-col", 0, 0, G_OPTION_ARG_STRING, &o->image_col, "Column of image paths", "C" },
     { "text-col", 0, 0, G_OPTION_ARG_STRING, &o->text_col, "Column of texts", "C" },
     { "label-col", 0, 0, G_OPTION_ARG_STRING, &o->label_col, "Column of labels (\"\" = folder names)", "C" },
+    { "audio-col", 0, 0, G_OPTION_ARG_STRING, &o->audio_col,
+      "Column of sound clips in the image folder (\"\" = none)", "C" },
+    { "numeric-cols", 0, 0, G_OPTION_ARG_STRING, &o->numeric_cols,
+      "Numeric columns: auto (every column of numbers) or names separated by commas", "auto|A,B" },
     { "image-size", 0, 0, G_OPTION_ARG_INT, &o->image_size, "Images are resized to S×S (64)", "S" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &o->threads, "Threads (all cores)", "N" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "Print only the results", NULL },
@@ -255,6 +261,29 @@ settings_from_opts (Opts *o, FlTrainSettings *s, GError **error)
   return TRUE;
 }
 
+/* spec's audio column and, from --numeric-cols, its numeric ones into
+ * *numeric: "auto" is every column of numbers the CSV has
+ * (fl_dataset_numeric_columns()). */
+static gboolean
+branch_columns (Opts *o, FlDataSpec *spec, GStrv *numeric, GError **error)
+{
+  g_autoptr(FlCsv) csv = NULL;
+
+  spec->audio_col = o->audio_col;
+  if (o->numeric_cols == NULL || o->numeric_cols[0] == '\0')
+    return TRUE;
+  if (strcmp (o->numeric_cols, "auto") != 0)
+    {
+      *numeric = g_strsplit (o->numeric_cols, ",", -1);
+      for (int i = 0; (*numeric)[i] != NULL; i++)
+        g_strstrip ((*numeric)[i]);
+    }
+  else if ((csv = fl_csv_load (o->csv, error)) != NULL)
+    *numeric = fl_dataset_numeric_columns (csv, spec);
+  spec->numeric_cols = (const char *const *) *numeric;
+  return *numeric != NULL;
+}
+
 static FlDataset *
 load_data (Opts *o, GError **error)
 {
@@ -263,8 +292,10 @@ load_data (Opts *o, GError **error)
     .image_col = o->image_col, .text_col = o->text_col, .label_col = o->label_col,
     .image_size = o->image_size, .n_threads = o->threads,
   };
+  g_auto(GStrv) numeric = NULL;
   gint64 t0 = g_get_monotonic_time ();
-  FlDataset *ds = fl_dataset_load (&spec, progress_cb, &o->quiet, NULL, error);
+  FlDataset *ds = branch_columns (o, &spec, &numeric, error)
+                  ? fl_dataset_load (&spec, progress_cb, &o->quiet, NULL, error) : NULL;
 
   if (!o->quiet && isatty (fileno (stderr)))
     fprintf (stderr, "\r\033[K");
@@ -493,6 +524,7 @@ cmd_predict (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(FlPredictor) pred = NULL;
   FlDataSpec spec;
+  g_auto(GStrv) numeric = NULL;
   int n = 0;
 
   opts_init (&o);
@@ -513,7 +545,8 @@ cmd_predict (int argc, char **argv)
     .image_col = o.image_col, .text_col = o.text_col, .label_col = o.label_col,
     .n_threads = o.threads,
   };
-  if (!fl_predictor_write_csv (pred, &spec, o.out, &n, NULL, &error))
+  if (!branch_columns (&o, &spec, &numeric, &error) ||
+      !fl_predictor_write_csv (pred, &spec, o.out, &n, NULL, &error))
     return fail ("%s", error->message);
   if (!o.quiet)
     fprintf (stderr, "%d predictions written to %s\n", n, o.out);
