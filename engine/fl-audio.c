@@ -330,16 +330,17 @@ check_header (const SF_INFO *info, const char *name, GError **error)
 }
 
 /* libsndfile reads a WAV whose data chunk promises more bytes than the
- * file holds as far as it goes, and only notes it in the file's log as
- * "data : 96000 (should be 31970)": such a file was cut short. A size of 0
- * or 0xFFFFFFFF is what a writer that never finished leaves: unknown, not
- * promised. */
+ * file holds as far as it goes, and only notes it in the file's log: as
+ * "data : 96000 (should be 31970)", or for RF64 "Calculated frame count 74
+ * does not match value from 'ds64' chunk of 200". Such a file was cut
+ * short. A size of 0 or 0xFFFFFFFF is what a writer that never finished
+ * leaves: unknown, not promised. */
 static gboolean
 check_wav_complete (SNDFILE *sf, const SF_INFO *info, const char *name, GError **error)
 {
   int type = info->format & SF_FORMAT_TYPEMASK;
   char log[8192];
-  const char *p = log;
+  const char *p;
   long long promised, held;
 
   if (type != SF_FORMAT_WAV && type != SF_FORMAT_WAVEX && type != SF_FORMAT_RF64)
@@ -347,14 +348,16 @@ check_wav_complete (SNDFILE *sf, const SF_INFO *info, const char *name, GError *
   if (sf_command (sf, SFC_GET_LOG_INFO, log, sizeof log) <= 0)
     return TRUE;
   log[sizeof log - 1] = '\0';
-  while ((p = strstr (p, "data : ")) != NULL)
-    {
-      if (sscanf (p, "data : %lld (should be %lld)", &promised, &held) == 2 &&
-          promised > held && promised != 0xFFFFFFFFll)
-        return fl_image_fail (error, name, "truncated: its header promises %lld bytes of samples, "
-                              "the file holds %lld", promised, held);
-      p++;
-    }
+  for (p = log; (p = strstr (p, "data : ")) != NULL; p++)
+    if (sscanf (p, "data : %lld (should be %lld)", &promised, &held) == 2 &&
+        promised > held && promised != 0xFFFFFFFFll)
+      return fl_image_fail (error, name, "truncated: its header promises %lld bytes of samples, "
+                            "the file holds %lld", promised, held);
+  p = strstr (log, "Calculated frame count ");
+  if (p != NULL && sscanf (p, "Calculated frame count %lld does not match value from 'ds64' "
+                           "chunk of %lld", &held, &promised) == 2 && promised > held)
+    return fl_image_fail (error, name, "truncated: its header promises %lld frames, the file "
+                          "holds %lld", promised, held);
   return TRUE;
 }
 

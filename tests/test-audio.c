@@ -271,6 +271,8 @@ make_hostile (void)
       "truncated: its header promises 96000 bytes of samples, the file holds 1000" },
     { "long.wav", make_wav (1, 1, 1000, 8, zeros, 601000, G_MAXUINT64),
       "the header says the clip lasts 10 min 01 s, longer than the 10-minute limit" },
+    { "cut-rf64.wav", cut_fixture ("rf64.wav", 2),
+      "truncated: its header promises 200 frames, the file holds 74" },
     { "cut.flac", cut_fixture ("tone-8k.flac", 2), "corrupt: flac decoder lost sync" },
     { "cut.ogg", cut_fixture ("tones-22k.ogg", 3), "unreadable: Supported file format but file is malformed" },
     { "adpcm.wav", fixture_bytes ("adpcm.wav"),

@@ -26,6 +26,8 @@ sides). The signals are seeded: the same bytes on every run.
   tones-22k.ogg          22.05 kHz mono Ogg Vorbis, 1.5 s: 440 and 2500 Hz.
   adpcm.wav              16 kHz mono IMA ADPCM, 0.1 s: an encoding the engine
                          refuses (no .logmel).
+  rf64.wav               16 kHz mono RF64, 200 samples: the test cuts it to
+                         check that a truncated RF64 is refused (no .logmel).
 
 The last three are resampled, by libsamplerate in the engine and by
 resample_poly here: the test compares them more loosely.
@@ -79,6 +81,7 @@ def clips(rng):
            22050, "OGG", "VORBIS")
     t = seconds(16000, 0.1)
     yield ("adpcm.wav", tone(t, 440, 0.5), 16000, "WAV", "IMA_ADPCM")
+    yield ("rf64.wav", tone(t, 440, 0.5)[:200], 16000, "RF64", "PCM_16")
 
 
 def main():
@@ -90,7 +93,7 @@ def main():
     for name, x, rate, fmt, subtype in clips(rng):
         path = os.path.join(args.out, name)
         soundfile.write(path, np.clip(x, -1, 1), rate, format=fmt, subtype=subtype)
-        if subtype == "IMA_ADPCM":
+        if name in ("adpcm.wav", "rf64.wav"):
             continue
         mel = audio_reference.clip_logmel(path).astype("<f4")
         assert mel.shape == (64, 200)
