@@ -149,6 +149,22 @@ add_compare_entries (GOptionContext *ctx, Opts *o)
   g_option_context_add_main_entries (ctx, entries, NULL);
 }
 
+/* Adds the columns of the audio and numeric branches to the common
+ * options. */
+static void
+add_branch_entries (GOptionContext *ctx, Opts *o)
+{
+  const GOptionEntry entries[] = {
+    { "audio-col", 0, 0, G_OPTION_ARG_STRING, &o->audio_col,
+      "Column of sound clips in the image folder (\"\" = none)", "C" },
+    { "numeric-cols", 0, 0, G_OPTION_ARG_STRING, &o->numeric_cols,
+      "Numeric columns: auto (every column of numbers) or names separated by commas", "auto|A,B" },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+}
+
 /* Parses argv for the given command; returns FALSE with a message. */
 static gboolean
 parse (Opts *o, const char *command, int *argc, char ***argv, GError **error)
@@ -160,10 +176,6 @@ parse (Opts *o, const char *command, int *argc, char ***argv, GError **error)
     { "image-col", 0, 0, G_OPTION_ARG_STRING, &o->image_col, "Column of image paths", "C" },
     { "text-col", 0, 0, G_OPTION_ARG_STRING, &o->text_col, "Column of texts", "C" },
     { "label-col", 0, 0, G_OPTION_ARG_STRING, &o->label_col, "Column of labels (\"\" = folder names)", "C" },
-    { "audio-col", 0, 0, G_OPTION_ARG_STRING, &o->audio_col,
-      "Column of sound clips in the image folder (\"\" = none)", "C" },
-    { "numeric-cols", 0, 0, G_OPTION_ARG_STRING, &o->numeric_cols,
-      "Numeric columns: auto (every column of numbers) or names separated by commas", "auto|A,B" },
     { "image-size", 0, 0, G_OPTION_ARG_INT, &o->image_size, "Images are resized to S×S (64)", "S" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &o->threads, "Threads (all cores)", "N" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "Print only the results", NULL },
@@ -201,6 +213,7 @@ parse (Opts *o, const char *command, int *argc, char ***argv, GError **error)
   /* a main group of its own, so that val_split_cb receives o */
   g_option_context_set_main_group (ctx, g_option_group_new (NULL, NULL, NULL, o, NULL));
   g_option_context_add_main_entries (ctx, common, NULL);
+  add_branch_entries (ctx, o);
   g_option_context_add_main_entries (ctx, strcmp (command, "predict") == 0 ? predict : train, NULL);
   if (strcmp (command, "compare") == 0)
     add_compare_entries (ctx, o);
