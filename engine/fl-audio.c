@@ -31,8 +31,10 @@
 
 /* What every clip shares, made once: the window, the mel filters (each
  * band's weights over the bins lo..hi where it is not zero) and the FFT
- * plan. FFTW's planner is not thread-safe; executing a plan on new arrays
- * (fftwf_execute_dft_r2c) is. */
+ * plan. Only executing a plan is thread-safe in FFTW, on new arrays too
+ * (fftwf_execute_dft_r2c), as long as they are aligned as the plan's were:
+ * every array here is 64-byte aligned, on the stack, so that no other FFTW
+ * function (not even fftwf_malloc) is called from the worker threads. */
 typedef struct {
   float      window[FL_AUDIO_WIN];
   float      fb[FL_AUDIO_MELS][N_BINS];
@@ -90,8 +92,8 @@ make_mel_filters (Tables *t)
 static void
 make_tables (void)
 {
-  float *in = fftwf_malloc (sizeof (float) * FL_AUDIO_NFFT);
-  fftwf_complex *out = fftwf_malloc (sizeof (fftwf_complex) * N_BINS);
+  _Alignas (64) float in[FL_AUDIO_NFFT];
+  _Alignas (64) fftwf_complex out[N_BINS];
 
   /* periodic Hann: w[n] = 0.5 - 0.5·cos(2πn/N) */
   for (int n = 0; n < FL_AUDIO_WIN; n++)
@@ -101,29 +103,25 @@ make_tables (void)
    * every run */
   tables.plan = fftwf_plan_dft_r2c_1d (FL_AUDIO_NFFT, in, out, FFTW_ESTIMATE);
   g_assert (tables.plan != NULL);
-  fftwf_free (in);
-  fftwf_free (out);
 }
 
 void
 fl_audio_logmel (const float *x, gsize n, float *out)
 {
-  float *frame, power[N_BINS];
-  fftwf_complex *spec;
+  _Alignas (64) float frame[FL_AUDIO_NFFT];
+  _Alignas (64) fftwf_complex spec[N_BINS];
+  float power[N_BINS];
 
   g_return_if_fail (x != NULL || n == 0);
   g_return_if_fail (out != NULL);
 
   pthread_once (&tables_once, make_tables);
   n = MIN (n, FL_AUDIO_SAMPLES);
-  /* the arrays the plan runs on must be aligned as its own were */
-  frame = fftwf_malloc (sizeof (float) * FL_AUDIO_NFFT);
-  spec = fftwf_malloc (sizeof (fftwf_complex) * N_BINS);
   for (int t = 0; t < FL_AUDIO_FRAMES; t++)
     {
       gsize start = (gsize) t * FL_AUDIO_HOP;
 
-      memset (frame, 0, sizeof (float) * FL_AUDIO_NFFT);
+      memset (frame, 0, sizeof frame);
       for (gsize i = 0; i < FL_AUDIO_WIN && start + i < n; i++)
         frame[i] = x[start + i] * tables.window[i];
       fftwf_execute_dft_r2c (tables.plan, frame, spec);
@@ -137,8 +135,6 @@ fl_audio_logmel (const float *x, gsize n, float *out)
           out[j * FL_AUDIO_FRAMES + t] = logf (e + 1e-6f);
         }
     }
-  fftwf_free (frame);
-  fftwf_free (spec);
 }
 
 /* ---- the file, seen by libsndfile -------------------------------------- */
