@@ -11,6 +11,7 @@
 #include "fl-compare.h"
 #include "fl-dataset.h"
 #include "fl-experiment.h"
+#include "fl-inputs.h"
 #include "fl-predictor.h"
 #include "fl-trainer.h"
 
@@ -26,6 +27,7 @@ typedef struct {
   char    *text_col;
   char    *label_col;
   char    *fusion;
+  char    *branches;   /* --branches: NULL = every branch the data has */
   int      epochs;
   int      batch;
   double   lr;
@@ -53,7 +55,8 @@ static void
 opts_clear (Opts *o)
 {
   g_free (o->images); g_free (o->csv); g_free (o->image_col); g_free (o->text_col);
-  g_free (o->label_col); g_free (o->fusion); g_free (o->save); g_free (o->metrics_csv);
+  g_free (o->label_col); g_free (o->fusion); g_free (o->branches); g_free (o->save);
+  g_free (o->metrics_csv);
   g_free (o->experiment);
   g_free (o->model); g_free (o->out); g_free (o->export);
 }
@@ -147,6 +150,19 @@ add_compare_entries (GOptionContext *ctx, Opts *o)
   g_option_context_add_main_entries (ctx, entries, NULL);
 }
 
+/* Adds the options of predict alone. */
+static void
+add_predict_entries (GOptionContext *ctx, Opts *o)
+{
+  const GOptionEntry entries[] = {
+    { "model", 0, 0, G_OPTION_ARG_FILENAME, &o->model, "A model saved with --save", "MODEL" },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &o->out, "Where to write the predictions", "FILE" },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+}
+
 /* Parses argv for the given command; returns FALSE with a message. */
 static gboolean
 parse (Opts *o, const char *command, int *argc, char ***argv, GError **error)
@@ -165,7 +181,9 @@ parse (Opts *o, const char *command, int *argc, char ***argv, GError **error)
   };
   const GOptionEntry train[] = {
     { "fusion", 0, 0, G_OPTION_ARG_STRING, &o->fusion,
-      "concat|mean|product|gated|late|lowrank|image|text", "F" },
+      "concat|mean|product|gated|late|lowrank|image|text|audio|numeric", "F" },
+    { "branches", 0, 0, G_OPTION_ARG_STRING, &o->branches,
+      "The branches to fuse, two or more of image,text,audio,numeric (all the data has)", "B,B" },
     { "modality-dropout", 0, 0, G_OPTION_ARG_DOUBLE, &o->modality_dropout,
       "Zero one modality of a training sample with this probability, 0 to 0.5 (0)", "P" },
     { "epochs", 0, 0, G_OPTION_ARG_INT, &o->epochs, "Epochs (10)", "N" },
@@ -184,18 +202,16 @@ parse (Opts *o, const char *command, int *argc, char ***argv, GError **error)
       "Write the prepared split data as safetensors and stop (for bench/)", "FILE" },
     { NULL }
   };
-  const GOptionEntry predict[] = {
-    { "model", 0, 0, G_OPTION_ARG_FILENAME, &o->model, "A model saved with --save", "MODEL" },
-    { "out", 0, 0, G_OPTION_ARG_FILENAME, &o->out, "Where to write the predictions", "FILE" },
-    { NULL }
-  };
   g_autofree char *summary = g_strdup_printf ("— fusionlab-cli %s", command);
 
   ctx = g_option_context_new (summary);
   /* a main group of its own, so that val_split_cb receives o */
   g_option_context_set_main_group (ctx, g_option_group_new (NULL, NULL, NULL, o, NULL));
   g_option_context_add_main_entries (ctx, common, NULL);
-  g_option_context_add_main_entries (ctx, strcmp (command, "predict") == 0 ? predict : train, NULL);
+  if (strcmp (command, "predict") == 0)
+    add_predict_entries (ctx, o);
+  else
+    g_option_context_add_main_entries (ctx, train, NULL);
   if (strcmp (command, "compare") == 0)
     add_compare_entries (ctx, o);
   if (!g_option_context_parse (ctx, argc, argv, error))
@@ -235,7 +251,13 @@ settings_from_opts (Opts *o, FlTrainSettings *s, GError **error)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    "unknown fusion “%s”; choose concat, mean, product, gated, late, "
-                   "lowrank, image or text", o->fusion);
+                   "lowrank, image, text, audio or numeric", o->fusion);
+      return FALSE;
+    }
+  if (o->branches != NULL && !fl_branches_from_string (o->branches, &s->branches))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--branches “%s” is not a list of image, text, audio and numeric", o->branches);
       return FALSE;
     }
   s->epochs = o->epochs;
@@ -420,22 +442,23 @@ check_compare (Opts *o, gboolean compare, GError **error)
   return bad == NULL;
 }
 
-/* train: one run; compare: every fusion on one split, or with --folds
- * every fusion on every fold of every repeat. */
-static void
-add_runs (Opts *o, FlComparison *cmp, const FlTrainSettings *s, gboolean compare)
+/* train: one run; compare: every route the branches allow (the fusions of
+ * the chosen branches, and each one's baseline) on one split, or with
+ * --folds on every fold of every repeat. Returns the number of routes. */
+static int
+add_runs (Opts *o, FlComparison *cmp, const FlTrainSettings *s, guint present, gboolean compare)
 {
   FlFusion all[FL_N_FUSIONS];
+  int n = fl_train_routes (fl_train_settings_branches (s, present), all);
 
-  for (int f = 0; f < FL_N_FUSIONS; f++)
-    all[f] = (FlFusion) f;
   if (!compare)
     fl_comparison_add (cmp, s->fusion);
   else if (o->folds != -1)
-    fl_comparison_add_cv (cmp, s, all, FL_N_FUSIONS, o->folds, MAX (o->repeats, 1));
+    fl_comparison_add_cv (cmp, s, all, n, o->folds, MAX (o->repeats, 1));
   else
-    for (int f = 0; f < FL_N_FUSIONS; f++)
+    for (int f = 0; f < n; f++)
       fl_comparison_add (cmp, all[f]);
+  return compare ? n : 1;
 }
 
 static void
@@ -454,7 +477,7 @@ cmd_train (int argc, char **argv, gboolean compare)
   g_autoptr(FlDataset) ds = NULL;
   g_autoptr(FlComparison) cmp = NULL;
   FlTrainSettings s;
-  int rc;
+  int rc, n_routes;
 
   opts_init (&o);
   if (!parse (&o, compare ? "compare" : "train", &argc, &argv, &error) ||
@@ -467,11 +490,16 @@ cmd_train (int argc, char **argv, gboolean compare)
   ds = load_data (&o, &error);
   if (ds == NULL)
     return fail ("%s", error->message);
+  if ((s.branches & ~fl_input_branches (ds)) != 0)
+    {
+      g_autofree char *missing = fl_branches_to_string (s.branches & ~fl_input_branches (ds));
+      return fail ("--branches: the data has no %s", missing);
+    }
   cmp = fl_comparison_new (ds, &s);
-  add_runs (&o, cmp, &s, compare);
+  n_routes = add_runs (&o, cmp, &s, fl_input_branches (ds), compare);
   if (!o.quiet && compare && o.folds != -1)
     fprintf (stderr, "%d runs: %d routes × %d folds × %d repeat(s)\n", fl_comparison_n_runs (cmp),
-             FL_N_FUSIONS, o.folds, MAX (o.repeats, 1));
+             n_routes, o.folds, MAX (o.repeats, 1));
   rc = train_runs (&o, cmp, compare);
   if (rc != 0)
     return rc;
@@ -527,7 +555,7 @@ usage (FILE *f)
            "Usage: fusionlab-cli COMMAND [OPTIONS]\n\n"
            "Commands:\n"
            "  train     train one fusion method and print one line per epoch\n"
-           "  compare   train concat, mean, product, image and text on the same split,\n"
+           "  compare   train every fusion route and each branch's baseline on the same split,\n"
            "            or with --folds K [--repeats R] on the same K folds, and test\n"
            "            which is better\n"
            "  predict   predict the classes of new data with a saved model\n\n"
