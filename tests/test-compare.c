@@ -46,6 +46,7 @@ assert_settings_equal (const FlTrainSettings *a, const FlTrainSettings *b)
 {
   /* field by field: the struct has padding */
   g_assert_cmpint (a->fusion, ==, b->fusion);
+  g_assert_cmpuint (a->branches, ==, b->branches);
   g_assert_cmpint (a->feat_dim, ==, b->feat_dim);
   g_assert_cmpint (a->epochs, ==, b->epochs);
   g_assert_cmpint (a->batch_size, ==, b->batch_size);
@@ -196,6 +197,7 @@ train_every_fusion (FlDataset *ds)
   s.feat_dim = 8;
   s.lr = 1e-2f;
   s.seed = G_GUINT64_CONSTANT (0xfedcba9876543210);   /* beyond a double's 53 bits */
+  s.branches = FL_BRANCHES_IMAGE_TEXT;                 /* kept in the experiment file */
   cmp = fl_comparison_new (ds, &s);
   for (int f = 0; f < N_ROUTES; f++)
     g_assert_cmpint (fl_comparison_add (cmp, f), ==, f);
