@@ -177,6 +177,7 @@ add_settings (JsonBuilder *b, const FlTrainSettings *s)
   add_int (b, "max_vocab", s->max_vocab);
   add_int (b, "n_threads", s->n_threads);
   add_double (b, "modality_dropout", s->modality_dropout);
+  add_int (b, "rank", s->rank);
   json_builder_end_object (b);
 }
 
@@ -612,6 +613,9 @@ read_settings (Reader *rd, JsonObject *o, FlTrainSettings *s)
   /* files from before modality dropout have none: 0 */
   if (json_object_has_member (o, "modality_dropout"))
     s->modality_dropout = get_number (rd, o, "modality_dropout");
+  /* nor a rank: the default stands */
+  if (json_object_has_member (o, "rank"))
+    s->rank = (int) get_whole (rd, o, "rank", 0, G_MAXINT32);
   if (!rd->failed)
     {
       g_autoptr(GError) e = NULL;

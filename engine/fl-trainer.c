@@ -51,6 +51,7 @@ fl_train_settings_init_default (FlTrainSettings *s)
   *s = (FlTrainSettings) {
     .fusion = model.fusion,
     .feat_dim = model.feat_dim,
+    .rank = model.rank,
     .epochs = 10,
     .batch_size = 64,
     .lr = 1e-3f,
@@ -95,6 +96,8 @@ fl_train_settings_describe (const FlTrainSettings *s)
       g_string_append_printf (out, " · mod. dropout %s",
                               g_ascii_formatd (p, sizeof p, "%g", s->modality_dropout));
     }
+  if (s->rank != d.rank && s->fusion == FL_FUSION_LOWRANK)
+    g_string_append_printf (out, " · rank %d", s->rank);
   return g_string_free (out, FALSE);
 }
 
@@ -117,6 +120,8 @@ fl_train_settings_validate (const FlTrainSettings *s, GError **error)
     bad = "the vocabulary size must be at least 1";
   else if (!(s->modality_dropout >= 0.0 && s->modality_dropout <= 0.5))
     bad = "the modality dropout must be between 0 and 0.5";
+  else if (s->rank < 1 || s->rank > FL_MAX_RANK)
+    bad = "the rank of the low-rank fusion must be between 1 and 256";
   if (bad != NULL)
     {
       g_set_error_literal (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID, bad);
@@ -223,6 +228,7 @@ build_model (FlRun *run, GError **error)
   cfg.vocab_size = MAX (fl_vocab_size (run->vocab), 1);
   cfg.n_classes = run->ds->n_classes;
   cfg.fusion = s->fusion;
+  cfg.rank = s->rank;
   run->model = fl_model_new (&cfg, s->seed, error);
   if (run->model == NULL)
     return FALSE;

@@ -21,6 +21,9 @@
 
 G_BEGIN_DECLS
 
+/* The largest rank a user may ask of the lowrank fusion. */
+#define FL_MAX_RANK 256
+
 typedef struct {
   FlFusion fusion;
   int      feat_dim;       /* D (128) */
@@ -41,6 +44,8 @@ typedef struct {
    * Never at evaluation; a no-op for the unimodal routes, which have a
    * single branch to keep (nothing is drawn: their runs stay the same bits). */
   double   modality_dropout;
+  /* R of the lowrank fusion, 1 to 256 (8); the other routes ignore it. */
+  int      rank;
 } FlTrainSettings;
 
 void     fl_train_settings_init_default (FlTrainSettings *s);

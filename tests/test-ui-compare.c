@@ -845,10 +845,21 @@ test_image_size (void)
 
     fl_train_panel_get_settings (ui_train_panel (window), &s);
     s.seed = 7;
+    s.modality_dropout = 0.15;
+    s.rank = 5;
     fl_train_panel_set_settings (ui_train_panel (window), &s);
   }
   gtk_widget_activate_action (GTK_WIDGET (window), "train.start", NULL);
   g_assert_true (ui_wait (ui_not_training, window, 120));
+  {
+    /* the sidebar's modality dropout and rank reach the run */
+    FlComparison *c = ui_comparison (window);
+    const FlTrainSettings *run = &fl_comparison_result (c, fl_comparison_n_runs (c) - 1)->settings;
+
+    g_assert_cmpfloat (run->modality_dropout, ==, 0.15);
+    g_assert_cmpint (run->rank, ==, 5);
+    g_assert_cmpuint (run->seed, ==, 7);
+  }
   gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_ancestor (
     GTK_WIDGET (ui_runs_view (window)), GTK_TYPE_STACK)), "runs");
   g_assert_null (find_widget (GTK_WIDGET (window), GTK_TYPE_LABEL, "Every run, on the same validation samples"));
