@@ -17,8 +17,10 @@
 # - audio: the same words spoken by espeak-ng, in a voice drawn for each
 #   icon from 8 English accents × 12 voice variants, at 140-200 words a
 #   minute, pitch 25-75 and loudness 60-140 (espeak-ng's scales), with
-#   0-20 ms between words. The clip never says the context, and the voice is
-#   drawn from the seed and the icon's path, independently of its context.
+#   0-20 ms between words. The clip says the name and nothing else (a name
+#   may hold a word of its context, as every emblems icon's starts with
+#   "emblem", in the text too), and the voice is drawn from the seed and the
+#   icon's path, independently of its context.
 #
 # So the sound holds the text's information, no more: the audio-only route
 # measures how much of the name a small log-mel CNN hears, and image+audio
@@ -58,7 +60,7 @@ while [[ $# -gt 0 ]]; do
     --seed) seed=$2; shift 2 ;;
     --size) size=$2; shift 2 ;;
     --min-count) min_count=$2; shift 2 ;;
-    -h|--help) sed -n '4,45p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '4,47p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "make-spoken-icons.sh: unknown argument: $1" >&2; exit 2 ;;
     *) out=$1; shift ;;
   esac
