@@ -130,7 +130,7 @@ def write_wav(path, samples):
 def make_clips(rng, samples, per_pitch, clip_dir):
     """Writes the clips; returns each sample's clip path (relative to images/)."""
     counts = {p: sum(s[2] == p for s in samples) for p in PITCHES}
-    k = {p: per_pitch if per_pitch > 0 else counts[p] for p in PITCHES}
+    k = {p: min(per_pitch, counts[p]) if per_pitch > 0 else counts[p] for p in PITCHES}
     made = [(p, j) for p in PITCHES for j in range(k[p])]
     rng.shuffle(made)                           # names in random order: a name tells nothing
     width = max(3, len(str(len(made) - 1)))
