@@ -21,7 +21,8 @@ else a modality shows, so for each one alone the factor is grouped with it
 too (image: the figure's main colour channel and quadrant; text: the
 sentence's length; audio: which clip it is, which covers anything a clip
 shows, as clips are shared), fitted on half of the samples and scored on the
-other half, both ways: it should stay near 0.25. With a "noise" column the same is done for its quartiles (near 0.125).
+other half, both ways: it should stay near 0.25. With a "noise" column the
+same is done for its quartiles (near 0.125).
 
 Standard library only. Exits 1 if a check fails.
 """
@@ -227,7 +228,8 @@ def main():
             print("  %-18s %.3f   (cap %.3f)" % ("+".join(ms), acc, cap))
             if abs(acc - cap) > 1e-9:
                 problems.append("%s reaches %.3f, not %.3f" % ("+".join(ms), acc, cap))
-    print("the same with what else one modality's files show (fitted on half, scored on the other):")
+    print("the same with what else one modality's files show "
+          "(fitted on half, scored on the other):")
     for m in MODALITIES:
         keys = [(f,) + e for f, e in zip(factors[m], extras[m])]
         acc = crossfit_accuracy(keys, [(f,) for f in factors[m]], labels)

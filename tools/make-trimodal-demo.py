@@ -43,8 +43,9 @@ nothing else away. --clips 0 makes a clip for every sample instead (about
 
 --noise-column adds a numeric column "noise", which carries nothing: a
 normal draw (mean 50, sd 10) independent of everything else, empty in about
-one row in ten (to exercise missing cells). The label still needs exactly
-the picture, the words and the sound.
+one row in ten (to exercise missing cells), drawn from a generator of its
+own so that every other file and cell is the same as without it. The label
+still needs exactly the picture, the words and the sound.
 
 Output: DIR/images/NNNN.png, DIR/images/clips/NNN.wav and DIR/texts.csv with
 the columns image,text,audio,label (and noise), the audio paths relative to
@@ -167,6 +168,8 @@ def main():
         ap.error("--per-class must be at least 1 and --clips at least 0")
 
     rng = random.Random(args.seed)
+    # the noise column's own generator: the rest is the same with or without it
+    noise_rng = random.Random("noise:%d" % args.seed)
     img_dir = os.path.join(args.out, "images")
     clip_dir = os.path.join(img_dir, "clips")
     os.makedirs(clip_dir, exist_ok=True)
@@ -182,7 +185,7 @@ def main():
             f.write(demo.png_bytes(demo.draw(rng, shape), SIZE, SIZE))
         row = [name, demo.sentence(rng, weather), clips[i], "-".join((shape, weather, pitch))]
         if args.noise_column:
-            row.append("" if rng.random() < 0.1 else "%.2f" % rng.gauss(50.0, 10.0))
+            row.append("" if noise_rng.random() < 0.1 else "%.2f" % noise_rng.gauss(50.0, 10.0))
         rows.append(row)
     remove_stale(img_dir, r"\d+\.png", {r[0] for r in rows})
     remove_stale(clip_dir, r"\d+\.wav", {os.path.basename(c) for c in clips})
