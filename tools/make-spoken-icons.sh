@@ -177,7 +177,8 @@ with open(os.path.join(out, "voices.tsv"), "w", newline="", encoding="utf-8") as
 
 secs = sorted(c[2] for c in clips)
 size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(out) for f in fs)
-print("%s: %d rows, %d classes; clips %.2f-%.2f s (median %.2f), %d said faster to fit %.1f s; %.1f MB"
+print("%s: %d rows, %d classes; clips %.2f-%.2f s (median %.2f), %d said faster "
+      "to fit %.1f s; %.1f MB"
       % (os.path.join(out, "spoken-icons.csv"), len(rows), len({r["label"] for r in rows}),
          secs[0], secs[-1], secs[len(secs) // 2],
          sum(c[1]["speed"] != voice(r["image"])["speed"] for r, c in zip(rows, clips)),

@@ -33,7 +33,7 @@ tools/check-trimodal.py DIR checks this on the files written: it reads the
 shape back from each PNG, the weather from each sentence and the pitch from
 each WAV, and prints the best accuracy that any classifier of each set of
 modalities can have (0.25, 0.50, 1.00), also when it may use what else the
-files show (colour, size, sentence length, clip length, loudness).
+files show (the figure's colour and place, the sentence's length, which clip).
 
 Sound clips are shared to keep the dataset small: --clips K clips of each
 pitch (default 32) are made and each sample gets one of those of its pitch,
