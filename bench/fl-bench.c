@@ -6,6 +6,9 @@
  * the fraction of it reached; optionally decode+resize throughput on a list
  * of image files. With --images and --csv it trains on that real data
  * instead, and --fusion picks the route (bench/routes.sh times each).
+ * With --load-only it only loads that data, through the decoded-image
+ * cache as any load does, and prints the seconds it took
+ * (bench/reopen.sh).
  */
 #define G_LOG_DOMAIN "fl-bench"
 
@@ -200,10 +203,28 @@ load_data (const char *images, const char *csv, int S, int threads, GError **err
   return fl_dataset_load (&spec, NULL, NULL, NULL, error);
 }
 
+/* Loads the real data once and prints how long it took. */
+static int
+bench_load (const char *images, const char *csv, int S, int threads)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlDataset) ds = NULL;
+  double t0 = now ();
+
+  ds = load_data (images, csv, S, threads, &error);
+  if (ds == NULL)
+    return fail (error);
+  printf ("load_seconds=%.3f\n", now () - t0);
+  printf ("samples=%d\n", ds->n);
+  printf ("skipped=%d\n", ds->report.n_skipped);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
   int samples = 4096, S = 64, batch = 64, threads = 0, classes = 10, words = 8, epochs = 1;
+  gboolean load_only = FALSE;
   g_autofree char *decode_list = NULL, *images = NULL, *csv = NULL, *fusion = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GOptionContext) ctx = g_option_context_new ("— engine benchmark");
@@ -217,6 +238,7 @@ main (int argc, char **argv)
     { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "Batch size (64)", "N" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Threads (all cores)", "N" },
     { "decode", 0, 0, G_OPTION_ARG_FILENAME, &decode_list, "A file listing images to decode", "FILE" },
+    { "load-only", 0, 0, G_OPTION_ARG_NONE, &load_only, "Only load --images and --csv, timed", NULL },
     { NULL }
   };
   g_autoptr(FlDataset) ds = NULL;
@@ -229,6 +251,8 @@ main (int argc, char **argv)
     threads = (int) g_get_num_processors ();
   if (decode_list != NULL)
     return bench_decode (decode_list, S, threads);
+  if (load_only)
+    return bench_load (images, csv, S, threads);
 
   fl_train_settings_init_default (&s);
   s.epochs = epochs;
