@@ -385,11 +385,12 @@ relative_name (const char *folder, const char *name)
   return *rest != '\0' && strlen (rest) <= FL_IMAGE_CACHE_MAX_NAME ? rest : NULL;
 }
 
-void
-fl_image_cache_begin (FlImageCache *cache, const char *const *names, int n)
+gboolean
+fl_image_cache_begin (FlImageCache *cache, const char *const *names, int n, int S)
 {
-  g_return_if_fail (cache != NULL);
-  g_return_if_fail (n >= 0 && (n == 0 || names != NULL));
+  g_return_val_if_fail (cache != NULL, FALSE);
+  g_return_val_if_fail (n >= 0 && (n == 0 || names != NULL), FALSE);
+  g_return_val_if_fail (S == cache->S, FALSE);
 
   clear_load (cache);
   cache->n = n;
@@ -403,6 +404,7 @@ fl_image_cache_begin (FlImageCache *cache, const char *const *names, int n)
       if (rel != NULL)
         cache->rel[i] = g_string_chunk_insert (cache->names, rel);
     }
+  return TRUE;
 }
 
 static void
@@ -491,10 +493,11 @@ void
 fl_image_cache_commit (FlImageCache *cache, const guint8 *out)
 {
   g_autoptr(GError) error = NULL;
-  gboolean fresh = g_atomic_int_get (&cache->dirty);
+  gboolean fresh;
 
   g_return_if_fail (cache != NULL);
 
+  fresh = g_atomic_int_get (&cache->dirty);
   for (int i = 0; i < cache->n && !fresh; i++)
     fresh = cache->state[i] == FL_CACHE_DECODED;
   if (fresh)

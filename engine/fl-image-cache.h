@@ -80,10 +80,12 @@ gboolean      fl_image_cache_read_entry (FlImageCache *cache,
 
 /* ---- the hooks of fl_image_load_many_cached() -------------------------- */
 
-/* Starts a load of names[0..n). */
-void          fl_image_cache_begin  (FlImageCache      *cache,
+/* Starts a load of names[0..n) at S, which must be the cache's S (FALSE,
+ * and a critical, otherwise). */
+gboolean      fl_image_cache_begin  (FlImageCache      *cache,
                                      const char *const *names,
-                                     int                n);
+                                     int                n,
+                                     int                S);
 /* Image i of the load, open as fd: its pixels from the cache when its key
  * matches an entry that reads back intact, else fl_image_load_fd() (and
  * kept for the cache file when it decodes). Called from worker threads,

@@ -426,8 +426,8 @@ fl_image_load_many_cached (FlImageCache      *cache,
     n_threads = (int) g_get_num_processors ();
   n_threads = CLAMP (n_threads, 1, n);
 
-  if (cache != NULL)
-    fl_image_cache_begin (cache, names, n);
+  if (cache != NULL && !fl_image_cache_begin (cache, names, n, S))
+    ctx.cache = cache = NULL;
   pthread_mutex_init (&ctx.lock, NULL);
   /* the calling thread is one of the workers; if the system refuses more
    * threads, fewer do the work */

@@ -20,7 +20,9 @@
  * A JPEG is decoded smaller in the DCT domain (1/8 to 8/8) when both sides
  * stay ≥ S, several times faster for photos; the result stays within a few
  * levels of a full decode followed by the same resize (tests/test-image.c
- * measures it).
+ * measures it). A change that makes any file decode to other bytes must
+ * bump FL_IMAGE_CACHE_DECODER (fl-image-cache.h), or the cache would give
+ * the old ones.
  *
  * Hostile files (SPEC §6): before decoding, the header alone is read and an
  * image wider or taller than FL_IMAGE_MAX_SIDE, or larger than

@@ -97,7 +97,7 @@ try_file (const guint8 *data, gsize size)
   g_assert (cache != NULL);
   intact = count_intact (cache);
 
-  fl_image_cache_begin (cache, NULL, 0);
+  fl_image_cache_begin (cache, NULL, 0, SIZE);
   if (!fl_image_cache_save (cache, NULL, &error))
     g_error ("%s", error->message);
   again = fl_image_cache_new_in (dir, FOLDER, SIZE);
