@@ -538,6 +538,7 @@ test_disabled (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(FlDataset) ds = NULL;
+  g_autoptr(FlImageCache) cache = NULL;
   g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "fusionlab", "images", NULL);
   int before, after;
 
@@ -549,7 +550,25 @@ test_disabled (Fixture *f, gconstpointer data)
   folder_bytes (dir, &after);
   g_assert_cmpint (after, ==, before);
   g_unsetenv ("FUSIONLAB_IMAGE_CACHE");
-  g_assert_nonnull (fl_image_cache_new (f->images, S));
+  cache = fl_image_cache_new (f->images, S);
+  g_assert_nonnull (cache);
+}
+
+/* A cache of another S is a programmer's mistake: a critical, and the
+ * images decoded at the S asked for, without the cache. */
+static void
+test_wrong_size (Fixture *f, gconstpointer data)
+{
+  g_autoptr(FlImageCache) cache = fl_image_cache_new_in (f->cache, f->images, S);
+  g_autofree guint8 *out = g_malloc (N_FILES * 3 * 8 * 8), *one = g_malloc (3 * 8 * 8);
+
+  g_test_expect_message ("fl-image-cache", G_LOG_LEVEL_CRITICAL, "*S == cache->S*");
+  g_assert_true (fl_image_load_many_cached (cache, (const char *const *) f->names, NULL, NULL,
+                                            N_FILES, 8, out, NULL, 1, NULL, NULL, NULL));
+  g_test_assert_expected_messages ();
+  g_assert_true (fl_image_load (f->names[0], 8, one, NULL));
+  g_assert_cmpmem (out, 3 * 8 * 8, one, 3 * 8 * 8);
+  g_assert_false (g_file_test (fl_image_cache_path (cache), G_FILE_TEST_EXISTS));
 }
 
 #define ADD(name, fn) g_test_add ("/image-cache/" name, Fixture, NULL, fixture_setup, fn, fixture_teardown)
@@ -573,6 +592,7 @@ main (int argc, char **argv)
   ADD ("foreign", test_foreign);
   ADD ("keep-others", test_keep_others);
   ADD ("evict", test_evict);
+  ADD ("wrong-size", test_wrong_size);
   ADD ("dataset", test_dataset);
   ADD ("disabled", test_disabled);
   status = g_test_run ();
