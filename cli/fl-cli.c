@@ -34,6 +34,7 @@ typedef struct {
   int      image_size;
   double   val_split;
   double   modality_dropout;
+  int      rank;
   gboolean val_split_given;
   gint64   seed;
   int      threads;
@@ -186,6 +187,7 @@ parse (Opts *o, const char *command, int *argc, char ***argv, GError **error)
       "The branches to fuse, two or more of image,text,audio,numeric (all the data has)", "B,B" },
     { "modality-dropout", 0, 0, G_OPTION_ARG_DOUBLE, &o->modality_dropout,
       "Zero one modality of a training sample with this probability, 0 to 0.5 (0)", "P" },
+    { "rank", 0, 0, G_OPTION_ARG_INT, &o->rank, "Rank R of the lowrank fusion, 1 to 256 (8)", "R" },
     { "epochs", 0, 0, G_OPTION_ARG_INT, &o->epochs, "Epochs (10)", "N" },
     { "batch", 0, 0, G_OPTION_ARG_INT, &o->batch, "Batch size (64)", "N" },
     { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->lr, "Adam learning rate (0.001)", "X" },
@@ -269,6 +271,7 @@ settings_from_opts (Opts *o, FlTrainSettings *s, GError **error)
   s->fold = o->fold;
   s->n_threads = o->threads;
   s->modality_dropout = o->modality_dropout;
+  s->rank = o->rank;
   if (o->seed < 0)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--seed must be ≥ 0");
@@ -328,7 +331,7 @@ opts_init (Opts *o)
   fl_train_settings_init_default (&d);
   *o = (Opts) {
     .epochs = d.epochs, .batch = d.batch_size, .lr = d.lr, .image_size = 64,
-    .val_split = d.val_fraction, .seed = (gint64) d.seed, .folds = -1, .repeats = -1,
+    .val_split = d.val_fraction, .seed = (gint64) d.seed, .rank = d.rank, .folds = -1, .repeats = -1,
   };
 }
 

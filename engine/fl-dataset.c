@@ -3,6 +3,7 @@
 
 #include "fl-dataset.h"
 
+#include "fl-image-cache.h"
 #include "fl-model.h"
 #include "fl-paths.h"
 
@@ -521,6 +522,7 @@ decode_images (Load *ld, FlProgressFunc progress, gpointer user_data,
 {
   const int S = ld->spec->image_size;
   const guint n = ld->files->len;
+  g_autoptr(FlImageCache) cache = NULL;
 
   if (!check_memory (ld, error))
     return FALSE;
@@ -533,9 +535,11 @@ decode_images (Load *ld, FlProgressFunc progress, gpointer user_data,
       return FALSE;
     }
   ld->errors = g_new0 (GError *, MAX (n, 1));
-  if (!fl_image_load_many_from ((const char *const *) ld->files->pdata, open_file_cb, ld,
-                                (int) n, S, ld->pixels, ld->errors, ld->spec->n_threads,
-                                progress, user_data, cancellable))
+  /* the files are root/relative path: cached by that path (fl-image-cache.h) */
+  cache = fl_image_cache_new (fl_image_tree_root (ld->tree), S);
+  if (!fl_image_load_many_cached (cache, (const char *const *) ld->files->pdata, open_file_cb, ld,
+                                  (int) n, S, ld->pixels, ld->errors, ld->spec->n_threads,
+                                  progress, user_data, cancellable))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "loading was cancelled");
       return FALSE;

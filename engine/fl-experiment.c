@@ -183,6 +183,7 @@ add_settings (JsonBuilder *b, const FlTrainSettings *s)
       g_autofree char *branches = fl_branches_to_string (s->branches);
       add_string (b, "branches", branches);
     }
+  add_int (b, "rank", s->rank);
   json_builder_end_object (b);
 }
 
@@ -626,6 +627,9 @@ read_settings (Reader *rd, JsonObject *o, FlTrainSettings *s)
       if (!rd->failed && (branches == NULL || !fl_branches_from_string (branches, &s->branches)))
         bad (rd, "“branches” is not a set of image, text, audio and numeric");
     }
+  /* nor a rank: the default stands */
+  if (json_object_has_member (o, "rank"))
+    s->rank = (int) get_whole (rd, o, "rank", 0, G_MAXINT32);
   if (!rd->failed)
     {
       g_autoptr(GError) e = NULL;

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "fl-image"
 
 #include "fl-image.h"
+#include "fl-image-cache.h"
 #include "fl-image-decode.h"
 #include "fl-model.h"
 
@@ -288,6 +289,7 @@ typedef struct {
   const char *const *names;
   FlImageOpenFunc    open_image;   /* NULL: names are paths to open */
   gpointer           open_data;
+  FlImageCache      *cache;        /* NULL: every image is decoded */
   int                n;
   int                S;
   guint8            *out;
@@ -325,7 +327,8 @@ load_one (LoadCtx *ctx, int i, guint8 *slot, GError **error)
 
   if (fd < 0)
     return FALSE;
-  ok = fl_image_load_fd (fd, ctx->names[i], ctx->S, slot, error);
+  ok = ctx->cache != NULL ? fl_image_cache_load_fd (ctx->cache, fd, i, ctx->names[i], slot, error)
+                          : fl_image_load_fd (fd, ctx->names[i], ctx->S, slot, error);
   close (fd);
   return ok;
 }
@@ -387,8 +390,27 @@ fl_image_load_many_from (const char *const *names,
                          gpointer           user_data,
                          GCancellable      *cancellable)
 {
+  return fl_image_load_many_cached (NULL, names, open_image, open_data, n, S, out, errors,
+                                    n_threads, progress, user_data, cancellable);
+}
+
+gboolean
+fl_image_load_many_cached (FlImageCache      *cache,
+                           const char *const *names,
+                           FlImageOpenFunc    open_image,
+                           gpointer           open_data,
+                           int                n,
+                           int                S,
+                           guint8            *out,
+                           GError           **errors,
+                           int                n_threads,
+                           FlProgressFunc     progress,
+                           gpointer           user_data,
+                           GCancellable      *cancellable)
+{
   LoadCtx ctx = {
-    .names = names, .open_image = open_image, .open_data = open_data, .n = n, .S = S, .out = out, .errors = errors,
+    .names = names, .open_image = open_image, .open_data = open_data, .cache = cache,
+    .n = n, .S = S, .out = out, .errors = errors,
     .cancellable = cancellable, .progress = progress, .user_data = user_data,
     .step = MAX (1, n / 100),
   };
@@ -404,6 +426,8 @@ fl_image_load_many_from (const char *const *names,
     n_threads = (int) g_get_num_processors ();
   n_threads = CLAMP (n_threads, 1, n);
 
+  if (cache != NULL && !fl_image_cache_begin (cache, names, n, S))
+    ctx.cache = cache = NULL;
   pthread_mutex_init (&ctx.lock, NULL);
   /* the calling thread is one of the workers; if the system refuses more
    * threads, fewer do the work */
@@ -419,7 +443,11 @@ fl_image_load_many_from (const char *const *names,
     g_thread_join (threads->pdata[t]);
   pthread_mutex_destroy (&ctx.lock);
 
-  return g_atomic_int_get (&ctx.done) == n;
+  if (g_atomic_int_get (&ctx.done) != n)
+    return FALSE;
+  if (cache != NULL)
+    fl_image_cache_commit (cache, out);
+  return TRUE;
 }
 
 /* ---- to float, statistics --------------------------------------------- */

@@ -20,6 +20,7 @@ fl_train_settings_init_default (FlTrainSettings *s)
   *s = (FlTrainSettings) {
     .fusion = model.fusion,
     .feat_dim = model.feat_dim,
+    .rank = model.rank,
     .epochs = 10,
     .batch_size = 64,
     .lr = 1e-3f,
@@ -69,6 +70,8 @@ fl_train_settings_describe (const FlTrainSettings *s)
       g_string_append_printf (out, " · mod. dropout %s",
                               g_ascii_formatd (p, sizeof p, "%g", s->modality_dropout));
     }
+  if (s->rank != d.rank && s->fusion == FL_FUSION_LOWRANK)
+    g_string_append_printf (out, " · rank %d", s->rank);
   return g_string_free (out, FALSE);
 }
 
@@ -95,6 +98,8 @@ fl_train_settings_validate (const FlTrainSettings *s, GError **error)
     bad = "the set of branches names an unknown branch";
   else if (s->branches != 0 && fl_fusion_single_branch (s->fusion) < 0 && fl_branches_count (s->branches) < 2)
     bad = "a fusion route needs at least two branches";
+  else if (s->rank < 1 || s->rank > FL_MAX_RANK)
+    bad = "the rank of the low-rank fusion must be between 1 and 256";
   if (bad != NULL)
     {
       g_set_error_literal (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID, bad);
@@ -175,6 +180,7 @@ build_model (FlRun *run, GError **error)
       cfg.audio_frames = run->ds->audio_frames;
     }
   cfg.n_numeric = run->branches & FL_BRANCH_BIT (FL_BRANCH_NUMERIC) ? run->ds->n_numeric : 0;
+  cfg.rank = s->rank;
   run->model = fl_model_new (&cfg, s->seed, error);
   if (run->model == NULL)
     return FALSE;

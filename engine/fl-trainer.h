@@ -21,6 +21,9 @@
 
 G_BEGIN_DECLS
 
+/* The largest rank a user may ask of the lowrank fusion. */
+#define FL_MAX_RANK 256
+
 typedef struct {
   FlFusion fusion;
   int      feat_dim;       /* D (128) */
@@ -47,6 +50,8 @@ typedef struct {
    * (fl_input_branches()). A unimodal route has its own branch whatever
    * this says. */
   guint    branches;
+  /* R of the lowrank fusion, 1 to 256 (8); the other routes ignore it. */
+  int      rank;
 } FlTrainSettings;
 
 void     fl_train_settings_init_default (FlTrainSettings *s);

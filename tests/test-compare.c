@@ -57,6 +57,8 @@ assert_settings_equal (const FlTrainSettings *a, const FlTrainSettings *b)
   g_assert_cmpint (a->fold, ==, b->fold);
   g_assert_cmpint (a->max_vocab, ==, b->max_vocab);
   g_assert_cmpint (a->n_threads, ==, b->n_threads);
+  g_assert_cmpfloat (a->modality_dropout, ==, b->modality_dropout);
+  g_assert_cmpint (a->rank, ==, b->rank);
 }
 
 static int
@@ -198,6 +200,8 @@ train_every_fusion (FlDataset *ds)
   s.lr = 1e-2f;
   s.seed = G_GUINT64_CONSTANT (0xfedcba9876543210);   /* beyond a double's 53 bits */
   s.branches = FL_BRANCHES_IMAGE_TEXT;                 /* kept in the experiment file */
+  s.modality_dropout = 0.125;
+  s.rank = 3;                                         /* not the default 8 */
   cmp = fl_comparison_new (ds, &s);
   for (int f = 0; f < N_ROUTES; f++)
     g_assert_cmpint (fl_comparison_add (cmp, f), ==, f);

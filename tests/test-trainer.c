@@ -224,6 +224,44 @@ test_modality_dropout (void)
   g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID);
 }
 
+/* The rank setting reaches the lowrank model (R factors of (D, D+1) per
+ * branch) and is checked; the other routes ignore it. */
+static void
+test_rank (void)
+{
+  g_autoptr(FlDataset) ds = make_dataset ();
+  g_autoptr(GError) error = NULL;
+  FlTrainSettings s;
+  gsize n8, n3;
+
+  small_settings (&s);
+  s.fusion = FL_FUSION_LOWRANK;
+  g_assert_cmpint (s.rank, ==, 8);
+  {
+    g_autoptr(FlRun) run = fl_run_new (ds, &s, &error);
+    g_assert_no_error (error);
+    n8 = fl_model_n_params (fl_run_model (run));
+    g_assert_cmpint (fl_model_config (fl_run_model (run))->rank, ==, 8);
+  }
+  s.rank = 3;
+  {
+    g_autoptr(FlRun) run = fl_run_new (ds, &s, &error);
+    g_assert_no_error (error);
+    n3 = fl_model_n_params (fl_run_model (run));
+  }
+  g_assert_cmpuint (n8 - n3, ==, (gsize) 2 * 5 * s.feat_dim * (s.feat_dim + 1));
+  {
+    g_autofree char *text = fl_train_settings_describe (&s);
+    g_assert_nonnull (strstr (text, " · rank 3"));
+  }
+  s.rank = 0;
+  g_assert_false (fl_train_settings_validate (&s, &error));
+  g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID);
+  g_clear_error (&error);
+  s.rank = FL_MAX_RANK + 1;
+  g_assert_false (fl_train_settings_validate (&s, &error));
+}
+
 static void
 test_cancel (void)
 {
@@ -481,6 +519,7 @@ main (int argc, char **argv)
   g_test_add_func ("/trainer/deterministic", test_deterministic);
   g_test_add_func ("/trainer/threads-same-bits", test_threads_same_bits);
   g_test_add_func ("/trainer/modality-dropout", test_modality_dropout);
+  g_test_add_func ("/trainer/rank", test_rank);
   g_test_add_func ("/trainer/cancel", test_cancel);
   g_test_add_func ("/trainer/nan-keeps-last-good", test_nan_keeps_last_good);
   g_test_add_func ("/trainer/kfold", test_kfold);
