@@ -5,7 +5,11 @@
  * and evaluation throughput, peak RSS, the machine's measured sgemm peak and
  * the fraction of it reached; optionally decode+resize throughput on a list
  * of image files, or decode + log-mel throughput on a list of sound clips
- * (bench/audio.sh).
+ * (bench/audio.sh). With --images and --csv it trains on that real data
+ * instead, and --fusion picks the route (bench/routes.sh times each).
+ * With --load-only it only loads that data, through the decoded-image
+ * cache as any load does, and prints the seconds it took
+ * (bench/reopen.sh).
  */
 #define G_LOG_DOMAIN "fl-bench"
 
@@ -16,6 +20,7 @@
 
 #include <cblas.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/resource.h>
 
 static double
@@ -58,11 +63,31 @@ forward_flops (int S, int D, int C, double tokens)
        + 2.0 * 2 * D * 128 + 2.0 * 128 * C;
 }
 
-/* Keeps the epoch's figures: its samples/s covers the training pass alone. */
+/* Keeps every epoch's figures: its samples/s covers the training pass alone. */
 static void
 epoch_cb (const FlEpochStats *stats, gpointer user_data)
 {
-  *(FlEpochStats *) user_data = *stats;
+  g_array_append_val ((GArray *) user_data, *stats);
+}
+
+static int
+cmp_double (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* The median over the epochs of their training throughput. */
+static double
+median_samples_per_s (GArray *epochs)
+{
+  g_autofree double *v = g_new (double, epochs->len);
+
+  for (guint i = 0; i < epochs->len; i++)
+    v[i] = g_array_index (epochs, FlEpochStats, i).samples_per_s;
+  qsort (v, epochs->len, sizeof (double), cmp_double);
+  return epochs->len % 2 ? v[epochs->len / 2] : (v[epochs->len / 2 - 1] + v[epochs->len / 2]) / 2;
 }
 
 static int
@@ -160,28 +185,28 @@ generate_data (int samples, int S, int classes, int words)
   return ds;
 }
 
-/* Trains one epoch on ds and evaluates once, then prints the figures. */
+/* Trains epochs epochs of route on ds and evaluates once, then prints the
+ * figures (the training throughput the median over the epochs). */
 static int
-bench_train (FlDataset *ds, int batch, int threads, int classes, int words)
+bench_train (FlDataset *ds, const FlTrainSettings *settings, int classes, int words)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(FlRun) run = NULL;
+  g_autoptr(GArray) epochs = g_array_new (FALSE, FALSE, sizeof (FlEpochStats));
   const int S = ds->image_size;
-  FlEpochStats last = { 0 };
-  FlTrainCallbacks cb = { .epoch_done = epoch_cb, .user_data = &last };
-  FlTrainSettings s;
+  FlTrainCallbacks cb = { .epoch_done = epoch_cb, .user_data = epochs };
+  const FlTrainSettings *s = settings;
+  const int threads = s->n_threads;
+  double train_rate;
   double t0, eval_secs, peak, flops;
   int samples, n_val;
   struct rusage ru;
 
-  fl_train_settings_init_default (&s);
-  s.epochs = 1;
-  s.batch_size = batch;
-  s.n_threads = threads;
-  run = fl_run_new (ds, &s, &error);
+  run = fl_run_new (ds, s, &error);
   if (run == NULL || !fl_run_train (run, &cb, NULL, &error))
     return fail (error);
   fl_run_train_indices (run, &samples);
+  train_rate = median_samples_per_s (epochs);
   fl_run_val_indices (run, &n_val);
 
   t0 = now ();
@@ -192,6 +217,8 @@ bench_train (FlDataset *ds, int batch, int threads, int classes, int words)
   peak = sgemm_peak (2048, threads);
   flops = forward_flops (S, 128, classes, words);
 
+  printf ("fusion=%s\n", fl_fusion_to_string (s->fusion));
+  printf ("epochs=%d\n", s->epochs);
   printf ("threads=%d\n", threads);
   printf ("train_samples=%d\n", samples);
   printf ("val_samples=%d\n", n_val);
@@ -199,32 +226,66 @@ bench_train (FlDataset *ds, int batch, int threads, int classes, int words)
   printf ("params=%zu\n", fl_model_n_params (fl_run_model (run)));
   printf ("image_cache_mb=%.1f\n", (double) ds->n * 3 * S * S / 1e6);
   printf ("peak_rss_mb=%.1f\n", ru.ru_maxrss / 1024.0);
-  printf ("train_samples_per_s=%.1f\n", last.samples_per_s);
+  printf ("train_samples_per_s=%.1f\n", train_rate);
+  printf ("train_epoch_seconds=%.3f\n", samples / train_rate);
   printf ("train_mflop_per_sample=%.2f\n", 3 * flops / 1e6);
-  printf ("machine_fraction=%.3f\n", 3 * flops * last.samples_per_s / (peak * 1e9));
+  printf ("machine_fraction=%.3f\n", 3 * flops * train_rate / (peak * 1e9));
   printf ("eval_samples_per_s=%.1f\n", n_val / eval_secs);
   printf ("sgemm_peak_gflops=%.1f\n", peak);
   printf ("forward_mflop_per_sample=%.2f\n", flops / 1e6);
   return 0;
 }
 
+/* The real data of --images and --csv, or NULL with error set. */
+static FlDataset *
+load_data (const char *images, const char *csv, int S, int threads, GError **error)
+{
+  FlDataSpec spec = { .images_dir = images, .csv_path = csv, .image_size = S, .n_threads = threads };
+
+  return fl_dataset_load (&spec, NULL, NULL, NULL, error);
+}
+
+/* Loads the real data once and prints how long it took. */
+static int
+bench_load (const char *images, const char *csv, int S, int threads)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlDataset) ds = NULL;
+  double t0 = now ();
+
+  ds = load_data (images, csv, S, threads, &error);
+  if (ds == NULL)
+    return fail (error);
+  printf ("load_seconds=%.3f\n", now () - t0);
+  printf ("samples=%d\n", ds->n);
+  printf ("skipped=%d\n", ds->report.n_skipped);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
-  int samples = 4096, S = 64, batch = 64, threads = 0, classes = 10, words = 8;
-  g_autofree char *decode_list = NULL, *audio_list = NULL;
+  int samples = 4096, S = 64, batch = 64, threads = 0, classes = 10, words = 8, epochs = 1;
+  gboolean load_only = FALSE;
+  g_autofree char *decode_list = NULL, *audio_list = NULL, *images = NULL, *csv = NULL, *fusion = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GOptionContext) ctx = g_option_context_new ("— engine benchmark");
   const GOptionEntry entries[] = {
-    { "samples", 0, 0, G_OPTION_ARG_INT, &samples, "Training samples (4096)", "N" },
+    { "samples", 0, 0, G_OPTION_ARG_INT, &samples, "Training samples of generated data (4096)", "N" },
+    { "images", 0, 0, G_OPTION_ARG_FILENAME, &images, "Train on this image folder …", "DIR" },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv, "… and this CSV instead", "FILE" },
+    { "fusion", 0, 0, G_OPTION_ARG_STRING, &fusion, "The fusion route (concat)", "F" },
+    { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs, "Epochs; the median is reported (1)", "N" },
     { "image-size", 0, 0, G_OPTION_ARG_INT, &S, "S (64)", "S" },
     { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "Batch size (64)", "N" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Threads (all cores)", "N" },
     { "decode", 0, 0, G_OPTION_ARG_FILENAME, &decode_list, "A file listing images to decode", "FILE" },
     { "audio", 0, 0, G_OPTION_ARG_FILENAME, &audio_list, "A file listing sound clips to decode", "LIST" },
+    { "load-only", 0, 0, G_OPTION_ARG_NONE, &load_only, "Only load --images and --csv, timed", NULL },
     { NULL }
   };
   g_autoptr(FlDataset) ds = NULL;
+  FlTrainSettings s;
 
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
@@ -235,7 +296,28 @@ main (int argc, char **argv)
     return bench_decode (decode_list, S, threads);
   if (audio_list != NULL)
     return bench_audio (audio_list, threads);
+  if (load_only)
+    return bench_load (images, csv, S, threads);
 
-  ds = generate_data (samples, S, classes, words);
-  return bench_train (ds, batch, threads, classes, words);
+  fl_train_settings_init_default (&s);
+  s.epochs = epochs;
+  s.batch_size = batch;
+  s.n_threads = threads;
+  if (fusion != NULL && !fl_fusion_from_string (fusion, &s.fusion))
+    {
+      fprintf (stderr, "fl-bench: unknown fusion “%s”\n", fusion);
+      return 1;
+    }
+  if (images != NULL || csv != NULL)
+    {
+      ds = load_data (images, csv, S, threads, &error);
+      if (ds == NULL)
+        return fail (error);
+      classes = ds->n_classes;
+    }
+  else
+    ds = generate_data (samples, S, classes, words);
+  if (!fl_train_settings_validate (&s, &error))
+    return fail (error);
+  return bench_train (ds, &s, classes, words);
 }

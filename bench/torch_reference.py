@@ -8,7 +8,8 @@
       engine's epoch lines.
   torch_reference.py bench [--samples 4096] [--image-size 64] [--decode LIST]
       throughput of one training epoch and one evaluation pass on generated
-      data, and PIL decode+resize throughput, as key=value lines.
+      data, and PIL decode+resize throughput (--draft: with PIL's draft
+      mode, libjpeg's DCT scaling), as key=value lines.
 
 Needs Debian's python3-torch (and python3-pil for --decode); run with
 /usr/bin/python3.
@@ -149,6 +150,10 @@ def cmd_bench(args):
         t0 = time.time()
         for p in paths:
             im = Image.open(p)
+            if args.draft:
+                # JPEG only: libjpeg's DCT-domain scaling, to the largest
+                # reduction that keeps S a side (as the engine does)
+                im.draft("RGB", (args.image_size, args.image_size))
             im = im.convert("RGBA")
             bg = Image.new("RGBA", im.size, (255, 255, 255, 255))
             np.asarray(Image.alpha_composite(bg, im).convert("RGB")
@@ -204,6 +209,7 @@ def main():
     be.add_argument("--batch", type=int, default=64)
     be.add_argument("--threads", type=int, default=0)
     be.add_argument("--decode")
+    be.add_argument("--draft", action="store_true", help="with --decode: PIL's draft mode")
     args = ap.parse_args()
     {"train": cmd_train, "bench": cmd_bench}[args.cmd](args)
 

@@ -11,6 +11,7 @@
 #include "fl-compare.h"
 #include "fl-dataset.h"
 #include "fl-experiment.h"
+#include "fl-inputs.h"
 #include "fl-predictor.h"
 #include "fl-trainer.h"
 
@@ -28,12 +29,14 @@ typedef struct {
   char    *audio_col;
   char    *numeric_cols;
   char    *fusion;
+  char    *branches;   /* --branches: NULL = every branch the data has */
   int      epochs;
   int      batch;
   double   lr;
   int      image_size;
   double   val_split;
   double   modality_dropout;
+  int      rank;
   gboolean val_split_given;
   gint64   seed;
   int      threads;
@@ -55,7 +58,8 @@ static void
 opts_clear (Opts *o)
 {
   g_free (o->images); g_free (o->csv); g_free (o->image_col); g_free (o->text_col);
-  g_free (o->label_col); g_free (o->fusion); g_free (o->save); g_free (o->metrics_csv);
+  g_free (o->label_col); g_free (o->fusion); g_free (o->branches); g_free (o->save);
+  g_free (o->metrics_csv);
   g_free (o->experiment); g_free (o->audio_col); g_free (o->numeric_cols);
   g_free (o->model); g_free (o->out); g_free (o->export);
 }
@@ -165,6 +169,37 @@ add_branch_entries (GOptionContext *ctx, Opts *o)
   g_option_context_add_main_entries (ctx, entries, NULL);
 }
 
+/* Adds the options of predict alone. */
+static void
+add_predict_entries (GOptionContext *ctx, Opts *o)
+{
+  const GOptionEntry entries[] = {
+    { "model", 0, 0, G_OPTION_ARG_FILENAME, &o->model, "A model saved with --save", "MODEL" },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &o->out, "Where to write the predictions", "FILE" },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+}
+
+/* Adds the options of how the branches are fused (train and compare). */
+static void
+add_fusion_entries (GOptionContext *ctx, Opts *o)
+{
+  const GOptionEntry entries[] = {
+    { "fusion", 0, 0, G_OPTION_ARG_STRING, &o->fusion,
+      "concat|mean|product|gated|late|lowrank|image|text|audio|numeric", "F" },
+    { "branches", 0, 0, G_OPTION_ARG_STRING, &o->branches,
+      "The branches to fuse, two or more of image,text,audio,numeric (all the data has)", "B,B" },
+    { "modality-dropout", 0, 0, G_OPTION_ARG_DOUBLE, &o->modality_dropout,
+      "Zero one modality of a training sample with this probability, 0 to 0.5 (0)", "P" },
+    { "rank", 0, 0, G_OPTION_ARG_INT, &o->rank, "Rank R of the lowrank fusion, 1 to 256 (8)", "R" },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+}
+
 /* Parses argv for the given command; returns FALSE with a message. */
 static gboolean
 parse (Opts *o, const char *command, int *argc, char ***argv, GError **error)
@@ -182,10 +217,6 @@ parse (Opts *o, const char *command, int *argc, char ***argv, GError **error)
     { NULL }
   };
   const GOptionEntry train[] = {
-    { "fusion", 0, 0, G_OPTION_ARG_STRING, &o->fusion,
-      "concat|mean|product|gated|late|lowrank|image|text", "F" },
-    { "modality-dropout", 0, 0, G_OPTION_ARG_DOUBLE, &o->modality_dropout,
-      "Zero one modality of a training sample with this probability, 0 to 0.5 (0)", "P" },
     { "epochs", 0, 0, G_OPTION_ARG_INT, &o->epochs, "Epochs (10)", "N" },
     { "batch", 0, 0, G_OPTION_ARG_INT, &o->batch, "Batch size (64)", "N" },
     { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->lr, "Adam learning rate (0.001)", "X" },
@@ -202,11 +233,6 @@ parse (Opts *o, const char *command, int *argc, char ***argv, GError **error)
       "Write the prepared split data as safetensors and stop (for bench/)", "FILE" },
     { NULL }
   };
-  const GOptionEntry predict[] = {
-    { "model", 0, 0, G_OPTION_ARG_FILENAME, &o->model, "A model saved with --save", "MODEL" },
-    { "out", 0, 0, G_OPTION_ARG_FILENAME, &o->out, "Where to write the predictions", "FILE" },
-    { NULL }
-  };
   g_autofree char *summary = g_strdup_printf ("— fusionlab-cli %s", command);
 
   ctx = g_option_context_new (summary);
@@ -214,7 +240,13 @@ parse (Opts *o, const char *command, int *argc, char ***argv, GError **error)
   g_option_context_set_main_group (ctx, g_option_group_new (NULL, NULL, NULL, o, NULL));
   g_option_context_add_main_entries (ctx, common, NULL);
   add_branch_entries (ctx, o);
-  g_option_context_add_main_entries (ctx, strcmp (command, "predict") == 0 ? predict : train, NULL);
+  if (strcmp (command, "predict") == 0)
+    add_predict_entries (ctx, o);
+  else
+    {
+      add_fusion_entries (ctx, o);
+      g_option_context_add_main_entries (ctx, train, NULL);
+    }
   if (strcmp (command, "compare") == 0)
     add_compare_entries (ctx, o);
   if (!g_option_context_parse (ctx, argc, argv, error))
@@ -254,7 +286,13 @@ settings_from_opts (Opts *o, FlTrainSettings *s, GError **error)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    "unknown fusion “%s”; choose concat, mean, product, gated, late, "
-                   "lowrank, image or text", o->fusion);
+                   "lowrank, image, text, audio or numeric", o->fusion);
+      return FALSE;
+    }
+  if (o->branches != NULL && !fl_branches_from_string (o->branches, &s->branches))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--branches “%s” is not a list of image, text, audio and numeric", o->branches);
       return FALSE;
     }
   s->epochs = o->epochs;
@@ -266,6 +304,7 @@ settings_from_opts (Opts *o, FlTrainSettings *s, GError **error)
   s->fold = o->fold;
   s->n_threads = o->threads;
   s->modality_dropout = o->modality_dropout;
+  s->rank = o->rank;
   if (o->seed < 0)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--seed must be ≥ 0");
@@ -350,7 +389,7 @@ opts_init (Opts *o)
   fl_train_settings_init_default (&d);
   *o = (Opts) {
     .epochs = d.epochs, .batch = d.batch_size, .lr = d.lr, .image_size = 64,
-    .val_split = d.val_fraction, .seed = (gint64) d.seed, .folds = -1, .repeats = -1,
+    .val_split = d.val_fraction, .seed = (gint64) d.seed, .rank = d.rank, .folds = -1, .repeats = -1,
   };
 }
 
@@ -464,22 +503,23 @@ check_compare (Opts *o, gboolean compare, GError **error)
   return bad == NULL;
 }
 
-/* train: one run; compare: every fusion on one split, or with --folds
- * every fusion on every fold of every repeat. */
-static void
-add_runs (Opts *o, FlComparison *cmp, const FlTrainSettings *s, gboolean compare)
+/* train: one run; compare: every route the branches allow (the fusions of
+ * the chosen branches, and each one's baseline) on one split, or with
+ * --folds on every fold of every repeat. Returns the number of routes. */
+static int
+add_runs (Opts *o, FlComparison *cmp, const FlTrainSettings *s, guint present, gboolean compare)
 {
   FlFusion all[FL_N_FUSIONS];
+  int n = fl_train_routes (fl_train_settings_branches (s, present), all);
 
-  for (int f = 0; f < FL_N_FUSIONS; f++)
-    all[f] = (FlFusion) f;
   if (!compare)
     fl_comparison_add (cmp, s->fusion);
   else if (o->folds != -1)
-    fl_comparison_add_cv (cmp, s, all, FL_N_FUSIONS, o->folds, MAX (o->repeats, 1));
+    fl_comparison_add_cv (cmp, s, all, n, o->folds, MAX (o->repeats, 1));
   else
-    for (int f = 0; f < FL_N_FUSIONS; f++)
+    for (int f = 0; f < n; f++)
       fl_comparison_add (cmp, all[f]);
+  return compare ? n : 1;
 }
 
 static void
@@ -498,7 +538,7 @@ cmd_train (int argc, char **argv, gboolean compare)
   g_autoptr(FlDataset) ds = NULL;
   g_autoptr(FlComparison) cmp = NULL;
   FlTrainSettings s;
-  int rc;
+  int rc, n_routes;
 
   opts_init (&o);
   if (!parse (&o, compare ? "compare" : "train", &argc, &argv, &error) ||
@@ -511,11 +551,16 @@ cmd_train (int argc, char **argv, gboolean compare)
   ds = load_data (&o, &error);
   if (ds == NULL)
     return fail ("%s", error->message);
+  if ((s.branches & ~fl_dataset_branches (ds)) != 0)
+    {
+      g_autofree char *missing = fl_branches_to_string (s.branches & ~fl_dataset_branches (ds));
+      return fail ("--branches: the data has no %s", missing);
+    }
   cmp = fl_comparison_new (ds, &s);
-  add_runs (&o, cmp, &s, compare);
+  n_routes = add_runs (&o, cmp, &s, fl_dataset_branches (ds), compare);
   if (!o.quiet && compare && o.folds != -1)
     fprintf (stderr, "%d runs: %d routes × %d folds × %d repeat(s)\n", fl_comparison_n_runs (cmp),
-             FL_N_FUSIONS, o.folds, MAX (o.repeats, 1));
+             n_routes, o.folds, MAX (o.repeats, 1));
   rc = train_runs (&o, cmp, compare);
   if (rc != 0)
     return rc;
@@ -573,7 +618,7 @@ usage (FILE *f)
            "Usage: fusionlab-cli COMMAND [OPTIONS]\n\n"
            "Commands:\n"
            "  train     train one fusion method and print one line per epoch\n"
-           "  compare   train concat, mean, product, image and text on the same split,\n"
+           "  compare   train every fusion route and each branch's baseline on the same split,\n"
            "            or with --folds K [--repeats R] on the same K folds, and test\n"
            "            which is better\n"
            "  predict   predict the classes of new data with a saved model\n\n"

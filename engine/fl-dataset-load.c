@@ -11,6 +11,7 @@
 #include "fl-dataset-private.h"
 
 #include "fl-audio.h"
+#include "fl-image-cache.h"
 #include "fl-model.h"
 #include "fl-paths.h"
 
@@ -427,6 +428,7 @@ decode_images (Load *ld, GCancellable *cancellable, GError **error)
 {
   const int S = ld->spec->image_size;
   const guint n = ld->images.files->len;
+  g_autoptr(FlImageCache) cache = NULL;
 
   ld->pixels = g_try_malloc ((gsize) MAX (n, 1) * 3 * S * S);
   if (ld->pixels == NULL)
@@ -437,9 +439,11 @@ decode_images (Load *ld, GCancellable *cancellable, GError **error)
       return FALSE;
     }
   ld->images.errors = g_new0 (GError *, MAX (n, 1));
-  if (!fl_image_load_many_from ((const char *const *) ld->images.files->pdata, open_image_cb, ld,
-                                (int) n, S, ld->pixels, ld->images.errors, ld->spec->n_threads,
-                                ld->progress != NULL ? images_progress_cb : NULL, ld, cancellable))
+  /* the files are root/relative path: cached by that path (fl-image-cache.h) */
+  cache = fl_image_cache_new (fl_image_tree_root (ld->tree), S);
+  if (!fl_image_load_many_cached (cache, (const char *const *) ld->images.files->pdata, open_image_cb, ld,
+                                  (int) n, S, ld->pixels, ld->images.errors, ld->spec->n_threads,
+                                  ld->progress != NULL ? images_progress_cb : NULL, ld, cancellable))
     return cancelled (error);
   return TRUE;
 }

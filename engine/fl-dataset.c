@@ -3,6 +3,7 @@
 
 #include "fl-dataset-private.h"
 
+#include "fl-image-cache.h"
 #include "fl-model.h"
 
 #include <string.h>
@@ -188,15 +189,13 @@ fl_format_count (guint64 n, const char *separator)
 guint
 fl_dataset_branches (const FlDataset *ds)
 {
-  /* bits FL_BRANCH_IMAGE (0), _TEXT (1), _AUDIO (2), _NUMERIC (3) of the
-   * model's FlBranch, as the design of issue 14 numbers them */
-  guint mask = 1u << 0 | 1u << 1;
+  guint mask = FL_BRANCHES_IMAGE_TEXT;
 
   g_return_val_if_fail (ds != NULL, 0);
   if (ds->audio != NULL)
-    mask |= 1u << 2;
-  if (ds->n_numeric > 0)
-    mask |= 1u << 3;
+    mask |= FL_BRANCH_BIT (FL_BRANCH_AUDIO);
+  if (ds->n_numeric > 0 && ds->numeric != NULL)
+    mask |= FL_BRANCH_BIT (FL_BRANCH_NUMERIC);
   return mask;
 }
 

@@ -153,10 +153,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlDataset, fl_dataset_unref)
 char   **fl_dataset_numeric_columns (FlCsv            *csv,
                                      const FlDataSpec *spec);
 
-/* The branches the dataset can feed, as a mask of (1u << FlBranch) (the
- * design of issue 14; FlBranch is fl-model.h's): bit 0 image and bit 1
- * text, always; bit 2 audio when ds->audio is set; bit 3 numeric when
- * ds->n_numeric > 0. */
+/* The branches the dataset can feed, a mask of FL_BRANCH_BIT()s
+ * (fl-model.h): image and text always; audio when ds->audio is set;
+ * numeric when ds->n_numeric > 0. */
 guint    fl_dataset_branches (const FlDataset *ds);
 
 /* A multi-line, human-readable summary of the load report. */

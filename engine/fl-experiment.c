@@ -177,6 +177,13 @@ add_settings (JsonBuilder *b, const FlTrainSettings *s)
   add_int (b, "max_vocab", s->max_vocab);
   add_int (b, "n_threads", s->n_threads);
   add_double (b, "modality_dropout", s->modality_dropout);
+  /* the branches fused ("image,text,audio"), when chosen; absent: all */
+  if (s->branches != 0)
+    {
+      g_autofree char *branches = fl_branches_to_string (s->branches);
+      add_string (b, "branches", branches);
+    }
+  add_int (b, "rank", s->rank);
   json_builder_end_object (b);
 }
 
@@ -612,6 +619,17 @@ read_settings (Reader *rd, JsonObject *o, FlTrainSettings *s)
   /* files from before modality dropout have none: 0 */
   if (json_object_has_member (o, "modality_dropout"))
     s->modality_dropout = get_number (rd, o, "modality_dropout");
+  /* files from before branch sets fuse what the data has */
+  if (!rd->failed && json_object_has_member (o, "branches"))
+    {
+      g_autofree char *branches = get_string (rd, o, "branches");
+
+      if (!rd->failed && (branches == NULL || !fl_branches_from_string (branches, &s->branches)))
+        bad (rd, "“branches” is not a set of image, text, audio and numeric");
+    }
+  /* nor a rank: the default stands */
+  if (json_object_has_member (o, "rank"))
+    s->rank = (int) get_whole (rd, o, "rank", 0, G_MAXINT32);
   if (!rd->failed)
     {
       g_autoptr(GError) e = NULL;

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "fl-image"
 
 #include "fl-image.h"
+#include "fl-image-cache.h"
 #include "fl-image-decode.h"
 #include "fl-model.h"
 
@@ -287,18 +288,20 @@ typedef struct {
   const char *const *names;
   FlImageOpenFunc    open_image;   /* NULL: names are paths to open */
   gpointer           open_data;
+  FlImageCache      *cache;        /* NULL: every image is decoded */
   int                S;
   guint8            *out;
   GError           **errors;
 } LoadCtx;
 
-/* Decodes image i into its slot; on failure the slot is zero-filled and
- * errors[i] set. */
+/* Decodes image i into its slot (or takes it from the cache); on failure
+ * the slot is zero-filled and errors[i] set. */
 static void
 load_one (int i, gpointer data)
 {
   LoadCtx *ctx = data;
   const gsize slot = (gsize) 3 * ctx->S * ctx->S;
+  guint8 *dst = ctx->out + i * slot;
   GError *local = NULL;
   gboolean ok = FALSE;
   int fd = ctx->open_image != NULL ? ctx->open_image (i, ctx->open_data, &local)
@@ -306,12 +309,13 @@ load_one (int i, gpointer data)
 
   if (fd >= 0)
     {
-      ok = fl_image_load_fd (fd, ctx->names[i], ctx->S, ctx->out + i * slot, &local);
+      ok = ctx->cache != NULL ? fl_image_cache_load_fd (ctx->cache, fd, i, ctx->names[i], dst, &local)
+                              : fl_image_load_fd (fd, ctx->names[i], ctx->S, dst, &local);
       close (fd);
     }
   if (ok)
     return;
-  memset (ctx->out + i * slot, 0, slot);
+  memset (dst, 0, slot);
   if (ctx->errors != NULL)
     ctx->errors[i] = local;
   else
@@ -346,16 +350,42 @@ fl_image_load_many_from (const char *const *names,
                          gpointer           user_data,
                          GCancellable      *cancellable)
 {
+  return fl_image_load_many_cached (NULL, names, open_image, open_data, n, S, out, errors,
+                                    n_threads, progress, user_data, cancellable);
+}
+
+gboolean
+fl_image_load_many_cached (FlImageCache      *cache,
+                           const char *const *names,
+                           FlImageOpenFunc    open_image,
+                           gpointer           open_data,
+                           int                n,
+                           int                S,
+                           guint8            *out,
+                           GError           **errors,
+                           int                n_threads,
+                           FlProgressFunc     progress,
+                           gpointer           user_data,
+                           GCancellable      *cancellable)
+{
   LoadCtx ctx = {
-    .names = names, .open_image = open_image, .open_data = open_data, .S = S, .out = out,
-    .errors = errors,
+    .names = names, .open_image = open_image, .open_data = open_data, .cache = cache,
+    .S = S, .out = out, .errors = errors,
   };
 
   g_return_val_if_fail (n >= 0, FALSE);
   g_return_val_if_fail (n == 0 || (names != NULL && out != NULL), FALSE);
   g_return_val_if_fail (S > 0, FALSE);
 
-  return fl_parallel_for (n, n_threads, load_one, &ctx, progress, user_data, cancellable);
+  if (n == 0)
+    return TRUE;
+  if (cache != NULL && !fl_image_cache_begin (cache, names, n, S))
+    ctx.cache = cache = NULL;
+  if (!fl_parallel_for (n, n_threads, load_one, &ctx, progress, user_data, cancellable))
+    return FALSE;
+  if (cache != NULL)
+    fl_image_cache_commit (cache, out);
+  return TRUE;
 }
 
 /* ---- to float, statistics --------------------------------------------- */

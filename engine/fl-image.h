@@ -20,7 +20,9 @@
  * A JPEG is decoded smaller in the DCT domain (1/8 to 8/8) when both sides
  * stay ≥ S, several times faster for photos; the result stays within a few
  * levels of a full decode followed by the same resize (tests/test-image.c
- * measures it).
+ * measures it). A change that makes any file decode to other bytes must
+ * bump FL_IMAGE_CACHE_DECODER (fl-image-cache.h), or the cache would give
+ * the old ones.
  *
  * Hostile files (SPEC §6): before decoding, the header alone is read and an
  * image wider or taller than FL_IMAGE_MAX_SIDE, or larger than
@@ -122,6 +124,25 @@ gboolean fl_image_load_many_from (const char *const *names,
                                   FlProgressFunc     progress,
                                   gpointer           user_data,
                                   GCancellable      *cancellable);
+
+/* fl_image_load_many_from() through a cache of decoded images
+ * (fl-image-cache.h; NULL: none): an image whose file is unchanged since
+ * it was cached is read from there, the others are decoded and the cache
+ * file is rewritten at the end. The results, errors included, are those of
+ * fl_image_load_many_from(). */
+typedef struct FlImageCache FlImageCache;
+gboolean fl_image_load_many_cached (FlImageCache      *cache,
+                                    const char *const *names,
+                                    FlImageOpenFunc    open_image,
+                                    gpointer           open_data,
+                                    int                n,
+                                    int                S,
+                                    guint8            *out,
+                                    GError           **errors,
+                                    int                n_threads,
+                                    FlProgressFunc     progress,
+                                    gpointer           user_data,
+                                    GCancellable      *cancellable);
 
 /* in is (n,3,S,S) bytes; out is (n,3,S,S) floats = (x/255 - mean[c]) / std[c].
  * Every std[c] must be > 0. */

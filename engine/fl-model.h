@@ -1,30 +1,40 @@
 /* SPDX-License-Identifier: MIT
  *
- * fl-model.h — the reference model of SPEC §4.
+ * fl-model.h — the reference model of SPEC §4, over a set of branches.
  *
  *   image (N,3,S,S) → conv3x3(3→c1) → ReLU → maxpool2 → conv3x3(c1→c2) → ReLU
  *                   → maxpool2 → flatten (c2·(S/4)²) → linear(→D) → ReLU   = a
  *   text  bag of V  → embedding-bag(V→Ht) → ReLU → linear(Ht→D) → ReLU     = b
- *   fuse (a, b) → f (F) → linear(F→Hh) → ReLU → linear(Hh→C) → logits
+ *   audio (N,1,M,T) → conv3x3(1→16) → ReLU → maxpool2 → conv3x3(16→32) → ReLU
+ *                   → maxpool2 → maxpool2 → flatten (32·(M/8)·(T/8))
+ *                   → linear(→D) → ReLU                                   = c
+ *   numeric (N,2K)  → linear(2K→Hn) → ReLU → linear(Hn→D) → ReLU          = d
+ *   fuse (x_1 … x_k) → f (F) → linear(F→Hh) → ReLU → linear(Hh→C) → logits
  *
- * The fusion routes (FlFusion) are concat, mean, product, the two unimodal
+ * A model has a set of branches (FlBranch, a mask in FlConfig.branches):
+ * any two or more for a fusion route, one for a unimodal one. x_1 … x_k are
+ * the vectors of the branches it has, in the order image, text, audio,
+ * numeric; an image + text model is the model of before, to the bit.
+ *
+ * The fusion routes (FlFusion) are concat, mean, product, the unimodal
  * baselines, and three with parameters of their own:
- *   gated    the gated multimodal unit (Arevalo et al. 2017): fl_gmu_*()
- *   lowrank  low-rank bilinear fusion, rank R (Liu et al. 2018, LMF): fl_lmf_*()
+ *   gated    the gated multimodal unit (Arevalo et al. 2017), with a k-way
+ *            softmax gate: fl_gmu_*()
+ *   lowrank  low-rank bilinear fusion, rank R (Liu et al. 2018, LMF), a
+ *            factor per branch: fl_lmf_*()
  *   late     no shared head: a head per branch, each as the shared one
  *            (linear(D→Hh) → ReLU → linear(Hh→C)), whose logits are mixed
- *            with weights w = softmax(α), α (2) learned and initialised to 0
+ *            with weights w = softmax(α), α (k) learned and initialised to 0
  *            (an even vote). Its training loss adds each head's own
- *            cross-entropy to the fused one, loss = CE(fused) + CE(image
- *            head) + CE(text head), weights 1 each: auxiliary unimodal
- *            losses, the simple form of gradient blending (Wang et al. 2020,
- *            "What Makes Training Multi-modal Classification Networks
- *            Hard?"), so that neither head is left untrained while the
- *            other carries the vote.
+ *            cross-entropy to the fused one, loss = CE(fused) + Σ CE(head),
+ *            weights 1 each: auxiliary unimodal losses, the simple form of
+ *            gradient blending (Wang et al. 2020, "What Makes Training
+ *            Multi-modal Classification Networks Hard?"), so that no head
+ *            is left untrained while the others carry the vote.
  *
  * Parameters, their gradients and the two Adam moments each live in one flat
- * block of floats; fl_model_tensor() names the pieces. Branches a fusion route
- * does not use have no parameters at all.
+ * block of floats; fl_model_tensor() names the pieces. Branches a model does
+ * not have, and the parameters of other routes, have no parameters at all.
  */
 #pragma once
 
@@ -46,6 +56,37 @@ typedef enum {
   FL_ENGINE_ERROR_DATA,      /* unusable data */
 } FlEngineError;
 
+/* The branches, and a set of them as a mask of (1 << branch). */
+typedef enum {
+  FL_BRANCH_IMAGE = 0,
+  FL_BRANCH_TEXT = 1,
+  FL_BRANCH_AUDIO = 2,
+  FL_BRANCH_NUMERIC = 3,
+  FL_N_BRANCHES
+} FlBranch;
+
+G_STATIC_ASSERT (FL_N_BRANCHES == FL_MAX_BRANCHES);
+
+#define FL_BRANCH_BIT(branch) (1u << (branch))
+#define FL_BRANCHES_ALL ((1u << FL_N_BRANCHES) - 1)
+/* The set of every model before branch sets: image and text. */
+#define FL_BRANCHES_IMAGE_TEXT (FL_BRANCH_BIT (FL_BRANCH_IMAGE) | FL_BRANCH_BIT (FL_BRANCH_TEXT))
+
+/* "image", "text", "audio", "numeric" */
+const char *fl_branch_to_string (FlBranch branch);
+gboolean    fl_branch_from_string (const char *name, FlBranch *branch);
+/* "image,text,audio": the set's names in branch order, comma-separated
+ * (a new string; "" for 0). */
+char       *fl_branches_to_string (guint branches);
+/* Parses what fl_branches_to_string() writes, in any order; FALSE for an
+ * unknown name, a repeated one or none. */
+gboolean    fl_branches_from_string (const char *names, guint *branches);
+int         fl_branches_count (guint branches);
+
+/* The audio branch's channels: conv3x3(1→16), conv3x3(16→32). */
+#define FL_AUDIO_CONV1 16
+#define FL_AUDIO_CONV2 32
+
 typedef struct {
   int      image_size;   /* S: images are S×S, S a multiple of 4 */
   int      conv1;        /* channels of the first conv (32) */
@@ -57,7 +98,20 @@ typedef struct {
   int      n_classes;    /* C */
   FlFusion fusion;
   int      rank;         /* R of the lowrank fusion (8); other routes ignore it */
+  /* The branches the model has, a mask of FL_BRANCH_BIT()s: two or more
+   * for a fusion route. 0 means image and text for a fusion route (what
+   * every model was before branch sets) and the route's own branch for a
+   * unimodal one, which may name only that: fl_config_branches(). */
+  guint    branches;
+  int      audio_mels;   /* M: the spectrogram's mel bands (64), a multiple of 8 */
+  int      audio_frames; /* T: its frames (200), a multiple of 8 */
+  int      n_numeric;    /* K numeric columns: the branch reads 2K values */
+  int      numeric_hidden; /* Hn: width of the numeric branch's hidden layer (64) */
 } FlConfig;
+
+/* The branches a model of cfg has, 0 resolved (see FlConfig.branches). */
+guint    fl_config_branches (const FlConfig *cfg);
+gboolean fl_config_has_branch (const FlConfig *cfg, FlBranch branch);
 
 /* The defaults of SPEC §4; vocab_size and n_classes are left 0. */
 void     fl_config_init_default (FlConfig *cfg);
@@ -89,7 +143,22 @@ typedef enum {
   FL_P_LATE_IMG2_W, FL_P_LATE_IMG2_B,
   FL_P_LATE_TXT1_W, FL_P_LATE_TXT1_B,
   FL_P_LATE_TXT2_W, FL_P_LATE_TXT2_B,
-  FL_P_LATE_ALPHA,              /* (2): the heads' weights, softmax(α) */
+  FL_P_LATE_ALPHA,              /* (k): the heads' weights, softmax(α) */
+  /* the audio branch (as the image one) and the numeric branch */
+  FL_P_AUD_CONV1_W, FL_P_AUD_CONV1_B,
+  FL_P_AUD_CONV2_W, FL_P_AUD_CONV2_B,
+  FL_P_AUD_FC_W, FL_P_AUD_FC_B,
+  FL_P_NUM_FC1_W, FL_P_NUM_FC1_B,
+  FL_P_NUM_FC2_W, FL_P_NUM_FC2_B,
+  /* their parts of gated (h = tanh(W x)), lowrank (a factor each) and late
+   * (a head each); with more than two branches gmu_z is ((k-1)·D, k·D) */
+  FL_P_GMU_AUD_W, FL_P_GMU_AUD_B,
+  FL_P_GMU_NUM_W, FL_P_GMU_NUM_B,
+  FL_P_LMF_AUD, FL_P_LMF_NUM,
+  FL_P_LATE_AUD1_W, FL_P_LATE_AUD1_B,
+  FL_P_LATE_AUD2_W, FL_P_LATE_AUD2_B,
+  FL_P_LATE_NUM1_W, FL_P_LATE_NUM1_B,
+  FL_P_LATE_NUM2_W, FL_P_LATE_NUM2_B,
   FL_N_PARAMS
 } FlParam;
 
@@ -102,24 +171,32 @@ typedef struct {
 } FlTensorInfo;
 
 /* One mini-batch. images is (n,3,S,S), already normalised; sample i's tokens
- * are tok_idx[tok_off[i] .. tok_off[i+1]); labels may be NULL when only
- * predicting. Either modality may be NULL when the route does not use it. */
+ * are tok_idx[tok_off[i] .. tok_off[i+1]); audio is (n,1,M,T), normalised
+ * per mel band; numeric is (n,2K), K standardised values (0 where the cell
+ * was empty) then K missing indicators (1 where it was); labels may be NULL
+ * when only predicting. A branch the model does not have may be NULL. */
 typedef struct {
   int           n;
   const float  *images;
   const gint32 *tok_off;
   const gint32 *tok_idx;
   const gint32 *labels;
-  /* Modality dropout, training only: NULL, or (n) FlDrop, which branch's
-   * features sample i has zeroed (after its ReLU, so its gradient is zero
-   * too). Ignored by the unimodal routes, which have one branch only. */
+  /* Modality dropout, training only: NULL, or (n) masks of FlDrop, the
+   * branches whose features sample i has zeroed (after their ReLU, so
+   * their gradient is zero too). Ignored by the unimodal routes, which
+   * have one branch only. */
   const guint8 *drop;
+  const float  *audio;
+  const float  *numeric;
 } FlBatch;
 
+/* Bits of FlBatch.drop: FL_BRANCH_BIT() of each branch. */
 typedef enum {
-  FL_DROP_NONE,
-  FL_DROP_IMAGE,
-  FL_DROP_TEXT,
+  FL_DROP_NONE = 0,
+  FL_DROP_IMAGE = 1 << FL_BRANCH_IMAGE,
+  FL_DROP_TEXT = 1 << FL_BRANCH_TEXT,
+  FL_DROP_AUDIO = 1 << FL_BRANCH_AUDIO,
+  FL_DROP_NUMERIC = 1 << FL_BRANCH_NUMERIC,
 } FlDrop;
 
 /* In double, as PyTorch holds them: 1 - β is formed in double and only then
@@ -181,7 +258,7 @@ double fl_model_forward (FlModel *model, const FlBatch *batch);
 
 /* The training loss of the last forward with labels, the one backward
  * differentiates: fl_model_forward()'s figure, but for late
- * CE(fused) + CE(image head) + CE(text head). */
+ * CE(fused) + the CE of each branch's head. */
 double fl_model_objective (const FlModel *model);
 
 /* Owned by the model; valid until the next forward. (n,C) */
@@ -194,15 +271,23 @@ const float *fl_model_probs (const FlModel *model);
 typedef enum {
   FL_FEATURE_IMAGE,   /* a: the image branch's output, after its ReLU (D) */
   FL_FEATURE_TEXT,    /* b: the text branch's output, after its ReLU (D) */
-  FL_FEATURE_FUSED,   /* f: the fusion of a and b, the head's input (F) */
-  FL_FEATURE_GATE,    /* z = σ(W_z [a; b]), gated only: 1 trusts a, 0 trusts b (D) */
+  FL_FEATURE_FUSED,   /* f: the fusion of the branches, the head's input (F) */
+  FL_FEATURE_GATE,    /* gated only: z_1 … z_{k-1}, the gate's weights of all
+                       * branches but the last (which gets the rest); for two,
+                       * z = σ(W_z [a; b]): 1 trusts a, 0 trusts b ((k-1)·D) */
+  FL_FEATURE_AUDIO,   /* c: the audio branch's output, after its ReLU (D) */
+  FL_FEATURE_NUMERIC, /* d: the numeric branch's output, after its ReLU (D) */
   FL_N_FEATURES,
+  /* the interface's feature maps: image, text and fused */
   FL_N_FEATURE_MAPS = FL_FEATURE_GATE
 } FlFeatureKind;
 
-/* The width of features of kind in a model of cfg: D, D,
- * fl_fusion_width() or D; 0 for a branch the route does not have (and
- * for the gate of any route but gated). */
+/* The feature kind of a branch's output. */
+FlFeatureKind fl_branch_feature (FlBranch branch);
+
+/* The width of features of kind in a model of cfg: D for a branch,
+ * fl_fusion_width() or (k-1)·D; 0 for a branch the model does not have
+ * (and for the gate of any route but gated). */
 int          fl_config_feature_dim (const FlConfig *cfg, FlFeatureKind kind);
 
 /* After a forward pass, the (n, *dim) features of kind of its n samples;
@@ -210,9 +295,11 @@ int          fl_config_feature_dim (const FlConfig *cfg, FlFeatureKind kind);
  * before the first forward and for a branch the route does not have. */
 const float *fl_model_features (const FlModel *model, FlFeatureKind kind, int *dim);
 
-/* The late route's current weights of its image and text heads,
- * softmax(α); FALSE (and w left alone) for any other route. */
-gboolean     fl_model_late_weights (const FlModel *model, float w[2]);
+/* The late route's current weights of its heads, softmax(α), one per
+ * branch it has in branch order (w has room for FL_N_BRANCHES; for image +
+ * text, w[0] is the image head's); returns how many, or 0 (and w left
+ * alone) for any other route. */
+int          fl_model_late_weights (const FlModel *model, float w[FL_N_BRANCHES]);
 
 /* Sets the gradient block to d(training loss)/d params for the batch of the
  * last forward (which must have had labels): the mean cross-entropy, for

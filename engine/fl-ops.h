@@ -116,18 +116,26 @@ double fl_softmax_xent (float       *probs,
                         const gint32 *labels,
                         int N, int C);
 
-/* ---- fusion of two D-vectors ------------------------------------------ */
+/* ---- fusion of K branch vectors ---------------------------------------- */
 
+/* A model has at most this many branches (image, text, audio, numeric). */
+#define FL_MAX_BRANCHES 4
+
+/* The routes; their numbers are kept in files, so new ones go at the end.
+ * x_1 … x_K are the branch vectors (N,D) of the K branches a model has, in
+ * the order image, text, audio, numeric: for two, a and b. */
 typedef enum {
-  FL_FUSION_CONCAT,   /* f = [a, b]         (2D) */
-  FL_FUSION_MEAN,     /* f = (a + b) / 2    (D)  */
-  FL_FUSION_PRODUCT,  /* f = a ⊙ b          (D)  */
-  FL_FUSION_IMAGE,    /* f = a              (D)  */
-  FL_FUSION_TEXT,     /* f = b              (D)  */
-  FL_FUSION_GATED,    /* f = z⊙tanh(W_v a) + (1-z)⊙tanh(W_t b)  (D): fl_gmu_*() */
+  FL_FUSION_CONCAT,   /* f = [x_1; …; x_K]      (K·D) */
+  FL_FUSION_MEAN,     /* f = (x_1 + … + x_K)/K  (D)  */
+  FL_FUSION_PRODUCT,  /* f = x_1 ⊙ … ⊙ x_K      (D)  */
+  FL_FUSION_IMAGE,    /* f = a                  (D)  */
+  FL_FUSION_TEXT,     /* f = b                  (D)  */
+  FL_FUSION_GATED,    /* f = Σ_k z_k ⊙ tanh(W_k x_k)  (D): fl_gmu_*() */
   FL_FUSION_LATE,     /* a head per branch, their logits mixed: fl_late_*();
-                       * its f is [a, b] (2D), the heads' inputs side by side */
-  FL_FUSION_LOWRANK,  /* f = Σ_r (W_r^a [a;1]) ⊙ (W_r^b [b;1])  (D): fl_lmf_*() */
+                       * its f is [x_1; …; x_K] (K·D), the heads' inputs */
+  FL_FUSION_LOWRANK,  /* f = Σ_r Π_k (W_r^k [x_k;1])  (D): fl_lmf_*() */
+  FL_FUSION_AUDIO,    /* f = the audio branch's vector  (D) */
+  FL_FUSION_NUMERIC,  /* f = the numeric branch's vector (D) */
   FL_N_FUSIONS
 } FlFusion;
 
@@ -138,129 +146,113 @@ int         fl_name_index (const char *const *names, int n, const char *name);
 const char *fl_fusion_to_string (FlFusion fusion);
 /* Returns FALSE for an unknown name. */
 gboolean    fl_fusion_from_string (const char *name, FlFusion *fusion);
-/* Width of the fused vector for D-wide inputs. */
-int         fl_fusion_width (FlFusion fusion, int D);
-gboolean    fl_fusion_uses_image (FlFusion fusion);
-gboolean    fl_fusion_uses_text (FlFusion fusion);
+/* Width of the fused vector of K D-wide branch vectors. */
+int         fl_fusion_width (FlFusion fusion, int K, int D);
+/* The one branch of a unimodal route (image 0, text 1, audio 2, numeric 3,
+ * as FlBranch numbers them), or -1 for a route that fuses branches. */
+int         fl_fusion_single_branch (FlFusion fusion);
 
 /* Whether the route fuses with parameters of its own (gated, lowrank):
  * those go through fl_gmu_*() and fl_lmf_*(), not fl_fusion_forward(). */
 gboolean    fl_fusion_has_params (FlFusion fusion);
 
-/* The parameter-free fusions (late: [a, b], what its heads read).
- * a, b are (N,D) (either may be NULL when the route does not use it);
- * out is (N, fl_fusion_width(fusion, D)). */
-void fl_fusion_forward (float       *out,
-                        const float *a,
-                        const float *b,
-                        FlFusion     fusion,
+/* The parameter-free fusions (late: the concatenation its heads read) of
+ * x[0..K), each (N,D); a unimodal route takes K = 1. out is
+ * (N, fl_fusion_width(fusion, K, D)). */
+void fl_fusion_forward (float              *out,
+                        const float *const *x,
+                        int                 K,
+                        FlFusion            fusion,
                         int N, int D);
 
-/* dout is (N,F). Overwrites da and db (those the route uses). */
-void fl_fusion_backward (float       *da,
-                         float       *db,
-                         const float *dout,
-                         const float *a,
-                         const float *b,
-                         FlFusion     fusion,
+/* dout is (N,F). Overwrites dx[0..K), each (N,D). */
+void fl_fusion_backward (float *const       *dx,
+                         const float        *dout,
+                         const float *const *x,
+                         int                 K,
+                         FlFusion            fusion,
                          int N, int D);
 
 /* ---- gated multimodal unit (Arevalo et al. 2017, "Gated Multimodal
- * Units for Information Fusion", arXiv:1702.01992) -------------------- */
+ * Units for Information Fusion", arXiv:1702.01992), over K ≥ 2 branches - */
 
-/* a, b are (N,D); wv, wt are (D,D) and wz is (D,2D), each an nn.Linear
- * weight (out, in), with biases bv, bt, bz (D):
- *   hv = tanh(a·wv^T + bv)   ht = tanh(b·wt^T + bt)   z = σ([a,b]·wz^T + bz)
- *   out = z ⊙ hv + (1 − z) ⊙ ht
- * hv, ht, z and out are (N,D); the first three are kept for backward. */
-void fl_gmu_forward (float       *out,
-                     float       *hv,
-                     float       *ht,
-                     float       *z,
-                     const float *a,
-                     const float *b,
-                     const float *wv,
-                     const float *bv,
-                     const float *wt,
-                     const float *bt,
-                     const float *wz,
-                     const float *bz,
-                     int N, int D);
+/* x[k] are (N,D); w[k] (D,D) and wz ((K-1)·D, K·D) are nn.Linear weights
+ * (out, in), with biases b[k] (D) and bz ((K-1)·D):
+ *   h_k = tanh(x_k·w_k^T + b_k)     l = [x_1, …, x_K]·wz^T + bz
+ *   z = softmax over [l_1 … l_{K-1}, 0], feature by feature
+ *   out = Σ_k z_k ⊙ h_k
+ * For K = 2 the softmax is σ: z = σ(W_z [a; b]), out = z ⊙ h_1 + (1 − z) ⊙
+ * h_2, Arevalo's unit exactly. h[k] (N,D) and z (N,(K-1)·D), z_1 … z_{K-1}
+ * (the last branch's weight is 1 − their sum), are kept for backward. */
+void fl_gmu_forward (float              *out,
+                     float *const       *h,
+                     float              *z,
+                     const float *const *x,
+                     const float *const *w,
+                     const float *const *b,
+                     const float        *wz,
+                     const float        *bz,
+                     int K, int N, int D);
 
-/* dout is (N,D). Accumulates the six weight and bias gradients (shaped as
- * their parameters); overwrites da and db (N,D). */
-void fl_gmu_backward (float       *da,
-                      float       *db,
-                      float       *dwv,
-                      float       *dbv,
-                      float       *dwt,
-                      float       *dbt,
-                      float       *dwz,
-                      float       *dbz,
-                      const float *dout,
-                      const float *a,
-                      const float *b,
-                      const float *hv,
-                      const float *ht,
-                      const float *z,
-                      const float *wv,
-                      const float *wt,
-                      const float *wz,
-                      int N, int D);
+/* dout is (N,D). Accumulates dw[k], db[k], dwz and dbz (shaped as their
+ * parameters); overwrites dx[k] (N,D). */
+void fl_gmu_backward (float *const       *dx,
+                      float *const       *dw,
+                      float *const       *db,
+                      float              *dwz,
+                      float              *dbz,
+                      const float        *dout,
+                      const float *const *x,
+                      const float *const *h,
+                      const float        *z,
+                      const float *const *w,
+                      const float        *wz,
+                      int K, int N, int D);
 
 /* ---- low-rank bilinear fusion (Liu et al. 2018, "Efficient Low-rank
  * Multimodal Fusion with Modality-Specific Factors", ACL, LMF) -------- */
 
-/* a, b are (N,D); wa, wb are (R,D,D+1): factor r is the (D,D+1) matrix
- * W_r^a = wa[r], whose last column multiplies the appended 1 (its bias).
- *   pa[r] = [a,1]·W_r^a^T   pb[r] = [b,1]·W_r^b^T        (R,N,D), kept
- *   out (N,D) = Σ_r pa[r] ⊙ pb[r]
- * a rank-R factorisation of the bilinear map [a;1] ⊗ [b;1] → D. */
-void fl_lmf_forward (float       *out,
-                     float       *pa,
-                     float       *pb,
-                     const float *a,
-                     const float *b,
-                     const float *wa,
-                     const float *wb,
-                     int N, int D, int R);
+/* x[k] are (N,D); w[k] are (R,D,D+1): factor r of branch k is the (D,D+1)
+ * matrix W_r^k = w[k][r], whose last column multiplies the appended 1.
+ *   p[k][r] = [x_k,1]·W_r^k^T                 (R,N,D) each, kept
+ *   out (N,D) = Σ_r Π_k p[k][r]
+ * a rank-R factorisation of the multilinear map ⊗_k [x_k;1] → D. */
+void fl_lmf_forward (float              *out,
+                     float *const       *p,
+                     const float *const *x,
+                     const float *const *w,
+                     int K, int N, int D, int R);
 
-/* dout is (N,D). Accumulates dwa, dwb (R,D,D+1); overwrites da, db (N,D). */
-void fl_lmf_backward (float       *da,
-                      float       *db,
-                      float       *dwa,
-                      float       *dwb,
-                      const float *dout,
-                      const float *a,
-                      const float *b,
-                      const float *pa,
-                      const float *pb,
-                      const float *wa,
-                      const float *wb,
-                      int N, int D, int R);
+/* dout is (N,D). Accumulates dw[k] (R,D,D+1); overwrites dx[k] (N,D). */
+void fl_lmf_backward (float *const       *dx,
+                      float *const       *dw,
+                      const float        *dout,
+                      const float *const *x,
+                      const float *const *p,
+                      const float *const *w,
+                      int K, int N, int D, int R);
 
-/* ---- late fusion: a learned vote of two heads' logits ----------------- */
+/* ---- late fusion: a learned vote of K heads' logits -------------------- */
 
-/* li, lt are the image and text heads' logits (N,C); alpha (2) the
- * learned scores. w (2) = softmax(alpha) is written out;
- * out (N,C) = w[0]·li + w[1]·lt. */
-void fl_late_forward (float       *out,
-                      float        w[2],
-                      const float *li,
-                      const float *lt,
-                      const float *alpha,
-                      int N, int C);
+/* w (K) = softmax(alpha (K)). */
+void fl_late_weights (float *w, const float *alpha, int K);
 
-/* dout is (N,C). Overwrites dli = w[0]·dout and dlt = w[1]·dout (N,C);
- * accumulates dalpha (2): dα_j = w_j (g_j − Σ_k w_k g_k), g_k = Σ dout ⊙ l_k,
- * the softmax's Jacobian applied to dL/dw. */
-void fl_late_backward (float       *dli,
-                       float       *dlt,
-                       float       *dalpha,
-                       const float *dout,
-                       const float *li,
-                       const float *lt,
-                       const float *alpha,
-                       int N, int C);
+/* l[k] are the heads' logits (N,C); alpha (K) the learned scores. w (K) =
+ * softmax(alpha) is written out; out (N,C) = Σ_k w_k·l_k. */
+void fl_late_forward (float              *out,
+                      float              *w,
+                      const float *const *l,
+                      const float        *alpha,
+                      int K, int N, int C);
+
+/* dout is (N,C). Overwrites dl[k] = w_k·dout (N,C); accumulates dalpha
+ * (K): dα_j = w_j (g_j − Σ_k w_k g_k), g_k = Σ dout ⊙ l_k, the softmax's
+ * Jacobian applied to dL/dw. */
+void fl_late_backward (float *const       *dl,
+                       float              *dalpha,
+                       const float        *dout,
+                       const float *const *l,
+                       const float        *alpha,
+                       int K, int N, int C);
 
 G_END_DECLS

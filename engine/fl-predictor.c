@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #define G_LOG_DOMAIN "fl-predictor"
 
-#include "fl-predictor.h"
+#include "fl-predictor-private.h"
 
 #include "fl-csv.h"
 
@@ -15,10 +15,12 @@
 #include <string.h>
 
 #define FORMAT_TAG "fusionlab-model-1"
-/* Samples predicted at once, at most, and the most their activations may
- * take: a model of large images predicts in smaller batches. */
-#define PREDICT_BATCH 64
-#define PREDICT_BYTES ((gsize) 256 << 20)
+/* The version within the format, in "version": 1 (no "version") had image
+ * and text only; 2 adds the set of branches, the audio and numeric sizes in
+ * the config, and their normalisation ("audio_mean", "audio_std",
+ * "numeric_mean", "numeric_std", "numeric_names"). A file of version 1 is
+ * an image + text model (or a unimodal one of the two). */
+#define FORMAT_VERSION 2
 
 /* Images are scaled to [0, 1] before they are normalised: a mean or std
  * far outside that is no normalisation of ours, and a std below the
@@ -26,12 +28,6 @@
 #define MAX_NORM 1e6f
 #define MIN_STD 1e-6f
 
-struct FlPredictor {
-  FlModel  *model;
-  FlVocab  *vocab;
-  char    **class_names;
-  float     mean[3], std[3];
-};
 
 /* The embedding-bag stores (V,Ht); torch's Linear(V,Ht).weight is (Ht,V). */
 static void
@@ -93,10 +89,29 @@ json_string_array (const char *const *items, int n)
   return json_to_string (root, FALSE);
 }
 
+/* [v[0], …, v[n-1]], each to the float's last digit */
 static char *
-json_float3 (const float v[3])
+json_floats (const float *v, int n)
 {
-  return g_strdup_printf ("[%.9g, %.9g, %.9g]", v[0], v[1], v[2]);
+  GString *s = g_string_new ("[");
+
+  for (int i = 0; i < n; i++)
+    g_string_append_printf (s, "%s%.9g", i > 0 ? ", " : "", v[i]);
+  g_string_append_c (s, ']');
+  return g_string_free (s, FALSE);
+}
+
+/* Why a normalisation of n means and stds is no normalisation of ours
+ * (what, "image"), or NULL: a mean or std not finite or far out of range,
+ * or a std below the trainer's floor, which would blow the values up. */
+static char *
+norm_problem (const char *what, const float *mean, const float *std, int n)
+{
+  for (int c = 0; c < n; c++)
+    if (!(fabsf (mean[c]) <= MAX_NORM) || !(std[c] >= MIN_STD && std[c] <= MAX_NORM))
+      return g_strdup_printf ("its %s normalisation (mean %g, std %g) is not finite "
+                              "or divides by nothing", what, mean[c], std[c]);
+  return NULL;
 }
 
 /* Why a model's parts do not fit together, or NULL if they do: the config
@@ -105,10 +120,12 @@ json_float3 (const float v[3])
  * normalisation that is finite and divides by something. The reader and
  * the writer both ask, so no file is written that would not be read. */
 static char *
-parts_problem (const FlConfig *cfg, int n_tokens, int n_names, const float mean[3],
-               const float std[3])
+parts_problem (const FlConfig *cfg, int n_tokens, int n_names, const FlInputStats *st)
 {
   g_autoptr(GError) local = NULL;
+  gboolean aud = fl_config_has_branch (cfg, FL_BRANCH_AUDIO);
+  gboolean num = fl_config_has_branch (cfg, FL_BRANCH_NUMERIC);
+  char *problem;
 
   if (!fl_config_validate (cfg, &local))
     return g_strdup_printf ("its config is out of range: %s", local->message);
@@ -119,10 +136,19 @@ parts_problem (const FlConfig *cfg, int n_tokens, int n_names, const float mean[
   if (n_names != cfg->n_classes)
     return g_strdup_printf ("it names %d classes but its config says %d",
                             n_names, cfg->n_classes);
-  for (int c = 0; c < 3; c++)
-    if (!(fabsf (mean[c]) <= MAX_NORM) || !(std[c] >= MIN_STD && std[c] <= MAX_NORM))
-      return g_strdup_printf ("its image normalisation (mean %g, std %g) is not finite "
-                              "or divides by nothing", mean[c], std[c]);
+  if (aud && (st->audio_mels != cfg->audio_mels || st->audio_mean == NULL || st->audio_std == NULL))
+    return g_strdup_printf ("its audio normalisation has %d bands but its config says %d",
+                            st->audio_mels, cfg->audio_mels);
+  if (num && (st->n_numeric != cfg->n_numeric || st->numeric_mean == NULL || st->numeric_std == NULL))
+    return g_strdup_printf ("its numeric normalisation has %d columns but its config says %d",
+                            st->n_numeric, cfg->n_numeric);
+  if (num && st->numeric_names != NULL && (int) g_strv_length (st->numeric_names) != cfg->n_numeric)
+    return g_strdup_printf ("it names %u numeric columns but its config says %d",
+                            g_strv_length (st->numeric_names), cfg->n_numeric);
+  if ((problem = norm_problem ("image", st->image_mean, st->image_std, 3)) != NULL ||
+      (aud && (problem = norm_problem ("audio", st->audio_mean, st->audio_std, cfg->audio_mels)) != NULL) ||
+      (num && (problem = norm_problem ("numeric", st->numeric_mean, st->numeric_std, cfg->n_numeric)) != NULL))
+    return problem;
   return NULL;
 }
 
@@ -139,21 +165,38 @@ all_finite (const float *x, gsize n)
  * names, the vocabulary and the image normalisation, as JSON strings. */
 static GHashTable *
 model_metadata (const FlConfig *c, const FlVocab *vocab, const char *const *class_names,
-                const float mean[3], const float std[3])
+                const FlInputStats *st)
 {
   GHashTable *md = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_autofree char *branches = fl_branches_to_string (fl_config_branches (c));
 
   g_hash_table_insert (md, "format", g_strdup (FORMAT_TAG));
+  g_hash_table_insert (md, "version", g_strdup (G_STRINGIFY (FORMAT_VERSION)));
   g_hash_table_insert (md, "config", g_strdup_printf (
       "{\"image_size\": %d, \"conv1\": %d, \"conv2\": %d, \"feat_dim\": %d, "
       "\"text_hidden\": %d, \"head_hidden\": %d, \"vocab_size\": %d, \"n_classes\": %d, "
-      "\"fusion\": \"%s\", \"rank\": %d}",
+      "\"fusion\": \"%s\", \"rank\": %d, \"branches\": \"%s\", \"audio_mels\": %d, "
+      "\"audio_frames\": %d, \"n_numeric\": %d, \"numeric_hidden\": %d}",
       c->image_size, c->conv1, c->conv2, c->feat_dim, c->text_hidden, c->head_hidden,
-      c->vocab_size, c->n_classes, fl_fusion_to_string (c->fusion), c->rank));
+      c->vocab_size, c->n_classes, fl_fusion_to_string (c->fusion), c->rank, branches,
+      c->audio_mels, c->audio_frames, c->n_numeric, c->numeric_hidden));
   g_hash_table_insert (md, "classes", json_string_array (class_names, (int) g_strv_length ((char **) class_names)));
   g_hash_table_insert (md, "vocab", json_string_array (fl_vocab_tokens (vocab), fl_vocab_size (vocab)));
-  g_hash_table_insert (md, "image_mean", json_float3 (mean));
-  g_hash_table_insert (md, "image_std", json_float3 (std));
+  g_hash_table_insert (md, "image_mean", json_floats (st->image_mean, 3));
+  g_hash_table_insert (md, "image_std", json_floats (st->image_std, 3));
+  if (fl_config_has_branch (c, FL_BRANCH_AUDIO))
+    {
+      g_hash_table_insert (md, "audio_mean", json_floats (st->audio_mean, c->audio_mels));
+      g_hash_table_insert (md, "audio_std", json_floats (st->audio_std, c->audio_mels));
+    }
+  if (fl_config_has_branch (c, FL_BRANCH_NUMERIC))
+    {
+      g_hash_table_insert (md, "numeric_mean", json_floats (st->numeric_mean, c->n_numeric));
+      g_hash_table_insert (md, "numeric_std", json_floats (st->numeric_std, c->n_numeric));
+      if (st->numeric_names != NULL)
+        g_hash_table_insert (md, "numeric_names",
+                             json_string_array ((const char *const *) st->numeric_names, c->n_numeric));
+    }
   return md;
 }
 
@@ -162,8 +205,7 @@ fl_model_file_save (const char        *path,
                     FlModel           *model,
                     const FlVocab     *vocab,
                     const char *const *class_names,
-                    const float        mean[3],
-                    const float        std[3],
+                    const FlInputStats *stats,
                     GError           **error)
 {
   const FlConfig *c = fl_model_config (model);
@@ -171,7 +213,7 @@ fl_model_file_save (const char        *path,
   g_autofree float *emb_t = NULL;
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *problem = parts_problem (c, fl_vocab_size (vocab),
-                                            (int) g_strv_length ((char **) class_names), mean, std);
+                                            (int) g_strv_length ((char **) class_names), stats);
   FlStTensor tensors[FL_N_PARAMS];
   int nt;
 
@@ -183,7 +225,7 @@ fl_model_file_save (const char        *path,
                    "%s: the model was not saved: %s", path, problem);
       return FALSE;
     }
-  md = model_metadata (c, vocab, class_names, mean, std);
+  md = model_metadata (c, vocab, class_names, stats);
   nt = fl_model_torch_tensors (model, "", tensors, names, &emb_t);
   return fl_safetensors_save (path, tensors, nt, md, error);
 }
@@ -196,6 +238,7 @@ fl_predictor_free (FlPredictor *pred)
   g_clear_pointer (&pred->model, fl_model_free);
   g_clear_pointer (&pred->vocab, fl_vocab_free);
   g_strfreev (pred->class_names);
+  fl_input_stats_clear (&pred->stats);
   g_free (pred);
 }
 
@@ -244,18 +287,18 @@ parse_string_array (const char *json)
   return g_strv_builder_end (b);
 }
 
-/* Three finite numbers that a float holds. */
+/* n finite numbers that a float holds. */
 static gboolean
-parse_float3 (const char *json, float v[3])
+parse_floats (const char *json, float *v, int n)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonNode *root = parse_root (parser, json, NULL);
   JsonArray *arr;
 
   if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root) ||
-      json_array_get_length (arr = json_node_get_array (root)) != 3)
+      json_array_get_length (arr = json_node_get_array (root)) != (guint) n)
     return FALSE;
-  for (int i = 0; i < 3; i++)
+  for (int i = 0; i < n; i++)
     {
       double x;
       /* checked before the cast: a double past FLT_MAX is no float */
@@ -280,6 +323,18 @@ static const struct {
   { "head_hidden", offsetof (FlConfig, head_hidden) },
   { "vocab_size", offsetof (FlConfig, vocab_size) },
   { "n_classes", offsetof (FlConfig, n_classes) },
+};
+
+/* Those of version 2, absent before (where the defaults stand). */
+static const struct {
+  const char *key;
+  gsize       offset;
+} config_sizes_v2[] = {
+  { "rank", offsetof (FlConfig, rank) },
+  { "audio_mels", offsetof (FlConfig, audio_mels) },
+  { "audio_frames", offsetof (FlConfig, audio_frames) },
+  { "n_numeric", offsetof (FlConfig, n_numeric) },
+  { "numeric_hidden", offsetof (FlConfig, numeric_hidden) },
 };
 
 /* The config, or a reason it is unreadable (to g_free). Its ranges are
@@ -309,14 +364,72 @@ parse_config (const char *json, FlConfig *c)
     }
   if (!fl_fusion_from_string (fl_json_get_string (json_object_get_member (o, "fusion")), &c->fusion))
     return g_strdup ("its config's “fusion” is missing or unknown");
-  /* files from before the lowrank route have no rank: the default stands */
-  if (json_object_has_member (o, "rank"))
+  /* files from before the lowrank route have no rank, and from before
+   * branch sets no audio or numeric sizes: the defaults stand */
+  for (gsize i = 0; i < G_N_ELEMENTS (config_sizes_v2); i++)
     {
       gint64 v;
 
-      if (!fl_json_get_int (json_object_get_member (o, "rank"), 0, G_MAXINT32, &v))
-        return g_strdup ("its config's “rank” is not a whole number from 0 to 2³¹-1");
-      c->rank = (int) v;
+      if (!json_object_has_member (o, config_sizes_v2[i].key))
+        continue;
+      if (!fl_json_get_int (json_object_get_member (o, config_sizes_v2[i].key), 0, G_MAXINT32, &v))
+        return g_strdup_printf ("its config's “%s” is not a whole number from 0 to 2³¹-1",
+                                config_sizes_v2[i].key);
+      *(int *) ((char *) c + config_sizes_v2[i].offset) = (int) v;
+    }
+  if (json_object_has_member (o, "branches") &&
+      !fl_branches_from_string (fl_json_get_string (json_object_get_member (o, "branches")) != NULL
+                                ? fl_json_get_string (json_object_get_member (o, "branches")) : "",
+                                &c->branches))
+    return g_strdup ("its config's “branches” is not a set of branches");
+  return NULL;
+}
+
+/* The version of st's format: 1 without "version"; 0 if it is not one
+ * this reads. */
+static int
+format_version (FlSafetensors *st)
+{
+  const char *v = fl_safetensors_metadata (st, "version");
+
+  if (v == NULL)
+    return 1;
+  return g_strcmp0 (v, "1") == 0 ? 1 : g_strcmp0 (v, G_STRINGIFY (FORMAT_VERSION)) == 0 ? 2 : 0;
+}
+
+/* The audio and numeric normalisation of a model of cfg (sizes checked by
+ * fl_config_validate() first, so that a file cannot make us allocate more
+ * than its config allows), or a reason it is unreadable. */
+static char *
+read_new_stats (FlSafetensors *st, const FlConfig *cfg, FlInputStats *s)
+{
+  g_autoptr(GError) local = NULL;
+
+  if (!fl_config_validate (cfg, &local))
+    return g_strdup_printf ("its config is out of range: %s", local->message);
+  if (fl_config_has_branch (cfg, FL_BRANCH_AUDIO))
+    {
+      s->audio_mels = cfg->audio_mels;
+      s->audio_mean = g_new (float, cfg->audio_mels);
+      s->audio_std = g_new (float, cfg->audio_mels);
+      if (!parse_floats (fl_safetensors_metadata (st, "audio_mean"), s->audio_mean, cfg->audio_mels) ||
+          !parse_floats (fl_safetensors_metadata (st, "audio_std"), s->audio_std, cfg->audio_mels))
+        return g_strdup_printf ("its audio normalisation is missing or not %d numbers a band",
+                                cfg->audio_mels);
+    }
+  if (fl_config_has_branch (cfg, FL_BRANCH_NUMERIC))
+    {
+      const char *names = fl_safetensors_metadata (st, "numeric_names");
+
+      s->n_numeric = cfg->n_numeric;
+      s->numeric_mean = g_new (float, cfg->n_numeric);
+      s->numeric_std = g_new (float, cfg->n_numeric);
+      if (!parse_floats (fl_safetensors_metadata (st, "numeric_mean"), s->numeric_mean, cfg->n_numeric) ||
+          !parse_floats (fl_safetensors_metadata (st, "numeric_std"), s->numeric_std, cfg->n_numeric))
+        return g_strdup_printf ("its numeric normalisation is missing or not %d numbers a column",
+                                cfg->n_numeric);
+      if (names != NULL && (s->numeric_names = parse_string_array (names)) == NULL)
+        return g_strdup ("its numeric column names are unreadable");
     }
   return NULL;
 }
@@ -331,17 +444,22 @@ read_parts (FlSafetensors *st, FlPredictor *pred, FlConfig *cfg)
 
   if (g_strcmp0 (fl_safetensors_metadata (st, "format"), FORMAT_TAG) != 0)
     return g_strdup ("its format tag is missing");
+  if (format_version (st) == 0)
+    return g_strdup ("its “version” is not one this Fusion Lab reads (1 or "
+                     G_STRINGIFY (FORMAT_VERSION) ")");
   if ((problem = parse_config (fl_safetensors_metadata (st, "config"), cfg)) != NULL)
     return problem;
   pred->class_names = parse_string_array (fl_safetensors_metadata (st, "classes"));
   vocab = parse_string_array (fl_safetensors_metadata (st, "vocab"));
   if (pred->class_names == NULL || vocab == NULL)
     return g_strdup ("its class names or vocabulary are unreadable");
-  if (!parse_float3 (fl_safetensors_metadata (st, "image_mean"), pred->mean) ||
-      !parse_float3 (fl_safetensors_metadata (st, "image_std"), pred->std))
+  if (!parse_floats (fl_safetensors_metadata (st, "image_mean"), pred->stats.image_mean, 3) ||
+      !parse_floats (fl_safetensors_metadata (st, "image_std"), pred->stats.image_std, 3))
     return g_strdup ("its image normalisation is unreadable");
+  if ((problem = read_new_stats (st, cfg, &pred->stats)) != NULL)
+    return problem;
   problem = parts_problem (cfg, (int) g_strv_length (vocab), (int) g_strv_length (pred->class_names),
-                           pred->mean, pred->std);
+                           &pred->stats);
   if (problem == NULL)
     pred->vocab = fl_vocab_new_from_tokens ((const char *const *) vocab, (int) g_strv_length (vocab));
   return problem;
@@ -467,113 +585,4 @@ int
 fl_predictor_image_size (FlPredictor *pred)
 {
   return fl_model_config (pred->model)->image_size;
-}
-
-void
-fl_predictor_predict (FlPredictor       *pred,
-                      const guint8      *images,
-                      const char *const *texts,
-                      int                n,
-                      float             *probs)
-{
-  const FlConfig *c = fl_model_config (pred->model);
-  const int S = c->image_size, C = c->n_classes;
-  gsize img = (gsize) 3 * S * S;
-  /* at least one sample: fl_config_validate() bounds what one takes */
-  const int B = (int) CLAMP (PREDICT_BYTES / sizeof (float) / fl_config_activations (c), 1, PREDICT_BATCH);
-  g_autofree float *x = g_new (float, B * img);
-  g_autofree gint32 *off = g_new (gint32, B + 1);
-  g_autoptr(GArray) idx = g_array_new (FALSE, FALSE, sizeof (gint32));
-
-  for (int start = 0; start < n; start += B)
-    {
-      int nb = MIN (B, n - start);
-      FlBatch batch = { .n = nb };
-      g_array_set_size (idx, 0);
-      fl_image_to_float (x, images + start * img, nb, S, pred->mean, pred->std);
-      for (int i = 0; i < nb; i++)
-        {
-          off[i] = (gint32) idx->len;
-          fl_vocab_encode (pred->vocab, texts[start + i], idx);
-        }
-      off[nb] = (gint32) idx->len;
-      batch.images = x;
-      batch.tok_off = off;
-      batch.tok_idx = (const gint32 *) idx->data;
-      fl_model_forward (pred->model, &batch);
-      memcpy (probs + (gsize) start * C, fl_model_probs (pred->model), sizeof (float) * nb * C);
-    }
-}
-
-FlPredictor *
-fl_predictor_new (FlModel           *model,
-                  const FlVocab     *vocab,
-                  const char *const *class_names,
-                  const float        mean[3],
-                  const float        std[3])
-{
-  FlPredictor *pred = g_new0 (FlPredictor, 1);
-
-  pred->model = fl_model_new_inference (fl_model_config (model), NULL);
-  memcpy (fl_model_params (pred->model), fl_model_params (model),
-          sizeof (float) * fl_model_n_params (model));
-  pred->vocab = fl_vocab_new_from_tokens (fl_vocab_tokens (vocab), fl_vocab_size (vocab));
-  pred->class_names = g_strdupv ((char **) class_names);
-  memcpy (pred->mean, mean, sizeof pred->mean);
-  memcpy (pred->std, std, sizeof pred->std);
-  return pred;
-}
-
-gboolean
-fl_predictor_write_csv (FlPredictor      *pred,
-                        const FlDataSpec *spec,
-                        const char       *out_path,
-                        int              *n_written,
-                        GCancellable     *cancellable,
-                        GError          **error)
-{
-  FlDataSpec s = *spec;
-  g_autoptr(FlDataset) ds = NULL;
-  g_autoptr(GString) out = g_string_new ("line,image,predicted,confidence");
-  g_autofree float *probs = NULL;
-  const char *const *classes = fl_predictor_class_names (pred);
-  int C = fl_model_config (pred->model)->n_classes;
-
-  s.unlabelled = TRUE;
-  s.image_size = fl_predictor_image_size (pred);
-  if (s.label_col == NULL)
-    s.label_col = "";   /* labels are not needed to predict */
-  ds = fl_dataset_load (&s, NULL, NULL, cancellable, error);
-  if (ds == NULL)
-    return FALSE;
-
-  probs = g_new (float, (gsize) ds->n * C);
-  fl_predictor_predict (pred, ds->images, (const char *const *) ds->texts, ds->n, probs);
-  for (int c = 0; c < C; c++)
-    {
-      g_autofree char *h = g_strdup_printf ("p_%s", classes[c]);
-      g_string_append_c (out, ',');
-      fl_csv_append_field (out, h);
-    }
-  g_string_append_c (out, '\n');
-  for (int i = 0; i < ds->n; i++)
-    {
-      const float *p = probs + (gsize) i * C;
-      int best = fl_argmax (p, C);
-      g_string_append_printf (out, "%d,", ds->csv_lines[i]);
-      fl_csv_append_field (out, ds->image_files[i]);
-      g_string_append_c (out, ',');
-      fl_csv_append_field (out, classes[best]);
-      g_string_append_printf (out, ",%.6f", p[best]);
-      for (int c = 0; c < C; c++)
-        g_string_append_printf (out, ",%.6f", p[c]);
-      g_string_append_c (out, '\n');
-    }
-  if (n_written != NULL)
-    *n_written = ds->n;
-  /* cancelled while predicting: nothing is written */
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
-  return g_file_set_contents_full (out_path, out->str, (gssize) out->len,
-                                   G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
 }

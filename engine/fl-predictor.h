@@ -12,6 +12,7 @@
 #include <gio/gio.h>
 
 #include "fl-dataset.h"
+#include "fl-inputs.h"
 #include "fl-model.h"
 #include "fl-safetensors.h"
 #include "fl-text.h"
@@ -29,10 +30,12 @@ int fl_model_torch_tensors (FlModel     *model,
                             GPtrArray   *names,
                             float      **transposed);
 
-/* Writes the model file atomically. class_names is NULL-terminated. A
- * model whose parts disagree — a vocabulary of other than vocab_size tokens
- * (an empty one with vocab_size 1 aside), class names other than n_classes,
- * an image std not in [1e-6, 1e6] or mean beyond ±1e6, weights not finite —
+/* Writes the model file atomically. class_names is NULL-terminated; stats
+ * the normalisation of the model's inputs (audio and numeric where it has
+ * those branches). A model whose parts disagree — a vocabulary of other
+ * than vocab_size tokens (an empty one with vocab_size 1 aside), class
+ * names other than n_classes, statistics of other sizes than the config's,
+ * a std not in [1e-6, 1e6] or mean beyond ±1e6, weights not finite —
  * is not written: a FL_ENGINE_ERROR_INVALID (a GError rather than an
  * assertion, so the interface can say why a save failed). What this writes,
  * fl_predictor_load() reads. */
@@ -40,8 +43,7 @@ gboolean fl_model_file_save (const char        *path,
                              FlModel           *model,
                              const FlVocab     *vocab,
                              const char *const *class_names,
-                             const float        mean[3],
-                             const float        std[3],
+                             const FlInputStats *stats,
                              GError           **error);
 
 typedef struct FlPredictor FlPredictor;
@@ -56,11 +58,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlPredictor, fl_predictor_free)
 
 /* A predictor holding a copy of everything a trained model needs; the
  * arguments are copied, not kept. */
-FlPredictor *fl_predictor_new (FlModel           *model,
-                               const FlVocab     *vocab,
-                               const char *const *class_names,
-                               const float        mean[3],
-                               const float        std[3]);
+FlPredictor *fl_predictor_new (FlModel            *model,
+                               const FlVocab      *vocab,
+                               const char *const  *class_names,
+                               const FlInputStats *stats);
 
 /* Loads spec's data (labels not needed: spec->unlabelled is forced) and
  * writes one row per usable sample to out_path: its CSV line, image, the
@@ -78,12 +79,24 @@ FlModel            *fl_predictor_model (FlPredictor *pred);
 const char *const  *fl_predictor_class_names (FlPredictor *pred);
 int                 fl_predictor_image_size (FlPredictor *pred);
 
+/* The normalisation of the model's inputs; owned by the predictor. */
+const FlInputStats *fl_predictor_stats (FlPredictor *pred);
+
 /* Class probabilities (n, C) for n samples given as uint8 images (n,3,S,S)
- * and texts, into probs. */
+ * and texts, into probs; for a model of image and text only. */
 void fl_predictor_predict (FlPredictor       *pred,
                            const guint8      *images,
                            const char *const *texts,
                            int                n,
                            float             *probs);
+
+/* Class probabilities (ds->n, C) of every sample of ds, whose image size is
+ * the model's, into probs: the raw audio and numeric values of ds
+ * normalised as the model was trained. FALSE with a FL_ENGINE_ERROR_DATA
+ * when ds lacks a branch the model reads (or has other numeric columns). */
+gboolean fl_predictor_predict_dataset (FlPredictor      *pred,
+                                       const FlDataset  *ds,
+                                       float            *probs,
+                                       GError          **error);
 
 G_END_DECLS

@@ -1,45 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 #define G_LOG_DOMAIN "fl-trainer"
 
-#include "fl-trainer.h"
+#include "fl-trainer-private.h"
 
 #include "fl-predictor.h"
-#include "fl-safetensors.h"
 #include "fl-split.h"
-#include "fl-text.h"
 
 #include <math.h>
 #include <string.h>
 
-struct FlRun {
-  FlDataset      *ds;          /* a reference */
-  FlTrainSettings s;
-  GArray         *train_idx;   /* gint32 sample indices */
-  GArray         *val_idx;
-  FlVocab        *vocab;
-  gint32         *tok_off;     /* (n+1): the bag of sample i is */
-  gint32         *tok_idx;     /*   tok_idx[tok_off[i] .. tok_off[i+1]) */
-  float           mean[3], std[3];
-  float          *mean_image;  /* (3,S,S) normalised, made when first needed */
-  FlModel        *model;
-  FlAdamParams    adam;
-  GRand          *rng;         /* the per-epoch shuffle */
-
-  /* one batch, gathered: no allocation inside the training loop */
-  float          *xb;          /* (B,3,S,S) */
-  gint32         *offb;        /* (B+1) */
-  GArray         *idxb;        /* gint32 tokens of the batch */
-  gint32         *labb;        /* (B) */
-  guint8         *drops;       /* (n_train) FlDrop of this epoch's samples, in
-                                * visiting order; NULL without modality dropout
-                                * or with a single branch */
-
-  FlMetrics      *metrics;     /* of the last evaluation */
-  float          *val_probs;   /* (n_val, C) */
-  gboolean        evaluated;   /* val_probs hold an evaluation */
-  float          *good;        /* params, m, v of the last good epoch */
-  gint64          good_t;
-};
 
 void
 fl_train_settings_init_default (FlTrainSettings *s)
@@ -51,6 +20,7 @@ fl_train_settings_init_default (FlTrainSettings *s)
   *s = (FlTrainSettings) {
     .fusion = model.fusion,
     .feat_dim = model.feat_dim,
+    .rank = model.rank,
     .epochs = 10,
     .batch_size = 64,
     .lr = 1e-3f,
@@ -88,6 +58,11 @@ fl_train_settings_describe (const FlTrainSettings *s)
     g_string_append_printf (out, " · fold %d (k=%d)", s->fold, s->kfold);
   if (s->max_vocab != d.max_vocab)
     g_string_append_printf (out, " · vocab %d", s->max_vocab);
+  if (s->branches != 0 && fl_fusion_single_branch (s->fusion) < 0)
+    {
+      g_autofree char *b = fl_branches_to_string (s->branches);
+      g_string_append_printf (out, " · %s", b);
+    }
   if (s->modality_dropout != d.modality_dropout)
     {
       char p[G_ASCII_DTOSTR_BUF_SIZE];
@@ -95,6 +70,8 @@ fl_train_settings_describe (const FlTrainSettings *s)
       g_string_append_printf (out, " · mod. dropout %s",
                               g_ascii_formatd (p, sizeof p, "%g", s->modality_dropout));
     }
+  if (s->rank != d.rank && s->fusion == FL_FUSION_LOWRANK)
+    g_string_append_printf (out, " · rank %d", s->rank);
   return g_string_free (out, FALSE);
 }
 
@@ -117,6 +94,12 @@ fl_train_settings_validate (const FlTrainSettings *s, GError **error)
     bad = "the vocabulary size must be at least 1";
   else if (!(s->modality_dropout >= 0.0 && s->modality_dropout <= 0.5))
     bad = "the modality dropout must be between 0 and 0.5";
+  else if ((s->branches & ~FL_BRANCHES_ALL) != 0)
+    bad = "the set of branches names an unknown branch";
+  else if (s->branches != 0 && fl_fusion_single_branch (s->fusion) < 0 && fl_branches_count (s->branches) < 2)
+    bad = "a fusion route needs at least two branches";
+  else if (s->rank < 1 || s->rank > FL_MAX_RANK)
+    bad = "the rank of the low-rank fusion must be between 1 and 256";
   if (bad != NULL)
     {
       g_set_error_literal (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID, bad);
@@ -137,6 +120,9 @@ fl_run_free (FlRun *run)
   g_free (run->tok_off);
   g_free (run->tok_idx);
   g_free (run->mean_image);
+  fl_input_stats_clear (&run->stats);
+  g_free (run->audb);
+  g_free (run->numb);
   g_clear_pointer (&run->model, fl_model_free);
   g_clear_pointer (&run->rng, g_rand_free);
   g_free (run->xb);
@@ -148,23 +134,6 @@ fl_run_free (FlRun *run)
   g_free (run->val_probs);
   g_free (run->good);
   g_free (run);
-}
-
-/* The bags of every sample over the training vocabulary. */
-static void
-encode_texts (FlRun *run)
-{
-  FlDataset *ds = run->ds;
-  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (gint32));
-
-  run->tok_off = g_new (gint32, ds->n + 1);
-  for (int i = 0; i < ds->n; i++)
-    {
-      run->tok_off[i] = (gint32) all->len;
-      fl_vocab_encode (run->vocab, ds->texts[i], all);
-    }
-  run->tok_off[ds->n] = (gint32) all->len;
-  run->tok_idx = (gint32 *) g_array_steal (all, NULL);
 }
 
 /* The training and validation indices: k-fold or stratified, seeded. */
@@ -191,25 +160,6 @@ split_data (FlRun *run, GError **error)
   return TRUE;
 }
 
-/* The vocabulary and the image statistics, from the training split only. */
-static void
-fit_inputs (FlRun *run)
-{
-  FlDataset *ds = run->ds;
-  g_autoptr(GPtrArray) train_texts = g_ptr_array_new ();
-
-  for (guint i = 0; i < run->train_idx->len; i++)
-    g_ptr_array_add (train_texts, ds->texts[g_array_index (run->train_idx, gint32, i)]);
-  run->vocab = fl_vocab_build ((const char *const *) train_texts->pdata,
-                               (int) train_texts->len, run->s.max_vocab);
-  encode_texts (run);
-  fl_image_channel_stats (ds->images, (const gint32 *) run->train_idx->data,
-                          (int) run->train_idx->len, ds->image_size, run->mean, run->std);
-  for (int c = 0; c < 3; c++)
-    if (run->std[c] < 1e-6f)
-      run->std[c] = 1.0f;   /* a constant channel: centre it, do not blow it up */
-}
-
 /* The model, its optimiser and the shuffling generator, seeded. */
 static gboolean
 build_model (FlRun *run, GError **error)
@@ -223,6 +173,14 @@ build_model (FlRun *run, GError **error)
   cfg.vocab_size = MAX (fl_vocab_size (run->vocab), 1);
   cfg.n_classes = run->ds->n_classes;
   cfg.fusion = s->fusion;
+  cfg.branches = run->branches;
+  if (run->branches & FL_BRANCH_BIT (FL_BRANCH_AUDIO))
+    {
+      cfg.audio_mels = run->ds->audio_mels;
+      cfg.audio_frames = run->ds->audio_frames;
+    }
+  cfg.n_numeric = run->branches & FL_BRANCH_BIT (FL_BRANCH_NUMERIC) ? run->ds->n_numeric : 0;
+  cfg.rank = s->rank;
   run->model = fl_model_new (&cfg, s->seed, error);
   if (run->model == NULL)
     return FALSE;
@@ -233,13 +191,68 @@ build_model (FlRun *run, GError **error)
   return TRUE;
 }
 
+gboolean
+fl_train_route_possible (FlFusion fusion, guint present)
+{
+  int single = fl_fusion_single_branch (fusion);
+
+  return single >= 0 ? (present & FL_BRANCH_BIT (single)) != 0 : fl_branches_count (present) >= 2;
+}
+
+int
+fl_train_routes (guint present, FlFusion routes[FL_N_FUSIONS])
+{
+  int n = 0;
+
+  for (int f = 0; f < FL_N_FUSIONS; f++)
+    if (fl_train_route_possible (f, present))
+      routes[n++] = f;
+  return n;
+}
+
+guint
+fl_train_settings_branches (const FlTrainSettings *s, guint present)
+{
+  int single = fl_fusion_single_branch (s->fusion);
+
+  if (single >= 0)
+    return FL_BRANCH_BIT (single);
+  return s->branches != 0 ? s->branches : present;
+}
+
+/* The branches the run's model has, which ds must have (a fusion needs
+ * two); FALSE with an error naming what is missing. */
+static gboolean
+choose_branches (FlRun *run, GError **error)
+{
+  guint present = fl_dataset_branches (run->ds);
+  guint want = fl_train_settings_branches (&run->s, present);
+  g_autofree char *missing = fl_branches_to_string (want & ~present);
+
+  if ((want & ~present) != 0)
+    {
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                   "the data has no %s: the %s route cannot train on it", missing,
+                   fl_fusion_to_string (run->s.fusion));
+      return FALSE;
+    }
+  if (fl_fusion_single_branch (run->s.fusion) < 0 && fl_branches_count (want) < 2)
+    {
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
+                   "the %s route fuses two branches or more; the data gives it %d",
+                   fl_fusion_to_string (run->s.fusion), fl_branches_count (want));
+      return FALSE;
+    }
+  run->branches = want;
+  return TRUE;
+}
+
 FlRun *
 fl_run_new (FlDataset             *ds,
             const FlTrainSettings *settings,
             GError               **error)
 {
   g_autoptr(FlRun) run = NULL;
-  int S, B;
 
   g_return_val_if_fail (ds != NULL && settings != NULL, NULL);
   if (!fl_train_settings_validate (settings, error))
@@ -254,100 +267,20 @@ fl_run_new (FlDataset             *ds,
   run = g_new0 (FlRun, 1);
   run->ds = fl_dataset_ref (ds);
   run->s = *settings;
-  S = ds->image_size;
-  B = settings->batch_size;
-  if (!split_data (run, error))
+  if (!choose_branches (run, error) || !split_data (run, error))
     return NULL;
-  fit_inputs (run);
+  _fl_run_fit_inputs (run);
   if (!build_model (run, error))
     return NULL;
 
-  run->xb = g_new (float, (gsize) B * 3 * S * S);
-  run->offb = g_new (gint32, B + 1);
-  run->idxb = g_array_new (FALSE, FALSE, sizeof (gint32));
-  run->labb = g_new (gint32, B);
+  _fl_run_alloc_batch (run, settings->batch_size);
   /* a unimodal route has no second branch to keep: nothing is drawn */
-  if (settings->modality_dropout > 0.0 && fl_fusion_uses_image (settings->fusion) &&
-      fl_fusion_uses_text (settings->fusion))
+  if (settings->modality_dropout > 0.0 && fl_branches_count (run->branches) >= 2)
     run->drops = g_new (guint8, MAX (run->train_idx->len, 1));
   run->metrics = fl_metrics_new (ds->n_classes);
   run->val_probs = g_new0 (float, (gsize) run->val_idx->len * ds->n_classes);
   run->good = g_new (float, 3 * fl_model_n_params (run->model));
   return g_steal_pointer (&run);
-}
-
-/* The training split's mean picture, normalised: what FL_ABLATE_IMAGE
- * shows the model instead of each picture. */
-static const float *
-mean_image (FlRun *run)
-{
-  const int S = run->ds->image_size;
-
-  if (run->mean_image == NULL)
-    {
-      run->mean_image = g_new (float, (gsize) 3 * S * S);
-      fl_image_pixel_mean (run->mean_image, run->ds->images, (const gint32 *) run->train_idx->data,
-                           (int) run->train_idx->len, S, run->mean, run->std);
-    }
-  return run->mean_image;
-}
-
-/* Gathers samples idx[0..n) into the batch buffers, with what ablation
- * takes away taken away. */
-static FlBatch
-gather (FlRun *run, const gint32 *idx, int n, gboolean with_labels, FlAblation ablation)
-{
-  FlDataset *ds = run->ds;
-  const int S = ds->image_size;
-  gsize img = (gsize) 3 * S * S;
-  gboolean img_used = fl_fusion_uses_image (run->s.fusion);
-  gboolean txt_used = fl_fusion_uses_text (run->s.fusion);
-  const float *blank = img_used && ablation == FL_ABLATE_IMAGE ? mean_image (run) : NULL;
-
-  g_array_set_size (run->idxb, 0);
-  for (int i = 0; i < n; i++)
-    {
-      gint32 k = idx[i];
-      if (blank != NULL)
-        memcpy (run->xb + i * img, blank, sizeof (float) * img);
-      else if (img_used)
-        fl_image_to_float (run->xb + i * img, ds->images + k * img, 1, S, run->mean, run->std);
-      run->offb[i] = (gint32) run->idxb->len;
-      if (txt_used && ablation != FL_ABLATE_TEXT)
-        g_array_append_vals (run->idxb, run->tok_idx + run->tok_off[k],
-                             run->tok_off[k + 1] - run->tok_off[k]);
-      run->labb[i] = ds->labels[k];
-    }
-  run->offb[n] = (gint32) run->idxb->len;
-  return (FlBatch) {
-    .n = n,
-    .images = img_used ? run->xb : NULL,
-    .tok_off = txt_used ? run->offb : NULL,
-    .tok_idx = txt_used ? (const gint32 *) run->idxb->data : NULL,
-    .labels = with_labels ? run->labb : NULL,
-  };
-}
-
-/* Modality dropout for the n samples of an epoch, from rng (after the
- * epoch's shuffle): drops[i] is FL_DROP_IMAGE or FL_DROP_TEXT with
- * probability p/2 each, else FL_DROP_NONE. */
-static void
-draw_drops (GRand *rng, double p, guint8 *drops, int n)
-{
-  for (int i = 0; i < n; i++)
-    drops[i] = g_rand_double (rng) >= p ? FL_DROP_NONE
-             : g_rand_boolean (rng) ? FL_DROP_IMAGE : FL_DROP_TEXT;
-}
-
-/* Fisher–Yates with the run's seeded generator: deterministic. */
-static void
-shuffle (GRand *rng, gint32 *order, int n)
-{
-  for (int i = n - 1; i > 0; i--)
-    {
-      int j = g_rand_int_range (rng, 0, i + 1);
-      gint32 t = order[i]; order[i] = order[j]; order[j] = t;
-    }
 }
 
 gboolean
@@ -371,7 +304,7 @@ fl_run_forward_validation (FlRun          *run,
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
-      batch = gather (run, vi + start, MIN (B, nv - start), TRUE, ablation);
+      batch = _fl_run_gather (run, vi + start, MIN (B, nv - start), TRUE, ablation);
       loss = fl_model_forward (run->model, &batch);
       if (fn != NULL)
         fn (run->model, &batch, start, loss, user_data);
@@ -456,7 +389,7 @@ train_epoch (FlRun *run, const gint32 *order, FlEpochStats *es, gint64 t0, gint6
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
-      batch = gather (run, order + b * B, n, TRUE, FL_ABLATE_NONE);
+      batch = _fl_run_gather (run, order + b * B, n, TRUE, FL_ABLATE_NONE);
       batch.drop = run->drops != NULL ? run->drops + b * B : NULL;
       loss = fl_model_forward (run->model, &batch);
       if (!isfinite (loss))
@@ -507,9 +440,9 @@ fl_run_train (FlRun                  *run,
       double train_secs;
       FlEpochStats es = { .epoch = epoch, .n_epochs = run->s.epochs };
 
-      shuffle (run->rng, order, nt);
+      _fl_run_shuffle (run->rng, order, nt);
       if (run->drops != NULL)
-        draw_drops (run->rng, run->s.modality_dropout, run->drops, nt);
+        _fl_run_draw_drops (run, run->rng, run->drops, nt);
       if (!train_epoch (run, order, &es, t0, &seen, cb, cancellable, error))
         return FALSE;
       train_secs = (g_get_monotonic_time () - e0) / 1e6;
@@ -609,7 +542,7 @@ FlPredictor *
 fl_run_predictor (FlRun *run)
 {
   return fl_predictor_new (run->model, run->vocab, (const char *const *) run->ds->class_names,
-                           run->mean, run->std);
+                           &run->stats);
 }
 
 gboolean
@@ -617,79 +550,12 @@ fl_run_save_model (FlRun *run, const char *path, GError **error)
 {
   return fl_model_file_save (path, run->model, run->vocab,
                              (const char *const *) run->ds->class_names,
-                             run->mean, run->std, error);
+                             &run->stats, error);
 }
 
-/* The order fl_run_train will visit the samples in, epoch by epoch
- * (E, n_train), and with modality dropout their FlDrop (drop, else NULL):
- * the same draws from a copy of the same generator. */
-static void
-visit_order (FlRun *run, float *order, float *drop)
+
+guint
+fl_run_branches (FlRun *run)
 {
-  const int nt = (int) run->train_idx->len;
-  g_autofree gint32 *perm = g_memdup2 (run->train_idx->data, sizeof (gint32) * nt);
-  g_autofree guint8 *d = drop != NULL ? g_new (guint8, MAX (nt, 1)) : NULL;
-  g_autoptr(GRand) rng = g_rand_copy (run->rng);
-
-  for (int e = 0; e < run->s.epochs; e++)
-    {
-      shuffle (rng, perm, nt);
-      if (d != NULL)
-        draw_drops (rng, run->s.modality_dropout, d, nt);
-      for (int i = 0; i < nt; i++)
-        {
-          order[(gsize) e * nt + i] = (float) perm[i];
-          if (d != NULL)
-            drop[(gsize) e * nt + i] = (float) d[i];
-        }
-    }
-}
-
-gboolean
-fl_run_export (FlRun *run, const char *path, GError **error)
-{
-  FlDataset *ds = run->ds;
-  FlModel *model = run->model;
-  const int S = ds->image_size, V = MAX (fl_vocab_size (run->vocab), 1);
-  const int nt = (int) run->train_idx->len, E = run->s.epochs;
-  gsize img = (gsize) 3 * S * S;
-  g_autofree float *x = g_new (float, (gsize) ds->n * img);
-  g_autofree float *bags = g_new0 (float, (gsize) ds->n * V);
-  g_autofree float *labels = g_new (float, ds->n);
-  g_autofree float *is_val = g_new0 (float, ds->n);
-  g_autofree float *order = g_new (float, (gsize) E * nt);
-  g_autofree float *drop = run->drops != NULL ? g_new (float, (gsize) E * nt) : NULL;
-  g_autoptr(GArray) t = g_array_new (FALSE, TRUE, sizeof (FlStTensor));
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autofree float *emb_t = NULL;
-
-  fl_image_to_float (x, ds->images, ds->n, S, run->mean, run->std);
-  for (int i = 0; i < ds->n; i++)
-    {
-      labels[i] = (float) ds->labels[i];
-      for (gint32 k = run->tok_off[i]; k < run->tok_off[i + 1]; k++)
-        bags[(gsize) i * V + run->tok_idx[k]] = 1.0f;
-    }
-  for (guint i = 0; i < run->val_idx->len; i++)
-    is_val[g_array_index (run->val_idx, gint32, i)] = 1.0f;
-  visit_order (run, order, drop);
-
-#define ADD(name_, ndim_, d0, d1, d2, d3, data_) \
-  do { FlStTensor st_ = { name_, ndim_, { d0, d1, d2, d3 }, data_ }; g_array_append_val (t, st_); } while (0)
-  ADD ("images", 4, ds->n, 3, S, S, x);
-  ADD ("text", 2, ds->n, V, 0, 0, bags);
-  ADD ("labels", 1, ds->n, 0, 0, 0, labels);
-  ADD ("is_val", 1, ds->n, 0, 0, 0, is_val);
-  ADD ("train_order", 2, E, nt, 0, 0, order);
-  /* FlDrop of each visit (0 none, 1 image, 2 text), with modality dropout */
-  if (drop != NULL)
-    ADD ("train_drop", 2, E, nt, 0, 0, drop);
-  /* the initial weights, in PyTorch's layout */
-  {
-    FlStTensor w[FL_N_PARAMS];
-    int nw = fl_model_torch_tensors (model, "init.", w, names, &emb_t);
-    g_array_append_vals (t, w, nw);
-  }
-#undef ADD
-  return fl_safetensors_save (path, (FlStTensor *) t->data, (int) t->len, NULL, error);
+  return run->branches;
 }

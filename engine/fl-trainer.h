@@ -21,6 +21,9 @@
 
 G_BEGIN_DECLS
 
+/* The largest rank a user may ask of the lowrank fusion. */
+#define FL_MAX_RANK 256
+
 typedef struct {
   FlFusion fusion;
   int      feat_dim;       /* D (128) */
@@ -39,11 +42,28 @@ typedef struct {
    * on one modality alone. Drawn from the run's seeded generator, after
    * each epoch's shuffle: deterministic for a seed; p = 0 draws nothing.
    * Never at evaluation; a no-op for the unimodal routes, which have a
-   * single branch to keep (nothing is drawn: their runs stay the same bits). */
+   * single branch to keep (nothing is drawn: their runs stay the same bits).
+   * With more than two branches, the one dropped is drawn uniformly. */
   double   modality_dropout;
+  /* The branches a fusion route fuses, a mask of FL_BRANCH_BIT()s (two or
+   * more), each of which the data must have; 0 = every branch the data has
+   * (fl_dataset_branches()). A unimodal route has its own branch whatever
+   * this says. */
+  guint    branches;
+  /* R of the lowrank fusion, 1 to 256 (8); the other routes ignore it. */
+  int      rank;
 } FlTrainSettings;
 
 void     fl_train_settings_init_default (FlTrainSettings *s);
+/* Whether fusion can train on data with the branches present: a unimodal
+ * route on its own branch, a fusion route on two or more. */
+gboolean fl_train_route_possible (FlFusion fusion, guint present);
+/* The routes a comparison trains on such data, in FlFusion order: every
+ * fusion route (with two branches or more) and each branch's baseline.
+ * Returns how many; for image and text, the first eight. */
+int      fl_train_routes (guint present, FlFusion routes[FL_N_FUSIONS]);
+/* The branches a run of s trains on data that has the branches present. */
+guint    fl_train_settings_branches (const FlTrainSettings *s, guint present);
 /* Checks every setting; a FL_ENGINE_ERROR_INVALID says which is wrong. */
 gboolean fl_train_settings_validate (const FlTrainSettings *s, GError **error);
 /* The settings in short, fusion and threads aside: "10 ep · lr 0.001 ·
@@ -104,6 +124,9 @@ typedef enum {
   FL_ABLATE_IMAGE,   /* each picture replaced by the training split's mean
                       * image (fl_image_pixel_mean()) */
   FL_ABLATE_TEXT,    /* each text emptied: an empty bag of words */
+  FL_ABLATE_AUDIO,   /* each clip replaced by the training split's mean
+                      * band energies (all 0 once normalised) */
+  FL_ABLATE_NUMERIC, /* every numeric cell empty: values 0, indicators 1 */
   FL_N_ABLATIONS
 } FlAblation;
 
@@ -146,18 +169,22 @@ FlModel               *fl_run_model (FlRun *run);
 const FlTrainSettings *fl_run_settings (FlRun *run);
 FlDataset             *fl_run_dataset (FlRun *run);
 int                    fl_run_vocab_size (FlRun *run);
+/* The branches the run's model has. */
+guint                  fl_run_branches (FlRun *run);
 
 /* A predictor for the run's current model (see fl-predictor.h); free it
  * with fl_predictor_free(). */
 struct FlPredictor *fl_run_predictor (FlRun *run);
 
 /* Writes the trained model (weights in safetensors, with the config,
- * vocabulary, class names and image normalisation in its metadata),
+ * vocabulary, class names and the inputs' normalisation in its metadata),
  * atomically. */
 gboolean fl_run_save_model (FlRun *run, const char *path, GError **error);
 
 /* Writes exactly what a fresh run trains on — normalised images (n,3,S,S),
- * the multi-hot bags (n,V), the labels, a validation mask, the order in which
+ * the multi-hot bags (n,V), with audio the normalised spectrograms
+ * (n,1,M,T) ("audio"), with numeric columns their encoding (n,2K)
+ * ("numeric"), the labels, a validation mask, the order in which
  * each epoch visits the training samples, and the initial weights in
  * PyTorch's layout ("init.conv1.weight", …) — as safetensors, so that
  * bench/torch_reference.py can train PyTorch from the same start. Call it

@@ -12,6 +12,8 @@ writers, so the fuzzers start from real files:
   fixtures in tests/data;
 - image: fuzz/make-seeds (PNG, BMP, TGA, JPEG through stb_image_write), the
   GIF embedded in tests/test-image.c, and a few demo PNGs;
+- image-cache: fuzz/make-seeds (the decoded-image cache of some of those
+  images, whole, truncated and a header alone);
 - csv, text, paths: slices of resources/demo/texts.csv and the edge cases
   written below;
 - audio: short WAVs written here (PCM, float, µ-law, hostile headers), and
@@ -135,6 +137,7 @@ def seeds(build, tmp):
         with open(os.path.join(DEMO, "images", name), "rb") as f:
             write("image", "demo-" + name, f.read())
     copy_all("safetensors", os.path.join(out, "safetensors"))
+    copy_all("image-cache", os.path.join(out, "image-cache"))
     for name in ("torch-text.safetensors", "torch-image.safetensors"):
         with open(os.path.join(SRC, "tests", "data", name), "rb") as f:
             write("safetensors", name, f.read())
@@ -211,7 +214,8 @@ def main(argv):
     build = os.path.abspath(argv[1] if len(argv) > 1 else os.path.join(SRC, "build"))
     subprocess.run(["meson", "compile", "-C", build, "fusionlab-cli", "fuzz/make-seeds"],
                    check=True, stdout=subprocess.DEVNULL)
-    for target in ("csv", "text", "image", "safetensors", "model", "experiment", "paths", "audio"):
+    for target in ("csv", "text", "image", "safetensors", "model", "experiment", "paths",
+                   "image-cache", "audio"):
         folder = os.path.join(CORPUS, target)
         for name in os.listdir(folder) if os.path.isdir(folder) else []:
             if not SHA1.match(name):

@@ -3,18 +3,26 @@
  * make-seeds.c — writes the seed files that fuzz/make-corpus.py cannot get
  * from fusionlab-cli: small images in every format stb_image_write knows
  * (PNG, BMP, TGA, JPEG; grey, grey+alpha, RGB, RGBA) and small safetensors
- * files written by the engine's own fl_safetensors_save().
+ * files written by the engine's own fl_safetensors_save(); cache files of
+ * the decoded-image cache holding some of those images, as
+ * fuzz-image-cache opens them (the folder "/", S = 4).
  *
- *   make-seeds OUT-DIR      (writes OUT-DIR/image/… and OUT-DIR/safetensors/…)
+ *   make-seeds OUT-DIR      (writes OUT-DIR/image/…, OUT-DIR/safetensors/…
+ *                            and OUT-DIR/image-cache/…)
  *
  * Built on demand only: meson compile -C build fuzz/make-seeds.
  */
 #define G_LOG_DOMAIN "fl-fuzz"
 
+#include "fl-image-cache.h"
 #include "fl-safetensors.h"
 
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <stb_image_write.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 
 /* A w×h picture of comp channels: a gradient, with alpha (if any) falling
  * from opaque to transparent along the rows. */
@@ -79,11 +87,79 @@ write_safetensors (const char *path, int n, gboolean with_metadata)
     g_error ("%s", error->message);
 }
 
+/* The cache of the folder "/" at S = 4 after a load of the first n of
+ * names (absolute paths), copied to out. */
+static void
+write_image_cache (const char *out, const char *const *names, int n)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("fl-seeds-XXXXXX", NULL);
+  g_autoptr(FlImageCache) cache = fl_image_cache_new_in (tmp, "/", 4);
+  g_autofree guint8 *pixels = g_malloc ((gsize) MAX (n, 1) * 3 * 4 * 4);
+  g_autofree char *data = NULL;
+  gsize len;
+
+  if (!fl_image_load_many_cached (cache, names, NULL, NULL, n, 4, pixels, NULL, 1, NULL, NULL,
+                                  NULL) ||
+      !g_file_get_contents (fl_image_cache_path (cache), &data, &len, NULL) ||
+      !g_file_set_contents (out, data, (gssize) len, NULL))
+    g_error ("cannot write %s", out);
+  g_remove (fl_image_cache_path (cache));
+  g_rmdir (tmp);
+}
+
+/* dir/to: the first len bytes of dir/from (0: half of them). */
+static void
+cut_file (const char *dir, const char *from, const char *to, gsize len)
+{
+  g_autofree char *src = g_build_filename (dir, from, NULL), *dst = g_build_filename (dir, to, NULL);
+  g_autofree char *data = NULL;
+  gsize size;
+
+  if (!g_file_get_contents (src, &data, &size, NULL) ||
+      !g_file_set_contents (dst, data, (gssize) MIN (len > 0 ? len : size / 2, size), NULL))
+    g_error ("cannot write %s", dst);
+}
+
+/* Cache files of 1 to 4 of the images in images (their times put an hour
+ * back: the cache keeps no file modified a moment ago), and one where a
+ * fifth file, which does not decode, is left out. */
+static void
+write_image_caches (const char *images, const char *dir)
+{
+  const char *files[] = { "c1.png", "c2.bmp", "c3.tga", "c4.jpg" };
+  g_autofree char *real = realpath (images, NULL);
+  g_autofree char *tmp = g_dir_make_tmp ("fl-seeds-XXXXXX", NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  struct timespec t[2];
+
+  clock_gettime (CLOCK_REALTIME, &t[0]);
+  t[0].tv_sec -= 3600;
+  t[1] = t[0];
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    g_ptr_array_add (names, g_build_filename (real, files[i], NULL));
+  g_ptr_array_add (names, g_build_filename (tmp, "broken.png", NULL));
+  if (!g_file_set_contents (names->pdata[names->len - 1], "not an image", -1, NULL))
+    g_error ("cannot write in %s", tmp);
+  for (guint i = 0; i < names->len; i++)
+    if (utimensat (AT_FDCWD, names->pdata[i], t, 0) != 0)
+      g_error ("cannot age %s", (char *) names->pdata[i]);
+  for (int n = 1; n <= (int) names->len; n++)
+    {
+      g_autofree char *out = g_strdup_printf ("%s/cache-%d.flic", dir, n);
+      write_image_cache (out, (const char *const *) names->pdata, n);
+    }
+  cut_file (dir, "cache-4.flic", "cache-4-half.flic", 0);
+  cut_file (dir, "cache-4.flic", "cache-4-header.flic", 44);
+  g_remove (names->pdata[names->len - 1]);
+  g_rmdir (tmp);
+}
+
 int
 main (int argc, char **argv)
 {
   g_autofree char *images = NULL;
   g_autofree char *st = NULL;
+  g_autofree char *caches = NULL;
 
   if (argc != 2)
     {
@@ -92,9 +168,12 @@ main (int argc, char **argv)
     }
   images = g_build_filename (argv[1], "image", NULL);
   st = g_build_filename (argv[1], "safetensors", NULL);
-  if (g_mkdir_with_parents (images, 0755) != 0 || g_mkdir_with_parents (st, 0755) != 0)
+  caches = g_build_filename (argv[1], "image-cache", NULL);
+  if (g_mkdir_with_parents (images, 0755) != 0 || g_mkdir_with_parents (st, 0755) != 0 ||
+      g_mkdir_with_parents (caches, 0755) != 0)
     g_error ("cannot create the folders in %s", argv[1]);
   write_images (images);
+  write_image_caches (images, caches);
   for (int n = 0; n <= 4; n++)
     for (int md = 0; md <= 1; md++)
       {

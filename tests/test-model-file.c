@@ -320,9 +320,14 @@ test_save_refuses (Fixture *f, gconstpointer data)
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr(GError) error = NULL;
+      FlInputStats st;
 
+      memset (&st, 0, sizeof st);
+
+      memcpy (st.image_mean, mean, sizeof mean);
+      memcpy (st.image_std, cases[i].std, sizeof std);
       g_assert_false (fl_model_file_save (f->path, f->model, cases[i].vocab, cases[i].classes,
-                                          mean, cases[i].std, &error));
+                                          &st, &error));
       g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID);
       g_test_message ("%s", error->message);
       g_assert_nonnull (strstr (error->message, cases[i].hint));
@@ -331,7 +336,13 @@ test_save_refuses (Fixture *f, gconstpointer data)
   fl_model_params (f->model)[0] = NAN;
   {
     g_autoptr(GError) error = NULL;
-    g_assert_false (fl_model_file_save (f->path, f->model, ok_vocab, two, mean, std, &error));
+    FlInputStats st;
+
+      memset (&st, 0, sizeof st);
+
+    memcpy (st.image_mean, mean, sizeof mean);
+    memcpy (st.image_std, std, sizeof std);
+    g_assert_false (fl_model_file_save (f->path, f->model, ok_vocab, two, &st, &error));
     g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID);
     g_assert_nonnull (strstr (error->message, "not all finite"));
     g_assert_false (g_file_test (f->path, G_FILE_TEST_EXISTS));

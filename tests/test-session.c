@@ -916,7 +916,7 @@ test_describe_late (void)
   g_autofree char *said = NULL;
   Recorder rec = { 0 };
   FlTrainSettings s;
-  float w[2];
+  float w[FL_N_BRANCHES];
   int picture, words;
 
   small_settings (&s, 1);
@@ -924,7 +924,7 @@ test_describe_late (void)
   session = trained_session (ds, &s, FALSE, &rec);
   said = fl_session_describe_run (session, 0);
   g_test_message ("%s", said);
-  g_assert_true (fl_model_late_weights (fl_run_model (fl_session_get_shown_model (session)), w));
+  g_assert_cmpint (fl_model_late_weights (fl_run_model (fl_session_get_shown_model (session)), w), ==, 2);
   g_assert_nonnull (strstr (said, "Late"));
   g_assert_nonnull (strstr (said, "the vote: picture "));
   g_assert_cmpint (sscanf (strstr (said, "picture "), "picture %d%%, words %d%%", &picture, &words), ==, 2);

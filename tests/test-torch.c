@@ -150,10 +150,10 @@ fixture_load (Fixture *fx, const char *fusion)
   read_config (fx->st, c, fusion);
   fx->n = metadata_int (fx->st, "batch");
 
-  if (fl_fusion_uses_image (c->fusion))
+  if (fl_config_has_branch (c, FL_BRANCH_IMAGE))
     fx->images = read_tensor (fx->st, "input.images",
                               (gsize) fx->n * 3 * c->image_size * c->image_size);
-  if (fl_fusion_uses_text (c->fusion))
+  if (fl_config_has_branch (c, FL_BRANCH_TEXT))
     {
       /* the dense multi-hot rows become the engine's sparse token lists */
       const int V = c->vocab_size;

@@ -4,6 +4,7 @@
  * stop that keeps the last good weights, k-fold, and model files (save,
  * load, predict the same probabilities, corrupt files refused).
  */
+#include "fl-inputs.h"
 #include "fl-predictor.h"
 #include "fl-safetensors.h"
 #include "fl-trainer.h"
@@ -223,6 +224,44 @@ test_modality_dropout (void)
   g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID);
 }
 
+/* The rank setting reaches the lowrank model (R factors of (D, D+1) per
+ * branch) and is checked; the other routes ignore it. */
+static void
+test_rank (void)
+{
+  g_autoptr(FlDataset) ds = make_dataset ();
+  g_autoptr(GError) error = NULL;
+  FlTrainSettings s;
+  gsize n8, n3;
+
+  small_settings (&s);
+  s.fusion = FL_FUSION_LOWRANK;
+  g_assert_cmpint (s.rank, ==, 8);
+  {
+    g_autoptr(FlRun) run = fl_run_new (ds, &s, &error);
+    g_assert_no_error (error);
+    n8 = fl_model_n_params (fl_run_model (run));
+    g_assert_cmpint (fl_model_config (fl_run_model (run))->rank, ==, 8);
+  }
+  s.rank = 3;
+  {
+    g_autoptr(FlRun) run = fl_run_new (ds, &s, &error);
+    g_assert_no_error (error);
+    n3 = fl_model_n_params (fl_run_model (run));
+  }
+  g_assert_cmpuint (n8 - n3, ==, (gsize) 2 * 5 * s.feat_dim * (s.feat_dim + 1));
+  {
+    g_autofree char *text = fl_train_settings_describe (&s);
+    g_assert_nonnull (strstr (text, " · rank 3"));
+  }
+  s.rank = 0;
+  g_assert_false (fl_train_settings_validate (&s, &error));
+  g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID);
+  g_clear_error (&error);
+  s.rank = FL_MAX_RANK + 1;
+  g_assert_false (fl_train_settings_validate (&s, &error));
+}
+
 static void
 test_cancel (void)
 {
@@ -378,12 +417,98 @@ test_model_file (void)
   g_autofree char *path = g_build_filename (dir, "m.safetensors", NULL);
   g_autofree char *bad = g_build_filename (dir, "bad.safetensors", NULL);
 
-  for (int f = 0; f < FL_N_FUSIONS; f++)
-    check_model_file (ds, f, path);
+  FlFusion routes[FL_N_FUSIONS];
+  int n = fl_train_routes (FL_BRANCHES_IMAGE_TEXT, routes);
+
+  g_assert_cmpint (n, ==, FL_N_FUSIONS - 2);
+  for (int i = 0; i < n; i++)
+    check_model_file (ds, routes[i], path);
   assert_bad_files_refused (path, bad);
 
   g_remove (path);
   g_remove (bad);
+  g_rmdir (dir);
+}
+
+/* make_dataset() with a spectrogram per sample (8 bands × 16 frames, log-mel
+ * sized, its loud half of the bands the class) and two numeric columns
+ * (the first the class, far from 0; the second empty now and then): data
+ * on which the audio and numeric baselines can learn. */
+static FlDataset *
+make_dataset_all (void)
+{
+  FlDataset *ds = make_dataset ();
+  g_autoptr(GRand) rng = g_rand_new_with_seed (4);
+  const int M = 8, T = 16;
+
+  ds->audio_mels = M;
+  ds->audio_frames = T;
+  ds->audio = g_new (float, (gsize) ds->n * M * T);
+  ds->n_numeric = 2;
+  ds->numeric = g_new (float, (gsize) ds->n * 2);
+  ds->numeric_names = g_strsplit ("height,weight", ",", -1);
+  for (int i = 0; i < ds->n; i++)
+    {
+      int c = ds->labels[i];
+      for (int m = 0; m < M; m++)
+        for (int t = 0; t < T; t++)
+          ds->audio[((gsize) i * M + m) * T + t] = -14.0f + (float) g_rand_double_range (rng, -1, 1)
+                                                   + ((m < M / 2) == c ? 3.0f : 0.0f);
+      ds->numeric[i * 2] = 100.0f + 20.0f * c + (float) g_rand_double_range (rng, -5, 5);
+      ds->numeric[i * 2 + 1] = g_rand_int_range (rng, 0, 4) == 0 ? NAN : (float) g_rand_double (rng);
+    }
+  return ds;
+}
+
+/* Every route trains on data of four branches: the audio and numeric
+ * baselines learn their branch, a four-branch run is the same bits on one
+ * thread and on two, and its model file predicts what it predicted. */
+static void
+test_four_branches (void)
+{
+  g_autoptr(FlDataset) ds = make_dataset_all ();
+  g_autofree char *dir = g_dir_make_tmp ("fl-trainer-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "m.safetensors", NULL);
+  FlFusion routes[FL_N_FUSIONS];
+  int n = fl_train_routes (fl_dataset_branches (ds), routes);
+
+  g_assert_cmpint (n, ==, FL_N_FUSIONS);
+  for (int i = 0; i < n; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(FlRun) run = NULL, again = NULL;
+      g_autoptr(FlPredictor) pred = NULL;
+      g_autofree float *probs = g_new (float, ds->n * 2);
+      FlTrainSettings s;
+      int n_val;
+      const gint32 *vi;
+
+      small_settings (&s);
+      s.fusion = routes[i];
+      s.modality_dropout = 0.2;
+      run = fl_run_new (ds, &s, &error);
+      g_assert_no_error (error);
+      g_assert_true (fl_run_train (run, NULL, NULL, &error));
+      g_test_message ("%s: val acc %.3f", fl_fusion_to_string (routes[i]),
+                      fl_metrics_accuracy (fl_run_metrics (run)));
+      if (routes[i] == FL_FUSION_AUDIO || routes[i] == FL_FUSION_NUMERIC)
+        g_assert_cmpfloat (fl_metrics_accuracy (fl_run_metrics (run)), >=, 0.9);
+      s.n_threads = 1;
+      again = fl_run_new (ds, &s, &error);
+      g_assert_true (fl_run_train (again, NULL, NULL, &error));
+      g_assert_cmpmem (fl_model_params (fl_run_model (run)), fl_model_n_params (fl_run_model (run)) * 4,
+                       fl_model_params (fl_run_model (again)), fl_model_n_params (fl_run_model (again)) * 4);
+
+      g_assert_true (fl_run_save_model (run, path, &error));
+      pred = fl_predictor_load (path, &error);
+      g_assert_no_error (error);
+      g_assert_true (fl_predictor_predict_dataset (pred, ds, probs, &error));
+      vi = fl_run_val_indices (run, &n_val);
+      for (int k = 0; k < n_val; k++)
+        for (int c = 0; c < 2; c++)
+          g_assert_cmpfloat_with_epsilon (probs[vi[k] * 2 + c], fl_run_val_probs (run)[k * 2 + c], 1e-6);
+    }
+  g_remove (path);
   g_rmdir (dir);
 }
 
@@ -394,9 +519,11 @@ main (int argc, char **argv)
   g_test_add_func ("/trainer/deterministic", test_deterministic);
   g_test_add_func ("/trainer/threads-same-bits", test_threads_same_bits);
   g_test_add_func ("/trainer/modality-dropout", test_modality_dropout);
+  g_test_add_func ("/trainer/rank", test_rank);
   g_test_add_func ("/trainer/cancel", test_cancel);
   g_test_add_func ("/trainer/nan-keeps-last-good", test_nan_keeps_last_good);
   g_test_add_func ("/trainer/kfold", test_kfold);
+  g_test_add_func ("/trainer/four-branches", test_four_branches);
   g_test_add_func ("/trainer/model-file", test_model_file);
   return g_test_run ();
 }

@@ -797,6 +797,41 @@ test_plot_controls (void)
   gtk_range_set_value (GTK_RANGE (scale), 0.25);
 }
 
+/* Another seed splits the samples otherwise: the list's title says so; the
+ * sidebar's modality dropout and rank reach the run. */
+static void
+check_other_seed (void)
+{
+  gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_ancestor (
+    GTK_WIDGET (ui_runs_view (window)), GTK_TYPE_STACK)), "runs");
+  g_assert_nonnull (find_widget (GTK_WIDGET (window), GTK_TYPE_LABEL, "Every run, on the same validation samples"));
+  {
+    FlTrainSettings s;
+
+    fl_train_panel_get_settings (ui_train_panel (window), &s);
+    s.seed = 7;
+    s.modality_dropout = 0.15;
+    s.rank = 5;
+    fl_train_panel_set_settings (ui_train_panel (window), &s);
+  }
+  gtk_widget_activate_action (GTK_WIDGET (window), "train.start", NULL);
+  g_assert_true (ui_wait (ui_not_training, window, 120));
+  {
+    /* the sidebar's modality dropout and rank reach the run */
+    FlComparison *c = ui_comparison (window);
+    const FlTrainSettings *run = &fl_comparison_result (c, fl_comparison_n_runs (c) - 1)->settings;
+
+    g_assert_cmpfloat (run->modality_dropout, ==, 0.15);
+    g_assert_cmpint (run->rank, ==, 5);
+    g_assert_cmpuint (run->seed, ==, 7);
+  }
+  gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_ancestor (
+    GTK_WIDGET (ui_runs_view (window)), GTK_TYPE_STACK)), "runs");
+  g_assert_null (find_widget (GTK_WIDGET (window), GTK_TYPE_LABEL, "Every run, on the same validation samples"));
+  g_assert_nonnull (find_widget (GTK_WIDGET (window), GTK_TYPE_LABEL,
+                                 "Every run — not all on the same validation samples"));
+}
+
 /* The same samples at another image size: the runs stay, a new run joins
  * them, and the earlier runs' models — on the data as it was — still save
  * and show their samples. */
@@ -836,24 +871,7 @@ test_image_size (void)
   check_confusion_gallery (window, fl_comparison_result (cmp, 0)->validation,
                            fl_data_panel_get_dataset (panel), "image-size.png");
 
-  /* another seed splits the samples otherwise: the list's title says so */
-  gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_ancestor (
-    GTK_WIDGET (ui_runs_view (window)), GTK_TYPE_STACK)), "runs");
-  g_assert_nonnull (find_widget (GTK_WIDGET (window), GTK_TYPE_LABEL, "Every run, on the same validation samples"));
-  {
-    FlTrainSettings s;
-
-    fl_train_panel_get_settings (ui_train_panel (window), &s);
-    s.seed = 7;
-    fl_train_panel_set_settings (ui_train_panel (window), &s);
-  }
-  gtk_widget_activate_action (GTK_WIDGET (window), "train.start", NULL);
-  g_assert_true (ui_wait (ui_not_training, window, 120));
-  gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_ancestor (
-    GTK_WIDGET (ui_runs_view (window)), GTK_TYPE_STACK)), "runs");
-  g_assert_null (find_widget (GTK_WIDGET (window), GTK_TYPE_LABEL, "Every run, on the same validation samples"));
-  g_assert_nonnull (find_widget (GTK_WIDGET (window), GTK_TYPE_LABEL,
-                                 "Every run — not all on the same validation samples"));
+  check_other_seed ();
 }
 
 int

@@ -3,7 +3,7 @@
 # Real fuzzing with libFuzzer (fuzz/README.md):
 #
 #   tools/fuzz.sh TARGET SECONDS      TARGET: csv text image safetensors
-#                                             model experiment paths
+#                                             model experiment paths image-cache
 #
 # Configures (once) build-fuzz with clang, the engine instrumented with
 # -fsanitize=fuzzer-no-link,address,undefined and fuzz/fuzz-TARGET linked
@@ -17,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-targets="csv text image safetensors model experiment paths"
+targets="csv text image safetensors model experiment paths image-cache"
 if [ $# -ne 2 ] || ! [[ " $targets " == *" $1 "* ]] || ! [[ "$2" =~ ^[0-9]+$ ]]; then
   echo "usage: tools/fuzz.sh TARGET SECONDS   (TARGET: ${targets// /, })" >&2
   exit 2

@@ -5,6 +5,7 @@
 #include "fl-ui-util.h"
 #include "fl-class-chart.h"
 #include "fl-sample-card.h"
+#include "fl-spectrogram.h"
 
 struct _FlPreviewGrid {
   GtkWidget   parent_instance;
@@ -45,6 +46,29 @@ fl_texture_new_from_sample (const FlDataset *ds,
     }
   bytes = g_bytes_new_take (rgb, (gsize) 3 * S * S);
   return gdk_memory_texture_new (S, S, GDK_MEMORY_R8G8B8, bytes, (gsize) 3 * S);
+}
+
+GtkWidget *
+fl_sample_card_new_for (const FlDataset *ds,
+                        int              i,
+                        const char      *label)
+{
+  g_autoptr(GdkTexture) texture = fl_texture_new_from_sample (ds, i);
+  GtkWidget *card = fl_sample_card_new (texture, label, ds->texts[i],
+                                        ds->image_files ? ds->image_files[i] : NULL);
+
+  if (ds->audio != NULL)
+    {
+      gsize area = (gsize) ds->audio_mels * ds->audio_frames;
+      g_autoptr(GdkTexture) spectrogram = fl_spectrogram_texture_new (ds->audio + i * area,
+                                                                      ds->audio_mels, ds->audio_frames);
+      g_autofree char *path = NULL;
+
+      if (ds->audio_files != NULL && ds->images_dir != NULL)
+        path = g_build_filename (ds->images_dir, ds->audio_files[i], NULL);
+      fl_sample_card_set_sound (FL_SAMPLE_CARD (card), spectrogram, path);
+    }
+  return card;
 }
 
 static void
@@ -160,7 +184,6 @@ fl_preview_grid_set_dataset (FlPreviewGrid   *self,
   for (int round = 0; round < per_class && shown < FL_PREVIEW_GRID_MAX; round++)
     for (int c = 0; c < ds->n_classes && shown < FL_PREVIEW_GRID_MAX; c++)
       {
-        g_autoptr(GdkTexture) texture = NULL;
         int i = next[c];
 
         while (i < ds->n && ds->labels[i] != c)
@@ -169,10 +192,7 @@ fl_preview_grid_set_dataset (FlPreviewGrid   *self,
         if (i >= ds->n)
           continue;
 
-        texture = fl_texture_new_from_sample (ds, i);
-        gtk_flow_box_append (self->flowbox,
-                             fl_sample_card_new (texture, ds->class_names[c], ds->texts[i],
-                                                 ds->image_files ? ds->image_files[i] : NULL));
+        gtk_flow_box_append (self->flowbox, fl_sample_card_new_for (ds, i, ds->class_names[c]));
         shown++;
       }
   self->n_cards = shown;

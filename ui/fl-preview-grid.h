@@ -27,5 +27,10 @@ guint       fl_preview_grid_get_n_cards (FlPreviewGrid   *self);
 /* An RGB texture of image i of ds, from its planar (3,S,S) bytes. */
 GdkTexture *fl_texture_new_from_sample  (const FlDataset *ds,
                                          int              i);
+/* A card of sample i of ds: its picture, label, text and, where ds has
+ * sound, its clip (fl_sample_card_set_sound()). */
+GtkWidget  *fl_sample_card_new_for     (const FlDataset *ds,
+                                        int              i,
+                                        const char      *label);
 
 G_END_DECLS

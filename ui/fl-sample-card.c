@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "fl-sample-card"
 
 #include "fl-sample-card.h"
+#include "fl-spectrogram.h"
 #include "fl-ui-util.h"
 
 struct _FlSampleCard {
@@ -10,7 +11,12 @@ struct _FlSampleCard {
   GtkPicture *picture;
   GtkLabel   *label_label;
   GtkLabel   *text_label;
+  GtkWidget  *sound_box;
+  GtkPicture *spectrogram;
+  GtkButton  *play_button;
   char       *file;
+  char       *sound_path;    /* the clip, for the play button */
+  GtkMediaStream *media;     /* made on the first click */
 };
 
 G_DEFINE_FINAL_TYPE (FlSampleCard, fl_sample_card, GTK_TYPE_WIDGET)
@@ -34,9 +40,51 @@ query_tooltip_cb (FlSampleCard *self,
 }
 
 static void
+media_changed_cb (FlSampleCard   *self,
+                  GParamSpec     *pspec,
+                  GtkMediaStream *media)
+{
+  const GError *error = gtk_media_stream_get_error (media);
+
+  if (error != NULL)
+    {
+      g_autofree char *tip = g_strdup_printf ("Cannot play the clip: %s", error->message);
+
+      gtk_widget_set_sensitive (GTK_WIDGET (self->play_button), FALSE);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button), tip);
+      return;
+    }
+  gtk_button_set_icon_name (self->play_button, gtk_media_stream_get_playing (media)
+                                               ? "media-playback-pause-symbolic"
+                                               : "media-playback-start-symbolic");
+}
+
+/* Plays the clip, or pauses it; once it has ended, from the start again. */
+static void
+play_clicked_cb (FlSampleCard *self,
+                 GtkButton    *button)
+{
+  if (self->media == NULL)
+    {
+      self->media = gtk_media_file_new_for_filename (self->sound_path);
+      g_signal_connect_object (self->media, "notify::playing", G_CALLBACK (media_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->media, "notify::error", G_CALLBACK (media_changed_cb), self, G_CONNECT_SWAPPED);
+    }
+  if (gtk_media_stream_get_playing (self->media))
+    {
+      gtk_media_stream_pause (self->media);
+      return;
+    }
+  if (gtk_media_stream_get_ended (self->media))
+    gtk_media_stream_seek (self->media, 0);
+  gtk_media_stream_play (self->media);
+}
+
+static void
 fl_sample_card_finalize (GObject *object)
 {
   g_free (FL_SAMPLE_CARD (object)->file);
+  g_free (FL_SAMPLE_CARD (object)->sound_path);
 
   G_OBJECT_CLASS (fl_sample_card_parent_class)->finalize (object);
 }
@@ -44,6 +92,11 @@ fl_sample_card_finalize (GObject *object)
 static void
 fl_sample_card_dispose (GObject *object)
 {
+  FlSampleCard *self = FL_SAMPLE_CARD (object);
+
+  if (self->media != NULL)
+    gtk_media_stream_pause (self->media);
+  g_clear_object (&self->media);
   gtk_widget_dispose_template (GTK_WIDGET (object), FL_TYPE_SAMPLE_CARD);
   fl_widget_unparent_children (GTK_WIDGET (object));
 
@@ -63,7 +116,11 @@ fl_sample_card_class_init (FlSampleCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlSampleCard, picture);
   gtk_widget_class_bind_template_child (widget_class, FlSampleCard, label_label);
   gtk_widget_class_bind_template_child (widget_class, FlSampleCard, text_label);
+  gtk_widget_class_bind_template_child (widget_class, FlSampleCard, sound_box);
+  gtk_widget_class_bind_template_child (widget_class, FlSampleCard, spectrogram);
+  gtk_widget_class_bind_template_child (widget_class, FlSampleCard, play_button);
   gtk_widget_class_bind_template_callback (widget_class, query_tooltip_cb);
+  gtk_widget_class_bind_template_callback (widget_class, play_clicked_cb);
 
   gtk_widget_class_set_css_name (widget_class, "samplecard");
 }
@@ -116,4 +173,26 @@ fl_sample_card_set_width_chars (FlSampleCard *self,
   gtk_label_set_max_width_chars (self->label_label, chars);
   gtk_label_set_width_chars (self->text_label, chars);
   gtk_label_set_max_width_chars (self->text_label, chars);
+}
+
+void
+fl_sample_card_set_sound (FlSampleCard *self,
+                          GdkTexture   *spectrogram,
+                          const char   *path)
+{
+  g_return_if_fail (FL_IS_SAMPLE_CARD (self));
+  g_return_if_fail (GDK_IS_TEXTURE (spectrogram));
+
+  gtk_picture_set_paintable (self->spectrogram, GDK_PAINTABLE (spectrogram));
+  gtk_widget_set_visible (self->sound_box, TRUE);
+  g_free (self->sound_path);
+  self->sound_path = g_strdup (path);
+  gtk_widget_set_visible (GTK_WIDGET (self->play_button), path != NULL && fl_can_play_sound ());
+}
+
+gboolean
+fl_sample_card_get_can_play (FlSampleCard *self)
+{
+  g_return_val_if_fail (FL_IS_SAMPLE_CARD (self), FALSE);
+  return gtk_widget_get_visible (GTK_WIDGET (self->play_button));
 }

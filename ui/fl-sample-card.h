@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT
  *
  * fl-sample-card.h — one sample in the preview grid: its picture, label and
- * text.
+ * text, and its clip's spectrogram where the data has sound.
  */
 #pragma once
 
@@ -19,6 +19,15 @@ GtkWidget  *fl_sample_card_new       (GdkTexture *texture,
                                       const char *file);
 const char *fl_sample_card_get_label (FlSampleCard *self);
 const char *fl_sample_card_get_text  (FlSampleCard *self);
+
+/* Shows the sample's clip beneath its picture: its spectrogram
+ * (referenced) and, when path is not NULL and GTK can play sound
+ * (fl_can_play_sound()), a button that plays the file at path. */
+void        fl_sample_card_set_sound       (FlSampleCard *self,
+                                            GdkTexture   *spectrogram,
+                                            const char   *path);
+/* Whether the card offers to play its clip. */
+gboolean    fl_sample_card_get_can_play    (FlSampleCard *self);
 
 /* Widens the labels to chars characters (14 by default). */
 void        fl_sample_card_set_width_chars (FlSampleCard *self,

@@ -44,7 +44,6 @@ add_card (FlSampleGallery *self,
 {
   const FlDataset *ds = self->ds;
   const char *const *names = (const char *const *) self->val->class_names;
-  g_autoptr(GdkTexture) texture = fl_texture_new_from_sample (ds, i);
   g_autofree char *label = NULL;
   float confidence;
   int p = fl_validation_predicted (self->val, k, &confidence);
@@ -55,7 +54,7 @@ add_card (FlSampleGallery *self,
     label = g_strdup_printf ("✓ %s · %.0f%%", names[p], 100.0 * confidence);
   else
     label = g_strdup_printf ("%s → %s %.0f%%", names[t], names[p], 100.0 * confidence);
-  card = fl_sample_card_new (texture, label, ds->texts[i], ds->image_files[i]);
+  card = fl_sample_card_new_for (ds, i, label);
   fl_sample_card_set_width_chars (FL_SAMPLE_CARD (card), 30);
   gtk_flow_box_append (self->flow, card);
   g_array_append_val (self->samples, i);

@@ -44,6 +44,10 @@ static const struct {
     "Ignores the words and learns from the pictures alone — a baseline to compare against." },
   { FL_FUSION_TEXT, "Text only", "Text only",
     "Ignores the pictures and learns from the words alone — a baseline to compare against." },
+  { FL_FUSION_AUDIO, "Audio only", "Audio only",
+    "Learns from the sound alone — a baseline to compare against." },
+  { FL_FUSION_NUMERIC, "Numbers only", "Numbers only",
+    "Learns from the numeric columns alone — a baseline to compare against." },
 };
 
 static const struct {
@@ -104,8 +108,11 @@ fl_fusions (guint *n_fusions)
     FL_FUSION_LOWRANK, FL_FUSION_IMAGE, FL_FUSION_TEXT,
   };
 
-  G_STATIC_ASSERT (G_N_ELEMENTS (order) == G_N_ELEMENTS (fusions));
-  G_STATIC_ASSERT (G_N_ELEMENTS (order) == FL_N_FUSIONS);
+  /* every route has its words; the panel offers those of image and text
+   * data, which is all the data panel loads so far: the audio and numeric
+   * baselines come with their columns */
+  G_STATIC_ASSERT (G_N_ELEMENTS (fusions) == FL_N_FUSIONS);
+  G_STATIC_ASSERT (G_N_ELEMENTS (order) == FL_N_FUSIONS - 2);
   *n_fusions = G_N_ELEMENTS (order);
   return order;
 }

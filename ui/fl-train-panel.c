@@ -6,6 +6,7 @@
 #include "fl-style.h"
 #include "fl-ui-util.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 struct _FlTrainPanel {
@@ -20,6 +21,8 @@ struct _FlTrainPanel {
   GtkSpinButton *lr_spin;
   GtkSpinButton *val_spin;
   GtkSpinButton *seed_spin;
+  GtkSpinButton *dropout_spin;
+  GtkSpinButton *rank_spin;
   GtkSpinButton *folds_spin;
   GtkSpinButton *repeats_spin;
   GtkLabel      *compare_label;
@@ -204,6 +207,8 @@ fl_train_panel_class_init (FlTrainPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, lr_spin);
   gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, val_spin);
   gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, seed_spin);
+  gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, dropout_spin);
+  gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, rank_spin);
   gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, folds_spin);
   gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, repeats_spin);
   gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, compare_label);
@@ -269,6 +274,9 @@ fl_train_panel_get_settings (FlTrainPanel    *self,
   settings->lr = (float) gtk_spin_button_get_value (self->lr_spin);
   settings->val_fraction = gtk_spin_button_get_value (self->val_spin);
   settings->seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
+  /* as shown, two digits: 0.15, not the sum of three steps of 0.05 */
+  settings->modality_dropout = round (gtk_spin_button_get_value (self->dropout_spin) * 100.0) / 100.0;
+  settings->rank = gtk_spin_button_get_value_as_int (self->rank_spin);
 }
 
 void
@@ -285,6 +293,8 @@ fl_train_panel_set_settings (FlTrainPanel          *self,
   gtk_spin_button_set_value (self->lr_spin, settings->lr);
   gtk_spin_button_set_value (self->val_spin, settings->val_fraction);
   gtk_spin_button_set_value (self->seed_spin, (double) settings->seed);
+  gtk_spin_button_set_value (self->dropout_spin, settings->modality_dropout);
+  gtk_spin_button_set_value (self->rank_spin, settings->rank);
 }
 
 int

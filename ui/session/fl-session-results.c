@@ -75,6 +75,24 @@ fl_session_get_run_samples (FlSession  *self,
   return ds;
 }
 
+/* " · the vote: picture 60%, words 40%": the late route's weights w of
+ * its heads, one per branch in branches. */
+static char *
+describe_vote (guint branches, const float *w)
+{
+  static const char *const words[FL_N_BRANCHES] = { "picture", "words", "sound", "numbers" };
+  GString *s = g_string_new (" · the vote:");
+  int k = 0;
+
+  for (int b = 0; b < FL_N_BRANCHES; b++)
+    if (branches & FL_BRANCH_BIT (b))
+      {
+        g_string_append_printf (s, "%s %s %.0f%%", k > 0 ? "," : "", words[b], 100.0 * w[k]);
+        k++;
+      }
+  return g_string_free (s, FALSE);
+}
+
 char *
 fl_session_describe_run (FlSession *self,
                          int        i)
@@ -83,7 +101,7 @@ fl_session_describe_run (FlSession *self,
   FlRun *run;
   g_autofree char *took = NULL, *heads = NULL;
   int n_epochs;
-  float w[2];
+  float w[FL_N_BRANCHES];
 
   g_return_val_if_fail (FL_IS_SESSION (self), NULL);
   g_return_val_if_fail (self->cmp != NULL && i >= 0 && i < fl_comparison_n_runs (self->cmp), NULL);
@@ -93,8 +111,8 @@ fl_session_describe_run (FlSession *self,
   took = fl_format_duration (r->train_seconds);
   n_epochs = r->epochs->len > 0 ? g_array_index (r->epochs, FlEpochStats, r->epochs->len - 1).epoch : 0;
   /* the late route's learned vote: how much each head's answer counts */
-  if (run != NULL && fl_model_late_weights (fl_run_model (run), w))
-    heads = g_strdup_printf (" · the vote: picture %.0f%%, words %.0f%%", 100.0 * w[0], 100.0 * w[1]);
+  if (run != NULL && fl_model_late_weights (fl_run_model (run), w) > 0)
+    heads = describe_vote (fl_run_branches (run), w);
   return g_strdup_printf ("%s · %d validation samples · %s fusion · %d epoch%s in %s%s%s", r->name,
                           r->validation != NULL ? r->validation->n : 0, fl_fusion_title (r->settings.fusion),
                           n_epochs, n_epochs == 1 ? "" : "s", took, heads != NULL ? heads : "",

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * fl-ops-private.h — helpers the operator files share (fl-ops.c and
+ * fl-ops-fusion.c): rows of a batch.
+ */
+#pragma once
+
+#include <glib.h>
+#include <string.h>
+
+/* Every row of out (N,W) = b (W): the bias a layer's output starts from. */
+static inline void
+rows_set (float *out, const float *b, int N, int W)
+{
+  for (int n = 0; n < N; n++)
+    memcpy (out + (gsize) n * W, b, sizeof (float) * W);
+}
+
+/* db (W) += Σ_n dout (N,W): the bias gradient of a layer that added b to
+ * every row. */
+static inline void
+rows_sum_into (float *db, const float *dout, int N, int W)
+{
+  for (int n = 0; n < N; n++)
+    for (int w = 0; w < W; w++)
+      db[w] += dout[(gsize) n * W + w];
+}
+
+/* N rows of W floats from src, rows src_stride apart, to dst, rows
+ * dst_stride apart: concat's halves in and out. */
+static inline void
+rows_copy (float *dst, int dst_stride, const float *src, int src_stride, int N, int W)
+{
+  for (int n = 0; n < N; n++)
+    memcpy (dst + (gsize) n * dst_stride, src + (gsize) n * src_stride, sizeof (float) * W);
+}
