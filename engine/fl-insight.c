@@ -45,6 +45,20 @@ evaluate_ablated (FlRun *run, FlAblation ablation, double *acc, double *f1,
   return TRUE;
 }
 
+FlAblation
+fl_branch_ablation (FlBranch branch)
+{
+  static const FlAblation ablation[FL_N_BRANCHES] = {
+    [FL_BRANCH_IMAGE] = FL_ABLATE_IMAGE,
+    [FL_BRANCH_TEXT] = FL_ABLATE_TEXT,
+    [FL_BRANCH_AUDIO] = FL_ABLATE_AUDIO,
+    [FL_BRANCH_NUMERIC] = FL_ABLATE_NUMERIC,
+  };
+
+  g_return_val_if_fail ((guint) branch < FL_N_BRANCHES, FL_ABLATE_NONE);
+  return ablation[branch];
+}
+
 gboolean
 fl_run_reliance (FlRun         *run,
                  FlReliance    *out,
@@ -55,17 +69,23 @@ fl_run_reliance (FlRun         *run,
 
   g_return_val_if_fail (run != NULL && out != NULL, FALSE);
 
-  /* evaluated afresh, not read from fl_run_metrics(): the three figures
-   * then come from the same weights by the same path, and a modality the
-   * route never reads changes nothing, to the last bit */
-  if (!evaluate_ablated (run, FL_ABLATE_NONE, &r.acc, &r.f1, cancellable, error)
-      || !evaluate_ablated (run, FL_ABLATE_IMAGE, &r.acc_no_image, &r.f1_no_image, cancellable, error)
-      || !evaluate_ablated (run, FL_ABLATE_TEXT, &r.acc_no_text, &r.f1_no_text, cancellable, error))
+  /* evaluated afresh, not read from fl_run_metrics(): the figures then
+   * come from the same weights by the same path, and a modality the route
+   * never reads changes nothing, to the last bit */
+  if (!evaluate_ablated (run, FL_ABLATE_NONE, &r.acc, &r.f1, cancellable, error))
     return FALSE;
-  r.acc_drop_image = r.acc - r.acc_no_image;
-  r.acc_drop_text = r.acc - r.acc_no_text;
-  r.f1_drop_image = r.f1 - r.f1_no_image;
-  r.f1_drop_text = r.f1 - r.f1_no_text;
+  r.branches = fl_dataset_branches (fl_run_dataset (run));
+  for (int b = 0; b < FL_N_BRANCHES; b++)
+    {
+      r.acc_without[b] = r.acc;
+      r.f1_without[b] = r.f1;
+      if ((r.branches & FL_BRANCH_BIT (b)) &&
+          !evaluate_ablated (run, fl_branch_ablation (b), &r.acc_without[b], &r.f1_without[b],
+                             cancellable, error))
+        return FALSE;
+      r.acc_drop[b] = r.acc - r.acc_without[b];
+      r.f1_drop[b] = r.f1 - r.f1_without[b];
+    }
   *out = r;
   return TRUE;
 }
@@ -97,7 +117,7 @@ fl_run_features (FlRun         *run,
                  GError       **error)
 {
   static const char *const branch[FL_N_FEATURES] = {
-    "image branch", "text branch", "fused vector", "gate"
+    "image branch", "text branch", "fused vector", "gate", "audio branch", "numeric branch"
   };
   FlModel *model = fl_run_model (run);
   FeatureJob job = { .kind = kind };
@@ -124,6 +144,72 @@ fl_run_features (FlRun         *run,
 
 /* ---- the gate ------------------------------------------------------------------ */
 
+/* Adds sample i's gate weights to the sums of its class y: w (K), the
+ * mean over the D features of z_1 … z_{K-1} (z (K-1, D)) and the rest. */
+static void
+add_gate_weights (const float *z, int K, int D, const int *slot, int y,
+                  double *mean, guint *count, guint *hist)
+{
+  double rest = 1.0;
+
+  for (int k = 0; k < K; k++)
+    {
+      double m = 0.0;
+
+      if (k < K - 1)
+        {
+          for (int j = 0; j < D; j++)
+            m += z[(gsize) k * D + j];
+          m /= D;
+          rest -= m;
+        }
+      else
+        m = rest;
+      mean[y * FL_N_BRANCHES + slot[k]] += m;
+      hist[slot[k] * FL_GATE_BINS + CLAMP ((int) (m * FL_GATE_BINS), 0, FL_GATE_BINS - 1)]++;
+    }
+  count[y]++;
+}
+
+gboolean
+fl_run_gate_weights (FlRun         *run,
+                     double        *mean,
+                     guint         *hist,
+                     guint         *branches,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  const FlDataset *ds = fl_run_dataset (run);
+  const int C = ds->n_classes;
+  const guint fused = fl_run_branches (run);
+  g_autofree float *z = NULL;
+  g_autofree guint *count = g_new0 (guint, C);
+  const gint32 *rows;
+  int n_val, L = 0, K = 0, slot[FL_N_BRANCHES];
+
+  g_return_val_if_fail (run != NULL && mean != NULL && hist != NULL, FALSE);
+
+  z = fl_run_features (run, FL_FEATURE_GATE, &L, cancellable, error);
+  if (z == NULL)
+    return FALSE;
+  /* the gate's slot k is the k-th branch fused, in branch order */
+  for (int b = 0; b < FL_N_BRANCHES; b++)
+    if (fused & FL_BRANCH_BIT (b))
+      slot[K++] = b;
+  g_assert (K >= 2 && L % (K - 1) == 0);
+  rows = fl_run_val_indices (run, &n_val);
+  memset (hist, 0, sizeof (guint) * FL_N_BRANCHES * FL_GATE_BINS);
+  memset (mean, 0, sizeof (double) * C * FL_N_BRANCHES);
+  for (int i = 0; i < n_val; i++)
+    add_gate_weights (z + (gsize) i * L, K, L / (K - 1), slot, ds->labels[rows[i]], mean, count, hist);
+  for (int c = 0; c < C; c++)
+    for (int k = 0; k < K; k++)
+      mean[c * FL_N_BRANCHES + slot[k]] = count[c] > 0 ? mean[c * FL_N_BRANCHES + slot[k]] / count[c] : NAN;
+  if (branches != NULL)
+    *branches = fused;
+  return TRUE;
+}
+
 gboolean
 fl_run_gate_summary (FlRun         *run,
                      double        *mean_per_class,
@@ -131,37 +217,19 @@ fl_run_gate_summary (FlRun         *run,
                      GCancellable  *cancellable,
                      GError       **error)
 {
-  const FlDataset *ds = fl_run_dataset (run);
-  const int C = ds->n_classes;
-  g_autofree float *z = NULL;
-  g_autofree guint *count = g_new0 (guint, C);
-  const gint32 *rows;
-  int n_val, D = 0;
+  const int C = fl_run_dataset (run)->n_classes;
+  g_autofree double *mean = g_new (double, C * FL_N_BRANCHES);
+  guint all[FL_N_BRANCHES * FL_GATE_BINS], fused = 0;
+  int first;
 
   g_return_val_if_fail (run != NULL && mean_per_class != NULL && hist != NULL, FALSE);
 
-  z = fl_run_features (run, FL_FEATURE_GATE, &D, cancellable, error);
-  if (z == NULL)
+  if (!fl_run_gate_weights (run, mean, all, &fused, cancellable, error))
     return FALSE;
-  rows = fl_run_val_indices (run, &n_val);
-  memset (hist, 0, sizeof (guint) * FL_GATE_BINS);
+  first = g_bit_nth_lsf (fused, -1);
   for (int c = 0; c < C; c++)
-    mean_per_class[c] = 0.0;
-  /* m_i = mean_j z_ij, in [0, 1]; class c's figure is the mean of its m_i */
-  for (int i = 0; i < n_val; i++)
-    {
-      double m = 0.0;
-      int y = ds->labels[rows[i]];
-
-      for (int j = 0; j < D; j++)
-        m += z[(gsize) i * D + j];
-      m /= D;
-      mean_per_class[y] += m;
-      count[y]++;
-      hist[CLAMP ((int) (m * FL_GATE_BINS), 0, FL_GATE_BINS - 1)]++;
-    }
-  for (int c = 0; c < C; c++)
-    mean_per_class[c] = count[c] > 0 ? mean_per_class[c] / count[c] : NAN;
+    mean_per_class[c] = mean[c * FL_N_BRANCHES + first];
+  memcpy (hist, all + first * FL_GATE_BINS, sizeof (guint) * FL_GATE_BINS);
   return TRUE;
 }
 

@@ -16,24 +16,30 @@
 
 G_BEGIN_DECLS
 
-/* A run's validation accuracy and macro-F1 as it is, with every picture
- * replaced by the training split's mean image, and with every text
- * emptied. The drops are what each modality is worth to the run: exactly 0
- * for a modality its route does not read, and negative when taking it
- * away helps. */
+/* A run's validation accuracy and macro-F1 as it is, and with each branch
+ * its data has taken away in turn: every picture replaced by the training
+ * split's mean image, every text emptied, every clip replaced by the
+ * training split's mean band energies, every numeric cell emptied (the
+ * FlAblation of the branch). The drops are what each modality is worth to
+ * the run: exactly 0 for a modality its route does not read, and negative
+ * when taking it away helps. The arrays are indexed by FlBranch; a branch
+ * the data does not have is left as the normal evaluation (drop 0). */
 typedef struct {
-  double acc, f1;                     /* the normal evaluation */
-  double acc_no_image, f1_no_image;   /* pictures replaced by the mean image */
-  double acc_no_text, f1_no_text;     /* texts emptied */
-  double acc_drop_image;              /* acc - acc_no_image */
-  double acc_drop_text;               /* acc - acc_no_text */
-  double f1_drop_image;               /* f1 - f1_no_image */
-  double f1_drop_text;                /* f1 - f1_no_text */
+  double acc, f1;                        /* the normal evaluation */
+  guint  branches;                       /* the branches taken away in turn:
+                                          * fl_dataset_branches() of the run's data */
+  double acc_without[FL_N_BRANCHES];     /* with that branch taken away */
+  double f1_without[FL_N_BRANCHES];
+  double acc_drop[FL_N_BRANCHES];        /* acc - acc_without */
+  double f1_drop[FL_N_BRANCHES];         /* f1 - f1_without */
 } FlReliance;
 
-/* Evaluates run three times (FL_ABLATE_NONE, _IMAGE, _TEXT) into out.
- * FALSE with G_IO_ERROR_CANCELLED when cancelled (checked before every
- * batch), out then unset. */
+/* The ablation that takes branch away (FL_ABLATE_IMAGE for the image). */
+FlAblation fl_branch_ablation (FlBranch branch);
+
+/* Evaluates run as it is, then once without each branch of its data, into
+ * out. FALSE with G_IO_ERROR_CANCELLED when cancelled (checked before
+ * every batch), out then unset. */
 gboolean fl_run_reliance (FlRun         *run,
                           FlReliance    *out,
                           GCancellable  *cancellable,
@@ -52,14 +58,28 @@ float   *fl_run_features (FlRun         *run,
 /* The bins of fl_run_gate_summary()'s histogram, over [0, 1]. */
 #define FL_GATE_BINS 20
 
-/* How much a gated run's gate trusts the picture over the words. For each
- * validation sample, m = the mean of its gate z (FL_FEATURE_GATE) over
- * the D features: 1 when the fused vector is all the picture's, 0 when all
- * the words'. Fills mean_per_class (n_classes) with the mean m of each
- * class's validation samples (NAN for a class with none), and hist
- * (FL_GATE_BINS) with how many samples' m fall in each bin of width 1/20,
- * m = 1 in the last. Fails as fl_run_features() does: with
- * FL_ENGINE_ERROR_INVALID for any route but gated. */
+/* How much a gated run's gate trusts each branch it fuses. For each
+ * validation sample, its weight of branch k is the mean over the D
+ * features of the gate's z_k (FL_FEATURE_GATE; the last branch gets what
+ * the others leave, so the weights sum to 1). Fills mean ((n_classes,
+ * FL_N_BRANCHES), indexed [c * FL_N_BRANCHES + branch]) with the mean
+ * weight of each class's validation samples (NAN for a class with none),
+ * and hist ((FL_N_BRANCHES, FL_GATE_BINS), [branch * FL_GATE_BINS + bin])
+ * with how many samples' weight of each branch falls in each bin of width
+ * 1/20, a weight of 1 in the last; entries of branches the run does not
+ * fuse are 0. *branches (may be NULL) is set to the branches it fuses.
+ * Fails as fl_run_features() does: with FL_ENGINE_ERROR_INVALID for any
+ * route but gated. */
+gboolean fl_run_gate_weights (FlRun         *run,
+                              double        *mean,
+                              guint         *hist,
+                              guint         *branches,
+                              GCancellable  *cancellable,
+                              GError       **error);
+
+/* fl_run_gate_weights() of the first branch the gate weighs (the picture,
+ * for image and text: 1 when the fused vector is all the picture's, 0 when
+ * all the words'): mean_per_class (n_classes) and hist (FL_GATE_BINS). */
 gboolean fl_run_gate_summary (FlRun         *run,
                               double        *mean_per_class,
                               guint         *hist,

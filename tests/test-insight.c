@@ -37,8 +37,40 @@ make_dataset (void)
   return fl_dataset_new_from_memory (N_SAMPLES, S, images, texts, labels);
 }
 
+/* make_dataset() with the other two branches: a spectrogram (8 bands ×
+ * 16 frames) whose low half of the bands is loud for the light classes,
+ * and a numeric column that is the word (0 or 1, far apart, empty now and
+ * then): the sound tells what the picture tells, the number what the
+ * words tell. */
+static FlDataset *
+make_dataset_all (void)
+{
+  FlDataset *ds = make_dataset ();
+  g_autoptr(GRand) rng = g_rand_new_with_seed (9);
+  const int M = 8, T = 16;
+
+  ds->audio_mels = M;
+  ds->audio_frames = T;
+  ds->audio = g_new (float, (gsize) ds->n * M * T);
+  ds->n_numeric = 1;
+  ds->numeric = g_new (float, ds->n);
+  ds->numeric_names = g_strsplit ("word", ",", -1);
+  for (int i = 0; i < ds->n; i++)
+    {
+      int c = ds->labels[i], light = c / 2, word = c % 2;
+
+      for (int m = 0; m < M; m++)
+        for (int t = 0; t < T; t++)
+          ds->audio[((gsize) i * M + m) * T + t] = -14.0f + (float) g_rand_double_range (rng, -1, 1)
+                                                   + (m < M / 2 && light ? 4.0f : 0.0f);
+      ds->numeric[i] = g_rand_int_range (rng, 0, 8) == 0 ? NAN : 10.0f * word + (float) g_rand_double (rng);
+    }
+  return ds;
+}
+
+/* A run of fusion over branches (0: all the data has). */
 static FlRun *
-train (FlDataset *ds, FlFusion fusion, int epochs)
+train_branches (FlDataset *ds, FlFusion fusion, guint branches, int epochs)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(FlRun) run = NULL;
@@ -46,6 +78,7 @@ train (FlDataset *ds, FlFusion fusion, int epochs)
 
   fl_train_settings_init_default (&s);
   s.fusion = fusion;
+  s.branches = branches;
   s.epochs = epochs;
   s.batch_size = 16;
   s.feat_dim = 16;
@@ -55,6 +88,12 @@ train (FlDataset *ds, FlFusion fusion, int epochs)
   g_assert_true (fl_run_train (run, NULL, NULL, &error));
   g_assert_no_error (error);
   return g_steal_pointer (&run);
+}
+
+static FlRun *
+train (FlDataset *ds, FlFusion fusion, int epochs)
+{
+  return train_branches (ds, fusion, 0, epochs);
 }
 
 /* ---- principal components ---------------------------------------------------- */
@@ -191,13 +230,17 @@ test_reliance_unimodal (void)
   g_assert_no_error (error);
 
   /* exactly: the route never reads the text (the pictures) */
-  g_assert_cmpfloat (ri.acc_no_text, ==, ri.acc);
-  g_assert_cmpfloat (ri.f1_no_text, ==, ri.f1);
-  g_assert_cmpfloat (ri.acc_drop_text, ==, 0.0);
-  g_assert_cmpfloat (ri.f1_drop_text, ==, 0.0);
-  g_assert_cmpfloat (rt.acc_no_image, ==, rt.acc);
-  g_assert_cmpfloat (rt.f1_no_image, ==, rt.f1);
-  g_assert_cmpfloat (rt.acc_drop_image, ==, 0.0);
+  g_assert_cmpfloat (ri.acc_without[FL_BRANCH_TEXT], ==, ri.acc);
+  g_assert_cmpfloat (ri.f1_without[FL_BRANCH_TEXT], ==, ri.f1);
+  g_assert_cmpfloat (ri.acc_drop[FL_BRANCH_TEXT], ==, 0.0);
+  g_assert_cmpfloat (ri.f1_drop[FL_BRANCH_TEXT], ==, 0.0);
+  g_assert_cmpfloat (rt.acc_without[FL_BRANCH_IMAGE], ==, rt.acc);
+  g_assert_cmpfloat (rt.f1_without[FL_BRANCH_IMAGE], ==, rt.f1);
+  g_assert_cmpfloat (rt.acc_drop[FL_BRANCH_IMAGE], ==, 0.0);
+  /* the data has no sound and no numbers: nothing is taken away there */
+  g_assert_cmpuint (ri.branches, ==, FL_BRANCHES_IMAGE_TEXT);
+  g_assert_cmpfloat (ri.acc_drop[FL_BRANCH_AUDIO], ==, 0.0);
+  g_assert_cmpfloat (ri.acc_without[FL_BRANCH_NUMERIC], ==, ri.acc);
 
   /* the evaluation as it is agrees with the run's own */
   g_assert_cmpfloat (ri.acc, ==, fl_metrics_accuracy (fl_run_metrics (image)));
@@ -207,10 +250,10 @@ test_reliance_unimodal (void)
    * every sample: a quarter of the balanced split */
   assert_constant_without (image, FL_ABLATE_IMAGE);
   assert_constant_without (text, FL_ABLATE_TEXT);
-  g_assert_cmpfloat_with_epsilon (ri.acc_no_image, 0.25, 1e-12);
-  g_assert_cmpfloat_with_epsilon (rt.acc_no_text, 0.25, 1e-12);
-  g_assert_cmpfloat (ri.acc_drop_image, >, 0.1);
-  g_assert_cmpfloat (rt.acc_drop_text, >, 0.1);
+  g_assert_cmpfloat_with_epsilon (ri.acc_without[FL_BRANCH_IMAGE], 0.25, 1e-12);
+  g_assert_cmpfloat_with_epsilon (rt.acc_without[FL_BRANCH_TEXT], 0.25, 1e-12);
+  g_assert_cmpfloat (ri.acc_drop[FL_BRANCH_IMAGE], >, 0.1);
+  g_assert_cmpfloat (rt.acc_drop[FL_BRANCH_TEXT], >, 0.1);
 }
 
 /* Reliance leaves the run's metrics and validation probabilities as they
@@ -229,8 +272,8 @@ test_reliance_leaves_run (void)
 
   g_assert_true (fl_run_reliance (run, &r, NULL, &error));
   g_assert_cmpfloat (r.acc, ==, acc);
-  g_assert_cmpfloat (r.acc_drop_image, ==, r.acc - r.acc_no_image);
-  g_assert_cmpfloat (r.f1_drop_text, ==, r.f1 - r.f1_no_text);
+  g_assert_cmpfloat (r.acc_drop[FL_BRANCH_IMAGE], ==, r.acc - r.acc_without[FL_BRANCH_IMAGE]);
+  g_assert_cmpfloat (r.f1_drop[FL_BRANCH_TEXT], ==, r.f1 - r.f1_without[FL_BRANCH_TEXT]);
   g_assert_cmpfloat (fl_metrics_accuracy (fl_run_metrics (run)), ==, acc);
   after = fl_run_validation (run);
   g_assert_cmpmem (before->probs, sizeof (float) * before->n * before->n_classes,
@@ -240,6 +283,76 @@ test_reliance_leaves_run (void)
   g_assert_false (fl_run_reliance (run, &untouched, cancel, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpfloat (untouched.acc, ==, -1);
+}
+
+static void
+count_cb (FlModel *model, const FlBatch *batch, int start, double loss, gpointer data)
+{
+  fl_metrics_add_scores (data, fl_model_probs (model), batch->labels, batch->n);
+}
+
+/* run's validation accuracy with ablation, evaluated here by hand */
+static double
+accuracy_without (FlRun *run, FlAblation ablation)
+{
+  g_autoptr(FlMetrics) m = fl_metrics_new (fl_run_dataset (run)->n_classes);
+
+  g_assert_true (fl_run_forward_validation (run, ablation, count_cb, m, NULL, NULL));
+  return fl_metrics_accuracy (m);
+}
+
+/* A unimodal run of branch on four-branch data: its own branch taken away,
+ * it predicts one class (a quarter of the balanced split); the three others
+ * change nothing, to the bit. */
+static void
+assert_reads_only (FlRun *run, FlBranch branch)
+{
+  g_autoptr(GError) error = NULL;
+  FlReliance r;
+
+  g_assert_true (fl_run_reliance (run, &r, NULL, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s only: acc %.3f, without it %.3f", fl_branch_to_string (branch), r.acc,
+                  r.acc_without[branch]);
+  g_assert_cmpuint (r.branches, ==, FL_BRANCHES_ALL);
+  assert_constant_without (run, fl_branch_ablation (branch));
+  g_assert_cmpfloat_with_epsilon (r.acc_without[branch], 0.25, 1e-12);
+  g_assert_cmpfloat (r.acc_drop[branch], >, 0.1);
+  for (int b = 0; b < FL_N_BRANCHES; b++)
+    if (b != (int) branch)
+      {
+        g_assert_cmpfloat (r.acc_without[b], ==, r.acc);
+        g_assert_cmpfloat (r.f1_drop[b], ==, 0.0);
+      }
+}
+
+/* Reliance covers every branch of the data: the sound and the numbers are
+ * taken away in turn like the picture and the words, each by its own
+ * ablation. */
+static void
+test_reliance_branches (void)
+{
+  g_autoptr(FlDataset) ds = make_dataset_all ();
+  g_autoptr(FlRun) audio = train (ds, FL_FUSION_AUDIO, 6);
+  g_autoptr(FlRun) numeric = train (ds, FL_FUSION_NUMERIC, 6);
+  g_autoptr(FlRun) concat = train (ds, FL_FUSION_CONCAT, 3);
+  g_autoptr(GError) error = NULL;
+  FlReliance r;
+
+  g_assert_cmpint (fl_branch_ablation (FL_BRANCH_AUDIO), ==, FL_ABLATE_AUDIO);
+  g_assert_cmpint (fl_branch_ablation (FL_BRANCH_NUMERIC), ==, FL_ABLATE_NUMERIC);
+  assert_reads_only (audio, FL_BRANCH_AUDIO);
+  assert_reads_only (numeric, FL_BRANCH_NUMERIC);
+
+  /* a fusion of all four: each figure is that branch's own ablation */
+  g_assert_true (fl_run_reliance (concat, &r, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (r.acc, ==, accuracy_without (concat, FL_ABLATE_NONE));
+  for (int b = 0; b < FL_N_BRANCHES; b++)
+    {
+      g_assert_cmpfloat (r.acc_without[b], ==, accuracy_without (concat, fl_branch_ablation (b)));
+      g_assert_cmpfloat (r.acc_drop[b], ==, r.acc - r.acc_without[b]);
+    }
 }
 
 /* ---- features and the feature map ----------------------------------------------- */
@@ -355,6 +468,96 @@ test_gate_summary (void)
   g_assert_cmpstr (error->message, ==, "the concat route has no gate");
 }
 
+/* want[c][k] = class c's mean over its validation samples of their mean
+ * z_1, z_2 and 1 − z_1 − z_2, worked out by hand from the gate (n_val,
+ * 2·D) of a gate over three branches. */
+static void
+hand_gate_weights (FlRun *run, const float *z, int D, double want[4][3])
+{
+  const FlDataset *ds = fl_run_dataset (run);
+  guint count[4] = { 0 };
+  int n_val;
+  const gint32 *rows = fl_run_val_indices (run, &n_val);
+
+  memset (want, 0, sizeof (double) * 4 * 3);
+  for (int i = 0; i < n_val; i++)
+    {
+      int y = ds->labels[rows[i]];
+      double m[3] = { 0, 0, 0 };
+
+      for (int j = 0; j < D; j++)
+        {
+          m[0] += z[i * 2 * D + j] / D;
+          m[1] += z[i * 2 * D + D + j] / D;
+        }
+      m[2] = 1.0 - m[0] - m[1];
+      for (int k = 0; k < 3; k++)
+        want[y][k] += m[k];
+      count[y]++;
+    }
+  for (int c = 0; c < 4; c++)
+    for (int k = 0; k < 3; k++)
+      want[c][k] /= count[c];
+}
+
+/* The gate over three branches: each class's weights are the hand average
+ * of the samples' z_1, z_2 and 1 − z_1 − z_2, summing to 1; a branch not
+ * fused has none; every sample lands in one bin of each branch fused. For
+ * two branches the summary is the first branch's weights, to the bit. */
+static void
+test_gate_weights (void)
+{
+  const guint three = FL_BRANCH_BIT (FL_BRANCH_IMAGE) | FL_BRANCH_BIT (FL_BRANCH_TEXT) |
+                      FL_BRANCH_BIT (FL_BRANCH_AUDIO);
+  const int slot[3] = { FL_BRANCH_IMAGE, FL_BRANCH_TEXT, FL_BRANCH_AUDIO };
+  g_autoptr(FlDataset) ds = make_dataset_all ();
+  g_autoptr(FlRun) run = train_branches (ds, FL_FUSION_GATED, three, 2);
+  g_autoptr(FlRun) two = train_branches (ds, FL_FUSION_GATED, FL_BRANCHES_IMAGE_TEXT, 2);
+  g_autoptr(GError) error = NULL;
+  g_autofree float *z = NULL;
+  double mean[4 * FL_N_BRANCHES], want[4][3], first[4];
+  guint hist[FL_N_BRANCHES * FL_GATE_BINS], first_hist[FL_GATE_BINS], fused = 0;
+  int n_val, L = 0;
+
+  g_assert_true (fl_run_gate_weights (run, mean, hist, &fused, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fused, ==, three);
+  z = fl_run_features (run, FL_FEATURE_GATE, &L, NULL, &error);
+  g_assert_cmpint (L, ==, 2 * 16);
+  hand_gate_weights (run, z, 16, want);
+  for (int c = 0; c < 4; c++)
+    {
+      double sum = 0.0;
+
+      for (int k = 0; k < 3; k++)
+        {
+          g_assert_cmpfloat_with_epsilon (mean[c * FL_N_BRANCHES + slot[k]], want[c][k], 1e-6);
+          sum += mean[c * FL_N_BRANCHES + slot[k]];
+        }
+      g_assert_cmpfloat_with_epsilon (sum, 1.0, 1e-9);
+      g_assert_cmpfloat (mean[c * FL_N_BRANCHES + FL_BRANCH_NUMERIC], ==, 0.0);
+    }
+  fl_run_val_indices (run, &n_val);
+  for (int b = 0; b < FL_N_BRANCHES; b++)
+    {
+      guint total = 0;
+
+      for (int k = 0; k < FL_GATE_BINS; k++)
+        total += hist[b * FL_GATE_BINS + k];
+      g_assert_cmpuint (total, ==, b == FL_BRANCH_NUMERIC ? 0 : (guint) n_val);
+    }
+
+  g_assert_true (fl_run_gate_weights (two, mean, hist, &fused, NULL, &error));
+  g_assert_true (fl_run_gate_summary (two, first, first_hist, NULL, &error));
+  g_assert_cmpuint (fused, ==, FL_BRANCHES_IMAGE_TEXT);
+  for (int c = 0; c < 4; c++)
+    {
+      g_assert_cmpfloat (first[c], ==, mean[c * FL_N_BRANCHES + FL_BRANCH_IMAGE]);
+      g_assert_cmpfloat_with_epsilon (mean[c * FL_N_BRANCHES + FL_BRANCH_TEXT], 1.0 - first[c], 1e-12);
+    }
+  g_assert_cmpmem (first_hist, sizeof first_hist, hist + FL_BRANCH_IMAGE * FL_GATE_BINS, sizeof first_hist);
+}
+
 /* ---- fusion rescues -------------------------------------------------------------- */
 
 /* The picture tells half the class, the text the other half: each baseline
@@ -392,9 +595,11 @@ main (int argc, char **argv)
   g_test_add_func ("/insight/pca/edges", test_pca_edges);
   g_test_add_func ("/insight/reliance/unimodal", test_reliance_unimodal);
   g_test_add_func ("/insight/reliance/leaves-run", test_reliance_leaves_run);
+  g_test_add_func ("/insight/reliance/branches", test_reliance_branches);
   g_test_add_func ("/insight/features", test_features);
   g_test_add_func ("/insight/feature-map", test_feature_map);
   g_test_add_func ("/insight/gate-summary", test_gate_summary);
+  g_test_add_func ("/insight/gate-weights", test_gate_weights);
   g_test_add_func ("/insight/fusion-rescues", test_fusion_rescues);
   return g_test_run ();
 }

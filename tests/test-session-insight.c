@@ -258,7 +258,7 @@ test_compare (void)
   g_assert_nonnull (strstr (ins->note, "reads only the pictures"));
   assert_model_insight (ins, fl_comparison_run (cmp, route_pos (FL_FUSION_IMAGE)));
   g_assert_null (ins->maps[FL_FEATURE_TEXT]);
-  g_assert_cmpfloat (ins->reliance.acc_drop_text, ==, 0.0);
+  g_assert_cmpfloat (ins->reliance.acc_drop[FL_BRANCH_TEXT], ==, 0.0);
 
   /* the gated route: what its gate trusts, too */
   g_assert_true (fl_session_show_run (session, route_pos (FL_FUSION_GATED)));

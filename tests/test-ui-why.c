@@ -246,8 +246,8 @@ test_reliance (void)
   g_assert_true (fl_why_view_get_reliance (why_view (), &drop_image, &drop_text));
   g_test_message ("without the picture −%.1f points, without the words −%.1f: %s", drop_image, drop_text,
                   fl_why_view_get_reliance_text (why_view ()));
-  g_assert_cmpfloat (drop_image, ==, 100.0 * want.acc_drop_image);
-  g_assert_cmpfloat (drop_text, ==, 100.0 * want.acc_drop_text);
+  g_assert_cmpfloat (drop_image, ==, 100.0 * want.acc_drop[FL_BRANCH_IMAGE]);
+  g_assert_cmpfloat (drop_text, ==, 100.0 * want.acc_drop[FL_BRANCH_TEXT]);
   g_assert_true (g_str_has_prefix (fl_why_view_get_reliance_text (why_view ()), "This model "));
 
   /* the bars are drawn, the longer the larger */

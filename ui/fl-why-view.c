@@ -192,8 +192,8 @@ show_reliance (FlWhyView *self)
   gtk_widget_set_visible (self->reliance_box, ins != NULL && ins->has_reliance);
   if (ins == NULL || !ins->has_reliance)
     return;
-  self->bars.drop[0] = 100.0 * ins->reliance.acc_drop_image;
-  self->bars.drop[1] = 100.0 * ins->reliance.acc_drop_text;
+  self->bars.drop[0] = 100.0 * ins->reliance.acc_drop[FL_BRANCH_IMAGE];
+  self->bars.drop[1] = 100.0 * ins->reliance.acc_drop[FL_BRANCH_TEXT];
   for (int i = 0; i < 2; i++)
     {
       g_autofree char *value = g_strdup_printf ("%s%.1f points", self->bars.drop[i] < 0 ? "+" : "−",
