@@ -356,8 +356,8 @@ append_runs (FlRunList             *list,
              const FlTrainSettings *s,
              GArray                *log)
 {
-  guint n_fusions;
-  const FlFusion *fusions = fl_fusions (&n_fusions);
+  FlFusion fusions[FL_N_FUSIONS];
+  guint n_fusions = fl_fusions_possible (FL_BRANCHES_IMAGE_TEXT, fusions);
 
   for (guint k = 0; k < n_fusions; k++)
     {
@@ -563,8 +563,8 @@ test_compare (void)
   g_autoptr(FlSession) session = compared_session (ds, &rec);
   FlComparison *cmp = fl_session_get_comparison (session);
   FlRunList *list = fl_session_get_runs (session);
-  guint n_fusions;
-  const FlFusion *fusions = fl_fusions (&n_fusions);
+  FlFusion fusions[FL_N_FUSIONS];
+  guint n_fusions = fl_fusions_possible (FL_BRANCHES_IMAGE_TEXT, fusions);
   g_autofree char *compared = g_strdup_printf ("Compared %u runs", n_fusions);
   int best;
 

@@ -18,14 +18,13 @@
 #include <math.h>
 #include <string.h>
 
-/* The routes a Compare trains: fl_fusions()'s. */
+/* The routes a Compare trains on image and text data. */
 static int
 n_routes (void)
 {
-  guint n;
+  FlFusion fusions[FL_N_FUSIONS];
 
-  fl_fusions (&n);
-  return (int) n;
+  return (int) fl_fusions_possible (FL_BRANCHES_IMAGE_TEXT, fusions);
 }
 
 static char *demo_dir;

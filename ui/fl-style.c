@@ -44,7 +44,7 @@ static const struct {
     "Ignores the words and learns from the pictures alone — a baseline to compare against." },
   { FL_FUSION_TEXT, "Text only", "Text only",
     "Ignores the pictures and learns from the words alone — a baseline to compare against." },
-  { FL_FUSION_AUDIO, "Audio only", "Audio only",
+  { FL_FUSION_AUDIO, "Sound only", "Sound only",
     "Learns from the sound alone — a baseline to compare against." },
   { FL_FUSION_NUMERIC, "Numbers only", "Numbers only",
     "Learns from the numeric columns alone — a baseline to compare against." },
@@ -105,16 +105,27 @@ fl_fusions (guint *n_fusions)
 {
   static const FlFusion order[] = {
     FL_FUSION_CONCAT, FL_FUSION_MEAN, FL_FUSION_PRODUCT, FL_FUSION_GATED, FL_FUSION_LATE,
-    FL_FUSION_LOWRANK, FL_FUSION_IMAGE, FL_FUSION_TEXT,
+    FL_FUSION_LOWRANK, FL_FUSION_IMAGE, FL_FUSION_TEXT, FL_FUSION_AUDIO, FL_FUSION_NUMERIC,
   };
 
-  /* every route has its words; the panel offers those of image and text
-   * data, which is all the data panel loads so far: the audio and numeric
-   * baselines come with their columns */
+  /* every route has its words and a place in the menu */
   G_STATIC_ASSERT (G_N_ELEMENTS (fusions) == FL_N_FUSIONS);
-  G_STATIC_ASSERT (G_N_ELEMENTS (order) == FL_N_FUSIONS - 2);
+  G_STATIC_ASSERT (G_N_ELEMENTS (order) == FL_N_FUSIONS);
   *n_fusions = G_N_ELEMENTS (order);
   return order;
+}
+
+guint
+fl_fusions_possible (guint    present,
+                     FlFusion out[FL_N_FUSIONS])
+{
+  guint n_all, n = 0;
+  const FlFusion *order = fl_fusions (&n_all);
+
+  for (guint i = 0; i < n_all; i++)
+    if (fl_train_route_possible (order[i], present))
+      out[n++] = order[i];
+  return n;
 }
 
 static int
@@ -145,6 +156,132 @@ fl_fusion_explain (FlFusion fusion)
 {
   int i = fusion_index (fusion);
   return i >= 0 ? fusions[i].explain : "";
+}
+
+/* ---- the branches -------------------------------------------------------- */
+
+static const struct {
+  FlColor     color;
+  const char *title;       /* "Picture" */
+  const char *noun;        /* "the picture" */
+  const char *possessive;  /* "the picture's" */
+  const char *plural;      /* "the pictures": what a baseline learns from */
+} branch_words[FL_N_BRANCHES] = {
+  [FL_BRANCH_IMAGE] = { FL_COLOR_ORANGE, "Picture", "the picture", "the picture's", "the pictures" },
+  [FL_BRANCH_TEXT] = { FL_COLOR_BLUE, "Words", "the words", "the words'", "the words" },
+  [FL_BRANCH_AUDIO] = { FL_COLOR_GREEN, "Sound", "the sound", "the sound's", "the sound" },
+  [FL_BRANCH_NUMERIC] = { FL_COLOR_PURPLE, "Numbers", "the numbers", "the numbers'", "the numbers" },
+};
+
+FlColor
+fl_branch_color (FlBranch branch)
+{
+  g_return_val_if_fail ((guint) branch < FL_N_BRANCHES, FL_COLOR_BLACK);
+  return branch_words[branch].color;
+}
+
+const char *
+fl_branch_title (FlBranch branch)
+{
+  g_return_val_if_fail ((guint) branch < FL_N_BRANCHES, "");
+  return branch_words[branch].title;
+}
+
+const char *
+fl_branch_noun (FlBranch branch)
+{
+  g_return_val_if_fail ((guint) branch < FL_N_BRANCHES, "");
+  return branch_words[branch].noun;
+}
+
+/* The branches' words of the kind at offset (a field of branch_words),
+ * as a list: "A", "A and B", "A, B and C". */
+#define WORDS(field) G_STRUCT_OFFSET (__typeof__ (branch_words[0]), field)
+
+static char *
+branch_list (guint branches,
+             gsize field)
+{
+  GString *s = g_string_new (NULL);
+  int n = fl_branches_count (branches), k = 0;
+
+  for (int b = 0; b < FL_N_BRANCHES; b++)
+    if (branches & FL_BRANCH_BIT (b))
+      {
+        const char *word = G_STRUCT_MEMBER (const char *, &branch_words[b], field);
+
+        g_string_append_printf (s, "%s%s", k == 0 ? "" : k == n - 1 ? " and " : ", ", word);
+        k++;
+      }
+  return g_string_free (s, FALSE);
+}
+
+char *
+fl_branches_title (guint branches)
+{
+  GString *s = g_string_new (NULL);
+
+  for (int b = 0; b < FL_N_BRANCHES; b++)
+    if (branches & FL_BRANCH_BIT (b))
+      g_string_append_printf (s, "%s%s", s->len > 0 ? " + " : "", branch_words[b].title);
+  return g_string_free (s, FALSE);
+}
+
+/* A route's sentence over a set of branches other than the picture and
+ * the words, which the table above says in its own way. */
+static char *
+explain_branches (FlFusion fusion,
+                  guint    branches)
+{
+  g_autofree char *nouns = branch_list (branches, WORDS (noun));
+  g_autofree char *owners = branch_list (branches, WORDS (possessive));
+  gboolean many = fl_branches_count (branches) > 2;
+
+  switch (fusion)
+    {
+    case FL_FUSION_CONCAT:
+      return g_strdup_printf ("Keeps %s features side by side, so the model can use each on its own.", owners);
+    case FL_FUSION_MEAN:
+      return g_strdup_printf ("Averages %s features into one: each can make up for the other%s.", owners,
+                              many ? "s" : "");
+    case FL_FUSION_PRODUCT:
+      return g_strdup_printf ("Multiplies them, feature by feature: a feature counts only where %s %sagree.",
+                              nouns, many ? "all " : "");
+    case FL_FUSION_GATED:
+      return g_strdup_printf ("A learned gate decides, feature by feature and sample by sample, how much to "
+                              "trust each of %s.", nouns);
+    case FL_FUSION_LATE:
+      return g_strdup_printf ("%c%s each get their own classifier, and their answers are mixed by a learned "
+                              "vote.", g_ascii_toupper (nouns[0]), nouns + 1);
+    case FL_FUSION_LOWRANK:
+      return g_strdup_printf ("Lets every feature of %s interact with every feature of the other%s, in a cheap "
+                              "compressed form.", nouns, many ? "s" : "");
+    default:
+      {
+        int own = fl_fusion_single_branch (fusion);
+        guint others = branches & ~FL_BRANCH_BIT (own);
+        g_autofree char *ignored = branch_list (others, WORDS (plural));
+
+        if (others == 0)
+          return g_strdup (fl_fusion_explain (fusion));
+        return g_strdup_printf ("Ignores %s%s and learns from %s alone — a baseline to compare against.", ignored,
+                                fl_branches_count (others) > 1 ? "," : "", branch_words[own].plural);
+      }
+    }
+}
+
+const char *
+fl_fusion_explain_for (FlFusion fusion,
+                       guint    branches)
+{
+  g_autofree char *text = NULL;
+
+  if (branches == 0 || branches == FL_BRANCHES_IMAGE_TEXT || fusion_index (fusion) < 0)
+    return fl_fusion_explain (fusion);
+  /* a handful of routes × branch sets: kept for the life of the program,
+   * so that the string is as static as the table's */
+  text = explain_branches (fusion, branches);
+  return g_intern_string (text);
 }
 
 const char *

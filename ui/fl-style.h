@@ -52,14 +52,36 @@ const char     *fl_run_color            (int              i);
  * ("fl-run-color-3"). */
 const char     *fl_run_color_class      (int              i);
 
-/* The fusion methods in the order the training panel offers them. */
+/* The fusion methods and baselines in the order the training panel
+ * offers them: every one. */
 const FlFusion *fl_fusions              (guint           *n_fusions);
+/* Those of them that data with the branches present can train
+ * (fl_train_route_possible()), in that order, into out; returns how many:
+ * for image and text, the first eight. */
+guint           fl_fusions_possible     (guint            present,
+                                         FlFusion         out[FL_N_FUSIONS]);
 /* Its name as the drop-down shows it ("Concatenate"). */
 const char     *fl_fusion_title         (FlFusion         fusion);
 /* Its name in a narrow table column ("Concat"). */
 const char     *fl_fusion_short_title   (FlFusion         fusion);
-/* One sentence on what it does, for people new to it. */
+/* One sentence on what it does, for people new to it, about the picture
+ * and the words. */
 const char     *fl_fusion_explain       (FlFusion         fusion);
+/* The same about a set of branches (a mask of FL_BRANCH_BIT()s): those a
+ * fusion route fuses, or, for a baseline, those the data has (which it
+ * ignores but for its own). 0 and image + text give fl_fusion_explain(). */
+const char     *fl_fusion_explain_for   (FlFusion         fusion,
+                                         guint            branches);
+
+/* A branch's colour wherever it is drawn: the picture orange, the words
+ * blue, the sound green, the numbers purple. */
+FlColor         fl_branch_color         (FlBranch         branch);
+/* "Picture", "Words", "Sound", "Numbers" */
+const char     *fl_branch_title         (FlBranch         branch);
+/* "the picture", "the words", "the sound", "the numbers" */
+const char     *fl_branch_noun          (FlBranch         branch);
+/* "Picture + Sound": the titles of a set of branches; a new string. */
+char           *fl_branches_title       (guint            branches);
 
 /* A sentence a teacher could read out about a metric: "accuracy",
  * "macro-f1", "best-epoch", "time", "parameters", "loss"; "" otherwise. */

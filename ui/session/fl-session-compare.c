@@ -11,21 +11,108 @@
 
 #include <string.h>
 
-/* Adds the runs of a comparison to cmp, into runs. */
-void
-_fl_session_add_compare_runs (FlSession             *self,
-                              const FlTrainSettings *settings,
-                              GArray                *runs)
+/* ---- the comparison's data --------------------------------------------------- */
+
+/* Whether a column the experiment names (NULL: whichever was detected) is
+ * the one the data was read with. */
+static gboolean
+same_column (const char *named,
+             const char *used)
 {
-  guint n_fusions;
+  return named == NULL || g_strcmp0 (named, used) == 0;
+}
+
+/* The sound column and the numeric ones ds was read with, as one string. */
+static char *
+branch_columns (FlDataset *ds)
+{
+  g_autofree char *numeric = ds->report.numeric_cols != NULL ? g_strjoinv (",", ds->report.numeric_cols) : NULL;
+
+  return g_strdup_printf ("sound %s, numbers %s", ds->report.audio_col != NULL ? ds->report.audio_col : "",
+                          numeric != NULL ? numeric : "");
+}
+
+void
+_fl_session_keep_branch_columns (FlSession *self,
+                                 FlDataset *ds)
+{
+  g_free (self->runs_branch_columns);
+  self->runs_branch_columns = ds != NULL ? branch_columns (ds) : NULL;
+}
+
+/* Whether ds holds the samples of the comparison's runs: the same files,
+ * unchanged, read with the same columns — the sound and numeric ones too
+ * (which the samples' fingerprint does not see), when they are known. The
+ * image size may differ: runs at several sizes are compared on the same
+ * samples. */
+gboolean
+_fl_session_is_runs_data (FlSession *self,
+                          FlDataset *ds)
+{
+  const FlExperimentData *d = &self->runs_data;
+  g_autofree char *columns = NULL;
+
+  if (ds == NULL || d->csv_path == NULL ||
+      /* the file may have changed since (0: a file of the first version) */
+      (d->samples != 0 && d->samples != ds->fingerprint) ||
+      g_strcmp0 (d->csv_path, ds->csv_path) != 0 || g_strcmp0 (d->images_dir, ds->images_dir) != 0 ||
+      !same_column (d->image_col, ds->report.image_col) || !same_column (d->text_col, ds->report.text_col) ||
+      !same_column (d->label_col, ds->report.label_col != NULL ? ds->report.label_col : ""))
+    return FALSE;
+  columns = branch_columns (ds);
+  return self->runs_branch_columns == NULL || g_strcmp0 (self->runs_branch_columns, columns) == 0;
+}
+
+FlDataset *
+_fl_session_runs_dataset (FlSession *self)
+{
+  return _fl_session_is_runs_data (self, self->ds) ? self->ds : NULL;
+}
+
+/* ---- Compare ----------------------------------------------------------------- */
+
+/* The branches of the data loaded (image and text without data: what
+ * every dataset has). */
+static guint
+present_branches (FlSession *self)
+{
+  return self->ds != NULL ? fl_dataset_branches (self->ds) : FL_BRANCHES_IMAGE_TEXT;
+}
+
+/* The routes Compare trains, in order, into out: those chosen (or all),
+ * less those the data cannot feed — a baseline whose branch it lacks, or
+ * every fusion when s (may be NULL) fuses fewer than two of its branches. */
+static guint
+compare_routes (FlSession             *self,
+                const FlTrainSettings *s,
+                FlFusion               out[FL_N_FUSIONS])
+{
+  guint present = present_branches (self), n_fusions, n = 0;
+  guint fused = s != NULL && s->branches != 0 ? s->branches : present;
   const FlFusion *fusions = fl_fusions (&n_fusions);
-  int first, n;
 
   if (self->n_routes > 0)
     {
       fusions = self->routes;
       n_fusions = self->n_routes;
     }
+  for (guint k = 0; k < n_fusions; k++)
+    if (fl_train_route_possible (fusions[k], present) &&
+        (fl_fusion_single_branch (fusions[k]) >= 0 || ((fused & ~present) == 0 && fl_branches_count (fused) >= 2)))
+      out[n++] = fusions[k];
+  return n;
+}
+
+/* Adds the runs of a comparison to cmp, into runs. */
+void
+_fl_session_add_compare_runs (FlSession             *self,
+                              const FlTrainSettings *settings,
+                              GArray                *runs)
+{
+  FlFusion fusions[FL_N_FUSIONS];
+  guint n_fusions = compare_routes (self, settings, fusions);
+  int first, n;
+
   if (self->folds >= 2)
     {
       first = fl_comparison_add_cv (self->cmp, settings, fusions, (int) n_fusions, self->folds, self->repeats);
@@ -33,7 +120,7 @@ _fl_session_add_compare_runs (FlSession             *self,
     }
   else
     {
-      /* every fusion and both baselines, on the same split and seed */
+      /* every route, on the same split and seed */
       first = fl_comparison_n_runs (self->cmp);
       n = (int) n_fusions;
       for (guint k = 0; k < n_fusions; k++)
@@ -62,14 +149,10 @@ fl_session_set_design (FlSession *self,
 int
 fl_session_get_compare_runs (FlSession *self)
 {
-  guint n_fusions;
+  FlFusion fusions[FL_N_FUSIONS];
 
   g_return_val_if_fail (FL_IS_SESSION (self), 0);
-
-  fl_fusions (&n_fusions);
-  if (self->n_routes > 0)
-    n_fusions = self->n_routes;
-  return (int) n_fusions * self->folds * self->repeats;
+  return (int) compare_routes (self, NULL, fusions) * self->folds * self->repeats;
 }
 
 double

@@ -14,6 +14,8 @@ struct _FlSession {
   FlRunList        *runs;
   FlComparison     *cmp;           /* every run on this data, or reopened */
   FlExperimentData  runs_data;     /* the files and columns of its runs */
+  char             *runs_branch_columns;  /* and their sound and numeric
+                                           * columns, or NULL: not known */
   FlDataset        *ds;            /* the data loaded, a reference */
   gboolean          loading;
   FlTrainWorker    *worker;        /* the current or last runs */
@@ -50,8 +52,15 @@ void       _fl_session_error            (FlSession  *self,
                                          const char *message);
 /* Drops every run with its thread. */
 void       _fl_session_clear            (FlSession  *self);
-/* The data loaded, when it holds the comparison's samples. */
+/* fl-session-compare.c: whether ds holds the samples of the comparison's
+ * runs, read with the same columns; the data loaded, when it does. */
+gboolean   _fl_session_is_runs_data     (FlSession  *self,
+                                         FlDataset  *ds);
 FlDataset *_fl_session_runs_dataset     (FlSession  *self);
+/* Remembers the sound and numeric columns ds (NULL: none known) was read
+ * with, as those of the comparison's runs. */
+void       _fl_session_keep_branch_columns (FlSession *self,
+                                         FlDataset  *ds);
 void       _fl_session_set_status       (FlSession  *self,
                                          const char *format,
                                          ...) G_GNUC_PRINTF (2, 3);

@@ -20,6 +20,7 @@ enum {
   PROP_PROGRESS,
   PROP_SPEED,
   PROP_PREDICTING,
+  PROP_BRANCHES,
   N_PROPS
 };
 
@@ -124,6 +125,7 @@ _fl_session_clear (FlSession *self)
   fl_run_list_clear (self->runs);
   g_clear_pointer (&self->cmp, fl_comparison_free);
   fl_experiment_data_clear (&self->runs_data);
+  _fl_session_keep_branch_columns (self, NULL);
   memset (&self->last_batch, 0, sizeof self->last_batch);
   if (self->shown_run != -1)
     {
@@ -133,52 +135,23 @@ _fl_session_clear (FlSession *self)
   set_progress (self, 0.0, "");
 }
 
-/* Whether a column the experiment names (NULL: whichever was detected) is
- * the one the data was read with. */
-static gboolean
-same_column (const char *named,
-             const char *used)
-{
-  return named == NULL || g_strcmp0 (named, used) == 0;
-}
-
-/* Whether ds holds the samples of the comparison's runs: the same files,
- * unchanged, read with the same columns. The image size may differ: runs
- * at several sizes are compared on the same samples. */
-static gboolean
-is_runs_data (FlSession *self,
-              FlDataset *ds)
-{
-  const FlExperimentData *d = &self->runs_data;
-
-  return ds != NULL && d->csv_path != NULL &&
-         /* the file may have changed since (0: a file of the first version) */
-         (d->samples == 0 || d->samples == ds->fingerprint) &&
-         g_strcmp0 (d->csv_path, ds->csv_path) == 0 &&
-         g_strcmp0 (d->images_dir, ds->images_dir) == 0 &&
-         same_column (d->image_col, ds->report.image_col) &&
-         same_column (d->text_col, ds->report.text_col) &&
-         same_column (d->label_col, ds->report.label_col != NULL ? ds->report.label_col : "");
-}
-
-FlDataset *
-_fl_session_runs_dataset (FlSession *self)
-{
-  return is_runs_data (self, self->ds) ? self->ds : NULL;
-}
-
 void
 fl_session_set_dataset (FlSession *self,
                         FlDataset *ds)
 {
+  guint branches;
+
   g_return_if_fail (FL_IS_SESSION (self));
 
+  branches = fl_session_get_branches (self);
   if (ds != NULL)
     fl_dataset_ref (ds);
   g_clear_pointer (&self->ds, fl_dataset_unref);
   self->ds = ds;
+  if (branches != fl_session_get_branches (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BRANCHES]);
 
-  if (self->cmp != NULL && (ds == NULL || is_runs_data (self, ds)))
+  if (self->cmp != NULL && (ds == NULL || _fl_session_is_runs_data (self, ds)))
     {
       /* the runs' samples again — at another image size, or the data of a
        * reopened experiment arriving — or no data (a load failed): the runs
@@ -217,6 +190,13 @@ fl_session_get_dataset (FlSession *self)
 {
   g_return_val_if_fail (FL_IS_SESSION (self), NULL);
   return self->ds;
+}
+
+guint
+fl_session_get_branches (FlSession *self)
+{
+  g_return_val_if_fail (FL_IS_SESSION (self), 0);
+  return self->ds != NULL ? fl_dataset_branches (self->ds) : 0;
 }
 
 void
@@ -419,6 +399,7 @@ ensure_comparison (FlSession             *self,
     _fl_session_clear (self);
   self->cmp = fl_comparison_new (self->ds, settings);
   fl_experiment_data_from_dataset (&self->runs_data, self->ds);
+  _fl_session_keep_branch_columns (self, self->ds);
 }
 
 static void
@@ -551,6 +532,7 @@ fl_session_finalize (GObject *object)
   g_clear_pointer (&self->ds, fl_dataset_unref);
   g_clear_object (&self->runs);
   fl_experiment_data_clear (&self->runs_data);
+  g_free (self->runs_branch_columns);
   g_free (self->status);
   g_free (self->speed);
 
@@ -575,6 +557,7 @@ fl_session_get_property (GObject    *object,
     case PROP_PROGRESS: g_value_set_double (value, self->progress); break;
     case PROP_SPEED: g_value_set_string (value, self->speed); break;
     case PROP_PREDICTING: g_value_set_boolean (value, self->predicting != NULL); break;
+    case PROP_BRANCHES: g_value_set_uint (value, fl_session_get_branches (self)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -605,6 +588,7 @@ fl_session_class_init (FlSessionClass *klass)
   properties[PROP_PROGRESS] = g_param_spec_double ("progress", NULL, NULL, 0.0, 1.0, 0.0, flags);
   properties[PROP_SPEED] = g_param_spec_string ("speed", NULL, NULL, NULL, flags);
   properties[PROP_PREDICTING] = readable_boolean ("predicting");
+  properties[PROP_BRANCHES] = g_param_spec_uint ("branches", NULL, NULL, 0, FL_BRANCHES_ALL, 0, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   fl_session_signals[SIGNAL_RUN_STARTED] =

@@ -8,7 +8,7 @@
  *
  * Properties: "training", "paused", "loading", "shown-run" (notified each
  * time a run's results are to be shown again), "status", "progress",
- * "speed", "predicting".
+ * "speed", "predicting", "branches" (of the data loaded).
  *
  * Signals, all on the main thread:
  *   ::run-started (FlRunItem *item)       a run starts training
@@ -50,13 +50,16 @@ FlComparison  *fl_session_get_comparison     (FlSession             *self);
 void           fl_session_set_dataset        (FlSession             *self,
                                               FlDataset             *ds);
 FlDataset     *fl_session_get_dataset        (FlSession             *self);
+/* The branches of the data loaded (fl_dataset_branches()), 0 without
+ * data: property "branches". */
+guint          fl_session_get_branches       (FlSession             *self);
 void           fl_session_set_loading        (FlSession             *self,
                                               gboolean               loading);
 gboolean       fl_session_get_loading        (FlSession             *self);
 
 /* Trains one run with these settings, or, with compare, every fusion
- * method and both baselines on them, one after another. FALSE when there
- * is no data or a run is training. */
+ * method and the baseline of each branch on them, one after another.
+ * FALSE when there is no data or a run is training. */
 gboolean       fl_session_train              (FlSession             *self,
                                               const FlTrainSettings *settings,
                                               gboolean               compare);
@@ -67,7 +70,9 @@ gboolean       fl_session_train              (FlSession             *self,
 void           fl_session_set_design         (FlSession             *self,
                                               int                    folds,
                                               int                    repeats);
-/* The routes Compare trains, in order (n = 0: every fusion and baseline). */
+/* The routes Compare trains, in order (n = 0: every fusion and baseline);
+ * of these, it trains those the data loaded can feed: the baselines of
+ * the branches it has, and the fusions when they fuse two or more. */
 void           fl_session_set_routes         (FlSession             *self,
                                               const FlFusion        *fusions,
                                               guint                  n);
