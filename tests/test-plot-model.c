@@ -818,15 +818,19 @@ test_band_export (void)
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
-/* Pixels of a fusion's diagram close to colour c (any alpha over white). */
+/* Pixels of a fusion's diagram over branches (0: image and text), at the
+ * height it wants, close to colour c (any alpha over white), in columns
+ * x0 … x1 from row y0 down. */
 static int
-diagram_pixels_in (FlFusion       fusion,
-                   const GdkRGBA *c,
-                   int            x0,
-                   int            x1,
-                   int            y0)
+diagram_branch_pixels (FlFusion       fusion,
+                       guint          branches,
+                       const GdkRGBA *c,
+                       int            x0,
+                       int            x1,
+                       int            y0)
 {
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 320, 64);
+  const int H = fl_fusion_diagram_height (branches);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 320, H);
   cairo_t *cr = cairo_create (surface);
   GdkRGBA fg = { 0.2, 0.2, 0.2, 1.0 };
   const guint8 *px;
@@ -834,11 +838,11 @@ diagram_pixels_in (FlFusion       fusion,
 
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
-  fl_fusion_diagram_draw (cr, context, fusion, 320, 64, &fg);
+  fl_fusion_diagram_draw (cr, context, fusion, branches, 320, H, &fg);
   cairo_surface_flush (surface);
   px = cairo_image_surface_get_data (surface);
   stride = cairo_image_surface_get_stride (surface);
-  for (int y = y0; y < 64; y++)
+  for (int y = y0; y < H; y++)
     for (int x = x0; x < x1; x++)
       {
         const guint8 *p = px + y * stride + 4 * x;   /* B, G, R */
@@ -849,6 +853,16 @@ diagram_pixels_in (FlFusion       fusion,
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
   return n;
+}
+
+static int
+diagram_pixels_in (FlFusion       fusion,
+                   const GdkRGBA *c,
+                   int            x0,
+                   int            x1,
+                   int            y0)
+{
+  return diagram_branch_pixels (fusion, 0, c, x0, x1, y0);
 }
 
 static int
@@ -864,8 +878,8 @@ static void
 test_fusion_diagrams (void)
 {
   GdkRGBA words, ink = { 0.2, 0.2, 0.2, 1.0 };
-  guint n;
-  const FlFusion *order = fl_fusions (&n);
+  FlFusion order[FL_N_FUSIONS];
+  guint n = fl_fusions_possible (FL_BRANCHES_IMAGE_TEXT, order);
 
   fl_color_rgba (FL_COLOR_BLUE, &words);
   for (guint i = 0; i < n; i++)
@@ -874,6 +888,34 @@ test_fusion_diagrams (void)
   /* below the middle, where only late has a box: its second head */
   g_assert_cmpint (diagram_pixels_in (FL_FUSION_LATE, &ink, 130, 200, 44), >, 20);
   g_assert_cmpint (diagram_pixels_in (FL_FUSION_CONCAT, &ink, 130, 200, 44), ==, 0);
+}
+
+/* Over picture, words and sound: a box per branch in its colour (the
+ * sound's green only where there is sound), taller than two; late draws
+ * a head in each of the three rows; the sound baseline draws the picture
+ * faintly and the sound fully. */
+static void
+test_fusion_diagram_branches (void)
+{
+  const guint three = FL_BRANCHES_IMAGE_TEXT | FL_BRANCH_BIT (FL_BRANCH_AUDIO);
+  const int H = fl_fusion_diagram_height (three);
+  GdkRGBA picture, sound, ink = { 0.2, 0.2, 0.2, 1.0 };
+
+  fl_color_rgba (fl_branch_color (FL_BRANCH_IMAGE), &picture);
+  fl_color_rgba (fl_branch_color (FL_BRANCH_AUDIO), &sound);
+  g_assert_cmpint (H, >, fl_fusion_diagram_height (FL_BRANCHES_IMAGE_TEXT));
+  g_assert_cmpint (fl_fusion_diagram_height (FL_BRANCHES_ALL), >, H);
+  g_assert_cmpint (diagram_branch_pixels (FL_FUSION_CONCAT, three, &sound, 0, 320, 0), >, 20);
+  g_assert_cmpint (diagram_branch_pixels (FL_FUSION_CONCAT, FL_BRANCHES_IMAGE_TEXT, &sound, 0, 320, 0), ==, 0);
+  /* the heads' column, in the top, middle and bottom thirds */
+  for (int third = 0; third < 3; third++)
+    g_assert_cmpint (diagram_branch_pixels (FL_FUSION_LATE, three, &ink, 130, 200, third * H / 3) -
+                     (third < 2 ? diagram_branch_pixels (FL_FUSION_LATE, three, &ink, 130, 200, (third + 1) * H / 3)
+                                : 0), >, 20);
+  g_assert_cmpint (diagram_branch_pixels (FL_FUSION_AUDIO, three, &picture, 0, 320, 0), <,
+                   diagram_branch_pixels (FL_FUSION_CONCAT, three, &picture, 0, 320, 0) / 2);
+  g_assert_cmpint (diagram_branch_pixels (FL_FUSION_AUDIO, three, &sound, 0, 320, 0), ==,
+                   diagram_branch_pixels (FL_FUSION_CONCAT, three, &sound, 0, 320, 0));
 }
 
 int
@@ -904,6 +946,7 @@ main (int   argc,
   g_test_add_func ("/plot-band/readout", test_band_readout);
   g_test_add_func ("/plot-band/export", test_band_export);
   g_test_add_func ("/fusion-diagram/routes", test_fusion_diagrams);
+  g_test_add_func ("/fusion-diagram/branches", test_fusion_diagram_branches);
 
   status = g_test_run ();
   g_object_unref (context);

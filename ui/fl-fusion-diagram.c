@@ -6,21 +6,44 @@
 #include "fl-style.h"
 #include "fl-ui-util.h"
 
-/* What sits in the middle of each route's picture. */
-static const char *
-middle_text (FlFusion fusion)
+/* The letters of the branches' vectors, as fl-model.h names them. */
+static const char letters[FL_N_BRANCHES] = { 'a', 'b', 'c', 'd' };
+
+/* "a, b, c" with sep between the letters of branches */
+static char *
+join_letters (guint       branches,
+              const char *sep)
 {
+  GString *s = g_string_new (NULL);
+
+  for (int b = 0; b < FL_N_BRANCHES; b++)
+    if (branches & FL_BRANCH_BIT (b))
+      g_string_append_printf (s, "%s%c", s->len > 0 ? sep : "", letters[b]);
+  return g_string_free (s, FALSE);
+}
+
+/* What sits in the middle of each route's picture; two branches are
+ * spelt out with spaces, more tightly. A new string. */
+static char *
+middle_text (FlFusion fusion,
+             guint    branches)
+{
+  int n = fl_branches_count (branches), single = fl_fusion_single_branch (fusion);
+  g_autofree char *list = join_letters (branches, n > 2 ? "," : ", ");
+  g_autofree char *sum = join_letters (branches, n > 2 ? "+" : " + ");
+  g_autofree char *prod = join_letters (branches, n > 2 ? "⊙" : " ⊙ ");
+
+  if (single >= 0)
+    return g_strdup_printf ("%c", letters[single]);
   switch (fusion)
     {
-    case FL_FUSION_CONCAT: return "[a, b]";
-    case FL_FUSION_MEAN: return "(a + b) / 2";
-    case FL_FUSION_PRODUCT: return "a ⊙ b";
-    case FL_FUSION_GATED: return "gate z";
-    case FL_FUSION_LATE: return "vote";
-    case FL_FUSION_LOWRANK: return "Σ rank 8";
-    case FL_FUSION_IMAGE: return "a";
-    case FL_FUSION_TEXT: return "b";
-    default: return "?";
+    case FL_FUSION_CONCAT: return g_strdup_printf ("[%s]", list);
+    case FL_FUSION_MEAN: return g_strdup_printf (n > 2 ? "(%s)/%d" : "(%s) / %d", sum, n);
+    case FL_FUSION_PRODUCT: return g_steal_pointer (&prod);
+    case FL_FUSION_GATED: return g_strdup ("gate z");
+    case FL_FUSION_LATE: return g_strdup ("vote");
+    case FL_FUSION_LOWRANK: return g_strdup ("Σ rank 8");
+    default: return g_strdup ("?");
     }
 }
 
@@ -78,33 +101,56 @@ arrow (cairo_t *cr,
   cairo_restore (cr);
 }
 
+/* A box's height, and the room each branch's row takes. */
+#define BOX_H 24.0
+#define ROW_H 28.0
+
+int
+fl_fusion_diagram_height (guint branches)
+{
+  int n = branches != 0 ? fl_branches_count (branches) : 2;
+
+  return n <= 2 ? 64 : (int) (ROW_H * n + 8);
+}
+
 void
 fl_fusion_diagram_draw (cairo_t       *cr,
                         PangoContext  *context,
                         FlFusion       fusion,
+                        guint          branches,
                         double         width,
                         double         height,
                         const GdkRGBA *fg)
 {
-  GdkRGBA picture, words;
-  double bw = width * 0.22, bh = MIN (24.0, height * 0.36), mx = width * 0.39, mw = width * 0.26;
+  const guint shown = branches != 0 ? branches : FL_BRANCHES_IMAGE_TEXT;
+  const int n = fl_branches_count (shown), single = fl_fusion_single_branch (fusion);
+  double bw = width * 0.22, bh = MIN (BOX_H, height * 0.36), mx = width * 0.39, mw = width * 0.26;
   double hx = width * 0.78, hw = width * 0.2, top = height * 0.05, low = height * 0.95 - bh;
-  double mid = (height - bh) / 2;
-  double a_on = fusion == FL_FUSION_TEXT ? 0.25 : 1.0, b_on = fusion == FL_FUSION_IMAGE ? 0.25 : 1.0;
+  double mid = (height - bh) / 2, step = n > 1 ? (low - top) / (n - 1) : 0;
   gboolean late = fusion == FL_FUSION_LATE;
+  g_autofree char *middle = middle_text (fusion, single >= 0 ? FL_BRANCH_BIT (single) : shown);
+  int k = 0;
 
-  fl_color_rgba (FL_COLOR_ORANGE, &picture);
-  fl_color_rgba (FL_COLOR_BLUE, &words);
-  box (cr, context, 0, top, bw, bh, "picture", &picture, a_on);
-  box (cr, context, 0, low, bw, bh, "words", &words, b_on);
   /* late: a head per branch, then their vote; else the branches meet first */
-  box (cr, context, mx, late ? top : mid, mw, bh, late ? "head" : middle_text (fusion), fg, late ? a_on : 1.0);
-  if (late)
-    box (cr, context, mx, low, mw, bh, "head", fg, b_on);
+  if (!late)
+    box (cr, context, mx, mid, mw, bh, middle, fg, 1.0);
   box (cr, context, hx, mid, hw, bh, late ? "vote" : "head", fg, 1.0);
-  arrow (cr, bw, top + bh / 2, mx, (late ? top : mid) + bh / 2, a_on);
-  arrow (cr, bw, low + bh / 2, mx, (late ? low : mid) + bh / 2, b_on);
-  arrow (cr, mx + mw, (late ? top : mid) + bh / 2, hx, mid + bh / 2, 1.0);
-  if (late)
-    arrow (cr, mx + mw, low + bh / 2, hx, mid + bh / 2, 1.0);
+  if (!late)
+    arrow (cr, mx + mw, mid + bh / 2, hx, mid + bh / 2, 1.0);
+  for (int b = 0; b < FL_N_BRANCHES; b++)
+    if (shown & FL_BRANCH_BIT (b))
+      {
+        double y = top + step * k++, on = single < 0 || single == b ? 1.0 : 0.25;
+        g_autofree char *word = g_ascii_strdown (fl_branch_title (b), -1);
+        GdkRGBA color;
+
+        fl_color_rgba (fl_branch_color (b), &color);
+        box (cr, context, 0, y, bw, bh, word, &color, on);
+        arrow (cr, bw, y + bh / 2, mx, (late ? y : mid) + bh / 2, on);
+        if (late)
+          {
+            box (cr, context, mx, y, mw, bh, "head", fg, on);
+            arrow (cr, mx + mw, y + bh / 2, hx, mid + bh / 2, 1.0);
+          }
+      }
 }

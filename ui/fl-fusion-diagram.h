@@ -1,25 +1,32 @@
 /* SPDX-License-Identifier: MIT
  *
  * fl-fusion-diagram.h — a small picture of how a fusion route joins the
- * picture's and the words' features, for the training panel: the two
- * branches on the left, what meets them in the middle, the classifier on
- * the right. Drawn with Cairo onto any cairo_t.
+ * features of its branches, for the training panel: a box per branch on
+ * the left (picture, words, sound, numbers, in their colours), what meets
+ * them in the middle (for late, a head per branch), the classifier on the
+ * right. Drawn with Cairo onto any cairo_t.
  */
 #pragma once
 
 #include <gtk/gtk.h>
 
-#include "fl-ops.h"
+#include "fl-model.h"
 
 G_BEGIN_DECLS
 
+/* The height the diagram wants for a box per branch of branches. */
+int  fl_fusion_diagram_height (guint          branches);
+
 /* Draws fusion's diagram into the rectangle (0, 0, width, height) of cr,
- * its words laid out with context, in colour fg on a transparent ground. */
-void fl_fusion_diagram_draw (cairo_t       *cr,
-                             PangoContext  *context,
-                             FlFusion       fusion,
-                             double         width,
-                             double         height,
-                             const GdkRGBA *fg);
+ * its words laid out with context, in colour fg on a transparent ground:
+ * a box per branch of branches (a mask of FL_BRANCH_BIT()s; 0 = image and
+ * text), those fusion does not read (all but a baseline's own) faded. */
+void fl_fusion_diagram_draw   (cairo_t       *cr,
+                               PangoContext  *context,
+                               FlFusion       fusion,
+                               guint          branches,
+                               double         width,
+                               double         height,
+                               const GdkRGBA *fg);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct _FlTrainPanel {
   GtkWidget      parent_instance;
@@ -29,7 +30,17 @@ struct _FlTrainPanel {
   GtkMenuButton *routes_button;
   GtkDrawingArea *diagram;
   GtkBox        *routes_box;
+  GtkMenuButton *modalities_button;
+  GtkBox        *modalities_box;
   GtkRevealer   *next_run_revealer;
+
+  FlSession     *session;        /* weak: whose data's branches are offered */
+  guint          present;        /* the branches of the data (image and
+                                  * text without data) */
+  guint          chosen;         /* the modalities ticked, of any data */
+  FlFusion       offered[FL_N_FUSIONS];   /* the drop-down's routes */
+  guint          n_offered;
+  gboolean       updating;       /* the widgets are being set from code */
 };
 
 G_DEFINE_FINAL_TYPE (FlTrainPanel, fl_train_panel, GTK_TYPE_WIDGET)
@@ -49,17 +60,35 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* "All 8 routes", or "5 of 8 routes" */
+/* "All 8 routes", or "5 of 8 routes": of those the data can train */
 static void
 update_routes_label (FlTrainPanel *self)
 {
   FlFusion chosen[FL_N_FUSIONS];
-  guint n_all, n = fl_train_panel_get_routes (self, chosen);
+  guint n = fl_train_panel_get_routes (self, chosen), n_all = self->n_offered;
   g_autofree char *label = NULL;
 
-  fl_fusions (&n_all);
   label = n == n_all ? g_strdup_printf ("All %u routes", n_all) : g_strdup_printf ("%u of %u routes", n, n_all);
   gtk_menu_button_set_label (self->routes_button, label);
+}
+
+/* The branches the fusion routes fuse: those ticked of the data's, or all
+ * of them when fewer than two are. */
+static guint
+fused_branches (FlTrainPanel *self)
+{
+  guint fused = self->chosen & self->present;
+
+  return fl_branches_count (fused) >= 2 ? fused : self->present;
+}
+
+/* What the route shown reads: the branches fused, or for a baseline those
+ * of the data (it ignores all but its own). */
+static guint
+route_branches (FlTrainPanel *self,
+                FlFusion      fusion)
+{
+  return fl_fusion_single_branch (fusion) >= 0 ? self->present : fused_branches (self);
 }
 
 static void
@@ -80,13 +109,14 @@ draw_diagram (GtkDrawingArea *area,
               gpointer        data)
 {
   FlTrainPanel *self = data;
+  FlFusion fusion = fl_train_panel_get_fusion (self);
   GdkRGBA fg;
 
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (area)), &fg);
   G_GNUC_END_IGNORE_DEPRECATIONS
-  fl_fusion_diagram_draw (cr, gtk_widget_get_pango_context (GTK_WIDGET (area)),
-                          fl_train_panel_get_fusion (self), width, height, &fg);
+  fl_fusion_diagram_draw (cr, gtk_widget_get_pango_context (GTK_WIDGET (area)), fusion,
+                          route_branches (self, fusion), width, height, &fg);
 }
 
 static void
@@ -94,8 +124,101 @@ fusion_changed_cb (FlTrainPanel *self,
                    GParamSpec   *pspec,
                    GtkDropDown  *dropdown)
 {
-  gtk_label_set_text (self->explain_label, fl_fusion_explain (fl_train_panel_get_fusion (self)));
+  FlFusion fusion = fl_train_panel_get_fusion (self);
+  guint shown = route_branches (self, fusion);
+
+  gtk_label_set_text (self->explain_label, fl_fusion_explain_for (fusion, shown));
+  gtk_drawing_area_set_content_height (self->diagram, fl_fusion_diagram_height (shown));
   gtk_widget_queue_draw (GTK_WIDGET (self->diagram));
+}
+
+/* ---- the modalities --------------------------------------------------------- */
+
+/* The modalities' button and check boxes, from self->chosen and the data:
+ * a box per branch the data has, ticked when chosen; the last two ticked
+ * cannot be unticked (fusion needs two). */
+static void
+update_modalities (FlTrainPanel *self)
+{
+  guint fused = fused_branches (self);
+  int n = fl_branches_count (fused), b = 0;
+  g_autofree char *title = fl_branches_title (fused);
+  g_autofree char *label = fused == self->present ? g_strdup_printf ("All %d", n) : g_strdup (title);
+
+  self->updating = TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (self->modalities_box)); c != NULL;
+       c = gtk_widget_get_next_sibling (c), b++)
+    {
+      gboolean on = (fused & FL_BRANCH_BIT (b)) != 0;
+
+      gtk_widget_set_visible (c, (self->present & FL_BRANCH_BIT (b)) != 0);
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (c), on);
+      gtk_widget_set_sensitive (c, !(on && n <= 2));
+    }
+  self->updating = FALSE;
+  gtk_menu_button_set_label (self->modalities_button, label);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->modalities_button), title);
+  /* with two, there is nothing to choose */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->modalities_button), fl_branches_count (self->present) > 2);
+}
+
+static void
+modality_toggled_cb (FlTrainPanel   *self,
+                     GtkCheckButton *check)
+{
+  int b = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (check), "fl-branch"));
+
+  if (self->updating)
+    return;
+  if (gtk_check_button_get_active (check))
+    self->chosen |= FL_BRANCH_BIT (b);
+  else
+    self->chosen &= ~FL_BRANCH_BIT (b);
+  update_modalities (self);
+  fusion_changed_cb (self, NULL, self->fusion_dropdown);
+  g_signal_emit (self, signals[COMPARE_CHANGED], 0);
+}
+
+/* The drop-down offers the routes the data can train, the check boxes of
+ * Compare likewise; the route chosen stays if it still can. */
+static void
+update_offered (FlTrainPanel *self)
+{
+  FlFusion fusion = fl_train_panel_get_fusion (self);
+  g_autoptr(GtkStringList) titles = gtk_string_list_new (NULL);
+  const FlFusion *order;
+  guint n, i = 0;
+
+  self->n_offered = fl_fusions_possible (self->present, self->offered);
+  for (guint k = 0; k < self->n_offered; k++)
+    gtk_string_list_append (titles, fl_fusion_title (self->offered[k]));
+  gtk_drop_down_set_model (self->fusion_dropdown, G_LIST_MODEL (titles));
+  fl_train_panel_set_fusion (self, fusion);
+  order = fl_fusions (&n);
+  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (self->routes_box)); c != NULL && i < n;
+       c = gtk_widget_get_next_sibling (c), i++)
+    {
+      gtk_widget_set_visible (c, fl_train_route_possible (order[i], self->present));
+      gtk_widget_set_tooltip_text (c, fl_fusion_explain_for (order[i], route_branches (self, order[i])));
+    }
+  update_modalities (self);
+  update_routes_label (self);
+  fusion_changed_cb (self, NULL, self->fusion_dropdown);
+}
+
+static void
+branches_changed_cb (FlTrainPanel *self,
+                     GParamSpec   *pspec,
+                     FlSession    *session)
+{
+  guint present = fl_session_get_branches (session);
+
+  present = present != 0 ? present : FL_BRANCHES_IMAGE_TEXT;
+  if (present == self->present)
+    return;
+  self->present = present;
+  update_offered (self);
+  g_signal_emit (self, signals[COMPARE_CHANGED], 0);
 }
 
 static void
@@ -133,8 +256,20 @@ lr_input_cb (FlTrainPanel  *self,
 }
 
 static void
+session_gone_cb (gpointer  data,
+                 GObject  *session)
+{
+  FL_TRAIN_PANEL (data)->session = NULL;
+}
+
+static void
 fl_train_panel_dispose (GObject *object)
 {
+  FlTrainPanel *self = FL_TRAIN_PANEL (object);
+
+  if (self->session != NULL)
+    g_object_weak_unref (G_OBJECT (self->session), session_gone_cb, self);
+  self->session = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (object), FL_TYPE_TRAIN_PANEL);
   fl_widget_unparent_children (GTK_WIDGET (object));
 
@@ -215,6 +350,8 @@ fl_train_panel_class_init (FlTrainPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, routes_button);
   gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, diagram);
   gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, routes_box);
+  gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, modalities_button);
+  gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, modalities_box);
   gtk_widget_class_bind_template_callback (widget_class, compare_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, next_run_revealer);
   gtk_widget_class_bind_template_callback (widget_class, fusion_changed_cb);
@@ -228,29 +365,34 @@ fl_train_panel_class_init (FlTrainPanelClass *klass)
 static void
 fl_train_panel_init (FlTrainPanel *self)
 {
-  g_autoptr(GtkStringList) titles = gtk_string_list_new (NULL);
   const FlFusion *order;
   guint n;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  /* the fusions' names, from the one place every view takes them */
+  /* a check box per route for Compare, every one ticked; those the data
+   * cannot train hidden */
   order = fl_fusions (&n);
-  for (guint i = 0; i < n; i++)
-    gtk_string_list_append (titles, fl_fusion_title (order[i]));
-  gtk_drop_down_set_model (self->fusion_dropdown, G_LIST_MODEL (titles));
-  /* a check box per route for Compare, every one ticked */
   for (guint i = 0; i < n; i++)
     {
       GtkWidget *check = gtk_check_button_new_with_label (fl_fusion_title (order[i]));
 
       gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
-      gtk_widget_set_tooltip_text (check, fl_fusion_explain (order[i]));
       g_signal_connect_object (check, "toggled", G_CALLBACK (compare_changed_cb), self, G_CONNECT_SWAPPED);
       gtk_box_append (self->routes_box, check);
     }
-  update_routes_label (self);
+  /* a check box per modality, every one ticked */
+  for (int b = 0; b < FL_N_BRANCHES; b++)
+    {
+      GtkWidget *check = gtk_check_button_new_with_label (fl_branch_title (b));
+
+      g_object_set_data (G_OBJECT (check), "fl-branch", GINT_TO_POINTER (b));
+      g_signal_connect_object (check, "toggled", G_CALLBACK (modality_toggled_cb), self, G_CONNECT_SWAPPED);
+      gtk_box_append (self->modalities_box, check);
+    }
+  self->chosen = FL_BRANCHES_ALL;
+  self->present = FL_BRANCHES_IMAGE_TEXT;
   gtk_drawing_area_set_draw_func (self->diagram, draw_diagram, self, NULL);
-  fusion_changed_cb (self, NULL, self->fusion_dropdown);
+  update_offered (self);
 }
 
 GtkWidget *
@@ -277,6 +419,8 @@ fl_train_panel_get_settings (FlTrainPanel    *self,
   /* as shown, two digits: 0.15, not the sum of three steps of 0.05 */
   settings->modality_dropout = round (gtk_spin_button_get_value (self->dropout_spin) * 100.0) / 100.0;
   settings->rank = gtk_spin_button_get_value_as_int (self->rank_spin);
+  /* 0: every branch of the data, whatever data it trains on */
+  settings->branches = fused_branches (self) != self->present ? fused_branches (self) : 0;
 }
 
 void
@@ -295,6 +439,9 @@ fl_train_panel_set_settings (FlTrainPanel          *self,
   gtk_spin_button_set_value (self->seed_spin, (double) settings->seed);
   gtk_spin_button_set_value (self->dropout_spin, settings->modality_dropout);
   gtk_spin_button_set_value (self->rank_spin, settings->rank);
+  self->chosen = settings->branches != 0 ? settings->branches : FL_BRANCHES_ALL;
+  update_modalities (self);
+  fusion_changed_cb (self, NULL, self->fusion_dropdown);
 }
 
 int
@@ -339,28 +486,22 @@ fl_train_panel_set_running (FlTrainPanel *self,
 FlFusion
 fl_train_panel_get_fusion (FlTrainPanel *self)
 {
-  const FlFusion *order;
-  guint pos, n;
+  guint pos;
 
   g_return_val_if_fail (FL_IS_TRAIN_PANEL (self), FL_FUSION_CONCAT);
 
   pos = gtk_drop_down_get_selected (self->fusion_dropdown);
-  order = fl_fusions (&n);
-  return pos < n ? order[pos] : FL_FUSION_CONCAT;
+  return pos < self->n_offered ? self->offered[pos] : FL_FUSION_CONCAT;
 }
 
 void
 fl_train_panel_set_fusion (FlTrainPanel *self,
                            FlFusion      fusion)
 {
-  const FlFusion *order;
-  guint n;
-
   g_return_if_fail (FL_IS_TRAIN_PANEL (self));
 
-  order = fl_fusions (&n);
-  for (guint i = 0; i < n; i++)
-    if (order[i] == fusion)
+  for (guint i = 0; i < self->n_offered; i++)
+    if (self->offered[i] == fusion)
       gtk_drop_down_set_selected (self->fusion_dropdown, i);
 }
 
@@ -411,7 +552,7 @@ fl_train_panel_get_routes (FlTrainPanel *self,
   order = fl_fusions (&n_all);
   for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (self->routes_box)); c != NULL && i < n_all;
        c = gtk_widget_get_next_sibling (c), i++)
-    if (gtk_check_button_get_active (GTK_CHECK_BUTTON (c)))
+    if (gtk_widget_get_visible (c) && gtk_check_button_get_active (GTK_CHECK_BUTTON (c)))
       fusions[n++] = order[i];
   return n;
 }
@@ -431,4 +572,48 @@ fl_train_panel_set_route (FlTrainPanel *self,
        c = gtk_widget_get_next_sibling (c), i++)
     if (order[i] == fusion)
       gtk_check_button_set_active (GTK_CHECK_BUTTON (c), chosen);
+}
+
+void
+fl_train_panel_set_session (FlTrainPanel *self,
+                            FlSession    *session)
+{
+  g_return_if_fail (FL_IS_TRAIN_PANEL (self));
+  g_return_if_fail (FL_IS_SESSION (session));
+  g_return_if_fail (self->session == NULL);
+
+  self->session = session;
+  g_object_weak_ref (G_OBJECT (session), session_gone_cb, self);
+  g_signal_connect_object (session, "notify::branches", G_CALLBACK (branches_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  branches_changed_cb (self, NULL, session);
+}
+
+guint
+fl_train_panel_get_offered (FlTrainPanel *self,
+                            FlFusion      fusions[FL_N_FUSIONS])
+{
+  g_return_val_if_fail (FL_IS_TRAIN_PANEL (self), 0);
+
+  memcpy (fusions, self->offered, self->n_offered * sizeof *fusions);
+  return self->n_offered;
+}
+
+void
+fl_train_panel_set_modalities (FlTrainPanel *self,
+                               guint         branches)
+{
+  g_return_if_fail (FL_IS_TRAIN_PANEL (self));
+
+  self->chosen = branches != 0 ? branches : FL_BRANCHES_ALL;
+  update_modalities (self);
+  fusion_changed_cb (self, NULL, self->fusion_dropdown);
+  g_signal_emit (self, signals[COMPARE_CHANGED], 0);
+}
+
+guint
+fl_train_panel_get_modalities (FlTrainPanel *self)
+{
+  g_return_val_if_fail (FL_IS_TRAIN_PANEL (self), 0);
+  return fused_branches (self);
 }

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT
  *
  * fl-train-panel.h — the model and training settings: the fusion method,
- * with a plain-language line on what it does, and the numbers of a run.
+ * with a plain-language line and a diagram of what it does, the
+ * modalities it fuses, and the numbers of a run.
  */
 #pragma once
 
 #include <gtk/gtk.h>
 
+#include "fl-session.h"
 #include "fl-trainer.h"
 
 G_BEGIN_DECLS
@@ -33,6 +35,20 @@ FlFusion    fl_train_panel_get_fusion     (FlTrainPanel          *self);
 void        fl_train_panel_set_fusion     (FlTrainPanel          *self,
                                            FlFusion               fusion);
 
+/* Offers the routes and modalities of the session's data (property
+ * "branches"; without data, those of image and text). */
+void        fl_train_panel_set_session    (FlTrainPanel          *self,
+                                           FlSession             *session);
+/* The routes the drop-down offers, in its order; returns how many. */
+guint       fl_train_panel_get_offered    (FlTrainPanel          *self,
+                                           FlFusion               fusions[FL_N_FUSIONS]);
+/* The modalities the fusion routes fuse: those ticked of the data's (all
+ * of them at first: set 0 for all). The settings say 0 when they are all
+ * the data has. */
+void        fl_train_panel_set_modalities (FlTrainPanel          *self,
+                                           guint                  branches);
+guint       fl_train_panel_get_modalities (FlTrainPanel          *self);
+
 /* While a run trains, says that changes apply to the next one. */
 void        fl_train_panel_set_running    (FlTrainPanel          *self,
                                            gboolean               running);
@@ -47,8 +63,8 @@ void        fl_train_panel_set_compare    (FlTrainPanel          *self,
                                            int                    repeats);
 void        fl_train_panel_set_compare_note (FlTrainPanel        *self,
                                            const char            *note);
-/* The routes ticked for Compare (all at first), in the menu's order, into
- * fusions; returns how many. */
+/* The routes ticked for Compare (all at first) of those the data can
+ * train, in the menu's order, into fusions; returns how many. */
 guint       fl_train_panel_get_routes     (FlTrainPanel          *self,
                                            FlFusion               fusions[FL_N_FUSIONS]);
 void        fl_train_panel_set_route      (FlTrainPanel          *self,

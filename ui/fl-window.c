@@ -430,6 +430,7 @@ wire_session (FlWindow *self)
   fl_runs_view_set_runs (self->runs_view, fl_session_get_runs (s));
   fl_routes_view_set_session (self->routes_view, s);
   fl_why_view_set_session (self->why_view, s);
+  fl_train_panel_set_session (self->train_panel, s);
   g_signal_connect_object (fl_session_get_runs (s), "items-changed", G_CALLBACK (runs_changed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (s, "notify::shown-run", G_CALLBACK (shown_run_cb), self, G_CONNECT_SWAPPED);
