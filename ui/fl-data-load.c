@@ -16,12 +16,14 @@ struct _FlDataLoad {
   /* results, written by the thread before it returns */
   char         **headers;
   FlLoadReport   columns;
+  char         **numeric;      /* the columns of numbers on offer */
 
   /* progress, shared by the decoding threads and the main thread */
   GMutex         mutex;
   gint64         done;
   gint64         total;
   gboolean       update_pending;
+  gboolean       clips;        /* an audio column is used */
 };
 
 G_DEFINE_FINAL_TYPE (FlDataLoad, fl_data_load, G_TYPE_OBJECT)
@@ -42,6 +44,8 @@ fl_data_files_copy (FlDataFiles       *dst,
   dst->image_col = g_strdup (src->image_col);
   dst->text_col = g_strdup (src->text_col);
   dst->label_col = g_strdup (src->label_col);
+  dst->audio_col = g_strdup (src->audio_col);
+  dst->numeric_cols = g_strdupv (src->numeric_cols);
 }
 
 void
@@ -52,6 +56,8 @@ fl_data_files_clear (FlDataFiles *files)
   g_clear_pointer (&files->image_col, g_free);
   g_clear_pointer (&files->text_col, g_free);
   g_clear_pointer (&files->label_col, g_free);
+  g_clear_pointer (&files->audio_col, g_free);
+  g_clear_pointer (&files->numeric_cols, g_strfreev);
 }
 
 /* Main thread: pass on the progress the decoding threads reported. */
@@ -114,12 +120,34 @@ pick_column (FlCsv        *csv,
   return col >= 0 ? g_strdup (fl_csv_header (csv, col)) : NULL;
 }
 
-/* The header alone, for the column drop-downs, even if loading fails. */
+/* The numeric columns to load: of those on offer, every one, or those
+ * chosen (NULL-terminated; maybe empty). */
+static char **
+chosen_numeric (char *const *offered,
+                char *const *chosen)
+{
+  GPtrArray *out = g_ptr_array_new ();
+
+  for (int i = 0; offered[i] != NULL; i++)
+    if (chosen == NULL || g_strv_contains ((const char *const *) chosen, offered[i]))
+      g_ptr_array_add (out, g_strdup (offered[i]));
+  g_ptr_array_add (out, NULL);
+  return (char **) g_ptr_array_free (out, FALSE);
+}
+
+/* The header alone, for the column drop-downs, even if loading fails; and
+ * the columns of numbers with the other columns as chosen. */
 static gboolean
 read_columns (FlDataLoad  *self,
               GError     **error)
 {
   g_autoptr(FlCsv) csv = fl_csv_load (self->files.csv_path, error);
+  FlDataSpec spec = {
+    .image_col = self->files.image_col,
+    .text_col = self->files.text_col,
+    .label_col = self->files.label_col,
+    .audio_col = self->files.audio_col,
+  };
 
   if (csv == NULL)
     return FALSE;
@@ -129,6 +157,14 @@ read_columns (FlDataLoad  *self,
   self->columns.image_col = pick_column (csv, self->files.image_col, FL_COLUMN_IMAGE);
   self->columns.text_col = pick_column (csv, self->files.text_col, FL_COLUMN_TEXT);
   self->columns.label_col = pick_column (csv, self->files.label_col, FL_COLUMN_LABEL);
+  self->columns.audio_col = pick_column (csv, self->files.audio_col, FL_COLUMN_AUDIO);
+  if (self->columns.audio_col != NULL && self->columns.audio_col[0] == '\0')
+    g_clear_pointer (&self->columns.audio_col, g_free);
+  self->numeric = fl_dataset_numeric_columns (csv, &spec);
+  self->columns.numeric_cols = chosen_numeric (self->numeric, self->files.numeric_cols);
+  g_mutex_lock (&self->mutex);
+  self->clips = self->columns.audio_col != NULL;
+  g_mutex_unlock (&self->mutex);
   return TRUE;
 }
 
@@ -146,6 +182,7 @@ load_thread (GTask        *task,
     .image_col = self->files.image_col,
     .text_col = self->files.text_col,
     .label_col = self->files.label_col,
+    .audio_col = self->files.audio_col,
     .image_size = self->image_size,
     .n_threads = 0,
   };
@@ -156,6 +193,8 @@ load_thread (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  if (self->columns.numeric_cols[0] != NULL)
+    spec.numeric_cols = (const char *const *) self->columns.numeric_cols;
   ds = fl_dataset_load (&spec, progress_cb, self, cancellable, &error);
   if (ds == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
@@ -183,6 +222,9 @@ fl_data_load_finalize (GObject *object)
   g_free (self->columns.image_col);
   g_free (self->columns.text_col);
   g_free (self->columns.label_col);
+  g_free (self->columns.audio_col);
+  g_strfreev (self->columns.numeric_cols);
+  g_strfreev (self->numeric);
   g_mutex_clear (&self->mutex);
 
   G_OBJECT_CLASS (fl_data_load_parent_class)->finalize (object);
@@ -195,7 +237,7 @@ fl_data_load_class_init (FlDataLoadClass *klass)
 
   object_class->finalize = fl_data_load_finalize;
 
-  /* (gint64 done, gint64 total): images decoded so far, of all */
+  /* (gint64 done, gint64 total): images, then clips, decoded so far, of all */
   signals[SIGNAL_PROGRESS] =
     g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_INT64);
@@ -266,6 +308,26 @@ fl_data_load_get_columns (FlDataLoad *self)
 {
   g_return_val_if_fail (FL_IS_DATA_LOAD (self), NULL);
   return &self->columns;
+}
+
+const char *const *
+fl_data_load_get_numeric_columns (FlDataLoad *self)
+{
+  g_return_val_if_fail (FL_IS_DATA_LOAD (self), NULL);
+  return (const char *const *) self->numeric;
+}
+
+gboolean
+fl_data_load_get_has_clips (FlDataLoad *self)
+{
+  gboolean clips;
+
+  g_return_val_if_fail (FL_IS_DATA_LOAD (self), FALSE);
+
+  g_mutex_lock (&self->mutex);
+  clips = self->clips;
+  g_mutex_unlock (&self->mutex);
+  return clips;
 }
 
 /* The one CSV directly in dir, if there is exactly one. */

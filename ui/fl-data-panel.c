@@ -3,6 +3,7 @@
 
 #include "fl-data-panel.h"
 
+#include "fl-column-picker.h"
 #include "fl-data-load.h"
 #include "fl-model.h"
 #include "fl-ui-util.h"
@@ -18,20 +19,15 @@ struct _FlDataPanel {
   GtkLabel       *images_label;
   GtkWidget      *csv_button;
   GtkLabel       *csv_label;
-  GtkWidget      *columns_grid;
-  GtkDropDown    *image_col_dropdown;
-  GtkDropDown    *text_col_dropdown;
-  GtkDropDown    *label_col_dropdown;
+  FlColumnPicker *column_picker;
   GtkWidget      *progress_box;
   GtkProgressBar *progress_bar;
   GtkLabel       *progress_label;
   GtkLabel       *summary_label;
 
   FlDataFiles     files;         /* chosen by the user */
-  char          **headers;
   int             image_size;
   guint           reload_id;
-  gboolean        updating;      /* the drop-downs are being set from code */
   gboolean        locked;        /* a model is training on the data */
   gboolean        load_pending;  /* asked for while locked */
 
@@ -82,54 +78,18 @@ update_file_labels (FlDataPanel *self)
                                files->csv_path ? files->csv_path : "Choose the CSV file of texts (Shift+Ctrl+O)");
 }
 
-static guint
-header_index (char      **headers,
-              const char *name)
+/* ", sound clips, 2 numeric columns": what the data has besides images
+ * and texts */
+static char *
+describe_branches (FlDataset *ds)
 {
-  for (guint i = 0; name != NULL && headers != NULL && headers[i] != NULL; i++)
-    if (g_strcmp0 (headers[i], name) == 0)
-      return i;
-  return GTK_INVALID_LIST_POSITION;
-}
+  GString *s = g_string_new (NULL);
 
-/* Fills the drop-downs with the CSV's columns and selects those used (or,
- * after a failure, those chosen or detected). */
-static void
-update_columns (FlDataPanel        *self,
-                const FlLoadReport *report)
-{
-  g_autoptr(GtkStringList) images = NULL;
-  g_autoptr(GtkStringList) texts = NULL;
-  g_autoptr(GtkStringList) labels = NULL;
-  const char *image_col = report->image_col;
-  const char *text_col = report->text_col;
-  guint label_pos;
-
-  gtk_widget_set_visible (self->columns_grid, self->headers != NULL);
-  if (self->headers == NULL)
-    return;
-
-  images = gtk_string_list_new ((const char *const *) self->headers);
-  texts = gtk_string_list_new ((const char *const *) self->headers);
-  labels = gtk_string_list_new ((const char *const[]) { "Folder names", NULL });
-  gtk_string_list_splice (labels, 1, 0, (const char *const *) self->headers);
-
-  /* "Folder names" comes first: no label column, or "". (The position is
-   * unsigned: GTK_INVALID_LIST_POSITION + 1 is 0, that very entry.) */
-  label_pos = header_index (self->headers, report->label_col);
-  if (report->label_col == NULL || report->label_col[0] == '\0')
-    label_pos = 0;
-  else if (label_pos != GTK_INVALID_LIST_POSITION)
-    label_pos++;
-
-  self->updating = TRUE;
-  gtk_drop_down_set_model (self->image_col_dropdown, G_LIST_MODEL (images));
-  gtk_drop_down_set_model (self->text_col_dropdown, G_LIST_MODEL (texts));
-  gtk_drop_down_set_model (self->label_col_dropdown, G_LIST_MODEL (labels));
-  gtk_drop_down_set_selected (self->image_col_dropdown, header_index (self->headers, image_col));
-  gtk_drop_down_set_selected (self->text_col_dropdown, header_index (self->headers, text_col));
-  gtk_drop_down_set_selected (self->label_col_dropdown, label_pos);
-  self->updating = FALSE;
+  if (ds->audio != NULL)
+    g_string_append (s, ", sound clips");
+  if (ds->n_numeric > 0)
+    g_string_append_printf (s, ", %d numeric column%s", ds->n_numeric, ds->n_numeric == 1 ? "" : "s");
+  return g_string_free (s, FALSE);
 }
 
 static void
@@ -140,6 +100,7 @@ update_summary (FlDataPanel *self)
   g_autofree char *skipped = NULL;
   g_autofree char *csv_name = NULL;
   g_autofree char *basename = NULL;
+  g_autofree char *more = NULL;
 
   gtk_widget_set_visible (GTK_WIDGET (self->summary_label), ds != NULL);
   if (ds == NULL)
@@ -148,13 +109,14 @@ update_summary (FlDataPanel *self)
   /* one line here; the Data page shows the classes and the skipped rows */
   basename = g_path_get_basename (ds->csv_path);
   csv_name = g_markup_escape_text (basename, -1);
+  more = describe_branches (ds);
   if (ds->report.n_skipped > 0)
     skipped = g_strdup_printf (" · <span weight='bold' foreground='#b35900'>%d skipped</span>",
                                ds->report.n_skipped);
   summary = g_strdup_printf ("<b>%d</b> samples · <b>%d</b> classes%s\n"
-                             "<small>from %d rows of %s, images at %d×%d</small>",
+                             "<small>from %d rows of %s, images at %d×%d%s</small>",
                              ds->n, ds->n_classes, skipped ? skipped : "",
-                             ds->report.n_rows, csv_name, ds->image_size, ds->image_size);
+                             ds->report.n_rows, csv_name, ds->image_size, ds->image_size, more);
   gtk_label_set_markup (self->summary_label, summary);
 }
 
@@ -182,7 +144,7 @@ set_loading_ui (FlDataPanel *self,
   if (loading)
     {
       gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
-      gtk_label_set_text (self->progress_label, "Reading the CSV and finding the images…");
+      gtk_label_set_text (self->progress_label, "Reading the CSV and finding the files…");
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
@@ -200,7 +162,10 @@ progress_cb (FlDataPanel *self,
     return;
 
   gtk_progress_bar_set_fraction (self->progress_bar, (double) done / total);
-  text = g_strdup_printf ("Decoding images… %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT, done, total);
+  /* one count: the images, then the clips */
+  text = g_strdup_printf ("%s… %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT,
+                          fl_data_load_get_has_clips (load) ? "Decoding images and sound clips" : "Decoding images",
+                          done, total);
   gtk_label_set_text (self->progress_label, text);
 }
 
@@ -243,9 +208,9 @@ load_done_cb (GObject      *source,
    * task holds the load until this returns */
   forget_load (self);
 
-  g_strfreev (self->headers);
-  self->headers = g_strdupv ((char **) fl_data_load_get_headers (load));
-  update_columns (self, ds != NULL ? &ds->report : fl_data_load_get_columns (load));
+  fl_column_picker_set_columns (self->column_picker, fl_data_load_get_headers (load),
+                                ds != NULL ? &ds->report : fl_data_load_get_columns (load),
+                                fl_data_load_get_numeric_columns (load));
   set_dataset (self, ds);
   set_loading_ui (self, FALSE);
 
@@ -286,36 +251,12 @@ reload_timeout_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static char *
-selected_column (GtkDropDown *dropdown,
-                 gboolean     folder_first)
-{
-  guint pos = gtk_drop_down_get_selected (dropdown);
-  GtkStringObject *item = gtk_drop_down_get_selected_item (dropdown);
-
-  if (item == NULL)
-    return NULL;
-  if (folder_first && pos == 0)
-    return g_strdup ("");
-  return g_strdup (gtk_string_object_get_string (item));
-}
-
 static void
-column_changed_cb (FlDataPanel *self,
-                   GParamSpec  *pspec,
-                   GtkDropDown *dropdown)
+picker_changed_cb (FlDataPanel    *self,
+                   FlColumnPicker *picker)
 {
-  g_autofree char *image_col = NULL;
-  g_autofree char *text_col = NULL;
-  g_autofree char *label_col = NULL;
-
-  if (self->updating)
-    return;
-
-  image_col = selected_column (self->image_col_dropdown, FALSE);
-  text_col = selected_column (self->text_col_dropdown, FALSE);
-  label_col = selected_column (self->label_col_dropdown, TRUE);
-  fl_data_panel_set_columns (self, image_col, text_col, label_col);
+  fl_column_picker_get_columns (picker, &self->files);
+  start_load (self);
 }
 
 /* The image folder's chooser picks a folder, the CSV's a file. */
@@ -432,7 +373,6 @@ fl_data_panel_finalize (GObject *object)
   FlDataPanel *self = FL_DATA_PANEL (object);
 
   fl_data_files_clear (&self->files);
-  g_strfreev (self->headers);
 
   G_OBJECT_CLASS (fl_data_panel_parent_class)->finalize (object);
 }
@@ -513,15 +453,12 @@ fl_data_panel_class_init (FlDataPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlDataPanel, images_label);
   gtk_widget_class_bind_template_child (widget_class, FlDataPanel, csv_button);
   gtk_widget_class_bind_template_child (widget_class, FlDataPanel, csv_label);
-  gtk_widget_class_bind_template_child (widget_class, FlDataPanel, columns_grid);
-  gtk_widget_class_bind_template_child (widget_class, FlDataPanel, image_col_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, FlDataPanel, text_col_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, FlDataPanel, label_col_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, FlDataPanel, column_picker);
   gtk_widget_class_bind_template_child (widget_class, FlDataPanel, progress_box);
   gtk_widget_class_bind_template_child (widget_class, FlDataPanel, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, FlDataPanel, progress_label);
   gtk_widget_class_bind_template_child (widget_class, FlDataPanel, summary_label);
-  gtk_widget_class_bind_template_callback (widget_class, column_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, picker_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "data.choose-images", NULL, choose_images_action);
   gtk_widget_class_install_action (widget_class, "data.choose-csv", NULL, choose_csv_action);
@@ -533,6 +470,7 @@ fl_data_panel_class_init (FlDataPanelClass *klass)
 static void
 fl_data_panel_init (FlDataPanel *self)
 {
+  g_type_ensure (FL_TYPE_COLUMN_PICKER);
   self->image_size = 64;
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.cancel", FALSE);
@@ -555,10 +493,13 @@ fl_data_panel_load (FlDataPanel *self,
     fl_set_str (&self->files.images_dir, images_dir);
   if (csv_path != NULL && fl_set_str (&self->files.csv_path, csv_path))
     {
-      /* another file: detect its columns afresh */
+      /* another file: detect its columns afresh, and use every column
+       * of numbers it has */
       g_clear_pointer (&self->files.image_col, g_free);
       g_clear_pointer (&self->files.text_col, g_free);
       g_clear_pointer (&self->files.label_col, g_free);
+      g_clear_pointer (&self->files.audio_col, g_free);
+      g_clear_pointer (&self->files.numeric_cols, g_strfreev);
     }
 
   if (self->files.csv_path == NULL && self->files.images_dir != NULL)
@@ -647,7 +588,7 @@ fl_data_panel_set_locked (FlDataPanel *self,
   self->locked = locked;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.choose-images", !locked);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.choose-csv", !locked);
-  gtk_widget_set_sensitive (self->columns_grid, !locked);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->column_picker), !locked);
   /* a change asked for meanwhile is loaded by the next fl_data_panel_reload()
    * (train.start does it), not now: that would replace the data, and with
    * it the results of the run that just ended */
@@ -672,4 +613,11 @@ fl_data_panel_set_columns (FlDataPanel *self,
   fl_set_str (&self->files.text_col, text_col);
   fl_set_str (&self->files.label_col, label_col);
   start_load (self);
+}
+
+FlColumnPicker *
+fl_data_panel_get_column_picker (FlDataPanel *self)
+{
+  g_return_val_if_fail (FL_IS_DATA_PANEL (self), NULL);
+  return self->column_picker;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT
  *
  * fl-data-panel.h — choosing and loading the data: the image folder, the
- * text CSV, its columns, and a summary of what was loaded.
+ * text CSV, its columns (FlColumnPicker: image, text, label, sound and
+ * numeric), and a summary of what was loaded.
  *
  * Loading runs in a GTask thread with a progress bar and can be cancelled.
  * The panel owns the loaded dataset. When a new one replaces it,
@@ -12,6 +13,7 @@
 
 #include <gtk/gtk.h>
 
+#include "fl-column-picker.h"
 #include "fl-dataset.h"
 
 G_BEGIN_DECLS
@@ -52,10 +54,14 @@ void        fl_data_panel_set_locked     (FlDataPanel *self,
 gboolean    fl_data_panel_get_locked     (FlDataPanel *self);
 
 /* Chooses a column by name (NULL = detect; for the label, "" = the image's
- * folder name) and reloads. */
+ * folder name) and reloads; the sound and numeric columns stay as they
+ * are (the column picker chooses those). */
 void        fl_data_panel_set_columns    (FlDataPanel *self,
                                           const char  *image_col,
                                           const char  *text_col,
                                           const char  *label_col);
+
+/* The drop-downs of the columns, and the check boxes of the numeric ones. */
+FlColumnPicker *fl_data_panel_get_column_picker (FlDataPanel *self);
 
 G_END_DECLS
