@@ -119,6 +119,35 @@ same_samples (const FlValidation *a, const FlValidation *b, const char *which, G
 }
 
 gboolean
+fl_validation_compare_baselines (const FlValidation        *fusion,
+                                 const FlValidation *const *baselines,
+                                 const char *const         *names,
+                                 int                        n_baselines,
+                                 GArray                    *rescued_rows,
+                                 GArray                    *hurt_rows,
+                                 GError                   **error)
+{
+  g_return_val_if_fail (fusion != NULL && baselines != NULL && names != NULL && n_baselines >= 1, FALSE);
+
+  for (int b = 0; b < n_baselines; b++)
+    if (!same_samples (fusion, baselines[b], names[b], error))
+      return FALSE;
+  for (int k = 0; k < fusion->n; k++)
+    {
+      gint32 y = fusion->labels[k];
+      gboolean f = fl_validation_predicted (fusion, k, NULL) == y, any = FALSE;
+
+      for (int b = 0; b < n_baselines && !any; b++)
+        any = fl_validation_predicted (baselines[b], k, NULL) == y;
+      if (f && !any && rescued_rows != NULL)
+        g_array_append_val (rescued_rows, fusion->rows[k]);
+      else if (!f && any && hurt_rows != NULL)
+        g_array_append_val (hurt_rows, fusion->rows[k]);
+    }
+  return TRUE;
+}
+
+gboolean
 fl_validation_compare_fusion (const FlValidation *fusion,
                               const FlValidation *image,
                               const FlValidation *text,
@@ -126,22 +155,9 @@ fl_validation_compare_fusion (const FlValidation *fusion,
                               GArray             *hurt_rows,
                               GError            **error)
 {
+  const FlValidation *baselines[2] = { image, text };
+  static const char *const names[2] = { "image-only", "text-only" };
+
   g_return_val_if_fail (fusion != NULL && image != NULL && text != NULL, FALSE);
-
-  if (!same_samples (fusion, image, "image-only", error)
-      || !same_samples (fusion, text, "text-only", error))
-    return FALSE;
-  for (int k = 0; k < fusion->n; k++)
-    {
-      gint32 y = fusion->labels[k];
-      gboolean f = fl_validation_predicted (fusion, k, NULL) == y;
-      gboolean i = fl_validation_predicted (image, k, NULL) == y;
-      gboolean t = fl_validation_predicted (text, k, NULL) == y;
-
-      if (f && !i && !t && rescued_rows != NULL)
-        g_array_append_val (rescued_rows, fusion->rows[k]);
-      else if (!f && (i || t) && hurt_rows != NULL)
-        g_array_append_val (hurt_rows, fusion->rows[k]);
-    }
-  return TRUE;
+  return fl_validation_compare_baselines (fusion, baselines, names, 2, rescued_rows, hurt_rows, error);
 }

@@ -55,5 +55,16 @@ gboolean   fl_validation_compare_fusion (const FlValidation *fusion,
                                          GArray             *rescued_rows,
                                          GArray             *hurt_rows,
                                          GError            **error);
+/* The same against any number of baselines (one per branch fused, say):
+ * rescued are the rows fusion got right and every baseline wrong, hurt
+ * those it got wrong and at least one baseline right. names[b] names
+ * baseline b in the error ("audio-only"). */
+gboolean   fl_validation_compare_baselines (const FlValidation        *fusion,
+                                            const FlValidation *const *baselines,
+                                            const char *const         *names,
+                                            int                        n_baselines,
+                                            GArray                    *rescued_rows,
+                                            GArray                    *hurt_rows,
+                                            GError                   **error);
 
 G_END_DECLS

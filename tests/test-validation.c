@@ -8,6 +8,8 @@
 #include "fl-validation.h"
 #include "fl-model.h"
 
+#include <string.h>
+
 static const char *const classes[] = { "cat", "dog", "fox", NULL };
 
 /* Six samples of rows 10, 11, …, labels 0 1 2 0 1 2; predicted[k] is the
@@ -70,6 +72,46 @@ test_rescued_hurt (void)
   g_assert_cmpint (hurt->len, ==, 0);
 }
 
+/* Three baselines: rescued only where all three are wrong, hurt where any
+ * one is right; a third run on other samples is refused, naming it. */
+static void
+test_three_baselines (void)
+{
+  /* as in test_rescued_hurt, and a sound-only run right on 0 and 3:
+   * sample 0 is no longer rescued (the sound got it), 2 still is; hurt
+   * stays 3 and 5 */
+  const int fusion_pred[6] = { 0, 1, 2, 1, 1, 0 };
+  const int image_pred[6]  = { 1, 1, 0, 0, 1, 0 };
+  const int text_pred[6]   = { 2, 1, 1, 0, 0, 2 };
+  const int sound_pred[6]  = { 0, 0, 0, 0, 0, 0 };
+  g_autoptr(FlValidation) f = make (fusion_pred);
+  g_autoptr(FlValidation) i = make (image_pred);
+  g_autoptr(FlValidation) t = make (text_pred);
+  g_autoptr(FlValidation) a = make (sound_pred);
+  g_autoptr(FlValidation) fewer = fl_validation_new (5, classes);
+  const FlValidation *three[3] = { i, t, a };
+  const char *const names[3] = { "image-only", "text-only", "audio-only" };
+  g_autoptr(GArray) rescued = g_array_new (FALSE, FALSE, sizeof (gint32));
+  g_autoptr(GArray) hurt = g_array_new (FALSE, FALSE, sizeof (gint32));
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (fl_validation_compare_baselines (f, three, names, 3, rescued, hurt, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (rescued->len, ==, 1);
+  g_assert_cmpint (g_array_index (rescued, gint32, 0), ==, 12);
+  g_assert_cmpint (hurt->len, ==, 2);
+  g_assert_cmpint (g_array_index (hurt, gint32, 0), ==, 13);
+  g_assert_cmpint (g_array_index (hurt, gint32, 1), ==, 15);
+
+  three[2] = fewer;
+  g_array_set_size (rescued, 0);
+  g_array_set_size (hurt, 0);
+  g_assert_false (fl_validation_compare_baselines (f, three, names, 3, rescued, hurt, &error));
+  g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "audio-only"));
+  g_assert_cmpint (rescued->len + hurt->len, ==, 0);
+}
+
 static void
 expect_refused (const FlValidation *f, const FlValidation *i, const FlValidation *t)
 {
@@ -115,6 +157,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/validation/rescued-hurt", test_rescued_hurt);
+  g_test_add_func ("/validation/three-baselines", test_three_baselines);
   g_test_add_func ("/validation/other-samples-refused", test_other_samples_refused);
   return g_test_run ();
 }
