@@ -147,8 +147,9 @@ assert_counts (FlInsight    *ins,
   g_autoptr(GArray) hurt = g_array_new (FALSE, FALSE, sizeof (gint32));
   g_autoptr(GError) error = NULL;
 
-  g_assert_cmpint (ins->image_run, ==, image);
-  g_assert_cmpint (ins->text_run, ==, text);
+  g_assert_cmpint (ins->baseline_run[FL_BRANCH_IMAGE], ==, image);
+  g_assert_cmpint (ins->baseline_run[FL_BRANCH_TEXT], ==, text);
+  g_assert_cmpuint (ins->compared, ==, FL_BRANCHES_IMAGE_TEXT);
   g_assert_true (fl_validation_compare_fusion (fl_comparison_result (cmp, ins->run)->validation,
                                                fl_comparison_result (cmp, image)->validation,
                                                fl_comparison_result (cmp, text)->validation,
@@ -194,13 +195,15 @@ assert_model_insight (FlInsight *ins,
   /* the gate, for the gated route only */
   if (fl_config_feature_dim (fl_model_config (fl_run_model (run)), FL_FEATURE_GATE) > 0)
     {
-      g_autofree double *mean = g_new (double, ins->n_classes);
-      guint hist[FL_GATE_BINS];
+      gsize size = ins->n_classes * FL_N_BRANCHES * sizeof (double);
+      g_autofree double *mean = g_malloc (size);
+      guint hist[FL_N_BRANCHES * FL_GATE_BINS], branches = 0;
 
-      g_assert_true (fl_run_gate_summary (run, mean, hist, NULL, &error));
+      g_assert_true (fl_run_gate_weights (run, mean, hist, &branches, NULL, &error));
       g_assert_no_error (error);
       g_assert_nonnull (ins->gate_mean);
-      g_assert_cmpmem (ins->gate_mean, ins->n_classes * sizeof (double), mean, ins->n_classes * sizeof (double));
+      g_assert_cmpuint (ins->gate_branches, ==, branches);
+      g_assert_cmpmem (ins->gate_mean, size, mean, size);
       g_assert_cmpmem (ins->gate_hist, sizeof hist, hist, sizeof hist);
     }
   else
@@ -253,7 +256,7 @@ test_compare (void)
   /* a baseline: no rescued samples, no map of the words */
   g_assert_true (fl_session_show_run (session, route_pos (FL_FUSION_IMAGE)));
   ins = wait_insight (tracker, route_pos (FL_FUSION_IMAGE));
-  g_assert_cmpint (ins->image_run, ==, -1);
+  g_assert_cmpint (ins->baseline_run[FL_BRANCH_IMAGE], ==, -1);
   g_assert_null (ins->rescued);
   g_assert_nonnull (strstr (ins->note, "reads only the pictures"));
   assert_model_insight (ins, fl_comparison_run (cmp, route_pos (FL_FUSION_IMAGE)));

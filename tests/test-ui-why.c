@@ -165,8 +165,8 @@ test_counts (void)
   g_test_message ("%s", counts);
   if (strstr (counts, got_right) == NULL)
     g_error ("\"%s\" does not say \"%s\"", counts, got_right);
-  g_assert_cmpint (ins->image_run, ==, image);
-  g_assert_cmpint (ins->text_run, ==, text);
+  g_assert_cmpint (ins->baseline_run[FL_BRANCH_IMAGE], ==, image);
+  g_assert_cmpint (ins->baseline_run[FL_BRANCH_TEXT], ==, text);
   g_assert_cmpuint (ins->rescued->len, ==, rescued->len);
   g_assert_cmpmem (ins->rescued->data, ins->rescued->len * 4, rescued->data, rescued->len * 4);
   g_assert_cmpmem (ins->hurt->data, ins->hurt->len * 4, hurt->data, hurt->len * 4);
@@ -236,14 +236,18 @@ test_reliance (void)
   FlRun *run;
   FlReliance want;
   g_autoptr(GError) error = NULL;
-  double drop_image = NAN, drop_text = NAN;
+  double drop[FL_N_BRANCHES], drop_image, drop_text;
+  guint branches = 0;
   GtkWidget *area;
 
   show_why (concat);
   run = fl_comparison_run (ui_comparison (window), concat);
   g_assert_true (fl_run_reliance (run, &want, NULL, &error));
   g_assert_no_error (error);
-  g_assert_true (fl_why_view_get_reliance (why_view (), &drop_image, &drop_text));
+  g_assert_true (fl_why_view_get_reliance (why_view (), drop, &branches));
+  g_assert_cmpuint (branches, ==, FL_BRANCHES_IMAGE_TEXT);
+  drop_image = drop[FL_BRANCH_IMAGE];
+  drop_text = drop[FL_BRANCH_TEXT];
   g_test_message ("without the picture −%.1f points, without the words −%.1f: %s", drop_image, drop_text,
                   fl_why_view_get_reliance_text (why_view ()));
   g_assert_cmpfloat (drop_image, ==, 100.0 * want.acc_drop[FL_BRANCH_IMAGE]);
@@ -361,6 +365,7 @@ test_gate (void)
   guint want_hist[FL_GATE_BINS];
   const double *mean = NULL;
   const guint *hist = NULL;
+  guint branches = 0;
 
   g_assert_cmpint (gated, >=, 0);
   ins = show_why (gated);
@@ -368,16 +373,19 @@ test_gate (void)
   want = g_new (double, ins->n_classes);
   g_assert_true (fl_run_gate_summary (run, want, want_hist, NULL, &error));
   g_assert_no_error (error);
-  g_assert_true (fl_why_view_get_gate (why_view (), &mean, &hist));
+  g_assert_true (fl_why_view_get_gate (why_view (), &mean, &hist, &branches));
   g_test_message ("%s", fl_why_view_get_gate_text (why_view ()));
-  g_assert_cmpmem (mean, sizeof (double) * ins->n_classes, want, sizeof (double) * ins->n_classes);
-  g_assert_cmpmem (hist, sizeof want_hist, want_hist, sizeof want_hist);
+  /* over the picture and the words, the picture's weight is the gate z */
+  g_assert_cmpuint (branches, ==, FL_BRANCHES_IMAGE_TEXT);
+  for (int c = 0; c < ins->n_classes; c++)
+    g_assert_cmpfloat (mean[c * FL_N_BRANCHES + FL_BRANCH_IMAGE], ==, want[c]);
+  g_assert_cmpmem (hist + FL_BRANCH_IMAGE * FL_GATE_BINS, sizeof want_hist, want_hist, sizeof want_hist);
   g_assert_true (g_str_has_prefix (fl_why_view_get_gate_text (why_view ()), "For "));
   ui_spin (0.2);
   g_assert_true (gtk_widget_get_mapped (find_type (GTK_WIDGET (why_view ()), GTK_TYPE_DRAWING_AREA)));
 
   show_why (concat);
-  g_assert_false (fl_why_view_get_gate (why_view (), &mean, &hist));
+  g_assert_false (fl_why_view_get_gate (why_view (), &mean, &hist, NULL));
 }
 
 /* FUSIONLAB_SHOTS=DIR: the page with the concat run, and with the gated

@@ -194,6 +194,13 @@ fl_branch_noun (FlBranch branch)
   return branch_words[branch].noun;
 }
 
+const char *
+fl_branch_plural (FlBranch branch)
+{
+  g_return_val_if_fail ((guint) branch < FL_N_BRANCHES, "");
+  return branch_words[branch].plural;
+}
+
 /* The branches' words of the kind at offset (a field of branch_words),
  * as a list: "A", "A and B", "A, B and C". */
 #define WORDS(field) G_STRUCT_OFFSET (__typeof__ (branch_words[0]), field)

@@ -80,6 +80,9 @@ FlColor         fl_branch_color         (FlBranch         branch);
 const char     *fl_branch_title         (FlBranch         branch);
 /* "the picture", "the words", "the sound", "the numbers" */
 const char     *fl_branch_noun          (FlBranch         branch);
+/* "the pictures", "the words", "the sound", "the numbers": what a
+ * baseline learns from */
+const char     *fl_branch_plural        (FlBranch         branch);
 /* "Picture + Sound": the titles of a set of branches; a new string. */
 char           *fl_branches_title       (guint            branches);
 

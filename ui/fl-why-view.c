@@ -3,14 +3,12 @@
 
 #include "fl-why-view.h"
 #include "fl-gate-chart.h"
+#include "fl-reliance-chart.h"
 #include "fl-style.h"
 #include "fl-ui-util.h"
 
 #include <math.h>
 #include <string.h>
-
-#define BAR_H 14.0
-#define GAP    8.0
 
 /* the maps by FlFeatureKind: the action's targets, and the words */
 static const char *const map_names[FL_N_FEATURE_MAPS] = { "image", "text", "fused" };
@@ -38,8 +36,10 @@ struct _FlWhyView {
   FlInsight        *insight;       /* shown, or NULL */
   FlFeatureKind     kind;          /* the map shown */
   FlRelianceBars    bars;          /* laid out once per insight */
-  double           *gate_mean;     /* (n_classes) the gate chart's, or NULL */
-  guint             gate_hist[FL_GATE_BINS];
+  double           *gate_mean;     /* (n_classes, FL_N_BRANCHES) the gate
+                                    * chart's, or NULL */
+  guint             gate_branches;
+  guint             gate_hist[FL_N_BRANCHES * FL_GATE_BINS];
 };
 
 G_DEFINE_FINAL_TYPE (FlWhyView, fl_why_view, GTK_TYPE_WIDGET)
@@ -61,55 +61,6 @@ static guint signals[N_SIGNALS];
 
 /* ---- the reliance bars --------------------------------------------------------- */
 
-void
-fl_reliance_bars_render (const FlRelianceBars *bars,
-                         cairo_t              *cr,
-                         double                width,
-                         double                height,
-                         const GdkRGBA        *fg)
-{
-  static const FlColor colors[2] = { FL_COLOR_ORANGE, FL_COLOR_BLUE };
-  double name_w = 0, value_w = 0, lo = 0, hi = 1.0, x0, area, zero, w, h;
-
-  for (int i = 0; i < 2; i++)
-    {
-      fl_layout_size (bars->names[i], &w, NULL);
-      name_w = MAX (name_w, w);
-      fl_layout_size (bars->values[i], &w, NULL);
-      value_w = MAX (value_w, w);
-      /* at least a point's scale: a drop of 0.1 point is not a long bar */
-      lo = MIN (lo, bars->drop[i]);
-      hi = MAX (hi, bars->drop[i]);
-    }
-  x0 = name_w + GAP;
-  area = MAX (width - x0 - GAP - value_w, 10.0);
-  zero = x0 + area * -lo / (hi - lo);
-  for (int i = 0; i < 2; i++)
-    {
-      double y = i * height / 2, end = zero + area * bars->drop[i] / (hi - lo);
-      GdkRGBA color;
-
-      fl_layout_size (bars->names[i], &w, &h);
-      cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.85);
-      cairo_move_to (cr, name_w - w, y + (height / 2 - h) / 2);
-      pango_cairo_show_layout (cr, bars->names[i]);
-
-      fl_color_rgba (colors[i], &color);
-      gdk_cairo_set_source_rgba (cr, &color);
-      cairo_rectangle (cr, MIN (zero, end), y + (height / 2 - BAR_H) / 2, MAX (fabs (end - zero), 1.0), BAR_H);
-      cairo_fill (cr);
-
-      fl_layout_size (bars->values[i], &w, &h);
-      cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.75);
-      cairo_move_to (cr, MAX (zero, end) + GAP / 2, y + (height / 2 - h) / 2);
-      pango_cairo_show_layout (cr, bars->values[i]);
-    }
-  /* the zero line */
-  cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.4);
-  cairo_rectangle (cr, floor (zero), 0, 1, height);
-  cairo_fill (cr);
-}
-
 static void
 draw_reliance_cb (GtkDrawingArea *area,
                   cairo_t        *cr,
@@ -120,7 +71,7 @@ draw_reliance_cb (GtkDrawingArea *area,
   FlWhyView *self = data;
   GdkRGBA fg;
 
-  if (self->bars.names[0] == NULL)
+  if (self->bars.n == 0)
     return;
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (area)), &fg);
@@ -129,80 +80,23 @@ draw_reliance_cb (GtkDrawingArea *area,
 }
 
 static void
-clear_bars (FlWhyView *self)
-{
-  for (int i = 0; i < 2; i++)
-    {
-      g_clear_object (&self->bars.names[i]);
-      g_clear_object (&self->bars.values[i]);
-    }
-}
-
-static PangoLayout *
-small_layout (FlWhyView  *self,
-              const char *text)
-{
-  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self->reliance_area), NULL);
-  g_autofree char *markup = g_markup_printf_escaped ("<small>%s</small>", text);
-
-  pango_layout_set_markup (layout, markup, -1);
-  return layout;
-}
-
-/* "loses 12.3 points", "gains 0.8 points" */
-static char *
-loss_words (double drop)
-{
-  return g_strdup_printf ("%s %.1f point%s", drop >= 0 ? "loses" : "gains", fabs (drop),
-                          fabs (drop) == 1.0 ? "" : "s");
-}
-
-/* A sentence on what the model leans on; drops in points. */
-static char *
-reliance_sentence (FlFusion fusion,
-                   double   image,
-                   double   text)
-{
-  g_autofree char *without_image = loss_words (image), *without_text = loss_words (text);
-
-  if (fusion == FL_FUSION_IMAGE || fusion == FL_FUSION_TEXT)
-    return g_strdup_printf ("This model reads only the %s: without them it %s; the %s cost it nothing.",
-                            fusion == FL_FUSION_IMAGE ? "pictures" : "words",
-                            fusion == FL_FUSION_IMAGE ? without_image : without_text,
-                            fusion == FL_FUSION_IMAGE ? "words" : "pictures");
-  if (fabs (image) < 1.0 && fabs (text) < 1.0)
-    return g_strdup_printf ("This model hardly needs either: without the picture it %s, without the words "
-                            "it %s.", without_image, without_text);
-  if (text >= 2 * image || image >= 2 * text)
-    return g_strdup_printf ("This model leans on the %s: without them it %s, without the %s it %s.",
-                            text > image ? "words" : "pictures", text > image ? without_text : without_image,
-                            text > image ? "picture" : "words", text > image ? without_image : without_text);
-  return g_strdup_printf ("This model leans on both: without the picture it %s, without the words it %s.",
-                          without_image, without_text);
-}
-
-static void
 show_reliance (FlWhyView *self)
 {
   const FlInsight *ins = self->insight;
-  static const char *const names[2] = { "Without the picture", "Without the words" };
+  const FlReliance *r;
+  double drop[FL_N_BRANCHES];
   g_autofree char *sentence = NULL;
 
-  clear_bars (self);
+  fl_reliance_bars_clear (&self->bars);
   gtk_widget_set_visible (self->reliance_box, ins != NULL && ins->has_reliance);
   if (ins == NULL || !ins->has_reliance)
     return;
-  self->bars.drop[0] = 100.0 * ins->reliance.acc_drop[FL_BRANCH_IMAGE];
-  self->bars.drop[1] = 100.0 * ins->reliance.acc_drop[FL_BRANCH_TEXT];
-  for (int i = 0; i < 2; i++)
-    {
-      g_autofree char *value = g_strdup_printf ("%s%.1f points", self->bars.drop[i] < 0 ? "+" : "−",
-                                                fabs (self->bars.drop[i]));
-
-      self->bars.names[i] = small_layout (self, names[i]);
-      self->bars.values[i] = small_layout (self, value);
-    }
-  sentence = reliance_sentence (ins->fusion, self->bars.drop[0], self->bars.drop[1]);
+  r = &ins->reliance;
+  for (int b = 0; b < FL_N_BRANCHES; b++)
+    drop[b] = 100.0 * r->acc_drop[b];
+  fl_reliance_bars_set (&self->bars, r->branches, drop, gtk_widget_get_pango_context (GTK_WIDGET (self->reliance_area)));
+  gtk_drawing_area_set_content_height (self->reliance_area, fl_reliance_bars_height (self->bars.n));
+  sentence = fl_reliance_sentence (ins->fusion, r->branches, drop);
   gtk_label_set_text (self->reliance_label, sentence);
   gtk_widget_queue_draw (GTK_WIDGET (self->reliance_area));
 }
@@ -224,32 +118,72 @@ draw_gate_cb (GtkDrawingArea *area,
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (area)), &fg);
   G_GNUC_END_IGNORE_DEPRECATIONS
-  fl_gate_chart_render (self->gate_mean, (const char *const *) self->insight->class_names,
+  fl_gate_chart_render (self->gate_mean, self->gate_branches, (const char *const *) self->insight->class_names,
                         self->insight->n_classes, self->gate_hist, FL_GATE_BINS, cr,
                         gtk_widget_get_pango_context (GTK_WIDGET (area)), width, height, &fg);
 }
 
 /* "For circle-cold the gate trusts the picture 71% of the way; for
- * square-warm, 23%.": the classes it trusts the picture most and least on. */
+ * square-warm, 23%.": the classes it trusts the first branch most and
+ * least on. */
 static char *
-gate_sentence (const FlInsight *ins)
+gate_sentence_two (const FlInsight *ins,
+                   int              first)
 {
+  const double *g = ins->gate_mean;
   int most = -1, least = -1;
 
   for (int c = 0; c < ins->n_classes; c++)
-    if (isfinite (ins->gate_mean[c]))
+    if (isfinite (g[c * FL_N_BRANCHES + first]))
       {
-        most = most < 0 || ins->gate_mean[c] > ins->gate_mean[most] ? c : most;
-        least = least < 0 || ins->gate_mean[c] < ins->gate_mean[least] ? c : least;
+        most = most < 0 || g[c * FL_N_BRANCHES + first] > g[most * FL_N_BRANCHES + first] ? c : most;
+        least = least < 0 || g[c * FL_N_BRANCHES + first] < g[least * FL_N_BRANCHES + first] ? c : least;
       }
   if (most < 0)
     return g_strdup ("No class has a validation sample to weigh the gate on.");
   if (least == most)
-    return g_strdup_printf ("For %s the gate trusts the picture %.0f%% of the way.",
-                            ins->class_names[most], 100.0 * ins->gate_mean[most]);
-  return g_strdup_printf ("For %s the gate trusts the picture %.0f%% of the way; for %s, %.0f%%.",
-                          ins->class_names[most], 100.0 * ins->gate_mean[most],
-                          ins->class_names[least], 100.0 * ins->gate_mean[least]);
+    return g_strdup_printf ("For %s the gate trusts %s %.0f%% of the way.", ins->class_names[most],
+                            fl_branch_noun (first), 100.0 * g[most * FL_N_BRANCHES + first]);
+  return g_strdup_printf ("For %s the gate trusts %s %.0f%% of the way; for %s, %.0f%%.",
+                          ins->class_names[most], fl_branch_noun (first), 100.0 * g[most * FL_N_BRANCHES + first],
+                          ins->class_names[least], 100.0 * g[least * FL_N_BRANCHES + first]);
+}
+
+/* Over more branches: each one's mean weight over the classes, and the
+ * class on which the gate trusts one branch the most. */
+static char *
+gate_sentence (const FlInsight *ins)
+{
+  const double *g = ins->gate_mean;
+  GString *s;
+  int best_c = -1, best_b = -1, n = 0, K = fl_branches_count (ins->gate_branches), k = 0;
+
+  if (K == 2)
+    return gate_sentence_two (ins, g_bit_nth_lsf (ins->gate_branches, -1));
+  for (int c = 0; c < ins->n_classes; c++)
+    for (int b = 0; b < FL_N_BRANCHES; b++)
+      if ((ins->gate_branches & FL_BRANCH_BIT (b)) && isfinite (g[c * FL_N_BRANCHES + b]) &&
+          (best_c < 0 || g[c * FL_N_BRANCHES + b] > g[best_c * FL_N_BRANCHES + best_b]))
+        best_c = c, best_b = b;
+  if (best_c < 0)
+    return g_strdup ("No class has a validation sample to weigh the gate on.");
+  s = g_string_new ("On average the gate gives");
+  for (int b = 0; b < FL_N_BRANCHES; b++)
+    if (ins->gate_branches & FL_BRANCH_BIT (b))
+      {
+        double sum = 0.0;
+
+        n = 0;
+        for (int c = 0; c < ins->n_classes; c++)
+          if (isfinite (g[c * FL_N_BRANCHES + b]))
+            sum += g[c * FL_N_BRANCHES + b], n++;
+        g_string_append_printf (s, "%s %s %.0f%%", k == 0 ? "" : k == K - 1 ? " and" : ",", fl_branch_noun (b),
+                                100.0 * sum / MAX (n, 1));
+        k++;
+      }
+  g_string_append_printf (s, "; it trusts %s most for %s (%.0f%%).", fl_branch_noun (best_b),
+                          ins->class_names[best_c], 100.0 * g[best_c * FL_N_BRANCHES + best_b]);
+  return g_string_free (s, FALSE);
 }
 
 static void
@@ -262,9 +196,11 @@ show_gate (FlWhyView *self)
   gtk_widget_set_visible (self->gate_box, ins != NULL && ins->gate_mean != NULL);
   if (ins == NULL || ins->gate_mean == NULL)
     return;
-  self->gate_mean = g_memdup2 (ins->gate_mean, sizeof (double) * ins->n_classes);
+  self->gate_mean = g_memdup2 (ins->gate_mean, sizeof (double) * ins->n_classes * FL_N_BRANCHES);
+  self->gate_branches = ins->gate_branches;
   memcpy (self->gate_hist, ins->gate_hist, sizeof self->gate_hist);
-  gtk_drawing_area_set_content_height (self->gate_area, (int) ceil (fl_gate_chart_height (ins->n_classes)));
+  gtk_drawing_area_set_content_height (self->gate_area,
+                                       (int) ceil (fl_gate_chart_height (ins->n_classes, ins->gate_branches)));
   sentence = gate_sentence (ins);
   gtk_label_set_text (self->gate_label, sentence);
   gtk_widget_queue_draw (GTK_WIDGET (self->gate_area));
@@ -278,19 +214,50 @@ samples (guint n)
   return n == 1 ? "sample" : "samples";
 }
 
+/* "the picture alone, the words alone and the sound alone" (joiner
+ * "and") of the branches of branches. */
+static char *
+alone (guint       branches,
+       const char *joiner)
+{
+  GString *s = g_string_new (NULL);
+  int n = fl_branches_count (branches), k = 0;
+
+  for (int b = 0; b < FL_N_BRANCHES; b++)
+    if (branches & FL_BRANCH_BIT (b))
+      {
+        g_string_append_printf (s, "%s%s alone", k == 0 ? "" : k == n - 1 ? joiner : ", ", fl_branch_noun (b));
+        k++;
+      }
+  return g_string_free (s, FALSE);
+}
+
+/* "that both the picture alone and the words alone got wrong", "that the
+ * picture alone, the words alone and the sound alone all got wrong" */
+static char *
+all_wrong (guint branches)
+{
+  g_autofree char *them = alone (branches, " and ");
+
+  return fl_branches_count (branches) == 2 ? g_strdup_printf ("that both %s got wrong", them)
+                                           : g_strdup_printf ("that %s all got wrong", them);
+}
+
 static void
 show_counts (FlWhyView *self)
 {
   const FlInsight *ins = self->insight;
-  g_autofree char *text = NULL;
+  g_autofree char *text = NULL, *wrong = NULL;
   gboolean counted = ins != NULL && ins->rescued != NULL;
 
   if (counted)
-    text = g_markup_printf_escaped ("Fusion (<b>%s</b>) got <b>%u</b> %s right that both the picture alone and "
-                                    "the words alone got wrong (<i>rescued</i>), and <b>%u</b> wrong that one "
-                                    "of them got right (<i>hurt</i>), of %d validation samples.",
-                                    ins->run_name, ins->rescued->len, samples (ins->rescued->len),
-                                    ins->hurt->len, ins->n);
+    {
+      wrong = all_wrong (ins->compared);
+      text = g_markup_printf_escaped ("Fusion (<b>%s</b>) got <b>%u</b> %s right %s (<i>rescued</i>), and "
+                                      "<b>%u</b> wrong that one of them got right (<i>hurt</i>), of %d "
+                                      "validation samples.", ins->run_name, ins->rescued->len,
+                                      samples (ins->rescued->len), wrong, ins->hurt->len, ins->n);
+    }
   else if (ins != NULL)
     text = g_markup_printf_escaped ("<b>%s</b>: %s", ins->run_name, ins->note != NULL ? ins->note : "");
   else
@@ -314,16 +281,18 @@ show_rows_action (GtkWidget  *widget,
   gboolean rescued = g_str_equal (action_name, "why.show-rescued");
   const FlInsight *ins = self->insight;
   GArray *rows = ins != NULL ? (rescued ? ins->rescued : ins->hurt) : NULL;
-  g_autofree char *title = NULL;
+  g_autofree char *title = NULL, *wrong = NULL, *any = NULL;
 
   if (rows == NULL)
     return;
+  wrong = all_wrong (ins->compared);
+  any = alone (ins->compared, " or ");
   if (rescued)
-    title = g_markup_printf_escaped ("The <b>%u</b> %s <b>%s</b> got right that both the picture alone and the "
-                                     "words alone got wrong", rows->len, samples (rows->len), ins->run_name);
+    title = g_markup_printf_escaped ("The <b>%u</b> %s <b>%s</b> got right %s", rows->len, samples (rows->len),
+                                     ins->run_name, wrong);
   else
-    title = g_markup_printf_escaped ("The <b>%u</b> %s <b>%s</b> got wrong that the picture alone or the words "
-                                     "alone got right", rows->len, samples (rows->len), ins->run_name);
+    title = g_markup_printf_escaped ("The <b>%u</b> %s <b>%s</b> got wrong that %s got right", rows->len,
+                                     samples (rows->len), ins->run_name, any);
   g_signal_emit (self, signals[SIGNAL_SHOW_ROWS], 0, (const gint32 *) rows->data, (int) rows->len, title);
 }
 
@@ -456,7 +425,7 @@ fl_why_view_dispose (GObject *object)
   fl_widget_unparent_children (GTK_WIDGET (object));
   g_clear_object (&self->tracker);
   g_clear_pointer (&self->insight, fl_insight_unref);
-  clear_bars (self);
+  fl_reliance_bars_clear (&self->bars);
   g_clear_pointer (&self->gate_mean, g_free);
 
   G_OBJECT_CLASS (fl_why_view_parent_class)->dispose (object);
@@ -535,15 +504,19 @@ fl_why_view_get_counts_text (FlWhyView *self)
 
 gboolean
 fl_why_view_get_reliance (FlWhyView *self,
-                          double    *drop_image,
-                          double    *drop_text)
+                          double     drop[FL_N_BRANCHES],
+                          guint     *branches)
 {
   g_return_val_if_fail (FL_IS_WHY_VIEW (self), FALSE);
 
-  if (self->bars.names[0] == NULL)
+  if (self->bars.n == 0)
     return FALSE;
-  *drop_image = self->bars.drop[0];
-  *drop_text = self->bars.drop[1];
+  *branches = 0;
+  for (int i = 0; i < self->bars.n; i++)
+    {
+      drop[self->bars.branch[i]] = self->bars.drop[i];
+      *branches |= FL_BRANCH_BIT (self->bars.branch[i]);
+    }
   return TRUE;
 }
 
@@ -557,7 +530,8 @@ fl_why_view_get_reliance_text (FlWhyView *self)
 gboolean
 fl_why_view_get_gate (FlWhyView     *self,
                       const double **mean,
-                      const guint  **hist)
+                      const guint  **hist,
+                      guint         *branches)
 {
   g_return_val_if_fail (FL_IS_WHY_VIEW (self), FALSE);
 
@@ -565,6 +539,8 @@ fl_why_view_get_gate (FlWhyView     *self,
     return FALSE;
   *mean = self->gate_mean;
   *hist = self->gate_hist;
+  if (branches != NULL)
+    *branches = self->gate_branches;
   return TRUE;
 }
 

@@ -16,6 +16,7 @@
 #define G_LOG_DOMAIN "fl-session"
 
 #include "fl-session.h"
+#include "fl-style.h"
 
 #include <string.h>
 
@@ -27,7 +28,9 @@ insight_new (void)
   FlInsight *ins = g_new0 (FlInsight, 1);
 
   g_atomic_ref_count_init (&ins->ref_count);
-  ins->run = ins->image_run = ins->text_run = -1;
+  ins->run = -1;
+  for (int b = 0; b < FL_N_BRANCHES; b++)
+    ins->baseline_run[b] = -1;
   return ins;
 }
 
@@ -106,6 +109,51 @@ add_note (GString    *notes,
   g_string_append_printf (notes, "%s%s", notes->len > 0 ? " " : "", note);
 }
 
+/* The branches run i fused: its model's, or, reopened, what its settings
+ * say (0 there: image and text, what the runs of files without a branch
+ * set had). */
+static guint
+fused_branches (FlComparison *cmp,
+                int           i)
+{
+  FlRun *run = fl_comparison_run (cmp, i);
+  const FlTrainSettings *s = &fl_comparison_result (cmp, i)->settings;
+
+  if (run != NULL)
+    return fl_run_branches (run);
+  return fl_train_settings_branches (s, FL_BRANCHES_IMAGE_TEXT);
+}
+
+/* The baselines of run i's branches on its split, into runs (by branch);
+ * FALSE, with a note, when one is missing. */
+static gboolean
+find_baselines (FlComparison *cmp,
+                int           i,
+                guint         fused,
+                int           runs[FL_N_BRANCHES],
+                GString      *notes)
+{
+  FlFusion routes[FL_N_FUSIONS];
+  int n = fl_train_routes (fused, routes);
+  gboolean missing = FALSE;
+
+  for (int k = 0; k < n; k++)
+    if (fl_fusion_single_branch (routes[k]) >= 0)
+      {
+        int b = fl_fusion_single_branch (routes[k]);
+
+        runs[b] = find_baseline (cmp, i, routes[k]);
+        missing = missing || runs[b] < 0;
+      }
+  if (missing)
+    add_note (notes, fused == FL_BRANCHES_IMAGE_TEXT
+                     ? "To count the samples fusion rescues, compare it with an image-only and a text-only "
+                       "run on the same split (Compare trains both)."
+                     : "To count the samples fusion rescues, compare it with a run of each modality it fuses "
+                       "alone, on the same split (Compare trains them).");
+  return !missing;
+}
+
 /* The samples run i rescued from its baselines, and those it hurt. */
 static void
 compare_baselines (FlInsight    *ins,
@@ -114,34 +162,38 @@ compare_baselines (FlInsight    *ins,
                    GString      *notes)
 {
   const FlRunResult *r = fl_comparison_result (cmp, i);
-  int image = find_baseline (cmp, i, FL_FUSION_IMAGE), text = find_baseline (cmp, i, FL_FUSION_TEXT);
+  int single = fl_fusion_single_branch (r->fusion), runs[FL_N_BRANCHES] = { -1, -1, -1, -1 }, n = 0;
+  guint fused = fused_branches (cmp, i);
+  const FlValidation *baselines[FL_N_BRANCHES];
+  const char *names[FL_N_BRANCHES];
   g_autoptr(GArray) rescued = g_array_new (FALSE, FALSE, sizeof (gint32));
   g_autoptr(GArray) hurt = g_array_new (FALSE, FALSE, sizeof (gint32));
   g_autoptr(GError) error = NULL;
   g_autofree char *note = NULL;
 
-  if (r->fusion == FL_FUSION_IMAGE || r->fusion == FL_FUSION_TEXT)
+  if (single >= 0)
     {
-      note = g_strdup_printf ("%s reads only the %s: show a fusion run to see the samples fusion rescues.",
-                              r->name, r->fusion == FL_FUSION_IMAGE ? "pictures" : "words");
+      note = g_strdup_printf ("%s reads only %s: show a fusion run to see the samples fusion rescues.",
+                              r->name, fl_branch_plural (single));
       add_note (notes, note);
       return;
     }
-  if (image < 0 || text < 0)
-    {
-      add_note (notes, "To count the samples fusion rescues, compare it with an image-only and a text-only "
-                       "run on the same split (Compare trains both).");
-      return;
-    }
-  if (!fl_validation_compare_fusion (r->validation, fl_comparison_result (cmp, image)->validation,
-                                     fl_comparison_result (cmp, text)->validation, rescued, hurt, &error))
+  if (!find_baselines (cmp, i, fused, runs, notes))
+    return;
+  for (int b = 0; b < FL_N_BRANCHES; b++)
+    if (runs[b] >= 0)
+      {
+        baselines[n] = fl_comparison_result (cmp, runs[b])->validation;
+        names[n++] = fl_comparison_result (cmp, runs[b])->name;
+      }
+  if (!fl_validation_compare_baselines (r->validation, baselines, names, n, rescued, hurt, &error))
     {
       note = g_strdup_printf ("The baselines were not validated on the same samples (%s).", error->message);
       add_note (notes, note);
       return;
     }
-  ins->image_run = image;
-  ins->text_run = text;
+  ins->compared = fused;
+  memcpy (ins->baseline_run, runs, sizeof runs);
   ins->rescued = g_steal_pointer (&rescued);
   ins->hurt = g_steal_pointer (&hurt);
 }
@@ -214,8 +266,9 @@ insight_thread (GTask        *task,
       }
   if (ok && job->gate)
     {
-      ins->gate_mean = g_new (double, ins->n_classes);
-      ok = fl_run_gate_summary (job->run, ins->gate_mean, ins->gate_hist, cancellable, &error);
+      ins->gate_mean = g_new (double, (gsize) ins->n_classes * FL_N_BRANCHES);
+      ok = fl_run_gate_weights (job->run, ins->gate_mean, ins->gate_hist, &ins->gate_branches, cancellable,
+                                &error);
     }
 
   g_mutex_lock (&job->lock);
@@ -259,7 +312,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 #define NO_RUNS "Compare the fusion methods (Compare) to see why fusion wins: which samples it gets right " \
-                "that the picture alone and the words alone get wrong, and what it leans on."
+                "that each modality alone gets wrong, and what it leans on."
 #define TRAINING "The runs are training: why a run gets its answers is worked out once they end."
 #define REOPENED "Train again to see why: the experiment file keeps no weights, so what the model leans on " \
                  "and its feature maps cannot be worked out."
@@ -371,7 +424,9 @@ start_job (FlSessionInsight *self,
   g_task_set_task_data (self->task, job, job_free);
   g_task_run_in_thread (self->task, insight_thread);
   message = g_strdup_printf ("Working out what %s leans on: its validation samples go through the model "
-                             "again, without the pictures, then without the words…", ins->run_name);
+                             "again, without %s…", ins->run_name,
+                             fl_dataset_branches (fl_run_dataset (run)) == FL_BRANCHES_IMAGE_TEXT
+                             ? "the pictures, then without the words" : "each modality in turn");
   publish (self, NULL, TRUE, message);
 }
 

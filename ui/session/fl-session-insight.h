@@ -2,8 +2,8 @@
  *
  * fl-session-insight.h — why fusion wins (issue 12), the session's part:
  * for the run whose results are shown, the samples it rescued from the
- * image-only and text-only runs of the same split (and those it hurt), how
- * much it leans on each modality, and 2-D maps of its features. The model
+ * baselines of its branches on the same split (image-only, text-only, …;
+ * and those it hurt), how much it leans on each modality, and 2-D maps of its features. The model
  * is run over the validation split in a worker thread (GTask), cancelled
  * when the shown run changes or runs start training; a reopened run has no
  * model, so only what its stored predictions tell is given.
@@ -28,12 +28,13 @@ typedef struct {
   gint32     *rows;           /* (n) dataset rows, in validation order */
   gint32     *labels;         /* (n) true classes */
   gint32     *predicted;      /* (n) the classes the run gave them */
-  /* against the image-only and text-only runs of the same data and split
-   * (fl_validation_compare_fusion()): their indices, or -1 when there is
-   * no such pair (or the run is one of them), and then rescued and hurt
-   * are NULL */
-  int         image_run;
-  int         text_run;
+  /* against the baselines of the branches it fused (image-only, text-only,
+   * …) on the same data and split (fl_validation_compare_baselines()):
+   * compared holds those branches and baseline_run their runs, -1 for the
+   * others; when a baseline is missing (or the run is one), compared is 0
+   * and rescued and hurt are NULL */
+  guint       compared;
+  int         baseline_run[FL_N_BRANCHES];
   GArray     *rescued;        /* of gint32: dataset rows, validation order */
   GArray     *hurt;           /* of gint32: dataset rows, validation order */
   /* what it loses without each modality (fl_run_reliance()); needs the
@@ -46,11 +47,14 @@ typedef struct {
   float      *maps[FL_N_FEATURE_MAPS];
   double      explained[FL_N_FEATURE_MAPS][2];
   /* for a gated run with its model, what its gate trusts
-   * (fl_run_gate_summary()): the mean gate per class (n_classes; 0 the
-   * words, 1 the picture) and the histogram of the samples' mean gates;
-   * gate_mean NULL otherwise */
+   * (fl_run_gate_weights()): gate_branches the branches it weighs, the
+   * mean weight of each per class ((n_classes, FL_N_BRANCHES); for image
+   * and text the picture's weight is the gate z: 1 the picture, 0 the
+   * words) and the histograms of the samples' weights ((FL_N_BRANCHES,
+   * FL_GATE_BINS)); gate_mean NULL otherwise */
+  guint       gate_branches;
   double     *gate_mean;
-  guint       gate_hist[FL_GATE_BINS];
+  guint       gate_hist[FL_N_BRANCHES * FL_GATE_BINS];
   /* NULL, or a sentence on what is missing and why */
   char       *note;
   /*< private >*/
