@@ -14,11 +14,16 @@ static const char *const palette[FL_N_COLORS] = {
   [FL_COLOR_SKY] = "#56B4E9",
   [FL_COLOR_YELLOW] = "#F0E442",
   [FL_COLOR_BLACK] = "#000000",
+  /* beyond Okabe and Ito's eight, for the ninth and tenth route: Paul
+   * Tol's grey and wine, still told apart by colour-blind viewers */
+  [FL_COLOR_GREY] = "#999999",
+  [FL_COLOR_WINE] = "#882255",
 };
 
 static const char *const run_classes[FL_N_COLORS] = {
   "fl-run-color-0", "fl-run-color-1", "fl-run-color-2", "fl-run-color-3",
   "fl-run-color-4", "fl-run-color-5", "fl-run-color-6", "fl-run-color-7",
+  "fl-run-color-8", "fl-run-color-9",
 };
 
 /* In the order of the training panel's drop-down. */

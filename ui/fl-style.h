@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT
  *
  * fl-style.h — the shared vocabulary of every view: the Okabe–Ito palette
- * (told apart by colour-blind viewers too), the names and plain-language
+ * and two of Paul Tol's colours (told apart by colour-blind viewers too),
+ * the colours and words of the modalities, the names and plain-language
  * explanations of the fusion methods, the metrics and the run states, and
  * the style sheet, whose colour rules are generated from the palette.
  *
@@ -20,7 +21,8 @@ G_BEGIN_DECLS
 typedef struct _GdkRGBA GdkRGBA;
 typedef struct _GdkDisplay GdkDisplay;
 
-/* The palette, in the order runs take it. */
+/* The palette, in the order runs take it: one colour per route, for all
+ * ten. */
 typedef enum {
   FL_COLOR_BLUE,
   FL_COLOR_VERMILLION,
@@ -30,6 +32,8 @@ typedef enum {
   FL_COLOR_SKY,
   FL_COLOR_YELLOW,
   FL_COLOR_BLACK,
+  FL_COLOR_GREY,
+  FL_COLOR_WINE,
   FL_N_COLORS
 } FlColor;
 

@@ -11,6 +11,7 @@ struct _FlRunItem {
   GObject          parent_instance;
 
   int              index;
+  int              color;        /* its entry of the palette */
   char            *name;
   FlFusion         fusion;
   FlTrainSettings  settings;
@@ -268,7 +269,7 @@ fl_run_item_new (int                index,
   g_return_val_if_fail (r != NULL, NULL);
 
   self = g_object_new (FL_TYPE_RUN_ITEM, NULL);
-  self->index = index;
+  self->index = self->color = index;
   take_result (self, r);
   return self;
 }
@@ -469,12 +470,20 @@ const char *
 fl_run_item_get_color (FlRunItem *self)
 {
   g_return_val_if_fail (FL_IS_RUN_ITEM (self), NULL);
-  return fl_run_color (self->index);
+  return fl_run_color (self->color);
 }
 
 const char *
 fl_run_item_get_color_class (FlRunItem *self)
 {
   g_return_val_if_fail (FL_IS_RUN_ITEM (self), NULL);
-  return fl_run_color_class (self->index);
+  return fl_run_color_class (self->color);
+}
+
+void
+fl_run_item_set_color_index (FlRunItem *self,
+                             int        color)
+{
+  g_return_if_fail (FL_IS_RUN_ITEM (self));
+  self->color = color;
 }

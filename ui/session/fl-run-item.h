@@ -68,5 +68,9 @@ void                   fl_run_item_set_best       (FlRunItem          *self,
 /* Its curves' colour ("#0072B2") and the CSS class of that colour. */
 const char            *fl_run_item_get_color      (FlRunItem          *self);
 const char            *fl_run_item_get_color_class (FlRunItem         *self);
+/* The entry of the palette it is drawn in (fl_run_color()): its index at
+ * first; a fold of a cross-validation takes its route's. */
+void                   fl_run_item_set_color_index (FlRunItem         *self,
+                                                    int                color);
 
 G_END_DECLS

@@ -82,6 +82,18 @@ fl_run_list_append (FlRunList         *self,
   g_return_val_if_fail (FL_IS_RUN_LIST (self), NULL);
 
   item = fl_run_item_new ((int) self->items->len, r);
+  /* a fold of a cross-validation in its route's colour: that of the
+   * route's first run, as its curves are drawn */
+  for (guint i = 0; r->settings.kfold >= 2 && i < self->items->len; i++)
+    {
+      FlRunItem *first = g_ptr_array_index (self->items, i);
+
+      if (fl_run_item_get_fusion (first) == r->fusion && fl_run_item_get_settings (first)->kfold == r->settings.kfold)
+        {
+          fl_run_item_set_color_index (item, fl_run_item_get_index (first));
+          break;
+        }
+    }
   g_ptr_array_add (self->items, item);
   g_list_model_items_changed (G_LIST_MODEL (self), self->items->len - 1, 0, 1);
   return item;
