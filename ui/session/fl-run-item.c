@@ -12,6 +12,7 @@ struct _FlRunItem {
 
   int              index;
   int              color;        /* its entry of the palette */
+  guint            data_branches; /* of the data it trained on; 0: unknown */
   char            *name;
   FlFusion         fusion;
   FlTrainSettings  settings;
@@ -60,15 +61,39 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* "10 ep · lr 0.001 · bs 64", and the image size when it is not 64 px */
+/* "10 ep · lr 0.001 · bs 64", the image size when it is not 64 px, and
+ * the modalities a fusion fused when they were not all the data's
+ * ("picture + sound") */
 static char *
 settings_text (FlRunItem *self)
 {
-  g_autofree char *text = fl_train_settings_describe (&self->settings);
+  FlTrainSettings s = self->settings;
+  gboolean some = s.branches != 0 && fl_fusion_single_branch (s.fusion) < 0;
+  g_autofree char *text = NULL, *title = some ? fl_branches_title (s.branches) : NULL;
+  g_autofree char *fused = title != NULL ? g_ascii_strdown (title, -1) : NULL;
+  GString *out;
 
+  /* (the engine's words for them are "image,audio": said here in ours) */
+  s.branches = 0;
+  text = fl_train_settings_describe (&s);
+  out = g_string_new (text);
   if (self->image_size > 0 && self->image_size != 64)
-    return g_strdup_printf ("%s · %d px", text, self->image_size);
-  return g_steal_pointer (&text);
+    g_string_append_printf (out, " · %d px", self->image_size);
+  if (fused != NULL)
+    g_string_append_printf (out, " · %s", fused);
+  return g_string_free (out, FALSE);
+}
+
+/* Its route in words, about the modalities it read (a baseline: about
+ * those of its data, which it ignores but one) */
+static const char *
+fusion_explain (FlRunItem *self)
+{
+  guint data = self->data_branches;
+
+  if (data == 0 || fl_fusion_single_branch (self->fusion) >= 0)
+    return fl_fusion_explain_for (self->fusion, data);
+  return fl_fusion_explain_for (self->fusion, fl_train_settings_branches (&self->settings, data));
 }
 
 /* What the runs list shows of a figure: "—" until there is one. */
@@ -150,7 +175,7 @@ fl_run_item_get_property (GObject    *object,
         g_value_set_boxed (value, classes);
       }
       break;
-    case PROP_FUSION_EXPLAIN: g_value_set_string (value, fl_fusion_explain (self->fusion)); break;
+    case PROP_FUSION_EXPLAIN: g_value_set_string (value, fusion_explain (self)); break;
     case PROP_ERROR: g_value_set_string (value, self->error); break;
     case PROP_VISIBLE: g_value_set_boolean (value, self->visible); break;
     case PROP_BEST: g_value_set_boolean (value, self->best); break;
@@ -478,6 +503,14 @@ fl_run_item_get_color_class (FlRunItem *self)
 {
   g_return_val_if_fail (FL_IS_RUN_ITEM (self), NULL);
   return fl_run_color_class (self->color);
+}
+
+void
+fl_run_item_set_data_branches (FlRunItem *self,
+                               guint      branches)
+{
+  g_return_if_fail (FL_IS_RUN_ITEM (self));
+  self->data_branches = branches;
 }
 
 void

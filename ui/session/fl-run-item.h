@@ -68,6 +68,11 @@ void                   fl_run_item_set_best       (FlRunItem          *self,
 /* Its curves' colour ("#0072B2") and the CSS class of that colour. */
 const char            *fl_run_item_get_color      (FlRunItem          *self);
 const char            *fl_run_item_get_color_class (FlRunItem         *self);
+/* The branches of the data it trains on (fl_dataset_branches()), for the
+ * words of its route ("fusion-explain"); 0 (at first): not known, and
+ * the words are those of image and text. */
+void                   fl_run_item_set_data_branches (FlRunItem       *self,
+                                                      guint            branches);
 /* The entry of the palette it is drawn in (fl_run_color()): its index at
  * first; a fold of a cross-validation takes its route's. */
 void                   fl_run_item_set_color_index (FlRunItem         *self,

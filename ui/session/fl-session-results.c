@@ -80,14 +80,15 @@ fl_session_get_run_samples (FlSession  *self,
 static char *
 describe_vote (guint branches, const float *w)
 {
-  static const char *const words[FL_N_BRANCHES] = { "picture", "words", "sound", "numbers" };
   GString *s = g_string_new (" · the vote:");
   int k = 0;
 
   for (int b = 0; b < FL_N_BRANCHES; b++)
     if (branches & FL_BRANCH_BIT (b))
       {
-        g_string_append_printf (s, "%s %s %.0f%%", k > 0 ? "," : "", words[b], 100.0 * w[k]);
+        g_autofree char *word = g_ascii_strdown (fl_branch_title (b), -1);
+
+        g_string_append_printf (s, "%s %s %.0f%%", k > 0 ? "," : "", word, 100.0 * w[k]);
         k++;
       }
   return g_string_free (s, FALSE);

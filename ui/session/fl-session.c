@@ -408,7 +408,8 @@ start_runs (FlSession *self,
             int        n_runs)
 {
   for (int k = 0; k < n_runs; k++)
-    fl_run_list_append (self->runs, fl_comparison_result (self->cmp, runs[k]));
+    fl_run_item_set_data_branches (fl_run_list_append (self->runs, fl_comparison_result (self->cmp, runs[k])),
+                                   fl_session_get_branches (self));
 
   self->comparing = n_runs > 1;
   self->worker = fl_train_worker_new (self->cmp, runs, n_runs);
