@@ -122,25 +122,27 @@ render_bars_many (const double *mean, const int *b, int K, const char *const *na
     }
   for (int c = 0; c < n; c++)
     {
-      double y = (c + 1) * ROW_H, x = x0, top = 0.0;
+      double y = (c + 1) * ROW_H, x = x0, top = -1.0;
+      GdkRGBA color, top_color = *fg;
 
       show_text (cr, pango, names[c], x0 - GAP, y + 2, TRUE, fg);
       for (int k = 0; k < K; k++)
         {
           double v = mean[c * FL_N_BRANCHES + b[k]], m = isfinite (v) ? CLAMP (v, 0.0, 1.0) : 0.0;
-          GdkRGBA color;
 
           fl_color_rgba (fl_branch_color (b[k]), &color);
           gdk_cairo_set_source_rgba (cr, &color);
           cairo_rectangle (cr, x, y + (ROW_H - BAR_H) / 2, area * m, BAR_H);
           cairo_fill (cr);
           x += area * m;
-          top = MAX (top, m);
+          if (m > top)
+            top = m, top_color = color;
         }
       {
+        /* the largest share, in its branch's colour */
         g_autofree char *value = isfinite (mean[c * FL_N_BRANCHES + b[0]]) ? g_strdup_printf ("%.0f%%", 100.0 * top)
                                                                             : g_strdup ("—");
-        show_text (cr, pango, value, x0 + area + GAP / 2, y + 2, FALSE, fg);
+        show_text (cr, pango, value, x0 + area + GAP / 2, y + 2, FALSE, &top_color);
       }
     }
 }

@@ -45,7 +45,9 @@ fl_reliance_bars_set (FlRelianceBars *bars,
       {
         int i = bars->n++;
         g_autofree char *name = g_strdup_printf ("Without %s", fl_branch_noun (b));
-        g_autofree char *value = g_strdup_printf ("%s%.1f points", drop[b] < 0 ? "+" : "−", fabs (drop[b]));
+        /* a loss with a minus, a gain with a plus, nothing with neither */
+        g_autofree char *value = g_strdup_printf ("%s%.1f points", fabs (drop[b]) < 0.05 ? "" : drop[b] < 0 ? "+" : "−",
+                                                  fabs (drop[b]));
 
         bars->branch[i] = b;
         bars->drop[i] = drop[b];

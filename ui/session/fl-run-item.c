@@ -61,9 +61,9 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* "10 ep · lr 0.001 · bs 64", the image size when it is not 64 px, and
- * the modalities a fusion fused when they were not all the data's
- * ("picture + sound") */
+/* "10 ep · lr 0.001 · bs 64", and the image size when it is not 64 px;
+ * first, the modalities a fusion fused when they were not all the data's
+ * ("picture + sound · 10 ep · …") */
 static char *
 settings_text (FlRunItem *self)
 {
@@ -76,11 +76,11 @@ settings_text (FlRunItem *self)
   /* (the engine's words for them are "image,audio": said here in ours) */
   s.branches = 0;
   text = fl_train_settings_describe (&s);
-  out = g_string_new (text);
+  /* first: a narrow column shows no more than its start */
+  out = g_string_new (fused);
+  g_string_append_printf (out, "%s%s", out->len > 0 ? " · " : "", text);
   if (self->image_size > 0 && self->image_size != 64)
     g_string_append_printf (out, " · %d px", self->image_size);
-  if (fused != NULL)
-    g_string_append_printf (out, " · %s", fused);
   return g_string_free (out, FALSE);
 }
 
