@@ -144,28 +144,6 @@ test_cards_without_sound (void)
   check_grid (FALSE);
 }
 
-/* A 16-bit mono WAV of a 440 Hz tone, secs long, at path. */
-static void
-write_wav (const char *path, double secs)
-{
-  const int rate = 16000, n = (int) (secs * rate);
-  g_autoptr(GByteArray) b = g_byte_array_new ();
-  guint32 u32;
-  guint16 u16;
-
-#define PUT32(v) (u32 = GUINT32_TO_LE (v), g_byte_array_append (b, (guint8 *) &u32, 4))
-#define PUT16(v) (u16 = GUINT16_TO_LE (v), g_byte_array_append (b, (guint8 *) &u16, 2))
-  g_byte_array_append (b, (const guint8 *) "RIFF", 4); PUT32 (36 + 2 * n);
-  g_byte_array_append (b, (const guint8 *) "WAVEfmt ", 8); PUT32 (16);
-  PUT16 (1); PUT16 (1); PUT32 (rate); PUT32 (2 * rate); PUT16 (2); PUT16 (16);
-  g_byte_array_append (b, (const guint8 *) "data", 4); PUT32 (2 * n);
-  for (int i = 0; i < n; i++)
-    PUT16 ((guint16) (gint16) (8000 * sin (2 * G_PI * 440 * i / rate)));
-#undef PUT32
-#undef PUT16
-  g_assert_true (g_file_set_contents (path, (const char *) b->data, b->len, NULL));
-}
-
 static gboolean
 media_settled (gpointer data)
 {
@@ -208,7 +186,7 @@ play_clip (void)
       g_test_skip ("GTK has no media backend here (libgtk-4-media-gstreamer)");
       return;
     }
-  write_wav (wav, 0.5);
+  ui_write_wav (wav, 440.0, 0.5);
   fill_clip (logmel);
   spectrogram = fl_spectrogram_texture_new (logmel, MELS, FRAMES);
   picture = fl_spectrogram_texture_new (logmel, MELS, FRAMES);

@@ -7,6 +7,7 @@
 
 #include <gtk/gtk.h>
 #include <glib/gstdio.h>
+#include <math.h>
 
 #include "fl-window.h"
 #include "fl-test-util.h"
@@ -94,6 +95,80 @@ ui_write_image (const char *path,
   bytes = g_bytes_new_take (px, S * S * 3);
   texture = gdk_memory_texture_new (S, S, GDK_MEMORY_R8G8B8, bytes, S * 3);
   g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+/* A 16-bit mono WAV at 16 kHz of a tone of freq Hz, secs long, at path. */
+static inline void
+ui_write_wav (const char *path,
+              double      freq,
+              double      secs)
+{
+  const int rate = 16000, n = (int) (secs * rate);
+  g_autoptr(GByteArray) b = g_byte_array_new ();
+  guint32 u32;
+  guint16 u16;
+
+#define PUT32(v) (u32 = GUINT32_TO_LE (v), g_byte_array_append (b, (guint8 *) &u32, 4))
+#define PUT16(v) (u16 = GUINT16_TO_LE (v), g_byte_array_append (b, (guint8 *) &u16, 2))
+  g_byte_array_append (b, (const guint8 *) "RIFF", 4); PUT32 (36 + 2 * n);
+  g_byte_array_append (b, (const guint8 *) "WAVEfmt ", 8); PUT32 (16);
+  PUT16 (1); PUT16 (1); PUT32 (rate); PUT32 (2 * rate); PUT16 (2); PUT16 (16);
+  g_byte_array_append (b, (const guint8 *) "data", 4); PUT32 (2 * n);
+  for (int i = 0; i < n; i++)
+    PUT16 ((guint16) (gint16) (8000 * sin (2 * G_PI * freq * i / rate)));
+#undef PUT32
+#undef PUT16
+  g_assert_true (g_file_set_contents (path, (const char *) b->data, b->len, NULL));
+}
+
+/* A dataset of three modalities whose class needs all three, like
+ * tools/make-trimodal-demo.py's: the picture tells two colours apart
+ * (ui_write_image() of class 0 or 1), the text warm from cold, the sound a
+ * low tone (300 Hz) from a high one (1500 Hz); the label is the triple,
+ * such as "red-warm-high", per_class samples of each of the 8. The CSV
+ * also has two numeric columns, "noise" (anything, empty now and then)
+ * and "weight". Four clips are shared, two of each pitch, in
+ * DIR/images/clips. Returns DIR; the CSV is DIR/texts.csv. */
+static inline char *
+ui_make_trimodal_dataset (int per_class)
+{
+  static const char *const colours[] = { "red", "green" };
+  static const char *const warm[] = { "a warm sunny day", "hot summer noon" };
+  static const char *const cold[] = { "a cold icy night", "chilly winter dawn" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) csv = g_string_new ("image,text,audio,label,noise,weight\n");
+  g_autoptr(GRand) rng = g_rand_new_with_seed (14);
+  char *dir = g_dir_make_tmp ("fusionlab-tri-XXXXXX", &error);
+  g_autofree char *clips = NULL, *csv_path = NULL;
+
+  g_assert_no_error (error);
+  clips = g_build_filename (dir, "images", "clips", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (clips, 0700), ==, 0);
+  for (int k = 0; k < 4; k++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s%d.wav", k < 2 ? "low" : "high", k % 2);
+      g_autofree char *path = g_build_filename (clips, name, NULL);
+
+      ui_write_wav (path, (k < 2 ? 300.0 : 1500.0) * (1.0 + 0.1 * (k % 2)), 0.6 + 0.3 * (k % 2));
+    }
+  for (int c = 0; c < 8; c++)
+    for (int k = 0; k < per_class; k++)
+      {
+        int colour = c / 4, hot = c / 2 % 2, high = c % 2;
+        g_autofree char *name = g_strdup_printf ("%d-%03d.png", c, k);
+        g_autofree char *path = g_build_filename (dir, "images", name, NULL);
+        g_autofree char *noise = k % 5 == 0 ? g_strdup ("") : g_strdup_printf ("%.2f", g_rand_double (rng) * 100);
+
+        ui_write_image (path, colour, rng);
+        g_string_append_printf (csv, "%s,%s,clips/%s%d.wav,%s-%s-%s,%s,%d\n", name,
+                                hot ? warm[k % 2] : cold[k % 2], high ? "high" : "low", k % 2,
+                                colours[colour], hot ? "warm" : "cold", high ? "high" : "low",
+                                noise, 50 + g_rand_int_range (rng, 0, 30));
+      }
+  csv_path = g_build_filename (dir, "texts.csv", NULL);
+  g_file_set_contents (csv_path, csv->str, csv->len, &error);
+  g_assert_no_error (error);
+  return dir;
 }
 
 /* Three classes of flat-coloured images with a bright square in a corner

@@ -617,3 +617,25 @@ fl_train_panel_get_modalities (FlTrainPanel *self)
   g_return_val_if_fail (FL_IS_TRAIN_PANEL (self), 0);
   return fused_branches (self);
 }
+
+GtkCheckButton *
+fl_train_panel_get_modality_check (FlTrainPanel *self,
+                                   FlBranch      branch)
+{
+  GtkWidget *c;
+  int b = 0;
+
+  g_return_val_if_fail (FL_IS_TRAIN_PANEL (self), NULL);
+
+  for (c = gtk_widget_get_first_child (GTK_WIDGET (self->modalities_box)); c != NULL && b < (int) branch;
+       c = gtk_widget_get_next_sibling (c))
+    b++;
+  return c != NULL ? GTK_CHECK_BUTTON (c) : NULL;
+}
+
+const char *
+fl_train_panel_get_explanation (FlTrainPanel *self)
+{
+  g_return_val_if_fail (FL_IS_TRAIN_PANEL (self), NULL);
+  return gtk_label_get_text (self->explain_label);
+}

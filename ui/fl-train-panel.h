@@ -48,6 +48,11 @@ guint       fl_train_panel_get_offered    (FlTrainPanel          *self,
 void        fl_train_panel_set_modalities (FlTrainPanel          *self,
                                            guint                  branches);
 guint       fl_train_panel_get_modalities (FlTrainPanel          *self);
+/* The check box of a modality in the Modalities menu (hidden when the
+ * data lacks it), as the user would use it; the route's explanation. */
+GtkCheckButton *fl_train_panel_get_modality_check (FlTrainPanel  *self,
+                                                 FlBranch       branch);
+const char *fl_train_panel_get_explanation (FlTrainPanel         *self);
 
 /* While a run trains, says that changes apply to the next one. */
 void        fl_train_panel_set_running    (FlTrainPanel          *self,
