@@ -7,6 +7,8 @@
 
 #include "test-ui-util.h"
 
+#include <string.h>
+
 static char *data_dir;
 
 /* How many different colours a picture has, roughly: a blank or broken
@@ -98,6 +100,53 @@ test_command_line (void)
   check_png (png, 1000, 600);
 }
 
+/* The app run with args; its exit status, and what it printed into out. */
+static int
+run_app (const char *const *args,
+         char              **out)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_launcher_unsetenv (launcher, "DBUS_SESSION_BUS_ADDRESS");
+  child = g_subprocess_launcher_spawnv (launcher, args, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (child, NULL, NULL, out, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("fusionlab said: %s", *out);
+  g_assert_true (g_subprocess_get_if_exited (child));
+  return g_subprocess_get_exit_status (child);
+}
+
+/* --compare-folds 1 compares on one split, and goes only with
+ * --compare-epochs. */
+static void
+test_compare_folds (void)
+{
+  const char *app = g_getenv ("FUSIONLAB_APP");
+  g_autofree char *images = g_build_filename (data_dir, "images", NULL);
+  g_autofree char *csv = g_build_filename (data_dir, "texts.csv", NULL);
+  g_autofree char *png = g_build_filename (data_dir, "runs.png", NULL);
+  g_autofree char *out = NULL, *refused = NULL;
+
+  if (app == NULL)
+    {
+      g_test_skip ("FUSIONLAB_APP is not set (run through meson test)");
+      return;
+    }
+  g_assert_cmpint (run_app ((const char *const[]) { app, "--images", images, "--csv", csv, "--compare-folds", "2",
+                                                    NULL }, &refused), ==, 1);
+  g_assert_nonnull (strstr (refused, "--compare-folds goes with --compare-epochs"));
+  g_assert_cmpint (run_app ((const char *const[]) { app, "--images", images, "--csv", csv, "--image-size", "16",
+                                                    "--compare-epochs", "1", "--compare-folds", "1",
+                                                    "--screenshot", png, "--screenshot-page", "runs", NULL },
+                            &out), ==, 0);
+  g_assert_nonnull (strstr (out, "saved "));
+  check_png (png, 1000, 600);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -109,6 +158,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/screenshot/window-png", test_window_png);
   g_test_add_func ("/ui/screenshot/command-line", test_command_line);
+  g_test_add_func ("/ui/screenshot/compare-folds", test_compare_folds);
 
   ret = g_test_run ();
   ui_remove_tree (data_dir);

@@ -51,6 +51,8 @@ static const GOptionEntry options[] = {
     "Once the data is loaded, train this many epochs (with --screenshot: before the picture)", "N" },
   { "compare-epochs", 0, 0, G_OPTION_ARG_INT, NULL,
     "Once the data is loaded, compare the fusion methods, this many epochs each (with --screenshot: before the picture)", "N" },
+  { "compare-folds", 0, 0, G_OPTION_ARG_INT, NULL,
+    "With --compare-epochs: compare over this many folds (1: one split; 5 unless told)", "K" },
   { "image-size", 0, 0, G_OPTION_ARG_INT, NULL,
     "Train on images of this size (16 to 256)", "S" },
   { "screenshot-epoch", 0, 0, G_OPTION_ARG_INT, NULL,
@@ -268,6 +270,7 @@ typedef struct {
   int         epochs;          /* of --train-epochs, or of --compare-epochs */
   int         at_epoch;
   int         compare_epochs;
+  int         compare_folds;
   int         image_size;
 } Options;
 
@@ -287,6 +290,7 @@ read_options (GApplicationCommandLine *cmdline,
   g_variant_dict_lookup (dict, "train-epochs", "i", &o->epochs);
   g_variant_dict_lookup (dict, "screenshot-epoch", "i", &o->at_epoch);
   g_variant_dict_lookup (dict, "compare-epochs", "i", &o->compare_epochs);
+  g_variant_dict_lookup (dict, "compare-folds", "i", &o->compare_folds);
   g_variant_dict_lookup (dict, "image-size", "i", &o->image_size);
   g_variant_dict_lookup (dict, "screenshot-cell", "&s", &o->cell);
   g_variant_dict_lookup (dict, "load-data", "b", &o->load_data);
@@ -296,6 +300,8 @@ read_options (GApplicationCommandLine *cmdline,
 
   if (o->compare_epochs < 0)
     problem = "--compare-epochs takes a positive number";
+  else if (o->compare_folds != 0 && (o->compare_epochs == 0 || o->compare_folds < 1 || o->compare_folds > 20))
+    problem = "--compare-folds goes with --compare-epochs and takes 1 to 20";
   else if (o->experiment != NULL && (o->images != NULL || o->csv != NULL || o->epochs > 0))
     problem = "--experiment brings its own data and runs: it goes without --images, --csv and training";
   else if (o->epochs < 0 || o->at_epoch < 0)
@@ -357,6 +363,8 @@ fl_application_command_line (GApplication            *app,
   window = get_window (self);
   if (o.image_size > 0)
     fl_train_panel_set_image_size (fl_window_get_train_panel (window), o.image_size);
+  if (o.compare_folds > 0)
+    fl_train_panel_set_compare (fl_window_get_train_panel (window), o.compare_folds, 1);
   gtk_window_present (GTK_WINDOW (window));
   if (images != NULL || csv != NULL)
     fl_window_load (window, images, csv);
