@@ -156,6 +156,10 @@ fl_preview_grid_new (void)
   return g_object_new (FL_TYPE_PREVIEW_GRID, NULL);
 }
 
+/* How to read a card's spectrogram. */
+#define SOUND_CAPTION ", each with the first 2 s of its sound as the model hears them (time across, " \
+                      "pitch upward, loud bright)."
+
 void
 fl_preview_grid_set_dataset (FlPreviewGrid   *self,
                              const FlDataset *ds)
@@ -199,12 +203,14 @@ fl_preview_grid_set_dataset (FlPreviewGrid   *self,
 
   if (shown < ds->n)
     caption = g_strdup_printf ("From %d rows of %s. Below, %d of the samples, a few from each "
-                               "class, at the %d×%d pixels the model sees.",
-                               ds->report.n_rows, csv_name, shown, ds->image_size, ds->image_size);
+                               "class, at the %d×%d pixels the model sees%s",
+                               ds->report.n_rows, csv_name, shown, ds->image_size, ds->image_size,
+                               ds->audio != NULL ? SOUND_CAPTION : ".");
   else
     caption = g_strdup_printf ("From %d rows of %s. Below, every sample at the %d×%d pixels "
-                               "the model sees.",
-                               ds->report.n_rows, csv_name, ds->image_size, ds->image_size);
+                               "the model sees%s",
+                               ds->report.n_rows, csv_name, ds->image_size, ds->image_size,
+                               ds->audio != NULL ? SOUND_CAPTION : ".");
   gtk_label_set_text (self->caption, caption);
   gtk_stack_set_visible_child_name (self->stack, "samples");
 }
