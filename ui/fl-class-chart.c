@@ -3,6 +3,7 @@
 
 #include "fl-class-chart.h"
 #include "fl-style.h"
+#include "fl-ui-util.h"
 
 #include <math.h>
 
@@ -35,11 +36,7 @@ static PangoLayout *
 make_layout (FlClassChart *self,
              const char   *text)
 {
-  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
-  g_autofree char *markup = g_markup_printf_escaped ("<small>%s</small>", text);
-
-  pango_layout_set_markup (layout, markup, -1);
-  return layout;
+  return fl_small_layout (gtk_widget_get_pango_context (GTK_WIDGET (self)), text);
 }
 
 static void

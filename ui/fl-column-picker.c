@@ -16,7 +16,6 @@ struct _FlColumnPicker {
   GtkMenuButton  *numeric_button;
   GtkBox         *numeric_box;
 
-  char          **headers;
   gboolean        updating;      /* set from code: nothing to report */
 };
 
@@ -30,8 +29,8 @@ enum {
 static guint signals[N_SIGNALS];
 
 static guint
-header_index (char      **headers,
-              const char *name)
+header_index (const char *const *headers,
+              const char        *name)
 {
   for (guint i = 0; name != NULL && headers != NULL && headers[i] != NULL; i++)
     if (g_strcmp0 (headers[i], name) == 0)
@@ -42,15 +41,15 @@ header_index (char      **headers,
 /* A drop-down of the headers after a first entry (NULL: none), with name
  * selected — or the first entry, when name is NULL or "". */
 static void
-fill (GtkDropDown *dropdown,
-      char       **headers,
-      const char  *first,
-      const char  *name)
+fill (GtkDropDown       *dropdown,
+      const char *const *headers,
+      const char        *first,
+      const char        *name)
 {
   g_autoptr(GtkStringList) list = gtk_string_list_new ((const char *const[]) { first, NULL });
   guint pos = header_index (headers, name);
 
-  gtk_string_list_splice (list, first != NULL ? 1 : 0, 0, (const char *const *) headers);
+  gtk_string_list_splice (list, first != NULL ? 1 : 0, 0, headers);
   if (first != NULL && (name == NULL || name[0] == '\0'))
     pos = 0;
   else if (first != NULL && pos != GTK_INVALID_LIST_POSITION)
@@ -127,18 +126,16 @@ fl_column_picker_set_columns (FlColumnPicker     *self,
   g_return_if_fail (FL_IS_COLUMN_PICKER (self));
   g_return_if_fail (report != NULL);
 
-  g_strfreev (self->headers);
-  self->headers = g_strdupv ((char **) headers);
   gtk_widget_set_visible (GTK_WIDGET (self), headers != NULL);
   if (headers == NULL)
     return;
 
   self->updating = TRUE;
-  fill (self->image_col_dropdown, self->headers, NULL, report->image_col);
-  fill (self->text_col_dropdown, self->headers, NULL, report->text_col);
+  fill (self->image_col_dropdown, headers, NULL, report->image_col);
+  fill (self->text_col_dropdown, headers, NULL, report->text_col);
   /* "Folder names" first: no label column, or "" */
-  fill (self->label_col_dropdown, self->headers, "Folder names", report->label_col);
-  fill (self->audio_col_dropdown, self->headers, "None", report->audio_col);
+  fill (self->label_col_dropdown, headers, "Folder names", report->label_col);
+  fill (self->audio_col_dropdown, headers, "None", report->audio_col);
   fill_numeric (self, numeric, report->numeric_cols);
   update_numeric_label (self);
   self->updating = FALSE;
@@ -236,21 +233,12 @@ fl_column_picker_dispose (GObject *object)
 }
 
 static void
-fl_column_picker_finalize (GObject *object)
-{
-  g_strfreev (FL_COLUMN_PICKER (object)->headers);
-
-  G_OBJECT_CLASS (fl_column_picker_parent_class)->finalize (object);
-}
-
-static void
 fl_column_picker_class_init (FlColumnPickerClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = fl_column_picker_dispose;
-  object_class->finalize = fl_column_picker_finalize;
 
   /* the user chose other columns */
   signals[SIGNAL_CHANGED] =

@@ -33,17 +33,6 @@ fl_gate_chart_height (int   n_classes,
   return (fl_branches_count (branches) > 2 ? ROW_H : 0) + n_classes * ROW_H + GAP + HIST_H + AXIS_H;
 }
 
-static PangoLayout *
-small_text (PangoContext *pango,
-            const char   *text)
-{
-  PangoLayout *layout = pango_layout_new (pango);
-  g_autofree char *markup = g_markup_printf_escaped ("<small>%s</small>", text);
-
-  pango_layout_set_markup (layout, markup, -1);
-  return layout;
-}
-
 /* Shows text with its top-left at x, y (right-aligned at x when right). */
 static void
 show_text (cairo_t       *cr,
@@ -54,7 +43,7 @@ show_text (cairo_t       *cr,
            gboolean       right,
            const GdkRGBA *fg)
 {
-  g_autoptr(PangoLayout) layout = small_text (pango, text);
+  g_autoptr(PangoLayout) layout = fl_small_layout (pango, text);
   double w;
 
   fl_layout_size (layout, &w, NULL);
@@ -108,7 +97,7 @@ render_bars_many (const double *mean, const int *b, int K, const char *const *na
   for (int k = 0; k < K; k++)
     {
       g_autofree char *word = branch_word (b[k]);
-      g_autoptr(PangoLayout) layout = small_text (pango, word);
+      g_autoptr(PangoLayout) layout = fl_small_layout (pango, word);
       GdkRGBA color;
       double w;
 
@@ -216,12 +205,12 @@ fl_gate_chart_render (const double      *mean,
 
   for (int c = 0; c < n_classes; c++)
     {
-      g_autoptr(PangoLayout) layout = small_text (pango, names[c]);
+      g_autoptr(PangoLayout) layout = fl_small_layout (pango, names[c]);
       fl_layout_size (layout, &w, NULL);
       name_w = MAX (name_w, w);
     }
   {
-    g_autoptr(PangoLayout) layout = small_text (pango, "100%");
+    g_autoptr(PangoLayout) layout = fl_small_layout (pango, "100%");
     fl_layout_size (layout, &value_w, NULL);
   }
   x0 = name_w + GAP;

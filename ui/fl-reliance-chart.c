@@ -11,17 +11,6 @@
 #define ROW_H 24.0
 #define GAP    8.0
 
-static PangoLayout *
-small_layout (PangoContext *context,
-              const char   *text)
-{
-  PangoLayout *layout = pango_layout_new (context);
-  g_autofree char *markup = g_markup_printf_escaped ("<small>%s</small>", text);
-
-  pango_layout_set_markup (layout, markup, -1);
-  return layout;
-}
-
 void
 fl_reliance_bars_clear (FlRelianceBars *bars)
 {
@@ -51,8 +40,8 @@ fl_reliance_bars_set (FlRelianceBars *bars,
 
         bars->branch[i] = b;
         bars->drop[i] = drop[b];
-        bars->names[i] = small_layout (context, name);
-        bars->values[i] = small_layout (context, value);
+        bars->names[i] = fl_small_layout (context, name);
+        bars->values[i] = fl_small_layout (context, value);
       }
 }
 

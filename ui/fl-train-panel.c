@@ -34,7 +34,6 @@ struct _FlTrainPanel {
   GtkBox        *modalities_box;
   GtkRevealer   *next_run_revealer;
 
-  FlSession     *session;        /* weak: whose data's branches are offered */
   guint          present;        /* the branches of the data (image and
                                   * text without data) */
   guint          chosen;         /* the modalities ticked, of any data */
@@ -256,20 +255,8 @@ lr_input_cb (FlTrainPanel  *self,
 }
 
 static void
-session_gone_cb (gpointer  data,
-                 GObject  *session)
-{
-  FL_TRAIN_PANEL (data)->session = NULL;
-}
-
-static void
 fl_train_panel_dispose (GObject *object)
 {
-  FlTrainPanel *self = FL_TRAIN_PANEL (object);
-
-  if (self->session != NULL)
-    g_object_weak_unref (G_OBJECT (self->session), session_gone_cb, self);
-  self->session = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (object), FL_TYPE_TRAIN_PANEL);
   fl_widget_unparent_children (GTK_WIDGET (object));
 
@@ -580,10 +567,7 @@ fl_train_panel_set_session (FlTrainPanel *self,
 {
   g_return_if_fail (FL_IS_TRAIN_PANEL (self));
   g_return_if_fail (FL_IS_SESSION (session));
-  g_return_if_fail (self->session == NULL);
 
-  self->session = session;
-  g_object_weak_ref (G_OBJECT (session), session_gone_cb, self);
   g_signal_connect_object (session, "notify::branches", G_CALLBACK (branches_changed_cb), self,
                            G_CONNECT_SWAPPED);
   branches_changed_cb (self, NULL, session);

@@ -36,6 +36,19 @@ fl_layout_size (PangoLayout *layout,
     *h = ph;
 }
 
+/* A new layout of text in context's font, small (as <small> markup):
+ * the words of a chart. */
+static inline PangoLayout *
+fl_small_layout (PangoContext *context,
+                 const char   *text)
+{
+  PangoLayout *layout = pango_layout_new (context);
+  g_autofree char *markup = g_markup_printf_escaped ("<small>%s</small>", text);
+
+  pango_layout_set_markup (layout, markup, -1);
+  return layout;
+}
+
 /* Unparents every child of a widget that has no layout-managing parent
  * class to do it: gtk_widget_dispose_template() only clears the children
  * bound by name. Call it from dispose. */
