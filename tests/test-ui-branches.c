@@ -43,37 +43,6 @@ picker (void)
   return fl_data_panel_get_column_picker (ui_data_panel (window));
 }
 
-static GtkWidget *
-find_type (GtkWidget *widget,
-           GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_type (c, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* The label under widget whose text starts with prefix, or NULL. */
-static GtkLabel *
-find_label (GtkWidget  *widget,
-            const char *prefix)
-{
-  if (GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix))
-    return GTK_LABEL (widget);
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkLabel *found = find_label (c, prefix);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* ---- the data --------------------------------------------------------------- */
 
 /* The cards of the preview under widget, and how many show a spectrogram
@@ -146,7 +115,7 @@ assert_cards (gboolean with_sound)
 {
   int cards = 0, spectrograms = 0;
 
-  count_cards (GTK_WIDGET (find_type (GTK_WIDGET (window), FL_TYPE_PREVIEW_GRID)), &cards, &spectrograms);
+  count_cards (GTK_WIDGET (ui_find_type (GTK_WIDGET (window), FL_TYPE_PREVIEW_GRID)), &cards, &spectrograms);
   g_test_message ("%d cards, %d spectrograms", cards, spectrograms);
   g_assert_cmpint (cards, >, 8);
   g_assert_cmpint (spectrograms, ==, with_sound ? cards : 0);
@@ -174,7 +143,7 @@ test_load (void)
   g_assert_true (gtk_check_button_get_active (fl_column_picker_get_numeric_check (picker (), "noise")));
   g_assert_null (fl_column_picker_get_numeric_check (picker (), "label"));
   /* the progress spoke of the clips (the label keeps its last words) */
-  g_assert_nonnull (find_label (GTK_WIDGET (ui_data_panel (window)), "Decoding images and sound clips"));
+  g_assert_nonnull (ui_find_label (GTK_WIDGET (ui_data_panel (window)), "Decoding images and sound clips"));
   assert_cards (TRUE);
   g_assert_true (offers (FL_FUSION_AUDIO));
   g_assert_true (offers (FL_FUSION_NUMERIC));
@@ -194,7 +163,7 @@ test_no_sound (void)
   assert_cards (FALSE);
   g_assert_false (offers (FL_FUSION_AUDIO));
   g_assert_true (offers (FL_FUSION_IMAGE));
-  g_assert_nonnull (find_label (GTK_WIDGET (ui_data_panel (window)), "Decoding images…"));
+  g_assert_nonnull (ui_find_label (GTK_WIDGET (ui_data_panel (window)), "Decoding images…"));
 
   /* and back */
   gtk_drop_down_set_selected (sound, audio_pos);
@@ -271,36 +240,6 @@ test_compare (void)
 
 /* ---- the Why page ------------------------------------------------------------ */
 
-static FlWhyView *
-why_view (void)
-{
-  return FL_WHY_VIEW (find_type (GTK_WIDGET (window), FL_TYPE_WHY_VIEW));
-}
-
-static int want_run;
-
-static gboolean
-page_ready (gpointer data)
-{
-  FlInsight *ins = fl_why_view_get_insight (why_view ());
-
-  return ins != NULL && ins->run == want_run &&
-         !fl_session_insight_get_busy (fl_session_get_insight (ui_session (window)));
-}
-
-static FlInsight *
-show_why (int run)
-{
-  GtkStack *stack = GTK_STACK (gtk_widget_get_ancestor (GTK_WIDGET (why_view ()), GTK_TYPE_STACK));
-
-  g_assert_true (fl_session_show_run (ui_session (window), run));
-  gtk_stack_set_visible_child_name (stack, "why");
-  want_run = run;
-  g_assert_true (ui_wait (page_ready, NULL, 60));
-  ui_spin (0.2);
-  return fl_why_view_get_insight (why_view ());
-}
-
 static void
 test_why (void)
 {
@@ -312,29 +251,29 @@ test_why (void)
   guint branches = 0;
 
   g_assert_cmpint (concat, >=, 0);
-  ins = show_why (concat);
+  ins = ui_show_why (window, concat);
   run = fl_comparison_run (ui_comparison (window), concat);
   g_assert_true (fl_run_reliance (run, &r, NULL, &error));
   g_assert_no_error (error);
   /* a bar per modality of the data, each the engine's drop */
-  g_assert_true (fl_why_view_get_reliance (why_view (), drop, &branches));
-  g_test_message ("%s", fl_why_view_get_reliance_text (why_view ()));
+  g_assert_true (fl_why_view_get_reliance (ui_why_view (window), drop, &branches));
+  g_test_message ("%s", fl_why_view_get_reliance_text (ui_why_view (window)));
   g_assert_cmpuint (branches, ==, THREE);
   for (int b = 0; b < FL_N_BRANCHES; b++)
     if (branches & FL_BRANCH_BIT (b))
       g_assert_cmpfloat (drop[b], ==, 100.0 * r.acc_drop[b]);
-  g_assert_nonnull (strstr (fl_why_view_get_reliance_text (why_view ()), "without the sound it "));
+  g_assert_nonnull (strstr (fl_why_view_get_reliance_text (ui_why_view (window)), "without the sound it "));
   /* rescued from all three baselines */
   g_assert_cmpuint (ins->compared, ==, THREE);
   g_assert_cmpint (ins->baseline_run[FL_BRANCH_AUDIO], >=, 0);
-  g_assert_nonnull (strstr (fl_why_view_get_counts_text (why_view ()),
+  g_assert_nonnull (strstr (fl_why_view_get_counts_text (ui_why_view (window)),
                             "the picture alone, the words alone and the sound alone all got wrong"));
 }
 
 static void
 test_gate (void)
 {
-  FlInsight *ins = show_why (gated);
+  FlInsight *ins = ui_show_why (window, gated);
   FlRun *run = fl_comparison_run (ui_comparison (window), gated);
   g_autofree double *want = g_new (double, ins->n_classes * FL_N_BRANCHES);
   guint want_hist[FL_N_BRANCHES * FL_GATE_BINS], want_branches = 0, branches = 0;
@@ -344,14 +283,14 @@ test_gate (void)
 
   g_assert_true (fl_run_gate_weights (run, want, want_hist, &want_branches, NULL, &error));
   g_assert_no_error (error);
-  g_assert_true (fl_why_view_get_gate (why_view (), &mean, &hist, &branches));
-  g_test_message ("%s", fl_why_view_get_gate_text (why_view ()));
+  g_assert_true (fl_why_view_get_gate (ui_why_view (window), &mean, &hist, &branches));
+  g_test_message ("%s", fl_why_view_get_gate_text (ui_why_view (window)));
   g_assert_cmpuint (branches, ==, THREE);
   g_assert_cmpuint (want_branches, ==, THREE);
   g_assert_cmpmem (mean, sizeof (double) * ins->n_classes * FL_N_BRANCHES,
                    want, sizeof (double) * ins->n_classes * FL_N_BRANCHES);
   g_assert_cmpmem (hist, sizeof want_hist, want_hist, sizeof want_hist);
-  g_assert_true (g_str_has_prefix (fl_why_view_get_gate_text (why_view ()), "On average the gate gives the picture "));
+  g_assert_true (g_str_has_prefix (fl_why_view_get_gate_text (ui_why_view (window)), "On average the gate gives the picture "));
 }
 
 /* ---- the modalities fused ---------------------------------------------------- */
@@ -408,38 +347,17 @@ test_modalities (void)
 static void
 test_screenshot (void)
 {
-  const char *shots = g_getenv ("FUSIONLAB_SHOTS");
-  const char *const pages[] = { "why-concat", "why-gated", "runs" };
-  GtkStack *stack = GTK_STACK (gtk_widget_get_ancestor (GTK_WIDGET (why_view ()), GTK_TYPE_STACK));
+  const char *shots = ui_shots_or_skip ();
 
   if (shots == NULL)
-    {
-      g_test_skip ("FUSIONLAB_SHOTS is not set");
-      return;
-    }
-  for (guint k = 0; k < G_N_ELEMENTS (pages); k++)
-    {
-      g_autofree char *name = g_strdup_printf ("branches-%s.png", pages[k]);
-      g_autofree char *path = g_build_filename (shots, name, NULL);
-      g_autoptr(GError) error = NULL;
-
-      if (k < 2)
-        show_why (k == 0 ? concat : gated);
-      else
-        gtk_stack_set_visible_child_name (stack, "runs");
-      ui_spin (0.5);
-      /* the gated run's page scrolled down to its gate chart */
-      if (k == 1)
-        {
-          GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (
-            GTK_SCROLLED_WINDOW (find_type (GTK_WIDGET (why_view ()), GTK_TYPE_SCROLLED_WINDOW)));
-
-          gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
-          ui_spin (0.3);
-        }
-      g_assert_true (fl_window_save_png (window, path, &error));
-      g_assert_no_error (error);
-    }
+    return;
+  ui_show_why (window, concat);
+  ui_save_png (window, shots, "branches-why-concat.png", FALSE);
+  /* the gated run's page scrolled down to its gate chart */
+  ui_show_why (window, gated);
+  ui_save_png (window, shots, "branches-why-gated.png", TRUE);
+  gtk_stack_set_visible_child_name (ui_bottom_stack (window), "runs");
+  ui_save_png (window, shots, "branches-runs.png", FALSE);
 }
 
 int
@@ -460,9 +378,7 @@ main (int   argc,
   g_test_add_func ("/ui/branches/modalities", test_modalities);
   g_test_add_func ("/ui/branches/screenshot", test_screenshot);
 
-  ret = g_test_run ();
-  if (window != NULL)
-    ui_destroy_window (window);
+  ret = ui_run_tests (&window);
   ui_remove_tree (data_dir);
   g_free (data_dir);
   return ret;

@@ -190,34 +190,6 @@ test_single_run_joins (void)
   g_assert_true (ui_wait (ui_run_shown, window, 10));
 }
 
-static GtkWidget *
-find_of_type (GtkWidget *widget,
-              GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_of_type (c, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-label_starts (GtkWidget  *widget,
-              const char *prefix)
-{
-  if (GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix))
-    return TRUE;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    if (label_starts (c, prefix))
-      return TRUE;
-  return FALSE;
-}
-
 /* Compare over 3 folds: 15 runs on the same folds; the routes summed up
  * as mean ± sd of their folds' final accuracy, with the verdicts. */
 static void
@@ -233,10 +205,10 @@ test_cross_validation (void)
 
   fl_train_panel_set_epochs (ui_train_panel (cv), 1);
   fl_train_panel_set_compare (ui_train_panel (cv), 3, 1);
-  g_assert_true (label_starts (GTK_WIDGET (ui_train_panel (cv)), all_label));
+  g_assert_true (ui_find_label (GTK_WIDGET (ui_train_panel (cv)), all_label) != NULL);
   /* one route not ticked: one route fewer */
   fl_train_panel_set_route (ui_train_panel (cv), FL_FUSION_MEAN, FALSE);
-  g_assert_true (label_starts (GTK_WIDGET (ui_train_panel (cv)), want_label));
+  g_assert_true (ui_find_label (GTK_WIDGET (ui_train_panel (cv)), want_label) != NULL);
   gtk_widget_activate_action (GTK_WIDGET (cv), "train.compare", NULL);
   g_assert_true (ui_wait (ui_not_training, cv, 240));
   if (ui_error (cv) != NULL)
@@ -251,7 +223,7 @@ test_cross_validation (void)
   g_assert_cmpuint (routes->len, ==, n_routes () - 1);
   for (guint i = 0; i < routes->len; i++)
     g_assert_cmpint (((FlRouteSummary *) routes->pdata[i])->fusion, !=, FL_FUSION_MEAN);
-  said = fl_routes_view_describe (FL_ROUTES_VIEW (find_of_type (GTK_WIDGET (cv), FL_TYPE_ROUTES_VIEW)));
+  said = fl_routes_view_describe (FL_ROUTES_VIEW (ui_find_type (GTK_WIDGET (cv), FL_TYPE_ROUTES_VIEW)));
   g_test_message ("%s", said);
   g_assert_true (g_str_has_prefix (said, "Over 3 folds"));
   for (guint i = 0; i < routes->len; i++)
@@ -900,9 +872,7 @@ main (int   argc,
   g_test_add_func ("/ui/compare/plot-controls", test_plot_controls);
   g_test_add_func ("/ui/compare/image-size", test_image_size);
 
-  ret = g_test_run ();
-  if (window != NULL)
-    ui_destroy_window (window);
+  ret = ui_run_tests (&window);
   ui_remove_tree (tmp_dir);
   g_free (tmp_dir);
   g_free (demo_dir);

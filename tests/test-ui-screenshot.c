@@ -10,6 +10,7 @@
 #include <string.h>
 
 static char *data_dir;
+static char *images, *csv;   /* its image folder and CSV */
 
 /* How many different colours a picture has, roughly: a blank or broken
  * rendering has a handful. */
@@ -65,59 +66,52 @@ test_window_png (void)
   ui_spin (0.05);
 }
 
-static void
-test_command_line (void)
-{
-  const char *app = g_getenv ("FUSIONLAB_APP");
-  g_autofree char *images = g_build_filename (data_dir, "images", NULL);
-  g_autofree char *csv = g_build_filename (data_dir, "texts.csv", NULL);
-  g_autofree char *png = g_build_filename (data_dir, "shot.png", NULL);
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) child = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-
-  if (app == NULL)
-    {
-      g_test_skip ("FUSIONLAB_APP is not set (run through meson test)");
-      return;
-    }
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  /* its own instance, whether or not a session bus is around */
-  g_subprocess_launcher_unsetenv (launcher, "DBUS_SESSION_BUS_ADDRESS");
-  child = g_subprocess_launcher_spawn (launcher, &error, app,
-                                       "--images", images, "--csv", csv,
-                                       "--train-epochs", "2", "--screenshot", png, NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (child, NULL, NULL, &out, &err, &error);
-  g_assert_no_error (error);
-  g_test_message ("fusionlab said: %s%s", out, err);
-  g_assert_true (g_subprocess_get_if_exited (child));
-  g_assert_cmpint (g_subprocess_get_exit_status (child), ==, 0);
-  g_assert_true (g_str_has_prefix (out, "saved "));
-  check_png (png, 1000, 600);
-}
-
-/* The app run with args; its exit status, and what it printed into out. */
+/* The app run with args (its own instance, whether or not a session bus
+ * is around); its exit status, and what it printed into out and err. */
 static int
 run_app (const char *const *args,
-         char              **out)
+         char              **out,
+         char              **err)
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDERR_MERGE);
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autoptr(GSubprocess) child = NULL;
   g_autoptr(GError) error = NULL;
 
   g_subprocess_launcher_unsetenv (launcher, "DBUS_SESSION_BUS_ADDRESS");
   child = g_subprocess_launcher_spawnv (launcher, args, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (child, NULL, NULL, out, NULL, &error);
+  g_subprocess_communicate_utf8 (child, NULL, NULL, out, err, &error);
   g_assert_no_error (error);
-  g_test_message ("fusionlab said: %s", *out);
+  g_test_message ("fusionlab said: %s%s", *out, *err);
   g_assert_true (g_subprocess_get_if_exited (child));
   return g_subprocess_get_exit_status (child);
+}
+
+/* The app's path, or NULL (and the test skipped) without one. */
+static const char *
+app_or_skip (void)
+{
+  const char *app = g_getenv ("FUSIONLAB_APP");
+
+  if (app == NULL)
+    g_test_skip ("FUSIONLAB_APP is not set (run through meson test)");
+  return app;
+}
+
+static void
+test_command_line (void)
+{
+  const char *app = app_or_skip ();
+  g_autofree char *png = g_build_filename (data_dir, "shot.png", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+
+  if (app == NULL)
+    return;
+  g_assert_cmpint (run_app ((const char *const[]) { app, "--images", images, "--csv", csv, "--train-epochs", "2",
+                                                    "--screenshot", png, NULL }, &out, &err), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "saved "));
+  check_png (png, 1000, 600);
 }
 
 /* --compare-folds 1 compares on one split, and goes only with
@@ -125,24 +119,19 @@ run_app (const char *const *args,
 static void
 test_compare_folds (void)
 {
-  const char *app = g_getenv ("FUSIONLAB_APP");
-  g_autofree char *images = g_build_filename (data_dir, "images", NULL);
-  g_autofree char *csv = g_build_filename (data_dir, "texts.csv", NULL);
+  const char *app = app_or_skip ();
   g_autofree char *png = g_build_filename (data_dir, "runs.png", NULL);
-  g_autofree char *out = NULL, *refused = NULL;
+  g_autofree char *out = NULL, *err = NULL, *refused_out = NULL, *refused = NULL;
 
   if (app == NULL)
-    {
-      g_test_skip ("FUSIONLAB_APP is not set (run through meson test)");
-      return;
-    }
+    return;
   g_assert_cmpint (run_app ((const char *const[]) { app, "--images", images, "--csv", csv, "--compare-folds", "2",
-                                                    NULL }, &refused), ==, 1);
+                                                    NULL }, &refused_out, &refused), ==, 1);
   g_assert_nonnull (strstr (refused, "--compare-folds goes with --compare-epochs"));
   g_assert_cmpint (run_app ((const char *const[]) { app, "--images", images, "--csv", csv, "--image-size", "16",
                                                     "--compare-epochs", "1", "--compare-folds", "1",
                                                     "--screenshot", png, "--screenshot-page", "runs", NULL },
-                            &out), ==, 0);
+                            &out, &err), ==, 0);
   g_assert_nonnull (strstr (out, "saved "));
   check_png (png, 1000, 600);
 }
@@ -155,6 +144,8 @@ main (int   argc,
 
   ui_test_init (&argc, &argv);
   data_dir = ui_make_dataset (40);
+  images = g_build_filename (data_dir, "images", NULL);
+  csv = g_build_filename (data_dir, "texts.csv", NULL);
 
   g_test_add_func ("/ui/screenshot/window-png", test_window_png);
   g_test_add_func ("/ui/screenshot/command-line", test_command_line);
@@ -163,5 +154,7 @@ main (int   argc,
   ret = g_test_run ();
   ui_remove_tree (data_dir);
   g_free (data_dir);
+  g_free (images);
+  g_free (csv);
   return ret;
 }

@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 
+#include "fl-why-view.h"
 #include "fl-window.h"
 #include "fl-test-util.h"
 
@@ -68,6 +69,58 @@ ui_run_points (FlWindow *w,
                int       run)
 {
   return fl_plot_view_get_n_points (ui_plot (w, loss), ui_run_series (w, loss, run));
+}
+
+/* Whether a widget is the one looked for (data says which). */
+typedef gboolean (*UiMatch) (GtkWidget *widget, gconstpointer data);
+
+/* The first widget under widget, itself included, depth first, that
+ * match takes, or NULL. */
+static inline GtkWidget *
+ui_find (GtkWidget     *widget,
+         UiMatch        match,
+         gconstpointer  data)
+{
+  if (match (widget, data))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = ui_find (c, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static inline gboolean
+ui_is_type (GtkWidget     *widget,
+            gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, (GType) GPOINTER_TO_SIZE (type));
+}
+
+static inline gboolean
+ui_label_starts (GtkWidget     *widget,
+                 gconstpointer  prefix)
+{
+  return GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix);
+}
+
+/* The first widget of type under widget, or NULL. */
+static inline GtkWidget *
+ui_find_type (GtkWidget *widget,
+              GType      type)
+{
+  return ui_find (widget, ui_is_type, GSIZE_TO_POINTER (type));
+}
+
+/* The first label under widget whose text starts with prefix, or NULL. */
+static inline GtkLabel *
+ui_find_label (GtkWidget  *widget,
+               const char *prefix)
+{
+  return (GtkLabel *) ui_find (widget, ui_label_starts, prefix);
 }
 
 /* A 24×24 picture of class c: flat-coloured, noisy, with a bright square in
@@ -373,4 +426,96 @@ ui_window_with_data (const char *dir,
   ui_spin (0.5);
   g_assert_cmpint (fl_data_panel_get_dataset (ui_data_panel (window))->image_size, ==, S);
   return window;
+}
+
+/* ---- the Why page ---------------------------------------------------------- */
+
+static inline FlWhyView *
+ui_why_view (FlWindow *w)
+{
+  return FL_WHY_VIEW (ui_find_type (GTK_WIDGET (w), FL_TYPE_WHY_VIEW));
+}
+
+/* The stack of the pages below the plots (Results, Samples, Runs, Why). */
+static inline GtkStack *
+ui_bottom_stack (FlWindow *w)
+{
+  return GTK_STACK (gtk_widget_get_ancestor (GTK_WIDGET (ui_why_view (w)), GTK_TYPE_STACK));
+}
+
+typedef struct {
+  FlWindow *window;
+  int       run;
+} UiShown;
+
+/* The Why page shows the run's insight, worked out. */
+static inline gboolean
+ui_why_ready (gpointer data)
+{
+  const UiShown *shown = data;
+  FlInsight *ins = fl_why_view_get_insight (ui_why_view (shown->window));
+
+  return ins != NULL && ins->run == shown->run &&
+         !fl_session_insight_get_busy (fl_session_get_insight (ui_session (shown->window)));
+}
+
+/* Shows run's results and the Why page, once it is worked out. */
+static inline FlInsight *
+ui_show_why (FlWindow *w,
+             int       run)
+{
+  UiShown shown = { w, run };
+
+  g_assert_true (fl_session_show_run (ui_session (w), run));
+  gtk_stack_set_visible_child_name (ui_bottom_stack (w), "why");
+  g_assert_true (ui_wait (ui_why_ready, &shown, 60));
+  ui_spin (0.2);
+  return fl_why_view_get_insight (ui_why_view (w));
+}
+
+/* FUSIONLAB_SHOTS, the folder to save pictures of the window into, or
+ * NULL (and the test skipped) when it is not set. */
+static inline const char *
+ui_shots_or_skip (void)
+{
+  const char *shots = g_getenv ("FUSIONLAB_SHOTS");
+
+  if (shots == NULL)
+    g_test_skip ("FUSIONLAB_SHOTS is not set");
+  return shots;
+}
+
+/* Saves the window as dir/name, the Why page scrolled to its foot first
+ * when foot. */
+static inline void
+ui_save_png (FlWindow   *w,
+             const char *dir,
+             const char *name,
+             gboolean    foot)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (foot)
+    {
+      GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (
+        GTK_SCROLLED_WINDOW (ui_find_type (GTK_WIDGET (ui_why_view (w)), GTK_TYPE_SCROLLED_WINDOW)));
+
+      gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+    }
+  ui_spin (0.5);
+  g_assert_true (fl_window_save_png (w, path, &error));
+  g_assert_no_error (error);
+  g_test_message ("wrote %s", path);
+}
+
+/* Runs the tests, then destroys *window when one of them made it. */
+static inline int
+ui_run_tests (FlWindow **window)
+{
+  int ret = g_test_run ();
+
+  if (*window != NULL)
+    ui_destroy_window (*window);
+  return ret;
 }

@@ -23,21 +23,6 @@ static char *demo_dir;
 static FlWindow *window;     /* compared once, used by every test */
 static int concat = -1, image = -1, text = -1, gated = -1;
 
-static GtkWidget *
-find_type (GtkWidget *widget,
-           GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_type (c, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The actionable widget under widget for this action (and target). */
 static GtkWidget *
 find_action (GtkWidget  *widget,
@@ -63,42 +48,25 @@ find_action (GtkWidget  *widget,
 static FlWhyView *
 why_view (void)
 {
-  return FL_WHY_VIEW (find_type (GTK_WIDGET (window), FL_TYPE_WHY_VIEW));
+  return ui_why_view (window);
 }
 
 static FlSampleGallery *
 gallery (void)
 {
-  return FL_SAMPLE_GALLERY (find_type (GTK_WIDGET (window), FL_TYPE_SAMPLE_GALLERY));
+  return FL_SAMPLE_GALLERY (ui_find_type (GTK_WIDGET (window), FL_TYPE_SAMPLE_GALLERY));
 }
 
 static GtkStack *
 bottom_stack (void)
 {
-  return GTK_STACK (gtk_widget_get_ancestor (GTK_WIDGET (why_view ()), GTK_TYPE_STACK));
-}
-
-static int want_run;
-
-/* The page shows run want_run's insight, worked out. */
-static gboolean
-page_ready (gpointer data)
-{
-  FlInsight *ins = fl_why_view_get_insight (why_view ());
-
-  return ins != NULL && ins->run == want_run &&
-         !fl_session_insight_get_busy (fl_session_get_insight (ui_session (window)));
+  return ui_bottom_stack (window);
 }
 
 static FlInsight *
 show_why (int run)
 {
-  g_assert_true (fl_session_show_run (ui_session (window), run));
-  gtk_stack_set_visible_child_name (bottom_stack (), "why");
-  want_run = run;
-  g_assert_true (ui_wait (page_ready, NULL, 60));
-  ui_spin (0.2);
-  return fl_why_view_get_insight (why_view ());
+  return ui_show_why (window, run);
 }
 
 static void
@@ -255,7 +223,7 @@ test_reliance (void)
   g_assert_true (g_str_has_prefix (fl_why_view_get_reliance_text (why_view ()), "This model "));
 
   /* the bars are drawn, the longer the larger */
-  area = find_type (GTK_WIDGET (why_view ()), GTK_TYPE_DRAWING_AREA);
+  area = ui_find_type (GTK_WIDGET (why_view ()), GTK_TYPE_DRAWING_AREA);
   g_assert_nonnull (area);
   g_assert_true (gtk_widget_get_mapped (area));
   if (drop_image > 1.0)
@@ -382,7 +350,7 @@ test_gate (void)
   g_assert_cmpmem (hist + FL_BRANCH_IMAGE * FL_GATE_BINS, sizeof want_hist, want_hist, sizeof want_hist);
   g_assert_true (g_str_has_prefix (fl_why_view_get_gate_text (why_view ()), "For "));
   ui_spin (0.2);
-  g_assert_true (gtk_widget_get_mapped (find_type (GTK_WIDGET (why_view ()), GTK_TYPE_DRAWING_AREA)));
+  g_assert_true (gtk_widget_get_mapped (ui_find_type (GTK_WIDGET (why_view ()), GTK_TYPE_DRAWING_AREA)));
 
   show_why (concat);
   g_assert_false (fl_why_view_get_gate (why_view (), &mean, &hist, NULL));
@@ -393,43 +361,19 @@ test_gate (void)
 static void
 test_screenshot (void)
 {
-  const char *shots = g_getenv ("FUSIONLAB_SHOTS");
-  g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
-  GtkAdjustment *adj;
+  const char *shots = ui_shots_or_skip ();
 
   if (shots == NULL)
-    {
-      g_test_skip ("FUSIONLAB_SHOTS is not set");
-      return;
-    }
+    return;
   show_why (concat);
-  ui_spin (0.5);
-  path = g_build_filename (shots, "why.png", NULL);
-  g_assert_true (fl_window_save_png (window, path, &error));
-  g_assert_no_error (error);
-  g_test_message ("wrote %s", path);
-
+  ui_save_png (window, shots, "why.png", FALSE);
   /* and what See the Rescued shows */
   gtk_widget_activate (find_action (GTK_WIDGET (why_view ()), "why.show-rescued", NULL));
-  ui_spin (0.8);
-  g_free (path);
-  path = g_build_filename (shots, "why-rescued.png", NULL);
-  g_assert_true (fl_window_save_png (window, path, &error));
-  g_assert_no_error (error);
-
+  ui_spin (0.3);
+  ui_save_png (window, shots, "why-rescued.png", FALSE);
   /* and the gated run, scrolled down to its gate chart */
   show_why (gated);
-  gtk_stack_set_visible_child_name (bottom_stack (), "why");
-  ui_spin (0.5);
-  adj = gtk_scrolled_window_get_vadjustment (
-    GTK_SCROLLED_WINDOW (find_type (GTK_WIDGET (why_view ()), GTK_TYPE_SCROLLED_WINDOW)));
-  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
-  ui_spin (0.3);
-  g_free (path);
-  path = g_build_filename (shots, "why-gate.png", NULL);
-  g_assert_true (fl_window_save_png (window, path, &error));
-  g_assert_no_error (error);
+  ui_save_png (window, shots, "why-gate.png", TRUE);
 }
 
 int
@@ -450,9 +394,7 @@ main (int   argc,
   g_test_add_func ("/ui/why/gate", test_gate);
   g_test_add_func ("/ui/why/screenshot", test_screenshot);
 
-  ret = g_test_run ();
-  if (window != NULL)
-    ui_destroy_window (window);
+  ret = ui_run_tests (&window);
   g_free (demo_dir);
   return ret;
 }

@@ -29,16 +29,17 @@ make (const int predicted[6])
   return v;
 }
 
+/*            sample:   0  1  2  3  4  5     label 0 1 2 0 1 2
+ * fusion right on 0 1 2 4, image on 1 3 4, text on 1 3 5:
+ *   rescued (fusion right, both wrong): 0 2
+ *   hurt (fusion wrong, one right): 3 (both right), 5 (text right) */
+static const int fusion_pred[6] = { 0, 1, 2, 1, 1, 0 };
+static const int image_pred[6]  = { 1, 1, 0, 0, 1, 0 };
+static const int text_pred[6]   = { 2, 1, 1, 0, 0, 2 };
+
 static void
 test_rescued_hurt (void)
 {
-  /*            sample:   0  1  2  3  4  5     label 0 1 2 0 1 2
-   * fusion right on 0 1 2 4, image on 1 3 4, text on 1 3 5:
-   *   rescued (fusion right, both wrong): 0 2
-   *   hurt (fusion wrong, one right): 3 (both right), 5 (text right) */
-  const int fusion_pred[6] = { 0, 1, 2, 1, 1, 0 };
-  const int image_pred[6]  = { 1, 1, 0, 0, 1, 0 };
-  const int text_pred[6]   = { 2, 1, 1, 0, 0, 2 };
   g_autoptr(FlValidation) f = make (fusion_pred);
   g_autoptr(FlValidation) i = make (image_pred);
   g_autoptr(FlValidation) t = make (text_pred);
@@ -77,24 +78,27 @@ test_rescued_hurt (void)
 static void
 test_three_baselines (void)
 {
-  /* as in test_rescued_hurt, and a sound-only run right on 0 and 3:
-   * sample 0 is no longer rescued (the sound got it), 2 still is; hurt
-   * stays 3 and 5 */
-  const int fusion_pred[6] = { 0, 1, 2, 1, 1, 0 };
-  const int image_pred[6]  = { 1, 1, 0, 0, 1, 0 };
-  const int text_pred[6]   = { 2, 1, 1, 0, 0, 2 };
-  const int sound_pred[6]  = { 0, 0, 0, 0, 0, 0 };
+  /* the picture, the words as in test_rescued_hurt, and a sound-only run
+   * right on 0 and 3: sample 0 is no longer rescued (the sound got it), 2
+   * still is; hurt stays 3 and 5 */
+  const int sound_pred[6] = { 0, 0, 0, 0, 0, 0 };
+  const int *const preds[3] = { image_pred, text_pred, sound_pred };
   g_autoptr(FlValidation) f = make (fusion_pred);
-  g_autoptr(FlValidation) i = make (image_pred);
-  g_autoptr(FlValidation) t = make (text_pred);
-  g_autoptr(FlValidation) a = make (sound_pred);
   g_autoptr(FlValidation) fewer = fl_validation_new (5, classes);
-  const FlValidation *three[3] = { i, t, a };
+  g_autoptr(GPtrArray) made = g_ptr_array_new_with_free_func ((GDestroyNotify) fl_validation_free);
+  const FlValidation *three[3];
   const char *const names[3] = { "image-only", "text-only", "audio-only" };
   g_autoptr(GArray) rescued = g_array_new (FALSE, FALSE, sizeof (gint32));
   g_autoptr(GArray) hurt = g_array_new (FALSE, FALSE, sizeof (gint32));
   g_autoptr(GError) error = NULL;
 
+  for (int b = 0; b < 3; b++)
+    {
+      FlValidation *v = make (preds[b]);
+
+      g_ptr_array_add (made, v);
+      three[b] = v;
+    }
   g_assert_true (fl_validation_compare_baselines (f, three, names, 3, rescued, hurt, &error));
   g_assert_no_error (error);
   g_assert_cmpint (rescued->len, ==, 1);
