@@ -10,6 +10,7 @@
 #include "fl-plot-layout.h"
 #include "fl-plot-model.h"
 #include "fl-fusion-diagram.h"
+#include "fl-reliance-chart.h"
 #include "fl-style.h"
 #include "fl-plot-readout.h"
 #include "fl-plot-renderer.h"
@@ -918,6 +919,45 @@ test_fusion_diagram_branches (void)
                    diagram_branch_pixels (FL_FUSION_CONCAT, three, &sound, 0, 320, 0));
 }
 
+/* What the Why page says a run leans on, from its drops in points: the
+ * picture and the words as before; over three, one far ahead, all alike,
+ * or the two first; a baseline reads only its own. */
+static void
+test_reliance_sentences (void)
+{
+  const guint three = FL_BRANCHES_IMAGE_TEXT | FL_BRANCH_BIT (FL_BRANCH_AUDIO);
+  const struct {
+    FlFusion    fusion;
+    guint       branches;
+    double      drop[FL_N_BRANCHES];
+    const char *want;
+  } cases[] = {
+    { FL_FUSION_CONCAT, FL_BRANCHES_IMAGE_TEXT, { 30, 5 },
+      "This model leans on the pictures: without them it loses 30.0 points, without the words it loses 5.0 points." },
+    { FL_FUSION_GATED, three, { 50, 49, 50 },
+      "This model leans on all three: without the picture it loses 50.0 points, without the sound it loses 50.0 "
+      "points, without the words it loses 49.0 points." },
+    { FL_FUSION_CONCAT, three, { 4, 1, 30 },
+      "This model leans most on the sound: without the sound it loses 30.0 points, without the picture it loses "
+      "4.0 points, without the words it loses 1.0 point." },
+    { FL_FUSION_LATE, three, { 20, 0.5, 15 },
+      "This model leans most on the picture and the sound: without the picture it loses 20.0 points, without the "
+      "sound it loses 15.0 points, without the words it loses 0.5 points." },
+    { FL_FUSION_MEAN, three, { 0.2, -0.4, 0.5 },
+      "This model hardly needs any one of its modalities: without the sound it loses 0.5 points, without the "
+      "picture it loses 0.2 points, without the words it gains 0.4 points." },
+    { FL_FUSION_AUDIO, three, { 0, 0, 25 },
+      "This model reads only the sound: without it, it loses 25.0 points; the other modalities cost it nothing." },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autofree char *said = fl_reliance_sentence (cases[k].fusion, cases[k].branches, cases[k].drop);
+
+      g_assert_cmpstr (said, ==, cases[k].want);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -947,6 +987,7 @@ main (int   argc,
   g_test_add_func ("/plot-band/export", test_band_export);
   g_test_add_func ("/fusion-diagram/routes", test_fusion_diagrams);
   g_test_add_func ("/fusion-diagram/branches", test_fusion_diagram_branches);
+  g_test_add_func ("/reliance/sentences", test_reliance_sentences);
 
   status = g_test_run ();
   g_object_unref (context);

@@ -174,10 +174,17 @@ fl_reliance_sentence (FlFusion      fusion,
                        fl_branch_noun (single), lost);
       return g_string_free (s, FALSE);
     }
-  if (n == 0 || fabs (drop[order[0]]) < 1.0)
+  /* one far ahead (twice the next), or all of them alike (the least at
+   * least half the most), or the two first */
+  if (n < 2 || fabs (drop[order[0]]) < 1.0)
     g_string_append (s, "This model hardly needs any one of its modalities:");
-  else
+  else if (drop[order[0]] >= 2 * drop[order[1]])
     g_string_append_printf (s, "This model leans most on %s:", fl_branch_noun (order[0]));
+  else if (drop[order[n - 1]] >= drop[order[0]] / 2)
+    g_string_append_printf (s, "This model leans on %s:", n == 2 ? "both" : n == 3 ? "all three" : "all four");
+  else
+    g_string_append_printf (s, "This model leans most on %s and %s:", fl_branch_noun (order[0]),
+                            fl_branch_noun (order[1]));
   for (int k = 0; k < n; k++)
     {
       g_autofree char *lost = loss_words (drop[order[k]]);
