@@ -8,6 +8,11 @@
 #   resources/screenshots/rescued.png        the samples fusion rescued
 #   resources/screenshots/reopened-icons.png that comparison reopened from its
 #                                            experiment file, one matrix cell's samples
+#   resources/screenshots/data-trimodal.png  the three-modality demo loaded: the sound
+#                                            column, spectrograms on the cards, the
+#                                            modalities and their diagram
+#   resources/screenshots/why-trimodal.png   its routes compared on one split, and the
+#                                            Why page of the best: a bar per modality
 # Needs a build in BUILD (default build/: tools/run.sh makes one), xvfb-run
 # and the adwaita-icon-theme package (tools/deps.sh installs both).
 set -euo pipefail
@@ -28,6 +33,14 @@ app --images resources/demo/images --csv resources/demo/texts.csv --image-size 3
     --compare-epochs 5 --screenshot "$out/why.png" --screenshot-page why
 app --images resources/demo/images --csv resources/demo/texts.csv --image-size 32 \
     --compare-epochs 5 --screenshot "$out/rescued.png" --screenshot-page rescued
+
+# picture × words × sound (tools/make-trimodal-demo.py); twenty epochs, which one
+# split has time for and five folds would not
+tri="$work/trimodal"
+python3 tools/make-trimodal-demo.py "$tri" > /dev/null
+app --images "$tri/images" --csv "$tri/texts.csv" --screenshot "$out/data-trimodal.png"
+app --images "$tri/images" --csv "$tri/texts.csv" --image-size 32 --compare-epochs 20 --compare-folds 1 \
+    --screenshot "$out/why-trimodal.png" --screenshot-page why
 
 python3 tools/make-icon-dataset.py --out "$work/icons.csv"
 icons=/usr/share/icons/Adwaita/48x48
