@@ -17,7 +17,11 @@
  * numeric; an image + text model is the model of before, to the bit.
  *
  * The fusion routes (FlFusion) are concat, mean, product, the unimodal
- * baselines, and three with parameters of their own:
+ * baselines, and three with parameters of their own. Product is a ⊙ b
+ * for two branches and (1 + x_1) ⊙ … ⊙ (1 + x_k) − 1 for three or four: a
+ * product of k ReLU outputs is 0 wherever any one is, and with four
+ * branches trained poorly (fl-ops.h says why, and what was measured).
+ * With parameters:
  *   gated    the gated multimodal unit (Arevalo et al. 2017), with a k-way
  *            softmax gate: fl_gmu_*()
  *   lowrank  low-rank bilinear fusion, rank R (Liu et al. 2018, LMF), a
