@@ -4,7 +4,8 @@
  * for one epoch on generated data and prints, as key=value lines, training
  * and evaluation throughput, peak RSS, the machine's measured sgemm peak and
  * the fraction of it reached; optionally decode+resize throughput on a list
- * of image files. With --images and --csv it trains on that real data
+ * of image files, or decode + log-mel throughput on a list of sound clips
+ * (bench/audio.sh). With --images and --csv it trains on that real data
  * instead, and --fusion picks the route (bench/routes.sh times each).
  * With --load-only it only loads that data, through the decoded-image
  * cache as any load does, and prints the seconds it took
@@ -12,6 +13,7 @@
  */
 #define G_LOG_DOMAIN "fl-bench"
 
+#include "fl-audio.h"
 #include "fl-dataset.h"
 #include "fl-image.h"
 #include "fl-trainer.h"
@@ -114,6 +116,46 @@ bench_decode (const char *list_file, int S, int threads)
   t0 = now ();
   fl_image_load_many ((const char *const *) paths, n, S, out, NULL, threads, NULL, NULL, NULL);
   printf ("decode_images_per_s=%.1f\n", n / (now () - t0));
+  return 0;
+}
+
+/* Decodes the clips listed in the file list to log-mels on `threads`
+ * threads: the best of three passes, after one clip to make the FFT plan
+ * (as bench/audio_reference.py warms up). */
+static int
+bench_audio (const char *list_file, int threads)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *list = NULL;
+  g_auto(GStrv) paths = NULL;
+  g_autofree float *out = NULL;
+  g_autofree GError **errors = NULL;
+  double best = 0;
+  int n, failed = 0;
+
+  if (!g_file_get_contents (list_file, &list, NULL, &error))
+    return fail (error);
+  paths = g_strsplit (g_strchomp (list), "\n", -1);
+  n = (int) g_strv_length (paths);
+  out = g_new (float, (gsize) MAX (n, 1) * FL_AUDIO_SIZE);
+  errors = g_new0 (GError *, MAX (n, 1));
+  fl_audio_load_many_from ((const char *const *) paths, NULL, NULL, MIN (n, 1), out, NULL, 1,
+                           NULL, NULL, NULL);
+  for (int pass = 0; pass < 3; pass++)
+    {
+      double t0 = now ();
+      fl_audio_load_many_from ((const char *const *) paths, NULL, NULL, n, out, errors, threads,
+                               NULL, NULL, NULL);
+      best = MAX (best, n / (now () - t0));
+      for (int i = 0; i < n; i++)
+        {
+          if (errors[i] != NULL && pass == 0)
+            fprintf (stderr, "fl-bench: %s\n", errors[i]->message);
+          failed += errors[i] != NULL && pass == 0;
+          g_clear_error (&errors[i]);
+        }
+    }
+  printf ("clips=%d\nfailed=%d\nthreads=%d\nclips_per_s=%.1f\n", n, failed, threads, best);
   return 0;
 }
 
@@ -225,7 +267,7 @@ main (int argc, char **argv)
 {
   int samples = 4096, S = 64, batch = 64, threads = 0, classes = 10, words = 8, epochs = 1;
   gboolean load_only = FALSE;
-  g_autofree char *decode_list = NULL, *images = NULL, *csv = NULL, *fusion = NULL;
+  g_autofree char *decode_list = NULL, *audio_list = NULL, *images = NULL, *csv = NULL, *fusion = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GOptionContext) ctx = g_option_context_new ("— engine benchmark");
   const GOptionEntry entries[] = {
@@ -238,6 +280,7 @@ main (int argc, char **argv)
     { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "Batch size (64)", "N" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Threads (all cores)", "N" },
     { "decode", 0, 0, G_OPTION_ARG_FILENAME, &decode_list, "A file listing images to decode", "FILE" },
+    { "audio", 0, 0, G_OPTION_ARG_FILENAME, &audio_list, "A file listing sound clips to decode", "LIST" },
     { "load-only", 0, 0, G_OPTION_ARG_NONE, &load_only, "Only load --images and --csv, timed", NULL },
     { NULL }
   };
@@ -251,6 +294,8 @@ main (int argc, char **argv)
     threads = (int) g_get_num_processors ();
   if (decode_list != NULL)
     return bench_decode (decode_list, S, threads);
+  if (audio_list != NULL)
+    return bench_audio (audio_list, threads);
   if (load_only)
     return bench_load (images, csv, S, threads);
 

@@ -26,6 +26,8 @@ typedef struct {
   char    *image_col;
   char    *text_col;
   char    *label_col;
+  char    *audio_col;
+  char    *numeric_cols;
   char    *fusion;
   char    *branches;   /* --branches: NULL = every branch the data has */
   int      epochs;
@@ -58,7 +60,7 @@ opts_clear (Opts *o)
   g_free (o->images); g_free (o->csv); g_free (o->image_col); g_free (o->text_col);
   g_free (o->label_col); g_free (o->fusion); g_free (o->branches); g_free (o->save);
   g_free (o->metrics_csv);
-  g_free (o->experiment);
+  g_free (o->experiment); g_free (o->audio_col); g_free (o->numeric_cols);
   g_free (o->model); g_free (o->out); g_free (o->export);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Opts, opts_clear)
@@ -115,7 +117,7 @@ progress_cb (gint64 done, gint64 total, gpointer user_data)
 {
   gboolean *quiet = user_data;
   if (!*quiet && isatty (fileno (stderr)))
-    fprintf (stderr, "\rloading images %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT, done, total);
+    fprintf (stderr, "\rloading files %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT, done, total);
 }
 
 /* --val-split, remembering that it was given: compare --folds refuses it. */
@@ -151,6 +153,22 @@ add_compare_entries (GOptionContext *ctx, Opts *o)
   g_option_context_add_main_entries (ctx, entries, NULL);
 }
 
+/* Adds the columns of the audio and numeric branches to the common
+ * options. */
+static void
+add_branch_entries (GOptionContext *ctx, Opts *o)
+{
+  const GOptionEntry entries[] = {
+    { "audio-col", 0, 0, G_OPTION_ARG_STRING, &o->audio_col,
+      "Column of sound clips in the image folder (\"\" = none)", "C" },
+    { "numeric-cols", 0, 0, G_OPTION_ARG_STRING, &o->numeric_cols,
+      "Numeric columns: auto (every column of numbers) or names separated by commas", "auto|A,B" },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+}
+
 /* Adds the options of predict alone. */
 static void
 add_predict_entries (GOptionContext *ctx, Opts *o)
@@ -158,6 +176,24 @@ add_predict_entries (GOptionContext *ctx, Opts *o)
   const GOptionEntry entries[] = {
     { "model", 0, 0, G_OPTION_ARG_FILENAME, &o->model, "A model saved with --save", "MODEL" },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &o->out, "Where to write the predictions", "FILE" },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+}
+
+/* Adds the options of how the branches are fused (train and compare). */
+static void
+add_fusion_entries (GOptionContext *ctx, Opts *o)
+{
+  const GOptionEntry entries[] = {
+    { "fusion", 0, 0, G_OPTION_ARG_STRING, &o->fusion,
+      "concat|mean|product|gated|late|lowrank|image|text|audio|numeric", "F" },
+    { "branches", 0, 0, G_OPTION_ARG_STRING, &o->branches,
+      "The branches to fuse, two or more of image,text,audio,numeric (all the data has)", "B,B" },
+    { "modality-dropout", 0, 0, G_OPTION_ARG_DOUBLE, &o->modality_dropout,
+      "Zero one modality of a training sample with this probability, 0 to 0.5 (0)", "P" },
+    { "rank", 0, 0, G_OPTION_ARG_INT, &o->rank, "Rank R of the lowrank fusion, 1 to 256 (8)", "R" },
     { NULL }
   };
 
@@ -181,13 +217,6 @@ parse (Opts *o, const char *command, int *argc, char ***argv, GError **error)
     { NULL }
   };
   const GOptionEntry train[] = {
-    { "fusion", 0, 0, G_OPTION_ARG_STRING, &o->fusion,
-      "concat|mean|product|gated|late|lowrank|image|text|audio|numeric", "F" },
-    { "branches", 0, 0, G_OPTION_ARG_STRING, &o->branches,
-      "The branches to fuse, two or more of image,text,audio,numeric (all the data has)", "B,B" },
-    { "modality-dropout", 0, 0, G_OPTION_ARG_DOUBLE, &o->modality_dropout,
-      "Zero one modality of a training sample with this probability, 0 to 0.5 (0)", "P" },
-    { "rank", 0, 0, G_OPTION_ARG_INT, &o->rank, "Rank R of the lowrank fusion, 1 to 256 (8)", "R" },
     { "epochs", 0, 0, G_OPTION_ARG_INT, &o->epochs, "Epochs (10)", "N" },
     { "batch", 0, 0, G_OPTION_ARG_INT, &o->batch, "Batch size (64)", "N" },
     { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->lr, "Adam learning rate (0.001)", "X" },
@@ -210,10 +239,14 @@ parse (Opts *o, const char *command, int *argc, char ***argv, GError **error)
   /* a main group of its own, so that val_split_cb receives o */
   g_option_context_set_main_group (ctx, g_option_group_new (NULL, NULL, NULL, o, NULL));
   g_option_context_add_main_entries (ctx, common, NULL);
+  add_branch_entries (ctx, o);
   if (strcmp (command, "predict") == 0)
     add_predict_entries (ctx, o);
   else
-    g_option_context_add_main_entries (ctx, train, NULL);
+    {
+      add_fusion_entries (ctx, o);
+      g_option_context_add_main_entries (ctx, train, NULL);
+    }
   if (strcmp (command, "compare") == 0)
     add_compare_entries (ctx, o);
   if (!g_option_context_parse (ctx, argc, argv, error))
@@ -280,6 +313,29 @@ settings_from_opts (Opts *o, FlTrainSettings *s, GError **error)
   return TRUE;
 }
 
+/* spec's audio column and, from --numeric-cols, its numeric ones into
+ * *numeric: "auto" is every column of numbers the CSV has
+ * (fl_dataset_numeric_columns()). */
+static gboolean
+branch_columns (Opts *o, FlDataSpec *spec, GStrv *numeric, GError **error)
+{
+  g_autoptr(FlCsv) csv = NULL;
+
+  spec->audio_col = o->audio_col;
+  if (o->numeric_cols == NULL || o->numeric_cols[0] == '\0')
+    return TRUE;
+  if (strcmp (o->numeric_cols, "auto") != 0)
+    {
+      *numeric = g_strsplit (o->numeric_cols, ",", -1);
+      for (int i = 0; (*numeric)[i] != NULL; i++)
+        g_strstrip ((*numeric)[i]);
+    }
+  else if ((csv = fl_csv_load (o->csv, error)) != NULL)
+    *numeric = fl_dataset_numeric_columns (csv, spec);
+  spec->numeric_cols = (const char *const *) *numeric;
+  return *numeric != NULL;
+}
+
 static FlDataset *
 load_data (Opts *o, GError **error)
 {
@@ -288,8 +344,10 @@ load_data (Opts *o, GError **error)
     .image_col = o->image_col, .text_col = o->text_col, .label_col = o->label_col,
     .image_size = o->image_size, .n_threads = o->threads,
   };
+  g_auto(GStrv) numeric = NULL;
   gint64 t0 = g_get_monotonic_time ();
-  FlDataset *ds = fl_dataset_load (&spec, progress_cb, &o->quiet, NULL, error);
+  FlDataset *ds = branch_columns (o, &spec, &numeric, error)
+                  ? fl_dataset_load (&spec, progress_cb, &o->quiet, NULL, error) : NULL;
 
   if (!o->quiet && isatty (fileno (stderr)))
     fprintf (stderr, "\r\033[K");
@@ -493,13 +551,13 @@ cmd_train (int argc, char **argv, gboolean compare)
   ds = load_data (&o, &error);
   if (ds == NULL)
     return fail ("%s", error->message);
-  if ((s.branches & ~fl_input_branches (ds)) != 0)
+  if ((s.branches & ~fl_dataset_branches (ds)) != 0)
     {
-      g_autofree char *missing = fl_branches_to_string (s.branches & ~fl_input_branches (ds));
+      g_autofree char *missing = fl_branches_to_string (s.branches & ~fl_dataset_branches (ds));
       return fail ("--branches: the data has no %s", missing);
     }
   cmp = fl_comparison_new (ds, &s);
-  n_routes = add_runs (&o, cmp, &s, fl_input_branches (ds), compare);
+  n_routes = add_runs (&o, cmp, &s, fl_dataset_branches (ds), compare);
   if (!o.quiet && compare && o.folds != -1)
     fprintf (stderr, "%d runs: %d routes × %d folds × %d repeat(s)\n", fl_comparison_n_runs (cmp),
              n_routes, o.folds, MAX (o.repeats, 1));
@@ -524,6 +582,7 @@ cmd_predict (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(FlPredictor) pred = NULL;
   FlDataSpec spec;
+  g_auto(GStrv) numeric = NULL;
   int n = 0;
 
   opts_init (&o);
@@ -544,7 +603,8 @@ cmd_predict (int argc, char **argv)
     .image_col = o.image_col, .text_col = o.text_col, .label_col = o.label_col,
     .n_threads = o.threads,
   };
-  if (!fl_predictor_write_csv (pred, &spec, o.out, &n, NULL, &error))
+  if (!branch_columns (&o, &spec, &numeric, &error) ||
+      !fl_predictor_write_csv (pred, &spec, o.out, &n, NULL, &error))
     return fail ("%s", error->message);
   if (!o.quiet)
     fprintf (stderr, "%d predictions written to %s\n", n, o.out);

@@ -3,14 +3,19 @@
  * fl-dataset.h — an image folder and a text CSV turned into samples.
  *
  * Each usable CSV row becomes one sample: its image decoded to uint8 (3,S,S),
- * its text, and its label. Rows that cannot be used (missing or undecodable
- * image, empty label, a path escaping the folder, a short row) are skipped
- * and counted in the load report with the first few reasons.
+ * its text, and its label; where the CSV has them, its sound clip as a
+ * log-mel spectrogram (fl-audio.h) and the numbers of the numeric columns
+ * chosen. Rows that cannot be used (missing or undecodable image or clip,
+ * empty label, a path escaping the folder, a short row, a cell of a
+ * numeric column that is not a number) are skipped and counted in the load
+ * report with the first few reasons.
  *
  * Each distinct file is decoded once, however many rows name it, and opened
- * beneath the image folder (fl_image_tree_open()), never by path. Before
- * anything is decoded, the memory the images need (rows × 3 × S² bytes) is
- * checked against fl_dataset_max_bytes().
+ * beneath the image folder (fl_image_tree_open()), never by path; a clip's
+ * path follows the image's rules. Before anything is decoded, the memory
+ * the samples need (rows × 3 × S² bytes of pixels, rows × 64 × 200 floats
+ * of spectrogram, rows × numeric columns floats) is checked against
+ * fl_dataset_max_bytes().
  */
 #pragma once
 
@@ -27,6 +32,7 @@ typedef enum {
   FL_COLUMN_IMAGE,
   FL_COLUMN_TEXT,
   FL_COLUMN_LABEL,
+  FL_COLUMN_AUDIO,
 } FlColumnRole;
 
 /* The header names looked for, in order, NULL-terminated; static. Matched
@@ -46,6 +52,12 @@ typedef struct {
   int         n_threads;    /* for decoding; <= 0 = all cores */
   gboolean    unlabelled;   /* for prediction: labels are not needed, a row
                              * without one keeps an empty label */
+  const char *audio_col;    /* sound clips, paths relative to the image
+                             * folder: NULL = detect; "" = none */
+  const char *const *numeric_cols;  /* NULL-terminated column names, or NULL
+                             * for none (fl_dataset_numeric_columns() lists
+                             * the candidates); an empty cell is NAN, any
+                             * other cell must be a finite number */
 } FlDataSpec;
 
 #define FL_REPORT_MAX_REASONS 20
@@ -59,8 +71,10 @@ typedef struct {
   int        n_skipped;
   GPtrArray *reasons;       /* of char*: "texts.csv, line 7: cat.png: not found" */
   char      *image_col;     /* the columns actually used (label_col NULL */
-  char      *text_col;      /*  when labels come from folder names) */
-  char      *label_col;
+  char      *text_col;      /*  when labels come from folder names, */
+  char      *label_col;     /*  audio_col and numeric_cols NULL when */
+  char      *audio_col;     /*  there are none) */
+  char     **numeric_cols;  /* NULL-terminated */
 } FlLoadReport;
 
 typedef struct {
@@ -97,11 +111,12 @@ typedef struct {
 } FlDataset;
 
 /* Loads the data; decoding runs on spec->n_threads threads and reports
- * progress from them (done and total count distinct image files). Returns
- * NULL with error set when nothing is usable, when there is only one
- * class, when the images would take more than fl_dataset_max_bytes()
- * (FL_ENGINE_ERROR_DATA, saying how much and why), or when cancelled
- * (G_IO_ERROR_CANCELLED). */
+ * progress from them (done and total count the distinct image files, then
+ * the distinct clips: one count for both). Returns NULL with error set when
+ * nothing is usable, when there is only one class, when the samples would
+ * take more than fl_dataset_max_bytes() (FL_ENGINE_ERROR_DATA, saying how
+ * much and why), when a chosen column does not exist or is chosen for two
+ * roles, or when cancelled (G_IO_ERROR_CANCELLED). */
 FlDataset *fl_dataset_load (const FlDataSpec *spec,
                             FlProgressFunc    progress,
                             gpointer          user_data,
@@ -127,6 +142,21 @@ FlDataset *fl_dataset_new_from_memory (int                n,
 FlDataset *fl_dataset_ref (FlDataset *ds);
 void       fl_dataset_unref (FlDataset *ds);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlDataset, fl_dataset_unref)
+
+/* The columns of csv that hold numbers, for FlDataSpec.numeric_cols:
+ * every column, other than those spec picks for the image, text, label and
+ * audio (NULL fields detected as fl_dataset_load() detects them; spec NULL:
+ * all detected), that has a non-empty cell and whose non-empty cells all
+ * parse whole as finite numbers (g_ascii_strtod(), white space around
+ * allowed). Header names in column order; NULL-terminated, never NULL;
+ * g_strfreev() it. */
+char   **fl_dataset_numeric_columns (FlCsv            *csv,
+                                     const FlDataSpec *spec);
+
+/* The branches the dataset can feed, a mask of FL_BRANCH_BIT()s
+ * (fl-model.h): image and text always; audio when ds->audio is set;
+ * numeric when ds->n_numeric > 0. */
+guint    fl_dataset_branches (const FlDataset *ds);
 
 /* A multi-line, human-readable summary of the load report. */
 char *fl_dataset_describe (const FlDataset *ds);

@@ -7,7 +7,6 @@
 #include "fl-model.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <math.h>
@@ -290,76 +289,37 @@ typedef struct {
   FlImageOpenFunc    open_image;   /* NULL: names are paths to open */
   gpointer           open_data;
   FlImageCache      *cache;        /* NULL: every image is decoded */
-  int                n;
   int                S;
   guint8            *out;
   GError           **errors;
-  GCancellable      *cancellable;
-  FlProgressFunc     progress;
-  gpointer           user_data;
-  gint64             step;       /* report every step images */
-
-  gint               next;       /* atomic: the next index to take */
-  gint               done;       /* atomic: images finished */
-  pthread_mutex_t    lock;       /* serialises progress calls (POSIX: see fl-parallel.c) */
-  gint64             reported;   /* the last done passed to progress */
 } LoadCtx;
 
+/* Decodes image i into its slot (or takes it from the cache); on failure
+ * the slot is zero-filled and errors[i] set. */
 static void
-report_progress (LoadCtx *ctx, gint64 done)
-{
-  pthread_mutex_lock (&ctx->lock);
-  if (done > ctx->reported)
-    {
-      ctx->reported = done;
-      ctx->progress (done, ctx->n, ctx->user_data);
-    }
-  pthread_mutex_unlock (&ctx->lock);
-}
-
-/* Decodes image i into its slot; on failure the slot is zero-filled. */
-static gboolean
-load_one (LoadCtx *ctx, int i, guint8 *slot, GError **error)
-{
-  gboolean ok;
-  int fd = ctx->open_image != NULL ? ctx->open_image (i, ctx->open_data, error)
-                                   : open_path (ctx->names[i], error);
-
-  if (fd < 0)
-    return FALSE;
-  ok = ctx->cache != NULL ? fl_image_cache_load_fd (ctx->cache, fd, i, ctx->names[i], slot, error)
-                          : fl_image_load_fd (fd, ctx->names[i], ctx->S, slot, error);
-  close (fd);
-  return ok;
-}
-
-static gpointer
-load_worker (gpointer data)
+load_one (int i, gpointer data)
 {
   LoadCtx *ctx = data;
   const gsize slot = (gsize) 3 * ctx->S * ctx->S;
+  guint8 *dst = ctx->out + i * slot;
+  GError *local = NULL;
+  gboolean ok = FALSE;
+  int fd = ctx->open_image != NULL ? ctx->open_image (i, ctx->open_data, &local)
+                                   : open_path (ctx->names[i], &local);
 
-  while (!g_cancellable_is_cancelled (ctx->cancellable))
+  if (fd >= 0)
     {
-      int i = g_atomic_int_add (&ctx->next, 1);
-      GError *local = NULL;
-      gint64 done;
-
-      if (i >= ctx->n)
-        break;
-      if (!load_one (ctx, i, ctx->out + i * slot, &local))
-        {
-          memset (ctx->out + i * slot, 0, slot);
-          if (ctx->errors != NULL)
-            ctx->errors[i] = local;
-          else
-            g_error_free (local);
-        }
-      done = g_atomic_int_add (&ctx->done, 1) + 1;
-      if (ctx->progress != NULL && (done % ctx->step == 0 || done == ctx->n))
-        report_progress (ctx, done);
+      ok = ctx->cache != NULL ? fl_image_cache_load_fd (ctx->cache, fd, i, ctx->names[i], dst, &local)
+                              : fl_image_load_fd (fd, ctx->names[i], ctx->S, dst, &local);
+      close (fd);
     }
-  return NULL;
+  if (ok)
+    return;
+  memset (dst, 0, slot);
+  if (ctx->errors != NULL)
+    ctx->errors[i] = local;
+  else
+    g_error_free (local);
 }
 
 gboolean
@@ -410,11 +370,8 @@ fl_image_load_many_cached (FlImageCache      *cache,
 {
   LoadCtx ctx = {
     .names = names, .open_image = open_image, .open_data = open_data, .cache = cache,
-    .n = n, .S = S, .out = out, .errors = errors,
-    .cancellable = cancellable, .progress = progress, .user_data = user_data,
-    .step = MAX (1, n / 100),
+    .S = S, .out = out, .errors = errors,
   };
-  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
 
   g_return_val_if_fail (n >= 0, FALSE);
   g_return_val_if_fail (n == 0 || (names != NULL && out != NULL), FALSE);
@@ -422,28 +379,9 @@ fl_image_load_many_cached (FlImageCache      *cache,
 
   if (n == 0)
     return TRUE;
-  if (n_threads <= 0)
-    n_threads = (int) g_get_num_processors ();
-  n_threads = CLAMP (n_threads, 1, n);
-
   if (cache != NULL && !fl_image_cache_begin (cache, names, n, S))
     ctx.cache = cache = NULL;
-  pthread_mutex_init (&ctx.lock, NULL);
-  /* the calling thread is one of the workers; if the system refuses more
-   * threads, fewer do the work */
-  for (int t = 1; t < n_threads; t++)
-    {
-      GThread *th = g_thread_try_new ("fl-image-load", load_worker, &ctx, NULL);
-      if (th == NULL)
-        break;
-      g_ptr_array_add (threads, th);
-    }
-  load_worker (&ctx);
-  for (guint t = 0; t < threads->len; t++)
-    g_thread_join (threads->pdata[t]);
-  pthread_mutex_destroy (&ctx.lock);
-
-  if (g_atomic_int_get (&ctx.done) != n)
+  if (!fl_parallel_for (n, n_threads, load_one, &ctx, progress, user_data, cancellable))
     return FALSE;
   if (cache != NULL)
     fl_image_cache_commit (cache, out);

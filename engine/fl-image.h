@@ -37,13 +37,12 @@
 
 #include <gio/gio.h>
 
+#include "fl-parallel.h"   /* FlProgressFunc */
+
 G_BEGIN_DECLS
 
 #define FL_IMAGE_MAX_SIDE   16384
 #define FL_IMAGE_MAX_PIXELS 50000000   /* 50 megapixels */
-
-/* Called with the number of images done so far out of total. */
-typedef void (*FlProgressFunc) (gint64 done, gint64 total, gpointer user_data);
 
 typedef enum {
   FL_IMAGE_DECODE_DEFAULT   = 0,

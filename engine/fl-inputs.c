@@ -34,18 +34,6 @@ fl_input_stats_copy (FlInputStats *dst, const FlInputStats *src)
   dst->numeric_names = g_strdupv (src->numeric_names);
 }
 
-guint
-fl_input_branches (const FlDataset *ds)
-{
-  guint b = FL_BRANCHES_IMAGE_TEXT;
-
-  if (ds->audio != NULL)
-    b |= FL_BRANCH_BIT (FL_BRANCH_AUDIO);
-  if (ds->n_numeric > 0 && ds->numeric != NULL)
-    b |= FL_BRANCH_BIT (FL_BRANCH_NUMERIC);
-  return b;
-}
-
 /* mean and sd (population) from the count, sum and sum of squared
  * deviations' terms; sd 1 where there is no spread. */
 static void

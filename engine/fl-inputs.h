@@ -33,10 +33,6 @@ void fl_input_stats_clear (FlInputStats *st);
 void fl_input_stats_copy (FlInputStats *dst, const FlInputStats *src);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FlInputStats, fl_input_stats_clear)
 
-/* The branches ds has, a mask of FL_BRANCH_BIT()s: image and text always,
- * audio when ds->audio is set, numeric when ds->n_numeric > 0. */
-guint fl_input_branches (const FlDataset *ds);
-
 /* st's audio statistics from the clips audio[idx[0..n_idx)] of an
  * (·,M,T) array: each band's mean and population sd over all their
  * frames, in double; a band without variation (or no clip) gets sd 1. */

@@ -124,3 +124,89 @@ fl_pool_run (FlPool *pool, FlTaskFunc fn, gpointer data)
     pthread_cond_wait (&pool->done, &pool->lock);
   pthread_mutex_unlock (&pool->lock);
 }
+
+/* ---- items taken in turn ----------------------------------------------- */
+
+typedef struct {
+  int             n;
+  FlItemFunc      fn;
+  gpointer        data;
+  FlProgressFunc  progress;
+  gpointer        user_data;
+  GCancellable   *cancellable;
+  gint64          step;       /* report every step items */
+  gint            next;       /* atomic: the next item to take */
+  gint            done;       /* atomic: items finished */
+  pthread_mutex_t lock;       /* serialises progress calls */
+  gint64          reported;   /* the last done passed to progress */
+} ForCtx;
+
+static void
+report_progress (ForCtx *ctx, gint64 done)
+{
+  pthread_mutex_lock (&ctx->lock);
+  if (done > ctx->reported)
+    {
+      ctx->reported = done;
+      ctx->progress (done, ctx->n, ctx->user_data);
+    }
+  pthread_mutex_unlock (&ctx->lock);
+}
+
+static gpointer
+for_worker (gpointer data)
+{
+  ForCtx *ctx = data;
+
+  while (!g_cancellable_is_cancelled (ctx->cancellable))
+    {
+      int i = g_atomic_int_add (&ctx->next, 1);
+      gint64 done;
+
+      if (i >= ctx->n)
+        break;
+      ctx->fn (i, ctx->data);
+      done = g_atomic_int_add (&ctx->done, 1) + 1;
+      if (ctx->progress != NULL && (done % ctx->step == 0 || done == ctx->n))
+        report_progress (ctx, done);
+    }
+  return NULL;
+}
+
+gboolean
+fl_parallel_for (int            n,
+                 int            n_threads,
+                 FlItemFunc     fn,
+                 gpointer       data,
+                 FlProgressFunc progress,
+                 gpointer       user_data,
+                 GCancellable  *cancellable)
+{
+  ForCtx ctx = {
+    .n = n, .fn = fn, .data = data, .progress = progress, .user_data = user_data,
+    .cancellable = cancellable, .step = MAX (1, n / 100),
+  };
+  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+
+  g_return_val_if_fail (n >= 0 && fn != NULL, FALSE);
+
+  if (n == 0)
+    return TRUE;
+  if (n_threads <= 0)
+    n_threads = (int) g_get_num_processors ();
+  n_threads = CLAMP (n_threads, 1, n);
+
+  pthread_mutex_init (&ctx.lock, NULL);
+  for (int t = 1; t < n_threads; t++)
+    {
+      GThread *th = g_thread_try_new ("fl-for", for_worker, &ctx, NULL);
+      if (th == NULL)
+        break;
+      g_ptr_array_add (threads, th);
+    }
+  for_worker (&ctx);
+  for (guint t = 0; t < threads->len; t++)
+    g_thread_join (threads->pdata[t]);
+  pthread_mutex_destroy (&ctx.lock);
+  return g_atomic_int_get (&ctx.done) == n;
+}

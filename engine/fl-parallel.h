@@ -10,7 +10,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -26,6 +26,32 @@ int     fl_pool_n_threads (const FlPool *pool);
 /* Runs fn (t, n, data) for t in 0..n-1, one per thread, and returns when all
  * have finished. Not reentrant. */
 void    fl_pool_run (FlPool *pool, FlTaskFunc fn, gpointer data);
+
+/* Called with the number of items (images, clips) done so far out of
+ * total. */
+typedef void (*FlProgressFunc) (gint64 done, gint64 total, gpointer user_data);
+
+typedef void (*FlItemFunc) (int i, gpointer data);
+
+/* Runs fn (i, data) for every i in 0..n-1 over n_threads threads (≤ 0: one
+ * per processor; the caller is one of them, and fewer run if the system
+ * refuses more), each taking the next item not yet taken: for work whose
+ * items differ in cost, such as decoding files. Threads are made for the
+ * call, not taken from a pool.
+ *
+ * progress, if not NULL, is called FROM THE THREADS with done counts that
+ * only increase, about every 1% of n and once with done == n; the calls
+ * never overlap one another.
+ *
+ * Stops taking items once cancellable is cancelled, and then returns FALSE
+ * (the items not reached were not run); TRUE when every item ran. */
+gboolean fl_parallel_for (int            n,
+                          int            n_threads,
+                          FlItemFunc     fn,
+                          gpointer       data,
+                          FlProgressFunc progress,
+                          gpointer       user_data,
+                          GCancellable  *cancellable);
 
 /* The half-open share [*lo, *hi) of n items that task t of n_tasks takes. */
 static inline void

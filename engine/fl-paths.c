@@ -26,17 +26,21 @@ struct FlImageTree {
                            * and elements point into files */
 };
 
-static const char *const image_exts[] = { "png", "jpg", "jpeg", "bmp", "gif", "tga" };
+/* the images, then the sound clips an audio column may name */
+static const char *const media_exts[] = {
+  "png", "jpg", "jpeg", "bmp", "gif", "tga",
+  "wav", "flac", "ogg", "oga",
+};
 
 static gboolean
-is_image_name (const char *name)
+is_media_name (const char *name)
 {
   const char *dot = strrchr (name, '.');
 
   if (dot == NULL || dot == name)
     return FALSE;
-  for (gsize i = 0; i < G_N_ELEMENTS (image_exts); i++)
-    if (g_ascii_strcasecmp (dot + 1, image_exts[i]) == 0)
+  for (gsize i = 0; i < G_N_ELEMENTS (media_exts); i++)
+    if (g_ascii_strcasecmp (dot + 1, media_exts[i]) == 0)
       return TRUE;
   return FALSE;
 }
@@ -121,7 +125,7 @@ visit (Scan *scan, const struct stat *st)
 static gboolean scan_dir (Scan *scan, const char *abs_dir, const char *rel_dir, GError **error);
 
 /* Takes in the entry `entry` of the directory abs_dir (rel_dir relative to
- * the root): an image file is listed, a folder scanned, a linked folder put
+ * the root): an image or sound file is listed, a folder scanned, a linked folder put
  * aside for later, anything else (or a link leading outside) passed over.
  * FALSE when cancelled. */
 static gboolean
@@ -154,7 +158,7 @@ scan_entry (Scan *scan, const char *abs_dir, const char *rel_dir, const char *en
       if (visit (scan, &st))
         return scan_dir (scan, full, rel, error);
     }
-  else if (S_ISREG (st.st_mode) && is_image_name (entry))
+  else if (S_ISREG (st.st_mode) && is_media_name (entry))
     {
       g_ptr_array_add (scan->tree->files, g_steal_pointer (&rel));
     }

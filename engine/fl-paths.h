@@ -5,7 +5,8 @@
  * folder").
  *
  * A scan lists every image file (.png .jpg .jpeg .bmp .gif .tga, any case)
- * in the tree. It follows symbolic links only when their target lies inside
+ * and every sound clip (.wav .flac .ogg .oga) in the tree: an audio column
+ * names its clips by the same rules as an image column its pictures. It follows symbolic links only when their target lies inside
  * the root (after resolving every link), visits each directory once (so a
  * link cycle ends), and skips hidden entries (names starting with '.', such
  * as .git or macOS's "._photo.jpg" resource forks).
@@ -54,7 +55,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlImageTree, fl_image_tree_free)
 /* The root as an absolute path, symbolic links not resolved; owned by tree. */
 const char *fl_image_tree_root (FlImageTree *tree);
 
-/* The image files found, sorted (strcmp), as paths relative to the root
+/* The image and sound files found, sorted (strcmp), as paths relative to the root
  * with '/' separators; owned by tree. */
 int         fl_image_tree_n_files (FlImageTree *tree);
 const char *fl_image_tree_file (FlImageTree *tree, int i);

@@ -225,7 +225,7 @@ fl_train_settings_branches (const FlTrainSettings *s, guint present)
 static gboolean
 choose_branches (FlRun *run, GError **error)
 {
-  guint present = fl_input_branches (run->ds);
+  guint present = fl_dataset_branches (run->ds);
   guint want = fl_train_settings_branches (&run->s, present);
   g_autofree char *missing = fl_branches_to_string (want & ~present);
 

@@ -47,7 +47,7 @@ typedef struct {
   double   modality_dropout;
   /* The branches a fusion route fuses, a mask of FL_BRANCH_BIT()s (two or
    * more), each of which the data must have; 0 = every branch the data has
-   * (fl_input_branches()). A unimodal route has its own branch whatever
+   * (fl_dataset_branches()). A unimodal route has its own branch whatever
    * this says. */
   guint    branches;
   /* R of the lowrank fusion, 1 to 256 (8); the other routes ignore it. */

@@ -17,12 +17,17 @@ writers, so the fuzzers start from real files:
 - image-cache: fuzz/make-seeds (the decoded-image cache of some of those
   images, whole, truncated and a header alone);
 - csv, text, paths: slices of resources/demo/texts.csv and the edge cases
-  written below.
+  written below;
+- audio: short WAVs written here (PCM, float, µ-law, hostile headers), and
+  with python3-soundfile (when /usr/bin/python3 has it; tools/deps.sh
+  installs it for bench/audio.sh) short FLAC, Ogg Vorbis, Ogg Opus, RF64
+  and WAVE_FORMAT_EXTENSIBLE clips, each also cut in half.
 
 The seeds are rewritten; the inputs the fuzzers added (merged in with
 libFuzzer's -merge=1, named by their SHA-1) are kept. Needs only python3
 and a configured build."""
 import json
+import math
 import os
 import re
 import struct
@@ -160,12 +165,64 @@ def texts_and_cells():
         write("paths", "cell-%02d" % i, cell)
 
 
+def wav(channels, rate, bits, data, tag=1, declared=None):
+    """A RIFF WAVE file: a 16-byte fmt chunk and a data chunk that says it
+    holds `declared` bytes (default: what it holds)."""
+    align = channels * bits // 8
+    fmt = struct.pack("<HHIIHH", tag, channels, rate, rate * align, align, bits)
+    size = len(data) if declared is None else declared
+    body = b"WAVE" + b"fmt " + struct.pack("<I", 16) + fmt + b"data" + struct.pack("<I", size) + data
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def tone(n, rate, amp=0.5):
+    return [amp * math.sin(2 * math.pi * 440 * i / rate) for i in range(n)]
+
+
+def audio_by_hand():
+    pcm = struct.pack("<800h", *[int(v * 32767) for v in tone(800, 16000)])
+    write("audio", "pcm16-16k.wav", wav(1, 16000, 16, pcm))
+    write("audio", "u8-8k.wav", wav(1, 8000, 8, bytes(int(128 + 100 * v) for v in tone(400, 8000))))
+    write("audio", "float-stereo.wav", wav(2, 44100, 32, struct.pack("<400f", *tone(400, 44100)), tag=3))
+    write("audio", "ulaw.wav", wav(1, 8000, 8, bytes(range(256)), tag=7))
+    write("audio", "zero-channels.wav", wav(0, 16000, 16, pcm[:100]))
+    write("audio", "huge-rate.wav", wav(1, 10000000, 16, pcm[:100]))
+    write("audio", "many-channels.wav", wav(100, 16000, 16, pcm))
+    write("audio", "nan.wav", wav(1, 16000, 32, struct.pack("<3f", 0.1, float("nan"), 0.2), tag=3))
+    write("audio", "promises-more.wav", wav(1, 16000, 16, pcm[:200], declared=96000))
+    write("audio", "empty.wav", wav(1, 16000, 16, b""))
+    write("audio", "not-audio.wav", b"this is not audio")
+
+
+def audio_with_soundfile():
+    try:
+        import numpy as np
+        import soundfile
+    except ImportError:
+        print("no python3-soundfile: FLAC and Ogg seeds left out", file=sys.stderr)
+        return
+    import io
+    t = np.arange(1600) / 16000.0
+    x = 0.5 * np.sin(2 * np.pi * 440 * t)
+    cases = [("short.flac", x, 16000, "FLAC", "PCM_16"),
+             ("stereo-8k.flac", np.stack([x[:400], x[:400]], 1), 8000, "FLAC", "PCM_24"),
+             ("short.ogg", x, 16000, "OGG", "VORBIS"),
+             ("short.opus", x, 48000, "OGG", "OPUS"),
+             ("rf64.wav", x[:200], 16000, "RF64", "PCM_16"),
+             ("extensible.wav", np.stack([x[:200]] * 3, 1), 22050, "WAVEX", "PCM_24")]
+    for name, data, rate, fmt, subtype in cases:
+        out = io.BytesIO()
+        soundfile.write(out, data, rate, format=fmt, subtype=subtype)
+        write("audio", name, out.getvalue())
+        write("audio", "cut-" + name, out.getvalue()[: len(out.getvalue()) // 2])
+
+
 def main(argv):
     build = os.path.abspath(argv[1] if len(argv) > 1 else os.path.join(SRC, "build"))
     subprocess.run(["meson", "compile", "-C", build, "fusionlab-cli", "fuzz/make-seeds"],
                    check=True, stdout=subprocess.DEVNULL)
     for target in ("csv", "text", "image", "safetensors", "model", "experiment", "paths",
-                   "image-cache"):
+                   "image-cache", "audio"):
         folder = os.path.join(CORPUS, target)
         for name in os.listdir(folder) if os.path.isdir(folder) else []:
             if not SHA1.match(name):
@@ -174,6 +231,8 @@ def main(argv):
         models_and_experiments(build, tmp)
         seeds(build, tmp)
     texts_and_cells()
+    audio_by_hand()
+    audio_with_soundfile()
     for target in sorted(os.listdir(CORPUS)):
         folder = os.path.join(CORPUS, target)
         size = sum(os.path.getsize(os.path.join(folder, n)) for n in os.listdir(folder))

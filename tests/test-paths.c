@@ -182,6 +182,30 @@ assert_refused (FlImageTree *tree, const char *value, ...)
   va_end (args);
 }
 
+/* Sound clips are listed beside the images, and a bare clip name is found
+ * anywhere in the tree, as a picture's is. */
+static void
+test_scan_audio (Fixture *f, gconstpointer data)
+{
+  static const char *const clips[] = { "meow.wav", "cats/purr.FLAC", "dogs/woof.ogg", "sub/s.oga",
+                                       "sub/s.mp3" };
+  g_autoptr(FlImageTree) tree = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *got = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (clips); i++)
+    touch (f->root, clips[i]);
+  tree = fl_image_tree_scan (f->root, NULL, &error);
+  g_assert_no_error (error);
+  /* the 11 pictures of test_scan() and four clips; no .mp3 */
+  g_assert_cmpint (fl_image_tree_n_files (tree), ==, 15);
+  g_assert_cmpstr (fl_image_tree_file (tree, 3), ==, "cats/purr.FLAC");
+  got = fl_image_tree_resolve (tree, "woof.ogg", &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_suffix (got, "/dogs/woof.ogg"));
+  assert_refused (tree, "s.mp3", "no file of that name", NULL);
+}
+
 static void
 test_resolve_found (Fixture *f, gconstpointer data)
 {
@@ -414,6 +438,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/paths/scan", Fixture, NULL, fixture_setup, test_scan, fixture_teardown);
+  g_test_add ("/paths/scan-audio", Fixture, NULL, fixture_setup, test_scan_audio, fixture_teardown);
   g_test_add ("/paths/scan-errors", Fixture, NULL, fixture_setup, test_scan_errors, fixture_teardown);
   g_test_add ("/paths/resolve/found", Fixture, NULL, fixture_setup, test_resolve_found, fixture_teardown);
   g_test_add ("/paths/resolve/refused", Fixture, NULL, fixture_setup, test_resolve_refused, fixture_teardown);

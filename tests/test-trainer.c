@@ -470,7 +470,7 @@ test_four_branches (void)
   g_autofree char *dir = g_dir_make_tmp ("fl-trainer-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "m.safetensors", NULL);
   FlFusion routes[FL_N_FUSIONS];
-  int n = fl_train_routes (fl_input_branches (ds), routes);
+  int n = fl_train_routes (fl_dataset_branches (ds), routes);
 
   g_assert_cmpint (n, ==, FL_N_FUSIONS);
   for (int i = 0; i < n; i++)

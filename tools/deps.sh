@@ -4,10 +4,13 @@
 
 FL_PACKAGES="build-essential pkg-config meson ninja-build libglib2.0-dev libjson-glib-dev
   libgtk-4-dev libopenblas-dev libstb-dev libcsv-dev libjpeg62-turbo-dev libpng-dev zlib1g-dev
+  libsndfile1-dev libsamplerate0-dev libfftw3-dev
   xvfb xauth adwaita-icon-theme
   libgtk-4-media-gstreamer gstreamer1.0-plugins-good gstreamer1.0-alsa"
 # Not installed here, as the tests only read what they wrote (committed):
 #   python3-scipy  for tools/make-stats-fixture.py  (tests/data/stats-fixture.json)
+#   python3-scipy python3-numpy  for tools/make-audio-fixture.py  (tests/data/audio-*),
+#                  which installs them itself
 #   python3-torch  for tools/make-torch-fixture.py  (tests/data/torch-*.safetensors)
 #   clang          for tools/fuzz.sh (the replay of fuzz/ builds with gcc)
 # each run with Debian's /usr/bin/python3.
