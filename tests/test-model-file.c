@@ -393,6 +393,18 @@ config_with (Fixture *f, const char *old, const char *new)
   return g_string_free (g_steal_pointer (&json), FALSE);
 }
 
+/* Each case { old, new, hint }: the fixture's config with the member old
+ * made new is refused with hint. */
+static void
+assert_configs_refused (Fixture *f, const char *const (*cases)[3], gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      g_autofree char *json = config_with (f, cases[i][0], cases[i][1]);
+      assert_metadata_refused (f, "config", json, cases[i][2]);
+    }
+}
+
 /* A version-2 file of a concat model over all four branches: image and
  * text as the first fixture's, a spectrogram of 8 bands × 8 frames through
  * the default channels (16, 32), and two numeric columns. Its config has
@@ -490,30 +502,24 @@ test_v2_round_trip (Fixture *f, gconstpointer data)
 static void
 test_v2_branches (Fixture *f, gconstpointer data)
 {
-  const char *all = "\"branches\": \"image,text,audio,numeric\"";
-  const char *cases[][2] = {
-    { "\"branches\": \"image,text,audio,numeric,smell\"", "“branches” is not a set of branches" },
-    { "\"branches\": \"image,text,audio,numérique\"", "“branches” is not a set of branches" },
-    { "\"branches\": \"\"", "“branches” is not a set of branches" },
-    { "\"branches\": \"image,image\"", "“branches” is not a set of branches" },
+#define ALL "\"branches\": \"image,text,audio,numeric\""
+  const char *const cases[][3] = {
+    { ALL, "\"branches\": \"image,text,audio,numeric,smell\"", "“branches” is not a set of branches" },
+    { ALL, "\"branches\": \"image,text,audio,numérique\"", "“branches” is not a set of branches" },
+    { ALL, "\"branches\": \"\"", "“branches” is not a set of branches" },
+    { ALL, "\"branches\": \"image,image\"", "“branches” is not a set of branches" },
     /* a mask of bits is not how the file names them */
-    { "\"branches\": 15", "“branches” is not a set of branches" },
-    { "\"branches\": 4294967295", "“branches” is not a set of branches" },
-    { "\"branches\": [\"image\", \"text\"]", "“branches” is not a set of branches" },
-    { "\"branches\": \"audio\"", "a fusion route needs at least two branches" },
+    { ALL, "\"branches\": 15", "“branches” is not a set of branches" },
+    { ALL, "\"branches\": 4294967295", "“branches” is not a set of branches" },
+    { ALL, "\"branches\": [\"image\", \"text\"]", "“branches” is not a set of branches" },
+    { ALL, "\"branches\": \"audio\"", "a fusion route needs at least two branches" },
     /* concat of two: a head half as wide as the tensors' */
-    { "\"branches\": \"image,text\"", "tensor “head1.weight” is (6, 16) but its config makes it (6, 8)" },
+    { ALL, "\"branches\": \"image,text\"", "tensor “head1.weight” is (6, 16) but its config makes it (6, 8)" },
+    { "\"fusion\": \"concat\"", "\"fusion\": \"numeric\"", "a unimodal route has its own branch only" },
   };
+#undef ALL
 
-  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *json = config_with (f, all, cases[i][0]);
-      assert_metadata_refused (f, "config", json, cases[i][1]);
-    }
-  {
-    g_autofree char *json = config_with (f, "\"fusion\": \"concat\"", "\"fusion\": \"numeric\"");
-    assert_metadata_refused (f, "config", json, "a unimodal route has its own branch only");
-  }
+  assert_configs_refused (f, cases, G_N_ELEMENTS (cases));
 }
 
 /* Audio sizes out of range, or other than the tensors and statistics
@@ -521,7 +527,7 @@ test_v2_branches (Fixture *f, gconstpointer data)
 static void
 test_v2_audio_sizes (Fixture *f, gconstpointer data)
 {
-  const char *cases[][3] = {
+  const char *const cases[][3] = {
     { "\"audio_mels\": 8", "\"audio_mels\": 0", "audio mel bands is 0; it must be between 8 and 1024" },
     { "\"audio_mels\": 8", "\"audio_mels\": 2147483647", "audio mel bands is 2147483647" },
     { "\"audio_mels\": 8", "\"audio_mels\": 4294967304", "“audio_mels” is not a whole number" },
@@ -544,11 +550,7 @@ test_v2_audio_sizes (Fixture *f, gconstpointer data)
       "tensor “aud_conv2.weight” is (32, 16, 3, 3) but its config makes it (8, 16, 3, 3)" },
   };
 
-  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *json = config_with (f, cases[i][0], cases[i][1]);
-      assert_metadata_refused (f, "config", json, cases[i][2]);
-    }
+  assert_configs_refused (f, cases, G_N_ELEMENTS (cases));
 }
 
 /* Statistics of the wrong length, missing, not numbers, not finite, or
@@ -605,7 +607,7 @@ test_v2_numeric_names (Fixture *f, gconstpointer data)
 static void
 test_v2_huge_counts (Fixture *f, gconstpointer data)
 {
-  const char *cases[][3] = {
+  const char *const cases[][3] = {
     { "\"n_numeric\": 2", "\"n_numeric\": 2147483647", "number of numeric columns is 2147483647" },
     { "\"n_numeric\": 2", "\"n_numeric\": 100001", "number of numeric columns is 100001" },
     /* in range: the statistics have 2 */
@@ -616,11 +618,7 @@ test_v2_huge_counts (Fixture *f, gconstpointer data)
   g_autoptr(GString) names = g_string_new ("[");
   g_autoptr(GString) means = g_string_new ("[");
 
-  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *json = config_with (f, cases[i][0], cases[i][1]);
-      assert_metadata_refused (f, "config", json, cases[i][2]);
-    }
+  assert_configs_refused (f, cases, G_N_ELEMENTS (cases));
   /* 100,000 names and means for 2 columns */
   for (int i = 0; i < 100000; i++)
     {
