@@ -168,6 +168,11 @@ typedef enum {
  * does: a dropped branch zeroes the whole vector). On tests/test-trainer.c's
  * four-branch data itself (D = 16, dropout 0.2, 3 epochs) the ReLU'd
  * product stayed at chance (0.50), (1 + x) reaches 1.00, as concat does.
+ * On the three-modality demo (tools/make-trimodal-demo.py --noise-column,
+ * 480 samples, 20 epochs, D = 128, seeds 42 to 44), over image, text and
+ * audio the ReLU'd product reached 0.75 (0.63, 0.91, 0.73) and (1 + x) − 1
+ * 0.86 (0.90, 0.75, 0.93); with the noise column as a fourth branch 0.59
+ * against 0.77 (concat: 0.96).
  *
  * Two branches keep a ⊙ b, whose numbers are in files and in the PyTorch
  * fixture, and which trains well: half the features alive, not 1/16. */
