@@ -402,6 +402,33 @@ parse_file (Reader *rd, JsonParser *parser)
   return root;
 }
 
+/* The numeric columns of the "data" section, NULL-terminated; NULL when
+ * there are none (or with an error). */
+static char **
+read_numeric_cols (Reader *rd, JsonObject *d)
+{
+  g_autoptr(GPtrArray) cols = g_ptr_array_new_with_free_func (g_free);
+  JsonArray *a;
+
+  if (rd->failed || !json_object_has_member (d, "numeric_cols"))
+    return NULL;
+  a = get_array (rd, d, "numeric_cols");
+  if (a == NULL)
+    return NULL;
+  if (json_array_get_length (a) > FL_MAX_NUMERIC_COLUMNS)
+    return bad (rd, "“numeric_cols” lists more columns than a dataset can use"), NULL;
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      const char *name = fl_json_get_string (json_array_get_element (a, i));
+
+      if (name == NULL)
+        return bad (rd, "a numeric column's name is not a string"), NULL;
+      g_ptr_array_add (cols, g_strdup (name));
+    }
+  g_ptr_array_add (cols, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&cols), FALSE);
+}
+
 /* The "data" section: where the data is and how its columns are mapped. */
 static void
 read_data (Reader *rd, JsonObject *root, FlExperimentData *data)
@@ -413,6 +440,10 @@ read_data (Reader *rd, JsonObject *root, FlExperimentData *data)
   data->image_col = get_string (rd, d, "image_col");
   data->text_col = get_string (rd, d, "text_col");
   data->label_col = get_string (rd, d, "label_col");
+  /* files from before sound and numbers used neither */
+  data->audio_col = !rd->failed && json_object_has_member (d, "audio_col")
+                    ? get_string (rd, d, "audio_col") : g_strdup ("");
+  data->numeric_cols = read_numeric_cols (rd, d);
   data->image_size = get_image_size (rd, d, "");
   /* the fingerprint of the samples came with a later version */
   if (!rd->failed && json_object_has_member (d, "samples"))

@@ -33,6 +33,8 @@ fl_experiment_data_clear (FlExperimentData *data)
   g_clear_pointer (&data->image_col, g_free);
   g_clear_pointer (&data->text_col, g_free);
   g_clear_pointer (&data->label_col, g_free);
+  g_clear_pointer (&data->audio_col, g_free);
+  g_clear_pointer (&data->numeric_cols, g_strfreev);
 }
 
 void
@@ -45,6 +47,8 @@ fl_experiment_data_from_dataset (FlExperimentData *data, FlDataset *ds)
   data->text_col = g_strdup (ds->report.text_col);
   /* "" is the folder names, which the report gives as no column */
   data->label_col = g_strdup (ds->report.label_col != NULL ? ds->report.label_col : "");
+  data->audio_col = g_strdup (ds->report.audio_col != NULL ? ds->report.audio_col : "");
+  data->numeric_cols = g_strdupv (ds->report.numeric_cols);
   data->image_size = ds->image_size;
   data->samples = ds->fingerprint;
 }
@@ -172,6 +176,15 @@ add_data (JsonBuilder *b, const FlExperimentData *data)
   add_string (b, "image_col", data->image_col);
   add_string (b, "text_col", data->text_col);
   add_string (b, "label_col", data->label_col);
+  add_string (b, "audio_col", data->audio_col);
+  if (data->numeric_cols != NULL)
+    {
+      json_builder_set_member_name (b, "numeric_cols");
+      json_builder_begin_array (b);
+      for (char **c = data->numeric_cols; *c != NULL; c++)
+        json_builder_add_string_value (b, *c);
+      json_builder_end_array (b);
+    }
   add_int (b, "image_size", data->image_size);
   if (data->samples != 0)
     {

@@ -6,6 +6,7 @@
 #define G_LOG_DOMAIN "fl-model"
 
 #include "fl-model-private.h"
+#include "fl-dataset.h"
 
 #include <string.h>
 
@@ -153,7 +154,7 @@ sizes_in_range (const FlConfig *cfg, GError **error)
     { "audio frames", cfg->audio_frames, aud ? 8 : 0, 65536 },
     { "audio conv1 channels", cfg->audio_conv1, aud ? 1 : 0, 4096 },
     { "audio conv2 channels", cfg->audio_conv2, aud ? 1 : 0, 4096 },
-    { "number of numeric columns", cfg->n_numeric, num ? 1 : 0, 100000 },
+    { "number of numeric columns", cfg->n_numeric, num ? 1 : 0, FL_MAX_NUMERIC_COLUMNS },
     { "numeric hidden size", cfg->numeric_hidden, num ? 1 : 0, 65536 },
   };
 
