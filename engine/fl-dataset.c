@@ -6,6 +6,7 @@
 #include "fl-image-cache.h"
 #include "fl-model.h"
 
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -82,6 +83,18 @@ _fl_dataset_fingerprint (FlDataset *ds)
       h = fnv1a (h, ds->image_files[i]);
       h = fnv1a (h, ds->texts[i]);
       h = fnv1a (h, ds->class_names[ds->labels[i]]);
+      /* the other branches only where the data has them, so that image and
+       * text data keeps the number it always had */
+      if (ds->audio_files != NULL)
+        h = fnv1a (h, ds->audio_files[i]);
+      for (int k = 0; ds->numeric != NULL && k < ds->n_numeric; k++)
+        {
+          float v = ds->numeric[(gsize) i * ds->n_numeric + k];
+          char cell[G_ASCII_DTOSTR_BUF_SIZE];
+
+          /* every empty cell alike, whatever NaN's bits */
+          h = fnv1a (h, isnan (v) ? "" : g_ascii_dtostr (cell, sizeof cell, v));
+        }
     }
   ds->fingerprint = h;
 }

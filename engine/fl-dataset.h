@@ -66,6 +66,9 @@ typedef struct {
  * caption), and their confusion matrix alone would not fit in memory. */
 #define FL_MAX_CLASSES 1000
 
+/* The most numeric columns a model takes (fl_config_validate()). */
+#define FL_MAX_NUMERIC_COLUMNS 100000
+
 typedef struct {
   int        n_rows;        /* data rows in the CSV */
   int        n_skipped;

@@ -17,6 +17,8 @@ typedef struct {
   char *image_col;    /* NULL: detected */
   char *text_col;
   char *label_col;    /* NULL: detected; "": folder names */
+  char *audio_col;    /* NULL: detected; "": none (files from before sound) */
+  char **numeric_cols; /* NULL-terminated; NULL: none */
   int   image_size;
   guint64 samples;    /* the data's fingerprint (FlDataset); 0: unknown */
 } FlExperimentData;

@@ -79,7 +79,7 @@ _fl_model_scratch_size (const FlModel *model)
              fl_conv3x3_scratch_size (c->conv1, c->image_size / 2, c->image_size / 2));
   if (model->branches & FL_BRANCH_BIT (FL_BRANCH_AUDIO))
     s = MAX (s, MAX (fl_conv3x3_scratch_size (1, c->audio_mels, c->audio_frames),
-                     fl_conv3x3_scratch_size (FL_AUDIO_CONV1, c->audio_mels / 2, c->audio_frames / 2)));
+                     fl_conv3x3_scratch_size (c->audio_conv1, c->audio_mels / 2, c->audio_frames / 2)));
   return s;
 }
 
@@ -109,7 +109,7 @@ audio_stack (FlModel *model, Acts *a)
 {
   const FlConfig *c = &model->cfg;
 
-  return (Stack) { 1, FL_AUDIO_CONV1, FL_AUDIO_CONV2, c->audio_mels, c->audio_frames, TRUE,
+  return (Stack) { 1, c->audio_conv1, c->audio_conv2, c->audio_mels, c->audio_frames, TRUE,
                    a->ac1, a->ap1, a->ac2, a->ap2, a->ap3, a->aam1, a->aam2, a->aam3,
                    FL_P_AUD_CONV1_W, conv_params (model, FL_P_CONV1_W, FL_P_IMG_FC_W) };
 }
@@ -227,7 +227,7 @@ _fl_model_branches_forward (FlModel *model, const FlBatch *batch)
 {
   const FlConfig *c = &model->cfg;
   const int N = batch->n, S4 = c->image_size / 4, D = c->feat_dim;
-  const int audio_flat = FL_AUDIO_CONV2 * (c->audio_mels / 8) * (c->audio_frames / 8);
+  const int audio_flat = c->audio_conv2 * (c->audio_mels / 8) * (c->audio_frames / 8);
   Acts *x = &model->act;
 
   g_return_val_if_fail (!has (model, FL_BRANCH_IMAGE) || batch->images != NULL, FALSE);
@@ -291,7 +291,7 @@ _fl_model_branches_backward (FlModel *model, const FlBatch *batch)
 {
   const FlConfig *c = &model->cfg;
   const int N = batch->n, S4 = c->image_size / 4, D = c->feat_dim;
-  const int audio_flat = FL_AUDIO_CONV2 * (c->audio_mels / 8) * (c->audio_frames / 8);
+  const int audio_flat = c->audio_conv2 * (c->audio_mels / 8) * (c->audio_frames / 8);
   const gsize img_convs = conv_params (model, FL_P_CONV1_W, FL_P_IMG_FC_W);
   Acts *x = &model->act, *d = &model->dact;
 

@@ -6,6 +6,7 @@
 #define G_LOG_DOMAIN "fl-model"
 
 #include "fl-model-private.h"
+#include "fl-dataset.h"
 
 #include <string.h>
 
@@ -109,6 +110,8 @@ fl_config_init_default (FlConfig *cfg)
     .audio_frames = 200,
     .n_numeric = 0,
     .numeric_hidden = 64,
+    .audio_conv1 = 16,
+    .audio_conv2 = 32,
   };
 }
 
@@ -149,7 +152,9 @@ sizes_in_range (const FlConfig *cfg, GError **error)
     /* the audio and numeric sizes matter only to a model with the branch */
     { "audio mel bands", cfg->audio_mels, aud ? 8 : 0, 1024 },
     { "audio frames", cfg->audio_frames, aud ? 8 : 0, 65536 },
-    { "number of numeric columns", cfg->n_numeric, num ? 1 : 0, 100000 },
+    { "audio conv1 channels", cfg->audio_conv1, aud ? 1 : 0, 4096 },
+    { "audio conv2 channels", cfg->audio_conv2, aud ? 1 : 0, 4096 },
+    { "number of numeric columns", cfg->n_numeric, num ? 1 : 0, FL_MAX_NUMERIC_COLUMNS },
     { "numeric hidden size", cfg->numeric_hidden, num ? 1 : 0, 65536 },
   };
 
@@ -277,12 +282,12 @@ layout_new_branches (const FlConfig *c, FlTensorInfo *t)
 {
   gboolean aud = fl_config_has_branch (c, FL_BRANCH_AUDIO);
   gboolean num = fl_config_has_branch (c, FL_BRANCH_NUMERIC);
-  int flat = FL_AUDIO_CONV2 * (c->audio_mels / 8) * (c->audio_frames / 8);
+  int flat = c->audio_conv2 * (c->audio_mels / 8) * (c->audio_frames / 8);
 
   set_layer (&t[FL_P_AUD_CONV1_W], "aud_conv1.weight", "aud_conv1.bias", aud, 4,
-             FL_AUDIO_CONV1, 1, 3, 3);
+             c->audio_conv1, 1, 3, 3);
   set_layer (&t[FL_P_AUD_CONV2_W], "aud_conv2.weight", "aud_conv2.bias", aud, 4,
-             FL_AUDIO_CONV2, FL_AUDIO_CONV1, 3, 3);
+             c->audio_conv2, c->audio_conv1, 3, 3);
   set_layer (&t[FL_P_AUD_FC_W], "aud_fc.weight", "aud_fc.bias", aud, 2, c->feat_dim, flat, 0, 0);
   set_layer (&t[FL_P_NUM_FC1_W], "num_fc1.weight", "num_fc1.bias", num, 2, c->numeric_hidden,
              2 * c->n_numeric, 0, 0);
@@ -357,7 +362,7 @@ layout_branch_acts (Acts *a, float *block, const FlConfig *c, gsize n)
   gboolean img = fl_config_has_branch (c, FL_BRANCH_IMAGE);
   gboolean aud = fl_config_has_branch (c, FL_BRANCH_AUDIO);
   gsize S = c->image_size, S2 = S / 2, S4 = S / 4;
-  gsize M = c->audio_mels, T = c->audio_frames, a1 = FL_AUDIO_CONV1, a2 = FL_AUDIO_CONV2;
+  gsize M = c->audio_mels, T = c->audio_frames, a1 = c->audio_conv1, a2 = c->audio_conv2;
   gsize used = 0;
 
   TAKE (c1, float, img ? n * c->conv1 * S * S : 0);

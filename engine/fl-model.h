@@ -5,8 +5,8 @@
  *   image (N,3,S,S) → conv3x3(3→c1) → ReLU → maxpool2 → conv3x3(c1→c2) → ReLU
  *                   → maxpool2 → flatten (c2·(S/4)²) → linear(→D) → ReLU   = a
  *   text  bag of V  → embedding-bag(V→Ht) → ReLU → linear(Ht→D) → ReLU     = b
- *   audio (N,1,M,T) → conv3x3(1→16) → ReLU → maxpool2 → conv3x3(16→32) → ReLU
- *                   → maxpool2 → maxpool2 → flatten (32·(M/8)·(T/8))
+ *   audio (N,1,M,T) → conv3x3(1→a1) → ReLU → maxpool2 → conv3x3(a1→a2) → ReLU
+ *                   → maxpool2 → maxpool2 → flatten (a2·(M/8)·(T/8))
  *                   → linear(→D) → ReLU                                   = c
  *   numeric (N,2K)  → linear(2K→Hn) → ReLU → linear(Hn→D) → ReLU          = d
  *   fuse (x_1 … x_k) → f (F) → linear(F→Hh) → ReLU → linear(Hh→C) → logits
@@ -17,7 +17,11 @@
  * numeric; an image + text model is the model of before, to the bit.
  *
  * The fusion routes (FlFusion) are concat, mean, product, the unimodal
- * baselines, and three with parameters of their own:
+ * baselines, and three with parameters of their own. Product is a ⊙ b
+ * for two branches and (1 + x_1) ⊙ … ⊙ (1 + x_k) − 1 for three or four: a
+ * product of k ReLU outputs is 0 wherever any one is, and with four
+ * branches trained poorly (fl-ops.h says why, and what was measured).
+ * With parameters:
  *   gated    the gated multimodal unit (Arevalo et al. 2017), with a k-way
  *            softmax gate: fl_gmu_*()
  *   lowrank  low-rank bilinear fusion, rank R (Liu et al. 2018, LMF), a
@@ -83,10 +87,6 @@ char       *fl_branches_to_string (guint branches);
 gboolean    fl_branches_from_string (const char *names, guint *branches);
 int         fl_branches_count (guint branches);
 
-/* The audio branch's channels: conv3x3(1→16), conv3x3(16→32). */
-#define FL_AUDIO_CONV1 16
-#define FL_AUDIO_CONV2 32
-
 typedef struct {
   int      image_size;   /* S: images are S×S, S a multiple of 4 */
   int      conv1;        /* channels of the first conv (32) */
@@ -107,6 +107,8 @@ typedef struct {
   int      audio_frames; /* T: its frames (200), a multiple of 8 */
   int      n_numeric;    /* K numeric columns: the branch reads 2K values */
   int      numeric_hidden; /* Hn: width of the numeric branch's hidden layer (64) */
+  int      audio_conv1;  /* a1: channels of the audio branch's first conv (16) */
+  int      audio_conv2;  /* a2: channels of its second conv (32) */
 } FlConfig;
 
 /* The branches a model of cfg has, 0 resolved (see FlConfig.branches). */

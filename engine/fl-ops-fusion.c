@@ -109,11 +109,14 @@ fl_fusion_forward (float              *out,
         }
       break;
     case FL_FUSION_PRODUCT:
+      /* a ⊙ b for two; for more Π_k (1 + x_k) − 1 (fl-ops.h), as
+       * p_k = p_{k-1} + x_k + p_{k-1} x_k, which never rounds x_k by
+       * adding it to 1 */
       for (gsize i = 0; i < ND; i++)
         {
           float p = x[0][i];
           for (int k = 1; k < K; k++)
-            p *= x[k][i];
+            p = K == 2 ? p * x[k][i] : p + x[k][i] + p * x[k][i];
           out[i] = p;
         }
       break;
@@ -149,17 +152,21 @@ fl_fusion_backward (float *const       *dx,
           dx[k][i] = dout[i] * (1.0f / K);
       break;
     case FL_FUSION_PRODUCT:
-      /* d(Π_j x_j)/dx_k = Π_{j≠k} x_j, formed without dividing (a ReLU
-       * leaves zeros) */
-      for (gsize i = 0; i < ND; i++)
-        for (int k = 0; k < K; k++)
-          {
-            float g = dout[i];
-            for (int j = 0; j < K; j++)
-              if (j != k)
-                g *= x[j][i];
-            dx[k][i] = g;
-          }
+      {
+        /* d(a ⊙ b)/da = b; for more d/dx_k = Π_{j≠k} (1 + x_j); formed
+         * without dividing (a ReLU leaves zeros) */
+        const float one = K >= 3 ? 1.0f : 0.0f;
+
+        for (gsize i = 0; i < ND; i++)
+          for (int k = 0; k < K; k++)
+            {
+              float g = dout[i];
+              for (int j = 0; j < K; j++)
+                if (j != k)
+                  g *= one + x[j][i];
+              dx[k][i] = g;
+            }
+      }
       break;
     default:
       g_assert (fl_fusion_single_branch (fusion) >= 0 && K == 1);

@@ -127,7 +127,8 @@ double fl_softmax_xent (float       *probs,
 typedef enum {
   FL_FUSION_CONCAT,   /* f = [x_1; …; x_K]      (K·D) */
   FL_FUSION_MEAN,     /* f = (x_1 + … + x_K)/K  (D)  */
-  FL_FUSION_PRODUCT,  /* f = x_1 ⊙ … ⊙ x_K      (D)  */
+  FL_FUSION_PRODUCT,  /* f = a ⊙ b for two; for K ≥ 3 (see below)
+                       * f = (1 + x_1) ⊙ … ⊙ (1 + x_K) − 1  (D) */
   FL_FUSION_IMAGE,    /* f = a                  (D)  */
   FL_FUSION_TEXT,     /* f = b                  (D)  */
   FL_FUSION_GATED,    /* f = Σ_k z_k ⊙ tanh(W_k x_k)  (D): fl_gmu_*() */
@@ -138,6 +139,43 @@ typedef enum {
   FL_FUSION_NUMERIC,  /* f = the numeric branch's vector (D) */
   FL_N_FUSIONS
 } FlFusion;
+
+/* Product over three or four branches. Each x_k comes out of a ReLU, so
+ * about half its features are 0, and x_1 ⊙ … ⊙ x_K is 0 wherever any one
+ * is: with K = 4 at init only ~1/16 of the features are alive, their
+ * values are products of four small numbers, and each branch's gradient,
+ * Π_{j≠k} x_j, vanishes with them; modality dropout, which zeroes a
+ * branch, zeroes the whole fused vector. Π_k (1 + x_k) − 1 = Σ x_k +
+ * Σ x_j x_k + … + Π x_k, the sum of the products of every non-empty set
+ * of the branch vectors, keeps every multiplicative interaction, the full
+ * K-way product among them (as the Tensor Fusion Network appends a 1 to
+ * each vector before its outer product, Zadeh et al. 2017; here feature
+ * by feature); its gradient Π_{j≠k} (1 + x_j) ≥ 1 never vanishes, and a
+ * dropped branch is the neutral factor 1. The − 1 keeps f = 0 where every
+ * x_k is, as every other route does, and lets f be formed without adding
+ * small x_k to 1 in float. Measured on four-branch data whose 16 classes need
+ * every branch (one binary factor per branch, each alone a weak cue, as
+ * tests/test-trainer.c makes its four-branch data; 640 samples, batch 16,
+ * 10 epochs, mean validation accuracy over 3 seeds):
+ *
+ *                                    D = 16   D = 16, dropout 0.2   D = 128
+ *   concat, for comparison           0.86     0.86                  0.86
+ *   x_1 ⊙ … ⊙ x_4 (ReLU'd)           0.53     0.59                  0.84
+ *   the branches' vectors un-ReLU'd  0.86     0.77                  0.85
+ *   (1 + x_1) ⊙ … ⊙ (1 + x_4) − 1    0.86     0.86                  0.84
+ *
+ * (the un-ReLU'd product suffers from modality dropout as the ReLU'd one
+ * does: a dropped branch zeroes the whole vector). On tests/test-trainer.c's
+ * four-branch data itself (D = 16, dropout 0.2, 3 epochs) the ReLU'd
+ * product stayed at chance (0.50), (1 + x) reaches 1.00, as concat does.
+ * On the three-modality demo (tools/make-trimodal-demo.py --noise-column,
+ * 480 samples, 20 epochs, D = 128, seeds 42 to 44), over image, text and
+ * audio the ReLU'd product reached 0.75 (0.63, 0.91, 0.73) and (1 + x) − 1
+ * 0.86 (0.90, 0.75, 0.93); with the noise column as a fourth branch 0.59
+ * against 0.77 (concat: 0.96).
+ *
+ * Two branches keep a ⊙ b, whose numbers are in files and in the PyTorch
+ * fixture, and which trains well: half the features alive, not 1/16. */
 
 /* The index of name in names[0..n), or -1: the engine's enums read back
  * from their names. */

@@ -19,7 +19,9 @@
  * and text only; 2 adds the set of branches, the audio and numeric sizes in
  * the config, and their normalisation ("audio_mean", "audio_std",
  * "numeric_mean", "numeric_std", "numeric_names"). A file of version 1 is
- * an image + text model (or a unimodal one of the two). */
+ * an image + text model (or a unimodal one of the two). The audio convs'
+ * channels ("audio_conv1", "audio_conv2") came later within version 2:
+ * without them they are the defaults, 16 and 32. */
 #define FORMAT_VERSION 2
 
 /* Images are scaled to [0, 1] before they are normalised: a mean or std
@@ -176,10 +178,12 @@ model_metadata (const FlConfig *c, const FlVocab *vocab, const char *const *clas
       "{\"image_size\": %d, \"conv1\": %d, \"conv2\": %d, \"feat_dim\": %d, "
       "\"text_hidden\": %d, \"head_hidden\": %d, \"vocab_size\": %d, \"n_classes\": %d, "
       "\"fusion\": \"%s\", \"rank\": %d, \"branches\": \"%s\", \"audio_mels\": %d, "
-      "\"audio_frames\": %d, \"n_numeric\": %d, \"numeric_hidden\": %d}",
+      "\"audio_frames\": %d, \"n_numeric\": %d, \"numeric_hidden\": %d, "
+      "\"audio_conv1\": %d, \"audio_conv2\": %d}",
       c->image_size, c->conv1, c->conv2, c->feat_dim, c->text_hidden, c->head_hidden,
       c->vocab_size, c->n_classes, fl_fusion_to_string (c->fusion), c->rank, branches,
-      c->audio_mels, c->audio_frames, c->n_numeric, c->numeric_hidden));
+      c->audio_mels, c->audio_frames, c->n_numeric, c->numeric_hidden, c->audio_conv1,
+      c->audio_conv2));
   g_hash_table_insert (md, "classes", json_string_array (class_names, (int) g_strv_length ((char **) class_names)));
   g_hash_table_insert (md, "vocab", json_string_array (fl_vocab_tokens (vocab), fl_vocab_size (vocab)));
   g_hash_table_insert (md, "image_mean", json_floats (st->image_mean, 3));
@@ -325,7 +329,8 @@ static const struct {
   { "n_classes", offsetof (FlConfig, n_classes) },
 };
 
-/* Those of version 2, absent before (where the defaults stand). */
+/* Those of version 2, absent before (where the defaults stand; the audio
+ * convs' channels are absent from the first version-2 files too). */
 static const struct {
   const char *key;
   gsize       offset;
@@ -335,6 +340,8 @@ static const struct {
   { "audio_frames", offsetof (FlConfig, audio_frames) },
   { "n_numeric", offsetof (FlConfig, n_numeric) },
   { "numeric_hidden", offsetof (FlConfig, numeric_hidden) },
+  { "audio_conv1", offsetof (FlConfig, audio_conv1) },
+  { "audio_conv2", offsetof (FlConfig, audio_conv2) },
 };
 
 /* The config, or a reason it is unreadable (to g_free). Its ranges are

@@ -6,7 +6,9 @@ writers, so the fuzzers start from real files:
    fuzz/make-corpus.py [BUILD-DIR]      (default: build)
 
 - model: fusionlab-cli train --save on a slice of the demo data (text and
-  concat fusion, 4x4 images, so the files stay small);
+  concat fusion, 4x4 images, so the files stay small), and fuzz/make-seeds
+  (fl_model_file_save) for version-2 files with audio and numeric
+  branches; each also as its header alone;
 - experiment: fusionlab-cli compare --experiment and train --experiment;
 - safetensors: fuzz/make-seeds (fl_safetensors_save) and the PyTorch
   fixtures in tests/data;
@@ -138,6 +140,11 @@ def seeds(build, tmp):
             write("image", "demo-" + name, f.read())
     copy_all("safetensors", os.path.join(out, "safetensors"))
     copy_all("image-cache", os.path.join(out, "image-cache"))
+    for name in sorted(os.listdir(os.path.join(out, "model"))):
+        with open(os.path.join(out, "model", name), "rb") as f:
+            data = f.read()
+        write("model", "model-" + name, data)
+        write("model", "header-only-" + name.replace(".safetensors", ""), header_only(data))
     for name in ("torch-text.safetensors", "torch-image.safetensors"):
         with open(os.path.join(SRC, "tests", "data", name), "rb") as f:
             write("safetensors", name, f.read())

@@ -5,16 +5,19 @@
  * (PNG, BMP, TGA, JPEG; grey, grey+alpha, RGB, RGBA) and small safetensors
  * files written by the engine's own fl_safetensors_save(); cache files of
  * the decoded-image cache holding some of those images, as
- * fuzz-image-cache opens them (the folder "/", S = 4).
+ * fuzz-image-cache opens them (the folder "/", S = 4); and model files of
+ * version 2 with audio and numeric branches (fl_model_file_save()), which
+ * fusionlab-cli cannot train without data of those kinds.
  *
- *   make-seeds OUT-DIR      (writes OUT-DIR/image/…, OUT-DIR/safetensors/…
- *                            and OUT-DIR/image-cache/…)
+ *   make-seeds OUT-DIR      (writes OUT-DIR/image/…, OUT-DIR/safetensors/…,
+ *                            OUT-DIR/image-cache/… and OUT-DIR/model/…)
  *
  * Built on demand only: meson compile -C build fuzz/make-seeds.
  */
 #define G_LOG_DOMAIN "fl-fuzz"
 
 #include "fl-image-cache.h"
+#include "fl-predictor.h"
 #include "fl-safetensors.h"
 
 #include <fcntl.h>
@@ -154,12 +157,65 @@ write_image_caches (const char *images, const char *dir)
   g_rmdir (tmp);
 }
 
+/* A tiny model of fusion over branches (a mask; 0 for a unimodal route),
+ * its weights drawn from seed, with every statistic its branches need,
+ * saved to dir/name. */
+static void
+write_model (const char *dir, const char *name, FlFusion fusion, guint branches,
+             gboolean numeric_names, guint64 seed)
+{
+  static const char *const tokens[] = { "red", "green", "blue" };
+  static const char *const classes[] = { "cat", "dog", NULL };
+  static float audio_mean[8] = { -12, -11, -10, -9, -9, -10, -11, -12 };
+  static float audio_std[8] = { 2, 2, 2.5f, 3, 3, 2.5f, 2, 2 };
+  static float numeric_mean[2] = { 170, 65 }, numeric_std[2] = { 10, 12 };
+  char *names[] = { "height", "weight", NULL };
+  FlInputStats st = { .image_mean = { 0.5f, 0.4f, 0.3f }, .image_std = { 0.2f, 0.25f, 0.3f },
+                      .audio_mels = 8, .audio_mean = audio_mean, .audio_std = audio_std,
+                      .n_numeric = 2, .numeric_mean = numeric_mean, .numeric_std = numeric_std,
+                      .numeric_names = numeric_names ? names : NULL };
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  FlVocab *vocab = fl_vocab_new_from_tokens (tokens, 3);
+  FlModel *model;
+  FlConfig c;
+
+  fl_config_init_default (&c);
+  c.image_size = 4, c.conv1 = 2, c.conv2 = 2, c.feat_dim = 3, c.text_hidden = 3;
+  c.head_hidden = 3, c.vocab_size = 3, c.n_classes = 2, c.fusion = fusion, c.rank = 2;
+  c.branches = branches, c.audio_mels = 8, c.audio_frames = 8, c.audio_conv1 = 2;
+  c.audio_conv2 = 2, c.n_numeric = 2, c.numeric_hidden = 3;
+  if ((model = fl_model_new (&c, seed, &error)) == NULL ||
+      !fl_model_file_save (path, model, vocab, classes, &st, &error))
+    g_error ("cannot write %s: %s", path, error->message);
+  fl_model_free (model);
+  fl_vocab_free (vocab);
+}
+
+/* Model files of version 2: the routes over three and four branches and
+ * the audio and numeric baselines, with and without column names. */
+static void
+write_models (const char *dir)
+{
+  const guint all = FL_BRANCHES_ALL;
+  const guint tan = all & ~FL_BRANCH_BIT (FL_BRANCH_IMAGE);
+
+  write_model (dir, "v2-concat-all.safetensors", FL_FUSION_CONCAT, all, TRUE, 1);
+  write_model (dir, "v2-gated-text-audio-numeric.safetensors", FL_FUSION_GATED, tan, TRUE, 2);
+  write_model (dir, "v2-late-image-numeric.safetensors", FL_FUSION_LATE,
+               FL_BRANCH_BIT (FL_BRANCH_IMAGE) | FL_BRANCH_BIT (FL_BRANCH_NUMERIC), FALSE, 3);
+  write_model (dir, "v2-lowrank-all.safetensors", FL_FUSION_LOWRANK, all, TRUE, 4);
+  write_model (dir, "v2-audio.safetensors", FL_FUSION_AUDIO, 0, FALSE, 5);
+  write_model (dir, "v2-numeric.safetensors", FL_FUSION_NUMERIC, 0, TRUE, 6);
+}
+
 int
 main (int argc, char **argv)
 {
   g_autofree char *images = NULL;
   g_autofree char *st = NULL;
   g_autofree char *caches = NULL;
+  g_autofree char *models = NULL;
 
   if (argc != 2)
     {
@@ -169,11 +225,13 @@ main (int argc, char **argv)
   images = g_build_filename (argv[1], "image", NULL);
   st = g_build_filename (argv[1], "safetensors", NULL);
   caches = g_build_filename (argv[1], "image-cache", NULL);
+  models = g_build_filename (argv[1], "model", NULL);
   if (g_mkdir_with_parents (images, 0755) != 0 || g_mkdir_with_parents (st, 0755) != 0 ||
-      g_mkdir_with_parents (caches, 0755) != 0)
+      g_mkdir_with_parents (caches, 0755) != 0 || g_mkdir_with_parents (models, 0755) != 0)
     g_error ("cannot create the folders in %s", argv[1]);
   write_images (images);
   write_image_caches (images, caches);
+  write_models (models);
   for (int n = 0; n <= 4; n++)
     for (int md = 0; md <= 1; md++)
       {

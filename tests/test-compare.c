@@ -284,7 +284,9 @@ save_and_reopen (FlComparison *cmp, FlDataset *ds, const char *path)
   g_autoptr(FlComparison) back = NULL;
   g_auto(FlExperimentData) data = { .images_dir = g_strdup ("/data/pics"),
                                     .csv_path = g_strdup ("/data/texts.csv"),
-                                    .label_col = g_strdup (""), .image_size = S };
+                                    .label_col = g_strdup (""), .image_size = S,
+                                    .audio_col = g_strdup ("sound"),
+                                    .numeric_cols = g_strsplit ("age,weight", ",", -1) };
   g_auto(FlExperimentData) data2 = { 0 };
   gboolean shown[FL_N_FUSIONS];
   g_autofree gboolean *shown2 = NULL;
@@ -302,6 +304,10 @@ save_and_reopen (FlComparison *cmp, FlDataset *ds, const char *path)
   g_assert_cmpstr (data2.csv_path, ==, "/data/texts.csv");
   g_assert_null (data2.image_col);
   g_assert_cmpstr (data2.label_col, ==, "");
+  g_assert_cmpstr (data2.audio_col, ==, "sound");
+  g_assert_nonnull (data2.numeric_cols);
+  g_assert_cmpuint (g_strv_length (data2.numeric_cols), ==, 2);
+  g_assert_cmpstr (data2.numeric_cols[1], ==, "weight");
   g_assert_cmpint (data2.image_size, ==, S);
   g_assert_cmpuint (data2.samples, ==, ds->fingerprint);
   g_assert_cmpint (fl_comparison_n_runs (back), ==, N_ROUTES);
@@ -489,6 +495,9 @@ test_experiment_first_version (void)
   r = fl_comparison_result (cmp, 0);
   g_assert_cmpuint (r->batch_loss->len, ==, 0);
   g_assert_null (r->validation);
+  /* from before sound and numbers: neither was used */
+  g_assert_cmpstr (data.audio_col, ==, "");
+  g_assert_null (data.numeric_cols);
   g_assert_nonnull (shown);
   g_assert_true (shown[0]);
   /* no version member, no design: a comparison on one split */
@@ -611,6 +620,12 @@ static const Hostile hostile_cases[] = {
   { "\"runs\": [", "\"cross_validation\": { \"folds\": 5, \"repeats\": 1e9 }, \"runs\": [",
     "“repeats” is not a whole number from 1 to 100" },
   { "\"runs\": [", "\"cross_validation\": [5, 1], \"runs\": [", "“cross_validation” is missing or not an object" },
+  { "\"image_size\": 64 },", "\"image_size\": 64, \"numeric_cols\": [\"a\", 7] },",
+    "a numeric column's name is not a string" },
+  { "\"image_size\": 64 },", "\"image_size\": 64, \"numeric_cols\": \"a,b\" },",
+    "“numeric_cols” is missing or not a list" },
+  { "\"image_size\": 64 },", "\"image_size\": 64, \"audio_col\": 3 },",
+    "“audio_col” is missing or not a string" },
   { "\"status\": \"done\",", "\"status\": \"done\", \"repeat\": -1,", "“repeat” is not a whole number from 0" },
 };
 

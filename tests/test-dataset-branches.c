@@ -196,6 +196,40 @@ test_no_branches (Fixture *f, gconstpointer data)
   g_assert_cmpuint (fl_dataset_branches (ds), ==, 0x3);
 }
 
+static guint64
+fingerprint_of (Fixture *f, const char *rows, const char *audio_col, const char *const *numeric)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = write_csv (f, "fp.csv", rows);
+  FlDataSpec spec = { .images_dir = f->images, .csv_path = csv, .image_size = 8,
+                      .audio_col = audio_col, .numeric_cols = numeric };
+  g_autoptr(FlDataset) ds = fl_dataset_load (&spec, NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (ds->n, ==, 2);
+  return ds->fingerprint;
+}
+
+/* The fingerprint that tells an experiment its data: other clips or other
+ * numbers are other data; without sound and numbers, the number image and
+ * text data always had. */
+static void
+test_fingerprint (Fixture *f, gconstpointer data)
+{
+  static const char *const age[] = { "age", NULL };
+  const char *a = "image,text,label,sound,age\ncats/a.png,a cat,cat,meow.wav,3\ndogs/c.png,a dog,dog,dogs/woof.ogg,\n";
+  const char *other_age = "image,text,label,sound,age\ncats/a.png,a cat,cat,meow.wav,4\ndogs/c.png,a dog,dog,dogs/woof.ogg,\n";
+  const char *other_clip = "image,text,label,sound,age\ncats/a.png,a cat,cat,dogs/woof.ogg,3\ndogs/c.png,a dog,dog,dogs/woof.ogg,\n";
+  const char *plain = "image,text,label\ncats/a.png,a cat,cat\ndogs/c.png,a dog,dog\n";
+  guint64 fa = fingerprint_of (f, a, NULL, age);
+
+  g_assert_cmpuint (fingerprint_of (f, a, NULL, age), ==, fa);
+  g_assert_cmpuint (fingerprint_of (f, other_age, NULL, age), !=, fa);
+  g_assert_cmpuint (fingerprint_of (f, other_clip, NULL, age), !=, fa);
+  g_assert_cmpuint (fingerprint_of (f, a, NULL, NULL), !=, fa);
+  g_assert_cmpuint (fingerprint_of (f, a, "", NULL), ==, fingerprint_of (f, plain, NULL, NULL));
+}
+
 /* The columns offered as numeric: every non-empty cell a finite number,
  * and not a column another role uses. */
 static void
@@ -354,6 +388,8 @@ main (int argc, char **argv)
   g_test_add ("/dataset-branches/load", Fixture, NULL, fixture_setup, test_load, fixture_teardown);
   g_test_add ("/dataset-branches/none", Fixture, NULL, fixture_setup, test_no_branches, fixture_teardown);
   g_test_add_func ("/dataset-branches/numeric-columns", test_numeric_columns);
+  g_test_add ("/dataset-branches/fingerprint", Fixture, NULL, fixture_setup, test_fingerprint,
+              fixture_teardown);
   g_test_add ("/dataset-branches/column-errors", Fixture, NULL, fixture_setup, test_column_errors,
               fixture_teardown);
   g_test_add ("/dataset-branches/progress-cancel", Fixture, NULL, fixture_setup, test_progress_cancel,

@@ -5,13 +5,17 @@
  * config, every tensor's shape against the config before anything is
  * allocated, the image normalisation finite, JSON of the wrong type or
  * nested without end refused — and the writer refusing to write what the
- * reader would refuse. A loaded model holds its weights only.
+ * reader would refuse. A loaded model holds its weights only. Files of
+ * version 2 carry a set of branches, the audio and numeric sizes, their
+ * normalisation and the numeric columns' names: each refused, naming the
+ * file and the reason, when it is not one the rest agrees with.
  */
 #include "fl-predictor.h"
 #include "fl-safetensors.h"
 
 #include "fl-test-util.h"
 
+#include <math.h>
 #include <string.h>
 
 /* A small model of every part, written as fl_model_file_save() writes one,
@@ -85,22 +89,28 @@ fixture_write (Fixture *f)
   g_assert_no_error (error);
 }
 
-/* The fixture's file, written with metadata key set to json, is refused
- * with a message naming the file and holding hint; key is then restored. */
+/* The fixture's file, written with metadata key set to json (NULL: left
+ * out), is refused with one message naming the file and holding hint; key
+ * is then restored. */
 static void
 assert_metadata_refused (Fixture *f, const char *key, const char *json, const char *hint)
 {
   g_autofree char *saved = g_strdup (g_hash_table_lookup (f->md, key));
   g_autoptr(GError) error = NULL;
 
-  g_hash_table_insert (f->md, (gpointer) key, g_strdup (json));
+  if (json != NULL)
+    g_hash_table_insert (f->md, (gpointer) key, g_strdup (json));
+  else
+    g_hash_table_remove (f->md, key);
   fixture_write (f);
   g_assert_null (fl_predictor_load (f->path, &error));
   g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT);
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, f->path));
   g_assert_nonnull (strstr (error->message, hint));
-  g_hash_table_insert (f->md, (gpointer) key, g_steal_pointer (&saved));
+  g_assert_null (strchr (error->message, '\n'));
+  if (saved != NULL)
+    g_hash_table_insert (f->md, (gpointer) key, g_steal_pointer (&saved));
 }
 
 static void
@@ -349,6 +359,279 @@ test_save_refuses (Fixture *f, gconstpointer data)
   }
 }
 
+/* ---- version 2: branch sets, audio and numeric ------------------------- */
+
+/* The config as a version-2 file has it: the first ones without the
+ * audio convs' channels (whose defaults then stand), later ones with. */
+static char *
+config_json_v2 (const FlConfig *c, gboolean audio_convs)
+{
+  g_autofree char *branches = fl_branches_to_string (fl_config_branches (c));
+  g_autofree char *first = config_json (c);
+  g_autoptr(GString) json = g_string_new (first);
+
+  g_string_truncate (json, json->len - 1);   /* the closing brace */
+  g_string_append_printf (json, ", \"rank\": %d, \"branches\": \"%s\", \"audio_mels\": %d, "
+                          "\"audio_frames\": %d, \"n_numeric\": %d, \"numeric_hidden\": %d",
+                          c->rank, branches, c->audio_mels, c->audio_frames, c->n_numeric,
+                          c->numeric_hidden);
+  if (audio_convs)
+    g_string_append_printf (json, ", \"audio_conv1\": %d, \"audio_conv2\": %d",
+                            c->audio_conv1, c->audio_conv2);
+  g_string_append_c (json, '}');
+  return g_string_free (g_steal_pointer (&json), FALSE);
+}
+
+/* The fixture's config with the member "key": old replaced by "key": new. */
+static char *
+config_with (Fixture *f, const char *old, const char *new)
+{
+  g_autofree char *good = config_json_v2 (&f->cfg, FALSE);
+  g_autoptr(GString) json = g_string_new (good);
+
+  g_assert_cmpuint (g_string_replace (json, old, new, 1), ==, 1);
+  return g_string_free (g_steal_pointer (&json), FALSE);
+}
+
+/* Each case { old, new, hint }: the fixture's config with the member old
+ * made new is refused with hint. */
+static void
+assert_configs_refused (Fixture *f, const char *const (*cases)[3], gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      g_autofree char *json = config_with (f, cases[i][0], cases[i][1]);
+      assert_metadata_refused (f, "config", json, cases[i][2]);
+    }
+}
+
+/* A version-2 file of a concat model over all four branches: image and
+ * text as the first fixture's, a spectrogram of 8 bands × 8 frames through
+ * the default channels (16, 32), and two numeric columns. Its config has
+ * no audio convs' channels, as the first version-2 files. */
+static void
+fixture_setup_v2 (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture_setup (f, data);
+  fl_model_free (f->model);
+  g_ptr_array_set_size (f->names, 0);
+  g_clear_pointer (&f->emb_t, g_free);
+  f->cfg.branches = FL_BRANCHES_ALL;
+  f->cfg.audio_mels = 8;
+  f->cfg.audio_frames = 8;
+  f->cfg.audio_conv1 = 16;
+  f->cfg.audio_conv2 = 32;
+  f->cfg.n_numeric = 2;
+  f->cfg.numeric_hidden = 3;
+  f->model = fl_model_new (&f->cfg, 8, &error);
+  g_assert_no_error (error);
+  f->n = fl_model_torch_tensors (f->model, "", f->t, f->names, &f->emb_t);
+  g_hash_table_insert (f->md, "version", g_strdup ("2"));
+  g_hash_table_insert (f->md, "config", config_json_v2 (&f->cfg, FALSE));
+  g_hash_table_insert (f->md, "audio_mean", g_strdup ("[-12, -11, -10, -9, -9, -10, -11, -12]"));
+  g_hash_table_insert (f->md, "audio_std", g_strdup ("[2, 2, 2.5, 3, 3, 2.5, 2, 2]"));
+  g_hash_table_insert (f->md, "numeric_mean", g_strdup ("[170, 65]"));
+  g_hash_table_insert (f->md, "numeric_std", g_strdup ("[10, 12]"));
+  g_hash_table_insert (f->md, "numeric_names", g_strdup ("[\"height\", \"weight\"]"));
+}
+
+/* One sample of the fixture's sizes, a cell of it empty. */
+static FlDataset *
+one_sample (Fixture *f)
+{
+  const char *const texts[] = { "red blue" }, *const labels[] = { "cat" };
+  FlDataset *ds = fl_dataset_new_from_memory (1, 8, NULL, texts, labels);
+
+  ds->audio_mels = ds->audio_frames = 8;
+  ds->audio = g_new (float, 64);
+  for (int i = 0; i < 64; i++)
+    ds->audio[i] = -14.0f + (float) (i % 7);
+  ds->n_numeric = 2;
+  ds->numeric = g_new (float, 2);
+  ds->numeric[0] = 181.0f;
+  ds->numeric[1] = NAN;
+  ds->numeric_names = g_strsplit ("height,weight", ",", -1);
+  return ds;
+}
+
+/* The file loads whole: its branches, sizes (the audio convs' the
+ * defaults, which it does not name), statistics, names and weights, and it
+ * predicts; the same with the channels named. */
+static void
+test_v2_round_trip (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlDataset) ds = one_sample (f);
+  g_autofree char *named = config_json_v2 (&f->cfg, TRUE);
+  float probs[2];
+
+  for (int pass = 0; pass < 2; pass++)
+    {
+      g_autoptr(FlPredictor) pred = NULL;
+      const FlInputStats *st;
+      const FlConfig *c;
+
+      fixture_write (f);
+      pred = fl_predictor_load (f->path, &error);
+      g_assert_no_error (error);
+      c = fl_model_config (fl_predictor_model (pred));
+      st = fl_predictor_stats (pred);
+      g_assert_cmpuint (fl_config_branches (c), ==, FL_BRANCHES_ALL);
+      g_assert_cmpint (c->audio_mels, ==, 8);
+      g_assert_cmpint (c->audio_conv1, ==, 16);
+      g_assert_cmpint (c->audio_conv2, ==, 32);
+      g_assert_cmpint (c->n_numeric, ==, 2);
+      g_assert_cmpfloat (st->audio_std[2], ==, 2.5f);
+      g_assert_cmpfloat (st->numeric_mean[1], ==, 65.0f);
+      g_assert_cmpstr (st->numeric_names[1], ==, "weight");
+      g_assert_cmpmem (fl_model_params (fl_predictor_model (pred)),
+                       fl_model_n_params (f->model) * sizeof (float),
+                       fl_model_params (f->model), fl_model_n_params (f->model) * sizeof (float));
+      g_assert_true (fl_predictor_predict_dataset (pred, ds, probs, &error));
+      g_assert_no_error (error);
+      g_assert_cmpfloat_with_epsilon (probs[0] + probs[1], 1.0f, 1e-6);
+      g_hash_table_insert (f->md, "config", g_strdup (named));
+    }
+}
+
+/* A set of branches that is none: unknown names, none, one twice, not a
+ * string; one branch for a fusion route, another's for a unimodal one;
+ * and fewer branches than the tensors. */
+static void
+test_v2_branches (Fixture *f, gconstpointer data)
+{
+#define ALL "\"branches\": \"image,text,audio,numeric\""
+  const char *const cases[][3] = {
+    { ALL, "\"branches\": \"image,text,audio,numeric,smell\"", "“branches” is not a set of branches" },
+    { ALL, "\"branches\": \"image,text,audio,numérique\"", "“branches” is not a set of branches" },
+    { ALL, "\"branches\": \"\"", "“branches” is not a set of branches" },
+    { ALL, "\"branches\": \"image,image\"", "“branches” is not a set of branches" },
+    /* a mask of bits is not how the file names them */
+    { ALL, "\"branches\": 15", "“branches” is not a set of branches" },
+    { ALL, "\"branches\": 4294967295", "“branches” is not a set of branches" },
+    { ALL, "\"branches\": [\"image\", \"text\"]", "“branches” is not a set of branches" },
+    { ALL, "\"branches\": \"audio\"", "a fusion route needs at least two branches" },
+    /* concat of two: a head half as wide as the tensors' */
+    { ALL, "\"branches\": \"image,text\"", "tensor “head1.weight” is (6, 16) but its config makes it (6, 8)" },
+    { "\"fusion\": \"concat\"", "\"fusion\": \"numeric\"", "a unimodal route has its own branch only" },
+  };
+#undef ALL
+
+  assert_configs_refused (f, cases, G_N_ELEMENTS (cases));
+}
+
+/* Audio sizes out of range, or other than the tensors and statistics
+ * were made for. */
+static void
+test_v2_audio_sizes (Fixture *f, gconstpointer data)
+{
+  const char *const cases[][3] = {
+    { "\"audio_mels\": 8", "\"audio_mels\": 0", "audio mel bands is 0; it must be between 8 and 1024" },
+    { "\"audio_mels\": 8", "\"audio_mels\": 2147483647", "audio mel bands is 2147483647" },
+    { "\"audio_mels\": 8", "\"audio_mels\": 4294967304", "“audio_mels” is not a whole number" },
+    { "\"audio_mels\": 8", "\"audio_mels\": -8", "“audio_mels” is not a whole number" },
+    { "\"audio_mels\": 8", "\"audio_mels\": 8.5", "“audio_mels” is not a whole number" },
+    { "\"audio_frames\": 8", "\"audio_frames\": 12", "each must be a multiple of 8" },
+    { "\"audio_frames\": 8", "\"audio_frames\": 99999", "audio frames is 99999" },
+    /* in range, but not what the file holds */
+    { "\"audio_mels\": 8", "\"audio_mels\": 16", "audio normalisation is missing or not 16 numbers" },
+    { "\"audio_frames\": 8", "\"audio_frames\": 16",
+      "tensor “aud_fc.weight” is (4, 32) but its config makes it (4, 64)" },
+    /* 1024 bands × 65536 frames: gigabytes a sample, refused before any */
+    { "\"audio_mels\": 8, \"audio_frames\": 8", "\"audio_mels\": 1024, \"audio_frames\": 65536",
+      "a sample" },
+    { "\"numeric_hidden\": 3", "\"numeric_hidden\": 3, \"audio_conv1\": 0",
+      "audio conv1 channels is 0" },
+    { "\"numeric_hidden\": 3", "\"numeric_hidden\": 3, \"audio_conv2\": 4097",
+      "audio conv2 channels is 4097" },
+    { "\"numeric_hidden\": 3", "\"numeric_hidden\": 3, \"audio_conv2\": 8",
+      "tensor “aud_conv2.weight” is (32, 16, 3, 3) but its config makes it (8, 16, 3, 3)" },
+  };
+
+  assert_configs_refused (f, cases, G_N_ELEMENTS (cases));
+}
+
+/* Statistics of the wrong length, missing, not numbers, not finite, or
+ * dividing by nothing. */
+static void
+test_v2_statistics (Fixture *f, gconstpointer data)
+{
+  const char *cases[][3] = {
+    { "audio_mean", "[-12, -11, -10, -9, -9, -10, -11]", "audio normalisation is missing or not 8 numbers" },
+    { "audio_mean", "[-12, -11, -10, -9, -9, -10, -11, -12, 0]", "not 8 numbers a band" },
+    { "audio_std", NULL, "audio normalisation is missing" },
+    { "audio_std", "[2, 2, 2.5, 3, 3, 2.5, 2, \"2\"]", "not 8 numbers a band" },
+    { "audio_std", "[2, 2, 2.5, 3, 3, 2.5, 2, 0]", "audio normalisation (mean -12, std 0) is not finite" },
+    { "audio_std", "[2, 2, 2.5, 3, 3, 2.5, 2, -1]", "divides by nothing" },
+    { "audio_mean", "[-12, -11, -10, -9, -9, -10, -11, 1e39]", "not 8 numbers a band" },
+    { "audio_mean", "[-12, -11, -10, -9, -9, -10, -11, 1e20]", "is not finite or divides by nothing" },
+    { "audio_mean", "[-12, -11, -10, -9, -9, -10, -11, NaN]", "audio normalisation is missing" },
+    { "numeric_mean", "[170]", "numeric normalisation is missing or not 2 numbers a column" },
+    { "numeric_mean", NULL, "numeric normalisation is missing" },
+    { "numeric_mean", "{\"height\": 170}", "numeric normalisation is missing" },
+    { "numeric_std", "[10, 1e-30]", "numeric normalisation (mean 65, std 1e-30)" },
+    { "numeric_std", "[10, Infinity]", "numeric normalisation is missing" },
+    { "numeric_std", "[10, 1e999]", "numeric normalisation is missing" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    assert_metadata_refused (f, cases[i][0], cases[i][1], cases[i][2]);
+}
+
+/* Names of the numeric columns, one per column or none at all. */
+static void
+test_v2_numeric_names (Fixture *f, gconstpointer data)
+{
+  g_autoptr(FlPredictor) pred = NULL;
+  g_autoptr(GError) error = NULL;
+
+  assert_metadata_refused (f, "numeric_names", "[\"height\"]",
+                           "it names 1 numeric columns but its config says 2");
+  assert_metadata_refused (f, "numeric_names", "[\"height\", \"weight\", \"age\"]",
+                           "it names 3 numeric columns but its config says 2");
+  assert_metadata_refused (f, "numeric_names", "[]", "it names 0 numeric columns");
+  assert_metadata_refused (f, "numeric_names", "[\"height\", 2]", "numeric column names are unreadable");
+  assert_metadata_refused (f, "numeric_names", "\"height,weight\"", "numeric column names are unreadable");
+  /* without names the model reads its columns by their place */
+  g_hash_table_remove (f->md, "numeric_names");
+  fixture_write (f);
+  pred = fl_predictor_load (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_null (fl_predictor_stats (pred)->numeric_names);
+}
+
+/* Counts far beyond the file: refused by the ranges, or by statistics and
+ * names that do not have them, before anything of their size is made. */
+static void
+test_v2_huge_counts (Fixture *f, gconstpointer data)
+{
+  const char *const cases[][3] = {
+    { "\"n_numeric\": 2", "\"n_numeric\": 2147483647", "number of numeric columns is 2147483647" },
+    { "\"n_numeric\": 2", "\"n_numeric\": 100001", "number of numeric columns is 100001" },
+    /* in range: the statistics have 2 */
+    { "\"n_numeric\": 2", "\"n_numeric\": 100000", "not 100000 numbers a column" },
+    { "\"numeric_hidden\": 3", "\"numeric_hidden\": 65536",
+      "tensor “num_fc1.weight” is (3, 4) but its config makes it (65536, 4)" },
+  };
+  g_autoptr(GString) names = g_string_new ("[");
+  g_autoptr(GString) means = g_string_new ("[");
+
+  assert_configs_refused (f, cases, G_N_ELEMENTS (cases));
+  /* 100,000 names and means for 2 columns */
+  for (int i = 0; i < 100000; i++)
+    {
+      g_string_append_printf (names, "%s\"c%d\"", i > 0 ? "," : "", i);
+      g_string_append_printf (means, "%s%d", i > 0 ? "," : "", i);
+    }
+  g_string_append_c (names, ']');
+  g_string_append_c (means, ']');
+  assert_metadata_refused (f, "numeric_names", names->str, "it names 100000 numeric columns");
+  assert_metadata_refused (f, "numeric_mean", means->str, "not 2 numbers a column");
+  assert_metadata_refused (f, "version", "3", "its “version” is not one this Fusion Lab reads");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -365,6 +648,15 @@ main (int argc, char **argv)
   ADD ("/model-file/not-finite", test_not_finite);
   ADD ("/model-file/weights-only", test_weights_only);
   ADD ("/model-file/save-refuses", test_save_refuses);
+#undef ADD
+#define ADD(path, fn) \
+  g_test_add (path, Fixture, NULL, fixture_setup_v2, fn, fixture_teardown)
+  ADD ("/model-file/v2/round-trip", test_v2_round_trip);
+  ADD ("/model-file/v2/branches", test_v2_branches);
+  ADD ("/model-file/v2/audio-sizes", test_v2_audio_sizes);
+  ADD ("/model-file/v2/statistics", test_v2_statistics);
+  ADD ("/model-file/v2/numeric-names", test_v2_numeric_names);
+  ADD ("/model-file/v2/huge-counts", test_v2_huge_counts);
 #undef ADD
   return g_test_run ();
 }

@@ -59,11 +59,14 @@ fuse_reference (const FuseCtx *c, int n, int k, int d)
   gsize i = (gsize) n * c->D + d;
   double s = 0, p = 1;
 
+  /* product: a ⊙ b for two, Π (1 + x_k) − 1 for more */
   for (int j = 0; j < c->K; j++)
     {
       s += c->x[j][i];
-      p *= c->x[j][i];
+      p *= (c->K >= 3 ? 1.0 : 0.0) + c->x[j][i];
     }
+  if (c->K >= 3)
+    p -= 1.0;
   switch (c->fusion)
     {
     case FL_FUSION_CONCAT:
