@@ -891,6 +891,38 @@ test_fusion_diagrams (void)
   g_assert_cmpint (diagram_pixels_in (FL_FUSION_CONCAT, &ink, 130, 200, 44), ==, 0);
 }
 
+/* FUSIONLAB_SHOTS=DIR: every route's diagram over picture, words and
+ * sound, one under another, to look at (diagrams-three.png). */
+static void
+save_diagrams (guint branches)
+{
+  const char *shots = g_getenv ("FUSIONLAB_SHOTS");
+  const int H = fl_fusion_diagram_height (branches);
+  FlFusion order[FL_N_FUSIONS];
+  guint n = fl_fusions_possible (branches, order);
+  g_autofree char *path = shots != NULL ? g_build_filename (shots, "diagrams-three.png", NULL) : NULL;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  GdkRGBA fg = { 0.2, 0.2, 0.2, 1.0 };
+
+  if (path == NULL)
+    return;
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 320, H * n);
+  cr = cairo_create (surface);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  for (guint i = 0; i < n; i++)
+    {
+      cairo_save (cr);
+      cairo_translate (cr, 0, i * H);
+      fl_fusion_diagram_draw (cr, context, order[i], branches, 320, H, &fg);
+      cairo_restore (cr);
+    }
+  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
 /* Over picture, words and sound: a box per branch in its colour (the
  * sound's green only where there is sound), taller than two; late draws
  * a head in each of the three rows; the sound baseline draws the picture
@@ -917,6 +949,7 @@ test_fusion_diagram_branches (void)
                    diagram_branch_pixels (FL_FUSION_CONCAT, three, &picture, 0, 320, 0) / 2);
   g_assert_cmpint (diagram_branch_pixels (FL_FUSION_AUDIO, three, &sound, 0, 320, 0), ==,
                    diagram_branch_pixels (FL_FUSION_CONCAT, three, &sound, 0, 320, 0));
+  save_diagrams (three);
 }
 
 /* What the Why page says a run leans on, from its drops in points: the

@@ -31,7 +31,7 @@ middle_text (FlFusion fusion,
   int n = fl_branches_count (branches), single = fl_fusion_single_branch (fusion);
   g_autofree char *list = join_letters (branches, n > 2 ? "," : ", ");
   g_autofree char *sum = join_letters (branches, n > 2 ? "+" : " + ");
-  g_autofree char *prod = join_letters (branches, n > 2 ? "⊙" : " ⊙ ");
+  g_autofree char *prod = join_letters (branches, " ⊙ ");
 
   if (single >= 0)
     return g_strdup_printf ("%c", letters[single]);
@@ -39,7 +39,8 @@ middle_text (FlFusion fusion,
     {
     case FL_FUSION_CONCAT: return g_strdup_printf ("[%s]", list);
     case FL_FUSION_MEAN: return g_strdup_printf (n > 2 ? "(%s)/%d" : "(%s) / %d", sum, n);
-    case FL_FUSION_PRODUCT: return g_steal_pointer (&prod);
+    /* over three or more, (1 + x_1) ⊙ … ⊙ (1 + x_K) − 1 (fl-ops.h) */
+    case FL_FUSION_PRODUCT: return n > 2 ? g_strdup ("∏(1+x)−1") : g_steal_pointer (&prod);
     case FL_FUSION_GATED: return g_strdup ("gate z");
     case FL_FUSION_LATE: return g_strdup ("vote");
     case FL_FUSION_LOWRANK: return g_strdup ("Σ rank 8");
@@ -124,7 +125,9 @@ fl_fusion_diagram_draw (cairo_t       *cr,
 {
   const guint shown = branches != 0 ? branches : FL_BRANCHES_IMAGE_TEXT;
   const int n = fl_branches_count (shown), single = fl_fusion_single_branch (fusion);
-  double bw = width * 0.22, bh = MIN (BOX_H, height * 0.36), mx = width * 0.39, mw = width * 0.26;
+  /* (the middle box wider over three or more, for "(a+b+c)/3") */
+  double bw = width * 0.22, bh = MIN (BOX_H, height * 0.36);
+  double mx = width * (n > 2 ? 0.35 : 0.39), mw = width * (n > 2 ? 0.33 : 0.26);
   double hx = width * 0.78, hw = width * 0.2, top = height * 0.05, low = height * 0.95 - bh;
   double mid = (height - bh) / 2, step = n > 1 ? (low - top) / (n - 1) : 0;
   gboolean late = fusion == FL_FUSION_LATE;

@@ -257,8 +257,12 @@ explain_branches (FlFusion fusion,
       return g_strdup_printf ("Averages %s features into one: each can make up for the other%s.", owners,
                               many ? "s" : "");
     case FL_FUSION_PRODUCT:
-      return g_strdup_printf ("Multiplies them, feature by feature: a feature counts only where %s %sagree.",
-                              nouns, many ? "all " : "");
+      /* over three or more, (1 + x_1) ⊙ … ⊙ (1 + x_K) − 1: every product
+       * of some of them (fl-ops.h) */
+      if (many)
+        return g_strdup_printf ("Adds up, feature by feature, the features of %s, the products of every two "
+                                "and the product of all: a feature counts most where they all agree.", nouns);
+      return g_strdup_printf ("Multiplies them, feature by feature: a feature counts only where %s agree.", nouns);
     case FL_FUSION_GATED:
       return g_strdup_printf ("A learned gate decides, feature by feature and sample by sample, how much to "
                               "trust each of %s.", nouns);
