@@ -674,39 +674,43 @@ test_confusion_gallery (void)
                            fl_run_dataset (run), "gallery.png");
 }
 
-/* The first widget of type under widget whose "label" is label, or that
- * has label as a CSS class, or when label starts with "~", whose tooltip
- * starts with the rest. */
+typedef struct {
+  GType       type;
+  const char *label;
+} Wanted;
+
+/* Whether widget is of the type wanted, and its "label" is the label
+ * wanted, or it has that label as a CSS class, or when the label starts
+ * with "~", its tooltip starts with the rest. */
+static gboolean
+is_wanted (GtkWidget     *widget,
+           gconstpointer  data)
+{
+  const Wanted *w = data;
+  const char *label = w->label;
+  g_autofree char *text = NULL;
+
+  if (!G_TYPE_CHECK_INSTANCE_TYPE (widget, w->type))
+    return FALSE;
+  if (label[0] == '~')
+    return g_str_has_prefix (gtk_widget_get_tooltip_text (widget) ? gtk_widget_get_tooltip_text (widget) : "",
+                             label + 1);
+  if (gtk_widget_has_css_class (widget, label))
+    return TRUE;
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (widget), "label") != NULL)
+    g_object_get (widget, "label", &text, NULL);
+  return g_strcmp0 (text, label) == 0;
+}
+
+/* The first widget of type under widget that is_wanted(). */
 static GtkWidget *
 find_widget (GtkWidget  *widget,
              GType       type,
              const char *label)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    {
-      g_autofree char *text = NULL;
+  Wanted w = { type, label };
 
-      if (label[0] != '~' && gtk_widget_has_css_class (widget, label))
-        return widget;
-      if (label[0] == '~')
-        {
-          const char *tip = gtk_widget_get_tooltip_text (widget);
-
-          if (tip != NULL && g_str_has_prefix (tip, label + 1))
-            return widget;
-        }
-      else if (g_object_class_find_property (G_OBJECT_GET_CLASS (widget), "label") != NULL)
-        g_object_get (widget, "label", &text, NULL);
-      if (g_strcmp0 (text, label) == 0)
-        return widget;
-    }
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_widget (c, type, label);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return ui_find (widget, is_wanted, &w);
 }
 
 static void

@@ -23,26 +23,33 @@ static char *demo_dir;
 static FlWindow *window;     /* compared once, used by every test */
 static int concat = -1, image = -1, text = -1, gated = -1;
 
+typedef struct {
+  const char *action;
+  const char *target;   /* NULL: any */
+} Wanted;
+
+static gboolean
+is_wanted (GtkWidget     *widget,
+           gconstpointer  data)
+{
+  const Wanted *w = data;
+  GVariant *t;
+
+  if (!GTK_IS_ACTIONABLE (widget) || g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), w->action) != 0)
+    return FALSE;
+  t = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (widget));
+  return w->target == NULL || (t != NULL && g_strcmp0 (g_variant_get_string (t, NULL), w->target) == 0);
+}
+
 /* The actionable widget under widget for this action (and target). */
 static GtkWidget *
 find_action (GtkWidget  *widget,
              const char *action,
              const char *target)
 {
-  if (GTK_IS_ACTIONABLE (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
-    {
-      GVariant *t = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (widget));
+  Wanted w = { action, target };
 
-      if (target == NULL || (t != NULL && g_strcmp0 (g_variant_get_string (t, NULL), target) == 0))
-        return widget;
-    }
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_action (c, action, target);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return ui_find (widget, is_wanted, &w);
 }
 
 static FlWhyView *

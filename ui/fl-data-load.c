@@ -23,7 +23,7 @@ struct _FlDataLoad {
   gint64         done;
   gint64         total;
   gboolean       update_pending;
-  gboolean       clips;        /* an audio column is used */
+  gint           clips;        /* an audio column is used (atomic) */
 };
 
 G_DEFINE_FINAL_TYPE (FlDataLoad, fl_data_load, G_TYPE_OBJECT)
@@ -162,9 +162,7 @@ read_columns (FlDataLoad  *self,
     g_clear_pointer (&self->columns.audio_col, g_free);
   self->numeric = fl_dataset_numeric_columns (csv, &spec);
   self->columns.numeric_cols = chosen_numeric (self->numeric, self->files.numeric_cols);
-  g_mutex_lock (&self->mutex);
-  self->clips = self->columns.audio_col != NULL;
-  g_mutex_unlock (&self->mutex);
+  g_atomic_int_set (&self->clips, self->columns.audio_col != NULL);
   return TRUE;
 }
 
@@ -320,14 +318,8 @@ fl_data_load_get_numeric_columns (FlDataLoad *self)
 gboolean
 fl_data_load_get_has_clips (FlDataLoad *self)
 {
-  gboolean clips;
-
   g_return_val_if_fail (FL_IS_DATA_LOAD (self), FALSE);
-
-  g_mutex_lock (&self->mutex);
-  clips = self->clips;
-  g_mutex_unlock (&self->mutex);
-  return clips;
+  return g_atomic_int_get (&self->clips);
 }
 
 /* The one CSV directly in dir, if there is exactly one. */
