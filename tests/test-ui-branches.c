@@ -293,6 +293,37 @@ test_gate (void)
   g_assert_true (g_str_has_prefix (fl_why_view_get_gate_text (ui_why_view (window)), "On average the gate gives the picture "));
 }
 
+/* ---- an experiment file ---------------------------------------------------- */
+
+/* Saved and reopened, the comparison's data loads with the sound column
+ * and the numeric columns it was read with — none of the CSV's two — and
+ * holds the runs' samples again. */
+static void
+test_experiment (void)
+{
+  g_autofree char *path = g_build_filename (data_dir, "three.json", NULL);
+  g_autofree char *why = NULL;
+  g_autoptr(GError) error = NULL;
+  FlWindow *reopened = fl_window_new (NULL);
+  FlDataset *ds;
+
+  g_assert_true (fl_session_save_experiment (ui_session (window), path, &error));
+  g_assert_no_error (error);
+  gtk_window_present (GTK_WINDOW (reopened));
+  g_assert_true (fl_window_open_experiment (reopened, path));
+  gtk_widget_activate_action (GTK_WIDGET (reopened), "win.load-experiment-data", NULL);
+  g_assert_true (ui_wait (ui_data_ready, reopened, 60));
+  ds = fl_data_panel_get_dataset (ui_data_panel (reopened));
+  g_assert_cmpstr (ds->report.audio_col, ==, "audio");
+  g_assert_cmpint (ds->n_numeric, ==, 0);
+  g_assert_cmpstr (fl_column_picker_get_numeric_label (fl_data_panel_get_column_picker (ui_data_panel (reopened))), ==,
+                   "None");
+  g_assert_cmpint (fl_comparison_n_runs (ui_comparison (reopened)), ==, fl_comparison_n_runs (ui_comparison (window)));
+  g_assert_true (fl_session_get_run_samples (ui_session (reopened), concat, &why) == ds);
+  g_assert_null (why);
+  ui_destroy_window (reopened);
+}
+
 /* ---- the modalities fused ---------------------------------------------------- */
 
 static gboolean
@@ -375,6 +406,7 @@ main (int   argc,
   g_test_add_func ("/ui/branches/compare", test_compare);
   g_test_add_func ("/ui/branches/why", test_why);
   g_test_add_func ("/ui/branches/gate", test_gate);
+  g_test_add_func ("/ui/branches/experiment", test_experiment);
   g_test_add_func ("/ui/branches/modalities", test_modalities);
   g_test_add_func ("/ui/branches/screenshot", test_screenshot);
 

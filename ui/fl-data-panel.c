@@ -621,3 +621,17 @@ fl_data_panel_get_column_picker (FlDataPanel *self)
   g_return_val_if_fail (FL_IS_DATA_PANEL (self), NULL);
   return self->column_picker;
 }
+
+void
+fl_data_panel_set_branch_columns (FlDataPanel       *self,
+                                  const char        *audio_col,
+                                  const char *const *numeric_cols)
+{
+  const char *const none[] = { NULL };
+
+  g_return_if_fail (FL_IS_DATA_PANEL (self));
+
+  fl_set_str (&self->files.audio_col, audio_col);
+  g_strfreev (self->files.numeric_cols);
+  self->files.numeric_cols = g_strdupv ((char **) (numeric_cols != NULL ? numeric_cols : none));
+}

@@ -61,6 +61,14 @@ void        fl_data_panel_set_columns    (FlDataPanel *self,
                                           const char  *text_col,
                                           const char  *label_col);
 
+/* Chooses the sound column (NULL = detect, "" = none) and the numeric
+ * columns (NULL = none, unlike the picker's every one) by name, as an
+ * experiment file records them, for the next load (which
+ * fl_data_panel_set_columns() starts). A new CSV detects them afresh. */
+void        fl_data_panel_set_branch_columns (FlDataPanel       *self,
+                                              const char        *audio_col,
+                                              const char *const *numeric_cols);
+
 /* The drop-downs of the columns, and the check boxes of the numeric ones. */
 FlColumnPicker *fl_data_panel_get_column_picker (FlDataPanel *self);
 

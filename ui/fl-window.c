@@ -209,6 +209,7 @@ _fl_window_load_runs_data (FlWindow *self)
   fl_train_panel_set_image_size (self->train_panel, data->image_size);
   fl_data_panel_set_image_size (self->data_panel, data->image_size);
   fl_data_panel_load (self->data_panel, data->images_dir, data->csv_path);
+  fl_data_panel_set_branch_columns (self->data_panel, data->audio_col, (const char *const *) data->numeric_cols);
   fl_data_panel_set_columns (self->data_panel, data->image_col, data->text_col, data->label_col);
 }
 

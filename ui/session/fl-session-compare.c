@@ -22,45 +22,37 @@ same_column (const char *named,
   return named == NULL || g_strcmp0 (named, used) == 0;
 }
 
-/* The sound column and the numeric ones ds was read with, as one string. */
-static char *
-branch_columns (FlDataset *ds)
+/* Whether the numeric columns an experiment names are those the data was
+ * read with (NULL: none). */
+static gboolean
+same_columns (const char *const *named,
+              const char *const *used)
 {
-  g_autofree char *numeric = ds->report.numeric_cols != NULL ? g_strjoinv (",", ds->report.numeric_cols) : NULL;
+  const char *const none[] = { NULL };
 
-  return g_strdup_printf ("sound %s, numbers %s", ds->report.audio_col != NULL ? ds->report.audio_col : "",
-                          numeric != NULL ? numeric : "");
-}
-
-void
-_fl_session_keep_branch_columns (FlSession *self,
-                                 FlDataset *ds)
-{
-  g_free (self->runs_branch_columns);
-  self->runs_branch_columns = ds != NULL ? branch_columns (ds) : NULL;
+  return g_strv_equal (named != NULL ? named : none, used != NULL ? used : none);
 }
 
 /* Whether ds holds the samples of the comparison's runs: the same files,
- * unchanged, read with the same columns — the sound and numeric ones too
- * (which the samples' fingerprint does not see), when they are known. The
- * image size may differ: runs at several sizes are compared on the same
- * samples. */
+ * unchanged, read with the same columns, the sound and numeric ones too
+ * (NULL for the sound: whichever was detected). The image size may
+ * differ: runs at several sizes are compared on the same samples. */
 gboolean
 _fl_session_is_runs_data (FlSession *self,
                           FlDataset *ds)
 {
   const FlExperimentData *d = &self->runs_data;
-  g_autofree char *columns = NULL;
 
-  if (ds == NULL || d->csv_path == NULL ||
-      /* the file may have changed since (0: a file of the first version) */
-      (d->samples != 0 && d->samples != ds->fingerprint) ||
-      g_strcmp0 (d->csv_path, ds->csv_path) != 0 || g_strcmp0 (d->images_dir, ds->images_dir) != 0 ||
-      !same_column (d->image_col, ds->report.image_col) || !same_column (d->text_col, ds->report.text_col) ||
-      !same_column (d->label_col, ds->report.label_col != NULL ? ds->report.label_col : ""))
-    return FALSE;
-  columns = branch_columns (ds);
-  return self->runs_branch_columns == NULL || g_strcmp0 (self->runs_branch_columns, columns) == 0;
+  return ds != NULL && d->csv_path != NULL &&
+         /* the file may have changed since (0: a file of the first version) */
+         (d->samples == 0 || d->samples == ds->fingerprint) &&
+         g_strcmp0 (d->csv_path, ds->csv_path) == 0 &&
+         g_strcmp0 (d->images_dir, ds->images_dir) == 0 &&
+         same_column (d->image_col, ds->report.image_col) &&
+         same_column (d->text_col, ds->report.text_col) &&
+         same_column (d->label_col, ds->report.label_col != NULL ? ds->report.label_col : "") &&
+         same_column (d->audio_col, ds->report.audio_col != NULL ? ds->report.audio_col : "") &&
+         same_columns ((const char *const *) d->numeric_cols, (const char *const *) ds->report.numeric_cols);
 }
 
 FlDataset *

@@ -14,8 +14,6 @@ struct _FlSession {
   FlRunList        *runs;
   FlComparison     *cmp;           /* every run on this data, or reopened */
   FlExperimentData  runs_data;     /* the files and columns of its runs */
-  char             *runs_branch_columns;  /* and their sound and numeric
-                                           * columns, or NULL: not known */
   FlDataset        *ds;            /* the data loaded, a reference */
   gboolean          loading;
   FlTrainWorker    *worker;        /* the current or last runs */
@@ -57,10 +55,6 @@ void       _fl_session_clear            (FlSession  *self);
 gboolean   _fl_session_is_runs_data     (FlSession  *self,
                                          FlDataset  *ds);
 FlDataset *_fl_session_runs_dataset     (FlSession  *self);
-/* Remembers the sound and numeric columns ds (NULL: none known) was read
- * with, as those of the comparison's runs. */
-void       _fl_session_keep_branch_columns (FlSession *self,
-                                         FlDataset  *ds);
 void       _fl_session_set_status       (FlSession  *self,
                                          const char *format,
                                          ...) G_GNUC_PRINTF (2, 3);

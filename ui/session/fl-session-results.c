@@ -137,6 +137,8 @@ experiment_data (FlSession        *self,
   data->image_col = g_strdup (d->image_col);
   data->text_col = g_strdup (d->text_col);
   data->label_col = g_strdup (d->label_col);
+  data->audio_col = g_strdup (d->audio_col);
+  data->numeric_cols = g_strdupv (d->numeric_cols);
   data->image_size = ds != NULL ? ds->image_size : d->image_size;
   data->samples = d->samples;
 }

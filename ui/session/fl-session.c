@@ -125,7 +125,6 @@ _fl_session_clear (FlSession *self)
   fl_run_list_clear (self->runs);
   g_clear_pointer (&self->cmp, fl_comparison_free);
   fl_experiment_data_clear (&self->runs_data);
-  _fl_session_keep_branch_columns (self, NULL);
   memset (&self->last_batch, 0, sizeof self->last_batch);
   if (self->shown_run != -1)
     {
@@ -399,7 +398,6 @@ ensure_comparison (FlSession             *self,
     _fl_session_clear (self);
   self->cmp = fl_comparison_new (self->ds, settings);
   fl_experiment_data_from_dataset (&self->runs_data, self->ds);
-  _fl_session_keep_branch_columns (self, self->ds);
 }
 
 static void
@@ -533,7 +531,6 @@ fl_session_finalize (GObject *object)
   g_clear_pointer (&self->ds, fl_dataset_unref);
   g_clear_object (&self->runs);
   fl_experiment_data_clear (&self->runs_data);
-  g_free (self->runs_branch_columns);
   g_free (self->status);
   g_free (self->speed);
 
