@@ -3,9 +3,9 @@
 # Camera-sized photos to S×S: the engine (all cores) against PIL on one core,
 # decoding in full and with draft mode (libjpeg's DCT-domain scaling, what a
 # careful Python user would do). The photos are made once, into data/photos/,
-# from the GNOME wallpapers Debian ships (gnome-backgrounds): each a
-# 4000×3000 JPEG (12 MP, quality 92) cut from a wallpaper scaled up, with
-# ImageMagick.
+# from the GNOME wallpapers Debian ships (gnome-backgrounds, 4096² WebP
+# artwork and photos): each a 4000×3000 JPEG (12 MP, quality 92) cut from a
+# wallpaper, with ImageMagick.
 #   bench/photos.sh [--count 40] [--image-size 64] [--runs 3]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,8 +26,9 @@ done
 
 dir=data/photos
 mkdir -p "$dir"
-mapfile -t sources < <(find /usr/share/backgrounds/gnome -name '*.jpg' | sort)
-[ "${#sources[@]}" -gt 0 ] || { echo "no JPEG wallpapers in /usr/share/backgrounds/gnome" >&2; exit 1; }
+# the wallpapers (WebP in GNOME 43, JPEG in older ones), not the tiny ones
+mapfile -t sources < <(find /usr/share/backgrounds/gnome \( -name '*.jpg' -o -name '*.webp' \) -size +100k | sort)
+[ "${#sources[@]}" -gt 0 ] || { echo "no wallpapers in /usr/share/backgrounds/gnome" >&2; exit 1; }
 for k in $(seq 0 $((count - 1))); do
   out="$dir/photo-$k.jpg"
   [ -f "$out" ] && continue
