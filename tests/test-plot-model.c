@@ -839,7 +839,7 @@ diagram_branch_pixels (FlFusion       fusion,
 
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
-  fl_fusion_diagram_draw (cr, context, fusion, branches, 320, H, &fg);
+  fl_fusion_diagram_draw (cr, context, fusion, branches, 8, 320, H, &fg);
   cairo_surface_flush (surface);
   px = cairo_image_surface_get_data (surface);
   stride = cairo_image_surface_get_stride (surface);
@@ -915,7 +915,7 @@ save_diagrams (guint branches)
     {
       cairo_save (cr);
       cairo_translate (cr, 0, i * H);
-      fl_fusion_diagram_draw (cr, context, order[i], branches, 320, H, &fg);
+      fl_fusion_diagram_draw (cr, context, order[i], branches, 8, 320, H, &fg);
       cairo_restore (cr);
     }
   g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
@@ -991,6 +991,43 @@ test_reliance_sentences (void)
     }
 }
 
+/* The lowrank diagram's picture at rank, as bytes (free with g_free()). */
+static guint8 *
+diagram_bytes (FlFusion fusion, int rank, gsize *len)
+{
+  const int H = fl_fusion_diagram_height (FL_BRANCHES_IMAGE_TEXT);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 320, H);
+  cairo_t *cr = cairo_create (surface);
+  GdkRGBA fg = { 0.2, 0.2, 0.2, 1.0 };
+  guint8 *out;
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  fl_fusion_diagram_draw (cr, context, fusion, FL_BRANCHES_IMAGE_TEXT, rank, 320, H, &fg);
+  cairo_surface_flush (surface);
+  *len = (gsize) cairo_image_surface_get_stride (surface) * H;
+  out = g_memdup2 (cairo_image_surface_get_data (surface), *len);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  return out;
+}
+
+/* The lowrank diagram says the rank set (its middle box), the others do
+ * not change with it. */
+static void
+test_fusion_diagram_rank (void)
+{
+  gsize n8, n3, c8, c3;
+  g_autofree guint8 *lr8 = diagram_bytes (FL_FUSION_LOWRANK, 8, &n8);
+  g_autofree guint8 *lr3 = diagram_bytes (FL_FUSION_LOWRANK, 3, &n3);
+  g_autofree guint8 *cat8 = diagram_bytes (FL_FUSION_CONCAT, 8, &c8);
+  g_autofree guint8 *cat3 = diagram_bytes (FL_FUSION_CONCAT, 3, &c3);
+
+  g_assert_cmpuint (n8, ==, n3);
+  g_assert_true (memcmp (lr8, lr3, n8) != 0);
+  g_assert_cmpmem (cat8, c8, cat3, c3);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1020,6 +1057,7 @@ main (int   argc,
   g_test_add_func ("/plot-band/export", test_band_export);
   g_test_add_func ("/fusion-diagram/routes", test_fusion_diagrams);
   g_test_add_func ("/fusion-diagram/branches", test_fusion_diagram_branches);
+  g_test_add_func ("/fusion-diagram/rank", test_fusion_diagram_rank);
   g_test_add_func ("/reliance/sentences", test_reliance_sentences);
 
   status = g_test_run ();

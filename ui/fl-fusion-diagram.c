@@ -26,6 +26,7 @@ join_letters (guint       branches,
  * spelt out with spaces, more tightly. A new string. */
 static char *
 middle_text (FlFusion fusion,
+             int      rank,
              guint    branches)
 {
   int n = fl_branches_count (branches), single = fl_fusion_single_branch (fusion);
@@ -43,7 +44,7 @@ middle_text (FlFusion fusion,
     case FL_FUSION_PRODUCT: return n > 2 ? g_strdup ("∏(1+x)−1") : g_steal_pointer (&prod);
     case FL_FUSION_GATED: return g_strdup ("gate z");
     case FL_FUSION_LATE: return g_strdup ("vote");
-    case FL_FUSION_LOWRANK: return g_strdup ("Σ rank 8");
+    case FL_FUSION_LOWRANK: return g_strdup_printf ("Σ rank %d", rank);
     default: return g_strdup ("?");
     }
 }
@@ -119,6 +120,7 @@ fl_fusion_diagram_draw (cairo_t       *cr,
                         PangoContext  *context,
                         FlFusion       fusion,
                         guint          branches,
+                        int            rank,
                         double         width,
                         double         height,
                         const GdkRGBA *fg)
@@ -131,7 +133,7 @@ fl_fusion_diagram_draw (cairo_t       *cr,
   double hx = width * 0.78, hw = width * 0.2, top = height * 0.05, low = height * 0.95 - bh;
   double mid = (height - bh) / 2, step = n > 1 ? (low - top) / (n - 1) : 0;
   gboolean late = fusion == FL_FUSION_LATE;
-  g_autofree char *middle = middle_text (fusion, single >= 0 ? FL_BRANCH_BIT (single) : shown);
+  g_autofree char *middle = middle_text (fusion, rank, single >= 0 ? FL_BRANCH_BIT (single) : shown);
   int k = 0;
 
   /* late: a head per branch, then their vote; else the branches meet first */

@@ -20,11 +20,13 @@ int  fl_fusion_diagram_height (guint          branches);
 /* Draws fusion's diagram into the rectangle (0, 0, width, height) of cr,
  * its words laid out with context, in colour fg on a transparent ground:
  * a box per branch of branches (a mask of FL_BRANCH_BIT()s; 0 = image and
- * text), those fusion does not read (all but a baseline's own) faded. */
+ * text), those fusion does not read (all but a baseline's own) faded;
+ * rank is the lowrank fusion's, which its middle box shows. */
 void fl_fusion_diagram_draw   (cairo_t       *cr,
                                PangoContext  *context,
                                FlFusion       fusion,
                                guint          branches,
+                               int            rank,
                                double         width,
                                double         height,
                                const GdkRGBA *fg);

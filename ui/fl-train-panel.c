@@ -115,7 +115,16 @@ draw_diagram (GtkDrawingArea *area,
   gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (area)), &fg);
   G_GNUC_END_IGNORE_DEPRECATIONS
   fl_fusion_diagram_draw (cr, gtk_widget_get_pango_context (GTK_WIDGET (area)), fusion,
-                          route_branches (self, fusion), width, height, &fg);
+                          route_branches (self, fusion), gtk_spin_button_get_value_as_int (self->rank_spin),
+                          width, height, &fg);
+}
+
+/* the diagram shows the rank */
+static void
+rank_changed_cb (FlTrainPanel  *self,
+                 GtkSpinButton *spin)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self->diagram));
 }
 
 static void
@@ -342,6 +351,7 @@ fl_train_panel_class_init (FlTrainPanelClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, compare_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, next_run_revealer);
   gtk_widget_class_bind_template_callback (widget_class, fusion_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, rank_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, image_size_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, lr_output_cb);
   gtk_widget_class_bind_template_callback (widget_class, lr_input_cb);
