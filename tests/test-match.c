@@ -14,10 +14,16 @@
  * 1e-4, tight enough that a gradient 0.1% off fails. The hinge loss is
  * linear in u and v while its active set holds, so it uses ε = 1e-3 on
  * random inputs (no kink within reach at this seed) and must agree to 1e-3.
+ *
+ * tests/data/match-fixture.json, written by tools/make-match-fixture.py,
+ * holds PyTorch's loss and gradients of normalize → InfoNCE/hinge in float64
+ * for float32 inputs; the engine's float chain must agree to 1e-5 in the
+ * loss and to 1e-4 of the largest gradient element.
  */
 #include "fl-match.h"
 #include "fl-test-util.h"
 
+#include <json-glib/json-glib.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -507,6 +513,90 @@ test_retrieval_hand (void)
   assert_recall (&m.i2t, 10.0 / N, 11.0 / N, 11.0 / N, 1);
 }
 
+/* ---- against PyTorch ---------------------------------------------------- */
+
+/* A JSON array of numbers as a new float array of n. */
+static float *
+json_floats (JsonObject *o, const char *member, gsize n)
+{
+  JsonArray *a = json_object_get_array_member (o, member);
+  float *x = g_new (float, n);
+
+  g_assert_cmpuint (json_array_get_length (a), ==, n);
+  for (gsize i = 0; i < n; i++)
+    x[i] = (float) json_array_get_double_element (a, i);
+  return x;
+}
+
+/* Every element of got within 1e-4 of the largest |want| of the member. */
+static void
+assert_close_to (const float *got, JsonObject *c, const char *member, gsize n)
+{
+  g_autofree float *want = json_floats (c, member, n);
+  double scale = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    scale = MAX (scale, fabs (want[i]));
+  g_assert_cmpfloat (scale, >, 0.0);
+  for (gsize i = 0; i < n; i++)
+    if (fabs (got[i] - want[i]) > 1e-4 * scale)
+      g_error ("%s %s[%zu]: engine %g, torch %g", json_object_get_string_member (c, "name"),
+               member, i, got[i], want[i]);
+}
+
+/* Runs normalize → loss → backward → normalize backward on one case. */
+static void
+check_torch_case (JsonObject *c)
+{
+  int N = json_object_get_int_member (c, "N"), E = json_object_get_int_member (c, "E");
+  gsize n = (gsize) N * E;
+  gboolean nce = g_str_equal (json_object_get_string_member (c, "loss_kind"), "infonce");
+  g_autofree float *x = json_floats (c, "x", n), *y = json_floats (c, "y", n);
+  g_autofree float *u = g_new (float, n), *v = g_new (float, n);
+  g_autofree float *du = g_new (float, n), *dv = g_new (float, n);
+  g_autofree float *dx = g_new (float, n), *dy = g_new (float, n);
+  g_autofree float *z = g_new (float, (gsize) N * N), *scratch = g_new (float, (gsize) N * N);
+  float s = nce ? (float) json_object_get_double_member (c, "s") : 0.0f;
+  float m = nce ? 0.0f : (float) json_object_get_double_member (c, "margin");
+  float ds = 0.0f;
+  double loss;
+
+  fl_l2norm_forward (u, x, N, E);
+  fl_l2norm_forward (v, y, N, E);
+  if (nce)
+    {
+      loss = fl_infonce_forward (z, u, v, s, N, E);
+      fl_infonce_backward (du, dv, &ds, scratch, z, u, v, s, N, E);
+      g_assert_cmpfloat_with_epsilon (ds, json_object_get_double_member (c, "ds"), 1e-5);
+    }
+  else
+    {
+      loss = fl_hinge_forward (z, u, v, m, N, E);
+      fl_hinge_backward (du, dv, scratch, z, u, v, m, N, E);
+    }
+  fl_l2norm_backward (dx, du, x, u, N, E);
+  fl_l2norm_backward (dy, dv, y, v, N, E);
+  g_assert_cmpfloat_with_epsilon (loss, json_object_get_double_member (c, "loss"), 1e-5);
+  assert_close_to (dx, c, "dx", n);
+  assert_close_to (dy, c, "dy", n);
+}
+
+static void
+test_torch_fixture (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "match-fixture.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonArray *cases;
+
+  g_assert_true (json_parser_load_from_file (parser, path, &error));
+  g_assert_no_error (error);
+  cases = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "cases");
+  g_assert_cmpuint (json_array_get_length (cases), ==, 4);
+  for (guint i = 0; i < json_array_get_length (cases); i++)
+    check_torch_case (json_array_get_object_element (cases, i));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -519,5 +609,6 @@ main (int argc, char **argv)
   g_test_add_func ("/match/hinge", test_hinge);
   g_test_add_func ("/match/retrieval/random", test_retrieval_random);
   g_test_add_func ("/match/retrieval/hand", test_retrieval_hand);
+  g_test_add_func ("/match/torch-fixture", test_torch_fixture);
   return g_test_run ();
 }
