@@ -17,6 +17,7 @@ Needs Debian's python3-torch (and python3-pil for --decode); run with
 import argparse
 import json
 import os
+import statistics
 import struct
 import sys
 import time
@@ -114,6 +115,7 @@ def cmd_train(args):
     order = d.get("train_order")
     if order is not None and order.shape[0] < args.epochs:
         order = None
+    train_rates, eval_rates = [], []
     for epoch in range(1, args.epochs + 1):
         t0 = time.time()
         if order is not None and not args.own_order:
@@ -134,11 +136,20 @@ def cmd_train(args):
             loss_sum += loss.item() * len(yb)
             correct += int((out.argmax(1) == yb).sum())
         secs = time.time() - t0
+        t1 = time.time()
         vl, va, pred = evaluate(model, xv, tv, yv, args.batch)
+        train_rates.append(n / secs)
+        eval_rates.append(len(yv) / (time.time() - t1))
         print("epoch %d/%d train_loss %.4f train_acc %.4f val_loss %.4f val_acc %.4f "
               "val_f1 %.4f samples_per_s %.1f" % (epoch, args.epochs, loss_sum / n, correct / n,
                                                   vl, va, macro_f1(pred, yv, C), n / secs),
               flush=True)
+    if args.bench:
+        # as fl-bench prints them: the median epoch's training throughput,
+        # and the evaluation's
+        print("torch_version=%s" % torch.__version__)
+        print("train_samples_per_s=%.1f" % statistics.median(train_rates))
+        print("eval_samples_per_s=%.1f" % statistics.median(eval_rates))
 
 
 def cmd_bench(args):
@@ -203,6 +214,8 @@ def main():
     tr.add_argument("--threads", type=int, default=0)
     tr.add_argument("--own-init", action="store_true", help="PyTorch's own random init")
     tr.add_argument("--own-order", action="store_true", help="PyTorch's own shuffling")
+    tr.add_argument("--bench", action="store_true",
+                    help="end with the median throughputs as key=value lines")
     be = sub.add_parser("bench")
     be.add_argument("--samples", type=int, default=4096)
     be.add_argument("--image-size", type=int, default=64)
