@@ -19,6 +19,17 @@
  * batches, the per-epoch shuffle and the model's Adam; the projections and
  * s have their own flat block and an Adam step of the same formula.
  *
+ * Measured (fusionlab-cli match, 10 epochs, seed 42, 180 held-out pairs of
+ * the demo pictures): the demo's own texts name the weather, which the
+ * pictures do not show, and every R@k stays at chance, as it should; with
+ * the shape word put in front of each text, InfoNCE's median rank falls
+ * from 90.5 (chance) to about 31–36 (3 shapes: the best possible is about
+ * 30.5), R@10 to 0.12–0.18 (chance 0.056). The hinge loss from scratch
+ * there sits near its collapse, every similarity alike and the loss 2m
+ * (i2t at chance, t2i median rank about 65); VSE++ trains its hardest
+ * negatives from pretrained features. On generated data (test-matcher)
+ * both losses learn.
+ *
  * A training batch of a single pair (the last of an epoch, at most) is
  * skipped: a contrastive loss needs a negative.
  *
