@@ -621,7 +621,8 @@ usage (FILE *f)
            "  compare   train every fusion route and each branch's baseline on the same split,\n"
            "            or with --folds K [--repeats R] on the same K folds, and test\n"
            "            which is better\n"
-           "  predict   predict the classes of new data with a saved model\n\n"
+           "  predict   predict the classes of new data with a saved model\n"
+           "  match     map pictures and words into one space and print retrieval R@k\n\n"
            "Run 'fusionlab-cli COMMAND --help' for the options of a command.\n");
 }
 
@@ -646,5 +647,7 @@ fl_cli_main (int argc, char **argv)
     return cmd_train (argc - 1, argv + 1, TRUE);
   if (strcmp (argv[1], "predict") == 0)
     return cmd_predict (argc - 1, argv + 1);
-  return fail ("unknown command “%s”; use train, compare or predict", argv[1]);
+  if (strcmp (argv[1], "match") == 0)
+    return fl_cli_match (argc - 1, argv + 1);
+  return fail ("unknown command “%s”; use train, compare, predict or match", argv[1]);
 }

@@ -291,6 +291,34 @@ fl_model_backward (FlModel *model, const FlBatch *batch)
   _fl_model_branches_backward (model, batch);
 }
 
+gboolean
+fl_model_forward_branches (FlModel *model, const FlBatch *batch)
+{
+  g_return_val_if_fail (batch->n > 0 && batch->drop == NULL, FALSE);
+  ensure_capacity (model, batch->n, FALSE);
+  return _fl_model_branches_forward (model, batch);
+}
+
+void
+fl_model_backward_branches (FlModel *model, const FlBatch *batch, const float *const dx[FL_N_BRANCHES])
+{
+  const int N = batch->n, D = model->cfg.feat_dim;
+
+  g_return_if_fail (model->grads != NULL);
+  g_return_if_fail (N <= model->cap);
+  ensure_capacity (model, N, TRUE);
+
+  memset (model->grads, 0, sizeof (float) * model->n_params);
+  for (int k = 0; k < model->n_branches; k++)
+    {
+      FlBranch b = model->order[k];
+
+      g_return_if_fail (dx[b] != NULL);
+      memcpy (model->dact.x[b], dx[b], sizeof (float) * (gsize) N * D);
+    }
+  _fl_model_branches_backward (model, batch);
+}
+
 typedef struct {
   FlModel *model;
   float    b1, b2, c1, c2, eps, step_size, bc2_sqrt;

@@ -308,6 +308,20 @@ int          fl_model_late_weights (const FlModel *model, float w[FL_N_BRANCHES]
  * late plus its heads' own. */
 void fl_model_backward (FlModel *model, const FlBatch *batch);
 
+/* The matching task (fl-matcher.h) uses the branches only. Runs each
+ * branch's forward pass, not the fusion or the head; fl_model_features()
+ * of each branch then holds its (n,D) vector. batch->drop must be NULL.
+ * FALSE if the batch lacks a branch the model has. */
+gboolean fl_model_forward_branches (FlModel *model, const FlBatch *batch);
+
+/* After fl_model_forward_branches() of this batch: sets the gradient block
+ * to the adjoint of dx, dx[k] (n,D) being dL/d(branch k's vector) for each
+ * branch the model has (indexed by FlBranch). The parameters of the fusion
+ * and the head get 0, so an Adam step leaves them as they are. */
+void     fl_model_backward_branches (FlModel            *model,
+                                     const FlBatch      *batch,
+                                     const float *const  dx[FL_N_BRANCHES]);
+
 /* One step of torch.optim.Adam with default flags (no weight decay, no
  * amsgrad), applied to the whole parameter block. */
 void fl_model_adam_step (FlModel *model, const FlAdamParams *hp);

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * fl-cli-match.c — fusionlab-cli match: the matching task (fl-matcher.h)
+ * without a window. Before the epochs, one line gives chance on the
+ * held-out pairs:
+ *   # chance n_val 180 r1 0.0056 r5 0.0278 r10 0.0556 medr 90.5
+ * then one line per epoch, in the style of train's:
+ *   epoch 3/10 train_loss 2.1234 i2t_r1 0.1234 i2t_r5 … i2t_r10 … t2i_r1 …
+ *   t2i_r5 … t2i_r10 … i2t_medr 12.0 t2i_medr 11.5 samples_per_s 812.3
+ * and with --json one object per epoch with the same keys, the chance
+ * levels among them. Errors are one line on stderr and a non-zero exit.
+ */
+#define G_LOG_DOMAIN "fl-cli"
+
+#include "fl-cli.h"
+
+#include "fl-dataset.h"
+#include "fl-matcher.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+typedef struct {
+  char    *images, *csv, *image_col, *text_col, *label_col, *loss;
+  int      image_size, embed_dim, epochs, batch, threads;
+  double   lr, val_split;
+  gint64   seed;
+  gboolean json, quiet;
+  int      n_val;
+} MatchOpts;
+
+static void
+match_opts_clear (MatchOpts *o)
+{
+  g_free (o->images); g_free (o->csv); g_free (o->image_col); g_free (o->text_col);
+  g_free (o->label_col); g_free (o->loss);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MatchOpts, match_opts_clear)
+
+static int
+match_fail (const char *msg)
+{
+  g_autofree char *line = g_strdup (msg);
+
+  g_strdelimit (line, "\n", ' ');
+  fprintf (stderr, "fusionlab-cli: error: %s\n", line);
+  return 1;
+}
+
+static gboolean
+match_parse (MatchOpts *o, int *argc, char ***argv, GError **error)
+{
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("— fusionlab-cli match");
+  const GOptionEntry entries[] = {
+    { "images", 0, 0, G_OPTION_ARG_FILENAME, &o->images, "The image folder", "DIR" },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &o->csv, "The text CSV", "FILE" },
+    { "image-col", 0, 0, G_OPTION_ARG_STRING, &o->image_col, "Column of image paths", "C" },
+    { "text-col", 0, 0, G_OPTION_ARG_STRING, &o->text_col, "Column of texts", "C" },
+    { "label-col", 0, 0, G_OPTION_ARG_STRING, &o->label_col,
+      "Column of labels: they only stratify the split", "C" },
+    { "image-size", 0, 0, G_OPTION_ARG_INT, &o->image_size, "Images are resized to S×S (64)", "S" },
+    { "loss", 0, 0, G_OPTION_ARG_STRING, &o->loss, "infonce or hinge (infonce)", "L" },
+    { "embed-dim", 0, 0, G_OPTION_ARG_INT, &o->embed_dim, "Dimension of the shared space (64)", "E" },
+    { "epochs", 0, 0, G_OPTION_ARG_INT, &o->epochs, "Epochs (10)", "N" },
+    { "batch", 0, 0, G_OPTION_ARG_INT, &o->batch, "Batch size (64)", "N" },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->lr, "Adam learning rate (0.001)", "X" },
+    { "val-split", 0, 0, G_OPTION_ARG_DOUBLE, &o->val_split, "Validation fraction (0.2)", "X" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "Seed of split, init and shuffle (42)", "N" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &o->threads, "Threads (all cores)", "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "One JSON object per epoch", NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "Print only the results", NULL },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, argc, argv, error))
+    return FALSE;
+  if (*argc > 1)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "unexpected argument “%s”", (*argv)[1]);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The settings of the options; FALSE with a message for a bad one. */
+static gboolean
+match_settings (MatchOpts *o, FlMatchSettings *s, GError **error)
+{
+  const char *bad = NULL;
+
+  fl_match_settings_init_default (s);
+  if (o->images == NULL)
+    bad = "--images DIR is required";
+  else if (o->csv == NULL)
+    bad = "--csv FILE is required";
+  else if (o->image_size < 4 || o->image_size > 1024 || o->image_size % 4 != 0)
+    bad = "--image-size must be a multiple of 4 between 4 and 1024";
+  else if (o->threads < 0 || o->threads > 256)
+    bad = "--threads must be between 0 and 256";
+  else if (o->seed < 0)
+    bad = "--seed must be ≥ 0";
+  else if (o->loss != NULL && !fl_match_loss_from_string (o->loss, &s->loss))
+    bad = "--loss must be infonce or hinge";
+  if (bad != NULL)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, bad);
+      return FALSE;
+    }
+  s->embed_dim = o->embed_dim;
+  s->train.epochs = o->epochs;
+  s->train.batch_size = o->batch;
+  s->train.lr = (float) o->lr;
+  s->train.val_fraction = o->val_split;
+  s->train.seed = (guint64) o->seed;
+  s->train.n_threads = o->threads;
+  return fl_match_settings_validate (s, error);
+}
+
+static FlDataset *
+match_load (MatchOpts *o, GError **error)
+{
+  FlDataSpec spec = {
+    .images_dir = o->images, .csv_path = o->csv,
+    .image_col = o->image_col, .text_col = o->text_col, .label_col = o->label_col,
+    .image_size = o->image_size, .n_threads = o->threads,
+  };
+  FlDataset *ds = fl_dataset_load (&spec, NULL, NULL, NULL, error);
+
+  if (ds != NULL && !o->quiet)
+    {
+      g_autofree char *desc = fl_dataset_describe (ds);
+      fprintf (stderr, "%s", desc);
+    }
+  return ds;
+}
+
+static void
+print_match_epoch (const FlMatchEpoch *e, gpointer user_data)
+{
+  const MatchOpts *o = user_data;
+  const FlRecall *a = &e->val.i2t, *b = &e->val.t2i;
+  const double n = e->n_val;
+
+  if (o->json)
+    printf ("{\"epoch\": %d, \"epochs\": %d, \"train_loss\": %.6f, \"i2t_r1\": %.6f, \"i2t_r5\": %.6f, "
+            "\"i2t_r10\": %.6f, \"t2i_r1\": %.6f, \"t2i_r5\": %.6f, \"t2i_r10\": %.6f, "
+            "\"i2t_medr\": %.1f, \"t2i_medr\": %.1f, \"n_val\": %d, \"chance_r1\": %.6f, "
+            "\"chance_r5\": %.6f, \"chance_r10\": %.6f, \"chance_medr\": %.1f, \"scale\": %.4f, "
+            "\"samples_per_s\": %.1f}\n",
+            e->epoch, e->n_epochs, e->train_loss, a->r1, a->r5, a->r10, b->r1, b->r5, b->r10,
+            a->median_rank, b->median_rank, e->n_val, MIN (1.0, 1 / n), MIN (1.0, 5 / n),
+            MIN (1.0, 10 / n), (n + 1) / 2, e->scale, e->samples_per_s);
+  else
+    printf ("epoch %d/%d train_loss %.4f i2t_r1 %.4f i2t_r5 %.4f i2t_r10 %.4f t2i_r1 %.4f "
+            "t2i_r5 %.4f t2i_r10 %.4f i2t_medr %.1f t2i_medr %.1f samples_per_s %.1f\n",
+            e->epoch, e->n_epochs, e->train_loss, a->r1, a->r5, a->r10, b->r1, b->r5, b->r10,
+            a->median_rank, b->median_rank, e->samples_per_s);
+  fflush (stdout);
+}
+
+int
+fl_cli_match (int argc, char **argv)
+{
+  g_auto(MatchOpts) o = { .image_size = 64, .embed_dim = 64, .epochs = 10, .batch = 64,
+                          .lr = 1e-3, .val_split = 0.2, .seed = 42 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlDataset) ds = NULL;
+  g_autoptr(FlMatcher) m = NULL;
+  FlMatchSettings s;
+  int nv;
+
+  if (!match_parse (&o, &argc, &argv, &error) || !match_settings (&o, &s, &error))
+    return match_fail (error->message);
+  ds = match_load (&o, &error);
+  m = ds != NULL ? fl_matcher_new (ds, &s, &error) : NULL;
+  if (m == NULL)
+    return match_fail (error->message);
+  fl_run_val_indices (fl_matcher_run (m), &nv);
+  if (!o.json)
+    printf ("# chance n_val %d r1 %.4f r5 %.4f r10 %.4f medr %.1f\n", nv, MIN (1.0, 1.0 / nv),
+            MIN (1.0, 5.0 / nv), MIN (1.0, 10.0 / nv), (nv + 1) / 2.0);
+  if (!fl_matcher_train (m, print_match_epoch, &o, NULL, &error))
+    return match_fail (error->message);
+  return 0;
+}

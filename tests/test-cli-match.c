@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * fusionlab-cli match end to end on the bundled demo data: the chance line,
+ * the epoch lines (strictly parsed) and --json, and one clear error line
+ * for bad arguments. (The demo's pictures show a shape and its texts name
+ * the weather: nothing to match, so only the form is checked here;
+ * test-matcher checks that matching learns.)
+ */
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+  int   status;
+  char *out;
+  char *err;
+} Result;
+
+/* Runs fusionlab-cli with the given arguments (NULL-terminated). */
+static Result
+run_cli (const char *first, ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  Result r = { 0 };
+  va_list ap;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("FUSIONLAB_CLI"));
+  va_start (ap, first);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &r.out, &r.err, &r.status, &error);
+  g_assert_no_error (error);
+  return r;
+}
+
+static char *
+demo (const char *what)
+{
+  return g_build_filename (g_getenv ("FUSIONLAB_SRCDIR"), "resources", "demo", what, NULL);
+}
+
+/* "epoch E/N train_loss … samples_per_s X", every figure in range. */
+static void
+check_epoch_line (const char *line, int epoch, int n_epochs, int n_val)
+{
+  int e, n, consumed = 0;
+  double tl, r[6], medr[2], sps;
+
+  g_assert_cmpint (sscanf (line, "epoch %d/%d train_loss %lf i2t_r1 %lf i2t_r5 %lf i2t_r10 %lf "
+                           "t2i_r1 %lf t2i_r5 %lf t2i_r10 %lf i2t_medr %lf t2i_medr %lf "
+                           "samples_per_s %lf%n", &e, &n, &tl, &r[0], &r[1], &r[2], &r[3], &r[4],
+                           &r[5], &medr[0], &medr[1], &sps, &consumed), ==, 12);
+  g_assert_cmpint (consumed, ==, (int) strlen (line));
+  g_assert_cmpint (e, ==, epoch);
+  g_assert_cmpint (n, ==, n_epochs);
+  g_assert_true (tl > 0 && sps > 0);
+  for (int i = 0; i < 6; i++)
+    g_assert_true (r[i] >= 0 && r[i] <= 1);
+  /* R@1 ≤ R@5 ≤ R@10, each way */
+  g_assert_true (r[0] <= r[1] && r[1] <= r[2] && r[3] <= r[4] && r[4] <= r[5]);
+  for (int i = 0; i < 2; i++)
+    g_assert_true (medr[i] >= 1 && medr[i] <= n_val);
+}
+
+static void
+test_lines (void)
+{
+  g_autofree char *images = demo ("images"), *csv = demo ("texts.csv");
+  g_auto(GStrv) lines = NULL;
+  Result r = run_cli ("match", "--images", images, "--csv", csv, "--epochs", "2", "--image-size", "16",
+                      "--loss", "hinge", "--embed-dim", "8", "--quiet", NULL);
+
+  g_test_message ("stderr: %s", r.err);
+  g_assert_cmpint (r.status, ==, 0);
+  lines = g_strsplit (g_strchomp (r.out), "\n", -1);
+  g_assert_cmpint (g_strv_length (lines), ==, 3);
+  /* 900 pairs, 0.2 held out */
+  g_assert_cmpstr (lines[0], ==, "# chance n_val 180 r1 0.0056 r5 0.0278 r10 0.0556 medr 90.5");
+  check_epoch_line (lines[1], 1, 2, 180);
+  check_epoch_line (lines[2], 2, 2, 180);
+  g_free (r.out);
+  g_free (r.err);
+}
+
+static void
+test_json (void)
+{
+  g_autofree char *images = demo ("images"), *csv = demo ("texts.csv");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  Result r = run_cli ("match", "--images", images, "--csv", csv, "--epochs", "1", "--image-size", "16",
+                      "--json", "--quiet", NULL);
+  JsonObject *o;
+
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strchr (r.out, '\n'));
+  g_assert_cmpint (strchr (r.out, '\n') - r.out + 1, ==, (int) strlen (r.out));
+  json_parser_load_from_data (parser, r.out, -1, &error);
+  g_assert_no_error (error);
+  o = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpint (json_object_get_int_member (o, "epoch"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (o, "n_val"), ==, 180);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "chance_r5"), 5.0 / 180, 1e-6);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "chance_medr"), 90.5, 1e-9);
+  for (const char *const *k = (const char *const[]) { "train_loss", "i2t_r1", "i2t_r5", "i2t_r10",
+                                                      "t2i_r1", "t2i_r5", "t2i_r10", "i2t_medr",
+                                                      "t2i_medr", "scale", "samples_per_s", NULL };
+       *k != NULL; k++)
+    g_assert_true (json_object_has_member (o, *k));
+  /* InfoNCE's scale starts at 1/0.07 and stays under the cap */
+  g_assert_cmpfloat (json_object_get_double_member (o, "scale"), >, 1.0);
+  g_assert_cmpfloat (json_object_get_double_member (o, "scale"), <=, 100.0);
+  g_free (r.out);
+  g_free (r.err);
+}
+
+/* Each bad invocation exits non-zero with one line on stderr naming it. */
+static void
+test_bad_input (void)
+{
+  g_autofree char *images = demo ("images"), *csv = demo ("texts.csv");
+  struct { const char *args[8]; const char *expect; } cases[] = {
+    { { "match", "--csv", csv }, "--images" },
+    { { "match", "--images", images }, "--csv" },
+    { { "match", "--images", images, "--csv", csv, "--loss", "mse" }, "--loss must be infonce or hinge" },
+    { { "match", "--images", images, "--csv", csv, "--embed-dim", "0" }, "embedding dimension" },
+    { { "match", "--images", images, "--csv", csv, "--epochs", "0" }, "epochs" },
+    { { "match", "--images", images, "--csv", csv, "--lr", "-1" }, "learning rate" },
+    { { "match", "--images", images, "--csv", csv, "--seed", "-3" }, "--seed" },
+    { { "match", "--images", images, "--csv", csv, "stray" }, "unexpected argument" },
+    { { "match", "--images", "/nonexistent", "--csv", csv }, "/nonexistent" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *const *a = cases[i].args;
+      Result r = run_cli (a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], NULL);
+
+      g_test_message ("case %zu: %s", i, r.err);
+      g_assert_false (g_spawn_check_wait_status (r.status, NULL));
+      g_assert_nonnull (strstr (r.err, cases[i].expect));
+      g_assert_true (g_str_has_prefix (r.err, "fusionlab-cli: error: "));
+      g_assert_cmpint (strchr (r.err, '\n') - r.err + 1, ==, (int) strlen (r.err));
+      g_free (r.out);
+      g_free (r.err);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/cli-match/lines", test_lines);
+  g_test_add_func ("/cli-match/json", test_json);
+  g_test_add_func ("/cli-match/bad-input", test_bad_input);
+  return g_test_run ();
+}
