@@ -79,10 +79,11 @@ print()
 print("| measure | Fusion Lab | PyTorch | ratio |")
 print("|---|---:|---:|---:|")
 for data, f, t in real:
-    for name, k in (("training", "train_samples_per_s"), ("evaluation", "eval_samples_per_s")):
+    for name, k, n in (("training", "train_samples_per_s", "train_samples"),
+                       ("evaluation", "eval_samples_per_s", "val_samples")):
         a, b = med(f, k), med(t, k)
-        print("| %s, %s (%s training samples), samples/s | %.1f | %.1f | %.2f× |"
-              % (name, data, f["train_samples"][0], a, b, a / b))
+        print("| %s, %s (%s samples), samples/s | %.1f | %.1f | %.2f× |"
+              % (name, data, f[n][0], a, b, a / b))
 for name, k in (("training", "train_samples_per_s"),
                 ("evaluation", "eval_samples_per_s")):
     a, b = med(fl, k), med(th, k)
