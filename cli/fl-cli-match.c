@@ -37,16 +37,6 @@ match_opts_clear (MatchOpts *o)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MatchOpts, match_opts_clear)
 
-static int
-match_fail (const char *msg)
-{
-  g_autofree char *line = g_strdup (msg);
-
-  g_strdelimit (line, "\n", ' ');
-  fprintf (stderr, "fusionlab-cli: error: %s\n", line);
-  return 1;
-}
-
 static gboolean
 match_parse (MatchOpts *o, int *argc, char ***argv, GError **error)
 {
@@ -90,15 +80,9 @@ match_settings (MatchOpts *o, FlMatchSettings *s, GError **error)
   const char *bad = NULL;
 
   fl_match_settings_init_default (s);
-  if (o->images == NULL)
-    bad = "--images DIR is required";
-  else if (o->csv == NULL)
-    bad = "--csv FILE is required";
-  else if (o->image_size < 4 || o->image_size > 1024 || o->image_size % 4 != 0)
-    bad = "--image-size must be a multiple of 4 between 4 and 1024";
-  else if (o->threads < 0 || o->threads > 256)
-    bad = "--threads must be between 0 and 256";
-  else if (o->seed < 0)
+  if (!fl_cli_check_data (o->images, o->csv, o->image_size, o->threads, error))
+    return FALSE;
+  if (o->seed < 0)
     bad = "--seed must be ≥ 0";
   else if (o->loss != NULL && !fl_match_loss_from_string (o->loss, &s->loss))
     bad = "--loss must be infonce or hinge";
@@ -171,16 +155,16 @@ fl_cli_match (int argc, char **argv)
   int nv;
 
   if (!match_parse (&o, &argc, &argv, &error) || !match_settings (&o, &s, &error))
-    return match_fail (error->message);
+    return fl_cli_fail ("%s", error->message);
   ds = match_load (&o, &error);
   m = ds != NULL ? fl_matcher_new (ds, &s, &error) : NULL;
   if (m == NULL)
-    return match_fail (error->message);
+    return fl_cli_fail ("%s", error->message);
   fl_run_val_indices (fl_matcher_run (m), &nv);
   if (!o.json)
     printf ("# chance n_val %d r1 %.4f r5 %.4f r10 %.4f medr %.1f\n", nv, MIN (1.0, 1.0 / nv),
             MIN (1.0, 5.0 / nv), MIN (1.0, 10.0 / nv), (nv + 1) / 2.0);
   if (!fl_matcher_train (m, print_match_epoch, &o, NULL, &error))
-    return match_fail (error->message);
+    return fl_cli_fail ("%s", error->message);
   return 0;
 }

@@ -65,11 +65,8 @@ opts_clear (Opts *o)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Opts, opts_clear)
 
-static int
-fail (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
-
-static int
-fail (const char *fmt, ...)
+int
+fl_cli_fail (const char *fmt, ...)
 {
   va_list args;
   g_autofree char *msg = NULL;
@@ -260,22 +257,32 @@ parse (Opts *o, const char *command, int *argc, char ***argv, GError **error)
   return TRUE;
 }
 
-static gboolean
-check_common (Opts *o, GError **error)
+gboolean
+fl_cli_check_data (const char *images,
+                   const char *csv,
+                   int         image_size,
+                   int         threads,
+                   GError    **error)
 {
   const char *bad = NULL;
 
-  if (o->images == NULL)
+  if (images == NULL)
     bad = "--images DIR is required";
-  else if (o->csv == NULL)
+  else if (csv == NULL)
     bad = "--csv FILE is required";
-  else if (o->image_size < 4 || o->image_size > 1024 || o->image_size % 4 != 0)
+  else if (image_size < 4 || image_size > 1024 || image_size % 4 != 0)
     bad = "--image-size must be a multiple of 4 between 4 and 1024";
-  else if (o->threads < 0 || o->threads > 256)
+  else if (threads < 0 || threads > 256)
     bad = "--threads must be between 0 and 256";
   if (bad != NULL)
     g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, bad);
   return bad == NULL;
+}
+
+static gboolean
+check_common (Opts *o, GError **error)
+{
+  return fl_cli_check_data (o->images, o->csv, o->image_size, o->threads, error);
 }
 
 static gboolean
@@ -403,7 +410,7 @@ export_run (Opts *o, const FlTrainSettings *s)
   g_autoptr(FlRun) run = ds ? fl_run_new (ds, s, &error) : NULL;
 
   if (run == NULL || !fl_run_export (run, o->export, &error))
-    return fail ("%s", error->message);
+    return fl_cli_fail ("%s", error->message);
   return 0;
 }
 
@@ -445,11 +452,11 @@ train_runs (Opts *o, FlComparison *cmp, gboolean compare)
       if (compare && !o->json)
         print_run_header (cmp, i, t0);
       if (!fl_comparison_train (cmp, i, &cb, NULL, &error))
-        return fail ("%s", error->message);
+        return fl_cli_fail ("%s", error->message);
       if (!compare && !o->quiet && !o->json)
         print_report (fl_comparison_run (cmp, i), stdout);
       if (o->save != NULL && !fl_run_save_model (fl_comparison_run (cmp, i), o->save, &error))
-        return fail ("could not save the model: %s", error->message);
+        return fl_cli_fail ("could not save the model: %s", error->message);
       if (compare)
         fl_comparison_release_run (cmp, i);
     }
@@ -544,17 +551,17 @@ cmd_train (int argc, char **argv, gboolean compare)
   if (!parse (&o, compare ? "compare" : "train", &argc, &argv, &error) ||
       !check_common (&o, &error) || !settings_from_opts (&o, &s, &error) ||
       !fl_train_settings_validate (&s, &error) || !check_compare (&o, compare, &error))
-    return fail ("%s", error->message);
+    return fl_cli_fail ("%s", error->message);
   if (o.export != NULL)
     return export_run (&o, &s);
 
   ds = load_data (&o, &error);
   if (ds == NULL)
-    return fail ("%s", error->message);
+    return fl_cli_fail ("%s", error->message);
   if ((s.branches & ~fl_dataset_branches (ds)) != 0)
     {
       g_autofree char *missing = fl_branches_to_string (s.branches & ~fl_dataset_branches (ds));
-      return fail ("--branches: the data has no %s", missing);
+      return fl_cli_fail ("--branches: the data has no %s", missing);
     }
   cmp = fl_comparison_new (ds, &s);
   n_routes = add_runs (&o, cmp, &s, fl_dataset_branches (ds), compare);
@@ -567,9 +574,9 @@ cmd_train (int argc, char **argv, gboolean compare)
   if (compare)
     print_comparison (cmp);
   if (o.metrics_csv != NULL && !fl_comparison_write_metrics_csv (cmp, o.metrics_csv, &error))
-    return fail ("%s", error->message);
+    return fl_cli_fail ("%s", error->message);
   if (o.experiment != NULL && !write_experiment (o.experiment, ds, cmp, &error))
-    return fail ("%s", error->message);
+    return fl_cli_fail ("%s", error->message);
   if (o.save != NULL && !o.quiet)
     fprintf (stderr, "model saved to %s\n", o.save);
   return 0;
@@ -587,17 +594,17 @@ cmd_predict (int argc, char **argv)
 
   opts_init (&o);
   if (!parse (&o, "predict", &argc, &argv, &error))
-    return fail ("%s", error->message);
+    return fl_cli_fail ("%s", error->message);
   if (o.model == NULL)
-    return fail ("--model MODEL is required");
+    return fl_cli_fail ("--model MODEL is required");
   if (o.out == NULL)
-    return fail ("--out FILE is required");
+    return fl_cli_fail ("--out FILE is required");
   pred = fl_predictor_load (o.model, &error);
   if (pred == NULL)
-    return fail ("%s", error->message);
+    return fl_cli_fail ("%s", error->message);
   o.image_size = fl_predictor_image_size (pred);
   if (!check_common (&o, &error))
-    return fail ("%s", error->message);
+    return fl_cli_fail ("%s", error->message);
   spec = (FlDataSpec) {
     .images_dir = o.images, .csv_path = o.csv,
     .image_col = o.image_col, .text_col = o.text_col, .label_col = o.label_col,
@@ -605,7 +612,7 @@ cmd_predict (int argc, char **argv)
   };
   if (!branch_columns (&o, &spec, &numeric, &error) ||
       !fl_predictor_write_csv (pred, &spec, o.out, &n, NULL, &error))
-    return fail ("%s", error->message);
+    return fl_cli_fail ("%s", error->message);
   if (!o.quiet)
     fprintf (stderr, "%d predictions written to %s\n", n, o.out);
   return 0;
@@ -649,5 +656,5 @@ fl_cli_main (int argc, char **argv)
     return cmd_predict (argc - 1, argv + 1);
   if (strcmp (argv[1], "match") == 0)
     return fl_cli_match (argc - 1, argv + 1);
-  return fail ("unknown command “%s”; use train, compare, predict or match", argv[1]);
+  return fl_cli_fail ("unknown command “%s”; use train, compare, predict or match", argv[1]);
 }

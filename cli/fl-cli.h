@@ -11,4 +11,15 @@ int fl_cli_main (int argc, char **argv);
 /* fusionlab-cli match (fl-cli-match.c); argv[0] is "match". */
 int fl_cli_match (int argc, char **argv);
 
+/* What the commands share (fl-cli.c). The error line on stderr, folded to
+ * one line; returns 1, the exit status. */
+int      fl_cli_fail       (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
+/* Checks the options every command that loads data has; FALSE with a
+ * G_OPTION_ERROR saying which is wrong. */
+gboolean fl_cli_check_data (const char *images,
+                            const char *csv,
+                            int         image_size,
+                            int         threads,
+                            GError    **error);
+
 G_END_DECLS
