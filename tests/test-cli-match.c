@@ -11,38 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-typedef struct {
-  int   status;
-  char *out;
-  char *err;
-} Result;
-
-/* Runs fusionlab-cli with the given arguments (NULL-terminated). */
-static Result
-run_cli (const char *first, ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  Result r = { 0 };
-  va_list ap;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("FUSIONLAB_CLI"));
-  va_start (ap, first);
-  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                &r.out, &r.err, &r.status, &error);
-  g_assert_no_error (error);
-  return r;
-}
-
-static char *
-demo (const char *what)
-{
-  return g_build_filename (g_getenv ("FUSIONLAB_SRCDIR"), "resources", "demo", what, NULL);
-}
+#include "test-cli-util.h"
 
 /* "epoch E/N train_loss … samples_per_s X", every figure in range. */
 static void
@@ -83,8 +52,7 @@ test_lines (void)
   g_assert_cmpstr (lines[0], ==, "# chance n_val 180 r1 0.0056 r5 0.0278 r10 0.0556 medr 90.5");
   check_epoch_line (lines[1], 1, 2, 180);
   check_epoch_line (lines[2], 2, 2, 180);
-  g_free (r.out);
-  g_free (r.err);
+  result_clear (&r);
 }
 
 static void
@@ -115,8 +83,7 @@ test_json (void)
   /* InfoNCE's scale starts at 1/0.07 and stays under the cap */
   g_assert_cmpfloat (json_object_get_double_member (o, "scale"), >, 1.0);
   g_assert_cmpfloat (json_object_get_double_member (o, "scale"), <=, 100.0);
-  g_free (r.out);
-  g_free (r.err);
+  result_clear (&r);
 }
 
 /* Each bad invocation exits non-zero with one line on stderr naming it. */

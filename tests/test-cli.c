@@ -9,49 +9,11 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "test-cli-util.h"
+
 /* The routes of image and text data: every one but the audio and numeric
  * baselines. */
 #define N_ROUTES (FL_N_FUSIONS - 2)
-
-typedef struct {
-  int   status;
-  char *out;
-  char *err;
-} Result;
-
-static void
-result_clear (Result *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-
-/* Runs fusionlab-cli with the given arguments (NULL-terminated). */
-static Result
-run_cli (const char *first, ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  Result r = { 0 };
-  va_list ap;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("FUSIONLAB_CLI"));
-  va_start (ap, first);
-  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                &r.out, &r.err, &r.status, &error);
-  g_assert_no_error (error);
-  return r;
-}
-
-static char *
-demo (const char *what)
-{
-  return g_build_filename (g_getenv ("FUSIONLAB_SRCDIR"), "resources", "demo", what, NULL);
-}
 
 /* The bundled demo data, and a scratch folder for what a test writes
  * (removed after the test, which removes its files). */
