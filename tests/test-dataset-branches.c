@@ -11,30 +11,13 @@
 #include "fl-audio.h"
 #include "fl-dataset.h"
 #include "fl-model.h"
-#include "fl-test-util.h"
+#include "test-dataset-util.h"
 
 #include <glib/gstdio.h>
 #include <math.h>
 #include <stb_image_write.h>
 #include <string.h>
 #include <unistd.h>
-
-typedef struct {
-  char *root;     /* a temp folder holding images/ and the CSVs */
-  char *images;
-} Fixture;
-
-static void
-write_png (const char *dir, const char *rel, guint8 grey)
-{
-  g_autofree char *path = g_build_filename (dir, rel, NULL);
-  g_autofree char *parent = g_path_get_dirname (path);
-  guint8 px[4 * 4 * 3];
-
-  g_assert_cmpint (g_mkdir_with_parents (parent, 0755), ==, 0);
-  memset (px, grey, sizeof px);
-  g_assert_true (stbi_write_png (path, 4, 4, 3, px, 4 * 3));
-}
 
 /* Copies tests/data/audio/name to dir/rel, or its first len/div bytes. */
 static void
@@ -68,22 +51,6 @@ fixture_setup (Fixture *f, gconstpointer data)
     g_autofree char *p = g_build_filename (f->images, "bad.wav", NULL);
     g_assert_true (g_file_set_contents (p, "this is not audio", -1, NULL));
   }
-}
-
-static void
-fixture_teardown (Fixture *f, gconstpointer data)
-{
-  fl_test_remove_tree (f->root);
-  g_free (f->root);
-  g_free (f->images);
-}
-
-static char *
-write_csv (Fixture *f, const char *name, const char *contents)
-{
-  char *path = g_build_filename (f->root, name, NULL);
-  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
-  return path;
 }
 
 static gboolean
