@@ -333,25 +333,8 @@ fl_image_load_many (const char *const *paths,
                     gpointer           user_data,
                     GCancellable      *cancellable)
 {
-  return fl_image_load_many_from (paths, NULL, NULL, n, S, out, errors, n_threads,
-                                  progress, user_data, cancellable);
-}
-
-gboolean
-fl_image_load_many_from (const char *const *names,
-                         FlImageOpenFunc    open_image,
-                         gpointer           open_data,
-                         int                n,
-                         int                S,
-                         guint8            *out,
-                         GError           **errors,
-                         int                n_threads,
-                         FlProgressFunc     progress,
-                         gpointer           user_data,
-                         GCancellable      *cancellable)
-{
-  return fl_image_load_many_cached (NULL, names, open_image, open_data, n, S, out, errors,
-                                    n_threads, progress, user_data, cancellable);
+  return fl_image_load_many_cached (NULL, paths, NULL, NULL, n, S, out, errors, n_threads,
+                                    progress, user_data, cancellable);
 }
 
 gboolean

@@ -103,7 +103,7 @@ gboolean fl_image_load_many (const char *const *paths,
                              gpointer           user_data,
                              GCancellable      *cancellable);
 
-/* Opens image i for fl_image_load_many_from(): a descriptor that the caller
+/* Opens image i for fl_image_load_many_cached(): a descriptor that the caller
  * closes, or -1 with error set. Called from the worker threads. */
 typedef int (*FlImageOpenFunc) (int       i,
                                 gpointer  user_data,
@@ -112,24 +112,11 @@ typedef int (*FlImageOpenFunc) (int       i,
 /* fl_image_load_many() with each image opened by open_image (NULL: names
  * are paths, opened as fl_image_load() does); names[i] is image i's name in
  * messages. The image loader of fl_dataset_load(), which opens every file
- * beneath the image folder (fl_image_tree_open()). */
-gboolean fl_image_load_many_from (const char *const *names,
-                                  FlImageOpenFunc    open_image,
-                                  gpointer           open_data,
-                                  int                n,
-                                  int                S,
-                                  guint8            *out,
-                                  GError           **errors,
-                                  int                n_threads,
-                                  FlProgressFunc     progress,
-                                  gpointer           user_data,
-                                  GCancellable      *cancellable);
-
-/* fl_image_load_many_from() through a cache of decoded images
- * (fl-image-cache.h; NULL: none): an image whose file is unchanged since
- * it was cached is read from there, the others are decoded and the cache
- * file is rewritten at the end. The results, errors included, are those of
- * fl_image_load_many_from(). */
+ * beneath the image folder (fl_image_tree_open()). Through a cache of
+ * decoded images (fl-image-cache.h; NULL: none), an image whose file is
+ * unchanged since it was cached is read from there, the others are decoded
+ * and the cache file is rewritten at the end; the results, errors included,
+ * are those without it. */
 typedef struct FlImageCache FlImageCache;
 gboolean fl_image_load_many_cached (FlImageCache      *cache,
                                     const char *const *names,
