@@ -2,7 +2,7 @@
 #define G_LOG_DOMAIN "fl-audio"
 
 #include "fl-audio.h"
-#include "fl-image-decode.h"   /* fl_image_fail(): "name: reason" */
+#include "fl-image-decode.h"   /* fl_image_fail(), fl_image_open_path() */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -532,21 +532,6 @@ fl_audio_logmel_fd (int fd, const char *name, float *out, GError **error)
   return decode_source (&src, name, out, error);
 }
 
-/* O_NONBLOCK so that a FIFO named like a clip cannot hang us before the
- * S_ISREG check. */
-static int
-open_path (const char *path, GError **error)
-{
-  int fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0);
-
-  if (fd < 0)
-    {
-      int saved = errno;
-      fl_image_fail (error, path, "%s", g_strerror (saved));
-    }
-  return fd;
-}
-
 gboolean
 fl_audio_load (const char *path, float *out, GError **error)
 {
@@ -556,7 +541,7 @@ fl_audio_load (const char *path, float *out, GError **error)
   g_return_val_if_fail (path != NULL && out != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  fd = open_path (path, error);
+  fd = fl_image_open_path (path, error);
   if (fd < 0)
     return FALSE;
   ok = fl_audio_logmel_fd (fd, path, out, error);
@@ -584,7 +569,7 @@ load_one (int i, gpointer data)
   GError *local = NULL;
   gboolean ok = FALSE;
   int fd = ctx->open_clip != NULL ? ctx->open_clip (i, ctx->open_data, &local)
-                                  : open_path (ctx->names[i], &local);
+                                  : fl_image_open_path (ctx->names[i], &local);
 
   if (fd >= 0)
     {

@@ -5,6 +5,9 @@
 #include "fl-image.h"
 #include "fl-model.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <png.h>
 #include <setjmp.h>
 #include <stdio.h>   /* before jpeglib.h, which uses FILE */
@@ -39,6 +42,20 @@ fl_image_fail (GError **error, const char *name, const char *fmt, ...)
   va_end (args);
   g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA, "%s: %s", shown, msg);
   return FALSE;
+}
+
+int
+fl_image_open_path (const char *path,
+                    GError    **error)
+{
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0);
+
+  if (fd < 0)
+    {
+      int saved = errno;
+      fl_image_fail (error, path, "%s", g_strerror (saved));
+    }
+  return fd;
 }
 
 gboolean

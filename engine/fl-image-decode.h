@@ -56,4 +56,10 @@ gboolean fl_image_fail (GError    **error,
                         const char *fmt,
                         ...) G_GNUC_PRINTF (3, 4);
 
+/* Opens path read-only for a loader (images, sound clips); -1 with an
+ * fl_image_fail() error naming path. O_NONBLOCK, so that a FIFO named like
+ * a file cannot hang the loader before its S_ISREG check. */
+int      fl_image_open_path (const char *path,
+                             GError    **error);
+
 G_END_DECLS

@@ -99,21 +99,6 @@ read_fd (int fd, const char *name, gsize *len, GError **error)
   return g_steal_pointer (&buf);
 }
 
-/* Opens path for fl_image_load(). O_NONBLOCK so that a FIFO named like an
- * image cannot hang us before the S_ISREG check. */
-static int
-open_path (const char *path, GError **error)
-{
-  int fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0);
-
-  if (fd < 0)
-    {
-      int saved = errno;
-      fl_image_fail (error, path, "%s", g_strerror (saved));
-    }
-  return fd;
-}
-
 /* One source pixel of a comp-channel image (grey, grey+alpha, RGB, RGBA),
  * composited over white: c' = a·c + (1 - a)·255. */
 static inline void
@@ -274,7 +259,7 @@ fl_image_load (const char *path, int S, guint8 *out, GError **error)
   g_return_val_if_fail (out != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  fd = open_path (path, error);
+  fd = fl_image_open_path (path, error);
   if (fd < 0)
     return FALSE;
   ok = fl_image_load_fd (fd, path, S, out, error);
@@ -305,7 +290,7 @@ load_one (int i, gpointer data)
   GError *local = NULL;
   gboolean ok = FALSE;
   int fd = ctx->open_image != NULL ? ctx->open_image (i, ctx->open_data, &local)
-                                   : open_path (ctx->names[i], &local);
+                                   : fl_image_open_path (ctx->names[i], &local);
 
   if (fd >= 0)
     {
