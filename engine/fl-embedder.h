@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * fl-embedder.h — a trained matching model, frozen: pictures and texts into
+ * the shared space, for search, zero-shot classification and the similarity
+ * heatmap (issue 15). Made from a matcher's current weights, or read from a
+ * matching model file; it owns copies of everything (the branches' weights,
+ * the projections, the vocabulary, the image statistics), so it outlives the
+ * matcher and may be used from any one thread at a time.
+ *
+ * Every embedding is a unit row of E floats (fl_embedder_dim()); the cosine
+ * similarity of two is their dot product.
+ *
+ * The matching model file is a model file (fl-predictor.h) whose branch
+ * tensors have the same names as a classifier's (so `--init-from` reads
+ * either), plus the projections under "match.*" and, in __metadata__,
+ * "task": "match", the loss, E, and the data it was trained on (images
+ * folder, CSV and columns) for `fusionlab-cli search` to rank by default.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "fl-dataset.h"
+
+G_BEGIN_DECLS
+
+typedef struct FlMatcher FlMatcher;
+typedef struct FlEmbedder FlEmbedder;
+
+/* A copy of m's current weights, vocabulary and statistics. */
+FlEmbedder *fl_matcher_embedder (FlMatcher *m);
+
+/* Reads a matching model file; a corrupt, truncated, foreign or
+ * inconsistent file (or a classifier's) is a FL_ENGINE_ERROR_FORMAT naming
+ * the file and the reason, as fl_predictor_load() does. */
+FlEmbedder *fl_embedder_load (const char *path, GError **error);
+/* Writes it atomically; what this writes, fl_embedder_load() reads. */
+gboolean    fl_embedder_save (FlEmbedder *e, const char *path, GError **error);
+void        fl_embedder_free (FlEmbedder *e);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlEmbedder, fl_embedder_free)
+
+int         fl_embedder_dim (FlEmbedder *e);         /* E */
+int         fl_embedder_image_size (FlEmbedder *e);  /* S */
+
+/* The data it was trained on, as recorded (NULL fields when it was made
+ * from data held only in memory); owned by e. */
+const FlDataSpec *fl_embedder_data_spec (FlEmbedder *e);
+
+/* out (n,E) receives the unit embeddings of n texts (any words: unknown
+ * ones are dropped as in training; an empty text embeds its bias alone). */
+void fl_embedder_embed_texts (FlEmbedder        *e,
+                              const char *const *texts,
+                              int                n,
+                              float             *out);
+
+/* out (n,E) receives the unit embeddings of n uint8 images (n,3,S,S), S
+ * the embedder's image size, normalised as in training. */
+void fl_embedder_embed_images (FlEmbedder   *e,
+                               const guint8 *images,
+                               int           n,
+                               float        *out);
+
+/* The n ≤ k indices of the largest scores q·rows[i] over n_rows rows of E
+ * floats, best first, ties to the lower index; into idx and score.
+ * Returns how many (min (k, n_rows)). */
+int fl_embedder_top_k (const float *query,
+                       const float *rows,
+                       int          n_rows,
+                       int          E,
+                       int          k,
+                       int         *idx,
+                       float       *score);
+
+/* Zero-shot classification: each class name put into template (every
+ * "{label}" replaced; NULL means "{label}") is embedded as a text; image
+ * i's prediction is the class whose text is nearest its embedding
+ * image_emb[i] (n,E). pred (n) receives the predictions; returns the
+ * accuracy against labels (n), or the predictions only when labels is
+ * NULL (and returns -1). */
+double fl_embedder_zero_shot (FlEmbedder        *e,
+                              const float       *image_emb,
+                              int                n,
+                              const gint32      *labels,
+                              const char *const *class_names,
+                              int                n_classes,
+                              const char        *template_,
+                              gint32            *pred);
+
+G_END_DECLS
