@@ -222,37 +222,44 @@ has (const FlModel *model, FlBranch b)
   return (model->branches & FL_BRANCH_BIT (b)) != 0;
 }
 
+/* Whether the forward pass of branches set runs branch b. */
+static gboolean
+runs (const FlModel *model, guint set, FlBranch b)
+{
+  return has (model, b) && (set & FL_BRANCH_BIT (b)) != 0;
+}
+
 gboolean
-_fl_model_branches_forward (FlModel *model, const FlBatch *batch)
+_fl_model_branches_forward (FlModel *model, const FlBatch *batch, guint set)
 {
   const FlConfig *c = &model->cfg;
   const int N = batch->n, S4 = c->image_size / 4, D = c->feat_dim;
   const int audio_flat = c->audio_conv2 * (c->audio_mels / 8) * (c->audio_frames / 8);
   Acts *x = &model->act;
 
-  g_return_val_if_fail (!has (model, FL_BRANCH_IMAGE) || batch->images != NULL, FALSE);
-  g_return_val_if_fail (!has (model, FL_BRANCH_TEXT) || batch->tok_off != NULL, FALSE);
-  g_return_val_if_fail (!has (model, FL_BRANCH_AUDIO) || batch->audio != NULL, FALSE);
-  g_return_val_if_fail (!has (model, FL_BRANCH_NUMERIC) || batch->numeric != NULL, FALSE);
-  if (has (model, FL_BRANCH_IMAGE))
+  g_return_val_if_fail (!runs (model, set, FL_BRANCH_IMAGE) || batch->images != NULL, FALSE);
+  g_return_val_if_fail (!runs (model, set, FL_BRANCH_TEXT) || batch->tok_off != NULL, FALSE);
+  g_return_val_if_fail (!runs (model, set, FL_BRANCH_AUDIO) || batch->audio != NULL, FALSE);
+  g_return_val_if_fail (!runs (model, set, FL_BRANCH_NUMERIC) || batch->numeric != NULL, FALSE);
+  if (runs (model, set, FL_BRANCH_IMAGE))
     {
       run_slices (model, batch, image_forward_slice);
       _fl_model_linear_forward (model, x->x[FL_BRANCH_IMAGE], x->p2, FL_P_IMG_FC_W, N,
                                 c->conv2 * S4 * S4, D);
     }
-  if (has (model, FL_BRANCH_TEXT))
+  if (runs (model, set, FL_BRANCH_TEXT))
     {
       fl_embag_forward (x->t1, batch->tok_off, batch->tok_idx, P (model, FL_P_TXT_EMB_W),
                         P (model, FL_P_TXT_EMB_B), N, c->text_hidden);
       fl_relu_forward (x->t1, (gsize) N * c->text_hidden);
       _fl_model_linear_forward (model, x->x[FL_BRANCH_TEXT], x->t1, FL_P_TXT_FC_W, N, c->text_hidden, D);
     }
-  if (has (model, FL_BRANCH_AUDIO))
+  if (runs (model, set, FL_BRANCH_AUDIO))
     {
       run_slices (model, batch, audio_forward_slice);
       _fl_model_linear_forward (model, x->x[FL_BRANCH_AUDIO], x->ap3, FL_P_AUD_FC_W, N, audio_flat, D);
     }
-  if (has (model, FL_BRANCH_NUMERIC))
+  if (runs (model, set, FL_BRANCH_NUMERIC))
     {
       _fl_model_linear_forward (model, x->n1, batch->numeric, FL_P_NUM_FC1_W, N,
                                 2 * c->n_numeric, c->numeric_hidden);
@@ -261,7 +268,8 @@ _fl_model_branches_forward (FlModel *model, const FlBatch *batch)
                                 c->numeric_hidden, D);
     }
   for (int k = 0; k < model->n_branches; k++)
-    fl_relu_forward (x->x[model->order[k]], (gsize) N * D);
+    if (runs (model, set, model->order[k]))
+      fl_relu_forward (x->x[model->order[k]], (gsize) N * D);
   drop_modalities (model, batch);
   return TRUE;
 }

@@ -81,10 +81,10 @@ G_GNUC_INTERNAL void _fl_model_linear_backward (FlModel *model, float *din, cons
                                                 const float *in, FlParam w, int N, int In, int Out);
 G_GNUC_INTERNAL void _fl_model_run_tasks (FlModel *model, FlTaskFunc fn, gpointer data);
 
-/* fl-model-branches.c: the branches' vectors x[k] (N,D) from the batch,
- * with modality dropout applied; FALSE if the batch lacks one. And their
- * adjoint, from dact.x[k]. */
-G_GNUC_INTERNAL gboolean _fl_model_branches_forward (FlModel *model, const FlBatch *batch);
+/* fl-model-branches.c: the vectors x[k] (N,D) of the model's branches in
+ * set (a mask of FL_BRANCH_BIT()s) from the batch, with modality dropout
+ * applied; FALSE if the batch lacks one. And their adjoint, from dact.x[k]. */
+G_GNUC_INTERNAL gboolean _fl_model_branches_forward (FlModel *model, const FlBatch *batch, guint set);
 G_GNUC_INTERNAL void     _fl_model_branches_backward (FlModel *model, const FlBatch *batch);
 /* The conv weights a slice's partial block holds (image, then audio) and
  * the scratch one thread's slices take. */

@@ -239,7 +239,7 @@ fl_model_forward (FlModel *model, const FlBatch *batch)
   ensure_capacity (model, N, FALSE);
   x = &model->act;
 
-  if (!_fl_model_branches_forward (model, batch))
+  if (!_fl_model_branches_forward (model, batch, FL_BRANCHES_ALL))
     return 0.0;
   _fl_model_fuse_forward (model, N);
 
@@ -294,9 +294,15 @@ fl_model_backward (FlModel *model, const FlBatch *batch)
 gboolean
 fl_model_forward_branches (FlModel *model, const FlBatch *batch)
 {
+  return fl_model_forward_branch_set (model, batch, FL_BRANCHES_ALL);
+}
+
+gboolean
+fl_model_forward_branch_set (FlModel *model, const FlBatch *batch, guint branches)
+{
   g_return_val_if_fail (batch->n > 0 && batch->drop == NULL, FALSE);
   ensure_capacity (model, batch->n, FALSE);
-  return _fl_model_branches_forward (model, batch);
+  return _fl_model_branches_forward (model, batch, branches);
 }
 
 void

@@ -313,6 +313,11 @@ void fl_model_backward (FlModel *model, const FlBatch *batch);
  * of each branch then holds its (n,D) vector. batch->drop must be NULL.
  * FALSE if the batch lacks a branch the model has. */
 gboolean fl_model_forward_branches (FlModel *model, const FlBatch *batch);
+/* The same for the model's branches in the set branches (a mask of
+ * FL_BRANCH_BIT()s) only: the batch needs only their inputs, and the other
+ * branches' features are left as they were. One modality embedded alone
+ * (fl-embedder.h) runs no other branch. */
+gboolean fl_model_forward_branch_set (FlModel *model, const FlBatch *batch, guint branches);
 
 /* After fl_model_forward_branches() of this batch: sets the gradient block
  * to the adjoint of dx, dx[k] (n,D) being dL/d(branch k's vector) for each
