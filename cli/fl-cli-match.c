@@ -161,6 +161,7 @@ fl_cli_match (int argc, char **argv)
   if (m == NULL)
     return fl_cli_fail ("%s", error->message);
   fl_run_val_indices (fl_matcher_run (m), &nv);
+  nv = MIN (nv, FL_MATCH_MAX_EVAL);
   if (!o.json)
     printf ("# chance n_val %d r1 %.4f r5 %.4f r10 %.4f medr %.1f\n", nv, MIN (1.0, 1.0 / nv),
             MIN (1.0, 5.0 / nv), MIN (1.0, 10.0 / nv), (nv + 1) / 2.0);

@@ -312,7 +312,7 @@ int
 fl_matcher_evaluate (FlMatcher *m, FlRetrieval *out)
 {
   const gint32 *vi = (const gint32 *) m->run->val_idx->data;
-  const int nv = (int) m->run->val_idx->len, E = m->E;
+  const int nv = MIN ((int) m->run->val_idx->len, FL_MATCH_MAX_EVAL), E = m->E;
   g_autofree float *u = g_new (float, (gsize) nv * E);
   g_autofree float *v = g_new (float, (gsize) nv * E);
   g_autofree float *sim = g_new (float, (gsize) nv * nv);
@@ -378,6 +378,12 @@ FlModel *
 fl_matcher_model (FlMatcher *m)
 {
   return m->run->model;
+}
+
+const FlMatchSettings *
+fl_matcher_settings (FlMatcher *m)
+{
+  return &m->s;
 }
 
 FlRun *

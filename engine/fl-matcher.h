@@ -36,7 +36,11 @@
  * Each epoch ends with retrieval on the held-out pairs: the (N,N) cosine
  * similarity of every validation image against every validation text,
  * fl_retrieval_metrics(). Chance is k/N for R@k and (N+1)/2 for the median
- * rank.
+ * rank. N is at most FL_MATCH_MAX_EVAL: the first 5000 pairs of the
+ * validation split, in its fixed order, are ranked, and the rest not, so
+ * that 100k samples never make a 20k × 20k matrix (1.6 GB). 5000 is the
+ * convention of image–text retrieval (COCO's 5k test images), and R@k
+ * depends on N: figures from different N are not comparable.
  */
 #pragma once
 
@@ -67,6 +71,8 @@ typedef struct {
 } FlMatchSettings;
 
 #define FL_MATCH_MAX_EMBED 4096
+/* The most held-out pairs retrieval ranks (see above). */
+#define FL_MATCH_MAX_EVAL 5000
 
 void     fl_match_settings_init_default (FlMatchSettings *s);
 gboolean fl_match_settings_validate (const FlMatchSettings *s, GError **error);
@@ -101,8 +107,8 @@ gboolean fl_matcher_train (FlMatcher        *m,
                            GCancellable     *cancellable,
                            GError          **error);
 
-/* Retrieval on the validation pairs with the current weights; returns
- * their number. */
+/* Retrieval on the validation pairs (the first FL_MATCH_MAX_EVAL) with the
+ * current weights; returns their number. */
 int      fl_matcher_evaluate (FlMatcher *m, FlRetrieval *out);
 
 /* For tests and tools: the loss of the pairs idx[0..n) (n ≥ 2) with the
@@ -115,6 +121,8 @@ double   fl_matcher_batch_loss (FlMatcher *m, const gint32 *idx, int n, gboolean
 float   *fl_matcher_params (FlMatcher *m, gsize *n);
 float   *fl_matcher_grads (FlMatcher *m, gsize *n);
 FlModel *fl_matcher_model (FlMatcher *m);
+/* The settings it was made with; owned by the matcher. */
+const FlMatchSettings *fl_matcher_settings (FlMatcher *m);
 /* The run the matcher trains through (its split, vocabulary and model). */
 FlRun   *fl_matcher_run (FlMatcher *m);
 
