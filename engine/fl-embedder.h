@@ -8,7 +8,14 @@
  * matcher and may be used from any one thread at a time.
  *
  * Every embedding is a unit row of E floats (fl_embedder_dim()); the cosine
- * similarity of two is their dot product.
+ * similarity of two is their dot product. It is computed as the matcher's
+ * evaluation computes it (fl-matcher.c: the branch, linear(D→E), then
+ * L2-normalisation), in batches of the matcher's batch size: the held-out
+ * pairs embedded in their order give the matcher's bits, and its retrieval
+ * figures (test-embedder). OpenBLAS's sgemm rounds a row differently with
+ * the number of rows in the call, so the same text alone, or in another
+ * batch, can differ in the last bit or so (never in what a rank shows but
+ * for a tie within a rounding).
  *
  * The matching model file is a model file (fl-predictor.h) whose branch
  * tensors have the same names as a classifier's (so `--init-from` reads
@@ -21,10 +28,10 @@
 #include <gio/gio.h>
 
 #include "fl-dataset.h"
+#include "fl-matcher.h"
 
 G_BEGIN_DECLS
 
-typedef struct FlMatcher FlMatcher;
 typedef struct FlEmbedder FlEmbedder;
 
 /* A copy of m's current weights, vocabulary and statistics. */
@@ -41,6 +48,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlEmbedder, fl_embedder_free)
 
 int         fl_embedder_dim (FlEmbedder *e);         /* E */
 int         fl_embedder_image_size (FlEmbedder *e);  /* S */
+FlMatchLoss fl_embedder_loss (FlEmbedder *e);        /* the loss it was trained with */
+
+/* Splits each batch of pictures over this many threads (≤ 0: one per
+ * core), as fl_model_set_threads(); the default is 1. The embeddings do
+ * not depend on it. */
+void        fl_embedder_set_threads (FlEmbedder *e, int n_threads);
 
 /* The data it was trained on, as recorded (NULL fields when it was made
  * from data held only in memory); owned by e. */
