@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 typedef struct {
-  char    *images, *csv, *image_col, *text_col, *label_col, *loss;
+  char    *images, *csv, *image_col, *text_col, *label_col, *loss, *map_loss;
   int      image_size, embed_dim, epochs, batch, threads;
   double   lr, val_split;
   gint64   seed;
@@ -33,7 +33,7 @@ static void
 match_opts_clear (MatchOpts *o)
 {
   g_free (o->images); g_free (o->csv); g_free (o->image_col); g_free (o->text_col);
-  g_free (o->label_col); g_free (o->loss);
+  g_free (o->label_col); g_free (o->loss); g_free (o->map_loss);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MatchOpts, match_opts_clear)
 
@@ -49,7 +49,9 @@ match_parse (MatchOpts *o, int *argc, char ***argv, GError **error)
     { "label-col", 0, 0, G_OPTION_ARG_STRING, &o->label_col,
       "Column of labels: they only stratify the split", "C" },
     { "image-size", 0, 0, G_OPTION_ARG_INT, &o->image_size, "Images are resized to S×S (64)", "S" },
-    { "loss", 0, 0, G_OPTION_ARG_STRING, &o->loss, "infonce or hinge (infonce)", "L" },
+    { "loss", 0, 0, G_OPTION_ARG_STRING, &o->loss,
+      "infonce, hinge or mapping (infonce); mapping regresses the frozen text side", "L" },
+    { "map-loss", 0, 0, G_OPTION_ARG_STRING, &o->map_loss, "mapping's loss: cosine or mse (cosine)", "L" },
     { "embed-dim", 0, 0, G_OPTION_ARG_INT, &o->embed_dim, "Dimension of the shared space (64)", "E" },
     { "epochs", 0, 0, G_OPTION_ARG_INT, &o->epochs, "Epochs (10)", "N" },
     { "batch", 0, 0, G_OPTION_ARG_INT, &o->batch, "Batch size (64)", "N" },
@@ -85,12 +87,18 @@ match_settings (MatchOpts *o, FlMatchSettings *s, GError **error)
   if (o->seed < 0)
     bad = "--seed must be ≥ 0";
   else if (o->loss != NULL && !fl_match_loss_from_string (o->loss, &s->loss))
-    bad = "--loss must be infonce or hinge";
+    bad = "--loss must be infonce, hinge or mapping";
+  else if (o->map_loss != NULL && !fl_map_loss_from_string (o->map_loss, &s->map_loss))
+    bad = "--map-loss must be cosine or mse";
+  else if (o->map_loss != NULL && s->loss != FL_MATCH_LOSS_MAPPING)
+    bad = "--map-loss goes with --loss mapping";
   if (bad != NULL)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, bad);
       return FALSE;
     }
+  if (s->loss == FL_MATCH_LOSS_MAPPING)
+    s->frozen = FL_BRANCH_BIT (FL_BRANCH_TEXT);   /* the target */
   s->embed_dim = o->embed_dim;
   s->train.epochs = o->epochs;
   s->train.batch_size = o->batch;

@@ -235,6 +235,72 @@ fl_hinge_backward (float       *du,
                  1.0f, scratch, N, u, E, 0.0f, dv, E);
 }
 
+/* ---- mapping ------------------------------------------------------------ */
+
+double
+fl_map_cosine_forward (const float *u,
+                       const float *v,
+                       int N, int E)
+{
+  double total = 0.0;
+
+  g_return_val_if_fail (N >= 1 && E >= 1, NAN);
+  for (gsize i = 0; i < (gsize) N * E; i++)
+    total += (double) u[i] * v[i];
+  return 1.0 - total / N;
+}
+
+void
+fl_map_cosine_backward (float       *du,
+                        float       *dv,
+                        const float *u,
+                        const float *v,
+                        int N, int E)
+{
+  for (gsize i = 0; i < (gsize) N * E; i++)
+    {
+      if (du != NULL)
+        du[i] = -v[i] / N;
+      if (dv != NULL)
+        dv[i] = -u[i] / N;
+    }
+}
+
+double
+fl_map_mse_forward (const float *x,
+                    const float *y,
+                    int N, int E)
+{
+  double total = 0.0;
+
+  g_return_val_if_fail (N >= 1 && E >= 1, NAN);
+  for (gsize i = 0; i < (gsize) N * E; i++)
+    {
+      double d = (double) x[i] - y[i];
+      total += d * d;
+    }
+  return total / ((double) N * E);
+}
+
+void
+fl_map_mse_backward (float       *dx,
+                     float       *dy,
+                     const float *x,
+                     const float *y,
+                     int N, int E)
+{
+  const double w = 2.0 / ((double) N * E);
+
+  for (gsize i = 0; i < (gsize) N * E; i++)
+    {
+      float g = (float) (w * ((double) x[i] - y[i]));
+      if (dx != NULL)
+        dx[i] = g;
+      if (dy != NULL)
+        dy[i] = -g;
+    }
+}
+
 /* ---- retrieval metrics -------------------------------------------------- */
 
 int

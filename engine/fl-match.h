@@ -3,7 +3,9 @@
  * fl-match.h — the operators and metrics of the matching task (SPEC §4,
  * issue 15): L2-normalisation into the shared space, the symmetric
  * contrastive loss of CLIP (InfoNCE with a learnable temperature), the
- * max-of-hinges loss of VSE++, and retrieval metrics (Recall@k, median rank).
+ * max-of-hinges loss of VSE++, the mapping losses (cosine and MSE
+ * regression of one side by the other), and retrieval metrics (Recall@k,
+ * median rank).
  *
  * Conventions as in fl-ops.h: row-major float arrays, outputs first, every
  * size spelled out; backward functions overwrite input gradients and
@@ -117,6 +119,49 @@ void fl_hinge_backward (float       *du,
                         const float *v,
                         float        margin,
                         int N, int E);
+
+/* ---- mapping (the seed's y = f(x)) ---------------------------------------
+ *
+ * Regression of one side's vectors y (the target, the text side) by the
+ * other's f(x) (the image side), pair by pair: no negatives, so a target
+ * that learned too would collapse onto f(x); the trainer freezes it
+ * (fl-matcher.h).
+ *
+ * cosine: u and v are the L2-normalised f(x) and y (N,E);
+ *   L = (1/N) Σ_n (1 - u_n·v_n)
+ * the mean of torch's 1 - F.cosine_similarity (f(x), y) (whose eps guard
+ * differs from fl_l2norm's only for rows of nearly zero length).
+ *
+ * mse: x and y are the unnormalised f(x) and y (N,E);
+ *   L = (1/N) Σ_n ‖x_n - y_n‖² / E
+ * F.mse_loss (x, y), the mean over all N·E elements. On unit rows it would
+ * be (2/E)(1 - cos), the cosine loss again; unnormalised it is the seed's
+ * literal regression, which must match each target's length too. */
+
+/* Returns L. N ≥ 1. */
+double fl_map_cosine_forward (const float *u,
+                              const float *v,
+                              int N, int E);
+
+/* du = -v / N, dv = -u / N (overwritten); either may be NULL (the frozen
+ * target needs none). */
+void   fl_map_cosine_backward (float       *du,
+                               float       *dv,
+                               const float *u,
+                               const float *v,
+                               int N, int E);
+
+/* Returns L, summed in double. N ≥ 1. */
+double fl_map_mse_forward (const float *x,
+                           const float *y,
+                           int N, int E);
+
+/* dx = 2 (x - y) / (N E), dy = -dx (overwritten); either may be NULL. */
+void   fl_map_mse_backward (float       *dx,
+                            float       *dy,
+                            const float *x,
+                            const float *y,
+                            int N, int E);
 
 /* ---- retrieval metrics ------------------------------------------------- */
 

@@ -29,7 +29,8 @@ struct FlMatcher {
   float          *scratch;    /* (B,B) */
 };
 
-static const char *const loss_names[FL_N_MATCH_LOSSES] = { "infonce", "hinge" };
+static const char *const loss_names[FL_N_MATCH_LOSSES] = { "infonce", "hinge", "mapping" };
+static const char *const map_loss_names[FL_N_MAP_LOSSES] = { "cosine", "mse" };
 
 const char *
 fl_match_loss_to_string (FlMatchLoss loss)
@@ -50,6 +51,25 @@ fl_match_loss_from_string (const char *name, FlMatchLoss *loss)
   return FALSE;
 }
 
+const char *
+fl_map_loss_to_string (FlMapLoss loss)
+{
+  g_return_val_if_fail ((guint) loss < FL_N_MAP_LOSSES, NULL);
+  return map_loss_names[loss];
+}
+
+gboolean
+fl_map_loss_from_string (const char *name, FlMapLoss *loss)
+{
+  for (int i = 0; i < FL_N_MAP_LOSSES; i++)
+    if (g_strcmp0 (name, map_loss_names[i]) == 0)
+      {
+        *loss = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
 void
 fl_match_settings_init_default (FlMatchSettings *s)
 {
@@ -59,15 +79,24 @@ fl_match_settings_init_default (FlMatchSettings *s)
   s->loss = FL_MATCH_LOSS_INFONCE;
   s->embed_dim = 64;
   s->margin = 0.2f;
+  s->map_loss = FL_MAP_LOSS_COSINE;
+  s->frozen = 0;
 }
 
 gboolean
 fl_match_settings_validate (const FlMatchSettings *s, GError **error)
 {
+  const guint text = FL_BRANCH_BIT (FL_BRANCH_TEXT);
   const char *bad = NULL;
 
   if ((guint) s->loss >= FL_N_MATCH_LOSSES)
-    bad = "the loss must be infonce or hinge";
+    bad = "the loss must be infonce, hinge or mapping";
+  else if ((guint) s->map_loss >= FL_N_MAP_LOSSES)
+    bad = "the mapping loss must be cosine or mse";
+  else if ((s->frozen & ~FL_BRANCHES_IMAGE_TEXT) != 0 || s->frozen == FL_BRANCHES_IMAGE_TEXT)
+    bad = "only one side, image or text, can be frozen";
+  else if (s->loss == FL_MATCH_LOSS_MAPPING && s->frozen != text)
+    bad = "mapping regresses a frozen text side: freeze the text side, and only it";
   else if (s->embed_dim < 1 || s->embed_dim > FL_MATCH_MAX_EMBED)
     bad = "the embedding dimension must be between 1 and 4096";
   else if (!(s->margin >= 0.0f && s->margin <= 2.0f))
@@ -88,6 +117,14 @@ fl_match_settings_validate (const FlMatchSettings *s, GError **error)
 static float *proj_w (FlMatcher *m, float *block, int k) { return block + (gsize) k * (m->E * m->D + m->E); }
 static float *proj_b (FlMatcher *m, float *block, int k) { return proj_w (m, block, k) + (gsize) m->E * m->D; }
 static float *log_scale (FlMatcher *m, float *block) { return block + m->n_proj - 1; }
+
+static gboolean
+learns (const FlMatcher *m, int k)
+{
+  const FlBranch branch[N_PROJ] = { FL_BRANCH_IMAGE, FL_BRANCH_TEXT };
+
+  return (m->s.frozen & FL_BRANCH_BIT (branch[k])) == 0;
+}
 
 /* PyTorch's nn.Linear init, U(-1/√D, 1/√D) for W and b, from its own
  * stream of seed (the model's draws stay those of a classifier). */
@@ -188,30 +225,64 @@ embed (FlMatcher *m, const FlBatch *batch, float *out[N_PROJ])
     }
 }
 
-/* The loss of the embedded batch, and with backward de[k] = dL/de[k] and
- * the log-scale's gradient (added to dproj). */
+/* The contrastive losses of the embedded batch, and with backward de[k] =
+ * dL/de[k] of the sides that learn and the log-scale's gradient (added to
+ * dproj). */
 static double
-loss_of (FlMatcher *m, int n, gboolean backward)
+contrastive_loss (FlMatcher *m, int n, gboolean backward)
 {
+  float *de_i = learns (m, PROJ_IMAGE) ? m->de[PROJ_IMAGE] : NULL;
+  float *de_t = learns (m, PROJ_TEXT) ? m->de[PROJ_TEXT] : NULL;
+  const float *u = m->e[PROJ_IMAGE], *v = m->e[PROJ_TEXT];
   float s = *log_scale (m, m->proj);
   double loss;
 
   if (m->s.loss == FL_MATCH_LOSS_INFONCE)
     {
-      loss = fl_infonce_forward (m->logits, m->e[PROJ_IMAGE], m->e[PROJ_TEXT], s, n, m->E);
+      loss = fl_infonce_forward (m->logits, u, v, s, n, m->E);
       if (backward)
-        fl_infonce_backward (m->de[PROJ_IMAGE], m->de[PROJ_TEXT], log_scale (m, m->dproj), m->scratch,
-                             m->logits, m->e[PROJ_IMAGE], m->e[PROJ_TEXT], s, n, m->E);
+        fl_infonce_backward (de_i, de_t, log_scale (m, m->dproj), m->scratch, m->logits, u, v, s, n, m->E);
       return loss;
     }
-  loss = fl_hinge_forward (m->logits, m->e[PROJ_IMAGE], m->e[PROJ_TEXT], m->s.margin, n, m->E);
+  loss = fl_hinge_forward (m->logits, u, v, m->s.margin, n, m->E);
   if (backward)
-    fl_hinge_backward (m->de[PROJ_IMAGE], m->de[PROJ_TEXT], m->scratch, m->logits,
-                       m->e[PROJ_IMAGE], m->e[PROJ_TEXT], m->s.margin, n, m->E);
+    fl_hinge_backward (de_i, de_t, m->scratch, m->logits, u, v, m->s.margin, n, m->E);
   return loss;
 }
 
-/* From de[k] back through the norm and the projections to the branches. */
+/* The loss of the embedded batch, and with backward dz[k] = dL/dz[k] of
+ * the sides that learn. Mapping's target, the text side, is frozen
+ * (fl_match_settings_validate()): only the image side gets a gradient. */
+static double
+loss_of (FlMatcher *m, int n, gboolean backward)
+{
+  const int img = PROJ_IMAGE, txt = PROJ_TEXT;
+  double loss;
+
+  if (m->s.loss == FL_MATCH_LOSS_MAPPING && m->s.map_loss == FL_MAP_LOSS_MSE)
+    {
+      /* on the projections themselves: no norm to go back through */
+      loss = fl_map_mse_forward (m->z[img], m->z[txt], n, m->E);
+      if (backward)
+        fl_map_mse_backward (m->dz[img], NULL, m->z[img], m->z[txt], n, m->E);
+      return loss;
+    }
+  if (m->s.loss == FL_MATCH_LOSS_MAPPING)
+    {
+      loss = fl_map_cosine_forward (m->e[img], m->e[txt], n, m->E);
+      if (backward)
+        fl_map_cosine_backward (m->de[img], NULL, m->e[img], m->e[txt], n, m->E);
+    }
+  else
+    loss = contrastive_loss (m, n, backward);
+  for (int k = 0; backward && k < N_PROJ; k++)
+    if (learns (m, k))
+      fl_l2norm_backward (m->dz[k], m->de[k], m->z[k], m->e[k], n, m->E);
+  return loss;
+}
+
+/* From dz[k] back through the projections to the branches; a frozen side
+ * hands its branch a zero gradient, and its projection's stays 0. */
 static void
 backward (FlMatcher *m, const FlBatch *batch)
 {
@@ -224,7 +295,11 @@ backward (FlMatcher *m, const FlBatch *batch)
     {
       const float *x = fl_model_features (model, kinds[k], NULL);
 
-      fl_l2norm_backward (m->dz[k], m->de[k], m->z[k], m->e[k], n, m->E);
+      if (!learns (m, k))
+        {
+          memset (m->dx[k], 0, sizeof (float) * (gsize) n * m->D);
+          continue;
+        }
       /* dW += dzᵀ x; db += Σ dz; dx = dz W */
       fl_linear_backward (m->dx[k], proj_w (m, m->dproj, k), proj_b (m, m->dproj, k), m->dz[k], x,
                           proj_w (m, m->proj, k), n, m->D, m->E);

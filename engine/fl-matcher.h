@@ -8,7 +8,19 @@
  *   text  → text branch               → b (N,D) → linear(D→E) → L2-norm = v
  *   loss  symmetric InfoNCE on (u, v) with a learnable log-scale s, started
  *         at log(1/0.07) and clamped at 100 as fl-match.h says; or the
- *         max-of-hinges loss of VSE++ (margin 0.2)
+ *         max-of-hinges loss of VSE++ (margin 0.2); or mapping, the seed's
+ *         y = f(x): the image side regresses the text side, 1 - cos(u, v)
+ *         or the MSE of the unnormalised projections (fl-match.h)
+ *
+ * A side can be frozen (FlMatchSettings.frozen): its branch and projection
+ * keep the values they start with. Mapping needs the text side frozen: a
+ * regression has no negatives, and a target that learned as well would
+ * meet f(x) halfway, down to every vector alike. The frozen side gets no
+ * gradient (the matcher hands its branch a zero dL/dx and leaves its
+ * projection's gradient 0), and Adam's step of a parameter whose gradient
+ * has always been 0 is exactly 0 (its moments stay 0), so the side keeps
+ * its weights to the bit (test-matcher checks it). Retrieval is the same
+ * cosine of u and v for every loss, so R@k curves compare.
  *
  * The branches are those of an FlModel of the image + text set (the concat
  * route), run through fl_model_forward_branches() and
@@ -53,12 +65,24 @@ G_BEGIN_DECLS
 typedef enum {
   FL_MATCH_LOSS_INFONCE,
   FL_MATCH_LOSS_HINGE,
+  FL_MATCH_LOSS_MAPPING,
   FL_N_MATCH_LOSSES
 } FlMatchLoss;
 
-/* "infonce", "hinge" */
+/* "infonce", "hinge", "mapping" */
 const char *fl_match_loss_to_string (FlMatchLoss loss);
 gboolean    fl_match_loss_from_string (const char *name, FlMatchLoss *loss);
+
+/* The regression of mapping. */
+typedef enum {
+  FL_MAP_LOSS_COSINE,
+  FL_MAP_LOSS_MSE,
+  FL_N_MAP_LOSSES
+} FlMapLoss;
+
+/* "cosine", "mse" */
+const char *fl_map_loss_to_string (FlMapLoss loss);
+gboolean    fl_map_loss_from_string (const char *name, FlMapLoss *loss);
 
 typedef struct {
   /* epochs, batch_size, lr, val_fraction, seed, feat_dim, max_vocab and
@@ -68,6 +92,10 @@ typedef struct {
   FlMatchLoss     loss;       /* infonce */
   int             embed_dim;  /* E (64) */
   float           margin;     /* of hinge (0.2) */
+  FlMapLoss       map_loss;   /* of mapping (cosine) */
+  guint           frozen;     /* the sides that keep their weights, a mask
+                               * of FL_BRANCH_BIT (FL_BRANCH_IMAGE or _TEXT)
+                               * (none); mapping needs exactly the text's */
 } FlMatchSettings;
 
 #define FL_MATCH_MAX_EMBED 4096
@@ -80,7 +108,7 @@ gboolean fl_match_settings_validate (const FlMatchSettings *s, GError **error);
 typedef struct {
   int         epoch, n_epochs;
   double      train_loss;      /* the mean over the epoch's batches, by pairs */
-  double      scale;           /* InfoNCE's t = min(exp(s), 100) after the epoch; 0 for hinge */
+  double      scale;           /* InfoNCE's t = min(exp(s), 100) after the epoch; 0 for the others */
   int         n_val;           /* the held-out pairs ranked */
   FlRetrieval val;             /* their retrieval, both ways */
   double      samples_per_s;   /* training pairs per second */
@@ -92,8 +120,9 @@ typedef void (*FlMatchEpochFunc) (const FlMatchEpoch *e, gpointer user_data);
 typedef struct FlMatcher FlMatcher;
 
 /* Splits ds, fits the inputs and builds the model and the projections, all
- * seeded by s->train.seed; NULL with error set for bad settings or data
- * (the data needs two classes or more, for the split). */
+ * seeded by s->train.seed (the same draws whatever the loss); NULL with
+ * error set for bad settings or data (the data needs two classes or more,
+ * for the split). */
 FlMatcher *fl_matcher_new (FlDataset *ds, const FlMatchSettings *s, GError **error);
 void       fl_matcher_free (FlMatcher *m);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlMatcher, fl_matcher_free)
@@ -113,7 +142,8 @@ int      fl_matcher_evaluate (FlMatcher *m, FlRetrieval *out);
 
 /* For tests and tools: the loss of the pairs idx[0..n) (n ≥ 2) with the
  * current weights, and with backward, the gradients of the model's
- * branches (fl_model_grads()) and of the projection block. */
+ * branches (fl_model_grads()) and of the projection block (0 for a frozen
+ * side's). */
 double   fl_matcher_batch_loss (FlMatcher *m, const gint32 *idx, int n, gboolean backward);
 
 /* The projection block, owned by the matcher: W_image (E,D), b_image (E),

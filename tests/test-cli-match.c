@@ -86,15 +86,41 @@ test_json (void)
   result_clear (&r);
 }
 
+/* --loss mapping: the same lines; no temperature (scale 0) */
+static void
+test_mapping (void)
+{
+  g_autofree char *images = demo ("images"), *csv = demo ("texts.csv");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  Result r = run_cli ("match", "--images", images, "--csv", csv, "--epochs", "1", "--image-size", "16",
+                      "--loss", "mapping", "--map-loss", "mse", "--embed-dim", "8", "--json", "--quiet", NULL);
+  JsonObject *o;
+
+  g_test_message ("stderr: %s", r.err);
+  g_assert_cmpint (r.status, ==, 0);
+  json_parser_load_from_data (parser, r.out, -1, &error);
+  g_assert_no_error (error);
+  o = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpint (json_object_get_int_member (o, "n_val"), ==, 180);
+  g_assert_cmpfloat (json_object_get_double_member (o, "train_loss"), >, 0.0);
+  g_assert_cmpfloat (json_object_get_double_member (o, "scale"), ==, 0.0);
+  g_assert_cmpfloat (json_object_get_double_member (o, "i2t_medr"), <=, 180.0);
+  result_clear (&r);
+}
+
 /* Each bad invocation exits non-zero with one line on stderr naming it. */
 static void
 test_bad_input (void)
 {
   g_autofree char *images = demo ("images"), *csv = demo ("texts.csv");
-  struct { const char *args[8]; const char *expect; } cases[] = {
+  struct { const char *args[10]; const char *expect; } cases[] = {
     { { "match", "--csv", csv }, "--images" },
     { { "match", "--images", images }, "--csv" },
-    { { "match", "--images", images, "--csv", csv, "--loss", "mse" }, "--loss must be infonce or hinge" },
+    { { "match", "--images", images, "--csv", csv, "--loss", "mse" }, "--loss must be infonce, hinge or mapping" },
+    { { "match", "--images", images, "--csv", csv, "--loss", "mapping", "--map-loss", "l1" },
+      "--map-loss must be cosine or mse" },
+    { { "match", "--images", images, "--csv", csv, "--map-loss", "mse" }, "--map-loss goes with --loss mapping" },
     { { "match", "--images", images, "--csv", csv, "--embed-dim", "0" }, "embedding dimension" },
     { { "match", "--images", images, "--csv", csv, "--epochs", "0" }, "epochs" },
     { { "match", "--images", images, "--csv", csv, "--lr", "-1" }, "learning rate" },
@@ -106,7 +132,7 @@ test_bad_input (void)
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       const char *const *a = cases[i].args;
-      Result r = run_cli (a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], NULL);
+      Result r = run_cli (a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], NULL);
 
       g_test_message ("case %zu: %s", i, r.err);
       g_assert_false (g_spawn_check_wait_status (r.status, NULL));
@@ -124,6 +150,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/cli-match/lines", test_lines);
   g_test_add_func ("/cli-match/json", test_json);
+  g_test_add_func ("/cli-match/mapping", test_mapping);
   g_test_add_func ("/cli-match/bad-input", test_bad_input);
   return g_test_run ();
 }

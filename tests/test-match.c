@@ -15,8 +15,12 @@
  * linear in u and v while its active set holds, so it uses ε = 1e-3 on
  * random inputs (no kink within reach at this seed) and must agree to 1e-3.
  *
+ * The mapping losses (cosine through the L2-norm, MSE on raw rows) against
+ * their definitions in double, by finite differences to 1e-4.
+ *
  * tests/data/match-fixture.json, written by tools/make-match-fixture.py,
- * holds PyTorch's loss and gradients of normalize → InfoNCE/hinge in float64
+ * holds PyTorch's loss and gradients of normalize → InfoNCE/hinge, and of
+ * 1 - cosine_similarity and mse_loss, in float64
  * for float32 inputs; the engine's float chain must agree to 1e-5 in the
  * loss and to 1e-4 of the largest gradient element.
  */
@@ -357,6 +361,97 @@ test_hinge (void)
   g_free (c.u); g_free (c.v); g_free (c.sim);
 }
 
+/* ---- mapping -------------------------------------------------------------- */
+
+typedef struct {
+  int N, E;
+  float *x, *y;
+  gboolean mse;
+} MapCtx;
+
+/* Both losses from their definitions, in double, on the raw rows: the
+ * cosine as x·y / (‖x‖ ‖y‖), no shared code with fl_l2norm. */
+static double
+map_reference (gpointer p)
+{
+  const MapCtx *c = p;
+  double total = 0.0;
+
+  for (int n = 0; n < c->N; n++)
+    {
+      const float *x = c->x + n * c->E, *y = c->y + n * c->E;
+      double xy = 0.0, xx = 0.0, yy = 0.0, d2 = 0.0;
+      for (int e = 0; e < c->E; e++)
+        {
+          xy += (double) x[e] * y[e];
+          xx += (double) x[e] * x[e];
+          yy += (double) y[e] * y[e];
+          d2 += ((double) x[e] - y[e]) * ((double) x[e] - y[e]);
+        }
+      total += c->mse ? d2 / c->E : 1.0 - xy / sqrt (xx * yy);
+    }
+  return total / c->N;
+}
+
+/* The engine's chain on the raw rows, as the matcher runs it: cosine
+ * through fl_l2norm, mse on the rows themselves; dx, dy when not NULL. */
+static double
+map_chain (const MapCtx *c, float *dx, float *dy)
+{
+  gsize n = (gsize) c->N * c->E;
+  g_autofree float *u = g_new (float, n), *v = g_new (float, n);
+  g_autofree float *du = g_new (float, n), *dv = g_new (float, n);
+  double loss;
+
+  if (c->mse)
+    {
+      loss = fl_map_mse_forward (c->x, c->y, c->N, c->E);
+      if (dx != NULL)
+        fl_map_mse_backward (dx, dy, c->x, c->y, c->N, c->E);
+      return loss;
+    }
+  fl_l2norm_forward (u, c->x, c->N, c->E);
+  fl_l2norm_forward (v, c->y, c->N, c->E);
+  loss = fl_map_cosine_forward (u, v, c->N, c->E);
+  if (dx == NULL)
+    return loss;
+  fl_map_cosine_backward (du, dy != NULL ? dv : NULL, u, v, c->N, c->E);
+  fl_l2norm_backward (dx, du, c->x, u, c->N, c->E);
+  if (dy != NULL)
+    fl_l2norm_backward (dy, dv, c->y, v, c->N, c->E);
+  return loss;
+}
+
+static void
+test_mapping (gconstpointer data)
+{
+  g_autoptr(GRand) rng = g_rand_new_with_seed (51);
+  MapCtx c = { .N = 6, .E = 5, .mse = GPOINTER_TO_INT (data) };
+  gsize n = (gsize) c.N * c.E;
+  g_autofree float *dx = g_new (float, n), *dy = g_new (float, n);
+  g_autofree float *dx_alone = g_new (float, n);
+
+  c.x = g_new (float, n);
+  c.y = g_new (float, n);
+  fill_uniform (rng, c.x, n, -1, 1);
+  fill_uniform (rng, c.y, n, -1, 1);
+  g_assert_cmpfloat_with_epsilon (map_chain (&c, dx, dy), map_reference (&c), 1e-6);
+  g_assert_cmpfloat (map_reference (&c), >, 0.1);
+  g_assert_cmpfloat (grad_check (c.x, n, dx, map_reference, &c, 1e-3, 1e-2, 0), <, TOL_NCE);
+  g_assert_cmpfloat (grad_check (c.y, n, dy, map_reference, &c, 1e-3, 1e-2, 0), <, TOL_NCE);
+  /* the frozen target's gradient is optional, and skipping it changes nothing */
+  map_chain (&c, dx_alone, NULL);
+  g_assert_true (memcmp (dx, dx_alone, sizeof (float) * n) == 0);
+
+  /* f(x) = y: no loss, no gradient (for cosine, y any positive multiple) */
+  for (gsize i = 0; i < n; i++)
+    c.y[i] = c.mse ? c.x[i] : 3.0f * c.x[i];
+  g_assert_cmpfloat (fabs (map_chain (&c, dx, dy)), <, 1e-6);
+  for (gsize i = 0; i < n; i++)
+    g_assert_cmpfloat (fabs (dx[i]), <, 1e-6);
+  g_free (c.x); g_free (c.y);
+}
+
 /* ---- retrieval metrics -------------------------------------------------- */
 
 typedef struct {
@@ -544,23 +639,41 @@ assert_close_to (const float *got, JsonObject *c, const char *member, gsize n)
                member, i, got[i], want[i]);
 }
 
+/* The mapping cases: the engine's chain (map_chain) on the raw rows. */
+static void
+check_torch_mapping (JsonObject *c, int N, int E, float *x, float *y)
+{
+  MapCtx m = { N, E, x, y, g_str_equal (json_object_get_string_member (c, "loss_kind"), "map_mse") };
+  gsize n = (gsize) N * E;
+  g_autofree float *dx = g_new (float, n), *dy = g_new (float, n);
+
+  g_assert_cmpfloat_with_epsilon (map_chain (&m, dx, dy), json_object_get_double_member (c, "loss"), 1e-5);
+  assert_close_to (dx, c, "dx", n);
+  assert_close_to (dy, c, "dy", n);
+}
+
 /* Runs normalize → loss → backward → normalize backward on one case. */
 static void
 check_torch_case (JsonObject *c)
 {
   int N = json_object_get_int_member (c, "N"), E = json_object_get_int_member (c, "E");
   gsize n = (gsize) N * E;
-  gboolean nce = g_str_equal (json_object_get_string_member (c, "loss_kind"), "infonce");
+  const char *kind = json_object_get_string_member (c, "loss_kind");
+  gboolean nce = g_str_equal (kind, "infonce");
   g_autofree float *x = json_floats (c, "x", n), *y = json_floats (c, "y", n);
   g_autofree float *u = g_new (float, n), *v = g_new (float, n);
   g_autofree float *du = g_new (float, n), *dv = g_new (float, n);
   g_autofree float *dx = g_new (float, n), *dy = g_new (float, n);
   g_autofree float *z = g_new (float, (gsize) N * N), *scratch = g_new (float, (gsize) N * N);
   float s = nce ? (float) json_object_get_double_member (c, "s") : 0.0f;
-  float m = nce ? 0.0f : (float) json_object_get_double_member (c, "margin");
   float ds = 0.0f;
   double loss;
 
+  if (g_str_has_prefix (kind, "map_"))
+    {
+      check_torch_mapping (c, N, E, x, y);
+      return;
+    }
   fl_l2norm_forward (u, x, N, E);
   fl_l2norm_forward (v, y, N, E);
   if (nce)
@@ -571,6 +684,7 @@ check_torch_case (JsonObject *c)
     }
   else
     {
+      float m = (float) json_object_get_double_member (c, "margin");
       loss = fl_hinge_forward (z, u, v, m, N, E);
       fl_hinge_backward (du, dv, scratch, z, u, v, m, N, E);
     }
@@ -592,7 +706,7 @@ test_torch_fixture (void)
   g_assert_true (json_parser_load_from_file (parser, path, &error));
   g_assert_no_error (error);
   cases = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "cases");
-  g_assert_cmpuint (json_array_get_length (cases), ==, 4);
+  g_assert_cmpuint (json_array_get_length (cases), ==, 6);
   for (guint i = 0; i < json_array_get_length (cases); i++)
     check_torch_case (json_array_get_object_element (cases, i));
 }
@@ -607,6 +721,8 @@ main (int argc, char **argv)
   g_test_add_func ("/match/infonce/grad", test_infonce_grad);
   g_test_add_func ("/match/infonce/clamp", test_infonce_clamp);
   g_test_add_func ("/match/hinge", test_hinge);
+  g_test_add_data_func ("/match/mapping/cosine", GINT_TO_POINTER (FALSE), test_mapping);
+  g_test_add_data_func ("/match/mapping/mse", GINT_TO_POINTER (TRUE), test_mapping);
   g_test_add_func ("/match/retrieval/random", test_retrieval_random);
   g_test_add_func ("/match/retrieval/hand", test_retrieval_hand);
   g_test_add_func ("/match/torch-fixture", test_torch_fixture);

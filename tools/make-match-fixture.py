@@ -14,9 +14,13 @@ float64 with autograd,
   infonce: t = torch.clamp(s.exp(), max=100); Z = t u vᵀ;
            L = (F.cross_entropy(Z, arange) + F.cross_entropy(Zᵀ, arange)) / 2
   hinge:   S = u vᵀ; the VSE++ max of hinges with margin m, mean over N
+  map_cosine: (1 - F.cosine_similarity(x, y, dim=1)).mean()  (raw x, y)
+  map_mse:    F.mse_loss(x, y)                                (raw x, y)
 
 and records L and dL/dx, dL/dy (and dL/ds for InfoNCE): the whole chain,
-normalisation included, as a trainer will run it.
+normalisation included, as a trainer will run it. The mapping cases use
+torch's own cosine_similarity rather than normalize, so the engine's
+normalise-then-dot is checked against a second formula.
 """
 import argparse
 import json
@@ -61,10 +65,16 @@ def case(name, loss, n, e, seed, **kw):
         L = infonce(u, v, s)
         L.backward()
         out.update(s=s32.item(), ds=s.grad.item())
-    else:
+    elif loss == "hinge":
         L = hinge(u, v, kw["margin"])
         L.backward()
         out.update(margin=kw["margin"])
+    elif loss == "map_cosine":
+        L = (1 - F.cosine_similarity(x, y, dim=1)).mean()
+        L.backward()
+    else:
+        L = F.mse_loss(x, y)
+        L.backward()
     out.update(loss=L.item(), dx=x.grad.flatten().tolist(), dy=y.grad.flatten().tolist())
     return out
 
@@ -79,6 +89,8 @@ def main():
         case("infonce, cool", "infonce", 5, 4, 2, s=0.5),
         case("infonce clamped at 100", "infonce", 6, 5, 3, s=f32(math.log(200.0)), pull=2.0),
         case("hinge m 0.2", "hinge", 7, 5, 4, margin=0.2, pull=0.7),
+        case("mapping, cosine", "map_cosine", 7, 6, 5, pull=1.0),
+        case("mapping, mse", "map_mse", 5, 8, 6, pull=0.5),
     ]
     with open(args.out, "w") as f:
         json.dump({"torch": torch.__version__, "cases": cases}, f, indent=1)
