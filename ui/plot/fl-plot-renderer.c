@@ -63,9 +63,12 @@ draw_swatch (cairo_t       *cr,
   gdk_cairo_set_source_rgba (cr, color);
   if (style == FL_PLOT_STYLE_THIN)
     set_source_alpha (cr, color, 0.6);
-  cairo_set_line_width (cr, style == FL_PLOT_STYLE_THIN ? 1.25 : style == FL_PLOT_STYLE_SMOOTHED ? 2.0 : 2.25);
+  cairo_set_line_width (cr, style == FL_PLOT_STYLE_THIN ? 1.25 : style == FL_PLOT_STYLE_SMOOTHED ? 2.0
+                            : style == FL_PLOT_STYLE_REFERENCE ? 1.75 : 2.25);
   if (style == FL_PLOT_STYLE_DASHED)
     cairo_set_dash (cr, (double[]) { 4.0, 3.0 }, 2, 0);
+  else if (style == FL_PLOT_STYLE_REFERENCE)
+    cairo_set_dash (cr, (double[]) { 2.0, 2.5 }, 2, 0);
   cairo_move_to (cr, x, y);
   cairo_line_to (cr, x + SWATCH, y);
   cairo_stroke (cr);
@@ -262,6 +265,15 @@ draw_series (cairo_t            *cr,
       set_source_alpha (cr, color, 0.6);
       cairo_set_line_width (cr, 1.25);
       trace (cr, lay, points, NULL, n);
+      return;
+    }
+  if (style == FL_PLOT_STYLE_REFERENCE)
+    {
+      gdk_cairo_set_source_rgba (cr, color);
+      cairo_set_line_width (cr, 1.75);
+      cairo_set_dash (cr, (double[]) { 2.0, 3.0 }, 2, 0);
+      trace (cr, lay, points, NULL, n);
+      cairo_set_dash (cr, NULL, 0, 0);
       return;
     }
   gdk_cairo_set_source_rgba (cr, color);

@@ -29,6 +29,9 @@ typedef enum {
                             * lighter line without markers, left out of the
                             * legend and the readout, where the curve of the
                             * group stands for it */
+  FL_PLOT_STYLE_REFERENCE, /* a level to compare with (chance): a thin
+                            * dotted line without markers, in the legend
+                            * and the readout */
 } FlPlotStyle;
 
 typedef struct {
