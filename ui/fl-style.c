@@ -309,6 +309,42 @@ fl_metric_explain (const char *metric)
   return "";
 }
 
+static const struct {
+  const char *name;      /* fl_match_loss_to_string() */
+  const char *title;
+  const char *explain;
+} match_losses[] = {
+  { "infonce", "InfoNCE",
+    "Contrastive, as in CLIP: in each batch, every picture is pulled towards its own words and pushed "
+    "from the others', and every text likewise" },
+  { "hinge", "VSE++ hinge",
+    "Max of hinges, as in VSE++: each true pair must beat its hardest wrong partner in the batch by a margin" },
+  { "mapping", "Mapping y = f(x)",
+    "Regression: the picture's features are mapped onto its words' features, with nothing pushed apart" },
+};
+
+const char *
+fl_match_loss_title (FlMatchLoss loss)
+{
+  const char *name = fl_match_loss_to_string (loss);
+
+  for (guint i = 0; i < G_N_ELEMENTS (match_losses); i++)
+    if (g_strcmp0 (name, match_losses[i].name) == 0)
+      return match_losses[i].title;
+  return name != NULL ? name : "";
+}
+
+const char *
+fl_match_loss_explain (FlMatchLoss loss)
+{
+  const char *name = fl_match_loss_to_string (loss);
+
+  for (guint i = 0; i < G_N_ELEMENTS (match_losses); i++)
+    if (g_strcmp0 (name, match_losses[i].name) == 0)
+      return match_losses[i].explain;
+  return "";
+}
+
 const char *
 fl_run_status_title (FlRunStatus status)
 {

@@ -13,6 +13,7 @@
 #include <gio/gio.h>
 
 #include "fl-compare.h"
+#include "fl-matcher.h"
 
 G_BEGIN_DECLS
 
@@ -94,6 +95,11 @@ char           *fl_branches_title       (guint            branches);
  * "macro-f1", "best-epoch", "time", "parameters", "loss"; "" otherwise. */
 const char     *fl_metric_explain       (const char      *metric);
 
+/* A loss of the matching task as the drop-down says it ("InfoNCE"), and a
+ * sentence on what it does; by the engine's name of it, so that a loss
+ * added to the engine has at least that name. */
+const char     *fl_match_loss_title     (FlMatchLoss      loss);
+const char     *fl_match_loss_explain   (FlMatchLoss      loss);
 /* "Waiting", "Training", "Done", "Failed", "Stopped" */
 const char     *fl_run_status_title     (FlRunStatus      status);
 

@@ -30,6 +30,11 @@ struct _FlRunItem {
   int              batches_per_epoch;
   gboolean         visible;
   gboolean         best;
+  /* a matching run (fl-matcher.h): accuracy is its best R@1, f1 its R@10
+   * at that epoch, both the mean of the two directions */
+  gboolean         match;
+  FlMatchSettings  match_settings;
+  GArray          *match_epochs; /* of FlMatchEpoch */
 };
 
 G_DEFINE_FINAL_TYPE (FlRunItem, fl_run_item, G_TYPE_OBJECT)
@@ -96,11 +101,25 @@ fusion_explain (FlRunItem *self)
   return fl_fusion_explain_for (self->fusion, fl_train_settings_branches (&self->settings, data));
 }
 
+/* "InfoNCE · E 64 · 10 ep · lr 0.001 · bs 64" */
+static char *
+match_settings_text (FlRunItem *self)
+{
+  g_autofree char *train = fl_train_settings_describe (&self->match_settings.train);
+
+  return g_strdup_printf ("%s · E %d · %s", fl_match_loss_title (self->match_settings.loss),
+                          self->match_settings.embed_dim, train);
+}
+
 /* What the runs list shows of a figure: "—" until there is one. */
 static char *
 figure_text (FlRunItem *self,
              guint      prop_id)
 {
+  if (self->match && self->has_figures && prop_id == PROP_ACCURACY_TEXT)
+    return g_strdup_printf ("R@1 %.1f%%", 100.0 * self->accuracy);
+  if (self->match && self->has_figures && prop_id == PROP_F1_TEXT)
+    return g_strdup_printf ("R@10 %.1f%%", 100.0 * self->f1);
   switch (prop_id)
     {
     case PROP_ACCURACY_TEXT:
@@ -136,6 +155,7 @@ fl_run_item_finalize (GObject *object)
   g_free (self->error);
   g_array_unref (self->epochs);
   g_array_unref (self->batch_loss);
+  g_array_unref (self->match_epochs);
 
   G_OBJECT_CLASS (fl_run_item_parent_class)->finalize (object);
 }
@@ -152,8 +172,12 @@ fl_run_item_get_property (GObject    *object,
     {
     case PROP_INDEX: g_value_set_int (value, self->index); break;
     case PROP_NAME: g_value_set_string (value, self->name); break;
-    case PROP_FUSION_TITLE: g_value_set_string (value, fl_fusion_short_title (self->fusion)); break;
-    case PROP_SETTINGS_TEXT: g_value_take_string (value, settings_text (self)); break;
+    case PROP_FUSION_TITLE:
+      g_value_set_string (value, self->match ? "Matching" : fl_fusion_short_title (self->fusion));
+      break;
+    case PROP_SETTINGS_TEXT:
+      g_value_take_string (value, self->match ? match_settings_text (self) : settings_text (self));
+      break;
     case PROP_STATUS_TEXT:
       g_value_set_string (value, self->best ? "Best" : fl_run_status_title (self->status));
       break;
@@ -175,7 +199,12 @@ fl_run_item_get_property (GObject    *object,
         g_value_set_boxed (value, classes);
       }
       break;
-    case PROP_FUSION_EXPLAIN: g_value_set_string (value, fusion_explain (self)); break;
+    case PROP_FUSION_EXPLAIN:
+      g_value_set_string (value, self->match ? "Pictures and words trained into one shared space on their "
+                                               "pairs, without the labels; R@k: how often the true partner "
+                                               "ranks among the k nearest, in both directions"
+                                             : fusion_explain (self));
+      break;
     case PROP_ERROR: g_value_set_string (value, self->error); break;
     case PROP_VISIBLE: g_value_set_boolean (value, self->visible); break;
     case PROP_BEST: g_value_set_boolean (value, self->best); break;
@@ -256,6 +285,7 @@ fl_run_item_init (FlRunItem *self)
 {
   self->epochs = g_array_new (FALSE, FALSE, sizeof (FlEpochStats));
   self->batch_loss = g_array_new (FALSE, FALSE, sizeof (double));
+  self->match_epochs = g_array_new (FALSE, FALSE, sizeof (FlMatchEpoch));
   self->visible = TRUE;
 }
 
@@ -335,6 +365,88 @@ fl_run_item_add_epoch (FlRunItem          *self,
   self->f1 = stats->val_f1;
   self->best_epoch = stats->epoch;
   notify_figures (self);
+}
+
+FlRunItem *
+fl_run_item_new_match (int                    index,
+                       const FlMatchSettings *settings)
+{
+  FlRunItem *self;
+
+  g_return_val_if_fail (settings != NULL, NULL);
+
+  self = g_object_new (FL_TYPE_RUN_ITEM, NULL);
+  self->index = self->color = index;
+  self->match = TRUE;
+  self->match_settings = *settings;
+  self->settings = settings->train;
+  self->fusion = settings->train.fusion;
+  self->name = g_strdup_printf ("match %d", index + 1);
+  self->status = FL_RUN_PENDING;
+  return self;
+}
+
+/* The mean of the two directions' R@1, by which a matching run's best
+ * epoch is chosen. */
+static double
+mean_r1 (const FlMatchEpoch *e)
+{
+  return 0.5 * (e->val.i2t.r1 + e->val.t2i.r1);
+}
+
+void
+fl_run_item_add_match_epoch (FlRunItem          *self,
+                             const FlMatchEpoch *epoch)
+{
+  g_return_if_fail (FL_IS_RUN_ITEM (self) && self->match);
+
+  g_array_append_vals (self->match_epochs, epoch, 1);
+  self->status = FL_RUN_RUNNING;
+  self->seconds += epoch->seconds;
+  if (!self->has_figures || mean_r1 (epoch) > self->accuracy)
+    {
+      self->accuracy = mean_r1 (epoch);
+      self->f1 = 0.5 * (epoch->val.i2t.r10 + epoch->val.t2i.r10);
+      self->best_epoch = epoch->epoch;
+    }
+  self->has_figures = TRUE;
+  notify_figures (self);
+}
+
+void
+fl_run_item_end_match (FlRunItem    *self,
+                       const GError *error,
+                       guint64       n_params)
+{
+  g_return_if_fail (FL_IS_RUN_ITEM (self) && self->match);
+
+  self->status = error == NULL ? FL_RUN_DONE
+                 : g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? FL_RUN_CANCELLED : FL_RUN_FAILED;
+  g_free (self->error);
+  self->error = error != NULL ? g_strdup (error->message) : NULL;
+  self->n_params = n_params;
+  notify_figures (self);
+}
+
+gboolean
+fl_run_item_get_match (FlRunItem *self)
+{
+  g_return_val_if_fail (FL_IS_RUN_ITEM (self), FALSE);
+  return self->match;
+}
+
+const FlMatchSettings *
+fl_run_item_get_match_settings (FlRunItem *self)
+{
+  g_return_val_if_fail (FL_IS_RUN_ITEM (self) && self->match, NULL);
+  return &self->match_settings;
+}
+
+GArray *
+fl_run_item_get_match_epochs (FlRunItem *self)
+{
+  g_return_val_if_fail (FL_IS_RUN_ITEM (self), NULL);
+  return self->match_epochs;
 }
 
 int

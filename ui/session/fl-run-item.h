@@ -15,6 +15,7 @@
 #include <gio/gio.h>
 
 #include "fl-compare.h"
+#include "fl-matcher.h"
 
 G_BEGIN_DECLS
 
@@ -33,6 +34,24 @@ void                   fl_run_item_start          (FlRunItem          *self);
 /* An epoch of the run training: its figures are those of the last epoch. */
 void                   fl_run_item_add_epoch      (FlRunItem          *self,
                                                    const FlEpochStats *stats);
+
+/* A matching run, the index-th of the session's (its name "match 1", its
+ * colour index's): its accuracy is its best R@1 and its macro-F1 the R@10
+ * of that epoch, each the mean of image→text and text→image, and its
+ * figures texts say so ("R@1 14.2%"). Its epochs are FlMatchEpochs. */
+FlRunItem             *fl_run_item_new_match      (int                    index,
+                                                   const FlMatchSettings *settings);
+void                   fl_run_item_add_match_epoch (FlRunItem         *self,
+                                                   const FlMatchEpoch *epoch);
+/* It ended: error is NULL (every epoch), a cancellation or a failure. */
+void                   fl_run_item_end_match      (FlRunItem          *self,
+                                                   const GError       *error,
+                                                   guint64             n_params);
+gboolean               fl_run_item_get_match      (FlRunItem          *self);
+const FlMatchSettings *fl_run_item_get_match_settings (FlRunItem      *self);
+/* Of FlMatchEpoch, every epoch so far (empty for a classifier); owned by
+ * the item. */
+GArray                *fl_run_item_get_match_epochs (FlRunItem        *self);
 
 int                    fl_run_item_get_index      (FlRunItem          *self);
 const char            *fl_run_item_get_name       (FlRunItem          *self);

@@ -20,8 +20,10 @@ struct _FlSession {
   gboolean          comparing;     /* the worker trains several runs */
   FlBatchStats      last_batch;
   FlTrainSettings   pending;       /* to train once the data arrives */
+  FlMatchSettings   pending_match; /* or this, when pending_is_match */
   gboolean          pending_set;
   gboolean          pending_compare;
+  gboolean          pending_is_match;
   int               folds;           /* of Compare: ≥ 2 for k-fold, else one split */
   int               repeats;
   FlFusion          routes[FL_N_FUSIONS];   /* Compare's, in order */
@@ -31,6 +33,10 @@ struct _FlSession {
   double            progress;
   char             *speed;
   GCancellable     *predicting;     /* while a prediction runs, or NULL */
+  /* fl-session-match.c */
+  GListStore       *match_runs;     /* of FlRunItem, the matching runs */
+  FlRunItem        *match_item;     /* the last of them (the list's), or NULL */
+  FlMatcher        *matcher;        /* its matcher once it ended, or NULL */
 };
 
 enum {
@@ -40,6 +46,8 @@ enum {
   SIGNAL_FINISHED,
   SIGNAL_ERROR,
   SIGNAL_LOAD_DATA,
+  SIGNAL_MATCH_STARTED,
+  SIGNAL_MATCH_EPOCH,
   N_SESSION_SIGNALS
 };
 
@@ -61,6 +69,18 @@ void       _fl_session_set_status       (FlSession  *self,
 void       _fl_session_idle_status      (FlSession  *self);
 void       _fl_session_notify_shown_run (FlSession  *self);
 void       _fl_session_notify_predicting (FlSession *self);
+void       _fl_session_notify_training  (FlSession  *self);
+/* The progress bar's fraction and the speed beside it (NULL: as it is). */
+void       _fl_session_set_progress     (FlSession  *self,
+                                         double      progress,
+                                         const char *speed);
+/* Joins the last runs' thread and lets it go. */
+void       _fl_session_drop_worker      (FlSession  *self);
+/* fl-session-match.c: trains what waited for the data (either task). */
+void       _fl_session_train_pending    (FlSession  *self);
+/* Drops the matching runs and the last matcher. */
+void       _fl_session_clear_match      (FlSession  *self);
+void       _fl_session_class_add_match_signals (GType type);
 /* fl-session-compare.c: adds Compare's runs to the comparison, their
  * indices to runs (of int). */
 void       _fl_session_add_compare_runs (FlSession             *self,

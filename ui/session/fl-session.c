@@ -38,6 +38,13 @@ _fl_session_notify_predicting (FlSession *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PREDICTING]);
 }
 
+void
+_fl_session_notify_training (FlSession *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRAINING]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
+}
+
 guint fl_session_signals[N_SESSION_SIGNALS];
 
 /* ---- status --------------------------------------------------------- */
@@ -80,10 +87,10 @@ _fl_session_idle_status (FlSession *self)
     fl_session_set_status (self, "Ready: press Train (Ctrl+Return) to start.");
 }
 
-static void
-set_progress (FlSession  *self,
-              double      progress,
-              const char *speed)
+void
+_fl_session_set_progress (FlSession  *self,
+                          double      progress,
+                          const char *speed)
 {
   if (self->progress != progress)
     {
@@ -108,8 +115,8 @@ _fl_session_error (FlSession  *self,
 
 /* ---- the runs and their data ------------------------------------------ */
 
-static void
-drop_worker (FlSession *self)
+void
+_fl_session_drop_worker (FlSession *self)
 {
   if (self->worker != NULL)
     {
@@ -121,8 +128,9 @@ drop_worker (FlSession *self)
 void
 _fl_session_clear (FlSession *self)
 {
-  drop_worker (self);
+  _fl_session_drop_worker (self);
   fl_run_list_clear (self->runs);
+  _fl_session_clear_match (self);
   g_clear_pointer (&self->cmp, fl_comparison_free);
   fl_experiment_data_clear (&self->runs_data);
   memset (&self->last_batch, 0, sizeof self->last_batch);
@@ -131,7 +139,7 @@ _fl_session_clear (FlSession *self)
       self->shown_run = -1;
       _fl_session_notify_shown_run (self);
     }
-  set_progress (self, 0.0, "");
+  _fl_session_set_progress (self, 0.0, "");
 }
 
 void
@@ -174,10 +182,7 @@ fl_session_set_dataset (FlSession *self,
 
   if (ds != NULL && self->pending_set)
     {
-      FlTrainSettings settings = self->pending;
-
-      self->pending_set = FALSE;
-      fl_session_train (self, &settings, self->pending_compare);
+      _fl_session_train_pending (self);
       return;
     }
   if (self->cmp == NULL)
@@ -234,7 +239,7 @@ batch_done_cb (FlSession          *self,
   FlRunItem *item = fl_run_list_get (self->runs, fl_train_worker_get_current (worker));
 
   self->last_batch = *stats;
-  set_progress (self, fraction, NULL);
+  _fl_session_set_progress (self, fraction, NULL);
   if (fl_train_worker_get_paused (worker))
     _fl_session_set_status (self, "Paused at epoch %d/%d · batch %d/%d",
                             stats->epoch, stats->n_epochs, stats->batch, stats->n_batches);
@@ -260,7 +265,7 @@ epoch_done_cb (FlSession          *self,
   g_autofree char *speed = g_strdup_printf ("%.0f samples/s", stats->samples_per_s);
 
   fl_run_item_add_epoch (item, stats);
-  set_progress (self, self->progress, speed);
+  _fl_session_set_progress (self, self->progress, speed);
   g_signal_emit (self, fl_session_signals[SIGNAL_EPOCH], 0, item, stats);
 }
 
@@ -273,7 +278,7 @@ run_started_cb (FlSession     *self,
 
   memset (&self->last_batch, 0, sizeof self->last_batch);
   fl_run_item_start (item);
-  set_progress (self, 0.0, NULL);
+  _fl_session_set_progress (self, 0.0, NULL);
   _fl_session_set_status (self, "Preparing %s: splitting the samples, building the vocabulary and the model…",
                           fl_run_item_get_name (item));
   g_signal_emit (self, fl_session_signals[SIGNAL_RUN_STARTED], 0, item);
@@ -331,7 +336,7 @@ finish_complete (FlSession *self,
         total += fl_comparison_result (self->cmp, i)->train_seconds;
       took = fl_format_duration (total);
       speed = g_strdup_printf ("%d runs in %s", n, took);
-      set_progress (self, 1.0, speed);
+      _fl_session_set_progress (self, 1.0, speed);
       fl_session_show_run (self, best);
     }
   else
@@ -342,7 +347,7 @@ finish_complete (FlSession *self,
       _fl_session_set_status (self, "Finished %d epoch%s in %s · accuracy %.1f%% · macro-F1 %.3f",
                               settings->epochs, settings->epochs == 1 ? "" : "s", took,
                               100.0 * fl_metrics_accuracy (metrics), fl_metrics_macro_f1 (metrics));
-      set_progress (self, 1.0, NULL);
+      _fl_session_set_progress (self, 1.0, NULL);
       fl_session_show_run (self, fl_train_worker_get_last_run (self->worker));
     }
 }
@@ -417,7 +422,7 @@ start_runs (FlSession *self,
   g_signal_connect_object (self->worker, "run-done", G_CALLBACK (run_done_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->worker, "finished", G_CALLBACK (finished_cb), self, G_CONNECT_SWAPPED);
   memset (&self->last_batch, 0, sizeof self->last_batch);
-  set_progress (self, 0.0, "");
+  _fl_session_set_progress (self, 0.0, "");
   fl_train_worker_start (self->worker);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRAINING]);
 }
@@ -434,7 +439,7 @@ fl_session_train (FlSession             *self,
   if (self->ds == NULL || fl_session_get_training (self))
     return FALSE;
   self->pending_set = FALSE;
-  drop_worker (self);
+  _fl_session_drop_worker (self);
   /* a cross-validation is a comparison of its own: its routes are summed
    * up over its folds alone */
   if (compare && self->folds >= 2 && self->cmp != NULL)
@@ -461,6 +466,7 @@ fl_session_train_after_load (FlSession             *self,
   self->pending = *settings;
   self->pending_set = TRUE;
   self->pending_compare = compare;
+  self->pending_is_match = FALSE;
 }
 
 gboolean
@@ -514,7 +520,7 @@ fl_session_dispose (GObject *object)
   FlSession *self = FL_SESSION (object);
 
   /* the thread reads the comparison and the data: joined first */
-  drop_worker (self);
+  _fl_session_drop_worker (self);
   if (self->predicting != NULL)
     g_cancellable_cancel (self->predicting);
   g_clear_object (&self->predicting);
@@ -530,6 +536,8 @@ fl_session_finalize (GObject *object)
   g_clear_pointer (&self->cmp, fl_comparison_free);
   g_clear_pointer (&self->ds, fl_dataset_unref);
   g_clear_object (&self->runs);
+  g_clear_object (&self->match_runs);
+  g_clear_pointer (&self->matcher, fl_matcher_free);
   fl_experiment_data_clear (&self->runs_data);
   g_free (self->status);
   g_free (self->speed);
@@ -605,12 +613,14 @@ fl_session_class_init (FlSessionClass *klass)
                   G_TYPE_STRING, G_TYPE_STRING);
   fl_session_signals[SIGNAL_LOAD_DATA] =
     g_signal_new ("load-data", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  _fl_session_class_add_match_signals (type);
 }
 
 static void
 fl_session_init (FlSession *self)
 {
   self->runs = fl_run_list_new ();
+  self->match_runs = g_list_store_new (FL_TYPE_RUN_ITEM);
   self->shown_run = -1;
   self->folds = self->repeats = 1;
   self->speed = g_strdup ("");

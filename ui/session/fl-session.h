@@ -19,6 +19,10 @@
  *                                         the status and the shown run
  *                                         are already up to date
  *   ::error (const char *title, const char *message)
+ *   ::match-started (FlRunItem *item)     a matching run starts training
+ *   ::match-epoch (FlRunItem *item, const FlMatchEpoch *epoch)
+ *                                         (its end is ::finished, as for
+ *                                         the comparison's runs)
  *   ::load-data (const FlExperimentData *data)
  *                                         a reopened experiment's data is
  *                                         there to be loaded: its paths
@@ -116,6 +120,24 @@ FlDataset     *fl_session_get_run_samples    (FlSession             *self,
  * route's vote gives each head, and whether it was reopened. A new string. */
 char          *fl_session_describe_run       (FlSession             *self,
                                               int                    run);
+
+/* The matching task (fl-matcher.h, in fl-session-match.c): trains one
+ * matching run of the data loaded on the training thread, as Train does a
+ * classifier (pause waits for the end of an epoch); FALSE when there is no
+ * data or a run is training. The runs are FlRunItems of their own list,
+ * not the comparison's (fl_run_item_get_match()); other data drops them. */
+gboolean       fl_session_train_match        (FlSession             *self,
+                                              const FlMatchSettings *settings);
+/* The same, once the data being loaded again has arrived. */
+void           fl_session_train_match_after_load (FlSession         *self,
+                                              const FlMatchSettings *settings);
+GListModel    *fl_session_get_match_runs     (FlSession             *self);
+/* The last matching run (owned by the list), or NULL. */
+FlRunItem     *fl_session_get_match_item     (FlSession             *self);
+/* Its matcher, once it has ended (stopped early too), while nothing
+ * trains; owned by the session, until the next matching run or other
+ * data. NULL when there is none. */
+FlMatcher     *fl_session_get_matcher        (FlSession             *self);
 
 /* Reopens an experiment; its errors come back, the runs stay. */
 gboolean       fl_session_open_experiment    (FlSession             *self,

@@ -19,6 +19,7 @@ typedef enum {
   ITEM_RUN_STARTED,
   ITEM_RUN_DONE,
   ITEM_FINISHED,
+  ITEM_MATCH_EPOCH,
 } ItemKind;
 
 typedef struct {
@@ -27,6 +28,7 @@ typedef struct {
   union {
     FlBatchStats batch;
     FlEpochStats epoch;
+    FlMatchEpoch match;
   };
   GError  *error;       /* ITEM_RUN_DONE, ITEM_FINISHED: why it ended early, or NULL */
 } Item;
@@ -38,11 +40,14 @@ struct _FlTrainWorker {
   FlComparison    *cmp;
   GArray          *runs;           /* of int: the comparison's runs to train, in order */
   FlTrainSettings  settings;
+  FlDataset       *match_data;     /* a matching run's data (a reference), or NULL */
+  FlMatchSettings  match_settings;
   GCancellable    *cancellable;
   GMainContext    *context;
 
   GThread         *thread;
   int              thread_run;     /* worker thread only: the run training */
+  FlMatcher       *matcher;        /* the worker thread's until it ends, then the main thread's */
   int              current;        /* main thread only: the run being delivered */
   int              last_run;       /* main thread only: the last run that started */
   gboolean         running;        /* main thread only */
@@ -78,6 +83,7 @@ enum {
   RUN_STARTED,
   RUN_DONE,
   FINISHED,
+  MATCH_EPOCH,
   N_SIGNALS
 };
 
@@ -159,11 +165,60 @@ epoch_done_cb (const FlRunResult  *result,
   pthread_mutex_unlock (&self->mutex);
 }
 
+static void
+match_epoch_cb (const FlMatchEpoch *e,
+                gpointer            user_data)
+{
+  FlTrainWorker *self = user_data;
+  Item item = { .kind = ITEM_MATCH_EPOCH, .match = *e };
+
+  pthread_mutex_lock (&self->mutex);
+  push_locked (self, &item);
+  /* fl_matcher_train() reports epochs only: a pause waits here, between two */
+  while (self->paused && !self->stopping)
+    pthread_cond_wait (&self->cond, &self->mutex);
+  pthread_mutex_unlock (&self->mutex);
+}
+
+/* A matching run: its matcher is built here too, since splitting the data
+ * and fitting the vocabulary take a while on a large set. */
+static void
+train_match (FlTrainWorker *self,
+             GError       **error)
+{
+  self->matcher = fl_matcher_new (self->match_data, &self->match_settings, error);
+  if (self->matcher != NULL)
+    fl_matcher_train (self->matcher, match_epoch_cb, self, self->cancellable, error);
+}
+
+/* The comparison's run self->thread_run, between its started and done
+ * items. */
+static void
+train_run (FlTrainWorker *self,
+           GError       **error)
+{
+  const FlCompareCallbacks callbacks = { batch_done_cb, epoch_done_cb, self };
+  Item started = { .kind = ITEM_RUN_STARTED, .run = self->thread_run };
+  Item done = { .kind = ITEM_RUN_DONE, .run = self->thread_run };
+
+  pthread_mutex_lock (&self->mutex);
+  self->started = g_get_monotonic_time ();
+  self->paused_total = 0;
+  push_locked (self, &started);
+  pthread_mutex_unlock (&self->mutex);
+
+  fl_comparison_train (self->cmp, self->thread_run, &callbacks, self->cancellable, error);
+
+  pthread_mutex_lock (&self->mutex);
+  done.error = *error != NULL ? g_error_copy (*error) : NULL;
+  push_locked (self, &done);
+  pthread_mutex_unlock (&self->mutex);
+}
+
 static gpointer
 worker_thread (gpointer data)
 {
   FlTrainWorker *self = data;
-  const FlCompareCallbacks callbacks = { batch_done_cb, epoch_done_cb, self };
   g_autoptr(GError) last_error = NULL;
   Item item = { .kind = ITEM_FINISHED };
 
@@ -173,13 +228,14 @@ worker_thread (gpointer data)
   setpriority (PRIO_PROCESS, (id_t) gettid (), 10);
 #endif
 
+  if (self->match_data != NULL)
+    train_match (self, &last_error);
+
   /* one run after the other; a failed run does not stop the next, a
    * cancellation stops them all */
   for (guint k = 0; k < self->runs->len; k++)
     {
       g_autoptr(GError) error = NULL;
-      Item started = { .kind = ITEM_RUN_STARTED };
-      Item done = { .kind = ITEM_RUN_DONE };
 
       if (g_cancellable_set_error_if_cancelled (self->cancellable, &error))
         {
@@ -189,19 +245,7 @@ worker_thread (gpointer data)
         }
 
       self->thread_run = g_array_index (self->runs, int, k);
-      started.run = done.run = self->thread_run;
-      pthread_mutex_lock (&self->mutex);
-      self->started = g_get_monotonic_time ();
-      self->paused_total = 0;
-      push_locked (self, &started);
-      pthread_mutex_unlock (&self->mutex);
-
-      fl_comparison_train (self->cmp, self->thread_run, &callbacks, self->cancellable, &error);
-
-      pthread_mutex_lock (&self->mutex);
-      done.error = error ? g_error_copy (error) : NULL;
-      push_locked (self, &done);
-      pthread_mutex_unlock (&self->mutex);
+      train_run (self, &error);
 
       if (error != NULL)
         {
@@ -218,6 +262,22 @@ worker_thread (gpointer data)
   push_locked (self, &item);
   pthread_mutex_unlock (&self->mutex);
   return NULL;
+}
+
+/* Main thread: the thread has nothing left to do but return. */
+static void
+finish (FlTrainWorker *self,
+        const GError  *error)
+{
+  if (self->thread != NULL)
+    {
+      g_thread_join (g_steal_pointer (&self->thread));
+      g_atomic_int_add (&n_threads, -1);
+    }
+  self->joined = TRUE;
+  self->running = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+  g_signal_emit (self, signals[FINISHED], 0, error);
 }
 
 /* Main thread: hand everything queued to the signal handlers. */
@@ -253,6 +313,10 @@ deliver_cb (gpointer data)
           g_signal_emit (self, signals[EPOCH_DONE], 0, &item->epoch);
           break;
 
+        case ITEM_MATCH_EPOCH:
+          g_signal_emit (self, signals[MATCH_EPOCH], 0, &item->match);
+          break;
+
         case ITEM_RUN_STARTED:
           self->last_run = item->run;
           g_signal_emit (self, signals[RUN_STARTED], 0, item->run);
@@ -263,16 +327,7 @@ deliver_cb (gpointer data)
           break;
 
         case ITEM_FINISHED:
-          /* the thread has nothing left to do but return */
-          if (self->thread != NULL)
-            {
-              g_thread_join (g_steal_pointer (&self->thread));
-              g_atomic_int_add (&n_threads, -1);
-            }
-          self->joined = TRUE;
-          self->running = FALSE;
-          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
-          g_signal_emit (self, signals[FINISHED], 0, item->error);
+          finish (self, item->error);
           break;
 
         default:
@@ -298,6 +353,8 @@ fl_train_worker_finalize (GObject *object)
   FlTrainWorker *self = FL_TRAIN_WORKER (object);
 
   g_clear_pointer (&self->runs, g_array_unref);
+  g_clear_pointer (&self->match_data, fl_dataset_unref);
+  g_clear_pointer (&self->matcher, fl_matcher_free);
   g_clear_pointer (&self->queue, g_array_unref);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->context, g_main_context_unref);
@@ -353,6 +410,10 @@ fl_train_worker_class_init (FlTrainWorkerClass *klass)
   signals[EPOCH_DONE] =
     g_signal_new ("epoch-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  /* (const FlMatchEpoch *epoch): of a matching run */
+  signals[MATCH_EPOCH] =
+    g_signal_new ("match-epoch", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
   /* (int run): the comparison's run i starts */
   signals[RUN_STARTED] =
     g_signal_new ("run-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -398,6 +459,32 @@ fl_train_worker_new (FlComparison *cmp,
   self->settings = fl_comparison_result (cmp, runs[0])->settings;
   self->current = self->last_run = self->thread_run = runs[0];
   return self;
+}
+
+FlTrainWorker *
+fl_train_worker_new_match (FlDataset             *ds,
+                           const FlMatchSettings *settings)
+{
+  FlTrainWorker *self;
+
+  g_return_val_if_fail (ds != NULL && settings != NULL, NULL);
+
+  self = g_object_new (FL_TYPE_TRAIN_WORKER, NULL);
+  self->match_data = fl_dataset_ref (ds);
+  self->match_settings = *settings;
+  self->settings = settings->train;
+  self->runs = g_array_new (FALSE, FALSE, sizeof (int));
+  self->current = self->last_run = self->thread_run = -1;
+  return self;
+}
+
+FlMatcher *
+fl_train_worker_steal_matcher (FlTrainWorker *self)
+{
+  g_return_val_if_fail (FL_IS_TRAIN_WORKER (self), NULL);
+  /* the thread has ended: "finished" was emitted, or it was joined */
+  g_return_val_if_fail (self->thread == NULL, NULL);
+  return g_steal_pointer (&self->matcher);
 }
 
 void
@@ -508,7 +595,7 @@ FlRun *
 fl_train_worker_get_run (FlTrainWorker *self)
 {
   g_return_val_if_fail (FL_IS_TRAIN_WORKER (self), NULL);
-  return self->running ? NULL : fl_comparison_run (self->cmp, self->last_run);
+  return self->running || self->cmp == NULL ? NULL : fl_comparison_run (self->cmp, self->last_run);
 }
 
 int

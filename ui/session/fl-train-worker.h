@@ -22,6 +22,7 @@
 #include <gio/gio.h>
 
 #include "fl-compare.h"
+#include "fl-matcher.h"
 
 G_BEGIN_DECLS
 
@@ -34,6 +35,16 @@ G_DECLARE_FINAL_TYPE (FlTrainWorker, fl_train_worker, FL, TRAIN_WORKER, GObject)
 FlTrainWorker *fl_train_worker_new            (FlComparison          *cmp,
                                                const int             *runs,
                                                int                    n_runs);
+
+/* A matching run (fl-matcher.h) of ds instead: the matcher is made and
+ * trained on the thread, and each epoch emits ::match-epoch (const
+ * FlMatchEpoch *) rather than the signals of a comparison's runs; pausing
+ * waits for the end of an epoch. The settings are settings->train. */
+FlTrainWorker *fl_train_worker_new_match      (FlDataset             *ds,
+                                               const FlMatchSettings *settings);
+/* Once "finished" (or the join): the matching run's matcher, trained as
+ * far as it went, or NULL when it could not be made; yours to free. */
+FlMatcher     *fl_train_worker_steal_matcher  (FlTrainWorker         *self);
 
 /* Starts the thread; once only. */
 void           fl_train_worker_start          (FlTrainWorker         *self);
