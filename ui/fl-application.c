@@ -23,6 +23,7 @@ typedef struct {
   int                      epochs;     /* 0 = do not train */
   int                      at_epoch;   /* take it after this epoch */
   gboolean                 compare;    /* train.compare rather than train.start */
+  gboolean                 match;      /* a matching run rather than a classifier */
   char                    *cell;       /* "TRUE:PREDICTED" class names, or NULL */
   char                    *page;       /* the bottom page to show, or NULL */
   ShotState                state;
@@ -51,6 +52,8 @@ static const GOptionEntry options[] = {
     "Once the data is loaded, train this many epochs (with --screenshot: before the picture)", "N" },
   { "compare-epochs", 0, 0, G_OPTION_ARG_INT, NULL,
     "Once the data is loaded, compare the fusion methods, this many epochs each (with --screenshot: before the picture)", "N" },
+  { "match-epochs", 0, 0, G_OPTION_ARG_INT, NULL,
+    "Once the data is loaded, train a matching run (Match pictures and words) of this many epochs (with --screenshot: before the picture)", "N" },
   { "compare-folds", 0, 0, G_OPTION_ARG_INT, NULL,
     "With --compare-epochs: compare over this many folds (1: one split; 5 unless told)", "K" },
   { "image-size", 0, 0, G_OPTION_ARG_INT, NULL,
@@ -58,7 +61,8 @@ static const GOptionEntry options[] = {
   { "screenshot-epoch", 0, 0, G_OPTION_ARG_INT, NULL,
     "With --train-epochs: take the screenshot after this epoch, during the run", "K" },
   { "screenshot-page", 0, 0, G_OPTION_ARG_STRING, NULL,
-    "With --screenshot: show this page first: results, samples, runs, why, or rescued (the samples fusion rescued)",
+    "With --screenshot: show this page first: results, samples, runs, why, rescued (the samples fusion rescued), "
+    "or matching (the curves of the matching run)",
     "PAGE" },
   { "load-data", 0, 0, G_OPTION_ARG_NONE, NULL,
     "With --experiment: load its data from the folders it names without asking", NULL },
@@ -91,6 +95,7 @@ poll_loading (Screenshot *shot)
   if (shot->epochs > 0 && fl_data_panel_get_dataset (panel) != NULL)
     {
       fl_train_panel_set_epochs (fl_window_get_train_panel (window), shot->epochs);
+      fl_train_panel_set_task (fl_window_get_train_panel (window), shot->match ? FL_TASK_MATCH : FL_TASK_CLASSIFY);
       gtk_widget_activate_action (GTK_WIDGET (window), shot->compare ? "train.compare" : "train.start", NULL);
       shot->state = SHOT_TRAINING;
       /* --train-epochs alone: just start the run */
@@ -106,6 +111,10 @@ epochs_shown (FlWindow *window)
 {
   FlTrainingView *view = fl_window_get_training_view (window);
   FlPlotView *plot = fl_training_view_get_accuracy_plot (view);
+
+  if (fl_train_panel_get_task (fl_window_get_train_panel (window)) == FL_TASK_MATCH)
+    return (int) fl_plot_view_get_n_points (fl_match_view_get_plot (fl_window_get_match_view (window), FL_MATCH_I2T),
+                                            fl_match_view_get_series (fl_window_get_match_view (window), 0, FALSE));
 
   return (int) fl_plot_view_get_n_points (plot, (guint) fl_training_view_get_series (view, plot, FL_CURVE_VAL));
 }
@@ -270,6 +279,7 @@ typedef struct {
   int         epochs;          /* of --train-epochs, or of --compare-epochs */
   int         at_epoch;
   int         compare_epochs;
+  int         match_epochs;
   int         compare_folds;
   int         image_size;
 } Options;
@@ -291,15 +301,20 @@ read_options (GApplicationCommandLine *cmdline,
   g_variant_dict_lookup (dict, "screenshot-epoch", "i", &o->at_epoch);
   g_variant_dict_lookup (dict, "compare-epochs", "i", &o->compare_epochs);
   g_variant_dict_lookup (dict, "compare-folds", "i", &o->compare_folds);
+  g_variant_dict_lookup (dict, "match-epochs", "i", &o->match_epochs);
   g_variant_dict_lookup (dict, "image-size", "i", &o->image_size);
   g_variant_dict_lookup (dict, "screenshot-cell", "&s", &o->cell);
   g_variant_dict_lookup (dict, "load-data", "b", &o->load_data);
   g_variant_dict_lookup (dict, "screenshot-page", "&s", &o->page);
   if (o->compare_epochs > 0)
     o->epochs = o->compare_epochs;
+  if (o->match_epochs > 0)
+    o->epochs = o->match_epochs;
 
-  if (o->compare_epochs < 0)
-    problem = "--compare-epochs takes a positive number";
+  if (o->compare_epochs < 0 || o->match_epochs < 0)
+    problem = "--compare-epochs and --match-epochs take a positive number";
+  else if (o->compare_epochs > 0 && o->match_epochs > 0)
+    problem = "--compare-epochs and --match-epochs go one at a time";
   else if (o->compare_folds != 0 && (o->compare_epochs == 0 || o->compare_folds < 1 || o->compare_folds > 20))
     problem = "--compare-folds goes with --compare-epochs and takes 1 to 20";
   else if (o->experiment != NULL && (o->images != NULL || o->csv != NULL || o->epochs > 0))
@@ -334,6 +349,7 @@ start_screenshot (FlApplication           *self,
   shot->path = path_for_arg (cmdline, o->screenshot);   /* NULL: train only */
   shot->epochs = o->epochs;
   shot->compare = o->compare_epochs > 0;
+  shot->match = o->match_epochs > 0;
   shot->at_epoch = o->at_epoch > 0 ? MIN (o->at_epoch, o->epochs) : o->epochs;
   shot->cell = g_strdup (o->cell);
   shot->page = g_strdup (o->page);

@@ -14,6 +14,7 @@ struct _FlRunsView {
   GtkColumnView     *column_view;
 
   FlRunList         *runs;
+  GListModel        *match_runs;
   GtkSortListModel  *sorted;
 };
 
@@ -21,6 +22,7 @@ G_DEFINE_FINAL_TYPE (FlRunsView, fl_runs_view, GTK_TYPE_WIDGET)
 
 enum {
   ACTIVATED,
+  MATCH_ACTIVATED,
   N_SIGNALS
 };
 
@@ -188,7 +190,9 @@ name_clicked_cb (GtkButton   *button,
   FlRunItem *item = gtk_list_item_get_item (list_item);
   GtkWidget *view = gtk_widget_get_ancestor (GTK_WIDGET (button), FL_TYPE_RUNS_VIEW);
 
-  if (item != NULL && view != NULL)
+  if (item != NULL && view != NULL && fl_run_item_get_match (item))
+    g_signal_emit (view, signals[MATCH_ACTIVATED], 0, item);
+  else if (item != NULL && view != NULL)
     g_signal_emit (view, signals[ACTIVATED], 0, fl_run_item_get_index (item));
 }
 
@@ -268,6 +272,7 @@ fl_runs_view_dispose (GObject *object)
   fl_widget_unparent_children (GTK_WIDGET (self));
   g_clear_object (&self->sorted);
   g_clear_object (&self->runs);
+  g_clear_object (&self->match_runs);
 
   G_OBJECT_CLASS (fl_runs_view_parent_class)->dispose (object);
 }
@@ -284,6 +289,10 @@ fl_runs_view_class_init (FlRunsViewClass *klass)
   signals[ACTIVATED] =
     g_signal_new ("activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
+  /* (FlRunItem *item): a matching run's curves are to be shown */
+  signals[MATCH_ACTIVATED] =
+    g_signal_new ("match-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, FL_TYPE_RUN_ITEM);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/fusionlab/FusionLab/ui/fl-runs-view.ui");
@@ -309,15 +318,39 @@ fl_runs_view_new (void)
   return g_object_new (FL_TYPE_RUNS_VIEW, NULL);
 }
 
+/* The comparison's runs, then the matching runs, in one list. */
+static void
+update_model (FlRunsView *self)
+{
+  g_autoptr(GListStore) lists = g_list_store_new (G_TYPE_LIST_MODEL);
+  g_autoptr(GtkFlattenListModel) all = NULL;
+
+  if (self->runs != NULL)
+    g_list_store_append (lists, self->runs);
+  if (self->match_runs != NULL)
+    g_list_store_append (lists, self->match_runs);
+  all = gtk_flatten_list_model_new (G_LIST_MODEL (g_steal_pointer (&lists)));
+  gtk_sort_list_model_set_model (self->sorted, G_LIST_MODEL (all));
+}
+
 void
 fl_runs_view_set_runs (FlRunsView *self,
                        FlRunList  *runs)
 {
   g_return_if_fail (FL_IS_RUNS_VIEW (self));
 
-  if (!g_set_object (&self->runs, runs))
-    return;
-  gtk_sort_list_model_set_model (self->sorted, G_LIST_MODEL (runs));
+  if (g_set_object (&self->runs, runs))
+    update_model (self);
+}
+
+void
+fl_runs_view_set_match_runs (FlRunsView *self,
+                             GListModel *match_runs)
+{
+  g_return_if_fail (FL_IS_RUNS_VIEW (self));
+
+  if (g_set_object (&self->match_runs, match_runs))
+    update_model (self);
 }
 
 int

@@ -6,6 +6,10 @@
  * macro-F1, epoch of best, training time and parameter count. The best
  * finished run stands out. Clicking a header sorts by that column;
  * clicking a run's name emits ::activated to show its results.
+ *
+ * The session's matching runs follow, in the same columns: their R@1 in
+ * Accuracy's and their R@10 in Macro-F1's ("R@1 14.2%"); clicking one's
+ * name emits ::match-activated (FlRunItem *item).
  */
 #pragma once
 
@@ -23,6 +27,10 @@ GtkWidget     *fl_runs_view_new            (void);
 /* The runs to show (a reference is kept; NULL: none). */
 void           fl_runs_view_set_runs       (FlRunsView *self,
                                             FlRunList  *runs);
+/* The matching runs, after them (a GListModel of FlRunItem; a reference is
+ * kept). */
+void           fl_runs_view_set_match_runs (FlRunsView *self,
+                                            GListModel *match_runs);
 int            fl_runs_view_get_n_rows     (FlRunsView *self);
 /* The run shown in row i, as sorted now (borrowed), or NULL. */
 FlRunItem     *fl_runs_view_get_row        (FlRunsView *self,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #define G_LOG_DOMAIN "fl-train-panel"
 
-#include "fl-train-panel.h"
+#include "fl-train-panel-private.h"
 #include "fl-fusion-diagram.h"
 #include "fl-style.h"
 #include "fl-ui-util.h"
@@ -10,43 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct _FlTrainPanel {
-  GtkWidget      parent_instance;
-
-  GtkDropDown   *fusion_dropdown;
-  GtkLabel      *explain_label;
-  GtkSpinButton *image_size_spin;
-  GtkSpinButton *feat_dim_spin;
-  GtkSpinButton *epochs_spin;
-  GtkSpinButton *batch_spin;
-  GtkSpinButton *lr_spin;
-  GtkSpinButton *val_spin;
-  GtkSpinButton *seed_spin;
-  GtkSpinButton *dropout_spin;
-  GtkSpinButton *rank_spin;
-  GtkSpinButton *folds_spin;
-  GtkSpinButton *repeats_spin;
-  GtkLabel      *compare_label;
-  GtkMenuButton *routes_button;
-  GtkDrawingArea *diagram;
-  GtkBox        *routes_box;
-  GtkMenuButton *modalities_button;
-  GtkBox        *modalities_box;
-  GtkRevealer   *next_run_revealer;
-
-  guint          present;        /* the branches of the data (image and
-                                  * text without data) */
-  guint          chosen;         /* the modalities ticked, of any data */
-  FlFusion       offered[FL_N_FUSIONS];   /* the drop-down's routes */
-  guint          n_offered;
-  gboolean       updating;       /* the widgets are being set from code */
-};
 
 G_DEFINE_FINAL_TYPE (FlTrainPanel, fl_train_panel, GTK_TYPE_WIDGET)
 
 enum {
   PROP_0,
   PROP_IMAGE_SIZE,
+  PROP_TASK,
   N_PROPS
 };
 
@@ -132,9 +102,24 @@ fusion_changed_cb (FlTrainPanel *self,
                    GParamSpec   *pspec,
                    GtkDropDown  *dropdown)
 {
+  _fl_train_panel_fusion_changed (self);
+}
+
+void
+_fl_train_panel_fusion_changed (FlTrainPanel *self)
+{
   FlFusion fusion = fl_train_panel_get_fusion (self);
   guint shown = route_branches (self, fusion);
 
+  /* the matching task has no route: the line explains its loss */
+  if (fl_train_panel_get_task (self) == FL_TASK_MATCH)
+    {
+      FlMatchSettings s;
+
+      fl_train_panel_get_match_settings (self, &s);
+      gtk_label_set_text (self->explain_label, fl_match_loss_explain (s.loss));
+      return;
+    }
   gtk_label_set_text (self->explain_label, fl_fusion_explain_for (fusion, shown));
   gtk_drawing_area_set_content_height (self->diagram, fl_fusion_diagram_height (shown));
   gtk_widget_queue_draw (GTK_WIDGET (self->diagram));
@@ -183,7 +168,7 @@ modality_toggled_cb (FlTrainPanel   *self,
   else
     self->chosen &= ~FL_BRANCH_BIT (b);
   update_modalities (self);
-  fusion_changed_cb (self, NULL, self->fusion_dropdown);
+  _fl_train_panel_fusion_changed (self);
   g_signal_emit (self, signals[COMPARE_CHANGED], 0);
 }
 
@@ -211,7 +196,7 @@ update_offered (FlTrainPanel *self)
     }
   update_modalities (self);
   update_routes_label (self);
-  fusion_changed_cb (self, NULL, self->fusion_dropdown);
+  _fl_train_panel_fusion_changed (self);
 }
 
 static void
@@ -285,6 +270,9 @@ fl_train_panel_get_property (GObject    *object,
     case PROP_IMAGE_SIZE:
       g_value_set_int (value, fl_train_panel_get_image_size (self));
       break;
+    case PROP_TASK:
+      g_value_set_int (value, fl_train_panel_get_task (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -321,6 +309,10 @@ fl_train_panel_class_init (FlTrainPanelClass *klass)
   properties[PROP_IMAGE_SIZE] =
     g_param_spec_int ("image-size", NULL, NULL, 16, 256, 64,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* (FlTask) */
+  properties[PROP_TASK] =
+    g_param_spec_int ("task", NULL, NULL, FL_TASK_CLASSIFY, FL_TASK_MATCH, FL_TASK_CLASSIFY,
+                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* the folds or repeats of Compare changed */
@@ -356,6 +348,8 @@ fl_train_panel_class_init (FlTrainPanelClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, lr_output_cb);
   gtk_widget_class_bind_template_callback (widget_class, lr_input_cb);
 
+  _fl_train_panel_class_add_task (widget_class);
+
   gtk_widget_class_set_css_name (widget_class, "trainpanel");
 }
 
@@ -390,6 +384,7 @@ fl_train_panel_init (FlTrainPanel *self)
   self->present = FL_BRANCHES_IMAGE_TEXT;
   gtk_drawing_area_set_draw_func (self->diagram, draw_diagram, self, NULL);
   update_offered (self);
+  _fl_train_panel_init_task (self);
 }
 
 GtkWidget *
@@ -438,7 +433,7 @@ fl_train_panel_set_settings (FlTrainPanel          *self,
   gtk_spin_button_set_value (self->rank_spin, settings->rank);
   self->chosen = settings->branches != 0 ? settings->branches : FL_BRANCHES_ALL;
   update_modalities (self);
-  fusion_changed_cb (self, NULL, self->fusion_dropdown);
+  _fl_train_panel_fusion_changed (self);
 }
 
 int
@@ -601,7 +596,7 @@ fl_train_panel_set_modalities (FlTrainPanel *self,
 
   self->chosen = branches != 0 ? branches : FL_BRANCHES_ALL;
   update_modalities (self);
-  fusion_changed_cb (self, NULL, self->fusion_dropdown);
+  _fl_train_panel_fusion_changed (self);
   g_signal_emit (self, signals[COMPARE_CHANGED], 0);
 }
 

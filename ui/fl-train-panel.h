@@ -8,6 +8,7 @@
 
 #include <gtk/gtk.h>
 
+#include "fl-matcher.h"
 #include "fl-session.h"
 #include "fl-trainer.h"
 
@@ -16,7 +17,28 @@ G_BEGIN_DECLS
 #define FL_TYPE_TRAIN_PANEL (fl_train_panel_get_type ())
 G_DECLARE_FINAL_TYPE (FlTrainPanel, fl_train_panel, FL, TRAIN_PANEL, GtkWidget)
 
+/* What a run learns: the classifier of the fusion routes, or the shared
+ * space of pictures and words (fl-matcher.h). */
+typedef enum {
+  FL_TASK_CLASSIFY,
+  FL_TASK_MATCH,
+} FlTask;
+
 GtkWidget  *fl_train_panel_new            (void);
+
+/* The task chosen (property "task"): with Match, the routes, modalities,
+ * modality dropout, rank and Compare's settings are hidden, and the loss
+ * and the shared space's dimension shown (fl-train-panel-task.c). */
+FlTask      fl_train_panel_get_task       (FlTrainPanel          *self);
+void        fl_train_panel_set_task       (FlTrainPanel          *self,
+                                           FlTask                 task);
+/* The matching task's settings as chosen: the loss, E and the numbers it
+ * shares with a classifier (epochs, batch, rate, validation share, seed,
+ * feature size). */
+void        fl_train_panel_get_match_settings (FlTrainPanel      *self,
+                                           FlMatchSettings       *settings);
+void        fl_train_panel_set_match_loss (FlTrainPanel          *self,
+                                           FlMatchLoss            loss);
 
 /* The settings as chosen; the rest are the engine's defaults. */
 void        fl_train_panel_get_settings   (FlTrainPanel          *self,

@@ -25,7 +25,8 @@ _fl_window_update_actions (FlWindow *self)
   gboolean have_model = !training && fl_session_get_shown_model (self->session) != NULL;
 
   gtk_widget_action_set_enabled (widget, "train.start", have_data && !loading && !training);
-  gtk_widget_action_set_enabled (widget, "train.compare", have_data && !loading && !training);
+  gtk_widget_action_set_enabled (widget, "train.compare", have_data && !loading && !training &&
+                                 !_fl_window_get_matching (self));
   gtk_widget_action_set_enabled (widget, "win.save-experiment", !training && have_runs);
   gtk_widget_action_set_enabled (widget, "win.open-experiment", !training);
   gtk_widget_action_set_enabled (widget, "win.export-runs-csv", !training && have_runs);
@@ -106,6 +107,24 @@ _fl_window_update_compare_note (FlWindow *self)
   fl_train_panel_set_compare_note (self->train_panel, note);
 }
 
+/* A matching run, as Train starts a classifier's. */
+static void
+begin_matching (FlWindow *self)
+{
+  FlMatchSettings settings;
+
+  fl_train_panel_get_match_settings (self->train_panel, &settings);
+  settings.train.n_threads = (int) g_get_num_processors ();
+  self->compare_requested = FALSE;
+  if (fl_data_panel_get_stale (self->data_panel))
+    {
+      fl_session_train_match_after_load (self->session, &settings);
+      fl_data_panel_reload (self->data_panel);
+      return;
+    }
+  fl_session_train_match (self->session, &settings);
+}
+
 /* Starts one run, or a comparison of every fusion, once the data is
  * current: if the image size changed since loading, it loads again first. */
 static void
@@ -116,6 +135,11 @@ begin_training (FlWindow *self,
 
   if (fl_window_get_training (self) || fl_data_panel_get_dataset (self->data_panel) == NULL)
     return;
+  if (_fl_window_get_matching (self))
+    {
+      begin_matching (self);
+      return;
+    }
   fl_train_panel_get_settings (self->train_panel, &settings);
   /* every core: the engine's threads run at a lower priority (see
    * fl-train-worker.c), so the interface still comes first */
@@ -172,7 +196,8 @@ train_stop_action (GtkWidget  *widget,
 }
 
 /* "results", "samples", "runs", "why": a page of the bottom stack;
- * "rescued": the samples fusion rescued, in the gallery. */
+ * "rescued": the samples fusion rescued, in the gallery; "matching": the
+ * matching task's curves (and its runs beneath). */
 static void
 show_page_action (GtkWidget  *widget,
                   const char *action_name,
@@ -183,6 +208,11 @@ show_page_action (GtkWidget  *widget,
 
   if (g_strcmp0 (page, "rescued") == 0)
     gtk_widget_activate_action (GTK_WIDGET (self->why_view), "why.show-rescued", NULL);
+  else if (g_strcmp0 (page, "matching") == 0)
+    {
+      fl_train_panel_set_task (self->train_panel, FL_TASK_MATCH);
+      gtk_stack_set_visible_child_name (self->content_stack, "training");
+    }
   else if (gtk_stack_get_child_by_name (self->bottom_stack, page) != NULL)
     gtk_stack_set_visible_child_name (self->bottom_stack, page);
 }

@@ -9,6 +9,7 @@
 
 #include "fl-window.h"
 
+#include "fl-match-view.h"
 #include "fl-preview-grid.h"
 #include "fl-routes-view.h"
 #include "fl-sample-gallery.h"
@@ -31,6 +32,7 @@ struct _FlWindow {
   GtkInscription     *speed_label;
   GtkProgressBar     *train_progress;
   FlTrainingView     *training_view;
+  FlMatchView        *match_view;
   FlResultsView      *results_view;
   GtkImage           *pause_image;
   GtkLabel           *pause_label;
@@ -66,6 +68,11 @@ void     _fl_window_class_add_actions (GtkWidgetClass *widget_class);
 void     _fl_window_update_actions  (FlWindow   *self);
 /* What Compare will cost, beneath its folds and repeats. */
 void     _fl_window_update_compare_note (FlWindow *self);
+
+/* fl-window-match.c: the task chosen in the training panel */
+gboolean _fl_window_get_matching    (FlWindow   *self);
+void     _fl_window_wire_match      (FlWindow   *self);
+void     _fl_window_class_add_match (GtkWidgetClass *widget_class);
 
 /* fl-window-dnd.c */
 void     _fl_window_add_drop_target (FlWindow   *self);

@@ -114,7 +114,8 @@ training_changed_cb (FlWindow   *self,
     return;
   /* the runs started: from train.start, or once the data arrived */
   fl_results_view_begin (self->results_view);
-  gtk_stack_set_visible_child_name (self->bottom_stack, self->compare_requested ? "runs" : "results");
+  gtk_stack_set_visible_child_name (self->bottom_stack, self->compare_requested || _fl_window_get_matching (self)
+                                                        ? "runs" : "results");
   _fl_window_dismiss_banner (self);
   gtk_stack_set_visible_child_name (self->content_stack, "training");
   _fl_window_update_actions (self);
@@ -415,6 +416,7 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, compare_changed_cb);
 
   _fl_window_class_add_actions (widget_class);
+  _fl_window_class_add_match (widget_class);
 }
 
 /* The views listen to the session; the window shows its status line. */
@@ -429,6 +431,7 @@ wire_session (FlWindow *self)
   g_object_bind_property (s, "predicting", self->cancel_predict_button, "visible", G_BINDING_SYNC_CREATE);
   fl_training_view_set_session (self->training_view, s);
   fl_runs_view_set_runs (self->runs_view, fl_session_get_runs (s));
+  _fl_window_wire_match (self);
   fl_routes_view_set_session (self->routes_view, s);
   fl_why_view_set_session (self->why_view, s);
   fl_train_panel_set_session (self->train_panel, s);
@@ -456,6 +459,7 @@ fl_window_init (FlWindow *self)
   g_type_ensure (FL_TYPE_TRAIN_PANEL);
   g_type_ensure (FL_TYPE_PREVIEW_GRID);
   g_type_ensure (FL_TYPE_TRAINING_VIEW);
+  g_type_ensure (FL_TYPE_MATCH_VIEW);
   g_type_ensure (FL_TYPE_RESULTS_VIEW);
   g_type_ensure (FL_TYPE_RUNS_VIEW);
   g_type_ensure (FL_TYPE_ROUTES_VIEW);

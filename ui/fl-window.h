@@ -10,6 +10,7 @@
 #include <gtk/gtk.h>
 
 #include "fl-data-panel.h"
+#include "fl-match-view.h"
 #include "fl-results-view.h"
 #include "fl-runs-view.h"
 #include "fl-session.h"
@@ -46,6 +47,7 @@ FlSession      *fl_window_get_session        (FlWindow       *self);
 FlDataPanel    *fl_window_get_data_panel     (FlWindow       *self);
 FlTrainPanel   *fl_window_get_train_panel    (FlWindow       *self);
 FlTrainingView *fl_window_get_training_view  (FlWindow       *self);
+FlMatchView    *fl_window_get_match_view     (FlWindow       *self);
 FlResultsView  *fl_window_get_results_view   (FlWindow       *self);
 FlRunsView     *fl_window_get_runs_view      (FlWindow       *self);
 

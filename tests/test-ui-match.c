@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * The matching task in the window (issue 15): the task chosen in the
+ * training panel, a matching run trained through train.start on generated
+ * pictures and words, its R@k curves beside their chance levels, its row in
+ * the runs list, stopping one, and a classifier trained after it.
+ */
+#define G_LOG_DOMAIN "test-ui-match"
+
+#include "test-ui-util.h"
+#include "fl-match-view.h"
+#include "fl-train-worker.h"
+
+#include <string.h>
+
+static char *data_dir;
+
+static FlMatchView *
+match_view (FlWindow *w)
+{
+  return fl_window_get_match_view (w);
+}
+
+/* Whether the label of a panel row is shown (its text without the
+ * mnemonic's underscore). */
+static gboolean
+row_shown (FlWindow   *w,
+           const char *label)
+{
+  GtkLabel *found = ui_find_label (GTK_WIDGET (ui_train_panel (w)), label);
+
+  g_assert_nonnull (found);
+  return gtk_widget_get_visible (GTK_WIDGET (found));
+}
+
+static void
+check_recall_plot (FlWindow         *w,
+                   FlMatchDirection  direction,
+                   int               n_epochs,
+                   int               n_val)
+{
+  static const int ks[FL_MATCH_N_K] = { 1, 5, 10 };
+  FlPlotView *plot = fl_match_view_get_plot (match_view (w), direction);
+  FlPlotModel *model = fl_plot_view_get_model (plot);
+
+  for (int j = 0; j < FL_MATCH_N_K; j++)
+    {
+      guint recall = fl_match_view_get_series (match_view (w), j, FALSE);
+      guint chance = fl_match_view_get_series (match_view (w), j, TRUE);
+
+      g_assert_cmpuint (fl_plot_view_get_n_points (plot, recall), ==, (guint) n_epochs);
+      g_assert_cmpuint (fl_plot_view_get_n_points (plot, chance), ==, (guint) n_epochs);
+      g_assert_cmpint (fl_plot_model_get_style (model, chance), ==, FL_PLOT_STYLE_REFERENCE);
+      g_assert_true (g_str_has_prefix (fl_plot_model_get_label (model, chance), "chance"));
+      for (int e = 0; e < n_epochs; e++)
+        {
+          double x, y;
+
+          g_assert_true (fl_plot_view_get_point (plot, recall, (guint) e, &x, &y));
+          g_assert_cmpfloat (x, ==, e + 1);
+          g_assert_true (y >= 0.0 && y <= 1.0);
+          /* the chance level of R@k is k/N, the same at every epoch */
+          g_assert_true (fl_plot_view_get_point (plot, chance, (guint) e, &x, &y));
+          g_assert_cmpfloat_with_epsilon (y, MIN (1.0, (double) ks[j] / n_val), 1e-12);
+        }
+    }
+}
+
+/* Back to Classify: a classifier trains as before, beside the match. */
+static void
+classify_after (FlWindow *window)
+{
+  fl_train_panel_set_task (ui_train_panel (window), FL_TASK_CLASSIFY);
+  g_assert_true (row_shown (window, "Modality dropout"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ui_training_view (window))));
+  gtk_widget_activate_action (GTK_WIDGET (window), "train.start", NULL);
+  g_assert_true (ui_training (window));
+  g_assert_true (ui_wait (ui_run_shown, window, 120));
+  g_assert_null (ui_error (window));
+  g_assert_cmpint (fl_comparison_n_runs (ui_comparison (window)), ==, 1);
+  g_assert_cmpuint (ui_n_points (window, FALSE, FL_CURVE_VAL), ==, 2);
+  g_assert_cmpint (fl_runs_view_get_n_rows (ui_runs_view (window)), ==, 2);
+  g_assert_true (g_str_has_prefix (ui_status (window), "Finished 2 epochs"));
+}
+
+static void
+test_match_then_classify (void)
+{
+  FlWindow *window = ui_window_with_data (data_dir, 24);
+  FlTrainPanel *panel = ui_train_panel (window);
+  FlSession *session = ui_session (window);
+  FlRunItem *item;
+  GArray *epochs;
+  const FlMatchEpoch *last;
+  g_autofree char *accuracy = NULL;
+
+  /* Classify at first: the routes shown, the matching settings not */
+  g_assert_cmpint (fl_train_panel_get_task (panel), ==, FL_TASK_CLASSIFY);
+  g_assert_true (row_shown (window, "Modality dropout"));
+  g_assert_false (row_shown (window, "Shared space E"));
+
+  fl_train_panel_set_task (panel, FL_TASK_MATCH);
+  g_assert_false (row_shown (window, "Modality dropout"));
+  g_assert_false (row_shown (window, "Fusion"));
+  g_assert_true (row_shown (window, "Shared space E"));
+  g_assert_true (row_shown (window, "Loss"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (match_view (window))));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ui_training_view (window))));
+
+  /* Compare means nothing to matching */
+  gtk_widget_activate_action (GTK_WIDGET (window), "train.compare", NULL);
+  g_assert_false (ui_training (window));
+
+  fl_train_panel_set_epochs (panel, 2);
+  gtk_widget_activate_action (GTK_WIDGET (window), "train.start", NULL);
+  g_assert_true (ui_training (window));
+  g_assert_true (ui_wait (ui_not_training, window, 120));
+  g_assert_null (ui_error (window));
+  g_test_message ("%s", ui_status (window));
+  g_assert_true (g_str_has_prefix (ui_status (window), "Finished match 1"));
+
+  item = fl_session_get_match_item (session);
+  g_assert_nonnull (item);
+  g_assert_true (fl_match_view_get_item (match_view (window)) == item);
+  epochs = fl_run_item_get_match_epochs (item);
+  g_assert_cmpuint (epochs->len, ==, 2);
+  last = &g_array_index (epochs, FlMatchEpoch, 1);
+  g_assert_cmpint (last->n_val, >=, 10);
+  check_recall_plot (window, FL_MATCH_I2T, 2, last->n_val);
+  check_recall_plot (window, FL_MATCH_T2I, 2, last->n_val);
+  g_assert_nonnull (strstr (fl_match_view_get_summary (match_view (window)), "median rank"));
+  g_assert_nonnull (fl_session_get_matcher (session));
+
+  /* its row: R@1 and R@10 where a classifier's accuracy and F1 go */
+  g_assert_cmpint (fl_runs_view_get_n_rows (ui_runs_view (window)), ==, 1);
+  g_assert_true (fl_runs_view_get_row (ui_runs_view (window), 0) == item);
+  g_object_get (item, "accuracy-text", &accuracy, NULL);
+  g_assert_true (g_str_has_prefix (accuracy, "R@1 "));
+  g_assert_cmpint (fl_run_item_get_status (item), ==, FL_RUN_DONE);
+
+  classify_after (window);
+  ui_destroy_window (window);
+}
+
+static gboolean
+first_match_epoch (gpointer data)
+{
+  FlRunItem *item = fl_session_get_match_item (ui_session (data));
+
+  return item != NULL && fl_run_item_get_match_epochs (item)->len > 0;
+}
+
+/* Stop cancels a matching run within an epoch, and it says so. */
+static void
+test_match_stop (void)
+{
+  FlWindow *window = ui_window_with_data (data_dir, 24);
+  FlTrainPanel *panel = ui_train_panel (window);
+  FlRunItem *item;
+
+  fl_train_panel_set_task (panel, FL_TASK_MATCH);
+  fl_train_panel_set_epochs (panel, 200);
+  gtk_widget_activate_action (GTK_WIDGET (window), "train.start", NULL);
+  g_assert_true (ui_wait (first_match_epoch, window, 60));
+  gtk_widget_activate_action (GTK_WIDGET (window), "train.stop", NULL);
+  g_assert_true (ui_wait (ui_not_training, window, 30));
+  g_assert_cmpuint (fl_train_worker_get_n_threads (), ==, 0);
+
+  item = fl_session_get_match_item (ui_session (window));
+  g_assert_cmpint (fl_run_item_get_status (item), ==, FL_RUN_CANCELLED);
+  g_assert_cmpuint (fl_run_item_get_match_epochs (item)->len, <, 200);
+  g_assert_cmpstr (ui_status (window), ==, "Matching stopped.");
+  g_assert_null (ui_error (window));
+  ui_destroy_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  ui_test_init (&argc, &argv);
+  data_dir = ui_make_dataset (30);
+  g_test_add_func ("/match/match-then-classify", test_match_then_classify);
+  g_test_add_func ("/match/stop", test_match_stop);
+  status = g_test_run ();
+  ui_remove_tree (data_dir);
+  g_free (data_dir);
+  return status;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * fl-train-panel-private.h — shared by fl-train-panel.c (the classifier's
+ * settings) and fl-train-panel-task.c (the task, and the matching task's
+ * settings).
+ */
+#pragma once
+
+#include "fl-train-panel.h"
+
+struct _FlTrainPanel {
+  GtkWidget      parent_instance;
+
+  GtkDropDown   *task_dropdown;
+  GtkDropDown   *loss_dropdown;
+  GtkSpinButton *embed_spin;
+  GtkDropDown   *fusion_dropdown;
+  GtkLabel      *explain_label;
+  GtkSpinButton *image_size_spin;
+  GtkSpinButton *feat_dim_spin;
+  GtkSpinButton *epochs_spin;
+  GtkSpinButton *batch_spin;
+  GtkSpinButton *lr_spin;
+  GtkSpinButton *val_spin;
+  GtkSpinButton *seed_spin;
+  GtkSpinButton *dropout_spin;
+  GtkSpinButton *rank_spin;
+  GtkSpinButton *folds_spin;
+  GtkSpinButton *repeats_spin;
+  GtkLabel      *compare_label;
+  GtkMenuButton *routes_button;
+  GtkDrawingArea *diagram;
+  GtkBox        *routes_box;
+  GtkMenuButton *modalities_button;
+  GtkBox        *modalities_box;
+  GtkRevealer   *next_run_revealer;
+
+  guint          present;        /* the branches of the data (image and
+                                  * text without data) */
+  guint          chosen;         /* the modalities ticked, of any data */
+  FlFusion       offered[FL_N_FUSIONS];   /* the drop-down's routes */
+  guint          n_offered;
+  gboolean       updating;       /* the widgets are being set from code */
+};
+
+/* fl-train-panel.c: the explanation beneath the route (or the loss) and
+ * its diagram, for the fusion chosen */
+void _fl_train_panel_fusion_changed (FlTrainPanel *self);
+
+/* fl-train-panel-task.c */
+void _fl_train_panel_class_add_task (GtkWidgetClass *widget_class);
+void _fl_train_panel_init_task      (FlTrainPanel   *self);

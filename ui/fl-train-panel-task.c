@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * The training panel's task: Classify or Match pictures and words, what
+ * each shows of the panel, and the matching task's settings.
+ */
+#define G_LOG_DOMAIN "fl-train-panel"
+
+#include "fl-train-panel-private.h"
+
+#include "fl-style.h"
+
+/* The widgets that mean something to the classifier alone; their labels
+ * follow their visibility (bound in the .ui). */
+static guint
+classify_widgets (FlTrainPanel *self,
+                  GtkWidget    *widgets[9])
+{
+  guint k = 0;
+
+  widgets[k++] = GTK_WIDGET (self->fusion_dropdown);
+  widgets[k++] = GTK_WIDGET (self->modalities_button);
+  widgets[k++] = GTK_WIDGET (self->diagram);
+  widgets[k++] = GTK_WIDGET (self->dropout_spin);
+  widgets[k++] = GTK_WIDGET (self->rank_spin);
+  widgets[k++] = GTK_WIDGET (self->folds_spin);
+  widgets[k++] = GTK_WIDGET (self->repeats_spin);
+  widgets[k++] = GTK_WIDGET (self->routes_button);
+  widgets[k++] = GTK_WIDGET (self->compare_label);
+  return k;
+}
+
+static void
+task_changed_cb (FlTrainPanel *self,
+                 GParamSpec   *pspec,
+                 GtkDropDown  *dropdown)
+{
+  gboolean match = fl_train_panel_get_task (self) == FL_TASK_MATCH;
+  GtkWidget *widgets[9];
+  guint n = classify_widgets (self, widgets);
+
+  for (guint i = 0; i < n; i++)
+    gtk_widget_set_visible (widgets[i], !match);
+  gtk_widget_set_visible (GTK_WIDGET (self->loss_dropdown), match);
+  gtk_widget_set_visible (GTK_WIDGET (self->embed_spin), match);
+  _fl_train_panel_fusion_changed (self);
+  g_object_notify (G_OBJECT (self), "task");
+}
+
+static void
+loss_changed_cb (FlTrainPanel *self,
+                 GParamSpec   *pspec,
+                 GtkDropDown  *dropdown)
+{
+  _fl_train_panel_fusion_changed (self);
+}
+
+void
+_fl_train_panel_class_add_task (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, task_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, loss_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, embed_spin);
+  gtk_widget_class_bind_template_callback (widget_class, task_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, loss_changed_cb);
+}
+
+void
+_fl_train_panel_init_task (FlTrainPanel *self)
+{
+  g_autoptr(GtkStringList) losses = gtk_string_list_new (NULL);
+
+  /* every loss the engine has, in its order */
+  for (int l = 0; l < FL_N_MATCH_LOSSES; l++)
+    gtk_string_list_append (losses, fl_match_loss_title (l));
+  gtk_drop_down_set_model (self->loss_dropdown, G_LIST_MODEL (losses));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->loss_dropdown),
+                               "InfoNCE: each picture pulled to its own words and pushed from the others' (CLIP); "
+                               "VSE++ hinge: each true pair must beat its hardest wrong partner by a margin");
+}
+
+FlTask
+fl_train_panel_get_task (FlTrainPanel *self)
+{
+  g_return_val_if_fail (FL_IS_TRAIN_PANEL (self), FL_TASK_CLASSIFY);
+  return gtk_drop_down_get_selected (self->task_dropdown) == 1 ? FL_TASK_MATCH : FL_TASK_CLASSIFY;
+}
+
+void
+fl_train_panel_set_task (FlTrainPanel *self,
+                         FlTask        task)
+{
+  g_return_if_fail (FL_IS_TRAIN_PANEL (self));
+  gtk_drop_down_set_selected (self->task_dropdown, task == FL_TASK_MATCH ? 1 : 0);
+}
+
+void
+fl_train_panel_get_match_settings (FlTrainPanel    *self,
+                                   FlMatchSettings *settings)
+{
+  guint loss;
+
+  g_return_if_fail (FL_IS_TRAIN_PANEL (self));
+  g_return_if_fail (settings != NULL);
+
+  fl_match_settings_init_default (settings);
+  fl_train_panel_get_settings (self, &settings->train);
+  /* what matching takes of the classifier's settings (fl-matcher.h) */
+  settings->train.fusion = FL_FUSION_CONCAT;
+  settings->train.branches = FL_BRANCHES_IMAGE_TEXT;
+  settings->train.modality_dropout = 0.0;
+  loss = gtk_drop_down_get_selected (self->loss_dropdown);
+  settings->loss = loss < FL_N_MATCH_LOSSES ? (FlMatchLoss) loss : FL_MATCH_LOSS_INFONCE;
+  settings->embed_dim = gtk_spin_button_get_value_as_int (self->embed_spin);
+}
+
+void
+fl_train_panel_set_match_loss (FlTrainPanel *self,
+                               FlMatchLoss   loss)
+{
+  g_return_if_fail (FL_IS_TRAIN_PANEL (self));
+  gtk_drop_down_set_selected (self->loss_dropdown, (guint) loss);
+}
