@@ -174,6 +174,30 @@ test_match_stop (void)
   ui_destroy_window (window);
 }
 
+/* Every loss the drop-down offers gives settings the engine takes
+ * (mapping: with the text side frozen). */
+static void
+test_match_settings (void)
+{
+  FlWindow *window = fl_window_new (NULL);
+  FlTrainPanel *panel = ui_train_panel (window);
+
+  fl_train_panel_set_task (panel, FL_TASK_MATCH);
+  for (int l = 0; l < FL_N_MATCH_LOSSES; l++)
+    {
+      g_autoptr(GError) error = NULL;
+      FlMatchSettings s;
+
+      fl_train_panel_set_match_loss (panel, l);
+      fl_train_panel_get_match_settings (panel, &s);
+      g_assert_cmpint (s.loss, ==, l);
+      g_assert_cmpint (s.embed_dim, ==, 64);
+      g_assert_true (fl_match_settings_validate (&s, &error));
+      g_assert_no_error (error);
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -182,6 +206,7 @@ main (int   argc,
 
   ui_test_init (&argc, &argv);
   data_dir = ui_make_dataset (30);
+  g_test_add_func ("/match/settings", test_match_settings);
   g_test_add_func ("/match/match-then-classify", test_match_then_classify);
   g_test_add_func ("/match/stop", test_match_stop);
   status = g_test_run ();

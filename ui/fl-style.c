@@ -320,7 +320,8 @@ static const struct {
   { "hinge", "VSE++ hinge",
     "Max of hinges, as in VSE++: each true pair must beat its hardest wrong partner in the batch by a margin" },
   { "mapping", "Mapping y = f(x)",
-    "Regression: the picture's features are mapped onto its words' features, with nothing pushed apart" },
+    "The seed's y = f(x): the picture's side learns to land on its words' point, the words' side kept "
+    "as it started (1 − cosine); nothing pushes wrong pairs apart" },
 };
 
 const char *

@@ -75,7 +75,8 @@ _fl_train_panel_init_task (FlTrainPanel *self)
   gtk_drop_down_set_model (self->loss_dropdown, G_LIST_MODEL (losses));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->loss_dropdown),
                                "InfoNCE: each picture pulled to its own words and pushed from the others' (CLIP); "
-                               "VSE++ hinge: each true pair must beat its hardest wrong partner by a margin");
+                               "VSE++ hinge: each true pair must beat its hardest wrong partner by a margin; "
+                               "Mapping: y = f(x), the picture's side regresses the words' fixed side");
 }
 
 FlTask
@@ -111,6 +112,10 @@ fl_train_panel_get_match_settings (FlTrainPanel    *self,
   loss = gtk_drop_down_get_selected (self->loss_dropdown);
   settings->loss = loss < FL_N_MATCH_LOSSES ? (FlMatchLoss) loss : FL_MATCH_LOSS_INFONCE;
   settings->embed_dim = gtk_spin_button_get_value_as_int (self->embed_spin);
+  /* mapping regresses the text side's projection: a target kept fixed (a
+   * learning one would meet f(x) halfway), with the engine's cosine loss */
+  if (settings->loss == FL_MATCH_LOSS_MAPPING)
+    settings->frozen = FL_BRANCH_BIT (FL_BRANCH_TEXT);
 }
 
 void
