@@ -229,6 +229,14 @@ runs (const FlModel *model, guint set, FlBranch b)
   return has (model, b) && (set & FL_BRANCH_BIT (b)) != 0;
 }
 
+/* A branch backward computes: one the model has and that is not frozen
+ * (a frozen one's gradients stay the 0 they were set to). */
+static gboolean
+trains (const FlModel *model, FlBranch b)
+{
+  return has (model, b) && (model->frozen & FL_BRANCH_BIT (b)) == 0;
+}
+
 gboolean
 _fl_model_branches_forward (FlModel *model, const FlBatch *batch, guint set)
 {
@@ -305,7 +313,7 @@ _fl_model_branches_backward (FlModel *model, const FlBatch *batch)
 
   for (int k = 0; k < model->n_branches; k++)
     fl_relu_backward (d->x[model->order[k]], x->x[model->order[k]], (gsize) N * D);
-  if (has (model, FL_BRANCH_TEXT))
+  if (trains (model, FL_BRANCH_TEXT))
     {
       _fl_model_linear_backward (model, d->t1, d->x[FL_BRANCH_TEXT], x->t1, FL_P_TXT_FC_W, N,
                                  c->text_hidden, D);
@@ -313,20 +321,20 @@ _fl_model_branches_backward (FlModel *model, const FlBatch *batch)
       fl_embag_backward (G (model, FL_P_TXT_EMB_W), G (model, FL_P_TXT_EMB_B),
                          d->t1, batch->tok_off, batch->tok_idx, N, c->text_hidden);
     }
-  if (has (model, FL_BRANCH_IMAGE))
+  if (trains (model, FL_BRANCH_IMAGE))
     {
       _fl_model_linear_backward (model, d->p2, d->x[FL_BRANCH_IMAGE], x->p2, FL_P_IMG_FC_W, N,
                                  c->conv2 * S4 * S4, D);
       convs_backward (model, batch, FL_P_CONV1_W, 0, img_convs, image_backward_slice);
     }
-  if (has (model, FL_BRANCH_AUDIO))
+  if (trains (model, FL_BRANCH_AUDIO))
     {
       _fl_model_linear_backward (model, d->ap3, d->x[FL_BRANCH_AUDIO], x->ap3, FL_P_AUD_FC_W, N,
                                  audio_flat, D);
       convs_backward (model, batch, FL_P_AUD_CONV1_W, img_convs,
                       conv_params (model, FL_P_AUD_CONV1_W, FL_P_AUD_FC_W), audio_backward_slice);
     }
-  if (has (model, FL_BRANCH_NUMERIC))
+  if (trains (model, FL_BRANCH_NUMERIC))
     {
       _fl_model_linear_backward (model, d->n1, d->x[FL_BRANCH_NUMERIC], x->n1, FL_P_NUM_FC2_W, N,
                                  c->numeric_hidden, D);

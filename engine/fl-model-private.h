@@ -54,6 +54,7 @@ struct FlModel {
   float       *m;
   float       *v;
   gint64       t;        /* Adam steps taken */
+  guint        frozen;   /* branches Adam and backward leave alone */
   double       objective; /* the training loss of the last forward with labels */
 
   int          cap;      /* batch capacity of the workspaces */

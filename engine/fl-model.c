@@ -325,9 +325,40 @@ fl_model_backward_branches (FlModel *model, const FlBatch *batch, const float *c
   _fl_model_branches_backward (model, batch);
 }
 
+void
+fl_branch_params (FlBranch branch, FlParam *first, FlParam *last)
+{
+  static const FlParam range[FL_N_BRANCHES][2] = {
+    [FL_BRANCH_IMAGE] = { FL_P_CONV1_W, FL_P_IMG_FC_B },
+    [FL_BRANCH_TEXT] = { FL_P_TXT_EMB_W, FL_P_TXT_FC_B },
+    [FL_BRANCH_AUDIO] = { FL_P_AUD_CONV1_W, FL_P_AUD_FC_B },
+    [FL_BRANCH_NUMERIC] = { FL_P_NUM_FC1_W, FL_P_NUM_FC2_B },
+  };
+
+  g_return_if_fail ((guint) branch < FL_N_BRANCHES);
+  *first = range[branch][0];
+  *last = range[branch][1];
+}
+
+void
+fl_model_set_frozen (FlModel *model, guint branches)
+{
+  g_return_if_fail ((branches & ~FL_BRANCHES_ALL) == 0);
+  model->frozen = branches & model->branches;
+}
+
+guint
+fl_model_get_frozen (const FlModel *model)
+{
+  return model->frozen;
+}
+
 typedef struct {
   FlModel *model;
   float    b1, b2, c1, c2, eps, step_size, bc2_sqrt;
+  /* the trainable intervals of the block: frozen branches cut them out */
+  int      n_spans;
+  int      span[FL_N_BRANCHES + 1][2];
 } AdamJob;
 
 static void
@@ -340,11 +371,44 @@ adam_task (int t, int nt, gpointer data)
 
   /* n_params < 2^31 is checked in fl_model_new */
   fl_share ((int) model->n_params, t, nt, &lo, &hi);
-  for (int i = lo; i < hi; i++)
+  for (int k = 0; k < j->n_spans; k++)
+    for (int i = MAX (lo, j->span[k][0]); i < MIN (hi, j->span[k][1]); i++)
+      {
+        m[i] = j->b1 * m[i] + j->c1 * g[i];
+        v[i] = j->b2 * v[i] + j->c2 * g[i] * g[i];
+        p[i] -= j->step_size * m[i] / (sqrtf (v[i]) / j->bc2_sqrt + j->eps);
+      }
+}
+
+/* The block less the frozen branches, whose tensors are one contiguous
+ * run each (fl_branch_params()), as intervals in offset order. */
+static void
+adam_spans (const FlModel *model, AdamJob *job)
+{
+  int from = 0;
+  int cut[FL_N_BRANCHES][2], n_cut = 0;
+
+  for (int b = 0; b < FL_N_BRANCHES; b++)
+    if (model->frozen & FL_BRANCH_BIT (b))
+      {
+        FlParam first, last;
+
+        fl_branch_params (b, &first, &last);
+        /* in offset order: the branches' runs of FlParam come in branch order */
+        cut[n_cut][0] = (int) model->tensors[first].offset;
+        cut[n_cut++][1] = (int) (model->tensors[last].offset + model->tensors[last].numel);
+      }
+  job->n_spans = 0;
+  for (int k = 0; k <= n_cut; k++)
     {
-      m[i] = j->b1 * m[i] + j->c1 * g[i];
-      v[i] = j->b2 * v[i] + j->c2 * g[i] * g[i];
-      p[i] -= j->step_size * m[i] / (sqrtf (v[i]) / j->bc2_sqrt + j->eps);
+      int to = k < n_cut ? cut[k][0] : (int) model->n_params;
+      if (to > from)
+        {
+          job->span[job->n_spans][0] = from;
+          job->span[job->n_spans++][1] = to;
+        }
+      if (k < n_cut)
+        from = cut[k][1];
     }
 }
 
@@ -366,5 +430,6 @@ fl_model_adam_step (FlModel *model, const FlAdamParams *hp)
   job.eps = (float) hp->eps;
   job.step_size = (float) (hp->lr / (1.0 - pow (hp->beta1, (double) model->t)));
   job.bc2_sqrt = (float) sqrt (1.0 - pow (hp->beta2, (double) model->t));
+  adam_spans (model, &job);
   _fl_model_run_tasks (model, adam_task, &job);
 }

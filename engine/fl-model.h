@@ -328,7 +328,19 @@ void     fl_model_backward_branches (FlModel            *model,
                                      const float *const  dx[FL_N_BRANCHES]);
 
 /* One step of torch.optim.Adam with default flags (no weight decay, no
- * amsgrad), applied to the whole parameter block. */
+ * amsgrad), applied to the whole parameter block but for the frozen
+ * branches' tensors. */
 void fl_model_adam_step (FlModel *model, const FlAdamParams *hp);
+
+/* The parameters of a branch, first to last: a run of FlParam in enum
+ * order, and so one contiguous block of the flat parameters. */
+void  fl_branch_params (FlBranch branch, FlParam *first, FlParam *last);
+
+/* Freezes the branches of the mask (FL_BRANCH_BIT()s; 0 thaws them all):
+ * backward leaves their gradients 0 and skips their work, and Adam skips
+ * their tensors, so their weights and their moments stay as they are.
+ * The rest trains as before, to the bit. */
+void  fl_model_set_frozen (FlModel *model, guint branches);
+guint fl_model_get_frozen (const FlModel *model);
 
 G_END_DECLS
