@@ -52,6 +52,9 @@ typedef struct {
   char    *model;
   char    *out;
   char    *export;
+  char    *init_from;
+  char    *freeze;
+  char    *word_vectors;
 } Opts;
 
 static void
@@ -62,6 +65,7 @@ opts_clear (Opts *o)
   g_free (o->metrics_csv);
   g_free (o->experiment); g_free (o->audio_col); g_free (o->numeric_cols);
   g_free (o->model); g_free (o->out); g_free (o->export);
+  g_free (o->init_from); g_free (o->freeze); g_free (o->word_vectors);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Opts, opts_clear)
 
@@ -98,14 +102,21 @@ print_epoch (const FlEpochStats *e, gboolean json, const char *fusion)
 }
 
 typedef struct {
-  gboolean    json;
-  const char *fusion;
+  gboolean      json;
+  gboolean      quiet;
+  FlComparison *cmp;
+  int           run;   /* the index of the run training */
 } PrintCtx;
 
 static void
 epoch_cb (const FlRunResult *r, const FlEpochStats *e, gpointer user_data)
 {
   PrintCtx *p = user_data;
+  const char *report = fl_run_transfer_report (fl_comparison_run (p->cmp, p->run));
+
+  /* what --init-from, --word-vectors and --freeze did, before the epochs */
+  if (e->epoch == 1 && report != NULL && !p->quiet)
+    fprintf (stderr, "%s\n", report);
   print_epoch (e, p->json, fl_fusion_to_string (r->fusion));
 }
 
@@ -179,6 +190,23 @@ add_predict_entries (GOptionContext *ctx, Opts *o)
   g_option_context_add_main_entries (ctx, entries, NULL);
 }
 
+/* Adds the options of transfer (train and compare): fl-transfer.h. */
+static void
+add_transfer_entries (GOptionContext *ctx, Opts *o)
+{
+  const GOptionEntry entries[] = {
+    { "init-from", 0, 0, G_OPTION_ARG_FILENAME, &o->init_from,
+      "Start the branches from a saved model's (a classifier's or a matching model's)", "MODEL" },
+    { "freeze", 0, 0, G_OPTION_ARG_STRING, &o->freeze,
+      "Keep these branches' weights as they start", "image,text" },
+    { "word-vectors", 0, 0, G_OPTION_ARG_FILENAME, &o->word_vectors,
+      "Start the text embedding from GloVe/fastText vectors (text format)", "FILE" },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+}
+
 /* Adds the options of how the branches are fused (train and compare). */
 static void
 add_fusion_entries (GOptionContext *ctx, Opts *o)
@@ -242,6 +270,7 @@ parse (Opts *o, const char *command, int *argc, char ***argv, GError **error)
   else
     {
       add_fusion_entries (ctx, o);
+      add_transfer_entries (ctx, o);
       g_option_context_add_main_entries (ctx, train, NULL);
     }
   if (strcmp (command, "compare") == 0)
@@ -312,6 +341,14 @@ settings_from_opts (Opts *o, FlTrainSettings *s, GError **error)
   s->n_threads = o->threads;
   s->modality_dropout = o->modality_dropout;
   s->rank = o->rank;
+  s->init_from = o->init_from;
+  s->word_vectors = o->word_vectors;
+  if (o->freeze != NULL && !fl_branches_from_string (o->freeze, &s->freeze))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--freeze “%s” is not a list of image, text, audio and numeric", o->freeze);
+      return FALSE;
+    }
   if (o->seed < 0)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--seed must be ≥ 0");
@@ -443,7 +480,7 @@ static int
 train_runs (Opts *o, FlComparison *cmp, gboolean compare)
 {
   g_autoptr(GError) error = NULL;
-  PrintCtx pctx = { .json = o->json };
+  PrintCtx pctx = { .json = o->json, .quiet = o->quiet, .cmp = cmp };
   FlCompareCallbacks cb = { .epoch_done = epoch_cb, .user_data = &pctx };
   gint64 t0 = g_get_monotonic_time ();
 
@@ -451,6 +488,7 @@ train_runs (Opts *o, FlComparison *cmp, gboolean compare)
     {
       if (compare && !o->json)
         print_run_header (cmp, i, t0);
+      pctx.run = i;
       if (!fl_comparison_train (cmp, i, &cb, NULL, &error))
         return fl_cli_fail ("%s", error->message);
       if (!compare && !o->quiet && !o->json)

@@ -296,6 +296,34 @@ read_validation (Reader *rd, JsonObject *ro)
   return rd->failed ? NULL : g_steal_pointer (&v);
 }
 
+/* The transfer settings, absent from files before them. The paths are
+ * interned: settings borrow their strings (fl-trainer.h), and these must
+ * outlive the reader; a path is at most 4096 bytes, so that what a file
+ * leaves in the table forever is small. */
+static void
+read_transfer (Reader *rd, JsonObject *o, FlTrainSettings *s)
+{
+  const char *keys[2] = { "init_from", "word_vectors" };
+  const char **paths[2] = { &s->init_from, &s->word_vectors };
+  g_autofree char *freeze = NULL;
+
+  for (int k = 0; k < 2 && !rd->failed; k++)
+    if (json_object_has_member (o, keys[k]))
+      {
+        g_autofree char *path = get_string (rd, o, keys[k]);
+
+        if (path != NULL && strlen (path) > 4096)
+          bad_member (rd, keys[k], "is longer than a path");
+        else
+          *paths[k] = path != NULL ? g_intern_string (path) : NULL;
+      }
+  if (rd->failed || !json_object_has_member (o, "freeze"))
+    return;
+  freeze = get_string (rd, o, "freeze");
+  if (!rd->failed && (freeze == NULL || !fl_branches_from_string (freeze, &s->freeze)))
+    bad (rd, "“freeze” is not a set of image, text, audio and numeric");
+}
+
 static void
 read_settings (Reader *rd, JsonObject *o, FlTrainSettings *s)
 {
@@ -333,6 +361,7 @@ read_settings (Reader *rd, JsonObject *o, FlTrainSettings *s)
   /* nor a rank: the default stands */
   if (json_object_has_member (o, "rank"))
     s->rank = (int) get_whole (rd, o, "rank", 0, G_MAXINT32);
+  read_transfer (rd, o, s);
   if (!rd->failed)
     {
       g_autoptr(GError) e = NULL;

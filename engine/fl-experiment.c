@@ -163,6 +163,16 @@ add_settings (JsonBuilder *b, const FlTrainSettings *s)
       add_string (b, "branches", branches);
     }
   add_int (b, "rank", s->rank);
+  /* transfer, when asked: the files by the paths given */
+  if (s->init_from != NULL)
+    add_string (b, "init_from", s->init_from);
+  if (s->word_vectors != NULL)
+    add_string (b, "word_vectors", s->word_vectors);
+  if (s->freeze != 0)
+    {
+      g_autofree char *freeze = fl_branches_to_string (s->freeze);
+      add_string (b, "freeze", freeze);
+    }
   json_builder_end_object (b);
 }
 

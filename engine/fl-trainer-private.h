@@ -41,11 +41,17 @@ struct FlRun {
   gboolean        evaluated;   /* val_probs hold an evaluation */
   float          *good;        /* params, m, v of the last good epoch */
   gint64          good_t;
+
+  char           *init_from;   /* the run's copies of s.init_from and */
+  char           *word_vectors;/*   s.word_vectors, which point to them */
+  char           *transfer_report;  /* fl_run_transfer_report() */
 };
 
 /* The vocabulary, the bags and the statistics of every input the model
  * has, from the training split only. */
 G_GNUC_INTERNAL void    _fl_run_fit_inputs (FlRun *run);
+/* fl-transfer.c: the transfer s asks for, once the model is built. */
+G_GNUC_INTERNAL gboolean _fl_run_transfer (FlRun *run, GError **error);
 /* The batch buffers of B samples. */
 G_GNUC_INTERNAL void    _fl_run_alloc_batch (FlRun *run, int B);
 /* Gathers samples idx[0..n) into the batch buffers, with what ablation

@@ -33,6 +33,27 @@ fl_train_settings_init_default (FlTrainSettings *s)
   };
 }
 
+/* " · from M · words W · frozen image": the files by their base names. */
+static void
+describe_transfer (const FlTrainSettings *s, GString *out)
+{
+  if (s->init_from != NULL)
+    {
+      g_autofree char *base = g_path_get_basename (s->init_from);
+      g_string_append_printf (out, " · from %s", base);
+    }
+  if (s->word_vectors != NULL)
+    {
+      g_autofree char *base = g_path_get_basename (s->word_vectors);
+      g_string_append_printf (out, " · words %s", base);
+    }
+  if (s->freeze != 0)
+    {
+      g_autofree char *names = fl_branches_to_string (s->freeze);
+      g_string_append_printf (out, " · frozen %s", names);
+    }
+}
+
 char *
 fl_train_settings_describe (const FlTrainSettings *s)
 {
@@ -72,6 +93,7 @@ fl_train_settings_describe (const FlTrainSettings *s)
     }
   if (s->rank != d.rank && s->fusion == FL_FUSION_LOWRANK)
     g_string_append_printf (out, " · rank %d", s->rank);
+  describe_transfer (s, out);
   return g_string_free (out, FALSE);
 }
 
@@ -98,6 +120,8 @@ fl_train_settings_validate (const FlTrainSettings *s, GError **error)
     bad = "the set of branches names an unknown branch";
   else if (s->branches != 0 && fl_fusion_single_branch (s->fusion) < 0 && fl_branches_count (s->branches) < 2)
     bad = "a fusion route needs at least two branches";
+  else if ((s->freeze & ~FL_BRANCHES_ALL) != 0)
+    bad = "the set of frozen branches names an unknown branch";
   else if (s->rank < 1 || s->rank > FL_MAX_RANK)
     bad = "the rank of the low-rank fusion must be between 1 and 256";
   if (bad != NULL)
@@ -133,6 +157,9 @@ fl_run_free (FlRun *run)
   g_clear_pointer (&run->metrics, fl_metrics_free);
   g_free (run->val_probs);
   g_free (run->good);
+  g_free (run->init_from);
+  g_free (run->word_vectors);
+  g_free (run->transfer_report);
   g_free (run);
 }
 
@@ -270,7 +297,7 @@ fl_run_new (FlDataset             *ds,
   if (!choose_branches (run, error) || !split_data (run, error))
     return NULL;
   _fl_run_fit_inputs (run);
-  if (!build_model (run, error))
+  if (!build_model (run, error) || !_fl_run_transfer (run, error))
     return NULL;
 
   _fl_run_alloc_batch (run, settings->batch_size);
@@ -536,6 +563,12 @@ int
 fl_run_vocab_size (FlRun *run)
 {
   return fl_vocab_size (run->vocab);
+}
+
+const FlVocab *
+fl_run_vocab (FlRun *run)
+{
+  return run->vocab;
 }
 
 FlPredictor *

@@ -17,6 +17,7 @@
 #include "fl-dataset.h"
 #include "fl-metrics.h"
 #include "fl-model.h"
+#include "fl-text.h"
 #include "fl-validation.h"
 
 G_BEGIN_DECLS
@@ -52,6 +53,18 @@ typedef struct {
   guint    branches;
   /* R of the lowrank fusion, 1 to 256 (8); the other routes ignore it. */
   int      rank;
+  /* Transfer (fl-transfer.h), all off by default. init_from: a model file
+   * (a classifier's or a matching model's) whose branches start the run
+   * where their shapes agree; word_vectors: a GloVe/fastText text file
+   * whose vectors start the text embedding's rows (init_from's rows win
+   * for the words its model has); freeze: the branches whose weights stay
+   * as they started (FL_BRANCH_BIT()s; a branch the run lacks is ignored).
+   * The paths are borrowed: keep them alive as long as the settings (an
+   * interned string, g_intern_string(), always is); the run keeps its own
+   * copies. */
+  const char *init_from;
+  const char *word_vectors;
+  guint       freeze;
 } FlTrainSettings;
 
 void     fl_train_settings_init_default (FlTrainSettings *s);
@@ -169,8 +182,15 @@ FlModel               *fl_run_model (FlRun *run);
 const FlTrainSettings *fl_run_settings (FlRun *run);
 FlDataset             *fl_run_dataset (FlRun *run);
 int                    fl_run_vocab_size (FlRun *run);
+/* The vocabulary of the run's training split; owned by the run. */
+const FlVocab         *fl_run_vocab (FlRun *run);
 /* The branches the run's model has. */
 guint                  fl_run_branches (FlRun *run);
+
+/* What the run's transfer did, one line per source ("init from M: image
+ * branch loaded (…); text branch …", "word vectors: F of V words found in
+ * FILE"), for the user to read; NULL when it had none. Owned by the run. */
+const char            *fl_run_transfer_report (FlRun *run);
 
 /* A predictor for the run's current model (see fl-predictor.h); free it
  * with fl_predictor_free(). */

@@ -1,0 +1,384 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * Transfer (fl-transfer.h): branches from a model file, the text embedding
+ * from word vectors, and the run's part of both (fl_run_new()).
+ */
+#define G_LOG_DOMAIN "fl-transfer"
+
+#include "fl-transfer.h"
+
+#include "fl-json.h"
+#include "fl-safetensors.h"
+#include "fl-trainer-private.h"
+#include "fl-word-vectors.h"
+
+#include <math.h>
+#include <string.h>
+
+#define FORMAT_TAG "fusionlab-model-1"
+
+/* A JSON array of n finite floats (n < 0: any length, into a new array in
+ * *out_n floats); NULL if json is not one. */
+static float *
+parse_floats (const char *json, int n, int *out_n)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+  JsonArray *arr;
+  g_autofree float *v = NULL;
+  guint len;
+
+  if (json == NULL || !fl_json_parse (parser, json, -1, NULL) ||
+      !JSON_NODE_HOLDS_ARRAY (root = json_parser_get_root (parser)))
+    return NULL;
+  arr = json_node_get_array (root);
+  len = json_array_get_length (arr);
+  if (n >= 0 && len != (guint) n)
+    return NULL;
+  v = g_new (float, MAX (len, 1));
+  for (guint i = 0; i < len; i++)
+    {
+      double x;
+      if (!fl_json_get_number (json_array_get_element (arr, i), &x) || fabs (x) > 1e6)
+        return NULL;
+      v[i] = (float) x;
+    }
+  if (out_n != NULL)
+    *out_n = (int) len;
+  return g_steal_pointer (&v);
+}
+
+/* A JSON array of strings, as a strv; NULL if json is not one. */
+static char **
+parse_strings (const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+  JsonNode *root;
+  JsonArray *arr;
+
+  if (json == NULL || !fl_json_parse (parser, json, -1, NULL) ||
+      !JSON_NODE_HOLDS_ARRAY (root = json_parser_get_root (parser)))
+    return NULL;
+  arr = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (arr); i++)
+    {
+      const char *s = fl_json_get_string (json_array_get_element (arr, i));
+      if (s == NULL)
+        return NULL;
+      g_strv_builder_add (b, s);
+    }
+  return g_strv_builder_end (b);
+}
+
+/* What loading from one file needs. */
+typedef struct {
+  FlSafetensors *st;
+  const char    *path;
+  FlModel       *model;
+  const FlVocab *vocab;
+  FlInputStats  *stats;
+  FlVocab       *src_vocab;   /* the file's, or NULL if unreadable */
+  int            found;       /* words of vocab the file's vocabulary has */
+} Source;
+
+static char *
+shape_string (int ndim, const gint64 *shape)
+{
+  GString *s = g_string_new ("(");
+
+  for (int d = 0; d < ndim; d++)
+    g_string_append_printf (s, "%s%" G_GINT64_FORMAT, d > 0 ? ", " : "", shape[d]);
+  g_string_append_c (s, ')');
+  return g_string_free (s, FALSE);
+}
+
+/* Why tensor p cannot be loaded from the file, or NULL. The embedding is
+ * (Ht, V) in the file (torch's layout): its Ht must agree, and its V be
+ * the file's vocabulary's. */
+static char *
+tensor_problem (Source *src, FlParam p)
+{
+  const FlTensorInfo *t = fl_model_tensor (src->model, p);
+  gint64 want[4], got[4];
+  int nd;
+
+  for (int d = 0; d < t->ndim; d++)
+    want[d] = t->shape[d];
+  if (!fl_safetensors_shape (src->st, t->name, &nd, got))
+    return g_strdup_printf ("the file has no %s", t->name);
+  if (p == FL_P_TXT_EMB_W)
+    {
+      if (src->src_vocab == NULL)
+        return g_strdup ("the file's vocabulary is unreadable");
+      want[0] = t->shape[1];
+      want[1] = fl_vocab_size (src->src_vocab);
+    }
+  if (nd != t->ndim || memcmp (want, got, sizeof (gint64) * nd) != 0)
+    {
+      g_autofree char *w = shape_string (t->ndim, want), *g = shape_string (nd, got);
+      return g_strdup_printf ("%s is %s there, %s here", t->name, g, w);
+    }
+  return NULL;
+}
+
+/* The embedding's rows by word: row i of the model gets the file's row of
+ * vocab word i; src->found counts them. emb is the file's (Ht, Vs). */
+static void
+copy_rows_by_word (Source *src, const float *emb)
+{
+  const FlTensorInfo *t = fl_model_tensor (src->model, FL_P_TXT_EMB_W);
+  float *dst = fl_model_params (src->model) + t->offset;
+  const int V = t->shape[0], H = t->shape[1], Vs = fl_vocab_size (src->src_vocab);
+
+  src->found = 0;
+  for (int i = 0; i < V && i < fl_vocab_size (src->vocab); i++)
+    {
+      int j = fl_vocab_lookup (src->src_vocab, fl_vocab_token (src->vocab, i));
+      if (j < 0)
+        continue;
+      for (int h = 0; h < H; h++)
+        dst[(gsize) i * H + h] = emb[(gsize) h * Vs + j];
+      src->found++;
+    }
+}
+
+/* Reads tensors first..last into the model (the embedding by word). */
+static gboolean
+read_tensors (Source *src, FlParam first, FlParam last, GError **error)
+{
+  for (FlParam p = first; p <= last; p++)
+    {
+      const FlTensorInfo *t = fl_model_tensor (src->model, p);
+      gsize n = p == FL_P_TXT_EMB_W ? (gsize) t->shape[1] * fl_vocab_size (src->src_vocab) : t->numel;
+      g_autofree float *tmp = g_new (float, MAX (n, 1));
+
+      if (!fl_safetensors_read (src->st, t->name, tmp, n, error))
+        return FALSE;
+      for (gsize i = 0; i < n; i++)
+        if (!isfinite (tmp[i]))
+          {
+            g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT,
+                         "%s: tensor “%s” holds NaN or infinite values", src->path, t->name);
+            return FALSE;
+          }
+      if (p == FL_P_TXT_EMB_W)
+        copy_rows_by_word (src, tmp);
+      else
+        memcpy (fl_model_params (src->model) + t->offset, tmp, sizeof (float) * n);
+    }
+  return TRUE;
+}
+
+/* stats' normalisation of branch b from the file's metadata; a reason
+ * (to g_free) when it is missing or does not fit. */
+static char *
+take_stats (Source *src, FlBranch b)
+{
+  const FlConfig *c = fl_model_config (src->model);
+  g_autofree float *mean = NULL, *std = NULL;
+  g_auto(GStrv) names = NULL;
+  int n = b == FL_BRANCH_IMAGE ? 3 : b == FL_BRANCH_AUDIO ? c->audio_mels : c->n_numeric;
+  const char *key = b == FL_BRANCH_IMAGE ? "image" : b == FL_BRANCH_AUDIO ? "audio" : "numeric";
+  g_autofree char *km = g_strconcat (key, "_mean", NULL), *ks = g_strconcat (key, "_std", NULL);
+
+  if (b == FL_BRANCH_TEXT)
+    return NULL;
+  mean = parse_floats (fl_safetensors_metadata (src->st, km), n, NULL);
+  std = parse_floats (fl_safetensors_metadata (src->st, ks), n, NULL);
+  for (int k = 0; std != NULL && k < n; k++)
+    if (!(std[k] >= 1e-6f))
+      g_clear_pointer (&std, g_free);
+  if (mean == NULL || std == NULL)
+    return g_strdup_printf ("its %s normalisation is missing or unreadable", key);
+  if (b == FL_BRANCH_NUMERIC)
+    {
+      names = parse_strings (fl_safetensors_metadata (src->st, "numeric_names"));
+      if (names == NULL || src->stats->numeric_names == NULL ||
+          !g_strv_equal ((const char *const *) names, (const char *const *) src->stats->numeric_names))
+        return g_strdup ("its numeric columns are not this data's");
+    }
+  if (b == FL_BRANCH_IMAGE)
+    {
+      memcpy (src->stats->image_mean, mean, sizeof (float) * 3);
+      memcpy (src->stats->image_std, std, sizeof (float) * 3);
+    }
+  else
+    {
+      memcpy (b == FL_BRANCH_AUDIO ? src->stats->audio_mean : src->stats->numeric_mean, mean, sizeof (float) * n);
+      memcpy (b == FL_BRANCH_AUDIO ? src->stats->audio_std : src->stats->numeric_std, std, sizeof (float) * n);
+    }
+  return NULL;
+}
+
+/* The layers of a branch loaded, "conv1, conv2, img_fc", for the report;
+ * the embedding with the words found. */
+static void
+append_layers (GString *out, Source *src, FlParam first, FlParam last)
+{
+  for (FlParam p = first; p <= last; p++)
+    {
+      const char *name = fl_model_tensor (src->model, p)->name;
+      const char *dot = strchr (name, '.');
+
+      if (g_str_has_suffix (name, ".bias"))
+        continue;
+      g_string_append_printf (out, "%s%.*s", p > first ? ", " : "", (int) (dot - name), name);
+      if (p == FL_P_TXT_EMB_W)
+        g_string_append_printf (out, ": %d of %d words found", src->found, fl_vocab_size (src->vocab));
+    }
+}
+
+/* Loads branch b when it fits, adding "image loaded (…)" or "image
+ * skipped: why" to out; FALSE on an error of the file. */
+static gboolean
+load_branch (Source *src, FlBranch b, GString *out, guint *loaded, GError **error)
+{
+  FlParam first, last;
+  g_autofree char *problem = NULL;
+
+  fl_branch_params (b, &first, &last);
+  for (FlParam p = first; p <= last && problem == NULL; p++)
+    problem = tensor_problem (src, p);
+  if (problem == NULL)
+    problem = take_stats (src, b);
+  if (problem != NULL)
+    {
+      g_string_append_printf (out, "%s skipped: %s", fl_branch_to_string (b), problem);
+      return TRUE;
+    }
+  if (!read_tensors (src, first, last, error))
+    return FALSE;
+  *loaded |= FL_BRANCH_BIT (b);
+  g_string_append_printf (out, "%s loaded (", fl_branch_to_string (b));
+  append_layers (out, src, first, last);
+  if (b != FL_BRANCH_TEXT)
+    g_string_append_printf (out, "; the file's %s normalisation", fl_branch_to_string (b));
+  g_string_append_c (out, ')');
+  return TRUE;
+}
+
+gboolean
+fl_transfer_init_from (FlModel       *model,
+                       const FlVocab *vocab,
+                       FlInputStats  *stats,
+                       const char    *path,
+                       guint         *loaded,
+                       char         **report,
+                       GError       **error)
+{
+  g_autoptr(FlSafetensors) st = fl_safetensors_load (path, error);
+  g_auto(GStrv) words = NULL;
+  g_autoptr(GString) out = NULL;
+  Source src = { st, path, model, vocab, stats, NULL, 0 };
+  guint got = 0, branches = fl_config_branches (fl_model_config (model));
+  gboolean ok = TRUE, first = TRUE;
+  const char *task;
+
+  if (st == NULL)
+    return FALSE;
+  if (g_strcmp0 (fl_safetensors_metadata (st, "format"), FORMAT_TAG) != 0)
+    {
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT,
+                   "%s: not a Fusion Lab model file: its format tag is missing", path);
+      return FALSE;
+    }
+  if ((words = parse_strings (fl_safetensors_metadata (st, "vocab"))) != NULL)
+    src.src_vocab = fl_vocab_new_from_tokens ((const char *const *) words, -1);
+  task = fl_safetensors_metadata (st, "task");
+  out = g_string_new (NULL);
+  g_string_append_printf (out, "init from %s%s: ", path,
+                          g_strcmp0 (task, "match") == 0 ? " (a matching model)" : "");
+  for (int b = 0; b < FL_N_BRANCHES && ok; b++)
+    if (branches & FL_BRANCH_BIT (b))
+      {
+        if (!first)
+          g_string_append (out, "; ");
+        first = FALSE;
+        ok = load_branch (&src, b, out, &got, error);
+      }
+  g_clear_pointer (&src.src_vocab, fl_vocab_free);
+  if (!ok)
+    return FALSE;
+  g_string_append (out, "; fusion and head fresh");
+  if (loaded != NULL)
+    *loaded = got;
+  if (report != NULL)
+    *report = g_string_free (g_steal_pointer (&out), FALSE);
+  return TRUE;
+}
+
+gboolean
+fl_transfer_word_vectors (FlModel       *model,
+                          const FlVocab *vocab,
+                          const char    *path,
+                          char         **report,
+                          GError       **error)
+{
+  const FlConfig *c = fl_model_config (model);
+  const FlTensorInfo *t = fl_model_tensor (model, FL_P_TXT_EMB_W);
+  g_auto(FlWordVectorsStats) ws = { 0 };
+  g_autoptr(GString) out = NULL;
+
+  g_return_val_if_fail (t->numel > 0, FALSE);
+  /* an empty vocabulary keeps one row, which no word names */
+  if (!fl_word_vectors_load (path, vocab, c->text_hidden, fl_model_params (model) + t->offset,
+                             NULL, &ws, NULL, error))
+    return FALSE;
+  out = g_string_new (NULL);
+  g_string_append_printf (out, "word vectors: %d of %d words found in %s", ws.found,
+                          fl_vocab_size (vocab), path);
+  if (ws.skipped > 0)
+    g_string_append_printf (out, "; %" G_GINT64_FORMAT " line(s) skipped (first: %s)",
+                            ws.skipped, ws.first_skip);
+  if (ws.duplicates > 0)
+    g_string_append_printf (out, "; %" G_GINT64_FORMAT " repeated word(s), the first vector kept",
+                            ws.duplicates);
+  if (report != NULL)
+    *report = g_string_free (g_steal_pointer (&out), FALSE);
+  return TRUE;
+}
+
+/* The run's transfer, after its model is built: word vectors, then the
+ * branches of init_from (whose rows win for the words its model has),
+ * then the frozen branches; the report kept for fl_run_transfer_report(). */
+gboolean
+_fl_run_transfer (FlRun *run, GError **error)
+{
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  gboolean text = (run->branches & FL_BRANCH_BIT (FL_BRANCH_TEXT)) != 0;
+  char *line = NULL;
+
+  run->s.init_from = run->init_from = g_strdup (run->s.init_from);
+  run->s.word_vectors = run->word_vectors = g_strdup (run->s.word_vectors);
+  if (run->word_vectors != NULL && !text)
+    g_ptr_array_add (lines, g_strdup ("word vectors: not used, the run has no text branch"));
+  else if (run->word_vectors != NULL)
+    {
+      if (!fl_transfer_word_vectors (run->model, run->vocab, run->word_vectors, &line, error))
+        return FALSE;
+      g_ptr_array_add (lines, line);
+    }
+  if (run->init_from != NULL)
+    {
+      if (!fl_transfer_init_from (run->model, run->vocab, &run->stats, run->init_from, NULL, &line, error))
+        return FALSE;
+      g_ptr_array_add (lines, line);
+    }
+  fl_model_set_frozen (run->model, run->s.freeze & run->branches);
+  if (run->s.freeze & run->branches)
+    {
+      g_autofree char *names = fl_branches_to_string (run->s.freeze & run->branches);
+      g_ptr_array_add (lines, g_strdup_printf ("frozen: %s (no gradient step)", names));
+    }
+  g_ptr_array_add (lines, NULL);
+  if (lines->len > 1)
+    run->transfer_report = g_strjoinv ("\n", (char **) lines->pdata);
+  return TRUE;
+}
+
+const char *
+fl_run_transfer_report (FlRun *run)
+{
+  return run->transfer_report;
+}

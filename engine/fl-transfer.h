@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * fl-transfer.h — a new model's branches from elsewhere (issue 15): from a
+ * saved model (a classifier's file, or a matching model's, whose branch
+ * tensors have the same names), and the text embedding from word vectors
+ * (fl-word-vectors.h). A run does both in fl_run_new() when its settings
+ * ask (FlTrainSettings.init_from, .word_vectors, .freeze), so a classifier
+ * and a matcher get them alike; the app may call these on any model.
+ *
+ * What is loaded, branch by branch: a branch the new model has is taken
+ * whole when every one of its tensors is in the file with the same shape
+ * (found by name, whatever else the file holds), and skipped, with the
+ * reason, when one is missing or differs (another image size changes
+ * img_fc, another D every branch's last layer). The fusion and the head
+ * always keep their fresh initialisation: the classes of the new data are
+ * not the old model's.
+ *
+ * The text embedding's rows are words: row i of the new model is its
+ * vocabulary's word i, and it gets the row of that word in the file's
+ * vocabulary (its metadata), whatever the two vocabularies' orders and
+ * sizes; words the file lacks keep their random initialisation.
+ *
+ * Normalisation. The loaded convolutions learned on pixels normalised with
+ * the old training split's mean and std. Normalising the new data with its
+ * own would move every input by (mean_new − mean_old)/std, a shift the
+ * loaded filters never saw; so when the image branch is loaded, the new
+ * model takes the file's image statistics too (as ImageNet models keep
+ * ImageNet's), and saves them in its own model file. Audio likewise takes
+ * the file's per-band statistics. A numeric branch is loaded only from a
+ * model of the same columns (by name), and takes their statistics.
+ */
+#pragma once
+
+#include "fl-inputs.h"
+#include "fl-model.h"
+#include "fl-text.h"
+
+G_BEGIN_DECLS
+
+/* Loads into model (whose embedding rows are vocab's words) the branches
+ * of the model file at path that fit, as above, and with them their input
+ * statistics into stats. *loaded (may be NULL) receives the branches
+ * loaded; *report a new one-line account ("init from M: image loaded
+ * (conv1, conv2, img_fc; its image normalisation), text loaded (…: 812 of
+ * 1000 words found, …), audio skipped: …; fusion and head fresh"). FALSE
+ * with a FL_ENGINE_ERROR_FORMAT naming path for a file that is not a
+ * Fusion Lab model file, is corrupt, or holds values that are not finite
+ * (model then partly written); a branch that does not fit is no error. */
+gboolean fl_transfer_init_from (FlModel       *model,
+                                const FlVocab *vocab,
+                                FlInputStats  *stats,
+                                const char    *path,
+                                guint         *loaded,
+                                char         **report,
+                                GError       **error);
+
+/* Sets the rows of model's text embedding whose words the word-vector file
+ * at path has (its vectors must be FlConfig.text_hidden wide); *report
+ * receives "word vectors: F of V words found in FILE", with what was
+ * skipped. FALSE with an error naming the file and the line (see
+ * fl-word-vectors.h); a model without a text branch is a programmer error. */
+gboolean fl_transfer_word_vectors (FlModel       *model,
+                                   const FlVocab *vocab,
+                                   const char    *path,
+                                   char         **report,
+                                   GError       **error);
+
+G_END_DECLS
