@@ -4,6 +4,7 @@
 #
 #   tools/fuzz.sh TARGET SECONDS      TARGET: csv text image safetensors
 #                                             model experiment paths image-cache
+#                                             word-vectors
 #
 # Configures (once) build-fuzz with clang, the engine instrumented with
 # -fsanitize=fuzzer-no-link,address,undefined and fuzz/fuzz-TARGET linked
@@ -17,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-targets="csv text image safetensors model experiment paths image-cache"
+targets="csv text image safetensors model experiment paths image-cache word-vectors"
 if [ $# -ne 2 ] || ! [[ " $targets " == *" $1 "* ]] || ! [[ "$2" =~ ^[0-9]+$ ]]; then
   echo "usage: tools/fuzz.sh TARGET SECONDS   (TARGET: ${targets// /, })" >&2
   exit 2
