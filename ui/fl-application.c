@@ -5,6 +5,8 @@
 
 #include "fl-window.h"
 
+#include <stdio.h>
+
 /* How often a --screenshot run looks at where the window is. */
 #define SCREENSHOT_POLL_MS 100
 
@@ -64,6 +66,8 @@ static const GOptionEntry options[] = {
     "With --screenshot: show this page first: results, samples, runs, why, rescued (the samples fusion rescued), "
     "or matching (the curves of the matching run)",
     "PAGE" },
+  { "window-size", 0, 0, G_OPTION_ARG_STRING, NULL,
+    "Open the window at this size (1280x800 unless told), to see a layout at another size", "WIDTHxHEIGHT" },
   { "load-data", 0, 0, G_OPTION_ARG_NONE, NULL,
     "With --experiment: load its data from the folders it names without asking", NULL },
   { "screenshot-cell", 0, 0, G_OPTION_ARG_STRING, NULL,
@@ -275,6 +279,8 @@ typedef struct {
   const char *screenshot;
   const char *cell;
   const char *page;
+  const char *window_size;
+  int         width, height;   /* of --window-size, or 0 */
   gboolean    load_data;
   int         epochs;          /* of --train-epochs, or of --compare-epochs */
   int         at_epoch;
@@ -306,6 +312,7 @@ read_options (GApplicationCommandLine *cmdline,
   g_variant_dict_lookup (dict, "screenshot-cell", "&s", &o->cell);
   g_variant_dict_lookup (dict, "load-data", "b", &o->load_data);
   g_variant_dict_lookup (dict, "screenshot-page", "&s", &o->page);
+  g_variant_dict_lookup (dict, "window-size", "&s", &o->window_size);
   if (o->compare_epochs > 0)
     o->epochs = o->compare_epochs;
   if (o->match_epochs > 0)
@@ -327,6 +334,9 @@ read_options (GApplicationCommandLine *cmdline,
     problem = "--screenshot-cell goes with --screenshot";
   else if (o->page != NULL && o->screenshot == NULL)
     problem = "--screenshot-page goes with --screenshot";
+  else if (o->window_size != NULL && (sscanf (o->window_size, "%dx%d", &o->width, &o->height) != 2 ||
+                                      o->width < 320 || o->height < 240 || o->width > 8192 || o->height > 8192))
+    problem = "--window-size takes WIDTHxHEIGHT, such as 1400x900";
   else if (o->load_data && o->experiment == NULL)
     problem = "--load-data goes with --experiment";
   if (problem != NULL)
@@ -381,6 +391,8 @@ fl_application_command_line (GApplication            *app,
     fl_train_panel_set_image_size (fl_window_get_train_panel (window), o.image_size);
   if (o.compare_folds > 0)
     fl_train_panel_set_compare (fl_window_get_train_panel (window), o.compare_folds, 1);
+  if (o.width > 0)
+    gtk_window_set_default_size (GTK_WINDOW (window), o.width, o.height);
   gtk_window_present (GTK_WINDOW (window));
   if (images != NULL || csv != NULL)
     fl_window_load (window, images, csv);
