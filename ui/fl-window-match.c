@@ -25,9 +25,11 @@ task_changed_cb (FlWindow     *self,
 
   gtk_widget_set_visible (GTK_WIDGET (self->training_view), !match);
   gtk_widget_set_visible (GTK_WIDGET (self->match_view), match);
-  /* the runs list alone beneath: the R@k plots take the height the
-   * classifier's results would */
+  /* the runs list alone beneath, as high as it asks (not as the tallest
+   * of the classifier's pages): the R@k plots take the rest */
   gtk_widget_set_size_request (GTK_WIDGET (self->bottom_stack), -1, match ? 170 : 290);
+  gtk_stack_set_vhomogeneous (self->bottom_stack, !match);
+  gtk_widget_set_vexpand (GTK_WIDGET (self->bottom_stack), !match);
   if (match)
     gtk_stack_set_visible_child_name (self->bottom_stack, "runs");
   _fl_window_update_actions (self);
