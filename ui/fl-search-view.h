@@ -63,8 +63,9 @@ int           fl_search_view_get_result    (FlSearchView *self,
  * ones) best, as a click on its picture does; returns how many are listed. */
 int           fl_search_view_select        (FlSearchView *self,
                                             int           sample);
-/* The texts listed for the selected picture, best first: text i's sample
- * index into ds and its score. */
+/* The texts listed for the selected picture, best first: their number,
+ * and text i's sample index into ds and its score. */
+int           fl_search_view_get_n_texts   (FlSearchView *self);
 int           fl_search_view_get_text      (FlSearchView *self,
                                             int           i,
                                             float        *score);
