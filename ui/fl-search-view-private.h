@@ -26,6 +26,9 @@ typedef struct {
   float      *image_emb;   /* (n_val,E) */
   float      *text_emb;    /* (n_val,E) */
   float      *empty_emb;   /* (E): a text with no known word */
+  guint8     *unseen;      /* n_val: the text has no known word, so it
+                            * embeds as empty_emb, as every such text does */
+  int         n_unseen;
   double      seconds;     /* the embedding took, for the log */
 } FlSearchModel;
 
@@ -35,6 +38,7 @@ struct _FlSearchView {
   GtkStack            *stack;
   GtkSpinner          *spinner;
   GtkLabel            *busy_label;
+  GtkScrolledWindow   *scroller;
   GtkLabel            *intro_label;
   GtkSearchEntry      *search_entry;
   GtkBox              *suggest_box;
@@ -78,6 +82,9 @@ struct _FlSearchView {
 
 FlSearchModel *fl_search_model_ref   (FlSearchModel *m);
 void           fl_search_model_unref (FlSearchModel *m);
+/* Whether an embedding is that of a text with no known word. */
+gboolean       fl_search_model_is_empty (const FlSearchModel *m,
+                                         const float         *emb);
 
 /* fl-search-view-results.c: each part filled from self->model, which is
  * ready. */

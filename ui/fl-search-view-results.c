@@ -81,7 +81,7 @@ result_card_new (const FlSearchModel *m,
   gtk_label_set_width_chars (GTK_LABEL (text), 10);
   gtk_label_set_max_width_chars (GTK_LABEL (text), 10);
   gtk_widget_add_css_class (text, "caption");
-  gtk_widget_add_css_class (text, "dim-label");
+  gtk_widget_add_css_class (text, m->unseen[pos] ? "fl-unseen" : "dim-label");
 
   gtk_box_append (GTK_BOX (card), picture);
   gtk_box_append (GTK_BOX (card), line);
@@ -113,7 +113,7 @@ caption_results (FlSearchView *self,
   if (self->n_results == 0)
     caption = g_strdup ("Type a few words — a name, a colour, a thing — and the held-out pictures "
                         "nearest to them in the shared space show here, best first.");
-  else if (dot (q, m->empty_emb, m->E) > 0.9999f)
+  else if (fl_search_model_is_empty (m, q))
     caption = g_strdup ("None of these words was in the training texts, so the model has nothing to "
                         "go on: these pictures are in no real order. Try other words.");
   else
@@ -169,10 +169,11 @@ clear_grid (GtkGrid *grid)
 static void
 add_text_row (FlSearchView *self,
               int           row,
-              const char   *text,
+              int           pos,
               float         score,
               gboolean      own)
 {
+  const char *text = text_of (self->model, pos);
   g_autofree char *rank = g_strdup_printf ("%d", row + 1);
   g_autofree char *value = g_strdup_printf ("%.2f", score);
   g_autofree char *shown = own ? g_strdup_printf ("✓ %s", text) : g_strdup (text);
@@ -186,6 +187,13 @@ add_text_row (FlSearchView *self,
   gtk_label_set_max_width_chars (GTK_LABEL (cells[2]), 30);
   gtk_widget_set_hexpand (cells[2], TRUE);
   gtk_widget_set_tooltip_text (cells[2], text);
+  if (self->model->unseen[pos])
+    {
+      g_autofree char *tip = g_strdup_printf ("%s\n(none of its words was in the training texts)", text);
+
+      gtk_widget_add_css_class (cells[2], "fl-unseen");
+      gtk_widget_set_tooltip_text (cells[2], tip);
+    }
   for (int c = 0; c < 3; c++)
     {
       if (own)
@@ -250,8 +258,7 @@ _fl_search_view_show_texts (FlSearchView *self,
     {
       /* a text that is word for word the picture's own counts as its own */
       self->text_pos[i] = idx[i];
-      add_text_row (self, i, text_of (m, idx[i]), self->text_score[i],
-                    strcmp (text_of (m, idx[i]), text_of (m, pos)) == 0);
+      add_text_row (self, i, idx[i], self->text_score[i], strcmp (text_of (m, idx[i]), text_of (m, pos)) == 0);
     }
   gtk_picture_set_paintable (self->chosen_picture, GDK_PAINTABLE (texture));
   gtk_label_set_text (self->chosen_label, m->ds->class_names[m->labels[pos]]);
@@ -298,6 +305,56 @@ best_and_worst (const FlSearchModel *m,
                           ds->class_names[worst], 100.0 * right[worst] / total[worst]);
 }
 
+/* The class texts none of whose words the model knows: a new string
+ * saying how many and naming one, or "" when there are none. */
+static char *
+unseen_classes (const FlSearchModel *m,
+                char               **class_texts)
+{
+  int C = m->ds->n_classes, n = 0, first = -1;
+  g_autofree float *emb = g_new (float, (gsize) C * m->E);
+
+  fl_embedder_embed_texts (m->embedder, (const char *const *) class_texts, C, emb);
+  for (int c = 0; c < C; c++)
+    if (fl_search_model_is_empty (m, emb + (gsize) c * m->E))
+      {
+        first = first < 0 ? c : first;
+        n++;
+      }
+  if (n == 0)
+    return g_strdup ("");
+  if (n == C)
+    return g_strdup (" None of the class texts has a word the training texts had: the model cannot "
+                     "place them, and guesses.");
+  return g_strdup_printf (" %d of the %d class texts, such as “%s”, have no word the training texts had: "
+                          "the model cannot place them.", n, C, class_texts[first]);
+}
+
+/* What the figures mean, in a sentence or three. */
+static void
+caption_zero_shot (FlSearchView *self,
+                   const char   *template_,
+                   const gint32 *pred,
+                   const char   *value,
+                   const char   *chance)
+{
+  const FlSearchModel *m = self->model;
+  const FlDataset *ds = m->ds;
+  g_auto(GStrv) parts = g_strsplit (template_, "{label}", -1);
+  g_auto(GStrv) class_texts = g_new0 (char *, ds->n_classes + 1);
+  g_autofree char *detail = best_and_worst (m, pred), *unseen = NULL, *caption = NULL;
+
+  for (int c = 0; c < ds->n_classes; c++)
+    class_texts[c] = g_strjoinv (ds->class_names[c], parts);
+  unseen = unseen_classes (m, class_texts);
+  caption = g_strdup_printf ("%s of the %d held-out pictures are nearest to the text of their own "
+                             "class, such as “%s”; guessing among the %d classes gets %s.%s%s%s",
+                             value, m->n_val, class_texts[0], ds->n_classes, chance, detail, unseen,
+                             isnan (self->classifier_acc)
+                             ? " Train a classifier on these data to compare." : "");
+  gtk_label_set_text (self->zero_shot_caption, caption);
+}
+
 double
 _fl_search_view_run_zero_shot (FlSearchView *self,
                                const char   *template_)
@@ -305,8 +362,7 @@ _fl_search_view_run_zero_shot (FlSearchView *self,
   const FlSearchModel *m = self->model;
   const FlDataset *ds = m->ds;
   g_autofree gint32 *pred = g_new (gint32, m->n_val);
-  g_autofree char *value = NULL, *chance = NULL, *example = NULL, *caption = NULL, *detail = NULL;
-  g_auto(GStrv) parts = NULL;
+  g_autofree char *value = NULL, *chance = NULL, *acc = NULL;
 
   if (strstr (template_, "{label}") == NULL)
     return NAN;
@@ -315,25 +371,11 @@ _fl_search_view_run_zero_shot (FlSearchView *self,
                                                template_, pred);
   value = g_strdup_printf ("%.1f%%", 100 * self->zero_shot_acc);
   chance = g_strdup_printf ("%.1f%%", 100.0 / ds->n_classes);
+  acc = isnan (self->classifier_acc) ? g_strdup ("–") : g_strdup_printf ("%.1f%%", 100 * self->classifier_acc);
   gtk_label_set_text (self->zero_shot_value, value);
   gtk_label_set_text (self->chance_value, chance);
-  if (isnan (self->classifier_acc))
-    gtk_label_set_text (self->classifier_value, "–");
-  else
-    {
-      g_autofree char *acc = g_strdup_printf ("%.1f%%", 100 * self->classifier_acc);
-      gtk_label_set_text (self->classifier_value, acc);
-    }
-
-  parts = g_strsplit (template_, "{label}", -1);
-  example = g_strjoinv (ds->class_names[0], parts);
-  detail = best_and_worst (m, pred);
-  caption = g_strdup_printf ("%s of the %d held-out pictures are nearest to the text of their own "
-                             "class, such as “%s”; guessing among the %d classes gets %s.%s%s",
-                             value, m->n_val, example, ds->n_classes, chance, detail,
-                             isnan (self->classifier_acc)
-                             ? " Train a classifier on these data to compare." : "");
-  gtk_label_set_text (self->zero_shot_caption, caption);
+  gtk_label_set_text (self->classifier_value, acc);
+  caption_zero_shot (self, template_, pred, value, chance);
   return self->zero_shot_acc;
 }
 
@@ -344,7 +386,7 @@ static void
 caption_batch (FlSearchView *self,
                const float  *sims)
 {
-  int n = self->n_batch, right = 0;
+  int n = self->n_batch, right = 0, unseen = 0;
   g_autofree char *caption = NULL;
 
   for (int t = 0; t < n; t++)
@@ -356,11 +398,15 @@ caption_batch (FlSearchView *self,
           best = p;
       right += best == t;
     }
+  for (int t = 0; t < n; t++)
+    unseen += self->model->unseen[self->batch_pos[t]];
   caption = g_strdup_printf ("Each row is the text of a held-out pair, each column a picture; the "
                              "outlined diagonal are the true pairs, the darker a cell the more alike "
                              "the model finds its text and picture. In %d of these %d rows the true "
-                             "picture is the darkest (by chance: about 1). Click a picture to see its "
-                             "nearest texts.", right, n);
+                             "picture is the darkest (by chance: about 1).%s Click a picture to see "
+                             "its nearest texts.", right, n,
+                             unseen > 0 ? " The texts in italics have no word the model knows, and "
+                                          "their rows are all the same." : "");
   gtk_label_set_text (self->heatmap_caption, caption);
 }
 
@@ -373,6 +419,7 @@ _fl_search_view_draw_batch (FlSearchView *self)
   g_autofree float *sims = g_new (float, n * n);
   GdkTexture *pictures[FL_SEARCH_VIEW_BATCH];
   const char *texts[FL_SEARCH_VIEW_BATCH];
+  guint8 unseen[FL_SEARCH_VIEW_BATCH];
 
   /* n distinct positions: the head of a partial Fisher–Yates shuffle */
   for (int i = 0; i < m->n_val; i++)
@@ -394,8 +441,9 @@ _fl_search_view_draw_batch (FlSearchView *self)
     {
       pictures[i] = fl_texture_new_from_sample (m->ds, m->val[self->batch_pos[i]]);
       texts[i] = text_of (m, self->batch_pos[i]);
+      unseen[i] = m->unseen[self->batch_pos[i]];
     }
-  fl_similarity_heatmap_set_data (self->heatmap, n, sims, pictures, texts);
+  fl_similarity_heatmap_set_data (self->heatmap, n, sims, pictures, texts, unseen);
   for (int i = 0; i < n; i++)
     g_object_unref (pictures[i]);
   caption_batch (self, sims);
@@ -414,5 +462,5 @@ _fl_search_view_clear_parts (FlSearchView *self)
   gtk_widget_set_visible (self->texts_none, TRUE);
   gtk_widget_set_visible (self->texts_box, FALSE);
   gtk_label_set_text (self->zero_shot_value, "–");
-  fl_similarity_heatmap_set_data (self->heatmap, 0, NULL, NULL, NULL);
+  fl_similarity_heatmap_set_data (self->heatmap, 0, NULL, NULL, NULL, NULL);
 }

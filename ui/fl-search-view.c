@@ -11,8 +11,10 @@
 G_DEFINE_FINAL_TYPE (FlSearchView, fl_search_view, GTK_TYPE_WIDGET)
 
 /* Images embedded per call in the worker: their gathered pixels stay small
- * (64 × 3 × 64² bytes at S = 64), and a cancel is seen between calls. */
-#define CHUNK 64
+ * (3 MB at S = 64), a cancel is seen between calls, and the embedder's
+ * batches (of the matcher's batch size, 32 to 256 mostly) fall where the
+ * matcher's evaluation put them, so that the page's scores are its bits. */
+#define CHUNK 256
 
 /* ---- the model ------------------------------------------------------------ */
 
@@ -28,6 +30,7 @@ model_clear (gpointer data)
   g_free (m->image_emb);
   g_free (m->text_emb);
   g_free (m->empty_emb);
+  g_free (m->unseen);
 }
 
 FlSearchModel *
@@ -40,6 +43,19 @@ void
 fl_search_model_unref (FlSearchModel *m)
 {
   g_atomic_rc_box_release_full (m, model_clear);
+}
+
+/* The same vector but for rounding: the embedder's matrix products round
+ * a row by where it falls in its batch, in the last bits. */
+gboolean
+fl_search_model_is_empty (const FlSearchModel *m,
+                          const float         *emb)
+{
+  float d = 0;
+
+  for (int k = 0; k < m->E; k++)
+    d += emb[k] * m->empty_emb[k];
+  return d > 0.9999f;
 }
 
 static FlSearchModel *
@@ -61,6 +77,7 @@ model_new (FlEmbedder   *embedder,
   m->image_emb = g_new (float, (gsize) n_val * m->E);
   m->text_emb = g_new (float, (gsize) n_val * m->E);
   m->empty_emb = g_new (float, m->E);
+  m->unseen = g_new0 (guint8, n_val);
   return m;
 }
 
@@ -95,6 +112,11 @@ embed_thread (GTask        *task,
     texts[i] = ds->texts[m->val[i]];
   fl_embedder_embed_texts (m->embedder, texts, m->n_val, m->text_emb);
   fl_embedder_embed_texts (m->embedder, &empty, 1, m->empty_emb);
+  for (int i = 0; i < m->n_val; i++)
+    {
+      m->unseen[i] = fl_search_model_is_empty (m, m->text_emb + (gsize) i * m->E);
+      m->n_unseen += m->unseen[i];
+    }
   m->seconds = (g_get_monotonic_time () - start) / 1e6;
   g_task_return_boolean (task, TRUE);
 }
@@ -141,12 +163,15 @@ show_ready (FlSearchView *self)
 {
   const FlSearchModel *m = self->model;
   g_autofree char *intro = NULL;
+  g_autofree char *unseen = m->n_unseen == 0 ? g_strdup ("")
+    : g_strdup_printf (" %d of the texts (in italics) have no word the training texts had: the model "
+                       "knows nothing of them, and places them all alike.", m->n_unseen);
 
   g_debug ("embedded %d held-out pairs in %.3f s", m->n_val, m->seconds);
   intro = g_strdup_printf ("The %d held-out pairs — pictures and texts the model never trained on — "
                            "placed in one shared space of %d numbers. A score is the cosine similarity "
                            "of a picture and a text: near 1 when the model thinks they belong "
-                           "together, near 0 when it sees nothing in common.", m->n_val, m->E);
+                           "together, near 0 when it sees nothing in common.%s", m->n_val, m->E, unseen);
   gtk_label_set_text (self->intro_label, intro);
   self->ready = TRUE;
   fill_suggestions (self);
@@ -262,13 +287,33 @@ result_activated_cb (FlSearchView    *self,
     _fl_search_view_show_texts (self, self->result_pos[i]);
 }
 
+/* Scrolls the page, if need be, so that widget's top is in view. */
+static void
+scroll_to (FlSearchView *self,
+           GtkWidget    *widget)
+{
+  GtkWidget *content = gtk_viewport_get_child (GTK_VIEWPORT (gtk_scrolled_window_get_child (self->scroller)));
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
+  graphene_point_t p;
+
+  if (!gtk_widget_compute_point (widget, content, &GRAPHENE_POINT_INIT (0, 0), &p))
+    return;
+  if (p.y < gtk_adjustment_get_value (adj) ||
+      p.y + 120 > gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj))
+    gtk_adjustment_set_value (adj, p.y - 12);
+}
+
+/* The texts show at the top of the page, which may be scrolled away from
+ * the heatmap: brought into view. */
 static void
 heatmap_picture_cb (FlSearchView        *self,
                     int                  p,
                     FlSimilarityHeatmap *heatmap)
 {
-  if (self->ready && p >= 0 && p < self->n_batch)
-    _fl_search_view_show_texts (self, self->batch_pos[p]);
+  if (!self->ready || p < 0 || p >= self->n_batch)
+    return;
+  _fl_search_view_show_texts (self, self->batch_pos[p]);
+  scroll_to (self, gtk_widget_get_parent (self->texts_box));
 }
 
 static void
@@ -334,7 +379,7 @@ fl_search_view_class_init (FlSearchViewClass *klass)
   object_class->finalize = fl_search_view_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/fusionlab/FusionLab/ui/fl-search-view.ui");
-  BIND (stack); BIND (spinner); BIND (busy_label); BIND (intro_label);
+  BIND (stack); BIND (spinner); BIND (busy_label); BIND (scroller); BIND (intro_label);
   BIND (search_entry); BIND (suggest_box); BIND (results_caption); BIND (results_box);
   BIND (texts_none); BIND (texts_box); BIND (chosen_picture); BIND (chosen_label); BIND (chosen_rank); BIND (texts_grid);
   BIND (zero_shot_explain); BIND (template_entry); BIND (classify_button); BIND (template_warning);

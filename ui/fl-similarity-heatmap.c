@@ -31,6 +31,7 @@ struct _FlSimilarityHeatmap {
   float             lo, hi;      /* their range, which the shades span */
   cairo_surface_t **pictures;    /* n */
   char            **texts;       /* n, NULL-terminated */
+  guint8           *unseen;      /* n: no word of the text is known */
 
   /* The words drawn, made once per change of the data or the font, not at
    * every frame nor at every pointer motion. */
@@ -96,8 +97,11 @@ make_layouts (FlSimilarityHeatmap *self)
   self->text_w = self->value_w = 0;
   for (int i = 0; i < self->n; i++)
     {
-      PangoLayout *l = gtk_widget_create_pango_layout (widget, self->texts[i]);
+      PangoLayout *l = gtk_widget_create_pango_layout (widget, NULL);
+      g_autofree char *markup = g_markup_printf_escaped (self->unseen[i] ? "<i>%s</i>" : "%s", self->texts[i]);
       double w;
+
+      pango_layout_set_markup (l, markup, -1);
 
       pango_layout_set_width (l, (int) (MAX_TEXT * PANGO_SCALE));
       pango_layout_set_ellipsize (l, PANGO_ELLIPSIZE_END);
@@ -245,11 +249,11 @@ draw_texts (FlSimilarityHeatmap *self,
 {
   double w, h;
 
-  gdk_cairo_set_source_rgba (cr, fg);
   for (int t = 0; t < self->n; t++)
     {
       PangoLayout *l = g_ptr_array_index (self->text_layouts, t);
 
+      cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, fg->alpha * (self->unseen[t] ? 0.5 : 1.0));
       fl_layout_size (l, &w, &h);
       show_layout (cr, l, lay->x0 - GAP - w, lay->y0 + t * lay->cell + (lay->cell - h) / 2);
     }
@@ -448,8 +452,10 @@ query_tooltip_cb (FlSimilarityHeatmap *self,
     markup = g_markup_printf_escaped ("Picture %d, whose text is\n“%s”\n<small>Click to see the texts "
                                       "that match it best</small>", p + 1, self->texts[p]);
   else
-    markup = g_markup_printf_escaped ("“%s”\nand picture %d (whose text is “%s”)\ncosine similarity "
-                                      "<b>%.3f</b>%s", self->texts[t], p + 1, self->texts[p],
+    markup = g_markup_printf_escaped ("“%s”%s\nand picture %d (whose text is “%s”)\ncosine similarity "
+                                      "<b>%.3f</b>%s", self->texts[t],
+                                      self->unseen[t] ? "\n<small>(none of its words was in the training texts)</small>" : "",
+                                      p + 1, self->texts[p],
                                       self->sims[t * self->n + p], t == p ? " — <b>a true pair</b>" : "");
   gtk_tooltip_set_markup (tooltip, markup);
   return TRUE;
@@ -476,6 +482,7 @@ clear_data (FlSimilarityHeatmap *self)
   g_clear_pointer (&self->pictures, g_free);
   g_clear_pointer (&self->sims, g_free);
   g_clear_pointer (&self->texts, g_strfreev);
+  g_clear_pointer (&self->unseen, g_free);
   self->n = 0;
   forget_layouts (self);
 }
@@ -542,7 +549,8 @@ fl_similarity_heatmap_set_data (FlSimilarityHeatmap *self,
                                 int                  n,
                                 const float         *sims,
                                 GdkTexture  *const  *pictures,
-                                const char  *const  *texts)
+                                const char  *const  *texts,
+                                const guint8        *unseen)
 {
   g_return_if_fail (FL_IS_SIMILARITY_HEATMAP (self));
   g_return_if_fail (n >= 0);
@@ -555,6 +563,7 @@ fl_similarity_heatmap_set_data (FlSimilarityHeatmap *self,
       self->sims = g_memdup2 (sims, sizeof (float) * n * n);
       self->pictures = g_new (cairo_surface_t *, n);
       self->texts = g_new0 (char *, n + 1);
+      self->unseen = unseen != NULL ? g_memdup2 (unseen, n) : g_new0 (guint8, n);
       self->lo = self->hi = sims[0];
       for (int i = 0; i < n * n; i++)
         {

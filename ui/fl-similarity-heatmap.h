@@ -22,12 +22,15 @@ GtkWidget *fl_similarity_heatmap_new      (void);
 
 /* sims is (n,n): sims[t * n + p] is the similarity of text t and picture
  * p, pair i being text i and picture i; pictures are n textures (each
- * reffed) and texts n strings (copied). n = 0 clears it. */
+ * reffed) and texts n strings (copied); unseen, n flags or NULL, marks the
+ * texts none of whose words the model knows (drawn dim, in italics: the
+ * model places them all alike). n = 0 clears it. */
 void       fl_similarity_heatmap_set_data (FlSimilarityHeatmap *self,
                                            int                  n,
                                            const float         *sims,
                                            GdkTexture  *const  *pictures,
-                                           const char  *const  *texts);
+                                           const char  *const  *texts,
+                                           const guint8        *unseen);
 /* The pairs: the map has n×n cells. */
 int        fl_similarity_heatmap_get_n    (FlSimilarityHeatmap *self);
 float      fl_similarity_heatmap_get_cell (FlSimilarityHeatmap *self,
