@@ -192,5 +192,10 @@ main (int argc, char **argv)
     classifier_acc = classifier_accuracy (ds, &ms, o.classifier_epochs, val, n_val);
 
   show (fl_matcher_embedder (m), ds, val, n_val, classifier_acc, &o);
+  g_free (o.images);
+  g_free (o.csv);
+  g_free (o.query);
+  g_free (o.tmpl);
+  g_free (o.shot);
   return 0;
 }
