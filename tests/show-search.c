@@ -137,6 +137,19 @@ show (FlEmbedder   *embedder,
     g_main_context_iteration (NULL, TRUE);
 }
 
+static FlDataset *
+load (const Options *o)
+{
+  FlDataSpec spec = { .images_dir = o->images, .csv_path = o->csv, .image_size = o->image_size, .audio_col = "" };
+  g_autoptr(GError) error = NULL;
+  FlDataset *ds = fl_dataset_load (&spec, NULL, NULL, NULL, &error);
+
+  if (ds == NULL)
+    g_error ("%s", error->message);
+  printf ("%d samples in %d classes\n", ds->n, ds->n_classes);
+  return ds;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -160,7 +173,6 @@ main (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(FlDataset) ds = NULL;
   g_autoptr(FlMatcher) m = NULL;
-  FlDataSpec spec = { 0 };
   FlMatchSettings ms;
   const gint32 *val;
   int n_val;
@@ -175,13 +187,7 @@ main (int argc, char **argv)
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
   gtk_init ();
 
-  spec.images_dir = o.images;
-  spec.csv_path = o.csv;
-  spec.image_size = o.image_size;
-  spec.audio_col = "";
-  if ((ds = fl_dataset_load (&spec, NULL, NULL, NULL, &error)) == NULL)
-    g_error ("%s", error->message);
-  printf ("%d samples in %d classes\n", ds->n, ds->n_classes);
+  ds = load (&o);
 
   fl_match_settings_init_default (&ms);
   ms.train.epochs = o.epochs;
