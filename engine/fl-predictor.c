@@ -205,12 +205,15 @@ model_metadata (const FlConfig *c, const FlVocab *vocab, const char *const *clas
 }
 
 gboolean
-fl_model_file_save (const char        *path,
-                    FlModel           *model,
-                    const FlVocab     *vocab,
-                    const char *const *class_names,
-                    const FlInputStats *stats,
-                    GError           **error)
+_fl_model_file_write (const char         *path,
+                      FlModel            *model,
+                      const FlVocab      *vocab,
+                      const char *const  *class_names,
+                      const FlInputStats *stats,
+                      GHashTable         *extra_metadata,
+                      const FlStTensor   *extra,
+                      int                 n_extra,
+                      GError            **error)
 {
   const FlConfig *c = fl_model_config (model);
   g_autoptr(GHashTable) md = NULL;
@@ -218,8 +221,9 @@ fl_model_file_save (const char        *path,
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *problem = parts_problem (c, fl_vocab_size (vocab),
                                             (int) g_strv_length ((char **) class_names), stats);
-  FlStTensor tensors[FL_N_PARAMS];
-  int nt;
+  g_autoptr(GArray) tensors = g_array_sized_new (FALSE, FALSE, sizeof (FlStTensor), FL_N_PARAMS + n_extra);
+  GHashTableIter it;
+  gpointer key, value;
 
   if (problem == NULL && !all_finite (fl_model_params (model), fl_model_n_params (model)))
     problem = g_strdup ("its weights are not all finite numbers");
@@ -230,8 +234,27 @@ fl_model_file_save (const char        *path,
       return FALSE;
     }
   md = model_metadata (c, vocab, class_names, stats);
-  nt = fl_model_torch_tensors (model, "", tensors, names, &emb_t);
-  return fl_safetensors_save (path, tensors, nt, md, error);
+  if (extra_metadata != NULL)
+    {
+      g_hash_table_iter_init (&it, extra_metadata);
+      while (g_hash_table_iter_next (&it, &key, &value))
+        g_hash_table_insert (md, key, g_strdup (value));
+    }
+  g_array_set_size (tensors, FL_N_PARAMS);
+  g_array_set_size (tensors, fl_model_torch_tensors (model, "", (FlStTensor *) tensors->data, names, &emb_t));
+  g_array_append_vals (tensors, extra, n_extra);
+  return fl_safetensors_save (path, (FlStTensor *) tensors->data, (int) tensors->len, md, error);
+}
+
+gboolean
+fl_model_file_save (const char        *path,
+                    FlModel           *model,
+                    const FlVocab     *vocab,
+                    const char *const *class_names,
+                    const FlInputStats *stats,
+                    GError           **error)
+{
+  return _fl_model_file_write (path, model, vocab, class_names, stats, NULL, NULL, 0, error);
 }
 
 void
@@ -246,8 +269,8 @@ fl_predictor_free (FlPredictor *pred)
   g_free (pred);
 }
 
-static gboolean
-bad_file (GError **error, const char *path, const char *what)
+gboolean
+_fl_model_file_fail (GError **error, const char *path, const char *what)
 {
   g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT,
                "%s: not a Fusion Lab model file: %s", path, what);
@@ -485,10 +508,11 @@ shape_string (int ndim, const gint64 *shape)
 
 /* Why the tensors of st are not exactly those cfg implies, or NULL: each
  * used one present with its shape (the embedding as torch lays it out,
- * (Ht, V)), and no other. Asked before a byte of the model is allocated,
- * so that the file's own size bounds what it makes us allocate. */
+ * (Ht, V)), and no other but, in a matching model, those under "match."
+ * (which fl-embedder-file.c checks). Asked before a byte of the model is
+ * allocated, so that the file's own size bounds what it makes us allocate. */
 static char *
-tensors_problem (FlSafetensors *st, const FlConfig *cfg)
+tensors_problem (FlSafetensors *st, const FlConfig *cfg, FlModelFileKind kind)
 {
   FlTensorInfo t[FL_N_PARAMS];
   const char *const *names = fl_safetensors_names (st);
@@ -514,6 +538,9 @@ tensors_problem (FlSafetensors *st, const FlConfig *cfg)
   for (int i = 0; names[i] != NULL; i++)
     {
       int p = 0;
+
+      if (kind == FL_MODEL_FILE_MATCHER && g_str_has_prefix (names[i], "match."))
+        continue;
       while (p < FL_N_PARAMS && (t[p].numel == 0 || strcmp (t[p].name, names[i]) != 0))
         p++;
       if (p == FL_N_PARAMS)
@@ -546,34 +573,65 @@ read_weights (FlSafetensors *st, FlPredictor *pred, const char *path, GError **e
       if (!all_finite (dst, t->numel))
         {
           g_autofree char *why = g_strdup_printf ("tensor “%s” holds NaN or infinite values", t->name);
-          return bad_file (error, path, why);
+          return _fl_model_file_fail (error, path, why);
         }
     }
   return TRUE;
 }
 
-FlPredictor *
-fl_predictor_load (const char *path, GError **error)
+/* Whether st (from path) is of kind, by its "task": "match" for a
+ * matching model, none (or "classify") for a classifier; if not, a
+ * FL_ENGINE_ERROR_FORMAT that says what it is. */
+static gboolean
+check_kind (FlSafetensors *st, const char *path, FlModelFileKind kind, GError **error)
 {
-  g_autoptr(FlSafetensors) st = NULL;
+  const char *task = fl_safetensors_metadata (st, "task");
+  gboolean match = g_strcmp0 (task, "match") == 0;
+
+  if (task != NULL && !match && strcmp (task, "classify") != 0)
+    return _fl_model_file_fail (error, path, "its “task” is not one this Fusion Lab reads (match or classify)");
+  if (match && kind == FL_MODEL_FILE_CLASSIFIER)
+    g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT,
+                 "%s: a matching model (task match): use fusionlab-cli search", path);
+  else if (!match && kind == FL_MODEL_FILE_MATCHER)
+    g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT,
+                 "%s: a classifier, not a matching model", path);
+  else
+    return TRUE;
+  return FALSE;
+}
+
+FlPredictor *
+_fl_model_file_read (FlSafetensors *st, const char *path, FlModelFileKind kind, GError **error)
+{
   g_autoptr(FlPredictor) pred = g_new0 (FlPredictor, 1);
   g_autofree char *problem = NULL;
   FlConfig cfg;
 
-  st = fl_safetensors_load (path, error);
-  if (st == NULL)
+  if (g_strcmp0 (fl_safetensors_metadata (st, "format"), FORMAT_TAG) == 0 &&
+      !check_kind (st, path, kind, error))
     return NULL;
   problem = read_parts (st, pred, &cfg);
   if (problem == NULL)
-    problem = tensors_problem (st, &cfg);
+    problem = tensors_problem (st, &cfg, kind);
   if (problem != NULL)
-    return bad_file (error, path, problem), NULL;
+    return _fl_model_file_fail (error, path, problem), NULL;
   /* cannot fail: parts_problem() validated the config */
   pred->model = fl_model_new_inference (&cfg, NULL);
   g_assert (pred->model != NULL);
   if (!read_weights (st, pred, path, error))
     return NULL;
   return g_steal_pointer (&pred);
+}
+
+FlPredictor *
+fl_predictor_load (const char *path, GError **error)
+{
+  g_autoptr(FlSafetensors) st = fl_safetensors_load (path, error);
+
+  if (st == NULL)
+    return NULL;
+  return _fl_model_file_read (st, path, FL_MODEL_FILE_CLASSIFIER, error);
 }
 
 FlModel *
