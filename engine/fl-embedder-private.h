@@ -33,7 +33,8 @@ struct FlEmbedder {
   char         *images_dir, *csv_path, *image_col, *text_col, *label_col;
 
   /* one batch's inputs and projections: no allocation per batch */
-  int           B;             /* the matcher's batch size, memory allowing */
+  int           batch_size;    /* the matcher's */
+  int           B;             /* batch_size, memory allowing */
   float        *x;             /* (B,3,S,S) */
   gint32       *off;           /* (B+1) */
   GArray       *idx;           /* gint32 tokens of the batch */

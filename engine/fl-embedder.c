@@ -50,6 +50,7 @@ _fl_embedder_new (FlModel            *model,
   e->E = E;
   e->n_proj = (gsize) FL_N_EMBED * ((gsize) E * e->D + E) + 1;
   e->proj = proj;
+  e->batch_size = batch_size;
 
   e->images_dir = strdup_or_null (spec->images_dir);
   e->csv_path = strdup_or_null (spec->csv_path);
@@ -78,8 +79,11 @@ fl_matcher_embedder (FlMatcher *m)
   FlModel *src = fl_matcher_model (m), *model;
   const FlDataset *ds = run->ds;
   const FlLoadReport *r = &ds->report;
+  /* absolute, for a search from another folder */
+  g_autofree char *images_dir = ds->images_dir != NULL ? g_canonicalize_filename (ds->images_dir, NULL) : NULL;
+  g_autofree char *csv_path = ds->csv_path != NULL ? g_canonicalize_filename (ds->csv_path, NULL) : NULL;
   FlDataSpec spec = {
-    .images_dir = ds->images_dir, .csv_path = ds->csv_path,
+    .images_dir = images_dir, .csv_path = csv_path,
     .image_col = r->image_col, .text_col = r->text_col, .label_col = r->label_col,
   };
   gsize n_proj;

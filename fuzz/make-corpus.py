@@ -6,7 +6,8 @@ writers, so the fuzzers start from real files:
    fuzz/make-corpus.py [BUILD-DIR]      (default: build)
 
 - model: fusionlab-cli train --save on a slice of the demo data (text and
-  concat fusion, 4x4 images, so the files stay small), and fuzz/make-seeds
+  concat fusion, 4x4 images, so the files stay small), match --save (a
+  matching model) on the same, and fuzz/make-seeds
   (fl_model_file_save) for version-2 files with audio and numeric
   branches; each also as its header alone;
 - experiment: fusionlab-cli compare --experiment and train --experiment;
@@ -106,6 +107,7 @@ def models_and_experiments(build, tmp):
             data = f.read()
         write("model", os.path.basename(out), data)
         write("model", "header-only-%s" % fusion, header_only(data))
+    match_model(build, tmp, common, images, csv)
     for command in ("train", "compare"):
         out = os.path.join(tmp, "%s.json" % command)
         cli(build, command, *common, "--experiment", out)
@@ -113,6 +115,22 @@ def models_and_experiments(build, tmp):
             # the machine's folders are no business of the corpus
             data = f.read().replace(images.encode(), b"images").replace(csv.encode(), b"texts.csv")
         write("experiment", command + ".json", data)
+
+
+def match_model(build, tmp, common, images, csv):
+    """A matching model (fusionlab-cli match --save), the data it records
+    made relative: the machine's folders are no business of the corpus."""
+    out = os.path.join(tmp, "model-match.safetensors")
+    cli(build, "match", *common, "--embed-dim", "4", "--save", out)
+    with open(out, "rb") as f:
+        data = f.read()
+    n = struct.unpack("<Q", data[:8])[0]
+    header = json.loads(data[8 : 8 + n])
+    header["__metadata__"]["data"] = json.dumps({"images": "images", "csv": "texts.csv"})
+    text = json.dumps(header).encode()
+    data = struct.pack("<Q", len(text)) + text + data[8 + n :]
+    write("model", "model-match.safetensors", data)
+    write("model", "header-only-match", header_only(data))
 
 
 def header_only(data):
