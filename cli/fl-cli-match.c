@@ -8,24 +8,34 @@
  *   epoch 3/10 train_loss 2.1234 i2t_r1 0.1234 i2t_r5 … i2t_r10 … t2i_r1 …
  *   t2i_r5 … t2i_r10 … i2t_medr 12.0 t2i_medr 11.5 samples_per_s 812.3
  * and with --json one object per epoch with the same keys, the chance
- * levels among them. Errors are one line on stderr and a non-zero exit.
+ * levels among them. After training, --zero-shot classifies the held-out
+ * pictures by their class names put into --template (fl_embedder_zero_shot)
+ * and prints, for each template (--template may be repeated),
+ *   zero_shot_acc 0.1234 classes 9 template "a picture of {label}"
+ * (with --json an object, with the number of pictures "n" too); --save
+ * writes the matching model file (fl-embedder-file.c) for
+ * `fusionlab-cli search`. Errors are one line on stderr and a non-zero exit.
  */
 #define G_LOG_DOMAIN "fl-cli"
 
 #include "fl-cli.h"
 
 #include "fl-dataset.h"
+#include "fl-embedder.h"
 #include "fl-matcher.h"
 
+#include <json-glib/json-glib.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 typedef struct {
-  char    *images, *csv, *image_col, *text_col, *label_col, *loss, *map_loss;
+  char    *images, *csv, *image_col, *text_col, *label_col, *loss, *map_loss, *save;
+  char   **templates;
   int      image_size, embed_dim, epochs, batch, threads;
   double   lr, val_split;
   gint64   seed;
-  gboolean json, quiet;
+  gboolean json, quiet, zero_shot;
   int      n_val;
 } MatchOpts;
 
@@ -33,7 +43,8 @@ static void
 match_opts_clear (MatchOpts *o)
 {
   g_free (o->images); g_free (o->csv); g_free (o->image_col); g_free (o->text_col);
-  g_free (o->label_col); g_free (o->loss); g_free (o->map_loss);
+  g_free (o->label_col); g_free (o->loss); g_free (o->map_loss); g_free (o->save);
+  g_strfreev (o->templates);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MatchOpts, match_opts_clear)
 
@@ -59,6 +70,11 @@ match_parse (MatchOpts *o, int *argc, char ***argv, GError **error)
     { "val-split", 0, 0, G_OPTION_ARG_DOUBLE, &o->val_split, "Validation fraction (0.2)", "X" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "Seed of split, init and shuffle (42)", "N" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &o->threads, "Threads (all cores)", "N" },
+    { "save", 0, 0, G_OPTION_ARG_FILENAME, &o->save, "Write the matching model to FILE", "FILE" },
+    { "zero-shot", 0, 0, G_OPTION_ARG_NONE, &o->zero_shot,
+      "Then classify the held-out pictures by their class names", NULL },
+    { "template", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->templates,
+      "What a class name becomes for --zero-shot (\"{label}\"); may be repeated", "T" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "One JSON object per epoch", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "Print only the results", NULL },
     { NULL }
@@ -92,6 +108,11 @@ match_settings (MatchOpts *o, FlMatchSettings *s, GError **error)
     bad = "--map-loss must be cosine or mse";
   else if (o->map_loss != NULL && s->loss != FL_MATCH_LOSS_MAPPING)
     bad = "--map-loss goes with --loss mapping";
+  else if (o->templates != NULL && !o->zero_shot)
+    bad = "--template goes with --zero-shot";
+  for (int i = 0; bad == NULL && o->templates != NULL && o->templates[i] != NULL; i++)
+    if (strstr (o->templates[i], "{label}") == NULL)
+      bad = "--template must hold {label}, where each class name goes";
   if (bad != NULL)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, bad);
@@ -151,6 +172,63 @@ print_match_epoch (const FlMatchEpoch *e, gpointer user_data)
   fflush (stdout);
 }
 
+static void
+print_zero_shot (const MatchOpts *o, const char *template_, double acc, int n_classes, int n)
+{
+  if (o->json)
+    {
+      g_autoptr(JsonBuilder) jb = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *text = NULL;
+
+      json_builder_begin_object (jb);
+      json_builder_set_member_name (jb, "zero_shot_acc");
+      json_builder_add_double_value (jb, acc);
+      json_builder_set_member_name (jb, "classes");
+      json_builder_add_int_value (jb, n_classes);
+      json_builder_set_member_name (jb, "n");
+      json_builder_add_int_value (jb, n);
+      json_builder_set_member_name (jb, "template");
+      json_builder_add_string_value (jb, template_);
+      json_builder_end_object (jb);
+      root = json_builder_get_root (jb);
+      text = json_to_string (root, FALSE);
+      printf ("%s\n", text);
+    }
+  else
+    printf ("zero_shot_acc %.4f classes %d template \"%s\"\n", acc, n_classes, template_);
+}
+
+/* Zero-shot classification of every held-out picture (not only the
+ * FL_MATCH_MAX_EVAL that retrieval ranks: it costs n × classes). */
+static void
+zero_shot (const MatchOpts *o, const FlDataset *ds, FlMatcher *m, FlEmbedder *e)
+{
+  FlRun *run = fl_matcher_run (m);
+  const gsize img = (gsize) 3 * ds->image_size * ds->image_size;
+  int n;
+  const gint32 *vi = fl_run_val_indices (run, &n);
+  g_autofree guint8 *images = g_new (guint8, n * img);
+  g_autofree gint32 *labels = g_new (gint32, n), *pred = g_new (gint32, n);
+  g_autofree float *u = g_new (float, (gsize) n * fl_embedder_dim (e));
+  double acc;
+
+  for (int i = 0; i < n; i++)
+    {
+      memcpy (images + i * img, ds->images + vi[i] * img, img);
+      labels[i] = ds->labels[vi[i]];
+    }
+  fl_embedder_embed_images (e, images, n, u);
+  for (int t = 0; t == 0 || (o->templates != NULL && o->templates[t] != NULL); t++)
+    {
+      const char *template_ = o->templates != NULL ? o->templates[t] : "{label}";
+
+      acc = fl_embedder_zero_shot (e, u, n, labels, (const char *const *) ds->class_names,
+                                   ds->n_classes, template_, pred);
+      print_zero_shot (o, template_, acc, ds->n_classes, n);
+    }
+}
+
 int
 fl_cli_match (int argc, char **argv)
 {
@@ -175,5 +253,17 @@ fl_cli_match (int argc, char **argv)
             MIN (1.0, 5.0 / nv), MIN (1.0, 10.0 / nv), (nv + 1) / 2.0);
   if (!fl_matcher_train (m, print_match_epoch, &o, NULL, &error))
     return fl_cli_fail ("%s", error->message);
+  if (o.zero_shot || o.save != NULL)
+    {
+      g_autoptr(FlEmbedder) e = fl_matcher_embedder (m);
+
+      fl_embedder_set_threads (e, o.threads);
+      if (o.zero_shot)
+        zero_shot (&o, ds, m, e);
+      if (o.save != NULL && !fl_embedder_save (e, o.save, &error))
+        return fl_cli_fail ("%s", error->message);
+      if (o.save != NULL && !o.quiet)
+        fprintf (stderr, "saved the matching model to %s\n", o.save);
+    }
   return 0;
 }

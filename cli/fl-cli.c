@@ -667,7 +667,9 @@ usage (FILE *f)
            "            or with --folds K [--repeats R] on the same K folds, and test\n"
            "            which is better\n"
            "  predict   predict the classes of new data with a saved model\n"
-           "  match     map pictures and words into one space and print retrieval R@k\n\n"
+           "  match     map pictures and words into one space and print retrieval R@k\n"
+           "  search    rank pictures for a sentence, or texts for a picture, with a saved\n"
+           "            matching model\n\n"
            "Run 'fusionlab-cli COMMAND --help' for the options of a command.\n");
 }
 
@@ -694,5 +696,7 @@ fl_cli_main (int argc, char **argv)
     return cmd_predict (argc - 1, argv + 1);
   if (strcmp (argv[1], "match") == 0)
     return fl_cli_match (argc - 1, argv + 1);
-  return fl_cli_fail ("unknown command “%s”; use train, compare, predict or match", argv[1]);
+  if (strcmp (argv[1], "search") == 0)
+    return fl_cli_search (argc - 1, argv + 1);
+  return fl_cli_fail ("unknown command “%s”; use train, compare, predict, match or search", argv[1]);
 }

@@ -10,6 +10,8 @@ int fl_cli_main (int argc, char **argv);
 
 /* fusionlab-cli match (fl-cli-match.c); argv[0] is "match". */
 int fl_cli_match (int argc, char **argv);
+/* fusionlab-cli search (fl-cli-search.c); argv[0] is "search". */
+int fl_cli_search (int argc, char **argv);
 
 /* What the commands share (fl-cli.c). The error line on stderr, folded to
  * one line; returns 1, the exit status. */
