@@ -22,6 +22,15 @@
  * either), plus the projections under "match.*" and, in __metadata__,
  * "task": "match", the loss, E, and the data it was trained on (images
  * folder, CSV and columns) for `fusionlab-cli search` to rank by default.
+ * fl-embedder-file.c lists every part. The matcher's model keeps a fusion
+ * and a head it never trains: the file has their tensors too (their
+ * initial values), so that it is a model file to the letter, checked by
+ * the same code; a classifier's reader refuses it all the same, saying it
+ * is a matching model.
+ *
+ * Changed since the first draft of this header: FlMatcher comes from
+ * fl-matcher.h (included); fl_embedder_loss() and fl_embedder_set_threads()
+ * are new; embeddings are computed in the matcher's batches (below).
  */
 #pragma once
 
