@@ -198,7 +198,7 @@ match_problem (FlSafetensors *st, const FlConfig *cfg, FlMatchLoss *loss, int *E
   if (fl_config_branches (cfg) != FL_BRANCHES_IMAGE_TEXT)
     return g_strdup ("a matching model is of pictures and texts, and its config has other branches");
   if (!fl_match_loss_from_string (fl_safetensors_metadata (st, "loss"), loss))
-    return g_strdup ("its “loss” is missing or not one this Fusion Lab reads (infonce or hinge)");
+    return g_strdup ("its “loss” is missing or not one this Fusion Lab reads (infonce, hinge or mapping)");
   if (!metadata_int (st, "embed_dim", 1, FL_MATCH_MAX_EMBED, E))
     return g_strdup_printf ("its “embed_dim” is missing or not a whole number from 1 to %d",
                             FL_MATCH_MAX_EMBED);
