@@ -222,6 +222,11 @@ test_type (Page *p, gconstpointer data)
   /* a trained model finds the red squares first */
   g_assert_cmpint (ds->labels[fl_search_view_get_result (p->view, 0, NULL)], ==, 2 /* red, sorted */);
 
+  /* Enter shows the best picture's texts */
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_cmpint (fl_search_view_get_n_texts (p->view), ==, FL_SEARCH_VIEW_TEXTS);
+  g_assert_nonnull (ui_find_label (GTK_WIDGET (p->view), "Its own text"));
+
   /* words it never saw: said so */
   fl_search_view_search (p->view, "zebra quokka");
   g_assert_nonnull (ui_find_label (GTK_WIDGET (p->view), "None of these words"));
@@ -398,6 +403,28 @@ test_replace (void)
   ui_spin (0.5);
 }
 
+/* Every sample of the data (a model file opened on the data loaded): none
+ * of them is called held out. */
+static void
+test_all_samples (void)
+{
+  FlSearchView *view = fl_search_view_new ();
+  GtkWidget *window = ui_show_in_window (GTK_WIDGET (view), 900, 700);
+  g_autofree gint32 *all = g_new (gint32, ds->n);
+  g_autofree char *intro = g_strdup_printf ("The %d pairs of the data loaded", ds->n);
+
+  for (int i = 0; i < ds->n; i++)
+    all[i] = i;
+  fl_search_view_set_model (view, fl_matcher_embedder (matcher), ds, all, ds->n, NAN);
+  g_assert_true (ui_wait (view_ready, view, 60));
+  fl_search_view_search (view, "green");
+  g_assert_nonnull (ui_find_label (GTK_WIDGET (view), intro));
+  g_assert_null (ui_find (GTK_WIDGET (view), label_contains, "held-out"));
+  g_assert_cmpint (fl_search_view_get_n_results (view), ==, FL_SEARCH_VIEW_TOP);
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_spin (0.05);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -410,6 +437,7 @@ main (int argc, char **argv)
   g_test_add ("/ui/search/zero-shot", Page, NULL, page_setup, test_zero_shot, page_teardown);
   g_test_add ("/ui/search/heatmap", Page, NULL, page_setup, test_heatmap, page_teardown);
   g_test_add_func ("/ui/search/replace", test_replace);
+  g_test_add_func ("/ui/search/all-samples", test_all_samples);
   ret = g_test_run ();
 
   fl_embedder_free (ref);

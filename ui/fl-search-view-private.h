@@ -30,6 +30,7 @@ typedef struct {
                             * embeds as empty_emb, as every such text does */
   int         n_unseen;
   double      seconds;     /* the embedding took, for the log */
+  int         n_done;      /* atomic: pictures embedded so far */
 } FlSearchModel;
 
 struct _FlSearchView {
@@ -38,6 +39,7 @@ struct _FlSearchView {
   GtkStack            *stack;
   GtkSpinner          *spinner;
   GtkLabel            *busy_label;
+  GtkProgressBar      *busy_bar;
   GtkScrolledWindow   *scroller;
   GtkLabel            *intro_label;
   GtkSearchEntry      *search_entry;
@@ -64,7 +66,10 @@ struct _FlSearchView {
   FlSearchModel       *model;          /* shown, or being embedded; NULL: none */
   gboolean             ready;          /* embedded and shown */
   GCancellable        *cancellable;    /* of the worker */
+  guint                progress_id;    /* shows the worker's progress */
   double               classifier_acc; /* or NAN */
+  gboolean             held_out;       /* the samples are a run's held-out ones,
+                                        * not all of the data */
   GRand               *rng;            /* the batches and the suggestions */
 
   char                *query;          /* the last searched for */
@@ -85,6 +90,9 @@ void           fl_search_model_unref (FlSearchModel *m);
 /* Whether an embedding is that of a text with no known word. */
 gboolean       fl_search_model_is_empty (const FlSearchModel *m,
                                          const float         *emb);
+
+/* "held-out " or "", for the words of the captions. */
+const char *_fl_search_view_held (FlSearchView *self);
 
 /* fl-search-view-results.c: each part filled from self->model, which is
  * ready. */

@@ -111,15 +111,16 @@ caption_results (FlSearchView *self,
   g_autofree char *caption = NULL;
 
   if (self->n_results == 0)
-    caption = g_strdup ("Type a few words — a name, a colour, a thing — and the held-out pictures "
-                        "nearest to them in the shared space show here, best first.");
+    caption = g_strdup_printf ("Type a few words — a name, a colour, a thing — and the %spictures "
+                               "nearest to them in the shared space show here, best first.",
+                               _fl_search_view_held (self));
   else if (fl_search_model_is_empty (m, q))
     caption = g_strdup ("None of these words was in the training texts, so the model has nothing to "
                         "go on: these pictures are in no real order. Try other words.");
   else
-    caption = g_strdup_printf ("The %d of %d held-out pictures nearest to your words, best first, each "
+    caption = g_strdup_printf ("The %d of %d %spictures nearest to your words, best first, each "
                                "with its score and its own text. Click one to see the texts nearest "
-                               "to it.", self->n_results, m->n_val);
+                               "to it.", self->n_results, m->n_val, _fl_search_view_held (self));
   gtk_label_set_text (self->results_caption, caption);
 }
 
@@ -347,9 +348,9 @@ caption_zero_shot (FlSearchView *self,
   for (int c = 0; c < ds->n_classes; c++)
     class_texts[c] = g_strjoinv (ds->class_names[c], parts);
   unseen = unseen_classes (m, class_texts);
-  caption = g_strdup_printf ("%s of the %d held-out pictures are nearest to the text of their own "
+  caption = g_strdup_printf ("%s of the %d %spictures are nearest to the text of their own "
                              "class, such as “%s”; guessing among the %d classes gets %s.%s%s%s",
-                             value, m->n_val, class_texts[0], ds->n_classes, chance, detail, unseen,
+                             value, m->n_val, _fl_search_view_held (self), class_texts[0], ds->n_classes, chance, detail, unseen,
                              isnan (self->classifier_acc)
                              ? " Train a classifier on these data to compare." : "");
   gtk_label_set_text (self->zero_shot_caption, caption);
@@ -400,11 +401,11 @@ caption_batch (FlSearchView *self,
     }
   for (int t = 0; t < n; t++)
     unseen += self->model->unseen[self->batch_pos[t]];
-  caption = g_strdup_printf ("Each row is the text of a held-out pair, each column a picture; the "
+  caption = g_strdup_printf ("Each row is the text of a %spair, each column a picture; the "
                              "outlined diagonal are the true pairs, the darker a cell the more alike "
                              "the model finds its text and picture. In %d of these %d rows the true "
                              "picture is the darkest (by chance: about 1).%s Click a picture to see "
-                             "its nearest texts.", right, n,
+                             "its nearest texts.", _fl_search_view_held (self), right, n,
                              unseen > 0 ? " The texts in italics have no word the model knows, and "
                                           "their rows are all the same." : "");
   gtk_label_set_text (self->heatmap_caption, caption);

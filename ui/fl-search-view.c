@@ -107,6 +107,7 @@ embed_thread (GTask        *task,
       for (int k = 0; k < n; k++)
         memcpy (pixels + k * image_bytes, ds->images + m->val[i0 + k] * image_bytes, image_bytes);
       fl_embedder_embed_images (m->embedder, pixels, n, m->image_emb + (gsize) i0 * m->E);
+      g_atomic_int_set (&m->n_done, i0 + n);
     }
   for (int i = 0; i < m->n_val; i++)
     texts[i] = ds->texts[m->val[i]];
@@ -158,27 +159,49 @@ fill_suggestions (FlSearchView *self)
   gtk_widget_set_visible (GTK_WIDGET (self->suggest_box), shown > 0);
 }
 
+/* Every 100 ms while the worker embeds: tens of thousands of samples (a
+ * model file opened on big data) take a minute or more. */
+static gboolean
+progress_cb (gpointer data)
+{
+  FlSearchView *self = data;
+  int done = g_atomic_int_get (&self->model->n_done);
+
+  gtk_progress_bar_set_fraction (self->busy_bar, (double) done / self->model->n_val);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+stop_progress (FlSearchView *self)
+{
+  g_clear_handle_id (&self->progress_id, g_source_remove);
+  gtk_spinner_stop (self->spinner);
+}
+
 static void
 show_ready (FlSearchView *self)
 {
   const FlSearchModel *m = self->model;
   g_autofree char *intro = NULL;
+  g_autofree char *which = self->held_out
+    ? g_strdup_printf ("The %d held-out pairs — pictures and texts the model never trained on —", m->n_val)
+    : g_strdup_printf ("The %d pairs of the data loaded — pictures and their texts, some of which the "
+                       "model may have trained on —", m->n_val);
   g_autofree char *unseen = m->n_unseen == 0 ? g_strdup ("")
     : g_strdup_printf (" %d of the texts (in italics) have no word the training texts had: the model "
                        "knows nothing of them, and places them all alike.", m->n_unseen);
 
   g_debug ("embedded %d held-out pairs in %.3f s", m->n_val, m->seconds);
-  intro = g_strdup_printf ("The %d held-out pairs — pictures and texts the model never trained on — "
-                           "placed in one shared space of %d numbers. A score is the cosine similarity "
+  intro = g_strdup_printf ("%s placed in one shared space of %d numbers. A score is the cosine similarity "
                            "of a picture and a text: near 1 when the model thinks they belong "
-                           "together, near 0 when it sees nothing in common.%s", m->n_val, m->E, unseen);
+                           "together, near 0 when it sees nothing in common.%s", which, m->E, unseen);
   gtk_label_set_text (self->intro_label, intro);
   self->ready = TRUE;
   fill_suggestions (self);
   _fl_search_view_run_search (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
   _fl_search_view_run_zero_shot (self, gtk_editable_get_text (GTK_EDITABLE (self->template_entry)));
   _fl_search_view_draw_batch (self);
-  gtk_spinner_stop (self->spinner);
+  stop_progress (self);
   gtk_stack_set_visible_child_name (self->stack, "ready");
 }
 
@@ -205,7 +228,7 @@ drop_model (FlSearchView *self)
   g_clear_pointer (&self->model, fl_search_model_unref);
   self->ready = FALSE;
   _fl_search_view_clear_parts (self);
-  gtk_spinner_stop (self->spinner);
+  stop_progress (self);
   gtk_stack_set_visible_child_name (self->stack, "empty");
 }
 
@@ -254,16 +277,28 @@ fl_search_view_set_model (FlSearchView *self,
       return;
     }
 
+  /* the worker has the embedder to itself: all the cores */
+  fl_embedder_set_threads (embedder, 0);
   self->model = model_new (embedder, ds, val_idx, n_val);
+  self->held_out = n_val < ds->n;
   self->cancellable = g_cancellable_new ();
   task = g_task_new (self, self->cancellable, embedded_cb, NULL);
   g_task_set_task_data (task, fl_search_model_ref (self->model), (GDestroyNotify) fl_search_model_unref);
   g_task_run_in_thread (task, embed_thread);
 
-  busy = g_strdup_printf ("Placing the %d held-out pictures and texts in the shared space…", n_val);
+  busy = g_strdup_printf ("Placing the %d %spictures and texts in the shared space…", n_val,
+                          _fl_search_view_held (self));
   gtk_label_set_text (self->busy_label, busy);
+  gtk_progress_bar_set_fraction (self->busy_bar, 0);
+  self->progress_id = g_timeout_add (100, progress_cb, self);
   gtk_spinner_start (self->spinner);
   gtk_stack_set_visible_child_name (self->stack, "busy");
+}
+
+const char *
+_fl_search_view_held (FlSearchView *self)
+{
+  return self->held_out ? "held-out " : "";
 }
 
 /* ---- the template's handlers ---------------------------------------------- */
@@ -274,6 +309,18 @@ search_changed_cb (FlSearchView   *self,
 {
   if (self->ready)
     _fl_search_view_run_search (self, gtk_editable_get_text (GTK_EDITABLE (entry)));
+}
+
+/* Enter: the search now, and the best picture's texts. */
+static void
+search_activate_cb (FlSearchView   *self,
+                    GtkSearchEntry *entry)
+{
+  if (!self->ready)
+    return;
+  _fl_search_view_run_search (self, gtk_editable_get_text (GTK_EDITABLE (entry)));
+  if (self->n_results > 0)
+    _fl_search_view_show_texts (self, self->result_pos[0]);
 }
 
 static void
@@ -349,6 +396,7 @@ fl_search_view_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->progress_id, g_source_remove);
   g_clear_pointer (&self->model, fl_search_model_unref);
   gtk_widget_dispose_template (GTK_WIDGET (object), FL_TYPE_SEARCH_VIEW);
   fl_widget_unparent_children (GTK_WIDGET (object));
@@ -379,13 +427,14 @@ fl_search_view_class_init (FlSearchViewClass *klass)
   object_class->finalize = fl_search_view_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/fusionlab/FusionLab/ui/fl-search-view.ui");
-  BIND (stack); BIND (spinner); BIND (busy_label); BIND (scroller); BIND (intro_label);
+  BIND (stack); BIND (spinner); BIND (busy_label); BIND (busy_bar); BIND (scroller); BIND (intro_label);
   BIND (search_entry); BIND (suggest_box); BIND (results_caption); BIND (results_box);
   BIND (texts_none); BIND (texts_box); BIND (chosen_picture); BIND (chosen_label); BIND (chosen_rank); BIND (texts_grid);
   BIND (zero_shot_explain); BIND (template_entry); BIND (classify_button); BIND (template_warning);
   BIND (zero_shot_value); BIND (classifier_value); BIND (chance_value); BIND (zero_shot_caption);
   BIND (heatmap); BIND (heatmap_caption);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, result_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, heatmap_picture_cb);
   gtk_widget_class_bind_template_callback (widget_class, template_changed_cb);
@@ -409,7 +458,7 @@ fl_search_view_init (FlSearchView *self)
   self->zero_shot_acc = NAN;
   gtk_label_set_text (self->zero_shot_explain,
                       "Each class name is put into the template and placed in the shared space like "
-                      "any text; each held-out picture then gets the class whose text is nearest to "
+                      "any text; each picture then gets the class whose text is nearest to "
                       "it. The model never saw a label.");
 }
 

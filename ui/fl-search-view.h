@@ -36,7 +36,9 @@ FlSearchView *fl_search_view_new (void);
  * ds: the data the model was trained on; the view keeps a reference
  *   (fl_dataset_ref()). Its image size must be the embedder's.
  * val_idx: n_val indices into ds of the held-out samples (the matcher's
- *   fl_run_val_indices()); copied.
+ *   fl_run_val_indices()); copied. When they are every sample of ds (a
+ *   model file opened on the data loaded, whose split is not known), the
+ *   page does not call them held out.
  * classifier_acc: a classifier's held-out accuracy on these data, shown
  *   beside the zero-shot accuracy, or NAN when there is none. */
 void fl_search_view_set_model (FlSearchView  *self,
