@@ -203,22 +203,36 @@ add_text_row (FlSearchView *self,
     }
 }
 
-/* Where the picture's own text comes among all the held-out texts, ties
- * going to the lower position as fl_embedder_top_k() breaks them. */
+/* Where the picture's own text first comes among all the texts, in the
+ * list's order (ties to the lower position, as fl_embedder_top_k() breaks
+ * them): a text word for word the same as its own, another sample's,
+ * counts as its own, as the list marks it. */
 static int
 own_rank (const FlSearchModel *m,
           int                  pos,
           float               *own)
 {
   const float *q = m->image_emb + (gsize) pos * m->E;
-  int rank = 1;
+  const char *text = text_of (m, pos);
+  int rank = 1, first = -1;
 
-  *own = dot (q, m->text_emb + (gsize) pos * m->E, m->E);
+  *own = -INFINITY;   /* pos itself has the text */
+  for (int j = 0; j < m->n_val; j++)
+    if (strcmp (text_of (m, j), text) == 0)
+      {
+        float s = dot (q, m->text_emb + (gsize) j * m->E, m->E);
+
+        if (s > *own)
+          {
+            *own = s;
+            first = j;
+          }
+      }
   for (int j = 0; j < m->n_val; j++)
     {
       float s = dot (q, m->text_emb + (gsize) j * m->E, m->E);
 
-      if (s > *own || (s == *own && j < pos))
+      if (s > *own || (s == *own && j < first))
         rank++;
     }
   return rank;

@@ -452,6 +452,8 @@ fl_search_view_init (FlSearchView *self)
   g_type_ensure (FL_TYPE_SIMILARITY_HEATMAP);
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  /* typing anywhere on the page searches */
+  gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self));
   self->rng = g_rand_new_with_seed (15);
   self->chosen = -1;
   self->classifier_acc = NAN;
