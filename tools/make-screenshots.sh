@@ -6,6 +6,8 @@
 #                                            5 folds: mean curves with bands, the verdicts
 #   resources/screenshots/why.png            the Why page of the demo data's best route
 #   resources/screenshots/rescued.png        the samples fusion rescued
+#   resources/screenshots/match-icons.png    the matching task on the same icons at 1400×900:
+#                                            R@1/5/10 both ways leaving their chance levels
 #   resources/screenshots/reopened-icons.png that comparison reopened from its
 #                                            experiment file, one matrix cell's samples
 #   resources/screenshots/data-trimodal.png  the three-modality demo loaded: the sound
@@ -45,6 +47,8 @@ app --images "$tri/images" --csv "$tri/texts.csv" --image-size 32 --compare-epoc
 python3 tools/make-icon-dataset.py --out "$work/icons.csv"
 icons=/usr/share/icons/Adwaita/48x48
 app --images "$icons" --csv "$work/icons.csv" --compare-epochs 10 --screenshot "$out/compare-icons.png"
+app --images "$icons" --csv "$work/icons.csv" --match-epochs 15 --window-size 1400x900 \
+    --screenshot "$out/match-icons.png" --screenshot-page matching
 
 # the same comparison from the command line, into an experiment file to reopen
 "$build/cli/fusionlab-cli" compare --images "$icons" --csv "$work/icons.csv" --epochs 10 \
