@@ -8,6 +8,7 @@
 #define G_LOG_DOMAIN "test-ui-match"
 
 #include "test-ui-util.h"
+#include "fl-embedder.h"
 #include "fl-match-view.h"
 #include "fl-train-worker.h"
 
@@ -174,6 +175,75 @@ test_match_stop (void)
   ui_destroy_window (window);
 }
 
+static gboolean
+search_ready (gpointer data)
+{
+  return fl_search_view_get_ready (fl_window_get_search_view (data));
+}
+
+/* Trains a matching run of 2 epochs in a new window. */
+static FlWindow *
+window_with_match (void)
+{
+  FlWindow *window = ui_window_with_data (data_dir, 24);
+
+  fl_train_panel_set_task (ui_train_panel (window), FL_TASK_MATCH);
+  fl_train_panel_set_epochs (ui_train_panel (window), 2);
+  gtk_widget_activate_action (GTK_WIDGET (window), "train.start", NULL);
+  g_assert_true (ui_wait (ui_not_training, window, 120));
+  g_assert_null (ui_error (window));
+  return window;
+}
+
+/* After the run, its model on the Search page, over its held-out pairs;
+ * saved, and opened again from the file; a corrupt file said so. */
+static void
+test_match_search (void)
+{
+  FlWindow *window = window_with_match ();
+  FlSearchView *search = fl_window_get_search_view (window);
+  GtkStack *pages = GTK_STACK (gtk_widget_get_ancestor (GTK_WIDGET (search), GTK_TYPE_STACK));
+  FlRun *run = fl_matcher_run (fl_session_get_matcher (ui_session (window)));
+  g_autofree char *path = g_build_filename (data_dir, "matching.safetensors", NULL);
+  g_autofree char *bad = g_build_filename (data_dir, "bad.safetensors", NULL);
+  g_autoptr(FlEmbedder) e = NULL;
+  g_autoptr(GError) error = NULL;
+  const gint32 *val;
+  int n_val, n;
+
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (pages), ==, "search");
+  g_assert_true (ui_wait (search_ready, window, 60));
+  val = fl_run_val_indices (run, &n_val);
+  fl_search_view_search (search, "red");
+  n = fl_search_view_get_n_results (search);
+  g_assert_cmpint (n, >, 0);
+  for (int i = 0; i < n; i++)
+    {
+      int sample = fl_search_view_get_result (search, i, NULL);
+      gboolean held_out = FALSE;
+
+      for (int j = 0; j < n_val; j++)
+        held_out |= val[j] == sample;
+      g_assert_true (held_out);
+    }
+
+  /* as "Save the Matching Model" writes it, opened again */
+  e = fl_matcher_embedder (fl_session_get_matcher (ui_session (window)));
+  g_assert_true (fl_embedder_save (e, path, &error));
+  g_assert_no_error (error);
+  gtk_stack_set_visible_child_name (pages, "training");
+  g_assert_true (fl_window_open_match_model (window, path));
+  g_assert_null (ui_error (window));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (pages), ==, "search");
+  g_assert_true (ui_wait (search_ready, window, 60));
+
+  g_assert_true (g_file_set_contents (bad, "not a model", -1, NULL));
+  g_assert_false (fl_window_open_match_model (window, bad));
+  g_assert_nonnull (ui_error (window));
+  g_assert_nonnull (strstr (ui_error (window), "bad.safetensors"));
+  ui_destroy_window (window);
+}
+
 /* Every loss the drop-down offers gives settings the engine takes
  * (mapping: with the text side frozen). */
 static void
@@ -209,6 +279,7 @@ main (int   argc,
   g_test_add_func ("/match/settings", test_match_settings);
   g_test_add_func ("/match/match-then-classify", test_match_then_classify);
   g_test_add_func ("/match/stop", test_match_stop);
+  g_test_add_func ("/match/search", test_match_search);
   status = g_test_run ();
   ui_remove_tree (data_dir);
   g_free (data_dir);

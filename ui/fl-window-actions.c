@@ -38,6 +38,9 @@ _fl_window_update_actions (FlWindow *self)
   gtk_widget_action_set_enabled (widget, "train.pause", training);
   gtk_widget_action_set_enabled (widget, "train.stop", training);
   gtk_widget_action_set_enabled (widget, "train.save-model", have_model);
+  gtk_widget_action_set_enabled (widget, "train.save-match-model",
+                                 !training && fl_session_get_matcher (self->session) != NULL);
+  gtk_widget_action_set_enabled (widget, "win.open-match-model", !training);
   gtk_widget_action_set_enabled (widget, "train.predict", have_model && !fl_session_get_predicting (self->session));
   gtk_widget_action_set_enabled (widget, "train.cancel-predict", fl_session_get_predicting (self->session));
   gtk_widget_action_set_enabled (widget, "win.load-experiment-data",
@@ -197,7 +200,8 @@ train_stop_action (GtkWidget  *widget,
 
 /* "results", "samples", "runs", "why": a page of the bottom stack;
  * "rescued": the samples fusion rescued, in the gallery; "matching": the
- * matching task's curves (and its runs beneath). */
+ * matching task's curves (and its runs beneath); "search": the Search page,
+ * once it has a model. */
 static void
 show_page_action (GtkWidget  *widget,
                   const char *action_name,
@@ -213,6 +217,8 @@ show_page_action (GtkWidget  *widget,
       fl_train_panel_set_task (self->train_panel, FL_TASK_MATCH);
       gtk_stack_set_visible_child_name (self->content_stack, "training");
     }
+  else if (g_strcmp0 (page, "search") == 0)
+    gtk_stack_set_visible_child_name (self->content_stack, "search");
   else if (gtk_stack_get_child_by_name (self->bottom_stack, page) != NULL)
     gtk_stack_set_visible_child_name (self->bottom_stack, page);
 }
@@ -288,6 +294,8 @@ typedef enum {
   FILE_PREDICT,
   FILE_ROUTES_CSV,
   FILE_VERDICTS_CSV,
+  FILE_MATCH_MODEL,
+  FILE_MATCH_MODEL_OPEN,
 } FileKind;
 
 static const struct {
@@ -304,6 +312,8 @@ static const struct {
   [FILE_PREDICT] = { "Predict the Rows of a CSV", NULL },
   [FILE_ROUTES_CSV] = { "Export the Routes, Mean ± SD over the Folds", "routes.csv" },
   [FILE_VERDICTS_CSV] = { "Export the Pairwise Tests", "verdicts.csv" },
+  [FILE_MATCH_MODEL] = { "Save the Matching Model", "matching.safetensors" },
+  [FILE_MATCH_MODEL_OPEN] = { "Open a Matching Model", NULL },
 };
 
 static gboolean
@@ -336,6 +346,7 @@ save_file (FlWindow        *self,
 {
   FlComparison *cmp = fl_session_get_comparison (self->session);
   FlRun *run = fl_session_get_shown_model (self->session);
+  FlMatcher *matcher = fl_session_get_matcher (self->session);
 
   if ((kind == FILE_RUNS_CSV || kind == FILE_METRICS_CSV || kind == FILE_ROUTES_CSV ||
        kind == FILE_VERDICTS_CSV) && cmp == NULL)
@@ -343,7 +354,7 @@ save_file (FlWindow        *self,
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "There are no runs yet.");
       return FALSE;
     }
-  if (kind == FILE_MODEL && run == NULL)
+  if ((kind == FILE_MODEL && run == NULL) || (kind == FILE_MATCH_MODEL && matcher == NULL))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "There is no trained model to save.");
       return FALSE;
@@ -358,6 +369,12 @@ save_file (FlWindow        *self,
     case FILE_MODEL: return fl_run_save_model (run, path, error);
     case FILE_ROUTES_CSV: return fl_comparison_write_routes_csv (cmp, path, error);
     case FILE_VERDICTS_CSV: return fl_comparison_write_verdicts_csv (cmp, path, error);
+    case FILE_MATCH_MODEL:
+      {
+        g_autoptr(FlEmbedder) e = fl_matcher_embedder (matcher);
+
+        return fl_embedder_save (e, path, error);
+      }
     default: g_assert_not_reached ();
     }
 }
@@ -379,12 +396,16 @@ file_response_cb (GtkNativeDialog *native,
     fl_window_open_experiment (self, path);
   else if (kind == FILE_PREDICT)
     fl_session_predict (self->session, path);
+  else if (kind == FILE_MATCH_MODEL_OPEN)
+    fl_window_open_match_model (self, path);
   else if (!save_file (self, GTK_FILE_CHOOSER (native), kind, path, &error))
-    _fl_window_show_error (self, kind == FILE_MODEL ? "Could not save the model." : "Could not save.",
+    _fl_window_show_error (self, kind == FILE_MODEL || kind == FILE_MATCH_MODEL ? "Could not save the model."
+                                                                                 : "Could not save.",
                            error->message);
   else
     {
-      status = g_strdup_printf (kind == FILE_MODEL ? "Saved the model to %s." : "Saved %s.", name);
+      status = g_strdup_printf (kind == FILE_MODEL || kind == FILE_MATCH_MODEL ? "Saved the model to %s."
+                                                                               : "Saved %s.", name);
       fl_session_set_status (self->session, status);
     }
   g_object_unref (native);
@@ -394,7 +415,7 @@ static void
 choose_file (FlWindow *self,
              FileKind  kind)
 {
-  gboolean open = kind == FILE_EXPERIMENT_OPEN || kind == FILE_PREDICT;
+  gboolean open = kind == FILE_EXPERIMENT_OPEN || kind == FILE_PREDICT || kind == FILE_MATCH_MODEL_OPEN;
   GtkFileChooserNative *native;
 
   native = gtk_file_chooser_native_new (files[kind].title, GTK_WINDOW (self),
@@ -437,6 +458,8 @@ static const struct {
   { "train.predict", FILE_PREDICT },
   { "win.export-routes-csv", FILE_ROUTES_CSV },
   { "win.export-verdicts-csv", FILE_VERDICTS_CSV },
+  { "train.save-match-model", FILE_MATCH_MODEL },
+  { "win.open-match-model", FILE_MATCH_MODEL_OPEN },
 };
 
 static void

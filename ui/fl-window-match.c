@@ -2,11 +2,14 @@
  *
  * The window's matching task (issue 15): Classify or Match chosen in the
  * training panel, the matching run's curves in place of the classifier's,
- * and its runs in the runs list.
+ * its runs in the runs list, and its model on the Search page once it has
+ * trained (or opened from a matching model file).
  */
 #define G_LOG_DOMAIN "fl-window"
 
 #include "fl-window-private.h"
+
+#include <math.h>
 
 gboolean
 _fl_window_get_matching (FlWindow *self)
@@ -45,17 +48,131 @@ match_activated_cb (FlWindow   *self,
   fl_train_panel_set_task (self->train_panel, FL_TASK_MATCH);
 }
 
+/* The best held-out accuracy of a classifier trained on the same split as
+ * the matcher (the same seed and validation share, one split), or NAN. */
+static double
+classifier_accuracy (FlWindow              *self,
+                     const FlMatchSettings *s)
+{
+  FlRunList *runs = fl_session_get_runs (self->session);
+  double best = NAN;
+
+  for (int i = 0; i < fl_run_list_get_n_runs (runs); i++)
+    {
+      FlRunItem *item = fl_run_list_get (runs, i);
+      const FlTrainSettings *t = fl_run_item_get_settings (item);
+
+      if (fl_run_item_get_has_figures (item) && t->kfold < 2 && t->seed == s->train.seed &&
+          t->val_fraction == s->train.val_fraction && !(fl_run_item_get_accuracy (item) <= best))
+        best = fl_run_item_get_accuracy (item);
+    }
+  return best;
+}
+
+/* The Search page is there once it has a model to search with. */
+static void
+show_search_page (FlWindow *self)
+{
+  gtk_stack_page_set_visible (gtk_stack_get_page (self->content_stack, GTK_WIDGET (self->search_view)), TRUE);
+  gtk_stack_set_visible_child_name (self->content_stack, "search");
+}
+
+/* The last matching run's model on the Search page, with its held-out
+ * pairs; the page is shown. */
+static void
+show_search (FlWindow *self)
+{
+  FlMatcher *m = fl_session_get_matcher (self->session);
+  FlRun *run = m != NULL ? fl_matcher_run (m) : NULL;
+  const gint32 *val;
+  int n_val;
+
+  if (run == NULL)
+    return;
+  val = fl_run_val_indices (run, &n_val);
+  /* (the page takes the embedder, a copy of the matcher's weights) */
+  fl_search_view_set_model (self->search_view, fl_matcher_embedder (m), fl_run_dataset (run), val, n_val,
+                            classifier_accuracy (self, fl_matcher_settings (m)));
+  show_search_page (self);
+}
+
+/* A matching model file on the Search page, searching the data loaded:
+ * every sample of it, since which were held out is not in the file. */
+gboolean
+fl_window_open_match_model (FlWindow   *self,
+                            const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlEmbedder) e = NULL;
+  g_autofree gint32 *all = NULL;
+  g_autofree char *name = NULL, *status = NULL;
+  FlDataset *ds = fl_session_get_dataset (self->session);
+
+  g_return_val_if_fail (FL_IS_WINDOW (self), FALSE);
+
+  e = fl_embedder_load (path, &error);
+  if (e == NULL)
+    {
+      _fl_window_show_error (self, "Could not open the matching model.", error->message);
+      return FALSE;
+    }
+  if (ds == NULL || ds->image_size != fl_embedder_image_size (e))
+    {
+      const FlDataSpec *spec = fl_embedder_data_spec (e);
+      g_autofree char *why = g_strdup_printf ("It searches the pictures and texts loaded, at its image size, %d px: "
+                                              "load them first (it was trained on %s and %s).",
+                                              fl_embedder_image_size (e),
+                                              spec->images_dir != NULL ? spec->images_dir : "data held in memory",
+                                              spec->csv_path != NULL ? spec->csv_path : "its texts");
+
+      _fl_window_show_error (self, "Could not open the matching model.", why);
+      return FALSE;
+    }
+  all = g_new (gint32, ds->n);
+  for (int i = 0; i < ds->n; i++)
+    all[i] = i;
+  fl_search_view_set_model (self->search_view, g_steal_pointer (&e), ds, all, ds->n, NAN);
+  show_search_page (self);
+  name = g_path_get_basename (path);
+  status = g_strdup_printf ("Opened the matching model %s: it searches every sample of the data loaded.", name);
+  fl_session_set_status (self->session, status);
+  return TRUE;
+}
+
+static void
+match_started_cb (FlWindow  *self,
+                  FlRunItem *item,
+                  FlSession *session)
+{
+  self->match_item = item;
+}
+
+/* A matching run ended: with an epoch or more, its model is searched. */
+static void
+finished_cb (FlWindow     *self,
+             const GError *error,
+             FlSession    *session)
+{
+  FlRunItem *item = g_steal_pointer (&self->match_item);
+
+  if (item != NULL && fl_run_item_get_match_epochs (item)->len > 0)
+    show_search (self);
+}
+
 void
 _fl_window_wire_match (FlWindow *self)
 {
   fl_runs_view_set_match_runs (self->runs_view, fl_session_get_match_runs (self->session));
   fl_match_view_set_session (self->match_view, self->session);
+  g_signal_connect_object (self->session, "match-started", G_CALLBACK (match_started_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "finished", G_CALLBACK (finished_cb), self, G_CONNECT_SWAPPED);
 }
 
 void
 _fl_window_class_add_match (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_bind_template_child (widget_class, FlWindow, match_view);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, search_view);
   gtk_widget_class_bind_template_callback (widget_class, match_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, task_changed_cb);
 }
@@ -65,4 +182,11 @@ fl_window_get_match_view (FlWindow *self)
 {
   g_return_val_if_fail (FL_IS_WINDOW (self), NULL);
   return self->match_view;
+}
+
+FlSearchView *
+fl_window_get_search_view (FlWindow *self)
+{
+  g_return_val_if_fail (FL_IS_WINDOW (self), NULL);
+  return self->search_view;
 }

@@ -11,6 +11,7 @@
 
 #include "fl-match-view.h"
 #include "fl-preview-grid.h"
+#include "fl-search-view.h"
 #include "fl-routes-view.h"
 #include "fl-sample-gallery.h"
 #include "fl-why-view.h"
@@ -33,6 +34,7 @@ struct _FlWindow {
   GtkProgressBar     *train_progress;
   FlTrainingView     *training_view;
   FlMatchView        *match_view;
+  FlSearchView       *search_view;
   FlResultsView      *results_view;
   GtkImage           *pause_image;
   GtkLabel           *pause_label;
@@ -53,6 +55,7 @@ struct _FlWindow {
   guint               finish_tick;    /* the end of a run, being shown */
   guint               finish_frames;
   char               *error_message;
+  FlRunItem          *match_item;     /* the matching run training (the session's), or NULL */
 };
 
 /* fl-window.c */

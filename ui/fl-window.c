@@ -460,6 +460,7 @@ fl_window_init (FlWindow *self)
   g_type_ensure (FL_TYPE_PREVIEW_GRID);
   g_type_ensure (FL_TYPE_TRAINING_VIEW);
   g_type_ensure (FL_TYPE_MATCH_VIEW);
+  g_type_ensure (FL_TYPE_SEARCH_VIEW);
   g_type_ensure (FL_TYPE_RESULTS_VIEW);
   g_type_ensure (FL_TYPE_RUNS_VIEW);
   g_type_ensure (FL_TYPE_ROUTES_VIEW);

@@ -11,6 +11,7 @@
 
 #include "fl-data-panel.h"
 #include "fl-match-view.h"
+#include "fl-search-view.h"
 #include "fl-results-view.h"
 #include "fl-runs-view.h"
 #include "fl-session.h"
@@ -48,6 +49,13 @@ FlDataPanel    *fl_window_get_data_panel     (FlWindow       *self);
 FlTrainPanel   *fl_window_get_train_panel    (FlWindow       *self);
 FlTrainingView *fl_window_get_training_view  (FlWindow       *self);
 FlMatchView    *fl_window_get_match_view     (FlWindow       *self);
+/* The Search page: the last matching model, once one has trained. */
+FlSearchView   *fl_window_get_search_view    (FlWindow       *self);
+/* Opens a matching model file (fl-embedder.h) on the Search page, over
+ * every sample of the data loaded, which must be at the model's image
+ * size; FALSE (and the reason in the window) when it cannot. */
+gboolean        fl_window_open_match_model   (FlWindow       *self,
+                                              const char     *path);
 FlResultsView  *fl_window_get_results_view   (FlWindow       *self);
 FlRunsView     *fl_window_get_runs_view      (FlWindow       *self);
 
