@@ -8,6 +8,8 @@
 #   resources/screenshots/rescued.png        the samples fusion rescued
 #   resources/screenshots/match-icons.png    the matching task on the same icons at 1400×900:
 #                                            R@1/5/10 both ways leaving their chance levels
+#   resources/screenshots/search-icons.png   its Search page in the window at 1280×800, the
+#                                            held-out icons nearest to "audio volume"
 #   resources/screenshots/reopened-icons.png that comparison reopened from its
 #                                            experiment file, one matrix cell's samples
 #   resources/screenshots/data-trimodal.png  the three-modality demo loaded: the sound
@@ -49,6 +51,8 @@ icons=/usr/share/icons/Adwaita/48x48
 app --images "$icons" --csv "$work/icons.csv" --compare-epochs 10 --screenshot "$out/compare-icons.png"
 app --images "$icons" --csv "$work/icons.csv" --match-epochs 15 --window-size 1400x900 \
     --screenshot "$out/match-icons.png" --screenshot-page matching
+app --images "$icons" --csv "$work/icons.csv" --match-epochs 15 \
+    --screenshot "$out/search-icons.png" --screenshot-page search --screenshot-search "audio volume"
 
 # the same comparison from the command line, into an experiment file to reopen
 "$build/cli/fusionlab-cli" compare --images "$icons" --csv "$work/icons.csv" --epochs 10 \

@@ -28,6 +28,7 @@ typedef struct {
   gboolean                 match;      /* a matching run rather than a classifier */
   char                    *cell;       /* "TRUE:PREDICTED" class names, or NULL */
   char                    *page;       /* the bottom page to show, or NULL */
+  char                    *search;     /* words to search the Search page for, or NULL */
   ShotState                state;
   int                      settle;     /* polls left before the picture */
 } Screenshot;
@@ -64,10 +65,12 @@ static const GOptionEntry options[] = {
     "With --train-epochs: take the screenshot after this epoch, during the run", "K" },
   { "screenshot-page", 0, 0, G_OPTION_ARG_STRING, NULL,
     "With --screenshot: show this page first: results, samples, runs, why, rescued (the samples fusion rescued), "
-    "or matching (the curves of the matching run)",
+    "matching (the curves of the matching run) or search (its Search page)",
     "PAGE" },
   { "window-size", 0, 0, G_OPTION_ARG_STRING, NULL,
     "Open the window at this size (1280x800 unless told), to see a layout at another size", "WIDTHxHEIGHT" },
+  { "screenshot-search", 0, 0, G_OPTION_ARG_STRING, NULL,
+    "With --screenshot-page search: search the pictures for these words first", "WORDS" },
   { "load-data", 0, 0, G_OPTION_ARG_NONE, NULL,
     "With --experiment: load its data from the folders it names without asking", NULL },
   { "screenshot-cell", 0, 0, G_OPTION_ARG_STRING, NULL,
@@ -83,6 +86,7 @@ screenshot_free (Screenshot *shot)
   g_free (shot->path);
   g_free (shot->cell);
   g_free (shot->page);
+  g_free (shot->search);
   g_free (shot);
 }
 
@@ -183,6 +187,12 @@ show_page (Screenshot *shot)
     return;
   if (shot->settle == 30)
     gtk_widget_activate_action (GTK_WIDGET (shot->window), "win.show-page", "s", rescued ? "why" : shot->page);
+  /* once the held-out samples are embedded */
+  if (shot->search != NULL && fl_search_view_get_ready (fl_window_get_search_view (shot->window)))
+    {
+      fl_search_view_search (fl_window_get_search_view (shot->window), shot->search);
+      g_clear_pointer (&shot->search, g_free);
+    }
   else if (rescued && shot->settle == 5)
     gtk_widget_activate_action (GTK_WIDGET (shot->window), "win.show-page", "s", "rescued");
 }
@@ -279,6 +289,7 @@ typedef struct {
   const char *screenshot;
   const char *cell;
   const char *page;
+  const char *search;
   const char *window_size;
   int         width, height;   /* of --window-size, or 0 */
   gboolean    load_data;
@@ -313,6 +324,7 @@ read_options (GApplicationCommandLine *cmdline,
   g_variant_dict_lookup (dict, "load-data", "b", &o->load_data);
   g_variant_dict_lookup (dict, "screenshot-page", "&s", &o->page);
   g_variant_dict_lookup (dict, "window-size", "&s", &o->window_size);
+  g_variant_dict_lookup (dict, "screenshot-search", "&s", &o->search);
   if (o->compare_epochs > 0)
     o->epochs = o->compare_epochs;
   if (o->match_epochs > 0)
@@ -334,6 +346,8 @@ read_options (GApplicationCommandLine *cmdline,
     problem = "--screenshot-cell goes with --screenshot";
   else if (o->page != NULL && o->screenshot == NULL)
     problem = "--screenshot-page goes with --screenshot";
+  else if (o->search != NULL && g_strcmp0 (o->page, "search") != 0)
+    problem = "--screenshot-search goes with --screenshot-page search";
   else if (o->window_size != NULL && (sscanf (o->window_size, "%dx%d", &o->width, &o->height) != 2 ||
                                       o->width < 320 || o->height < 240 || o->width > 8192 || o->height > 8192))
     problem = "--window-size takes WIDTHxHEIGHT, such as 1400x900";
@@ -363,6 +377,7 @@ start_screenshot (FlApplication           *self,
   shot->at_epoch = o->at_epoch > 0 ? MIN (o->at_epoch, o->epochs) : o->epochs;
   shot->cell = g_strdup (o->cell);
   shot->page = g_strdup (o->page);
+  shot->search = g_strdup (o->search);
   /* a page worked out in the background needs longer */
   shot->settle = o->page != NULL ? 30 : 5;
   self->shot = shot;
