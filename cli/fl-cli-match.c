@@ -37,6 +37,7 @@ typedef struct {
   gint64   seed;
   gboolean json, quiet, zero_shot;
   int      n_val;
+  char    *init_from, *word_vectors;   /* transfer: fl-transfer.h */
 } MatchOpts;
 
 static void
@@ -45,6 +46,7 @@ match_opts_clear (MatchOpts *o)
   g_free (o->images); g_free (o->csv); g_free (o->image_col); g_free (o->text_col);
   g_free (o->label_col); g_free (o->loss); g_free (o->map_loss); g_free (o->save);
   g_strfreev (o->templates);
+  g_free (o->init_from); g_free (o->word_vectors);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MatchOpts, match_opts_clear)
 
@@ -77,6 +79,10 @@ match_parse (MatchOpts *o, int *argc, char ***argv, GError **error)
       "What a class name becomes for --zero-shot (\"{label}\"); may be repeated", "T" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "One JSON object per epoch", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "Print only the results", NULL },
+    { "init-from", 0, 0, G_OPTION_ARG_FILENAME, &o->init_from,
+      "Start the branches from a saved model's (a classifier's or a matching model's)", "MODEL" },
+    { "word-vectors", 0, 0, G_OPTION_ARG_FILENAME, &o->word_vectors,
+      "Start the text embedding from GloVe/fastText vectors (text format)", "FILE" },
     { NULL }
   };
 
@@ -127,6 +133,8 @@ match_settings (MatchOpts *o, FlMatchSettings *s, GError **error)
   s->train.val_fraction = o->val_split;
   s->train.seed = (guint64) o->seed;
   s->train.n_threads = o->threads;
+  s->train.init_from = o->init_from;
+  s->train.word_vectors = o->word_vectors;
   return fl_match_settings_validate (s, error);
 }
 
@@ -246,6 +254,8 @@ fl_cli_match (int argc, char **argv)
   m = ds != NULL ? fl_matcher_new (ds, &s, &error) : NULL;
   if (m == NULL)
     return fl_cli_fail ("%s", error->message);
+  if (!o.quiet && fl_run_transfer_report (fl_matcher_run (m)) != NULL)
+    fprintf (stderr, "%s\n", fl_run_transfer_report (fl_matcher_run (m)));
   fl_run_val_indices (fl_matcher_run (m), &nv);
   nv = MIN (nv, FL_MATCH_MAX_EVAL);
   if (!o.json)
