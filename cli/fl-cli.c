@@ -52,9 +52,7 @@ typedef struct {
   char    *model;
   char    *out;
   char    *export;
-  char    *init_from;
-  char    *freeze;
-  char    *word_vectors;
+  char    *init_from, *freeze, *word_vectors;   /* transfer: fl-transfer.h */
 } Opts;
 
 static void
@@ -64,8 +62,8 @@ opts_clear (Opts *o)
   g_free (o->label_col); g_free (o->fusion); g_free (o->branches); g_free (o->save);
   g_free (o->metrics_csv);
   g_free (o->experiment); g_free (o->audio_col); g_free (o->numeric_cols);
-  g_free (o->model); g_free (o->out); g_free (o->export);
-  g_free (o->init_from); g_free (o->freeze); g_free (o->word_vectors);
+  g_free (o->model); g_free (o->out); g_free (o->export); g_free (o->init_from);
+  g_free (o->freeze); g_free (o->word_vectors);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Opts, opts_clear)
 
@@ -114,7 +112,6 @@ epoch_cb (const FlRunResult *r, const FlEpochStats *e, gpointer user_data)
   PrintCtx *p = user_data;
   const char *report = fl_run_transfer_report (fl_comparison_run (p->cmp, p->run));
 
-  /* what --init-from, --word-vectors and --freeze did, before the epochs */
   if (e->epoch == 1 && report != NULL && !p->quiet)
     fprintf (stderr, "%s\n", report);
   print_epoch (e, p->json, fl_fusion_to_string (r->fusion));
@@ -195,12 +192,9 @@ static void
 add_transfer_entries (GOptionContext *ctx, Opts *o)
 {
   const GOptionEntry entries[] = {
-    { "init-from", 0, 0, G_OPTION_ARG_FILENAME, &o->init_from,
-      "Start the branches from a saved model's (a classifier's or a matching model's)", "MODEL" },
-    { "freeze", 0, 0, G_OPTION_ARG_STRING, &o->freeze,
-      "Keep these branches' weights as they start", "image,text" },
-    { "word-vectors", 0, 0, G_OPTION_ARG_FILENAME, &o->word_vectors,
-      "Start the text embedding from GloVe/fastText vectors (text format)", "FILE" },
+    { "init-from", 0, 0, G_OPTION_ARG_FILENAME, &o->init_from, "Start the branches from a model", "MODEL" },
+    { "freeze", 0, 0, G_OPTION_ARG_STRING, &o->freeze, "Keep these branches as they start", "image,text" },
+    { "word-vectors", 0, 0, G_OPTION_ARG_FILENAME, &o->word_vectors, "GloVe/fastText vectors", "FILE" },
     { NULL }
   };
 
@@ -669,7 +663,8 @@ usage (FILE *f)
            "  predict   predict the classes of new data with a saved model\n"
            "  match     map pictures and words into one space and print retrieval R@k\n"
            "  search    rank pictures for a sentence, or texts for a picture, with a saved\n"
-           "            matching model\n\n"
+           "            matching model\n"
+           "  label-efficiency  accuracy with 10-100%% of the labels, from scratch or pretrained\n\n"
            "Run 'fusionlab-cli COMMAND --help' for the options of a command.\n");
 }
 
@@ -698,5 +693,8 @@ fl_cli_main (int argc, char **argv)
     return fl_cli_match (argc - 1, argv + 1);
   if (strcmp (argv[1], "search") == 0)
     return fl_cli_search (argc - 1, argv + 1);
-  return fl_cli_fail ("unknown command “%s”; use train, compare, predict, match or search", argv[1]);
+  if (strcmp (argv[1], "label-efficiency") == 0)
+    return fl_cli_label_efficiency (argc - 1, argv + 1);
+  return fl_cli_fail ("unknown command “%s”; use train, compare, predict, match, search or "
+                      "label-efficiency", argv[1]);
 }

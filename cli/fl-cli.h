@@ -12,6 +12,8 @@ int fl_cli_main (int argc, char **argv);
 int fl_cli_match (int argc, char **argv);
 /* fusionlab-cli search (fl-cli-search.c); argv[0] is "search". */
 int fl_cli_search (int argc, char **argv);
+/* fusionlab-cli label-efficiency (fl-cli-label.c); argv[0] is its name. */
+int fl_cli_label_efficiency (int argc, char **argv);
 
 /* What the commands share (fl-cli.c). The error line on stderr, folded to
  * one line; returns 1, the exit status. */

@@ -30,6 +30,8 @@ fl_train_settings_init_default (FlTrainSettings *s)
     .fold = 0,
     .max_vocab = 25000,
     .n_threads = 0,
+    .split_seed = -1,
+    .train_fraction = 1.0,
   };
 }
 
@@ -122,6 +124,8 @@ fl_train_settings_validate (const FlTrainSettings *s, GError **error)
     bad = "a fusion route needs at least two branches";
   else if ((s->freeze & ~FL_BRANCHES_ALL) != 0)
     bad = "the set of frozen branches names an unknown branch";
+  else if (s->split_seed < -1 || !(s->train_fraction > 0.0 && s->train_fraction <= 1.0))
+    bad = "the split seed must be ≥ 0 (or -1) and the fraction of labels in (0, 1]";
   else if (s->rank < 1 || s->rank > FL_MAX_RANK)
     bad = "the rank of the low-rank fusion must be between 1 and 256";
   if (bad != NULL)
@@ -163,21 +167,46 @@ fl_run_free (FlRun *run)
   g_free (run);
 }
 
-/* The training and validation indices: k-fold or stratified, seeded. */
+/* settings' train_fraction of the training split, stratified: the split
+ * of the training samples with 1 - fraction "held out", which are dropped. */
+static void
+keep_fraction (FlRun *run)
+{
+  const int nt = (int) run->train_idx->len;
+  g_autofree gint32 *labels = g_new (gint32, MAX (nt, 1));
+  g_autoptr(GArray) keep = g_array_new (FALSE, FALSE, sizeof (gint32));
+  g_autoptr(GArray) drop = g_array_new (FALSE, FALSE, sizeof (gint32));
+
+  for (int i = 0; i < nt; i++)
+    labels[i] = run->ds->labels[g_array_index (run->train_idx, gint32, i)];
+  fl_split_stratified (labels, nt, run->ds->n_classes, 1.0 - run->s.train_fraction, run->s.seed,
+                       keep, drop);
+  /* keep holds positions into train_idx, sorted: so are the samples */
+  for (guint i = 0; i < keep->len; i++)
+    g_array_index (keep, gint32, i) = g_array_index (run->train_idx, gint32, g_array_index (keep, gint32, i));
+  g_array_set_size (run->train_idx, 0);
+  g_array_append_vals (run->train_idx, keep->data, keep->len);
+}
+
+/* The training and validation indices: k-fold or stratified, seeded (by
+ * split_seed when it is set). */
 static gboolean
 split_data (FlRun *run, GError **error)
 {
   const FlTrainSettings *s = &run->s;
   FlDataset *ds = run->ds;
+  guint64 seed = s->split_seed >= 0 ? (guint64) s->split_seed : s->seed;
 
   run->train_idx = g_array_new (FALSE, FALSE, sizeof (gint32));
   run->val_idx = g_array_new (FALSE, FALSE, sizeof (gint32));
   if (s->kfold >= 2)
     fl_split_kfold (ds->labels, ds->n, ds->n_classes, s->kfold, s->fold,
-                    s->seed, run->train_idx, run->val_idx);
+                    seed, run->train_idx, run->val_idx);
   else
     fl_split_stratified (ds->labels, ds->n, ds->n_classes, s->val_fraction,
-                         s->seed, run->train_idx, run->val_idx);
+                         seed, run->train_idx, run->val_idx);
+  if (s->train_fraction < 1.0)
+    keep_fraction (run);
   if (run->train_idx->len == 0 || run->val_idx->len == 0)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,

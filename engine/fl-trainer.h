@@ -65,6 +65,14 @@ typedef struct {
   const char *init_from;
   const char *word_vectors;
   guint       freeze;
+  /* Label efficiency (fusionlab-cli label-efficiency): split_seed ≥ 0
+   * makes the split in seed's place (-1, the default: seed makes it), so
+   * that runs of several seeds hold out the same samples; train_fraction
+   * in (0, 1] keeps that stratified fraction of the training split (1: all
+   * of it; each class keeps one sample at least), drawn with seed. The
+   * vocabulary and the statistics come from the samples kept. */
+  gint64      split_seed;
+  double      train_fraction;
 } FlTrainSettings;
 
 void     fl_train_settings_init_default (FlTrainSettings *s);

@@ -382,3 +382,28 @@ fl_run_transfer_report (FlRun *run)
 {
   return run->transfer_report;
 }
+
+gboolean
+fl_transfer_same_split (FlRun *run, const char *path, char **why, GError **error)
+{
+  g_autoptr(FlSafetensors) st = fl_safetensors_load (path, error);
+  g_auto(GStrv) words = NULL;
+  g_autofree float *mean = NULL, *std = NULL;
+  const char *const *ours = fl_vocab_tokens (run->vocab);
+
+  *why = NULL;
+  if (st == NULL)
+    return FALSE;
+  words = parse_strings (fl_safetensors_metadata (st, "vocab"));
+  mean = parse_floats (fl_safetensors_metadata (st, "image_mean"), 3, NULL);
+  std = parse_floats (fl_safetensors_metadata (st, "image_std"), 3, NULL);
+  if (words == NULL || mean == NULL || std == NULL)
+    *why = g_strdup ("its vocabulary or image statistics are unreadable");
+  else if (!g_strv_equal ((const char *const *) words, ours))
+    *why = g_strdup_printf ("its vocabulary (%u words) is not this training split's (%d words)",
+                            g_strv_length (words), fl_vocab_size (run->vocab));
+  else if (memcmp (mean, run->stats.image_mean, sizeof (float) * 3) != 0 ||
+           memcmp (std, run->stats.image_std, sizeof (float) * 3) != 0)
+    *why = g_strdup ("its image statistics are not this training split's");
+  return *why == NULL;
+}

@@ -34,6 +34,7 @@
 #include "fl-inputs.h"
 #include "fl-model.h"
 #include "fl-text.h"
+#include "fl-trainer.h"
 
 G_BEGIN_DECLS
 
@@ -64,5 +65,19 @@ gboolean fl_transfer_word_vectors (FlModel       *model,
                                    const char    *path,
                                    char         **report,
                                    GError       **error);
+
+/* Whether the model file at path was trained on exactly the training part
+ * of run's split (a run of the whole training split, without init_from,
+ * whose statistics are its own): its vocabulary is the run's, token for
+ * token, and its image statistics are the ones the run fitted, to the
+ * float. Both are functions of the training samples, so a model trained on
+ * another split (or other data) fails it, and one that passes has never
+ * seen the run's held-out samples. FALSE with *why set (a new string
+ * saying what differs) when it is not; FALSE with error set when the file
+ * cannot be read. */
+gboolean fl_transfer_same_split (FlRun        *run,
+                                 const char   *path,
+                                 char        **why,
+                                 GError      **error);
 
 G_END_DECLS

@@ -373,6 +373,54 @@ test_run_freeze (Fixture *f, gconstpointer data)
     }
 }
 
+/* split_seed holds out the same samples whatever the seed; train_fraction
+ * keeps a stratified part of the training split, drawn with the seed. */
+static void
+test_label_fraction (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlDataset) ds = make_dataset ();
+  g_autoptr(FlRun) full = NULL, a = NULL, b = NULL, c = NULL;
+  g_autoptr(GHashTable) in_full = g_hash_table_new (NULL, NULL);
+  const gint32 *vf, *va, *ta, *tb, *tc, *tf;
+  int nvf, nva, nta, ntb, ntc, ntf, per_class[2] = { 0, 0 };
+  FlTrainSettings s;
+
+  fl_train_settings_init_default (&s);
+  s.feat_dim = 8;
+  full = fl_run_new (ds, &s, &error);
+  s.split_seed = 42;
+  s.seed = 7;
+  s.train_fraction = 0.25;
+  a = fl_run_new (ds, &s, &error);
+  b = fl_run_new (ds, &s, &error);
+  s.seed = 8;
+  c = fl_run_new (ds, &s, &error);
+  g_assert_no_error (error);
+  vf = fl_run_val_indices (full, &nvf);
+  va = fl_run_val_indices (a, &nva);
+  g_assert_cmpmem (va, nva * sizeof (gint32), vf, nvf * sizeof (gint32));
+  tf = fl_run_train_indices (full, &ntf);
+  ta = fl_run_train_indices (a, &nta);
+  tb = fl_run_train_indices (b, &ntb);
+  tc = fl_run_train_indices (c, &ntc);
+  for (int i = 0; i < ntf; i++)
+    g_hash_table_add (in_full, GINT_TO_POINTER (tf[i] + 1));
+  for (int i = 0; i < nta; i++)
+    {
+      g_assert_true (g_hash_table_contains (in_full, GINT_TO_POINTER (ta[i] + 1)));
+      g_assert_true (i == 0 || ta[i] > ta[i - 1]);
+      per_class[fl_run_dataset (a)->labels[ta[i]]]++;
+    }
+  /* 26 training samples a class: a quarter of each is 26 − round (0.75 · 26) */
+  g_assert_cmpint (ntf, ==, 52);
+  g_assert_cmpint (per_class[0], ==, 6);
+  g_assert_cmpint (per_class[1], ==, 6);
+  g_assert_cmpint (nta, ==, 12);
+  g_assert_cmpmem (ta, nta * sizeof (gint32), tb, ntb * sizeof (gint32));
+  g_assert_true (ntc != nta || memcmp (ta, tc, nta * sizeof (gint32)) != 0);
+}
+
 /* An experiment file keeps the transfer settings. */
 static void
 test_experiment (Fixture *f, gconstpointer data)
@@ -412,6 +460,7 @@ main (int argc, char **argv)
   g_test_add ("/transfer/match-file", Fixture, NULL, fixture_setup, test_match_file, fixture_teardown);
   g_test_add ("/transfer/hostile", Fixture, NULL, fixture_setup, test_hostile, fixture_teardown);
   g_test_add ("/transfer/run-freeze", Fixture, NULL, fixture_setup, test_run_freeze, fixture_teardown);
+  g_test_add ("/transfer/label-fraction", Fixture, NULL, fixture_setup, test_label_fraction, fixture_teardown);
   g_test_add ("/transfer/experiment", Fixture, NULL, fixture_setup, test_experiment, fixture_teardown);
   return g_test_run ();
 }
