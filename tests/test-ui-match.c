@@ -151,6 +151,37 @@ first_match_epoch (gpointer data)
   return item != NULL && fl_run_item_get_match_epochs (item)->len > 0;
 }
 
+/* Pause holds a matching run at the end of an epoch, and Resume goes on. */
+static void
+test_match_pause (void)
+{
+  FlWindow *window = ui_window_with_data (data_dir, 24);
+  FlRunItem *item;
+  guint held;
+
+  fl_train_panel_set_task (ui_train_panel (window), FL_TASK_MATCH);
+  fl_train_panel_set_epochs (ui_train_panel (window), 200);
+  gtk_widget_activate_action (GTK_WIDGET (window), "train.start", NULL);
+  g_assert_true (ui_wait (first_match_epoch, window, 60));
+  gtk_widget_activate_action (GTK_WIDGET (window), "train.pause", NULL);
+  g_assert_true (fl_session_get_paused (ui_session (window)));
+  /* the epoch under way ends; then nothing comes while paused */
+  ui_spin (1.0);
+  item = fl_session_get_match_item (ui_session (window));
+  held = fl_run_item_get_match_epochs (item)->len;
+  ui_spin (1.0);
+  g_assert_cmpuint (fl_run_item_get_match_epochs (item)->len, ==, held);
+  g_assert_true (ui_training (window));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "train.pause", NULL);
+  g_assert_false (fl_session_get_paused (ui_session (window)));
+  ui_spin (1.0);
+  g_assert_cmpuint (fl_run_item_get_match_epochs (item)->len, >, held);
+  gtk_widget_activate_action (GTK_WIDGET (window), "train.stop", NULL);
+  g_assert_true (ui_wait (ui_not_training, window, 30));
+  ui_destroy_window (window);
+}
+
 /* Stop cancels a matching run within an epoch, and it says so. */
 static void
 test_match_stop (void)
@@ -279,6 +310,7 @@ main (int   argc,
   g_test_add_func ("/match/settings", test_match_settings);
   g_test_add_func ("/match/match-then-classify", test_match_then_classify);
   g_test_add_func ("/match/stop", test_match_stop);
+  g_test_add_func ("/match/pause", test_match_pause);
   g_test_add_func ("/match/search", test_match_search);
   status = g_test_run ();
   ui_remove_tree (data_dir);
