@@ -402,26 +402,33 @@ caption_batch (FlSearchView *self,
                const float  *sims)
 {
   int n = self->n_batch, right = 0, unseen = 0;
+  float lo = sims[0], hi = sims[0];
   g_autofree char *caption = NULL;
 
   for (int t = 0; t < n; t++)
     {
       int best = 0;
 
-      for (int p = 1; p < n; p++)
-        if (sims[t * n + p] > sims[t * n + best])
-          best = p;
+      for (int p = 0; p < n; p++)
+        {
+          best = sims[t * n + p] > sims[t * n + best] ? p : best;
+          lo = MIN (lo, sims[t * n + p]);
+          hi = MAX (hi, sims[t * n + p]);
+        }
       right += best == t;
+      unseen += self->model->unseen[self->batch_pos[t]];
     }
-  for (int t = 0; t < n; t++)
-    unseen += self->model->unseen[self->batch_pos[t]];
+  /* a collapsed model (the hinge loss from scratch, say) finds every pair
+   * alike, and the shades, which span the batch's range, would hide it */
   caption = g_strdup_printf ("Each row is the text of a %spair, each column a picture; the "
                              "outlined diagonal are the true pairs, the darker a cell the more alike "
                              "the model finds its text and picture. In %d of these %d rows the true "
-                             "picture is the darkest (by chance: about 1).%s Click a picture to see "
-                             "its nearest texts.", _fl_search_view_held (self), right, n,
+                             "picture is the darkest (by chance: about 1).%s%s Click a picture to "
+                             "see its nearest texts.", _fl_search_view_held (self), right, n,
                              unseen > 0 ? " The texts in italics have no word the model knows, and "
-                                          "their rows are all the same." : "");
+                                          "their rows are all the same." : "",
+                             hi - lo < 0.05f ? " Every similarity here is within 0.05 of the others: "
+                                               "the model has not learned to tell these pairs apart." : "");
   gtk_label_set_text (self->heatmap_caption, caption);
 }
 

@@ -512,6 +512,7 @@ fl_similarity_heatmap_class_init (FlSimilarityHeatmapClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
 
   gtk_widget_class_set_css_name (widget_class, "similarityheatmap");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
 
 static void
@@ -575,6 +576,13 @@ fl_similarity_heatmap_set_data (FlSimilarityHeatmap *self,
           self->pictures[i] = surface_from_texture (pictures[i]);
           self->texts[i] = g_strdup (texts[i]);
         }
+    }
+  if (n > 0)
+    {
+      g_autofree char *label = g_strdup_printf ("The cosine similarity of %d texts and %d pictures, "
+                                                "from %.2f to %.2f", n, n, self->lo, self->hi);
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
     }
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }
