@@ -238,7 +238,7 @@ fl_embedder_load (const char *path, GError **error)
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree char *problem = NULL;
   g_autofree float *proj = NULL;
-  FlDataSpec spec = { NULL };
+  FlDataSpec spec = { .images_dir = NULL };
   FlMatchLoss loss = FL_MATCH_LOSS_INFONCE;
   int E = 0, B = 0, D;
 
