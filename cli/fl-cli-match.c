@@ -12,7 +12,8 @@
  * pictures by their class names put into --template (fl_embedder_zero_shot)
  * and prints, for each template (--template may be repeated),
  *   zero_shot_acc 0.1234 classes 9 template "a picture of {label}"
- * (with --json an object, with the number of pictures "n" too); --save
+ * (with --json an object, with the number of pictures "n" and of class
+ * names of which the model knows no word, "unknown_classes", too); --save
  * writes the matching model file (fl-embedder-file.c) for
  * `fusionlab-cli search`. Errors are one line on stderr and a non-zero exit.
  */
@@ -181,7 +182,7 @@ print_match_epoch (const FlMatchEpoch *e, gpointer user_data)
 }
 
 static void
-print_zero_shot (const MatchOpts *o, const char *template_, double acc, int n_classes, int n)
+print_zero_shot (const MatchOpts *o, const char *template_, double acc, int n_classes, int n, int unknown)
 {
   if (o->json)
     {
@@ -198,6 +199,8 @@ print_zero_shot (const MatchOpts *o, const char *template_, double acc, int n_cl
       json_builder_add_int_value (jb, n);
       json_builder_set_member_name (jb, "template");
       json_builder_add_string_value (jb, template_);
+      json_builder_set_member_name (jb, "unknown_classes");
+      json_builder_add_int_value (jb, unknown);
       json_builder_end_object (jb);
       root = json_builder_get_root (jb);
       text = json_to_string (root, FALSE);
@@ -220,6 +223,7 @@ zero_shot (const MatchOpts *o, const FlDataset *ds, FlMatcher *m, FlEmbedder *e)
   g_autofree gint32 *labels = g_new (gint32, n), *pred = g_new (gint32, n);
   g_autofree float *u = g_new (float, (gsize) n * fl_embedder_dim (e));
   double acc;
+  int unknown = 0;
 
   for (int i = 0; i < n; i++)
     {
@@ -227,13 +231,18 @@ zero_shot (const MatchOpts *o, const FlDataset *ds, FlMatcher *m, FlEmbedder *e)
       labels[i] = ds->labels[vi[i]];
     }
   fl_embedder_embed_images (e, images, n, u);
+  for (int c = 0; c < ds->n_classes; c++)
+    unknown += fl_embedder_known_words (e, ds->class_names[c]) == 0;
+  if (unknown > 0 && !o->quiet)
+    fprintf (stderr, "zero-shot: %d of the %d class names hold no word the model knows: "
+             "their prompts embed alike, and the first of them wins\n", unknown, ds->n_classes);
   for (int t = 0; t == 0 || (o->templates != NULL && o->templates[t] != NULL); t++)
     {
       const char *template_ = o->templates != NULL ? o->templates[t] : "{label}";
 
       acc = fl_embedder_zero_shot (e, u, n, labels, (const char *const *) ds->class_names,
                                    ds->n_classes, template_, pred);
-      print_zero_shot (o, template_, acc, ds->n_classes, n);
+      print_zero_shot (o, template_, acc, ds->n_classes, n, unknown);
     }
 }
 

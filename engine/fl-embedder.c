@@ -207,6 +207,14 @@ fl_embedder_embed_images (FlEmbedder   *e,
     }
 }
 
+int
+fl_embedder_known_words (FlEmbedder *e, const char *text)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint32));
+
+  return fl_vocab_encode (e->vocab, text, ids);
+}
+
 /* q·r in double, in index order: a score depends on the row alone, so two
  * equal rows score the same wherever they stand (a BLAS kernel may sum the
  * tail rows of a block in another order). */

@@ -29,8 +29,8 @@
  * is a matching model.
  *
  * Changed since the first draft of this header: FlMatcher comes from
- * fl-matcher.h (included); fl_embedder_loss() and fl_embedder_set_threads()
- * are new; embeddings are computed in the matcher's batches (below).
+ * fl-matcher.h (included); fl_embedder_loss(), fl_embedder_set_threads()
+ * and fl_embedder_known_words() are new; embeddings are computed in the matcher's batches (below).
  */
 #pragma once
 
@@ -81,6 +81,11 @@ void fl_embedder_embed_images (FlEmbedder   *e,
                                const guint8 *images,
                                int           n,
                                float        *out);
+
+/* How many distinct words of text the model knows (its vocabulary has):
+ * a text of none embeds as the empty text does, so zero-shot cannot tell
+ * apart the classes whose names hold none. */
+int fl_embedder_known_words (FlEmbedder *e, const char *text);
 
 /* The n ≤ k indices of the largest scores q·rows[i] over n_rows rows of E
  * floats, best first, ties to the lower index; into idx and score.

@@ -290,6 +290,8 @@ test_zero_shot (void)
 
   for (int i = 0; i < n; i++)
     labels[i] = ds->labels[vi[i]];
+  g_assert_cmpint (fl_embedder_known_words (e, "Red, red: a blue banana"), ==, 2);
+  g_assert_cmpint (fl_embedder_known_words (e, ""), ==, 0);
   fl_embedder_embed_images (e, images, n, u);
   acc = fl_embedder_zero_shot (e, u, n, labels, (const char *const *) ds->class_names, C, NULL, pred);
   g_test_message ("zero-shot accuracy %.3f on %d pictures", acc, n);
