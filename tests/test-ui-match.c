@@ -179,7 +179,43 @@ test_match_pause (void)
   g_assert_cmpuint (fl_run_item_get_match_epochs (item)->len, >, held);
   gtk_widget_activate_action (GTK_WIDGET (window), "train.stop", NULL);
   g_assert_true (ui_wait (ui_not_training, window, 30));
+
+  /* at another image size the data loads again before the next run, and
+   * the runs of the same samples stay */
+  fl_train_panel_set_image_size (ui_train_panel (window), 16);
+  fl_train_panel_set_epochs (ui_train_panel (window), 1);
+  gtk_widget_activate_action (GTK_WIDGET (window), "train.start", NULL);
+  g_assert_true (ui_wait (ui_data_current, window, 60));
+  g_assert_true (ui_wait (ui_not_training, window, 60));
+  g_assert_null (ui_error (window));
+  g_assert_cmpint (fl_data_panel_get_dataset (ui_data_panel (window))->image_size, ==, 16);
+  g_assert_cmpuint (g_list_model_get_n_items (fl_session_get_match_runs (ui_session (window))), ==, 2);
+  g_assert_cmpuint (fl_run_item_get_match_epochs (fl_session_get_match_item (ui_session (window)))->len, ==, 1);
   ui_destroy_window (window);
+}
+
+/* The 36 samples of ui_make_dataset (12) are loaded. */
+static gboolean
+other_data_loaded (gpointer data)
+{
+  return ui_data_current (data) && fl_data_panel_get_dataset (ui_data_panel (data))->n == 36;
+}
+
+/* Other samples loaded: the matching runs go with their data. */
+static void
+other_data_drops_runs (FlWindow *window)
+{
+  g_autofree char *other = ui_make_dataset (12);
+  g_autofree char *images = g_build_filename (other, "images", NULL);
+  g_autofree char *csv = g_build_filename (other, "clean.csv", NULL);
+
+  g_assert_cmpuint (g_list_model_get_n_items (fl_session_get_match_runs (ui_session (window))), ==, 1);
+  fl_window_load (window, images, csv);
+  g_assert_true (ui_wait (other_data_loaded, window, 60));
+  g_assert_cmpuint (g_list_model_get_n_items (fl_session_get_match_runs (ui_session (window))), ==, 0);
+  g_assert_null (fl_session_get_match_item (ui_session (window)));
+  g_assert_cmpint (fl_runs_view_get_n_rows (ui_runs_view (window)), ==, 0);
+  ui_remove_tree (other);
 }
 
 /* Stop cancels a matching run within an epoch, and it says so. */
@@ -203,6 +239,7 @@ test_match_stop (void)
   g_assert_cmpuint (fl_run_item_get_match_epochs (item)->len, <, 200);
   g_assert_cmpstr (ui_status (window), ==, "Matching stopped.");
   g_assert_null (ui_error (window));
+  other_data_drops_runs (window);
   ui_destroy_window (window);
 }
 

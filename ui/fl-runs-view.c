@@ -163,8 +163,12 @@ check_bind_cb (GtkSignalListItemFactory *factory,
   FlRunItem *item = gtk_list_item_get_item (list_item);
   GtkWidget *check = gtk_list_item_get_child (list_item);
 
-  /* the check box in the run's colour, as a legend (fl-style.c) */
+  /* the check box in the run's colour, as a legend (fl-style.c); a
+   * matching run's curves are its own plots, shown by its name */
   gtk_widget_add_css_class (check, fl_run_item_get_color_class (item));
+  gtk_widget_set_sensitive (check, !fl_run_item_get_match (item));
+  gtk_widget_set_tooltip_text (check, fl_run_item_get_match (item) ? "A matching run: click its name to see its curves"
+                                                                   : "Show this run's curves on the plots");
   bind_cell (list_item, "visible", check, "active", G_BINDING_BIDIRECTIONAL);
 }
 

@@ -144,7 +144,7 @@ match_started_cb (FlWindow  *self,
                   FlRunItem *item,
                   FlSession *session)
 {
-  self->match_item = item;
+  self->match_running = TRUE;
 }
 
 /* A matching run ended: with an epoch or more, its model is searched. */
@@ -153,10 +153,11 @@ finished_cb (FlWindow     *self,
              const GError *error,
              FlSession    *session)
 {
-  FlRunItem *item = g_steal_pointer (&self->match_item);
+  FlRunItem *item = fl_session_get_match_item (session);
 
-  if (item != NULL && fl_run_item_get_match_epochs (item)->len > 0)
+  if (self->match_running && item != NULL && fl_run_item_get_match_epochs (item)->len > 0)
     show_search (self);
+  self->match_running = FALSE;
 }
 
 void

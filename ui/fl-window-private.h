@@ -55,7 +55,7 @@ struct _FlWindow {
   guint               finish_tick;    /* the end of a run, being shown */
   guint               finish_frames;
   char               *error_message;
-  FlRunItem          *match_item;     /* the matching run training (the session's), or NULL */
+  gboolean            match_running;  /* the runs training are a matching run */
 };
 
 /* fl-window.c */

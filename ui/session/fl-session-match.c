@@ -76,10 +76,13 @@ fl_session_train_match (FlSession             *self,
   self->pending_set = FALSE;
   _fl_session_drop_worker (self);
 
+  if (self->ds->fingerprint != self->match_samples)
+    _fl_session_clear_match (self);
+  self->match_samples = self->ds->fingerprint;
   n = g_list_model_get_n_items (G_LIST_MODEL (self->match_runs));
+  g_clear_object (&self->match_item);
   self->match_item = fl_run_item_new_match ((int) n, settings);
   g_list_store_append (self->match_runs, self->match_item);
-  g_object_unref (self->match_item);   /* the list's reference is enough */
   fl_run_item_set_data_branches (self->match_item, fl_session_get_branches (self));
 
   self->comparing = FALSE;
@@ -123,7 +126,7 @@ void
 _fl_session_clear_match (FlSession *self)
 {
   g_list_store_remove_all (self->match_runs);
-  self->match_item = NULL;
+  g_clear_object (&self->match_item);
   g_clear_pointer (&self->matcher, fl_matcher_free);
 }
 

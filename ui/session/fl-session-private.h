@@ -35,8 +35,9 @@ struct _FlSession {
   GCancellable     *predicting;     /* while a prediction runs, or NULL */
   /* fl-session-match.c */
   GListStore       *match_runs;     /* of FlRunItem, the matching runs */
-  FlRunItem        *match_item;     /* the last of them (the list's), or NULL */
+  FlRunItem        *match_item;     /* the last of them, or NULL */
   FlMatcher        *matcher;        /* its matcher once it ended, or NULL */
+  guint64           match_samples;  /* the fingerprint of their data */
 };
 
 enum {

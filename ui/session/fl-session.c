@@ -130,7 +130,6 @@ _fl_session_clear (FlSession *self)
 {
   _fl_session_drop_worker (self);
   fl_run_list_clear (self->runs);
-  _fl_session_clear_match (self);
   g_clear_pointer (&self->cmp, fl_comparison_free);
   fl_experiment_data_clear (&self->runs_data);
   memset (&self->last_batch, 0, sizeof self->last_batch);
@@ -179,6 +178,9 @@ fl_session_set_dataset (FlSession *self,
     /* other data: a new comparison (the last runs' thread is joined first:
      * it reads the old data) */
     _fl_session_clear (self);
+  /* the matching runs stay while the samples are theirs */
+  if (ds != NULL && ds->fingerprint != self->match_samples)
+    _fl_session_clear_match (self);
 
   if (ds != NULL && self->pending_set)
     {
@@ -537,6 +539,7 @@ fl_session_finalize (GObject *object)
   g_clear_pointer (&self->ds, fl_dataset_unref);
   g_clear_object (&self->runs);
   g_clear_object (&self->match_runs);
+  g_clear_object (&self->match_item);
   g_clear_pointer (&self->matcher, fl_matcher_free);
   fl_experiment_data_clear (&self->runs_data);
   g_free (self->status);

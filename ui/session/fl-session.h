@@ -125,14 +125,16 @@ char          *fl_session_describe_run       (FlSession             *self,
  * matching run of the data loaded on the training thread, as Train does a
  * classifier (pause waits for the end of an epoch); FALSE when there is no
  * data or a run is training. The runs are FlRunItems of their own list,
- * not the comparison's (fl_run_item_get_match()); other data drops them. */
+ * not the comparison's (fl_run_item_get_match()); they stay while the data
+ * loaded has their samples (at another image size, say): other samples
+ * drop them. */
 gboolean       fl_session_train_match        (FlSession             *self,
                                               const FlMatchSettings *settings);
 /* The same, once the data being loaded again has arrived. */
 void           fl_session_train_match_after_load (FlSession         *self,
                                               const FlMatchSettings *settings);
 GListModel    *fl_session_get_match_runs     (FlSession             *self);
-/* The last matching run (owned by the list), or NULL. */
+/* The last matching run (owned by the session), or NULL. */
 FlRunItem     *fl_session_get_match_item     (FlSession             *self);
 /* Its matcher, once it has ended (stopped early too), while nothing
  * trains; owned by the session, until the next matching run or other
