@@ -182,49 +182,65 @@ n_children (GtkWidget *widget)
   return n;
 }
 
-/* Typing a sentence fills the grid, after a pause, with the 12 held-out
- * pictures whose embeddings are nearest the sentence's, best first, with
- * their scores. */
+/* The results shown for query are the n pictures nearest it, best first,
+ * with their scores: no picture left out scores more than the last. */
 static void
-test_type (Page *p, gconstpointer data)
+check_results (FlSearchView *view,
+               const char   *query)
 {
-  GtkWidget *entry = ui_find_type (GTK_WIDGET (p->view), GTK_TYPE_SEARCH_ENTRY);
-  GtkWidget *grid = ui_find_type (GTK_WIDGET (p->view), GTK_TYPE_FLOW_BOX);
-  const char *query = "red top left";
-  float q[64], last = INFINITY, worst;
-  int n;
+  int n = fl_search_view_get_n_results (view);
+  float q[64], last = INFINITY;
 
-  g_assert_cmpint (fl_search_view_get_n_results (p->view), ==, 0);
-  gtk_editable_set_text (GTK_EDITABLE (entry), query);
-  /* not at once: the entry waits for a pause in the typing */
-  g_assert_cmpint (fl_search_view_get_n_results (p->view), ==, 0);
-  g_assert_true (ui_wait (has_results, p->view, 5));
-
-  n = fl_search_view_get_n_results (p->view);
   g_assert_cmpint (n, ==, FL_SEARCH_VIEW_TOP);
-  g_assert_cmpuint (n_children (grid), ==, (guint) n);
   g_assert_cmpint (E, <=, 64);
   fl_embedder_embed_texts (ref, &query, 1, q);
   for (int i = 0; i < n; i++)
     {
       float score;
-      int sample = fl_search_view_get_result (p->view, i, &score);
+      int sample = fl_search_view_get_result (view, i, &score);
 
       g_assert_cmpfloat (score, <=, last);
       g_assert_cmpfloat_with_epsilon (score, dot (q, image_emb + pos_of (sample) * E), 1e-4);
       last = score;
     }
-  /* and no picture left out scores more than the last one shown */
-  worst = last;
   for (int pos = 0; pos < n_val; pos++)
     {
       gboolean shown = FALSE;
 
       for (int i = 0; i < n; i++)
-        shown |= fl_search_view_get_result (p->view, i, NULL) == val[pos];
+        shown |= fl_search_view_get_result (view, i, NULL) == val[pos];
       if (!shown)
-        g_assert_cmpfloat (dot (q, image_emb + pos * E), <=, worst + 1e-4);
+        g_assert_cmpfloat (dot (q, image_emb + pos * E), <=, last + 1e-4);
     }
+}
+
+/* Typing a sentence fills the grid, after a pause, with the 12 held-out
+ * pictures whose embeddings are nearest the sentence's, best first, with
+ * their scores; the best one's texts show. */
+static void
+test_type (Page *p, gconstpointer data)
+{
+  GtkWidget *entry = ui_find_type (GTK_WIDGET (p->view), GTK_TYPE_SEARCH_ENTRY);
+  GtkWidget *grid = ui_find_type (GTK_WIDGET (p->view), GTK_TYPE_FLOW_BOX);
+  const float *best;
+  float top = -INFINITY, shown;
+
+  g_assert_cmpint (fl_search_view_get_n_results (p->view), ==, 0);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "red top left");
+  /* not at once: the entry waits for a pause in the typing */
+  g_assert_cmpint (fl_search_view_get_n_results (p->view), ==, 0);
+  g_assert_true (ui_wait (has_results, p->view, 5));
+  check_results (p->view, "red top left");
+  g_assert_cmpuint (n_children (grid), ==, FL_SEARCH_VIEW_TOP);
+
+  /* until a picture is clicked, the best one's texts show */
+  best = image_emb + pos_of (fl_search_view_get_result (p->view, 0, NULL)) * E;
+  for (int j = 0; j < n_val; j++)
+    top = MAX (top, dot (best, text_emb + j * E));
+  g_assert_cmpint (fl_search_view_get_n_texts (p->view), ==, FL_SEARCH_VIEW_TEXTS);
+  fl_search_view_get_text (p->view, 0, &shown);
+  g_assert_cmpfloat_with_epsilon (shown, top, 1e-4);
+
   /* a trained model finds the red squares first */
   g_assert_cmpint (ds->labels[fl_search_view_get_result (p->view, 0, NULL)], ==, 2 /* red, sorted */);
 

@@ -77,6 +77,8 @@ struct _FlSearchView {
   int                  result_pos[FL_SEARCH_VIEW_TOP];
   float                result_score[FL_SEARCH_VIEW_TOP];
   int                  chosen;         /* the picture whose texts show, or -1 */
+  gboolean             clicked;        /* chosen by a click, not as the best
+                                        * found: a new search keeps it */
   int                  n_texts;
   int                  text_pos[FL_SEARCH_VIEW_TEXTS];
   float                text_score[FL_SEARCH_VIEW_TEXTS];

@@ -78,8 +78,8 @@ result_card_new (const FlSearchModel *m,
   gtk_label_set_wrap_mode (GTK_LABEL (text), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_lines (GTK_LABEL (text), 2);
   gtk_label_set_ellipsize (GTK_LABEL (text), PANGO_ELLIPSIZE_END);
-  gtk_label_set_width_chars (GTK_LABEL (text), 10);
-  gtk_label_set_max_width_chars (GTK_LABEL (text), 10);
+  gtk_label_set_width_chars (GTK_LABEL (text), 9);
+  gtk_label_set_max_width_chars (GTK_LABEL (text), 9);
   gtk_widget_add_css_class (text, "caption");
   gtk_widget_add_css_class (text, m->unseen[pos] ? "fl-unseen" : "dim-label");
 
@@ -152,6 +152,9 @@ _fl_search_view_run_search (FlSearchView *self,
           if (idx[i] == self->chosen)
             gtk_flow_box_select_child (self->results_box, gtk_flow_box_get_child_at_index (self->results_box, i));
         }
+      /* until a picture is clicked, the best one's texts show */
+      if (!self->clicked && self->n_results > 0)
+        _fl_search_view_show_texts (self, idx[0]);
     }
   caption_results (self, q);
 }
@@ -478,6 +481,7 @@ _fl_search_view_clear_parts (FlSearchView *self)
   g_clear_pointer (&self->query, g_free);
   clear_grid (self->texts_grid);
   self->chosen = -1;
+  self->clicked = FALSE;
   self->n_texts = 0;
   self->n_batch = 0;
   self->zero_shot_acc = NAN;

@@ -320,7 +320,10 @@ search_activate_cb (FlSearchView   *self,
     return;
   _fl_search_view_run_search (self, gtk_editable_get_text (GTK_EDITABLE (entry)));
   if (self->n_results > 0)
-    _fl_search_view_show_texts (self, self->result_pos[0]);
+    {
+      self->clicked = TRUE;
+      _fl_search_view_show_texts (self, self->result_pos[0]);
+    }
 }
 
 static void
@@ -331,7 +334,10 @@ result_activated_cb (FlSearchView    *self,
   int i = gtk_flow_box_child_get_index (child);
 
   if (self->ready && i >= 0 && i < self->n_results)
-    _fl_search_view_show_texts (self, self->result_pos[i]);
+    {
+      self->clicked = TRUE;
+      _fl_search_view_show_texts (self, self->result_pos[i]);
+    }
 }
 
 /* Scrolls the page, if need be, so that widget's top is in view. */
@@ -359,6 +365,7 @@ heatmap_picture_cb (FlSearchView        *self,
 {
   if (!self->ready || p < 0 || p >= self->n_batch)
     return;
+  self->clicked = TRUE;
   _fl_search_view_show_texts (self, self->batch_pos[p]);
   scroll_to (self, gtk_widget_get_parent (self->texts_box));
 }
@@ -523,6 +530,7 @@ fl_search_view_select (FlSearchView *self,
   for (int pos = 0; pos < self->model->n_val; pos++)
     if (self->model->val[pos] == sample)
       {
+        self->clicked = TRUE;
         _fl_search_view_show_texts (self, pos);
         return self->n_texts;
       }

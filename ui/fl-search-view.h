@@ -62,7 +62,8 @@ int           fl_search_view_get_result    (FlSearchView *self,
                                             int           i,
                                             float        *score);
 /* Shows the texts that match sample (an index into ds among the held-out
- * ones) best, as a click on its picture does; returns how many are listed. */
+ * ones) best, as a click on its picture does; returns how many are listed.
+ * (Until a picture is clicked, each search shows the best one's texts.) */
 int           fl_search_view_select        (FlSearchView *self,
                                             int           sample);
 /* The texts listed for the selected picture, best first: their number,
