@@ -249,13 +249,14 @@ search_ready (gpointer data)
   return fl_search_view_get_ready (fl_window_get_search_view (data));
 }
 
-/* Trains a matching run of 2 epochs in a new window. */
+/* Trains a matching run of 2 epochs with loss in a new window. */
 static FlWindow *
-window_with_match (void)
+window_with_match (FlMatchLoss loss)
 {
   FlWindow *window = ui_window_with_data (data_dir, 24);
 
   fl_train_panel_set_task (ui_train_panel (window), FL_TASK_MATCH);
+  fl_train_panel_set_match_loss (ui_train_panel (window), loss);
   fl_train_panel_set_epochs (ui_train_panel (window), 2);
   gtk_widget_activate_action (GTK_WIDGET (window), "train.start", NULL);
   g_assert_true (ui_wait (ui_not_training, window, 120));
@@ -268,7 +269,7 @@ window_with_match (void)
 static void
 test_match_search (void)
 {
-  FlWindow *window = window_with_match ();
+  FlWindow *window = window_with_match (FL_MATCH_LOSS_INFONCE);
   FlSearchView *search = fl_window_get_search_view (window);
   GtkStack *pages = GTK_STACK (gtk_widget_get_ancestor (GTK_WIDGET (search), GTK_TYPE_STACK));
   FlRun *run = fl_matcher_run (fl_session_get_matcher (ui_session (window)));
@@ -312,6 +313,21 @@ test_match_search (void)
   ui_destroy_window (window);
 }
 
+/* The seed's mapping y = f(x) trains from the window too, and its R@k are
+ * drawn like the contrastive losses'. */
+static void
+test_match_mapping (void)
+{
+  FlWindow *window = window_with_match (FL_MATCH_LOSS_MAPPING);
+  FlRunItem *item = fl_session_get_match_item (ui_session (window));
+  FlPlotView *plot = fl_match_view_get_plot (match_view (window), FL_MATCH_T2I);
+
+  g_assert_cmpint (fl_run_item_get_match_settings (item)->loss, ==, FL_MATCH_LOSS_MAPPING);
+  g_assert_cmpint (fl_run_item_get_status (item), ==, FL_RUN_DONE);
+  g_assert_cmpuint (fl_plot_view_get_n_points (plot, fl_match_view_get_series (match_view (window), 2, FALSE)), ==, 2);
+  ui_destroy_window (window);
+}
+
 /* Every loss the drop-down offers gives settings the engine takes
  * (mapping: with the text side frozen). */
 static void
@@ -349,6 +365,7 @@ main (int   argc,
   g_test_add_func ("/match/stop", test_match_stop);
   g_test_add_func ("/match/pause", test_match_pause);
   g_test_add_func ("/match/search", test_match_search);
+  g_test_add_func ("/match/mapping", test_match_mapping);
   status = g_test_run ();
   ui_remove_tree (data_dir);
   g_free (data_dir);
