@@ -22,6 +22,12 @@ match_view (FlWindow *w)
   return fl_window_get_match_view (w);
 }
 
+static gboolean
+search_ready (gpointer data)
+{
+  return fl_search_view_get_ready (fl_window_get_search_view (data));
+}
+
 /* Whether the label of a panel row is shown (its text without the
  * mnemonic's underscore). */
 static gboolean
@@ -84,6 +90,34 @@ classify_after (FlWindow *window)
   g_assert_true (g_str_has_prefix (ui_status (window), "Finished 2 epochs"));
 }
 
+/* The figure of the Search page's Classifier box (the label after its
+ * name). */
+static const char *
+classifier_figure (FlSearchView *search)
+{
+  GtkWidget *name = GTK_WIDGET (ui_find_label (GTK_WIDGET (search), "Classifier"));
+
+  g_assert_nonnull (name);
+  g_assert_true (GTK_IS_LABEL (gtk_widget_get_next_sibling (name)));
+  return gtk_label_get_text (GTK_LABEL (gtk_widget_get_next_sibling (name)));
+}
+
+/* The Search page, shown again, has the classifier just trained (on the
+ * matcher's split: the same seed and validation share) beside zero-shot. */
+static void
+classifier_beside_zero_shot (FlWindow *window)
+{
+  FlRunItem *classifier = fl_run_list_get (ui_runs (window), 0);
+  FlSearchView *search = fl_window_get_search_view (window);
+  g_autofree char *acc = g_strdup_printf ("%.1f%%", 100.0 * fl_run_item_get_accuracy (classifier));
+  GtkStack *pages = GTK_STACK (gtk_widget_get_ancestor (GTK_WIDGET (search), GTK_TYPE_STACK));
+
+  g_assert_cmpstr (classifier_figure (search), !=, acc);
+  gtk_stack_set_visible_child_name (pages, "search");
+  g_assert_true (ui_wait (search_ready, window, 60));
+  g_assert_cmpstr (classifier_figure (search), ==, acc);
+}
+
 static void
 test_match_then_classify (void)
 {
@@ -140,6 +174,7 @@ test_match_then_classify (void)
   g_assert_cmpint (fl_run_item_get_status (item), ==, FL_RUN_DONE);
 
   classify_after (window);
+  classifier_beside_zero_shot (window);
   ui_destroy_window (window);
 }
 
@@ -241,12 +276,6 @@ test_match_stop (void)
   g_assert_null (ui_error (window));
   other_data_drops_runs (window);
   ui_destroy_window (window);
-}
-
-static gboolean
-search_ready (gpointer data)
-{
-  return fl_search_view_get_ready (fl_window_get_search_view (data));
 }
 
 /* Trains a matching run of 2 epochs with loss in a new window. */

@@ -78,9 +78,9 @@ show_search_page (FlWindow *self)
 }
 
 /* The last matching run's model on the Search page, with its held-out
- * pairs; the page is shown. */
-static void
-show_search (FlWindow *self)
+ * pairs, beside the best classifier of the same split as it is now. */
+static gboolean
+set_search_model (FlWindow *self)
 {
   FlMatcher *m = fl_session_get_matcher (self->session);
   FlRun *run = m != NULL ? fl_matcher_run (m) : NULL;
@@ -88,12 +88,40 @@ show_search (FlWindow *self)
   int n_val;
 
   if (run == NULL)
-    return;
+    return FALSE;
   val = fl_run_val_indices (run, &n_val);
+  g_set_object (&self->searched, fl_session_get_match_item (self->session));
+  self->searched_acc = classifier_accuracy (self, fl_matcher_settings (m));
   /* (the page takes the embedder, a copy of the matcher's weights) */
   fl_search_view_set_model (self->search_view, fl_matcher_embedder (m), fl_run_dataset (run), val, n_val,
-                            classifier_accuracy (self, fl_matcher_settings (m)));
-  show_search_page (self);
+                            self->searched_acc);
+  return TRUE;
+}
+
+static void
+show_search (FlWindow *self)
+{
+  if (set_search_model (self))
+    show_search_page (self);
+}
+
+/* The Search page shown again after a classifier trained on the split of
+ * the run it searches with: the classifier's figure beside zero-shot's is
+ * brought up to date (the samples are embedded again). */
+static void
+page_changed_cb (FlWindow   *self,
+                 GParamSpec *pspec,
+                 GtkStack   *stack)
+{
+  FlMatcher *m = fl_session_get_matcher (self->session);
+  double acc;
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (stack), "search") != 0 || m == NULL ||
+      self->searched == NULL || self->searched != fl_session_get_match_item (self->session))
+    return;
+  acc = classifier_accuracy (self, fl_matcher_settings (m));
+  if (acc != self->searched_acc && !(isnan (acc) && isnan (self->searched_acc)))
+    set_search_model (self);
 }
 
 /* A matching model file on the Search page, searching the data loaded:
@@ -131,6 +159,7 @@ fl_window_open_match_model (FlWindow   *self,
   all = g_new (gint32, ds->n);
   for (int i = 0; i < ds->n; i++)
     all[i] = i;
+  g_clear_object (&self->searched);
   fl_search_view_set_model (self->search_view, g_steal_pointer (&e), ds, all, ds->n, NAN);
   show_search_page (self);
   name = g_path_get_basename (path);
@@ -167,6 +196,8 @@ _fl_window_wire_match (FlWindow *self)
   fl_match_view_set_session (self->match_view, self->session);
   g_signal_connect_object (self->session, "match-started", G_CALLBACK (match_started_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "finished", G_CALLBACK (finished_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->content_stack, "notify::visible-child-name", G_CALLBACK (page_changed_cb), self,
+                           G_CONNECT_SWAPPED);
 }
 
 void

@@ -56,6 +56,8 @@ struct _FlWindow {
   guint               finish_frames;
   char               *error_message;
   gboolean            match_running;  /* the runs training are a matching run */
+  FlRunItem          *searched;       /* the matching run the Search page shows, or NULL */
+  double              searched_acc;   /* the classifier's accuracy shown beside it */
 };
 
 /* fl-window.c */

@@ -363,6 +363,7 @@ fl_window_finalize (GObject *object)
   FlWindow *self = FL_WINDOW (object);
 
   g_free (self->error_message);
+  g_clear_object (&self->searched);
 
   G_OBJECT_CLASS (fl_window_parent_class)->finalize (object);
 }
