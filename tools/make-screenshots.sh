@@ -10,6 +10,8 @@
 #                                            R@1/5/10 both ways leaving their chance levels
 #   resources/screenshots/search-icons.png   its Search page in the window at 1280×800, the
 #                                            held-out icons nearest to "audio volume"
+#   resources/screenshots/search-heatmap-icons.png  that page's foot: the cosine similarity
+#                                            of a batch of held-out pairs, the true ones outlined
 #   resources/screenshots/reopened-icons.png that comparison reopened from its
 #                                            experiment file, one matrix cell's samples
 #   resources/screenshots/data-trimodal.png  the three-modality demo loaded: the sound
@@ -53,6 +55,11 @@ app --images "$icons" --csv "$work/icons.csv" --match-epochs 15 --window-size 14
     --screenshot "$out/match-icons.png" --screenshot-page matching
 app --images "$icons" --csv "$work/icons.csv" --match-epochs 15 \
     --screenshot "$out/search-icons.png" --screenshot-page search --screenshot-search "audio volume"
+# the foot of that page alone in a window of the page's size (tests/show-search, 15
+# epochs at 64 px): the similarity heatmap of a batch of held-out pairs
+GSK_RENDERER=cairo GDK_DEBUG=gl-disable xvfb-run -a -s '-screen 0 1400x900x24' "$build/tests/show-search" \
+    --images "$icons" --csv "$work/icons.csv" --image-size 64 --epochs 15 --width 918 --height 740 --foot \
+    --screenshot "$out/search-heatmap-icons.png"
 
 # the same comparison from the command line, into an experiment file to reopen
 "$build/cli/fusionlab-cli" compare --images "$icons" --csv "$work/icons.csv" --epochs 10 \
