@@ -118,6 +118,27 @@ classifier_beside_zero_shot (FlWindow *window)
   g_assert_cmpstr (classifier_figure (search), ==, acc);
 }
 
+/* A matching run's row: R@1 and R@10 where a classifier's accuracy and F1
+ * go, and the parameters it trained. */
+static void
+check_run_row (FlWindow  *window,
+               FlRunItem *item)
+{
+  FlMatcher *m = fl_session_get_matcher (ui_session (window));
+  g_autofree char *accuracy = NULL;
+  gsize n_proj;
+
+  g_assert_cmpint (fl_runs_view_get_n_rows (ui_runs_view (window)), ==, 1);
+  g_assert_true (fl_runs_view_get_row (ui_runs_view (window), 0) == item);
+  g_object_get (item, "accuracy-text", &accuracy, NULL);
+  g_assert_true (g_str_has_prefix (accuracy, "R@1 "));
+  g_assert_cmpint (fl_run_item_get_status (item), ==, FL_RUN_DONE);
+  /* the branches and projections, not the model's unused fusion and head */
+  fl_matcher_params (m, &n_proj);
+  g_assert_cmpuint (fl_run_item_get_n_params (item), >, n_proj);
+  g_assert_cmpuint (fl_run_item_get_n_params (item), <, fl_model_n_params (fl_matcher_model (m)) + n_proj);
+}
+
 static void
 test_match_then_classify (void)
 {
@@ -127,7 +148,6 @@ test_match_then_classify (void)
   FlRunItem *item;
   GArray *epochs;
   const FlMatchEpoch *last;
-  g_autofree char *accuracy = NULL;
 
   /* Classify at first: the routes shown, the matching settings not */
   g_assert_cmpint (fl_train_panel_get_task (panel), ==, FL_TASK_CLASSIFY);
@@ -166,13 +186,7 @@ test_match_then_classify (void)
   g_assert_nonnull (strstr (fl_match_view_get_summary (match_view (window)), "median rank"));
   g_assert_nonnull (fl_session_get_matcher (session));
 
-  /* its row: R@1 and R@10 where a classifier's accuracy and F1 go */
-  g_assert_cmpint (fl_runs_view_get_n_rows (ui_runs_view (window)), ==, 1);
-  g_assert_true (fl_runs_view_get_row (ui_runs_view (window), 0) == item);
-  g_object_get (item, "accuracy-text", &accuracy, NULL);
-  g_assert_true (g_str_has_prefix (accuracy, "R@1 "));
-  g_assert_cmpint (fl_run_item_get_status (item), ==, FL_RUN_DONE);
-
+  check_run_row (window, item);
   classify_after (window);
   classifier_beside_zero_shot (window);
   ui_destroy_window (window);
