@@ -288,6 +288,10 @@ test_match_stop (void)
   g_assert_cmpuint (fl_run_item_get_match_epochs (item)->len, <, 200);
   g_assert_cmpstr (ui_status (window), ==, "Matching stopped.");
   g_assert_null (ui_error (window));
+  /* its model is on the Search page, which is not forced on the user */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gtk_widget_get_ancestor (
+                     GTK_WIDGET (fl_window_get_search_view (window)), GTK_TYPE_STACK))), ==, "training");
+  g_assert_true (ui_wait (search_ready, window, 60));
   other_data_drops_runs (window);
   ui_destroy_window (window);
 }

@@ -98,13 +98,6 @@ set_search_model (FlWindow *self)
   return TRUE;
 }
 
-static void
-show_search (FlWindow *self)
-{
-  if (set_search_model (self))
-    show_search_page (self);
-}
-
 /* The Search page shown again after a classifier trained on the split of
  * the run it searches with: the classifier's figure beside zero-shot's is
  * brought up to date (the samples are embedded again). */
@@ -176,7 +169,8 @@ match_started_cb (FlWindow  *self,
   self->match_running = TRUE;
 }
 
-/* A matching run ended: with an epoch or more, its model is searched. */
+/* A matching run ended: with an epoch or more, its model is searched, and
+ * the page shown unless the user stopped the run (the curves stay). */
 static void
 finished_cb (FlWindow     *self,
              const GError *error,
@@ -184,8 +178,13 @@ finished_cb (FlWindow     *self,
 {
   FlRunItem *item = fl_session_get_match_item (session);
 
-  if (self->match_running && item != NULL && fl_run_item_get_match_epochs (item)->len > 0)
-    show_search (self);
+  if (self->match_running && item != NULL && fl_run_item_get_match_epochs (item)->len > 0 &&
+      set_search_model (self))
+    {
+      gtk_stack_page_set_visible (gtk_stack_get_page (self->content_stack, GTK_WIDGET (self->search_view)), TRUE);
+      if (error == NULL)
+        gtk_stack_set_visible_child_name (self->content_stack, "search");
+    }
   self->match_running = FALSE;
 }
 
