@@ -350,9 +350,11 @@ plot (LabelOpts *o, FlDataset *ds, Table *t, GError **error)
   g_autofree char *base = g_path_get_basename (o->csv);
   g_autofree char *title = g_strdup_printf ("Accuracy against labels: %s, %d seed%s", base, t->seeds,
                                             t->seeds > 1 ? "s, mean ± sd" : "");
-  g_autofree char *frozen = t->freeze != 0 ? fl_branches_to_string (t->freeze) : NULL;
-  g_autofree char *frozen_name = g_strdup_printf ("pretrained, %s frozen", frozen);
-  const char *names[N_STARTS] = { "from scratch", "pretrained", frozen_name };
+  g_autofree char *frozen = fl_branches_to_string (t->freeze);
+  g_auto(GStrv) parts = g_strsplit (frozen, ",", -1);
+  g_autofree char *joined = g_strjoinv (" + ", parts);
+  g_autofree char *frozen_name = g_strdup_printf ("frozen %s", joined);
+  const char *names[N_STARTS] = { "from scratch", "pretrained, tuned", frozen_name };
 
   for (int start = 0; start < t->n_starts; start++)
     {

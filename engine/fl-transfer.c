@@ -77,7 +77,7 @@ typedef struct {
   const char    *path;
   FlModel       *model;
   const FlVocab *vocab;
-  FlInputStats  *stats;
+  const FlInputStats *stats;
   FlVocab       *src_vocab;   /* the file's, or NULL if unreadable */
   int            found;       /* words of vocab the file's vocabulary has */
 } Source;
@@ -170,44 +170,20 @@ read_tensors (Source *src, FlParam first, FlParam last, GError **error)
   return TRUE;
 }
 
-/* stats' normalisation of branch b from the file's metadata; a reason
- * (to g_free) when it is missing or does not fit. */
+/* Why branch b's inputs are not the file's model's, or NULL: a numeric
+ * branch reads columns, and loads only from a model of the same columns
+ * (by name). The other branches read pixels and sounds alike anywhere. */
 static char *
-take_stats (Source *src, FlBranch b)
+inputs_problem (Source *src, FlBranch b)
 {
-  const FlConfig *c = fl_model_config (src->model);
-  g_autofree float *mean = NULL, *std = NULL;
   g_auto(GStrv) names = NULL;
-  int n = b == FL_BRANCH_IMAGE ? 3 : b == FL_BRANCH_AUDIO ? c->audio_mels : c->n_numeric;
-  const char *key = b == FL_BRANCH_IMAGE ? "image" : b == FL_BRANCH_AUDIO ? "audio" : "numeric";
-  g_autofree char *km = g_strconcat (key, "_mean", NULL), *ks = g_strconcat (key, "_std", NULL);
 
-  if (b == FL_BRANCH_TEXT)
+  if (b != FL_BRANCH_NUMERIC)
     return NULL;
-  mean = parse_floats (fl_safetensors_metadata (src->st, km), n, NULL);
-  std = parse_floats (fl_safetensors_metadata (src->st, ks), n, NULL);
-  for (int k = 0; std != NULL && k < n; k++)
-    if (!(std[k] >= 1e-6f))
-      g_clear_pointer (&std, g_free);
-  if (mean == NULL || std == NULL)
-    return g_strdup_printf ("its %s normalisation is missing or unreadable", key);
-  if (b == FL_BRANCH_NUMERIC)
-    {
-      names = parse_strings (fl_safetensors_metadata (src->st, "numeric_names"));
-      if (names == NULL || src->stats->numeric_names == NULL ||
-          !g_strv_equal ((const char *const *) names, (const char *const *) src->stats->numeric_names))
-        return g_strdup ("its numeric columns are not this data's");
-    }
-  if (b == FL_BRANCH_IMAGE)
-    {
-      memcpy (src->stats->image_mean, mean, sizeof (float) * 3);
-      memcpy (src->stats->image_std, std, sizeof (float) * 3);
-    }
-  else
-    {
-      memcpy (b == FL_BRANCH_AUDIO ? src->stats->audio_mean : src->stats->numeric_mean, mean, sizeof (float) * n);
-      memcpy (b == FL_BRANCH_AUDIO ? src->stats->audio_std : src->stats->numeric_std, std, sizeof (float) * n);
-    }
+  names = parse_strings (fl_safetensors_metadata (src->st, "numeric_names"));
+  if (names == NULL || src->stats->numeric_names == NULL ||
+      !g_strv_equal ((const char *const *) names, (const char *const *) src->stats->numeric_names))
+    return g_strdup ("its numeric columns are not this data's");
   return NULL;
 }
 
@@ -241,7 +217,7 @@ load_branch (Source *src, FlBranch b, GString *out, guint *loaded, GError **erro
   for (FlParam p = first; p <= last && problem == NULL; p++)
     problem = tensor_problem (src, p);
   if (problem == NULL)
-    problem = take_stats (src, b);
+    problem = inputs_problem (src, b);
   if (problem != NULL)
     {
       g_string_append_printf (out, "%s skipped: %s", fl_branch_to_string (b), problem);
@@ -252,20 +228,18 @@ load_branch (Source *src, FlBranch b, GString *out, guint *loaded, GError **erro
   *loaded |= FL_BRANCH_BIT (b);
   g_string_append_printf (out, "%s loaded (", fl_branch_to_string (b));
   append_layers (out, src, first, last);
-  if (b != FL_BRANCH_TEXT)
-    g_string_append_printf (out, "; the file's %s normalisation", fl_branch_to_string (b));
   g_string_append_c (out, ')');
   return TRUE;
 }
 
 gboolean
-fl_transfer_init_from (FlModel       *model,
-                       const FlVocab *vocab,
-                       FlInputStats  *stats,
-                       const char    *path,
-                       guint         *loaded,
-                       char         **report,
-                       GError       **error)
+fl_transfer_init_from (FlModel            *model,
+                       const FlVocab      *vocab,
+                       const FlInputStats *stats,
+                       const char         *path,
+                       guint              *loaded,
+                       char              **report,
+                       GError            **error)
 {
   g_autoptr(FlSafetensors) st = fl_safetensors_load (path, error);
   g_auto(GStrv) words = NULL;
@@ -300,7 +274,7 @@ fl_transfer_init_from (FlModel       *model,
   g_clear_pointer (&src.src_vocab, fl_vocab_free);
   if (!ok)
     return FALSE;
-  g_string_append (out, "; fusion and head fresh");
+  g_string_append (out, "; fusion and head fresh; inputs normalised with this data's statistics");
   if (loaded != NULL)
     *loaded = got;
   if (report != NULL)
