@@ -181,3 +181,56 @@ fl_json_member (JsonObject *o, const char *key)
 {
   return o != NULL ? json_object_get_member (o, key) : NULL;
 }
+
+/* The root of json parsed by parser, or NULL (json NULL or not JSON). */
+static JsonNode *
+parse_array (JsonParser *parser, const char *json)
+{
+  JsonNode *root;
+
+  if (json == NULL || !fl_json_parse (parser, json, -1, NULL))
+    return NULL;
+  root = json_parser_get_root (parser);
+  return root != NULL && JSON_NODE_HOLDS_ARRAY (root) ? root : NULL;
+}
+
+char **
+fl_json_parse_strv (const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+  JsonNode *root = parse_array (parser, json);
+  JsonArray *arr;
+
+  if (root == NULL)
+    return NULL;
+  arr = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (arr); i++)
+    {
+      const char *s = fl_json_get_string (json_array_get_element (arr, i));
+      if (s == NULL)
+        return NULL;
+      g_strv_builder_add (b, s);
+    }
+  return g_strv_builder_end (b);
+}
+
+gboolean
+fl_json_parse_floats (const char *json, float *v, int n)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root = parse_array (parser, json);
+  JsonArray *arr;
+
+  if (root == NULL || json_array_get_length (arr = json_node_get_array (root)) != (guint) n)
+    return FALSE;
+  for (int i = 0; i < n; i++)
+    {
+      double x;
+      /* checked before the cast: a double past FLT_MAX is no float */
+      if (!fl_json_get_number (json_array_get_element (arr, i), &x) || fabs (x) > G_MAXFLOAT)
+        return FALSE;
+      v[i] = (float) x;
+    }
+  return TRUE;
+}

@@ -51,4 +51,12 @@ gboolean fl_json_get_number (JsonNode *n, double *x);
 /* o's member key, or NULL when o is NULL or has no such member. */
 JsonNode *fl_json_member (JsonObject *o, const char *key);
 
+/* The JSON text json (NULL-terminated; may be NULL), an array of strings,
+ * as a new NULL-terminated strv; NULL for anything else. */
+char    **fl_json_parse_strv (const char *json);
+
+/* The JSON text json, an array of exactly n finite numbers that a float
+ * holds, into v; FALSE for anything else (v partly written). */
+gboolean  fl_json_parse_floats (const char *json, float *v, int n);
+
 G_END_DECLS

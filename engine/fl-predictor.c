@@ -292,50 +292,6 @@ parse_root (JsonParser *parser, const char *json, GError **error)
   return json_parser_get_root (parser);
 }
 
-/* Parses a JSON array of strings into a NULL-terminated strv. */
-static char **
-parse_string_array (const char *json)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
-  JsonNode *root = parse_root (parser, json, NULL);
-  JsonArray *arr;
-
-  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
-    return NULL;
-  arr = json_node_get_array (root);
-  for (guint i = 0; i < json_array_get_length (arr); i++)
-    {
-      const char *s = fl_json_get_string (json_array_get_element (arr, i));
-      if (s == NULL)
-        return NULL;
-      g_strv_builder_add (b, s);
-    }
-  return g_strv_builder_end (b);
-}
-
-/* n finite numbers that a float holds. */
-static gboolean
-parse_floats (const char *json, float *v, int n)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root = parse_root (parser, json, NULL);
-  JsonArray *arr;
-
-  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root) ||
-      json_array_get_length (arr = json_node_get_array (root)) != (guint) n)
-    return FALSE;
-  for (int i = 0; i < n; i++)
-    {
-      double x;
-      /* checked before the cast: a double past FLT_MAX is no float */
-      if (!fl_json_get_number (json_array_get_element (arr, i), &x) || fabs (x) > G_MAXFLOAT)
-        return FALSE;
-      v[i] = (float) x;
-    }
-  return TRUE;
-}
-
 /* The config's sizes, each a JSON integer read whole, never cast from a
  * fraction, a string or a number past an int. */
 static const struct {
@@ -442,8 +398,8 @@ read_new_stats (FlSafetensors *st, const FlConfig *cfg, FlInputStats *s)
       s->audio_mels = cfg->audio_mels;
       s->audio_mean = g_new (float, cfg->audio_mels);
       s->audio_std = g_new (float, cfg->audio_mels);
-      if (!parse_floats (fl_safetensors_metadata (st, "audio_mean"), s->audio_mean, cfg->audio_mels) ||
-          !parse_floats (fl_safetensors_metadata (st, "audio_std"), s->audio_std, cfg->audio_mels))
+      if (!fl_json_parse_floats (fl_safetensors_metadata (st, "audio_mean"), s->audio_mean, cfg->audio_mels) ||
+          !fl_json_parse_floats (fl_safetensors_metadata (st, "audio_std"), s->audio_std, cfg->audio_mels))
         return g_strdup_printf ("its audio normalisation is missing or not %d numbers a band",
                                 cfg->audio_mels);
     }
@@ -454,11 +410,11 @@ read_new_stats (FlSafetensors *st, const FlConfig *cfg, FlInputStats *s)
       s->n_numeric = cfg->n_numeric;
       s->numeric_mean = g_new (float, cfg->n_numeric);
       s->numeric_std = g_new (float, cfg->n_numeric);
-      if (!parse_floats (fl_safetensors_metadata (st, "numeric_mean"), s->numeric_mean, cfg->n_numeric) ||
-          !parse_floats (fl_safetensors_metadata (st, "numeric_std"), s->numeric_std, cfg->n_numeric))
+      if (!fl_json_parse_floats (fl_safetensors_metadata (st, "numeric_mean"), s->numeric_mean, cfg->n_numeric) ||
+          !fl_json_parse_floats (fl_safetensors_metadata (st, "numeric_std"), s->numeric_std, cfg->n_numeric))
         return g_strdup_printf ("its numeric normalisation is missing or not %d numbers a column",
                                 cfg->n_numeric);
-      if (names != NULL && (s->numeric_names = parse_string_array (names)) == NULL)
+      if (names != NULL && (s->numeric_names = fl_json_parse_strv (names)) == NULL)
         return g_strdup ("its numeric column names are unreadable");
     }
   return NULL;
@@ -479,12 +435,12 @@ read_parts (FlSafetensors *st, FlPredictor *pred, FlConfig *cfg)
                      G_STRINGIFY (FORMAT_VERSION) ")");
   if ((problem = parse_config (fl_safetensors_metadata (st, "config"), cfg)) != NULL)
     return problem;
-  pred->class_names = parse_string_array (fl_safetensors_metadata (st, "classes"));
-  vocab = parse_string_array (fl_safetensors_metadata (st, "vocab"));
+  pred->class_names = fl_json_parse_strv (fl_safetensors_metadata (st, "classes"));
+  vocab = fl_json_parse_strv (fl_safetensors_metadata (st, "vocab"));
   if (pred->class_names == NULL || vocab == NULL)
     return g_strdup ("its class names or vocabulary are unreadable");
-  if (!parse_floats (fl_safetensors_metadata (st, "image_mean"), pred->stats.image_mean, 3) ||
-      !parse_floats (fl_safetensors_metadata (st, "image_std"), pred->stats.image_std, 3))
+  if (!fl_json_parse_floats (fl_safetensors_metadata (st, "image_mean"), pred->stats.image_mean, 3) ||
+      !fl_json_parse_floats (fl_safetensors_metadata (st, "image_std"), pred->stats.image_std, 3))
     return g_strdup ("its image normalisation is unreadable");
   if ((problem = read_new_stats (st, cfg, &pred->stats)) != NULL)
     return problem;

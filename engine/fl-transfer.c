@@ -17,60 +17,6 @@
 
 #define FORMAT_TAG "fusionlab-model-1"
 
-/* A JSON array of n finite floats (n < 0: any length, into a new array in
- * *out_n floats); NULL if json is not one. */
-static float *
-parse_floats (const char *json, int n, int *out_n)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
-  JsonArray *arr;
-  g_autofree float *v = NULL;
-  guint len;
-
-  if (json == NULL || !fl_json_parse (parser, json, -1, NULL) ||
-      !JSON_NODE_HOLDS_ARRAY (root = json_parser_get_root (parser)))
-    return NULL;
-  arr = json_node_get_array (root);
-  len = json_array_get_length (arr);
-  if (n >= 0 && len != (guint) n)
-    return NULL;
-  v = g_new (float, MAX (len, 1));
-  for (guint i = 0; i < len; i++)
-    {
-      double x;
-      if (!fl_json_get_number (json_array_get_element (arr, i), &x) || fabs (x) > 1e6)
-        return NULL;
-      v[i] = (float) x;
-    }
-  if (out_n != NULL)
-    *out_n = (int) len;
-  return g_steal_pointer (&v);
-}
-
-/* A JSON array of strings, as a strv; NULL if json is not one. */
-static char **
-parse_strings (const char *json)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
-  JsonNode *root;
-  JsonArray *arr;
-
-  if (json == NULL || !fl_json_parse (parser, json, -1, NULL) ||
-      !JSON_NODE_HOLDS_ARRAY (root = json_parser_get_root (parser)))
-    return NULL;
-  arr = json_node_get_array (root);
-  for (guint i = 0; i < json_array_get_length (arr); i++)
-    {
-      const char *s = fl_json_get_string (json_array_get_element (arr, i));
-      if (s == NULL)
-        return NULL;
-      g_strv_builder_add (b, s);
-    }
-  return g_strv_builder_end (b);
-}
-
 /* What loading from one file needs. */
 typedef struct {
   FlSafetensors *st;
@@ -180,7 +126,7 @@ inputs_problem (Source *src, FlBranch b)
 
   if (b != FL_BRANCH_NUMERIC)
     return NULL;
-  names = parse_strings (fl_safetensors_metadata (src->st, "numeric_names"));
+  names = fl_json_parse_strv (fl_safetensors_metadata (src->st, "numeric_names"));
   if (names == NULL || src->stats->numeric_names == NULL ||
       !g_strv_equal ((const char *const *) names, (const char *const *) src->stats->numeric_names))
     return g_strdup ("its numeric columns are not this data's");
@@ -257,7 +203,7 @@ fl_transfer_init_from (FlModel            *model,
                    "%s: not a Fusion Lab model file: its format tag is missing", path);
       return FALSE;
     }
-  if ((words = parse_strings (fl_safetensors_metadata (st, "vocab"))) != NULL)
+  if ((words = fl_json_parse_strv (fl_safetensors_metadata (st, "vocab"))) != NULL)
     src.src_vocab = fl_vocab_new_from_tokens ((const char *const *) words, -1);
   task = fl_safetensors_metadata (st, "task");
   out = g_string_new (NULL);
@@ -362,16 +308,15 @@ fl_transfer_same_split (FlRun *run, const char *path, char **why, GError **error
 {
   g_autoptr(FlSafetensors) st = fl_safetensors_load (path, error);
   g_auto(GStrv) words = NULL;
-  g_autofree float *mean = NULL, *std = NULL;
+  float mean[3], std[3];
   const char *const *ours = fl_vocab_tokens (run->vocab);
 
   *why = NULL;
   if (st == NULL)
     return FALSE;
-  words = parse_strings (fl_safetensors_metadata (st, "vocab"));
-  mean = parse_floats (fl_safetensors_metadata (st, "image_mean"), 3, NULL);
-  std = parse_floats (fl_safetensors_metadata (st, "image_std"), 3, NULL);
-  if (words == NULL || mean == NULL || std == NULL)
+  words = fl_json_parse_strv (fl_safetensors_metadata (st, "vocab"));
+  if (words == NULL || !fl_json_parse_floats (fl_safetensors_metadata (st, "image_mean"), mean, 3) ||
+      !fl_json_parse_floats (fl_safetensors_metadata (st, "image_std"), std, 3))
     *why = g_strdup ("its vocabulary or image statistics are unreadable");
   else if (!g_strv_equal ((const char *const *) words, ours))
     *why = g_strdup_printf ("its vocabulary (%u words) is not this training split's (%d words)",
