@@ -4,11 +4,13 @@
 # (bench/torch_match.py): the same model, split (the held-out pairs of
 # `fusionlab-cli match --seed S`, exported by `train --export`), vocabulary,
 # normalised images, batch 64, Adam 1e-3 and epochs; each side its own
-# initial weights and shuffle from the seed. Prints the last epoch's
+# initial weights and shuffle from the seed (--same-start: PyTorch starts
+# from the engine's weights and follows its order, and its epoch lines then
+# repeat the engine's until float rounding parts them). Prints the last epoch's
 # R@1/5/10 and median rank both ways, mean ± sd over the seeds, as a table.
 #   bench/match.sh [--sets "emoji icons"] [--losses "infonce mapping"]
 #                  [--seeds "1 2 3"] [--epochs 15] [--data DIR] [--out DIR]
-#                  [--build DIR]
+#                  [--build DIR] [--same-start]
 # Losses: infonce, hinge, mapping (cosine), mapping-mse. Sets: emoji
 # (DIR/emoji, tools/make-emoji-dataset.sh) and icons (DIR/icons.csv,
 # tools/make-icon-dataset.py). --out keeps every run's lines there (a run
@@ -26,6 +28,7 @@ epochs=15
 data=data
 out=
 build=build
+same=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --sets) sets="$2"; shift 2 ;;
@@ -35,7 +38,8 @@ while [ $# -gt 0 ]; do
     --data) data="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --build) build="$2"; shift 2 ;;
-    *) sed -n '9,11p' "$0" >&2; exit 2 ;;
+    --same-start) same=(--engine-init --engine-order); shift ;;
+    *) sed -n '11,13p' "$0" >&2; exit 2 ;;
   esac
 done
 if [ -z "$out" ]; then
@@ -86,7 +90,7 @@ for set in $sets; do
           --epochs "$epochs" --seed "$seed" --export "$split" -q
         # shellcheck disable=SC2046
         /usr/bin/python3 bench/torch_match.py "$split" --epochs "$epochs" --seed "$seed" \
-          $(loss_args "$loss") > "$f"
+          $(loss_args "$loss") "${same[@]}" > "$f"
       fi
     done
     rm -f "$split"

@@ -11,9 +11,10 @@ writes: the normalised images, the multi-hot bags over the training split's
 vocabulary, and the validation mask of the seeded split — the split
 `fusionlab-cli match --seed S` holds out, as both build the same run (FlRun)
 from the same data and seed. Everything else is PyTorch's own: the initial
-weights (torch.manual_seed(seed); --engine-init takes the engine's branches
-from DATA, whose projections are not in it) and the shuffle
-(--engine-order takes the engine's visiting order from DATA).
+weights (torch.manual_seed(seed)) and the shuffle. --engine-init and
+--engine-order start from exactly the engine's run instead: its branches'
+initial weights and its visiting order from DATA, and its projections drawn
+as fl-matcher.c draws them (GLib's GRand, called through ctypes).
 
 The model, as fl-matcher.h draws it:
   image  conv3×3(3→32) ReLU pool2, conv3×3(32→64) ReLU pool2, linear → D, ReLU
@@ -38,6 +39,7 @@ those of `fusionlab-cli match`.
 Needs Debian's python3-torch; run with /usr/bin/python3.
 """
 import argparse
+import ctypes
 import json
 import math
 import os
@@ -130,7 +132,30 @@ def build(d, args):
             text.txt_emb_bias.copy_(d["init.txt_emb.bias"])
             for name in ("txt_fc.weight", "txt_fc.bias"):
                 text.get_parameter(name).copy_(d["init." + name])
+        engine_projections(args.seed, image, text)
     return image, text
+
+
+def engine_projections(seed, image, text):
+    """fl-matcher.c's init_proj(): W and b of the image's projection, then
+    the text's, each element g_rand_double_range (±1/√D), from the GRand
+    seeded with the two 32-bit halves of seed ^ "matcher!"."""
+    glib = ctypes.CDLL("libglib-2.0.so.0")
+    glib.g_rand_new_with_seed_array.restype = ctypes.c_void_p
+    glib.g_rand_new_with_seed_array.argtypes = [ctypes.POINTER(ctypes.c_uint32), ctypes.c_uint]
+    glib.g_rand_double_range.restype = ctypes.c_double
+    glib.g_rand_double_range.argtypes = [ctypes.c_void_p, ctypes.c_double, ctypes.c_double]
+    glib.g_rand_free.argtypes = [ctypes.c_void_p]
+    s2 = seed ^ 0x6d61746368657221
+    words = (ctypes.c_uint32 * 2)(s2 & 0xFFFFFFFF, s2 >> 32)
+    rng = glib.g_rand_new_with_seed_array(words, 2)
+    with torch.no_grad():
+        for side in (image, text):
+            bound = 1 / math.sqrt(side.proj.in_features)
+            for t in (side.proj.weight, side.proj.bias):
+                vals = [glib.g_rand_double_range(rng, -bound, bound) for _ in range(t.numel())]
+                t.copy_(torch.tensor(vals, dtype=torch.float64).reshape(t.shape))
+    glib.g_rand_free(rng)
 
 
 def hinge(u, v, margin):
@@ -238,7 +263,7 @@ def main():
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--engine-init", action="store_true",
-                    help="the engine's initial branch weights from DATA")
+                    help="the engine's initial weights (branches from DATA, projections redrawn)")
     ap.add_argument("--engine-order", action="store_true",
                     help="the engine's visiting order from DATA")
     train(ap.parse_args())
