@@ -347,9 +347,9 @@ plot (LabelOpts *o, FlDataset *ds, Table *t, GError **error)
 {
   double mean[N_STARTS][MAX_FRACTIONS], sd[N_STARTS][MAX_FRACTIONS];
   FlCliSeries series[N_STARTS];
-  g_autofree char *base = g_path_get_basename (o->csv);
-  g_autofree char *title = g_strdup_printf ("Accuracy against labels: %s, %d seed%s", base, t->seeds,
-                                            t->seeds > 1 ? "s, mean ± sd" : "");
+  g_autofree char *base = g_path_get_basename (o->csv), *model = g_path_get_basename (o->pretrained);
+  g_autofree char *title = g_strdup_printf ("%s: accuracy against labels, pretrained = %s (%d seed%s)",
+                                            base, model, t->seeds, t->seeds > 1 ? "s, mean ± sd" : "");
   g_autofree char *frozen = fl_branches_to_string (t->freeze);
   g_auto(GStrv) parts = g_strsplit (frozen, ",", -1);
   g_autofree char *joined = g_strjoinv (" + ", parts);

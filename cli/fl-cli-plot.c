@@ -189,7 +189,7 @@ fl_cli_plot_lines (const char        *path,
     draw_series (&f, x, n, &series[k], k, n_series);
   cairo_set_font_size (f.cr, 16);
   cairo_set_source_rgb (f.cr, 0.1, 0.1, 0.1);
-  text_at (f.cr, title, (LEFT + W - RIGHT) / 2, 28, 0.5, 0.5);
+  text_at (f.cr, title, W / 2.0, 28, 0.5, 0.5);
   cairo_destroy (f.cr);
   status = cairo_surface_write_to_png (surface, path);
   cairo_surface_destroy (surface);
