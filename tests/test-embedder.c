@@ -15,43 +15,7 @@
 #include <cblas.h>
 #include <string.h>
 
-static const char *const colours[] = { "red", "green", "blue", "yellow" };
-static const char *const places[] = { "top left", "top right", "bottom left", "bottom right" };
-static const char *const fillers[] = { "a", "the", "some", "one", "this", "that", "here", "there" };
-
-/* Sample i: a square of colour c in quadrant q on a dark noisy ground,
- * S×S; labelled by colour. Its text names colour and place between two
- * fillers, or with colour_only the colour alone (the class name itself). */
-static FlDataset *
-make_dataset (int n, int S, gboolean colour_only, guint32 seed)
-{
-  static const guint8 rgb[4][3] = { { 230, 30, 30 }, { 30, 220, 40 }, { 40, 60, 230 }, { 230, 220, 30 } };
-  g_autoptr(GRand) rng = g_rand_new_with_seed (seed);
-  g_autofree guint8 *images = g_new (guint8, (gsize) n * 3 * S * S);
-  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
-  g_autofree const char **labels = g_new (const char *, n);
-
-  for (int i = 0; i < n; i++)
-    {
-      int c = g_rand_int_range (rng, 0, 4), q = g_rand_int_range (rng, 0, 4);
-      guint8 *img = images + (gsize) i * 3 * S * S;
-
-      for (int ch = 0; ch < 3; ch++)
-        for (int y = 0; y < S; y++)
-          for (int x = 0; x < S; x++)
-            {
-              gboolean in = (y < S / 2) == (q < 2) && (x < S / 2) == (q % 2 == 0);
-              img[(ch * S + y) * S + x] = in ? rgb[c][ch] : (guint8) g_rand_int_range (rng, 0, 60);
-            }
-      if (colour_only)
-        g_ptr_array_add (texts, g_strdup (colours[c]));
-      else
-        g_ptr_array_add (texts, g_strdup_printf ("%s %s %s %s", fillers[g_rand_int_range (rng, 0, 8)],
-                                                 colours[c], places[q], fillers[g_rand_int_range (rng, 0, 8)]));
-      labels[i] = colours[c];
-    }
-  return fl_dataset_new_from_memory (n, S, images, (const char *const *) texts->pdata, labels);
-}
+#include "test-match-util.h"
 
 static FlMatcher *
 trained_matcher (FlDataset *ds, int epochs, double val_fraction, int batch_size)
@@ -130,7 +94,7 @@ assert_same_retrieval (const FlRetrieval *a, const FlRetrieval *b)
 static void
 test_same_as_matcher (void)
 {
-  g_autoptr(FlDataset) ds = make_dataset (480, 16, FALSE, 7);
+  g_autoptr(FlDataset) ds = make_match_dataset (480, 16, FALSE, 7);
   g_autoptr(FlMatcher) m = trained_matcher (ds, 6, 0.2, 48);
   g_autoptr(FlEmbedder) e = fl_matcher_embedder (m);
   FlRetrieval want, got;
@@ -153,7 +117,7 @@ test_same_as_matcher (void)
 static void
 test_batch_invariant (void)
 {
-  g_autoptr(FlDataset) ds = make_dataset (200, 16, FALSE, 3);
+  g_autoptr(FlDataset) ds = make_match_dataset (200, 16, FALSE, 3);
   g_autoptr(FlEmbedder) e = NULL;
   const int n = 150, E = 16;
   g_autofree float *all = g_new (float, (gsize) n * E), *one = g_new (float, E);
@@ -192,7 +156,7 @@ test_batch_invariant (void)
 static void
 test_eval_cap (void)
 {
-  g_autoptr(FlDataset) ds = make_dataset (10100, 4, FALSE, 11);
+  g_autoptr(FlDataset) ds = make_match_dataset (10100, 4, FALSE, 11);
   g_autoptr(FlMatcher) m = trained_matcher (ds, 0, 0.5, 64);
   g_autoptr(FlEmbedder) e = fl_matcher_embedder (m);
   FlRetrieval want, got;
@@ -275,7 +239,7 @@ test_top_k (void)
 static void
 test_zero_shot (void)
 {
-  g_autoptr(FlDataset) ds = make_dataset (400, 16, TRUE, 9);
+  g_autoptr(FlDataset) ds = make_match_dataset (400, 16, TRUE, 9);
   g_autoptr(FlMatcher) m = trained_matcher (ds, 4, 0.2, 32);
   g_autoptr(FlEmbedder) e = fl_matcher_embedder (m);
   const int E = fl_embedder_dim (e), C = ds->n_classes;

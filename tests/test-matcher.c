@@ -14,46 +14,9 @@
 
 #include <string.h>
 
+#include "test-match-util.h"
+
 #define S 16
-
-static const char *const colours[] = { "red", "green", "blue", "yellow" };
-static const char *const places[] = { "top left", "top right", "bottom left", "bottom right" };
-static const char *const fillers[] = { "a", "the", "some", "one", "this", "that", "here", "there" };
-
-/* Sample i: a square of colour c in quadrant q on a dark noisy ground,
- * named "c q" and two filler words (which break ties between texts of one
- * kind: a tie counts against the true pair). Labelled by colour, which only
- * stratifies the split. */
-static FlDataset *
-make_dataset (int n)
-{
-  static const guint8 rgb[4][3] = { { 230, 30, 30 }, { 30, 220, 40 }, { 40, 60, 230 }, { 230, 220, 30 } };
-  g_autoptr(GRand) rng = g_rand_new_with_seed (7);
-  g_autofree guint8 *images = g_new (guint8, (gsize) n * 3 * S * S);
-  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
-  const char **labels = g_new (const char *, n);
-  FlDataset *ds;
-
-  for (int i = 0; i < n; i++)
-    {
-      int c = g_rand_int_range (rng, 0, 4), q = g_rand_int_range (rng, 0, 4);
-      guint8 *img = images + (gsize) i * 3 * S * S;
-
-      for (int ch = 0; ch < 3; ch++)
-        for (int y = 0; y < S; y++)
-          for (int x = 0; x < S; x++)
-            {
-              gboolean in = (y < S / 2) == (q < 2) && (x < S / 2) == (q % 2 == 0);
-              img[(ch * S + y) * S + x] = in ? rgb[c][ch] : (guint8) g_rand_int_range (rng, 0, 60);
-            }
-      g_ptr_array_add (texts, g_strdup_printf ("%s %s %s %s", fillers[g_rand_int_range (rng, 0, 8)],
-                                               colours[c], places[q], fillers[g_rand_int_range (rng, 0, 8)]));
-      labels[i] = colours[c];
-    }
-  ds = fl_dataset_new_from_memory (n, S, images, (const char *const *) texts->pdata, labels);
-  g_free (labels);
-  return ds;
-}
 
 static void
 small_settings (FlMatchSettings *s, FlMatchLoss loss)
@@ -144,7 +107,7 @@ static void
 check_grad (gconstpointer data)
 {
   const Case *c = data;
-  g_autoptr(FlDataset) ds = make_dataset (64);
+  g_autoptr(FlDataset) ds = make_match_dataset (64, S, FALSE, 7);
   g_autoptr(FlMatcher) m = NULL;
   g_autoptr(GError) error = NULL;
   FlMatchSettings s;
@@ -224,7 +187,7 @@ static void
 test_learns (gconstpointer data)
 {
   const Case *c = data;
-  g_autoptr(FlDataset) ds = make_dataset (480);
+  g_autoptr(FlDataset) ds = make_match_dataset (480, S, FALSE, 7);
   g_autoptr(GArray) ep = NULL;
   FlMatchSettings s;
   const FlMatchEpoch *first, *last;
@@ -253,7 +216,7 @@ test_learns (gconstpointer data)
 static void
 test_learns_mapping (void)
 {
-  g_autoptr(FlDataset) ds = make_dataset (480);
+  g_autoptr(FlDataset) ds = make_match_dataset (480, S, FALSE, 7);
   g_autoptr(GArray) ep = NULL;
   FlMatchSettings s;
   const FlMatchEpoch *first, *last;
@@ -277,7 +240,7 @@ static void
 test_frozen (gconstpointer data)
 {
   const Case *c = data;
-  g_autoptr(FlDataset) ds = make_dataset (160);
+  g_autoptr(FlDataset) ds = make_match_dataset (160, S, FALSE, 7);
   g_autoptr(FlMatcher) m = NULL;
   g_autoptr(GError) error = NULL;
   const FlParam first[N_SIDES] = { FL_P_CONV1_W, FL_P_TXT_EMB_W }, last[N_SIDES] = { FL_P_IMG_FC_B, FL_P_TXT_FC_B };
@@ -350,7 +313,7 @@ test_validate (void)
 static void
 test_threads (void)
 {
-  g_autoptr(FlDataset) ds = make_dataset (160);
+  g_autoptr(FlDataset) ds = make_match_dataset (160, S, FALSE, 7);
   g_autoptr(GArray) a = NULL, b = NULL;
   g_autofree float *pa = NULL, *pb = NULL;
   FlMatchSettings s;

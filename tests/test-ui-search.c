@@ -21,41 +21,9 @@
 
 #include <string.h>
 
+#include "test-match-util.h"
+
 #define S 16
-
-static const char *const colours[] = { "red", "green", "blue", "yellow" };
-static const char *const places[] = { "top left", "top right", "bottom left", "bottom right" };
-static const char *const fillers[] = { "a", "the", "some", "one", "this", "that", "here", "there" };
-
-/* Sample i: a square of colour c in quadrant q on a dark noisy ground,
- * named "c q" among two filler words, labelled by its colour. */
-static FlDataset *
-make_dataset (int n)
-{
-  static const guint8 rgb[4][3] = { { 230, 30, 30 }, { 30, 220, 40 }, { 40, 60, 230 }, { 230, 220, 30 } };
-  g_autoptr(GRand) rng = g_rand_new_with_seed (7);
-  g_autofree guint8 *images = g_new (guint8, (gsize) n * 3 * S * S);
-  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
-  g_autofree const char **labels = g_new (const char *, n);
-
-  for (int i = 0; i < n; i++)
-    {
-      int c = g_rand_int_range (rng, 0, 4), q = g_rand_int_range (rng, 0, 4);
-      guint8 *img = images + (gsize) i * 3 * S * S;
-
-      for (int ch = 0; ch < 3; ch++)
-        for (int y = 0; y < S; y++)
-          for (int x = 0; x < S; x++)
-            {
-              gboolean in = (y < S / 2) == (q < 2) && (x < S / 2) == (q % 2 == 0);
-              img[(ch * S + y) * S + x] = in ? rgb[c][ch] : (guint8) g_rand_int_range (rng, 0, 60);
-            }
-      g_ptr_array_add (texts, g_strdup_printf ("%s %s %s %s", fillers[g_rand_int_range (rng, 0, 8)],
-                                               colours[c], places[q], fillers[g_rand_int_range (rng, 0, 8)]));
-      labels[i] = colours[c];
-    }
-  return fl_dataset_new_from_memory (n, S, images, (const char *const *) texts->pdata, labels);
-}
 
 /* What every test shares: the data, a trained matcher, and the held-out
  * samples embedded by an embedder of its own, for the brute force. */
@@ -76,7 +44,7 @@ train (void)
   gsize bytes = (gsize) 3 * S * S;
   FlMatchSettings s;
 
-  ds = make_dataset (400);
+  ds = make_match_dataset (400, S, FALSE, 7);
   fl_match_settings_init_default (&s);
   s.embed_dim = 16;
   s.train.feat_dim = 32;
