@@ -6,6 +6,7 @@
  */
 #define G_LOG_DOMAIN "test-ui-window"
 
+#include "fl-main-loop-probe.h"
 #include "test-ui-util.h"
 #include "fl-train-worker.h"
 
@@ -27,47 +28,6 @@ static char *data_dir;
 #ifndef SANITIZED
 #define SANITIZED 0
 #endif
-
-/* The longest gap between two runs of a high-priority 5 ms timeout: how
- * long the main loop was kept from iterating. */
-typedef struct {
-  gint64 start;
-  gint64 last;
-  gint64 worst;
-  gint64 worst_at;   /* when the longest gap ended, from the start */
-  guint  runs;
-  guint  id;
-} Probe;
-
-static gboolean
-probe_cb (gpointer data)
-{
-  Probe *probe = data;
-  gint64 now = g_get_monotonic_time ();
-
-  if (probe->last != 0 && now - probe->last > probe->worst)
-    {
-      probe->worst = now - probe->last;
-      probe->worst_at = now - probe->start;
-    }
-  probe->last = now;
-  probe->runs++;
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-probe_start (Probe *probe)
-{
-  memset (probe, 0, sizeof *probe);
-  probe->start = g_get_monotonic_time ();
-  probe->id = g_timeout_add_full (G_PRIORITY_HIGH, 5, probe_cb, probe, NULL);
-}
-
-static void
-probe_stop (Probe *probe)
-{
-  g_clear_handle_id (&probe->id, g_source_remove);
-}
 
 static void
 count_frame_cb (GdkFrameClock *clock,
@@ -235,8 +195,9 @@ predictions_written (gpointer data)
 static void
 train_measured (FlWindow *window)
 {
-  Probe probe, start_probe;
-  gint64 finished_at;
+  g_autoptr(FlMainLoopProbe) probe = NULL;
+  g_autoptr(FlMainLoopProbe) start_probe = NULL;
+  gint64 finished_at, start, worst, worst_at, start_worst;
   guint frames = 0;
   gulong handler;
 
@@ -245,27 +206,30 @@ train_measured (FlWindow *window)
                               G_CALLBACK (count_frame_cb), &frames);
   ui_spin (0.2);
   frames = 0;
-  probe_start (&start_probe);
+  start_probe = fl_main_loop_probe_new ();
   start_training (window);
   g_assert_true (ui_wait (two_frames, &frames, 60));
-  probe_stop (&start_probe);
-  probe_start (&probe);
+  fl_main_loop_probe_stop (start_probe);
+  start = g_get_monotonic_time ();
+  probe = fl_main_loop_probe_new ();
   g_assert_true (ui_wait (ui_not_training, window, 240));
-  finished_at = g_get_monotonic_time () - probe.start;
+  finished_at = g_get_monotonic_time () - start;
   g_assert_true (ui_wait (ui_run_shown, window, 10));
-  probe_stop (&probe);
+  fl_main_loop_probe_stop (probe);
   g_signal_handler_disconnect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), handler);
 
-  g_test_message ("main loop (%s renderer): longest gap %.1f ms while training, over %u probe "
-                  "runs and %u frames until the results were shown (the gap ended %.0f ms in, "
+  worst = fl_main_loop_probe_worst (probe, &worst_at);
+  start_worst = fl_main_loop_probe_worst (start_probe, NULL);
+  g_test_message ("main loop (%s renderer): longest gap %.1f ms while training, over %u gaps "
+                  "and %u frames until the results were shown (the gap ended %.0f ms in, "
                   "the run finished %.0f ms in); %.1f ms over the first two frames after "
                   "train.start (the switch to the training page)",
-                  g_getenv ("GSK_RENDERER"), probe.worst / 1000.0, probe.runs, frames,
-                  probe.worst_at / 1000.0, finished_at / 1000.0, start_probe.worst / 1000.0);
+                  g_getenv ("GSK_RENDERER"), worst / 1000.0, fl_main_loop_probe_n_gaps (probe), frames,
+                  worst_at / 1000.0, finished_at / 1000.0, start_worst / 1000.0);
   if (!SANITIZED)
     {
-      g_assert_cmpint (probe.worst, <, 50000);
-      g_assert_cmpint (start_probe.worst, <, 250000);
+      g_assert_cmpint (worst, <, 50000);
+      g_assert_cmpint (start_worst, <, 250000);
     }
 }
 

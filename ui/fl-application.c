@@ -3,6 +3,7 @@
 
 #include "fl-application.h"
 
+#include "fl-main-loop-probe.h"
 #include "fl-window.h"
 
 #include <stdio.h>
@@ -31,6 +32,7 @@ typedef struct {
   char                    *search;     /* words to search the Search page for, or NULL */
   ShotState                state;
   int                      settle;     /* polls left before the picture */
+  FlMainLoopProbe         *probe;      /* --main-loop-report: while training */
 } Screenshot;
 
 struct _FlApplication {
@@ -75,6 +77,9 @@ static const GOptionEntry options[] = {
     "With --experiment: load its data from the folders it names without asking", NULL },
   { "screenshot-cell", 0, 0, G_OPTION_ARG_STRING, NULL,
     "With --screenshot: show the validation samples of this confusion-matrix cell first", "TRUE:PREDICTED" },
+  { "main-loop-report", 0, 0, G_OPTION_ARG_NONE, NULL,
+    "With --screenshot and training: print how long the main loop was kept from iterating while training "
+    "(bench/mainloop.sh)", NULL },
   { NULL }
 };
 
@@ -87,6 +92,7 @@ screenshot_free (Screenshot *shot)
   g_free (shot->cell);
   g_free (shot->page);
   g_free (shot->search);
+  fl_main_loop_probe_free (shot->probe);
   g_free (shot);
 }
 
@@ -106,6 +112,11 @@ poll_loading (Screenshot *shot)
       fl_train_panel_set_task (fl_window_get_train_panel (window), shot->match ? FL_TASK_MATCH : FL_TASK_CLASSIFY);
       gtk_widget_activate_action (GTK_WIDGET (window), shot->compare ? "train.compare" : "train.start", NULL);
       shot->state = SHOT_TRAINING;
+      if (shot->probe != NULL)   /* made by start_screenshot(): from here on */
+        {
+          fl_main_loop_probe_free (shot->probe);
+          shot->probe = fl_main_loop_probe_new ();
+        }
       /* --train-epochs alone: just start the run */
       return shot->path != NULL;
     }
@@ -127,6 +138,25 @@ epochs_shown (FlWindow *window)
   return (int) fl_plot_view_get_n_points (plot, (guint) fl_training_view_get_series (view, plot, FL_CURVE_VAL));
 }
 
+/* --main-loop-report: the gaps between the probe's runs while training. */
+static void
+report_main_loop (Screenshot *shot)
+{
+  FlMainLoopProbe *probe = shot->probe;
+  gint64 at, worst;
+
+  fl_main_loop_probe_stop (probe);
+  worst = fl_main_loop_probe_worst (probe, &at);
+  g_application_command_line_print (shot->cmdline,
+                                    "main loop while training: longest gap %.1f ms (%.1f s in), median %.1f ms, "
+                                    "99th percentile %.1f ms, %u of %u gaps over 16 ms\n",
+                                    worst / 1000.0, at / 1e6,
+                                    fl_main_loop_probe_quantile (probe, 0.5) / 1000.0,
+                                    fl_main_loop_probe_quantile (probe, 0.99) / 1000.0,
+                                    fl_main_loop_probe_count_over (probe, 16000),
+                                    fl_main_loop_probe_n_gaps (probe));
+}
+
 static gboolean
 poll_training (Screenshot *shot)
 {
@@ -137,6 +167,8 @@ poll_training (Screenshot *shot)
   if (fl_window_get_training (window) && epochs_shown (window) < shot->at_epoch)
     return TRUE;
   shot->state = SHOT_SETTLING;
+  if (shot->probe != NULL)
+    report_main_loop (shot);
   return TRUE;
 }
 
@@ -293,6 +325,7 @@ typedef struct {
   const char *window_size;
   int         width, height;   /* of --window-size, or 0 */
   gboolean    load_data;
+  gboolean    loop_report;
   int         epochs;          /* of --train-epochs, or of --compare-epochs */
   int         at_epoch;
   int         compare_epochs;
@@ -325,6 +358,7 @@ read_options (GApplicationCommandLine *cmdline,
   g_variant_dict_lookup (dict, "screenshot-page", "&s", &o->page);
   g_variant_dict_lookup (dict, "window-size", "&s", &o->window_size);
   g_variant_dict_lookup (dict, "screenshot-search", "&s", &o->search);
+  g_variant_dict_lookup (dict, "main-loop-report", "b", &o->loop_report);
   if (o->compare_epochs > 0)
     o->epochs = o->compare_epochs;
   if (o->match_epochs > 0)
@@ -353,6 +387,8 @@ read_options (GApplicationCommandLine *cmdline,
     problem = "--window-size takes WIDTHxHEIGHT, such as 1400x900";
   else if (o->load_data && o->experiment == NULL)
     problem = "--load-data goes with --experiment";
+  else if (o->loop_report && (o->screenshot == NULL || o->epochs == 0))
+    problem = "--main-loop-report goes with --screenshot and --train-epochs, --match-epochs or --compare-epochs";
   if (problem != NULL)
     g_application_command_line_printerr (cmdline, "fusionlab: %s\n", problem);
   return problem == NULL;
@@ -380,6 +416,8 @@ start_screenshot (FlApplication           *self,
   shot->search = g_strdup (o->search);
   /* a page worked out in the background needs longer */
   shot->settle = o->page != NULL ? 30 : 5;
+  if (o->loop_report)
+    shot->probe = fl_main_loop_probe_new ();
   self->shot = shot;
   self->shot_id = g_timeout_add (SCREENSHOT_POLL_MS, screenshot_poll_cb, self);
 }

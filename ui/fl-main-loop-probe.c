@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+#define G_LOG_DOMAIN "fl-main-loop-probe"
+
+#include "fl-main-loop-probe.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#define PROBE_PERIOD_MS 5
+
+struct FlMainLoopProbe {
+  gint64  start;
+  gint64  last;      /* the last run, 0 before the first */
+  gint64  worst;
+  gint64  worst_at;
+  GArray *gaps;      /* of gint64 µs: at 200 a second, 1.6 MB an hour */
+  guint   id;
+};
+
+static gboolean
+probe_cb (gpointer data)
+{
+  FlMainLoopProbe *probe = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (probe->last != 0)
+    {
+      gint64 gap = now - probe->last;
+
+      g_array_append_val (probe->gaps, gap);
+      if (gap > probe->worst)
+        {
+          probe->worst = gap;
+          probe->worst_at = now - probe->start;
+        }
+    }
+  probe->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+FlMainLoopProbe *
+fl_main_loop_probe_new (void)
+{
+  FlMainLoopProbe *probe = g_new0 (FlMainLoopProbe, 1);
+
+  probe->gaps = g_array_new (FALSE, FALSE, sizeof (gint64));
+  probe->start = g_get_monotonic_time ();
+  probe->id = g_timeout_add_full (G_PRIORITY_HIGH, PROBE_PERIOD_MS, probe_cb, probe, NULL);
+  return probe;
+}
+
+void
+fl_main_loop_probe_stop (FlMainLoopProbe *probe)
+{
+  g_clear_handle_id (&probe->id, g_source_remove);
+}
+
+void
+fl_main_loop_probe_free (FlMainLoopProbe *probe)
+{
+  if (probe == NULL)
+    return;
+  fl_main_loop_probe_stop (probe);
+  g_array_unref (probe->gaps);
+  g_free (probe);
+}
+
+gint64
+fl_main_loop_probe_worst (const FlMainLoopProbe *probe, gint64 *ended_at)
+{
+  if (ended_at != NULL)
+    *ended_at = probe->worst_at;
+  return probe->worst;
+}
+
+guint
+fl_main_loop_probe_n_gaps (const FlMainLoopProbe *probe)
+{
+  return probe->gaps->len;
+}
+
+static int
+cmp_gint64 (const void *a, const void *b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+gint64
+fl_main_loop_probe_quantile (const FlMainLoopProbe *probe, double q)
+{
+  guint n = probe->gaps->len;
+  g_autofree gint64 *sorted = NULL;
+  guint rank;
+
+  if (n == 0)
+    return 0;
+  sorted = g_memdup2 (probe->gaps->data, n * sizeof (gint64));
+  qsort (sorted, n, sizeof (gint64), cmp_gint64);
+  rank = (guint) CLAMP (ceil (q * n), 1, n);   /* the nearest rank, 1-based */
+  return sorted[rank - 1];
+}
+
+guint
+fl_main_loop_probe_count_over (const FlMainLoopProbe *probe, gint64 limit)
+{
+  guint count = 0;
+
+  for (guint i = 0; i < probe->gaps->len; i++)
+    count += g_array_index (probe->gaps, gint64, i) > limit;
+  return count;
+}
