@@ -28,6 +28,8 @@ probe_cb (gpointer data)
       gint64 gap = now - probe->last;
 
       g_array_append_val (probe->gaps, gap);
+      if (gap > 16000)   /* G_MESSAGES_DEBUG=fl-main-loop-probe: when, beside the other logs */
+        g_debug ("a gap of %.1f ms, ending %.3f s in", gap / 1000.0, (now - probe->start) / 1e6);
       if (gap > probe->worst)
         {
           probe->worst = gap;
