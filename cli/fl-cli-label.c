@@ -239,6 +239,16 @@ check_split (LabelOpts *o, FlDataset *ds, Table *t, GError **error)
   return TRUE;
 }
 
+void
+fl_cli_warn_held_out (FlRun *run)
+{
+  g_autofree char *why = NULL;
+
+  /* The file was read when the run started from it: it reads again. */
+  if (fl_transfer_held_out_seen (run, &why, NULL))
+    fprintf (stderr, "%s\n", why);
+}
+
 /* One run; its last epoch's validation accuracy into *acc. */
 static gboolean
 train_one (LabelOpts *o, FlDataset *ds, const FlTrainSettings *s, gboolean say_transfer,

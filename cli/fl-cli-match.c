@@ -265,6 +265,7 @@ fl_cli_match (int argc, char **argv)
     return fl_cli_fail ("%s", error->message);
   if (!o.quiet && fl_run_transfer_report (fl_matcher_run (m)) != NULL)
     fprintf (stderr, "%s\n", fl_run_transfer_report (fl_matcher_run (m)));
+  fl_cli_warn_held_out (fl_matcher_run (m));
   fl_run_val_indices (fl_matcher_run (m), &nv);
   nv = MIN (nv, FL_MATCH_MAX_EVAL);
   if (!o.json)

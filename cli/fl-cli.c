@@ -60,8 +60,7 @@ opts_clear (Opts *o)
 {
   g_free (o->images); g_free (o->csv); g_free (o->image_col); g_free (o->text_col);
   g_free (o->label_col); g_free (o->fusion); g_free (o->branches); g_free (o->save);
-  g_free (o->metrics_csv);
-  g_free (o->experiment); g_free (o->audio_col); g_free (o->numeric_cols);
+  g_free (o->metrics_csv); g_free (o->experiment); g_free (o->audio_col); g_free (o->numeric_cols);
   g_free (o->model); g_free (o->out); g_free (o->export); g_free (o->init_from);
   g_free (o->freeze); g_free (o->word_vectors);
 }
@@ -114,6 +113,8 @@ epoch_cb (const FlRunResult *r, const FlEpochStats *e, gpointer user_data)
 
   if (e->epoch == 1 && report != NULL && !p->quiet)
     fprintf (stderr, "%s\n", report);
+  if (e->epoch == 1 && p->run == 0)   /* the first run's split: for train, the only one */
+    fl_cli_warn_held_out (fl_comparison_run (p->cmp, 0));
   print_epoch (e, p->json, fl_fusion_to_string (r->fusion));
 }
 
@@ -477,7 +478,6 @@ train_runs (Opts *o, FlComparison *cmp, gboolean compare)
   PrintCtx pctx = { .json = o->json, .quiet = o->quiet, .cmp = cmp };
   FlCompareCallbacks cb = { .epoch_done = epoch_cb, .user_data = &pctx };
   gint64 t0 = g_get_monotonic_time ();
-
   for (int i = 0; i < fl_comparison_n_runs (cmp); i++)
     {
       if (compare && !o->json)

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
+#include "fl-trainer.h"
+
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -25,5 +27,9 @@ gboolean fl_cli_check_data (const char *images,
                             int         image_size,
                             int         threads,
                             GError    **error);
+
+/* The warning line on stderr when the model run starts from may have seen
+ * its held-out samples (fl_transfer_held_out_seen(); fl-cli-label.c). */
+void     fl_cli_warn_held_out (FlRun *run);
 
 G_END_DECLS

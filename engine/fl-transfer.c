@@ -326,3 +326,41 @@ fl_transfer_same_split (FlRun *run, const char *path, char **why, GError **error
     *why = g_strdup ("its image statistics are not this training split's");
   return *why == NULL;
 }
+
+/* Whether the file's vocabulary has a word and all its words are in the
+ * data's texts: a vocabulary built from some split of this data. */
+static gboolean
+vocab_of_data (FlRun *run, const char *path, GError **error)
+{
+  g_autoptr(FlSafetensors) st = fl_safetensors_load (path, error);
+  g_auto(GStrv) words = NULL;
+  g_autoptr(FlVocab) all = NULL;
+
+  if (st == NULL)
+    return FALSE;
+  words = fl_json_parse_strv (fl_safetensors_metadata (st, "vocab"));
+  if (words == NULL || words[0] == NULL)
+    return FALSE;
+  all = fl_vocab_build ((const char *const *) run->ds->texts, run->ds->n, 0);
+  for (int i = 0; words[i] != NULL; i++)
+    if (fl_vocab_lookup (all, words[i]) < 0)
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+fl_transfer_held_out_seen (FlRun *run, char **why, GError **error)
+{
+  g_autofree char *differs = NULL;
+  const char *path = run->init_from;
+
+  *why = NULL;
+  if (path == NULL || fl_transfer_same_split (run, path, &differs, error) || differs == NULL)
+    return FALSE;
+  if (!vocab_of_data (run, path, error))
+    return FALSE;
+  *why = g_strdup_printf ("warning: %s was trained on this data but not on this training split "
+                          "(another seed or validation fraction?): it may have seen held-out "
+                          "samples, so the validation figures may be too high", path);
+  return TRUE;
+}

@@ -87,4 +87,20 @@ gboolean fl_transfer_same_split (FlRun        *run,
                                  char        **why,
                                  GError      **error);
 
+/* Whether the model run starts from (FlTrainSettings.init_from) may have
+ * been trained on some of run's held-out samples, which would inflate its
+ * validation figures: it is of this data (every word of its vocabulary
+ * occurs in the data's texts, as a vocabulary built from any split of them
+ * does) but not of exactly this training split (fl_transfer_same_split()),
+ * e.g. trained with another seed or validation fraction. TRUE with *why
+ * set (a new string: one line, naming the file, for a warning); FALSE when
+ * the run has no init_from, when the data differ, when the split is the
+ * same, or (error set) when the file cannot be read. A model of no words
+ * (pictures only) cannot be told from one of other data: FALSE. A model of
+ * a superset of this data also passes unwarned (its vocabulary is not this
+ * data's). */
+gboolean fl_transfer_held_out_seen (FlRun        *run,
+                                    char        **why,
+                                    GError      **error);
+
 G_END_DECLS

@@ -3,7 +3,8 @@
  * Transfer from the command line, on the bundled demo data: train
  * --init-from / --freeze / --word-vectors and match --init-from say what
  * they loaded on stderr; bad values are one error line; label-efficiency
- * checks that the pretrained model saw only the training split, prints
+ * checks that the pretrained model saw only the training split (and train
+ * and match warn when a model of this data was trained on another), prints
  * its table (and --json) and draws its PNG.
  */
 #include <gio/gio.h>
@@ -105,6 +106,56 @@ test_train (Fixture *f, gconstpointer data)
   assert_error (&r, f->model);
 }
 
+/* The held-out warning (fl_transfer_held_out_seen()): only for a model of
+ * this data and another split; once, on its own line. */
+static void
+assert_warned (const char *cmd, Fixture *f, const char *seed, const char *csv, gboolean warned)
+{
+  Result r = run_cli (cmd, "--images", f->images, "--csv", csv, "--epochs", "1", "--image-size", "16",
+                      "--init-from", f->model, "--seed", seed, "--quiet", NULL);
+  const char *w = strstr (r.err, "warning: ");
+
+  g_test_message ("%s %s: %s", cmd, seed, r.err);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true ((w != NULL) == warned);
+  if (warned)
+    {
+      g_assert_true (w == r.err || w[-1] == '\n');
+      g_assert_nonnull (strstr (w, f->model));
+      g_assert_nonnull (strstr (w, "may have seen held-out samples"));
+      g_assert_null (strstr (w + 1, "warning: "));
+    }
+  result_clear (&r);
+}
+
+static void
+test_held_out (Fixture *f, gconstpointer data)
+{
+  g_autofree char *other = g_build_filename (f->dir, "other.csv", NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  GString *out = g_string_new (NULL);
+
+  /* Other data: the same pictures with other words. */
+  g_assert_true (g_file_get_contents (f->csv, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (int i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      g_auto(GStrv) cells = g_strsplit (lines[i], ",", 3);
+
+      g_string_append_printf (out, "%s,%s,%s\n", cells[0], i == 0 ? "text" : "quux zork", cells[2]);
+    }
+  g_assert_true (g_file_set_contents (other, out->str, out->len, NULL));
+  g_string_free (out, TRUE);
+  g_assert_true (g_str_has_prefix (text, "image,text,label\n"));
+
+  assert_warned ("train", f, "42", f->csv, FALSE);   /* the model's own split */
+  assert_warned ("train", f, "7", f->csv, TRUE);
+  assert_warned ("match", f, "7", f->csv, TRUE);
+  assert_warned ("train", f, "7", other, FALSE);
+  assert_warned ("match", f, "7", other, FALSE);
+}
+
 /* label-efficiency: the split check (the demo model was trained with seed
  * 42 and the default val fraction; seed 7 makes another split), a row
  * per fraction with mean ± sd, --json, and the plot. */
@@ -168,6 +219,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/cli-transfer/train", Fixture, NULL, fixture_setup, test_train, fixture_teardown);
+  g_test_add ("/cli-transfer/held-out", Fixture, NULL, fixture_setup, test_held_out, fixture_teardown);
   g_test_add ("/cli-transfer/label-efficiency", Fixture, NULL, fixture_setup, test_label_efficiency,
               fixture_teardown);
   return g_test_run ();
