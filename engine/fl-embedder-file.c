@@ -8,7 +8,9 @@
  *   tensors   match.image_proj.weight (E,D), match.image_proj.bias (E),
  *             match.text_proj.weight (E,D), match.text_proj.bias (E),
  *             match.log_scale () — CLIP's logit_scale, a scalar
- *   metadata  "task": "match", "loss": "infonce" | "hinge",
+ *   metadata  "task": "match", "loss": "infonce" | "hinge" | "mapping",
+ *             "map_loss": "cosine" | "mse" — mapping's kind, only with
+ *             "loss": "mapping" (a file without it: cosine, the default),
  *             "embed_dim": E, "batch_size": the matcher's,
  *             "data": {"images", "csv", "image_col", "text_col",
  *             "label_col"} — the data it was trained on, each member a
@@ -110,6 +112,8 @@ fl_embedder_save (FlEmbedder *e, const char *path, GError **error)
                           e->proj + layout[i].offset };
   g_hash_table_insert (md, "task", g_strdup ("match"));
   g_hash_table_insert (md, "loss", g_strdup (fl_match_loss_to_string (e->loss)));
+  if (e->loss == FL_MATCH_LOSS_MAPPING)
+    g_hash_table_insert (md, "map_loss", g_strdup (fl_map_loss_to_string (e->map_loss)));
   g_hash_table_insert (md, "embed_dim", g_strdup_printf ("%d", e->E));
   g_hash_table_insert (md, "batch_size", g_strdup_printf ("%d", e->batch_size));
   g_hash_table_insert (md, "data", data_json (&e->spec));
@@ -193,12 +197,17 @@ proj_problem (FlSafetensors *st, int D, int E)
 /* The matcher's settings in st's metadata, and a config of pictures and
  * texts; a reason (to g_free) if not. */
 static char *
-match_problem (FlSafetensors *st, const FlConfig *cfg, FlMatchLoss *loss, int *E, int *B)
+match_problem (FlSafetensors *st, const FlConfig *cfg, FlMatchLoss *loss, FlMapLoss *map_loss,
+               int *E, int *B)
 {
+  const char *map = fl_safetensors_metadata (st, "map_loss");
+
   if (fl_config_branches (cfg) != FL_BRANCHES_IMAGE_TEXT)
     return g_strdup ("a matching model is of pictures and texts, and its config has other branches");
   if (!fl_match_loss_from_string (fl_safetensors_metadata (st, "loss"), loss))
     return g_strdup ("its “loss” is missing or not one this Fusion Lab reads (infonce, hinge or mapping)");
+  if (map != NULL && !fl_map_loss_from_string (map, map_loss))
+    return g_strdup ("its “map_loss” is not one this Fusion Lab reads (cosine or mse)");
   if (!metadata_int (st, "embed_dim", 1, FL_MATCH_MAX_EMBED, E))
     return g_strdup_printf ("its “embed_dim” is missing or not a whole number from 1 to %d",
                             FL_MATCH_MAX_EMBED);
@@ -240,12 +249,14 @@ fl_embedder_load (const char *path, GError **error)
   g_autofree float *proj = NULL;
   FlDataSpec spec = { .images_dir = NULL };
   FlMatchLoss loss = FL_MATCH_LOSS_INFONCE;
+  FlMapLoss map_loss = FL_MAP_LOSS_COSINE;   /* files written before map_loss was */
+  FlEmbedder *e;
   int E = 0, B = 0, D;
 
   if (st == NULL || (pred = _fl_model_file_read (st, path, FL_MODEL_FILE_MATCHER, error)) == NULL)
     return NULL;
   D = fl_model_config (pred->model)->feat_dim;
-  problem = match_problem (st, fl_model_config (pred->model), &loss, &E, &B);
+  problem = match_problem (st, fl_model_config (pred->model), &loss, &map_loss, &E, &B);
   if (problem == NULL)
     problem = proj_problem (st, D, E);
   if (problem == NULL)
@@ -254,6 +265,8 @@ fl_embedder_load (const char *path, GError **error)
     return _fl_model_file_fail (error, path, problem), NULL;
   if ((proj = read_proj (st, path, D, E, error)) == NULL)
     return NULL;
-  return _fl_embedder_new (g_steal_pointer (&pred->model), g_steal_pointer (&pred->vocab), &pred->stats,
-                           g_steal_pointer (&pred->class_names), loss, E, g_steal_pointer (&proj), B, &spec);
+  e = _fl_embedder_new (g_steal_pointer (&pred->model), g_steal_pointer (&pred->vocab), &pred->stats,
+                        g_steal_pointer (&pred->class_names), loss, E, g_steal_pointer (&proj), B, &spec);
+  e->map_loss = map_loss;
+  return e;
 }

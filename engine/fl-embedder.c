@@ -88,13 +88,16 @@ fl_matcher_embedder (FlMatcher *m)
   };
   gsize n_proj;
   float *proj = fl_matcher_params (m, &n_proj);
+  FlEmbedder *e;
 
   model = fl_model_new_inference (fl_model_config (src), NULL);
   memcpy (fl_model_params (model), fl_model_params (src), sizeof (float) * fl_model_n_params (src));
-  return _fl_embedder_new (model,
+  e = _fl_embedder_new (model,
                            fl_vocab_new_from_tokens (fl_vocab_tokens (run->vocab), fl_vocab_size (run->vocab)),
                            &run->stats, g_strdupv (ds->class_names), s->loss, s->embed_dim,
                            g_memdup2 (proj, sizeof (float) * n_proj), s->train.batch_size, &spec);
+  e->map_loss = s->loss == FL_MATCH_LOSS_MAPPING ? s->map_loss : FL_MAP_LOSS_COSINE;
+  return e;
 }
 
 void
@@ -141,6 +144,12 @@ FlMatchLoss
 fl_embedder_loss (FlEmbedder *e)
 {
   return e->loss;
+}
+
+FlMapLoss
+fl_embedder_map_loss (FlEmbedder *e)
+{
+  return e->map_loss;
 }
 
 void

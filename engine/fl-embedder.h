@@ -58,6 +58,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlEmbedder, fl_embedder_free)
 int         fl_embedder_dim (FlEmbedder *e);         /* E */
 int         fl_embedder_image_size (FlEmbedder *e);  /* S */
 FlMatchLoss fl_embedder_loss (FlEmbedder *e);        /* the loss it was trained with */
+FlMapLoss   fl_embedder_map_loss (FlEmbedder *e);    /* and mapping's kind (cosine otherwise) */
 
 /* Splits each batch of pictures over this many threads (≤ 0: one per
  * core), as fl_model_set_threads(); the default is 1. The embeddings do

@@ -22,7 +22,7 @@
 /* The metadata a matching model file has. */
 static const char *const md_keys[] = {
   "format", "version", "config", "classes", "vocab", "image_mean", "image_std",
-  "task", "loss", "embed_dim", "batch_size", "data",
+  "task", "loss", "map_loss", "embed_dim", "batch_size", "data",
 };
 
 /* A matching model of a few epochs on random pictures and texts, saved;
@@ -275,6 +275,65 @@ test_truncated (Fixture *f, gconstpointer data)
   assert_refused_path (f->bad, "");
 }
 
+/* The fixture's tensors and metadata, written to f->bad and loaded. */
+static FlEmbedder *
+load_changed (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  FlEmbedder *e;
+
+  g_assert_true (fl_safetensors_save (f->bad, (FlStTensor *) f->t->data, (int) f->t->len, f->md, &error));
+  e = fl_embedder_load (f->bad, &error);
+  g_assert_no_error (error);
+  return e;
+}
+
+/* Mapping's kind: an MSE mapping model's comes back; a file without it
+ * (written before it was recorded) loads as cosine; an unknown one is
+ * refused. */
+static void
+test_map_loss (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "mse.safetensors", NULL);
+  g_autoptr(FlMatcher) m = NULL;
+  g_autoptr(FlEmbedder) e = NULL, back = NULL;
+  FlMatchSettings s;
+
+  g_assert_null (g_hash_table_lookup (f->md, "map_loss"));   /* InfoNCE's file has none */
+  g_assert_cmpint (fl_embedder_map_loss (f->e), ==, FL_MAP_LOSS_COSINE);
+  fl_match_settings_init_default (&s);
+  s.loss = FL_MATCH_LOSS_MAPPING;
+  s.map_loss = FL_MAP_LOSS_MSE;
+  s.frozen = FL_BRANCH_BIT (FL_BRANCH_TEXT);
+  s.embed_dim = 6;
+  s.train.feat_dim = 8;
+  s.train.epochs = 1;
+  s.train.n_threads = 1;
+  m = fl_matcher_new (f->ds, &s, &error);
+  g_assert_no_error (error);
+  g_assert_true (fl_matcher_train (m, NULL, NULL, NULL, &error));
+  e = fl_matcher_embedder (m);
+  g_assert_cmpint (fl_embedder_map_loss (e), ==, FL_MAP_LOSS_MSE);
+  g_assert_true (fl_embedder_save (e, path, &error));
+  back = fl_embedder_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_embedder_loss (back), ==, FL_MATCH_LOSS_MAPPING);
+  g_assert_cmpint (fl_embedder_map_loss (back), ==, FL_MAP_LOSS_MSE);
+  g_clear_pointer (&back, fl_embedder_free);
+
+  g_hash_table_insert (f->md, (gpointer) "loss", g_strdup ("mapping"));
+  back = load_changed (f);   /* no map_loss: an older file */
+  g_assert_cmpint (fl_embedder_loss (back), ==, FL_MATCH_LOSS_MAPPING);
+  g_assert_cmpint (fl_embedder_map_loss (back), ==, FL_MAP_LOSS_COSINE);
+  g_clear_pointer (&back, fl_embedder_free);
+  g_hash_table_insert (f->md, (gpointer) "map_loss", g_strdup ("mse"));
+  back = load_changed (f);
+  g_assert_cmpint (fl_embedder_map_loss (back), ==, FL_MAP_LOSS_MSE);
+  g_hash_table_insert (f->md, (gpointer) "map_loss", g_strdup ("l1"));
+  assert_refused (f, "map_loss");
+}
+
 /* Every matching part, wrong in turn. */
 static void
 test_bad_metadata (Fixture *f, gconstpointer data)
@@ -340,6 +399,7 @@ main (int argc, char **argv)
   ADD ("/embedder-file/confusion", test_confusion);
   ADD ("/embedder-file/truncated", test_truncated);
   ADD ("/embedder-file/bad-metadata", test_bad_metadata);
+  ADD ("/embedder-file/map-loss", test_map_loss);
   ADD ("/embedder-file/bad-projections", test_bad_projections);
 #undef ADD
   return g_test_run ();
