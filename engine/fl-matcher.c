@@ -466,3 +466,24 @@ fl_matcher_run (FlMatcher *m)
 {
   return m->run;
 }
+
+gsize
+fl_matcher_n_trained (FlMatcher *m)
+{
+  const FlBranch branch[N_PROJ] = { FL_BRANCH_IMAGE, FL_BRANCH_TEXT };
+  FlModel *model = m->run->model;
+  gsize n = m->s.loss == FL_MATCH_LOSS_INFONCE;   /* the log-scale */
+
+  for (int k = 0; k < N_PROJ; k++)
+    {
+      FlParam first, last;
+
+      if (!learns (m, k))
+        continue;
+      fl_branch_params (branch[k], &first, &last);
+      for (int p = first; p <= (int) last; p++)
+        n += fl_model_tensor (model, p)->numel;
+      n += (gsize) m->E * m->D + m->E;
+    }
+  return n;
+}

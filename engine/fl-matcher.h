@@ -167,6 +167,11 @@ double   fl_matcher_batch_loss (FlMatcher *m, const gint32 *idx, int n, gboolean
 float   *fl_matcher_params (FlMatcher *m, gsize *n);
 float   *fl_matcher_grads (FlMatcher *m, gsize *n);
 FlModel *fl_matcher_model (FlMatcher *m);
+/* How many parameters training steps: the branches and projections of
+ * the sides that learn (not a frozen side's, as mapping's text side), the
+ * log-scale with InfoNCE (the other losses do not use it); not the
+ * model's fusion and head, which matching never uses. */
+gsize    fl_matcher_n_trained (FlMatcher *m);
 /* The settings it was made with; owned by the matcher. */
 const FlMatchSettings *fl_matcher_settings (FlMatcher *m);
 /* The run the matcher trains through (its split, vocabulary and model). */

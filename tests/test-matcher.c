@@ -235,7 +235,8 @@ test_learns_mapping (void)
 }
 
 /* A frozen side ends training with its weights to the bit, projection and
- * branch; the other side's have moved. */
+ * branch; the other side's have moved; fl_matcher_n_trained() counts the
+ * learning sides' and the log-scale where InfoNCE trains it. */
 static void
 test_frozen (gconstpointer data)
 {
@@ -247,7 +248,7 @@ test_frozen (gconstpointer data)
   g_autofree float *model0 = NULL, *proj0 = NULL;
   FlMatchSettings s;
   FlModel *model;
-  gsize n, per = (gsize) 16 * 32 + 16;
+  gsize n, per = (gsize) 16 * 32 + 16, trained = c->loss == FL_MATCH_LOSS_INFONCE;
 
   case_settings (&s, c);
   s.train.epochs = 2;
@@ -271,7 +272,9 @@ test_frozen (gconstpointer data)
       g_assert_true (lo < hi);
       g_assert_cmpint (same_branch, ==, frozen);
       g_assert_cmpint (same_proj, ==, frozen);
+      trained += frozen ? 0 : hi - lo + per;
     }
+  g_assert_cmpuint (fl_matcher_n_trained (m), ==, trained);
 }
 
 /* Mapping regresses a frozen text side, and only one side can be frozen. */
@@ -356,6 +359,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/matcher/learns/hinge", &cases[1], test_learns);
   g_test_add_func ("/matcher/learns/mapping", test_learns_mapping);
   g_test_add_func ("/matcher/threads", test_threads);
+  g_test_add_data_func ("/matcher/frozen/none", &cases[0], test_frozen);
   g_test_add_data_func ("/matcher/frozen/mapping-mse", &cases[3], test_frozen);
   g_test_add_data_func ("/matcher/frozen/image", &cases[4], test_frozen);
   g_test_add_func ("/matcher/validate", test_validate);

@@ -32,28 +32,6 @@ match_epoch_cb (FlSession          *self,
   g_signal_emit (self, fl_session_signals[SIGNAL_MATCH_EPOCH], 0, self->match_item, e);
 }
 
-/* What a matching run trains: its image and text branches and the two
- * projections with the log-scale (the model's fusion and head are never
- * used, fl-matcher.h). */
-static guint64
-match_n_params (FlMatcher *m)
-{
-  static const FlBranch sides[] = { FL_BRANCH_IMAGE, FL_BRANCH_TEXT };
-  FlModel *model = fl_matcher_model (m);
-  gsize n = 0, n_proj;
-
-  for (guint k = 0; k < G_N_ELEMENTS (sides); k++)
-    {
-      FlParam first, last;
-
-      fl_branch_params (sides[k], &first, &last);
-      for (int p = first; p <= (int) last; p++)
-        n += fl_model_tensor (model, p)->numel;
-    }
-  fl_matcher_params (m, &n_proj);
-  return n + n_proj;
-}
-
 static void
 match_finished_cb (FlSession     *self,
                    const GError  *error,
@@ -61,7 +39,7 @@ match_finished_cb (FlSession     *self,
 {
   g_clear_pointer (&self->matcher, fl_matcher_free);
   self->matcher = fl_train_worker_steal_matcher (worker);
-  fl_run_item_end_match (self->match_item, error, self->matcher != NULL ? match_n_params (self->matcher) : 0);
+  fl_run_item_end_match (self->match_item, error, self->matcher != NULL ? fl_matcher_n_trained (self->matcher) : 0);
 
   if (error == NULL)
     {
