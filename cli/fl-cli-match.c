@@ -31,7 +31,7 @@
 #include <unistd.h>
 
 typedef struct {
-  char    *images, *csv, *image_col, *text_col, *label_col, *loss, *map_loss, *save;
+  char    *images, *csv, *image_col, *text_col, *label_col, *loss, *map_loss, *save, *freeze;
   char   **templates;
   int      image_size, embed_dim, epochs, batch, threads;
   double   lr, val_split;
@@ -45,7 +45,7 @@ static void
 match_opts_clear (MatchOpts *o)
 {
   g_free (o->images); g_free (o->csv); g_free (o->image_col); g_free (o->text_col);
-  g_free (o->label_col); g_free (o->loss); g_free (o->map_loss); g_free (o->save);
+  g_free (o->label_col); g_free (o->loss); g_free (o->map_loss); g_free (o->save); g_free (o->freeze);
   g_strfreev (o->templates);
   g_free (o->init_from); g_free (o->word_vectors);
 }
@@ -66,6 +66,8 @@ match_parse (MatchOpts *o, int *argc, char ***argv, GError **error)
     { "loss", 0, 0, G_OPTION_ARG_STRING, &o->loss,
       "infonce, hinge or mapping (infonce); mapping regresses the frozen text side", "L" },
     { "map-loss", 0, 0, G_OPTION_ARG_STRING, &o->map_loss, "mapping's loss: cosine or mse (cosine)", "L" },
+    { "freeze", 0, 0, G_OPTION_ARG_STRING, &o->freeze,
+      "Keep one side's branch and projection as they start: image or text (mapping: text)", "SIDE" },
     { "embed-dim", 0, 0, G_OPTION_ARG_INT, &o->embed_dim, "Dimension of the shared space (64)", "E" },
     { "epochs", 0, 0, G_OPTION_ARG_INT, &o->epochs, "Epochs (10)", "N" },
     { "batch", 0, 0, G_OPTION_ARG_INT, &o->batch, "Batch size (64)", "N" },
@@ -115,6 +117,12 @@ match_settings (MatchOpts *o, FlMatchSettings *s, GError **error)
     bad = "--map-loss must be cosine or mse";
   else if (o->map_loss != NULL && s->loss != FL_MATCH_LOSS_MAPPING)
     bad = "--map-loss goes with --loss mapping";
+  else if (o->freeze != NULL && (!fl_branches_from_string (o->freeze, &s->frozen) ||
+                                 (s->frozen != FL_BRANCH_BIT (FL_BRANCH_IMAGE) &&
+                                  s->frozen != FL_BRANCH_BIT (FL_BRANCH_TEXT))))
+    bad = "--freeze must be image or text: one side";
+  else if (o->freeze != NULL && s->loss == FL_MATCH_LOSS_MAPPING && s->frozen != FL_BRANCH_BIT (FL_BRANCH_TEXT))
+    bad = "--loss mapping regresses the frozen text side: it takes no --freeze image";
   else if (o->templates != NULL && !o->zero_shot)
     bad = "--template goes with --zero-shot";
   for (int i = 0; bad == NULL && o->templates != NULL && o->templates[i] != NULL; i++)

@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: MIT
  *
  * fusionlab-cli match end to end on the bundled demo data: the chance line,
- * the epoch lines (strictly parsed) and --json, and one clear error line
- * for bad arguments. (The demo's pictures show a shape and its texts name
+ * the epoch lines (strictly parsed) and --json, --freeze keeping a side,
+ * and one clear error line for bad arguments. (The demo's pictures show a shape and its texts name
  * the weather: nothing to match, so only the form is checked here;
  * test-matcher checks that matching learns.)
  */
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "fl-safetensors.h"
 #include "test-cli-util.h"
 
 /* "epoch E/N train_loss … samples_per_s X", every figure in range. */
@@ -109,6 +111,75 @@ test_mapping (void)
   result_clear (&r);
 }
 
+/* Whether tensor name holds the same bits in both files. */
+static gboolean
+same_tensor (const char *p1, const char *p2, const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlSafetensors) s1 = fl_safetensors_load (p1, &error);
+  g_autoptr(FlSafetensors) s2 = fl_safetensors_load (p2, &error);
+  gint64 shape[4];
+  gsize numel = 1;
+  int nd;
+  g_autofree float *x = NULL, *y = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (fl_safetensors_shape (s1, name, &nd, shape));
+  for (int d = 0; d < nd; d++)
+    numel *= (gsize) shape[d];
+  x = g_new (float, numel);
+  y = g_new (float, numel);
+  g_assert_true (fl_safetensors_read (s1, name, x, numel, &error));
+  g_assert_true (fl_safetensors_read (s2, name, y, numel, &error));
+  g_assert_no_error (error);
+  return memcmp (x, y, sizeof (float) * numel) == 0;
+}
+
+/* The saved model after 1 and 2 epochs with --freeze side: the frozen
+ * side's first layer and projection (frozen) are the same bits,
+ * the other side's (learns) are not. */
+static void
+check_freeze (const char *side, const char *const frozen[2], const char *const learns[2])
+{
+  g_autofree char *images = demo ("images"), *csv = demo ("texts.csv");
+  g_autofree char *dir = g_dir_make_tmp ("fl-cli-freeze-XXXXXX", NULL);
+  char *paths[2];
+
+  for (int k = 0; k < 2; k++)
+    {
+      Result r;
+
+      paths[k] = g_strdup_printf ("%s/%d.safetensors", dir, k + 1);
+      r = run_cli ("match", "--images", images, "--csv", csv, "--epochs", k == 0 ? "1" : "2",
+                   "--image-size", "16", "--embed-dim", "8", "--freeze", side, "--save", paths[k],
+                   "--quiet", NULL);
+      g_test_message ("stderr: %s", r.err);
+      g_assert_cmpint (r.status, ==, 0);
+      result_clear (&r);
+    }
+  for (int i = 0; i < 2; i++)
+    {
+      g_assert_true (same_tensor (paths[0], paths[1], frozen[i]));
+      g_assert_false (same_tensor (paths[0], paths[1], learns[i]));
+    }
+  for (int k = 0; k < 2; k++)
+    {
+      g_remove (paths[k]);
+      g_free (paths[k]);
+    }
+  g_rmdir (dir);
+}
+
+static void
+test_freeze (void)
+{
+  const char *const image[2] = { "conv1.weight", "match.image_proj.weight" };
+  const char *const text[2] = { "txt_fc.weight", "match.text_proj.weight" };
+
+  check_freeze ("image", image, text);
+  check_freeze ("text", text, image);
+}
+
 /* Each bad invocation exits non-zero with one line on stderr naming it. */
 static void
 test_bad_input (void)
@@ -121,6 +192,10 @@ test_bad_input (void)
     { { "match", "--images", images, "--csv", csv, "--loss", "mapping", "--map-loss", "l1" },
       "--map-loss must be cosine or mse" },
     { { "match", "--images", images, "--csv", csv, "--map-loss", "mse" }, "--map-loss goes with --loss mapping" },
+    { { "match", "--images", images, "--csv", csv, "--freeze", "image,text" }, "--freeze must be image or text" },
+    { { "match", "--images", images, "--csv", csv, "--freeze", "sound" }, "--freeze must be image or text" },
+    { { "match", "--images", images, "--csv", csv, "--loss", "mapping", "--freeze", "image" },
+      "it takes no --freeze image" },
     { { "match", "--images", images, "--csv", csv, "--embed-dim", "0" }, "embedding dimension" },
     { { "match", "--images", images, "--csv", csv, "--epochs", "0" }, "epochs" },
     { { "match", "--images", images, "--csv", csv, "--lr", "-1" }, "learning rate" },
@@ -151,6 +226,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli-match/lines", test_lines);
   g_test_add_func ("/cli-match/json", test_json);
   g_test_add_func ("/cli-match/mapping", test_mapping);
+  g_test_add_func ("/cli-match/freeze", test_freeze);
   g_test_add_func ("/cli-match/bad-input", test_bad_input);
   return g_test_run ();
 }
