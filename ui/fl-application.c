@@ -63,6 +63,11 @@ static const GOptionEntry options[] = {
     "With --compare-epochs: compare over this many folds (1: one split; 5 unless told)", "K" },
   { "image-size", 0, 0, G_OPTION_ARG_INT, NULL,
     "Train on images of this size (16 to 256)", "S" },
+  { "start-from", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    "Start the next runs' branches from this saved model (a classifier or a matching model) instead of fresh weights",
+    "MODEL" },
+  { "freeze", 0, 0, G_OPTION_ARG_STRING, NULL,
+    "With --start-from: keep these loaded branches fixed (image, text or image,text)", "BRANCHES" },
   { "screenshot-epoch", 0, 0, G_OPTION_ARG_INT, NULL,
     "With --train-epochs: take the screenshot after this epoch, during the run", "K" },
   { "screenshot-page", 0, 0, G_OPTION_ARG_STRING, NULL,
@@ -394,6 +399,29 @@ read_options (GApplicationCommandLine *cmdline,
   return problem == NULL;
 }
 
+/* --start-from and --freeze: the training panel's "Start from" row. */
+static gboolean
+read_start_options (GApplicationCommandLine *cmdline,
+                    char                   **start,
+                    guint                   *freeze)
+{
+  GVariantDict *dict = g_application_command_line_get_options_dict (cmdline);
+  const char *path = NULL, *names = NULL;
+  const char *problem = NULL;
+
+  g_variant_dict_lookup (dict, "start-from", "^&ay", &path);
+  g_variant_dict_lookup (dict, "freeze", "&s", &names);
+  *start = path_for_arg (cmdline, path);
+  *freeze = 0;
+  if (names != NULL && path == NULL)
+    problem = "--freeze goes with --start-from";
+  else if (names != NULL && (!fl_branches_from_string (names, freeze) || (*freeze & ~FL_BRANCHES_IMAGE_TEXT) != 0))
+    problem = "--freeze takes image, text or image,text";
+  if (problem != NULL)
+    g_application_command_line_printerr (cmdline, "fusionlab: %s\n", problem);
+  return problem == NULL;
+}
+
 /* Polls the window until the data is loaded (and the run has gone far
  * enough) to train, or to take the picture. */
 static void
@@ -430,10 +458,12 @@ fl_application_command_line (GApplication            *app,
   g_autofree char *experiment = NULL;
   g_autofree char *images = NULL;
   g_autofree char *csv = NULL;
+  g_autofree char *start = NULL;
+  guint freeze;
   FlWindow *window;
   Options o;
 
-  if (!read_options (cmdline, &o))
+  if (!read_options (cmdline, &o) || !read_start_options (cmdline, &start, &freeze))
     return 1;
   images = path_for_arg (cmdline, o.images);
   csv = path_for_arg (cmdline, o.csv);
@@ -442,6 +472,11 @@ fl_application_command_line (GApplication            *app,
   window = get_window (self);
   if (o.image_size > 0)
     fl_train_panel_set_image_size (fl_window_get_train_panel (window), o.image_size);
+  if (start != NULL)
+    {
+      fl_train_panel_set_start (fl_window_get_train_panel (window), start);
+      fl_train_panel_set_frozen (fl_window_get_train_panel (window), freeze);
+    }
   if (o.compare_folds > 0)
     fl_train_panel_set_compare (fl_window_get_train_panel (window), o.compare_folds, 1);
   if (o.width > 0)

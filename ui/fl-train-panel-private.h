@@ -34,6 +34,12 @@ struct _FlTrainPanel {
   GtkMenuButton *modalities_button;
   GtkBox        *modalities_box;
   GtkRevealer   *next_run_revealer;
+  GtkGrid       *settings_grid;
+  GtkButton     *start_button;   /* "Start from": fl-train-panel-start.c */
+  GtkButton     *start_clear;
+  GtkCheckButton *freeze_image;
+  GtkCheckButton *freeze_text;
+  const char    *start_path;     /* interned, or NULL: fresh weights */
 
   guint          present;        /* the branches of the data (image and
                                   * text without data) */
@@ -50,3 +56,10 @@ void _fl_train_panel_fusion_changed (FlTrainPanel *self);
 /* fl-train-panel-task.c */
 void _fl_train_panel_class_add_task (GtkWidgetClass *widget_class);
 void _fl_train_panel_init_task      (FlTrainPanel   *self);
+
+/* fl-train-panel-start.c */
+void _fl_train_panel_init_start (FlTrainPanel          *self);
+void _fl_train_panel_get_start  (FlTrainPanel          *self,
+                                 FlTrainSettings       *settings);
+void _fl_train_panel_set_start  (FlTrainPanel          *self,
+                                 const FlTrainSettings *settings);

@@ -116,6 +116,9 @@ fl_train_panel_get_match_settings (FlTrainPanel    *self,
    * learning one would meet f(x) halfway), with the engine's cosine loss */
   if (settings->loss == FL_MATCH_LOSS_MAPPING)
     settings->frozen = FL_BRANCH_BIT (FL_BRANCH_TEXT);
+  /* a side kept fixed keeps its projection fixed too */
+  else
+    settings->frozen = settings->train.freeze;
 }
 
 void

@@ -342,6 +342,7 @@ fl_train_panel_class_init (FlTrainPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, modalities_box);
   gtk_widget_class_bind_template_callback (widget_class, compare_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, next_run_revealer);
+  gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, settings_grid);
   gtk_widget_class_bind_template_callback (widget_class, fusion_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, rank_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, image_size_changed_cb);
@@ -385,6 +386,7 @@ fl_train_panel_init (FlTrainPanel *self)
   gtk_drawing_area_set_draw_func (self->diagram, draw_diagram, self, NULL);
   update_offered (self);
   _fl_train_panel_init_task (self);
+  _fl_train_panel_init_start (self);
 }
 
 GtkWidget *
@@ -413,6 +415,7 @@ fl_train_panel_get_settings (FlTrainPanel    *self,
   settings->rank = gtk_spin_button_get_value_as_int (self->rank_spin);
   /* 0: every branch of the data, whatever data it trains on */
   settings->branches = fused_branches (self) != self->present ? fused_branches (self) : 0;
+  _fl_train_panel_get_start (self, settings);
 }
 
 void
@@ -433,6 +436,7 @@ fl_train_panel_set_settings (FlTrainPanel          *self,
   gtk_spin_button_set_value (self->rank_spin, settings->rank);
   self->chosen = settings->branches != 0 ? settings->branches : FL_BRANCHES_ALL;
   update_modalities (self);
+  _fl_train_panel_set_start (self, settings);
   _fl_train_panel_fusion_changed (self);
 }
 

@@ -98,4 +98,13 @@ void        fl_train_panel_set_route      (FlTrainPanel          *self,
                                            FlFusion               fusion,
                                            gboolean               chosen);
 
+/* The model file a run's branches start from (NULL: fresh weights), and
+ * the branches it keeps fixed (a mask of FL_BRANCH_BIT; only with a file):
+ * fl-train-panel-start.c */
+void        fl_train_panel_set_start      (FlTrainPanel          *self,
+                                           const char            *path);
+const char *fl_train_panel_get_start      (FlTrainPanel          *self);
+void        fl_train_panel_set_frozen     (FlTrainPanel          *self,
+                                           guint                  branches);
+
 G_END_DECLS

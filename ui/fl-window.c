@@ -427,6 +427,8 @@ wire_session (FlWindow *self)
   FlSession *s = self->session;
 
   g_object_bind_property (s, "status", self->status_label, "text", G_BINDING_SYNC_CREATE);
+  /* a long status (what a transfer loaded) is cut short: in full here */
+  g_object_bind_property (s, "status", self->status_label, "tooltip-text", G_BINDING_SYNC_CREATE);
   g_object_bind_property (s, "speed", self->speed_label, "text", G_BINDING_SYNC_CREATE);
   g_object_bind_property (s, "progress", self->train_progress, "fraction", G_BINDING_SYNC_CREATE);
   g_object_bind_property (s, "predicting", self->cancel_predict_button, "visible", G_BINDING_SYNC_CREATE);

@@ -45,10 +45,11 @@ match_finished_cb (FlSession     *self,
     {
       FlRunItem *item = self->match_item;
       g_autofree char *took = fl_format_duration (fl_run_item_get_seconds (item));
+      g_autofree char *transfer = _fl_session_transfer_note (fl_matcher_run (self->matcher));
 
-      _fl_session_set_status (self, "Finished %s in %s · best R@1 %.1f%%, R@10 %.1f%% (both ways, epoch %d)",
+      _fl_session_set_status (self, "Finished %s in %s · best R@1 %.1f%%, R@10 %.1f%% (both ways, epoch %d)%s",
                               fl_run_item_get_name (item), took, 100.0 * fl_run_item_get_accuracy (item),
-                              100.0 * fl_run_item_get_f1 (item), fl_run_item_get_best_epoch (item));
+                              100.0 * fl_run_item_get_f1 (item), fl_run_item_get_best_epoch (item), transfer);
       _fl_session_set_progress (self, 1.0, NULL);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

@@ -92,3 +92,6 @@ void       _fl_session_add_compare_runs (FlSession             *self,
 int        _fl_session_mark_best        (FlSession             *self);
 /* The status line once a cross-validation has ended. */
 char      *_fl_session_cv_status        (FlSession             *self);
+/* fl-session-results.c: " · " and what a run's transfer loaded, on one
+ * line (fl_run_transfer_report()), or "" when it started fresh */
+char      *_fl_session_transfer_note    (FlRun                 *run);

@@ -380,3 +380,36 @@ fl_session_get_runs_data (FlSession *self)
   g_return_val_if_fail (FL_IS_SESSION (self), NULL);
   return self->runs_data.csv_path != NULL ? &self->runs_data : NULL;
 }
+
+/* text with every path in it by its base name */
+static char *
+with_base_name (const char *text,
+                const char *path)
+{
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *base = NULL;
+
+  if (path == NULL || *path == '\0')
+    return g_strdup (text);
+  parts = g_strsplit (text, path, -1);
+  base = g_path_get_basename (path);
+  return g_strjoinv (base, parts);
+}
+
+/* (the files by their base names: the status line is one line, and the
+ * full paths are in the run's settings and experiment file) */
+char *
+_fl_session_transfer_note (FlRun *run)
+{
+  const char *report = run != NULL ? fl_run_transfer_report (run) : NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *line = NULL, *short_files = NULL, *shorter = NULL;
+
+  if (report == NULL)
+    return g_strdup ("");
+  lines = g_strsplit (report, "\n", -1);
+  line = g_strjoinv ("; ", lines);
+  short_files = with_base_name (line, fl_run_settings (run)->init_from);
+  shorter = with_base_name (short_files, fl_run_settings (run)->word_vectors);
+  return g_strconcat (" · ", shorter, NULL);
+}

@@ -345,10 +345,11 @@ finish_complete (FlSession *self,
     {
       const FlMetrics *metrics = fl_run_metrics (run);
       g_autofree char *took = fl_format_duration (self->last_batch.elapsed);
+      g_autofree char *transfer = _fl_session_transfer_note (run);
 
-      _fl_session_set_status (self, "Finished %d epoch%s in %s · accuracy %.1f%% · macro-F1 %.3f",
+      _fl_session_set_status (self, "Finished %d epoch%s in %s · accuracy %.1f%% · macro-F1 %.3f%s",
                               settings->epochs, settings->epochs == 1 ? "" : "s", took,
-                              100.0 * fl_metrics_accuracy (metrics), fl_metrics_macro_f1 (metrics));
+                              100.0 * fl_metrics_accuracy (metrics), fl_metrics_macro_f1 (metrics), transfer);
       _fl_session_set_progress (self, 1.0, NULL);
       fl_session_show_run (self, fl_train_worker_get_last_run (self->worker));
     }
