@@ -4,7 +4,8 @@
  * the window and saved, then a run started from its file with the picture
  * branch kept fixed — that branch's weights are the file's after an epoch,
  * and the status says what was loaded; a matching run from the same file;
- * a file that is no model stops the run with one banner naming it.
+ * a warning when the file's model was trained on another split of this
+ * data; a file that is no model stops the run with one banner naming it.
  */
 #define G_LOG_DOMAIN "test-ui-transfer"
 
@@ -67,6 +68,28 @@ match_from (FlWindow   *window,
   fl_train_panel_set_task (panel, FL_TASK_CLASSIFY);
 }
 
+/* From the same file, with another seed: another split of the same data,
+ * whose held-out samples the file's model may have trained on — said in
+ * the banner, naming the file, and the run still done. */
+static void
+other_split (FlWindow   *window,
+             const char *path)
+{
+  FlTrainPanel *panel = ui_train_panel (window);
+  FlTrainSettings s;
+
+  fl_train_panel_get_settings (panel, &s);
+  s.seed += 1;
+  fl_train_panel_set_settings (panel, &s);
+  g_assert_cmpstr (fl_train_panel_get_start (panel), ==, path);
+  train_one_epoch (window);
+  g_assert_nonnull (ui_error (window));
+  g_test_message ("%s", ui_error (window));
+  g_assert_true (g_str_has_prefix (ui_error (window), "Careful:"));
+  g_assert_nonnull (strstr (ui_error (window), "start.safetensors"));
+  g_assert_true (g_str_has_prefix (ui_status (window), "Finished 1 epoch"));
+}
+
 static void
 test_start_from (void)
 {
@@ -108,6 +131,7 @@ test_start_from (void)
   g_assert_true (g_bytes_equal (saved, after));
 
   match_from (window, path);
+  other_split (window, path);
   /* cleared: fresh weights, nothing frozen however the boxes stand */
   fl_train_panel_set_start (panel, NULL);
   fl_train_panel_get_settings (panel, &s);

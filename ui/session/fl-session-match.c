@@ -51,6 +51,7 @@ match_finished_cb (FlSession     *self,
                               fl_run_item_get_name (item), took, 100.0 * fl_run_item_get_accuracy (item),
                               100.0 * fl_run_item_get_f1 (item), fl_run_item_get_best_epoch (item), transfer);
       _fl_session_set_progress (self, 1.0, NULL);
+      _fl_session_warn_held_out (self, fl_matcher_run (self->matcher));
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     fl_session_set_status (self, "Matching stopped.");

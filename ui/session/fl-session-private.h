@@ -95,3 +95,8 @@ char      *_fl_session_cv_status        (FlSession             *self);
 /* fl-session-results.c: " · " and what a run's transfer loaded, on one
  * line (fl_run_transfer_report()), or "" when it started fresh */
 char      *_fl_session_transfer_note    (FlRun                 *run);
+/* In the banner, when the model the run started from was trained on this
+ * data but another split: its validation figures may be too high
+ * (fl_transfer_held_out_seen()) */
+void       _fl_session_warn_held_out    (FlSession             *self,
+                                         FlRun                 *run);

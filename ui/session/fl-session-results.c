@@ -7,6 +7,8 @@
 
 #include "fl-session-private.h"
 
+#include "fl-transfer.h"
+
 #include "fl-predictor.h"
 #include "fl-style.h"
 
@@ -412,4 +414,14 @@ _fl_session_transfer_note (FlRun *run)
   short_files = with_base_name (line, fl_run_settings (run)->init_from);
   shorter = with_base_name (short_files, fl_run_settings (run)->word_vectors);
   return g_strconcat (" · ", shorter, NULL);
+}
+
+void
+_fl_session_warn_held_out (FlSession *self,
+                           FlRun     *run)
+{
+  g_autofree char *why = NULL;
+
+  if (run != NULL && fl_transfer_held_out_seen (run, &why, NULL))
+    _fl_session_error (self, "Careful:", g_str_has_prefix (why, "warning: ") ? why + strlen ("warning: ") : why);
 }

@@ -352,6 +352,7 @@ finish_complete (FlSession *self,
                               100.0 * fl_metrics_accuracy (metrics), fl_metrics_macro_f1 (metrics), transfer);
       _fl_session_set_progress (self, 1.0, NULL);
       fl_session_show_run (self, fl_train_worker_get_last_run (self->worker));
+      _fl_session_warn_held_out (self, run);
     }
 }
 
