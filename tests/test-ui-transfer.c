@@ -56,7 +56,8 @@ match_from (FlWindow   *window,
   FlMatchSettings s;
 
   fl_train_panel_set_task (panel, FL_TASK_MATCH);
-  fl_train_panel_set_frozen (panel, FL_BRANCH_BIT (FL_BRANCH_TEXT));
+  /* one side at most: the text side ticked last unticks the picture's */
+  fl_train_panel_set_frozen (panel, FL_BRANCHES_IMAGE_TEXT);
   fl_train_panel_get_match_settings (panel, &s);
   g_assert_cmpstr (s.train.init_from, ==, path);
   g_assert_cmpuint (s.frozen, ==, FL_BRANCH_BIT (FL_BRANCH_TEXT));

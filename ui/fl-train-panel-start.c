@@ -64,6 +64,18 @@ start_clear_cb (FlTrainPanel *self)
   fl_train_panel_set_start (self, NULL);
 }
 
+/* A matching run keeps one side fixed at most (fl-matcher.h): ticking
+ * one side there unticks the other. */
+static void
+freeze_toggled_cb (FlTrainPanel   *self,
+                   GtkCheckButton *check)
+{
+  GtkCheckButton *other = check == self->freeze_image ? self->freeze_text : self->freeze_image;
+
+  if (fl_train_panel_get_task (self) == FL_TASK_MATCH && gtk_check_button_get_active (check))
+    gtk_check_button_set_active (other, FALSE);
+}
+
 /* Row 15: "Start from [file] [×]"; row 16: "Keep fixed [Picture] [Text]". */
 void
 _fl_train_panel_init_start (FlTrainPanel *self)
@@ -86,8 +98,11 @@ _fl_train_panel_init_start (FlTrainPanel *self)
 
   self->freeze_image = GTK_CHECK_BUTTON (gtk_check_button_new_with_label ("Picture"));
   self->freeze_text = GTK_CHECK_BUTTON (gtk_check_button_new_with_label ("Text"));
+  g_signal_connect_object (self->freeze_image, "toggled", G_CALLBACK (freeze_toggled_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->freeze_text, "toggled", G_CALLBACK (freeze_toggled_cb), self, G_CONNECT_SWAPPED);
   gtk_widget_set_tooltip_text (checks, "Keep the loaded branch’s weights fixed (no gradient step): "
-                                       "only the rest learns. Unticked, the loaded weights are fine-tuned");
+                                       "only the rest learns. Unticked, the loaded weights are fine-tuned. "
+                                       "Matching keeps one side fixed at most");
   gtk_box_append (GTK_BOX (checks), GTK_WIDGET (self->freeze_image));
   gtk_box_append (GTK_BOX (checks), GTK_WIDGET (self->freeze_text));
   gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
@@ -120,8 +135,7 @@ _fl_train_panel_set_start (FlTrainPanel          *self,
                            const FlTrainSettings *settings)
 {
   fl_train_panel_set_start (self, settings->init_from);
-  gtk_check_button_set_active (self->freeze_image, (settings->freeze & FL_BRANCH_BIT (FL_BRANCH_IMAGE)) != 0);
-  gtk_check_button_set_active (self->freeze_text, (settings->freeze & FL_BRANCH_BIT (FL_BRANCH_TEXT)) != 0);
+  fl_train_panel_set_frozen (self, settings->freeze);
 }
 
 void
