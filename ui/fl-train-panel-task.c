@@ -40,6 +40,9 @@ task_changed_cb (FlTrainPanel *self,
 
   for (guint i = 0; i < n; i++)
     gtk_widget_set_visible (widgets[i], !match);
+  /* the note of Compare only when there is one */
+  if (!match && gtk_label_get_text (self->compare_label)[0] == '\0')
+    gtk_widget_set_visible (GTK_WIDGET (self->compare_label), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->loss_dropdown), match);
   gtk_widget_set_visible (GTK_WIDGET (self->embed_spin), match);
   _fl_train_panel_fusion_changed (self);

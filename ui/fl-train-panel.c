@@ -533,7 +533,9 @@ fl_train_panel_set_compare_note (FlTrainPanel *self,
   g_return_if_fail (FL_IS_TRAIN_PANEL (self));
 
   gtk_label_set_text (self->compare_label, note != NULL ? note : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->compare_label), note != NULL && note[0] != '\0');
+  /* the note is of Compare, which the matching task does not have */
+  gtk_widget_set_visible (GTK_WIDGET (self->compare_label),
+                          note != NULL && note[0] != '\0' && fl_train_panel_get_task (self) != FL_TASK_MATCH);
 }
 
 guint
