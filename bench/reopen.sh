@@ -49,30 +49,7 @@ if [ ! -f "$csv" ] || [ "$(($(wc -l < "$csv") - 1))" -ne "$count" ]; then
   echo "making $count images in $images …" >&2
   rm -rf "$images"
   mkdir -p "$images"
-  /usr/bin/python3 - "$images" "$csv" "$count" <<'PY'
-import os, shutil, sys, time
-images, csv, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
-root = "/usr/share/icons/Adwaita"
-sources = sorted(os.path.join(d, f) for d, _, fs in os.walk(root) for f in fs
-                 if f.endswith(".png") and not os.path.islink(os.path.join(d, f)))
-if not sources:
-    sys.exit("no PNGs in " + root)
-old = time.time() - 3600
-with open(csv + ".tmp", "w") as out:
-    out.write("image,text,label\n")
-    for k in range(count):
-        src = sources[k % len(sources)]
-        copy = k // len(sources)
-        context = os.path.basename(os.path.dirname(src))
-        size = os.path.basename(os.path.dirname(os.path.dirname(src)))
-        name = os.path.basename(src)[:-4]
-        rel = "%s/%s-%s%s.png" % (context, size, name, "-copy%d" % copy if copy else "")
-        os.makedirs(os.path.join(images, context), exist_ok=True)
-        shutil.copyfile(src, os.path.join(images, rel))
-        os.utime(os.path.join(images, rel), (old, old))
-        out.write("%s,%s,%s\n" % (rel, name.replace("-", " ").replace("_", " ").replace(".", " "), context))
-os.rename(csv + ".tmp", csv)
-PY
+  /usr/bin/python3 tools/make-icon-copies.py "$images" "$csv" "$count"
 fi
 
 [ -f "$build/build.ninja" ] || meson setup "$build" >/dev/null
