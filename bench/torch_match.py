@@ -40,10 +40,8 @@ Needs Debian's python3-torch; run with /usr/bin/python3.
 """
 import argparse
 import ctypes
-import json
 import math
 import os
-import struct
 import time
 
 import numpy as np
@@ -51,20 +49,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        n = struct.unpack("<Q", f.read(8))[0]
-        header = json.loads(f.read(n))
-        data = f.read()
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        b, e = info["data_offsets"]
-        out[name] = torch.from_numpy(np.frombuffer(data[b:e], dtype="<f4").copy()
-                                     .reshape(info["shape"]))
-    return out
+from torch_reference import read_safetensors   # bench/, beside this script
 
 
 class ImageSide(nn.Module):
