@@ -6,12 +6,20 @@ every size from 8x8 to 512x512), then copies of them under other names until
 there are COUNT files, their times set an hour back (the decoded-image cache
 keeps no file modified in the last 2 s), and its CSV: image
 (<context>/<size>-<name>[-copyK].png), text (the icon's name) and label (its
-context: apps, status, ...).
+context: apps, status, ...). Made once: when CSV already lists COUNT images,
+nothing is done; otherwise IMAGES_DIR is emptied and made again.
 
   tools/make-icon-copies.py IMAGES_DIR CSV COUNT
 """
 import os, shutil, sys, time
 images, csv, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+if os.path.exists(csv):
+    with open(csv) as f:
+        if sum(1 for _ in f) - 1 == count:
+            sys.exit(0)
+print("making %d images in %s …" % (count, images), file=sys.stderr)
+shutil.rmtree(images, ignore_errors=True)
+os.makedirs(images)
 root = "/usr/share/icons/Adwaita"
 sources = sorted(os.path.join(d, f) for d, _, fs in os.walk(root) for f in fs
                  if f.endswith(".png") and not os.path.islink(os.path.join(d, f)))
