@@ -187,24 +187,6 @@ run_settings (const Table *t, int f, int k, int start, const char *pretrained)
   return s;
 }
 
-static FlDataset *
-label_load (LabelOpts *o, GError **error)
-{
-  FlDataSpec spec = {
-    .images_dir = o->images, .csv_path = o->csv,
-    .image_col = o->image_col, .text_col = o->text_col, .label_col = o->label_col,
-    .image_size = o->image_size, .n_threads = o->threads,
-  };
-  FlDataset *ds = fl_dataset_load (&spec, NULL, NULL, NULL, error);
-
-  if (ds != NULL && !o->quiet)
-    {
-      g_autofree char *desc = fl_dataset_describe (ds);
-      fprintf (stderr, "%s", desc);
-    }
-  return ds;
-}
-
 /* The held-out split, and whether the pretrained model was trained on
  * this training split alone: said in the output either way. */
 static gboolean
@@ -237,16 +219,6 @@ check_split (LabelOpts *o, FlDataset *ds, Table *t, GError **error)
             "with another seed or val fraction, it may have seen held-out samples\n");
   fflush (stdout);
   return TRUE;
-}
-
-void
-fl_cli_warn_held_out (FlRun *run)
-{
-  g_autofree char *why = NULL;
-
-  /* The file was read when the run started from it: it reads again. */
-  if (fl_transfer_held_out_seen (run, &why, NULL))
-    fprintf (stderr, "%s\n", why);
 }
 
 /* One run; its last epoch's validation accuracy into *acc. */
@@ -389,7 +361,11 @@ fl_cli_label_efficiency (int argc, char **argv)
 
   if (!label_parse (&o, &argc, &argv, &error) || !label_plan (&o, &t, &error))
     return fl_cli_fail ("%s", error->message);
-  ds = label_load (&o, &error);
+  ds = fl_cli_load (&(FlDataSpec) {
+                       .images_dir = o.images, .csv_path = o.csv,
+                       .image_col = o.image_col, .text_col = o.text_col, .label_col = o.label_col,
+                       .image_size = o.image_size, .n_threads = o.threads,
+                     }, o.quiet, &error);
   if (ds == NULL || !check_split (&o, ds, &t, &error))
     return fl_cli_fail ("%s", error->message);
   t.acc = acc = g_new0 (double, (gsize) t.n_fractions * N_STARTS * t.seeds);

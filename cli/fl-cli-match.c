@@ -147,24 +147,6 @@ match_settings (MatchOpts *o, FlMatchSettings *s, GError **error)
   return fl_match_settings_validate (s, error);
 }
 
-static FlDataset *
-match_load (MatchOpts *o, GError **error)
-{
-  FlDataSpec spec = {
-    .images_dir = o->images, .csv_path = o->csv,
-    .image_col = o->image_col, .text_col = o->text_col, .label_col = o->label_col,
-    .image_size = o->image_size, .n_threads = o->threads,
-  };
-  FlDataset *ds = fl_dataset_load (&spec, NULL, NULL, NULL, error);
-
-  if (ds != NULL && !o->quiet)
-    {
-      g_autofree char *desc = fl_dataset_describe (ds);
-      fprintf (stderr, "%s", desc);
-    }
-  return ds;
-}
-
 static void
 print_match_epoch (const FlMatchEpoch *e, gpointer user_data)
 {
@@ -267,7 +249,11 @@ fl_cli_match (int argc, char **argv)
 
   if (!match_parse (&o, &argc, &argv, &error) || !match_settings (&o, &s, &error))
     return fl_cli_fail ("%s", error->message);
-  ds = match_load (&o, &error);
+  ds = fl_cli_load (&(FlDataSpec) {
+                       .images_dir = o.images, .csv_path = o.csv,
+                       .image_col = o.image_col, .text_col = o.text_col, .label_col = o.label_col,
+                       .image_size = o.image_size, .n_threads = o.threads,
+                     }, o.quiet, &error);
   m = ds != NULL ? fl_matcher_new (ds, &s, &error) : NULL;
   if (m == NULL)
     return fl_cli_fail ("%s", error->message);

@@ -66,21 +66,6 @@ opts_clear (Opts *o)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Opts, opts_clear)
 
-int
-fl_cli_fail (const char *fmt, ...)
-{
-  va_list args;
-  g_autofree char *msg = NULL;
-
-  va_start (args, fmt);
-  msg = g_strdup_vprintf (fmt, args);
-  va_end (args);
-  /* one line: fold any newline of a nested message */
-  g_strdelimit (msg, "\n", ' ');
-  fprintf (stderr, "fusionlab-cli: error: %s\n", msg);
-  return 1;
-}
-
 static void
 print_epoch (const FlEpochStats *e, gboolean json, const char *fusion)
 {
@@ -279,28 +264,6 @@ parse (Opts *o, const char *command, int *argc, char ***argv, GError **error)
       return FALSE;
     }
   return TRUE;
-}
-
-gboolean
-fl_cli_check_data (const char *images,
-                   const char *csv,
-                   int         image_size,
-                   int         threads,
-                   GError    **error)
-{
-  const char *bad = NULL;
-
-  if (images == NULL)
-    bad = "--images DIR is required";
-  else if (csv == NULL)
-    bad = "--csv FILE is required";
-  else if (image_size < 4 || image_size > 1024 || image_size % 4 != 0)
-    bad = "--image-size must be a multiple of 4 between 4 and 1024";
-  else if (threads < 0 || threads > 256)
-    bad = "--threads must be between 0 and 256";
-  if (bad != NULL)
-    g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, bad);
-  return bad == NULL;
 }
 
 static gboolean

@@ -17,7 +17,7 @@ int fl_cli_search (int argc, char **argv);
 /* fusionlab-cli label-efficiency (fl-cli-label.c); argv[0] is its name. */
 int fl_cli_label_efficiency (int argc, char **argv);
 
-/* What the commands share (fl-cli.c). The error line on stderr, folded to
+/* What the commands share (fl-cli-common.c). The error line on stderr, folded to
  * one line; returns 1, the exit status. */
 int      fl_cli_fail       (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
 /* Checks the options every command that loads data has; FALSE with a
@@ -28,8 +28,12 @@ gboolean fl_cli_check_data (const char *images,
                             int         threads,
                             GError    **error);
 
+/* Loads spec's data, describing it on stderr unless quiet (no progress
+ * line: the train command has its own loader, with one). */
+FlDataset *fl_cli_load (const FlDataSpec *spec, gboolean quiet, GError **error);
+
 /* The warning line on stderr when the model run starts from may have seen
- * its held-out samples (fl_transfer_held_out_seen(); fl-cli-label.c). */
+ * its held-out samples (fl_transfer_held_out_seen()). */
 void     fl_cli_warn_held_out (FlRun *run);
 
 G_END_DECLS

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * What the commands of fusionlab-cli share (fl-cli.h): the error line, the
+ * data options' checks, loading the data, and the held-out warning.
+ */
+#define G_LOG_DOMAIN "fl-cli"
+
+#include "fl-cli.h"
+
+#include "fl-transfer.h"
+
+#include <stdio.h>
+
+int
+fl_cli_fail (const char *fmt, ...)
+{
+  va_list args;
+  g_autofree char *msg = NULL;
+
+  va_start (args, fmt);
+  msg = g_strdup_vprintf (fmt, args);
+  va_end (args);
+  /* one line: fold any newline of a nested message */
+  g_strdelimit (msg, "\n", ' ');
+  fprintf (stderr, "fusionlab-cli: error: %s\n", msg);
+  return 1;
+}
+
+gboolean
+fl_cli_check_data (const char *images,
+                   const char *csv,
+                   int         image_size,
+                   int         threads,
+                   GError    **error)
+{
+  const char *bad = NULL;
+
+  if (images == NULL)
+    bad = "--images DIR is required";
+  else if (csv == NULL)
+    bad = "--csv FILE is required";
+  else if (image_size < 4 || image_size > 1024 || image_size % 4 != 0)
+    bad = "--image-size must be a multiple of 4 between 4 and 1024";
+  else if (threads < 0 || threads > 256)
+    bad = "--threads must be between 0 and 256";
+  if (bad != NULL)
+    g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, bad);
+  return bad == NULL;
+}
+
+FlDataset *
+fl_cli_load (const FlDataSpec *spec,
+             gboolean          quiet,
+             GError          **error)
+{
+  FlDataset *ds = fl_dataset_load (spec, NULL, NULL, NULL, error);
+
+  if (ds != NULL && !quiet)
+    {
+      g_autofree char *desc = fl_dataset_describe (ds);
+      fprintf (stderr, "%s", desc);
+    }
+  return ds;
+}
+
+void
+fl_cli_warn_held_out (FlRun *run)
+{
+  g_autofree char *why = NULL;
+
+  /* The file was read when the run started from it: it reads again. */
+  if (fl_transfer_held_out_seen (run, &why, NULL))
+    fprintf (stderr, "%s\n", why);
+}
