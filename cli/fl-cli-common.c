@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT
  *
  * What the commands of fusionlab-cli share (fl-cli.h): the error line, the
- * data options' checks, loading the data, and the held-out warning.
+ * command line's parse, the data options' checks, loading the data, and the held-out warning.
  */
 #define G_LOG_DOMAIN "fl-cli"
 
@@ -24,6 +24,22 @@ fl_cli_fail (const char *fmt, ...)
   g_strdelimit (msg, "\n", ' ');
   fprintf (stderr, "fusionlab-cli: error: %s\n", msg);
   return 1;
+}
+
+gboolean
+fl_cli_parse (GOptionContext *ctx,
+              int            *argc,
+              char         ***argv,
+              GError        **error)
+{
+  if (!g_option_context_parse (ctx, argc, argv, error))
+    return FALSE;
+  if (*argc > 1)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "unexpected argument “%s”", (*argv)[1]);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean

@@ -101,14 +101,7 @@ label_parse (LabelOpts *o, int *argc, char ***argv, GError **error)
   };
 
   g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!g_option_context_parse (ctx, argc, argv, error))
-    return FALSE;
-  if (*argc > 1)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "unexpected argument “%s”", (*argv)[1]);
-      return FALSE;
-    }
-  return TRUE;
+  return fl_cli_parse (ctx, argc, argv, error);
 }
 
 /* "10,25,50,100" into t->fractions, ascending, each in (0, 100]. */

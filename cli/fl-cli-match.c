@@ -90,14 +90,7 @@ match_parse (MatchOpts *o, int *argc, char ***argv, GError **error)
   };
 
   g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!g_option_context_parse (ctx, argc, argv, error))
-    return FALSE;
-  if (*argc > 1)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "unexpected argument “%s”", (*argv)[1]);
-      return FALSE;
-    }
-  return TRUE;
+  return fl_cli_parse (ctx, argc, argv, error);
 }
 
 /* The settings of the options; FALSE with a message for a bad one. */

@@ -255,15 +255,7 @@ parse (Opts *o, const char *command, int *argc, char ***argv, GError **error)
     }
   if (strcmp (command, "compare") == 0)
     add_compare_entries (ctx, o);
-  if (!g_option_context_parse (ctx, argc, argv, error))
-    return FALSE;
-  if (*argc > 1)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "unexpected argument “%s”", (*argv)[1]);
-      return FALSE;
-    }
-  return TRUE;
+  return fl_cli_parse (ctx, argc, argv, error);
 }
 
 static gboolean

@@ -20,6 +20,12 @@ int fl_cli_label_efficiency (int argc, char **argv);
 /* What the commands share (fl-cli-common.c). The error line on stderr, folded to
  * one line; returns 1, the exit status. */
 int      fl_cli_fail       (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
+/* Parses the command line with ctx's entries; an argument left over is a
+ * G_OPTION_ERROR naming it. */
+gboolean fl_cli_parse      (GOptionContext *ctx,
+                            int            *argc,
+                            char         ***argv,
+                            GError        **error);
 /* Checks the options every command that loads data has; FALSE with a
  * G_OPTION_ERROR saying which is wrong. */
 gboolean fl_cli_check_data (const char *images,
