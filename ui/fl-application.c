@@ -4,6 +4,7 @@
 #include "fl-application.h"
 
 #include "fl-main-loop-probe.h"
+#include "fl-settings.h"
 #include "fl-window.h"
 
 #include <stdio.h>
@@ -40,6 +41,7 @@ struct _FlApplication {
 
   Screenshot     *shot;
   guint           shot_id;
+  GSettings      *settings;   /* NULL: the schema is nowhere (fl_settings_new()) */
 };
 
 G_DEFINE_FINAL_TYPE (FlApplication, fl_application, GTK_TYPE_APPLICATION)
@@ -290,20 +292,35 @@ screenshot_poll_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The window, made if there is none; a new one remembers (fl-settings.h)
+ * unless told not to: a --screenshot or --train-epochs run neither uses
+ * nor changes what the user's sessions remembered. */
 static FlWindow *
-get_window (FlApplication *self)
+get_window (FlApplication *self,
+            gboolean       remember,
+            gboolean      *made)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
-  if (window == NULL)
-    window = GTK_WINDOW (fl_window_new (GTK_APPLICATION (self)));
+  *made = window == NULL;
+  if (window != NULL)
+    return FL_WINDOW (window);
+  window = GTK_WINDOW (fl_window_new (GTK_APPLICATION (self)));
+  if (remember && self->settings != NULL)
+    fl_settings_attach (self->settings, FL_WINDOW (window));
   return FL_WINDOW (window);
 }
 
 static void
 fl_application_activate (GApplication *app)
 {
-  gtk_window_present (GTK_WINDOW (get_window (FL_APPLICATION (app))));
+  FlApplication *self = FL_APPLICATION (app);
+  gboolean made;
+  FlWindow *window = get_window (self, TRUE, &made);
+
+  if (made && self->settings != NULL)
+    fl_settings_restore_data (self->settings, window);
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 static char *
@@ -461,6 +478,7 @@ fl_application_command_line (GApplication            *app,
   g_autofree char *start = NULL;
   guint freeze;
   FlWindow *window;
+  gboolean remember, made;
   Options o;
 
   if (!read_options (cmdline, &o) || !read_start_options (cmdline, &start, &freeze))
@@ -469,7 +487,9 @@ fl_application_command_line (GApplication            *app,
   csv = path_for_arg (cmdline, o.csv);
   experiment = path_for_arg (cmdline, o.experiment);
 
-  window = get_window (self);
+  remember = o.screenshot == NULL && o.epochs == 0;
+  /* the options, applied after what was remembered, win over it */
+  window = get_window (self, remember, &made);
   if (o.image_size > 0)
     fl_train_panel_set_image_size (fl_window_get_train_panel (window), o.image_size);
   if (start != NULL)
@@ -480,10 +500,15 @@ fl_application_command_line (GApplication            *app,
   if (o.compare_folds > 0)
     fl_train_panel_set_compare (fl_window_get_train_panel (window), o.compare_folds, 1);
   if (o.width > 0)
-    gtk_window_set_default_size (GTK_WINDOW (window), o.width, o.height);
+    {
+      gtk_window_unmaximize (GTK_WINDOW (window));
+      gtk_window_set_default_size (GTK_WINDOW (window), o.width, o.height);
+    }
   gtk_window_present (GTK_WINDOW (window));
   if (images != NULL || csv != NULL)
     fl_window_load (window, images, csv);
+  else if (made && remember && experiment == NULL && self->settings != NULL)
+    fl_settings_restore_data (self->settings, window);
   /* a wrong file is shown in the window, like one opened from the menu;
    * a --screenshot run says so and fails */
   if (experiment != NULL && !fl_window_open_experiment (window, experiment) && o.screenshot != NULL)
@@ -545,6 +570,7 @@ fl_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay",
                                          (const char *const[]) { "<Control>question", NULL });
   gtk_window_set_default_icon_name (FL_APPLICATION_ID);
+  FL_APPLICATION (app)->settings = fl_settings_new (NULL);
 }
 
 static void
@@ -554,6 +580,7 @@ fl_application_dispose (GObject *object)
 
   g_clear_handle_id (&self->shot_id, g_source_remove);
   g_clear_pointer (&self->shot, screenshot_free);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (fl_application_parent_class)->dispose (object);
 }

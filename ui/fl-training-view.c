@@ -534,6 +534,24 @@ fl_training_view_get_property (GObject    *object,
 }
 
 static void
+fl_training_view_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  FlTrainingView *self = FL_TRAINING_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PRESENTING:
+      fl_training_view_set_presenting (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 fl_training_view_class_init (FlTrainingViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -541,10 +559,11 @@ fl_training_view_class_init (FlTrainingViewClass *klass)
 
   object_class->dispose = fl_training_view_dispose;
   object_class->get_property = fl_training_view_get_property;
+  object_class->set_property = fl_training_view_set_property;
 
   properties[PROP_PRESENTING] =
     g_param_spec_boolean ("presenting", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -620,4 +639,13 @@ fl_training_view_get_presenting (FlTrainingView *self)
 {
   g_return_val_if_fail (FL_IS_TRAINING_VIEW (self), FALSE);
   return self->presenting;
+}
+
+/* As the toggle in the header bar would (the settings remember it). */
+void
+fl_training_view_set_presenting (FlTrainingView *self,
+                                 gboolean        presenting)
+{
+  g_return_if_fail (FL_IS_TRAINING_VIEW (self));
+  gtk_toggle_button_set_active (self->present_toggle, presenting);
 }

@@ -66,5 +66,7 @@ int         fl_training_view_get_route_series   (FlTrainingView *self,
                                                  FlPlotView     *plot,
                                                  int             route);
 gboolean    fl_training_view_get_presenting     (FlTrainingView *self);
+void        fl_training_view_set_presenting     (FlTrainingView *self,
+                                                 gboolean        presenting);
 
 G_END_DECLS

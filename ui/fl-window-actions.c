@@ -407,6 +407,8 @@ file_response_cb (GtkNativeDialog *native,
       status = g_strdup_printf (kind == FILE_MODEL || kind == FILE_MATCH_MODEL ? "Saved the model to %s."
                                                                                : "Saved %s.", name);
       fl_session_set_status (self->session, status);
+      if (kind == FILE_EXPERIMENT_SAVE)
+        _fl_window_experiment_file (self, path);
     }
   g_object_unref (native);
 }

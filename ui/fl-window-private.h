@@ -65,6 +65,9 @@ void     _fl_window_show_error      (FlWindow   *self,
                                      const char *title,
                                      const char *message);
 void     _fl_window_dismiss_banner  (FlWindow   *self);
+/* Emits ::experiment-file: an experiment file was opened or saved. */
+void     _fl_window_experiment_file (FlWindow   *self,
+                                     const char *path);
 /* Loads the reopened experiment's data, as its prompt's button does. */
 void     _fl_window_load_runs_data  (FlWindow   *self);
 

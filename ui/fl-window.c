@@ -7,6 +7,15 @@
 
 G_DEFINE_FINAL_TYPE (FlWindow, fl_window, GTK_TYPE_APPLICATION_WINDOW)
 
+static guint experiment_file_signal;
+
+void
+_fl_window_experiment_file (FlWindow   *self,
+                            const char *path)
+{
+  g_signal_emit (self, experiment_file_signal, 0, path);
+}
+
 void
 _fl_window_show_error (FlWindow   *self,
                        const char *title,
@@ -377,6 +386,9 @@ fl_window_class_init (FlWindowClass *klass)
   object_class->dispose = fl_window_dispose;
   object_class->finalize = fl_window_finalize;
 
+  experiment_file_signal = g_signal_new ("experiment-file", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                         NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/org/fusionlab/FusionLab/ui/fl-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FlWindow, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, banner_label);
@@ -527,6 +539,7 @@ fl_window_open_experiment (FlWindow   *self,
   gtk_stack_set_visible_child_name (self->content_stack, "training");
   gtk_stack_set_visible_child_name (self->bottom_stack, "runs");
   _fl_window_update_actions (self);
+  _fl_window_experiment_file (self, path);
   return TRUE;
 }
 

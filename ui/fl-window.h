@@ -38,7 +38,8 @@ gboolean        fl_window_save_png           (FlWindow       *self,
                                               GError        **error);
 
 /* What win.open-experiment does once a file is chosen; its errors are
- * shown in the banner. */
+ * shown in the banner. Signal ::experiment-file (const char *path): an
+ * experiment file was opened, or saved by win.save-experiment. */
 gboolean        fl_window_open_experiment    (FlWindow       *self,
                                               const char     *path);
 /* The message of the error banner, or NULL when it is hidden. */

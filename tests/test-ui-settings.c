@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * What Fusion Lab remembers (fl-settings.h, issue 19): a window is given a
+ * size, data with its columns chosen (the sound column dropped, a numeric
+ * one unticked), training settings and presentation mode, then closed; a
+ * second window, with settings read afresh from the same keyfile on disk
+ * (as the next start of the app would), has them all back. A keyfile with
+ * values out of range or of the wrong type gives the defaults. The keyfile
+ * is in a scratch folder: nothing the developer remembered is read or
+ * changed.
+ */
+#define G_LOG_DOMAIN "test-ui-settings"
+
+#include "test-ui-util.h"
+#include "fl-settings.h"
+
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
+
+static char *data_dir;
+static char *config_dir;
+static FlFusion chosen;   /* the last route the first session offered */
+
+/* Settings in a keyfile backend of their own: a new one reads the file
+ * again, as a new process would. */
+static GSettings *
+keyfile_settings (const char *path)
+{
+  g_autoptr(GSettingsBackend) backend = g_keyfile_settings_backend_new (path, "/", NULL);
+  GSettings *settings = fl_settings_new (backend);
+
+  g_assert_nonnull (settings);
+  return settings;
+}
+
+static gboolean
+ui_audio_dropped (gpointer data)
+{
+  FlDataset *ds = fl_data_panel_get_dataset (ui_data_panel (data));
+
+  return ui_data_ready (data) && ds->audio == NULL && ds->n_numeric == 1;
+}
+
+/* The first session: everything changed from the defaults, then closed. */
+static void
+first_session (GSettings *settings)
+{
+  FlWindow *window = fl_window_new (NULL);
+  g_autofree char *images = g_build_filename (data_dir, "images", NULL);
+  g_autofree char *csv = g_build_filename (data_dir, "texts.csv", NULL);
+  const char *const weight_only[] = { "weight", NULL };
+  FlFusion offered[FL_N_FUSIONS];
+  FlTrainSettings s;
+
+  fl_settings_attach (settings, window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  fl_train_panel_set_image_size (ui_train_panel (window), 24);
+  gtk_window_present (GTK_WINDOW (window));
+  fl_window_load (window, images, csv);
+  g_assert_true (ui_wait (ui_data_ready, window, 60));
+  g_assert_nonnull (fl_data_panel_get_dataset (ui_data_panel (window))->audio);
+  /* the columns as the picker would choose them: no sound, one number */
+  fl_data_panel_set_branch_columns (ui_data_panel (window), "", weight_only);
+  fl_data_panel_set_columns (ui_data_panel (window), NULL, NULL, NULL);
+  g_assert_true (ui_wait (ui_audio_dropped, window, 60));
+
+  chosen = offered[fl_train_panel_get_offered (ui_train_panel (window), offered) - 1];
+  g_assert_cmpint (chosen, !=, FL_FUSION_CONCAT);
+  fl_train_panel_get_settings (ui_train_panel (window), &s);
+  s.fusion = chosen;
+  s.epochs = 7;
+  s.batch_size = 16;
+  s.lr = 0.01f;
+  s.seed = 1234;
+  fl_train_panel_set_settings (ui_train_panel (window), &s);
+  g_assert_cmpint (fl_train_panel_get_fusion (ui_train_panel (window)), ==, chosen);
+  fl_train_panel_set_match_loss (ui_train_panel (window), FL_MATCH_LOSS_HINGE);
+  fl_training_view_set_presenting (ui_training_view (window), TRUE);
+  ui_spin (0.2);
+  gtk_window_close (GTK_WINDOW (window));
+  ui_spin (0.2);
+  g_settings_sync ();
+}
+
+static void
+test_restored (void)
+{
+  g_autofree char *path = g_build_filename (config_dir, "restored.ini", NULL);
+  g_autoptr(GSettings) first = keyfile_settings (path);
+  g_autoptr(GSettings) second = NULL;
+  g_autofree char *images = g_build_filename (data_dir, "images", NULL);
+  FlWindow *window;
+  FlDataset *ds;
+  FlTrainSettings s;
+  FlMatchSettings m;
+  int width, height;
+
+  first_session (first);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+
+  second = keyfile_settings (path);
+  window = fl_window_new (NULL);
+  fl_settings_attach (second, window);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (fl_settings_restore_data (second, window));
+  g_assert_true (ui_wait (ui_data_ready, window, 60));
+
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 1000);
+  g_assert_cmpint (height, ==, 700);
+  g_assert_true (fl_training_view_get_presenting (ui_training_view (window)));
+  ds = fl_data_panel_get_dataset (ui_data_panel (window));
+  g_assert_cmpstr (ds->images_dir, ==, images);
+  g_assert_cmpint (ds->image_size, ==, 24);
+  g_assert_null (ds->audio);
+  g_assert_cmpint (ds->n_numeric, ==, 1);
+  g_assert_cmpstr (ds->numeric_names[0], ==, "weight");
+  fl_train_panel_get_settings (ui_train_panel (window), &s);
+  g_assert_cmpint (s.fusion, ==, chosen);
+  g_assert_cmpint (s.epochs, ==, 7);
+  g_assert_cmpint (s.batch_size, ==, 16);
+  g_assert_cmpfloat_with_epsilon (s.lr, 0.01, 1e-6);
+  g_assert_cmpuint (s.seed, ==, 1234);
+  fl_train_panel_get_match_settings (ui_train_panel (window), &m);
+  g_assert_cmpint (m.loss, ==, FL_MATCH_LOSS_HINGE);
+  ui_destroy_window (window);
+}
+
+/* A keyfile edited by hand: out of the schema's ranges and choices, or
+ * not of the key's type, each key falls back to its default; data that is
+ * no longer there is not loaded. */
+static void
+test_bad_keyfile (void)
+{
+  g_autofree char *path = g_build_filename (config_dir, "bad.ini", NULL);
+  const char *bad = "[org/fusionlab/FusionLab]\n"
+                    "window-width=99999\n"
+                    "window-height='tall'\n"
+                    "route='teleport'\n"
+                    "epochs=-3\n"
+                    "learning-rate=1e300\n"
+                    "images-folder='/nonexistent/fusionlab/images'\n"
+                    "csv-file='/nonexistent/fusionlab/texts.csv'\n";
+  g_autoptr(GSettings) settings = NULL;
+  FlWindow *window;
+  FlTrainSettings s;
+  int width, height;
+
+  g_assert_true (g_file_set_contents (path, bad, -1, NULL));
+  settings = keyfile_settings (path);
+  window = fl_window_new (NULL);
+  fl_settings_attach (settings, window);
+  g_assert_false (fl_settings_restore_data (settings, window));
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 1280);
+  g_assert_cmpint (height, ==, 800);
+  fl_train_panel_get_settings (ui_train_panel (window), &s);
+  g_assert_cmpint (s.fusion, ==, FL_FUSION_CONCAT);
+  g_assert_cmpint (s.epochs, ==, 10);
+  g_assert_cmpfloat_with_epsilon (s.lr, 1e-3, 1e-9);
+  g_assert_null (fl_data_panel_get_dataset (ui_data_panel (window)));
+  g_assert_false (fl_data_panel_get_loading (ui_data_panel (window)));
+  ui_destroy_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  ui_test_init (&argc, &argv);
+  data_dir = ui_make_trimodal_dataset (6);
+  config_dir = g_dir_make_tmp ("fusionlab-settings-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_test_add_func ("/settings/restored", test_restored);
+  g_test_add_func ("/settings/bad-keyfile", test_bad_keyfile);
+  status = g_test_run ();
+  ui_remove_tree (data_dir);
+  ui_remove_tree (config_dir);
+  g_free (data_dir);
+  g_free (config_dir);
+  return status;
+}
