@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# meson install into a scratch DESTDIR gives a working app: the programs,
+# the desktop file, the icon, the AppStream entry, the GSettings schema
+# (which compiles) and the manual pages (which list the options), and the
+# installed fusionlab-cli and fusionlab run from there.
+#   test-install.sh BUILDDIR PREFIX BINDIR DATADIR MANDIR   (absolute paths)
+set -euo pipefail
+build="$1" prefix="$2" bindir="$3" datadir="$4" mandir="$5"
+dest=$(mktemp -d "${TMPDIR:-/tmp}/fusionlab-install-XXXXXX")
+trap 'rm -rf "$dest"' EXIT
+failed=0
+fail () { echo "not ok: $*"; failed=1; }
+has () { [ -s "$dest$1" ] && echo "ok: $1" || fail "$1 is not installed"; }
+
+meson install -C "$build" --destdir "$dest" --no-rebuild --quiet
+
+id=org.fusionlab.FusionLab
+has "$bindir/fusionlab"
+has "$bindir/fusionlab-cli"
+has "$datadir/applications/$id.desktop"
+has "$datadir/icons/hicolor/scalable/apps/$id.svg"
+has "$datadir/metainfo/$id.metainfo.xml"
+has "$datadir/glib-2.0/schemas/$id.gschema.xml"
+has "$mandir/man1/fusionlab.1"
+has "$mandir/man1/fusionlab-cli.1"
+# nothing outside the prefix
+outside=$(cd "$dest" && find . -type f | sed 's|^\.||' | grep -v "^$prefix/" || true)
+[ -z "$outside" ] || fail "installed outside $prefix: $outside"
+
+# the schema compiles, and has the keys the app reads
+schemas="$dest$datadir/glib-2.0/schemas"
+glib-compile-schemas --strict "$schemas" || fail "the schema does not compile"
+keys=$(GSETTINGS_SCHEMA_DIR="$schemas" gsettings list-keys $id 2>&1 || true)
+for key in window-width window-maximized images-folder csv-file epochs learning-rate presenting; do
+  grep -qx "$key" <<<"$keys" || fail "the schema has no key $key"
+done
+
+# the pages list the options the programs take (they are made from them)
+grep -q -- '\\-\\-images' "$dest$mandir/man1/fusionlab.1" || fail "fusionlab.1 lacks --images"
+for cmd in train compare predict match search; do
+  grep -q "^\.SS $cmd\$" "$dest$mandir/man1/fusionlab-cli.1" || fail "fusionlab-cli.1 lacks the command $cmd"
+done
+if command -v groff >/dev/null; then
+  warnings=$(groff -man -ww -z "$dest$mandir/man1/fusionlab.1" "$dest$mandir/man1/fusionlab-cli.1" 2>&1 || true)
+  [ -z "$warnings" ] || fail "groff warns: $warnings"
+fi
+
+# the installed programs run from the prefix
+out=$("$dest$bindir/fusionlab-cli" --help 2>&1) || fail "fusionlab-cli --help failed: $out"
+grep -q '^Commands:' <<<"$out" || fail "fusionlab-cli --help lists no commands"
+out=$("$dest$bindir/fusionlab-cli" train --help 2>&1) || fail "fusionlab-cli train --help failed: $out"
+grep -q -- '--fusion' <<<"$out" || fail "fusionlab-cli train --help lists no --fusion"
+out=$("$dest$bindir/fusionlab" --help 2>&1) || fail "fusionlab --help failed: $out"
+grep -q -- '--images' <<<"$out" || fail "fusionlab --help lists no --images"
+
+[ "$failed" -eq 0 ] && echo "installed in $dest$prefix: every file there"
+exit "$failed"
