@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Builds the Debian package from a copy of this tree (the files git tracks
+# or would track), checks it with lintian, installs it with apt-get, checks
+# what it installed — fusionlab-cli runs, the manual pages, the desktop
+# file, the icon, the AppStream entry and the compiled schema are in /usr,
+# fusionlab starts and draws its window under Xvfb — and removes it again
+# (unless it was installed before). Needs root (or sudo), the build
+# dependencies (debian/control; tools/deps.sh installs them) and
+# dpkg-dev, debhelper, lintian and fakeroot. Not part of tools/test.sh: it
+# builds the whole project once more (see the README for how long).
+#   tools/check-deb.sh [OUTDIR]   (the .deb is left in OUTDIR, a new
+#                                  folder under /tmp unless told)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+src=$PWD
+out=${1:-$(mktemp -d /tmp/fusionlab-deb-XXXXXX)}
+version=$(dpkg-parsechangelog -S Version)
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+step () { printf '\n== %s (%s)\n' "$1" "$(date +%T)"; }
+fail () { echo "check-deb: $*" >&2; exit 1; }
+
+step "copy of the tree in $out/fusionlab-$version"
+mkdir -p "$out/fusionlab-$version"
+git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$out/fusionlab-$version"
+
+step "dpkg-buildpackage -us -uc -b"
+start=$(date +%s)
+(cd "$out/fusionlab-$version" && DEB_BUILD_OPTIONS="parallel=$(nproc) ${DEB_BUILD_OPTIONS:-}" \
+   dpkg-buildpackage -us -uc -b) > "$out/build.log" 2>&1 || { tail -40 "$out/build.log"; fail "the build failed: $out/build.log"; }
+echo "built in $(( $(date +%s) - start )) s: $(ls "$out"/*.deb)"
+
+step "lintian"
+deb=$(ls "$out"/fusionlab_"$version"_*.deb)
+lintian --info --display-info "$out"/fusionlab_"$version"_*.changes | tee "$out/lintian.log" || true
+grep -q '^E:' "$out/lintian.log" && fail "lintian found errors"
+echo "lintian: $(grep -c '^E:' "$out/lintian.log" || true) errors, $(grep -c '^W:' "$out/lintian.log" || true) warnings"
+
+step "apt-get install $deb"
+installed_before=$(dpkg-query -W -f='${Status}' fusionlab 2>/dev/null | grep -c "install ok installed" || true)
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "$deb"
+remove () { [ "$installed_before" -eq 0 ] && DEBIAN_FRONTEND=noninteractive $sudo apt-get remove -y -q fusionlab; }
+trap remove EXIT
+
+step "what it installed"
+id=org.fusionlab.FusionLab
+[ "$(command -v fusionlab-cli)" = /usr/bin/fusionlab-cli ] || fail "no /usr/bin/fusionlab-cli"
+fusionlab-cli --help | grep -q '^Commands:' || fail "fusionlab-cli --help"
+fusionlab --help | grep -q -- '--images' || fail "fusionlab --help"
+man -w fusionlab && man -w fusionlab-cli || fail "no manual page"
+for f in /usr/share/applications/$id.desktop /usr/share/icons/hicolor/scalable/apps/$id.svg \
+         /usr/share/metainfo/$id.metainfo.xml /usr/share/glib-2.0/schemas/$id.gschema.xml; do
+  [ -s "$f" ] && echo "ok: $f" || fail "no $f"
+done
+desktop-file-validate /usr/share/applications/$id.desktop
+# compiled by GLib's dpkg trigger into /usr/share/glib-2.0/schemas/gschemas.compiled
+gsettings get $id window-width || fail "the schema is not compiled"
+
+step "xvfb-run fusionlab --screenshot"
+shot="$out/installed.png"
+xvfb-run -a -s '-screen 0 1400x900x24' env GSETTINGS_BACKEND=memory fusionlab \
+  --images "$src/resources/demo/images" --csv "$src/resources/demo/texts.csv" --screenshot "$shot"
+[ -s "$shot" ] || fail "no screenshot"
+echo "ok: $shot ($(stat -c %s "$shot") bytes)"
+
+step "apt-get remove fusionlab"
+trap - EXIT
+remove || true
+echo "check-deb: the package builds, passes lintian without errors, installs, runs and is removed ($out)"
