@@ -4,7 +4,8 @@
 # or would track), checks it with lintian, installs it with apt-get, checks
 # what it installed — fusionlab-cli runs, the manual pages, the desktop
 # file, the icon, the AppStream entry and the compiled schema are in /usr,
-# fusionlab starts and draws its window under Xvfb — and removes it again
+# fusionlab starts and draws its window under Xvfb, and remembers the data
+# it had loaded at its next start — and removes it again
 # (unless it was installed before). Needs root (or sudo), the build
 # dependencies (debian/control; tools/deps.sh installs them) and
 # dpkg-dev, debhelper, lintian and fakeroot. Not part of tools/test.sh: it
@@ -63,6 +64,27 @@ xvfb-run -a -s '-screen 0 1400x900x24' env GSETTINGS_BACKEND=memory fusionlab \
   --images "$src/resources/demo/images" --csv "$src/resources/demo/texts.csv" --screenshot "$shot"
 [ -s "$shot" ] || fail "no screenshot"
 echo "ok: $shot ($(stat -c %s "$shot") bytes)"
+
+step "fusionlab remembers its folders after a restart"
+# app.quit over D-Bus, as the menu's Quit: a session bus of its own; the
+# settings in a keyfile under a scratch XDG_CONFIG_HOME, not the user's
+if command -v dbus-run-session >/dev/null; then
+  cfg=$(mktemp -d "$out/config-XXXXXX")
+  XDG_CONFIG_HOME=$cfg GSETTINGS_BACKEND=keyfile G_MESSAGES_DEBUG=fl-settings \
+    xvfb-run -a -s '-screen 0 1400x900x24' dbus-run-session -- bash -c '
+      quit () { sleep 8; gapplication action org.fusionlab.FusionLab quit; wait; }
+      fusionlab --images "$1/resources/demo/images" --csv "$1/resources/demo/texts.csv" --image-size 32 &
+      quit
+      fusionlab &
+      quit' _ "$src" > "$out/remember.log" 2>&1 || true
+  remembered=$(XDG_CONFIG_HOME=$cfg GSETTINGS_BACKEND=keyfile gsettings get $id images-folder)
+  [ "$remembered" = "'$src/resources/demo/images'" ] || fail "the folder was not remembered: $remembered"
+  grep -q "loading the data remembered: $src/resources/demo/images" "$out/remember.log" ||
+    fail "the second start did not load the folder remembered: $out/remember.log"
+  echo "ok: remembered $remembered and loaded it at the next start"
+else
+  echo "skipped: no dbus-run-session (package dbus) to quit the app with"
+fi
 
 step "apt-get remove fusionlab"
 trap - EXIT

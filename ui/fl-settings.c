@@ -68,6 +68,16 @@ restore_train (GSettings    *settings,
   fl_train_panel_set_task (panel, g_strcmp0 (task, "match") == 0 ? FL_TASK_MATCH : FL_TASK_CLASSIFY);
 }
 
+/* 0.001, not the float's 0.0010000000474974513: the digits the spin
+ * button shows, for whoever reads the settings (gsettings, dconf-editor). */
+static double
+as_shown (float x)
+{
+  char digits[G_ASCII_DTOSTR_BUF_SIZE];
+
+  return g_ascii_strtod (g_ascii_formatd (digits, sizeof digits, "%.6g", x), NULL);
+}
+
 static void
 save_train (GSettings    *settings,
             FlTrainPanel *panel)
@@ -86,7 +96,7 @@ save_train (GSettings    *settings,
   g_settings_set_int (settings, "feature-size", s->feat_dim);
   g_settings_set_int (settings, "epochs", s->epochs);
   g_settings_set_int (settings, "batch-size", s->batch_size);
-  g_settings_set_double (settings, "learning-rate", s->lr);
+  g_settings_set_double (settings, "learning-rate", as_shown (s->lr));
   g_settings_set_double (settings, "validation-share", s->val_fraction);
   g_settings_set_uint64 (settings, "seed", s->seed);
   g_settings_set_double (settings, "modality-dropout", s->modality_dropout);
@@ -225,6 +235,7 @@ fl_settings_restore_data (GSettings *settings,
   /* after the window's handler, which offers the data's routes */
   later->handler = g_signal_connect_data (panel, "notify::dataset", G_CALLBACK (data_loaded_cb), later,
                                           route_later_free, G_CONNECT_AFTER);
+  g_debug ("loading the data remembered: %s, %s", images, csv);
   fl_data_panel_load (panel, images, csv);
   fl_data_panel_set_branch_columns (panel, sound_col, (const char *const *) numeric);
   fl_data_panel_set_columns (panel, *image_col != '\0' ? image_col : NULL, *text_col != '\0' ? text_col : NULL,
