@@ -114,11 +114,10 @@ audio_stack (FlModel *model, Acts *a)
                    FL_P_AUD_CONV1_W, conv_params (model, FL_P_CONV1_W, FL_P_IMG_FC_W) };
 }
 
-/* The convs of a stack for one slice of the batch: conv → pool → ReLU →
- * conv → pool → ReLU. Max-pooling commutes with the ReLU (max is monotone),
- * so pooling first gives the SPEC's conv → ReLU → pool exactly, with the
- * ReLU over a map four times smaller, forward and backward; c1 and c2 hold
- * the raw conv outputs. */
+/* The convs of a stack for one slice of the batch: conv → pool → + b →
+ * ReLU, twice (fl_pool2_bias_relu_forward: the SPEC's conv → ReLU → pool
+ * exactly, on maps four times smaller); c1 and c2 hold the raw conv
+ * outputs, without their bias. */
 static void
 stack_forward (FlModel *model, const Stack *s, const float *in, float *scratch, int lo, int n)
 {
@@ -126,13 +125,13 @@ stack_forward (FlModel *model, const Stack *s, const float *in, float *scratch, 
   const gsize o1 = (gsize) lo * s->C1, o2 = (gsize) lo * s->C2;
 
   fl_conv3x3_forward (s->c1 + o1 * H * W, in + (gsize) lo * s->C0 * H * W,
-                      P (model, s->w1), P (model, s->w1 + 1), scratch, n, s->C0, H, W, s->C1);
-  fl_maxpool2_forward (s->p1 + o1 * H2 * W2, s->am1 + o1 * H2 * W2, s->c1 + o1 * H * W, n, s->C1, H, W);
-  fl_relu_forward (s->p1 + o1 * H2 * W2, (gsize) n * s->C1 * H2 * W2);
+                      P (model, s->w1), NULL, scratch, n, s->C0, H, W, s->C1);
+  fl_pool2_bias_relu_forward (s->p1 + o1 * H2 * W2, s->am1 + o1 * H2 * W2, s->c1 + o1 * H * W,
+                              P (model, s->w1 + 1), n, s->C1, H, W);
   fl_conv3x3_forward (s->c2 + o2 * H2 * W2, s->p1 + o1 * H2 * W2,
-                      P (model, s->w1 + 2), P (model, s->w1 + 3), scratch, n, s->C1, H2, W2, s->C2);
-  fl_maxpool2_forward (s->p2 + o2 * H4 * W4, s->am2 + o2 * H4 * W4, s->c2 + o2 * H2 * W2, n, s->C2, H2, W2);
-  fl_relu_forward (s->p2 + o2 * H4 * W4, (gsize) n * s->C2 * H4 * W4);
+                      P (model, s->w1 + 2), NULL, scratch, n, s->C1, H2, W2, s->C2);
+  fl_pool2_bias_relu_forward (s->p2 + o2 * H4 * W4, s->am2 + o2 * H4 * W4, s->c2 + o2 * H2 * W2,
+                              P (model, s->w1 + 3), n, s->C2, H2, W2);
   if (s->third)
     fl_maxpool2_forward (s->p3 + o2 * (H4 / 2) * (W4 / 2), s->am3 + o2 * (H4 / 2) * (W4 / 2),
                          s->p2 + o2 * H4 * W4, n, s->C2, H4, W4);
@@ -155,15 +154,13 @@ stack_backward (FlModel *model, const Stack *x, const Stack *d, const float *in,
   if (x->third)
     fl_maxpool2_backward (d->p2 + o2 * H4 * W4, d->p3 + o2 * (H4 / 2) * (W4 / 2),
                           x->am3 + o2 * (H4 / 2) * (W4 / 2), n, x->C2, H4, W4);
-  fl_relu_backward (d->p2 + o2 * H4 * W4, x->p2 + o2 * H4 * W4, (gsize) n * x->C2 * H4 * W4);
-  fl_maxpool2_backward (d->c2 + o2 * H2 * W2, d->p2 + o2 * H4 * W4, x->am2 + o2 * H4 * W4,
-                        n, x->C2, H2, W2);
-  fl_conv3x3_backward (d->p1 + o1 * H2 * W2, g + o_w2, g + o_b2, d->c2 + o2 * H2 * W2,
+  fl_pool2_bias_relu_backward (d->c2 + o2 * H2 * W2, g + o_b2, d->p2 + o2 * H4 * W4,
+                               x->p2 + o2 * H4 * W4, x->am2 + o2 * H4 * W4, n, x->C2, H2, W2);
+  fl_conv3x3_backward (d->p1 + o1 * H2 * W2, g + o_w2, NULL, d->c2 + o2 * H2 * W2,
                        x->p1 + o1 * H2 * W2, P (model, x->w1 + 2), scratch, n, x->C1, H2, W2, x->C2);
-  fl_relu_backward (d->p1 + o1 * H2 * W2, x->p1 + o1 * H2 * W2, (gsize) n * x->C1 * H2 * W2);
-  fl_maxpool2_backward (d->c1 + o1 * H * W, d->p1 + o1 * H2 * W2, x->am1 + o1 * H2 * W2,
-                        n, x->C1, H, W);
-  fl_conv3x3_backward (NULL, g, g + o_b1, d->c1 + o1 * H * W, in + (gsize) lo * x->C0 * H * W,
+  fl_pool2_bias_relu_backward (d->c1 + o1 * H * W, g + o_b1, d->p1 + o1 * H2 * W2,
+                               x->p1 + o1 * H2 * W2, x->am1 + o1 * H2 * W2, n, x->C1, H, W);
+  fl_conv3x3_backward (NULL, g, NULL, d->c1 + o1 * H * W, in + (gsize) lo * x->C0 * H * W,
                        P (model, x->w1), scratch, n, x->C0, H, W, x->C1);
 }
 

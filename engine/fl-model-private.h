@@ -13,14 +13,14 @@
  * samples; those of a branch or route the model does not have are NULL
  * (empty). The same layout holds dL/d activation once backward runs. */
 typedef struct {
-  float  *c1;      /* (N,c1,S,S) conv output */
+  float  *c1;      /* (N,c1,S,S) conv output, without its bias */
   float  *p1;      /* (N,c1,S/2,S/2) pooled, after ReLU */
   gint32 *am1;     /* argmax of p1 */
-  float  *c2;      /* (N,c2,S/2,S/2) conv output */
+  float  *c2;      /* (N,c2,S/2,S/2) conv output, without its bias */
   float  *p2;      /* (N,c2,S/4,S/4) pooled, after ReLU: the flattened features */
   gint32 *am2;
   float  *t1;      /* (N,Ht) text hidden layer */
-  float  *ac1;     /* (N,16,M,T) audio conv output */
+  float  *ac1;     /* (N,16,M,T) audio conv output, without its bias */
   float  *ap1;     /* (N,16,M/2,T/2) pooled, after ReLU */
   gint32 *aam1;
   float  *ac2;     /* (N,32,M/2,T/2) */

@@ -72,6 +72,26 @@ col2im3x3 (float *din, const float *dcol, int C, int H, int W)
         }
 }
 
+/* Σ x[0..n): eight running sums, one per lane, so that the compiler can
+ * vectorise it without reordering a float sum itself; a single sum is a
+ * chain of dependent adds, and conv1's bias gradient (131,072 of them a
+ * sample) cost as much as its sgemm. */
+static float
+sum_floats (const float *x, int n)
+{
+  float lane[8] = { 0 }, s = 0.0f;
+  int i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    for (int j = 0; j < 8; j++)
+      lane[j] += x[i + j];
+  for (; i < n; i++)
+    s += x[i];
+  for (int j = 0; j < 8; j++)
+    s += lane[j];
+  return s;
+}
+
 gsize
 fl_conv3x3_scratch_size (int C, int H, int W)
 {
@@ -93,12 +113,13 @@ fl_conv3x3_forward (float       *out,
     {
       float *o = out + (gsize) n * K * HW;
       im2col3x3 (scratch, in + (gsize) n * C * HW, C, H, W);
-      for (int k = 0; k < K; k++)
-        for (int i = 0; i < HW; i++)
-          o[(gsize) k * HW + i] = b[k];
-      /* out (K,HW) += w (K,C9) · col (C9,HW) */
+      if (b != NULL)
+        for (int k = 0; k < K; k++)
+          for (int i = 0; i < HW; i++)
+            o[(gsize) k * HW + i] = b[k];
+      /* out (K,HW) (+)= w (K,C9) · col (C9,HW) */
       cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, K, HW, C9,
-                   1.0f, w, C9, scratch, HW, 1.0f, o, HW);
+                   1.0f, w, C9, scratch, HW, b != NULL ? 1.0f : 0.0f, o, HW);
     }
 }
 
@@ -124,13 +145,8 @@ fl_conv3x3_backward (float       *din,
       /* dw (K,C9) += dout (K,HW) · col^T */
       cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, K, C9, HW,
                    1.0f, g, HW, col, HW, 1.0f, dw, C9);
-      for (int k = 0; k < K; k++)
-        {
-          float s = 0.0f;
-          for (int i = 0; i < HW; i++)
-            s += g[(gsize) k * HW + i];
-          db[k] += s;
-        }
+      for (int k = 0; db != NULL && k < K; k++)
+        db[k] += sum_floats (g + (gsize) k * HW, HW);
       if (din == NULL)
         continue;
       /* dcol (C9,HW) = w^T (C9,K) · dout (K,HW) */
@@ -141,6 +157,32 @@ fl_conv3x3_backward (float       *din,
 }
 
 /* ---- 2x2 max-pooling ---------------------------------------------------- */
+
+/* One output row of 2x2 windows: rows s and s + W of the input into dst
+ * (Wo floats) and am, whose entries are i0 + the winner's offset from s.
+ * Ties go to the first in row-major order, as in PyTorch. Selects, not
+ * branches: on real maps the winner is a coin toss, and the mispredicted
+ * branches made pooling cost 14% of a training step, as much as conv1. */
+static inline void
+pool_row (float *dst, gint32 *am, const float *s, int W, int Wo, gint32 i0)
+{
+  const float *t = s + W;
+
+  for (int x = 0; x < Wo; x++)
+    {
+      float m = s[2 * x];
+      gint32 k = 2 * x;
+
+      k = s[2 * x + 1] > m ? 2 * x + 1 : k;
+      m = s[2 * x + 1] > m ? s[2 * x + 1] : m;
+      k = t[2 * x] > m ? W + 2 * x : k;
+      m = t[2 * x] > m ? t[2 * x] : m;
+      k = t[2 * x + 1] > m ? W + 2 * x + 1 : k;
+      m = t[2 * x + 1] > m ? t[2 * x + 1] : m;
+      dst[x] = m;
+      am[x] = i0 + k;
+    }
+}
 
 void
 fl_maxpool2_forward (float       *out,
@@ -153,23 +195,12 @@ fl_maxpool2_forward (float       *out,
   g_return_if_fail (H % 2 == 0 && W % 2 == 0);
 
   for (gsize p = 0; p < (gsize) N * C; p++)
-    {
-      const float *src = in + p * H * W;
-      float *dst = out + p * Ho * Wo;
-      gint32 *am = argmax + p * Ho * Wo;
-      for (int y = 0; y < Ho; y++)
-        for (int x = 0; x < Wo; x++)
-          {
-            int i0 = (2 * y) * W + 2 * x;
-            int best = i0;
-            /* ties go to the first in row-major order, as in PyTorch */
-            if (src[i0 + 1] > src[best]) best = i0 + 1;
-            if (src[i0 + W] > src[best]) best = i0 + W;
-            if (src[i0 + W + 1] > src[best]) best = i0 + W + 1;
-            dst[y * Wo + x] = src[best];
-            am[y * Wo + x] = (gint32) (p * H * W + best);
-          }
-    }
+    for (int y = 0; y < Ho; y++)
+      {
+        gsize i0 = p * H * W + (gsize) 2 * y * W;
+        gsize o = (p * Ho + y) * Wo;
+        pool_row (out + o, argmax + o, in + i0, W, Wo, (gint32) i0);
+      }
 }
 
 void
@@ -184,6 +215,82 @@ fl_maxpool2_backward (float        *din,
   /* windows do not overlap, so each input receives at most one gradient */
   for (gsize i = 0; i < n_out; i++)
     din[argmax[i]] = dout[i];
+}
+
+/* ---- the conv blocks' pool → bias → ReLU ------------------------------ */
+
+void
+fl_pool2_bias_relu_forward (float       *out,
+                            gint32      *argmax,
+                            const float *in,
+                            const float *b,
+                            int N, int C, int H, int W)
+{
+  const int Ho = H / 2, Wo = W / 2;
+
+  g_return_if_fail (H % 2 == 0 && W % 2 == 0);
+
+  for (gsize p = 0; p < (gsize) N * C; p++)
+    {
+      const float bias = b[p % C];
+      for (int y = 0; y < Ho; y++)
+        {
+          gsize i0 = p * H * W + (gsize) 2 * y * W;
+          float *dst = out + (p * Ho + y) * Wo;
+          pool_row (dst, argmax + (p * Ho + y) * Wo, in + i0, W, Wo, (gint32) i0);
+          for (int x = 0; x < Wo; x++)
+            dst[x] = MAX (dst[x] + bias, 0.0f);
+        }
+    }
+}
+
+/* Routes g[0..n), where the ReLU's output y > 0, to din at am, and returns
+ * its sum. Eight at a time, masked with a select: a branch on y mispredicts
+ * half the time, and tripled this pass. The eight running sums let the
+ * compiler vectorise without reordering a float sum itself. */
+static float
+route_where_positive (float *din, const float *g, const float *y, const gint32 *am, int n)
+{
+  float lane[8] = { 0 }, s = 0.0f;
+  int i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    {
+      float v[8];
+      for (int j = 0; j < 8; j++)
+        v[j] = y[i + j] > 0.0f ? g[i + j] : 0.0f;
+      for (int j = 0; j < 8; j++)
+        lane[j] += v[j];
+      for (int j = 0; j < 8; j++)
+        din[am[i + j]] = v[j];
+    }
+  for (; i < n; i++)
+    {
+      float v = y[i] > 0.0f ? g[i] : 0.0f;
+      s += v;
+      din[am[i]] = v;
+    }
+  for (int j = 0; j < 8; j++)
+    s += lane[j];
+  return s;
+}
+
+void
+fl_pool2_bias_relu_backward (float        *din,
+                             float        *db,
+                             const float  *dout,
+                             const float  *out,
+                             const gint32 *argmax,
+                             int N, int C, int H, int W)
+{
+  const gsize plane = (gsize) (H / 2) * (W / 2);
+
+  memset (din, 0, sizeof (float) * (gsize) N * C * H * W);
+  /* the bias was added after the max: its gradient is the pooled map's
+   * sum, over a quarter of the conv output */
+  for (gsize p = 0; p < (gsize) N * C; p++)
+    db[p % C] += route_where_positive (din, dout + p * plane, out + p * plane,
+                                       argmax + p * plane, (int) plane);
 }
 
 /* ---- linear ------------------------------------------------------------- */

@@ -25,8 +25,9 @@ G_BEGIN_DECLS
 /* Scratch floats needed by fl_conv3x3_forward/backward for one image. */
 gsize fl_conv3x3_scratch_size (int C, int H, int W);
 
-/* in is (N,C,H,W); w is (K,C,3,3); b is (K); out is (N,K,H,W).
- * scratch holds fl_conv3x3_scratch_size() floats. */
+/* in is (N,C,H,W); w is (K,C,3,3); b is (K), or NULL for none (the conv
+ * blocks add it after pooling); out is (N,K,H,W). scratch holds
+ * fl_conv3x3_scratch_size() floats. */
 void fl_conv3x3_forward (float       *out,
                          const float *in,
                          const float *w,
@@ -34,8 +35,8 @@ void fl_conv3x3_forward (float       *out,
                          float       *scratch,
                          int N, int C, int H, int W, int K);
 
-/* dout is (N,K,H,W). Accumulates dw (K,C,3,3) and db (K); writes din
- * (N,C,H,W) unless it is NULL. */
+/* dout is (N,K,H,W). Accumulates dw (K,C,3,3) and db (K) unless it is
+ * NULL; writes din (N,C,H,W) unless it is NULL. */
 void fl_conv3x3_backward (float       *din,
                           float       *dw,
                           float       *db,
@@ -59,6 +60,30 @@ void fl_maxpool2_backward (float        *din,
                            const float  *dout,
                            const gint32 *argmax,
                            int N, int C, int H, int W);
+
+/* ---- a conv block's 2x2 max-pool → + bias → ReLU ----------------------
+ *
+ * conv → + b → ReLU → pool, as the SPEC has it, in one pass over the conv's
+ * output taken without its bias: max-pooling commutes with adding one
+ * number and with the ReLU (both monotone), so pooling first gives the same
+ * values on a map four times smaller. */
+
+/* in is (N,C,H,W), the conv's output without b (C); out (N,C,H/2,W/2) =
+ * max(max of each window + b, 0); argmax as fl_maxpool2_forward's. */
+void fl_pool2_bias_relu_forward (float       *out,
+                                 gint32      *argmax,
+                                 const float *in,
+                                 const float *b,
+                                 int N, int C, int H, int W);
+
+/* dout is out's gradient: routes it, where out > 0, to the window's
+ * winner in din (N,C,H,W), overwritten, and accumulates db (C). */
+void fl_pool2_bias_relu_backward (float        *din,
+                                  float        *db,
+                                  const float  *dout,
+                                  const float  *out,
+                                  const gint32 *argmax,
+                                  int N, int C, int H, int W);
 
 /* ---- linear ---------------------------------------------------------- */
 

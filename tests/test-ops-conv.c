@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * The conv blocks' fast paths against the plain operators they replace:
+ * fl_pool2_bias_relu_*() against max-pool, + bias and ReLU one after the
+ * other, a conv without its bias, and on shapes whose pooled planes end in
+ * a partial block of eight (the kernels' lanes). Tolerances as test-ops.c.
+ */
+#include "fl-ops.h"
+#include "fl-test-util.h"
+
+#include <string.h>
+
+#define TOL_LINEAR 1e-3
+
+/* Shapes (N, C, H, W): pooled planes of 15, 1, 32 and 21 floats. */
+static const int shapes[][4] = { { 2, 3, 6, 10 }, { 1, 2, 2, 2 }, { 3, 4, 8, 16 }, { 1, 5, 6, 14 } };
+
+/* n distinct values 0.01 apart, shuffled: no ties, and no winner or ReLU
+ * changes under a perturbation of 1e-3 once a bias with a fraction of
+ * 0.005 is added. 84% of them below 0, so that about half the windows'
+ * maxima (0.5^(1/4) = 0.84) are negative and the ReLU clips. */
+static void
+fill_distinct (GRand *rng, float *x, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    x[i] = 0.01f * ((float) i - 0.84f * (float) n);
+  for (gsize i = n - 1; i > 0; i--)
+    {
+      gsize j = g_rand_int_range (rng, 0, (gint32) i + 1);
+      float t = x[i]; x[i] = x[j]; x[j] = t;
+    }
+}
+
+static gsize
+count_zeros (const float *x, gsize n)
+{
+  gsize z = 0;
+
+  for (gsize i = 0; i < n; i++)
+    z += x[i] == 0.0f;
+  return z;
+}
+
+typedef struct {
+  int N, C, H, W;
+  float *in, *b, *out, *r;
+  gint32 *am;
+} BlockCtx;
+
+static gsize
+n_in (const BlockCtx *c)
+{
+  return (gsize) c->N * c->C * c->H * c->W;
+}
+
+static double
+block_loss (gpointer p)
+{
+  BlockCtx *c = p;
+
+  fl_pool2_bias_relu_forward (c->out, c->am, c->in, c->b, c->N, c->C, c->H, c->W);
+  return dot_loss (c->r, c->out, n_in (c) / 4);
+}
+
+static void
+block_init (BlockCtx *c, GRand *rng, const int *shape)
+{
+  *c = (BlockCtx) { .N = shape[0], .C = shape[1], .H = shape[2], .W = shape[3] };
+  c->in = g_new (float, n_in (c));
+  c->b = g_new (float, c->C);
+  c->out = g_new (float, n_in (c) / 4);
+  c->r = g_new (float, n_in (c) / 4);
+  c->am = g_new (gint32, n_in (c) / 4);
+  fill_distinct (rng, c->in, n_in (c));
+  for (int k = 0; k < c->C; k++)
+    c->b[k] = 0.005f + 0.01f * (float) g_rand_int_range (rng, -20, 20);
+  fill_uniform (rng, c->r, n_in (c) / 4, -1, 1);
+}
+
+static void
+block_clear (BlockCtx *c)
+{
+  g_free (c->in); g_free (c->b); g_free (c->out); g_free (c->r); g_free (c->am);
+}
+
+/* Forward: max-pool, then + b, then ReLU, bit for bit, the same winners. */
+static void
+test_block_forward (void)
+{
+  g_autoptr(GRand) rng = g_rand_new_with_seed (11);
+
+  for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+    {
+      BlockCtx c;
+      block_init (&c, rng, shapes[s]);
+      gsize n = n_in (&c) / 4, plane = n / (c.N * c.C);
+      g_autofree float *ref = g_new (float, n);
+      g_autofree gint32 *ref_am = g_new (gint32, n);
+
+      block_loss (&c);
+      fl_maxpool2_forward (ref, ref_am, c.in, c.N, c.C, c.H, c.W);
+      for (gsize i = 0; i < n; i++)
+        {
+          float v = ref[i] + c.b[(i / plane) % c.C];
+          fl_relu_forward (&v, 1);
+          g_assert_cmpfloat (c.out[i], ==, v);
+          g_assert_cmpint (c.am[i], ==, ref_am[i]);
+        }
+      block_clear (&c);
+    }
+}
+
+/* Ties go to the first of the window in row-major order, as in PyTorch. */
+static void
+test_block_ties (void)
+{
+  /* one 2x4 map: windows {1,1,1,1} and {0,2,-1,2} */
+  const float in[] = { 1, 1, 0, 2, 1, 1, -1, 2 };
+  const float b[] = { 0 };
+  float out[2];
+  gint32 am[2];
+
+  fl_pool2_bias_relu_forward (out, am, in, b, 1, 1, 2, 4);
+  g_assert_cmpint (am[0], ==, 0);
+  g_assert_cmpint (am[1], ==, 3);
+  g_assert_cmpfloat (out[1], ==, 2.0f);
+}
+
+/* Backward: the composition's adjoint, and central differences. */
+static void
+test_block_backward (void)
+{
+  g_autoptr(GRand) rng = g_rand_new_with_seed (12);
+
+  for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+    {
+      BlockCtx c;
+      block_init (&c, rng, shapes[s]);
+      gsize n = n_in (&c) / 4, plane = n / (c.N * c.C);
+      g_autofree float *din = g_new (float, n_in (&c));
+      g_autofree float *ref = g_new (float, n_in (&c));
+      g_autofree float *masked = g_memdup2 (c.r, sizeof (float) * n);
+      g_autofree float *db = g_new0 (float, c.C);
+      g_autofree double *ref_db = g_new0 (double, c.C);
+
+      block_loss (&c);
+      /* garbage in din: the backward overwrites all of it */
+      fill_uniform (rng, din, n_in (&c), 5, 6);
+      fl_pool2_bias_relu_backward (din, db, c.r, c.out, c.am, c.N, c.C, c.H, c.W);
+      fl_relu_backward (masked, c.out, n);
+      fl_maxpool2_backward (ref, masked, c.am, c.N, c.C, c.H, c.W);
+      g_assert_cmpint (count_zeros (c.out, n), >, n / 4);
+      for (gsize i = 0; i < n_in (&c); i++)
+        g_assert_cmpfloat (din[i], ==, ref[i]);
+      for (gsize i = 0; i < n; i++)
+        ref_db[(i / plane) % c.C] += masked[i];
+      for (int k = 0; k < c.C; k++)
+        g_assert_cmpfloat_with_epsilon (db[k], ref_db[k], 1e-5);
+
+      g_assert_cmpfloat (grad_check (c.in, n_in (&c), din, block_loss, &c, 1e-3, 1e-2, 0), <,
+                         TOL_LINEAR);
+      g_assert_cmpfloat (grad_check (c.b, c.C, db, block_loss, &c, 1e-3, 1e-2, 0), <, TOL_LINEAR);
+      block_clear (&c);
+    }
+}
+
+/* A conv without its bias is the conv with a zero bias; a backward without
+ * db computes the same dw and din. */
+static void
+test_conv_without_bias (void)
+{
+  g_autoptr(GRand) rng = g_rand_new_with_seed (13);
+  const int N = 2, C = 3, H = 5, W = 7, K = 4;
+  const gsize nin = N * C * H * W, nout = N * K * H * W, nw = K * C * 9;
+  g_autofree float *in = g_new (float, nin), *w = g_new (float, nw);
+  g_autofree float *zero = g_new0 (float, K), *db = g_new0 (float, K);
+  g_autofree float *a = g_new (float, nout), *b = g_new (float, nout);
+  g_autofree float *dw_a = g_new0 (float, nw), *dw_b = g_new0 (float, nw);
+  g_autofree float *din_a = g_new (float, nin), *din_b = g_new (float, nin);
+  g_autofree float *scratch = g_new (float, fl_conv3x3_scratch_size (C, H, W));
+
+  fill_uniform (rng, in, nin, -1, 1);
+  fill_uniform (rng, w, nw, -1, 1);
+  fl_conv3x3_forward (a, in, w, zero, scratch, N, C, H, W, K);
+  fill_uniform (rng, b, nout, 5, 6);
+  fl_conv3x3_forward (b, in, w, NULL, scratch, N, C, H, W, K);
+  g_assert_cmpmem (a, sizeof (float) * nout, b, sizeof (float) * nout);
+
+  fl_conv3x3_backward (din_a, dw_a, db, a, in, w, scratch, N, C, H, W, K);
+  fl_conv3x3_backward (din_b, dw_b, NULL, a, in, w, scratch, N, C, H, W, K);
+  g_assert_cmpmem (dw_a, sizeof (float) * nw, dw_b, sizeof (float) * nw);
+  g_assert_cmpmem (din_a, sizeof (float) * nin, din_b, sizeof (float) * nin);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/ops/pool2-bias-relu/forward", test_block_forward);
+  g_test_add_func ("/ops/pool2-bias-relu/ties", test_block_ties);
+  g_test_add_func ("/ops/pool2-bias-relu/backward", test_block_backward);
+  g_test_add_func ("/ops/conv3x3/without-bias", test_conv_without_bias);
+  return g_test_run ();
+}
