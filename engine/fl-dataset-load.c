@@ -160,6 +160,12 @@ check_spec (const FlDataSpec *spec, GError **error)
                    "image size %d must be a multiple of 4 between 4 and 1024", S);
       return FALSE;
     }
+  if (spec->image_fit < 0 || spec->image_fit >= FL_N_IMAGE_FITS)
+    {
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
+                   "unknown picture fit %d", (int) spec->image_fit);
+      return FALSE;
+    }
   if (!g_file_test (spec->images_dir, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
@@ -440,9 +446,9 @@ decode_images (Load *ld, GCancellable *cancellable, GError **error)
     }
   ld->images.errors = g_new0 (GError *, MAX (n, 1));
   /* the files are root/relative path: cached by that path (fl-image-cache.h) */
-  cache = fl_image_cache_new (fl_image_tree_root (ld->tree), S);
+  cache = fl_image_cache_new (fl_image_tree_root (ld->tree), S, ld->spec->image_fit);
   if (!fl_image_load_many_cached (cache, (const char *const *) ld->images.files->pdata, open_image_cb, ld,
-                                  (int) n, S, ld->pixels, ld->images.errors, ld->spec->n_threads,
+                                  (int) n, S, ld->spec->image_fit, ld->pixels, ld->images.errors, ld->spec->n_threads,
                                   ld->progress != NULL ? images_progress_cb : NULL, ld, cancellable))
     return cancelled (error);
   return TRUE;
@@ -572,6 +578,7 @@ collect_samples (Load *ld)
   int n, k = 0;
   g_autofree gboolean *keep = keep_rows (ld, &n);
 
+  ds->image_fit = ld->spec->image_fit;
   ds->images_dir = g_strdup (ld->spec->images_dir);
   ds->csv_path = g_strdup (ld->spec->csv_path);
   for (guint i = 0; i < ld->rows->len; i++)

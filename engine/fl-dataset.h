@@ -49,6 +49,7 @@ typedef struct {
   const char *text_col;
   const char *label_col;    /* NULL = detect; "" = none: use parent folder */
   int         image_size;   /* S */
+  FlImageFit  image_fit;    /* how a picture becomes S×S (0: squash) */
   int         n_threads;    /* for decoding; <= 0 = all cores */
   gboolean    unlabelled;   /* for prediction: labels are not needed, a row
                              * without one keeps an empty label */
@@ -83,6 +84,7 @@ typedef struct {
 typedef struct {
   int        n;             /* samples */
   int        image_size;    /* S */
+  FlImageFit image_fit;     /* how the pictures were fitted to S×S */
   guint8    *images;        /* (n,3,S,S) */
   char     **texts;         /* n UTF-8 strings */
   gint32    *labels;        /* n, in [0, n_classes) */

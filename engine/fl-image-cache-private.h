@@ -62,6 +62,7 @@ struct FlImageCache {
   char         *folder;   /* the image folder as given: names start with it */
   char         *real;     /* its real path, written in the file */
   int           S;
+  FlImageFit    fit;
   gsize         img;      /* 3·S·S */
   int           fd;       /* the cache file read, or -1 (none, or ignored) */
   GArray       *entries;  /* of Entry, in file order */
@@ -82,7 +83,8 @@ guint32  fl_cache_get_u32       (const guint8 *p);
 guint64  fl_cache_get_u64       (const guint8 *p);
 guint32  fl_cache_crc           (const guint8 *p,
                                  gsize         len);
-guint32  fl_cache_decoder_stamp (void);
+/* What made the pixels: the decoders' versions and the fit. */
+guint32  fl_cache_decoder_stamp (FlImageFit fit);
 /* FUSIONLAB_IMAGE_CACHE_BYTES, or FL_IMAGE_CACHE_DEFAULT_BYTES. */
 guint64  fl_cache_cap           (void);
 /* len bytes of fd at offset; FALSE on an error or a short read. */

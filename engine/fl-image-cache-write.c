@@ -192,7 +192,7 @@ build_header (FlImageCache *cache, guint32 n, GByteArray *index)
 
   g_byte_array_append (b, (const guint8 *) FL_CACHE_MAGIC, FL_CACHE_MAGIC_BYTES);
   put_u32 (b, FL_CACHE_FORMAT);
-  put_u32 (b, fl_cache_decoder_stamp ());
+  put_u32 (b, fl_cache_decoder_stamp (cache->fit));
   put_u32 (b, (guint32) cache->S);
   put_u32 (b, n);
   put_u32 (b, (guint32) strlen (cache->real));

@@ -73,28 +73,34 @@ fl_cache_crc (const guint8 *p, gsize len)
   return (guint32) crc32_z (0, p, len);
 }
 
-/* What made the pixels: our decoder's version and the codecs' versions (a
- * libjpeg-turbo upgrade may round an IDCT differently). */
+/* What made the pixels: our decoder's version, the codecs' versions (a
+ * libjpeg-turbo upgrade may round an IDCT differently) and the fit. A
+ * squash's stamp is the one every cache file had before fits, so that
+ * those files are still read. */
 guint32
-fl_cache_decoder_stamp (void)
+fl_cache_decoder_stamp (FlImageFit fit)
 {
-  static gsize stamp;
+  static gsize stamps[FL_N_IMAGE_FITS];
 
-  if (g_once_init_enter (&stamp))
+  g_return_val_if_fail (fit >= 0 && fit < FL_N_IMAGE_FITS, 0);
+
+  if (g_once_init_enter (&stamps[fit]))
     {
-      g_autofree char *s = g_strdup_printf ("decoder %d libpng %lu libjpeg-turbo %d stb_image 2.27",
+      g_autofree char *fitted = fit == FL_IMAGE_FIT_SQUASH ? g_strdup ("")
+                                : g_strdup_printf (" fit %s", fl_image_fit_to_string (fit));
+      g_autofree char *s = g_strdup_printf ("decoder %d libpng %lu libjpeg-turbo %d stb_image 2.27%s",
                                             FL_IMAGE_CACHE_DECODER,
                                             (unsigned long) png_access_version_number (),
 #ifdef LIBJPEG_TURBO_VERSION_NUMBER
-                                            LIBJPEG_TURBO_VERSION_NUMBER
+                                            LIBJPEG_TURBO_VERSION_NUMBER,
 #else
-                                            JPEG_LIB_VERSION
+                                            JPEG_LIB_VERSION,
 #endif
-                                            );
+                                            fitted);
       /* | 1: never 0, which g_once_init_leave() refuses */
-      g_once_init_leave (&stamp, fl_cache_crc ((const guint8 *) s, strlen (s)) | 1);
+      g_once_init_leave (&stamps[fit], fl_cache_crc ((const guint8 *) s, strlen (s)) | 1);
     }
-  return (guint32) stamp;
+  return (guint32) stamps[fit];
 }
 
 guint64
@@ -127,8 +133,9 @@ parse_header (FlImageCache *cache, const guint8 *p, guint64 file_size, Header *h
   if (fl_cache_get_u32 (p + 8) != FL_CACHE_FORMAT)
     return fl_cache_fail (error, cache, "format version %u, not %d", fl_cache_get_u32 (p + 8),
                           FL_CACHE_FORMAT);
-  if (fl_cache_get_u32 (p + 12) != fl_cache_decoder_stamp ())
-    return fl_cache_fail (error, cache, "written by another version of the decoders");
+  if (fl_cache_get_u32 (p + 12) != fl_cache_decoder_stamp (cache->fit))
+    return fl_cache_fail (error, cache, "written by another version of the decoders or for "
+                          "another fit");
   if (fl_cache_get_u32 (p + 16) != (guint32) cache->S)
     return fl_cache_fail (error, cache, "images of %u pixels, not %d", fl_cache_get_u32 (p + 16),
                           cache->S);
@@ -259,21 +266,24 @@ read_file (FlImageCache *cache)
 /* ---- the cache object --------------------------------------------------- */
 
 static char *
-file_name (const char *real, int S)
+file_name (const char *real, int S, FlImageFit fit)
 {
   g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, real, -1);
 
-  return g_strdup_printf ("%.32s-%d" FL_CACHE_SUFFIX, hash, S);
+  if (fit == FL_IMAGE_FIT_SQUASH)
+    return g_strdup_printf ("%.32s-%d" FL_CACHE_SUFFIX, hash, S);
+  return g_strdup_printf ("%.32s-%d-%s" FL_CACHE_SUFFIX, hash, S, fl_image_fit_to_string (fit));
 }
 
 FlImageCache *
-fl_image_cache_new_in (const char *dir, const char *folder, int S)
+fl_image_cache_new_in (const char *dir, const char *folder, int S, FlImageFit fit)
 {
   g_autofree char *real = NULL, *name = NULL;
   FlImageCache *cache;
 
   g_return_val_if_fail (dir != NULL && folder != NULL, NULL);
   g_return_val_if_fail (S > 0 && S <= FL_IMAGE_MAX_SIDE, NULL);
+  g_return_val_if_fail (fit >= 0 && fit < FL_N_IMAGE_FITS, NULL);
 
   real = realpath (folder, NULL);
   if (real == NULL)
@@ -281,13 +291,14 @@ fl_image_cache_new_in (const char *dir, const char *folder, int S)
       g_debug ("%s: no image cache: %s", folder, g_strerror (errno));
       return NULL;
     }
-  name = file_name (real, S);
+  name = file_name (real, S, fit);
   cache = g_new0 (FlImageCache, 1);
   cache->dir = g_strdup (dir);
   cache->path = g_build_filename (dir, name, NULL);
   cache->folder = g_strdup (folder);
   cache->real = g_steal_pointer (&real);
   cache->S = S;
+  cache->fit = fit;
   cache->img = (gsize) 3 * S * S;
   cache->fd = -1;
   cache->entries = g_array_new (FALSE, FALSE, sizeof (Entry));
@@ -298,7 +309,7 @@ fl_image_cache_new_in (const char *dir, const char *folder, int S)
 }
 
 FlImageCache *
-fl_image_cache_new (const char *folder, int S)
+fl_image_cache_new (const char *folder, int S, FlImageFit fit)
 {
   const char *v = g_getenv ("FUSIONLAB_IMAGE_CACHE");
   g_autofree char *dir = NULL;
@@ -306,7 +317,7 @@ fl_image_cache_new (const char *folder, int S)
   if (v != NULL && strcmp (v, "0") == 0)
     return NULL;
   dir = g_build_filename (g_get_user_cache_dir (), "fusionlab", "images", NULL);
-  return fl_image_cache_new_in (dir, folder, S);
+  return fl_image_cache_new_in (dir, folder, S, fit);
 }
 
 static void
@@ -386,11 +397,11 @@ relative_name (const char *folder, const char *name)
 }
 
 gboolean
-fl_image_cache_begin (FlImageCache *cache, const char *const *names, int n, int S)
+fl_image_cache_begin (FlImageCache *cache, const char *const *names, int n, int S, FlImageFit fit)
 {
   g_return_val_if_fail (cache != NULL, FALSE);
   g_return_val_if_fail (n >= 0 && (n == 0 || names != NULL), FALSE);
-  g_return_val_if_fail (S == cache->S, FALSE);
+  g_return_val_if_fail (S == cache->S && fit == cache->fit, FALSE);
 
   clear_load (cache);
   cache->n = n;
@@ -479,7 +490,7 @@ fl_image_cache_load_fd (FlImageCache *cache, int fd, int i, const char *name, gu
     }
   g_atomic_int_inc (&cache->decodes);
   g_atomic_int_inc (&total_decodes);
-  if (!fl_image_load_fd (fd, name, cache->S, out, error))
+  if (!fl_image_load_fd (fd, name, cache->S, cache->fit, out, error))
     return FALSE;
   if (keyed && !is_racy (&key))
     {

@@ -4,8 +4,10 @@
  * image folder at the same S again (or reopening an experiment, which loads
  * its data the same way) reads S×S pixels instead of decoding (issue 16).
  *
- * One cache file per folder and S, under g_get_user_cache_dir()/fusionlab/
- * images/, named by a hash of the folder's real path and S. It holds, for
+ * One cache file per folder, S and fit (FlImageFit), under
+ * g_get_user_cache_dir()/fusionlab/images/, named by a hash of the folder's
+ * real path, S and, but for squash (whose files keep the names they had
+ * before fits), the fit. It holds, for
  * each image that decoded, its path relative to the folder, the key of the
  * file it was decoded from — size, mtime and ctime (ns), inode and device,
  * taken with fstat() on the descriptor that was decoded, so a file swapped
@@ -15,8 +17,8 @@
  * (a second change within the clock's tick would leave its key unchanged).
  *
  * The file is never trusted: a magic, a format version, a decoder stamp
- * (FL_IMAGE_CACHE_DECODER plus the versions of libpng and libjpeg-turbo),
- * S, the folder's real path, bounded counts and name lengths, the exact
+ * (FL_IMAGE_CACHE_DECODER plus the versions of libpng and libjpeg-turbo,
+ * and the fit: the pixels of a crop are never read as a squash's), S, the folder's real path, bounded counts and name lengths, the exact
  * file size and a CRC-32 of the header and of the index are checked before
  * anything is used, and each entry's pixels are checked against their own
  * CRC-32 when they are read (with pread(), never mmap(): a file truncated
@@ -51,7 +53,7 @@ G_BEGIN_DECLS
 #define FL_IMAGE_CACHE_MAX_ENTRIES   (1 << 21)
 #define FL_IMAGE_CACHE_MAX_NAME      4096
 
-/* The cache for the image folder `folder` at size S, with whatever valid
+/* The cache for the image folder `folder` at size S and fit, with whatever valid
  * entries its file holds, or NULL when the cache is off
  * (FUSIONLAB_IMAGE_CACHE=0) or the folder has no real path. Names given to
  * fl_image_load_many_cached() are keyed by their path below folder: they
@@ -59,12 +61,14 @@ G_BEGIN_DECLS
  * files); others are decoded and not cached. Free with
  * fl_image_cache_free(). */
 FlImageCache *fl_image_cache_new    (const char *folder,
-                                     int         S);
+                                     int         S,
+                                     FlImageFit  fit);
 /* The same, with the cache files in dir rather than the user's cache
  * folder (tests, the fuzz harness); ignores FUSIONLAB_IMAGE_CACHE. */
 FlImageCache *fl_image_cache_new_in (const char *dir,
                                      const char *folder,
-                                     int         S);
+                                     int         S,
+                                     FlImageFit  fit);
 void          fl_image_cache_free   (FlImageCache *cache);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlImageCache, fl_image_cache_free)
 
@@ -80,12 +84,13 @@ gboolean      fl_image_cache_read_entry (FlImageCache *cache,
 
 /* ---- the hooks of fl_image_load_many_cached() -------------------------- */
 
-/* Starts a load of names[0..n) at S, which must be the cache's S (FALSE,
- * and a critical, otherwise). */
+/* Starts a load of names[0..n) at S and fit, which must be the cache's
+ * (FALSE, and a critical, otherwise). */
 gboolean      fl_image_cache_begin  (FlImageCache      *cache,
                                      const char *const *names,
                                      int                n,
-                                     int                S);
+                                     int                S,
+                                     FlImageFit         fit);
 /* Image i of the load, open as fd: its pixels from the cache when its key
  * matches an entry that reads back intact, else fl_image_load_fd() (and
  * kept for the cache file when it decodes). Called from worker threads,

@@ -165,13 +165,68 @@ copy_to_chw (guint8 *out, const guint8 *pix, int comp, int S)
     }
 }
 
-/* pix is (h,w,comp) interleaved; out is (3,S,S) planar. */
-static void
-resize_to_chw (guint8 *out, const guint8 *pix, int w, int h, int comp, int S)
+static const char *const fit_names[FL_N_IMAGE_FITS] = { "squash", "crop", "pad" };
+
+const char *
+fl_image_fit_to_string (FlImageFit fit)
 {
-  g_autofree int *x0 = g_new (int, S), *x1 = g_new (int, S);
-  g_autofree int *y0 = g_new (int, S), *y1 = g_new (int, S);
-  g_autofree float *lx = g_new (float, S), *ly = g_new (float, S);
+  g_return_val_if_fail (fit >= 0 && fit < FL_N_IMAGE_FITS, NULL);
+  return fit_names[fit];
+}
+
+gboolean
+fl_image_fit_from_string (const char *str, FlImageFit *fit)
+{
+  for (int f = 0; f < FL_N_IMAGE_FITS && str != NULL; f++)
+    if (strcmp (str, fit_names[f]) == 0)
+      {
+        *fit = f;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* Where a w×h picture goes in the S×S output (fl-image.h, FlImageFit):
+ * its source rectangle (sx, sy, sw, sh) is resized onto the destination
+ * rectangle (dx, dy, dw, dh); outside that, white. */
+typedef struct {
+  int sx, sy, sw, sh;
+  int dx, dy, dw, dh;
+} FitRect;
+
+static FitRect
+fit_rect (int w, int h, int S, FlImageFit fit)
+{
+  FitRect r = { 0, 0, w, h, 0, 0, S, S };
+  const int lo = MIN (w, h), hi = MAX (w, h);
+
+  if (fit == FL_IMAGE_FIT_CROP)
+    {
+      r.sx = (w - lo) / 2;
+      r.sy = (h - lo) / 2;
+      r.sw = r.sh = lo;
+    }
+  else if (fit == FL_IMAGE_FIT_PAD)
+    {
+      /* round (S·lo/hi) in integers, at least one pixel */
+      int s = MAX ((int) (((gint64) 2 * S * lo + hi) / (2 * hi)), 1);
+      r.dw = w >= h ? S : s;
+      r.dh = w >= h ? s : S;
+      r.dx = (S - r.dw) / 2;
+      r.dy = (S - r.dh) / 2;
+    }
+  return r;
+}
+
+/* pix is (h,w,comp) interleaved; out is (3,S,S) planar: the rectangle r
+ * of pix resized bilinearly onto r's destination, white around it. */
+static void
+resize_to_chw (guint8 *out, const guint8 *pix, int w, int h, int comp, int S, FlImageFit fit)
+{
+  const FitRect r = fit_rect (w, h, S, fit);
+  g_autofree int *x0 = g_new (int, r.dw), *x1 = g_new (int, r.dw);
+  g_autofree int *y0 = g_new (int, r.dh), *y1 = g_new (int, r.dh);
+  g_autofree float *lx = g_new (float, r.dw), *ly = g_new (float, r.dh);
   const gsize plane = (gsize) S * S;
   const gsize stride = (gsize) w * comp;
 
@@ -180,26 +235,30 @@ resize_to_chw (guint8 *out, const guint8 *pix, int w, int h, int comp, int S)
       copy_to_chw (out, pix, comp, S);
       return;
     }
-  bilinear_taps (x0, x1, lx, w, S);
-  bilinear_taps (y0, y1, ly, h, S);
+  if (r.dw < S || r.dh < S)
+    memset (out, 255, 3 * plane);
+  bilinear_taps (x0, x1, lx, r.sw, r.dw);
+  bilinear_taps (y0, y1, ly, r.sh, r.dh);
 
-  for (int y = 0; y < S; y++)
+  for (int y = 0; y < r.dh; y++)
     {
-      const guint8 *r0 = pix + y0[y] * stride, *r1 = pix + y1[y] * stride;
-      for (int x = 0; x < S; x++)
+      const guint8 *r0 = pix + (r.sy + y0[y]) * stride, *r1 = pix + (r.sy + y1[y]) * stride;
+      for (int x = 0; x < r.dw; x++)
         {
+          const gsize c0 = (gsize) (r.sx + x0[x]) * comp, c1 = (gsize) (r.sx + x1[x]) * comp;
+          const gsize o = (gsize) (r.dy + y) * S + r.dx + x;
           float p00[3], p01[3], p10[3], p11[3];
 
-          fetch_rgb (p00, r0 + (gsize) x0[x] * comp, comp);
-          fetch_rgb (p01, r0 + (gsize) x1[x] * comp, comp);
-          fetch_rgb (p10, r1 + (gsize) x0[x] * comp, comp);
-          fetch_rgb (p11, r1 + (gsize) x1[x] * comp, comp);
+          fetch_rgb (p00, r0 + c0, comp);
+          fetch_rgb (p01, r0 + c1, comp);
+          fetch_rgb (p10, r1 + c0, comp);
+          fetch_rgb (p11, r1 + c1, comp);
           for (int c = 0; c < 3; c++)
             {
               float v = (1.0f - ly[y]) * ((1.0f - lx[x]) * p00[c] + lx[x] * p01[c]) +
                         ly[y] * ((1.0f - lx[x]) * p10[c] + lx[x] * p11[c]);
               /* round to nearest, halves up; v is within [0, 255] up to rounding */
-              out[c * plane + (gsize) y * S + x] = (guint8) CLAMP ((int) (v + 0.5f), 0, 255);
+              out[c * plane + o] = (guint8) CLAMP ((int) (v + 0.5f), 0, 255);
             }
         }
     }
@@ -210,6 +269,7 @@ fl_image_decode (const guint8      *data,
                  gsize              len,
                  const char        *name,
                  int                S,
+                 FlImageFit         fit,
                  FlImageDecodeFlags flags,
                  guint8            *out,
                  GError           **error)
@@ -220,6 +280,7 @@ fl_image_decode (const guint8      *data,
   g_return_val_if_fail (data != NULL || len == 0, FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
   g_return_val_if_fail (S > 0, FALSE);
+  g_return_val_if_fail (fit >= 0 && fit < FL_N_IMAGE_FITS, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
@@ -227,13 +288,16 @@ fl_image_decode (const guint8      *data,
     return fl_image_fail (error, name, "the file is empty");
   if (!fl_image_decode_pixels (data, len, name, min_side, &px, error))
     return FALSE;
-  resize_to_chw (out, px.pix, px.w, px.h, px.comp, S);
+  /* min_side S keeps both sides of a JPEG decoded in the DCT domain ≥ S:
+   * the cropped square's side (the shorter one) and the padded picture's
+   * longer side then still have at least S source pixels */
+  resize_to_chw (out, px.pix, px.w, px.h, px.comp, S, fit);
   g_free (px.pix);
   return TRUE;
 }
 
 gboolean
-fl_image_load_fd (int fd, const char *name, int S, guint8 *out, GError **error)
+fl_image_load_fd (int fd, const char *name, int S, FlImageFit fit, guint8 *out, GError **error)
 {
   g_autofree guint8 *data = NULL;
   gsize len = 0;
@@ -245,7 +309,7 @@ fl_image_load_fd (int fd, const char *name, int S, guint8 *out, GError **error)
   data = read_fd (fd, name, &len, error);
   if (data == NULL)
     return FALSE;
-  return fl_image_decode (data, len, name, S, FL_IMAGE_DECODE_DEFAULT, out, error);
+  return fl_image_decode (data, len, name, S, fit, FL_IMAGE_DECODE_DEFAULT, out, error);
 }
 
 gboolean
@@ -262,7 +326,7 @@ fl_image_load (const char *path, int S, guint8 *out, GError **error)
   fd = fl_image_open_path (path, error);
   if (fd < 0)
     return FALSE;
-  ok = fl_image_load_fd (fd, path, S, out, error);
+  ok = fl_image_load_fd (fd, path, S, FL_IMAGE_FIT_SQUASH, out, error);
   close (fd);
   return ok;
 }
@@ -275,6 +339,7 @@ typedef struct {
   gpointer           open_data;
   FlImageCache      *cache;        /* NULL: every image is decoded */
   int                S;
+  FlImageFit         fit;
   guint8            *out;
   GError           **errors;
 } LoadCtx;
@@ -295,7 +360,7 @@ load_one (int i, gpointer data)
   if (fd >= 0)
     {
       ok = ctx->cache != NULL ? fl_image_cache_load_fd (ctx->cache, fd, i, ctx->names[i], dst, &local)
-                              : fl_image_load_fd (fd, ctx->names[i], ctx->S, dst, &local);
+                              : fl_image_load_fd (fd, ctx->names[i], ctx->S, ctx->fit, dst, &local);
       close (fd);
     }
   if (ok)
@@ -318,7 +383,7 @@ fl_image_load_many (const char *const *paths,
                     gpointer           user_data,
                     GCancellable      *cancellable)
 {
-  return fl_image_load_many_cached (NULL, paths, NULL, NULL, n, S, out, errors, n_threads,
+  return fl_image_load_many_cached (NULL, paths, NULL, NULL, n, S, FL_IMAGE_FIT_SQUASH, out, errors, n_threads,
                                     progress, user_data, cancellable);
 }
 
@@ -329,6 +394,7 @@ fl_image_load_many_cached (FlImageCache      *cache,
                            gpointer           open_data,
                            int                n,
                            int                S,
+                           FlImageFit         fit,
                            guint8            *out,
                            GError           **errors,
                            int                n_threads,
@@ -338,7 +404,7 @@ fl_image_load_many_cached (FlImageCache      *cache,
 {
   LoadCtx ctx = {
     .names = names, .open_image = open_image, .open_data = open_data, .cache = cache,
-    .S = S, .out = out, .errors = errors,
+    .S = S, .fit = fit, .out = out, .errors = errors,
   };
 
   g_return_val_if_fail (n >= 0, FALSE);
@@ -347,7 +413,7 @@ fl_image_load_many_cached (FlImageCache      *cache,
 
   if (n == 0)
     return TRUE;
-  if (cache != NULL && !fl_image_cache_begin (cache, names, n, S))
+  if (cache != NULL && !fl_image_cache_begin (cache, names, n, S, fit))
     ctx.cache = cache = NULL;
   if (!fl_parallel_for (n, n_threads, load_one, &ctx, progress, user_data, cancellable))
     return FALSE;

@@ -44,12 +44,42 @@ G_BEGIN_DECLS
 #define FL_IMAGE_MAX_SIDE   16384
 #define FL_IMAGE_MAX_PIXELS 50000000   /* 50 megapixels */
 
+/* How a picture that is not square becomes S×S (issue 18):
+ *
+ *   - SQUASH stretches the whole picture to S×S (a 4:3 photo is distorted);
+ *     what every version before this one did, and the default;
+ *   - CROP keeps the centred square of the shorter side, m = min(w, h),
+ *     starting at ⌊(w - m)/2⌋, ⌊(h - m)/2⌋, and resizes it to S×S: what
+ *     torchvision's Resize(S) + CenterCrop(S) keep, nothing distorted,
+ *     the edges of the longer side lost;
+ *   - PAD (letterbox) resizes the whole picture to fit S×S, its longer
+ *     side to S and its shorter to round(S·short/long) (at least 1),
+ *     centred, the rest white: white because a transparent pixel is
+ *     composited over white, so an icon's empty margin and the padding
+ *     look alike to the model, and a photo's bands are one flat colour.
+ *
+ * A square picture gives the same bytes under all three. The resize is
+ * the bilinear one described above, restricted to the kept rectangle. */
+typedef enum {
+  FL_IMAGE_FIT_SQUASH,
+  FL_IMAGE_FIT_CROP,
+  FL_IMAGE_FIT_PAD,
+  FL_N_IMAGE_FITS
+} FlImageFit;
+
+/* "squash", "crop", "pad": static. */
+const char *fl_image_fit_to_string   (FlImageFit fit);
+/* FALSE (and *fit untouched) for any other string, NULL included. */
+gboolean    fl_image_fit_from_string (const char *str,
+                                      FlImageFit *fit);
+
 typedef enum {
   FL_IMAGE_DECODE_DEFAULT   = 0,
   FL_IMAGE_DECODE_FULL_SIZE = 1 << 0,   /* no DCT-domain reduction of JPEGs */
 } FlImageDecodeFlags;
 
-/* Decodes the image file held in data[0..len) into out, (3,S,S) bytes. An
+/* Decodes the image file held in data[0..len) into out, (3,S,S) bytes,
+ * fitted to S×S as fit says. An
  * empty, truncated, corrupt or oversized image is a FL_ENGINE_ERROR_DATA
  * whose message starts with name (which is only used for messages). On
  * failure out is left unchanged. Thread-safe. */
@@ -57,6 +87,7 @@ gboolean fl_image_decode (const guint8      *data,
                           gsize              len,
                           const char        *name,
                           int                S,
+                          FlImageFit         fit,
                           FlImageDecodeFlags flags,
                           guint8            *out,
                           GError           **error);
@@ -68,19 +99,20 @@ gboolean fl_image_decode (const guint8      *data,
 gboolean fl_image_load_fd (int         fd,
                            const char *name,
                            int         S,
+                           FlImageFit  fit,
                            guint8     *out,
                            GError    **error);
 
 /* Opens the file at path (following links) and decodes it as
- * fl_image_load_fd() does; a missing or unreadable file is a
+ * fl_image_load_fd() does, squashed; a missing or unreadable file is a
  * FL_ENGINE_ERROR_DATA whose message starts with path. */
 gboolean fl_image_load (const char *path,
                         int         S,
                         guint8     *out,
                         GError    **error);
 
-/* Decodes paths[0..n) into out, (n,3,S,S) bytes, over n_threads worker
- * threads (≤ 0: one per processor).
+/* Decodes paths[0..n) into out, (n,3,S,S) bytes, squashed, over n_threads
+ * worker threads (≤ 0: one per processor).
  *
  * errors, if not NULL, is an array of n NULL GError pointers: errors[i] is
  * set when image i fails, and its slot of out is then zero-filled. The
@@ -110,7 +142,8 @@ typedef int (*FlImageOpenFunc) (int       i,
                                 GError  **error);
 
 /* fl_image_load_many() with each image opened by open_image (NULL: names
- * are paths, opened as fl_image_load() does); names[i] is image i's name in
+ * are paths, opened as fl_image_load() does) and fitted as fit says (the
+ * cache's fit, when there is a cache); names[i] is image i's name in
  * messages. The image loader of fl_dataset_load(), which opens every file
  * beneath the image folder (fl_image_tree_open()). Through a cache of
  * decoded images (fl-image-cache.h; NULL: none), an image whose file is
@@ -124,6 +157,7 @@ gboolean fl_image_load_many_cached (FlImageCache      *cache,
                                     gpointer           open_data,
                                     int                n,
                                     int                S,
+                                    FlImageFit         fit,
                                     guint8            *out,
                                     GError           **errors,
                                     int                n_threads,

@@ -36,7 +36,7 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
   dir = g_build_filename (fl_fuzz_init (), "cache", NULL);
   if (g_mkdir_with_parents (dir, 0700) != 0)
     g_error ("cannot create %s", dir);
-  cache = fl_image_cache_new_in (dir, FOLDER, SIZE);
+  cache = fl_image_cache_new_in (dir, FOLDER, SIZE, FL_IMAGE_FIT_SQUASH);
   path = g_strdup (fl_image_cache_path (cache));
   /* no cap from the environment: every input is small */
   g_unsetenv ("FUSIONLAB_IMAGE_CACHE_BYTES");
@@ -71,7 +71,7 @@ fix_header (guint8 *data, gsize size)
 
   if (size < FL_CACHE_HEADER_BYTES)
     return FALSE;
-  put_u32 (data + 12, fl_cache_decoder_stamp ());
+  put_u32 (data + 12, fl_cache_decoder_stamp (FL_IMAGE_FIT_SQUASH));
   index_off = FL_CACHE_HEADER_BYTES + (guint64) fl_cache_get_u32 (data + 20) * 3 * SIZE * SIZE;
   if (index_off >= size)
     return FALSE;
@@ -93,14 +93,14 @@ try_file (const guint8 *data, gsize size)
   if (!g_file_set_contents_full (path, (const char *) data, (gssize) size,
                                  G_FILE_SET_CONTENTS_NONE, 0600, &error))
     g_error ("cannot write %s: %s", path, error->message);
-  cache = fl_image_cache_new_in (dir, FOLDER, SIZE);
+  cache = fl_image_cache_new_in (dir, FOLDER, SIZE, FL_IMAGE_FIT_SQUASH);
   g_assert (cache != NULL);
   intact = count_intact (cache);
 
-  fl_image_cache_begin (cache, NULL, 0, SIZE);
+  fl_image_cache_begin (cache, NULL, 0, SIZE, FL_IMAGE_FIT_SQUASH);
   if (!fl_image_cache_save (cache, NULL, &error))
     g_error ("%s", error->message);
-  again = fl_image_cache_new_in (dir, FOLDER, SIZE);
+  again = fl_image_cache_new_in (dir, FOLDER, SIZE, FL_IMAGE_FIT_SQUASH);
   g_assert (fl_image_cache_n_entries (again) == intact);
   g_assert (count_intact (again) == intact);
 }

@@ -96,12 +96,12 @@ static void
 write_image_cache (const char *out, const char *const *names, int n)
 {
   g_autofree char *tmp = g_dir_make_tmp ("fl-seeds-XXXXXX", NULL);
-  g_autoptr(FlImageCache) cache = fl_image_cache_new_in (tmp, "/", 4);
+  g_autoptr(FlImageCache) cache = fl_image_cache_new_in (tmp, "/", 4, FL_IMAGE_FIT_SQUASH);
   g_autofree guint8 *pixels = g_malloc ((gsize) MAX (n, 1) * 3 * 4 * 4);
   g_autofree char *data = NULL;
   gsize len;
 
-  if (!fl_image_load_many_cached (cache, names, NULL, NULL, n, 4, pixels, NULL, 1, NULL, NULL,
+  if (!fl_image_load_many_cached (cache, names, NULL, NULL, n, 4, FL_IMAGE_FIT_SQUASH, pixels, NULL, 1, NULL, NULL,
                                   NULL) ||
       !g_file_get_contents (fl_image_cache_path (cache), &data, &len, NULL) ||
       !g_file_set_contents (out, data, (gssize) len, NULL))

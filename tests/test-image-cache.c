@@ -4,7 +4,7 @@
  * unchanged image from the cache, byte for byte what decoding gives, and
  * decodes only the images that failed; a touched, replaced or rewritten
  * file is decoded again, and so is one modified a moment ago; a cache file
- * that is corrupt, truncated, foreign, of another S or claims huge counts
+ * that is corrupt, truncated, foreign, of another S or fit or claims huge counts
  * is ignored (the load is right) and rewritten; the folder of cache files
  * stays under its size cap; FUSIONLAB_IMAGE_CACHE=0 turns it off; a
  * dataset loads the same samples and reasons with and without it.
@@ -137,7 +137,7 @@ typedef struct {
 static Counts
 load (Fixture *f)
 {
-  g_autoptr(FlImageCache) cache = fl_image_cache_new_in (f->cache, f->images, S);
+  g_autoptr(FlImageCache) cache = fl_image_cache_new_in (f->cache, f->images, S, FL_IMAGE_FIT_SQUASH);
   g_autofree guint8 *out = g_malloc (N_FILES * IMG);
   GError *errors[N_FILES] = { NULL };
   g_autoptr(GError) plain = NULL;
@@ -148,7 +148,7 @@ load (Fixture *f)
   c.entries = fl_image_cache_n_entries (cache);
   memset (out, 0xAB, N_FILES * IMG);
   g_assert_true (fl_image_load_many_cached (cache, (const char *const *) f->names, NULL, NULL,
-                                            N_FILES, S, out, errors, 2, NULL, NULL, NULL));
+                                            N_FILES, S, FL_IMAGE_FIT_SQUASH, out, errors, 2, NULL, NULL, NULL));
   g_assert_cmpmem (out, N_FILES * IMG, f->expected, N_FILES * IMG);
   for (int i = 0; i < N_GOOD; i++)
     g_assert_no_error (errors[i]);
@@ -164,7 +164,7 @@ load (Fixture *f)
 static char *
 cache_file (Fixture *f)
 {
-  g_autoptr(FlImageCache) cache = fl_image_cache_new_in (f->cache, f->images, S);
+  g_autoptr(FlImageCache) cache = fl_image_cache_new_in (f->cache, f->images, S, FL_IMAGE_FIT_SQUASH);
 
   return g_strdup (fl_image_cache_path (cache));
 }
@@ -381,10 +381,10 @@ test_foreign (Fixture *f, gconstpointer data)
   Counts c;
 
   write_picture (name, &files[0], 99);
-  cache = fl_image_cache_new_in (f->cache, other, S);
+  cache = fl_image_cache_new_in (f->cache, other, S, FL_IMAGE_FIT_SQUASH);
   other_path = g_strdup (fl_image_cache_path (cache));
   names[0] = name;
-  g_assert_true (fl_image_load_many_cached (cache, names, NULL, NULL, 1, S, out, NULL, 1,
+  g_assert_true (fl_image_load_many_cached (cache, names, NULL, NULL, 1, S, FL_IMAGE_FIT_SQUASH, out, NULL, 1,
                                             NULL, NULL, NULL));
   g_assert_cmpint (g_rename (other_path, path), ==, 0);
   c = load (f);
@@ -402,9 +402,9 @@ test_keep_others (Fixture *f, gconstpointer data)
 
   load (f);
   age_file (f->names[0], 3);
-  cache = fl_image_cache_new_in (f->cache, f->images, S);
+  cache = fl_image_cache_new_in (f->cache, f->images, S, FL_IMAGE_FIT_SQUASH);
   g_assert_true (fl_image_load_many_cached (cache, (const char *const *) f->names, NULL, NULL, 1,
-                                            S, out, NULL, 1, NULL, NULL, NULL));
+                                            S, FL_IMAGE_FIT_SQUASH, out, NULL, 1, NULL, NULL, NULL));
   g_assert_cmpint (fl_image_cache_decodes (cache), ==, 1);
   c = load (f);
   g_assert_cmpint (c.hits, ==, N_GOOD);
@@ -441,11 +441,11 @@ test_evict (Fixture *f, gconstpointer data)
 
   for (int s = 24; s <= 28; s++)
     {
-      g_autoptr(FlImageCache) cache = fl_image_cache_new_in (f->cache, f->images, s);
+      g_autoptr(FlImageCache) cache = fl_image_cache_new_in (f->cache, f->images, s, FL_IMAGE_FIT_SQUASH);
       struct stat st;
 
       g_assert_true (fl_image_load_many_cached (cache, (const char *const *) f->names, NULL, NULL,
-                                                N_FILES, s, out, NULL, 1, NULL, NULL, NULL));
+                                                N_FILES, s, FL_IMAGE_FIT_SQUASH, out, NULL, 1, NULL, NULL, NULL));
       if (one == 0)
         {
           g_assert_cmpint (g_stat (fl_image_cache_path (cache), &st), ==, 0);
@@ -513,7 +513,7 @@ test_dataset (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   fl_image_cache_totals (&hits1, &decodes1);
   g_assert_cmpuint (hits1 + decodes1, ==, hits0 + decodes0);   /* off: not used */
-  g_assert_null (fl_image_cache_new (f->images, S));
+  g_assert_null (fl_image_cache_new (f->images, S, FL_IMAGE_FIT_SQUASH));
 
   g_unsetenv ("FUSIONLAB_IMAGE_CACHE");
   folder_bytes (dir, &before);
@@ -544,13 +544,13 @@ test_disabled (Fixture *f, gconstpointer data)
 
   folder_bytes (dir, &before);
   g_setenv ("FUSIONLAB_IMAGE_CACHE", "0", TRUE);
-  g_assert_null (fl_image_cache_new (f->images, S));
+  g_assert_null (fl_image_cache_new (f->images, S, FL_IMAGE_FIT_SQUASH));
   ds = load_dataset (f, &error);
   g_assert_no_error (error);
   folder_bytes (dir, &after);
   g_assert_cmpint (after, ==, before);
   g_unsetenv ("FUSIONLAB_IMAGE_CACHE");
-  cache = fl_image_cache_new (f->images, S);
+  cache = fl_image_cache_new (f->images, S, FL_IMAGE_FIT_SQUASH);
   g_assert_nonnull (cache);
 }
 
@@ -559,16 +559,73 @@ test_disabled (Fixture *f, gconstpointer data)
 static void
 test_wrong_size (Fixture *f, gconstpointer data)
 {
-  g_autoptr(FlImageCache) cache = fl_image_cache_new_in (f->cache, f->images, S);
+  g_autoptr(FlImageCache) cache = fl_image_cache_new_in (f->cache, f->images, S, FL_IMAGE_FIT_SQUASH);
   g_autofree guint8 *out = g_malloc (N_FILES * 3 * 8 * 8), *one = g_malloc (3 * 8 * 8);
 
   g_test_expect_message ("fl-image-cache", G_LOG_LEVEL_CRITICAL, "*S == cache->S*");
   g_assert_true (fl_image_load_many_cached (cache, (const char *const *) f->names, NULL, NULL,
-                                            N_FILES, 8, out, NULL, 1, NULL, NULL, NULL));
+                                            N_FILES, 8, FL_IMAGE_FIT_SQUASH, out, NULL, 1, NULL, NULL, NULL));
   g_test_assert_expected_messages ();
   g_assert_true (fl_image_load (f->names[0], 8, one, NULL));
   g_assert_cmpmem (out, 3 * 8 * 8, one, 3 * 8 * 8);
   g_assert_false (g_file_test (fl_image_cache_path (cache), G_FILE_TEST_EXISTS));
+}
+
+/* Loads the fixture at fit through a cache over f->cache: the bytes those
+ * of a decode at that fit without a cache; the cache's counts. */
+static Counts
+load_fit (Fixture *f, FlImageFit fit, guint8 *out, char **path)
+{
+  g_autoptr(FlImageCache) cache = fl_image_cache_new_in (f->cache, f->images, S, fit);
+  g_autofree guint8 *plain = g_malloc (N_FILES * IMG);
+
+  g_assert_true (fl_image_load_many_cached (NULL, (const char *const *) f->names, NULL, NULL,
+                                            N_FILES, S, fit, plain, NULL, 1, NULL, NULL, NULL));
+  g_assert_true (fl_image_load_many_cached (cache, (const char *const *) f->names, NULL, NULL,
+                                            N_FILES, S, fit, out, NULL, 2, NULL, NULL, NULL));
+  g_assert_cmpmem (out, N_FILES * IMG, plain, N_FILES * IMG);
+  *path = g_strdup (fl_image_cache_path (cache));
+  return (Counts) { fl_image_cache_hits (cache), fl_image_cache_decodes (cache),
+                    fl_image_cache_n_entries (cache) };
+}
+
+/* The fit is part of the key: a crop's pixels are never read for a squash
+ * or a pad, each fit keeps its own file, and a file of one fit renamed to
+ * another's name is ignored (its stamp). The squash file is the one of
+ * before fits (its name and stamp). */
+static void
+test_fit (Fixture *f, gconstpointer data)
+{
+  g_autofree guint8 *squash = g_malloc (N_FILES * IMG), *crop = g_malloc (N_FILES * IMG);
+  g_autofree guint8 *pad = g_malloc (N_FILES * IMG);
+  g_autofree char *squash_path = NULL, *crop_path = NULL, *pad_path = NULL, *again = NULL;
+  g_autofree char *old = cache_file (f);
+  Counts c;
+
+  c = load_fit (f, FL_IMAGE_FIT_SQUASH, squash, &squash_path);
+  g_assert_cmpstr (squash_path, ==, old);
+  g_assert_cmpmem (squash, N_FILES * IMG, f->expected, N_FILES * IMG);
+  g_assert_cmpint (c.decodes, ==, N_FILES);
+  c = load_fit (f, FL_IMAGE_FIT_CROP, crop, &crop_path);
+  g_assert_cmpint (c.hits, ==, 0);
+  g_assert_cmpint (c.decodes, ==, N_FILES);
+  g_assert_cmpstr (crop_path, !=, squash_path);
+  /* a.png is 40×30: its crop is not its squash; b.bmp is 16×16: the same */
+  g_assert_true (memcmp (crop, squash, IMG) != 0);
+  g_assert_cmpmem (crop + IMG, IMG, squash + IMG, IMG);
+  c = load_fit (f, FL_IMAGE_FIT_CROP, crop, &again);
+  g_assert_cmpint (c.hits, ==, N_GOOD);
+  c = load_fit (f, FL_IMAGE_FIT_SQUASH, squash, &again);
+  g_assert_cmpint (c.hits, ==, N_GOOD);
+  g_assert_cmpmem (squash, N_FILES * IMG, f->expected, N_FILES * IMG);
+
+  /* the crop's file under the pad's name: refused by its stamp */
+  load_fit (f, FL_IMAGE_FIT_PAD, pad, &pad_path);
+  g_assert_cmpint (g_rename (crop_path, pad_path), ==, 0);
+  c = load_fit (f, FL_IMAGE_FIT_PAD, pad, &again);
+  g_assert_cmpint (c.entries, ==, 0);
+  g_assert_cmpint (c.hits, ==, 0);
+  g_assert_true (memcmp (pad, crop, IMG) != 0);
 }
 
 #define ADD(name, fn) g_test_add ("/image-cache/" name, Fixture, NULL, fixture_setup, fn, fixture_teardown)
@@ -593,6 +650,7 @@ main (int argc, char **argv)
   ADD ("keep-others", test_keep_others);
   ADD ("evict", test_evict);
   ADD ("wrong-size", test_wrong_size);
+  ADD ("fit", test_fit);
   ADD ("dataset", test_dataset);
   ADD ("disabled", test_disabled);
   status = g_test_run ();

@@ -749,7 +749,7 @@ test_jpeg_cmyk (void)
   g_autoptr(GError) error = NULL;
   guint8 out[3 * 4 * 4];
 
-  g_assert_true (fl_image_decode (jpg->data, jpg->len, "cmyk.jpg", 4,
+  g_assert_true (fl_image_decode (jpg->data, jpg->len, "cmyk.jpg", 4, FL_IMAGE_FIT_SQUASH,
                                   FL_IMAGE_DECODE_DEFAULT, out, &error));
   g_assert_no_error (error);
   for (int c = 0; c < 3; c++)
@@ -783,8 +783,10 @@ photo_like (int w, int h)
   return pix;
 }
 
+/* A photo decoded at 1/8 in the DCT domain against in full, fitted as fit
+ * says. */
 static void
-test_jpeg_dct_scaling (void)
+assert_jpeg_dct_scaling (FlImageFit fit)
 {
   enum { W = 1024, H = 768, S = 64 };
   g_autofree guint8 *pix = photo_like (W, H);
@@ -794,11 +796,12 @@ test_jpeg_dct_scaling (void)
   double sum = 0;
   int worst = 0;
 
-  /* at S = 64, 768 → 96 rows at 1/8: the scaled decode is 128×96 */
-  g_assert_true (fl_image_decode (jpg->data, jpg->len, "photo.jpg", S,
+  /* at S = 64, 768 → 96 rows at 1/8: the scaled decode is 128×96, whose
+   * centred square (crop) is 96 pixels a side, ≥ S */
+  g_assert_true (fl_image_decode (jpg->data, jpg->len, "photo.jpg", S, fit,
                                   FL_IMAGE_DECODE_FULL_SIZE, full, &error));
   g_assert_no_error (error);
-  g_assert_true (fl_image_decode (jpg->data, jpg->len, "photo.jpg", S,
+  g_assert_true (fl_image_decode (jpg->data, jpg->len, "photo.jpg", S, fit,
                                   FL_IMAGE_DECODE_DEFAULT, scaled, &error));
   g_assert_no_error (error);
   for (int i = 0; i < 3 * S * S; i++)
@@ -807,15 +810,90 @@ test_jpeg_dct_scaling (void)
       sum += d;
       worst = MAX (worst, d);
     }
-  g_test_message ("DCT-scaled vs full decode at S = %d: mean |diff| %.2f levels, max %d",
-                  S, sum / (3 * S * S), worst);
-  /* measured: mean 1.47 levels, max 58 (at the ball's edge). The full
+  g_test_message ("DCT-scaled vs full decode at S = %d, %s: mean |diff| %.2f levels, max %d",
+                  S, fl_image_fit_to_string (fit), sum / (3 * S * S), worst);
+  /* measured (squash): mean 1.47 levels, max 58 (at the ball's edge). The full
    * decode resized without antialiasing picks single pixels, noise and
    * all; the 1/8 decode has averaged 8×8 blocks first, so the two differ
    * most where one pixel differs from its block. The mean is what
    * training sees. A mean of 0 would mean no reduction took place. */
   g_assert_cmpfloat (sum / (3 * S * S), >, 0.5);
   g_assert_cmpfloat (sum / (3 * S * S), <, 2.0);
+}
+
+static void
+test_jpeg_dct_scaling (void)
+{
+  for (FlImageFit fit = 0; fit < FL_N_IMAGE_FITS; fit++)
+    assert_jpeg_dct_scaling (fit);
+}
+
+/* Decodes the w×h grey picture pix at S with fit into out (3,S,S). */
+static void
+decode_fit (const guint8 *pix, int w, int h, int S, FlImageFit fit, guint8 *out)
+{
+  g_autoptr(GByteArray) png = encode (FMT_PNG, w, h, 1, pix);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (fl_image_decode (png->data, png->len, "fit.png", S, fit,
+                                  FL_IMAGE_DECODE_DEFAULT, out, &error));
+  g_assert_no_error (error);
+  /* grey: R = G = B */
+  g_assert_cmpmem (out, S * S, out + S * S, S * S);
+  g_assert_cmpmem (out, S * S, out + 2 * S * S, S * S);
+}
+
+/* An 8×2 grey picture, value 10·x + 100·y:
+ *   squash to 2×2: x scale 4, src = 1.5 and 5.5 → (10 + 20)/2, (50 + 60)/2;
+ *     rows at scale 1 → [[15, 55], [115, 155]];
+ *   crop to 2×2: the centred 2×2 square, columns 3 and 4, at scale 1 →
+ *     [[30, 40], [130, 140]];
+ *   pad to 4×4: 8 → 4 across, 2 → round(4·2/8) = 1 down, at row
+ *     ⌊(4 - 1)/2⌋ = 1: x src = 0.5, 2.5, 4.5, 6.5 (pairs' means 5, 25,
+ *     45, 65), y src = 0.5 (the rows' mean, + 50) → [55, 75, 95, 115];
+ *     every other row white.
+ * A square picture gives the same bytes under every fit. */
+static void
+test_fit (void)
+{
+  guint8 pix[16], out[3 * 16], squash[3 * 16];
+  const guint8 want_squash[4] = { 15, 55, 115, 155 }, want_crop[4] = { 30, 40, 130, 140 };
+  const guint8 want_pad_row[4] = { 55, 75, 95, 115 };
+  FlImageFit fit;
+
+  for (int y = 0; y < 2; y++)
+    for (int x = 0; x < 8; x++)
+      pix[y * 8 + x] = (guint8) (10 * x + 100 * y);
+  decode_fit (pix, 8, 2, 2, FL_IMAGE_FIT_SQUASH, out);
+  g_assert_cmpmem (out, 4, want_squash, 4);
+  decode_fit (pix, 8, 2, 2, FL_IMAGE_FIT_CROP, out);
+  g_assert_cmpmem (out, 4, want_crop, 4);
+  decode_fit (pix, 8, 2, 4, FL_IMAGE_FIT_PAD, out);
+  for (int y = 0; y < 4; y++)
+    for (int x = 0; x < 4; x++)
+      g_assert_cmpint (out[y * 4 + x], ==, y == 1 ? want_pad_row[x] : 255);
+  /* the same picture on its side: padded left and right */
+  for (int y = 0; y < 8; y++)
+    for (int x = 0; x < 2; x++)
+      pix[y * 2 + x] = (guint8) (10 * y + 100 * x);
+  decode_fit (pix, 2, 8, 4, FL_IMAGE_FIT_PAD, out);
+  for (int y = 0; y < 4; y++)
+    for (int x = 0; x < 4; x++)
+      g_assert_cmpint (out[y * 4 + x], ==, x == 1 ? want_pad_row[y] : 255);
+
+  for (int i = 0; i < 16; i++)
+    pix[i] = (guint8) (i * 13);
+  decode_fit (pix, 4, 4, 2, FL_IMAGE_FIT_SQUASH, squash);
+  for (fit = 0; fit < FL_N_IMAGE_FITS; fit++)
+    {
+      decode_fit (pix, 4, 4, 2, fit, out);
+      g_assert_cmpmem (out, 3 * 4, squash, 3 * 4);
+    }
+  g_assert_true (fl_image_fit_from_string ("crop", &fit));
+  g_assert_cmpint (fit, ==, FL_IMAGE_FIT_CROP);
+  g_assert_cmpstr (fl_image_fit_to_string (FL_IMAGE_FIT_PAD), ==, "pad");
+  g_assert_false (fl_image_fit_from_string ("stretch", &fit));
+  g_assert_false (fl_image_fit_from_string (NULL, &fit));
 }
 
 /* ---- many --------------------------------------------------------------- */
@@ -1085,6 +1163,7 @@ main (int argc, char **argv)
   g_test_add_func ("/image/pixels/alpha", test_alpha);
   g_test_add_func ("/image/resize/bilinear-up", test_bilinear_up);
   g_test_add_func ("/image/resize/bilinear-down", test_bilinear_down);
+  g_test_add_func ("/image/resize/fit", test_fit);
   g_test_add_func ("/image/formats", test_formats);
   g_test_add_func ("/image/formats/png-variants", test_png_variants);
   g_test_add_func ("/image/formats/jpeg-dct-scaling", test_jpeg_dct_scaling);
