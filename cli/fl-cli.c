@@ -53,6 +53,8 @@ typedef struct {
   char    *out;
   char    *export;
   char    *init_from, *freeze, *word_vectors;   /* transfer: fl-transfer.h */
+  char    *fit;        /* --fit: NULL = squash */
+  gboolean augment;
 } Opts;
 
 static void
@@ -62,7 +64,7 @@ opts_clear (Opts *o)
   g_free (o->label_col); g_free (o->fusion); g_free (o->branches); g_free (o->save);
   g_free (o->metrics_csv); g_free (o->experiment); g_free (o->audio_col); g_free (o->numeric_cols);
   g_free (o->model); g_free (o->out); g_free (o->export); g_free (o->init_from);
-  g_free (o->freeze); g_free (o->word_vectors);
+  g_free (o->freeze); g_free (o->word_vectors); g_free (o->fit);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Opts, opts_clear)
 
@@ -234,6 +236,11 @@ parse (Opts *o, const char *command, int *argc, char ***argv, GError **error)
     { "experiment", 0, 0, G_OPTION_ARG_FILENAME, &o->experiment,
       "Write an experiment file that the app reopens (fusionlab --experiment FILE)", "FILE" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "One JSON object per epoch", NULL },
+    { "fit", 0, 0, G_OPTION_ARG_STRING, &o->fit,
+      "How a picture becomes S×S: squash it, crop its centred square, or pad it with white (squash)",
+      "squash|crop|pad" },
+    { "augment", 0, 0, G_OPTION_ARG_NONE, &o->augment,
+      "Augment the training pictures: random flip, crop, brightness and contrast (off)", NULL },
     { "export", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &o->export,
       "Write the prepared split data as safetensors and stop (for bench/)", "FILE" },
     { NULL }
@@ -291,6 +298,7 @@ settings_from_opts (Opts *o, FlTrainSettings *s, GError **error)
   s->n_threads = o->threads;
   s->modality_dropout = o->modality_dropout;
   s->rank = o->rank;
+  s->augment = o->augment;
   s->init_from = o->init_from;
   s->word_vectors = o->word_vectors;
   if (o->freeze != NULL && !fl_branches_from_string (o->freeze, &s->freeze))
@@ -330,6 +338,18 @@ branch_columns (Opts *o, FlDataSpec *spec, GStrv *numeric, GError **error)
   return *numeric != NULL;
 }
 
+/* --fit into *fit (squash when not given). */
+static gboolean
+fit_from_opts (Opts *o, FlImageFit *fit, GError **error)
+{
+  *fit = FL_IMAGE_FIT_SQUASH;
+  if (o->fit == NULL || fl_image_fit_from_string (o->fit, fit))
+    return TRUE;
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               "unknown --fit “%s”; choose squash, crop or pad", o->fit);
+  return FALSE;
+}
+
 static FlDataset *
 load_data (Opts *o, GError **error)
 {
@@ -340,7 +360,7 @@ load_data (Opts *o, GError **error)
   };
   g_auto(GStrv) numeric = NULL;
   gint64 t0 = g_get_monotonic_time ();
-  FlDataset *ds = branch_columns (o, &spec, &numeric, error)
+  FlDataset *ds = fit_from_opts (o, &spec.image_fit, error) && branch_columns (o, &spec, &numeric, error)
                   ? fl_dataset_load (&spec, progress_cb, &o->quiet, NULL, error) : NULL;
 
   if (!o->quiet && isatty (fileno (stderr)))

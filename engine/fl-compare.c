@@ -96,6 +96,7 @@ fl_comparison_add_settings (FlComparison *cmp, const FlTrainSettings *settings)
                       : g_strdup_printf ("%s #%d", fl_fusion_to_string (fusion), same + 1);
   r->settings = *settings;
   r->image_size = cmp->ds != NULL ? cmp->ds->image_size : 0;
+  r->image_fit = cmp->ds != NULL ? cmp->ds->image_fit : FL_IMAGE_FIT_SQUASH;
   r->status = FL_RUN_PENDING;
   r->epochs = g_array_new (FALSE, TRUE, sizeof (FlEpochStats));
   r->batch_loss = g_array_new (FALSE, FALSE, sizeof (double));

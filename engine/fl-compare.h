@@ -39,6 +39,7 @@ typedef struct {
   int             repeat;        /* in a cross-validation (fl_comparison_add_cv),
                                   * the repeat, 0-based; 0 otherwise */
   int             image_size;    /* S of the data it was added on; 0: unknown */
+  FlImageFit      image_fit;     /* and how its pictures were fitted */
   FlRunStatus     status;
   char           *error;         /* with FL_RUN_FAILED */
   GArray         *epochs;        /* of FlEpochStats */

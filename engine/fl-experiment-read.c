@@ -183,6 +183,35 @@ get_numbers (Reader *rd, JsonObject *o, const char *key, gsize n)
 }
 
 
+/* o's boolean member key, or dflt when it is absent (files from before
+ * it). */
+static gboolean
+get_flag (Reader *rd, JsonObject *o, const char *key, gboolean dflt)
+{
+  JsonNode *n = o != NULL ? json_object_get_member (o, key) : NULL;
+
+  if (rd->failed || n == NULL)
+    return dflt;
+  if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_BOOLEAN)
+    return bad_member (rd, key, "is not true or false");
+  return json_node_get_boolean (n);
+}
+
+/* o's "image_fit", or dflt when it is absent (files from before fits). */
+static FlImageFit
+get_image_fit (Reader *rd, JsonObject *o, FlImageFit dflt)
+{
+  g_autofree char *name = NULL;
+  FlImageFit fit = dflt;
+
+  if (rd->failed || o == NULL || !json_object_has_member (o, "image_fit"))
+    return dflt;
+  name = get_string (rd, o, "image_fit");
+  if (!rd->failed && !fl_image_fit_from_string (name, &fit))
+    bad_member (rd, "image_fit", "is none of squash, crop and pad");
+  return fit;
+}
+
 /* An image size S, a multiple of 4 from 4 to 1024; whose is how a message
  * names the owner ("", "a run's "). */
 static int
@@ -361,6 +390,8 @@ read_settings (Reader *rd, JsonObject *o, FlTrainSettings *s)
   /* nor a rank: the default stands */
   if (json_object_has_member (o, "rank"))
     s->rank = (int) get_whole (rd, o, "rank", 0, G_MAXINT32);
+  /* nor augmentation: none */
+  s->augment = get_flag (rd, o, "augment", FALSE);
   read_transfer (rd, o, s);
   if (!rd->failed)
     {
@@ -474,6 +505,7 @@ read_data (Reader *rd, JsonObject *root, FlExperimentData *data)
                     ? get_string (rd, d, "audio_col") : g_strdup ("");
   data->numeric_cols = read_numeric_cols (rd, d);
   data->image_size = get_image_size (rd, d, "");
+  data->image_fit = get_image_fit (rd, d, FL_IMAGE_FIT_SQUASH);
   /* the fingerprint of the samples came with a later version */
   if (!rd->failed && json_object_has_member (d, "samples"))
     {
@@ -577,19 +609,13 @@ read_batch_loss (Reader *rd, JsonObject *ro, FlRunResult *r)
 static gboolean
 read_shown (Reader *rd, JsonObject *ro)
 {
-  JsonNode *sn = json_object_get_member (ro, "shown");
-
-  if (rd->failed || sn == NULL)
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (sn) || json_node_get_value_type (sn) != G_TYPE_BOOLEAN)
-    return bad (rd, "“shown” is not true or false");
-  return json_node_get_boolean (sn);
+  return get_flag (rd, ro, "shown", TRUE);
 }
 
-/* Adds the run rn to cmp; image_size is the data's, for a run without its
- * own. */
+/* Adds the run rn to cmp; the data's image size and fit are for a run
+ * without its own. */
 static void
-read_run (Reader *rd, JsonNode *rn, FlComparison *cmp, int image_size, gboolean *shown)
+read_run (Reader *rd, JsonNode *rn, FlComparison *cmp, const FlExperimentData *data, gboolean *shown)
 {
   JsonObject *ro, *rs;
   FlTrainSettings s;
@@ -612,9 +638,10 @@ read_run (Reader *rd, JsonNode *rn, FlComparison *cmp, int image_size, gboolean 
   read_batch_loss (rd, ro, r);
   if (!rd->failed)
     r->validation = read_validation (rd, ro);
-  r->image_size = image_size;
+  r->image_size = data->image_size;
   if (!rd->failed && json_object_has_member (ro, "image_size"))
     r->image_size = get_image_size (rd, ro, "a run's ");
+  r->image_fit = get_image_fit (rd, ro, data->image_fit);
   *shown = read_shown (rd, ro);
 }
 
@@ -639,7 +666,7 @@ read_cross_validation (Reader *rd, JsonObject *root, FlComparison *cmp)
 /* The "settings" and "runs" sections as a comparison without data, and
  * whether each run was shown (a new array of its runs); NULL with an error. */
 static FlComparison *
-read_runs (Reader *rd, JsonObject *root, int image_size, gboolean **shown)
+read_runs (Reader *rd, JsonObject *root, const FlExperimentData *data, gboolean **shown)
 {
   JsonObject *so = get_object (rd, root, "settings");
   g_autoptr(FlComparison) cmp = NULL;
@@ -658,7 +685,7 @@ read_runs (Reader *rd, JsonObject *root, int image_size, gboolean **shown)
   read_cross_validation (rd, root, cmp);
   run_shown = g_new (gboolean, json_array_get_length (runs));
   for (guint i = 0; i < json_array_get_length (runs) && !rd->failed; i++)
-    read_run (rd, json_array_get_element (runs, i), cmp, image_size, &run_shown[i]);
+    read_run (rd, json_array_get_element (runs, i), cmp, data, &run_shown[i]);
   if (rd->failed)
     return NULL;
   *shown = g_steal_pointer (&run_shown);
@@ -684,7 +711,7 @@ fl_experiment_load (const char        *path,
   if (root == NULL)
     return NULL;
   read_data (&rd, root, data);
-  cmp = read_runs (&rd, root, data->image_size, &run_shown);
+  cmp = read_runs (&rd, root, data, &run_shown);
   if (cmp == NULL)
     {
       fl_experiment_data_clear (data);

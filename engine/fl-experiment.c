@@ -50,6 +50,7 @@ fl_experiment_data_from_dataset (FlExperimentData *data, FlDataset *ds)
   data->audio_col = g_strdup (ds->report.audio_col != NULL ? ds->report.audio_col : "");
   data->numeric_cols = g_strdupv (ds->report.numeric_cols);
   data->image_size = ds->image_size;
+  data->image_fit = ds->image_fit;
   data->samples = ds->fingerprint;
 }
 
@@ -163,6 +164,8 @@ add_settings (JsonBuilder *b, const FlTrainSettings *s)
       add_string (b, "branches", branches);
     }
   add_int (b, "rank", s->rank);
+  json_builder_set_member_name (b, "augment");
+  json_builder_add_boolean_value (b, s->augment);
   /* transfer, when asked: the files by the paths given */
   if (s->init_from != NULL)
     add_string (b, "init_from", s->init_from);
@@ -196,6 +199,7 @@ add_data (JsonBuilder *b, const FlExperimentData *data)
       json_builder_end_array (b);
     }
   add_int (b, "image_size", data->image_size);
+  add_string (b, "image_fit", fl_image_fit_to_string (data->image_fit));
   if (data->samples != 0)
     {
       /* as a string: 64 bits do not survive a JSON double */
@@ -243,6 +247,7 @@ add_run (JsonBuilder *b, const FlRunResult *r, gboolean shown)
   add_int (b, "repeat", r->repeat);
   if (r->image_size > 0)
     add_int (b, "image_size", r->image_size);
+  add_string (b, "image_fit", fl_image_fit_to_string (r->image_fit));
   json_builder_set_member_name (b, "shown");
   json_builder_add_boolean_value (b, shown);
   json_builder_set_member_name (b, "settings");

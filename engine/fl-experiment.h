@@ -20,6 +20,7 @@ typedef struct {
   char *audio_col;    /* NULL: detected; "": none (files from before sound) */
   char **numeric_cols; /* NULL-terminated; NULL: none */
   int   image_size;
+  FlImageFit image_fit; /* squash in files from before fits */
   guint64 samples;    /* the data's fingerprint (FlDataset); 0: unknown */
 } FlExperimentData;
 

@@ -50,6 +50,16 @@ gboolean fl_image_check_size (const char *name,
                               guint64     h,
                               GError    **error);
 
+/* For each of the out positions of a bilinear resize from in pixels (half-
+ * pixel centres, fl-image.h), the two source indices i0, i1 and the weight
+ * λ of the second; each array has out entries. The decoder's resize and
+ * the augmentation's crop (fl-augment.c) share it. */
+void     fl_image_bilinear_taps (int   *i0,
+                                 int   *i1,
+                                 float *lambda,
+                                 int    in,
+                                 int    out);
+
 /* Sets a FL_ENGINE_ERROR_DATA "name: message"; returns FALSE. */
 gboolean fl_image_fail (GError    **error,
                         const char *name,

@@ -127,13 +127,12 @@ fetch_rgb (float rgb[3], const guint8 *p, int comp)
     rgb[k] = a * c[k] + (1.0f - a) * 255.0f;
 }
 
-/* For each of the out positions, the two source indices and the weight of
- * the second, as in PyTorch's upsample_bilinear2d with align_corners=False:
+/* As in PyTorch's upsample_bilinear2d with align_corners=False:
  *   src = max((dst + 0.5)·in/out - 0.5, 0); i0 = ⌊src⌋; i1 = min(i0 + 1, in - 1)
  *   value = (1 - λ)·x[i0] + λ·x[i1], λ = src - i0
  * (at the far edge i1 = i0, so the weight is moot and the edge pixel repeats). */
-static void
-bilinear_taps (int *i0, int *i1, float *lambda, int in, int out)
+void
+fl_image_bilinear_taps (int *i0, int *i1, float *lambda, int in, int out)
 {
   const double scale = (double) in / out;
 
@@ -237,8 +236,8 @@ resize_to_chw (guint8 *out, const guint8 *pix, int w, int h, int comp, int S, Fl
     }
   if (r.dw < S || r.dh < S)
     memset (out, 255, 3 * plane);
-  bilinear_taps (x0, x1, lx, r.sw, r.dw);
-  bilinear_taps (y0, y1, ly, r.sh, r.dh);
+  fl_image_bilinear_taps (x0, x1, lx, r.sw, r.dw);
+  fl_image_bilinear_taps (y0, y1, ly, r.sh, r.dh);
 
   for (int y = 0; y < r.dh; y++)
     {

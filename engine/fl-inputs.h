@@ -19,6 +19,7 @@ G_BEGIN_DECLS
  * struct (fl_input_stats_clear()). */
 typedef struct {
   float  image_mean[3], image_std[3];
+  FlImageFit image_fit;     /* how pictures were fitted to S×S (squash) */
   int    audio_mels;        /* M; 0 without audio */
   float *audio_mean;        /* (M) per mel band, over every frame */
   float *audio_std;         /* (M), each > 0 */

@@ -316,7 +316,7 @@ fl_matcher_batch_loss (FlMatcher *m, const gint32 *idx, int n, gboolean backward
   double loss;
 
   g_return_val_if_fail (n >= 2 && n <= m->B, NAN);
-  batch = _fl_run_gather (m->run, idx, n, FALSE, FL_ABLATE_NONE);
+  batch = _fl_run_gather (m->run, idx, n, FALSE, FL_ABLATE_NONE, 0);
   embed (m, &batch, NULL);
   if (backward_too)
     memset (m->dproj, 0, sizeof (float) * m->n_proj);
@@ -395,7 +395,7 @@ fl_matcher_evaluate (FlMatcher *m, FlRetrieval *out)
   for (int start = 0; start < nv; start += m->B)
     {
       int n = MIN (m->B, nv - start);
-      FlBatch batch = _fl_run_gather (m->run, vi + start, n, FALSE, FL_ABLATE_NONE);
+      FlBatch batch = _fl_run_gather (m->run, vi + start, n, FALSE, FL_ABLATE_NONE, 0);
       float *rows[N_PROJ] = { u + (gsize) start * E, v + (gsize) start * E };
 
       embed (m, &batch, rows);

@@ -200,6 +200,7 @@ fl_predictor_write_csv (FlPredictor      *pred,
 
   s.unlabelled = TRUE;
   s.image_size = fl_predictor_image_size (pred);
+  s.image_fit = fl_predictor_image_fit (pred);
   if (s.label_col == NULL)
     s.label_col = "";   /* labels are not needed to predict */
   ds = fl_dataset_load (&s, NULL, NULL, cancellable, error);

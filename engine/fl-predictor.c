@@ -21,7 +21,11 @@
  * "numeric_mean", "numeric_std", "numeric_names"). A file of version 1 is
  * an image + text model (or a unimodal one of the two). The audio convs'
  * channels ("audio_conv1", "audio_conv2") came later within version 2:
- * without them they are the defaults, 16 and 32. */
+ * without them they are the defaults, 16 and 32. So did "image_fit"
+ * (FlImageFit: "crop" or "pad"), written only when pictures were not
+ * squashed, so that a squashing model's file is byte for byte what it was
+ * before fits; and "augment", fl_augment_describe() of a model trained
+ * with augmentation (a record, not read back). */
 #define FORMAT_VERSION 2
 
 /* Images are scaled to [0, 1] before they are normalised: a mean or std
@@ -188,6 +192,8 @@ model_metadata (const FlConfig *c, const FlVocab *vocab, const char *const *clas
   g_hash_table_insert (md, "vocab", json_string_array (fl_vocab_tokens (vocab), fl_vocab_size (vocab)));
   g_hash_table_insert (md, "image_mean", json_floats (st->image_mean, 3));
   g_hash_table_insert (md, "image_std", json_floats (st->image_std, 3));
+  if (st->image_fit != FL_IMAGE_FIT_SQUASH)
+    g_hash_table_insert (md, "image_fit", g_strdup (fl_image_fit_to_string (st->image_fit)));
   if (fl_config_has_branch (c, FL_BRANCH_AUDIO))
     {
       g_hash_table_insert (md, "audio_mean", json_floats (st->audio_mean, c->audio_mels));
@@ -420,6 +426,17 @@ read_new_stats (FlSafetensors *st, const FlConfig *cfg, FlInputStats *s)
   return NULL;
 }
 
+/* How the model's pictures were fitted: squash without "image_fit" (files
+ * from before fits, and squashing models); FALSE if it is unknown. */
+static gboolean
+read_image_fit (FlSafetensors *st, FlImageFit *fit)
+{
+  const char *v = fl_safetensors_metadata (st, "image_fit");
+
+  *fit = FL_IMAGE_FIT_SQUASH;
+  return v == NULL || fl_image_fit_from_string (v, fit);
+}
+
 /* The metadata of st into pred and cfg, checked against each other; a
  * reason (to g_free) if they are unreadable or disagree. */
 static char *
@@ -442,6 +459,8 @@ read_parts (FlSafetensors *st, FlPredictor *pred, FlConfig *cfg)
   if (!fl_json_parse_floats (fl_safetensors_metadata (st, "image_mean"), pred->stats.image_mean, 3) ||
       !fl_json_parse_floats (fl_safetensors_metadata (st, "image_std"), pred->stats.image_std, 3))
     return g_strdup ("its image normalisation is unreadable");
+  if (!read_image_fit (st, &pred->stats.image_fit))
+    return g_strdup ("its “image_fit” is none of squash, crop and pad");
   if ((problem = read_new_stats (st, cfg, &pred->stats)) != NULL)
     return problem;
   problem = parts_problem (cfg, (int) g_strv_length (vocab), (int) g_strv_length (pred->class_names),
@@ -606,4 +625,10 @@ int
 fl_predictor_image_size (FlPredictor *pred)
 {
   return fl_model_config (pred->model)->image_size;
+}
+
+FlImageFit
+fl_predictor_image_fit (FlPredictor *pred)
+{
+  return pred->stats.image_fit;
 }

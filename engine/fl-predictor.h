@@ -63,7 +63,8 @@ FlPredictor *fl_predictor_new (FlModel            *model,
                                const char *const  *class_names,
                                const FlInputStats *stats);
 
-/* Loads spec's data (labels not needed: spec->unlabelled is forced) and
+/* Loads spec's data (labels not needed: spec->unlabelled is forced; the
+ * model's image size and fit are used, whatever spec says) and
  * writes one row per usable sample to out_path: its CSV line, image, the
  * predicted class, its probability, and every class's probability. The
  * number of rows written goes to n_written. */
@@ -78,6 +79,8 @@ gboolean fl_predictor_write_csv (FlPredictor      *pred,
 FlModel            *fl_predictor_model (FlPredictor *pred);
 const char *const  *fl_predictor_class_names (FlPredictor *pred);
 int                 fl_predictor_image_size (FlPredictor *pred);
+/* How the model's pictures were fitted to S×S: new pictures must be too. */
+FlImageFit          fl_predictor_image_fit (FlPredictor *pred);
 
 /* The normalisation of the model's inputs; owned by the predictor. */
 const FlInputStats *fl_predictor_stats (FlPredictor *pred);
@@ -90,8 +93,8 @@ void fl_predictor_predict (FlPredictor       *pred,
                            int                n,
                            float             *probs);
 
-/* Class probabilities (ds->n, C) of every sample of ds, whose image size is
- * the model's, into probs: the raw audio and numeric values of ds
+/* Class probabilities (ds->n, C) of every sample of ds, whose image size
+ * is the model's (and should have its fit), into probs: the raw audio and numeric values of ds
  * normalised as the model was trained. FALSE with a FL_ENGINE_ERROR_DATA
  * when ds lacks a branch the model reads (or has other numeric columns). */
 gboolean fl_predictor_predict_dataset (FlPredictor      *pred,

@@ -8,6 +8,7 @@
 
 #include "fl-trainer-private.h"
 
+#include "fl-augment.h"
 #include "fl-predictor.h"
 #include "fl-safetensors.h"
 
@@ -45,6 +46,7 @@ _fl_run_fit_inputs (FlRun *run)
   run->vocab = fl_vocab_build ((const char *const *) train_texts->pdata,
                                (int) train_texts->len, run->s.max_vocab);
   encode_texts (run);
+  run->stats.image_fit = ds->image_fit;
   fl_image_channel_stats (ds->images, train, nt, ds->image_size, run->stats.image_mean,
                           run->stats.image_std);
   for (int c = 0; c < 3; c++)
@@ -64,6 +66,8 @@ _fl_run_alloc_batch (FlRun *run, int B)
   const int S = ds->image_size;
 
   run->xb = g_new (float, (gsize) B * 3 * S * S);
+  if (run->s.augment)
+    run->augb = g_new (guint8, (gsize) 3 * S * S);
   run->offb = g_new (gint32, B + 1);
   run->idxb = g_array_new (FALSE, FALSE, sizeof (gint32));
   run->labb = g_new (gint32, B);
@@ -123,8 +127,27 @@ gather_new_branches (FlRun *run, const gint32 *idx, int n, FlAblation ablation)
     }
 }
 
+/* Sample k's picture into dst (3,S,S) floats, normalised; augmented as
+ * for epoch augment_epoch when that is > 0 and the run augments. The
+ * augmentation runs on this thread, keyed by k: the batch's order and
+ * the model's threads do not change what it draws. */
+static void
+gather_image (FlRun *run, float *dst, gint32 k, int augment_epoch)
+{
+  const int S = run->ds->image_size;
+  const guint8 *src = run->ds->images + (gsize) k * 3 * S * S;
+
+  if (augment_epoch > 0 && run->augb != NULL)
+    {
+      fl_augment_image (run->augb, src, S, run->s.seed, augment_epoch, k);
+      src = run->augb;
+    }
+  fl_image_to_float (dst, src, 1, S, run->stats.image_mean, run->stats.image_std);
+}
+
 FlBatch
-_fl_run_gather (FlRun *run, const gint32 *idx, int n, gboolean with_labels, FlAblation ablation)
+_fl_run_gather (FlRun *run, const gint32 *idx, int n, gboolean with_labels, FlAblation ablation,
+                int augment_epoch)
 {
   FlDataset *ds = run->ds;
   const int S = ds->image_size;
@@ -140,7 +163,7 @@ _fl_run_gather (FlRun *run, const gint32 *idx, int n, gboolean with_labels, FlAb
       if (blank != NULL)
         memcpy (run->xb + i * img, blank, sizeof (float) * img);
       else if (img_used)
-        fl_image_to_float (run->xb + i * img, ds->images + k * img, 1, S, run->stats.image_mean, run->stats.image_std);
+        gather_image (run, run->xb + i * img, k, augment_epoch);
       run->offb[i] = (gint32) run->idxb->len;
       if (txt_used && ablation != FL_ABLATE_TEXT)
         g_array_append_vals (run->idxb, run->tok_idx + run->tok_off[k],

@@ -27,6 +27,8 @@ struct FlRun {
 
   /* one batch, gathered: no allocation inside the training loop */
   float          *xb;          /* (B,3,S,S) */
+  guint8         *augb;        /* (3,S,S): one augmented picture; NULL
+                                * without augmentation */
   gint32         *offb;        /* (B+1) */
   GArray         *idxb;        /* gint32 tokens of the batch */
   gint32         *labb;        /* (B) */
@@ -55,9 +57,10 @@ G_GNUC_INTERNAL gboolean _fl_run_transfer (FlRun *run, GError **error);
 /* The batch buffers of B samples. */
 G_GNUC_INTERNAL void    _fl_run_alloc_batch (FlRun *run, int B);
 /* Gathers samples idx[0..n) into the batch buffers, with what ablation
- * takes away taken away. */
+ * takes away taken away; the pictures augmented as for epoch augment_epoch
+ * (1-based) when it is > 0 and the run augments. */
 G_GNUC_INTERNAL FlBatch _fl_run_gather (FlRun *run, const gint32 *idx, int n, gboolean with_labels,
-                                        FlAblation ablation);
+                                        FlAblation ablation, int augment_epoch);
 /* An epoch's shuffle, then its modality dropout, from rng. */
 G_GNUC_INTERNAL void    _fl_run_shuffle (GRand *rng, gint32 *order, int n);
 G_GNUC_INTERNAL void    _fl_run_draw_drops (FlRun *run, GRand *rng, guint8 *drops, int n);

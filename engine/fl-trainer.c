@@ -3,7 +3,9 @@
 
 #include "fl-trainer-private.h"
 
+#include "fl-augment.h"
 #include "fl-predictor.h"
+#include "fl-predictor-private.h"
 #include "fl-split.h"
 
 #include <math.h>
@@ -95,6 +97,8 @@ fl_train_settings_describe (const FlTrainSettings *s)
     }
   if (s->rank != d.rank && s->fusion == FL_FUSION_LOWRANK)
     g_string_append_printf (out, " · rank %d", s->rank);
+  if (s->augment)
+    g_string_append (out, " · augment");
   describe_transfer (s, out);
   return g_string_free (out, FALSE);
 }
@@ -154,6 +158,7 @@ fl_run_free (FlRun *run)
   g_clear_pointer (&run->model, fl_model_free);
   g_clear_pointer (&run->rng, g_rand_free);
   g_free (run->xb);
+  g_free (run->augb);
   g_free (run->offb);
   g_clear_pointer (&run->idxb, g_array_unref);
   g_free (run->labb);
@@ -360,7 +365,7 @@ fl_run_forward_validation (FlRun          *run,
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
-      batch = _fl_run_gather (run, vi + start, MIN (B, nv - start), TRUE, ablation);
+      batch = _fl_run_gather (run, vi + start, MIN (B, nv - start), TRUE, ablation, 0);
       loss = fl_model_forward (run->model, &batch);
       if (fn != NULL)
         fn (run->model, &batch, start, loss, user_data);
@@ -445,7 +450,7 @@ train_epoch (FlRun *run, const gint32 *order, FlEpochStats *es, gint64 t0, gint6
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
-      batch = _fl_run_gather (run, order + b * B, n, TRUE, FL_ABLATE_NONE);
+      batch = _fl_run_gather (run, order + b * B, n, TRUE, FL_ABLATE_NONE, es->epoch);
       batch.drop = run->drops != NULL ? run->drops + b * B : NULL;
       loss = fl_model_forward (run->model, &batch);
       if (!isfinite (loss))
@@ -610,9 +615,15 @@ fl_run_predictor (FlRun *run)
 gboolean
 fl_run_save_model (FlRun *run, const char *path, GError **error)
 {
-  return fl_model_file_save (path, run->model, run->vocab,
-                             (const char *const *) run->ds->class_names,
-                             &run->stats, error);
+  g_autoptr(GHashTable) md = g_hash_table_new (g_str_hash, g_str_equal);
+
+  /* how it was trained, for the reader: absent without augmentation, so
+   * that such a file stays what it was */
+  if (run->s.augment)
+    g_hash_table_insert (md, "augment", (gpointer) fl_augment_describe ());
+  return _fl_model_file_write (path, run->model, run->vocab,
+                               (const char *const *) run->ds->class_names,
+                               &run->stats, md, NULL, 0, error);
 }
 
 

@@ -73,6 +73,12 @@ typedef struct {
    * vocabulary and the statistics come from the samples kept. */
   gint64      split_seed;
   double      train_fraction;
+  /* Augmentation of the training pictures (fl-augment.h), off by default:
+   * each epoch each training sample's picture is flipped, cropped and
+   * jittered as drawn from (seed, epoch, sample): the same run gives the
+   * same bits on any number of threads, and a run without it the bits it
+   * always gave. Validation never is. Matching runs ignore it. */
+  gboolean    augment;
 } FlTrainSettings;
 
 void     fl_train_settings_init_default (FlTrainSettings *s);
@@ -216,7 +222,8 @@ gboolean fl_run_save_model (FlRun *run, const char *path, GError **error);
  * each epoch visits the training samples, and the initial weights in
  * PyTorch's layout ("init.conv1.weight", …) — as safetensors, so that
  * bench/torch_reference.py can train PyTorch from the same start. Call it
- * before fl_run_train. */
+ * before fl_run_train. The images are not augmented: with s.augment,
+ * PyTorch would train on other pictures than the engine. */
 gboolean fl_run_export (FlRun *run, const char *path, GError **error);
 
 G_END_DECLS

@@ -17,6 +17,7 @@ struct _FlRunItem {
   FlFusion         fusion;
   FlTrainSettings  settings;
   int              image_size;
+  FlImageFit       image_fit;
   FlRunStatus      status;
   char            *error;
   gboolean         has_figures;
@@ -86,6 +87,8 @@ settings_text (FlRunItem *self)
   g_string_append_printf (out, "%s%s", out->len > 0 ? " · " : "", text);
   if (self->image_size > 0 && self->image_size != 64)
     g_string_append_printf (out, " · %d px", self->image_size);
+  if (self->image_fit != FL_IMAGE_FIT_SQUASH)
+    g_string_append_printf (out, " · %s", fl_image_fit_to_string (self->image_fit));
   return g_string_free (out, FALSE);
 }
 
@@ -299,6 +302,7 @@ take_result (FlRunItem         *self,
   self->fusion = r->fusion;
   self->settings = r->settings;
   self->image_size = r->image_size;
+  self->image_fit = r->image_fit;
   self->status = r->status;
   g_free (self->error);
   self->error = g_strdup (r->error);

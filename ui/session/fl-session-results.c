@@ -142,6 +142,7 @@ experiment_data (FlSession        *self,
   data->audio_col = g_strdup (d->audio_col);
   data->numeric_cols = g_strdupv (d->numeric_cols);
   data->image_size = ds != NULL ? ds->image_size : d->image_size;
+  data->image_fit = ds != NULL ? ds->image_fit : d->image_fit;
   data->samples = d->samples;
 }
 

@@ -166,6 +166,7 @@ fl_session_set_dataset (FlSession *self,
       if (ds != NULL)
         {
           self->runs_data.image_size = ds->image_size;
+          self->runs_data.image_fit = ds->image_fit;
           self->runs_data.samples = ds->fingerprint;
         }
       fl_session_set_status (self, ds != NULL ? "The data is loaded: train more runs, or see a matrix cell's samples."
