@@ -6,6 +6,7 @@
  */
 #include <gio/gio.h>
 #include "fl-experiment.h"
+#include "fl-predictor.h"
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -160,6 +161,32 @@ test_json (Demo *f, gconstpointer data)
   result_clear (&r);
 }
 
+/* train --fit pad --augment: the model file says pad, and predict, which
+ * fits new pictures as the model did, reads it. */
+static void
+test_fit_augment (Demo *f, gconstpointer data)
+{
+  g_autofree char *model = g_build_filename (f->dir, "pad.model", NULL);
+  g_autofree char *preds = g_build_filename (f->dir, "preds.csv", NULL);
+  g_autoptr(FlPredictor) pred = NULL;
+  g_autoptr(GError) error = NULL;
+  Result r = run_cli ("train", "--images", f->images, "--csv", f->csv, "--epochs", "1",
+                      "--image-size", "16", "--fit", "pad", "--augment", "--save", model, "--quiet", NULL);
+
+  g_test_message ("stderr: %s", r.err);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  pred = fl_predictor_load (model, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_predictor_image_fit (pred), ==, FL_IMAGE_FIT_PAD);
+  r = run_cli ("predict", "--model", model, "--images", f->images, "--csv", f->csv,
+               "--out", preds, "--quiet", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  g_remove (model);
+  g_remove (preds);
+}
+
 /* Each bad invocation exits non-zero with exactly one line on stderr that
  * contains the expected words. */
 static void
@@ -188,6 +215,7 @@ test_bad_input (Demo *f, gconstpointer data)
       "no column “nope” for a numeric feature" },
     { { "predict", "--model", junk, "--images", f->images, "--csv", f->csv, "--out", empty }, "junk.model" },
     { { "frobnicate" }, "unknown command" },
+    { { "train", "--images", f->images, "--csv", f->csv, "--fit", "stretch" }, "unknown --fit" },
     { { "compare", "--images", f->images, "--csv", f->csv, "--folds", "1" }, "--folds must be between 2" },
     { { "compare", "--images", f->images, "--csv", f->csv, "--folds", "3", "--repeats", "0" },
       "--repeats must be between 1" },
@@ -306,6 +334,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/cli/train-demo", Demo, NULL, demo_setup, test_train_demo, demo_teardown);
   g_test_add ("/cli/json", Demo, NULL, demo_setup, test_json, demo_teardown);
+  g_test_add ("/cli/fit-augment", Demo, NULL, demo_setup, test_fit_augment, demo_teardown);
   g_test_add ("/cli/bad-input", Demo, NULL, demo_setup, test_bad_input, demo_teardown);
   g_test_add ("/cli/compare-experiment", Demo, NULL, demo_setup, test_compare_experiment, demo_teardown);
   g_test_add ("/cli/compare-folds", Demo, NULL, demo_setup, test_compare_folds, demo_teardown);
