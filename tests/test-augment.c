@@ -278,6 +278,7 @@ test_experiment_file (void)
 
   /* an unknown fit is refused, naming the file */
   g_clear_pointer (&back, fl_comparison_free);
+  fl_experiment_data_clear (&again);
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
   bad = g_strdup (text);
   memcpy (strstr (bad, "\"crop\""), "\"pipe\"", 6);

@@ -615,6 +615,7 @@ test_fit (Fixture *f, gconstpointer data)
   g_assert_cmpmem (crop + IMG, IMG, squash + IMG, IMG);
   c = load_fit (f, FL_IMAGE_FIT_CROP, crop, &again);
   g_assert_cmpint (c.hits, ==, N_GOOD);
+  g_clear_pointer (&again, g_free);
   c = load_fit (f, FL_IMAGE_FIT_SQUASH, squash, &again);
   g_assert_cmpint (c.hits, ==, N_GOOD);
   g_assert_cmpmem (squash, N_FILES * IMG, f->expected, N_FILES * IMG);
@@ -622,6 +623,7 @@ test_fit (Fixture *f, gconstpointer data)
   /* the crop's file under the pad's name: refused by its stamp */
   load_fit (f, FL_IMAGE_FIT_PAD, pad, &pad_path);
   g_assert_cmpint (g_rename (crop_path, pad_path), ==, 0);
+  g_clear_pointer (&again, g_free);
   c = load_fit (f, FL_IMAGE_FIT_PAD, pad, &again);
   g_assert_cmpint (c.entries, ==, 0);
   g_assert_cmpint (c.hits, ==, 0);
