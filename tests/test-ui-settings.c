@@ -5,7 +5,9 @@
  * one unticked), training settings and presentation mode, then closed; a
  * second window, with settings read afresh from the same keyfile on disk
  * (as the next start of the app would), has them all back. A keyfile with
- * values out of range or of the wrong type gives the defaults. The keyfile
+ * values out of range or of the wrong type gives the defaults. An
+ * experiment opened goes to the recent files, and the menu's Open Recent
+ * lists it, and opens it. The keyfile and the recent files
  * is in a scratch folder: nothing the developer remembered is read or
  * changed.
  */
@@ -163,6 +165,105 @@ test_bad_keyfile (void)
   ui_destroy_window (window);
 }
 
+/* The submenu labelled label in model (its sections searched), or NULL. */
+static GMenuModel *
+find_submenu (GMenuModel *model,
+              const char *label)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autofree char *text = NULL;
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
+      g_autoptr(GMenuModel) submenu = g_menu_model_get_item_link (model, i, G_MENU_LINK_SUBMENU);
+      GMenuModel *found = section != NULL ? find_submenu (section, label) : NULL;
+
+      if (found != NULL)
+        return found;
+      if (submenu != NULL && g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_LABEL, "s", &text) &&
+          g_strcmp0 (text, label) == 0)
+        return g_steal_pointer (&submenu);
+    }
+  return NULL;
+}
+
+static gboolean
+has_menu (GtkWidget     *widget,
+          gconstpointer  data)
+{
+  return GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (widget)) != NULL;
+}
+
+/* The window's Open Recent submenu, or NULL when it has none. */
+static GMenuModel *
+open_recent (FlWindow *window)
+{
+  GtkWidget *button = ui_find (GTK_WIDGET (window), has_menu, NULL);
+
+  g_assert_nonnull (button);
+  return find_submenu (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button)), "Open _Recent");
+}
+
+static gboolean
+recent_listed (gpointer data)
+{
+  g_autoptr(GMenuModel) menu = open_recent (data);
+
+  return menu != NULL;
+}
+
+/* An experiment file of one epoch on the data, as run_1.json ("_1" must
+ * not become a mnemonic in the menu). */
+static char *
+make_experiment (void)
+{
+  FlWindow *window = ui_window_loading (data_dir, "texts.csv", 16);
+  char *path = g_build_filename (config_dir, "run_1.json", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ui_wait (ui_data_ready, window, 60));
+  fl_train_panel_set_epochs (ui_train_panel (window), 1);
+  gtk_widget_activate_action (GTK_WIDGET (window), "train.start", NULL);
+  g_assert_true (ui_wait (ui_not_training, window, 120));
+  g_assert_true (fl_session_save_experiment (ui_session (window), path, &error));
+  g_assert_no_error (error);
+  ui_destroy_window (window);
+  return path;
+}
+
+static void
+test_recent (void)
+{
+  g_autofree char *xbel = g_build_filename (config_dir, "recent.xbel", NULL);
+  g_autoptr(GtkRecentManager) recent = g_object_new (GTK_TYPE_RECENT_MANAGER, "filename", xbel, NULL);
+  g_autofree char *path = make_experiment ();
+  g_autoptr(GMenuModel) menu = NULL;
+  g_autofree char *label = NULL;
+  g_autoptr(GVariant) target = NULL;
+  FlWindow *window = fl_window_new (NULL);
+  FlWindow *other = fl_window_new (NULL);
+
+  fl_window_set_recent_manager (window, recent);
+  fl_window_set_recent_manager (other, recent);
+  g_assert_null (open_recent (window));
+  g_assert_true (fl_window_open_experiment (window, path));
+  g_assert_true (ui_wait (recent_listed, other, 10));
+
+  /* in the other window's menu too: one file, by its name */
+  menu = open_recent (other);
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 1);
+  g_assert_true (g_menu_model_get_item_attribute (menu, 0, G_MENU_ATTRIBUTE_LABEL, "s", &label));
+  g_assert_cmpstr (label, ==, "run__1.json");
+  target = g_menu_model_get_item_attribute_value (menu, 0, G_MENU_ATTRIBUTE_TARGET, G_VARIANT_TYPE_BYTESTRING);
+  g_assert_cmpstr (g_variant_get_bytestring (target), ==, path);
+  g_assert_null (fl_session_get_comparison (ui_session (other)));
+  gtk_widget_activate_action_variant (GTK_WIDGET (other), "win.open-recent", target);
+  g_assert_nonnull (fl_session_get_comparison (ui_session (other)));
+  g_assert_null (ui_error (other));
+
+  ui_destroy_window (window);
+  ui_destroy_window (other);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -176,6 +277,7 @@ main (int   argc,
   g_assert_no_error (error);
   g_test_add_func ("/settings/restored", test_restored);
   g_test_add_func ("/settings/bad-keyfile", test_bad_keyfile);
+  g_test_add_func ("/settings/recent", test_recent);
   status = g_test_run ();
   ui_remove_tree (data_dir);
   ui_remove_tree (config_dir);

@@ -146,17 +146,6 @@ window_gone_cb (FlWindow  *window,
   save_data (settings, fl_window_get_data_panel (window));
 }
 
-static void
-experiment_file_cb (FlWindow   *window,
-                    const char *path,
-                    gpointer    data)
-{
-  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
-
-  if (uri != NULL)
-    gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
-}
-
 void
 fl_settings_attach (GSettings *settings,
                     FlWindow  *window)
@@ -173,7 +162,7 @@ fl_settings_attach (GSettings *settings,
   g_settings_bind (settings, "presenting", fl_window_get_training_view (window), "presenting",
                    G_SETTINGS_BIND_DEFAULT);
   g_signal_connect_object (window, "unrealize", G_CALLBACK (window_gone_cb), settings, 0);
-  g_signal_connect (window, "experiment-file", G_CALLBACK (experiment_file_cb), NULL);
+  fl_window_set_recent_manager (window, gtk_recent_manager_get_default ());
 }
 
 /* A route of the sound or numeric columns is offered once data that has

@@ -29,6 +29,7 @@ _fl_window_update_actions (FlWindow *self)
                                  !_fl_window_get_matching (self));
   gtk_widget_action_set_enabled (widget, "win.save-experiment", !training && have_runs);
   gtk_widget_action_set_enabled (widget, "win.open-experiment", !training);
+  gtk_widget_action_set_enabled (widget, "win.open-recent", !training);
   gtk_widget_action_set_enabled (widget, "win.export-runs-csv", !training && have_runs);
   gtk_widget_action_set_enabled (widget, "win.export-metrics-csv", !training && have_runs);
   gtk_widget_action_set_enabled (widget, "win.export-routes-csv", !training && have_runs &&

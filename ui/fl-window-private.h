@@ -58,6 +58,8 @@ struct _FlWindow {
   gboolean            match_running;  /* the runs training are a matching run */
   FlRunItem          *searched;       /* the matching run the Search page shows, or NULL */
   double              searched_acc;   /* the classifier's accuracy shown beside it */
+  GtkRecentManager   *recent;         /* NULL: nothing recorded or listed */
+  GMenu              *recent_section; /* of the menu: Open Recent, when there are any */
 };
 
 /* fl-window.c */
@@ -65,9 +67,6 @@ void     _fl_window_show_error      (FlWindow   *self,
                                      const char *title,
                                      const char *message);
 void     _fl_window_dismiss_banner  (FlWindow   *self);
-/* Emits ::experiment-file: an experiment file was opened or saved. */
-void     _fl_window_experiment_file (FlWindow   *self,
-                                     const char *path);
 /* Loads the reopened experiment's data, as its prompt's button does. */
 void     _fl_window_load_runs_data  (FlWindow   *self);
 
@@ -84,3 +83,8 @@ void     _fl_window_class_add_match (GtkWidgetClass *widget_class);
 
 /* fl-window-dnd.c */
 void     _fl_window_add_drop_target (FlWindow   *self);
+
+/* fl-window-recent.c: an experiment file was opened or saved */
+void     _fl_window_experiment_file (FlWindow   *self,
+                                     const char *path);
+void     _fl_window_class_add_recent (GtkWidgetClass *widget_class);

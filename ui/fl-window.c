@@ -7,15 +7,6 @@
 
 G_DEFINE_FINAL_TYPE (FlWindow, fl_window, GTK_TYPE_APPLICATION_WINDOW)
 
-static guint experiment_file_signal;
-
-void
-_fl_window_experiment_file (FlWindow   *self,
-                            const char *path)
-{
-  g_signal_emit (self, experiment_file_signal, 0, path);
-}
-
 void
 _fl_window_show_error (FlWindow   *self,
                        const char *title,
@@ -373,6 +364,7 @@ fl_window_finalize (GObject *object)
 
   g_free (self->error_message);
   g_clear_object (&self->searched);
+  g_clear_object (&self->recent);
 
   G_OBJECT_CLASS (fl_window_parent_class)->finalize (object);
 }
@@ -385,9 +377,6 @@ fl_window_class_init (FlWindowClass *klass)
 
   object_class->dispose = fl_window_dispose;
   object_class->finalize = fl_window_finalize;
-
-  experiment_file_signal = g_signal_new ("experiment-file", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                         NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/fusionlab/FusionLab/ui/fl-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FlWindow, banner_revealer);
@@ -430,6 +419,7 @@ fl_window_class_init (FlWindowClass *klass)
 
   _fl_window_class_add_actions (widget_class);
   _fl_window_class_add_match (widget_class);
+  _fl_window_class_add_recent (widget_class);
 }
 
 /* The views listen to the session; the window shows its status line. */

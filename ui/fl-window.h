@@ -38,10 +38,14 @@ gboolean        fl_window_save_png           (FlWindow       *self,
                                               GError        **error);
 
 /* What win.open-experiment does once a file is chosen; its errors are
- * shown in the banner. Signal ::experiment-file (const char *path): an
- * experiment file was opened, or saved by win.save-experiment. */
+ * shown in the banner. */
 gboolean        fl_window_open_experiment    (FlWindow       *self,
                                               const char     *path);
+/* The recent files (set once) that the experiment files opened and saved
+ * are added to, and that the menu's Open Recent lists them from; without
+ * one, as a new window is, nothing is recorded (fl-window-recent.c). */
+void            fl_window_set_recent_manager (FlWindow         *self,
+                                              GtkRecentManager *recent);
 /* The message of the error banner, or NULL when it is hidden. */
 const char     *fl_window_get_error_message  (FlWindow       *self);
 
