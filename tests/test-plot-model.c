@@ -300,6 +300,17 @@ test_changed (void)
   fl_plot_model_set_log_scale (model, TRUE);
   fl_plot_model_set_x_scale (model, 100);
   g_assert_cmpuint (changed, ==, 9);
+
+  /* the points of a hidden series change nothing drawn: no ::changed */
+  fl_plot_model_append (model, s, 3, 0.25);
+  fl_plot_model_clear_series (model, s);
+  fl_plot_model_append (model, s, 4, 0.125);
+  g_assert_cmpuint (changed, ==, 9);
+  g_assert_cmpuint (fl_plot_model_get_n_points (model, s), ==, 1);
+  fl_plot_model_set_series_visible (model, s, TRUE);    /* shown: drawn again */
+  g_assert_cmpuint (changed, ==, 10);
+  fl_plot_model_append (model, s, 5, 0.0625);
+  g_assert_cmpuint (changed, ==, 11);
 }
 
 /* Whether two entries share any pixel. */

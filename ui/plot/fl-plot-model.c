@@ -39,6 +39,18 @@ _fl_plot_model_changed (FlPlotModel *self)
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
+/* After the points of a series changed: ::changed, unless the series is
+ * hidden, when nothing drawn depends on them (bench/mainloop.sh: a
+ * comparison appended every batch's loss to the hidden curve of the run
+ * training, and each append laid out and drew the loss plot again). */
+static void
+points_changed (FlPlotModel *self,
+                guint        series)
+{
+  if (!((FlPlotSeries *) g_ptr_array_index (self->series, series))->hidden)
+    _fl_plot_model_changed (self);
+}
+
 /* After a property changed: notify it, then ::changed. */
 static void
 property_changed (FlPlotModel *self,
@@ -251,7 +263,7 @@ fl_plot_model_append (FlPlotModel *self,
   if (!isfinite (x) || !isfinite (y))
     return;
   fl_plot_series_append (get_series (self, series), x, y, self->smooth_tau);
-  _fl_plot_model_changed (self);
+  points_changed (self, series);
 }
 
 guint
@@ -403,7 +415,7 @@ fl_plot_model_clear_series (FlPlotModel *self,
   g_return_if_fail (series < self->series->len);
 
   fl_plot_series_clear (get_series (self, series));
-  _fl_plot_model_changed (self);
+  points_changed (self, series);
 }
 
 void

@@ -6,7 +6,9 @@
  * titles. A GObject of GLib alone, so that it is tested without a display.
  *
  * Every change emits ::changed (no arguments): views redraw on it and throw
- * their layouts away. Changes of a property also notify it.
+ * their layouts away — but for points appended to or cleared from a hidden
+ * series, which nothing drawn depends on (showing it is a change). Changes
+ * of a property also notify it.
  *
  * The series are FlPlotSeries (fl-plot-series.h), which says how SMOOTHED
  * series are averaged; the readout's snapping and text are in
