@@ -6,7 +6,11 @@
 # data/scale/, once), trains the reference model (concat) on it with
 # fusionlab-cli for one epoch on all cores, and prints the peak resident
 # memory (GNU time's maximum RSS) against the decoded images' own size
-# (COUNT × 3 × S × S bytes) and the 300 MB the issue allows on top.
+# (COUNT × 3 × S × S bytes) and the 300 MB the issue allows on top. Then
+# opens the same folder in the app under Xvfb (1400×900) and scrolls the
+# Data page's grid of every sample (fusionlab --scroll-report: a steady
+# scroll for 10 s, then jumps across the whole list), printing the main
+# loop's longest gap, the frames drawn a second and the app's peak RSS.
 #
 #   bench/scale.sh [--count 100000] [--image-size 64] [--epochs 1]
 #
@@ -14,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tools/deps.sh
-fl_install_deps adwaita-icon-theme time
+fl_install_deps adwaita-icon-theme time xvfb xauth
 
 count=100000
 S=64
@@ -34,10 +38,11 @@ images="$dir/images"
 csv="$dir/images.csv"
 /usr/bin/python3 tools/make-icon-copies.py "$images" "$csv" "$count"   # once
 [ -f "$build/build.ninja" ] || meson setup "$build" >/dev/null
-meson compile -C "$build" fusionlab-cli >/dev/null
+meson compile -C "$build" fusionlab-cli fusionlab >/dev/null
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+shot=$(mktemp --suffix .png)
+trap 'rm -f "$log" "$shot"' EXIT
 start=$(date +%s.%N)
 FUSIONLAB_IMAGE_CACHE=0 /usr/bin/time -v "$build/cli/fusionlab-cli" train --images "$images" --csv "$csv" \
   --image-size "$S" --epochs "$epochs" --quiet 2> "$log" | tail -1
@@ -53,3 +58,8 @@ print("%d samples at S = %d: peak RSS %.0f MB; the uint8 images %.0f MB; the res
       % (count, S, rss / 1e6, images / 1e6, (rss - images) / 1e6,
          "met" if rss - images <= 300e6 else "NOT met", end - start))
 PY
+
+FUSIONLAB_IMAGE_CACHE=0 xvfb-run -a -s '-screen 0 1400x900x24' /usr/bin/time -v "$build/app/fusionlab" \
+  --images "$images" --csv "$csv" --image-size "$S" --window-size 1400x900 --screenshot "$shot" \
+  --scroll-report 2> "$log" | sed -n 's/^main loop while /the Data page, /p'
+echo "the app with $count samples on its Data page: peak RSS $(($(sed -n 's/.*Maximum resident set size (kbytes): //p' "$log") / 1000)) MB"

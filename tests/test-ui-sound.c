@@ -116,10 +116,13 @@ static void
 check_grid (gboolean with_sound)
 {
   g_autoptr(FlDataset) ds = make_dataset (with_sound);
-  GtkWidget *grid = g_object_ref_sink (fl_preview_grid_new ());
+  GtkWidget *grid = fl_preview_grid_new ();
   g_autoptr(GPtrArray) cards = g_ptr_array_new ();
+  GtkWidget *win;
 
   fl_preview_grid_set_dataset (FL_PREVIEW_GRID (grid), ds);
+  /* the grid view makes the cards it shows, once laid out */
+  win = ui_show_in_window (grid, 1200, 900);
   collect_cards (grid, cards);
   g_assert_cmpuint (cards->len, ==, N);
   for (guint k = 0; k < cards->len; k++)
@@ -129,7 +132,7 @@ check_grid (gboolean with_sound)
       g_assert_true (has_spectrogram (GTK_WIDGET (card)) == with_sound);
       g_assert_true (fl_sample_card_get_can_play (card) == (with_sound && fl_can_play_sound ()));
     }
-  g_object_unref (grid);
+  gtk_window_destroy (GTK_WINDOW (win));
 }
 
 static void

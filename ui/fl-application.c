@@ -4,6 +4,7 @@
 #include "fl-application.h"
 
 #include "fl-main-loop-probe.h"
+#include "fl-scroll-bench.h"
 #include "fl-settings.h"
 #include "fl-window.h"
 
@@ -15,6 +16,7 @@
 typedef enum {
   SHOT_LOADING,    /* waiting for the data */
   SHOT_TRAINING,   /* waiting for the epochs */
+  SHOT_SCROLLING,  /* waiting for the Data page's last sample */
   SHOT_SETTLING,   /* waiting for the last frames to be drawn */
 } ShotState;
 
@@ -34,6 +36,8 @@ typedef struct {
   ShotState                state;
   int                      settle;     /* polls left before the picture */
   FlMainLoopProbe         *probe;      /* --main-loop-report: while training */
+  gboolean                 scroll;     /* --scroll-report */
+  FlScrollBench           *bench;      /* while scrolling */
 } Screenshot;
 
 struct _FlApplication {
@@ -87,12 +91,16 @@ static const GOptionEntry options[] = {
   { "main-loop-report", 0, 0, G_OPTION_ARG_NONE, NULL,
     "With --screenshot and training: print how long the main loop was kept from iterating while training "
     "(bench/mainloop.sh)", NULL },
+  { "scroll-report", 0, 0, G_OPTION_ARG_NONE, NULL,
+    "With --screenshot: once the data is loaded, scroll the Data page's samples for 10 s, then jump across them, "
+    "and print how long the main loop was kept from iterating (bench/scale.sh)", NULL },
   { NULL }
 };
 
 static void
 screenshot_free (Screenshot *shot)
 {
+  fl_scroll_bench_free (shot->bench);
   g_clear_weak_pointer (&shot->window);
   g_clear_object (&shot->cmdline);
   g_free (shot->path);
@@ -101,6 +109,16 @@ screenshot_free (Screenshot *shot)
   g_free (shot->search);
   fl_main_loop_probe_free (shot->probe);
   g_free (shot);
+}
+
+static gboolean
+start_scrolling (Screenshot *shot)
+{
+  FlPreviewGrid *grid = fl_window_get_preview_grid (shot->window);
+
+  shot->bench = fl_scroll_bench_new (GTK_WIDGET (grid), fl_preview_grid_get_vadjustment (grid));
+  shot->state = SHOT_SCROLLING;
+  return TRUE;
 }
 
 /* Each step of a --screenshot or --train-epochs run returns TRUE to look
@@ -113,6 +131,8 @@ poll_loading (Screenshot *shot)
 
   if (fl_data_panel_get_loading (panel) || !gtk_widget_get_mapped (GTK_WIDGET (window)))
     return TRUE;
+  if (shot->scroll && fl_data_panel_get_dataset (panel) != NULL)
+    return start_scrolling (shot);
   if (shot->epochs > 0 && fl_data_panel_get_dataset (panel) != NULL)
     {
       fl_train_panel_set_epochs (fl_window_get_train_panel (window), shot->epochs);
@@ -149,19 +169,11 @@ epochs_shown (FlWindow *window)
 static void
 report_main_loop (Screenshot *shot)
 {
-  FlMainLoopProbe *probe = shot->probe;
-  gint64 at, worst;
+  g_autofree char *gaps = NULL;
 
-  fl_main_loop_probe_stop (probe);
-  worst = fl_main_loop_probe_worst (probe, &at);
-  g_application_command_line_print (shot->cmdline,
-                                    "main loop while training: longest gap %.1f ms (%.1f s in), median %.1f ms, "
-                                    "99th percentile %.1f ms, %u of %u gaps over 16 ms\n",
-                                    worst / 1000.0, at / 1e6,
-                                    fl_main_loop_probe_quantile (probe, 0.5) / 1000.0,
-                                    fl_main_loop_probe_quantile (probe, 0.99) / 1000.0,
-                                    fl_main_loop_probe_count_over (probe, 16000),
-                                    fl_main_loop_probe_n_gaps (probe));
+  fl_main_loop_probe_stop (shot->probe);
+  gaps = fl_main_loop_probe_describe (shot->probe);
+  g_application_command_line_print (shot->cmdline, "main loop while training: %s\n", gaps);
 }
 
 static gboolean
@@ -176,6 +188,19 @@ poll_training (Screenshot *shot)
   shot->state = SHOT_SETTLING;
   if (shot->probe != NULL)
     report_main_loop (shot);
+  return TRUE;
+}
+
+static gboolean
+poll_scrolling (Screenshot *shot)
+{
+  g_autofree char *report = NULL;
+
+  if (!fl_scroll_bench_done (shot->bench))
+    return TRUE;
+  report = fl_scroll_bench_report (shot->bench);
+  g_application_command_line_print (shot->cmdline, "%s", report);
+  shot->state = SHOT_SETTLING;
   return TRUE;
 }
 
@@ -278,6 +303,9 @@ screenshot_poll_cb (gpointer data)
       case SHOT_TRAINING:
         again = poll_training (shot);
         break;
+      case SHOT_SCROLLING:
+        again = poll_scrolling (shot);
+        break;
       case SHOT_SETTLING:
         again = poll_settling (shot);
         break;
@@ -348,6 +376,7 @@ typedef struct {
   int         width, height;   /* of --window-size, or 0 */
   gboolean    load_data;
   gboolean    loop_report;
+  gboolean    scroll_report;
   int         epochs;          /* of --train-epochs, or of --compare-epochs */
   int         at_epoch;
   int         compare_epochs;
@@ -381,6 +410,7 @@ read_options (GApplicationCommandLine *cmdline,
   g_variant_dict_lookup (dict, "window-size", "&s", &o->window_size);
   g_variant_dict_lookup (dict, "screenshot-search", "&s", &o->search);
   g_variant_dict_lookup (dict, "main-loop-report", "b", &o->loop_report);
+  g_variant_dict_lookup (dict, "scroll-report", "b", &o->scroll_report);
   if (o->compare_epochs > 0)
     o->epochs = o->compare_epochs;
   if (o->match_epochs > 0)
@@ -411,6 +441,8 @@ read_options (GApplicationCommandLine *cmdline,
     problem = "--load-data goes with --experiment";
   else if (o->loop_report && (o->screenshot == NULL || o->epochs == 0))
     problem = "--main-loop-report goes with --screenshot and --train-epochs, --match-epochs or --compare-epochs";
+  else if (o->scroll_report && (o->screenshot == NULL || o->epochs > 0 || o->images == NULL))
+    problem = "--scroll-report goes with --screenshot and data (--images, --csv), without training";
   if (problem != NULL)
     g_application_command_line_printerr (cmdline, "fusionlab: %s\n", problem);
   return problem == NULL;
@@ -463,6 +495,7 @@ start_screenshot (FlApplication           *self,
   shot->settle = o->page != NULL ? 30 : 5;
   if (o->loop_report)
     shot->probe = fl_main_loop_probe_new ();
+  shot->scroll = o->scroll_report;
   self->shot = shot;
   self->shot_id = g_timeout_add (SCREENSHOT_POLL_MS, screenshot_poll_cb, self);
 }

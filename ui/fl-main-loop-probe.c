@@ -113,3 +113,17 @@ fl_main_loop_probe_count_over (const FlMainLoopProbe *probe, gint64 limit)
     count += g_array_index (probe->gaps, gint64, i) > limit;
   return count;
 }
+
+char *
+fl_main_loop_probe_describe (const FlMainLoopProbe *probe)
+{
+  gint64 at, worst = fl_main_loop_probe_worst (probe, &at);
+
+  return g_strdup_printf ("longest gap %.1f ms (%.1f s in), median %.1f ms, 99th percentile %.1f ms, "
+                          "%u of %u gaps over 16 ms",
+                          worst / 1000.0, at / 1e6,
+                          fl_main_loop_probe_quantile (probe, 0.5) / 1000.0,
+                          fl_main_loop_probe_quantile (probe, 0.99) / 1000.0,
+                          fl_main_loop_probe_count_over (probe, 16000),
+                          fl_main_loop_probe_n_gaps (probe));
+}

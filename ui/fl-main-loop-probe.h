@@ -35,5 +35,8 @@ guint  fl_main_loop_probe_n_gaps (const FlMainLoopProbe *probe);
 gint64 fl_main_loop_probe_quantile (const FlMainLoopProbe *probe, double q);
 /* The number of gaps longer than limit µs. */
 guint  fl_main_loop_probe_count_over (const FlMainLoopProbe *probe, gint64 limit);
+/* "longest gap 12.7 ms (3.1 s in), median 5.1 ms, 99th percentile 9.8 ms,
+ * 0 of 812 gaps over 16 ms"; free with g_free(). */
+char  *fl_main_loop_probe_describe   (const FlMainLoopProbe *probe);
 
 G_END_DECLS

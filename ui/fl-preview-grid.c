@@ -5,6 +5,7 @@
 #include "fl-ui-util.h"
 #include "fl-class-chart.h"
 #include "fl-sample-card.h"
+#include "fl-sample-list.h"
 #include "fl-spectrogram.h"
 
 struct _FlPreviewGrid {
@@ -18,8 +19,10 @@ struct _FlPreviewGrid {
   GtkLabel          *skipped_label;
   GtkScrolledWindow *chart_scroller;
   FlClassChart      *class_chart;
-  GtkFlowBox        *flowbox;
-  guint       n_cards;
+  GtkDropDown       *class_filter;
+  GtkScrolledWindow *scroller;
+  GtkGridView       *grid_view;
+  FlSampleList      *samples;    /* what the grid view shows */
 };
 
 G_DEFINE_FINAL_TYPE (FlPreviewGrid, fl_preview_grid, GTK_TYPE_WIDGET)
@@ -48,15 +51,16 @@ fl_texture_new_from_sample (const FlDataset *ds,
   return gdk_memory_texture_new (S, S, GDK_MEMORY_R8G8B8, bytes, (gsize) 3 * S);
 }
 
-GtkWidget *
-fl_sample_card_new_for (const FlDataset *ds,
-                        int              i,
-                        const char      *label)
+void
+fl_sample_card_show_sample (FlSampleCard    *card,
+                            const FlDataset *ds,
+                            int              i,
+                            const char      *label)
 {
   g_autoptr(GdkTexture) texture = fl_texture_new_from_sample (ds, i);
-  GtkWidget *card = fl_sample_card_new (texture, label, ds->texts[i],
-                                        ds->image_files ? ds->image_files[i] : NULL);
 
+  fl_sample_card_set_sample (card, texture, label, ds->texts[i],
+                             ds->image_files ? ds->image_files[i] : NULL);
   if (ds->audio != NULL)
     {
       gsize area = (gsize) ds->audio_mels * ds->audio_frames;
@@ -66,19 +70,39 @@ fl_sample_card_new_for (const FlDataset *ds,
 
       if (ds->audio_files != NULL && ds->images_dir != NULL)
         path = g_build_filename (ds->images_dir, ds->audio_files[i], NULL);
-      fl_sample_card_set_sound (FL_SAMPLE_CARD (card), spectrogram, path);
+      fl_sample_card_set_sound (card, spectrogram, path);
     }
+}
+
+GtkWidget *
+fl_sample_card_new_for (const FlDataset *ds,
+                        int              i,
+                        const char      *label)
+{
+  GtkWidget *card = fl_sample_card_new (NULL, "", "", NULL);
+
+  fl_sample_card_show_sample (FL_SAMPLE_CARD (card), ds, i, label);
   return card;
 }
 
+/* The grid view's cards: made once for the rows on screen, then shown
+ * again for other samples as it scrolls (setup once, bind many times). */
 static void
-remove_cards (FlPreviewGrid *self)
+setup_card_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item)
 {
-  GtkFlowBoxChild *child;
+  gtk_list_item_set_child (item, fl_sample_card_new (NULL, "", "", NULL));
+}
 
-  while ((child = gtk_flow_box_get_child_at_index (self->flowbox, 0)) != NULL)
-    gtk_flow_box_remove (self->flowbox, GTK_WIDGET (child));
-  self->n_cards = 0;
+static void
+bind_card_cb (FlPreviewGrid *self,
+              GtkListItem   *item)
+{
+  FlDataset *ds = fl_sample_list_get_dataset (self->samples);
+  int i = fl_sample_item_get_index (gtk_list_item_get_item (item));
+
+  fl_sample_card_show_sample (FL_SAMPLE_CARD (gtk_list_item_get_child (item)), ds, i,
+                              ds->n_classes > 0 ? ds->class_names[ds->labels[i]] : "");
 }
 
 /* The counts, the classes and the rows that were skipped, and why. */
@@ -113,9 +137,43 @@ show_summary (FlPreviewGrid   *self,
     }
 }
 
+/* The class filter: "All N samples", then each class with its count. */
+static void
+fill_class_filter (FlPreviewGrid   *self,
+                   const FlDataset *ds)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autofree char *all = g_strdup_printf ("All %d samples", ds->n);
+
+  gtk_string_list_append (names, all);
+  for (int c = 0; c < ds->n_classes; c++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s (%d)", ds->class_names[c], ds->class_counts[c]);
+
+      gtk_string_list_append (names, name);
+    }
+  gtk_drop_down_set_model (self->class_filter, G_LIST_MODEL (names));
+  gtk_drop_down_set_selected (self->class_filter, 0);
+}
+
+static void
+class_filter_cb (FlPreviewGrid *self,
+                 GParamSpec    *pspec,
+                 GtkDropDown   *dropdown)
+{
+  FlDataset *ds = fl_sample_list_get_dataset (self->samples);
+  guint selected = gtk_drop_down_get_selected (dropdown);
+
+  if (ds == NULL || selected == GTK_INVALID_LIST_POSITION)
+    return;
+  fl_sample_list_set_dataset (self->samples, ds, (int) selected - 1);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+}
+
 static void
 fl_preview_grid_dispose (GObject *object)
 {
+  g_clear_object (&FL_PREVIEW_GRID (object)->samples);
   gtk_widget_dispose_template (GTK_WIDGET (object), FL_TYPE_PREVIEW_GRID);
   fl_widget_unparent_children (GTK_WIDGET (object));
 
@@ -139,15 +197,27 @@ fl_preview_grid_class_init (FlPreviewGridClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlPreviewGrid, skipped_label);
   gtk_widget_class_bind_template_child (widget_class, FlPreviewGrid, chart_scroller);
   gtk_widget_class_bind_template_child (widget_class, FlPreviewGrid, class_chart);
-  gtk_widget_class_bind_template_child (widget_class, FlPreviewGrid, flowbox);
+  gtk_widget_class_bind_template_child (widget_class, FlPreviewGrid, class_filter);
+  gtk_widget_class_bind_template_child (widget_class, FlPreviewGrid, scroller);
+  gtk_widget_class_bind_template_child (widget_class, FlPreviewGrid, grid_view);
+  gtk_widget_class_bind_template_callback (widget_class, class_filter_cb);
 }
 
 static void
 fl_preview_grid_init (FlPreviewGrid *self)
 {
-  g_type_ensure (FL_TYPE_CLASS_CHART);
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
 
+  g_type_ensure (FL_TYPE_CLASS_CHART);
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->samples = fl_sample_list_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_card_cb), NULL);
+  g_signal_connect_object (factory, "bind", G_CALLBACK (bind_card_cb), self, G_CONNECT_SWAPPED);
+  gtk_grid_view_set_factory (self->grid_view, factory);
+  gtk_grid_view_set_model (self->grid_view,
+                           GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->samples)))));
+  g_object_unref (factory);
 }
 
 GtkWidget *
@@ -161,17 +231,15 @@ fl_preview_grid_new (void)
                       "pitch upward, loud bright)."
 
 void
-fl_preview_grid_set_dataset (FlPreviewGrid   *self,
-                             const FlDataset *ds)
+fl_preview_grid_set_dataset (FlPreviewGrid *self,
+                             FlDataset     *ds)
 {
-  g_autofree int *next = NULL;
   g_autofree char *caption = NULL;
   g_autofree char *csv_name = NULL;
-  int per_class, shown = 0;
 
   g_return_if_fail (FL_IS_PREVIEW_GRID (self));
 
-  remove_cards (self);
+  fl_sample_list_set_dataset (self->samples, NULL, -1);
   if (ds == NULL || ds->n == 0)
     {
       fl_class_chart_set_counts (self->class_chart, 0, NULL, NULL);
@@ -180,44 +248,28 @@ fl_preview_grid_set_dataset (FlPreviewGrid   *self,
     }
   show_summary (self, ds);
   csv_name = g_path_get_basename (ds->csv_path ? ds->csv_path : "");
+  fl_sample_list_set_dataset (self->samples, ds, -1);
+  fill_class_filter (self, ds);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
 
-  /* a few from every class, in turn, so that small classes show too:
-   * next[c] is where to look for class c's next sample */
-  next = g_new0 (int, ds->n_classes);
-  per_class = MAX (1, (FL_PREVIEW_GRID_MAX + ds->n_classes - 1) / ds->n_classes);
-  for (int round = 0; round < per_class && shown < FL_PREVIEW_GRID_MAX; round++)
-    for (int c = 0; c < ds->n_classes && shown < FL_PREVIEW_GRID_MAX; c++)
-      {
-        int i = next[c];
-
-        while (i < ds->n && ds->labels[i] != c)
-          i++;
-        next[c] = i + 1;
-        if (i >= ds->n)
-          continue;
-
-        gtk_flow_box_append (self->flowbox, fl_sample_card_new_for (ds, i, ds->class_names[c]));
-        shown++;
-      }
-  self->n_cards = shown;
-
-  if (shown < ds->n)
-    caption = g_strdup_printf ("From %d rows of %s. Below, %d of the samples, a few from each "
-                               "class, at the %d×%d pixels the model sees%s",
-                               ds->report.n_rows, csv_name, shown, ds->image_size, ds->image_size,
-                               ds->audio != NULL ? SOUND_CAPTION : ".");
-  else
-    caption = g_strdup_printf ("From %d rows of %s. Below, every sample at the %d×%d pixels "
-                               "the model sees%s",
-                               ds->report.n_rows, csv_name, ds->image_size, ds->image_size,
-                               ds->audio != NULL ? SOUND_CAPTION : ".");
+  caption = g_strdup_printf ("From %d rows of %s. Below, every sample, the classes taking turns, "
+                             "at the %d×%d pixels the model sees%s",
+                             ds->report.n_rows, csv_name, ds->image_size, ds->image_size,
+                             ds->audio != NULL ? SOUND_CAPTION : ".");
   gtk_label_set_text (self->caption, caption);
   gtk_stack_set_visible_child_name (self->stack, "samples");
 }
 
 guint
-fl_preview_grid_get_n_cards (FlPreviewGrid *self)
+fl_preview_grid_get_n_samples (FlPreviewGrid *self)
 {
   g_return_val_if_fail (FL_IS_PREVIEW_GRID (self), 0);
-  return self->n_cards;
+  return g_list_model_get_n_items (G_LIST_MODEL (self->samples));
+}
+
+GtkAdjustment *
+fl_preview_grid_get_vadjustment (FlPreviewGrid *self)
+{
+  g_return_val_if_fail (FL_IS_PREVIEW_GRID (self), NULL);
+  return gtk_scrolled_window_get_vadjustment (self->scroller);
 }

@@ -139,15 +139,28 @@ fl_sample_card_new (GdkTexture *texture,
 {
   FlSampleCard *self = g_object_new (FL_TYPE_SAMPLE_CARD, NULL);
 
+  fl_sample_card_set_sample (self, texture, label, text, file);
+  return GTK_WIDGET (self);
+}
+
+void
+fl_sample_card_set_sample (FlSampleCard *self,
+                           GdkTexture   *texture,
+                           const char   *label,
+                           const char   *text,
+                           const char   *file)
+{
+  g_return_if_fail (FL_IS_SAMPLE_CARD (self));
+
   gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
   gtk_label_set_text (self->label_label, label);
   gtk_label_set_text (self->text_label, text);
-
+  g_free (self->file);
   self->file = g_strdup (file);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->picture),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, text,
                                   -1);
-  return GTK_WIDGET (self);
+  fl_sample_card_set_sound (self, NULL, NULL);
 }
 
 const char *
@@ -181,10 +194,17 @@ fl_sample_card_set_sound (FlSampleCard *self,
                           const char   *path)
 {
   g_return_if_fail (FL_IS_SAMPLE_CARD (self));
-  g_return_if_fail (GDK_IS_TEXTURE (spectrogram));
+  g_return_if_fail (spectrogram == NULL || GDK_IS_TEXTURE (spectrogram));
 
+  /* a card the grid shows again for another sample stops the last clip */
+  if (self->media != NULL)
+    gtk_media_stream_pause (self->media);
+  g_clear_object (&self->media);
+  gtk_button_set_icon_name (self->play_button, "media-playback-start-symbolic");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->play_button), TRUE);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button), "Play the clip");
   gtk_picture_set_paintable (self->spectrogram, GDK_PAINTABLE (spectrogram));
-  gtk_widget_set_visible (self->sound_box, TRUE);
+  gtk_widget_set_visible (self->sound_box, spectrogram != NULL);
   g_free (self->sound_path);
   self->sound_path = g_strdup (path);
   gtk_widget_set_visible (GTK_WIDGET (self->play_button), path != NULL && fl_can_play_sound ());

@@ -17,11 +17,18 @@ GtkWidget  *fl_sample_card_new       (GdkTexture *texture,
                                       const char *label,
                                       const char *text,
                                       const char *file);
+/* Shows another sample (the grid's cards are reused as it scrolls): as
+ * fl_sample_card_new(), without sound. */
+void        fl_sample_card_set_sample (FlSampleCard *self,
+                                       GdkTexture   *texture,
+                                       const char   *label,
+                                       const char   *text,
+                                       const char   *file);
 const char *fl_sample_card_get_label (FlSampleCard *self);
 const char *fl_sample_card_get_text  (FlSampleCard *self);
 
 /* Shows the sample's clip beneath its picture: its spectrogram
- * (referenced) and, when path is not NULL and GTK can play sound
+ * (referenced; NULL hides the clip) and, when path is not NULL and GTK can play sound
  * (fl_can_play_sound()), a button that plays the file at path. */
 void        fl_sample_card_set_sound       (FlSampleCard *self,
                                             GdkTexture   *spectrogram,

@@ -581,3 +581,10 @@ fl_window_get_runs_view (FlWindow *self)
   g_return_val_if_fail (FL_IS_WINDOW (self), NULL);
   return self->runs_view;
 }
+
+FlPreviewGrid *
+fl_window_get_preview_grid (FlWindow *self)
+{
+  g_return_val_if_fail (FL_IS_WINDOW (self), NULL);
+  return self->preview_grid;
+}

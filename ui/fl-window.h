@@ -11,6 +11,7 @@
 
 #include "fl-data-panel.h"
 #include "fl-match-view.h"
+#include "fl-preview-grid.h"
 #include "fl-search-view.h"
 #include "fl-results-view.h"
 #include "fl-runs-view.h"
@@ -63,5 +64,7 @@ gboolean        fl_window_open_match_model   (FlWindow       *self,
                                               const char     *path);
 FlResultsView  *fl_window_get_results_view   (FlWindow       *self);
 FlRunsView     *fl_window_get_runs_view      (FlWindow       *self);
+/* The Data page's grid of samples. */
+FlPreviewGrid  *fl_window_get_preview_grid   (FlWindow       *self);
 
 G_END_DECLS
