@@ -65,6 +65,24 @@ numel_of (int ndim, const gint64 *shape)
   return n;
 }
 
+static const struct {
+  const char *name;
+  gsize       size;
+} dtypes[] = {
+  [FL_ST_F32] = { "F32", 4 },
+  [FL_ST_I32] = { "I32", 4 },
+  [FL_ST_U8] = { "U8", 1 },
+};
+
+/* The dtype of tensor i of a file being written. */
+#define DTYPE(types, i) ((types) != NULL ? (types)[i] : FL_ST_F32)
+
+static gsize
+bytes_of (const FlStTensor *t, FlStDtype dtype)
+{
+  return numel_of (t->ndim, t->shape) * dtypes[dtype].size;
+}
+
 static void
 add_metadata (JsonBuilder *jb, GHashTable *metadata)
 {
@@ -87,12 +105,12 @@ add_metadata (JsonBuilder *jb, GHashTable *metadata)
 /* t's header entry: its data lies at [offset, offset + bytes) of the data
  * section. */
 static void
-add_tensor (JsonBuilder *jb, const FlStTensor *t, gsize offset, gsize bytes)
+add_tensor (JsonBuilder *jb, const FlStTensor *t, FlStDtype dtype, gsize offset, gsize bytes)
 {
   json_builder_set_member_name (jb, t->name);
   json_builder_begin_object (jb);
   json_builder_set_member_name (jb, "dtype");
-  json_builder_add_string_value (jb, "F32");
+  json_builder_add_string_value (jb, dtypes[dtype].name);
   json_builder_set_member_name (jb, "shape");
   json_builder_begin_array (jb);
   for (int d = 0; d < t->ndim; d++)
@@ -108,7 +126,7 @@ add_tensor (JsonBuilder *jb, const FlStTensor *t, gsize offset, gsize bytes)
 
 /* The JSON header: the metadata, then the tensors, packed in order. */
 static char *
-header_json (const FlStTensor *tensors, int n_tensors, GHashTable *metadata)
+header_json (const FlStTensor *tensors, const FlStDtype *types, int n_tensors, GHashTable *metadata)
 {
   g_autoptr(JsonBuilder) jb = json_builder_new ();
   g_autoptr(JsonGenerator) gen = json_generator_new ();
@@ -119,8 +137,8 @@ header_json (const FlStTensor *tensors, int n_tensors, GHashTable *metadata)
   add_metadata (jb, metadata);
   for (int i = 0; i < n_tensors; i++)
     {
-      gsize bytes = numel_of (tensors[i].ndim, tensors[i].shape) * sizeof (float);
-      add_tensor (jb, &tensors[i], offset, bytes);
+      gsize bytes = bytes_of (&tensors[i], DTYPE (types, i));
+      add_tensor (jb, &tensors[i], DTYPE (types, i), offset, bytes);
       offset += bytes;
     }
   json_builder_end_object (jb);
@@ -136,7 +154,18 @@ fl_safetensors_save (const char       *path,
                      GHashTable       *metadata,
                      GError          **error)
 {
-  g_autofree char *header = header_json (tensors, n_tensors, metadata);
+  return fl_safetensors_save_typed (path, tensors, NULL, n_tensors, metadata, error);
+}
+
+gboolean
+fl_safetensors_save_typed (const char       *path,
+                           const FlStTensor *tensors,
+                           const FlStDtype  *types,
+                           int               n_tensors,
+                           GHashTable       *metadata,
+                           GError          **error)
+{
+  g_autofree char *header = header_json (tensors, types, n_tensors, metadata);
   g_autoptr(GByteArray) out = g_byte_array_new ();
   gsize header_len = strlen (header);
   /* pad the header with spaces so the data starts 8-byte aligned */
@@ -151,8 +180,7 @@ fl_safetensors_save (const char       *path,
     g_byte_array_append (out, (const guint8 *) " ", 1);
   G_STATIC_ASSERT (G_BYTE_ORDER == G_LITTLE_ENDIAN);
   for (int i = 0; i < n_tensors; i++)
-    g_byte_array_append (out, (const guint8 *) tensors[i].data,
-                         numel_of (tensors[i].ndim, tensors[i].shape) * sizeof (float));
+    g_byte_array_append (out, tensors[i].data, bytes_of (&tensors[i], DTYPE (types, i)));
 
   return g_file_set_contents_full (path, (const char *) out->data, out->len,
                                    G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);

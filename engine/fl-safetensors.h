@@ -2,8 +2,10 @@
  *
  * fl-safetensors.h — read and write the safetensors format: an 8-byte
  * little-endian header length, a JSON header naming each tensor's dtype,
- * shape and byte range, then the raw little-endian data. Only F32 tensors;
- * string metadata goes in the header's "__metadata__" object.
+ * shape and byte range, then the raw little-endian data. It writes F32, I32
+ * and U8 tensors (the last two for the data of an export to PyTorch,
+ * fl-torch-export.h) and reads F32 ones only; string metadata goes in the
+ * header's "__metadata__" object.
  */
 #pragma once
 
@@ -11,11 +13,20 @@
 
 G_BEGIN_DECLS
 
+/* What a tensor holds; F32 is 0, so that a tensor written without saying
+ * is one of floats. */
+typedef enum {
+  FL_ST_F32,
+  FL_ST_I32,
+  FL_ST_U8,
+} FlStDtype;
+
 typedef struct {
   const char  *name;
   int          ndim;
   gint64       shape[4];
-  const float *data;     /* borrowed; numel = Π shape */
+  const void  *data;     /* borrowed; numel = Π shape elements, floats
+                          * but where fl_safetensors_save_typed() says */
 } FlStTensor;
 
 /* Writes atomically: the file at path is replaced only once the new one is
@@ -26,6 +37,15 @@ gboolean fl_safetensors_save (const char       *path,
                               int               n_tensors,
                               GHashTable       *metadata,
                               GError          **error);
+
+/* The same, tensor i holding elements of dtypes[i] (dtypes NULL: every
+ * one F32). */
+gboolean fl_safetensors_save_typed (const char       *path,
+                                    const FlStTensor *tensors,
+                                    const FlStDtype  *dtypes,
+                                    int               n_tensors,
+                                    GHashTable       *metadata,
+                                    GError          **error);
 
 typedef struct FlSafetensors FlSafetensors;
 
