@@ -13,6 +13,7 @@
 #include "fl-experiment.h"
 #include "fl-inputs.h"
 #include "fl-predictor.h"
+#include "fl-torch-export.h"
 #include "fl-trainer.h"
 
 #include <locale.h>
@@ -49,6 +50,7 @@ typedef struct {
   char    *experiment;
   gboolean json;
   gboolean quiet;
+  gboolean force;      /* export-torch --force */
   char    *model;
   char    *out;
   char    *export;
@@ -175,6 +177,19 @@ add_predict_entries (GOptionContext *ctx, Opts *o)
   g_option_context_add_main_entries (ctx, entries, NULL);
 }
 
+/* Adds the options of export-torch alone. */
+static void
+add_torch_entries (GOptionContext *ctx, Opts *o)
+{
+  const GOptionEntry entries[] = {
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &o->out, "The folder to write (new or empty)", "DIR" },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &o->force, "Write into a folder that is not empty", NULL },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+}
+
 /* Adds the options of transfer (train and compare): fl-transfer.h. */
 static void
 add_transfer_entries (GOptionContext *ctx, Opts *o)
@@ -262,6 +277,8 @@ parse (Opts *o, const char *command, int *argc, char ***argv, GError **error)
     }
   if (strcmp (command, "compare") == 0)
     add_compare_entries (ctx, o);
+  if (strcmp (command, "export-torch") == 0)
+    add_torch_entries (ctx, o);
   return fl_cli_parse (ctx, argc, argv, error);
 }
 
@@ -625,6 +642,50 @@ cmd_predict (int argc, char **argv)
   return 0;
 }
 
+/* What export-torch refuses: the options of a run it does not train. */
+static gboolean
+check_torch (Opts *o, GError **error)
+{
+  const char *bad = NULL;
+
+  if (o->out == NULL)
+    bad = "--out DIR is required";
+  else if (o->save != NULL || o->experiment != NULL || o->metrics_csv != NULL || o->export != NULL)
+    bad = "export-torch trains nothing: train.py --out saves the model it trains";
+  else if (o->json)
+    bad = "--json is for train; run train.py --json";
+  if (bad != NULL)
+    g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, bad);
+  return bad == NULL;
+}
+
+/* export-torch: the run train would start, handed to PyTorch as a folder
+ * (fl-torch-export.h). */
+static int
+cmd_export_torch (int argc, char **argv)
+{
+  g_auto(Opts) o;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlDataset) ds = NULL;
+  g_autoptr(FlRun) run = NULL;
+  g_autofree char *command = g_strjoinv (" ", argv);
+  FlTrainSettings s;
+
+  opts_init (&o);
+  if (!parse (&o, "export-torch", &argc, &argv, &error) || !check_torch (&o, &error) ||
+      !check_common (&o, &error) || !settings_from_opts (&o, &s, &error) ||
+      !fl_train_settings_validate (&s, &error))
+    return fl_cli_fail ("%s", error->message);
+  ds = load_data (&o, &error);
+  run = ds != NULL ? fl_run_new (ds, &s, &error) : NULL;
+  if (run == NULL || !fl_torch_export (run, o.out, o.force, command, &error))
+    return fl_cli_fail ("%s", error->message);
+  if (!o.quiet)
+    fprintf (stderr, "exported to %s; train it with\n  torchrun --nproc_per_node 2 %s/train.py\n",
+             o.out, o.out);
+  return 0;
+}
+
 static void
 usage (FILE *f)
 {
@@ -639,7 +700,8 @@ usage (FILE *f)
            "  match     map pictures and words into one space and print retrieval R@k\n"
            "  search    rank pictures for a sentence, or texts for a picture, with a saved\n"
            "            matching model\n"
-           "  label-efficiency  accuracy with 10-100%% of the labels, from scratch or pretrained\n\n"
+           "  label-efficiency  accuracy with 10-100%% of the labels, from scratch or pretrained\n"
+           "  export-torch  write a folder that trains the same run with PyTorch and torchrun\n\n"
            "Run 'fusionlab-cli COMMAND --help' for the options of a command.\n");
 }
 
@@ -670,6 +732,8 @@ fl_cli_main (int argc, char **argv)
     return fl_cli_search (argc - 1, argv + 1);
   if (strcmp (argv[1], "label-efficiency") == 0)
     return fl_cli_label_efficiency (argc - 1, argv + 1);
-  return fl_cli_fail ("unknown command “%s”; use train, compare, predict, match, search or "
-                      "label-efficiency", argv[1]);
+  if (strcmp (argv[1], "export-torch") == 0)
+    return cmd_export_torch (argc - 1, argv + 1);
+  return fl_cli_fail ("unknown command “%s”; use train, compare, predict, match, search, "
+                      "label-efficiency or export-torch", argv[1]);
 }

@@ -223,28 +223,36 @@ _fl_run_shuffle (GRand *rng, gint32 *order, int n)
 }
 
 
-/* The order fl_run_train will visit the samples in, epoch by epoch
- * (E, n_train), and with modality dropout their FlDrop (drop, else NULL):
- * the same draws from a copy of the same generator. */
-static void
-visit_order (FlRun *run, float *order, float *drop)
+void
+_fl_run_visit_order (FlRun *run, gint32 *order, guint8 *drop)
 {
   const int nt = (int) run->train_idx->len;
   g_autofree gint32 *perm = g_memdup2 (run->train_idx->data, sizeof (gint32) * nt);
-  g_autofree guint8 *d = drop != NULL ? g_new (guint8, MAX (nt, 1)) : NULL;
   g_autoptr(GRand) rng = g_rand_copy (run->rng);
 
   for (int e = 0; e < run->s.epochs; e++)
     {
       _fl_run_shuffle (rng, perm, nt);
+      if (drop != NULL)
+        _fl_run_draw_drops (run, rng, drop + (gsize) e * nt, nt);
+      memcpy (order + (gsize) e * nt, perm, sizeof (gint32) * nt);
+    }
+}
+
+/* The same as floats, for fl_run_export(). */
+static void
+visit_order (FlRun *run, float *order, float *drop)
+{
+  const gsize n = (gsize) run->s.epochs * run->train_idx->len;
+  g_autofree gint32 *o = g_new (gint32, MAX (n, 1));
+  g_autofree guint8 *d = drop != NULL ? g_new (guint8, MAX (n, 1)) : NULL;
+
+  _fl_run_visit_order (run, o, d);
+  for (gsize i = 0; i < n; i++)
+    {
+      order[i] = (float) o[i];
       if (d != NULL)
-        _fl_run_draw_drops (run, rng, d, nt);
-      for (int i = 0; i < nt; i++)
-        {
-          order[(gsize) e * nt + i] = (float) perm[i];
-          if (d != NULL)
-            drop[(gsize) e * nt + i] = (float) d[i];
-        }
+        drop[i] = (float) d[i];
     }
 }
 

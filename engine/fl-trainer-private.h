@@ -64,3 +64,7 @@ G_GNUC_INTERNAL FlBatch _fl_run_gather (FlRun *run, const gint32 *idx, int n, gb
 /* An epoch's shuffle, then its modality dropout, from rng. */
 G_GNUC_INTERNAL void    _fl_run_shuffle (GRand *rng, gint32 *order, int n);
 G_GNUC_INTERNAL void    _fl_run_draw_drops (FlRun *run, GRand *rng, guint8 *drops, int n);
+/* The order fl_run_train() will visit the training samples in, epoch by
+ * epoch (E, n_train) dataset indices, and with modality dropout (drop not
+ * NULL) their FlDrop masks: the same draws from a copy of its generator. */
+G_GNUC_INTERNAL void    _fl_run_visit_order (FlRun *run, gint32 *order, guint8 *drop);
