@@ -7,12 +7,16 @@ FL_PACKAGES="build-essential pkg-config meson ninja-build libglib2.0-dev libjson
   libsndfile1-dev libsamplerate0-dev libfftw3-dev
   xvfb xauth adwaita-icon-theme
   appstream desktop-file-utils
-  libgtk-4-media-gstreamer gstreamer1.0-plugins-good gstreamer1.0-alsa"
+  libgtk-4-media-gstreamer gstreamer1.0-plugins-good gstreamer1.0-alsa
+  python3-torch python3-numpy"
+# python3-torch (with numpy) for the hand-off to PyTorch, which the tests run:
+# tests/test-torch-model.py and tests/test-torch-export.py (torchrun)
 # Not installed here, as the tests only read what they wrote (committed):
 #   python3-scipy  for tools/make-stats-fixture.py  (tests/data/stats-fixture.json)
 #   python3-scipy python3-numpy  for tools/make-audio-fixture.py  (tests/data/audio-*),
 #                  which installs them itself
-#   python3-torch  for tools/make-torch-fixture.py  (tests/data/torch-*.safetensors)
+#   (python3-torch, installed above, also makes tests/data/torch-*.safetensors
+#    with tools/make-torch-fixture.py)
 #   clang          for tools/fuzz.sh (the replay of fuzz/ builds with gcc)
 # each run with Debian's /usr/bin/python3.
 

@@ -1,0 +1,155 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""fusionlab-cli export-torch, end to end on the bundled demo data (S=16):
+
+  1. torchrun --nproc_per_node 1 train.py, from the engine's initial weights
+     and in its order, prints `fusionlab-cli train`'s epoch lines: every
+     figure but the speed within 1e-3 (the third digit) for 2 epochs;
+  2. torchrun --nproc_per_node 2 on the CPU (gloo) trains one epoch, and the
+     model file it saves opens with `fusionlab-cli predict`, which predicts
+     the classes PyTorch's own forward of that model gives, sample by sample;
+  3. the folder is refused when it is a file or not empty (unless --force),
+     and a path with spaces, quotes, a newline and non-ASCII letters works.
+
+Prints the measured differences. Skips (77) only when torch cannot be
+imported. Debian 12's torchrun needs --redirects 2 --tee 2 (see
+resources/torch/README.md)."""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+try:
+    import torch  # noqa: F401
+except ImportError as e:
+    print("SKIP: torch cannot be imported (%s); tools/deps.sh installs python3-torch" % e)
+    sys.exit(77)
+
+SRC = os.environ.get("FUSIONLAB_SRCDIR", os.path.join(os.path.dirname(__file__), ".."))
+CLI = os.environ["FUSIONLAB_CLI"]
+DEMO = ["--images", os.path.join(SRC, "resources/demo/images"),
+        "--csv", os.path.join(SRC, "resources/demo/texts.csv")]
+SETTINGS = ["--image-size", "16", "--epochs", "2"]
+TORCHRUN = ["/usr/bin/python3", "-m", "torch.distributed.run", "--redirects", "2", "--tee", "2"]
+KEYS = ("train_loss", "train_acc", "val_loss", "val_acc", "val_f1")
+TOL = 1e-3
+sys.path.insert(0, os.path.join(SRC, "resources", "torch"))
+import model as fl  # noqa: E402
+
+results = []
+
+
+def report(ok, what):
+    results.append(ok)
+    print("%s %d %s" % ("ok" if ok else "not ok", len(results), what), flush=True)
+
+
+def run(cmd, may_fail=False, **kw):
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=300, **kw)
+    if p.returncode != 0 and not may_fail:
+        sys.stderr.write("%s failed (%d):\n%s\n%s" % (cmd, p.returncode, p.stdout, p.stderr))
+    return p
+
+
+def epoch_lines(text):
+    """{epoch: {key: value}} of the epoch lines in text."""
+    out = {}
+    for line in text.splitlines():
+        m = re.match(r"epoch (\d+)/\d+ (.*)", line)
+        if m:
+            f = m.group(2).split()
+            out[int(m.group(1))] = {f[i]: float(f[i + 1]) for i in range(0, len(f), 2)}
+    return out
+
+
+def torchrun(folder, nproc, *args):
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    return run(TORCHRUN + ["--nproc_per_node", str(nproc), "--master_port", str(29500 + os.getpid() % 1000 + nproc),
+                           os.path.join(folder, "train.py")] + list(args), cwd=folder, env=env)
+
+
+def check_same_lines(tmp):
+    folder = os.path.join(tmp, "one")
+    engine = run([CLI, "train", "-q"] + DEMO + SETTINGS)
+    export = run([CLI, "export-torch", "-q"] + DEMO + SETTINGS + ["--out", folder])
+    torch1 = torchrun(folder, 1, "--out", os.path.join(tmp, "one.safetensors"))
+    a, b = epoch_lines(engine.stdout), epoch_lines(torch1.stdout)
+    ok = export.returncode == 0 and torch1.returncode == 0 and len(a) == 2 and a.keys() == b.keys()
+    worst = max((abs(a[e][k] - b[e][k]) for e in a for k in KEYS), default=float("inf")) if ok else float("inf")
+    print("# engine:\n# " + engine.stdout.strip().replace("\n", "\n# "))
+    print("# torchrun --nproc_per_node 1:\n# " + torch1.stdout.strip().replace("\n", "\n# "))
+    report(ok and worst <= TOL, "torchrun --nproc_per_node 1 reproduces the engine's epoch lines: "
+           "max |difference| %.4g (tolerance %g)" % (worst, TOL))
+
+
+def check_two_processes(tmp):
+    folder = os.path.join(tmp, "two")
+    saved = os.path.join(tmp, "two.safetensors")
+    export = run([CLI, "export-torch", "-q"] + DEMO + SETTINGS + ["--out", folder])
+    torch2 = torchrun(folder, 2, "--epochs", "1", "--out", saved)
+    report(export.returncode == 0 and torch2.returncode == 0 and len(epoch_lines(torch2.stdout)) == 1
+           and os.path.exists(saved), "torchrun --nproc_per_node 2 (gloo) trains one epoch: "
+           + torch2.stdout.strip())
+    csv = os.path.join(tmp, "predictions.csv")
+    pred = run([CLI, "predict", "-q", "--model", saved, "--out", csv] + DEMO)
+    engine = [line.split(",")[2] for line in open(csv).read().splitlines()[1:]] \
+        if pred.returncode == 0 else []
+    model, meta = fl.load_model_file(saved)
+    classes = eval_classes(model, meta, folder)
+    same = sum(x == y for x, y in zip(engine, classes))
+    report(len(engine) == len(classes) > 0 and same == len(classes),
+           "fusionlab-cli predict with its model gives PyTorch's class for %d of %d samples"
+           % (same, len(classes)))
+
+
+def eval_classes(model, meta, folder):
+    """PyTorch's predicted class of every exported sample, in dataset order."""
+    import json
+    cfg = json.load(open(os.path.join(folder, "config.json")))
+    data = fl.ExportedData(folder, cfg["shards"], meta)
+    names = json.loads(meta["classes"])
+    out = []
+    model.eval()
+    with torch.no_grad():
+        for i in range(0, data.n, 256):
+            logits, _ = model(data.batch(range(i, min(i + 256, data.n)), model.branches))
+            out += [names[c] for c in logits.argmax(1).tolist()]
+    return out
+
+
+def check_folders(tmp):
+    base = [CLI, "export-torch", "-q"] + DEMO + ["--image-size", "8", "--epochs", "1", "--out"]
+    busy = os.path.join(tmp, "busy")
+    os.makedirs(busy)
+    open(os.path.join(busy, "keep.txt"), "w").write("mine")
+    p = run(base + [busy], may_fail=True)
+    report(p.returncode != 0 and "--force" in p.stderr and p.stderr.count("\n") == 1,
+           "a folder that is not empty is refused in one line: " + p.stderr.strip())
+    p = run(base + [busy, "--force"])
+    report(p.returncode == 0 and os.path.exists(os.path.join(busy, "train.py"))
+           and open(os.path.join(busy, "keep.txt")).read() == "mine",
+           "--force writes into it, leaving what else it holds")
+    p = run(base + [os.path.join(busy, "keep.txt")], may_fail=True)
+    report(p.returncode != 0 and "not a folder" in p.stderr, "a file is refused: " + p.stderr.strip())
+    odd = os.path.join(tmp, "a \"b\" 'c'\nd é字")
+    p = run(base + [odd])
+    report(p.returncode == 0 and os.path.exists(os.path.join(odd, "data", "shard-00000.safetensors")),
+           "a path with spaces, quotes, a newline and non-ASCII letters")
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="fl-torch-export-")
+    try:
+        check_folders(tmp)
+        check_same_lines(tmp)
+        check_two_processes(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("1..%d" % len(results))
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
