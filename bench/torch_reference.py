@@ -15,59 +15,36 @@ Needs Debian's python3-torch (and python3-pil for --decode); run with
 /usr/bin/python3.
 """
 import argparse
-import json
 import os
 import statistics
-import struct
 import sys
 import time
 
 import numpy as np
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 
 
-class Reference(nn.Module):
-    def __init__(self, S, V, C, fusion, D=128, text_hidden=100, head_hidden=128):
-        super().__init__()
-        self.fusion = fusion
-        if fusion != "text":
-            self.conv1 = nn.Conv2d(3, 32, 3, padding=1)
-            self.conv2 = nn.Conv2d(32, 64, 3, padding=1)
-            self.img_fc = nn.Linear(64 * (S // 4) ** 2, D)
-        if fusion != "image":
-            self.txt_emb = nn.Linear(V, text_hidden)
-            self.txt_fc = nn.Linear(text_hidden, D)
-        F_in = 2 * D if fusion == "concat" else D
-        self.head1 = nn.Linear(F_in, head_hidden)
-        self.head2 = nn.Linear(head_hidden, C)
-
-    def forward(self, x, t):
-        if self.fusion != "text":
-            a = F.max_pool2d(F.relu(self.conv1(x)), 2)
-            a = F.max_pool2d(F.relu(self.conv2(a)), 2)
-            a = F.relu(self.img_fc(a.flatten(1)))
-        if self.fusion != "image":
-            b = F.relu(self.txt_fc(F.relu(self.txt_emb(t))))
-        f = {"concat": lambda: torch.cat([a, b], 1), "mean": lambda: (a + b) / 2,
-             "product": lambda: a * b, "image": lambda: a, "text": lambda: b}[self.fusion]()
-        return self.head2(F.relu(self.head1(f)))
+# the model is resources/torch/model.py, the one an export to PyTorch
+# trains (fusionlab-cli export-torch): one source for both
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "torch"))
+from model import FusionModel, objective, read_safetensors  # noqa: E402,F401  (torch_match.py imports it)
 
 
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        n = struct.unpack("<Q", f.read(8))[0]
-        header = json.loads(f.read(n))
-        data = f.read()
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        b, e = info["data_offsets"]
-        out[name] = torch.from_numpy(np.frombuffer(data[b:e], dtype="<f4").copy()
-                                     .reshape(info["shape"]))
-    return out
+def Reference(S, V, C, fusion, branches="image,text", rank=8):
+    """The reference model of SPEC §4 at its default widths."""
+    return FusionModel(dict(image_size=S, conv1=32, conv2=64, feat_dim=128, text_hidden=100,
+                            head_hidden=128, vocab_size=V, n_classes=C, fusion=fusion,
+                            branches=branches, rank=rank))
+
+
+def as_batch(x, t, extra=None):
+    """A batch for FusionModel from images x and dense multi-hot bags t
+    (N,V): the bags as token ids and offsets, as the engine reads them."""
+    rows, cols = t.nonzero(as_tuple=True)
+    counts = torch.bincount(rows, minlength=t.shape[0])
+    off = torch.cat([counts.new_zeros(1), counts.cumsum(0)[:-1]])
+    return dict(images=x, tok_idx=cols, tok_off=off, **(extra or {}))
 
 
 def macro_f1(pred, true, C):
@@ -89,7 +66,7 @@ def evaluate(model, x, t, y, batch):
     loss, correct, preds = 0.0, 0, []
     with torch.no_grad():
         for i in range(0, len(y), batch):
-            out = model(x[i:i + batch], t[i:i + batch])
+            out, _ = model(as_batch(x[i:i + batch], t[i:i + batch]))
             loss += F.cross_entropy(out, y[i:i + batch], reduction="sum").item()
             preds.append(out.argmax(1))
     model.train()
@@ -128,10 +105,10 @@ def cmd_train(args):
         loss_sum, correct = 0.0, 0
         for i in range(0, n, args.batch):
             xb, tb, yb = xe[i:i + args.batch], te[i:i + args.batch], ye[i:i + args.batch]
-            out = model(xb, tb)
-            loss = F.cross_entropy(out, yb)
+            out, heads = model(as_batch(xb, tb))
+            loss, objective_ = objective(out, heads, yb)
             opt.zero_grad()
-            loss.backward()
+            objective_.backward()
             opt.step()
             loss_sum += loss.item() * len(yb)
             correct += int((out.argmax(1) == yb).sum())
@@ -181,12 +158,12 @@ def cmd_bench(args):
     model = Reference(S, V, C, "concat")
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     # one warm-up batch, as the engine's first batch also allocates
-    out = model(x[:B], t[:B]); F.cross_entropy(out, y[:B]).backward(); opt.zero_grad()
+    out, _ = model(as_batch(x[:B], t[:B])); F.cross_entropy(out, y[:B]).backward(); opt.zero_grad()
     t0 = time.time()
     perm = torch.randperm(n_train)
     for i in range(0, n_train, B):
         idx = perm[i:i + B]
-        loss = F.cross_entropy(model(x[idx], t[idx]), y[idx])
+        loss = F.cross_entropy(model(as_batch(x[idx], t[idx]))[0], y[idx])
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -206,7 +183,7 @@ def main():
     tr = sub.add_parser("train")
     tr.add_argument("data")
     tr.add_argument("--fusion", default="concat",
-                    choices=["concat", "mean", "product", "image", "text"])
+                    choices=["concat", "mean", "product", "gated", "late", "lowrank", "image", "text"])
     tr.add_argument("--epochs", type=int, default=10)
     tr.add_argument("--batch", type=int, default=64)
     tr.add_argument("--lr", type=float, default=1e-3)
