@@ -272,6 +272,14 @@ fl_torch_export (FlRun *run, const char *dir, gboolean force, const char *comman
   const FlVocab *vocab = run->vocab;
 
   g_return_val_if_fail (run != NULL && dir != NULL, FALSE);
+  /* train.py has no augmentation of its own, and one that only looks
+   * like the engine's would make its epoch lines another run's */
+  if (run->s.augment)
+    {
+      g_set_error_literal (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
+                           "the export to PyTorch trains without augmentation: turn it off to export");
+      return FALSE;
+    }
   return prepare_dir (dir, force, error) &&
          write_shards (run, dir, shards, error) &&
          write_split (run, dir, error) &&

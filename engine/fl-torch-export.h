@@ -34,7 +34,8 @@ G_BEGIN_DECLS
  * not empty is refused unless force, and then only this export's own files
  * are written over. command is the command line that made it (for the
  * README), or NULL. Call it before fl_run_train(): the initial weights are
- * the model's as it is. A FL_ENGINE_ERROR_INVALID or a GIO error names the
+ * the model's as it is. A run with augmentation is refused (train.py
+ * trains on the pictures as they are). A FL_ENGINE_ERROR_INVALID or a GIO error names the
  * file that could not be written. */
 gboolean fl_torch_export (FlRun       *run,
                           const char  *dir,

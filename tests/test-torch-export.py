@@ -133,6 +133,9 @@ def check_folders(tmp):
            "--force writes into it, leaving what else it holds")
     p = run(base + [os.path.join(busy, "keep.txt")], may_fail=True)
     report(p.returncode != 0 and "not a folder" in p.stderr, "a file is refused: " + p.stderr.strip())
+    p = run(base + [os.path.join(tmp, "augmented"), "--augment"], may_fail=True)
+    report(p.returncode != 0 and "augmentation" in p.stderr and not os.path.exists(os.path.join(tmp, "augmented")),
+           "a run with augmentation is refused: " + p.stderr.strip())
     odd = os.path.join(tmp, "a \"b\" 'c'\nd é字")
     p = run(base + [odd])
     report(p.returncode == 0 and os.path.exists(os.path.join(odd, "data", "shard-00000.safetensors")),
