@@ -130,6 +130,71 @@ void fl_embag_backward (float        *dw,
                         const gint32 *idx,
                         int N, int H);
 
+/* ---- GRU: one layer of torch.nn.GRU over padded token sequences ------- */
+
+/* Gates in torch's order and convention, for each step t < len[i] of
+ * sample i (x_t its input, h_t the state before, h_0 = 0):
+ *   r = σ(W_ir x + b_ir + W_hr h + b_hr)    z = σ(W_iz x + b_iz + W_hz h + b_hz)
+ *   n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))    h_{t+1} = (1 − z) ⊙ n + z ⊙ h
+ * w_ih (3D,E), w_hh (3D,D), b_ih and b_hh (3D) are weight_ih_l0 …
+ * bias_hh_l0, rows r, z, n. A step t ≥ len[i] is padding: the state goes
+ * through unchanged, so h (N,T+1,D) ends on the last valid state.
+ * x is (N,T,E); g (N,T,3D) receives r, z, n and hn (N,T,D) W_hn h + b_hn,
+ * kept for backward (a padding step's are left undefined). */
+void fl_gru_forward (float        *h,
+                     float        *g,
+                     float        *hn,
+                     const float  *x,
+                     const gint32 *len,
+                     const float  *w_ih,
+                     const float  *w_hh,
+                     const float  *b_ih,
+                     const float  *b_hh,
+                     int N, int T, int E, int D);
+
+/* Backward through time. dh (N,T+1,D) holds dL/dh_t from outside (from
+ * fl_gru_pool_backward()) and receives the whole of it; dg (N,T,3D) the
+ * gradients of the gates before their activations (those of the input
+ * part), dhn (N,T,D) that of W_hn h + b_hn; a padding step's are 0.
+ * dx (N,T,E), unless NULL, is overwritten. */
+void fl_gru_backward (float        *dx,
+                      float        *dh,
+                      float        *dg,
+                      float        *dhn,
+                      const float  *h,
+                      const float  *g,
+                      const float  *hn,
+                      const gint32 *len,
+                      const float  *w_ih,
+                      const float  *w_hh,
+                      int N, int T, int E, int D);
+
+/* Accumulates the weights' gradients from fl_gru_backward()'s dg and dhn. */
+void fl_gru_backward_weights (float        *dw_ih,
+                              float        *dw_hh,
+                              float        *db_ih,
+                              float        *db_hh,
+                              const float  *dg,
+                              const float  *dhn,
+                              const float  *x,
+                              const float  *h,
+                              int N, int T, int E, int D);
+
+/* out (N,D): the last valid state (h_T, where padding carried it), or with
+ * mean the mean of h_1 … h_len (0 for an empty sequence). */
+void fl_gru_pool_forward (float        *out,
+                          const float  *h,
+                          const gint32 *len,
+                          gboolean      mean,
+                          int N, int T, int D);
+
+/* Overwrites dh (N,T+1,D) with the pooling's adjoint of dout (N,D). */
+void fl_gru_pool_backward (float        *dh,
+                           const float  *dout,
+                           const gint32 *len,
+                           gboolean      mean,
+                           int N, int T, int D);
+
 /* ---- softmax cross-entropy -------------------------------------------- */
 
 /* logits is (N,C); labels is (N). Returns the mean loss over the batch.
