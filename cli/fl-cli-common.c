@@ -88,3 +88,22 @@ fl_cli_warn_held_out (FlRun *run)
   if (fl_transfer_held_out_seen (run, &why, NULL))
     fprintf (stderr, "%s\n", why);
 }
+
+gboolean
+fl_cli_text_encoder (const char *name, int max_tokens, FlTrainSettings *s, GError **error)
+{
+  if (name != NULL && !fl_text_encoder_from_string (name, &s->text_encoder))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--text-encoder must be bow or gru, not “%s”", name);
+      return FALSE;
+    }
+  if (max_tokens < 1 || max_tokens > 4096)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--max-tokens must be between 1 and 4096, not %d", max_tokens);
+      return FALSE;
+    }
+  s->max_tokens = max_tokens;
+  return TRUE;
+}

@@ -39,6 +39,8 @@ typedef struct {
   gboolean json, quiet, zero_shot;
   int      n_val;
   char    *init_from, *word_vectors;   /* transfer: fl-transfer.h */
+  char    *text_encoder;
+  int      max_tokens;
 } MatchOpts;
 
 static void
@@ -47,7 +49,7 @@ match_opts_clear (MatchOpts *o)
   g_free (o->images); g_free (o->csv); g_free (o->image_col); g_free (o->text_col);
   g_free (o->label_col); g_free (o->loss); g_free (o->map_loss); g_free (o->save); g_free (o->freeze);
   g_strfreev (o->templates);
-  g_free (o->init_from); g_free (o->word_vectors);
+  g_free (o->init_from); g_free (o->word_vectors); g_free (o->text_encoder);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MatchOpts, match_opts_clear)
 
@@ -86,6 +88,7 @@ match_parse (MatchOpts *o, int *argc, char ***argv, GError **error)
       "Start the branches from a saved model's (a classifier's or a matching model's)", "MODEL" },
     { "word-vectors", 0, 0, G_OPTION_ARG_FILENAME, &o->word_vectors,
       "Start the text embedding from GloVe/fastText vectors (text format)", "FILE" },
+    FL_CLI_TEXT_ENTRIES (o->text_encoder, o->max_tokens),
     { NULL }
   };
 
@@ -137,6 +140,8 @@ match_settings (MatchOpts *o, FlMatchSettings *s, GError **error)
   s->train.n_threads = o->threads;
   s->train.init_from = o->init_from;
   s->train.word_vectors = o->word_vectors;
+  if (!fl_cli_text_encoder (o->text_encoder, o->max_tokens, &s->train, error))
+    return FALSE;
   return fl_match_settings_validate (s, error);
 }
 
@@ -233,7 +238,8 @@ int
 fl_cli_match (int argc, char **argv)
 {
   g_auto(MatchOpts) o = { .image_size = 64, .embed_dim = 64, .epochs = 10, .batch = 64,
-                          .lr = 1e-3, .val_split = 0.2, .seed = 42 };
+                          .lr = 1e-3, .val_split = 0.2, .seed = 42,
+                          .max_tokens = FL_MAX_TOKENS_DEFAULT };
   g_autoptr(GError) error = NULL;
   g_autoptr(FlDataset) ds = NULL;
   g_autoptr(FlMatcher) m = NULL;

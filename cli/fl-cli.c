@@ -57,6 +57,8 @@ typedef struct {
   char    *init_from, *freeze, *word_vectors;   /* transfer: fl-transfer.h */
   char    *fit;        /* --fit: NULL = squash */
   gboolean augment;
+  char    *text_encoder;
+  int      max_tokens;
 } Opts;
 
 static void
@@ -66,7 +68,7 @@ opts_clear (Opts *o)
   g_free (o->label_col); g_free (o->fusion); g_free (o->branches); g_free (o->save);
   g_free (o->metrics_csv); g_free (o->experiment); g_free (o->audio_col); g_free (o->numeric_cols);
   g_free (o->model); g_free (o->out); g_free (o->export); g_free (o->init_from);
-  g_free (o->freeze); g_free (o->word_vectors); g_free (o->fit);
+  g_free (o->freeze); g_free (o->word_vectors); g_free (o->fit); g_free (o->text_encoder);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Opts, opts_clear)
 
@@ -216,6 +218,7 @@ add_fusion_entries (GOptionContext *ctx, Opts *o)
     { "modality-dropout", 0, 0, G_OPTION_ARG_DOUBLE, &o->modality_dropout,
       "Zero one modality of a training sample with this probability, 0 to 0.5 (0)", "P" },
     { "rank", 0, 0, G_OPTION_ARG_INT, &o->rank, "Rank R of the lowrank fusion, 1 to 256 (8)", "R" },
+    FL_CLI_TEXT_ENTRIES (o->text_encoder, o->max_tokens),
     { NULL }
   };
 
@@ -316,6 +319,8 @@ settings_from_opts (Opts *o, FlTrainSettings *s, GError **error)
   s->modality_dropout = o->modality_dropout;
   s->rank = o->rank;
   s->augment = o->augment;
+  if (!fl_cli_text_encoder (o->text_encoder, o->max_tokens, s, error))
+    return FALSE;
   s->init_from = o->init_from;
   s->word_vectors = o->word_vectors;
   if (o->freeze != NULL && !fl_branches_from_string (o->freeze, &s->freeze))
@@ -421,6 +426,7 @@ opts_init (Opts *o)
   *o = (Opts) {
     .epochs = d.epochs, .batch = d.batch_size, .lr = d.lr, .image_size = 64,
     .val_split = d.val_fraction, .seed = (gint64) d.seed, .rank = d.rank, .folds = -1, .repeats = -1,
+    .max_tokens = d.max_tokens,
   };
 }
 

@@ -34,6 +34,18 @@ gboolean fl_cli_check_data (const char *images,
                             int         threads,
                             GError    **error);
 
+/* The options of the text encoder, for train, compare and match: two
+ * GOptionEntry, --text-encoder into name (a char *) and --max-tokens into
+ * max_tokens (an int). */
+#define FL_CLI_TEXT_ENTRIES(name, max_tokens) \
+  { "text-encoder", 0, 0, G_OPTION_ARG_STRING, &(name), \
+    "The text branch: bow (a bag of words) or gru (the words in order) (bow)", "bow|gru" }, \
+  { "max-tokens", 0, 0, G_OPTION_ARG_INT, &(max_tokens), \
+    "gru: the first N tokens of a text it reads, 1 to 4096 (32)", "N" }
+/* Sets s's text encoder from those options (name NULL: the default); FALSE
+ * with a G_OPTION_ERROR for an unknown name or a bad count. */
+gboolean fl_cli_text_encoder (const char *name, int max_tokens, FlTrainSettings *s, GError **error);
+
 /* Loads spec's data, describing it on stderr unless quiet (no progress
  * line: the train command has its own loader, with one). */
 FlDataset *fl_cli_load (const FlDataSpec *spec, gboolean quiet, GError **error);

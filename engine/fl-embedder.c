@@ -187,7 +187,7 @@ fl_embedder_embed_texts (FlEmbedder        *e,
       for (int i = 0; i < nb; i++)
         {
           e->off[i] = (gint32) e->idx->len;
-          fl_vocab_encode (e->vocab, texts[start + i], e->idx);
+          fl_text_encode (fl_model_config (e->model), e->vocab, texts[start + i], e->idx);
         }
       e->off[nb] = (gint32) e->idx->len;
       batch.tok_idx = (const gint32 *) e->idx->data;

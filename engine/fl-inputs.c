@@ -142,3 +142,11 @@ fl_numeric_encode (float *out, const float *numeric, int n, int K,
         out[(gsize) i * 2 * K + K + k] = empty ? 1.0f : 0.0f;
       }
 }
+
+int
+fl_text_encode (const FlConfig *cfg, const FlVocab *vocab, const char *text, GArray *ids)
+{
+  if (cfg->text_encoder == FL_TEXT_GRU)
+    return fl_vocab_encode_sequence (vocab, text, cfg->max_tokens, ids);
+  return fl_vocab_encode (vocab, text, ids);
+}

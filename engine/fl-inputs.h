@@ -12,6 +12,8 @@
 #include <glib.h>
 
 #include "fl-dataset.h"
+#include "fl-model.h"
+#include "fl-text.h"
 
 G_BEGIN_DECLS
 
@@ -56,5 +58,10 @@ void fl_audio_normalise (float *out, const float *audio, int n, int M, int T,
  * non-finite cell gives 0 and indicator 1. */
 void fl_numeric_encode (float *out, const float *numeric, int n, int K,
                         const float *mean, const float *std);
+
+/* Appends text's token ids as a model of cfg reads them: the bag of words
+ * (fl_vocab_encode()) or, for the gru, its first max_tokens in order
+ * (fl_vocab_encode_sequence()). Returns how many. */
+int  fl_text_encode (const FlConfig *cfg, const FlVocab *vocab, const char *text, GArray *ids);
 
 G_END_DECLS

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT
  *
  * The model's four branches, forward and backward: image and audio (convs
- * split over the threads, slice by slice), text and numeric.
+ * split over the threads, slice by slice), text (a bag of words, or a GRU
+ * whose slices run on the threads as the convs do) and numeric.
  */
 #define G_LOG_DOMAIN "fl-model"
 
@@ -196,6 +197,109 @@ audio_backward_slice (FlModel *model, const FlBatch *batch, float *scratch, int 
   stack_backward (model, &x, &d, batch->audio, scratch, k, lo, n);
 }
 
+/* The gru text encoder. Each sample reads its first max_tokens tokens,
+ * laid out over text_steps, the longest of the batch: the recurrence costs
+ * what the batch's texts take, not max_tokens. */
+static void
+text_lengths (FlModel *model, const FlBatch *batch)
+{
+  int T = 1;   /* one step at least: a batch of empty texts runs one padding step */
+
+  for (int i = 0; i < batch->n; i++)
+    {
+      model->act.tlen[i] = MIN (batch->tok_off[i + 1] - batch->tok_off[i], model->cfg.max_tokens);
+      T = MAX (T, model->act.tlen[i]);
+    }
+  model->text_steps = T;
+}
+
+static void
+gru_forward_slice (FlModel *model, const FlBatch *batch, float *scratch, int k, int lo, int n)
+{
+  const int T = model->text_steps, E = model->cfg.text_hidden, D = model->cfg.feat_dim;
+  const float *emb = P (model, FL_P_TXT_EMB_W);
+  Acts *x = &model->act;
+  float *tx = x->tx + (gsize) lo * T * E;
+
+  /* the embeddings of the tokens in order, padding steps 0 */
+  memset (tx, 0, sizeof (float) * n * T * E);
+  for (int i = 0; i < n; i++)
+    for (int t = 0; t < x->tlen[lo + i]; t++)
+      memcpy (tx + ((gsize) i * T + t) * E, emb + (gsize) batch->tok_idx[batch->tok_off[lo + i] + t] * E,
+              sizeof (float) * E);
+  fl_gru_forward (x->th + (gsize) lo * (T + 1) * D, x->tg + (gsize) lo * T * 3 * D,
+                  x->tn + (gsize) lo * T * D, tx, x->tlen + lo,
+                  P (model, FL_P_TXT_GRU_W_IH), P (model, FL_P_TXT_GRU_W_HH),
+                  P (model, FL_P_TXT_GRU_B_IH), P (model, FL_P_TXT_GRU_B_HH), n, T, E, D);
+  fl_gru_pool_forward (x->t1 + (gsize) lo * D, x->th + (gsize) lo * (T + 1) * D, x->tlen + lo,
+                       FALSE, n, T, D);
+}
+
+static void
+gru_backward_slice (FlModel *model, const FlBatch *batch, float *scratch, int k, int lo, int n)
+{
+  const int T = model->text_steps, E = model->cfg.text_hidden, D = model->cfg.feat_dim;
+  Acts *x = &model->act, *d = &model->dact;
+  const gsize h0 = (gsize) lo * (T + 1) * D, g0 = (gsize) lo * T * 3 * D, n0 = (gsize) lo * T * D;
+
+  fl_gru_pool_backward (d->th + h0, d->t1 + (gsize) lo * D, x->tlen + lo, FALSE, n, T, D);
+  fl_gru_backward (d->tx + (gsize) lo * T * E, d->th + h0, d->tg + g0, d->tn + n0,
+                   x->th + h0, x->tg + g0, x->tn + n0, x->tlen + lo,
+                   P (model, FL_P_TXT_GRU_W_IH), P (model, FL_P_TXT_GRU_W_HH), n, T, E, D);
+}
+
+/* The text branch's first layer: the embedding-bag (then its ReLU), or the
+ * GRU's last states, into t1. */
+static void
+text_forward (FlModel *model, const FlBatch *batch)
+{
+  const FlConfig *c = &model->cfg;
+  Acts *x = &model->act;
+
+  if (c->text_encoder == FL_TEXT_GRU)
+    {
+      text_lengths (model, batch);
+      run_slices (model, batch, gru_forward_slice);
+      return;
+    }
+  fl_embag_forward (x->t1, batch->tok_off, batch->tok_idx, P (model, FL_P_TXT_EMB_W),
+                    P (model, FL_P_TXT_EMB_B), batch->n, c->text_hidden);
+  fl_relu_forward (x->t1, (gsize) batch->n * c->text_hidden);
+}
+
+/* Its adjoint, from dact.t1. The GRU's weight gradients are summed over
+ * the whole batch on this thread, and its embedding rows in sample order:
+ * the same bits on any number of threads. */
+static void
+text_backward (FlModel *model, const FlBatch *batch)
+{
+  const FlConfig *c = &model->cfg;
+  const int N = batch->n, T = model->text_steps, E = c->text_hidden, D = c->feat_dim;
+  Acts *x = &model->act, *d = &model->dact;
+  float *demb = G (model, FL_P_TXT_EMB_W);
+
+  if (c->text_encoder == FL_TEXT_BOW)
+    {
+      fl_relu_backward (d->t1, x->t1, (gsize) N * c->text_hidden);
+      fl_embag_backward (demb, G (model, FL_P_TXT_EMB_B), d->t1, batch->tok_off, batch->tok_idx,
+                         N, c->text_hidden);
+      return;
+    }
+  run_slices (model, batch, gru_backward_slice);
+  fl_gru_backward_weights (G (model, FL_P_TXT_GRU_W_IH), G (model, FL_P_TXT_GRU_W_HH),
+                           G (model, FL_P_TXT_GRU_B_IH), G (model, FL_P_TXT_GRU_B_HH),
+                           d->tg, d->tn, x->tx, x->th, N, T, E, D);
+  for (int i = 0; i < N; i++)
+    for (int t = 0; t < x->tlen[i]; t++)
+      {
+        float *row = demb + (gsize) batch->tok_idx[batch->tok_off[i] + t] * E;
+        const float *g = d->tx + ((gsize) i * T + t) * E;
+
+        for (int e = 0; e < E; e++)
+          row[e] += g[e];
+      }
+}
+
 /* Modality dropout: zeroes the features of the branches batch->drop names,
  * sample by sample; with a zero ReLU output, backward's ReLU then zeroes
  * those branches' gradient too. Only a route with two branches or more
@@ -211,6 +315,13 @@ drop_modalities (FlModel *model, const FlBatch *batch)
     for (int k = 0; k < model->n_branches; k++)
       if (batch->drop[n] & FL_BRANCH_BIT (model->order[k]))
         memset (model->act.x[model->order[k]] + (gsize) n * D, 0, sizeof (float) * D);
+}
+
+/* The width of t1, txt_fc's input. */
+static int
+text_width (const FlConfig *c)
+{
+  return c->text_encoder == FL_TEXT_GRU ? c->feat_dim : c->text_hidden;
 }
 
 static gboolean
@@ -254,10 +365,8 @@ _fl_model_branches_forward (FlModel *model, const FlBatch *batch, guint set)
     }
   if (runs (model, set, FL_BRANCH_TEXT))
     {
-      fl_embag_forward (x->t1, batch->tok_off, batch->tok_idx, P (model, FL_P_TXT_EMB_W),
-                        P (model, FL_P_TXT_EMB_B), N, c->text_hidden);
-      fl_relu_forward (x->t1, (gsize) N * c->text_hidden);
-      _fl_model_linear_forward (model, x->x[FL_BRANCH_TEXT], x->t1, FL_P_TXT_FC_W, N, c->text_hidden, D);
+      text_forward (model, batch);
+      _fl_model_linear_forward (model, x->x[FL_BRANCH_TEXT], x->t1, FL_P_TXT_FC_W, N, text_width (c), D);
     }
   if (runs (model, set, FL_BRANCH_AUDIO))
     {
@@ -313,10 +422,8 @@ _fl_model_branches_backward (FlModel *model, const FlBatch *batch)
   if (trains (model, FL_BRANCH_TEXT))
     {
       _fl_model_linear_backward (model, d->t1, d->x[FL_BRANCH_TEXT], x->t1, FL_P_TXT_FC_W, N,
-                                 c->text_hidden, D);
-      fl_relu_backward (d->t1, x->t1, (gsize) N * c->text_hidden);
-      fl_embag_backward (G (model, FL_P_TXT_EMB_W), G (model, FL_P_TXT_EMB_B),
-                         d->t1, batch->tok_off, batch->tok_idx, N, c->text_hidden);
+                                 text_width (c), D);
+      text_backward (model, batch);
     }
   if (trains (model, FL_BRANCH_IMAGE))
     {

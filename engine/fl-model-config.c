@@ -75,6 +75,25 @@ fl_branches_count (guint branches)
   return n;
 }
 
+static const char *const text_encoder_names[FL_N_TEXT_ENCODERS] = { "bow", "gru" };
+
+const char *
+fl_text_encoder_to_string (FlTextEncoder encoder)
+{
+  g_return_val_if_fail ((guint) encoder < FL_N_TEXT_ENCODERS, NULL);
+  return text_encoder_names[encoder];
+}
+
+gboolean
+fl_text_encoder_from_string (const char *name, FlTextEncoder *encoder)
+{
+  int i = fl_name_index (text_encoder_names, FL_N_TEXT_ENCODERS, name);
+
+  if (i >= 0)
+    *encoder = (FlTextEncoder) i;
+  return i >= 0;
+}
+
 guint
 fl_config_branches (const FlConfig *cfg)
 {
@@ -112,6 +131,8 @@ fl_config_init_default (FlConfig *cfg)
     .numeric_hidden = 64,
     .audio_conv1 = 16,
     .audio_conv2 = 32,
+    .text_encoder = FL_TEXT_BOW,
+    .max_tokens = FL_MAX_TOKENS_DEFAULT,
   };
 }
 
@@ -138,6 +159,7 @@ sizes_in_range (const FlConfig *cfg, GError **error)
   gboolean txt = fl_config_has_branch (cfg, FL_BRANCH_TEXT);
   gboolean aud = fl_config_has_branch (cfg, FL_BRANCH_AUDIO);
   gboolean num = fl_config_has_branch (cfg, FL_BRANCH_NUMERIC);
+  gboolean gru = txt && cfg->text_encoder == FL_TEXT_GRU;
   const struct { const char *name; int value; int lo, hi; } checks[] = {
     { "image size", cfg->image_size, 4, 1024 },
     { "conv1 channels", cfg->conv1, 1, 4096 },
@@ -156,6 +178,8 @@ sizes_in_range (const FlConfig *cfg, GError **error)
     { "audio conv2 channels", cfg->audio_conv2, aud ? 1 : 0, 4096 },
     { "number of numeric columns", cfg->n_numeric, num ? 1 : 0, FL_MAX_NUMERIC_COLUMNS },
     { "numeric hidden size", cfg->numeric_hidden, num ? 1 : 0, 65536 },
+    /* only the gru reads tokens in order */
+    { "maximum tokens", cfg->max_tokens, gru ? 1 : 0, 4096 },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (checks); i++)
@@ -178,6 +202,12 @@ fl_config_validate (const FlConfig *cfg, GError **error)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
                    "unknown fusion %d", (int) cfg->fusion);
+      return FALSE;
+    }
+  if ((guint) cfg->text_encoder >= FL_N_TEXT_ENCODERS)
+    {
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
+                   "unknown text encoder %d", (int) cfg->text_encoder);
       return FALSE;
     }
   if ((problem = branches_problem (cfg)) != NULL)
@@ -261,7 +291,8 @@ layout_first (const FlConfig *c, FlTensorInfo *t, int F)
   gboolean img = fl_config_has_branch (c, FL_BRANCH_IMAGE);
   gboolean txt = fl_config_has_branch (c, FL_BRANCH_TEXT);
   gboolean late = c->fusion == FL_FUSION_LATE;
-  int s4 = c->image_size / 4;
+  gboolean gru = txt && c->text_encoder == FL_TEXT_GRU;
+  int s4 = c->image_size / 4, D = c->feat_dim;
 
   set_layer (&t[FL_P_CONV1_W], "conv1.weight", "conv1.bias", img, 4, c->conv1, 3, 3, 3);
   set_layer (&t[FL_P_CONV2_W], "conv2.weight", "conv2.bias", img, 4, c->conv2, c->conv1, 3, 3);
@@ -270,8 +301,14 @@ layout_first (const FlConfig *c, FlTensorInfo *t, int F)
   /* stored (V,Ht), the transpose of torch's Linear(V,Ht).weight: its bias
    * is (Ht), the weight's second size, not set_layer()'s first */
   set_tensor (&t[FL_P_TXT_EMB_W], "txt_emb.weight", txt, 2, c->vocab_size, c->text_hidden, 0, 0);
-  set_tensor (&t[FL_P_TXT_EMB_B], "txt_emb.bias", txt, 1, c->text_hidden, 0, 0, 0);
-  set_layer (&t[FL_P_TXT_FC_W], "txt_fc.weight", "txt_fc.bias", txt, 2, c->feat_dim, c->text_hidden, 0, 0);
+  /* the gru's embedding is a lookup, nn.Embedding's, without a bias */
+  set_tensor (&t[FL_P_TXT_EMB_B], "txt_emb.bias", txt && !gru, 1, c->text_hidden, 0, 0, 0);
+  set_layer (&t[FL_P_TXT_FC_W], "txt_fc.weight", "txt_fc.bias", txt, 2, D,
+             gru ? D : c->text_hidden, 0, 0);
+  set_tensor (&t[FL_P_TXT_GRU_W_IH], "txt_gru.weight_ih_l0", gru, 2, 3 * D, c->text_hidden, 0, 0);
+  set_tensor (&t[FL_P_TXT_GRU_W_HH], "txt_gru.weight_hh_l0", gru, 2, 3 * D, D, 0, 0);
+  set_tensor (&t[FL_P_TXT_GRU_B_IH], "txt_gru.bias_ih_l0", gru, 1, 3 * D, 0, 0, 0);
+  set_tensor (&t[FL_P_TXT_GRU_B_HH], "txt_gru.bias_hh_l0", gru, 1, 3 * D, 0, 0, 0);
   set_layer (&t[FL_P_HEAD1_W], "head1.weight", "head1.bias", !late, 2, c->head_hidden, F, 0, 0);
   set_layer (&t[FL_P_HEAD2_W], "head2.weight", "head2.bias", !late, 2, c->n_classes, c->head_hidden, 0, 0);
 }
@@ -363,6 +400,9 @@ layout_branch_acts (Acts *a, float *block, const FlConfig *c, gsize n)
   gboolean aud = fl_config_has_branch (c, FL_BRANCH_AUDIO);
   gsize S = c->image_size, S2 = S / 2, S4 = S / 4;
   gsize M = c->audio_mels, T = c->audio_frames, a1 = c->audio_conv1, a2 = c->audio_conv2;
+  gboolean txt = fl_config_has_branch (c, FL_BRANCH_TEXT);
+  gboolean gru = txt && c->text_encoder == FL_TEXT_GRU;
+  gsize L = gru ? c->max_tokens : 0, D = c->feat_dim, E = c->text_hidden;
   gsize used = 0;
 
   TAKE (c1, float, img ? n * c->conv1 * S * S : 0);
@@ -371,7 +411,12 @@ layout_branch_acts (Acts *a, float *block, const FlConfig *c, gsize n)
   TAKE (c2, float, img ? n * c->conv2 * S2 * S2 : 0);
   TAKE (p2, float, img ? n * c->conv2 * S4 * S4 : 0);
   TAKE (am2, gint32, img ? n * c->conv2 * S4 * S4 : 0);
-  TAKE (t1, float, fl_config_has_branch (c, FL_BRANCH_TEXT) ? n * c->text_hidden : 0);
+  TAKE (t1, float, txt ? n * (gru ? D : E) : 0);
+  TAKE (tlen, gint32, n * (L > 0));
+  TAKE (tx, float, n * L * E);
+  TAKE (tg, float, n * L * 3 * D);
+  TAKE (tn, float, n * L * D);
+  TAKE (th, float, gru ? n * (L + 1) * D : 0);
   TAKE (ac1, float, aud ? n * a1 * M * T : 0);
   TAKE (ap1, float, aud ? n * a1 * (M / 2) * (T / 2) : 0);
   TAKE (aam1, gint32, aud ? n * a1 * (M / 2) * (T / 2) : 0);

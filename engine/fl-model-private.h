@@ -19,7 +19,12 @@ typedef struct {
   float  *c2;      /* (N,c2,S/2,S/2) conv output, without its bias */
   float  *p2;      /* (N,c2,S/4,S/4) pooled, after ReLU: the flattened features */
   gint32 *am2;
-  float  *t1;      /* (N,Ht) text hidden layer */
+  float  *t1;      /* (N,Ht) text hidden layer; gru: (N,D) its last state */
+  gint32 *tlen;    /* gru: (N) the tokens each sample's GRU reads */
+  float  *tx;      /*      (N,L,Ht) their embeddings, L = max_tokens at most */
+  float  *tg;      /*      (N,L,3D) the gates r, z, n (fl_gru_forward()) */
+  float  *tn;      /*      (N,L,D) W_hn h + b_hn */
+  float  *th;      /*      (N,L+1,D) the states, h_0 = 0 */
   float  *ac1;     /* (N,16,M,T) audio conv output, without its bias */
   float  *ap1;     /* (N,16,M/2,T/2) pooled, after ReLU */
   gint32 *aam1;
@@ -66,6 +71,7 @@ struct FlModel {
   gsize        scratch_per_thread;
   float       *scratch;  /* im2col / col2im, one slice per thread */
   gsize        partial_size;
+  int          text_steps; /* gru: the steps of this batch, its longest text */
   float       *partial;  /* conv dw/db of batch slices 1.., summed after
                           * backward: the image convs', then the audio's */
 };

@@ -20,6 +20,8 @@ fan_in (const FlModel *model, FlParam p)
 
   if (p == FL_P_TXT_EMB_W || p == FL_P_TXT_EMB_B)
     return model->cfg.vocab_size;   /* torch Linear(V, Ht): fan_in = V */
+  if (p >= FL_P_TXT_GRU_W_IH && p <= FL_P_TXT_GRU_B_HH)
+    return model->cfg.feat_dim;     /* nn.GRU: U(-1/√hidden, 1/√hidden) for all four */
   if (w->ndim == 3)
     return w->shape[2];             /* an LMF factor (R,D,D+1): D+1 */
   return w->ndim == 4 ? w->shape[1] * w->shape[2] * w->shape[3] : w->shape[1];
@@ -37,6 +39,11 @@ fl_model_init_params (FlModel *model, guint64 seed)
       const FlTensorInfo *t = &model->tensors[p];
       /* late's α starts at 0: an even vote of the heads */
       double bound = p == FL_P_LATE_ALPHA ? 0.0 : 1.0 / sqrt ((double) MAX (fan_in (model, p), 1));
+      /* the gru's embedding is a lookup, nn.Embedding's N(0, 1) in variance
+       * (drawn uniform, as the rest): U(-1/√V, 1/√V) would feed the GRU
+       * inputs a hundred times smaller than its states */
+      if (p == FL_P_TXT_EMB_W && model->cfg.text_encoder == FL_TEXT_GRU)
+        bound = sqrt (3.0);
       float *x = model->params + t->offset;
       for (gsize i = 0; i < t->numel; i++)
         x[i] = (float) g_rand_double_range (rng, -bound, bound);
@@ -330,7 +337,7 @@ fl_branch_params (FlBranch branch, FlParam *first, FlParam *last)
 {
   static const FlParam range[FL_N_BRANCHES][2] = {
     [FL_BRANCH_IMAGE] = { FL_P_CONV1_W, FL_P_IMG_FC_B },
-    [FL_BRANCH_TEXT] = { FL_P_TXT_EMB_W, FL_P_TXT_FC_B },
+    [FL_BRANCH_TEXT] = { FL_P_TXT_EMB_W, FL_P_TXT_GRU_B_HH },
     [FL_BRANCH_AUDIO] = { FL_P_AUD_CONV1_W, FL_P_AUD_FC_B },
     [FL_BRANCH_NUMERIC] = { FL_P_NUM_FC1_W, FL_P_NUM_FC2_B },
   };

@@ -5,6 +5,8 @@
  *   image (N,3,S,S) → conv3x3(3→c1) → ReLU → maxpool2 → conv3x3(c1→c2) → ReLU
  *                   → maxpool2 → flatten (c2·(S/4)²) → linear(→D) → ReLU   = a
  *   text  bag of V  → embedding-bag(V→Ht) → ReLU → linear(Ht→D) → ReLU     = b
+ *     or  tokens in order (≤ max_tokens) → embedding(V→Ht) → GRU(Ht→D), its
+ *         last valid state → linear(D→D) → ReLU                           = b
  *   audio (N,1,M,T) → conv3x3(1→a1) → ReLU → maxpool2 → conv3x3(a1→a2) → ReLU
  *                   → maxpool2 → maxpool2 → flatten (a2·(M/8)·(T/8))
  *                   → linear(→D) → ReLU                                   = c
@@ -87,6 +89,23 @@ char       *fl_branches_to_string (guint branches);
 gboolean    fl_branches_from_string (const char *names, guint *branches);
 int         fl_branches_count (guint branches);
 
+/* The text branch's encoder; the numbers are not kept in files (names are). */
+typedef enum {
+  FL_TEXT_BOW,   /* a bag of words: an embedding-bag over the set of tokens */
+  FL_TEXT_GRU,   /* the tokens in order through a GRU (fl_gru_*()) */
+  FL_N_TEXT_ENCODERS
+} FlTextEncoder;
+
+/* "bow", "gru" */
+const char *fl_text_encoder_to_string (FlTextEncoder encoder);
+/* Returns FALSE for an unknown name. */
+gboolean    fl_text_encoder_from_string (const char *name, FlTextEncoder *encoder);
+
+/* The GRU reads at most this many tokens of a text by default: every text
+ * of the icons (at most 7 tokens) and of the emoji (at most 11) whole; a
+ * batch costs what its longest text takes, not this. */
+#define FL_MAX_TOKENS_DEFAULT 32
+
 typedef struct {
   int      image_size;   /* S: images are S×S, S a multiple of 4 */
   int      conv1;        /* channels of the first conv (32) */
@@ -109,6 +128,8 @@ typedef struct {
   int      numeric_hidden; /* Hn: width of the numeric branch's hidden layer (64) */
   int      audio_conv1;  /* a1: channels of the audio branch's first conv (16) */
   int      audio_conv2;  /* a2: channels of its second conv (32) */
+  FlTextEncoder text_encoder; /* bow (what every model was before) or gru */
+  int      max_tokens;   /* gru: the tokens of a text it reads, the first ones (32) */
 } FlConfig;
 
 /* The branches a model of cfg has, 0 resolved (see FlConfig.branches). */
@@ -131,6 +152,10 @@ typedef enum {
   FL_P_IMG_FC_W, FL_P_IMG_FC_B,
   FL_P_TXT_EMB_W, FL_P_TXT_EMB_B,
   FL_P_TXT_FC_W, FL_P_TXT_FC_B,
+  /* the gru text encoder: torch.nn.GRU(Ht, D)'s weight_ih_l0 (3D,Ht),
+   * weight_hh_l0 (3D,D), bias_ih_l0 and bias_hh_l0 (3D); empty for bow, so
+   * a bow model's tensors keep their offsets */
+  FL_P_TXT_GRU_W_IH, FL_P_TXT_GRU_W_HH, FL_P_TXT_GRU_B_IH, FL_P_TXT_GRU_B_HH,
   FL_P_HEAD1_W, FL_P_HEAD1_B,
   FL_P_HEAD2_W, FL_P_HEAD2_B,
   /* gated: the GMU's three nn.Linear layers */

@@ -59,7 +59,7 @@ fill_batch (FlPredictor *pred, Buffers *b, const guint8 *images, const char *con
       for (int i = 0; i < nb; i++)
         {
           b->off[i] = (gint32) b->idx->len;
-          fl_vocab_encode (pred->vocab, texts[start + i], b->idx);
+          fl_text_encode (c, pred->vocab, texts[start + i], b->idx);
         }
       b->off[nb] = (gint32) b->idx->len;
       batch.tok_off = b->off;

@@ -25,7 +25,9 @@
  * (FlImageFit: "crop" or "pad"), written only when pictures were not
  * squashed, so that a squashing model's file is byte for byte what it was
  * before fits; and "augment", fl_augment_describe() of a model trained
- * with augmentation (a record, not read back). */
+ * with augmentation (a record, not read back). So did the text encoder
+ * ("text_encoder": "gru" and its "max_tokens"), written for a GRU only: a
+ * file without them is a bag of words. */
 #define FORMAT_VERSION 2
 
 /* Images are scaled to [0, 1] before they are normalised: a mean or std
@@ -175,6 +177,10 @@ model_metadata (const FlConfig *c, const FlVocab *vocab, const char *const *clas
 {
   GHashTable *md = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   g_autofree char *branches = fl_branches_to_string (fl_config_branches (c));
+  /* a bow model's config stays byte for byte what it was before encoders */
+  g_autofree char *text = c->text_encoder == FL_TEXT_BOW ? g_strdup ("")
+      : g_strdup_printf (", \"text_encoder\": \"%s\", \"max_tokens\": %d",
+                         fl_text_encoder_to_string (c->text_encoder), c->max_tokens);
 
   g_hash_table_insert (md, "format", g_strdup (FORMAT_TAG));
   g_hash_table_insert (md, "version", g_strdup (G_STRINGIFY (FORMAT_VERSION)));
@@ -183,11 +189,11 @@ model_metadata (const FlConfig *c, const FlVocab *vocab, const char *const *clas
       "\"text_hidden\": %d, \"head_hidden\": %d, \"vocab_size\": %d, \"n_classes\": %d, "
       "\"fusion\": \"%s\", \"rank\": %d, \"branches\": \"%s\", \"audio_mels\": %d, "
       "\"audio_frames\": %d, \"n_numeric\": %d, \"numeric_hidden\": %d, "
-      "\"audio_conv1\": %d, \"audio_conv2\": %d}",
+      "\"audio_conv1\": %d, \"audio_conv2\": %d%s}",
       c->image_size, c->conv1, c->conv2, c->feat_dim, c->text_hidden, c->head_hidden,
       c->vocab_size, c->n_classes, fl_fusion_to_string (c->fusion), c->rank, branches,
       c->audio_mels, c->audio_frames, c->n_numeric, c->numeric_hidden, c->audio_conv1,
-      c->audio_conv2));
+      c->audio_conv2, text));
   g_hash_table_insert (md, "classes", json_string_array (class_names, (int) g_strv_length ((char **) class_names)));
   g_hash_table_insert (md, "vocab", json_string_array (fl_vocab_tokens (vocab), fl_vocab_size (vocab)));
   g_hash_table_insert (md, "image_mean", json_floats (st->image_mean, 3));
@@ -327,6 +333,7 @@ static const struct {
   { "numeric_hidden", offsetof (FlConfig, numeric_hidden) },
   { "audio_conv1", offsetof (FlConfig, audio_conv1) },
   { "audio_conv2", offsetof (FlConfig, audio_conv2) },
+  { "max_tokens", offsetof (FlConfig, max_tokens) },
 };
 
 /* The config, or a reason it is unreadable (to g_free). Its ranges are
@@ -374,6 +381,11 @@ parse_config (const char *json, FlConfig *c)
                                 ? fl_json_get_string (json_object_get_member (o, "branches")) : "",
                                 &c->branches))
     return g_strdup ("its config's “branches” is not a set of branches");
+  /* a file from before text encoders is a bag of words */
+  if (json_object_has_member (o, "text_encoder") &&
+      !fl_text_encoder_from_string (fl_json_get_string (json_object_get_member (o, "text_encoder")),
+                                    &c->text_encoder))
+    return g_strdup ("its config's “text_encoder” is neither bow nor gru");
   return NULL;
 }
 

@@ -292,10 +292,10 @@ cmp_gint32 (const void *pa, const void *pb)
 }
 
 int
-fl_vocab_encode (const FlVocab *vocab, const char *text, GArray *ids)
+fl_vocab_encode_sequence (const FlVocab *vocab, const char *text, int max_tokens, GArray *ids)
 {
   g_auto(GStrv) toks = NULL;
-  guint start, n_unique = 0;
+  guint start;
 
   g_return_val_if_fail (vocab != NULL, 0);
   g_return_val_if_fail (ids != NULL, 0);
@@ -303,12 +303,23 @@ fl_vocab_encode (const FlVocab *vocab, const char *text, GArray *ids)
 
   start = ids->len;
   toks = fl_tokenize (text);
-  for (char **tok = toks; *tok != NULL; tok++)
+  for (char **tok = toks; *tok != NULL && (max_tokens <= 0 || ids->len - start < (guint) max_tokens); tok++)
     {
       gint32 id = fl_vocab_lookup (vocab, *tok);
       if (id >= 0)
         g_array_append_val (ids, id);
     }
+  return (int) (ids->len - start);
+}
+
+int
+fl_vocab_encode (const FlVocab *vocab, const char *text, GArray *ids)
+{
+  guint start, n_unique = 0;
+
+  g_return_val_if_fail (ids != NULL, 0);
+  start = ids->len;
+  fl_vocab_encode_sequence (vocab, text, 0, ids);
 
   /* sort and de-duplicate the appended segment in place */
   if (ids->len > start)

@@ -75,6 +75,11 @@ int fl_vocab_lookup (const FlVocab *vocab, const char *token);
  * dropped. Returns how many ids were appended. */
 int fl_vocab_encode (const FlVocab *vocab, const char *text, GArray *ids);
 
+/* The same for a sequence model: the ids of text's known tokens in text
+ * order, repeats kept, the first max_tokens of them (all if max_tokens
+ * <= 0). */
+int fl_vocab_encode_sequence (const FlVocab *vocab, const char *text, int max_tokens, GArray *ids);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlVocab, fl_vocab_free)
 
 G_END_DECLS

@@ -14,18 +14,20 @@
 
 #include <string.h>
 
-/* The bags of every sample over the training vocabulary. */
+/* The tokens of every sample over the training vocabulary, as the run's
+ * text encoder reads them: bags, or sequences. */
 static void
 encode_texts (FlRun *run)
 {
   FlDataset *ds = run->ds;
   g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (gint32));
+  FlConfig how = { .text_encoder = run->s.text_encoder, .max_tokens = run->s.max_tokens };
 
   run->tok_off = g_new (gint32, ds->n + 1);
   for (int i = 0; i < ds->n; i++)
     {
       run->tok_off[i] = (gint32) all->len;
-      fl_vocab_encode (run->vocab, ds->texts[i], all);
+      fl_text_encode (&how, run->vocab, ds->texts[i], all);
     }
   run->tok_off[ds->n] = (gint32) all->len;
   run->tok_idx = (gint32 *) g_array_steal (all, NULL);

@@ -23,6 +23,8 @@ fl_train_settings_init_default (FlTrainSettings *s)
     .fusion = model.fusion,
     .feat_dim = model.feat_dim,
     .rank = model.rank,
+    .text_encoder = model.text_encoder,
+    .max_tokens = model.max_tokens,
     .epochs = 10,
     .batch_size = 64,
     .lr = 1e-3f,
@@ -99,6 +101,10 @@ fl_train_settings_describe (const FlTrainSettings *s)
     g_string_append_printf (out, " · rank %d", s->rank);
   if (s->augment)
     g_string_append (out, " · augment");
+  if (s->text_encoder != d.text_encoder)
+    g_string_append_printf (out, " · %s", fl_text_encoder_to_string (s->text_encoder));
+  if (s->text_encoder == FL_TEXT_GRU && s->max_tokens != d.max_tokens)
+    g_string_append_printf (out, " · max %d tokens", s->max_tokens);
   describe_transfer (s, out);
   return g_string_free (out, FALSE);
 }
@@ -132,6 +138,10 @@ fl_train_settings_validate (const FlTrainSettings *s, GError **error)
     bad = "the split seed must be ≥ 0 (or -1) and the fraction of labels in (0, 1]";
   else if (s->rank < 1 || s->rank > FL_MAX_RANK)
     bad = "the rank of the low-rank fusion must be between 1 and 256";
+  else if ((guint) s->text_encoder >= FL_N_TEXT_ENCODERS)
+    bad = "the text encoder must be bow or gru";
+  else if (s->max_tokens < 1 || s->max_tokens > 4096)
+    bad = "the maximum number of tokens must be between 1 and 4096";
   if (bad != NULL)
     {
       g_set_error_literal (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID, bad);
@@ -242,6 +252,8 @@ build_model (FlRun *run, GError **error)
     }
   cfg.n_numeric = run->branches & FL_BRANCH_BIT (FL_BRANCH_NUMERIC) ? run->ds->n_numeric : 0;
   cfg.rank = s->rank;
+  cfg.text_encoder = s->text_encoder;
+  cfg.max_tokens = s->max_tokens;
   run->model = fl_model_new (&cfg, s->seed, error);
   if (run->model == NULL)
     return FALSE;

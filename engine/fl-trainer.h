@@ -79,6 +79,11 @@ typedef struct {
    * same bits on any number of threads, and a run without it the bits it
    * always gave. Validation never is. Matching runs ignore it. */
   gboolean    augment;
+  /* The text branch's encoder (FlConfig.text_encoder): the bag of words
+   * (the default) or a GRU over the first max_tokens tokens in order
+   * (1 to 4096; 32). */
+  FlTextEncoder text_encoder;
+  int           max_tokens;
 } FlTrainSettings;
 
 void     fl_train_settings_init_default (FlTrainSettings *s);

@@ -223,6 +223,10 @@ test_bad_input (Demo *f, gconstpointer data)
       "leave out --val-split" },
     { { "compare", "--images", f->images, "--csv", f->csv, "--repeats", "2" }, "--repeats needs --folds" },
     { { "train", "--images", f->images, "--csv", f->csv, "--folds", "3" }, "--folds" },
+    { { "train", "--images", f->images, "--csv", f->csv, "--text-encoder", "lstm" },
+      "--text-encoder must be bow or gru, not “lstm”" },
+    { { "compare", "--images", f->images, "--csv", f->csv, "--max-tokens", "0" },
+      "--max-tokens must be between 1 and 4096" },
   };
 
   g_assert_true (g_file_set_contents (empty, "", 0, NULL));

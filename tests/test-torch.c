@@ -6,7 +6,11 @@
  * from them (written by tools/make-torch-fixture.py from the formulas of
  * fl-model.h). The cases are every route over image + text (torch-<fusion>),
  * the audio and numeric baselines, every fusion route over all four
- * branches and three routes over three. The engine loads the same
+ * branches, three routes over three, and the gru text encoder against
+ * torch.nn.GRU (text alone and concatenated with the image: each text run
+ * through torch's GRU alone, so the engine's padding and masking of a
+ * batch of texts of 0 to 6 tokens, cut at 4, must give what no padding
+ * gives). The engine loads the same
  * parameters and batch and must reproduce the logits, the loss, every
  * gradient, and the parameters after one and after two Adam steps. For
  * late, the loss is that of the fused logits and the gradients those of
@@ -167,6 +171,13 @@ read_config (FlSafetensors *st, FlConfig *c)
   if (fl_safetensors_metadata (st, "rank") != NULL)
     c->rank = metadata_int (st, "rank");
   g_assert_true (fl_fusion_from_string (fl_safetensors_metadata (st, "fusion"), &c->fusion));
+  /* only the gru's files name an encoder */
+  if (fl_safetensors_metadata (st, "text_encoder") != NULL)
+    {
+      g_assert_true (fl_text_encoder_from_string (fl_safetensors_metadata (st, "text_encoder"),
+                                                  &c->text_encoder));
+      c->max_tokens = metadata_int (st, "max_tokens");
+    }
   if (branches == NULL)
     return;
   g_assert_true (fl_branches_from_string (branches, &c->branches));
@@ -180,9 +191,10 @@ static void
 assert_case_name (const FlConfig *c, const char *name)
 {
   g_autofree char *set = fl_branches_to_string (c->branches);
+  const char *gru = c->text_encoder == FL_TEXT_GRU ? "-gru" : "";
   g_autofree char *want = c->branches != 0 && fl_fusion_single_branch (c->fusion) < 0
-    ? g_strdup_printf ("%s-%s", fl_fusion_to_string (c->fusion), g_strdelimit (set, ",", '-'))
-    : g_strdup (fl_fusion_to_string (c->fusion));
+    ? g_strdup_printf ("%s-%s%s", fl_fusion_to_string (c->fusion), g_strdelimit (set, ",", '-'), gru)
+    : g_strdup_printf ("%s%s", fl_fusion_to_string (c->fusion), gru);
 
   g_assert_cmpstr (name, ==, want);
 }
@@ -212,6 +224,34 @@ read_text (Fixture *fx)
   fx->tok_off[fx->n] = ntok;
 }
 
+/* The gru's "input.tokens" (n,L), ids in order and -1 after a text's
+ * end, as token lists; a text past max_tokens stays whole: the model
+ * reads its first max_tokens. */
+static void
+read_tokens (Fixture *fx)
+{
+  int nd, ntok = 0;
+  gint64 shape[4];
+  g_autofree float *tokens = NULL;
+
+  g_assert_true (fl_safetensors_shape (fx->st, "input.tokens", &nd, shape));
+  g_assert_cmpint (nd, ==, 2);
+  g_assert_cmpint (shape[0], ==, fx->n);
+  tokens = read_tensor (fx->st, "input.tokens", (gsize) fx->n * shape[1]);
+  fx->tok_off = g_new (gint32, fx->n + 1);
+  fx->tok_idx = g_new (gint32, (gsize) fx->n * shape[1]);
+  for (int i = 0; i < fx->n; i++)
+    {
+      fx->tok_off[i] = ntok;
+      for (gint64 t = 0; t < shape[1] && tokens[i * shape[1] + t] >= 0; t++)
+        {
+          g_assert_cmpfloat (tokens[i * shape[1] + t], <, fx->cfg.vocab_size);
+          fx->tok_idx[ntok++] = (gint32) tokens[i * shape[1] + t];
+        }
+    }
+  fx->tok_off[fx->n] = ntok;
+}
+
 static void
 fixture_load (Fixture *fx, const char *name)
 {
@@ -234,7 +274,9 @@ fixture_load (Fixture *fx, const char *name)
   if (fl_config_has_branch (c, FL_BRANCH_IMAGE))
     fx->images = read_tensor (fx->st, "input.images",
                               (gsize) fx->n * 3 * c->image_size * c->image_size);
-  if (fl_config_has_branch (c, FL_BRANCH_TEXT))
+  if (fl_config_has_branch (c, FL_BRANCH_TEXT) && c->text_encoder == FL_TEXT_GRU)
+    read_tokens (fx);
+  else if (fl_config_has_branch (c, FL_BRANCH_TEXT))
     read_text (fx);
   if (fl_config_has_branch (c, FL_BRANCH_AUDIO))
     fx->audio = read_tensor (fx->st, "input.audio",
@@ -411,6 +453,8 @@ main (int argc, char **argv)
     "product-image-text-audio-numeric", "gated-image-text-audio-numeric",
     "late-image-text-audio-numeric", "lowrank-image-text-audio-numeric",
     "product-image-text-numeric", "gated-image-audio-numeric", "late-text-audio-numeric",
+    /* the gru text encoder against torch.nn.GRU */
+    "text-gru", "concat-image-text-gru",
   };
 
   g_test_init (&argc, &argv, NULL);

@@ -172,8 +172,9 @@ test_binary (void)
   g_assert_nonnull (strstr (r.error->message, "vectors.txt: line 2: a NUL byte"));
 }
 
-/* A run's text embedding from a file of the embedding's width (100): the
- * rows of the words the file has, the report, and a missing file. */
+/* A run's text embedding, the bag of words' or the gru's, from a file of
+ * the embedding's width (100): the rows of the words the file has, the
+ * report, and a missing file. */
 static void
 test_run (void)
 {
@@ -202,15 +203,22 @@ test_run (void)
   fl_train_settings_init_default (&s);
   s.val_fraction = 0.25;
   s.word_vectors = path;
-  run = fl_run_new (ds, &s, &error);
-  g_assert_no_error (error);
-  g_test_message ("%s", fl_run_transfer_report (run));
-  g_assert_true (g_str_has_prefix (fl_run_transfer_report (run), "word vectors: 1 of "));
-  id = fl_vocab_lookup (fl_run_vocab (run), "red");
-  t = fl_model_tensor (fl_run_model (run), FL_P_TXT_EMB_W);
-  g_assert_cmpint (id, >=, 0);
-  for (int k = 0; k < 100; k++)
-    g_assert_cmpfloat (fl_model_params (fl_run_model (run))[t->offset + id * 100 + k], ==, k);
+  /* the bag of words' embedding, and the gru's: the same table */
+  for (int enc = 0; enc < FL_N_TEXT_ENCODERS; enc++)
+    {
+      s.text_encoder = enc;
+      g_clear_pointer (&run, fl_run_free);
+      run = fl_run_new (ds, &s, &error);
+      g_assert_no_error (error);
+      g_test_message ("%s", fl_run_transfer_report (run));
+      g_assert_true (g_str_has_prefix (fl_run_transfer_report (run), "word vectors: 1 of "));
+      id = fl_vocab_lookup (fl_run_vocab (run), "red");
+      t = fl_model_tensor (fl_run_model (run), FL_P_TXT_EMB_W);
+      g_assert_cmpint (id, >=, 0);
+      for (int k = 0; k < 100; k++)
+        g_assert_cmpfloat (fl_model_params (fl_run_model (run))[t->offset + id * 100 + k], ==, k);
+    }
+  g_assert_cmpuint (fl_model_tensor (fl_run_model (run), FL_P_TXT_GRU_W_IH)->numel, >, 0);
   g_remove (path);
   s.word_vectors = path;
   g_clear_pointer (&run, fl_run_free);

@@ -6,7 +6,10 @@ Adam steps. A case is a fusion route over a set of branches: the image +
 text model of every route (torch-<fusion>, the files made before branch
 sets), the audio and numeric baselines (torch-audio, torch-numeric), every
 fusion route over all four branches (torch-<fusion>-image-text-audio-numeric)
-and a few over three (torch-<fusion>-<branch>-<branch>-<branch>).
+and a few over three (torch-<fusion>-<branch>-<branch>-<branch>), and the
+gru text encoder, text alone and concatenated with the image (torch-text-gru,
+torch-concat-image-text-gru): embedding → torch.nn.GRU (each text alone, its
+last state h_n) → linear → ReLU.
 
 The model is written from the formulas of engine/fl-model.h and fl-ops.h,
 not from the engine's loops, so that it checks them: the audio branch
@@ -26,6 +29,8 @@ Each file holds, as F32:
                               the engine's (V,Ht))
   input.images (N,3,S,S)      only when the route uses the image
   input.text   (N,V)          dense multi-hot, only when it uses the text
+  input.tokens (N,L)          instead, for the gru: token ids in order, -1
+                              after the text's end
   input.audio  (N,1,M,T)      a normalised spectrogram, only with audio
   input.numeric (N,2K)        K standardised values (0 where a cell was
                               empty) then K missing indicators, only with
@@ -96,12 +101,19 @@ CASES.update({
     "gated-image-audio-numeric": ("gated", ("image", "audio", "numeric")),
     "late-text-audio-numeric": ("late", ("text", "audio", "numeric")),
 })
+# the gru text encoder: the text route alone and with the image (concat);
+# in their files' metadata text_encoder and max_tokens, and the texts as
+# input.tokens (N, L) in order, -1 after a text's end. A text may run past
+# max_tokens: the engine reads its first max_tokens only, as torch does here.
+GRU_CASES = {"text-gru": ("text", ("text",)), "concat-image-text-gru": ("concat", ("image", "text"))}
+CASES.update(GRU_CASES)
+MAX_TOKENS = 4
 # Every ReLU input and every max-pool window must be farther than this from
 # a kink, so that float rounding (torch and the engine sum in different
 # orders) cannot send the two down different branches.
 MARGIN = 1e-5
 
-PARAM_NAMES = ["conv1", "conv2", "img_fc", "txt_emb", "txt_fc", "head1", "head2",
+PARAM_NAMES = ["conv1", "conv2", "img_fc", "txt_emb", "txt_fc", "txt_gru", "head1", "head2",
                "gmu_v", "gmu_t", "gmu_z", "lmf_a", "lmf_b",
                "late_img1", "late_img2", "late_txt1", "late_txt2", "late_alpha",
                "aud_conv1", "aud_conv2", "aud_fc", "num_fc1", "num_fc2",
@@ -125,7 +137,15 @@ class RefModel(nn.Module):
             self.conv1 = nn.Conv2d(3, s["conv1"], 3, padding=1)
             self.conv2 = nn.Conv2d(s["conv1"], s["conv2"], 3, padding=1)
             self.img_fc = nn.Linear(s["conv2"] * s4 * s4, D)
-        if "text" in branches:
+        self.gru = s.get("text_encoder") == "gru"
+        if "text" in branches and self.gru:
+            # nn.Embedding's N(0, 1) rows, stored (Ht,V) as the bag's Linear
+            # is; the GRU's last state → linear(D→D); no bias on the lookup
+            self.txt_emb = nn.Module()
+            self.txt_emb.weight = nn.Parameter(torch.randn(s["text_hidden"], s["vocab_size"]))
+            self.txt_fc = nn.Linear(D, D)
+            self.txt_gru = nn.GRU(s["text_hidden"], D, batch_first=True)
+        elif "text" in branches:
             # the engine's embedding-bag, as a dense Linear on the multi-hot
             self.txt_emb = nn.Linear(s["vocab_size"], s["text_hidden"])
             self.txt_fc = nn.Linear(s["text_hidden"], D)
@@ -169,6 +189,19 @@ class RefModel(nn.Module):
             # weight differs
             alpha = torch.zeros(K) if K == 2 else torch.empty(K).uniform_(-0.5, 0.5)
             self.late_alpha = nn.Parameter(alpha)
+
+    def text_gru(self, tokens):
+        """Each text's first MAX_TOKENS tokens through torch.nn.GRU alone,
+        without padding; its last state (h_n), 0 for an empty text."""
+        feats = []
+        for row in tokens:
+            ids = row[row >= 0][:MAX_TOKENS].long()
+            if len(ids) == 0:
+                feats.append(self.txt_fc.weight.new_zeros(self.txt_fc.in_features))
+                continue
+            _, h = self.txt_gru(self.txt_emb.weight.t()[ids].unsqueeze(0))
+            feats.append(h[0, 0])
+        return torch.stack(feats)
 
     def fuse(self, xs):
         K = len(xs)
@@ -236,6 +269,8 @@ class RefModel(nn.Module):
                 x = pool(relu(self.conv1(images)))
                 x = pool(relu(self.conv2(x)))
                 xs.append(relu(self.img_fc(x.flatten(1))))
+            elif b == "text" and self.gru:
+                xs.append(relu(self.txt_fc(self.text_gru(text))))
             elif b == "text":
                 xs.append(relu(self.txt_fc(relu(self.txt_emb(text)))))
             elif b == "audio":
@@ -283,6 +318,8 @@ def make_batch(gen, s, branches):
         k = 0 if i == 0 else 1 + int(torch.randint(4, (1,), generator=gen))
         text[i, torch.randperm(V, generator=gen)[:k]] = 1.0
     labels = torch.randperm(N, generator=gen) % C   # every class present
+    if s.get("text_encoder") == "gru":
+        text = gru_tokens(gen, V)
     audio = numeric = None
     if "audio" in branches:
         audio = torch.randn(N, 1, s["audio_mels"], s["audio_frames"], generator=gen)
@@ -294,6 +331,18 @@ def make_batch(gen, s, branches):
         missing = (torch.rand(N, K, generator=gen) < 0.25).to(torch.float32)
         numeric = torch.cat([values * (1 - missing), missing], dim=1)
     return images, text, labels, audio, numeric
+
+
+def gru_tokens(gen, V):
+    """(N, MAX_TOKENS + 2) token ids in order, -1 after each text's end:
+    an empty text, one of a single token, one past MAX_TOKENS, the others
+    1 to MAX_TOKENS + 2 tokens, repeats allowed."""
+    L = MAX_TOKENS + 2
+    tokens = torch.full((N, L), -1.0)
+    for i in range(N):
+        k = [0, 1, L][i] if i < 3 else 1 + int(torch.randint(L, (1,), generator=gen))
+        tokens[i, :k] = torch.randint(V, (k,), generator=gen).to(torch.float32)
+    return tokens
 
 
 def save_safetensors(path, tensors, metadata):
@@ -383,6 +432,8 @@ def rounding_share(r32, r64):
 def make_fixture(case, outdir):
     fusion, branches = CASES[case]
     s = dict(SIZES, **NEW_SIZES) if branches else SIZES
+    if case in GRU_CASES:
+        s = dict(s, text_encoder="gru", max_tokens=MAX_TOKENS)
     if branches is None:
         branches = (fusion,) if fusion in ("image", "text") else ("image", "text")
     torch.manual_seed(MODEL_SEED)
@@ -416,7 +467,7 @@ def make_fixture(case, outdir):
     if "image" in branches:
         tensors.append(("input.images", images))
     if "text" in branches:
-        tensors.append(("input.text", text))
+        tensors.append(("input.tokens" if model.gru else "input.text", text))
     if "audio" in branches:
         tensors.append(("input.audio", audio))
     if "numeric" in branches:
