@@ -147,6 +147,22 @@ read_transfer (FlReader *rd, JsonObject *o, FlTrainSettings *s)
     _fl_reader_bad (rd, "“freeze” is not a set of image, text, audio and numeric");
 }
 
+/* The text encoder; files from before encoders have none: the bag of
+ * words, and the default max_tokens. */
+static void
+read_text_encoder (FlReader *rd, JsonObject *o, FlTrainSettings *s)
+{
+  if (!rd->failed && json_object_has_member (o, "text_encoder"))
+    {
+      g_autofree char *name = _fl_reader_get_string (rd, o, "text_encoder");
+
+      if (!rd->failed && !fl_text_encoder_from_string (name, &s->text_encoder))
+        _fl_reader_bad (rd, "“text_encoder” is neither bow nor gru");
+    }
+  if (json_object_has_member (o, "max_tokens"))
+    s->max_tokens = (int) _fl_reader_get_whole (rd, o, "max_tokens", 0, G_MAXINT32);
+}
+
 static void
 read_settings (FlReader *rd, JsonObject *o, FlTrainSettings *s)
 {
@@ -187,6 +203,7 @@ read_settings (FlReader *rd, JsonObject *o, FlTrainSettings *s)
   /* nor augmentation: none */
   s->augment = _fl_reader_get_flag (rd, o, "augment", FALSE);
   read_transfer (rd, o, s);
+  read_text_encoder (rd, o, s);
   if (!rd->failed)
     {
       g_autoptr(GError) e = NULL;

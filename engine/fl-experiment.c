@@ -166,6 +166,8 @@ add_settings (JsonBuilder *b, const FlTrainSettings *s)
   add_int (b, "rank", s->rank);
   json_builder_set_member_name (b, "augment");
   json_builder_add_boolean_value (b, s->augment);
+  add_string (b, "text_encoder", fl_text_encoder_to_string (s->text_encoder));
+  add_int (b, "max_tokens", s->max_tokens);
   /* transfer, when asked: the files by the paths given */
   if (s->init_from != NULL)
     add_string (b, "init_from", s->init_from);

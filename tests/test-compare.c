@@ -59,6 +59,8 @@ assert_settings_equal (const FlTrainSettings *a, const FlTrainSettings *b)
   g_assert_cmpint (a->n_threads, ==, b->n_threads);
   g_assert_cmpfloat (a->modality_dropout, ==, b->modality_dropout);
   g_assert_cmpint (a->rank, ==, b->rank);
+  g_assert_cmpint (a->text_encoder, ==, b->text_encoder);
+  g_assert_cmpint (a->max_tokens, ==, b->max_tokens);
 }
 
 static int
@@ -202,6 +204,8 @@ train_every_fusion (FlDataset *ds)
   s.branches = FL_BRANCHES_IMAGE_TEXT;                 /* kept in the experiment file */
   s.modality_dropout = 0.125;
   s.rank = 3;                                         /* not the default 8 */
+  s.text_encoder = FL_TEXT_GRU;                       /* not the default bow */
+  s.max_tokens = 5;
   cmp = fl_comparison_new (ds, &s);
   for (int f = 0; f < N_ROUTES; f++)
     g_assert_cmpint (fl_comparison_add (cmp, f), ==, f);
@@ -495,6 +499,9 @@ test_experiment_first_version (void)
   r = fl_comparison_result (cmp, 0);
   g_assert_cmpuint (r->batch_loss->len, ==, 0);
   g_assert_null (r->validation);
+  /* from before text encoders: a bag of words */
+  g_assert_cmpint (r->settings.text_encoder, ==, FL_TEXT_BOW);
+  g_assert_cmpint (r->settings.max_tokens, ==, FL_MAX_TOKENS_DEFAULT);
   /* from before sound and numbers: neither was used */
   g_assert_cmpstr (data.audio_col, ==, "");
   g_assert_null (data.numeric_cols);
