@@ -7,7 +7,8 @@
  * (as the next start of the app would), has them all back. A keyfile with
  * values out of range or of the wrong type gives the defaults. An
  * experiment opened goes to the recent files, and the menu's Open Recent
- * lists it, and opens it. The keyfile and the recent files
+ * lists it, and opens it. A --screenshot run of the app neither reads nor
+ * writes the settings. The keyfile and the recent files
  * is in a scratch folder: nothing the developer remembered is read or
  * changed.
  */
@@ -264,6 +265,48 @@ test_recent (void)
   ui_destroy_window (other);
 }
 
+/* A --screenshot run of the app neither uses what was remembered (the
+ * window is at its default 1280 wide, not the 700 remembered) nor changes
+ * it: a developer's settings never reach the README's pictures. */
+static void
+test_screenshot_run (void)
+{
+  const char *app = g_getenv ("FUSIONLAB_APP");
+  g_autofree char *cfg = g_build_filename (config_dir, "screenshot", NULL);
+  g_autofree char *dir = g_build_filename (cfg, "glib-2.0", "settings", NULL);
+  g_autofree char *keyfile = g_build_filename (dir, "keyfile", NULL);
+  g_autofree char *png = g_build_filename (config_dir, "shot.png", NULL);
+  g_autofree char *remembered = g_strdup_printf ("[org/fusionlab/FusionLab]\nwindow-width=700\nwindow-height=500\n"
+                                                 "images-folder='%s/images'\ncsv-file='%s/texts.csv'\n",
+                                                 data_dir, data_dir);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GdkTexture) shot = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *after = NULL;
+
+  if (app == NULL)
+    {
+      g_test_skip ("FUSIONLAB_APP is not set (run through meson test)");
+      return;
+    }
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (keyfile, remembered, -1, NULL));
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", cfg, TRUE);
+  g_subprocess_launcher_setenv (launcher, "GSETTINGS_BACKEND", "keyfile", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "DBUS_SESSION_BUS_ADDRESS");
+  child = g_subprocess_launcher_spawnv (launcher, (const char *const[]) { app, "--screenshot", png, NULL }, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (child, NULL, &error));
+  g_assert_no_error (error);
+
+  shot = gdk_texture_new_from_filename (png, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_texture_get_width (shot), >=, 1000);
+  g_assert_true (g_file_get_contents (keyfile, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, remembered);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -278,6 +321,7 @@ main (int   argc,
   g_test_add_func ("/settings/restored", test_restored);
   g_test_add_func ("/settings/bad-keyfile", test_bad_keyfile);
   g_test_add_func ("/settings/recent", test_recent);
+  g_test_add_func ("/settings/screenshot-run", test_screenshot_run);
   status = g_test_run ();
   ui_remove_tree (data_dir);
   ui_remove_tree (config_dir);
