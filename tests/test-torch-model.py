@@ -28,6 +28,14 @@ def inputs(t):
     batch = {}
     if "input.images" in t:
         batch["images"] = t["input.images"]
+    if "input.tokens" in t:
+        # the gru's ids in order, -1 after each text's end
+        idx, off = [], []
+        for row in t["input.tokens"]:
+            off.append(len(idx))
+            idx += row[row >= 0].long().tolist()
+        batch["tok_idx"] = torch.tensor(idx, dtype=torch.long)
+        batch["tok_off"] = torch.tensor(off, dtype=torch.long)
     if "input.text" in t:
         # the fixture's dense multi-hot rows as the token ids of each bag
         idx, off = [], []
@@ -44,7 +52,7 @@ def inputs(t):
 
 def check(path):
     t, meta = fl.read_safetensors(path, with_metadata=True)
-    config = {k: v if k in ("fusion", "branches") else int(v) for k, v in meta.items()
+    config = {k: v if k in ("fusion", "branches", "text_encoder") else int(v) for k, v in meta.items()
               if k not in NOT_CONFIG}
     m = fl.FusionModel(config)
     m.load_state_dict({k: v for k, v in t.items()

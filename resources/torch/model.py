@@ -7,6 +7,8 @@ state_dict and its state_dict saves back as a model file.
   image (N,3,S,S)  conv3x3(3→c1) → ReLU → maxpool2 → conv3x3(c1→c2) → ReLU
                    → maxpool2 → flatten → linear(→D) → ReLU
   text  token ids  embedding-bag(V→Ht, a sum of rows) → ReLU → linear(Ht→D) → ReLU
+     or (gru)      the first max_tokens ids in order → embedding(V→Ht) →
+                   nn.GRU(Ht, D), its last state → linear(D→D) → ReLU
   audio (N,1,M,T)  conv3x3(1→a1) → ReLU → maxpool2 → conv3x3(a1→a2) → ReLU
                    → maxpool2 → maxpool2 → flatten → linear(→D) → ReLU
   numeric (N,2K)   linear(2K→Hn) → ReLU → linear(Hn→D) → ReLU
@@ -67,7 +69,16 @@ class FusionModel(nn.Module):
             self.conv1 = nn.Conv2d(3, c["conv1"], 3, padding=1)
             self.conv2 = nn.Conv2d(c["conv1"], c["conv2"], 3, padding=1)
             self.img_fc = nn.Linear(c["conv2"] * s4 * s4, D)
-        if "text" in self.branches:
+        self.gru = c.get("text_encoder", "bow") == "gru"
+        self.max_tokens = c.get("max_tokens", 32)
+        if "text" in self.branches and self.gru:
+            # a lookup without bias, nn.Embedding's N(0, 1) rows, stored
+            # (Ht, V) as the bag's weight is
+            self.txt_emb = nn.Module()
+            self.txt_emb.weight = nn.Parameter(torch.randn(c["text_hidden"], c["vocab_size"]))
+            self.txt_fc = nn.Linear(D, D)
+            self.txt_gru = nn.GRU(c["text_hidden"], D, batch_first=True)
+        elif "text" in self.branches:
             # the embedding-bag's weight as torch's Linear(V, Ht) lays it
             # out, (Ht, V), which is how model files store it
             self.txt_emb = nn.Linear(c["vocab_size"], c["text_hidden"])
@@ -108,6 +119,8 @@ class FusionModel(nn.Module):
             x = F.max_pool2d(F.relu(self.conv1(batch["images"])), 2)
             x = F.max_pool2d(F.relu(self.conv2(x)), 2)
             return F.relu(self.img_fc(x.flatten(1)))
+        if b == "text" and self.gru:
+            return F.relu(self.txt_fc(self.gru_state(batch["tok_idx"], batch["tok_off"])))
         if b == "text":
             # a sum of the embedding's rows, never a V-wide matmul
             h = F.embedding_bag(batch["tok_idx"], self.txt_emb.weight.t(), batch["tok_off"],
@@ -118,6 +131,24 @@ class FusionModel(nn.Module):
             x = F.max_pool2d(F.max_pool2d(F.relu(self.aud_conv2(x)), 2), 2)
             return F.relu(self.aud_fc(x.flatten(1)))
         return F.relu(self.num_fc2(F.relu(self.num_fc1(batch["numeric"]))))
+
+    def gru_state(self, idx, off):
+        """(N, D): the GRU's last state over each text's first max_tokens
+        ids (idx[off[i]:off[i+1]], in order), packed so that padding never
+        reaches it; 0 for an empty text, as in the engine."""
+        ends = torch.cat([off[1:], off.new_tensor([len(idx)])])
+        lens = (ends - off).clamp(max=self.max_tokens)
+        N, T = len(off), max(int(lens.max()) if len(off) else 0, 1)
+        pos = off[:, None] + torch.arange(T)[None, :]
+        valid = torch.arange(T)[None, :] < lens[:, None]
+        # a padding step reads a 0 after the last id, and packing skips it
+        padded = torch.cat([idx, idx.new_zeros(1)])
+        ids = torch.where(valid, padded[pos.clamp(max=len(idx))], 0)
+        x = F.embedding(ids, self.txt_emb.weight.t())
+        packed = nn.utils.rnn.pack_padded_sequence(x, lens.clamp(min=1).cpu(), batch_first=True,
+                                                   enforce_sorted=False)
+        _, h = self.txt_gru(packed)
+        return h[0] * (lens > 0).unsqueeze(1).to(h.dtype)
 
     def fuse(self, xs):
         K = len(xs)
