@@ -74,6 +74,8 @@ struct FlModel {
   int          text_steps; /* gru: the steps of this batch, its longest text */
   float       *partial;  /* conv dw/db of batch slices 1.., summed after
                           * backward: the image convs', then the audio's */
+  float       *lin_partial;  /* a split linear layer's blocks' outputs */
+  gsize        lin_partial_size;
 };
 
 #define P(model, id) ((model)->params + (model)->tensors[id].offset)
@@ -82,6 +84,8 @@ struct FlModel {
 /* The batch is cut into FL_CHUNKS fixed slices (fl-model-branches.c). */
 #define FL_CHUNKS 8
 
+/* fl-model-linear.c: a linear layer of the model, out = in · w^T + b with
+ * w and b the tensors w and w + 1, and its backward into their gradients. */
 G_GNUC_INTERNAL void _fl_model_linear_forward (FlModel *model, float *out, const float *in, FlParam w,
                                                int N, int In, int Out);
 G_GNUC_INTERNAL void _fl_model_linear_backward (FlModel *model, float *din, const float *dout,

@@ -124,6 +124,7 @@ fl_model_free (FlModel *model)
   g_free (model->grad_block);
   g_free (model->scratch);
   g_free (model->partial);
+  g_free (model->lin_partial);
   g_clear_pointer (&model->pool, fl_pool_free);
   g_free (model);
 }
@@ -185,22 +186,6 @@ _fl_model_run_tasks (FlModel *model, FlTaskFunc fn, gpointer data)
     fl_pool_run (model->pool, fn, data);
   else
     fn (0, 1, data);
-}
-
-/* Linear layers run whole on the calling thread: splitting a product
- * changes OpenBLAS's tiling and with it the last bits of the sums, and these
- * layers are under a tenth of the work. */
-void
-_fl_model_linear_forward (FlModel *model, float *out, const float *in, FlParam w, int N, int In, int Out)
-{
-  fl_linear_forward (out, in, P (model, w), P (model, w + 1), N, In, Out);
-}
-
-void
-_fl_model_linear_backward (FlModel *model, float *din, const float *dout, const float *in, FlParam w,
-                           int N, int In, int Out)
-{
-  fl_linear_backward (din, G (model, w), G (model, w + 1), dout, in, P (model, w), N, In, Out);
 }
 
 static void

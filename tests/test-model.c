@@ -11,6 +11,8 @@
  * check covers every element of a tensor at once.
  */
 #include "fl-model.h"
+#include "fl-model-private.h"
+#include "fl-ops.h"
 #include "fl-test-util.h"
 
 #include <string.h>
@@ -85,13 +87,13 @@ tiny_label (const FlConfig *cfg, int q, int w, int b, int s)
  * present, which bands are loud, the sign of column 0) so that each route
  * has something to learn. */
 static void
-tiny_data_init (TinyData *d, FlFusion fusion, guint branches, int n, guint32 seed)
+tiny_data_init_sized (TinyData *d, FlFusion fusion, guint branches, int n, guint32 seed, int S)
 {
   g_autoptr(GRand) rng = g_rand_new_with_seed (seed);
   /* the audio and numeric inputs from a generator of their own, so that
    * the pictures and words are those the tests always had */
   g_autoptr(GRand) rng2 = g_rand_new_with_seed (seed + 1000);
-  const int S = 8, V = 10;
+  const int V = 10;
   int ntok = 0;
 
   fl_config_init_default (&d->cfg);
@@ -136,6 +138,13 @@ tiny_data_init (TinyData *d, FlFusion fusion, guint branches, int n, guint32 see
       d->labels[i] = tiny_label (&d->cfg, quadrant, word, band, sign);
     }
   d->tok_off[n] = ntok;
+}
+
+/* The same with 8×8 images. */
+static void
+tiny_data_init (TinyData *d, FlFusion fusion, guint branches, int n, guint32 seed)
+{
+  tiny_data_init_sized (d, fusion, branches, n, seed, 8);
 }
 
 static void
@@ -443,6 +452,115 @@ test_drop (void)
     }
 }
 
+/* The forward and backward of a model whose img_fc has 1,024 inputs, and
+ * so is split across the threads in fixed blocks (fl-model-linear.c), on
+ * 1 to 3 threads: the same bits; and img_fc's gradient against finite
+ * differences. */
+static void
+test_split_linear (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRand) rng = g_rand_new_with_seed (5);
+  g_autofree float *logits = NULL, *grads = NULL;
+  TinyData d;
+  FlBatch batch;
+  gsize np = 0, nl;
+
+  tiny_data_init_sized (&d, FL_FUSION_CONCAT, 0, 6, 13, 32);
+  d.cfg.conv2 = 16;
+  nl = (gsize) d.n * d.cfg.n_classes;
+  batch = tiny_batch (&d);
+  for (int threads = 1; threads <= 3; threads++)
+    {
+      FlModel *model = fl_model_new (&d.cfg, 12, &error);
+
+      g_assert_no_error (error);
+      fl_model_set_threads (model, threads);
+      fl_model_forward (model, &batch);
+      fl_model_backward (model, &batch);
+      np = fl_model_n_params (model);
+      if (logits == NULL)
+        {
+          logits = g_memdup2 (fl_model_logits (model), sizeof (float) * nl);
+          grads = g_memdup2 (fl_model_grads (model), sizeof (float) * np);
+          g_assert_cmpint (fl_model_tensor (model, FL_P_IMG_FC_W)->numel, ==, 1024 * d.cfg.feat_dim);
+          /* img_fc's weight gradient, and conv2's, which needs its input's */
+          for (int t = FL_P_CONV2_W; t <= FL_P_IMG_FC_W; t += FL_P_IMG_FC_W - FL_P_CONV2_W)
+            {
+              const FlTensorInfo *ti = fl_model_tensor (model, t);
+              g_autofree float *u = g_new (float, ti->numel);
+              double numeric, gu = grad_direction (rng, grads + ti->offset, ti->numel, 1, u);
+
+              g_assert_cmpfloat (difference_error (model, &batch, fl_model_params (model) + ti->offset,
+                                                   u, ti->numel, gu, &numeric), <, GRAD_TOL);
+            }
+        }
+      else
+        {
+          g_assert_cmpmem (logits, sizeof (float) * nl, fl_model_logits (model), sizeof (float) * nl);
+          g_assert_cmpmem (grads, sizeof (float) * np, fl_model_grads (model), sizeof (float) * np);
+        }
+      fl_model_free (model);
+    }
+  tiny_data_clear (&d);
+}
+
+/* max |a - b| / max(|b|, 1e-3) over n floats */
+static double
+worst_rel (const float *a, const float *b, gsize n)
+{
+  double worst = 0;
+
+  for (gsize i = 0; i < n; i++)
+    worst = MAX (worst, fabs ((double) a[i] - b[i]) / MAX (fabs ((double) b[i]), 1e-3));
+  return worst;
+}
+
+/* A split layer (In = 1,100: blocks of 137 and 138) computes what
+ * fl_linear_forward and _backward compute whole, to float rounding. */
+static void
+test_split_linear_whole (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRand) rng = g_rand_new_with_seed (6);
+  const int N = 5, In = 1100, Out = 7;
+  g_autofree float *in = g_new (float, N * In), *dout = g_new (float, N * Out);
+  g_autofree float *out = g_new (float, N * Out), *ref = g_new (float, N * Out);
+  g_autofree float *din = g_new (float, N * In), *ref_din = g_new (float, N * In);
+  g_autofree float *ref_dw = g_new0 (float, In * Out), *ref_db = g_new0 (float, Out);
+  FlConfig cfg;
+  FlModel *model;
+  float *w, *dw;
+
+  /* img_fc of a model with 11·(40/4)² = 1,100 inputs and 7 features */
+  fl_config_init_default (&cfg);
+  cfg.image_size = 40;
+  cfg.conv2 = 11;
+  cfg.feat_dim = Out;
+  cfg.vocab_size = 10;
+  cfg.n_classes = 2;
+  model = fl_model_new (&cfg, 1, &error);
+  g_assert_no_error (error);
+  fl_model_set_threads (model, 2);
+  w = P (model, FL_P_IMG_FC_W);
+  dw = G (model, FL_P_IMG_FC_W);
+  fill_uniform (rng, in, N * In, -1, 1);
+  fill_uniform (rng, dout, N * Out, -1, 1);
+  fill_uniform (rng, w, In * Out, -1, 1);
+  memset (dw, 0, sizeof (float) * In * Out);
+  memset (G (model, FL_P_IMG_FC_B), 0, sizeof (float) * Out);
+
+  _fl_model_linear_forward (model, out, in, FL_P_IMG_FC_W, N, In, Out);
+  fl_linear_forward (ref, in, w, P (model, FL_P_IMG_FC_B), N, In, Out);
+  g_assert_cmpfloat (worst_rel (out, ref, N * Out), <, 1e-4);
+  _fl_model_linear_backward (model, din, dout, in, FL_P_IMG_FC_W, N, In, Out);
+  fl_linear_backward (ref_din, ref_dw, ref_db, dout, in, w, N, In, Out);
+  g_assert_cmpfloat (worst_rel (din, ref_din, N * In), <, 1e-4);
+  g_assert_cmpfloat (worst_rel (dw, ref_dw, In * Out), <, 1e-4);
+  g_assert_cmpfloat (worst_rel (G (model, FL_P_IMG_FC_B), ref_db, Out), <, 1e-4);
+  fl_model_free (model);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -470,6 +588,8 @@ main (int argc, char **argv)
         g_test_add_data_func (p2, &routes[n], test_overfit);
         n++;
       }
+  g_test_add_func ("/model/split-linear", test_split_linear);
+  g_test_add_func ("/model/split-linear/whole", test_split_linear_whole);
   g_test_add_func ("/model/init", test_init_distribution);
   g_test_add_func ("/model/config-invalid", test_config_invalid);
   return g_test_run ();
