@@ -5,6 +5,7 @@
 
 #include "fl-csv.h"
 
+#include <math.h>
 #include <string.h>
 
 struct FlComparison {
@@ -103,6 +104,32 @@ fl_comparison_add_settings (FlComparison *cmp, const FlTrainSettings *settings)
   g_ptr_array_add (cmp->results, r);
   g_ptr_array_add (cmp->runs, NULL);
   return (int) cmp->results->len - 1;
+}
+
+int
+fl_comparison_add_trained (FlComparison *cmp, FlRun *run, const char *name)
+{
+  int i = fl_comparison_add_settings (cmp, fl_run_settings (run));
+  FlRunResult *r = fl_comparison_result (cmp, i);
+  const FlMetrics *m = fl_run_metrics (run);
+  FlEpochStats e = {
+    .epoch = 1, .n_epochs = 1, .train_loss = NAN, .train_acc = NAN,
+    .val_loss = fl_metrics_mean_loss (m), .val_acc = fl_metrics_accuracy (m),
+    .val_f1 = fl_metrics_macro_f1 (m),
+  };
+
+  g_free (r->name);
+  r->name = g_strdup (name);
+  r->image_size = fl_run_dataset (run)->image_size;
+  r->status = FL_RUN_DONE;
+  g_array_append_val (r->epochs, e);
+  r->best_epoch = 1;
+  r->best_val_acc = e.val_acc;
+  r->best_val_f1 = e.val_f1;
+  r->n_params = fl_model_n_params (fl_run_model (run));
+  r->validation = fl_run_validation (run);
+  g_ptr_array_index (cmp->runs, i) = run;
+  return i;
 }
 
 int

@@ -107,6 +107,11 @@ void          fl_comparison_set_cv (FlComparison *cmp, int folds, int repeats);
 
 int           fl_comparison_n_runs (FlComparison *cmp);
 FlRunResult  *fl_comparison_result (FlComparison *cmp, int i);
+/* Adds a run trained elsewhere and evaluated (fl_run_new_from_model()),
+ * which the comparison takes: a finished run named name, whose one epoch
+ * holds its validation figures (its training figures NaN: not measured
+ * here). Returns its index. */
+int           fl_comparison_add_trained (FlComparison *cmp, FlRun *run, const char *name);
 /* The trained run (model, metrics, validation probabilities), or NULL before
  * it has been trained. Owned by the comparison. */
 FlRun        *fl_comparison_run (FlComparison *cmp, int i);

@@ -633,6 +633,12 @@ fl_predictor_class_names (FlPredictor *pred)
   return (const char *const *) pred->class_names;
 }
 
+const FlVocab *
+fl_predictor_vocab (FlPredictor *pred)
+{
+  return pred->vocab;
+}
+
 int
 fl_predictor_image_size (FlPredictor *pred)
 {

@@ -81,6 +81,7 @@ const char *const  *fl_predictor_class_names (FlPredictor *pred);
 int                 fl_predictor_image_size (FlPredictor *pred);
 /* How the model's pictures were fitted to S×S: new pictures must be too. */
 FlImageFit          fl_predictor_image_fit (FlPredictor *pred);
+const FlVocab      *fl_predictor_vocab (FlPredictor *pred);
 
 /* The normalisation of the model's inputs; owned by the predictor. */
 const FlInputStats *fl_predictor_stats (FlPredictor *pred);

@@ -16,13 +16,15 @@
 
 /* The tokens of every sample over the training vocabulary, as the run's
  * text encoder reads them: bags, or sequences. */
-static void
-encode_texts (FlRun *run)
+void
+_fl_run_encode_texts (FlRun *run)
 {
   FlDataset *ds = run->ds;
   g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (gint32));
   FlConfig how = { .text_encoder = run->s.text_encoder, .max_tokens = run->s.max_tokens };
 
+  g_free (run->tok_off);
+  g_free (run->tok_idx);
   run->tok_off = g_new (gint32, ds->n + 1);
   for (int i = 0; i < ds->n; i++)
     {
@@ -47,8 +49,8 @@ _fl_run_fit_inputs (FlRun *run)
     g_ptr_array_add (train_texts, ds->texts[train[i]]);
   run->vocab = fl_vocab_build ((const char *const *) train_texts->pdata,
                                (int) train_texts->len, run->s.max_vocab);
-  encode_texts (run);
   run->stats.image_fit = ds->image_fit;
+  _fl_run_encode_texts (run);
   fl_image_channel_stats (ds->images, train, nt, ds->image_size, run->stats.image_mean,
                           run->stats.image_std);
   for (int c = 0; c < 3; c++)

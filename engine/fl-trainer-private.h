@@ -52,6 +52,8 @@ struct FlRun {
 /* The vocabulary, the bags and the statistics of every input the model
  * has, from the training split only. */
 G_GNUC_INTERNAL void    _fl_run_fit_inputs (FlRun *run);
+/* The bags of every sample over the run's vocabulary (again). */
+G_GNUC_INTERNAL void    _fl_run_encode_texts (FlRun *run);
 /* fl-transfer.c: the transfer s asks for, once the model is built. */
 G_GNUC_INTERNAL gboolean _fl_run_transfer (FlRun *run, GError **error);
 /* The batch buffers of B samples. */

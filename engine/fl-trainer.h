@@ -215,6 +215,22 @@ const char            *fl_run_transfer_report (FlRun *run);
  * with fl_predictor_free(). */
 struct FlPredictor *fl_run_predictor (FlRun *run);
 
+/* A run of a model trained elsewhere — a model file read into pred
+ * (fl_predictor_load(); path names it in messages): the split of split's
+ * settings on ds, the model's own vocabulary, input normalisation and
+ * weights, and its settings' route, branches and sizes the model's. It is
+ * evaluated on the validation split at once (fl_run_metrics(),
+ * fl_run_validation()), and can be trained on from there. A model whose
+ * classes are not ds's (the same names in the same order), that reads a
+ * branch ds lacks, takes another image size, other spectrograms or other
+ * numeric columns, or knows none of the words of ds's texts, is a
+ * FL_ENGINE_ERROR_DATA naming path and saying which. */
+FlRun *fl_run_new_from_model (FlDataset             *ds,
+                              const FlTrainSettings *split,
+                              struct FlPredictor    *pred,
+                              const char            *path,
+                              GError               **error);
+
 /* Writes the trained model (weights in safetensors, with the config,
  * vocabulary, class names and the inputs' normalisation in its metadata),
  * atomically. */

@@ -69,6 +69,8 @@ static const GOptionEntry options[] = {
     "With --compare-epochs: compare over this many folds (1: one split; 5 unless told)", "K" },
   { "image-size", 0, 0, G_OPTION_ARG_INT, NULL,
     "Train on images of this size (16 to 256)", "S" },
+  { "model", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    "Add a model file trained elsewhere (train.py of an export to PyTorch) as a run of the data", "FILE" },
   { "start-from", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     "Start the next runs' branches from this saved model (a classifier or a matching model) instead of fresh weights",
     "MODEL" },
@@ -129,7 +131,8 @@ poll_loading (Screenshot *shot)
   FlWindow *window = shot->window;
   FlDataPanel *panel = fl_window_get_data_panel (window);
 
-  if (fl_data_panel_get_loading (panel) || !gtk_widget_get_mapped (GTK_WIDGET (window)))
+  if (fl_data_panel_get_loading (panel) || !gtk_widget_get_mapped (GTK_WIDGET (window)) ||
+      (fl_data_panel_get_dataset (panel) != NULL && fl_window_get_opening_model (window)))
     return TRUE;
   if (shot->scroll && fl_data_panel_get_dataset (panel) != NULL)
     return start_scrolling (shot);
@@ -368,6 +371,7 @@ typedef struct {
   const char *images;
   const char *csv;
   const char *experiment;
+  const char *model;
   const char *screenshot;
   const char *cell;
   const char *page;
@@ -398,6 +402,7 @@ read_options (GApplicationCommandLine *cmdline,
   g_variant_dict_lookup (dict, "csv", "^&ay", &o->csv);
   g_variant_dict_lookup (dict, "screenshot", "^&ay", &o->screenshot);
   g_variant_dict_lookup (dict, "experiment", "^&ay", &o->experiment);
+  g_variant_dict_lookup (dict, "model", "^&ay", &o->model);
   g_variant_dict_lookup (dict, "train-epochs", "i", &o->epochs);
   g_variant_dict_lookup (dict, "screenshot-epoch", "i", &o->at_epoch);
   g_variant_dict_lookup (dict, "compare-epochs", "i", &o->compare_epochs);
@@ -424,6 +429,8 @@ read_options (GApplicationCommandLine *cmdline,
     problem = "--compare-folds goes with --compare-epochs and takes 1 to 20";
   else if (o->experiment != NULL && (o->images != NULL || o->csv != NULL || o->epochs > 0))
     problem = "--experiment brings its own data and runs: it goes without --images, --csv and training";
+  else if (o->model != NULL && (o->epochs > 0 || o->experiment != NULL))
+    problem = "--model goes without training and without --experiment";
   else if (o->epochs < 0 || o->at_epoch < 0)
     problem = "--train-epochs and --screenshot-epoch take a positive number";
   else if (o->epochs > 0 && o->images == NULL && o->csv == NULL)
@@ -553,6 +560,11 @@ fl_application_command_line (GApplication            *app,
 
   if (experiment != NULL && o.load_data)
     gtk_widget_activate_action (GTK_WIDGET (window), "win.load-experiment-data", NULL);
+  if (o.model != NULL)
+    {
+      g_autofree char *model = path_for_arg (cmdline, o.model);
+      fl_window_open_model (window, model);
+    }
   if ((o.screenshot != NULL || o.epochs > 0) && self->shot == NULL)
     start_screenshot (self, window, cmdline, &o);
   return 0;

@@ -46,6 +46,7 @@ _fl_window_update_actions (FlWindow *self)
   gtk_widget_action_set_enabled (widget, "train.cancel-predict", fl_session_get_predicting (self->session));
   gtk_widget_action_set_enabled (widget, "win.load-experiment-data",
                                  !training && fl_session_get_runs_data (self->session) != NULL);
+  _fl_window_update_torch_actions (self);
 
   /* only on a change: each of these asks for a relayout, and a new tooltip
    * for a round trip to the X server */

@@ -60,6 +60,8 @@ struct _FlWindow {
   double              searched_acc;   /* the classifier's accuracy shown beside it */
   GtkRecentManager   *recent;         /* NULL: nothing recorded or listed */
   GMenu              *recent_section; /* of the menu: Open Recent, when there are any */
+  char               *pending_model;  /* to open once the data has loaded, or NULL */
+  gboolean            model_opening;  /* the session evaluates a model this window opened */
 };
 
 /* fl-window.c */
@@ -80,6 +82,13 @@ void     _fl_window_update_compare_note (FlWindow *self);
 gboolean _fl_window_get_matching    (FlWindow   *self);
 void     _fl_window_wire_match      (FlWindow   *self);
 void     _fl_window_class_add_match (GtkWidgetClass *widget_class);
+
+/* fl-window-torch.c: Export to PyTorch… and Open Model… */
+void     _fl_window_class_add_torch (GtkWidgetClass *widget_class);
+void     _fl_window_update_torch_actions (FlWindow *self);
+void     _fl_window_wire_torch      (FlWindow   *self);
+/* Opens the model --model named, once the data has loaded. */
+void     _fl_window_open_pending_model (FlWindow *self);
 
 /* fl-window-dnd.c */
 void     _fl_window_add_drop_target (FlWindow   *self);

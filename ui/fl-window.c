@@ -294,6 +294,8 @@ dataset_changed_cb (FlWindow    *self,
     gtk_stack_set_visible_child_name (self->content_stack, "data");
   _fl_window_update_compare_note (self);
   _fl_window_update_actions (self);
+  if (ds != NULL)
+    _fl_window_open_pending_model (self);
 }
 
 static void
@@ -363,6 +365,7 @@ fl_window_finalize (GObject *object)
   FlWindow *self = FL_WINDOW (object);
 
   g_free (self->error_message);
+  g_free (self->pending_model);
   g_clear_object (&self->searched);
   g_clear_object (&self->recent);
 
@@ -420,6 +423,7 @@ fl_window_class_init (FlWindowClass *klass)
   _fl_window_class_add_actions (widget_class);
   _fl_window_class_add_match (widget_class);
   _fl_window_class_add_recent (widget_class);
+  _fl_window_class_add_torch (widget_class);
 }
 
 /* The views listen to the session; the window shows its status line. */
@@ -437,6 +441,7 @@ wire_session (FlWindow *self)
   fl_training_view_set_session (self->training_view, s);
   fl_runs_view_set_runs (self->runs_view, fl_session_get_runs (s));
   _fl_window_wire_match (self);
+  _fl_window_wire_torch (self);
   fl_routes_view_set_session (self->routes_view, s);
   fl_why_view_set_session (self->why_view, s);
   fl_train_panel_set_session (self->train_panel, s);

@@ -63,6 +63,18 @@ FlSearchView   *fl_window_get_search_view    (FlWindow       *self);
 gboolean        fl_window_open_match_model   (FlWindow       *self,
                                               const char     *path);
 FlResultsView  *fl_window_get_results_view   (FlWindow       *self);
+/* Adds a model file trained elsewhere as a run of the data loaded (once
+ * it has loaded, if it is loading): fl_session_open_model() with the
+ * sidebar's split. */
+gboolean        fl_window_open_model         (FlWindow       *self,
+                                              const char     *path);
+/* Whether a model is waiting for its data or being evaluated. */
+gboolean        fl_window_get_opening_model  (FlWindow       *self);
+/* Writes the run the sidebar would train on the data loaded as a folder
+ * for PyTorch (fl-torch-export.h), in the background; the banner says
+ * where and how to run it, or why it could not. */
+void            fl_window_export_torch       (FlWindow       *self,
+                                              const char     *dir);
 FlRunsView     *fl_window_get_runs_view      (FlWindow       *self);
 /* The Data page's grid of samples. */
 FlPreviewGrid  *fl_window_get_preview_grid   (FlWindow       *self);

@@ -33,6 +33,7 @@ struct _FlSession {
   double            progress;
   char             *speed;
   GCancellable     *predicting;     /* while a prediction runs, or NULL */
+  gboolean          opening;        /* a model file is being evaluated */
   /* fl-session-match.c */
   GListStore       *match_runs;     /* of FlRunItem, the matching runs */
   FlRunItem        *match_item;     /* the last of them, or NULL */
@@ -57,6 +58,10 @@ extern guint fl_session_signals[N_SESSION_SIGNALS];
 void       _fl_session_error            (FlSession  *self,
                                          const char *title,
                                          const char *message);
+/* The comparison the next runs join: this one while the data loaded
+ * holds its samples, else a new one of settings. */
+void       _fl_session_ensure_comparison (FlSession            *self,
+                                          const FlTrainSettings *settings);
 /* Drops every run with its thread. */
 void       _fl_session_clear            (FlSession  *self);
 /* fl-session-compare.c: whether ds holds the samples of the comparison's

@@ -12,6 +12,7 @@
 #include "fl-predictor.h"
 #include "fl-style.h"
 
+#include <math.h>
 #include <string.h>
 
 /* ---- the run shown -------------------------------------------------------- */
@@ -102,7 +103,7 @@ fl_session_describe_run (FlSession *self,
 {
   const FlRunResult *r;
   FlRun *run;
-  g_autofree char *took = NULL, *heads = NULL;
+  g_autofree char *took = NULL, *heads = NULL, *trained = NULL;
   int n_epochs;
   float w[FL_N_BRANCHES];
 
@@ -116,9 +117,14 @@ fl_session_describe_run (FlSession *self,
   /* the late route's learned vote: how much each head's answer counts */
   if (run != NULL && fl_model_late_weights (fl_run_model (run), w) > 0)
     heads = describe_vote (fl_run_branches (run), w);
-  return g_strdup_printf ("%s · %d validation samples · %s fusion · %d epoch%s in %s%s%s", r->name,
+  /* a model trained elsewhere (fl_comparison_add_trained()): no training here */
+  if (r->epochs->len == 1 && isnan (g_array_index (r->epochs, FlEpochStats, 0).train_loss))
+    trained = g_strdup ("trained elsewhere, evaluated here");
+  else
+    trained = g_strdup_printf ("%d epoch%s in %s", n_epochs, n_epochs == 1 ? "" : "s", took);
+  return g_strdup_printf ("%s · %d validation samples · %s fusion · %s%s%s", r->name,
                           r->validation != NULL ? r->validation->n : 0, fl_fusion_title (r->settings.fusion),
-                          n_epochs, n_epochs == 1 ? "" : "s", took, heads != NULL ? heads : "",
+                          trained, heads != NULL ? heads : "",
                           run == NULL ? " · reopened: train again to save its model" : "");
 }
 

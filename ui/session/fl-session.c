@@ -395,9 +395,9 @@ finished_cb (FlSession     *self,
 
 /* The comparison the next runs join: this one while the data loaded holds
  * its samples (reopened, or at another image size), else a new one. */
-static void
-ensure_comparison (FlSession             *self,
-                   const FlTrainSettings *settings)
+void
+_fl_session_ensure_comparison (FlSession             *self,
+                               const FlTrainSettings *settings)
 {
   if (self->cmp != NULL && _fl_session_runs_dataset (self) == self->ds)
     {
@@ -449,7 +449,7 @@ fl_session_train (FlSession             *self,
    * up over its folds alone */
   if (compare && self->folds >= 2 && self->cmp != NULL)
     _fl_session_clear (self);
-  ensure_comparison (self, settings);
+  _fl_session_ensure_comparison (self, settings);
   if (compare)
     _fl_session_add_compare_runs (self, settings, runs);
   else

@@ -141,6 +141,18 @@ FlRunItem     *fl_session_get_match_item     (FlSession             *self);
  * data. NULL when there is none. */
 FlMatcher     *fl_session_get_matcher        (FlSession             *self);
 
+/* Opens a model file trained elsewhere (fl_run_new_from_model()) as a run
+ * of the data loaded, on the validation split of split's settings: read
+ * and evaluated in the background, then added to the runs and shown, or
+ * an ::error saying why not (a foreign or hostile file, other classes, a
+ * branch or image size the data does not have). FALSE (and an ::error)
+ * when no data is loaded, a run trains or another model is being opened.
+ * (fl-session-model.c) */
+gboolean       fl_session_open_model         (FlSession             *self,
+                                              const char            *path,
+                                              const FlTrainSettings *split);
+gboolean       fl_session_get_opening        (FlSession             *self);
+
 /* Reopens an experiment; its errors come back, the runs stay. */
 gboolean       fl_session_open_experiment    (FlSession             *self,
                                               const char            *path,
