@@ -371,7 +371,6 @@ typedef struct {
   const char *images;
   const char *csv;
   const char *experiment;
-  const char *model;
   const char *screenshot;
   const char *cell;
   const char *page;
@@ -402,7 +401,6 @@ read_options (GApplicationCommandLine *cmdline,
   g_variant_dict_lookup (dict, "csv", "^&ay", &o->csv);
   g_variant_dict_lookup (dict, "screenshot", "^&ay", &o->screenshot);
   g_variant_dict_lookup (dict, "experiment", "^&ay", &o->experiment);
-  g_variant_dict_lookup (dict, "model", "^&ay", &o->model);
   g_variant_dict_lookup (dict, "train-epochs", "i", &o->epochs);
   g_variant_dict_lookup (dict, "screenshot-epoch", "i", &o->at_epoch);
   g_variant_dict_lookup (dict, "compare-epochs", "i", &o->compare_epochs);
@@ -429,8 +427,6 @@ read_options (GApplicationCommandLine *cmdline,
     problem = "--compare-folds goes with --compare-epochs and takes 1 to 20";
   else if (o->experiment != NULL && (o->images != NULL || o->csv != NULL || o->epochs > 0))
     problem = "--experiment brings its own data and runs: it goes without --images, --csv and training";
-  else if (o->model != NULL && (o->epochs > 0 || o->experiment != NULL))
-    problem = "--model goes without training and without --experiment";
   else if (o->epochs < 0 || o->at_epoch < 0)
     problem = "--train-epochs and --screenshot-epoch take a positive number";
   else if (o->epochs > 0 && o->images == NULL && o->csv == NULL)
@@ -478,6 +474,27 @@ read_start_options (GApplicationCommandLine *cmdline,
   return problem == NULL;
 }
 
+/* --model: a model trained elsewhere, as a run of the data (which it
+ * waits for); not with a run to train or an experiment's runs. */
+static gboolean
+read_model_option (GApplicationCommandLine *cmdline,
+                   const Options           *o,
+                   char                   **model)
+{
+  GVariantDict *dict = g_application_command_line_get_options_dict (cmdline);
+  const char *path = NULL;
+
+  g_variant_dict_lookup (dict, "model", "^&ay", &path);
+  *model = path_for_arg (cmdline, path);
+  if (path != NULL && (o->epochs > 0 || o->experiment != NULL))
+    {
+      g_application_command_line_printerr (cmdline, "fusionlab: --model goes without training and "
+                                                    "without --experiment\n");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Polls the window until the data is loaded (and the run has gone far
  * enough) to train, or to take the picture. */
 static void
@@ -515,13 +532,14 @@ fl_application_command_line (GApplication            *app,
   g_autofree char *experiment = NULL;
   g_autofree char *images = NULL;
   g_autofree char *csv = NULL;
-  g_autofree char *start = NULL;
+  g_autofree char *start = NULL, *model = NULL;
   guint freeze;
   FlWindow *window;
   gboolean remember, made;
   Options o;
 
-  if (!read_options (cmdline, &o) || !read_start_options (cmdline, &start, &freeze))
+  if (!read_options (cmdline, &o) || !read_start_options (cmdline, &start, &freeze) ||
+      !read_model_option (cmdline, &o, &model))
     return 1;
   images = path_for_arg (cmdline, o.images);
   csv = path_for_arg (cmdline, o.csv);
@@ -560,11 +578,8 @@ fl_application_command_line (GApplication            *app,
 
   if (experiment != NULL && o.load_data)
     gtk_widget_activate_action (GTK_WIDGET (window), "win.load-experiment-data", NULL);
-  if (o.model != NULL)
-    {
-      g_autofree char *model = path_for_arg (cmdline, o.model);
-      fl_window_open_model (window, model);
-    }
+  if (model != NULL)
+    fl_window_open_model (window, model);
   if ((o.screenshot != NULL || o.epochs > 0) && self->shot == NULL)
     start_screenshot (self, window, cmdline, &o);
   return 0;
