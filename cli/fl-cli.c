@@ -685,7 +685,8 @@ cmd_export_torch (int argc, char **argv)
   ds = load_data (&o, &error);
   run = ds != NULL ? fl_run_new (ds, &s, &error) : NULL;
   if (run == NULL || !fl_torch_export (run, o.out, o.force, command, &error))
-    return fl_cli_fail ("%s", error->message);
+    return fl_cli_fail ("%s%s", error->message,
+                        g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS) ? " (or --force to write over it)" : "");
   if (!o.quiet)
     fprintf (stderr, "exported to %s; train it with\n  torchrun --nproc_per_node 2 %s/train.py\n",
              o.out, o.out);

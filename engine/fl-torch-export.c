@@ -43,8 +43,8 @@ prepare_dir (const char *dir, gboolean force, GError **error)
   d = g_dir_open (dir, 0, NULL);
   if (d != NULL && g_dir_read_name (d) != NULL && !force)
     {
-      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
-                   "%s: the folder is not empty; choose an empty one (or --force to write over it)", dir);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   "%s: the folder is not empty; choose an empty one", dir);
       return FALSE;
     }
   if (g_mkdir_with_parents (data, 0755) != 0)

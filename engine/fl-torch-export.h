@@ -31,8 +31,8 @@
 G_BEGIN_DECLS
 
 /* Writes run's export into dir (made if missing). An existing dir that is
- * not empty is refused unless force, and then only this export's own files
- * are written over. command is the command line that made it (for the
+ * not empty is refused unless force (G_IO_ERROR_EXISTS), and then only
+ * this export's own files are written over. command is the command line that made it (for the
  * README), or NULL. Call it before fl_run_train(): the initial weights are
  * the model's as it is. A run with augmentation is refused (train.py
  * trains on the pictures as they are). A FL_ENGINE_ERROR_INVALID or a GIO error names the

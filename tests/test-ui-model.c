@@ -7,7 +7,8 @@
  * predicted, its results, galleries and reliance are shown, and it can be
  * saved and predict as a run trained here. A file that is no model, and a
  * model of other classes, each get one banner naming the file and the run
- * list stays as it was.
+ * list stays as it was. Export to PyTorch… writes its folder and says
+ * how to run it, and refuses a folder that is not empty.
  */
 #define G_LOG_DOMAIN "test-ui-model"
 
@@ -154,6 +155,46 @@ test_refused (void)
   g_unlink (other);
 }
 
+static gboolean
+exported (gpointer data)
+{
+  return !g_str_has_prefix (ui_status (data), "Exporting");
+}
+
+/* Export to PyTorch…: the folder, and the banner with the command; a
+ * folder that is not empty is refused in the banner. */
+static void
+test_export (void)
+{
+  FlWindow *window = ui_window_with_data (data_dir, 24);
+  g_autofree char *dir = g_build_filename (tmp_dir, "for torch", NULL);
+  g_autofree char *train = g_build_filename (dir, "train.py", NULL);
+  g_autofree char *shard = g_build_filename (dir, "data", "shard-00000.safetensors", NULL);
+  g_autofree char *init = g_build_filename (dir, "init.safetensors", NULL);
+  g_autoptr(FlPredictor) pred = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fl_window_export_torch (window, dir);
+  g_assert_true (ui_wait (exported, window, 60));
+  g_test_message ("%s", ui_error (window));
+  g_assert_cmpstr (ui_status (window), ==, "Exported to PyTorch.");
+  g_assert_nonnull (strstr (ui_error (window), "torchrun --nproc_per_node 2 train.py"));
+  g_assert_nonnull (strstr (ui_error (window), "'"));   /* the folder quoted for the shell */
+  g_assert_true (g_file_test (train, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (shard, G_FILE_TEST_IS_REGULAR));
+  /* the initial weights are a model file of the sidebar's route */
+  pred = fl_predictor_load (init, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_predictor_image_size (pred), ==, 24);
+
+  fl_window_export_torch (window, dir);
+  g_assert_true (ui_wait (exported, window, 60));
+  g_test_message ("%s", ui_error (window));
+  g_assert_true (g_str_has_prefix (ui_error (window), "Could not export to PyTorch."));
+  g_assert_nonnull (strstr (ui_error (window), "not empty"));
+  ui_destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -165,6 +206,7 @@ main (int   argc,
   tmp_dir = g_dir_make_tmp ("fl-ui-model-XXXXXX", NULL);
   g_test_add_func ("/model/open", test_open);
   g_test_add_func ("/model/refused", test_refused);
+  g_test_add_func ("/model/export-torch", test_export);
   status = g_test_run ();
   ui_remove_tree (data_dir);
   ui_remove_tree (tmp_dir);

@@ -14,14 +14,14 @@
 #include "fl-ui-util.h"
 
 /* The banner, for news rather than a failure: a note the user can select
- * (and so copy the command from). */
+ * (and so copy the command from); fl_window_get_error_message() gives it
+ * as it gives an error. */
 static void
 show_note (FlWindow   *self,
            const char *title,
            const char *message)
 {
   _fl_window_show_error (self, title, message);
-  g_clear_pointer (&self->error_message, g_free);
   gtk_label_set_selectable (self->banner_label, TRUE);
 }
 
