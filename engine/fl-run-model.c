@@ -101,6 +101,9 @@ model_settings (const FlTrainSettings *split, const FlConfig *cfg)
   s.branches = fl_fusion_single_branch (cfg->fusion) >= 0 ? 0 : fl_config_branches (cfg);
   s.feat_dim = cfg->feat_dim;
   s.rank = CLAMP (cfg->rank, 1, FL_MAX_RANK);
+  /* the texts encoded as the model reads them: bags, or its first tokens */
+  s.text_encoder = cfg->text_encoder;
+  s.max_tokens = cfg->max_tokens;
   s.modality_dropout = 0.0;
   s.init_from = s.word_vectors = NULL;
   s.freeze = 0;

@@ -4,7 +4,8 @@
  * predicts what the run that saved it predicted, on the same split; one
  * of another image size, of other classes, of a branch the data lacks,
  * or whose vocabulary knows none of the data's words is refused with one
- * error naming the file and the reason; and it can be trained on.
+ * error naming the file and the reason; and it can be trained on. Both
+ * text encoders: the bag of words and the GRU.
  */
 #define G_LOG_DOMAIN "test-run-model"
 
@@ -60,6 +61,7 @@ fixture_setup (Fixture *f, gconstpointer data)
   f->s.batch_size = 16;
   f->s.n_threads = 1;
   f->s.fusion = FL_FUSION_GATED;
+  f->s.text_encoder = (FlTextEncoder) GPOINTER_TO_INT (data);
   f->run = fl_run_new (f->ds, &f->s, &error);
   g_assert_no_error (error);
   g_assert_true (fl_run_train (f->run, NULL, NULL, &error));
@@ -158,6 +160,9 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/run-model/same-predictions", Fixture, NULL, fixture_setup, test_same_predictions,
               fixture_teardown);
+  /* a GRU's texts are read again as its first tokens in order */
+  g_test_add ("/run-model/same-predictions-gru", Fixture, GINT_TO_POINTER (FL_TEXT_GRU), fixture_setup,
+              test_same_predictions, fixture_teardown);
   g_test_add ("/run-model/refused", Fixture, NULL, fixture_setup, test_refused, fixture_teardown);
   g_test_add ("/run-model/text-only", Fixture, NULL, fixture_setup, test_text_only, fixture_teardown);
   return g_test_run ();
