@@ -773,7 +773,7 @@ test_plot_controls (void)
 }
 
 /* Another seed splits the samples otherwise: the list's title says so; the
- * sidebar's modality dropout and rank reach the run. */
+ * sidebar's modality dropout, rank and text encoder reach the run. */
 static void
 check_other_seed (void)
 {
@@ -787,17 +787,19 @@ check_other_seed (void)
     s.seed = 7;
     s.modality_dropout = 0.15;
     s.rank = 5;
+    s.text_encoder = FL_TEXT_GRU;
     fl_train_panel_set_settings (ui_train_panel (window), &s);
   }
   gtk_widget_activate_action (GTK_WIDGET (window), "train.start", NULL);
   g_assert_true (ui_wait (ui_not_training, window, 120));
   {
-    /* the sidebar's modality dropout and rank reach the run */
+    /* the sidebar's modality dropout, rank and text encoder reach the run */
     FlComparison *c = ui_comparison (window);
     const FlTrainSettings *run = &fl_comparison_result (c, fl_comparison_n_runs (c) - 1)->settings;
 
     g_assert_cmpfloat (run->modality_dropout, ==, 0.15);
     g_assert_cmpint (run->rank, ==, 5);
+    g_assert_cmpint (run->text_encoder, ==, FL_TEXT_GRU);
     g_assert_cmpuint (run->seed, ==, 7);
   }
   gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_ancestor (

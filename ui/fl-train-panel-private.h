@@ -25,6 +25,7 @@ struct _FlTrainPanel {
   GtkSpinButton *seed_spin;
   GtkSpinButton *dropout_spin;
   GtkSpinButton *rank_spin;
+  GtkDropDown   *text_encoder_dropdown;   /* FlTextEncoder, in its order */
   GtkSpinButton *folds_spin;
   GtkSpinButton *repeats_spin;
   GtkLabel      *compare_label;
@@ -56,6 +57,11 @@ void _fl_train_panel_fusion_changed (FlTrainPanel *self);
 /* fl-train-panel-task.c */
 void _fl_train_panel_class_add_task (GtkWidgetClass *widget_class);
 void _fl_train_panel_init_task      (FlTrainPanel   *self);
+/* The text encoder of the settings, which either task takes. */
+void _fl_train_panel_get_text       (FlTrainPanel          *self,
+                                     FlTrainSettings       *settings);
+void _fl_train_panel_set_text       (FlTrainPanel          *self,
+                                     const FlTrainSettings *settings);
 
 /* fl-train-panel-start.c */
 void _fl_train_panel_init_start (FlTrainPanel          *self);

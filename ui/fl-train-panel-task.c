@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT
  *
  * The training panel's task: Classify or Match pictures and words, what
- * each shows of the panel, and the matching task's settings.
+ * each shows of the panel, and the matching task's settings; and the text
+ * encoder, which both tasks take.
  */
 #define G_LOG_DOMAIN "fl-train-panel"
 
@@ -63,6 +64,7 @@ _fl_train_panel_class_add_task (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, task_dropdown);
   gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, loss_dropdown);
   gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, embed_spin);
+  gtk_widget_class_bind_template_child (widget_class, FlTrainPanel, text_encoder_dropdown);
   gtk_widget_class_bind_template_callback (widget_class, task_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, loss_changed_cb);
 }
@@ -130,4 +132,20 @@ fl_train_panel_set_match_loss (FlTrainPanel *self,
 {
   g_return_if_fail (FL_IS_TRAIN_PANEL (self));
   gtk_drop_down_set_selected (self->loss_dropdown, (guint) loss);
+}
+
+void
+_fl_train_panel_get_text (FlTrainPanel    *self,
+                          FlTrainSettings *settings)
+{
+  guint i = gtk_drop_down_get_selected (self->text_encoder_dropdown);
+
+  settings->text_encoder = i < FL_N_TEXT_ENCODERS ? (FlTextEncoder) i : FL_TEXT_BOW;
+}
+
+void
+_fl_train_panel_set_text (FlTrainPanel          *self,
+                          const FlTrainSettings *settings)
+{
+  gtk_drop_down_set_selected (self->text_encoder_dropdown, (guint) settings->text_encoder);
 }

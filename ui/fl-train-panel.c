@@ -416,6 +416,7 @@ fl_train_panel_get_settings (FlTrainPanel    *self,
   /* 0: every branch of the data, whatever data it trains on */
   settings->branches = fused_branches (self) != self->present ? fused_branches (self) : 0;
   _fl_train_panel_get_start (self, settings);
+  _fl_train_panel_get_text (self, settings);
 }
 
 void
@@ -437,6 +438,7 @@ fl_train_panel_set_settings (FlTrainPanel          *self,
   self->chosen = settings->branches != 0 ? settings->branches : FL_BRANCHES_ALL;
   update_modalities (self);
   _fl_train_panel_set_start (self, settings);
+  _fl_train_panel_set_text (self, settings);
   _fl_train_panel_fusion_changed (self);
 }
 
