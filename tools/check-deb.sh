@@ -26,6 +26,9 @@ step "copy of the tree in $out/fusionlab-$version"
 mkdir -p "$out/fusionlab-$version"
 git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$out/fusionlab-$version"
 
+step "dpkg-source -b (the source package, for lintian)"
+(cd "$out" && dpkg-source -Zgzip -b "fusionlab-$version") > "$out/source.log" 2>&1 || { cat "$out/source.log"; fail "dpkg-source failed"; }
+
 step "dpkg-buildpackage -us -uc -b"
 start=$(date +%s)
 (cd "$out/fusionlab-$version" && DEB_BUILD_OPTIONS="parallel=$(nproc) ${DEB_BUILD_OPTIONS:-}" \
@@ -34,7 +37,7 @@ echo "built in $(( $(date +%s) - start )) s: $(ls "$out"/*.deb)"
 
 step "lintian"
 deb=$(ls "$out"/fusionlab_"$version"_*.deb)
-lintian --info --display-info "$out"/fusionlab_"$version"_*.changes | tee "$out/lintian.log" || true
+lintian --info --display-info "$out"/fusionlab_"$version"_*.changes "$out/fusionlab_$version.dsc" | tee "$out/lintian.log" || true
 grep -q '^E:' "$out/lintian.log" && fail "lintian found errors"
 echo "lintian: $(grep -c '^E:' "$out/lintian.log" || true) errors, $(grep -c '^W:' "$out/lintian.log" || true) warnings"
 
