@@ -107,3 +107,25 @@ fl_cli_text_encoder (const char *name, int max_tokens, FlTrainSettings *s, GErro
   s->max_tokens = max_tokens;
   return TRUE;
 }
+
+void
+fl_cli_print_report (const FlMetrics  *m,
+                     const char *const *class_names,
+                     FILE              *f)
+{
+  int C = fl_metrics_n_classes (m);
+
+  fprintf (f, "\n%-24s %9s %9s %9s %9s\n", "class", "precision", "recall", "f1", "support");
+  for (int c = 0; c < C; c++)
+    fprintf (f, "%-24s %9.4f %9.4f %9.4f %9" G_GINT64_FORMAT "\n", class_names[c],
+             fl_metrics_precision (m, c), fl_metrics_recall (m, c), fl_metrics_f1 (m, c),
+             fl_metrics_support (m, c));
+  fprintf (f, "\nconfusion matrix (rows: true class, columns: predicted)\n");
+  for (int r = 0; r < C; r++)
+    {
+      fprintf (f, "%-24s", class_names[r]);
+      for (int c = 0; c < C; c++)
+        fprintf (f, " %6" G_GINT64_FORMAT, fl_metrics_confusion (m, r, c));
+      fputc ('\n', f);
+    }
+}

@@ -398,23 +398,7 @@ load_data (Opts *o, GError **error)
 static void
 print_report (FlRun *run, FILE *f)
 {
-  const FlMetrics *m = fl_run_metrics (run);
-  FlDataset *ds = fl_run_dataset (run);
-  int C = ds->n_classes;
-
-  fprintf (f, "\n%-24s %9s %9s %9s %9s\n", "class", "precision", "recall", "f1", "support");
-  for (int c = 0; c < C; c++)
-    fprintf (f, "%-24s %9.4f %9.4f %9.4f %9" G_GINT64_FORMAT "\n", ds->class_names[c],
-             fl_metrics_precision (m, c), fl_metrics_recall (m, c), fl_metrics_f1 (m, c),
-             fl_metrics_support (m, c));
-  fprintf (f, "\nconfusion matrix (rows: true class, columns: predicted)\n");
-  for (int r = 0; r < C; r++)
-    {
-      fprintf (f, "%-24s", ds->class_names[r]);
-      for (int c = 0; c < C; c++)
-        fprintf (f, " %6" G_GINT64_FORMAT, fl_metrics_confusion (m, r, c));
-      fputc ('\n', f);
-    }
+  fl_cli_print_report (fl_run_metrics (run), (const char *const *) fl_run_dataset (run)->class_names, f);
 }
 
 static void
@@ -704,6 +688,8 @@ usage (FILE *f)
            "            or with --folds K [--repeats R] on the same K folds, and test\n"
            "            which is better\n"
            "  predict   predict the classes of new data with a saved model\n"
+           "  evaluate  test a saved model on other labelled data: accuracy, macro-F1,\n"
+           "            per class and the confusion matrix\n"
            "  match     map pictures and words into one space and print retrieval R@k\n"
            "  search    rank pictures for a sentence, or texts for a picture, with a saved\n"
            "            matching model\n"
@@ -733,6 +719,8 @@ fl_cli_main (int argc, char **argv)
     return cmd_train (argc - 1, argv + 1, TRUE);
   if (strcmp (argv[1], "predict") == 0)
     return cmd_predict (argc - 1, argv + 1);
+  if (strcmp (argv[1], "evaluate") == 0)
+    return fl_cli_evaluate (argc - 1, argv + 1);
   if (strcmp (argv[1], "match") == 0)
     return fl_cli_match (argc - 1, argv + 1);
   if (strcmp (argv[1], "search") == 0)
@@ -741,6 +729,6 @@ fl_cli_main (int argc, char **argv)
     return fl_cli_label_efficiency (argc - 1, argv + 1);
   if (strcmp (argv[1], "export-torch") == 0)
     return cmd_export_torch (argc - 1, argv + 1);
-  return fl_cli_fail ("unknown command “%s”; use train, compare, predict, match, search, "
+  return fl_cli_fail ("unknown command “%s”; use train, compare, predict, evaluate, match, search, "
                       "label-efficiency or export-torch", argv[1]);
 }

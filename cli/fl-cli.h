@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
+#include "fl-metrics.h"
 #include "fl-trainer.h"
 
 #include <glib.h>
+#include <stdio.h>
 
 G_BEGIN_DECLS
 
@@ -12,6 +14,8 @@ int fl_cli_main (int argc, char **argv);
 
 /* fusionlab-cli match (fl-cli-match.c); argv[0] is "match". */
 int fl_cli_match (int argc, char **argv);
+/* fusionlab-cli evaluate (fl-cli-evaluate.c); argv[0] is "evaluate". */
+int fl_cli_evaluate (int argc, char **argv);
 /* fusionlab-cli search (fl-cli-search.c); argv[0] is "search". */
 int fl_cli_search (int argc, char **argv);
 /* fusionlab-cli label-efficiency (fl-cli-label.c); argv[0] is its name. */
@@ -49,6 +53,10 @@ gboolean fl_cli_text_encoder (const char *name, int max_tokens, FlTrainSettings 
 /* Loads spec's data, describing it on stderr unless quiet (no progress
  * line: the train command has its own loader, with one). */
 FlDataset *fl_cli_load (const FlDataSpec *spec, gboolean quiet, GError **error);
+
+/* The per-class precision, recall, F1 and support of m and its confusion
+ * matrix (rows: true class), classes named by class_names, to f. */
+void     fl_cli_print_report (const FlMetrics *m, const char *const *class_names, FILE *f);
 
 /* The warning line on stderr when the model run starts from may have seen
  * its held-out samples (fl_transfer_held_out_seen()). */
