@@ -50,6 +50,7 @@ app --images "$tri/images" --csv "$tri/texts.csv" --image-size 32 --compare-epoc
 
 python3 tools/make-icon-dataset.py --out "$work/icons.csv"
 icons=/usr/share/icons/Adwaita/48x48
+app --images "$icons" --csv "$work/icons.csv" --window-size 1400x900 --screenshot "$out/data-icons.png"
 app --images "$icons" --csv "$work/icons.csv" --compare-epochs 10 --screenshot "$out/compare-icons.png"
 app --images "$icons" --csv "$work/icons.csv" --match-epochs 15 --window-size 1400x900 \
     --screenshot "$out/match-icons.png" --screenshot-page matching
@@ -60,6 +61,12 @@ app --images "$icons" --csv "$work/icons.csv" --match-epochs 15 \
 GSK_RENDERER=cairo GDK_DEBUG=gl-disable xvfb-run -a -s '-screen 0 1400x900x24' "$build/tests/show-search" \
     --images "$icons" --csv "$work/icons.csv" --image-size 64 --epochs 15 --width 918 --height 740 --foot \
     --screenshot "$out/search-heatmap-icons.png"
+
+# testing on another style (tools/make-domain-shift.py): trained on the Adwaita
+# icons, tested on the Tango icons of the same seven contexts
+python3 tools/make-domain-shift.py --out-dir "$work/shift" > /dev/null
+app --images "$icons" --csv "$work/shift/adwaita.csv" --train-epochs 10 --window-size 1400x900 \
+    --test-images /usr/share/icons/Tango/32x32 --test-csv "$work/shift/tango.csv" --screenshot "$out/test-tango.png"
 
 # the same comparison from the command line, into an experiment file to reopen
 "$build/cli/fusionlab-cli" compare --images "$icons" --csv "$work/icons.csv" --epochs 10 \

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #define G_LOG_DOMAIN "fl-application"
 
-#include "fl-application.h"
+#include "fl-application-private.h"
 
 #include "fl-main-loop-probe.h"
 #include "fl-scroll-bench.h"
@@ -17,6 +17,7 @@ typedef enum {
   SHOT_LOADING,    /* waiting for the data */
   SHOT_TRAINING,   /* waiting for the epochs */
   SHOT_SCROLLING,  /* waiting for the Data page's last sample */
+  SHOT_TESTING,    /* waiting for a test on other data */
   SHOT_SETTLING,   /* waiting for the last frames to be drawn */
 } ShotState;
 
@@ -38,6 +39,7 @@ typedef struct {
   FlMainLoopProbe         *probe;      /* --main-loop-report: while training */
   gboolean                 scroll;     /* --scroll-report */
   FlScrollBench           *bench;      /* while scrolling */
+  char                    *test[3];    /* --test-model (or NULL), --test-images, --test-csv */
 } Screenshot;
 
 struct _FlApplication {
@@ -50,59 +52,13 @@ struct _FlApplication {
 
 G_DEFINE_FINAL_TYPE (FlApplication, fl_application, GTK_TYPE_APPLICATION)
 
-static const GOptionEntry options[] = {
-  { "images", 'i', 0, G_OPTION_ARG_FILENAME, NULL,
-    "Load the images of this folder", "DIR" },
-  { "csv", 'c', 0, G_OPTION_ARG_FILENAME, NULL,
-    "Load the texts (and labels) of this CSV file", "FILE" },
-  { "experiment", 'e', 0, G_OPTION_ARG_FILENAME, NULL,
-    "Open this experiment file: its runs, curves, results and data", "FILE" },
-  { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-    "Save the window to this PNG file once the data is loaded, then quit", "FILE" },
-  { "train-epochs", 0, 0, G_OPTION_ARG_INT, NULL,
-    "Once the data is loaded, train this many epochs (with --screenshot: before the picture)", "N" },
-  { "compare-epochs", 0, 0, G_OPTION_ARG_INT, NULL,
-    "Once the data is loaded, compare the fusion methods, this many epochs each (with --screenshot: before the picture)", "N" },
-  { "match-epochs", 0, 0, G_OPTION_ARG_INT, NULL,
-    "Once the data is loaded, train a matching run (Match pictures and words) of this many epochs (with --screenshot: before the picture)", "N" },
-  { "compare-folds", 0, 0, G_OPTION_ARG_INT, NULL,
-    "With --compare-epochs: compare over this many folds (1: one split; 5 unless told)", "K" },
-  { "image-size", 0, 0, G_OPTION_ARG_INT, NULL,
-    "Train on images of this size (16 to 256)", "S" },
-  { "model", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-    "Add a model file trained elsewhere (train.py of an export to PyTorch) as a run of the data", "FILE" },
-  { "start-from", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-    "Start the next runs' branches from this saved model (a classifier or a matching model) instead of fresh weights",
-    "MODEL" },
-  { "freeze", 0, 0, G_OPTION_ARG_STRING, NULL,
-    "With --start-from: keep these loaded branches fixed (image, text or image,text)", "BRANCHES" },
-  { "screenshot-epoch", 0, 0, G_OPTION_ARG_INT, NULL,
-    "With --train-epochs: take the screenshot after this epoch, during the run", "K" },
-  { "screenshot-page", 0, 0, G_OPTION_ARG_STRING, NULL,
-    "With --screenshot: show this page first: results, samples, runs, why, rescued (the samples fusion rescued), "
-    "matching (the curves of the matching run) or search (its Search page)",
-    "PAGE" },
-  { "window-size", 0, 0, G_OPTION_ARG_STRING, NULL,
-    "Open the window at this size (1280x800 unless told), to see a layout at another size", "WIDTHxHEIGHT" },
-  { "screenshot-search", 0, 0, G_OPTION_ARG_STRING, NULL,
-    "With --screenshot-page search: search the pictures for these words first", "WORDS" },
-  { "load-data", 0, 0, G_OPTION_ARG_NONE, NULL,
-    "With --experiment: load its data from the folders it names without asking", NULL },
-  { "screenshot-cell", 0, 0, G_OPTION_ARG_STRING, NULL,
-    "With --screenshot: show the validation samples of this confusion-matrix cell first", "TRUE:PREDICTED" },
-  { "main-loop-report", 0, 0, G_OPTION_ARG_NONE, NULL,
-    "With --screenshot and training: print how long the main loop was kept from iterating while training "
-    "(bench/mainloop.sh)", NULL },
-  { "scroll-report", 0, 0, G_OPTION_ARG_NONE, NULL,
-    "With --screenshot: once the data is loaded, scroll the Data page's samples for 10 s, then jump across them, "
-    "and print how long the main loop was kept from iterating (bench/scale.sh)", NULL },
-  { NULL }
-};
 
 static void
 screenshot_free (Screenshot *shot)
 {
   fl_scroll_bench_free (shot->bench);
+  for (guint k = 0; k < G_N_ELEMENTS (shot->test); k++)
+    g_free (shot->test[k]);
   g_clear_weak_pointer (&shot->window);
   g_clear_object (&shot->cmdline);
   g_free (shot->path);
@@ -111,6 +67,25 @@ screenshot_free (Screenshot *shot)
   g_free (shot->search);
   fl_main_loop_probe_free (shot->probe);
   g_free (shot);
+}
+
+/* --test-images: the test, once the data is there and trained. */
+static gboolean
+start_test (Screenshot *shot)
+{
+  if (!fl_window_test (shot->window, shot->test[0], shot->test[1], shot->test[2]))
+    return shot->path != NULL;
+  shot->state = SHOT_TESTING;
+  return TRUE;
+}
+
+static gboolean
+poll_testing (Screenshot *shot)
+{
+  if (fl_session_get_testing (fl_window_get_session (shot->window)))
+    return TRUE;
+  shot->state = SHOT_SETTLING;
+  return shot->path != NULL;
 }
 
 static gboolean
@@ -150,6 +125,8 @@ poll_loading (Screenshot *shot)
       /* --train-epochs alone: just start the run */
       return shot->path != NULL;
     }
+  if (shot->test[1] != NULL)
+    return start_test (shot);
   shot->state = SHOT_SETTLING;
   return shot->path != NULL;
 }
@@ -191,6 +168,8 @@ poll_training (Screenshot *shot)
   shot->state = SHOT_SETTLING;
   if (shot->probe != NULL)
     report_main_loop (shot);
+  if (shot->test[1] != NULL)
+    return start_test (shot);
   return TRUE;
 }
 
@@ -309,6 +288,9 @@ screenshot_poll_cb (gpointer data)
       case SHOT_SCROLLING:
         again = poll_scrolling (shot);
         break;
+      case SHOT_TESTING:
+        again = poll_testing (shot);
+        break;
       case SHOT_SETTLING:
         again = poll_settling (shot);
         break;
@@ -354,147 +336,6 @@ fl_application_activate (GApplication *app)
   gtk_window_present (GTK_WINDOW (window));
 }
 
-static char *
-path_for_arg (GApplicationCommandLine *cmdline,
-              const char              *arg)
-{
-  g_autoptr(GFile) file = NULL;
-
-  if (arg == NULL)
-    return NULL;
-  file = g_application_command_line_create_file_for_arg (cmdline, arg);
-  return g_file_get_path (file);
-}
-
-/* The command line's options as given: the files not yet made paths. */
-typedef struct {
-  const char *images;
-  const char *csv;
-  const char *experiment;
-  const char *screenshot;
-  const char *cell;
-  const char *page;
-  const char *search;
-  const char *window_size;
-  int         width, height;   /* of --window-size, or 0 */
-  gboolean    load_data;
-  gboolean    loop_report;
-  gboolean    scroll_report;
-  int         epochs;          /* of --train-epochs, or of --compare-epochs */
-  int         at_epoch;
-  int         compare_epochs;
-  int         match_epochs;
-  int         compare_folds;
-  int         image_size;
-} Options;
-
-/* Reads the options and checks that they go together; says what does not. */
-static gboolean
-read_options (GApplicationCommandLine *cmdline,
-              Options                 *o)
-{
-  GVariantDict *dict = g_application_command_line_get_options_dict (cmdline);
-  const char *problem = NULL;
-
-  *o = (Options) { NULL };
-  g_variant_dict_lookup (dict, "images", "^&ay", &o->images);
-  g_variant_dict_lookup (dict, "csv", "^&ay", &o->csv);
-  g_variant_dict_lookup (dict, "screenshot", "^&ay", &o->screenshot);
-  g_variant_dict_lookup (dict, "experiment", "^&ay", &o->experiment);
-  g_variant_dict_lookup (dict, "train-epochs", "i", &o->epochs);
-  g_variant_dict_lookup (dict, "screenshot-epoch", "i", &o->at_epoch);
-  g_variant_dict_lookup (dict, "compare-epochs", "i", &o->compare_epochs);
-  g_variant_dict_lookup (dict, "compare-folds", "i", &o->compare_folds);
-  g_variant_dict_lookup (dict, "match-epochs", "i", &o->match_epochs);
-  g_variant_dict_lookup (dict, "image-size", "i", &o->image_size);
-  g_variant_dict_lookup (dict, "screenshot-cell", "&s", &o->cell);
-  g_variant_dict_lookup (dict, "load-data", "b", &o->load_data);
-  g_variant_dict_lookup (dict, "screenshot-page", "&s", &o->page);
-  g_variant_dict_lookup (dict, "window-size", "&s", &o->window_size);
-  g_variant_dict_lookup (dict, "screenshot-search", "&s", &o->search);
-  g_variant_dict_lookup (dict, "main-loop-report", "b", &o->loop_report);
-  g_variant_dict_lookup (dict, "scroll-report", "b", &o->scroll_report);
-  if (o->compare_epochs > 0)
-    o->epochs = o->compare_epochs;
-  if (o->match_epochs > 0)
-    o->epochs = o->match_epochs;
-
-  if (o->compare_epochs < 0 || o->match_epochs < 0)
-    problem = "--compare-epochs and --match-epochs take a positive number";
-  else if (o->compare_epochs > 0 && o->match_epochs > 0)
-    problem = "--compare-epochs and --match-epochs go one at a time";
-  else if (o->compare_folds != 0 && (o->compare_epochs == 0 || o->compare_folds < 1 || o->compare_folds > 20))
-    problem = "--compare-folds goes with --compare-epochs and takes 1 to 20";
-  else if (o->experiment != NULL && (o->images != NULL || o->csv != NULL || o->epochs > 0))
-    problem = "--experiment brings its own data and runs: it goes without --images, --csv and training";
-  else if (o->epochs < 0 || o->at_epoch < 0)
-    problem = "--train-epochs and --screenshot-epoch take a positive number";
-  else if (o->epochs > 0 && o->images == NULL && o->csv == NULL)
-    problem = "--train-epochs needs data: --images DIR --csv FILE";
-  else if (o->cell != NULL && o->screenshot == NULL)
-    problem = "--screenshot-cell goes with --screenshot";
-  else if (o->page != NULL && o->screenshot == NULL)
-    problem = "--screenshot-page goes with --screenshot";
-  else if (o->search != NULL && g_strcmp0 (o->page, "search") != 0)
-    problem = "--screenshot-search goes with --screenshot-page search";
-  else if (o->window_size != NULL && (sscanf (o->window_size, "%dx%d", &o->width, &o->height) != 2 ||
-                                      o->width < 320 || o->height < 240 || o->width > 8192 || o->height > 8192))
-    problem = "--window-size takes WIDTHxHEIGHT, such as 1400x900";
-  else if (o->load_data && o->experiment == NULL)
-    problem = "--load-data goes with --experiment";
-  else if (o->loop_report && (o->screenshot == NULL || o->epochs == 0))
-    problem = "--main-loop-report goes with --screenshot and --train-epochs, --match-epochs or --compare-epochs";
-  else if (o->scroll_report && (o->screenshot == NULL || o->epochs > 0 || o->images == NULL))
-    problem = "--scroll-report goes with --screenshot and data (--images, --csv), without training";
-  if (problem != NULL)
-    g_application_command_line_printerr (cmdline, "fusionlab: %s\n", problem);
-  return problem == NULL;
-}
-
-/* --start-from and --freeze: the training panel's "Start from" row. */
-static gboolean
-read_start_options (GApplicationCommandLine *cmdline,
-                    char                   **start,
-                    guint                   *freeze)
-{
-  GVariantDict *dict = g_application_command_line_get_options_dict (cmdline);
-  const char *path = NULL, *names = NULL;
-  const char *problem = NULL;
-
-  g_variant_dict_lookup (dict, "start-from", "^&ay", &path);
-  g_variant_dict_lookup (dict, "freeze", "&s", &names);
-  *start = path_for_arg (cmdline, path);
-  *freeze = 0;
-  if (names != NULL && path == NULL)
-    problem = "--freeze goes with --start-from";
-  else if (names != NULL && (!fl_branches_from_string (names, freeze) || (*freeze & ~FL_BRANCHES_IMAGE_TEXT) != 0))
-    problem = "--freeze takes image, text or image,text";
-  if (problem != NULL)
-    g_application_command_line_printerr (cmdline, "fusionlab: %s\n", problem);
-  return problem == NULL;
-}
-
-/* --model: a model trained elsewhere, as a run of the data (which it
- * waits for); not with a run to train or an experiment's runs. */
-static gboolean
-read_model_option (GApplicationCommandLine *cmdline,
-                   const Options           *o,
-                   char                   **model)
-{
-  GVariantDict *dict = g_application_command_line_get_options_dict (cmdline);
-  const char *path = NULL;
-
-  g_variant_dict_lookup (dict, "model", "^&ay", &path);
-  *model = path_for_arg (cmdline, path);
-  if (path != NULL && (o->epochs > 0 || o->experiment != NULL))
-    {
-      g_application_command_line_printerr (cmdline, "fusionlab: --model goes without training and "
-                                                    "without --experiment\n");
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* Polls the window until the data is loaded (and the run has gone far
  * enough) to train, or to take the picture. */
 static void
@@ -507,7 +348,7 @@ start_screenshot (FlApplication           *self,
 
   g_set_weak_pointer (&shot->window, window);
   shot->cmdline = g_object_ref (cmdline);
-  shot->path = path_for_arg (cmdline, o->screenshot);   /* NULL: train only */
+  shot->path = _fl_application_path_for_arg (cmdline, o->screenshot);   /* NULL: train only */
   shot->epochs = o->epochs;
   shot->compare = o->compare_epochs > 0;
   shot->match = o->match_epochs > 0;
@@ -520,6 +361,9 @@ start_screenshot (FlApplication           *self,
   if (o->loop_report)
     shot->probe = fl_main_loop_probe_new ();
   shot->scroll = o->scroll_report;
+  shot->test[0] = _fl_application_path_for_arg (cmdline, o->test_model);
+  shot->test[1] = _fl_application_path_for_arg (cmdline, o->test_images);
+  shot->test[2] = _fl_application_path_for_arg (cmdline, o->test_csv);
   self->shot = shot;
   self->shot_id = g_timeout_add (SCREENSHOT_POLL_MS, screenshot_poll_cb, self);
 }
@@ -538,12 +382,12 @@ fl_application_command_line (GApplication            *app,
   gboolean remember, made;
   Options o;
 
-  if (!read_options (cmdline, &o) || !read_start_options (cmdline, &start, &freeze) ||
-      !read_model_option (cmdline, &o, &model))
+  if (!_fl_application_read_options (cmdline, &o) || !_fl_application_read_start_options (cmdline, &start, &freeze) ||
+      !_fl_application_read_model_option (cmdline, &o, &model))
     return 1;
-  images = path_for_arg (cmdline, o.images);
-  csv = path_for_arg (cmdline, o.csv);
-  experiment = path_for_arg (cmdline, o.experiment);
+  images = _fl_application_path_for_arg (cmdline, o.images);
+  csv = _fl_application_path_for_arg (cmdline, o.csv);
+  experiment = _fl_application_path_for_arg (cmdline, o.experiment);
 
   remember = o.screenshot == NULL && o.epochs == 0;
   /* the options, applied after what was remembered, win over it */
@@ -580,7 +424,7 @@ fl_application_command_line (GApplication            *app,
     gtk_widget_activate_action (GTK_WIDGET (window), "win.load-experiment-data", NULL);
   if (model != NULL)
     fl_window_open_model (window, model);
-  if ((o.screenshot != NULL || o.epochs > 0) && self->shot == NULL)
+  if ((o.screenshot != NULL || o.epochs > 0 || o.test_images != NULL) && self->shot == NULL)
     start_screenshot (self, window, cmdline, &o);
   return 0;
 }
@@ -660,7 +504,7 @@ fl_application_class_init (FlApplicationClass *klass)
 static void
 fl_application_init (FlApplication *self)
 {
-  g_application_add_main_option_entries (G_APPLICATION (self), options);
+  g_application_add_main_option_entries (G_APPLICATION (self), _fl_application_options);
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             "Train a model on images and texts, and watch it learn.");
 }

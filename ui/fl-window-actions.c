@@ -44,6 +44,8 @@ _fl_window_update_actions (FlWindow *self)
   gtk_widget_action_set_enabled (widget, "win.open-match-model", !training);
   gtk_widget_action_set_enabled (widget, "train.predict", have_model && !fl_session_get_predicting (self->session));
   gtk_widget_action_set_enabled (widget, "train.cancel-predict", fl_session_get_predicting (self->session));
+  gtk_widget_action_set_enabled (widget, "train.test-data", have_model);
+  gtk_widget_action_set_enabled (widget, "win.test-model-file", !training);
   gtk_widget_action_set_enabled (widget, "win.load-experiment-data",
                                  !training && fl_session_get_runs_data (self->session) != NULL);
   _fl_window_update_torch_actions (self);

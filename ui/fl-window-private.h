@@ -42,6 +42,7 @@ struct _FlWindow {
   GtkWidget          *runs_section;
   GtkStack           *bottom_stack;
   GtkLabel           *bottom_title;
+  gboolean            showing_test;   /* the results of a test on other data */
   GtkWidget          *bottom_header;
   FlSampleGallery    *gallery;
   GtkWidget          *sidebar;
@@ -97,3 +98,9 @@ void     _fl_window_add_drop_target (FlWindow   *self);
 void     _fl_window_experiment_file (FlWindow   *self,
                                      const char *path);
 void     _fl_window_class_add_recent (GtkWidgetClass *widget_class);
+/* fl-window-test.c: Evaluate on Test Data… */
+void     _fl_window_wire_test       (FlWindow   *self);
+/* The title of the bottom page called page while a test's results are
+ * shown, or NULL to keep the runs' title. */
+const char *_fl_window_test_title   (const char *page);
+void     _fl_window_class_add_test  (GtkWidgetClass *widget_class);

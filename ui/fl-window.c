@@ -43,8 +43,9 @@ bottom_page_cb (FlWindow   *self,
   const char *page = gtk_stack_get_visible_child_name (stack);
   FlRunList *runs = fl_session_get_runs (self->session);
   FlComparison *cmp = fl_session_get_comparison (self->session);
+  const char *test = self->showing_test ? _fl_window_test_title (page) : NULL;
 
-  gtk_label_set_text (self->bottom_title, g_strcmp0 (page, "runs") == 0
+  gtk_label_set_text (self->bottom_title, test != NULL ? test : g_strcmp0 (page, "runs") == 0
                                           ? (cmp != NULL && fl_comparison_cv_folds (cmp) >= 2
                                              ? "Every route, on the same folds"
                                              : fl_run_list_get_same_split (runs)
@@ -424,6 +425,7 @@ fl_window_class_init (FlWindowClass *klass)
   _fl_window_class_add_match (widget_class);
   _fl_window_class_add_recent (widget_class);
   _fl_window_class_add_torch (widget_class);
+  _fl_window_class_add_test (widget_class);
 }
 
 /* The views listen to the session; the window shows its status line. */
@@ -442,6 +444,7 @@ wire_session (FlWindow *self)
   fl_runs_view_set_runs (self->runs_view, fl_session_get_runs (s));
   _fl_window_wire_match (self);
   _fl_window_wire_torch (self);
+  _fl_window_wire_test (self);
   fl_routes_view_set_session (self->routes_view, s);
   fl_why_view_set_session (self->why_view, s);
   fl_train_panel_set_session (self->train_panel, s);

@@ -76,6 +76,13 @@ gboolean        fl_window_get_opening_model  (FlWindow       *self);
 void            fl_window_export_torch       (FlWindow       *self,
                                               const char     *dir);
 FlRunsView     *fl_window_get_runs_view      (FlWindow       *self);
+/* Tests a model on other labelled data — the model file at model_path, or
+ * with NULL the shown run's model — and shows the results in the Results
+ * page (fl_session_test()). */
+gboolean        fl_window_test               (FlWindow       *self,
+                                              const char     *model_path,
+                                              const char     *images_dir,
+                                              const char     *csv_path);
 /* The Data page's grid of samples. */
 FlPreviewGrid  *fl_window_get_preview_grid   (FlWindow       *self);
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "fl-session.h"
+#include "fl-evaluation.h"
 #include "fl-train-worker.h"
 
 struct _FlSession {
@@ -39,6 +40,11 @@ struct _FlSession {
   FlRunItem        *match_item;     /* the last of them, or NULL */
   FlMatcher        *matcher;        /* its matcher once it ended, or NULL */
   guint64           match_samples;  /* the fingerprint of their data */
+  /* fl-session-test.c */
+  GCancellable     *testing;        /* while a test on other data runs */
+  FlDataset        *test_ds;        /* the last test's data and results */
+  FlEvaluation     *test_eval;
+  char             *test_name;      /* its CSV's name */
 };
 
 enum {
@@ -50,6 +56,7 @@ enum {
   SIGNAL_LOAD_DATA,
   SIGNAL_MATCH_STARTED,
   SIGNAL_MATCH_EPOCH,
+  SIGNAL_TESTED,
   N_SESSION_SIGNALS
 };
 
@@ -87,6 +94,9 @@ void       _fl_session_train_pending    (FlSession  *self);
 /* Drops the matching runs and the last matcher. */
 void       _fl_session_clear_match      (FlSession  *self);
 void       _fl_session_class_add_match_signals (GType type);
+/* fl-session-test.c: drops the last test on other data. */
+void       _fl_session_clear_test       (FlSession  *self);
+void       _fl_session_class_add_test_signals (GType type);
 /* fl-session-compare.c: adds Compare's runs to the comparison, their
  * indices to runs (of int). */
 void       _fl_session_add_compare_runs (FlSession             *self,

@@ -529,6 +529,9 @@ fl_session_dispose (GObject *object)
   if (self->predicting != NULL)
     g_cancellable_cancel (self->predicting);
   g_clear_object (&self->predicting);
+  if (self->testing != NULL)
+    g_cancellable_cancel (self->testing);
+  g_clear_object (&self->testing);
 
   G_OBJECT_CLASS (fl_session_parent_class)->dispose (object);
 }
@@ -544,6 +547,7 @@ fl_session_finalize (GObject *object)
   g_clear_object (&self->match_runs);
   g_clear_object (&self->match_item);
   g_clear_pointer (&self->matcher, fl_matcher_free);
+  _fl_session_clear_test (self);
   fl_experiment_data_clear (&self->runs_data);
   g_free (self->status);
   g_free (self->speed);
@@ -620,6 +624,7 @@ fl_session_class_init (FlSessionClass *klass)
   fl_session_signals[SIGNAL_LOAD_DATA] =
     g_signal_new ("load-data", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
   _fl_session_class_add_match_signals (type);
+  _fl_session_class_add_test_signals (type);
 }
 
 static void

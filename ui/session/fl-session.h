@@ -33,6 +33,7 @@
 
 #include <gio/gio.h>
 
+#include "fl-evaluation.h"
 #include "fl-experiment.h"
 #include "fl-run-list.h"
 
@@ -171,6 +172,24 @@ gboolean       fl_session_predict            (FlSession             *self,
 gboolean       fl_session_get_predicting     (FlSession             *self);
 /* Stops the prediction under way: nothing is written. */
 void           fl_session_cancel_predict     (FlSession             *self);
+
+/* Tests a model on other labelled data (fl-evaluation.h), in a thread: the
+ * model file at model_path, or with NULL the shown run's model; then
+ * ::tested, or the error signal (a bad model file, unusable data, no class
+ * in common). FALSE (and the error signal) when there is no model or a
+ * test is running. */
+gboolean       fl_session_test               (FlSession             *self,
+                                              const char            *model_path,
+                                              const char            *images_dir,
+                                              const char            *csv_path);
+gboolean       fl_session_get_testing        (FlSession             *self);
+/* The last test's results (owned by the session) and, into ds when not
+ * NULL, its data; NULL before a test. */
+const FlEvaluation *fl_session_get_test      (FlSession             *self,
+                                              FlDataset            **ds);
+/* What the last test was on: its folder, samples, rows skipped and the
+ * classes the model does not know; NULL before a test. */
+char          *fl_session_describe_test      (FlSession             *self);
 
 /* The files and columns of the runs (reopened or trained), or NULL. */
 const FlExperimentData *fl_session_get_runs_data (FlSession         *self);

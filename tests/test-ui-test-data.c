@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * Evaluate on Test Data… (issue 18): a run trained in the window, then
+ * tested on a CSV of the same pictures with two rows of a class it never
+ * saw and a row whose picture is missing — the Results page shows the
+ * test's accuracy and confusion matrix, under a line naming the unknown
+ * class with its count and the row skipped; the same model saved to a file
+ * and tested from the file gives the same figures; a file that is no model
+ * is refused in the banner, naming it.
+ */
+#define G_LOG_DOMAIN "test-ui-test-data"
+
+#include "test-ui-util.h"
+
+#include <string.h>
+
+static char *data_dir;
+
+static gboolean
+not_testing (gpointer data)
+{
+  return !fl_session_get_testing (ui_session (data));
+}
+
+/* The clean CSV, two of its rows again as "purple" and a missing picture. */
+static char *
+write_test_csv (void)
+{
+  g_autofree char *clean = g_build_filename (data_dir, "clean.csv", NULL), *text = NULL;
+  char *path = g_build_filename (data_dir, "test.csv", NULL);
+  g_autoptr(GString) csv = NULL;
+
+  g_assert_true (g_file_get_contents (clean, &text, NULL, NULL));
+  csv = g_string_new (text);
+  g_string_append (csv, "red-001.png,a purple thing,purple\n");
+  g_string_append (csv, "green-001.png,another purple thing,purple\n");
+  g_string_append (csv, "missing.png,not there,red\n");
+  g_assert_true (g_file_set_contents (path, csv->str, -1, NULL));
+  return path;
+}
+
+/* Tests model (NULL: the shown run's) on the test CSV; the headline. */
+static char *
+test_on (FlWindow   *window,
+         const char *model,
+         const char *csv)
+{
+  g_autofree char *images = g_build_filename (data_dir, "images", NULL);
+  g_autofree char *detail = NULL;
+  GtkLabel *title;
+
+  g_assert_true (fl_window_test (window, model, images, csv));
+  g_assert_true (ui_wait (not_testing, window, 60));
+  g_assert_null (ui_error (window));
+  g_test_message ("%s", ui_status (window));
+  g_assert_true (g_str_has_prefix (ui_status (window), "Tested on test.csv: accuracy "));
+  detail = fl_session_describe_test (ui_session (window));
+  g_test_message ("%s", detail);
+  g_assert_nonnull (strstr (detail, "36 test samples"));
+  g_assert_nonnull (strstr (detail, "1 row skipped"));
+  g_assert_nonnull (strstr (detail, "1 class the model does not know: purple (2)"));
+  title = ui_find_label (GTK_WIDGET (window), "Results on the test data");
+  g_assert_nonnull (title);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (title)));
+  g_assert_true (ui_wait ((UiCondition) fl_results_view_has_results, ui_results (window), 10));
+  ui_spin (0.3);
+  g_assert_nonnull (ui_find_label (GTK_WIDGET (window), detail));
+  return g_strdup (fl_results_view_get_headline (ui_results (window)));
+}
+
+static void
+test_evaluate (void)
+{
+  FlWindow *window = ui_window_with_data (data_dir, 16);
+  g_autofree char *csv = write_test_csv ();
+  g_autofree char *model = g_build_filename (data_dir, "model.safetensors", NULL);
+  g_autofree char *garbage = g_build_filename (data_dir, "garbage.safetensors", NULL);
+  g_autofree char *from_run = NULL, *from_file = NULL;
+  g_autoptr(GError) error = NULL;
+  FlComparison *cmp;
+
+  fl_train_panel_set_epochs (ui_train_panel (window), 1);
+  gtk_widget_activate_action (GTK_WIDGET (window), "train.start", NULL);
+  g_assert_true (ui_wait (ui_not_training, window, 120));
+  g_assert_true (ui_wait (ui_run_shown, window, 10));
+
+  from_run = test_on (window, NULL, csv);
+  g_assert_true (g_str_has_prefix (from_run, "Accuracy "));
+
+  cmp = ui_comparison (window);
+  g_assert_true (fl_run_save_model (fl_comparison_run (cmp, 0), model, &error));
+  g_assert_no_error (error);
+  from_file = test_on (window, model, csv);
+  g_assert_cmpstr (from_file, ==, from_run);
+
+  g_assert_true (g_file_set_contents (garbage, "not a model", -1, NULL));
+  g_assert_true (fl_window_test (window, garbage, data_dir, csv));
+  g_assert_true (ui_wait (not_testing, window, 60));
+  g_assert_nonnull (ui_error (window));
+  g_test_message ("%s", ui_error (window));
+  g_assert_nonnull (strstr (ui_error (window), "garbage.safetensors"));
+  ui_destroy_window (window);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  ui_test_init (&argc, &argv);
+  data_dir = ui_make_dataset (12);
+  g_test_add_func ("/test-data/evaluate", test_evaluate);
+  status = g_test_run ();
+  ui_remove_tree (data_dir);
+  g_free (data_dir);
+  return status;
+}
