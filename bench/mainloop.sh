@@ -10,8 +10,11 @@
 # app prints the longest, the median, the 99th percentile and how many were
 # over 16 ms. The training thread takes every core but the main loop's
 # share: on 2 cores the two contend, which is what a user's laptop sees.
+# The run "scroll" scrolls the Data page's grid of samples instead (fusionlab
+# --scroll-report: 10 s of steady scrolling, then jumps across the list;
+# bench/scale.sh does it with 100,000 samples).
 #
-#   bench/mainloop.sh [--epochs 5] [--runs "train match compare"]
+#   bench/mainloop.sh [--epochs 5] [--runs "train match compare scroll"]
 #
 # BUILD=DIR picks the build folder (default build).
 set -euo pipefail
@@ -20,12 +23,12 @@ cd "$(dirname "$0")/.."
 fl_install_deps xvfb xauth adwaita-icon-theme
 
 epochs=5
-runs="train match compare"
+runs="train match compare scroll"
 while [ $# -gt 0 ]; do
   case "$1" in
     --epochs) epochs="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
-    *) sed -n '15p' "$0" >&2; exit 2 ;;
+    *) sed -n '17p' "$0" >&2; exit 2 ;;
   esac
 done
 
@@ -39,6 +42,12 @@ trap 'rm -rf "$tmp"' EXIT
 
 echo "main loop while training on the Adwaita icons ($epochs epochs, $(nproc) cores, Xvfb 1400x900)"
 for run in $runs; do
+  if [ "$run" = scroll ]; then
+    FUSIONLAB_IMAGE_CACHE=0 XDG_CONFIG_HOME="$tmp" xvfb-run -a -s '-screen 0 1400x900x24' \
+      "$build/app/fusionlab" --images "$images" --csv data/icons.csv --window-size 1400x900 \
+      --screenshot "$tmp/$run.png" --scroll-report 2>/dev/null | sed -n 's/^main loop while /scroll   /p'
+    continue
+  fi
   printf '%-8s ' "$run"
   extra=()
   [ "$run" = compare ] && extra=(--compare-folds 1)   # one split: every route once

@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
     --count) count="$2"; shift 2 ;;
     --image-size) S="$2"; shift 2 ;;
     --epochs) epochs="$2"; shift 2 ;;
-    *) sed -n '11p' "$0" >&2; exit 2 ;;
+    *) sed -n '15p' "$0" >&2; exit 2 ;;
   esac
 done
 
