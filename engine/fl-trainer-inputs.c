@@ -307,6 +307,11 @@ fl_run_export (FlRun *run, const char *path, GError **error)
   g_autofree float *emb_t = NULL, *audio = NULL, *numeric = NULL;
   g_autoptr(GHashTable) md = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
+  /* the texts go as bags, which a GRU cannot read (export-torch's shards
+   * keep the tokens in order) */
+  if (run->s.text_encoder != FL_TEXT_BOW && (run->branches & FL_BRANCH_BIT (FL_BRANCH_TEXT)))
+    return g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
+                        "%s: bench/'s export holds bags of words; it cannot export a GRU run", path), FALSE;
   fl_image_to_float (x, ds->images, ds->n, S, run->stats.image_mean, run->stats.image_std);
   for (int i = 0; i < ds->n; i++)
     {

@@ -244,7 +244,8 @@ gboolean fl_run_save_model (FlRun *run, const char *path, GError **error);
  * PyTorch's layout ("init.conv1.weight", …) — as safetensors, so that
  * bench/torch_reference.py can train PyTorch from the same start. Call it
  * before fl_run_train. The images are not augmented: with s.augment,
- * PyTorch would train on other pictures than the engine. */
+ * PyTorch would train on other pictures than the engine. A run of the GRU
+ * text encoder is refused: bags cannot hold the words' order. */
 gboolean fl_run_export (FlRun *run, const char *path, GError **error);
 
 G_END_DECLS

@@ -4,7 +4,7 @@
  * tells (a bag of words cannot), trains to the same bits on one thread or
  * two, and a saved model predicts after loading exactly as it did before;
  * a model file written before encoders opens as a bag of words, and one
- * naming an unknown encoder is refused. The operator itself is checked in
+ * naming an unknown encoder is refused, as is bench/'s export of a GRU run. The operator itself is checked in
  * test-ops-gru.c, and against torch.nn.GRU in test-torch.c.
  */
 #include "fl-model.h"
@@ -229,6 +229,10 @@ test_old_and_bad_files (void)
   pred = fl_predictor_load (path, &error);
   g_assert_null (pred);
   g_assert_nonnull (strstr (error->message, "maximum tokens"));
+  g_clear_error (&error);
+  /* bench/'s export of bags cannot hold a GRU run's texts */
+  g_assert_false (fl_run_export (gru, path, &error));
+  g_assert_nonnull (strstr (error->message, "cannot export a GRU run"));
   g_remove (path);
   g_rmdir (dir);
 }
