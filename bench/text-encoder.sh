@@ -5,12 +5,16 @@
 #
 #   bench/text-encoder.sh [--data "icons emoji"] [--routes "text lowrank"]
 #                         [--folds 5] [--epochs 10] [--pairs 5] [--only accuracy|cost]
+#                         [--sorted]
 #
 # accuracy: for each dataset, route and encoder, validation accuracy and
 # macro-F1 as mean ± sd (n − 1) over 5 stratified folds, each fold scored at
 # its final epoch — the folds of `fusionlab-cli compare --folds 5` (its runs
 # are `train --kfold 5 --fold k` with the same seed), for the routes asked
-# alone. The same folds and seed for both encoders.
+# alone. The same folds and seed for both encoders. With --sorted, the text
+# route also trains on a copy of the CSV whose texts have their words in
+# alphabetical order ("<data>-sorted"): what the GRU gains from word order
+# is what it loses there (a bag of words gives the same bits).
 # cost: the training throughput of one epoch of the text route and of the
 # fusion route, bow and gru alternated (pairs × 2 runs, bow first in even
 # pairs, gru first in odd ones), since the machine is shared and its speed
@@ -24,6 +28,7 @@ folds=5
 epochs=10
 pairs=5
 only=""
+sorted=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --data) datasets="$2"; shift 2 ;;
@@ -32,7 +37,8 @@ while [ $# -gt 0 ]; do
     --epochs) epochs="$2"; shift 2 ;;
     --pairs) pairs="$2"; shift 2 ;;
     --only) only="$2"; shift 2 ;;
-    *) echo "usage: bench/text-encoder.sh [--data \"icons emoji\"] [--routes \"text lowrank\"] [--folds 5] [--epochs 10] [--pairs 5] [--only accuracy|cost]" >&2; exit 2 ;;
+    --sorted) sorted=1; shift ;;
+    *) echo "usage: bench/text-encoder.sh [--data \"icons emoji\"] [--routes \"text lowrank\"] [--folds 5] [--epochs 10] [--pairs 5] [--only accuracy|cost] [--sorted]" >&2; exit 2 ;;
   esac
 done
 
@@ -62,9 +68,35 @@ final () {
   awk '/^epoch /{for (i = 1; i <= NF; i++) { if ($i == "val_acc") a = $(i+1); if ($i == "val_f1") f = $(i+1); if ($i == "samples_per_s") s = $(i+1) }} END {print a, f, s}'
 }
 
+# the CSV of data args with each text's words sorted, into $out; its args
+sorted_args () {
+  python3 - "$out/$1-sorted.csv" $2 <<'PY'
+import csv, re, sys
+args = dict(zip(sys.argv[2::2], sys.argv[3::2]))
+rows = list(csv.DictReader(open(args["--csv"], newline="")))
+with open(sys.argv[1], "w", newline="") as f:
+    w = csv.DictWriter(f, fieldnames=list(rows[0]))
+    w.writeheader()
+    for r in rows:
+        r["text"] = " ".join(sorted(re.findall(r"\w+", r["text"].lower())))
+        w.writerow(r)
+print("--images", args["--images"], "--csv", sys.argv[1])
+PY
+}
+
 if [ "$only" != cost ]; then
   for d in $datasets; do
     args=$(data_args "$d")
+    if [ "$sorted" = 1 ]; then
+      for e in bow gru; do
+        echo "# $d-sorted text $e: the same, on $out/$d-sorted.csv" >&2
+        sargs=$(sorted_args "$d" "$args")
+        for k in $(seq 0 $((folds - 1))); do
+          echo "$d-sorted text $e $("$cli" train $sargs --fusion text --text-encoder "$e" --kfold "$folds" \
+                                   --fold "$k" --epochs "$epochs" --quiet | final)" >> "$out/folds"
+        done
+      done
+    fi
     for r in $routes; do
       for e in bow gru; do
         echo "# $d $r $e: $cli train $args --fusion $r --text-encoder $e --kfold $folds --fold K --epochs $epochs" >&2
