@@ -30,6 +30,10 @@ const GOptionEntry _fl_application_options[] = {
     "With --compare-epochs: compare over this many folds (1: one split; 5 unless told)", "K" },
   { "image-size", 0, 0, G_OPTION_ARG_INT, NULL,
     "Train on images of this size (16 to 256)", "S" },
+  { "fit", 0, 0, G_OPTION_ARG_STRING, NULL,
+    "How a picture becomes square: squash, crop (its centred square) or pad (with white)", "FIT" },
+  { "augment", 0, 0, G_OPTION_ARG_NONE, NULL,
+    "Augment the training pictures (random flip, crop, brightness and contrast)", NULL },
   { "model", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     "Add a model file trained elsewhere (train.py of an export to PyTorch) as a run of the data", "FILE" },
   { "start-from", 0, 0, G_OPTION_ARG_FILENAME, NULL,
@@ -202,5 +206,26 @@ _fl_application_read_model_option (GApplicationCommandLine *cmdline,
                                                     "without --experiment\n");
       return FALSE;
     }
+  return TRUE;
+}
+
+gboolean
+_fl_application_picture_options (GApplicationCommandLine *cmdline,
+                                 FlTrainPanel            *panel)
+{
+  GVariantDict *dict = g_application_command_line_get_options_dict (cmdline);
+  const char *name = NULL;
+  gboolean augment = FALSE;
+  FlImageFit fit;
+
+  if (g_variant_dict_lookup (dict, "fit", "&s", &name) && !fl_image_fit_from_string (name, &fit))
+    {
+      g_application_command_line_printerr (cmdline, "fusionlab: --fit takes squash, crop or pad\n");
+      return FALSE;
+    }
+  if (panel != NULL && name != NULL)
+    fl_train_panel_set_image_fit (panel, fit);
+  if (panel != NULL && g_variant_dict_lookup (dict, "augment", "b", &augment) && augment)
+    fl_train_panel_set_augment (panel, TRUE);
   return TRUE;
 }

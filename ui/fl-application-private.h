@@ -6,6 +6,7 @@
 #pragma once
 
 #include "fl-application.h"
+#include "fl-train-panel.h"
 
 extern const GOptionEntry _fl_application_options[];
 
@@ -43,6 +44,10 @@ gboolean _fl_application_read_options       (GApplicationCommandLine *cmdline,
 gboolean _fl_application_read_start_options (GApplicationCommandLine *cmdline,
                                              char                   **start,
                                              guint                   *freeze);
+/* --fit and --augment onto panel (NULL: only checked); FALSE, said on
+ * stderr, for an unknown fit. */
+gboolean _fl_application_picture_options    (GApplicationCommandLine *cmdline,
+                                             FlTrainPanel            *panel);
 /* --model into *model (a path, or NULL); FALSE, said on stderr, when it
  * goes with training or an experiment. */
 gboolean _fl_application_read_model_option  (GApplicationCommandLine *cmdline,

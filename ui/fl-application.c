@@ -383,7 +383,7 @@ fl_application_command_line (GApplication            *app,
   Options o;
 
   if (!_fl_application_read_options (cmdline, &o) || !_fl_application_read_start_options (cmdline, &start, &freeze) ||
-      !_fl_application_read_model_option (cmdline, &o, &model))
+      !_fl_application_read_model_option (cmdline, &o, &model) || !_fl_application_picture_options (cmdline, NULL))
     return 1;
   images = _fl_application_path_for_arg (cmdline, o.images);
   csv = _fl_application_path_for_arg (cmdline, o.csv);
@@ -394,6 +394,7 @@ fl_application_command_line (GApplication            *app,
   window = get_window (self, remember, &made);
   if (o.image_size > 0)
     fl_train_panel_set_image_size (fl_window_get_train_panel (window), o.image_size);
+  _fl_application_picture_options (cmdline, fl_window_get_train_panel (window));
   if (start != NULL)
     {
       fl_train_panel_set_start (fl_window_get_train_panel (window), start);

@@ -11,6 +11,7 @@ struct _FlDataLoad {
   /* inputs, read-only once the thread runs */
   FlDataFiles    files;
   int            image_size;
+  FlImageFit     image_fit;
   GMainContext  *context;      /* where "progress" is emitted */
 
   /* results, written by the thread before it returns */
@@ -182,6 +183,7 @@ load_thread (GTask        *task,
     .label_col = self->files.label_col,
     .audio_col = self->files.audio_col,
     .image_size = self->image_size,
+    .image_fit = self->image_fit,
     .n_threads = 0,
   };
   FlDataset *ds;
@@ -249,7 +251,8 @@ fl_data_load_init (FlDataLoad *self)
 
 FlDataLoad *
 fl_data_load_new (const FlDataFiles *files,
-                  int                image_size)
+                  int                image_size,
+                  FlImageFit         image_fit)
 {
   FlDataLoad *self;
 
@@ -258,6 +261,7 @@ fl_data_load_new (const FlDataFiles *files,
   self = g_object_new (FL_TYPE_DATA_LOAD, NULL);
   fl_data_files_copy (&self->files, files);
   self->image_size = image_size;
+  self->image_fit = image_fit;
   return self;
 }
 

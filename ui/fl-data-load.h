@@ -40,9 +40,11 @@ void                fl_data_files_clear       (FlDataFiles          *files);
 #define FL_TYPE_DATA_LOAD (fl_data_load_get_type ())
 G_DECLARE_FINAL_TYPE (FlDataLoad, fl_data_load, FL, DATA_LOAD, GObject)
 
-/* A load of files (copied) with images of image_size pixels a side. */
+/* A load of files (copied) with images of image_size pixels a side,
+ * fitted to it as image_fit says. */
 FlDataLoad         *fl_data_load_new          (const FlDataFiles    *files,
-                                               int                   image_size);
+                                               int                   image_size,
+                                               FlImageFit            image_fit);
 
 /* Runs the load once; cancel it through cancellable. */
 void                fl_data_load_run_async    (FlDataLoad           *self,

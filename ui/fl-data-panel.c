@@ -27,6 +27,7 @@ struct _FlDataPanel {
 
   FlDataFiles     files;         /* chosen by the user */
   int             image_size;
+  FlImageFit      image_fit;
   guint           reload_id;
   gboolean        locked;        /* a model is training on the data */
   gboolean        load_pending;  /* asked for while locked */
@@ -234,7 +235,7 @@ start_load (FlDataPanel *self)
   cancel_load (self);
   self->load_pending = FALSE;
   self->cancellable = g_cancellable_new ();
-  self->load = fl_data_load_new (&self->files, self->image_size);
+  self->load = fl_data_load_new (&self->files, self->image_size, self->image_fit);
   g_signal_connect_object (self->load, "progress", G_CALLBACK (progress_cb), self, G_CONNECT_SWAPPED);
   fl_data_load_run_async (self->load, self->cancellable, load_done_cb, g_object_ref (self));
 
@@ -537,6 +538,18 @@ fl_data_panel_get_loading (FlDataPanel *self)
   return self->load != NULL;
 }
 
+/* The data again, shortly, at the new size or fit (a spin button's
+ * steps coalesced), if there is any. */
+static void
+reload_soon (FlDataPanel *self)
+{
+  if (self->dataset != NULL || self->load != NULL)
+    {
+      g_clear_handle_id (&self->reload_id, g_source_remove);
+      self->reload_id = g_timeout_add (RELOAD_DELAY_MS, reload_timeout_cb, self);
+    }
+}
+
 void
 fl_data_panel_set_image_size (FlDataPanel *self,
                               int          image_size)
@@ -546,12 +559,27 @@ fl_data_panel_set_image_size (FlDataPanel *self,
   if (self->image_size == image_size)
     return;
   self->image_size = image_size;
-  if (self->dataset != NULL || self->load != NULL)
-    {
-      g_clear_handle_id (&self->reload_id, g_source_remove);
-      self->reload_id = g_timeout_add (RELOAD_DELAY_MS, reload_timeout_cb, self);
-    }
+  reload_soon (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IMAGE_SIZE]);
+}
+
+void
+fl_data_panel_set_image_fit (FlDataPanel *self,
+                             FlImageFit   image_fit)
+{
+  g_return_if_fail (FL_IS_DATA_PANEL (self));
+
+  if (self->image_fit == image_fit)
+    return;
+  self->image_fit = image_fit;
+  reload_soon (self);
+}
+
+FlImageFit
+fl_data_panel_get_image_fit (FlDataPanel *self)
+{
+  g_return_val_if_fail (FL_IS_DATA_PANEL (self), FL_IMAGE_FIT_SQUASH);
+  return self->image_fit;
 }
 
 int
@@ -566,7 +594,8 @@ fl_data_panel_get_stale (FlDataPanel *self)
 {
   g_return_val_if_fail (FL_IS_DATA_PANEL (self), FALSE);
   return self->dataset != NULL &&
-         (self->load_pending || self->dataset->image_size != self->image_size);
+         (self->load_pending || self->dataset->image_size != self->image_size ||
+          self->dataset->image_fit != self->image_fit);
 }
 
 void

@@ -40,6 +40,11 @@ gboolean    fl_data_panel_get_loading    (FlDataPanel *self);
 void        fl_data_panel_set_image_size (FlDataPanel *self,
                                           int          image_size);
 int         fl_data_panel_get_image_size (FlDataPanel *self);
+/* How pictures are fitted to the image size (FlImageFit); another fit
+ * reloads the data, as another size does. */
+void        fl_data_panel_set_image_fit  (FlDataPanel *self,
+                                          FlImageFit   image_fit);
+FlImageFit  fl_data_panel_get_image_fit  (FlDataPanel *self);
 /* TRUE when the data loaded is not what the settings ask for (the image
  * size changed, or a change waited for a run to end). */
 gboolean    fl_data_panel_get_stale      (FlDataPanel *self);

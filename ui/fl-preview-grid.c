@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "fl-preview-grid"
 
 #include "fl-preview-grid.h"
+#include "fl-augment-strip.h"
 #include "fl-ui-util.h"
 #include "fl-class-chart.h"
 #include "fl-sample-card.h"
@@ -32,23 +33,9 @@ fl_texture_new_from_sample (const FlDataset *ds,
                             int              i)
 {
   const int S = ds->image_size;
-  const guint8 *chw;
-  guint8 *rgb;
-  g_autoptr(GBytes) bytes = NULL;
 
   g_return_val_if_fail (ds != NULL && i >= 0 && i < ds->n, NULL);
-
-  /* planar (3,S,S) → interleaved (S,S,3) */
-  chw = ds->images + (gsize) i * 3 * S * S;
-  rgb = g_malloc ((gsize) 3 * S * S);
-  for (int p = 0; p < S * S; p++)
-    {
-      rgb[3 * p + 0] = chw[p];
-      rgb[3 * p + 1] = chw[S * S + p];
-      rgb[3 * p + 2] = chw[2 * S * S + p];
-    }
-  bytes = g_bytes_new_take (rgb, (gsize) 3 * S * S);
-  return gdk_memory_texture_new (S, S, GDK_MEMORY_R8G8B8, bytes, (gsize) 3 * S);
+  return fl_texture_new_from_chw (ds->images + (gsize) i * 3 * S * S, S);
 }
 
 void

@@ -17,6 +17,8 @@ struct _FlTrainPanel {
   GtkDropDown   *fusion_dropdown;
   GtkLabel      *explain_label;
   GtkSpinButton *image_size_spin;
+  GtkDropDown   *fit_dropdown;
+  GtkSwitch     *augment_switch;
   GtkSpinButton *feat_dim_spin;
   GtkSpinButton *epochs_spin;
   GtkSpinButton *batch_spin;
@@ -62,6 +64,9 @@ void _fl_train_panel_get_text       (FlTrainPanel          *self,
                                      FlTrainSettings       *settings);
 void _fl_train_panel_set_text       (FlTrainPanel          *self,
                                      const FlTrainSettings *settings);
+
+/* fl-train-panel-pictures.c: picture fit and augmentation */
+void _fl_train_panel_class_add_pictures (GtkWidgetClass *widget_class);
 
 /* fl-train-panel-start.c */
 void _fl_train_panel_init_start (FlTrainPanel          *self);

@@ -107,10 +107,10 @@ _fl_train_panel_init_start (FlTrainPanel *self)
   gtk_box_append (GTK_BOX (checks), GTK_WIDGET (self->freeze_text));
   gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
   gtk_label_set_xalign (GTK_LABEL (fixed), 0.0f);
-  gtk_grid_attach (self->settings_grid, label, 0, 15, 1, 1);
-  gtk_grid_attach (self->settings_grid, box, 1, 15, 1, 1);
-  gtk_grid_attach (self->settings_grid, fixed, 0, 16, 1, 1);
-  gtk_grid_attach (self->settings_grid, checks, 1, 16, 1, 1);
+  gtk_grid_attach (self->settings_grid, label, 0, 17, 1, 1);
+  gtk_grid_attach (self->settings_grid, box, 1, 17, 1, 1);
+  gtk_grid_attach (self->settings_grid, fixed, 0, 18, 1, 1);
+  gtk_grid_attach (self->settings_grid, checks, 1, 18, 1, 1);
   update_start (self);
 }
 

@@ -14,7 +14,7 @@
  * follow their visibility (bound in the .ui). */
 static guint
 classify_widgets (FlTrainPanel *self,
-                  GtkWidget    *widgets[9])
+                  GtkWidget    *widgets[10])
 {
   guint k = 0;
 
@@ -22,6 +22,8 @@ classify_widgets (FlTrainPanel *self,
   widgets[k++] = GTK_WIDGET (self->modalities_button);
   widgets[k++] = GTK_WIDGET (self->diagram);
   widgets[k++] = GTK_WIDGET (self->dropout_spin);
+  /* a matching run does not augment */
+  widgets[k++] = GTK_WIDGET (self->augment_switch);
   widgets[k++] = GTK_WIDGET (self->rank_spin);
   widgets[k++] = GTK_WIDGET (self->folds_spin);
   widgets[k++] = GTK_WIDGET (self->repeats_spin);
@@ -36,7 +38,7 @@ task_changed_cb (FlTrainPanel *self,
                  GtkDropDown  *dropdown)
 {
   gboolean match = fl_train_panel_get_task (self) == FL_TASK_MATCH;
-  GtkWidget *widgets[9];
+  GtkWidget *widgets[10];
   guint n = classify_widgets (self, widgets);
 
   for (guint i = 0; i < n; i++)

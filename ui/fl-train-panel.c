@@ -16,6 +16,8 @@ G_DEFINE_FINAL_TYPE (FlTrainPanel, fl_train_panel, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_IMAGE_SIZE,
+  PROP_IMAGE_FIT,
+  PROP_AUGMENT,
   PROP_TASK,
   N_PROPS
 };
@@ -270,6 +272,12 @@ fl_train_panel_get_property (GObject    *object,
     case PROP_IMAGE_SIZE:
       g_value_set_int (value, fl_train_panel_get_image_size (self));
       break;
+    case PROP_IMAGE_FIT:
+      g_value_set_int (value, fl_train_panel_get_image_fit (self));
+      break;
+    case PROP_AUGMENT:
+      g_value_set_boolean (value, gtk_switch_get_active (self->augment_switch));
+      break;
     case PROP_TASK:
       g_value_set_int (value, fl_train_panel_get_task (self));
       break;
@@ -291,6 +299,9 @@ fl_train_panel_set_property (GObject      *object,
     case PROP_IMAGE_SIZE:
       fl_train_panel_set_image_size (self, g_value_get_int (value));
       break;
+    case PROP_IMAGE_FIT:
+      fl_train_panel_set_image_fit (self, g_value_get_int (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -309,6 +320,14 @@ fl_train_panel_class_init (FlTrainPanelClass *klass)
   properties[PROP_IMAGE_SIZE] =
     g_param_spec_int ("image-size", NULL, NULL, 16, 256, 64,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* (FlImageFit) */
+  properties[PROP_IMAGE_FIT] =
+    g_param_spec_int ("image-fit", NULL, NULL, 0, FL_N_IMAGE_FITS - 1, FL_IMAGE_FIT_SQUASH,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* notified when the switch or the seed changes */
+  properties[PROP_AUGMENT] =
+    g_param_spec_boolean ("augment", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /* (FlTask) */
   properties[PROP_TASK] =
     g_param_spec_int ("task", NULL, NULL, FL_TASK_CLASSIFY, FL_TASK_MATCH, FL_TASK_CLASSIFY,
@@ -346,6 +365,7 @@ fl_train_panel_class_init (FlTrainPanelClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, fusion_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, rank_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, image_size_changed_cb);
+  _fl_train_panel_class_add_pictures (widget_class);
   gtk_widget_class_bind_template_callback (widget_class, lr_output_cb);
   gtk_widget_class_bind_template_callback (widget_class, lr_input_cb);
 
@@ -413,6 +433,7 @@ fl_train_panel_get_settings (FlTrainPanel    *self,
   /* as shown, two digits: 0.15, not the sum of three steps of 0.05 */
   settings->modality_dropout = round (gtk_spin_button_get_value (self->dropout_spin) * 100.0) / 100.0;
   settings->rank = gtk_spin_button_get_value_as_int (self->rank_spin);
+  settings->augment = gtk_switch_get_active (self->augment_switch);
   /* 0: every branch of the data, whatever data it trains on */
   settings->branches = fused_branches (self) != self->present ? fused_branches (self) : 0;
   _fl_train_panel_get_start (self, settings);
@@ -435,6 +456,7 @@ fl_train_panel_set_settings (FlTrainPanel          *self,
   gtk_spin_button_set_value (self->seed_spin, (double) settings->seed);
   gtk_spin_button_set_value (self->dropout_spin, settings->modality_dropout);
   gtk_spin_button_set_value (self->rank_spin, settings->rank);
+  gtk_switch_set_active (self->augment_switch, settings->augment);
   self->chosen = settings->branches != 0 ? settings->branches : FL_BRANCHES_ALL;
   update_modalities (self);
   _fl_train_panel_set_start (self, settings);

@@ -49,6 +49,13 @@ void        fl_train_panel_set_settings   (FlTrainPanel          *self,
 int         fl_train_panel_get_image_size (FlTrainPanel          *self);
 void        fl_train_panel_set_image_size (FlTrainPanel          *self,
                                            int                    image_size);
+/* How pictures are fitted to the image size (property "image-fit"). */
+FlImageFit  fl_train_panel_get_image_fit  (FlTrainPanel          *self);
+void        fl_train_panel_set_image_fit  (FlTrainPanel          *self,
+                                           FlImageFit             fit);
+/* Whether training augments the pictures (FlTrainSettings.augment). */
+void        fl_train_panel_set_augment    (FlTrainPanel          *self,
+                                           gboolean               augment);
 void        fl_train_panel_set_epochs     (FlTrainPanel          *self,
                                            int                    epochs);
 void        fl_train_panel_set_batch_size (FlTrainPanel          *self,

@@ -10,6 +10,7 @@
 #include "fl-window.h"
 
 #include "fl-match-view.h"
+#include "fl-augment-strip.h"
 #include "fl-preview-grid.h"
 #include "fl-search-view.h"
 #include "fl-routes-view.h"
@@ -29,6 +30,7 @@ struct _FlWindow {
   FlTrainPanel       *train_panel;
   GtkStack           *content_stack;
   FlPreviewGrid      *preview_grid;
+  FlAugmentStrip     *augment_strip;
   GtkInscription     *status_label;
   GtkInscription     *speed_label;
   GtkProgressBar     *train_progress;
@@ -90,6 +92,9 @@ void     _fl_window_update_torch_actions (FlWindow *self);
 void     _fl_window_wire_torch      (FlWindow   *self);
 /* Opens the model --model named, once the data has loaded. */
 void     _fl_window_open_pending_model (FlWindow *self);
+/* fl-window-pictures.c: the picture fit and the augmentation strip */
+void     _fl_window_wire_pictures      (FlWindow       *self);
+void     _fl_window_class_add_pictures (GtkWidgetClass *widget_class);
 
 /* fl-window-dnd.c */
 void     _fl_window_add_drop_target (FlWindow   *self);

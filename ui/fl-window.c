@@ -210,6 +210,8 @@ _fl_window_load_runs_data (FlWindow *self)
     return;
   fl_train_panel_set_image_size (self->train_panel, data->image_size);
   fl_data_panel_set_image_size (self->data_panel, data->image_size);
+  fl_train_panel_set_image_fit (self->train_panel, data->image_fit);
+  fl_data_panel_set_image_fit (self->data_panel, data->image_fit);
   fl_data_panel_load (self->data_panel, data->images_dir, data->csv_path);
   fl_data_panel_set_branch_columns (self->data_panel, data->audio_col, (const char *const *) data->numeric_cols);
   fl_data_panel_set_columns (self->data_panel, data->image_col, data->text_col, data->label_col);
@@ -284,6 +286,7 @@ dataset_changed_cb (FlWindow    *self,
   FlDataset *ds = fl_data_panel_get_dataset (panel);
 
   fl_preview_grid_set_dataset (self->preview_grid, ds);
+  fl_augment_strip_set_dataset (self->augment_strip, ds);
   set_window_title (self, ds);
   if (ds != NULL)
     gtk_revealer_set_reveal_child (self->data_prompt, FALSE);
@@ -321,14 +324,6 @@ compare_changed_cb (FlWindow     *self,
                     FlTrainPanel *panel)
 {
   _fl_window_update_compare_note (self);
-}
-
-static void
-image_size_changed_cb (FlWindow     *self,
-                       GParamSpec   *pspec,
-                       FlTrainPanel *panel)
-{
-  fl_data_panel_set_image_size (self->data_panel, fl_train_panel_get_image_size (panel));
 }
 
 static void
@@ -418,7 +413,6 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, dataset_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, loading_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, data_error_cb);
-  gtk_widget_class_bind_template_callback (widget_class, image_size_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, compare_changed_cb);
 
   _fl_window_class_add_actions (widget_class);
@@ -426,6 +420,7 @@ fl_window_class_init (FlWindowClass *klass)
   _fl_window_class_add_recent (widget_class);
   _fl_window_class_add_torch (widget_class);
   _fl_window_class_add_test (widget_class);
+  _fl_window_class_add_pictures (widget_class);
 }
 
 /* The views listen to the session; the window shows its status line. */
@@ -445,6 +440,7 @@ wire_session (FlWindow *self)
   _fl_window_wire_match (self);
   _fl_window_wire_torch (self);
   _fl_window_wire_test (self);
+  _fl_window_wire_pictures (self);
   fl_routes_view_set_session (self->routes_view, s);
   fl_why_view_set_session (self->why_view, s);
   fl_train_panel_set_session (self->train_panel, s);
