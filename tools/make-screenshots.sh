@@ -19,6 +19,9 @@
 #                                            modalities and their diagram
 #   resources/screenshots/why-trimodal.png   its routes compared on one split, and the
 #                                            Why page of the best: a bar per modality
+#   resources/screenshots/augment-icons.png  the icons with Augment on (a window 1280×1100):
+#                                            the Data page's "What the model sees in epoch 1"
+#                                            strip, and Picture fit and Augment in the sidebar
 # Needs a build in BUILD (default build/: tools/run.sh makes one), xvfb-run
 # and the adwaita-icon-theme package (tools/deps.sh installs both).
 set -euo pipefail
@@ -52,6 +55,9 @@ python3 tools/make-icon-dataset.py --out "$work/icons.csv"
 icons=/usr/share/icons/Adwaita/48x48
 app --images "$icons" --csv "$work/icons.csv" --window-size 1400x900 --screenshot "$out/data-icons.png"
 app --images "$icons" --csv "$work/icons.csv" --compare-epochs 10 --screenshot "$out/compare-icons.png"
+GSK_RENDERER=cairo GDK_DEBUG=gl-disable xvfb-run -a -s '-screen 0 1400x1200x24' "$build/app/fusionlab" \
+    --images "$icons" --csv "$work/icons.csv" --augment --window-size 1280x1100 \
+    --screenshot "$out/augment-icons.png"
 app --images "$icons" --csv "$work/icons.csv" --match-epochs 15 --window-size 1400x900 \
     --screenshot "$out/match-icons.png" --screenshot-page matching
 app --images "$icons" --csv "$work/icons.csv" --match-epochs 15 \
