@@ -199,7 +199,12 @@ audio_backward_slice (FlModel *model, const FlBatch *batch, float *scratch, int 
 
 /* The gru text encoder. Each sample reads its first max_tokens tokens,
  * laid out over text_steps, the longest of the batch: the recurrence costs
- * what the batch's texts take, not max_tokens. */
+ * what the batch's texts take, not max_tokens. Its feature is the last
+ * valid state, the seed's RNN feature and torch.nn.GRU's h_n over packed
+ * sequences (what test-torch compares); the mean over the steps
+ * (fl_gru_pool_forward()'s other choice) is not offered as a setting yet.
+ * On the icons and the emoji the texts are 1 to 12 words, so the last state
+ * has seen all of them. */
 static void
 text_lengths (FlModel *model, const FlBatch *batch)
 {
