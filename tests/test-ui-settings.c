@@ -75,7 +75,9 @@ first_session (GSettings *settings)
   s.batch_size = 16;
   s.lr = 0.01f;
   s.seed = 1234;
+  s.augment = TRUE;
   fl_train_panel_set_settings (ui_train_panel (window), &s);
+  fl_train_panel_set_image_fit (ui_train_panel (window), FL_IMAGE_FIT_PAD);
   g_assert_cmpint (fl_train_panel_get_fusion (ui_train_panel (window)), ==, chosen);
   fl_train_panel_set_match_loss (ui_train_panel (window), FL_MATCH_LOSS_HINGE);
   fl_training_view_set_presenting (ui_training_view (window), TRUE);
@@ -115,6 +117,7 @@ test_restored (void)
   ds = fl_data_panel_get_dataset (ui_data_panel (window));
   g_assert_cmpstr (ds->images_dir, ==, images);
   g_assert_cmpint (ds->image_size, ==, 24);
+  g_assert_cmpint (ds->image_fit, ==, FL_IMAGE_FIT_PAD);
   g_assert_null (ds->audio);
   g_assert_cmpint (ds->n_numeric, ==, 1);
   g_assert_cmpstr (ds->numeric_names[0], ==, "weight");
@@ -122,6 +125,7 @@ test_restored (void)
   g_assert_cmpint (s.fusion, ==, chosen);
   g_assert_cmpint (s.epochs, ==, 7);
   g_assert_cmpint (s.batch_size, ==, 16);
+  g_assert_true (s.augment);
   g_assert_cmpfloat_with_epsilon (s.lr, 0.01, 1e-6);
   g_assert_cmpuint (s.seed, ==, 1234);
   fl_train_panel_get_match_settings (ui_train_panel (window), &m);

@@ -47,6 +47,8 @@ restore_train (GSettings    *settings,
   g_autofree char *route = g_settings_get_string (settings, "route");
   g_autofree char *loss = g_settings_get_string (settings, "match-loss");
   g_autofree char *task = g_settings_get_string (settings, "task");
+  g_autofree char *fit_name = g_settings_get_string (settings, "picture-fit");
+  FlImageFit fit = FL_IMAGE_FIT_SQUASH;
   FlMatchLoss match_loss;
   FlTrainSettings s;
 
@@ -61,8 +63,11 @@ restore_train (GSettings    *settings,
   s.seed = g_settings_get_uint64 (settings, "seed");
   s.modality_dropout = g_settings_get_double (settings, "modality-dropout");
   s.rank = g_settings_get_int (settings, "rank");
+  s.augment = g_settings_get_boolean (settings, "augment");
   fl_train_panel_set_settings (panel, &s);
   fl_train_panel_set_image_size (panel, g_settings_get_int (settings, "image-size"));
+  fl_image_fit_from_string (fit_name, &fit);
+  fl_train_panel_set_image_fit (panel, fit);
   if (fl_match_loss_from_string (loss, &match_loss))
     fl_train_panel_set_match_loss (panel, match_loss);
   fl_train_panel_set_task (panel, g_strcmp0 (task, "match") == 0 ? FL_TASK_MATCH : FL_TASK_CLASSIFY);
@@ -101,6 +106,8 @@ save_train (GSettings    *settings,
   g_settings_set_uint64 (settings, "seed", s->seed);
   g_settings_set_double (settings, "modality-dropout", s->modality_dropout);
   g_settings_set_int (settings, "rank", s->rank);
+  g_settings_set_string (settings, "picture-fit", fl_image_fit_to_string (fl_train_panel_get_image_fit (panel)));
+  g_settings_set_boolean (settings, "augment", s->augment);
 }
 
 /* The data loaded, with the columns its load used (the report's: what was
