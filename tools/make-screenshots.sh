@@ -22,6 +22,9 @@
 #   resources/screenshots/augment-icons.png  the icons with Augment on (a window 1280×1100):
 #                                            the Data page's "What the model sees in epoch 1"
 #                                            strip, and Picture fit and Augment in the sidebar
+#   resources/screenshots/opened-torch-model.png  the demo data exported to PyTorch (S=32,
+#                                            5 epochs), trained by torchrun --nproc_per_node 2
+#                                            and opened back as a run (fusionlab --model)
 # Needs a build in BUILD (default build/: tools/run.sh makes one), xvfb-run
 # and the adwaita-icon-theme package (tools/deps.sh installs both).
 set -euo pipefail
@@ -78,3 +81,11 @@ app --images "$icons" --csv "$work/shift/adwaita.csv" --train-epochs 10 --window
 "$build/cli/fusionlab-cli" compare --images "$icons" --csv "$work/icons.csv" --epochs 10 \
     --experiment "$work/icons.json" --quiet
 app --experiment "$work/icons.json" --load-data --screenshot-cell actions:legacy --screenshot "$out/reopened-icons.png"
+
+# the hand-off to PyTorch and back (python3-torch; Debian 12's torchrun needs
+# --redirects 2 --tee 2, see resources/torch/README.md)
+"$build/cli/fusionlab-cli" export-torch --images resources/demo/images --csv resources/demo/texts.csv \
+    --image-size 32 --epochs 5 --out "$work/torch" -q
+(cd "$work/torch" && torchrun --redirects 2 --tee 2 --nproc_per_node 2 train.py --out model.safetensors)
+app --images resources/demo/images --csv resources/demo/texts.csv --image-size 32 \
+    --model "$work/torch/model.safetensors" --window-size 1400x900 --screenshot "$out/opened-torch-model.png"
