@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "fusionlab"
 
 #include "fl-application.h"
+#include "fl-i18n.h"
 
 /* GTK 4.8 draws with OpenGL when it can, and on a machine without a GPU —
  * no render node in /dev/dri: a virtual machine, a remote desktop, Xvfb —
@@ -34,6 +35,10 @@ main (int   argc,
   g_autoptr(FlApplication) app = NULL;
 
   choose_renderer ();
+  /* the locale set once, here, with LANGUAGE honoured in the C locale
+   * (fl_i18n_init), not again by gtk_init */
+  gtk_disable_setlocale ();
+  fl_i18n_init ();
   app = fl_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

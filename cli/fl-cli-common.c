@@ -7,6 +7,7 @@
 
 #include "fl-cli.h"
 
+#include "fl-i18n.h"
 #include "fl-transfer.h"
 
 #include <stdio.h>
@@ -22,7 +23,7 @@ fl_cli_fail (const char *fmt, ...)
   va_end (args);
   /* one line: fold any newline of a nested message */
   g_strdelimit (msg, "\n", ' ');
-  fprintf (stderr, "fusionlab-cli: error: %s\n", msg);
+  fprintf (stderr, _("fusionlab-cli: error: %s\n"), msg);
   return 1;
 }
 

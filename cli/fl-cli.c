@@ -7,6 +7,7 @@
 #define G_LOG_DOMAIN "fl-cli"
 
 #include "fl-cli.h"
+#include "fl-i18n.h"
 
 #include "fl-compare.h"
 #include "fl-dataset.h"
@@ -701,8 +702,11 @@ usage (FILE *f)
 int
 fl_cli_main (int argc, char **argv)
 {
-  setlocale (LC_ALL, "");
-  setlocale (LC_NUMERIC, "C");   /* numbers always with a dot */
+  /* messages in the user's language (LANGUAGE honoured in the C locale,
+   * fl_i18n_init); numbers always with a dot: scripts parse the epoch
+   * lines and the files written */
+  fl_i18n_init ();
+  setlocale (LC_NUMERIC, "C");
   if (argc < 2)
     {
       usage (stderr);

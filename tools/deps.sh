@@ -6,7 +6,7 @@ FL_PACKAGES="build-essential pkg-config meson ninja-build libglib2.0-dev libjson
   libgtk-4-dev libopenblas-dev libstb-dev libcsv-dev libjpeg62-turbo-dev libpng-dev zlib1g-dev
   libsndfile1-dev libsamplerate0-dev libfftw3-dev
   xvfb xauth adwaita-icon-theme
-  appstream desktop-file-utils
+  appstream desktop-file-utils gettext
   libgtk-4-media-gstreamer gstreamer1.0-plugins-good gstreamer1.0-alsa
   python3-torch python3-numpy"
 # python3-torch (with numpy) for the hand-off to PyTorch, which the tests run:
