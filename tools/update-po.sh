@@ -16,7 +16,7 @@ potfiles () {
   {
     grep -lE '(^|[^A-Za-z0-9_])(N?C?_|g_dngettext|g_dpgettext2)[[:space:]]*\(' \
       app/*.c cli/*.c engine/*.c ui/*.c 2>/dev/null || true
-    grep -l 'translatable="yes"' resources/ui/*.ui 2>/dev/null || true
+    grep -l 'translatable="yes"' resources/ui/*.ui resources/gtk/*.ui 2>/dev/null || true
     ls resources/*.desktop.in resources/*.metainfo.xml.in 2>/dev/null || true
   } | grep -v '^engine/fl-i18n\.[ch]$' | LC_ALL=C sort -u
 }
