@@ -7,7 +7,7 @@
 # `train --kfold 5 --fold k` with the same seed), for the routes asked
 # alone rather than all eight.
 #
-#   bench/pipeline.sh [--data "icons emoji"] [--routes "image lowrank"]
+#   bench/pipeline.sh [--data "icons emoji clipart"] [--routes "image lowrank"]
 #                     [--variants "squash squash+augment crop crop+augment"]
 #                     [--folds 5] [--epochs 10]
 #
@@ -52,7 +52,12 @@ data_args () {
     emoji)
       [ -f data/emoji/emoji.csv ] || bash tools/make-emoji-dataset.sh
       echo "--images data/emoji --csv data/emoji/emoji.csv" ;;
-    *) echo "unknown dataset $1 (icons, emoji)" >&2; exit 2 ;;
+    clipart)
+      # drawings that are not square (tools/make-clipart-dataset.py), where
+      # the fits differ
+      [ -f data/clipart.csv ] || /usr/bin/python3 tools/make-clipart-dataset.py --out data/clipart.csv
+      echo "--images /usr/share/openclipart/png --csv data/clipart.csv" ;;
+    *) echo "unknown dataset $1 (icons, emoji, clipart)" >&2; exit 2 ;;
   esac
 }
 
