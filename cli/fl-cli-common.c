@@ -12,6 +12,12 @@
 
 #include <stdio.h>
 
+const char fl_cli_text_encoder_help[] =
+  N_("The text branch: bow (a bag of words) or gru (the words in order) (bow)");
+const char fl_cli_max_tokens_help[] = N_("gru: the first N tokens of a text it reads, 1 to 4096 (32)");
+
+/* The callers mark their formats with _(); a bare "%s" of a GError's
+ * message needs none (the message is translated where it is made). */
 int
 fl_cli_fail (const char *fmt, ...)
 {
@@ -33,11 +39,13 @@ fl_cli_parse (GOptionContext *ctx,
               char         ***argv,
               GError        **error)
 {
+  /* the options' descriptions in --help, in the user's language */
+  g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
   if (!g_option_context_parse (ctx, argc, argv, error))
     return FALSE;
   if (*argc > 1)
     {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "unexpected argument “%s”", (*argv)[1]);
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, _("unexpected argument “%s”"), (*argv)[1]);
       return FALSE;
     }
   return TRUE;
@@ -53,13 +61,13 @@ fl_cli_check_data (const char *images,
   const char *bad = NULL;
 
   if (images == NULL)
-    bad = "--images DIR is required";
+    bad = _("--images DIR is required");
   else if (csv == NULL)
-    bad = "--csv FILE is required";
+    bad = _("--csv FILE is required");
   else if (image_size < 4 || image_size > 1024 || image_size % 4 != 0)
-    bad = "--image-size must be a multiple of 4 between 4 and 1024";
+    bad = _("--image-size must be a multiple of 4 between 4 and 1024");
   else if (threads < 0 || threads > 256)
-    bad = "--threads must be between 0 and 256";
+    bad = _("--threads must be between 0 and 256");
   if (bad != NULL)
     g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, bad);
   return bad == NULL;
@@ -96,13 +104,13 @@ fl_cli_text_encoder (const char *name, int max_tokens, FlTrainSettings *s, GErro
   if (name != NULL && !fl_text_encoder_from_string (name, &s->text_encoder))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--text-encoder must be bow or gru, not “%s”", name);
+                   _("--text-encoder must be bow or gru, not “%s”"), name);
       return FALSE;
     }
   if (max_tokens < 1 || max_tokens > 4096)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--max-tokens must be between 1 and 4096, not %d", max_tokens);
+                   _("--max-tokens must be between 1 and 4096, not %d"), max_tokens);
       return FALSE;
     }
   s->max_tokens = max_tokens;
@@ -116,12 +124,14 @@ fl_cli_print_report (const FlMetrics  *m,
 {
   int C = fl_metrics_n_classes (m);
 
+  /* the table's tokens stay English, as --json's keys: scripts read them,
+   * and printf pads by bytes, not by the width of Chinese characters */
   fprintf (f, "\n%-24s %9s %9s %9s %9s\n", "class", "precision", "recall", "f1", "support");
   for (int c = 0; c < C; c++)
     fprintf (f, "%-24s %9.4f %9.4f %9.4f %9" G_GINT64_FORMAT "\n", class_names[c],
              fl_metrics_precision (m, c), fl_metrics_recall (m, c), fl_metrics_f1 (m, c),
              fl_metrics_support (m, c));
-  fprintf (f, "\nconfusion matrix (rows: true class, columns: predicted)\n");
+  fprintf (f, "\n%s\n", _("confusion matrix (rows: true class, columns: predicted)"));
   for (int r = 0; r < C; r++)
     {
       fprintf (f, "%-24s", class_names[r]);

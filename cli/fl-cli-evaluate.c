@@ -15,6 +15,7 @@
 #include "fl-cli.h"
 
 #include "fl-evaluation.h"
+#include "fl-i18n.h"
 
 #include <json-glib/json-glib.h>
 
@@ -37,16 +38,16 @@ eval_parse (EvalOpts *o, int *argc, char ***argv, GError **error)
 {
   g_autoptr(GOptionContext) ctx = g_option_context_new ("— fusionlab-cli evaluate");
   const GOptionEntry entries[] = {
-    { "model", 0, 0, G_OPTION_ARG_FILENAME, &o->model, "The classifier to test (train --save)", "FILE" },
-    { "images", 0, 0, G_OPTION_ARG_FILENAME, &o->images, "The test data's image folder", "DIR" },
-    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &o->csv, "Its CSV of texts and labels", "FILE" },
-    { "image-col", 0, 0, G_OPTION_ARG_STRING, &o->image_col, "Column of image paths", "C" },
-    { "text-col", 0, 0, G_OPTION_ARG_STRING, &o->text_col, "Column of texts", "C" },
-    { "label-col", 0, 0, G_OPTION_ARG_STRING, &o->label_col, "Column of labels", "C" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &o->threads, "Threads for decoding (all cores)", "N" },
-    { "out", 0, 0, G_OPTION_ARG_FILENAME, &o->out, "Also write the results as JSON to this file", "FILE" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "Print one JSON object", NULL },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "Do not describe the data on stderr", NULL },
+    { "model", 0, 0, G_OPTION_ARG_FILENAME, &o->model, N_("The classifier to test (train --save)"), "FILE" },
+    { "images", 0, 0, G_OPTION_ARG_FILENAME, &o->images, N_("The test data's image folder"), "DIR" },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &o->csv, N_("Its CSV of texts and labels"), "FILE" },
+    { "image-col", 0, 0, G_OPTION_ARG_STRING, &o->image_col, N_("Column of image paths"), "C" },
+    { "text-col", 0, 0, G_OPTION_ARG_STRING, &o->text_col, N_("Column of texts"), "C" },
+    { "label-col", 0, 0, G_OPTION_ARG_STRING, &o->label_col, N_("Column of labels"), "C" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &o->threads, N_("Threads for decoding (all cores)"), "N" },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &o->out, N_("Also write the results as JSON to this file"), "FILE" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, N_("Print one JSON object"), NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, N_("Do not describe the data on stderr"), NULL },
     { NULL }
   };
 
@@ -55,7 +56,7 @@ eval_parse (EvalOpts *o, int *argc, char ***argv, GError **error)
     return FALSE;
   if (o->model == NULL)
     {
-      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--model FILE is required");
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, _("--model FILE is required"));
       return FALSE;
     }
   return fl_cli_check_data (o->images, o->csv, 64, o->threads, error);
@@ -151,6 +152,7 @@ print_text (const FlEvaluation *ev,
 {
   g_autofree char *note = fl_evaluation_unknown_note (ev);
 
+  /* not translated: bench/domain-shift.sh reads the accuracy from this line */
   printf ("evaluated %d of %d samples: accuracy %.4f macro_f1 %.4f\n", ev->validation->n, ev->n_samples,
           fl_metrics_accuracy (m), fl_metrics_macro_f1 (m));
   if (note != NULL)

@@ -28,6 +28,7 @@
 #include "fl-cli-plot.h"
 
 #include "fl-dataset.h"
+#include "fl-i18n.h"
 #include "fl-trainer.h"
 #include "fl-transfer.h"
 
@@ -73,30 +74,30 @@ label_parse (LabelOpts *o, int *argc, char ***argv, GError **error)
 {
   g_autoptr(GOptionContext) ctx = g_option_context_new ("— fusionlab-cli label-efficiency");
   const GOptionEntry entries[] = {
-    { "images", 0, 0, G_OPTION_ARG_FILENAME, &o->images, "The image folder", "DIR" },
-    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &o->csv, "The text CSV", "FILE" },
-    { "image-col", 0, 0, G_OPTION_ARG_STRING, &o->image_col, "Column of image paths", "C" },
-    { "text-col", 0, 0, G_OPTION_ARG_STRING, &o->text_col, "Column of texts", "C" },
-    { "label-col", 0, 0, G_OPTION_ARG_STRING, &o->label_col, "Column of labels", "C" },
-    { "image-size", 0, 0, G_OPTION_ARG_INT, &o->image_size, "Images are resized to S×S (64)", "S" },
+    { "images", 0, 0, G_OPTION_ARG_FILENAME, &o->images, N_("The image folder"), "DIR" },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &o->csv, N_("The text CSV"), "FILE" },
+    { "image-col", 0, 0, G_OPTION_ARG_STRING, &o->image_col, N_("Column of image paths"), "C" },
+    { "text-col", 0, 0, G_OPTION_ARG_STRING, &o->text_col, N_("Column of texts"), "C" },
+    { "label-col", 0, 0, G_OPTION_ARG_STRING, &o->label_col, N_("Column of labels"), "C" },
+    { "image-size", 0, 0, G_OPTION_ARG_INT, &o->image_size, N_("Images are resized to S×S (64)"), "S" },
     { "pretrained", 0, 0, G_OPTION_ARG_FILENAME, &o->pretrained,
-      "The model whose branches start the pretrained runs (match --save, or train --save)", "MODEL" },
+      N_("The model whose branches start the pretrained runs (match --save, or train --save)"), "MODEL" },
     { "fractions", 0, 0, G_OPTION_ARG_STRING, &o->fractions,
-      "Percentages of the training labels (10,25,50,100)", "P,P" },
-    { "seeds", 0, 0, G_OPTION_ARG_INT, &o->seeds, "Seeds per fraction (3)", "N" },
-    { "epochs", 0, 0, G_OPTION_ARG_INT, &o->epochs, "Epochs at 100 %; N / fraction below (10)", "N" },
+      N_("Percentages of the training labels (10,25,50,100)"), "P,P" },
+    { "seeds", 0, 0, G_OPTION_ARG_INT, &o->seeds, N_("Seeds per fraction (3)"), "N" },
+    { "epochs", 0, 0, G_OPTION_ARG_INT, &o->epochs, N_("Epochs at 100 %; N / fraction below (10)"), "N" },
     { "freeze", 0, 0, G_OPTION_ARG_STRING, &o->freeze,
-      "Also runs with these pretrained branches frozen", "image,text" },
-    { "fusion", 0, 0, G_OPTION_ARG_STRING, &o->fusion, "The classifier's fusion (concat)", "F" },
-    { "batch", 0, 0, G_OPTION_ARG_INT, &o->batch, "Batch size (64)", "N" },
-    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->lr, "Adam learning rate (0.001)", "X" },
-    { "val-split", 0, 0, G_OPTION_ARG_DOUBLE, &o->val_split, "Held-out fraction (0.2)", "X" },
+      N_("Also runs with these pretrained branches frozen"), "image,text" },
+    { "fusion", 0, 0, G_OPTION_ARG_STRING, &o->fusion, N_("The classifier's fusion (concat)"), "F" },
+    { "batch", 0, 0, G_OPTION_ARG_INT, &o->batch, N_("Batch size (64)"), "N" },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->lr, N_("Adam learning rate (0.001)"), "X" },
+    { "val-split", 0, 0, G_OPTION_ARG_DOUBLE, &o->val_split, N_("Held-out fraction (0.2)"), "X" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed,
-      "Seed of the held-out split, and the first run seed (42): the pretrained model's", "N" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &o->threads, "Threads (all cores)", "N" },
-    { "plot", 0, 0, G_OPTION_ARG_FILENAME, &o->plot, "Draw accuracy against labels as a PNG", "FILE" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "One JSON object per run, then per cell", NULL },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "Print only the results", NULL },
+      N_("Seed of the held-out split, and the first run seed (42): the pretrained model's"), "N" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &o->threads, N_("Threads (all cores)"), "N" },
+    { "plot", 0, 0, G_OPTION_ARG_FILENAME, &o->plot, N_("Draw accuracy against labels as a PNG"), "FILE" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, N_("One JSON object per run, then per cell"), NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, N_("Print only the results"), NULL },
     { NULL }
   };
 
@@ -120,7 +121,7 @@ parse_fractions (const char *text, Table *t, GError **error)
           (i > 0 && p / 100 <= t->fractions[i - 1]))
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       "--fractions must be up to %d ascending percentages in (0, 100], as 10,25,50,100",
+                       _("--fractions must be up to %d ascending percentages in (0, 100], as 10,25,50,100"),
                        MAX_FRACTIONS);
           return FALSE;
         }
@@ -135,21 +136,22 @@ label_plan (LabelOpts *o, Table *t, GError **error)
 {
   FlTrainSettings *s = &t->base;
   const char *bad = NULL;
+  g_autofree char *range = NULL;
 
   fl_train_settings_init_default (s);
   if (!fl_cli_check_data (o->images, o->csv, o->image_size, o->threads, error) ||
       !parse_fractions (o->fractions != NULL ? o->fractions : "10,25,50,100", t, error))
     return FALSE;
   if (o->pretrained == NULL)
-    bad = "--pretrained MODEL is required";
+    bad = _("--pretrained MODEL is required");
   else if (o->seeds < 1 || o->seeds > MAX_SEEDS)
-    bad = "--seeds must be between 1 and " G_STRINGIFY (MAX_SEEDS);
+    bad = range = g_strdup_printf (_("--seeds must be between 1 and %d"), MAX_SEEDS);
   else if (o->seed < 0)
-    bad = "--seed must be ≥ 0";
+    bad = _("--seed must be ≥ 0");
   else if (o->freeze != NULL && (!fl_branches_from_string (o->freeze, &t->freeze) || t->freeze == 0))
-    bad = "--freeze must be a list of image, text, audio and numeric";
+    bad = _("--freeze must be a list of image, text, audio and numeric");
   else if (o->fusion != NULL && !fl_fusion_from_string (o->fusion, &s->fusion))
-    bad = "unknown --fusion";
+    bad = _("unknown --fusion");
   if (bad != NULL)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, bad);
@@ -202,14 +204,18 @@ check_split (LabelOpts *o, FlDataset *ds, Table *t, GError **error)
             "\"val_fraction\": %g, \"pretrained\": \"%s\", \"same_split\": %s}\n", ds->n, n_val,
             s.split_seed, s.val_fraction, o->pretrained, same ? "true" : "false");
   else
-    printf ("# held out: %d of %d samples (seed %" G_GINT64_FORMAT ", val %g), the same for every run\n"
-            "# pretrained: %s: %s\n", n_val, ds->n, s.split_seed, s.val_fraction, o->pretrained,
-            same ? "trained on this training split only (its vocabulary and image statistics are "
-                   "this split's training part's): it never saw the held-out samples"
-                 : why);
+    {
+      printf (_("# held out: %d of %d samples (seed %lld, val %g), the same for every run\n"),
+              n_val, ds->n, (long long) s.split_seed, s.val_fraction);
+      /* TRANSLATORS: the model file, then whether it saw the held-out samples */
+      printf (_("# pretrained: %s: %s\n"), o->pretrained,
+              same ? _("trained on this training split only (its vocabulary and image statistics are "
+                       "this split's training part's): it never saw the held-out samples")
+                   : why);
+    }
   if (!same && !o->json)
-    printf ("# so it is no model of this split's training part: if it was trained on this data "
-            "with another seed or val fraction, it may have seen held-out samples\n");
+    printf ("%s\n", _("# so it is no model of this split's training part: if it was trained on this data "
+                      "with another seed or val fraction, it may have seen held-out samples"));
   fflush (stdout);
   return TRUE;
 }
@@ -263,8 +269,11 @@ run_all (LabelOpts *o, FlDataset *ds, Table *t, GError **error)
                     "\"labels\": %d, \"epochs\": %d, \"val_acc\": %.6f}\n", t->fractions[f], s.seed,
                     start_names[start], n_train, s.epochs, *acc);
           else
-            printf ("# run %d/%d: %g%% seed %" G_GUINT64_FORMAT " %s: %d labels, %d epochs, "
-                    "val_acc %.4f (%.0f s)\n", ++i, n, 100 * t->fractions[f], s.seed,
+            /* TRANSLATORS: run number, of how many: the fraction of the labels, the
+             * seed, the start (scratch, pretrained or frozen: not translated, as
+             * in the table and --json), the labels and epochs; keep val_acc */
+            printf (_("# run %d/%d: %g%% seed %llu %s: %d labels, %d epochs, "
+                      "val_acc %.4f (%.0f s)\n"), ++i, n, 100 * t->fractions[f], (unsigned long long) s.seed,
                     start_names[start], n_train, s.epochs, *acc, (g_get_monotonic_time () - t0) / 1e6);
           i += o->json;
           fflush (stdout);
@@ -291,7 +300,10 @@ print_table (LabelOpts *o, Table *t)
 {
   if (!o->json)
     {
-      printf ("\nvalidation accuracy, mean ± sd over %d seed(s)\n%9s %7s", t->seeds, "labels", "n");
+      /* the columns' tokens stay English, as --json's: scripts read them */
+      printf ("\n");
+      printf (_("validation accuracy, mean ± sd over %d seed(s)\n"), t->seeds);
+      printf ("%9s %7s", "labels", "n");
       for (int start = 0; start < t->n_starts; start++)
         printf ("  %-17s", start_names[start]);
       printf ("  %s\n", "pretrained − scratch");
@@ -323,6 +335,8 @@ plot (LabelOpts *o, FlDataset *ds, Table *t, GError **error)
   double mean[N_STARTS][MAX_FRACTIONS], sd[N_STARTS][MAX_FRACTIONS];
   FlCliSeries series[N_STARTS];
   g_autofree char *base = g_path_get_basename (o->csv), *model = g_path_get_basename (o->pretrained);
+  /* not translated: Cairo's toy text API draws the plot, one font without
+   * fallback for Chinese */
   g_autofree char *title = g_strdup_printf ("%s: accuracy against labels, pretrained = %s (%d seed%s)",
                                             base, model, t->seeds, t->seeds > 1 ? "s, mean ± sd" : "");
   g_autofree char *frozen = fl_branches_to_string (t->freeze);
@@ -369,6 +383,6 @@ fl_cli_label_efficiency (int argc, char **argv)
   if (o.plot != NULL && !plot (&o, ds, &t, &error))
     return fl_cli_fail ("%s", error->message);
   if (o.plot != NULL && !o.quiet)
-    fprintf (stderr, "plot written to %s\n", o.plot);
+    fprintf (stderr, _("plot written to %s\n"), o.plot);
   return 0;
 }

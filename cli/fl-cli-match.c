@@ -23,6 +23,7 @@
 
 #include "fl-dataset.h"
 #include "fl-embedder.h"
+#include "fl-i18n.h"
 #include "fl-matcher.h"
 
 #include <json-glib/json-glib.h>
@@ -58,36 +59,36 @@ match_parse (MatchOpts *o, int *argc, char ***argv, GError **error)
 {
   g_autoptr(GOptionContext) ctx = g_option_context_new ("— fusionlab-cli match");
   const GOptionEntry entries[] = {
-    { "images", 0, 0, G_OPTION_ARG_FILENAME, &o->images, "The image folder", "DIR" },
-    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &o->csv, "The text CSV", "FILE" },
-    { "image-col", 0, 0, G_OPTION_ARG_STRING, &o->image_col, "Column of image paths", "C" },
-    { "text-col", 0, 0, G_OPTION_ARG_STRING, &o->text_col, "Column of texts", "C" },
+    { "images", 0, 0, G_OPTION_ARG_FILENAME, &o->images, N_("The image folder"), "DIR" },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &o->csv, N_("The text CSV"), "FILE" },
+    { "image-col", 0, 0, G_OPTION_ARG_STRING, &o->image_col, N_("Column of image paths"), "C" },
+    { "text-col", 0, 0, G_OPTION_ARG_STRING, &o->text_col, N_("Column of texts"), "C" },
     { "label-col", 0, 0, G_OPTION_ARG_STRING, &o->label_col,
-      "Column of labels: they only stratify the split", "C" },
-    { "image-size", 0, 0, G_OPTION_ARG_INT, &o->image_size, "Images are resized to S×S (64)", "S" },
+      N_("Column of labels: they only stratify the split"), "C" },
+    { "image-size", 0, 0, G_OPTION_ARG_INT, &o->image_size, N_("Images are resized to S×S (64)"), "S" },
     { "loss", 0, 0, G_OPTION_ARG_STRING, &o->loss,
-      "infonce, hinge or mapping (infonce); mapping regresses the frozen text side", "L" },
-    { "map-loss", 0, 0, G_OPTION_ARG_STRING, &o->map_loss, "mapping's loss: cosine or mse (cosine)", "L" },
+      N_("infonce, hinge or mapping (infonce); mapping regresses the frozen text side"), "L" },
+    { "map-loss", 0, 0, G_OPTION_ARG_STRING, &o->map_loss, N_("mapping's loss: cosine or mse (cosine)"), "L" },
     { "freeze", 0, 0, G_OPTION_ARG_STRING, &o->freeze,
-      "Keep one side's branch and projection as they start: image or text (mapping: text)", "SIDE" },
-    { "embed-dim", 0, 0, G_OPTION_ARG_INT, &o->embed_dim, "Dimension of the shared space (64)", "E" },
-    { "epochs", 0, 0, G_OPTION_ARG_INT, &o->epochs, "Epochs (10)", "N" },
-    { "batch", 0, 0, G_OPTION_ARG_INT, &o->batch, "Batch size (64)", "N" },
-    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->lr, "Adam learning rate (0.001)", "X" },
-    { "val-split", 0, 0, G_OPTION_ARG_DOUBLE, &o->val_split, "Validation fraction (0.2)", "X" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "Seed of split, init and shuffle (42)", "N" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &o->threads, "Threads (all cores)", "N" },
-    { "save", 0, 0, G_OPTION_ARG_FILENAME, &o->save, "Write the matching model to FILE", "FILE" },
+      N_("Keep one side's branch and projection as they start: image or text (mapping: text)"), "SIDE" },
+    { "embed-dim", 0, 0, G_OPTION_ARG_INT, &o->embed_dim, N_("Dimension of the shared space (64)"), "E" },
+    { "epochs", 0, 0, G_OPTION_ARG_INT, &o->epochs, N_("Epochs (10)"), "N" },
+    { "batch", 0, 0, G_OPTION_ARG_INT, &o->batch, N_("Batch size (64)"), "N" },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->lr, N_("Adam learning rate (0.001)"), "X" },
+    { "val-split", 0, 0, G_OPTION_ARG_DOUBLE, &o->val_split, N_("Validation fraction (0.2)"), "X" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, N_("Seed of split, init and shuffle (42)"), "N" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &o->threads, N_("Threads (all cores)"), "N" },
+    { "save", 0, 0, G_OPTION_ARG_FILENAME, &o->save, N_("Write the matching model to FILE"), "FILE" },
     { "zero-shot", 0, 0, G_OPTION_ARG_NONE, &o->zero_shot,
-      "Then classify the held-out pictures by their class names", NULL },
+      N_("Then classify the held-out pictures by their class names"), NULL },
     { "template", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->templates,
-      "What a class name becomes for --zero-shot (\"{label}\"); may be repeated", "T" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "One JSON object per epoch", NULL },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "Print only the results", NULL },
+      N_("What a class name becomes for --zero-shot (\"{label}\"); may be repeated"), "T" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, N_("One JSON object per epoch"), NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, N_("Print only the results"), NULL },
     { "init-from", 0, 0, G_OPTION_ARG_FILENAME, &o->init_from,
-      "Start the branches from a saved model's (a classifier's or a matching model's)", "MODEL" },
+      N_("Start the branches from a saved model's (a classifier's or a matching model's)"), "MODEL" },
     { "word-vectors", 0, 0, G_OPTION_ARG_FILENAME, &o->word_vectors,
-      "Start the text embedding from GloVe/fastText vectors (text format)", "FILE" },
+      N_("Start the text embedding from GloVe/fastText vectors (text format)"), "FILE" },
     FL_CLI_TEXT_ENTRIES (o->text_encoder, o->max_tokens),
     { NULL }
   };
@@ -106,24 +107,24 @@ match_settings (MatchOpts *o, FlMatchSettings *s, GError **error)
   if (!fl_cli_check_data (o->images, o->csv, o->image_size, o->threads, error))
     return FALSE;
   if (o->seed < 0)
-    bad = "--seed must be ≥ 0";
+    bad = _("--seed must be ≥ 0");
   else if (o->loss != NULL && !fl_match_loss_from_string (o->loss, &s->loss))
-    bad = "--loss must be infonce, hinge or mapping";
+    bad = _("--loss must be infonce, hinge or mapping");
   else if (o->map_loss != NULL && !fl_map_loss_from_string (o->map_loss, &s->map_loss))
-    bad = "--map-loss must be cosine or mse";
+    bad = _("--map-loss must be cosine or mse");
   else if (o->map_loss != NULL && s->loss != FL_MATCH_LOSS_MAPPING)
-    bad = "--map-loss goes with --loss mapping";
+    bad = _("--map-loss goes with --loss mapping");
   else if (o->freeze != NULL && (!fl_branches_from_string (o->freeze, &s->frozen) ||
                                  (s->frozen != FL_BRANCH_BIT (FL_BRANCH_IMAGE) &&
                                   s->frozen != FL_BRANCH_BIT (FL_BRANCH_TEXT))))
-    bad = "--freeze must be image or text: one side";
+    bad = _("--freeze must be image or text: one side");
   else if (o->freeze != NULL && s->loss == FL_MATCH_LOSS_MAPPING && s->frozen != FL_BRANCH_BIT (FL_BRANCH_TEXT))
-    bad = "--loss mapping regresses the frozen text side: it takes no --freeze image";
+    bad = _("--loss mapping regresses the frozen text side: it takes no --freeze image");
   else if (o->templates != NULL && !o->zero_shot)
-    bad = "--template goes with --zero-shot";
+    bad = _("--template goes with --zero-shot");
   for (int i = 0; bad == NULL && o->templates != NULL && o->templates[i] != NULL; i++)
     if (strstr (o->templates[i], "{label}") == NULL)
-      bad = "--template must hold {label}, where each class name goes";
+      bad = _("--template must hold {label}, where each class name goes");
   if (bad != NULL)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, bad);
@@ -222,8 +223,8 @@ zero_shot (const MatchOpts *o, const FlDataset *ds, FlMatcher *m, FlEmbedder *e)
   for (int c = 0; c < ds->n_classes; c++)
     unknown += fl_embedder_known_words (e, ds->class_names[c]) == 0;
   if (unknown > 0 && !o->quiet)
-    fprintf (stderr, "zero-shot: %d of the %d class names hold no word the model knows: "
-             "their prompts embed alike, and the first of them wins\n", unknown, ds->n_classes);
+    fprintf (stderr, _("zero-shot: %d of the %d class names hold no word the model knows: "
+                       "their prompts embed alike, and the first of them wins\n"), unknown, ds->n_classes);
   for (int t = 0; t == 0 || (o->templates != NULL && o->templates[t] != NULL); t++)
     {
       const char *template_ = o->templates != NULL ? o->templates[t] : "{label}";
@@ -261,7 +262,7 @@ fl_cli_match (int argc, char **argv)
   fl_cli_warn_held_out (fl_matcher_run (m));
   fl_run_val_indices (fl_matcher_run (m), &nv);
   nv = MIN (nv, FL_MATCH_MAX_EVAL);
-  if (!o.json)
+  if (!o.json)   /* not translated: bench/match.sh reads its keys */
     printf ("# chance n_val %d r1 %.4f r5 %.4f r10 %.4f medr %.1f\n", nv, MIN (1.0, 1.0 / nv),
             MIN (1.0, 5.0 / nv), MIN (1.0, 10.0 / nv), (nv + 1) / 2.0);
   if (!fl_matcher_train (m, print_match_epoch, &o, NULL, &error))
@@ -276,7 +277,7 @@ fl_cli_match (int argc, char **argv)
       if (o.save != NULL && !fl_embedder_save (e, o.save, &error))
         return fl_cli_fail ("%s", error->message);
       if (o.save != NULL && !o.quiet)
-        fprintf (stderr, "saved the matching model to %s\n", o.save);
+        fprintf (stderr, _("saved the matching model to %s\n"), o.save);
     }
   return 0;
 }

@@ -9,6 +9,7 @@
 #define G_LOG_DOMAIN "fl-cli"
 
 #include "fl-cli-plot.h"
+#include "fl-i18n.h"
 
 #include <cairo.h>
 #include <math.h>
@@ -183,6 +184,7 @@ fl_cli_plot_lines (const char        *path,
       cairo_line_to (f.cr, W - RIGHT, py (&f, chance));
       cairo_stroke (f.cr);
       cairo_set_dash (f.cr, NULL, 0, 0);
+      /* not translated: Cairo's toy text API, one font without fallback for Chinese */
       text_at (f.cr, "chance", W - RIGHT - 6, py (&f, chance) - 4, 1.0, 1.0);
     }
   for (int k = 0; k < n_series; k++)
@@ -195,7 +197,7 @@ fl_cli_plot_lines (const char        *path,
   cairo_surface_destroy (surface);
   if (status != CAIRO_STATUS_SUCCESS)
     {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "%s: the plot was not written: %s",
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, _("%s: the plot was not written: %s"),
                    path, cairo_status_to_string (status));
       return FALSE;
     }

@@ -16,6 +16,7 @@
 
 #include "fl-dataset.h"
 #include "fl-embedder.h"
+#include "fl-i18n.h"
 
 #include <json-glib/json-glib.h>
 #include <stdio.h>
@@ -39,37 +40,38 @@ search_parse (SearchOpts *o, int *argc, char ***argv, GError **error)
 {
   g_autoptr(GOptionContext) ctx = g_option_context_new ("— fusionlab-cli search");
   const GOptionEntry entries[] = {
-    { "model", 0, 0, G_OPTION_ARG_FILENAME, &o->model, "The matching model (match --save)", "FILE" },
-    { "text", 0, 0, G_OPTION_ARG_STRING, &o->text, "Rank the pictures for this sentence", "TEXT" },
-    { "image", 0, 0, G_OPTION_ARG_FILENAME, &o->image, "Rank the texts for this picture", "FILE" },
-    { "k", 'k', 0, G_OPTION_ARG_INT, &o->k, "How many results (5)", "K" },
+    { "model", 0, 0, G_OPTION_ARG_FILENAME, &o->model, N_("The matching model (match --save)"), "FILE" },
+    { "text", 0, 0, G_OPTION_ARG_STRING, &o->text, N_("Rank the pictures for this sentence"), "TEXT" },
+    { "image", 0, 0, G_OPTION_ARG_FILENAME, &o->image, N_("Rank the texts for this picture"), "FILE" },
+    { "k", 'k', 0, G_OPTION_ARG_INT, &o->k, N_("How many results (5)"), "K" },
     { "images", 0, 0, G_OPTION_ARG_FILENAME, &o->images,
-      "The image folder to search (the model's data)", "DIR" },
-    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &o->csv, "Its text CSV (the model's data)", "FILE" },
-    { "image-col", 0, 0, G_OPTION_ARG_STRING, &o->image_col, "Column of image paths", "C" },
-    { "text-col", 0, 0, G_OPTION_ARG_STRING, &o->text_col, "Column of texts", "C" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &o->threads, "Threads (all cores)", "N" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "One JSON object", NULL },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "Print only the results", NULL },
+      N_("The image folder to search (the model's data)"), "DIR" },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &o->csv, N_("Its text CSV (the model's data)"), "FILE" },
+    { "image-col", 0, 0, G_OPTION_ARG_STRING, &o->image_col, N_("Column of image paths"), "C" },
+    { "text-col", 0, 0, G_OPTION_ARG_STRING, &o->text_col, N_("Column of texts"), "C" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &o->threads, N_("Threads (all cores)"), "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, N_("One JSON object"), NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, N_("Print only the results"), NULL },
     { NULL }
   };
   const char *bad = NULL;
 
   g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
   if (!g_option_context_parse (ctx, argc, argv, error))
     return FALSE;
   if (*argc > 1)
-    bad = "unexpected argument";
+    bad = _("unexpected argument");
   else if (o->model == NULL)
-    bad = "--model FILE is required";
+    bad = _("--model FILE is required");
   else if ((o->text == NULL) == (o->image == NULL))
-    bad = "give one of --text TEXT and --image FILE";
+    bad = _("give one of --text TEXT and --image FILE");
   else if (o->k < 1)
-    bad = "-k must be at least 1";
+    bad = _("-k must be at least 1");
   else if ((o->images == NULL) != (o->csv == NULL))
-    bad = "--images and --csv go together (without them, the model's own data)";
+    bad = _("--images and --csv go together (without them, the model's own data)");
   else if (o->threads < 0 || o->threads > 256)
-    bad = "--threads must be between 0 and 256";
+    bad = _("--threads must be between 0 and 256");
   if (bad != NULL)
     g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, bad);
   return bad == NULL;
@@ -88,7 +90,7 @@ search_load (SearchOpts *o, FlEmbedder *e, GError **error)
   else if (spec.images_dir == NULL || spec.csv_path == NULL)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "%s records no data it was trained on: give --images and --csv", o->model);
+                   _("%s records no data it was trained on: give --images and --csv"), o->model);
       return NULL;
     }
   spec.image_size = fl_embedder_image_size (e);
@@ -98,8 +100,8 @@ search_load (SearchOpts *o, FlEmbedder *e, GError **error)
   spec.audio_col = "";
   ds = fl_dataset_load (&spec, NULL, NULL, NULL, error);
   if (ds != NULL && !o->quiet)
-    fprintf (stderr, "ranking the %d %s of %s\n", ds->n, o->text != NULL ? "pictures" : "texts",
-             spec.csv_path);
+    fprintf (stderr, o->text != NULL ? _("ranking the %d pictures of %s\n") : _("ranking the %d texts of %s\n"),
+             ds->n, spec.csv_path);
   return ds;
 }
 

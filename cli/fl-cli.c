@@ -115,7 +115,11 @@ progress_cb (gint64 done, gint64 total, gpointer user_data)
 {
   gboolean *quiet = user_data;
   if (!*quiet && isatty (fileno (stderr)))
-    fprintf (stderr, "\rloading files %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT, done, total);
+    {
+      fputc ('\r', stderr);
+      /* TRANSLATORS: the progress line while the data loads: files read/all */
+      fprintf (stderr, _("loading files %lld/%lld"), (long long) done, (long long) total);
+    }
 }
 
 /* --val-split, remembering that it was given: compare --folds refuses it. */
@@ -129,7 +133,7 @@ val_split_cb (const char *name, const char *value, gpointer data, GError **error
   if (end == value || *end != '\0')
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "cannot parse “%s” as a number for %s", value, name);
+                   _("cannot parse “%s” as a number for %s"), value, name);
       return FALSE;
     }
   o->val_split_given = TRUE;
@@ -142,9 +146,9 @@ add_compare_entries (GOptionContext *ctx, Opts *o)
 {
   const GOptionEntry entries[] = {
     { "folds", 0, 0, G_OPTION_ARG_INT, &o->folds,
-      "Repeated stratified k-fold: every route on the same K folds", "K" },
+      N_("Repeated stratified k-fold: every route on the same K folds"), "K" },
     { "repeats", 0, 0, G_OPTION_ARG_INT, &o->repeats,
-      "With --folds: R shuffles into folds, seeds N to N+R-1 (1)", "R" },
+      N_("With --folds: R shuffles into folds, seeds N to N+R-1 (1)"), "R" },
     { NULL }
   };
 
@@ -158,9 +162,9 @@ add_branch_entries (GOptionContext *ctx, Opts *o)
 {
   const GOptionEntry entries[] = {
     { "audio-col", 0, 0, G_OPTION_ARG_STRING, &o->audio_col,
-      "Column of sound clips in the image folder (\"\" = none)", "C" },
+      N_("Column of sound clips in the image folder (\"\" = none)"), "C" },
     { "numeric-cols", 0, 0, G_OPTION_ARG_STRING, &o->numeric_cols,
-      "Numeric columns: auto (every column of numbers) or names separated by commas", "auto|A,B" },
+      N_("Numeric columns: auto (every column of numbers) or names separated by commas"), "auto|A,B" },
     { NULL }
   };
 
@@ -172,8 +176,8 @@ static void
 add_predict_entries (GOptionContext *ctx, Opts *o)
 {
   const GOptionEntry entries[] = {
-    { "model", 0, 0, G_OPTION_ARG_FILENAME, &o->model, "A model saved with --save", "MODEL" },
-    { "out", 0, 0, G_OPTION_ARG_FILENAME, &o->out, "Where to write the predictions", "FILE" },
+    { "model", 0, 0, G_OPTION_ARG_FILENAME, &o->model, N_("A model saved with --save"), "MODEL" },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &o->out, N_("Where to write the predictions"), "FILE" },
     { NULL }
   };
 
@@ -185,8 +189,8 @@ static void
 add_torch_entries (GOptionContext *ctx, Opts *o)
 {
   const GOptionEntry entries[] = {
-    { "out", 0, 0, G_OPTION_ARG_FILENAME, &o->out, "The folder to write (new or empty)", "DIR" },
-    { "force", 0, 0, G_OPTION_ARG_NONE, &o->force, "Write into a folder that is not empty", NULL },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &o->out, N_("The folder to write (new or empty)"), "DIR" },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &o->force, N_("Write into a folder that is not empty"), NULL },
     { NULL }
   };
 
@@ -198,9 +202,9 @@ static void
 add_transfer_entries (GOptionContext *ctx, Opts *o)
 {
   const GOptionEntry entries[] = {
-    { "init-from", 0, 0, G_OPTION_ARG_FILENAME, &o->init_from, "Start the branches from a model", "MODEL" },
-    { "freeze", 0, 0, G_OPTION_ARG_STRING, &o->freeze, "Keep these branches as they start", "image,text" },
-    { "word-vectors", 0, 0, G_OPTION_ARG_FILENAME, &o->word_vectors, "GloVe/fastText vectors", "FILE" },
+    { "init-from", 0, 0, G_OPTION_ARG_FILENAME, &o->init_from, N_("Start the branches from a model"), "MODEL" },
+    { "freeze", 0, 0, G_OPTION_ARG_STRING, &o->freeze, N_("Keep these branches as they start"), "image,text" },
+    { "word-vectors", 0, 0, G_OPTION_ARG_FILENAME, &o->word_vectors, N_("GloVe/fastText vectors"), "FILE" },
     { NULL }
   };
 
@@ -215,10 +219,10 @@ add_fusion_entries (GOptionContext *ctx, Opts *o)
     { "fusion", 0, 0, G_OPTION_ARG_STRING, &o->fusion,
       "concat|mean|product|gated|late|lowrank|image|text|audio|numeric", "F" },
     { "branches", 0, 0, G_OPTION_ARG_STRING, &o->branches,
-      "The branches to fuse, two or more of image,text,audio,numeric (all the data has)", "B,B" },
+      N_("The branches to fuse, two or more of image,text,audio,numeric (all the data has)"), "B,B" },
     { "modality-dropout", 0, 0, G_OPTION_ARG_DOUBLE, &o->modality_dropout,
-      "Zero one modality of a training sample with this probability, 0 to 0.5 (0)", "P" },
-    { "rank", 0, 0, G_OPTION_ARG_INT, &o->rank, "Rank R of the lowrank fusion, 1 to 256 (8)", "R" },
+      N_("Zero one modality of a training sample with this probability, 0 to 0.5 (0)"), "P" },
+    { "rank", 0, 0, G_OPTION_ARG_INT, &o->rank, N_("Rank R of the lowrank fusion, 1 to 256 (8)"), "R" },
     FL_CLI_TEXT_ENTRIES (o->text_encoder, o->max_tokens),
     { NULL }
   };
@@ -232,34 +236,34 @@ parse (Opts *o, const char *command, int *argc, char ***argv, GError **error)
 {
   g_autoptr(GOptionContext) ctx = NULL;
   const GOptionEntry common[] = {
-    { "images", 0, 0, G_OPTION_ARG_FILENAME, &o->images, "The image folder", "DIR" },
-    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &o->csv, "The text CSV", "FILE" },
-    { "image-col", 0, 0, G_OPTION_ARG_STRING, &o->image_col, "Column of image paths", "C" },
-    { "text-col", 0, 0, G_OPTION_ARG_STRING, &o->text_col, "Column of texts", "C" },
-    { "label-col", 0, 0, G_OPTION_ARG_STRING, &o->label_col, "Column of labels (\"\" = folder names)", "C" },
-    { "image-size", 0, 0, G_OPTION_ARG_INT, &o->image_size, "Images are resized to S×S (64)", "S" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &o->threads, "Threads (all cores)", "N" },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "Print only the results", NULL },
+    { "images", 0, 0, G_OPTION_ARG_FILENAME, &o->images, N_("The image folder"), "DIR" },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &o->csv, N_("The text CSV"), "FILE" },
+    { "image-col", 0, 0, G_OPTION_ARG_STRING, &o->image_col, N_("Column of image paths"), "C" },
+    { "text-col", 0, 0, G_OPTION_ARG_STRING, &o->text_col, N_("Column of texts"), "C" },
+    { "label-col", 0, 0, G_OPTION_ARG_STRING, &o->label_col, N_("Column of labels (\"\" = folder names)"), "C" },
+    { "image-size", 0, 0, G_OPTION_ARG_INT, &o->image_size, N_("Images are resized to S×S (64)"), "S" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &o->threads, N_("Threads (all cores)"), "N" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, N_("Print only the results"), NULL },
     { NULL }
   };
   const GOptionEntry train[] = {
-    { "epochs", 0, 0, G_OPTION_ARG_INT, &o->epochs, "Epochs (10)", "N" },
-    { "batch", 0, 0, G_OPTION_ARG_INT, &o->batch, "Batch size (64)", "N" },
-    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->lr, "Adam learning rate (0.001)", "X" },
-    { "val-split", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer) val_split_cb, "Validation fraction (0.2)", "X" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "Seed of split, init and shuffle (42)", "N" },
-    { "kfold", 0, 0, G_OPTION_ARG_INT, &o->kfold, "k-fold cross-validation: k", "K" },
-    { "fold", 0, 0, G_OPTION_ARG_INT, &o->fold, "with --kfold, the validation fold (0)", "I" },
-    { "save", 0, 0, G_OPTION_ARG_FILENAME, &o->save, "Save the trained model", "MODEL" },
-    { "metrics-csv", 0, 0, G_OPTION_ARG_FILENAME, &o->metrics_csv, "Write per-epoch metrics", "FILE" },
+    { "epochs", 0, 0, G_OPTION_ARG_INT, &o->epochs, N_("Epochs (10)"), "N" },
+    { "batch", 0, 0, G_OPTION_ARG_INT, &o->batch, N_("Batch size (64)"), "N" },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->lr, N_("Adam learning rate (0.001)"), "X" },
+    { "val-split", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer) val_split_cb, N_("Validation fraction (0.2)"), "X" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, N_("Seed of split, init and shuffle (42)"), "N" },
+    { "kfold", 0, 0, G_OPTION_ARG_INT, &o->kfold, N_("k-fold cross-validation: k"), "K" },
+    { "fold", 0, 0, G_OPTION_ARG_INT, &o->fold, N_("with --kfold, the validation fold (0)"), "I" },
+    { "save", 0, 0, G_OPTION_ARG_FILENAME, &o->save, N_("Save the trained model"), "MODEL" },
+    { "metrics-csv", 0, 0, G_OPTION_ARG_FILENAME, &o->metrics_csv, N_("Write per-epoch metrics"), "FILE" },
     { "experiment", 0, 0, G_OPTION_ARG_FILENAME, &o->experiment,
-      "Write an experiment file that the app reopens (fusionlab --experiment FILE)", "FILE" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "One JSON object per epoch", NULL },
+      N_("Write an experiment file that the app reopens (fusionlab --experiment FILE)"), "FILE" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, N_("One JSON object per epoch"), NULL },
     { "fit", 0, 0, G_OPTION_ARG_STRING, &o->fit,
-      "How a picture becomes S×S: squash it, crop its centred square, or pad it with white (squash)",
+      N_("How a picture becomes S×S: squash it, crop its centred square, or pad it with white (squash)"),
       "squash|crop|pad" },
     { "augment", 0, 0, G_OPTION_ARG_NONE, &o->augment,
-      "Augment the training pictures: random flip, crop, brightness and contrast (off)", NULL },
+      N_("Augment the training pictures: random flip, crop, brightness and contrast (off)"), NULL },
     { "export", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &o->export,
       "Write the prepared split data as safetensors and stop (for bench/)", "FILE" },
     { NULL }
@@ -299,14 +303,14 @@ settings_from_opts (Opts *o, FlTrainSettings *s, GError **error)
   if (o->fusion != NULL && !fl_fusion_from_string (o->fusion, &s->fusion))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "unknown fusion “%s”; choose concat, mean, product, gated, late, "
-                   "lowrank, image, text, audio or numeric", o->fusion);
+                   _("unknown fusion “%s”; choose concat, mean, product, gated, late, "
+                     "lowrank, image, text, audio or numeric"), o->fusion);
       return FALSE;
     }
   if (o->branches != NULL && !fl_branches_from_string (o->branches, &s->branches))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--branches “%s” is not a list of image, text, audio and numeric", o->branches);
+                   _("--branches “%s” is not a list of image, text, audio and numeric"), o->branches);
       return FALSE;
     }
   s->epochs = o->epochs;
@@ -327,12 +331,12 @@ settings_from_opts (Opts *o, FlTrainSettings *s, GError **error)
   if (o->freeze != NULL && !fl_branches_from_string (o->freeze, &s->freeze))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--freeze “%s” is not a list of image, text, audio and numeric", o->freeze);
+                   _("--freeze “%s” is not a list of image, text, audio and numeric"), o->freeze);
       return FALSE;
     }
   if (o->seed < 0)
     {
-      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--seed must be ≥ 0");
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, _("--seed must be ≥ 0"));
       return FALSE;
     }
   return TRUE;
@@ -369,7 +373,7 @@ fit_from_opts (Opts *o, FlImageFit *fit, GError **error)
   if (o->fit == NULL || fl_image_fit_from_string (o->fit, fit))
     return TRUE;
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-               "unknown --fit “%s”; choose squash, crop or pad", o->fit);
+               _("unknown --fit “%s”; choose squash, crop or pad"), o->fit);
   return FALSE;
 }
 
@@ -391,7 +395,8 @@ load_data (Opts *o, GError **error)
   if (ds != NULL && !o->quiet)
     {
       g_autofree char *desc = fl_dataset_describe (ds);
-      fprintf (stderr, "%sloaded in %.1f s\n", desc, (g_get_monotonic_time () - t0) / 1e6);
+      fputs (desc, stderr);
+      fprintf (stderr, _("loaded in %.1f s\n"), (g_get_monotonic_time () - t0) / 1e6);
     }
   return ds;
 }
@@ -436,18 +441,17 @@ static void
 print_run_header (FlComparison *cmp, int i, gint64 t0)
 {
   int n = fl_comparison_n_runs (cmp);
-  double left;
+  const char *name = fl_comparison_result (cmp, i)->name;
+  double left = i > 0 ? (g_get_monotonic_time () - t0) / 1e6 / i * (n - i) : 0;
 
-  printf ("# run %d/%d %s", i + 1, n, fl_comparison_result (cmp, i)->name);
-  if (i > 0)
-    {
-      left = (g_get_monotonic_time () - t0) / 1e6 / i * (n - i);
-      if (left < 90)
-        printf (" (about %.0f s left)", left);
-      else
-        printf (" (about %.0f min left)", left / 60);
-    }
-  putchar ('\n');
+  /* TRANSLATORS: the header of a run of compare: its number, of how many,
+   * and its route ("product · fold 3/5") */
+  if (i == 0)
+    printf (_("# run %d/%d %s\n"), i + 1, n, name);
+  else if (left < 90)
+    printf (_("# run %d/%d %s (about %.0f s left)\n"), i + 1, n, name, left);
+  else
+    printf (_("# run %d/%d %s (about %.0f min left)\n"), i + 1, n, name, left / 60);
   fflush (stdout);
 }
 
@@ -471,7 +475,7 @@ train_runs (Opts *o, FlComparison *cmp, gboolean compare)
       if (!compare && !o->quiet && !o->json)
         print_report (fl_comparison_run (cmp, i), stdout);
       if (o->save != NULL && !fl_run_save_model (fl_comparison_run (cmp, i), o->save, &error))
-        return fl_cli_fail ("could not save the model: %s", error->message);
+        return fl_cli_fail (_("could not save the model: %s"), error->message);
       if (compare)
         fl_comparison_release_run (cmp, i);
     }
@@ -505,21 +509,22 @@ static gboolean
 check_compare (Opts *o, gboolean compare, GError **error)
 {
   const char *bad = NULL;
+  g_autofree char *range = NULL;
 
   if (compare && o->fusion != NULL)
-    bad = "compare trains every fusion; leave out --fusion";
+    bad = _("compare trains every fusion; leave out --fusion");
   else if (compare && o->save != NULL)
-    bad = "--save is for train; compare keeps no model";
+    bad = _("--save is for train; compare keeps no model");
   else if (o->folds != -1 && (o->folds < 2 || o->folds > FL_CV_MAX_FOLDS))
-    bad = "--folds must be between 2 and " G_STRINGIFY (FL_CV_MAX_FOLDS);
+    bad = range = g_strdup_printf (_("--folds must be between 2 and %d"), FL_CV_MAX_FOLDS);
   else if (o->repeats != -1 && (o->repeats < 1 || o->repeats > FL_CV_MAX_REPEATS))
-    bad = "--repeats must be between 1 and " G_STRINGIFY (FL_CV_MAX_REPEATS);
+    bad = range = g_strdup_printf (_("--repeats must be between 1 and %d"), FL_CV_MAX_REPEATS);
   else if (o->repeats != -1 && o->folds == -1)
-    bad = "--repeats needs --folds K";
+    bad = _("--repeats needs --folds K");
   else if (o->folds != -1 && o->val_split_given)
-    bad = "--folds splits the data into K folds; leave out --val-split";
+    bad = _("--folds splits the data into K folds; leave out --val-split");
   else if (o->folds != -1 && o->kfold != 0)
-    bad = "--folds runs every fold; leave out --kfold and --fold";
+    bad = _("--folds runs every fold; leave out --kfold and --fold");
   if (bad != NULL)
     g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, bad);
   return bad == NULL;
@@ -576,12 +581,12 @@ cmd_train (int argc, char **argv, gboolean compare)
   if ((s.branches & ~fl_dataset_branches (ds)) != 0)
     {
       g_autofree char *missing = fl_branches_to_string (s.branches & ~fl_dataset_branches (ds));
-      return fl_cli_fail ("--branches: the data has no %s", missing);
+      return fl_cli_fail (_("--branches: the data has no %s"), missing);
     }
   cmp = fl_comparison_new (ds, &s);
   n_routes = add_runs (&o, cmp, &s, fl_dataset_branches (ds), compare);
   if (!o.quiet && compare && o.folds != -1)
-    fprintf (stderr, "%d runs: %d routes × %d folds × %d repeat(s)\n", fl_comparison_n_runs (cmp),
+    fprintf (stderr, _("%d runs: %d routes × %d folds × %d repeat(s)\n"), fl_comparison_n_runs (cmp),
              n_routes, o.folds, MAX (o.repeats, 1));
   rc = train_runs (&o, cmp, compare);
   if (rc != 0)
@@ -593,7 +598,7 @@ cmd_train (int argc, char **argv, gboolean compare)
   if (o.experiment != NULL && !write_experiment (o.experiment, ds, cmp, &error))
     return fl_cli_fail ("%s", error->message);
   if (o.save != NULL && !o.quiet)
-    fprintf (stderr, "model saved to %s\n", o.save);
+    fprintf (stderr, _("model saved to %s\n"), o.save);
   return 0;
 }
 
@@ -611,9 +616,9 @@ cmd_predict (int argc, char **argv)
   if (!parse (&o, "predict", &argc, &argv, &error))
     return fl_cli_fail ("%s", error->message);
   if (o.model == NULL)
-    return fl_cli_fail ("--model MODEL is required");
+    return fl_cli_fail (_("--model MODEL is required"));
   if (o.out == NULL)
-    return fl_cli_fail ("--out FILE is required");
+    return fl_cli_fail (_("--out FILE is required"));
   pred = fl_predictor_load (o.model, &error);
   if (pred == NULL)
     return fl_cli_fail ("%s", error->message);
@@ -629,7 +634,7 @@ cmd_predict (int argc, char **argv)
       !fl_predictor_write_csv (pred, &spec, o.out, &n, NULL, &error))
     return fl_cli_fail ("%s", error->message);
   if (!o.quiet)
-    fprintf (stderr, "%d predictions written to %s\n", n, o.out);
+    fprintf (stderr, _("%d predictions written to %s\n"), n, o.out);
   return 0;
 }
 
@@ -640,11 +645,11 @@ check_torch (Opts *o, GError **error)
   const char *bad = NULL;
 
   if (o->out == NULL)
-    bad = "--out DIR is required";
+    bad = _("--out DIR is required");
   else if (o->save != NULL || o->experiment != NULL || o->metrics_csv != NULL || o->export != NULL)
-    bad = "export-torch trains nothing: train.py --out saves the model it trains";
+    bad = _("export-torch trains nothing: train.py --out saves the model it trains");
   else if (o->json)
-    bad = "--json is for train; run train.py --json";
+    bad = _("--json is for train; run train.py --json");
   if (bad != NULL)
     g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, bad);
   return bad == NULL;
@@ -670,10 +675,14 @@ cmd_export_torch (int argc, char **argv)
   ds = load_data (&o, &error);
   run = ds != NULL ? fl_run_new (ds, &s, &error) : NULL;
   if (run == NULL || !fl_torch_export (run, o.out, o.force, command, &error))
-    return fl_cli_fail ("%s%s", error->message,
-                        g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS) ? " (or --force to write over it)" : "");
+    {
+      /* TRANSLATORS: %s says which folder exists and is not empty */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+        return fl_cli_fail (_("%s (or --force to write over it)"), error->message);
+      return fl_cli_fail ("%s", error->message);
+    }
   if (!o.quiet)
-    fprintf (stderr, "exported to %s; train it with\n  torchrun --nproc_per_node 2 %s/train.py\n",
+    fprintf (stderr, _("exported to %s; train it with\n  torchrun --nproc_per_node 2 %s/train.py\n"),
              o.out, o.out);
   return 0;
 }
@@ -681,8 +690,9 @@ cmd_export_torch (int argc, char **argv)
 static void
 usage (FILE *f)
 {
-  fprintf (f,
-           "Usage: fusionlab-cli COMMAND [OPTIONS]\n\n"
+  /* TRANSLATORS: keep the command names and options; the commands'
+   * column may be widened as the translation needs */
+  fprintf (f, _("Usage: fusionlab-cli COMMAND [OPTIONS]\n\n"
            "Commands:\n"
            "  train     train one fusion method and print one line per epoch\n"
            "  compare   train every fusion route and each branch's baseline on the same split,\n"
@@ -696,7 +706,7 @@ usage (FILE *f)
            "            matching model\n"
            "  label-efficiency  accuracy with 10-100%% of the labels, from scratch or pretrained\n"
            "  export-torch  write a folder that trains the same run with PyTorch and torchrun\n\n"
-           "Run 'fusionlab-cli COMMAND --help' for the options of a command.\n");
+           "Run 'fusionlab-cli COMMAND --help' for the options of a command.\n"));
 }
 
 int
@@ -733,6 +743,6 @@ fl_cli_main (int argc, char **argv)
     return fl_cli_label_efficiency (argc - 1, argv + 1);
   if (strcmp (argv[1], "export-torch") == 0)
     return cmd_export_torch (argc - 1, argv + 1);
-  return fl_cli_fail ("unknown command “%s”; use train, compare, predict, evaluate, match, search, "
-                      "label-efficiency or export-torch", argv[1]);
+  return fl_cli_fail (_("unknown command “%s”; use train, compare, predict, evaluate, match, search, "
+                        "label-efficiency or export-torch"), argv[1]);
 }

@@ -42,10 +42,12 @@ gboolean fl_cli_check_data (const char *images,
  * GOptionEntry, --text-encoder into name (a char *) and --max-tokens into
  * max_tokens (an int). */
 #define FL_CLI_TEXT_ENTRIES(name, max_tokens) \
-  { "text-encoder", 0, 0, G_OPTION_ARG_STRING, &(name), \
-    "The text branch: bow (a bag of words) or gru (the words in order) (bow)", "bow|gru" }, \
-  { "max-tokens", 0, 0, G_OPTION_ARG_INT, &(max_tokens), \
-    "gru: the first N tokens of a text it reads, 1 to 4096 (32)", "N" }
+  { "text-encoder", 0, 0, G_OPTION_ARG_STRING, &(name), fl_cli_text_encoder_help, "bow|gru" }, \
+  { "max-tokens", 0, 0, G_OPTION_ARG_INT, &(max_tokens), fl_cli_max_tokens_help, "N" }
+/* their descriptions, marked for translation in fl-cli-common.c (xgettext
+ * reads the .c files) */
+extern const char fl_cli_text_encoder_help[];
+extern const char fl_cli_max_tokens_help[];
 /* Sets s's text encoder from those options (name NULL: the default); FALSE
  * with a G_OPTION_ERROR for an unknown name or a bad count. */
 gboolean fl_cli_text_encoder (const char *name, int max_tokens, FlTrainSettings *s, GError **error);
