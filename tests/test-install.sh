@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: MIT
 # meson install into a scratch DESTDIR gives a working app: the programs,
 # the desktop file, the icon, the AppStream entry, the GSettings schema
-# (which compiles) and the manual pages (which list the options), and the
-# installed fusionlab-cli and fusionlab run from there.
+# (which compiles), the manual pages (which list the options) and the
+# translations (the zh_CN catalogue, merged into the desktop file and the
+# AppStream entry too), and the installed fusionlab-cli and fusionlab run
+# from there, fusionlab-cli in Chinese with the installed catalogue.
 #   test-install.sh BUILDDIR PREFIX BINDIR DATADIR MANDIR   (absolute paths)
 set -euo pipefail
 build="$1" prefix="$2" bindir="$3" datadir="$4" mandir="$5"
@@ -24,6 +26,8 @@ has "$datadir/metainfo/$id.metainfo.xml"
 has "$datadir/glib-2.0/schemas/$id.gschema.xml"
 has "$mandir/man1/fusionlab.1"
 has "$mandir/man1/fusionlab-cli.1"
+# meson's localedir is share/locale under the prefix, as datadir is share
+has "$datadir/locale/zh_CN/LC_MESSAGES/fusionlab.mo"
 # nothing outside the prefix
 outside=$(cd "$dest" && find . -type f | sed 's|^\.||' | grep -v "^$prefix/" || true)
 [ -z "$outside" ] || fail "installed outside $prefix: $outside"
@@ -35,6 +39,12 @@ keys=$(GSETTINGS_SCHEMA_DIR="$schemas" gsettings list-keys $id 2>&1 || true)
 for key in window-width window-maximized images-folder csv-file epochs learning-rate presenting; do
   grep -qx "$key" <<<"$keys" || fail "the schema has no key $key"
 done
+
+# the translations merged into what a desktop and a software centre show
+grep -q '^Name\[zh_CN\]=' "$dest$datadir/applications/$id.desktop" ||
+  fail "the installed desktop file has no Name[zh_CN]"
+grep -q '<summary xml:lang="zh_CN">' "$dest$datadir/metainfo/$id.metainfo.xml" ||
+  fail "the installed AppStream entry has no zh_CN summary"
 
 # the pages list the options the programs take (they are made from them)
 grep -q -- '\\-\\-images' "$dest$mandir/man1/fusionlab.1" || fail "fusionlab.1 lacks --images"
@@ -51,6 +61,12 @@ out=$("$dest$bindir/fusionlab-cli" --help 2>&1) || fail "fusionlab-cli --help fa
 grep -q '^Commands:' <<<"$out" || fail "fusionlab-cli --help lists no commands"
 out=$("$dest$bindir/fusionlab-cli" train --help 2>&1) || fail "fusionlab-cli train --help failed: $out"
 grep -q -- '--fusion' <<<"$out" || fail "fusionlab-cli train --help lists no --fusion"
+# in Chinese from the installed catalogue (FUSIONLAB_LOCALEDIR: the
+# program looks in PREFIX, not in the DESTDIR); an UTF-8 lead byte of
+# the CJK block, as tests/test-po.sh checks
+out=$(LANGUAGE=zh_CN FUSIONLAB_LOCALEDIR="$dest$datadir/locale" "$dest$bindir/fusionlab-cli" 2>&1 || true)
+LC_ALL=C grep -q $'[\xe4-\xe9][\x80-\xbf][\x80-\xbf]' <<<"$out" ||
+  fail "LANGUAGE=zh_CN fusionlab-cli answered in English: $out"
 out=$("$dest$bindir/fusionlab" --help 2>&1) || fail "fusionlab --help failed: $out"
 grep -q -- '--images' <<<"$out" || fail "fusionlab --help lists no --images"
 
