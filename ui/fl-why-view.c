@@ -3,6 +3,7 @@
 
 #include "fl-why-view.h"
 #include "fl-gate-chart.h"
+#include "fl-i18n.h"
 #include "fl-reliance-chart.h"
 #include "fl-style.h"
 #include "fl-ui-util.h"
@@ -10,9 +11,11 @@
 #include <math.h>
 #include <string.h>
 
-/* the maps by FlFeatureKind: the action's targets, and the words */
+/* the maps by FlFeatureKind: the action's targets, and the words (in
+ * sentences of show_map() and map_activated_cb()) */
 static const char *const map_names[FL_N_FEATURE_MAPS] = { "image", "text", "fused" };
-static const char *const map_words[FL_N_FEATURE_MAPS] = { "image features", "text features", "fused features" };
+static const char *const map_words[FL_N_FEATURE_MAPS] = { N_("image features"), N_("text features"),
+                                                          N_("fused features") };
 
 struct _FlWhyView {
   GtkWidget         parent_instance;
@@ -140,13 +143,34 @@ gate_sentence_two (const FlInsight *ins,
         least = least < 0 || g[c * FL_N_BRANCHES + first] < g[least * FL_N_BRANCHES + first] ? c : least;
       }
   if (most < 0)
-    return g_strdup ("No class has a validation sample to weigh the gate on.");
+    return g_strdup (_("No class has a validation sample to weigh the gate on."));
   if (least == most)
-    return g_strdup_printf ("For %s the gate trusts %s %.0f%% of the way.", ins->class_names[most],
+    /* TRANSLATORS: a class name, a modality ("the picture") and the
+     * gate's mean weight on it for that class */
+    return g_strdup_printf (_("For %s the gate trusts %s %.0f%% of the way."), ins->class_names[most],
                             fl_branch_noun (first), 100.0 * g[most * FL_N_BRANCHES + first]);
-  return g_strdup_printf ("For %s the gate trusts %s %.0f%% of the way; for %s, %.0f%%.",
+  /* TRANSLATORS: as above, then another class name and its weight */
+  return g_strdup_printf (_("For %s the gate trusts %s %.0f%% of the way; for %s, %.0f%%."),
                           ins->class_names[most], fl_branch_noun (first), 100.0 * g[most * FL_N_BRANCHES + first],
                           ins->class_names[least], 100.0 * g[least * FL_N_BRANCHES + first]);
+}
+
+/* The items as a list: "A", "A and B", "A, B and C" (last: the
+ * translated " and " or " or "). */
+static char *
+join_list (GPtrArray  *items,
+           const char *last)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint k = 0; k < items->len; k++)
+    {
+      if (k > 0)
+        /* TRANSLATORS: between the items of a list but the last two */
+        g_string_append (s, k == items->len - 1 ? last : C_("list", ", "));
+      g_string_append (s, g_ptr_array_index (items, k));
+    }
+  return g_string_free (s, FALSE);
 }
 
 /* Over more branches: each one's mean weight over the classes, and the
@@ -155,8 +179,9 @@ static char *
 gate_sentence (const FlInsight *ins)
 {
   const double *g = ins->gate_mean;
-  GString *s;
-  int best_c = -1, best_b = -1, n = 0, K = fl_branches_count (ins->gate_branches), k = 0;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autofree char *list = NULL;
+  int best_c = -1, best_b = -1, n = 0, K = fl_branches_count (ins->gate_branches);
 
   if (K == 2)
     return gate_sentence_two (ins, g_bit_nth_lsf (ins->gate_branches, -1));
@@ -166,8 +191,8 @@ gate_sentence (const FlInsight *ins)
           (best_c < 0 || g[c * FL_N_BRANCHES + b] > g[best_c * FL_N_BRANCHES + best_b]))
         best_c = c, best_b = b;
   if (best_c < 0)
-    return g_strdup ("No class has a validation sample to weigh the gate on.");
-  s = g_string_new ("On average the gate gives");
+    return g_strdup (_("No class has a validation sample to weigh the gate on."));
+  items = g_ptr_array_new_with_free_func (g_free);
   for (int b = 0; b < FL_N_BRANCHES; b++)
     if (ins->gate_branches & FL_BRANCH_BIT (b))
       {
@@ -177,13 +202,17 @@ gate_sentence (const FlInsight *ins)
         for (int c = 0; c < ins->n_classes; c++)
           if (isfinite (g[c * FL_N_BRANCHES + b]))
             sum += g[c * FL_N_BRANCHES + b], n++;
-        g_string_append_printf (s, "%s %s %.0f%%", k == 0 ? "" : k == K - 1 ? " and" : ",", fl_branch_noun (b),
-                                100.0 * sum / MAX (n, 1));
-        k++;
+        /* TRANSLATORS: a modality ("the picture") and the gate's mean
+         * weight on it, an item of a list */
+        g_ptr_array_add (items, g_strdup_printf (C_("gate weight", "%s %.0f%%"), fl_branch_noun (b),
+                                                 100.0 * sum / MAX (n, 1)));
       }
-  g_string_append_printf (s, "; it trusts %s most for %s (%.0f%%).", fl_branch_noun (best_b),
-                          ins->class_names[best_c], 100.0 * g[best_c * FL_N_BRANCHES + best_b]);
-  return g_string_free (s, FALSE);
+  list = join_list (items, C_("list", " and "));
+  /* TRANSLATORS: a list such as "the picture 40%, the words 30% and the
+   * sound 30%", then a modality, a class name and the gate's weight */
+  return g_strdup_printf (_("On average the gate gives %s; it trusts %s most for %s (%.0f%%)."), list,
+                          fl_branch_noun (best_b), ins->class_names[best_c],
+                          100.0 * g[best_c * FL_N_BRANCHES + best_b]);
 }
 
 static void
@@ -208,55 +237,54 @@ show_gate (FlWhyView *self)
 
 /* ---- the counts ------------------------------------------------------------------ */
 
-static const char *
-samples (guint n)
-{
-  return n == 1 ? "sample" : "samples";
-}
-
-/* "the picture alone, the words alone and the sound alone" (joiner
- * "and") of the branches of branches. */
+/* "the picture alone, the words alone and the sound alone" (last: the
+ * translated " and " or " or ") of the branches of branches. */
 static char *
 alone (guint       branches,
-       const char *joiner)
+       const char *last)
 {
-  GString *s = g_string_new (NULL);
-  int n = fl_branches_count (branches), k = 0;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
 
   for (int b = 0; b < FL_N_BRANCHES; b++)
     if (branches & FL_BRANCH_BIT (b))
-      {
-        g_string_append_printf (s, "%s%s alone", k == 0 ? "" : k == n - 1 ? joiner : ", ", fl_branch_noun (b));
-        k++;
-      }
-  return g_string_free (s, FALSE);
-}
-
-/* "that both the picture alone and the words alone got wrong", "that the
- * picture alone, the words alone and the sound alone all got wrong" */
-static char *
-all_wrong (guint branches)
-{
-  g_autofree char *them = alone (branches, " and ");
-
-  return fl_branches_count (branches) == 2 ? g_strdup_printf ("that both %s got wrong", them)
-                                           : g_strdup_printf ("that %s all got wrong", them);
+      /* TRANSLATORS: a modality ("the picture", "the words"): the run that
+       * learns from it alone */
+      g_ptr_array_add (items, g_strdup_printf (_("%s alone"), fl_branch_noun (b)));
+  return join_list (items, last);
 }
 
 static void
 show_counts (FlWhyView *self)
 {
   const FlInsight *ins = self->insight;
-  g_autofree char *text = NULL, *wrong = NULL;
+  g_autofree char *text = NULL, *them = NULL;
   gboolean counted = ins != NULL && ins->rescued != NULL;
 
   if (counted)
     {
-      wrong = all_wrong (ins->compared);
-      text = g_markup_printf_escaped ("Fusion (<b>%s</b>) got <b>%u</b> %s right %s (<i>rescued</i>), and "
-                                      "<b>%u</b> wrong that one of them got right (<i>hurt</i>), of %d "
-                                      "validation samples.", ins->run_name, ins->rescued->len,
-                                      samples (ins->rescued->len), wrong, ins->hurt->len, ins->n);
+      them = alone (ins->compared, C_("list", " and "));
+      text = g_markup_printf_escaped (fl_branches_count (ins->compared) == 2
+                                      /* TRANSLATORS: the fused run's name, the samples it rescued, the
+                                       * runs of one modality ("the picture alone and the words alone"),
+                                       * the samples it hurt, the validation samples */
+                                      ? g_dngettext (GETTEXT_PACKAGE, "Fusion (<b>%s</b>) got <b>%u</b> sample "
+                                                     "right that both %s got wrong (<i>rescued</i>), and <b>%u</b> "
+                                                     "wrong that one of them got right (<i>hurt</i>), of %d "
+                                                     "validation samples.",
+                                                     "Fusion (<b>%s</b>) got <b>%u</b> samples right that both %s "
+                                                     "got wrong (<i>rescued</i>), and <b>%u</b> wrong that one of "
+                                                     "them got right (<i>hurt</i>), of %d validation samples.",
+                                                     ins->rescued->len)
+                                      /* TRANSLATORS: as above, with three modalities or more */
+                                      : g_dngettext (GETTEXT_PACKAGE, "Fusion (<b>%s</b>) got <b>%u</b> sample "
+                                                     "right that %s all "
+                                                     "got wrong (<i>rescued</i>), and <b>%u</b> wrong that one of "
+                                                     "them got right (<i>hurt</i>), of %d validation samples.",
+                                                     "Fusion (<b>%s</b>) got <b>%u</b> samples right that %s all "
+                                                     "got wrong (<i>rescued</i>), and <b>%u</b> wrong that one of "
+                                                     "them got right (<i>hurt</i>), of %d validation samples.",
+                                                     ins->rescued->len),
+                                      ins->run_name, ins->rescued->len, them, ins->hurt->len, ins->n);
     }
   else if (ins != NULL)
     text = g_markup_printf_escaped ("<b>%s</b>: %s", ins->run_name, ins->note != NULL ? ins->note : "");
@@ -281,18 +309,31 @@ show_rows_action (GtkWidget  *widget,
   gboolean rescued = g_str_equal (action_name, "why.show-rescued");
   const FlInsight *ins = self->insight;
   GArray *rows = ins != NULL ? (rescued ? ins->rescued : ins->hurt) : NULL;
-  g_autofree char *title = NULL, *wrong = NULL, *any = NULL;
+  g_autofree char *title = NULL, *them = NULL;
 
   if (rows == NULL)
     return;
-  wrong = all_wrong (ins->compared);
-  any = alone (ins->compared, " or ");
-  if (rescued)
-    title = g_markup_printf_escaped ("The <b>%u</b> %s <b>%s</b> got right %s", rows->len, samples (rows->len),
-                                     ins->run_name, wrong);
+  them = alone (ins->compared, rescued ? C_("list", " and ") : C_("list", " or "));
+  if (rescued && fl_branches_count (ins->compared) == 2)
+    /* TRANSLATORS: the gallery's title: a count, the fused run's name,
+     * the runs of one modality ("the picture alone and the words alone") */
+    title = g_markup_printf_escaped (g_dngettext (GETTEXT_PACKAGE, "The <b>%u</b> sample <b>%s</b> got right "
+                                                  "that both %s got wrong",
+                                                  "The <b>%u</b> samples <b>%s</b> got right that both %s got wrong",
+                                                  rows->len), rows->len, ins->run_name, them);
+  else if (rescued)
+    /* TRANSLATORS: as above, with three modalities or more */
+    title = g_markup_printf_escaped (g_dngettext (GETTEXT_PACKAGE, "The <b>%u</b> sample <b>%s</b> got right "
+                                                  "that %s all got wrong",
+                                                  "The <b>%u</b> samples <b>%s</b> got right that %s all got wrong",
+                                                  rows->len), rows->len, ins->run_name, them);
   else
-    title = g_markup_printf_escaped ("The <b>%u</b> %s <b>%s</b> got wrong that %s got right", rows->len,
-                                     samples (rows->len), ins->run_name, any);
+    /* TRANSLATORS: a count, the fused run's name, the runs of one
+     * modality ("the picture alone or the words alone") */
+    title = g_markup_printf_escaped (g_dngettext (GETTEXT_PACKAGE, "The <b>%u</b> sample <b>%s</b> got wrong "
+                                                  "that %s got right",
+                                                  "The <b>%u</b> samples <b>%s</b> got wrong that %s got right",
+                                                  rows->len), rows->len, ins->run_name, them);
   g_signal_emit (self, signals[SIGNAL_SHOW_ROWS], 0, (const gint32 *) rows->data, (int) rows->len, title);
 }
 
@@ -310,20 +351,22 @@ show_map (FlWhyView *self)
   if (xy == NULL)
     {
       if (ins != NULL && ins->has_reliance)
-        placeholder = g_strdup_printf ("%s has no %s: its route does not have that branch.", ins->run_name,
-                                       map_words[self->kind]);
+        /* TRANSLATORS: a run's name, then "image features" or "text features" */
+        placeholder = g_strdup_printf (_("%s has no %s: its route does not have that branch."), ins->run_name,
+                                       _(map_words[self->kind]));
       fl_feature_map_set_points (self->map, 0, NULL, NULL, NULL, NULL, NULL, NULL);
       fl_feature_map_set_placeholder (self->map, placeholder != NULL ? placeholder
                                       : ins == NULL ? fl_session_insight_get_message (self->tracker)
-                                      : "The feature maps need the model: train again to see them.");
+                                      : _("The feature maps need the model: train again to see them."));
       gtk_label_set_text (self->map_caption, "");
       return;
     }
   fl_feature_map_set_points (self->map, ins->n, xy, ins->labels, ins->predicted, ins->rows,
                              (const char *const *) ins->class_names, ins->explained[self->kind]);
-  caption = g_strdup_printf ("Each dot is a validation sample, placed by its %s squeezed onto two axes (PCA): "
-                             "classes the model tells apart form separate clouds. Click one to see it.",
-                             map_words[self->kind]);
+  /* TRANSLATORS: %s is "image features", "text features" or "fused features" */
+  caption = g_strdup_printf (_("Each dot is a validation sample, placed by its %s squeezed onto two axes (PCA): "
+                               "classes the model tells apart form separate clouds. Click one to see it."),
+                             _(map_words[self->kind]));
   gtk_label_set_text (self->map_caption, caption);
 }
 
@@ -345,8 +388,10 @@ map_activated_cb (FlWhyView    *self,
                   int           row,
                   FlFeatureMap *map)
 {
-  g_autofree char *title = g_markup_printf_escaped ("The sample you clicked on the map of <b>%s</b>'s %s",
-                                                    self->insight->run_name, map_words[self->kind]);
+  /* TRANSLATORS: the gallery's title: a run's name, then "image features",
+   * "text features" or "fused features" */
+  g_autofree char *title = g_markup_printf_escaped (_("The sample you clicked on the map of <b>%s</b>'s %s"),
+                                                    self->insight->run_name, _(map_words[self->kind]));
   gint32 r = row;
 
   g_signal_emit (self, signals[SIGNAL_SHOW_ROWS], 0, &r, 1, title);

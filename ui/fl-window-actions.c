@@ -8,6 +8,7 @@
 
 #include "fl-window-private.h"
 
+#include "fl-i18n.h"
 #include "fl-style.h"
 #include "fl-ui-util.h"
 
@@ -57,9 +58,9 @@ _fl_window_update_actions (FlWindow *self)
       self->pause_shows_resume = paused;
       gtk_image_set_from_icon_name (self->pause_image, paused ? "media-playback-start-symbolic"
                                                               : "media-playback-pause-symbolic");
-      gtk_label_set_text (self->pause_label, paused ? "Resume" : "Pause");
-      gtk_widget_set_tooltip_text (self->pause_button, paused ? "Resume training (Ctrl+P)"
-                                                              : "Pause training (Ctrl+P)");
+      gtk_label_set_text (self->pause_label, paused ? _("Resume") : _("Pause"));
+      gtk_widget_set_tooltip_text (self->pause_button, paused ? _("Resume training (Ctrl+P)")
+                                                              : _("Pause training (Ctrl+P)"));
     }
 
   /* the data cannot change under a running model; the settings can, for
@@ -106,10 +107,18 @@ _fl_window_update_compare_note (FlWindow *self)
     {
       /* training, and about a fifth more for each epoch's evaluation */
       g_autofree char *took = fl_format_duration (1.2 * runs * s.epochs * n_train / speed);
-      note = g_strdup_printf ("Compare: %d runs of %d epochs · about %s", runs, s.epochs, took);
+      /* TRANSLATORS: under Compare's folds and repeats; %s is a duration
+       * such as "3 min" */
+      note = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Compare: %d run of %d epochs · about %s",
+                                           "Compare: %d runs of %d epochs · about %s", runs),
+                              runs, s.epochs, took);
     }
   else
-    note = g_strdup_printf ("Compare: %d runs of %d epochs; how long they take shows once a run has trained",
+    /* TRANSLATORS: under Compare's folds and repeats */
+    note = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Compare: %d run of %d epochs; how long it takes shows "
+                                         "once a run has trained",
+                                         "Compare: %d runs of %d epochs; how long they take shows once a run has trained",
+                                         runs),
                             runs, s.epochs);
   fl_train_panel_set_compare_note (self->train_panel, note);
 }
@@ -264,7 +273,7 @@ fl_window_save_png (FlWindow    *self,
   height = gtk_widget_get_height (GTK_WIDGET (self));
   if (renderer == NULL || width <= 0 || height <= 0)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, "the window is not on screen yet");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, _("the window is not on screen yet"));
       return FALSE;
     }
   paintable = gtk_widget_paintable_new (GTK_WIDGET (self));
@@ -273,13 +282,13 @@ fl_window_save_png (FlWindow    *self,
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
   if (node == NULL)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the window drew nothing");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("the window drew nothing"));
       return FALSE;
     }
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   if (!gdk_texture_save_to_png (texture, path))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "could not write %s", path);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("could not write %s"), path);
       return FALSE;
     }
   return TRUE;
@@ -306,18 +315,18 @@ static const struct {
   const char *title;
   const char *name;      /* suggested, for a file to save */
 } files[] = {
-  [FILE_EXPERIMENT_SAVE] = { "Save the Experiment", "experiment.json" },
-  [FILE_EXPERIMENT_OPEN] = { "Open an Experiment", NULL },
-  [FILE_PLOT_LOSS] = { "Export the Plot (PNG, SVG or PDF)", "loss.png" },
-  [FILE_PLOT_ACCURACY] = { "Export the Plot (PNG, SVG or PDF)", "accuracy.png" },
-  [FILE_RUNS_CSV] = { "Export the Runs Table", "runs.csv" },
-  [FILE_METRICS_CSV] = { "Export the Per-Epoch Metrics", "metrics.csv" },
-  [FILE_MODEL] = { "Save the Model", "model.safetensors" },
-  [FILE_PREDICT] = { "Predict the Rows of a CSV", NULL },
-  [FILE_ROUTES_CSV] = { "Export the Routes, Mean ± SD over the Folds", "routes.csv" },
-  [FILE_VERDICTS_CSV] = { "Export the Pairwise Tests", "verdicts.csv" },
-  [FILE_MATCH_MODEL] = { "Save the Matching Model", "matching.safetensors" },
-  [FILE_MATCH_MODEL_OPEN] = { "Open a Matching Model", NULL },
+  [FILE_EXPERIMENT_SAVE] = { N_("Save the Experiment"), "experiment.json" },
+  [FILE_EXPERIMENT_OPEN] = { N_("Open an Experiment"), NULL },
+  [FILE_PLOT_LOSS] = { N_("Export the Plot (PNG, SVG or PDF)"), "loss.png" },
+  [FILE_PLOT_ACCURACY] = { N_("Export the Plot (PNG, SVG or PDF)"), "accuracy.png" },
+  [FILE_RUNS_CSV] = { N_("Export the Runs Table"), "runs.csv" },
+  [FILE_METRICS_CSV] = { N_("Export the Per-Epoch Metrics"), "metrics.csv" },
+  [FILE_MODEL] = { N_("Save the Model"), "model.safetensors" },
+  [FILE_PREDICT] = { N_("Predict the Rows of a CSV"), NULL },
+  [FILE_ROUTES_CSV] = { N_("Export the Routes, Mean ± SD over the Folds"), "routes.csv" },
+  [FILE_VERDICTS_CSV] = { N_("Export the Pairwise Tests"), "verdicts.csv" },
+  [FILE_MATCH_MODEL] = { N_("Save the Matching Model"), "matching.safetensors" },
+  [FILE_MATCH_MODEL_OPEN] = { N_("Open a Matching Model"), NULL },
 };
 
 static gboolean
@@ -355,12 +364,12 @@ save_file (FlWindow        *self,
   if ((kind == FILE_RUNS_CSV || kind == FILE_METRICS_CSV || kind == FILE_ROUTES_CSV ||
        kind == FILE_VERDICTS_CSV) && cmp == NULL)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "There are no runs yet.");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("There are no runs yet."));
       return FALSE;
     }
   if ((kind == FILE_MODEL && run == NULL) || (kind == FILE_MATCH_MODEL && matcher == NULL))
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "There is no trained model to save.");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("There is no trained model to save."));
       return FALSE;
     }
   switch (kind)
@@ -403,13 +412,14 @@ file_response_cb (GtkNativeDialog *native,
   else if (kind == FILE_MATCH_MODEL_OPEN)
     fl_window_open_match_model (self, path);
   else if (!save_file (self, GTK_FILE_CHOOSER (native), kind, path, &error))
-    _fl_window_show_error (self, kind == FILE_MODEL || kind == FILE_MATCH_MODEL ? "Could not save the model."
-                                                                                 : "Could not save.",
+    _fl_window_show_error (self, kind == FILE_MODEL || kind == FILE_MATCH_MODEL ? _("Could not save the model.")
+                                                                                 : _("Could not save."),
                            error->message);
   else
     {
-      status = g_strdup_printf (kind == FILE_MODEL || kind == FILE_MATCH_MODEL ? "Saved the model to %s."
-                                                                               : "Saved %s.", name);
+      /* TRANSLATORS: %s is the name of the file written */
+      status = g_strdup_printf (kind == FILE_MODEL || kind == FILE_MATCH_MODEL ? _("Saved the model to %s.")
+                                                                               : _("Saved %s."), name);
       fl_session_set_status (self->session, status);
       if (kind == FILE_EXPERIMENT_SAVE)
         _fl_window_experiment_file (self, path);
@@ -424,9 +434,10 @@ choose_file (FlWindow *self,
   gboolean open = kind == FILE_EXPERIMENT_OPEN || kind == FILE_PREDICT || kind == FILE_MATCH_MODEL_OPEN;
   GtkFileChooserNative *native;
 
-  native = gtk_file_chooser_native_new (files[kind].title, GTK_WINDOW (self),
+  native = gtk_file_chooser_native_new (_(files[kind].title), GTK_WINDOW (self),
                                         open ? GTK_FILE_CHOOSER_ACTION_OPEN : GTK_FILE_CHOOSER_ACTION_SAVE,
-                                        kind == FILE_PREDICT ? "_Predict" : open ? "_Open" : "_Save", "_Cancel");
+                                        kind == FILE_PREDICT ? _("_Predict") : open ? _("_Open") : _("_Save"),
+                                        _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
   if (files[kind].name != NULL)
     gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), files[kind].name);
@@ -435,14 +446,14 @@ choose_file (FlWindow *self,
       static const char *sizes[] = { "800x500", "1200x750", "1600x1000", "2400x1500", NULL };
       static const char *labels[] = { "800 × 500", "1200 × 750", "1600 × 1000", "2400 × 1500", NULL };
 
-      gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (native), "size", "Size", sizes, labels);
+      gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (native), "size", _("Size"), sizes, labels);
       gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (native), "size", "1200x750");
     }
   if (kind == FILE_PREDICT)
     {
       g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
-      gtk_file_filter_set_name (filter, "CSV files");
+      gtk_file_filter_set_name (filter, _("CSV files"));
       gtk_file_filter_add_suffix (filter, "csv");
       gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
     }

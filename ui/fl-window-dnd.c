@@ -7,6 +7,7 @@
 
 #include "fl-window-private.h"
 
+#include "fl-i18n.h"
 #include "fl-ui-util.h"
 
 static gboolean
@@ -31,7 +32,7 @@ drop_cb (FlWindow      *self,
     return FALSE;
   if (fl_window_get_training (self))
     {
-      _fl_window_show_error (self, "Training is running.", "Stop it before loading other data.");
+      _fl_window_show_error (self, _("Training is running."), _("Stop it before loading other data."));
       return FALSE;
     }
 
@@ -49,7 +50,8 @@ drop_cb (FlWindow      *self,
 
   if (images_dir == NULL && csv_path == NULL)
     {
-      _fl_window_show_error (self, "Nothing to load.", "Drop a folder of images and/or a CSV file of texts.");
+      _fl_window_show_error (self, _("Nothing to load."),
+                             _("Drop a folder of images and/or a CSV file of texts."));
       return FALSE;
     }
   fl_data_panel_load (self->data_panel, images_dir, csv_path);

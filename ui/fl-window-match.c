@@ -9,6 +9,8 @@
 
 #include "fl-window-private.h"
 
+#include "fl-i18n.h"
+
 #include <math.h>
 
 gboolean
@@ -134,19 +136,21 @@ fl_window_open_match_model (FlWindow   *self,
   e = fl_embedder_load (path, &error);
   if (e == NULL)
     {
-      _fl_window_show_error (self, "Could not open the matching model.", error->message);
+      _fl_window_show_error (self, _("Could not open the matching model."), error->message);
       return FALSE;
     }
   if (ds == NULL || ds->image_size != fl_embedder_image_size (e))
     {
       const FlDataSpec *spec = fl_embedder_data_spec (e);
-      g_autofree char *why = g_strdup_printf ("It searches the pictures and texts loaded, at its image size, %d px: "
-                                              "load them first (it was trained on %s and %s).",
+      /* TRANSLATORS: the first %s is the model's image folder (or "data
+       * held in memory"), the second its CSV file (or "its texts") */
+      g_autofree char *why = g_strdup_printf (_("It searches the pictures and texts loaded, at its image size, %d px: "
+                                                "load them first (it was trained on %s and %s)."),
                                               fl_embedder_image_size (e),
-                                              spec->images_dir != NULL ? spec->images_dir : "data held in memory",
-                                              spec->csv_path != NULL ? spec->csv_path : "its texts");
+                                              spec->images_dir != NULL ? spec->images_dir : _("data held in memory"),
+                                              spec->csv_path != NULL ? spec->csv_path : _("its texts"));
 
-      _fl_window_show_error (self, "Could not open the matching model.", why);
+      _fl_window_show_error (self, _("Could not open the matching model."), why);
       return FALSE;
     }
   all = g_new (gint32, ds->n);
@@ -156,7 +160,7 @@ fl_window_open_match_model (FlWindow   *self,
   fl_search_view_set_model (self->search_view, g_steal_pointer (&e), ds, all, ds->n, NAN);
   show_search_page (self);
   name = g_path_get_basename (path);
-  status = g_strdup_printf ("Opened the matching model %s: it searches every sample of the data loaded.", name);
+  status = g_strdup_printf (_("Opened the matching model %s: it searches every sample of the data loaded."), name);
   fl_session_set_status (self->session, status);
   return TRUE;
 }

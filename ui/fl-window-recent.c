@@ -9,6 +9,8 @@
 
 #include "fl-window-private.h"
 
+#include "fl-i18n.h"
+
 /* The group that tells Fusion Lab's experiment files from the other
  * programs' recent files. */
 #define RECENT_GROUP "fusionlab-experiment"
@@ -90,7 +92,7 @@ update_recent_menu (FlWindow *self)
 
   g_menu_remove_all (self->recent_section);
   if (n > 0)
-    g_menu_append_submenu (self->recent_section, "Open _Recent", G_MENU_MODEL (files));
+    g_menu_append_submenu (self->recent_section, _("Open _Recent"), G_MENU_MODEL (files));
 }
 
 void

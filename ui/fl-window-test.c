@@ -13,6 +13,7 @@
 
 #include "fl-window-private.h"
 
+#include "fl-i18n.h"
 #include "fl-ui-util.h"
 
 /* What the choosers have gathered so far. */
@@ -64,14 +65,14 @@ static void
 choose (TestChoice *c)
 {
   gboolean model = c->asks_model && c->model == NULL;
-  const char *title = model ? "Choose the Model to Test" : c->images == NULL ? "Choose the Test Images’ Folder"
-                                                                            : "Choose the Test Data’s CSV";
+  const char *title = model ? _("Choose the Model to Test") : c->images == NULL ? _("Choose the Test Images’ Folder")
+                                                                               : _("Choose the Test Data’s CSV");
   GtkFileChooserNative *native;
 
   native = gtk_file_chooser_native_new (title, GTK_WINDOW (c->window),
                                         c->images == NULL && !model ? GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER
                                                                     : GTK_FILE_CHOOSER_ACTION_OPEN,
-                                        c->images != NULL ? "_Test" : "_Choose", "_Cancel");
+                                        c->images != NULL ? _("_Test") : _("_Choose"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
   g_signal_connect (native, "response", G_CALLBACK (chosen_cb), c);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
@@ -113,9 +114,9 @@ const char *
 _fl_window_test_title (const char *page)
 {
   if (g_strcmp0 (page, "results") == 0)
-    return "Results on the test data";
+    return _("Results on the test data");
   if (g_strcmp0 (page, "samples") == 0)
-    return "Test samples, as the model saw them";
+    return _("Test samples, as the model saw them");
   return NULL;
 }
 

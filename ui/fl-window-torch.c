@@ -10,6 +10,7 @@
 
 #include "fl-window-private.h"
 
+#include "fl-i18n.h"
 #include "fl-torch-export.h"
 #include "fl-ui-util.h"
 
@@ -55,6 +56,7 @@ export_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   g_autoptr(FlRun) run = fl_run_new (job->ds, &job->settings, &error);
 
+  /* (not translated: the command line written into the export's README) */
   if (run != NULL && fl_torch_export (run, job->dir, FALSE, "Fusion Lab: Export to PyTorch…", &error))
     g_task_return_boolean (task, TRUE);
   else
@@ -73,16 +75,21 @@ export_done_cb (GObject      *source,
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      fl_session_set_status (self->session, "The export to PyTorch failed.");
-      _fl_window_show_error (self, "Could not export to PyTorch.", error->message);
+      fl_session_set_status (self->session, _("The export to PyTorch failed."));
+      _fl_window_show_error (self, _("Could not export to PyTorch."), error->message);
       return;
     }
   quoted = g_shell_quote (job->dir);
-  message = g_strdup_printf ("%d samples at %d×%d in %s. Train them with: cd %s && "
-                             "torchrun --nproc_per_node 2 train.py (its README.md says more).",
+  /* TRANSLATORS: the samples' count, their width and height in pixels,
+   * the folder written, the folder again (quoted for the shell) */
+  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d sample at %d×%d in %s. Train it with: cd %s && "
+                                          "torchrun --nproc_per_node 2 train.py (its README.md says more).",
+                                          "%d samples at %d×%d in %s. Train them with: cd %s && "
+                                          "torchrun --nproc_per_node 2 train.py (its README.md says more).",
+                                          job->ds->n),
                              job->ds->n, job->ds->image_size, job->ds->image_size, job->dir, quoted);
-  fl_session_set_status (self->session, "Exported to PyTorch.");
-  show_note (self, "Exported to PyTorch.", message);
+  fl_session_set_status (self->session, _("Exported to PyTorch."));
+  show_note (self, _("Exported to PyTorch."), message);
 }
 
 /* Exports the data loaded with the sidebar's settings into dir. */
@@ -97,14 +104,14 @@ fl_window_export_torch (FlWindow   *self,
   g_return_if_fail (FL_IS_WINDOW (self));
   if (ds == NULL)
     {
-      _fl_window_show_error (self, "Could not export to PyTorch.", "Load the data first.");
+      _fl_window_show_error (self, _("Could not export to PyTorch."), _("Load the data first."));
       return;
     }
   job = g_new0 (ExportJob, 1);
   job->ds = fl_dataset_ref (ds);
   job->dir = g_strdup (dir);
   fl_train_panel_get_settings (self->train_panel, &job->settings);
-  fl_session_set_status (self->session, "Exporting to PyTorch…");
+  fl_session_set_status (self->session, _("Exporting to PyTorch…"));
   task = g_task_new (self, NULL, export_done_cb, NULL);
   g_task_set_task_data (task, job, export_job_free);
   g_task_run_in_thread (task, export_thread);
@@ -123,7 +130,7 @@ fl_window_open_model (FlWindow   *self,
   if (fl_data_panel_get_loading (self->data_panel) || fl_data_panel_get_dataset (self->data_panel) == NULL)
     {
       g_autofree char *base = g_path_get_basename (path);
-      g_autofree char *status = g_strdup_printf ("Load the data to evaluate %s on: it opens then.", base);
+      g_autofree char *status = g_strdup_printf (_("Load the data to evaluate %s on: it opens then."), base);
 
       g_free (self->pending_model);
       self->pending_model = g_strdup (path);
@@ -213,14 +220,14 @@ choose (FlWindow            *self,
         const char          *accept)
 {
   GtkFileChooserNative *native = gtk_file_chooser_native_new (title, GTK_WINDOW (self), action,
-                                                              accept, "_Cancel");
+                                                              accept, _("_Cancel"));
 
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
   if (action == GTK_FILE_CHOOSER_ACTION_OPEN)
     {
       g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
-      gtk_file_filter_set_name (filter, "Model files (safetensors)");
+      gtk_file_filter_set_name (filter, _("Model files (safetensors)"));
       gtk_file_filter_add_suffix (filter, "safetensors");
       gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
     }
@@ -233,7 +240,7 @@ open_model_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
 {
-  choose (FL_WINDOW (widget), "Open a Model Trained Elsewhere", GTK_FILE_CHOOSER_ACTION_OPEN, "_Open");
+  choose (FL_WINDOW (widget), _("Open a Model Trained Elsewhere"), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"));
 }
 
 static void
@@ -241,8 +248,8 @@ export_torch_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
 {
-  choose (FL_WINDOW (widget), "Export to PyTorch: an Empty Folder", GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
-          "_Export");
+  choose (FL_WINDOW (widget), _("Export to PyTorch: an Empty Folder"), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+          _("_Export"));
 }
 
 void

@@ -3,6 +3,7 @@
 
 #include "fl-window-private.h"
 
+#include "fl-i18n.h"
 #include "fl-style.h"
 
 G_DEFINE_FINAL_TYPE (FlWindow, fl_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -47,15 +48,15 @@ bottom_page_cb (FlWindow   *self,
 
   gtk_label_set_text (self->bottom_title, test != NULL ? test : g_strcmp0 (page, "runs") == 0
                                           ? (cmp != NULL && fl_comparison_cv_folds (cmp) >= 2
-                                             ? "Every route, on the same folds"
+                                             ? _("Every route, on the same folds")
                                              : fl_run_list_get_same_split (runs)
-                                             ? "Every run, on the same validation samples"
-                                             : "Every run — not all on the same validation samples")
+                                             ? _("Every run, on the same validation samples")
+                                             : _("Every run — not all on the same validation samples"))
                                           : g_strcmp0 (page, "samples") == 0
-                                          ? "Validation samples, as the model saw them"
+                                          ? _("Validation samples, as the model saw them")
                                           : g_strcmp0 (page, "why") == 0
-                                          ? "Why the shown run gets its answers"
-                                          : "Results on the validation samples");
+                                          ? _("Why the shown run gets its answers")
+                                          : _("Results on the validation samples"));
 }
 
 static void
@@ -189,9 +190,9 @@ load_data_cb (FlWindow               *self,
               const FlExperimentData *data,
               FlSession              *session)
 {
-  g_autofree char *markup = g_markup_printf_escaped ("<b>Load this experiment's data?</b>  Its images are in "
-                                                     "%s and its texts in %s — folders the experiment file "
-                                                     "names, which may not be yours.",
+  g_autofree char *markup = g_markup_printf_escaped (_("<b>Load this experiment's data?</b>  Its images are in "
+                                                       "%s and its texts in %s — folders the experiment file "
+                                                       "names, which may not be yours."),
                                                      data->images_dir, data->csv_path);
 
   gtk_label_set_markup (self->data_prompt_label, markup);
@@ -316,7 +317,7 @@ data_error_cb (FlWindow     *self,
                const GError *error,
                FlDataPanel  *panel)
 {
-  _fl_window_show_error (self, "Could not load the data.", error->message);
+  _fl_window_show_error (self, _("Could not load the data."), error->message);
 }
 
 static void
@@ -518,8 +519,8 @@ fl_window_open_experiment (FlWindow   *self,
     gtk_revealer_set_reveal_child (self->data_prompt, FALSE);
   if (fl_window_get_training (self) || !fl_session_open_experiment (self->session, path, &error))
     {
-      _fl_window_show_error (self, "Could not open the experiment.",
-                             error != NULL ? error->message : "Stop the training before opening an experiment.");
+      _fl_window_show_error (self, _("Could not open the experiment."),
+                             error != NULL ? error->message : _("Stop the training before opening an experiment."));
       return FALSE;
     }
   fl_train_panel_set_settings (self->train_panel, fl_session_get_base_settings (self->session));
