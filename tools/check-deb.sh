@@ -3,9 +3,11 @@
 # Builds the Debian package from a copy of this tree (the files git tracks
 # or would track), checks it with lintian, installs it with apt-get, checks
 # what it installed — fusionlab-cli runs, the manual pages, the desktop
-# file, the icon, the AppStream entry and the compiled schema are in /usr,
-# fusionlab starts and draws its window under Xvfb, and remembers the data
-# it had loaded at its next start — and removes it again
+# file, the icon, the AppStream entry, the compiled schema and the zh_CN
+# catalogue are in /usr, fusionlab-cli speaks Chinese with LANGUAGE=zh_CN,
+# fusionlab starts and draws its window under Xvfb, in English and in
+# Chinese, and remembers the data it had loaded at its next start — and
+# removes it again
 # (unless it was installed before). Needs root (or sudo), the build
 # dependencies (debian/control; tools/deps.sh installs them) and
 # dpkg-dev, debhelper, lintian and fakeroot. Not part of tools/test.sh: it
@@ -41,6 +43,11 @@ lintian --info --display-info "$out"/fusionlab_"$version"_*.changes "$out/fusion
 grep -q '^E:' "$out/lintian.log" && fail "lintian found errors"
 echo "lintian: $(grep -c '^E:' "$out/lintian.log" || true) errors, $(grep -c '^W:' "$out/lintian.log" || true) warnings"
 
+step "the translations in the package"
+dpkg-deb -c "$deb" | grep -q ' \./usr/share/locale/zh_CN/LC_MESSAGES/fusionlab\.mo$' ||
+  fail "no usr/share/locale/zh_CN/LC_MESSAGES/fusionlab.mo in $deb"
+echo "ok: $(dpkg-deb -c "$deb" | grep -c '/LC_MESSAGES/fusionlab\.mo$') catalogue(s) in the package"
+
 step "apt-get install $deb"
 installed_before=$(dpkg-query -W -f='${Status}' fusionlab 2>/dev/null | grep -c "install ok installed" || true)
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "$deb"
@@ -58,6 +65,11 @@ for f in /usr/share/applications/$id.desktop /usr/share/icons/hicolor/scalable/a
   [ -s "$f" ] && echo "ok: $f" || fail "no $f"
 done
 desktop-file-validate /usr/share/applications/$id.desktop
+grep -q '^Name\[zh_CN\]=' /usr/share/applications/$id.desktop || fail "the desktop file has no Name[zh_CN]"
+# in Chinese: an UTF-8 lead byte of the CJK block, as tests/test-po.sh checks
+zh=$(LANGUAGE=zh_CN fusionlab-cli 2>&1 || true)
+LC_ALL=C grep -q $'[\xe4-\xe9][\x80-\xbf][\x80-\xbf]' <<<"$zh" || fail "LANGUAGE=zh_CN fusionlab-cli answered in English: $zh"
+echo "ok: LANGUAGE=zh_CN fusionlab-cli: $(head -1 <<<"$zh")"
 # compiled by GLib's dpkg trigger into /usr/share/glib-2.0/schemas/gschemas.compiled
 gsettings get $id window-width || fail "the schema is not compiled"
 
@@ -67,6 +79,15 @@ xvfb-run -a -s '-screen 0 1400x900x24' env GSETTINGS_BACKEND=memory fusionlab \
   --images "$src/resources/demo/images" --csv "$src/resources/demo/texts.csv" --screenshot "$shot"
 [ -s "$shot" ] || fail "no screenshot"
 echo "ok: $shot ($(stat -c %s "$shot") bytes)"
+
+step "LANGUAGE=zh_CN xvfb-run fusionlab --screenshot"
+# the same start in Chinese, from the installed catalogue (look at the PNG:
+# a CJK font comes with the package's Recommends, fonts-noto-cjk)
+shot_zh="$out/installed-zh_CN.png"
+LANGUAGE=zh_CN xvfb-run -a -s '-screen 0 1400x900x24' env GSETTINGS_BACKEND=memory fusionlab \
+  --images "$src/resources/demo/images" --csv "$src/resources/demo/texts.csv" --screenshot "$shot_zh"
+[ -s "$shot_zh" ] || fail "no screenshot in Chinese"
+echo "ok: $shot_zh ($(stat -c %s "$shot_zh") bytes)"
 
 step "fusionlab remembers its folders after a restart"
 # app.quit over D-Bus, as the menu's Quit: a session bus of its own; the

@@ -25,14 +25,25 @@
 #   resources/screenshots/opened-torch-model.png  the demo data exported to PyTorch (S=32,
 #                                            5 epochs), trained by torchrun --nproc_per_node 2
 #                                            and opened back as a run (fusionlab --model)
+#   resources/screenshots/zh-CN-training.png the app in Chinese (LANGUAGE=zh_CN): the icons
+#                                            training, 5 of 10 epochs done
 # Needs a build in BUILD (default build/: tools/run.sh makes one), xvfb-run
-# and the adwaita-icon-theme package (tools/deps.sh installs both).
+# and the adwaita-icon-theme package (tools/deps.sh installs both), and a
+# font with Chinese characters: fonts-noto-cjk is installed here when
+# fontconfig knows none (it is no dependency of the build or the tests,
+# so not in tools/deps.sh; the Debian package recommends it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build="${BUILD:-build}"
 out=resources/screenshots
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+
+if [ -z "$(fc-list :lang=zh)" ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends fonts-noto-cjk
+fi
 
 app () {
   GSK_RENDERER=cairo GDK_DEBUG=gl-disable xvfb-run -a -s '-screen 0 1400x900x24' "$build/app/fusionlab" "$@"
@@ -58,6 +69,9 @@ python3 tools/make-icon-dataset.py --out "$work/icons.csv"
 icons=/usr/share/icons/Adwaita/48x48
 app --images "$icons" --csv "$work/icons.csv" --window-size 1400x900 --screenshot "$out/data-icons.png"
 app --images "$icons" --csv "$work/icons.csv" --compare-epochs 10 --screenshot "$out/compare-icons.png"
+# the interface in Chinese (po/zh_CN.po, found in the build tree)
+LANGUAGE=zh_CN app --images "$icons" --csv "$work/icons.csv" --train-epochs 10 --screenshot-epoch 5 \
+    --window-size 1400x900 --screenshot "$out/zh-CN-training.png"
 GSK_RENDERER=cairo GDK_DEBUG=gl-disable xvfb-run -a -s '-screen 0 1400x1200x24' "$build/app/fusionlab" \
     --images "$icons" --csv "$work/icons.csv" --augment --window-size 1280x1100 \
     --screenshot "$out/augment-icons.png"
