@@ -8,6 +8,9 @@
 # from there, fusionlab-cli in Chinese with the installed catalogue.
 #   test-install.sh BUILDDIR PREFIX BINDIR DATADIR MANDIR   (absolute paths)
 set -euo pipefail
+# the programs in English whatever the user's locale (the Chinese check
+# below sets LANGUAGE itself)
+export LC_ALL=C.UTF-8 LANGUAGE=
 build="$1" prefix="$2" bindir="$3" datadir="$4" mandir="$5"
 dest=$(mktemp -d "${TMPDIR:-/tmp}/fusionlab-install-XXXXXX")
 trap 'rm -rf "$dest"' EXIT

@@ -15,6 +15,9 @@
 #   tools/check-deb.sh [OUTDIR]   (the .deb is left in OUTDIR, a new
 #                                  folder under /tmp unless told)
 set -euo pipefail
+# the programs in English whatever the user's locale (the Chinese checks
+# set LANGUAGE themselves)
+export LC_ALL=C.UTF-8 LANGUAGE=
 cd "$(dirname "$0")/.."
 src=$PWD
 out=${1:-$(mktemp -d /tmp/fusionlab-deb-XXXXXX)}
