@@ -3,6 +3,8 @@
 
 #include "fl-runs-view.h"
 
+#include "fl-i18n.h"
+
 #include "fl-style.h"
 #include "fl-ui-util.h"
 
@@ -33,21 +35,21 @@ static guint signals[N_SIGNALS];
 typedef enum { SORT_STRING, SORT_NUMBER, SORT_NUMBER_BEST_FIRST, SORT_SETTINGS } SortKind;
 
 static const struct {
-  const char *title;
+  const char *title;      /* shown translated, in context "runs column" */
   const char *text;       /* the FlRunItem property shown */
   const char *sort_by;    /* the FlRunItem property sorted by */
   SortKind    sort;
   const char *metric;     /* for fl_metric_explain, or NULL */
   gboolean    numeric;    /* right-aligned */
 } columns[] = {
-  { "Fusion", "fusion-title", "fusion-title", SORT_STRING, NULL, FALSE },
-  { "Settings", "settings-text", NULL, SORT_SETTINGS, NULL, FALSE },
-  { "Status", "status-text", "status-text", SORT_STRING, NULL, FALSE },
-  { "Accuracy", "accuracy-text", "accuracy", SORT_NUMBER_BEST_FIRST, "accuracy", TRUE },
-  { "Macro-F1", "f1-text", "f1", SORT_NUMBER_BEST_FIRST, "macro-f1", TRUE },
-  { "Epoch", "epoch-text", "best-epoch", SORT_NUMBER, "best-epoch", TRUE },
-  { "Time", "time-text", "seconds", SORT_NUMBER, "time", TRUE },
-  { "Params", "params-text", "n-params", SORT_NUMBER, "parameters", TRUE },
+  { NC_("runs column", "Fusion"), "fusion-title", "fusion-title", SORT_STRING, NULL, FALSE },
+  { NC_("runs column", "Settings"), "settings-text", NULL, SORT_SETTINGS, NULL, FALSE },
+  { NC_("runs column", "Status"), "status-text", "status-text", SORT_STRING, NULL, FALSE },
+  { NC_("runs column", "Accuracy"), "accuracy-text", "accuracy", SORT_NUMBER_BEST_FIRST, "accuracy", TRUE },
+  { NC_("runs column", "Macro-F1"), "f1-text", "f1", SORT_NUMBER_BEST_FIRST, "macro-f1", TRUE },
+  { NC_("runs column", "Epoch"), "epoch-text", "best-epoch", SORT_NUMBER, "best-epoch", TRUE },
+  { NC_("runs column", "Time"), "time-text", "seconds", SORT_NUMBER, "time", TRUE },
+  { NC_("runs column", "Params"), "params-text", "n-params", SORT_NUMBER, "parameters", TRUE },
 };
 
 /* A cell that shows the item's property text, in the best run's style when
@@ -152,7 +154,7 @@ check_setup_cb (GtkSignalListItemFactory *factory,
 {
   GtkWidget *check = gtk_check_button_new ();
 
-  gtk_widget_set_tooltip_text (check, "Show this run's curves on the plots");
+  gtk_widget_set_tooltip_text (check, _("Show this run's curves on the plots"));
   gtk_list_item_set_child (list_item, check);
 }
 
@@ -167,8 +169,8 @@ check_bind_cb (GtkSignalListItemFactory *factory,
    * matching run's curves are its own plots, shown by its name */
   gtk_widget_add_css_class (check, fl_run_item_get_color_class (item));
   gtk_widget_set_sensitive (check, !fl_run_item_get_match (item));
-  gtk_widget_set_tooltip_text (check, fl_run_item_get_match (item) ? "A matching run: click its name to see its curves"
-                                                                   : "Show this run's curves on the plots");
+  gtk_widget_set_tooltip_text (check, fl_run_item_get_match (item) ? _("A matching run: click its name to see its curves")
+                                                                   : _("Show this run's curves on the plots"));
   bind_cell (list_item, "visible", check, "active", G_BINDING_BIDIRECTIONAL);
 }
 
@@ -220,8 +222,8 @@ name_bind_cb (GtkSignalListItemFactory *factory,
   GtkWidget *button = gtk_list_item_get_child (list_item);
 
   gtk_button_set_label (GTK_BUTTON (button), fl_run_item_get_name (item));
-  gtk_widget_set_tooltip_text (button, fl_run_item_get_best (item) ? "The best run: show its results"
-                                                                   : "Show this run's results");
+  gtk_widget_set_tooltip_text (button, fl_run_item_get_best (item) ? _("The best run: show its results")
+                                                                   : _("Show this run's results"));
   bind_cell (list_item, "label-classes", gtk_button_get_child (GTK_BUTTON (button)), "css-classes", 0);
 }
 
@@ -238,14 +240,18 @@ signal_factory (GCallback setup,
   return factory;
 }
 
+/* A column titled in the user's language; its English title stays on it
+ * ("fl-title") for fl_runs_view_sort_by(). */
 static void
 append_column (FlRunsView         *self,
                const char         *title,
                GtkListItemFactory *factory,
                GtkSorter          *sorter)
 {
-  g_autoptr(GtkColumnViewColumn) column = gtk_column_view_column_new (title, factory);
+  const char *shown = title[0] != '\0' ? g_dpgettext2 (GETTEXT_PACKAGE, "runs column", title) : "";
+  g_autoptr(GtkColumnViewColumn) column = gtk_column_view_column_new (shown, factory);
 
+  g_object_set_data (G_OBJECT (column), "fl-title", (gpointer) title);
   if (sorter != NULL)
     gtk_column_view_column_set_sorter (column, sorter);
   gtk_column_view_column_set_resizable (column, TRUE);
@@ -260,7 +266,7 @@ add_columns (FlRunsView *self)
 {
   append_column (self, "", signal_factory (G_CALLBACK (check_setup_cb), G_CALLBACK (check_bind_cb),
                                            G_CALLBACK (unbind_cb)), NULL);
-  append_column (self, "Run", signal_factory (G_CALLBACK (name_setup_cb), G_CALLBACK (name_bind_cb),
+  append_column (self, NC_("runs column", "Run"), signal_factory (G_CALLBACK (name_setup_cb), G_CALLBACK (name_bind_cb),
                                               G_CALLBACK (unbind_cb)),
                  GTK_SORTER (gtk_string_sorter_new (gtk_property_expression_new (FL_TYPE_RUN_ITEM, NULL, "name"))));
   for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
@@ -393,7 +399,7 @@ fl_runs_view_sort_by (FlRunsView  *self,
     {
       g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (cols, i);
 
-      if (g_strcmp0 (gtk_column_view_column_get_title (column), title) == 0)
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (column), "fl-title"), title) == 0)
         gtk_column_view_sort_by_column (self->column_view, column, order);
     }
 }

@@ -35,7 +35,7 @@ int            fl_runs_view_get_n_rows     (FlRunsView *self);
 /* The run shown in row i, as sorted now (borrowed), or NULL. */
 FlRunItem     *fl_runs_view_get_row        (FlRunsView *self,
                                             int         i);
-/* Sorts by the column whose title is title ("Accuracy"), as a click on
+/* Sorts by the column whose English title is title ("Accuracy"), as a click on
  * its header does. */
 void           fl_runs_view_sort_by        (FlRunsView *self,
                                             const char *title,

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "fl-sample-card"
 
 #include "fl-sample-card.h"
+#include "fl-i18n.h"
 #include "fl-spectrogram.h"
 #include "fl-ui-util.h"
 
@@ -48,7 +49,7 @@ media_changed_cb (FlSampleCard   *self,
 
   if (error != NULL)
     {
-      g_autofree char *tip = g_strdup_printf ("Cannot play the clip: %s", error->message);
+      g_autofree char *tip = g_strdup_printf (_("Cannot play the clip: %s"), error->message);
 
       gtk_widget_set_sensitive (GTK_WIDGET (self->play_button), FALSE);
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button), tip);
@@ -202,7 +203,7 @@ fl_sample_card_set_sound (FlSampleCard *self,
   g_clear_object (&self->media);
   gtk_button_set_icon_name (self->play_button, "media-playback-start-symbolic");
   gtk_widget_set_sensitive (GTK_WIDGET (self->play_button), TRUE);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button), "Play the clip");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button), _("Play the clip"));
   gtk_picture_set_paintable (self->spectrogram, GDK_PAINTABLE (spectrogram));
   gtk_widget_set_visible (self->sound_box, spectrogram != NULL);
   g_free (self->sound_path);

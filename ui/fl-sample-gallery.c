@@ -2,15 +2,13 @@
 #define G_LOG_DOMAIN "fl-sample-gallery"
 
 #include "fl-sample-gallery.h"
+#include "fl-i18n.h"
 #include "fl-preview-grid.h"
 #include "fl-sample-card.h"
 #include "fl-ui-util.h"
 
 /* A gallery shows no more cards than this (a big cell would be slow). */
 #define MAX_CARDS 120
-
-/* said when the predictions are known but not the samples they were made on */
-#define NO_DATA " — load the experiment's images and CSV to see them"
 
 struct _FlSampleGallery {
   GtkWidget   parent_instance;
@@ -25,6 +23,24 @@ struct _FlSampleGallery {
 };
 
 G_DEFINE_FINAL_TYPE (FlSampleGallery, fl_sample_gallery, GTK_TYPE_WIDGET)
+
+/* The notes after a gallery's title: that it shows only the first cards,
+ * that the predictions are known but not the samples they were made on. */
+static const char *
+more_note (int n)
+{
+  /* TRANSLATORS: appended to a gallery's title ("12 validation samples of
+   * Cats…"), with its leading space */
+  return n > MAX_CARDS ? _(" (the first 120)") : "";
+}
+
+static const char *
+no_data_note (const FlSampleGallery *self,
+              int                    n)
+{
+  /* TRANSLATORS: appended to a gallery's title, with its leading space */
+  return self->ds == NULL && n > 0 ? _(" — load the experiment's images and CSV to see them") : "";
+}
 
 static void
 clear (FlSampleGallery *self)
@@ -84,15 +100,23 @@ fl_sample_gallery_show_cell (FlSampleGallery *self,
         n++;
       }
 
+  /* TRANSLATORS: the last two %s are the notes " (the first 120)" and
+   * " — load the experiment's images…", or empty */
   if (t == p)
-    title = g_markup_printf_escaped ("<b>%d</b> validation samples of <b>%s</b>, recognised as such%s%s",
-                                     n, v->class_names[t], n > MAX_CARDS ? " (the first 120)" : "",
-                                     self->ds == NULL && n > 0 ? NO_DATA : "");
+    title = g_markup_printf_escaped (g_dngettext (GETTEXT_PACKAGE,
+                                                  "<b>%d</b> validation sample of <b>%s</b>, recognised as such%s%s",
+                                                  "<b>%d</b> validation samples of <b>%s</b>, recognised as such%s%s",
+                                                  n),
+                                     n, v->class_names[t], more_note (n), no_data_note (self, n));
   else
-    title = g_markup_printf_escaped ("<b>%d</b> validation samples of <b>%s</b> taken for <b>%s</b>%s%s",
-                                     n, v->class_names[t], v->class_names[p],
-                                     n > MAX_CARDS ? " (the first 120)" : "",
-                                     self->ds == NULL && n > 0 ? NO_DATA : "");
+    /* TRANSLATORS: "5 validation samples of Cats taken for Dogs", then the
+     * two notes or empty */
+    title = g_markup_printf_escaped (g_dngettext (GETTEXT_PACKAGE,
+                                                  "<b>%d</b> validation sample of <b>%s</b> taken for <b>%s</b>%s%s",
+                                                  "<b>%d</b> validation samples of <b>%s</b> taken for <b>%s</b>%s%s",
+                                                  n),
+                                     n, v->class_names[t], v->class_names[p], more_note (n),
+                                     no_data_note (self, n));
   gtk_label_set_markup (self->title_label, title);
 }
 
@@ -121,8 +145,7 @@ fl_sample_gallery_show_rows (FlSampleGallery *self,
       if (k >= 0)
         add_card (self, k, rows[j]);
     }
-  markup = g_strdup_printf ("%s%s%s", title, n > MAX_CARDS ? " (the first 120)" : "",
-                            self->ds == NULL && n > 0 ? NO_DATA : "");
+  markup = g_strdup_printf ("%s%s%s", title, more_note (n), no_data_note (self, n));
   gtk_label_set_markup (self->title_label, markup);
 }
 
@@ -170,9 +193,10 @@ fl_sample_gallery_show_mistakes (FlSampleGallery *self,
       add_card (self, m->k, v->rows[m->k]);
     }
 
-  title = g_strdup_printf ("The <b>%d</b> mistakes the model was surest of (of %u), surest first%s",
-                           MIN ((int) mistakes->len, max), mistakes->len,
-                           self->ds == NULL && mistakes->len > 0 ? NO_DATA : "");
+  /* TRANSLATORS: the last %s is the note " — load the experiment's
+   * images…", or empty */
+  title = g_strdup_printf (_("The <b>%d</b> mistakes the model was surest of (of %u), surest first%s"),
+                           MIN ((int) mistakes->len, max), mistakes->len, no_data_note (self, (int) mistakes->len));
   gtk_label_set_markup (self->title_label, title);
 }
 
@@ -238,12 +262,12 @@ fl_sample_gallery_set_validation (FlSampleGallery    *self,
   self->ds = val != NULL ? ds : NULL;
   gtk_widget_set_sensitive (self->mistakes_button, val != NULL);
   if (val == NULL)
-    gtk_label_set_text (self->title_label, "The samples of a run show here once it has finished.");
+    gtk_label_set_text (self->title_label, _("The samples of a run show here once it has finished."));
   else if (ds == NULL)
-    gtk_label_set_text (self->title_label, "Click a cell of the confusion matrix to count its samples; "
-                                           "load the experiment's images and CSV to see them.");
+    gtk_label_set_text (self->title_label, _("Click a cell of the confusion matrix to count its samples; "
+                                             "load the experiment's images and CSV to see them."));
   else
-    gtk_label_set_text (self->title_label, "Click a cell of the confusion matrix to see its samples here.");
+    gtk_label_set_text (self->title_label, _("Click a cell of the confusion matrix to see its samples here."));
 }
 
 int

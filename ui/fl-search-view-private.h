@@ -93,9 +93,6 @@ void           fl_search_model_unref (FlSearchModel *m);
 gboolean       fl_search_model_is_empty (const FlSearchModel *m,
                                          const float         *emb);
 
-/* "held-out " or "", for the words of the captions. */
-const char *_fl_search_view_held (FlSearchView *self);
-
 /* fl-search-view-results.c: each part filled from self->model, which is
  * ready. */
 void   _fl_search_view_run_search  (FlSearchView *self,

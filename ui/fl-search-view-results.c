@@ -9,6 +9,7 @@
 #define G_LOG_DOMAIN "fl-search-view"
 
 #include "fl-search-view-private.h"
+#include "fl-i18n.h"
 #include "fl-preview-grid.h"
 #include "fl-ui-util.h"
 
@@ -38,11 +39,14 @@ text_of (const FlSearchModel *m,
 static char *
 ordinal (int n)
 {
-  const char *suffix = "th";
+  /* TRANSLATORS: ordinal numbers, "3rd" in "comes 3rd of 120": a
+   * language without these endings says all four alike */
+  const char *format = C_("ordinal", "%dth");
 
   if (n % 100 < 11 || n % 100 > 13)
-    suffix = n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th";
-  return g_strdup_printf ("%d%s", n, suffix);
+    format = n % 10 == 1 ? C_("ordinal", "%dst") : n % 10 == 2 ? C_("ordinal", "%dnd")
+             : n % 10 == 3 ? C_("ordinal", "%drd") : format;
+  return g_strdup_printf (format, n);
 }
 
 /* ---- words → pictures ----------------------------------------------------- */
@@ -69,7 +73,7 @@ result_card_new (const FlSearchModel *m,
   gtk_widget_add_css_class (picture, "fl-thumbnail");
   gtk_widget_add_css_class (rank_label, "fl-rank");
   gtk_widget_add_css_class (score_label, "fl-score");
-  gtk_widget_set_tooltip_text (score_label, "Cosine similarity of this picture and your words");
+  gtk_widget_set_tooltip_text (score_label, _("Cosine similarity of this picture and your words"));
   gtk_box_append (GTK_BOX (line), rank_label);
   gtk_box_append (GTK_BOX (line), score_label);
 
@@ -111,16 +115,21 @@ caption_results (FlSearchView *self,
   g_autofree char *caption = NULL;
 
   if (self->n_results == 0)
-    caption = g_strdup_printf ("Type a few words — a name, a colour, a thing — and the %spictures "
-                               "nearest to them in the shared space show here, best first.",
-                               _fl_search_view_held (self));
+    caption = g_strdup (self->held_out
+                        ? _("Type a few words — a name, a colour, a thing — and the held-out pictures "
+                            "nearest to them in the shared space show here, best first.")
+                        : _("Type a few words — a name, a colour, a thing — and the pictures "
+                            "nearest to them in the shared space show here, best first."));
   else if (fl_search_model_is_empty (m, q))
-    caption = g_strdup ("None of these words was in the training texts, so the model has nothing to "
-                        "go on: these pictures are in no real order. Try other words.");
+    caption = g_strdup (_("None of these words was in the training texts, so the model has nothing to "
+                          "go on: these pictures are in no real order. Try other words."));
   else
-    caption = g_strdup_printf ("The %d of %d %spictures nearest to your words, best first, each "
-                               "with its score and its own text. Click one to see the texts nearest "
-                               "to it.", self->n_results, m->n_val, _fl_search_view_held (self));
+    caption = g_strdup_printf (self->held_out
+                               ? _("The %d of %d held-out pictures nearest to your words, best first, each "
+                                   "with its score and its own text. Click one to see the texts nearest to it.")
+                               : _("The %d of %d pictures nearest to your words, best first, each "
+                                   "with its score and its own text. Click one to see the texts nearest to it."),
+                               self->n_results, m->n_val);
   gtk_label_set_text (self->results_caption, caption);
 }
 
@@ -193,7 +202,7 @@ add_text_row (FlSearchView *self,
   gtk_widget_set_tooltip_text (cells[2], text);
   if (self->model->unseen[pos])
     {
-      g_autofree char *tip = g_strdup_printf ("%s\n(none of its words was in the training texts)", text);
+      g_autofree char *tip = g_strdup_printf (_("%s\n(none of its words was in the training texts)"), text);
 
       gtk_widget_add_css_class (cells[2], "fl-unseen");
       gtk_widget_set_tooltip_text (cells[2], tip);
@@ -252,10 +261,11 @@ caption_texts (FlSearchView *self,
   g_autofree char *markup = NULL;
 
   if (rank == 1)
-    markup = g_markup_printf_escaped ("Its own text, <b>“%s”</b>, comes <b>first</b> of %d.",
+    markup = g_markup_printf_escaped (_("Its own text, <b>“%s”</b>, comes <b>first</b> of %d."),
                                       text_of (m, pos), m->n_val);
   else
-    markup = g_markup_printf_escaped ("Its own text, <b>“%s”</b>, comes <b>%s</b> of %d (score %.2f).",
+    /* TRANSLATORS: the second %s is an ordinal number ("3rd") */
+    markup = g_markup_printf_escaped (_("Its own text, <b>“%s”</b>, comes <b>%s</b> of %d (score %.2f)."),
                                       text_of (m, pos), nth, m->n_val, own);
   gtk_label_set_markup (self->chosen_rank, markup);
 }
@@ -318,7 +328,9 @@ best_and_worst (const FlSearchModel *m,
     }
   if (best < 0 || best == worst)
     return g_strdup ("");
-  return g_strdup_printf (" Best found: %s (%.0f%%); worst: %s (%.0f%%).",
+  /* TRANSLATORS: a sentence added to the zero-shot caption, with its
+   * leading space; the %s are class names */
+  return g_strdup_printf (_(" Best found: %s (%.0f%%); worst: %s (%.0f%%)."),
                           ds->class_names[best], 100.0 * right[best] / total[best],
                           ds->class_names[worst], 100.0 * right[worst] / total[worst]);
 }
@@ -342,10 +354,12 @@ unseen_classes (const FlSearchModel *m,
   if (n == 0)
     return g_strdup ("");
   if (n == C)
-    return g_strdup (" None of the class texts has a word the training texts had: the model cannot "
-                     "place them, and guesses.");
-  return g_strdup_printf (" %d of the %d class texts, such as “%s”, have no word the training texts had: "
-                          "the model cannot place them.", n, C, class_texts[first]);
+    return g_strdup (_(" None of the class texts has a word the training texts had: the model cannot "
+                       "place them, and guesses."));
+  /* TRANSLATORS: a sentence added to the zero-shot caption, with its
+   * leading space */
+  return g_strdup_printf (_(" %d of the %d class texts, such as “%s”, have no word the training texts had: "
+                            "the model cannot place them."), n, C, class_texts[first]);
 }
 
 /* What the figures mean, in a sentence or three. */
@@ -365,11 +379,17 @@ caption_zero_shot (FlSearchView *self,
   for (int c = 0; c < ds->n_classes; c++)
     class_texts[c] = g_strjoinv (ds->class_names[c], parts);
   unseen = unseen_classes (m, class_texts);
-  caption = g_strdup_printf ("%s of the %d %spictures are nearest to the text of their own "
-                             "class, such as “%s”; guessing among the %d classes gets %s.%s%s%s",
-                             value, m->n_val, _fl_search_view_held (self), class_texts[0], ds->n_classes, chance, detail, unseen,
+  /* TRANSLATORS: "41.3% of the 120 held-out pictures are nearest to the
+   * text of their own class, such as “a picture of cats”; guessing among
+   * the 8 classes gets 12.5%.", then up to three sentences or nothing */
+  caption = g_strdup_printf (self->held_out
+                             ? _("%s of the %d held-out pictures are nearest to the text of their own "
+                                 "class, such as “%s”; guessing among the %d classes gets %s.%s%s%s")
+                             : _("%s of the %d pictures are nearest to the text of their own "
+                                 "class, such as “%s”; guessing among the %d classes gets %s.%s%s%s"),
+                             value, m->n_val, class_texts[0], ds->n_classes, chance, detail, unseen,
                              isnan (self->classifier_acc)
-                             ? " Train a classifier on these data to compare." : "");
+                             ? _(" Train a classifier on these data to compare.") : "");
   gtk_label_set_text (self->zero_shot_caption, caption);
 }
 
@@ -423,15 +443,22 @@ caption_batch (FlSearchView *self,
     }
   /* a collapsed model (the hinge loss from scratch, say) finds every pair
    * alike, and the shades, which span the batch's range, would hide it */
-  caption = g_strdup_printf ("Each row is the text of a %spair, each column a picture; the "
-                             "outlined diagonal are the true pairs, the darker a cell the more alike "
-                             "the model finds its text and picture. In %d of these %d rows the true "
-                             "picture is the darkest (by chance: about 1).%s%s Click a picture to "
-                             "see its nearest texts.", _fl_search_view_held (self), right, n,
-                             unseen > 0 ? " The texts in italics have no word the model knows, and "
-                                          "their rows are all the same." : "",
-                             hi - lo < 0.05f ? " Every similarity here is within 0.05 of the others: "
-                                               "the model has not learned to tell these pairs apart." : "");
+  /* TRANSLATORS: the two %s are the sentences after it, or nothing */
+  caption = g_strdup_printf (self->held_out
+                             ? _("Each row is the text of a held-out pair, each column a picture; the "
+                                 "outlined diagonal are the true pairs, the darker a cell the more alike "
+                                 "the model finds its text and picture. In %d of these %d rows the true "
+                                 "picture is the darkest (by chance: about 1).%s%s Click a picture to "
+                                 "see its nearest texts.")
+                             : _("Each row is the text of a pair, each column a picture; the "
+                                 "outlined diagonal are the true pairs, the darker a cell the more alike "
+                                 "the model finds its text and picture. In %d of these %d rows the true "
+                                 "picture is the darkest (by chance: about 1).%s%s Click a picture to "
+                                 "see its nearest texts."), right, n,
+                             unseen > 0 ? _(" The texts in italics have no word the model knows, and "
+                                            "their rows are all the same.") : "",
+                             hi - lo < 0.05f ? _(" Every similarity here is within 0.05 of the others: "
+                                                 "the model has not learned to tell these pairs apart.") : "");
   gtk_label_set_text (self->heatmap_caption, caption);
 }
 

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "fl-search-view"
 
 #include "fl-search-view-private.h"
+#include "fl-i18n.h"
 #include "fl-preview-grid.h"
 #include "fl-ui-util.h"
 
@@ -182,19 +183,24 @@ static void
 show_ready (FlSearchView *self)
 {
   const FlSearchModel *m = self->model;
-  g_autofree char *intro = NULL;
-  g_autofree char *which = self->held_out
-    ? g_strdup_printf ("The %d held-out pairs — pictures and texts the model never trained on —", m->n_val)
-    : g_strdup_printf ("The %d pairs of the data loaded — pictures and their texts, some of which the "
-                       "model may have trained on —", m->n_val);
+  g_autofree char *start = NULL, *intro = NULL;
   g_autofree char *unseen = m->n_unseen == 0 ? g_strdup ("")
-    : g_strdup_printf (" %d of the texts (in italics) have no word the training texts had: the model "
-                       "knows nothing of them, and places them all alike.", m->n_unseen);
+    /* TRANSLATORS: a sentence added to the page's introduction, with its
+     * leading space */
+    : g_strdup_printf (_(" %d of the texts (in italics) have no word the training texts had: the model "
+                         "knows nothing of them, and places them all alike."), m->n_unseen);
+  const char *which = self->held_out
+    ? _("The %d held-out pairs — pictures and texts the model never trained on — placed in one shared space "
+        "of %d numbers. A score is the cosine similarity of a picture and a text: near 1 when the model "
+        "thinks they belong together, near 0 when it sees nothing in common.")
+    : _("The %d pairs of the data loaded — pictures and their texts, some of which the model may have "
+        "trained on — placed in one shared space of %d numbers. A score is the cosine similarity of a "
+        "picture and a text: near 1 when the model thinks they belong together, near 0 when it sees "
+        "nothing in common.");
 
   g_debug ("embedded %d held-out pairs in %.3f s", m->n_val, m->seconds);
-  intro = g_strdup_printf ("%s placed in one shared space of %d numbers. A score is the cosine similarity "
-                           "of a picture and a text: near 1 when the model thinks they belong "
-                           "together, near 0 when it sees nothing in common.%s", which, m->E, unseen);
+  start = g_strdup_printf (which, m->n_val, m->E);
+  intro = g_strconcat (start, unseen, NULL);
   gtk_label_set_text (self->intro_label, intro);
   self->ready = TRUE;
   fill_suggestions (self);
@@ -286,19 +292,13 @@ fl_search_view_set_model (FlSearchView *self,
   g_task_set_task_data (task, fl_search_model_ref (self->model), (GDestroyNotify) fl_search_model_unref);
   g_task_run_in_thread (task, embed_thread);
 
-  busy = g_strdup_printf ("Placing the %d %spictures and texts in the shared space…", n_val,
-                          _fl_search_view_held (self));
+  busy = g_strdup_printf (self->held_out ? _("Placing the %d held-out pictures and texts in the shared space…")
+                                         : _("Placing the %d pictures and texts in the shared space…"), n_val);
   gtk_label_set_text (self->busy_label, busy);
   gtk_progress_bar_set_fraction (self->busy_bar, 0);
   self->progress_id = g_timeout_add (100, progress_cb, self);
   gtk_spinner_start (self->spinner);
   gtk_stack_set_visible_child_name (self->stack, "busy");
-}
-
-const char *
-_fl_search_view_held (FlSearchView *self)
-{
-  return self->held_out ? "held-out " : "";
 }
 
 /* ---- the template's handlers ---------------------------------------------- */
@@ -466,9 +466,9 @@ fl_search_view_init (FlSearchView *self)
   self->classifier_acc = NAN;
   self->zero_shot_acc = NAN;
   gtk_label_set_text (self->zero_shot_explain,
-                      "Each class name is put into the template and placed in the shared space like "
-                      "any text; each picture then gets the class whose text is nearest to "
-                      "it. The model never saw a label.");
+                      _("Each class name is put into the template and placed in the shared space like "
+                        "any text; each picture then gets the class whose text is nearest to "
+                        "it. The model never saw a label."));
 }
 
 FlSearchView *

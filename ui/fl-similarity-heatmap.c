@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "fl-similarity-heatmap"
 
 #include "fl-similarity-heatmap.h"
+#include "fl-i18n.h"
 #include "fl-style.h"
 #include "fl-ui-util.h"
 
@@ -119,12 +120,14 @@ make_layouts (FlSimilarityHeatmap *self)
       self->value_w = MAX (self->value_w, w);
       g_ptr_array_add (self->cell_layouts, l);
     }
-  self->pictures_title = small_layout (self, "pictures →");
-  self->texts_title = small_layout (self, "texts ↓");
+  /* TRANSLATORS: the heatmap's axis titles: its columns are pictures,
+   * its rows texts */
+  self->pictures_title = small_layout (self, _("pictures →"));
+  self->texts_title = small_layout (self, _("texts ↓"));
   self->lo_layout = value_layout (self, self->lo);
   self->hi_layout = value_layout (self, self->hi);
-  self->scale_title = small_layout (self, "cosine similarity");
-  self->pair_title = small_layout (self, "a true pair");
+  self->scale_title = small_layout (self, _("cosine similarity"));
+  self->pair_title = small_layout (self, _("a true pair"));
 }
 
 /* Makes the layouts unless those made are still right for the font. */
@@ -449,14 +452,17 @@ query_tooltip_cb (FlSimilarityHeatmap *self,
   if (keyboard || !cell_at (self, x, y, &t, &p))
     return FALSE;
   if (t < 0)
-    markup = g_markup_printf_escaped ("Picture %d, whose text is\n“%s”\n<small>Click to see the texts "
-                                      "that match it best</small>", p + 1, self->texts[p]);
+    markup = g_markup_printf_escaped (_("Picture %d, whose text is\n“%s”\n<small>Click to see the texts "
+                                        "that match it best</small>"), p + 1, self->texts[p]);
   else
-    markup = g_markup_printf_escaped ("“%s”%s\nand picture %d (whose text is “%s”)\ncosine similarity "
-                                      "<b>%.3f</b>%s", self->texts[t],
-                                      self->unseen[t] ? "\n<small>(none of its words was in the training texts)</small>" : "",
+    /* TRANSLATORS: a cell's tooltip: a text, then the note below or
+     * nothing, then a picture and its text, their similarity and " — a
+     * true pair" or nothing */
+    markup = g_markup_printf_escaped (_("“%s”%s\nand picture %d (whose text is “%s”)\ncosine similarity "
+                                        "<b>%.3f</b>%s"), self->texts[t],
+                                      self->unseen[t] ? _("\n<small>(none of its words was in the training texts)</small>") : "",
                                       p + 1, self->texts[p],
-                                      self->sims[t * self->n + p], t == p ? " — <b>a true pair</b>" : "");
+                                      self->sims[t * self->n + p], t == p ? _(" — <b>a true pair</b>") : "");
   gtk_tooltip_set_markup (tooltip, markup);
   return TRUE;
 }
@@ -579,8 +585,8 @@ fl_similarity_heatmap_set_data (FlSimilarityHeatmap *self,
     }
   if (n > 0)
     {
-      g_autofree char *label = g_strdup_printf ("The cosine similarity of %d texts and %d pictures, "
-                                                "from %.2f to %.2f", n, n, self->lo, self->hi);
+      g_autofree char *label = g_strdup_printf (_("The cosine similarity of %d texts and %d pictures, "
+                                                  "from %.2f to %.2f"), n, n, self->lo, self->hi);
 
       gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
     }

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "fl-style"
 
 #include "fl-style.h"
+#include "fl-i18n.h"
 
 #include <gtk/gtk.h>
 
@@ -33,26 +34,26 @@ static const struct {
   const char *short_title;
   const char *explain;
 } fusions[] = {
-  { FL_FUSION_CONCAT, "Concatenate", "Concat",
-    "Keeps the picture's and the words' features side by side, so the model can use each on its own." },
-  { FL_FUSION_MEAN, "Mean", "Mean",
-    "Averages the picture's and the words' features into one: each can make up for the other." },
-  { FL_FUSION_PRODUCT, "Product", "Product",
-    "Multiplies the two, feature by feature: a feature counts only where picture and words agree." },
-  { FL_FUSION_GATED, "Gated", "Gated",
-    "A learned gate decides, feature by feature and sample by sample, how much to trust the picture and how much the words." },
-  { FL_FUSION_LATE, "Late (heads voting)", "Late",
-    "The picture and the words each get their own classifier, and their answers are mixed by a learned vote." },
-  { FL_FUSION_LOWRANK, "Low-rank bilinear", "Low-rank",
-    "Lets every picture feature interact with every word feature, in a cheap compressed form." },
-  { FL_FUSION_IMAGE, "Image only", "Image only",
-    "Ignores the words and learns from the pictures alone — a baseline to compare against." },
-  { FL_FUSION_TEXT, "Text only", "Text only",
-    "Ignores the pictures and learns from the words alone — a baseline to compare against." },
-  { FL_FUSION_AUDIO, "Sound only", "Sound only",
-    "Learns from the sound alone — a baseline to compare against." },
-  { FL_FUSION_NUMERIC, "Numbers only", "Numbers only",
-    "Learns from the numeric columns alone — a baseline to compare against." },
+  { FL_FUSION_CONCAT, NC_("fusion route", "Concatenate"), NC_("fusion route", "Concat"),
+    N_("Keeps the picture's and the words' features side by side, so the model can use each on its own.") },
+  { FL_FUSION_MEAN, NC_("fusion route", "Mean"), NC_("fusion route", "Mean"),
+    N_("Averages the picture's and the words' features into one: each can make up for the other.") },
+  { FL_FUSION_PRODUCT, NC_("fusion route", "Product"), NC_("fusion route", "Product"),
+    N_("Multiplies the two, feature by feature: a feature counts only where picture and words agree.") },
+  { FL_FUSION_GATED, NC_("fusion route", "Gated"), NC_("fusion route", "Gated"),
+    N_("A learned gate decides, feature by feature and sample by sample, how much to trust the picture and how much the words.") },
+  { FL_FUSION_LATE, NC_("fusion route", "Late (heads voting)"), NC_("fusion route", "Late"),
+    N_("The picture and the words each get their own classifier, and their answers are mixed by a learned vote.") },
+  { FL_FUSION_LOWRANK, NC_("fusion route", "Low-rank bilinear"), NC_("fusion route", "Low-rank"),
+    N_("Lets every picture feature interact with every word feature, in a cheap compressed form.") },
+  { FL_FUSION_IMAGE, NC_("fusion route", "Image only"), NC_("fusion route", "Image only"),
+    N_("Ignores the words and learns from the pictures alone — a baseline to compare against.") },
+  { FL_FUSION_TEXT, NC_("fusion route", "Text only"), NC_("fusion route", "Text only"),
+    N_("Ignores the pictures and learns from the words alone — a baseline to compare against.") },
+  { FL_FUSION_AUDIO, NC_("fusion route", "Sound only"), NC_("fusion route", "Sound only"),
+    N_("Learns from the sound alone — a baseline to compare against.") },
+  { FL_FUSION_NUMERIC, NC_("fusion route", "Numbers only"), NC_("fusion route", "Numbers only"),
+    N_("Learns from the numeric columns alone — a baseline to compare against.") },
 };
 
 static const struct {
@@ -60,23 +61,23 @@ static const struct {
   const char *explain;
 } metrics[] = {
   { "accuracy",
-    "Accuracy: out of every 100 validation samples — ones the model never trained on — "
-    "how many it put in the right class. Shown for its best epoch." },
+    N_("Accuracy: out of every 100 validation samples — ones the model never trained on — "
+       "how many it put in the right class. Shown for its best epoch.") },
   { "macro-f1",
-    "Macro-F1: for each class, a score that is high only when the model finds most of "
-    "that class (recall) and is usually right when it says so (precision); then the "
-    "average over classes, so a small class counts as much as a big one." },
+    N_("Macro-F1: for each class, a score that is high only when the model finds most of "
+       "that class (recall) and is usually right when it says so (precision); then the "
+       "average over classes, so a small class counts as much as a big one.") },
   { "best-epoch",
-    "Best epoch: the pass over the training data after which the validation accuracy "
-    "was highest. Later epochs may be worse when the model starts to learn its "
-    "training samples by heart (overfitting)." },
-  { "time", "Time: how long the training took on this computer." },
+    N_("Best epoch: the pass over the training data after which the validation accuracy "
+       "was highest. Later epochs may be worse when the model starts to learn its "
+       "training samples by heart (overfitting).") },
+  { "time", N_("Time: how long the training took on this computer.") },
   { "parameters",
-    "Parameters: how many numbers the model adjusts as it learns. More is not always "
-    "better: a bigger model can memorise instead of learning." },
+    N_("Parameters: how many numbers the model adjusts as it learns. More is not always "
+       "better: a bigger model can memorise instead of learning.") },
   { "loss",
-    "Loss: how surprised the model is by the right answers, on average. It should go "
-    "down as the model learns; a validation loss that goes up again means overfitting." },
+    N_("Loss: how surprised the model is by the right answers, on average. It should go "
+       "down as the model learns; a validation loss that goes up again means overfitting.") },
 };
 
 const char *
@@ -146,25 +147,28 @@ const char *
 fl_fusion_title (FlFusion fusion)
 {
   int i = fusion_index (fusion);
-  return i >= 0 ? fusions[i].title : "";
+  return i >= 0 ? g_dpgettext2 (GETTEXT_PACKAGE, "fusion route", fusions[i].title) : "";
 }
 
 const char *
 fl_fusion_short_title (FlFusion fusion)
 {
   int i = fusion_index (fusion);
-  return i >= 0 ? fusions[i].short_title : "";
+  return i >= 0 ? g_dpgettext2 (GETTEXT_PACKAGE, "fusion route", fusions[i].short_title) : "";
 }
 
 const char *
 fl_fusion_explain (FlFusion fusion)
 {
   int i = fusion_index (fusion);
-  return i >= 0 ? fusions[i].explain : "";
+  return i >= 0 ? _(fusions[i].explain) : "";
 }
 
 /* ---- the branches -------------------------------------------------------- */
 
+/* Shown translated: the titles in context "modality", the nouns and
+ * plurals in "modality noun", the possessives in "modality possessive"
+ * (branch_word()). */
 static const struct {
   FlColor     color;
   const char *title;       /* "Picture" */
@@ -172,11 +176,22 @@ static const struct {
   const char *possessive;  /* "the picture's" */
   const char *plural;      /* "the pictures": what a baseline learns from */
 } branch_words[FL_N_BRANCHES] = {
-  [FL_BRANCH_IMAGE] = { FL_COLOR_ORANGE, "Picture", "the picture", "the picture's", "the pictures" },
-  [FL_BRANCH_TEXT] = { FL_COLOR_BLUE, "Words", "the words", "the words'", "the words" },
-  [FL_BRANCH_AUDIO] = { FL_COLOR_GREEN, "Sound", "the sound", "the sound's", "the sound" },
-  [FL_BRANCH_NUMERIC] = { FL_COLOR_PURPLE, "Numbers", "the numbers", "the numbers'", "the numbers" },
+  [FL_BRANCH_IMAGE] = { FL_COLOR_ORANGE, NC_("modality", "Picture"), NC_("modality noun", "the picture"),
+                        NC_("modality possessive", "the picture's"), NC_("modality noun", "the pictures") },
+  [FL_BRANCH_TEXT] = { FL_COLOR_BLUE, NC_("modality", "Words"), NC_("modality noun", "the words"),
+                       NC_("modality possessive", "the words'"), NC_("modality noun", "the words") },
+  [FL_BRANCH_AUDIO] = { FL_COLOR_GREEN, NC_("modality", "Sound"), NC_("modality noun", "the sound"),
+                        NC_("modality possessive", "the sound's"), NC_("modality noun", "the sound") },
+  [FL_BRANCH_NUMERIC] = { FL_COLOR_PURPLE, NC_("modality", "Numbers"), NC_("modality noun", "the numbers"),
+                          NC_("modality possessive", "the numbers'"), NC_("modality noun", "the numbers") },
 };
+
+static const char *
+branch_word (const char *context,
+             const char *word)
+{
+  return g_dpgettext2 (GETTEXT_PACKAGE, context, word);
+}
 
 FlColor
 fl_branch_color (FlBranch branch)
@@ -189,21 +204,21 @@ const char *
 fl_branch_title (FlBranch branch)
 {
   g_return_val_if_fail ((guint) branch < FL_N_BRANCHES, "");
-  return branch_words[branch].title;
+  return branch_word ("modality", branch_words[branch].title);
 }
 
 const char *
 fl_branch_noun (FlBranch branch)
 {
   g_return_val_if_fail ((guint) branch < FL_N_BRANCHES, "");
-  return branch_words[branch].noun;
+  return branch_word ("modality noun", branch_words[branch].noun);
 }
 
 const char *
 fl_branch_plural (FlBranch branch)
 {
   g_return_val_if_fail ((guint) branch < FL_N_BRANCHES, "");
-  return branch_words[branch].plural;
+  return branch_word ("modality noun", branch_words[branch].plural);
 }
 
 /* The branches' words of the kind at offset (a field of branch_words),
@@ -220,9 +235,12 @@ branch_list (guint branches,
   for (int b = 0; b < FL_N_BRANCHES; b++)
     if (branches & FL_BRANCH_BIT (b))
       {
-        const char *word = G_STRUCT_MEMBER (const char *, &branch_words[b], field);
+        const char *word = branch_word (field == WORDS (possessive) ? "modality possessive" : "modality noun",
+                                        G_STRUCT_MEMBER (const char *, &branch_words[b], field));
 
-        g_string_append_printf (s, "%s%s", k == 0 ? "" : k == n - 1 ? " and " : ", ", word);
+        /* TRANSLATORS: between the last two of a list of modalities ("the
+         * picture, the words and the sound"), then between the others */
+        g_string_append_printf (s, "%s%s", k == 0 ? "" : k == n - 1 ? _(" and ") : _(", "), word);
         k++;
       }
   return g_string_free (s, FALSE);
@@ -235,12 +253,34 @@ fl_branches_title (guint branches)
 
   for (int b = 0; b < FL_N_BRANCHES; b++)
     if (branches & FL_BRANCH_BIT (b))
-      g_string_append_printf (s, "%s%s", s->len > 0 ? " + " : "", branch_words[b].title);
+      g_string_append_printf (s, "%s%s", s->len > 0 ? " + " : "", fl_branch_title (b));
   return g_string_free (s, FALSE);
 }
 
+/* A baseline's sentence over a set of branches: those it ignores and its
+ * own. */
+static char *
+explain_baseline (FlFusion fusion,
+                  guint    branches)
+{
+  int own = fl_fusion_single_branch (fusion);
+  guint others = branches & ~FL_BRANCH_BIT (own);
+  g_autofree char *ignored = branch_list (others, WORDS (plural));
+
+  if (others == 0)
+    return g_strdup (fl_fusion_explain (fusion));
+  /* TRANSLATORS: the first %s is the modalities a baseline ignores ("the
+   * pictures and the words"), the second its own ("the sound") */
+  return g_strdup_printf (fl_branches_count (others) > 1
+                          ? _("Ignores %s, and learns from %s alone — a baseline to compare against.")
+                          : _("Ignores %s and learns from %s alone — a baseline to compare against."),
+                          ignored, fl_branch_plural (own));
+}
+
 /* A route's sentence over a set of branches other than the picture and
- * the words, which the table above says in its own way. */
+ * the words, which the table above says in its own way. The %s are lists
+ * of modalities: "the picture's, the words' and the sound's" (owners) or
+ * "the picture, the words and the sound" (nouns). */
 static char *
 explain_branches (FlFusion fusion,
                   guint    branches)
@@ -252,37 +292,32 @@ explain_branches (FlFusion fusion,
   switch (fusion)
     {
     case FL_FUSION_CONCAT:
-      return g_strdup_printf ("Keeps %s features side by side, so the model can use each on its own.", owners);
+      return g_strdup_printf (_("Keeps %s features side by side, so the model can use each on its own."), owners);
     case FL_FUSION_MEAN:
-      return g_strdup_printf ("Averages %s features into one: each can make up for the other%s.", owners,
-                              many ? "s" : "");
+      return g_strdup_printf (many ? _("Averages %s features into one: each can make up for the others.")
+                                   : _("Averages %s features into one: each can make up for the other."), owners);
     case FL_FUSION_PRODUCT:
       /* over three or more, (1 + x_1) ⊙ … ⊙ (1 + x_K) − 1: every product
        * of some of them (fl-ops.h) */
       if (many)
-        return g_strdup_printf ("Adds up, feature by feature, the features of %s, the products of every two "
-                                "and the product of all: a feature counts most where they all agree.", nouns);
-      return g_strdup_printf ("Multiplies them, feature by feature: a feature counts only where %s agree.", nouns);
+        return g_strdup_printf (_("Adds up, feature by feature, the features of %s, the products of every two "
+                                  "and the product of all: a feature counts most where they all agree."), nouns);
+      return g_strdup_printf (_("Multiplies them, feature by feature: a feature counts only where %s agree."), nouns);
     case FL_FUSION_GATED:
-      return g_strdup_printf ("A learned gate decides, feature by feature and sample by sample, how much to "
-                              "trust each of %s.", nouns);
+      return g_strdup_printf (_("A learned gate decides, feature by feature and sample by sample, how much to "
+                                "trust each of %s."), nouns);
     case FL_FUSION_LATE:
-      return g_strdup_printf ("%c%s each get their own classifier, and their answers are mixed by a learned "
-                              "vote.", g_ascii_toupper (nouns[0]), nouns + 1);
+      /* the list starts the sentence: its first letter in capitals */
+      nouns[0] = g_ascii_toupper (nouns[0]);
+      return g_strdup_printf (_("%s each get their own classifier, and their answers are mixed by a learned "
+                                "vote."), nouns);
     case FL_FUSION_LOWRANK:
-      return g_strdup_printf ("Lets every feature of %s interact with every feature of the other%s, in a cheap "
-                              "compressed form.", nouns, many ? "s" : "");
+      return g_strdup_printf (many ? _("Lets every feature of %s interact with every feature of the others, in a "
+                                       "cheap compressed form.")
+                                   : _("Lets every feature of %s interact with every feature of the other, in a "
+                                       "cheap compressed form."), nouns);
     default:
-      {
-        int own = fl_fusion_single_branch (fusion);
-        guint others = branches & ~FL_BRANCH_BIT (own);
-        g_autofree char *ignored = branch_list (others, WORDS (plural));
-
-        if (others == 0)
-          return g_strdup (fl_fusion_explain (fusion));
-        return g_strdup_printf ("Ignores %s%s and learns from %s alone — a baseline to compare against.", ignored,
-                                fl_branches_count (others) > 1 ? "," : "", branch_words[own].plural);
-      }
+      return explain_baseline (fusion, branches);
     }
 }
 
@@ -305,7 +340,7 @@ fl_metric_explain (const char *metric)
 {
   for (guint i = 0; i < G_N_ELEMENTS (metrics); i++)
     if (g_strcmp0 (metric, metrics[i].metric) == 0)
-      return metrics[i].explain;
+      return _(metrics[i].explain);
   return "";
 }
 
@@ -314,14 +349,14 @@ static const struct {
   const char *title;
   const char *explain;
 } match_losses[] = {
-  { "infonce", "InfoNCE",
-    "Contrastive, as in CLIP: in each batch, every picture is pulled towards its own words and pushed "
-    "from the others', and every text likewise" },
-  { "hinge", "VSE++ hinge",
-    "Max of hinges, as in VSE++: each true pair must beat its hardest wrong partner in the batch by a margin" },
-  { "mapping", "Mapping y = f(x)",
-    "The seed's y = f(x): the picture's side learns to land on its words' point, the words' side kept "
-    "as it started (1 − cosine); nothing pushes wrong pairs apart" },
+  { "infonce", NC_("match loss", "InfoNCE"),
+    N_("Contrastive, as in CLIP: in each batch, every picture is pulled towards its own words and pushed "
+       "from the others', and every text likewise") },
+  { "hinge", NC_("match loss", "VSE++ hinge"),
+    N_("Max of hinges, as in VSE++: each true pair must beat its hardest wrong partner in the batch by a margin") },
+  { "mapping", NC_("match loss", "Mapping y = f(x)"),
+    N_("The seed's y = f(x): the picture's side learns to land on its words' point, the words' side kept "
+       "as it started (1 − cosine); nothing pushes wrong pairs apart") },
 };
 
 const char *
@@ -331,7 +366,7 @@ fl_match_loss_title (FlMatchLoss loss)
 
   for (guint i = 0; i < G_N_ELEMENTS (match_losses); i++)
     if (g_strcmp0 (name, match_losses[i].name) == 0)
-      return match_losses[i].title;
+      return g_dpgettext2 (GETTEXT_PACKAGE, "match loss", match_losses[i].title);
   return name != NULL ? name : "";
 }
 
@@ -342,7 +377,7 @@ fl_match_loss_explain (FlMatchLoss loss)
 
   for (guint i = 0; i < G_N_ELEMENTS (match_losses); i++)
     if (g_strcmp0 (name, match_losses[i].name) == 0)
-      return match_losses[i].explain;
+      return _(match_losses[i].explain);
   return "";
 }
 
@@ -351,11 +386,11 @@ fl_run_status_title (FlRunStatus status)
 {
   switch (status)
     {
-    case FL_RUN_PENDING: return "Waiting";
-    case FL_RUN_RUNNING: return "Training";
-    case FL_RUN_DONE: return "Done";
-    case FL_RUN_FAILED: return "Failed";
-    case FL_RUN_CANCELLED: return "Stopped";
+    case FL_RUN_PENDING: return C_("run status", "Waiting");
+    case FL_RUN_RUNNING: return C_("run status", "Training");
+    case FL_RUN_DONE: return C_("run status", "Done");
+    case FL_RUN_FAILED: return C_("run status", "Failed");
+    case FL_RUN_CANCELLED: return C_("run status", "Stopped");
     default: return "";
     }
 }

@@ -9,17 +9,18 @@
 #define G_LOG_DOMAIN "fl-train-panel"
 
 #include "fl-train-panel-private.h"
+#include "fl-i18n.h"
 
 static void
 update_start (FlTrainPanel *self)
 {
   g_autofree char *base = self->start_path != NULL ? g_path_get_basename (self->start_path) : NULL;
 
-  gtk_button_set_label (self->start_button, base != NULL ? base : "Fresh weights");
+  gtk_button_set_label (self->start_button, base != NULL ? base : _("Fresh weights"));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->start_button),
                                self->start_path != NULL ? self->start_path
-                               : "Start the branches from a saved model (a classifier or a matching model) "
-                                 "instead of fresh weights; the fusion and the head always start fresh");
+                               : _("Start the branches from a saved model (a classifier or a matching model) "
+                                   "instead of fresh weights; the fusion and the head always start fresh"));
   gtk_widget_set_sensitive (GTK_WIDGET (self->start_clear), self->start_path != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->freeze_image), self->start_path != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->freeze_text), self->start_path != NULL);
@@ -48,10 +49,10 @@ start_clicked_cb (FlTrainPanel *self)
   GtkFileChooserNative *native;
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
-  native = gtk_file_chooser_native_new ("Start From a Saved Model", GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                        GTK_FILE_CHOOSER_ACTION_OPEN, "_Open", "_Cancel");
+  native = gtk_file_chooser_native_new (_("Start From a Saved Model"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
-  gtk_file_filter_set_name (filter, "Fusion Lab models");
+  gtk_file_filter_set_name (filter, _("Fusion Lab models"));
   gtk_file_filter_add_suffix (filter, "safetensors");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
   g_signal_connect_object (native, "response", G_CALLBACK (start_response_cb), self, 0);
@@ -80,29 +81,29 @@ freeze_toggled_cb (FlTrainPanel   *self,
 void
 _fl_train_panel_init_start (FlTrainPanel *self)
 {
-  GtkWidget *label = gtk_label_new_with_mnemonic ("Start _from");
+  GtkWidget *label = gtk_label_new_with_mnemonic (_("Start _from"));
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
-  GtkWidget *fixed = gtk_label_new ("Keep fixed");
+  GtkWidget *fixed = gtk_label_new (_("Keep fixed"));
   GtkWidget *checks = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
 
-  self->start_button = GTK_BUTTON (gtk_button_new_with_label ("Fresh weights"));
+  self->start_button = GTK_BUTTON (gtk_button_new_with_label (_("Fresh weights")));
   gtk_widget_set_hexpand (GTK_WIDGET (self->start_button), TRUE);
   gtk_label_set_ellipsize (GTK_LABEL (gtk_button_get_child (self->start_button)), PANGO_ELLIPSIZE_MIDDLE);
   gtk_label_set_mnemonic_widget (GTK_LABEL (label), GTK_WIDGET (self->start_button));
   self->start_clear = GTK_BUTTON (gtk_button_new_from_icon_name ("edit-clear-symbolic"));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->start_clear), "Back to fresh weights");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->start_clear), _("Back to fresh weights"));
   g_signal_connect_object (self->start_button, "clicked", G_CALLBACK (start_clicked_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->start_clear, "clicked", G_CALLBACK (start_clear_cb), self, G_CONNECT_SWAPPED);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->start_button));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->start_clear));
 
-  self->freeze_image = GTK_CHECK_BUTTON (gtk_check_button_new_with_label ("Picture"));
-  self->freeze_text = GTK_CHECK_BUTTON (gtk_check_button_new_with_label ("Text"));
+  self->freeze_image = GTK_CHECK_BUTTON (gtk_check_button_new_with_label (C_("modality", "Picture")));
+  self->freeze_text = GTK_CHECK_BUTTON (gtk_check_button_new_with_label (C_("modality", "Text")));
   g_signal_connect_object (self->freeze_image, "toggled", G_CALLBACK (freeze_toggled_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->freeze_text, "toggled", G_CALLBACK (freeze_toggled_cb), self, G_CONNECT_SWAPPED);
-  gtk_widget_set_tooltip_text (checks, "Keep the loaded branch’s weights fixed (no gradient step): "
-                                       "only the rest learns. Unticked, the loaded weights are fine-tuned. "
-                                       "Matching keeps one side fixed at most");
+  gtk_widget_set_tooltip_text (checks, _("Keep the loaded branch’s weights fixed (no gradient step): "
+                                         "only the rest learns. Unticked, the loaded weights are fine-tuned. "
+                                         "Matching keeps one side fixed at most"));
   gtk_box_append (GTK_BOX (checks), GTK_WIDGET (self->freeze_image));
   gtk_box_append (GTK_BOX (checks), GTK_WIDGET (self->freeze_text));
   gtk_label_set_xalign (GTK_LABEL (label), 0.0f);

@@ -7,6 +7,7 @@
 #define G_LOG_DOMAIN "fl-train-panel"
 
 #include "fl-train-panel-private.h"
+#include "fl-i18n.h"
 
 #include "fl-style.h"
 
@@ -81,9 +82,9 @@ _fl_train_panel_init_task (FlTrainPanel *self)
     gtk_string_list_append (losses, fl_match_loss_title (l));
   gtk_drop_down_set_model (self->loss_dropdown, G_LIST_MODEL (losses));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->loss_dropdown),
-                               "InfoNCE: each picture pulled to its own words and pushed from the others' (CLIP); "
-                               "VSE++ hinge: each true pair must beat its hardest wrong partner by a margin; "
-                               "Mapping: y = f(x), the picture's side regresses the words' fixed side");
+                               _("InfoNCE: each picture pulled to its own words and pushed from the others' (CLIP); "
+                                 "VSE++ hinge: each true pair must beat its hardest wrong partner by a margin; "
+                                 "Mapping: y = f(x), the picture's side regresses the words' fixed side"));
 }
 
 FlTask

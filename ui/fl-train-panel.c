@@ -3,6 +3,7 @@
 
 #include "fl-train-panel-private.h"
 #include "fl-fusion-diagram.h"
+#include "fl-i18n.h"
 #include "fl-style.h"
 #include "fl-ui-util.h"
 
@@ -39,7 +40,8 @@ update_routes_label (FlTrainPanel *self)
   guint n = fl_train_panel_get_routes (self, chosen), n_all = self->n_offered;
   g_autofree char *label = NULL;
 
-  label = n == n_all ? g_strdup_printf ("All %u routes", n_all) : g_strdup_printf ("%u of %u routes", n, n_all);
+  /* TRANSLATORS: on the button that picks the routes Compare trains */
+  label = n == n_all ? g_strdup_printf (_("All %u routes"), n_all) : g_strdup_printf (_("%u of %u routes"), n, n_all);
   gtk_menu_button_set_label (self->routes_button, label);
 }
 
@@ -138,7 +140,7 @@ update_modalities (FlTrainPanel *self)
   guint fused = fused_branches (self);
   int n = fl_branches_count (fused), b = 0;
   g_autofree char *title = fl_branches_title (fused);
-  g_autofree char *label = fused == self->present ? g_strdup_printf ("All %d", n) : g_strdup (title);
+  g_autofree char *label = fused == self->present ? g_strdup_printf (C_("modalities", "All %d"), n) : g_strdup (title);
 
   self->updating = TRUE;
   for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (self->modalities_box)); c != NULL;

@@ -3,6 +3,7 @@
 
 #include "fl-training-view.h"
 
+#include "fl-i18n.h"
 #include "fl-route-curves.h"
 #include "fl-style.h"
 #include "fl-ui-util.h"
@@ -16,7 +17,8 @@
 #define LOSS_FIRST_RUN     3
 #define ACCURACY_FIRST_RUN 2
 
-#define BAND_NOTE "Mean ± sd across folds"
+/* the legend's note of a route's band (translated where shown) */
+#define BAND_NOTE N_("Mean ± sd across folds")
 
 struct _FlTrainingView {
   GtkWidget        parent_instance;
@@ -588,14 +590,19 @@ fl_training_view_init (FlTrainingView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->routes = g_ptr_array_new ();
 
-  fl_plot_view_add_series (self->loss_plot, "Train, per batch", fl_color_hex (FL_COLOR_BATCH), FL_PLOT_STYLE_SMOOTHED);
-  fl_plot_view_add_series (self->loss_plot, "Train", fl_color_hex (FL_COLOR_TRAIN), FL_PLOT_STYLE_LINE);
-  fl_plot_view_add_series (self->loss_plot, "Validation", fl_color_hex (FL_COLOR_VAL), FL_PLOT_STYLE_DASHED);
-  fl_plot_view_add_series (self->accuracy_plot, "Train", fl_color_hex (FL_COLOR_TRAIN), FL_PLOT_STYLE_LINE);
-  fl_plot_view_add_series (self->accuracy_plot, "Validation", fl_color_hex (FL_COLOR_VAL), FL_PLOT_STYLE_DASHED);
+  /* TRANSLATORS: the curves' names in the plots' legends */
+  fl_plot_view_add_series (self->loss_plot, C_("curve", "Train, per batch"), fl_color_hex (FL_COLOR_BATCH),
+                           FL_PLOT_STYLE_SMOOTHED);
+  fl_plot_view_add_series (self->loss_plot, C_("curve", "Train"), fl_color_hex (FL_COLOR_TRAIN), FL_PLOT_STYLE_LINE);
+  fl_plot_view_add_series (self->loss_plot, C_("curve", "Validation"), fl_color_hex (FL_COLOR_VAL),
+                           FL_PLOT_STYLE_DASHED);
+  fl_plot_view_add_series (self->accuracy_plot, C_("curve", "Train"), fl_color_hex (FL_COLOR_TRAIN),
+                           FL_PLOT_STYLE_LINE);
+  fl_plot_view_add_series (self->accuracy_plot, C_("curve", "Validation"), fl_color_hex (FL_COLOR_VAL),
+                           FL_PLOT_STYLE_DASHED);
   /* said under the readout wherever a route's band is */
-  fl_plot_model_set_band_note (fl_plot_view_get_model (self->loss_plot), BAND_NOTE);
-  fl_plot_model_set_band_note (fl_plot_view_get_model (self->accuracy_plot), BAND_NOTE);
+  fl_plot_model_set_band_note (fl_plot_view_get_model (self->loss_plot), _(BAND_NOTE));
+  fl_plot_model_set_band_note (fl_plot_view_get_model (self->accuracy_plot), _(BAND_NOTE));
   update_overlay (self);
 }
 
