@@ -3,6 +3,7 @@
 
 #include "fl-audio.h"
 #include "fl-image-decode.h"   /* fl_image_fail(), fl_image_open_path() */
+#include "fl-i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -251,7 +252,7 @@ open_sndfile (Source *src, const char *name, SF_INFO *info, GError **error)
 
   if (!is_known_container (src))
     {
-      fl_image_fail (error, name, "not a WAV, FLAC or Ogg file");
+      fl_image_fail (error, name, _("not a WAV, FLAC or Ogg file"));
       return NULL;
     }
   memset (info, 0, sizeof *info);
@@ -261,7 +262,7 @@ open_sndfile (Source *src, const char *name, SF_INFO *info, GError **error)
     why = sf_reason (sf_strerror (NULL));
   pthread_mutex_unlock (&open_lock);
   if (sf == NULL)
-    fl_image_fail (error, name, "unreadable: %s", why);
+    fl_image_fail (error, name, _("unreadable: %s"), why);
   return sf;
 }
 
@@ -299,27 +300,27 @@ check_header (const SF_INFO *info, const char *name, GError **error)
   if (!is_allowed_encoding (info->format))
     {
       if (sf_command (NULL, SFC_GET_FORMAT_INFO, &fmt, sizeof fmt) != 0 || fmt.name == NULL)
-        fmt.name = "an unknown one";
-      return fl_image_fail (error, name, "its encoding, %s, is not PCM, float, µ-law, A-law, "
-                            "FLAC, Vorbis or Opus", fmt.name);
+        fmt.name = _("an unknown one");
+      return fl_image_fail (error, name, _("its encoding, %s, is not PCM, float, µ-law, A-law, "
+                            "FLAC, Vorbis or Opus"), fmt.name);
     }
   if (info->channels < 1 || info->channels > FL_AUDIO_MAX_CHANNELS)
-    return fl_image_fail (error, name, "the header declares %d channels (1 to %d are read)",
+    return fl_image_fail (error, name, _("the header declares %d channels (1 to %d are read)"),
                           info->channels, FL_AUDIO_MAX_CHANNELS);
   if (info->samplerate < FL_AUDIO_MIN_RATE || info->samplerate > FL_AUDIO_MAX_RATE)
-    return fl_image_fail (error, name, "the header declares a rate of %d Hz (%d to %d Hz are read)",
+    return fl_image_fail (error, name, _("the header declares a rate of %d Hz (%d to %d Hz are read)"),
                           info->samplerate, FL_AUDIO_MIN_RATE, FL_AUDIO_MAX_RATE);
   if (info->frames == 0)
-    return fl_image_fail (error, name, "the clip is empty: it holds no sample");
+    return fl_image_fail (error, name, _("the clip is empty: it holds no sample"));
   if (info->frames < 0)
-    return fl_image_fail (error, name, "the header declares a negative length");
+    return fl_image_fail (error, name, _("the header declares a negative length"));
   /* SF_COUNT_MAX: a FLAC stream that does not say (read up to the window) */
   if (info->frames != SF_COUNT_MAX &&
       info->frames > (sf_count_t) FL_AUDIO_MAX_SECONDS * info->samplerate)
     {
       gint64 s = info->frames / info->samplerate;
-      return fl_image_fail (error, name, "the header says the clip lasts %" G_GINT64_FORMAT
-                            " min %02d s, longer than the %d-minute limit", s / 60, (int) (s % 60),
+      return fl_image_fail (error, name, _("the header says the clip lasts %lld"
+                            " min %02d s, longer than the %d-minute limit"), (long long) (s / 60), (int) (s % 60),
                             FL_AUDIO_MAX_SECONDS / 60);
     }
   return TRUE;
@@ -347,13 +348,13 @@ check_wav_complete (SNDFILE *sf, const SF_INFO *info, const char *name, GError *
   for (p = log; (p = strstr (p, "data : ")) != NULL; p++)
     if (sscanf (p, "data : %lld (should be %lld)", &promised, &held) == 2 &&
         promised > held && promised != 0xFFFFFFFFll)
-      return fl_image_fail (error, name, "truncated: its header promises %lld bytes of samples, "
-                            "the file holds %lld", promised, held);
+      return fl_image_fail (error, name, _("truncated: its header promises %lld bytes of samples, "
+                            "the file holds %lld"), promised, held);
   p = strstr (log, "Calculated frame count ");
   if (p != NULL && sscanf (p, "Calculated frame count %lld does not match value from 'ds64' "
                            "chunk of %lld", &held, &promised) == 2 && promised > held)
-    return fl_image_fail (error, name, "truncated: its header promises %lld frames, the file "
-                          "holds %lld", promised, held);
+    return fl_image_fail (error, name, _("truncated: its header promises %lld frames, the file "
+                          "holds %lld"), promised, held);
   return TRUE;
 }
 
@@ -404,7 +405,7 @@ read_mono (SNDFILE *sf, const SF_INFO *info, const char *name, sf_count_t *n, GE
     {
       if (!mix_down (mono + got, buf, r, info->channels))
         {
-          fl_image_fail (error, name, "a sample is not a finite number");
+          fl_image_fail (error, name, _("a sample is not a finite number"));
           return NULL;
         }
       got += r;
@@ -412,13 +413,13 @@ read_mono (SNDFILE *sf, const SF_INFO *info, const char *name, sf_count_t *n, GE
   if (sf_error (sf) != SF_ERR_NO_ERROR)
     {
       g_autofree char *why = sf_reason (sf_strerror (sf));
-      fl_image_fail (error, name, "corrupt: %s", why);
+      fl_image_fail (error, name, _("corrupt: %s"), why);
     }
   else if (got == 0)
-    fl_image_fail (error, name, "the clip is empty: it holds no sample");
+    fl_image_fail (error, name, _("the clip is empty: it holds no sample"));
   else if (info->frames != SF_COUNT_MAX && got < want)
-    fl_image_fail (error, name, "truncated: the file ends after %" G_GINT64_FORMAT " of the %"
-                   G_GINT64_FORMAT " frames its header declares", (gint64) got, (gint64) info->frames);
+    fl_image_fail (error, name, _("truncated: the file ends after %lld of the %lld"
+                   " frames its header declares"), (long long) got, (long long) info->frames);
   else
     {
       *n = got;
@@ -449,7 +450,7 @@ resample (const float *x, sf_count_t n, int rate, float *out, gsize *m,
     }
   err = src_simple (&d, RESAMPLER, 1);
   if (err != 0)
-    return fl_image_fail (error, name, "resampling failed: %s", src_strerror (err));
+    return fl_image_fail (error, name, _("resampling failed: %s"), src_strerror (err));
   *m = (gsize) d.output_frames_gen;
   return TRUE;
 }
@@ -493,9 +494,9 @@ fl_audio_decode (const guint8 *data,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (len == 0)
-    return fl_image_fail (error, name, "the file is empty");
+    return fl_image_fail (error, name, _("the file is empty"));
   if (len > FL_AUDIO_MAX_FILE_BYTES)
-    return fl_image_fail (error, name, "the file is larger than the %u MiB a clip may take",
+    return fl_image_fail (error, name, _("the file is larger than the %u MiB a clip may take"),
                           FL_AUDIO_MAX_FILE_BYTES >> 20);
   return decode_source (&src, name, out, error);
 }
@@ -516,17 +517,17 @@ fl_audio_logmel_fd (int fd, const char *name, float *out, GError **error)
       return fl_image_fail (error, name, "%s", g_strerror (saved));
     }
   if (!S_ISREG (st.st_mode))
-    return fl_image_fail (error, name, "not a regular file");
+    return fl_image_fail (error, name, _("not a regular file"));
   src.base = lseek (fd, 0, SEEK_CUR);
   if (src.base < 0 || src.base > st.st_size)
     src.base = st.st_size;
   src.len = st.st_size - src.base;
   if (src.len == 0)
-    return fl_image_fail (error, name, "the file is empty");
+    return fl_image_fail (error, name, _("the file is empty"));
   if ((guint64) src.len > FL_AUDIO_MAX_FILE_BYTES)
     {
       g_autofree char *size = g_format_size ((guint64) src.len);
-      return fl_image_fail (error, name, "the file is %s, larger than the %u MiB a clip may take",
+      return fl_image_fail (error, name, _("the file is %s, larger than the %u MiB a clip may take"),
                             size, FL_AUDIO_MAX_FILE_BYTES >> 20);
     }
   return decode_source (&src, name, out, error);

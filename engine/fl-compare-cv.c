@@ -15,6 +15,7 @@
 #define G_LOG_DOMAIN "fl-compare"
 
 #include "fl-compare.h"
+#include "fl-i18n.h"
 
 #include <math.h>
 
@@ -165,21 +166,21 @@ fl_route_verdict (const FlRouteSummary *a, const char *name_a,
   g_autofree char *p = NULL;
 
   if (!fl_route_diff (a, b, &d))
-    return g_strdup_printf ("too few folds finished to compare %s and %s (%d of %d)",
+    return g_strdup_printf (_("too few folds finished to compare %s and %s (%d of %d)"),
                             name_a, name_b, d.n, a->n_runs);
   if (d.ttest.constant && d.mean == 0.0)
-    return g_strdup_printf ("%s and %s are equal in every fold (p = 1)", name_a, name_b);
+    return g_strdup_printf (_("%s and %s are equal in every fold (p = 1)"), name_a, name_b);
   p = format_p (d.ttest.p);
   if (!d.significant)
-    return g_strdup_printf ("no clear winner between %s and %s (%s; folds won %d to %d)",
+    return g_strdup_printf (_("no clear winner between %s and %s (%s; folds won %d to %d)"),
                             name_a, name_b, p, d.wins_a, d.wins_b);
   a_ahead = d.mean > 0;
   if (d.ttest.constant)
-    return g_strdup_printf ("%s beats %s in %d of %d folds, by %.1f points in every fold "
-                            "(no spread, so p = 0)",
+    return g_strdup_printf (_("%s beats %s in %d of %d folds, by %.1f points in every fold "
+                            "(no spread, so p = 0)"),
                             a_ahead ? name_a : name_b, a_ahead ? name_b : name_a,
                             a_ahead ? d.wins_a : d.wins_b, d.n, 100 * fabs (d.mean));
-  return g_strdup_printf ("%s beats %s in %d of %d folds, by %.1f ± %.1f points (%s)",
+  return g_strdup_printf (_("%s beats %s in %d of %d folds, by %.1f ± %.1f points (%s)"),
                           a_ahead ? name_a : name_b, a_ahead ? name_b : name_a,
                           a_ahead ? d.wins_a : d.wins_b, d.n, 100 * fabs (d.mean),
                           100 * d.sd, p);
@@ -246,8 +247,8 @@ append_verdicts (GString *s, GPtrArray *routes)
 
         g_string_append_printf (s, "  %s\n", v);
         if (fl_route_diff (a, b, &d))
-          g_string_append_printf (s, "    Bayesian: P(%s ahead) %.2f · P(within %g point) %.2f · "
-                                  "P(%s ahead) %.2f\n", na, d.bayes.right, 100 * FL_CV_ROPE,
+          g_string_append_printf (s, _("    Bayesian: P(%s ahead) %.2f · P(within %g point) %.2f · "
+                                  "P(%s ahead) %.2f\n"), na, d.bayes.right, 100 * FL_CV_ROPE,
                                   d.bayes.rope, nb, d.bayes.left);
       }
 }
@@ -264,18 +265,20 @@ fl_comparison_cv_report (FlComparison *cmp)
   routes = fl_comparison_routes (cmp);
   best = fl_routes_best (routes);
   s = g_string_new (NULL);
-  g_string_append_printf (s, "%d-fold cross-validation × %d repeat%s; each fold scored at its "
-                          "final epoch\n\n", fl_comparison_cv_folds (cmp),
-                          fl_comparison_cv_repeats (cmp),
-                          fl_comparison_cv_repeats (cmp) > 1 ? "s" : "");
+  g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE,
+                                          "%d-fold cross-validation × %d repeat; each fold scored "
+                                          "at its final epoch\n\n",
+                                          "%d-fold cross-validation × %d repeats; each fold scored "
+                                          "at its final epoch\n\n", fl_comparison_cv_repeats (cmp)),
+                          fl_comparison_cv_folds (cmp), fl_comparison_cv_repeats (cmp));
   append_routes_table (s, routes, best);
   if (best >= 0)
-    g_string_append_printf (s, "\nbest: %s, significantly ahead of every other route\n",
+    g_string_append_printf (s, _("\nbest: %s, significantly ahead of every other route\n"),
                             fl_fusion_to_string (((FlRouteSummary *) routes->pdata[best])->fusion));
   else
-    g_string_append (s, "\nbest: none — no route is significantly ahead of every other\n");
-  g_string_append_printf (s, "\nverdicts (val_acc; corrected resampled t-test, significant at "
-                          "p < %g):\n", FL_CV_ALPHA);
+    g_string_append (s, _("\nbest: none — no route is significantly ahead of every other\n"));
+  g_string_append_printf (s, _("\nverdicts (val_acc; corrected resampled t-test, significant at "
+                          "p < %g):\n"), FL_CV_ALPHA);
   append_verdicts (s, routes);
   return g_string_free (s, FALSE);
 }

@@ -4,6 +4,7 @@
 #include "fl-compare.h"
 
 #include "fl-csv.h"
+#include "fl-i18n.h"
 
 #include <math.h>
 #include <string.h>
@@ -274,7 +275,7 @@ fl_comparison_train (FlComparison             *cmp,
   if (cmp->ds == NULL)
     {
       g_set_error_literal (&local, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                           "no data is loaded to train on");
+                           _("no data is loaded to train on"));
       r->status = FL_RUN_FAILED;
       r->error = g_strdup (local->message);
       g_propagate_error (error, g_steal_pointer (&local));

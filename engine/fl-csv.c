@@ -3,6 +3,7 @@
 
 #include "fl-csv.h"
 #include "fl-model.h"   /* FL_ENGINE_ERROR */
+#include "fl-i18n.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -126,8 +127,8 @@ check_width (FlCsv *csv, const Parse *ps, GError **error)
   if (ps->too_wide == 0)
     return TRUE;
   g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-               "%s, line %d: more than %d fields in a row, or %d in the file: "
-               "this is not a table of texts this app can read",
+               _("%s, line %d: more than %d fields in a row, or %d in the file: "
+               "this is not a table of texts this app can read"),
                csv->name, ps->too_wide, MAX_COLUMNS, MAX_FIELDS);
   return FALSE;
 }
@@ -148,7 +149,7 @@ run_parser (FlCsv *csv, const char *data, gsize len, GError **error)
   if (csv_init (&p, CSV_APPEND_NULL) != 0)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
-                   "%s: cannot start the CSV parser", csv->name);
+                   _("%s: cannot start the CSV parser"), csv->name);
       return FALSE;
     }
 
@@ -164,7 +165,7 @@ run_parser (FlCsv *csv, const char *data, gsize len, GError **error)
       if (csv_parse (&p, data + pos, end - pos, on_field, on_row, &ps) != end - pos)
         {
           g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT,
-                       "%s, line %d: %s", csv->name, line,
+                       _("%s, line %d: %s"), csv->name, line,
                        csv_strerror (csv_error (&p)));
           ok = FALSE;
           break;
@@ -181,8 +182,8 @@ run_parser (FlCsv *csv, const char *data, gsize len, GError **error)
       if (csv_fini (&p, on_field, on_row, &ps) != 0)
         {
           g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT,
-                       "%s, line %d: a quoted field in the row starting here "
-                       "is never closed (a \" is missing)", csv->name, ps.line);
+                       _("%s, line %d: a quoted field in the row starting here "
+                       "is never closed (a \" is missing)"), csv->name, ps.line);
           ok = FALSE;
         }
     }
@@ -210,8 +211,8 @@ fl_csv_parse (const char *data,
   if (nul != NULL)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT,
-                   "%s, line %d: contains a NUL byte; it looks like a binary "
-                   "or UTF-16 file, not a UTF-8 CSV", name,
+                   _("%s, line %d: contains a NUL byte; it looks like a binary "
+                   "or UTF-16 file, not a UTF-8 CSV"), name,
                    line_of_offset (data, len, (gsize) (nul - data)));
       return NULL;
     }
@@ -219,7 +220,7 @@ fl_csv_parse (const char *data,
   if (len > G_MAXINT)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "%s is too large (over 2 GiB)", name);
+                   _("%s is too large (over 2 GiB)"), name);
       return NULL;
     }
   if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
@@ -240,13 +241,13 @@ fl_csv_parse (const char *data,
   if (csv->rows->len == 0)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "%s is empty", name);
+                   _("%s is empty"), name);
       return NULL;
     }
   if (csv->rows->len == 1)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "%s, line %d: there is a header but no data rows", name,
+                   _("%s, line %d: there is a header but no data rows"), name,
                    g_array_index (csv->rows, Row, 0).line);
       return NULL;
     }
@@ -267,7 +268,7 @@ read_csv_file (const char *path, gsize *len, GError **error)
     {
       int err = errno;
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "Cannot read the CSV file %s: %s", path, g_strerror (err));
+                   _("Cannot read the CSV file %s: %s"), path, g_strerror (err));
       if (fd >= 0)
         close (fd);
       return NULL;
@@ -275,8 +276,8 @@ read_csv_file (const char *path, gsize *len, GError **error)
   if (!S_ISREG (st.st_mode) || (guint64) st.st_size > MAX_BYTES)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   S_ISREG (st.st_mode) ? "Cannot read the CSV file %s: it is over 256 MB"
-                                        : "Cannot read the CSV file %s: it is not a regular file", path);
+                   S_ISREG (st.st_mode) ? _("Cannot read the CSV file %s: it is over 256 MB")
+                                        : _("Cannot read the CSV file %s: it is not a regular file"), path);
       close (fd);
       return NULL;
     }

@@ -8,6 +8,7 @@
 #include "fl-dataset-private.h"
 
 #include "fl-model.h"
+#include "fl-i18n.h"
 
 #include <math.h>
 #include <string.h>
@@ -17,7 +18,10 @@ static const char *const text_names[] = { "text", "caption", "description", "sen
 static const char *const label_names[] = { "label", "class", "category", "target", NULL };
 static const char *const audio_names[] = { "audio", "sound", "clip", "audio_path", "audio_file", NULL };
 /* how messages call each role */
-static const char *const role_names[] = { "image", "text", "label", "audio" };
+/* TRANSLATORS: what a column of the CSV holds, in "no %s column found" */
+static const char *const role_names[] = { NC_("column role", "image"), NC_("column role", "text"),
+                                          NC_("column role", "label"), NC_("column role", "audio") };
+#define ROLE_NAME(r) g_dpgettext2 (GETTEXT_PACKAGE, "column role", role_names[r])
 
 const char *const *
 fl_dataset_column_names (FlColumnRole role)
@@ -67,13 +71,13 @@ _fl_dataset_pick_column (FlCsv *csv, const char *user, FlColumnRole role, GError
   cols = column_list (csv);
   if (user != NULL)
     g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                 "%s has no column “%s” for the %s; its columns are %s",
-                 fl_csv_name (csv), user, role_names[role], cols);
+                 _("%s has no column “%s” for the %s; its columns are %s"),
+                 fl_csv_name (csv), user, ROLE_NAME (role), cols);
   else
     g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                 "%s: no %s column found (looked for a header named %s, %s or %s); "
-                 "its columns are %s — choose one",
-                 fl_csv_name (csv), role_names[role], candidates[0], candidates[1], candidates[2], cols);
+                 _("%s: no %s column found (looked for a header named %s, %s or %s); "
+                 "its columns are %s — choose one"),
+                 fl_csv_name (csv), ROLE_NAME (role), candidates[0], candidates[1], candidates[2], cols);
   return -1;
 }
 
@@ -149,7 +153,7 @@ numeric_column (FlCsv *csv, const char *name, const int used[4], GError **error)
     {
       g_autofree char *cols = column_list (csv);
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "%s has no column “%s” for a numeric feature; its columns are %s",
+                   _("%s has no column “%s” for a numeric feature; its columns are %s"),
                    fl_csv_name (csv), name, cols);
       return -1;
     }
@@ -157,8 +161,8 @@ numeric_column (FlCsv *csv, const char *name, const int used[4], GError **error)
     if (used[i] == c)
       {
         g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                     "%s: column “%s” is the %s column; it cannot also be a numeric feature",
-                     fl_csv_name (csv), fl_csv_header (csv, c), role_names[i]);
+                     _("%s: column “%s” is the %s column; it cannot also be a numeric feature"),
+                     fl_csv_name (csv), fl_csv_header (csv, c), ROLE_NAME (i));
         return -1;
       }
   return c;
@@ -181,7 +185,7 @@ _fl_dataset_pick_numeric (FlCsv              *csv,
         if (g_array_index (cols, int, k) == c)
           {
             g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                         "%s: column “%s” is chosen twice as a numeric feature",
+                         _("%s: column “%s” is chosen twice as a numeric feature"),
                          fl_csv_name (csv), fl_csv_header (csv, c));
             return FALSE;
           }

@@ -14,6 +14,7 @@
 #include "fl-image-cache.h"
 #include "fl-model.h"
 #include "fl-paths.h"
+#include "fl-i18n.h"
 
 #include <math.h>
 #include <string.h>
@@ -145,7 +146,7 @@ add_reason (Load *ld, int row, const char *fmt, ...)
   msg = g_strdup_vprintf (fmt, args);
   va_end (args);
   r.line = fl_csv_row_line (ld->csv, row);
-  r.msg = g_strdup_printf ("%s, line %d: %s", base, r.line, msg);
+  r.msg = g_strdup_printf (_("%s, line %d: %s"), base, r.line, msg);
   g_array_append_val (ld->reasons, r);
 }
 
@@ -157,19 +158,19 @@ check_spec (const FlDataSpec *spec, GError **error)
   if (S < 4 || S % 4 != 0 || S > 1024)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
-                   "image size %d must be a multiple of 4 between 4 and 1024", S);
+                   _("image size %d must be a multiple of 4 between 4 and 1024"), S);
       return FALSE;
     }
   if (spec->image_fit < 0 || spec->image_fit >= FL_N_IMAGE_FITS)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
-                   "unknown picture fit %d", (int) spec->image_fit);
+                   _("unknown picture fit %d"), (int) spec->image_fit);
       return FALSE;
     }
   if (!g_file_test (spec->images_dir, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "%s: the image folder does not exist or is not a folder", spec->images_dir);
+                   _("%s: the image folder does not exist or is not a folder"), spec->images_dir);
       return FALSE;
     }
   return TRUE;
@@ -246,9 +247,9 @@ resolve_image (Load *ld, int r, char **abs, char **label)
   if (ld->spec->unlabelled || (*label != NULL && (*label)[0] != '\0'))
     return NULL;
   if (ld->label_col >= 0)
-    return g_strdup ("the label is empty");
-  return g_strdup_printf ("%s lies directly in the image folder, so it has no class folder "
-                          "(add a label column or put images in one folder per class)", value);
+    return g_strdup (_("the label is empty"));
+  return g_strdup_printf (_("%s lies directly in the image folder, so it has no class folder "
+                          "(add a label column or put images in one folder per class)"), value);
 }
 
 /* Row r's clip (*abs); NULL, or why the row is skipped. */
@@ -259,7 +260,7 @@ resolve_clip (Load *ld, int r, char **abs)
   const char *value = fl_csv_get (ld->csv, r, ld->audio_col);
 
   if (value[0] == '\0')
-    return g_strdup ("the audio path is empty");
+    return g_strdup (_("the audio path is empty"));
   *abs = fl_image_tree_resolve (ld->tree, value, &e);
   return *abs == NULL ? g_strdup (e->message) : NULL;
 }
@@ -286,7 +287,7 @@ resolve_numbers (Load *ld, int r)
       g_array_set_size (ld->numbers, start);
       /* a cell of a hostile CSV may be megabytes long */
       shown = g_utf8_make_valid (cell, MIN (strlen (cell), 60));
-      return g_strdup_printf ("column “%s”: “%s%s” is not a number", fl_csv_header (ld->csv, c),
+      return g_strdup_printf (_("column “%s”: “%s%s” is not a number"), fl_csv_header (ld->csv, c),
                               shown, strlen (cell) > 60 ? "…" : "");
     }
   return NULL;
@@ -300,8 +301,9 @@ resolve_row (Load *ld, int r)
   int n_fields = fl_csv_row_n_fields (ld->csv, r);
 
   if (n_fields < ld->need)
-    why = g_strdup_printf ("has %d field%s, needs at least %d", n_fields,
-                           n_fields == 1 ? "" : "s", ld->need);
+    why = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "has %d field, needs at least %d",
+                                        "has %d fields, needs at least %d", n_fields),
+                           n_fields, ld->need);
   if (why == NULL)
     why = resolve_image (ld, r, &abs, &label);
   if (why == NULL && ld->audio_col >= 0)
@@ -362,12 +364,12 @@ check_memory (Load *ld, GError **error)
   guint64 limit = fl_dataset_max_bytes ();
   g_autofree char *n = fl_format_count (rows, ","), *need_s = g_format_size (need);
   g_autofree char *what = NULL, *limit_s = NULL, *total_s = NULL;
-  const char *advice = audio ? "choose a smaller image size or fewer rows" : "choose a smaller image size";
+  const char *advice = audio ? _("choose a smaller image size or fewer rows") : _("choose a smaller image size");
 
   if (need <= limit)
     return TRUE;
-  what = g_strdup_printf ("%s images of %d×%d%s need %s", n, (int) S, (int) S,
-                          audio ? " and their sound clips" : "", need_s);
+  what = g_strdup_printf (audio ? _("%s images of %d×%d and their sound clips need %s")
+                                : _("%s images of %d×%d need %s"), n, (int) S, (int) S, need_s);
   limit_s = g_format_size (limit);
   total_s = g_format_size (limit * 2);
   if (g_getenv ("FUSIONLAB_MAX_DATA_BYTES") != NULL)
@@ -423,7 +425,7 @@ clips_progress_cb (gint64 done, gint64 total, gpointer data)
 static gboolean
 cancelled (GError **error)
 {
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "loading was cancelled");
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("loading was cancelled"));
   return FALSE;
 }
 
@@ -440,7 +442,7 @@ decode_images (Load *ld, GCancellable *cancellable, GError **error)
   if (ld->pixels == NULL)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "not enough memory for %u images of %d×%d: choose a smaller image size",
+                   _("not enough memory for %u images of %d×%d: choose a smaller image size"),
                    n, S, S);
       return FALSE;
     }
@@ -467,7 +469,7 @@ decode_clips (Load *ld, GCancellable *cancellable, GError **error)
   if (ld->mels == NULL)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "not enough memory for the spectrograms of %u sound clips", n);
+                   _("not enough memory for the spectrograms of %u sound clips"), n);
       return FALSE;
     }
   ld->clips.errors = g_new0 (GError *, MAX (n, 1));
@@ -632,25 +634,25 @@ check_usable (const FlDataset *ds, const FlDataSpec *spec, GError **error)
   if (ds->n == 0)
     {
       g_autofree char *first = ds->report.reasons->len > 0
-        ? g_strdup_printf (" The first problem: %s", (char *) ds->report.reasons->pdata[0]) : g_strdup ("");
+        ? g_strdup_printf (_(" The first problem: %s"), (char *) ds->report.reasons->pdata[0]) : g_strdup ("");
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "%s: none of its %d rows is usable.%s", spec->csv_path,
+                   _("%s: none of its %d rows is usable.%s"), spec->csv_path,
                    ds->report.n_rows, first);
       return FALSE;
     }
   if (ds->n_classes > FL_MAX_CLASSES && !spec->unlabelled)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "%s: column “%s” has %d different labels; Fusion Lab handles at most %d classes "
-                   "— is it the right label column?", spec->csv_path,
-                   ds->report.label_col != NULL ? ds->report.label_col : "(folder names)",
+                   _("%s: column “%s” has %d different labels; Fusion Lab handles at most %d classes "
+                   "— is it the right label column?"), spec->csv_path,
+                   ds->report.label_col != NULL ? ds->report.label_col : _("(folder names)"),
                    ds->n_classes, FL_MAX_CLASSES);
       return FALSE;
     }
   if (ds->n_classes < 2 && !spec->unlabelled)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "%s: every usable row has the same label “%s”; training needs at least two classes",
+                   _("%s: every usable row has the same label “%s”; training needs at least two classes"),
                    spec->csv_path, ds->class_names[0]);
       return FALSE;
     }

@@ -5,6 +5,7 @@
 
 #include "fl-image-cache.h"
 #include "fl-model.h"
+#include "fl-i18n.h"
 
 #include <math.h>
 #include <string.h>
@@ -217,14 +218,16 @@ fl_dataset_branches (const FlDataset *ds)
 static void
 describe_columns (GString *s, const FlLoadReport *r)
 {
-  g_string_append_printf (s, "columns: image “%s”, text “%s”, label %s%s%s", r->image_col,
-                          r->text_col, r->label_col ? "“" : "",
-                          r->label_col ? r->label_col : "from each image's folder",
-                          r->label_col ? "”" : "");
+  if (r->label_col != NULL)
+    g_string_append_printf (s, _("columns: image “%s”, text “%s”, label “%s”"), r->image_col,
+                            r->text_col, r->label_col);
+  else
+    g_string_append_printf (s, _("columns: image “%s”, text “%s”, label from each image's folder"),
+                            r->image_col, r->text_col);
   if (r->audio_col != NULL)
-    g_string_append_printf (s, ", audio “%s”", r->audio_col);
+    g_string_append_printf (s, _(", audio “%s”"), r->audio_col);
   for (int c = 0; r->numeric_cols != NULL && r->numeric_cols[c] != NULL; c++)
-    g_string_append_printf (s, "%s“%s”", c == 0 ? ", numeric " : ", ", r->numeric_cols[c]);
+    g_string_append_printf (s, c == 0 ? _(", numeric “%s”") : _(", “%s”"), r->numeric_cols[c]);
   g_string_append_c (s, '\n');
 }
 
@@ -233,9 +236,9 @@ fl_dataset_describe (const FlDataset *ds)
 {
   GString *s = g_string_new (NULL);
 
-  g_string_append_printf (s, "%d samples in %d classes", ds->n, ds->n_classes);
+  g_string_append_printf (s, _("%d samples in %d classes"), ds->n, ds->n_classes);
   if (ds->report.n_rows > 0)
-    g_string_append_printf (s, " (from %d rows; %d skipped)", ds->report.n_rows, ds->report.n_skipped);
+    g_string_append_printf (s, _(" (from %d rows; %d skipped)"), ds->report.n_rows, ds->report.n_skipped);
   g_string_append_c (s, '\n');
   if (ds->report.image_col != NULL)
     describe_columns (s, &ds->report);
@@ -243,7 +246,7 @@ fl_dataset_describe (const FlDataset *ds)
     g_string_append_printf (s, "  %-24s %d\n", ds->class_names[c], ds->class_counts[c]);
   if (ds->report.n_skipped > 0)
     {
-      g_string_append_printf (s, "skipped rows (first %u of %d):\n",
+      g_string_append_printf (s, _("skipped rows (first %u of %d):\n"),
                               ds->report.reasons->len, ds->report.n_skipped);
       for (guint i = 0; i < ds->report.reasons->len; i++)
         g_string_append_printf (s, "  %s\n", (char *) ds->report.reasons->pdata[i]);

@@ -23,6 +23,7 @@
 #include "fl-json.h"
 #include "fl-predictor-private.h"
 #include "fl-safetensors.h"
+#include "fl-i18n.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -103,7 +104,7 @@ fl_embedder_save (FlEmbedder *e, const char *path, GError **error)
     if (!isfinite (e->proj[i]))
       {
         g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
-                     "%s: the model was not saved: its projections are not all finite numbers", path);
+                     _("%s: the model was not saved: its projections are not all finite numbers"), path);
         return FALSE;
       }
   proj_layout (e->D, e->E, layout);
@@ -146,9 +147,9 @@ read_data_spec (FlSafetensors *st, JsonParser *parser, FlDataSpec *spec)
   if (json == NULL)
     return NULL;
   if (!fl_json_parse (parser, json, -1, &local))
-    return g_strdup_printf ("its “data”: %s", local->message);
+    return g_strdup_printf (_("its “data”: %s"), local->message);
   if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return g_strdup ("its “data” is not a JSON object");
+    return g_strdup (_("its “data” is not a JSON object"));
   o = json_node_get_object (json_parser_get_root (parser));
   for (gsize i = 0; i < G_N_ELEMENTS (data_keys); i++)
     {
@@ -156,7 +157,7 @@ read_data_spec (FlSafetensors *st, JsonParser *parser, FlDataSpec *spec)
       const char *v = fl_json_get_string (n);
 
       if (n != NULL && v == NULL)
-        return g_strdup_printf ("its “data”'s “%s” is not a string", data_keys[i].key);
+        return g_strdup_printf (_("its “data”'s “%s” is not a string"), data_keys[i].key);
       *(const char **) ((char *) spec + data_keys[i].offset) = v;
     }
   return NULL;
@@ -177,10 +178,10 @@ proj_problem (FlSafetensors *st, int D, int E)
       int nd;
 
       if (!fl_safetensors_shape (st, t[i].name, &nd, shape))
-        return g_strdup_printf ("it has no tensor “%s”", t[i].name);
+        return g_strdup_printf (_("it has no tensor “%s”"), t[i].name);
       if (nd != t[i].ndim || memcmp (shape, t[i].shape, sizeof (gint64) * nd) != 0)
-        return g_strdup_printf ("tensor “%s” is not of the shape its embed_dim (%d) and config (%d) "
-                                "make it", t[i].name, E, D);
+        return g_strdup_printf (_("tensor “%s” is not of the shape its embed_dim (%d) and config (%d) "
+                                "make it"), t[i].name, E, D);
     }
   for (int j = 0; names[j] != NULL; j++)
     {
@@ -189,7 +190,7 @@ proj_problem (FlSafetensors *st, int D, int E)
       while (i < N_PROJ_TENSORS && strcmp (names[j], t[i].name) != 0)
         i++;
       if (i == N_PROJ_TENSORS && g_str_has_prefix (names[j], "match."))
-        return g_strdup_printf ("it holds a tensor “%s” a matching model has no place for", names[j]);
+        return g_strdup_printf (_("it holds a tensor “%s” a matching model has no place for"), names[j]);
     }
   return NULL;
 }
@@ -203,16 +204,16 @@ match_problem (FlSafetensors *st, const FlConfig *cfg, FlMatchLoss *loss, FlMapL
   const char *map = fl_safetensors_metadata (st, "map_loss");
 
   if (fl_config_branches (cfg) != FL_BRANCHES_IMAGE_TEXT)
-    return g_strdup ("a matching model is of pictures and texts, and its config has other branches");
+    return g_strdup (_("a matching model is of pictures and texts, and its config has other branches"));
   if (!fl_match_loss_from_string (fl_safetensors_metadata (st, "loss"), loss))
-    return g_strdup ("its “loss” is missing or not one this Fusion Lab reads (infonce, hinge or mapping)");
+    return g_strdup (_("its “loss” is missing or not one this Fusion Lab reads (infonce, hinge or mapping)"));
   if (map != NULL && !fl_map_loss_from_string (map, map_loss))
-    return g_strdup ("its “map_loss” is not one this Fusion Lab reads (cosine or mse)");
+    return g_strdup (_("its “map_loss” is not one this Fusion Lab reads (cosine or mse)"));
   if (!metadata_int (st, "embed_dim", 1, FL_MATCH_MAX_EMBED, E))
-    return g_strdup_printf ("its “embed_dim” is missing or not a whole number from 1 to %d",
+    return g_strdup_printf (_("its “embed_dim” is missing or not a whole number from 1 to %d"),
                             FL_MATCH_MAX_EMBED);
   if (!metadata_int (st, "batch_size", 1, 65536, B))
-    return g_strdup ("its “batch_size” is missing or not a whole number from 1 to 65536");
+    return g_strdup (_("its “batch_size” is missing or not a whole number from 1 to 65536"));
   return NULL;
 }
 
@@ -235,7 +236,7 @@ read_proj (FlSafetensors *st, const char *path, int D, int E, GError **error)
     }
   for (gsize i = 0; i < n; i++)
     if (!isfinite (proj[i]))
-      return _fl_model_file_fail (error, path, "its projections hold NaN or infinite values"), NULL;
+      return _fl_model_file_fail (error, path, _("its projections hold NaN or infinite values")), NULL;
   return g_steal_pointer (&proj);
 }
 

@@ -3,6 +3,7 @@
 
 #include "fl-evaluation.h"
 #include "fl-model.h"
+#include "fl-i18n.h"
 
 #include <string.h>
 
@@ -78,7 +79,7 @@ no_class_known (FlPredictor     *pred,
   g_autofree char *model = g_strjoinv (", ", (char **) known);
   g_autofree char *data = g_strjoinv (", ", ds->class_names);
 
-  return g_strdup_printf ("the model knows none of the data’s classes: the data has %s; the model knows %s",
+  return g_strdup_printf (_("the model knows none of the data’s classes: the data has %s; the model knows %s"),
                           data, model);
 }
 
@@ -141,12 +142,13 @@ fl_evaluation_unknown_note (const FlEvaluation *ev)
   if (n == 0)
     return NULL;
   s = g_string_new (NULL);
-  g_string_append_printf (s, n == 1 ? "%u class the model does not know: " : "%u classes the model does not know: ", n);
+  g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, "%u class the model does not know: ",
+                                          "%u classes the model does not know: ", n), n);
   for (guint c = 0; c < n; c++)
     g_string_append_printf (s, "%s%s (%d)", c > 0 ? ", " : "", ev->unknown_classes[c], ev->unknown_counts[c]);
   if (ev->n_unknown == 1)
-    g_string_append (s, " — its sample is left out of accuracy");
+    g_string_append (s, _(" — its sample is left out of accuracy"));
   else
-    g_string_append_printf (s, " — their %d samples are left out of accuracy", ev->n_unknown);
+    g_string_append_printf (s, _(" — their %d samples are left out of accuracy"), ev->n_unknown);
   return g_string_free (g_steal_pointer (&s), FALSE);
 }

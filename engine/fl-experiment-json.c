@@ -9,6 +9,7 @@
 
 #include "fl-experiment-private.h"
 #include "fl-json.h"
+#include "fl-i18n.h"
 
 #include <math.h>
 #include <string.h>
@@ -18,7 +19,7 @@ _fl_reader_bad (FlReader *rd, const char *what)
 {
   if (!rd->failed)
     g_set_error (rd->error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT,
-                 "%s: not a valid Fusion Lab experiment: %s", rd->path, what);
+                 _("%s: not a valid Fusion Lab experiment: %s"), rd->path, what);
   rd->failed = TRUE;
   return FALSE;
 }
@@ -27,7 +28,7 @@ _fl_reader_bad (FlReader *rd, const char *what)
 gboolean
 _fl_reader_bad_member (FlReader *rd, const char *key, const char *problem)
 {
-  g_autofree char *msg = g_strdup_printf ("“%s” %s", key, problem);
+  g_autofree char *msg = g_strdup_printf (_("“%s” %s"), key, problem);
 
   return _fl_reader_bad (rd, msg);
 }
@@ -41,7 +42,7 @@ _fl_reader_get_member (FlReader *rd, JsonObject *o, const char *key, JsonNodeTyp
 
   if (n == NULL || JSON_NODE_TYPE (n) != type)
     {
-      g_autofree char *problem = g_strconcat ("is missing or not ", what, NULL);
+      g_autofree char *problem = g_strdup_printf (_("is missing or not %s"), what);
 
       _fl_reader_bad_member (rd, key, problem);
       return NULL;
@@ -52,7 +53,7 @@ _fl_reader_get_member (FlReader *rd, JsonObject *o, const char *key, JsonNodeTyp
 JsonObject *
 _fl_reader_get_object (FlReader *rd, JsonObject *o, const char *key)
 {
-  JsonNode *n = _fl_reader_get_member (rd, o, key, JSON_NODE_OBJECT, "an object");
+  JsonNode *n = _fl_reader_get_member (rd, o, key, JSON_NODE_OBJECT, _("an object"));
 
   return n != NULL ? json_node_get_object (n) : NULL;
 }
@@ -60,7 +61,7 @@ _fl_reader_get_object (FlReader *rd, JsonObject *o, const char *key)
 JsonArray *
 _fl_reader_get_array (FlReader *rd, JsonObject *o, const char *key)
 {
-  JsonNode *n = _fl_reader_get_member (rd, o, key, JSON_NODE_ARRAY, "a list");
+  JsonNode *n = _fl_reader_get_member (rd, o, key, JSON_NODE_ARRAY, _("a list"));
 
   return n != NULL ? json_node_get_array (n) : NULL;
 }
@@ -84,7 +85,7 @@ _fl_reader_get_number (FlReader *rd, JsonObject *o, const char *key)
   double x;
 
   if (!node_number (fl_json_member (o, key), &x))
-    return _fl_reader_bad_member (rd, key, "is missing or not a number");
+    return _fl_reader_bad_member (rd, key, _("is missing or not a number"));
   return x;
 }
 
@@ -95,7 +96,7 @@ _fl_reader_get_amount (FlReader *rd, JsonObject *o, const char *key)
   double x = _fl_reader_get_number (rd, o, key);
 
   if (!rd->failed && !(x >= 0.0 && x < 1e9))
-    _fl_reader_bad_member (rd, key, "is not a number from 0 to 1e9");
+    _fl_reader_bad_member (rd, key, _("is not a number from 0 to 1e9"));
   return rd->failed ? 0.0 : x;
 }
 
@@ -106,7 +107,7 @@ _fl_reader_get_fraction (FlReader *rd, JsonObject *o, const char *key)
   double x = _fl_reader_get_number (rd, o, key);
 
   if (!rd->failed && !(x >= 0.0 && x <= 1.0))
-    _fl_reader_bad_member (rd, key, "is not a fraction from 0 to 1");
+    _fl_reader_bad_member (rd, key, _("is not a fraction from 0 to 1"));
   return rd->failed ? 0.0 : x;
 }
 
@@ -120,8 +121,8 @@ _fl_reader_get_whole (FlReader *rd, JsonObject *o, const char *key, gint64 min, 
     return 0;
   if (!(x >= (double) min && x <= (double) max) || x != floor (x))
     {
-      g_autofree char *msg = g_strdup_printf ("“%s” is not a whole number from %" G_GINT64_FORMAT
-                                              " to %" G_GINT64_FORMAT, key, min, max);
+      g_autofree char *msg = g_strdup_printf (_("“%s” is not a whole number from %lld to %lld"),
+                                              key, (long long) min, (long long) max);
       _fl_reader_bad (rd, msg);
       return 0;
     }
@@ -137,7 +138,7 @@ _fl_reader_get_string (FlReader *rd, JsonObject *o, const char *key)
   if (n != NULL && JSON_NODE_HOLDS_NULL (n))
     return NULL;
   if (fl_json_get_string (n) == NULL)
-    return _fl_reader_bad_member (rd, key, "is missing or not a string"), NULL;
+    return _fl_reader_bad_member (rd, key, _("is missing or not a string")), NULL;
   return g_strdup (fl_json_get_string (n));
 }
 
@@ -148,7 +149,7 @@ _fl_reader_element_number (FlReader *rd, JsonArray *a, guint i, const char *key)
   double x;
 
   if (!node_number (json_array_get_element (a, i), &x))
-    return _fl_reader_bad_member (rd, key, "holds something that is not a number");
+    return _fl_reader_bad_member (rd, key, _("holds something that is not a number"));
   return x;
 }
 
@@ -160,7 +161,7 @@ _fl_reader_get_numbers (FlReader *rd, JsonObject *o, const char *key, gsize n)
 
   if (a != NULL && json_array_get_length (a) != n)
     {
-      g_autofree char *msg = g_strdup_printf ("“%s” has %u numbers instead of %" G_GSIZE_FORMAT,
+      g_autofree char *msg = g_strdup_printf (_("“%s” has %u numbers instead of %zu"),
                                               key, json_array_get_length (a), n);
       _fl_reader_bad (rd, msg);
       return NULL;
@@ -179,7 +180,7 @@ _fl_reader_get_flag (FlReader *rd, JsonObject *o, const char *key, gboolean dflt
   if (rd->failed || n == NULL)
     return dflt;
   if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_BOOLEAN)
-    return _fl_reader_bad_member (rd, key, "is not true or false");
+    return _fl_reader_bad_member (rd, key, _("is not true or false"));
   return json_node_get_boolean (n);
 }
 
@@ -194,7 +195,7 @@ _fl_reader_get_image_fit (FlReader *rd, JsonObject *o, FlImageFit dflt)
     return dflt;
   name = _fl_reader_get_string (rd, o, "image_fit");
   if (!rd->failed && !fl_image_fit_from_string (name, &fit))
-    _fl_reader_bad_member (rd, "image_fit", "is none of squash, crop and pad");
+    _fl_reader_bad_member (rd, "image_fit", _("is none of squash, crop and pad"));
   return fit;
 }
 
@@ -207,7 +208,7 @@ _fl_reader_get_image_size (FlReader *rd, JsonObject *o, const char *whose)
 
   if (!rd->failed && S % 4 != 0)
     {
-      g_autofree char *msg = g_strdup_printf ("%s“image_size” is not a multiple of 4", whose);
+      g_autofree char *msg = g_strdup_printf (_("%s“image_size” is not a multiple of 4"), whose);
       _fl_reader_bad (rd, msg);
     }
   return S;

@@ -8,6 +8,7 @@
 
 #include "fl-experiment-private.h"
 #include "fl-json.h"
+#include "fl-i18n.h"
 
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -33,13 +34,13 @@ read_class_names (FlReader *rd, JsonArray *classes)
       const char *name = fl_json_get_string (json_array_get_element (classes, c));
 
       if (name == NULL)
-        return _fl_reader_bad (rd, "a class name is not a string"), NULL;
+        return _fl_reader_bad (rd, _("a class name is not a string")), NULL;
       g_ptr_array_add (names, g_strdup (name));
     }
   if (names->len == 0)
-    return _fl_reader_bad (rd, "“classes” is empty"), NULL;
+    return _fl_reader_bad (rd, _("“classes” is empty")), NULL;
   if (names->len > FL_MAX_CLASSES)
-    return _fl_reader_bad (rd, "“classes” lists more classes than a dataset can have"), NULL;
+    return _fl_reader_bad (rd, _("“classes” lists more classes than a dataset can have")), NULL;
   g_ptr_array_add (names, NULL);
   return g_steal_pointer (&names);
 }
@@ -57,9 +58,9 @@ read_rows_and_labels (FlReader *rd, FlValidation *v, JsonArray *rows, JsonArray 
       if (rd->failed)
         break;
       if (!(row >= 0 && row <= G_MAXINT32) || row != floor (row))
-        _fl_reader_bad (rd, "a validation row is not a row number");
+        _fl_reader_bad (rd, _("a validation row is not a row number"));
       else if (!(label >= 0 && label < v->n_classes) || label != floor (label))
-        _fl_reader_bad (rd, "a validation label is not a class");
+        _fl_reader_bad (rd, _("a validation label is not a class"));
       else
         {
           v->rows[k] = (gint32) row;
@@ -77,7 +78,7 @@ read_probs (FlReader *rd, FlValidation *v, JsonArray *probs)
       double p = _fl_reader_element_number (rd, probs, (guint) k, "probs");
 
       if (!rd->failed && !(p >= 0.0 && p <= 1.0))
-        _fl_reader_bad (rd, "a validation probability is not in [0, 1]");
+        _fl_reader_bad (rd, _("a validation probability is not in [0, 1]"));
       v->probs[k] = (float) p;
     }
 }
@@ -98,7 +99,7 @@ read_validation (FlReader *rd, JsonObject *ro)
   if (vn == NULL || JSON_NODE_HOLDS_NULL (vn))
     return NULL;
   if (!JSON_NODE_HOLDS_OBJECT (vn))
-    return _fl_reader_bad (rd, "“validation” is not an object"), NULL;
+    return _fl_reader_bad (rd, _("“validation” is not an object")), NULL;
   vo = json_node_get_object (vn);
   classes = _fl_reader_get_array (rd, vo, "classes");
   rows = _fl_reader_get_array (rd, vo, "rows");
@@ -136,7 +137,7 @@ read_transfer (FlReader *rd, JsonObject *o, FlTrainSettings *s)
         g_autofree char *path = _fl_reader_get_string (rd, o, keys[k]);
 
         if (path != NULL && strlen (path) > 4096)
-          _fl_reader_bad_member (rd, keys[k], "is longer than a path");
+          _fl_reader_bad_member (rd, keys[k], _("is longer than a path"));
         else
           *paths[k] = path != NULL ? g_intern_string (path) : NULL;
       }
@@ -144,7 +145,7 @@ read_transfer (FlReader *rd, JsonObject *o, FlTrainSettings *s)
     return;
   freeze = _fl_reader_get_string (rd, o, "freeze");
   if (!rd->failed && (freeze == NULL || !fl_branches_from_string (freeze, &s->freeze)))
-    _fl_reader_bad (rd, "“freeze” is not a set of image, text, audio and numeric");
+    _fl_reader_bad (rd, _("“freeze” is not a set of image, text, audio and numeric"));
 }
 
 /* The text encoder; files from before encoders have none: the bag of
@@ -157,7 +158,7 @@ read_text_encoder (FlReader *rd, JsonObject *o, FlTrainSettings *s)
       g_autofree char *name = _fl_reader_get_string (rd, o, "text_encoder");
 
       if (!rd->failed && !fl_text_encoder_from_string (name, &s->text_encoder))
-        _fl_reader_bad (rd, "“text_encoder” is neither bow nor gru");
+        _fl_reader_bad (rd, _("“text_encoder” is neither bow nor gru"));
     }
   if (json_object_has_member (o, "max_tokens"))
     s->max_tokens = (int) _fl_reader_get_whole (rd, o, "max_tokens", 0, G_MAXINT32);
@@ -195,7 +196,7 @@ read_settings (FlReader *rd, JsonObject *o, FlTrainSettings *s)
       g_autofree char *branches = _fl_reader_get_string (rd, o, "branches");
 
       if (!rd->failed && (branches == NULL || !fl_branches_from_string (branches, &s->branches)))
-        _fl_reader_bad (rd, "“branches” is not a set of image, text, audio and numeric");
+        _fl_reader_bad (rd, _("“branches” is not a set of image, text, audio and numeric"));
     }
   /* nor a rank: the default stands */
   if (json_object_has_member (o, "rank"))
@@ -224,13 +225,13 @@ map_file (FlReader *rd)
     {
       if (!g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         return _fl_reader_bad (rd, local->message), NULL;
-      g_set_error (rd->error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "%s: no such file", rd->path);
+      g_set_error (rd->error, G_FILE_ERROR, G_FILE_ERROR_NOENT, _("%s: no such file"), rd->path);
       rd->failed = TRUE;
       return NULL;
     }
   if (g_mapped_file_get_length (file) > MAX_FILE_BYTES)
     {
-      g_autofree char *msg = g_strdup_printf ("it is over the %zu MB an experiment may take",
+      g_autofree char *msg = g_strdup_printf (_("it is over the %zu MB an experiment may take"),
                                               MAX_FILE_BYTES >> 20);
       return _fl_reader_bad (rd, msg), NULL;
     }
@@ -255,18 +256,22 @@ parse_file (FlReader *rd, JsonParser *parser)
     return _fl_reader_bad (rd, local->message), NULL;
   top = json_parser_get_root (parser);
   if (top == NULL || !JSON_NODE_HOLDS_OBJECT (top))
-    return _fl_reader_bad (rd, "it is not a JSON object"), NULL;
+    return _fl_reader_bad (rd, _("it is not a JSON object")), NULL;
   root = json_node_get_object (top);
   format = _fl_reader_get_string (rd, root, "format");
   if (rd->failed || g_strcmp0 (format, FL_EXPERIMENT_FORMAT_TAG) != 0)
-    return _fl_reader_bad (rd, "its format tag is missing"), NULL;
+    return _fl_reader_bad (rd, _("its format tag is missing")), NULL;
   /* absent in version 1; a later version may mean what this one cannot read */
   if (json_object_has_member (root, "version"))
     {
       double version = _fl_reader_get_number (rd, root, "version");
 
       if (!rd->failed && !(version >= 1 && version <= FL_EXPERIMENT_FORMAT_VERSION && version == floor (version)))
-        _fl_reader_bad (rd, "its “version” is not one this Fusion Lab reads (1 or " G_STRINGIFY (FL_EXPERIMENT_FORMAT_VERSION) ")");
+        {
+          g_autofree char *msg = g_strdup_printf (_("its “version” is not one this Fusion Lab reads (1 or %d)"),
+                                                  FL_EXPERIMENT_FORMAT_VERSION);
+          _fl_reader_bad (rd, msg);
+        }
       if (rd->failed)
         return NULL;
     }
@@ -287,13 +292,13 @@ read_numeric_cols (FlReader *rd, JsonObject *d)
   if (a == NULL)
     return NULL;
   if (json_array_get_length (a) > FL_MAX_NUMERIC_COLUMNS)
-    return _fl_reader_bad (rd, "“numeric_cols” lists more columns than a dataset can use"), NULL;
+    return _fl_reader_bad (rd, _("“numeric_cols” lists more columns than a dataset can use")), NULL;
   for (guint i = 0; i < json_array_get_length (a); i++)
     {
       const char *name = fl_json_get_string (json_array_get_element (a, i));
 
       if (name == NULL)
-        return _fl_reader_bad (rd, "a numeric column's name is not a string"), NULL;
+        return _fl_reader_bad (rd, _("a numeric column's name is not a string")), NULL;
       g_ptr_array_add (cols, g_strdup (name));
     }
   g_ptr_array_add (cols, NULL);
@@ -325,7 +330,7 @@ read_data (FlReader *rd, JsonObject *root, FlExperimentData *data)
 
       data->samples = hex != NULL ? g_ascii_strtoull (hex, &end, 16) : 0;
       if (!rd->failed && (hex == NULL || *hex == '\0' || *end != '\0'))
-        _fl_reader_bad (rd, "“samples” is not a fingerprint");
+        _fl_reader_bad (rd, _("“samples” is not a fingerprint"));
     }
 }
 
@@ -353,7 +358,7 @@ read_run_results (FlReader *rd, JsonObject *ro, FlRunResult *r)
   if (json_object_has_member (ro, "repeat"))
     r->repeat = (int) _fl_reader_get_whole (rd, ro, "repeat", 0, FL_CV_MAX_REPEATS - 1);
   if (r->name == NULL)
-    _fl_reader_bad (rd, "a run has no name");
+    _fl_reader_bad (rd, _("a run has no name"));
 }
 
 /* A run's per-epoch metrics, appended to r->epochs: no more than its
@@ -366,7 +371,7 @@ read_epochs (FlReader *rd, JsonObject *ro, FlRunResult *r)
 
   if (ep != NULL && json_array_get_length (ep) > (guint) r->settings.epochs)
     {
-      _fl_reader_bad (rd, "a run has more epochs than its settings train");
+      _fl_reader_bad (rd, _("a run has more epochs than its settings train"));
       return;
     }
 
@@ -406,7 +411,7 @@ read_batch_loss (FlReader *rd, JsonObject *ro, FlRunResult *r)
   r->batches_per_epoch = (int) _fl_reader_get_whole (rd, ro, "batches_per_epoch", 0, G_MAXINT32);
   if (!rd->failed && json_array_get_length (bl) > (gint64) r->settings.epochs * r->batches_per_epoch)
     {
-      _fl_reader_bad (rd, "a run has more batch losses than its epochs have batches");
+      _fl_reader_bad (rd, _("a run has more batch losses than its epochs have batches"));
       return;
     }
   for (guint k = 0; !rd->failed && k < json_array_get_length (bl); k++)
@@ -427,7 +432,7 @@ read_run (FlReader *rd, JsonNode *rn, FlComparison *cmp, const FlExperimentData 
 
   if (!JSON_NODE_HOLDS_OBJECT (rn))
     {
-      _fl_reader_bad (rd, "a run is not an object");
+      _fl_reader_bad (rd, _("a run is not an object"));
       return;
     }
   ro = json_node_get_object (rn);
@@ -444,7 +449,7 @@ read_run (FlReader *rd, JsonNode *rn, FlComparison *cmp, const FlExperimentData 
     r->validation = read_validation (rd, ro);
   r->image_size = data->image_size;
   if (!rd->failed && json_object_has_member (ro, "image_size"))
-    r->image_size = _fl_reader_get_image_size (rd, ro, "a run's ");
+    r->image_size = _fl_reader_get_image_size (rd, ro, _("a run's "));
   r->image_fit = _fl_reader_get_image_fit (rd, ro, data->image_fit);
   /* whether its curves were shown; absent (an earlier version): shown */
   *shown = _fl_reader_get_flag (rd, ro, "shown", TRUE);
@@ -483,7 +488,7 @@ read_runs (FlReader *rd, JsonObject *root, const FlExperimentData *data, gboolea
     read_settings (rd, so, &base);
   runs = _fl_reader_get_array (rd, root, "runs");
   if (!rd->failed && json_array_get_length (runs) > MAX_RUNS)
-    _fl_reader_bad (rd, "it has more runs than a comparison makes");
+    _fl_reader_bad (rd, _("it has more runs than a comparison makes"));
   if (rd->failed)
     return NULL;
   cmp = fl_comparison_new (NULL, &base);

@@ -4,6 +4,7 @@
 #include "fl-image-decode.h"
 #include "fl-image.h"
 #include "fl-model.h"
+#include "fl-i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -62,15 +63,15 @@ gboolean
 fl_image_check_size (const char *name, guint64 w, guint64 h, GError **error)
 {
   if (w == 0 || h == 0)
-    return fl_image_fail (error, name, "the image has no pixels");
+    return fl_image_fail (error, name, _("the image has no pixels"));
   if (w * h > FL_IMAGE_MAX_PIXELS)
-    return fl_image_fail (error, name, "image is %" G_GUINT64_FORMAT "×%" G_GUINT64_FORMAT
-                          " pixels, larger than the %d-megapixel limit",
-                          w, h, FL_IMAGE_MAX_PIXELS / 1000000);
+    return fl_image_fail (error, name, _("image is %llu×%llu"
+                          " pixels, larger than the %d-megapixel limit"),
+                          (unsigned long long) w, (unsigned long long) h, FL_IMAGE_MAX_PIXELS / 1000000);
   if (w > FL_IMAGE_MAX_SIDE || h > FL_IMAGE_MAX_SIDE)
-    return fl_image_fail (error, name, "image is %" G_GUINT64_FORMAT "×%" G_GUINT64_FORMAT
-                          " pixels, wider or taller than the %d-pixel limit",
-                          w, h, FL_IMAGE_MAX_SIDE);
+    return fl_image_fail (error, name, _("image is %llu×%llu"
+                          " pixels, wider or taller than the %d-pixel limit"),
+                          (unsigned long long) w, (unsigned long long) h, FL_IMAGE_MAX_SIDE);
   return TRUE;
 }
 
@@ -199,11 +200,11 @@ decode_png (const guint8 *data, gsize len, const char *name, FlPixels *out, GErr
 
   /* the signature, then the IHDR chunk: length (4), "IHDR", width, height */
   if (len < 24 || memcmp (data + 12, "IHDR", 4) != 0)
-    return fl_image_fail (error, name, "the file is truncated");
+    return fl_image_fail (error, name, _("the file is truncated"));
   if (!fl_image_check_size (name, be32 (data + 16), be32 (data + 20), error))
     return FALSE;
   if (!png_chunks_complete (data, len))
-    return fl_image_fail (error, name, "the file is truncated");
+    return fl_image_fail (error, name, _("the file is truncated"));
   r.height = be32 (data + 20);
 
   png = png_create_read_struct (PNG_LIBPNG_VER_STRING, &r, png_error_cb, png_warning_cb);
@@ -215,8 +216,8 @@ decode_png (const guint8 *data, gsize len, const char *name, FlPixels *out, GErr
   if (!ok)
     {
       g_free (r.px.pix);
-      return fl_image_fail (error, name, "the PNG is corrupt (libpng: %s)",
-                            r.msg[0] ? r.msg : "out of memory");
+      return fl_image_fail (error, name, _("the PNG is corrupt (libpng: %s)"),
+                            r.msg[0] ? r.msg : _("out of memory"));
     }
   *out = r.px;
   return TRUE;
@@ -384,9 +385,9 @@ decode_jpeg (const guint8 *data, gsize len, const char *name, int min_side,
       g_free (j->px.pix);
       if (j->msg[0] == '\0')
         return FALSE;
-      return fl_image_fail (error, name, "%s (libjpeg: %s)",
-                            strstr (j->msg, "Premature end") != NULL ? "the file is truncated"
-                            : "the JPEG is corrupt", j->msg);
+      return fl_image_fail (error, name, _("%s (libjpeg: %s)"),
+                            strstr (j->msg, "Premature end") != NULL ? _("the file is truncated")
+                            : _("the JPEG is corrupt"), j->msg);
     }
   *out = j->px;
   return TRUE;
@@ -408,7 +409,7 @@ fl_image_decode_pixels (const guint8 *data,
   g_return_val_if_fail (data != NULL && name != NULL && out != NULL, FALSE);
 
   if (len == 0)
-    return fl_image_fail (error, name, "the file is empty");
+    return fl_image_fail (error, name, _("the file is empty"));
   /* by content, never by the file's extension */
   if (len >= 8 && memcmp (data, png_sig, 8) == 0)
     return decode_png (data, len, name, out, error);

@@ -7,6 +7,7 @@
 #define G_LOG_DOMAIN "fl-image"
 
 #include "fl-image-decode.h"
+#include "fl-i18n.h"
 
 #include <string.h>
 
@@ -33,25 +34,25 @@ static gboolean
 stb_error (GError **error, const char *name)
 {
   static const struct { const char *code, *words; } table[] = {
-    { "unknown image type", "not an image in a known format (PNG, JPEG, BMP, GIF, TGA)" },
-    { "outofdata", "the file is truncated" },
-    { "read past buffer", "the file is truncated" },
-    { "not enough pixels", "the file is truncated" },
-    { "outofmem", "out of memory" },
-    { "too large", "the image is too large to decode" },
-    { "not GIF", "not a GIF file" },
-    { "0-pixel image", "the image has no pixels" },
-    { "0 width", "the image has no pixels" },
+    { "unknown image type", N_("not an image in a known format (PNG, JPEG, BMP, GIF, TGA)") },
+    { "outofdata", N_("the file is truncated") },
+    { "read past buffer", N_("the file is truncated") },
+    { "not enough pixels", N_("the file is truncated") },
+    { "outofmem", N_("out of memory") },
+    { "too large", N_("the image is too large to decode") },
+    { "not GIF", N_("not a GIF file") },
+    { "0-pixel image", N_("the image has no pixels") },
+    { "0 width", N_("the image has no pixels") },
   };
   const char *code = stbi_failure_reason ();
 
   if (code == NULL)
-    return fl_image_fail (error, name, "the image could not be decoded");
+    return fl_image_fail (error, name, _("the image could not be decoded"));
   for (gsize i = 0; i < G_N_ELEMENTS (table); i++)
     if (strcmp (code, table[i].code) == 0)
-      return fl_image_fail (error, name, "%s (stb_image: %s)", table[i].words, code);
-  return fl_image_fail (error, name, "the image is corrupt or uses an unsupported "
-                        "variant of its format (stb_image: %s)", code);
+      return fl_image_fail (error, name, _("%s (stb_image: %s)"), _(table[i].words), code);
+  return fl_image_fail (error, name, _("the image is corrupt or uses an unsupported "
+                        "variant of its format (stb_image: %s)"), code);
 }
 
 /* CVE-2023-45663: stb_image 2.27 decodes an uncompressed TGA that is
@@ -96,8 +97,8 @@ fl_image_decode_stb (const guint8 *data, gsize len, const char *name, FlPixels *
   /* stb tries BMP ("BM") and GIF ("GIF8") first; TGA has no signature */
   is_tga = memcmp (data, "BM", 2) != 0 && (len < 4 || memcmp (data, "GIF8", 4) != 0);
   if (is_tga && !tga_complete (data, len))
-    return fl_image_fail (error, name, "the file is truncated: its header promises more "
-                          "pixels than it holds");
+    return fl_image_fail (error, name, _("the file is truncated: its header promises more "
+                          "pixels than it holds"));
 
   pix = stbi_load_from_memory (data, (int) len, &w, &h, &comp, 0);
   if (pix == NULL)
@@ -106,7 +107,7 @@ fl_image_decode_stb (const guint8 *data, gsize len, const char *name, FlPixels *
   if (comp < 1 || comp > 4 || !fl_image_check_size (name, (guint64) w, (guint64) h, error))
     {
       if (comp < 1 || comp > 4)
-        fl_image_fail (error, name, "unsupported number of channels (%d)", comp);
+        fl_image_fail (error, name, _("unsupported number of channels (%d)"), comp);
       g_free (pix);
       return FALSE;
     }

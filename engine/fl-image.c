@@ -5,6 +5,7 @@
 #include "fl-image-cache.h"
 #include "fl-image-decode.h"
 #include "fl-model.h"
+#include "fl-i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -34,18 +35,18 @@ file_size (int fd, const char *name, GError **error)
     }
   if (!S_ISREG (st.st_mode))
     {
-      fl_image_fail (error, name, "not a regular file");
+      fl_image_fail (error, name, _("not a regular file"));
       return 0;
     }
   if (st.st_size == 0)
     {
-      fl_image_fail (error, name, "the file is empty");
+      fl_image_fail (error, name, _("the file is empty"));
       return 0;
     }
   if ((guint64) st.st_size > MAX_FILE_BYTES)
     {
       g_autofree char *size_str = g_format_size ((guint64) st.st_size);
-      fl_image_fail (error, name, "the file is %s, too large for an image", size_str);
+      fl_image_fail (error, name, _("the file is %s, too large for an image"), size_str);
       return 0;
     }
   return (gsize) st.st_size;
@@ -92,7 +93,7 @@ read_fd (int fd, const char *name, gsize *len, GError **error)
     return NULL;
   if (got == 0)
     {
-      fl_image_fail (error, name, "the file is empty");
+      fl_image_fail (error, name, _("the file is empty"));
       return NULL;
     }
   *len = got;
@@ -284,7 +285,7 @@ fl_image_decode (const guint8      *data,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (len == 0)
-    return fl_image_fail (error, name, "the file is empty");
+    return fl_image_fail (error, name, _("the file is empty"));
   if (!fl_image_decode_pixels (data, len, name, min_side, &px, error))
     return FALSE;
   /* min_side S keeps both sides of a JPEG decoded in the DCT domain ≥ S:

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "fl-insight"
 
 #include "fl-insight.h"
+#include "fl-i18n.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -117,7 +118,8 @@ fl_run_features (FlRun         *run,
                  GError       **error)
 {
   static const char *const branch[FL_N_FEATURES] = {
-    "image branch", "text branch", "fused vector", "gate", "audio branch", "numeric branch"
+    N_("image branch"), N_("text branch"), N_("fused vector"), N_("gate"), N_("audio branch"),
+    N_("numeric branch")
   };
   FlModel *model = fl_run_model (run);
   FeatureJob job = { .kind = kind };
@@ -129,8 +131,9 @@ fl_run_features (FlRun         *run,
   job.dim = fl_config_feature_dim (fl_model_config (model), kind);
   if (job.dim == 0)
     {
-      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID, "the %s route has no %s",
-                   fl_fusion_to_string (fl_model_config (model)->fusion), branch[kind]);
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID, /* TRANSLATORS: "the gated route has no audio branch" */
+                   _("the %s route has no %s"),
+                   fl_fusion_to_string (fl_model_config (model)->fusion), _(branch[kind]));
       return NULL;
     }
   fl_run_val_indices (run, &n_val);
@@ -299,7 +302,7 @@ top_eigen (double *c, int d, int m, double *lambda, double *axes, GError **error
   if (info != 0 || found != m)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_NUMERIC,
-                   "the eigensolver failed (dsyevr info %d, %d of %d found)",
+                   _("the eigensolver failed (dsyevr info %d, %d of %d found)"),
                    (int) info, (int) found, m);
       return FALSE;
     }
@@ -356,14 +359,14 @@ fl_pca (const float *x,
   if (d > PCA_MAX_DIM)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
-                   "principal components of %d dimensions; at most %d", d, PCA_MAX_DIM);
+                   _("principal components of %d dimensions; at most %d"), d, PCA_MAX_DIM);
       return FALSE;
     }
   xc = g_new (double, (gsize) n * d);
   if (!centre (xc, x, n, d))
     {
       g_set_error_literal (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_NUMERIC,
-                           "the features are not all finite numbers");
+                           _("the features are not all finite numbers"));
       return FALSE;
     }
   /* C = Xcᵀ·Xc / n, the upper triangle (row-major) */

@@ -3,6 +3,7 @@
 
 #include "fl-json.h"
 #include "fl-model.h"
+#include "fl-i18n.h"
 
 #include <math.h>
 #include <string.h>
@@ -65,7 +66,7 @@ fl_json_check_text (const char *data, gsize len, GError **error)
           if (digits > MAX_INT_DIGITS)
             {
               g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT,
-                           "it holds a number of %" G_GSIZE_FORMAT " digits, too long to read exactly",
+                           _("it holds a number of %zu digits, too long to read exactly"),
                            digits);
               return FALSE;
             }
@@ -74,7 +75,7 @@ fl_json_check_text (const char *data, gsize len, GError **error)
       if ((c == '[' || c == '{') && ++depth > FL_JSON_MAX_DEPTH)
         {
           g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT,
-                       "its JSON is nested more than %d deep", FL_JSON_MAX_DEPTH);
+                       _("its JSON is nested more than %d deep"), FL_JSON_MAX_DEPTH);
           return FALSE;
         }
       if (c == ']' || c == '}')
@@ -100,7 +101,7 @@ fl_json_parse (JsonParser *parser, const char *data, gssize len, GError **error)
   if (!json_parser_load_from_data (parser, data, (gssize) n, &local))
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT,
-                   "it is not JSON: %s", local->message);
+                   _("it is not JSON: %s"), local->message);
       return FALSE;
     }
   return TRUE;

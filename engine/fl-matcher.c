@@ -4,6 +4,7 @@
 #include "fl-matcher.h"
 
 #include "fl-trainer-private.h"
+#include "fl-i18n.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -90,21 +91,21 @@ fl_match_settings_validate (const FlMatchSettings *s, GError **error)
   const char *bad = NULL;
 
   if ((guint) s->loss >= FL_N_MATCH_LOSSES)
-    bad = "the loss must be infonce, hinge or mapping";
+    bad = _("the loss must be infonce, hinge or mapping");
   else if ((guint) s->map_loss >= FL_N_MAP_LOSSES)
-    bad = "the mapping loss must be cosine or mse";
+    bad = _("the mapping loss must be cosine or mse");
   else if ((s->frozen & ~FL_BRANCHES_IMAGE_TEXT) != 0 || s->frozen == FL_BRANCHES_IMAGE_TEXT)
-    bad = "only one side, image or text, can be frozen";
+    bad = _("only one side, image or text, can be frozen");
   else if (s->loss == FL_MATCH_LOSS_MAPPING && s->frozen != text)
-    bad = "mapping regresses a frozen text side: freeze the text side, and only it";
+    bad = _("mapping regresses a frozen text side: freeze the text side, and only it");
   else if (s->embed_dim < 1 || s->embed_dim > FL_MATCH_MAX_EMBED)
-    bad = "the embedding dimension must be between 1 and 4096";
+    bad = _("the embedding dimension must be between 1 and 4096");
   else if (!(s->margin >= 0.0f && s->margin <= 2.0f))
-    bad = "the margin must be between 0 and 2";
+    bad = _("the margin must be between 0 and 2");
   else if (s->train.kfold != 0 || s->train.modality_dropout != 0.0)
-    bad = "matching takes a single split and no modality dropout";
+    bad = _("matching takes a single split and no modality dropout");
   else if (s->train.fusion != FL_FUSION_CONCAT || s->train.branches != FL_BRANCHES_IMAGE_TEXT)
-    bad = "matching runs on the image and text branches";
+    bad = _("matching runs on the image and text branches");
   if (bad != NULL)
     {
       g_set_error_literal (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID, bad);
@@ -370,8 +371,8 @@ train_epoch (FlMatcher *m, const gint32 *order, int nt, double *loss, GCancellab
       if (!isfinite (l))
         {
           g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_NUMERIC,
-                       "the matching loss became %s; try a smaller learning rate",
-                       isnan (l) ? "NaN" : "infinite");
+                       _("the matching loss became %s; try a smaller learning rate"),
+                       isnan (l) ? "NaN" : _("infinite"));
           return FALSE;
         }
       fl_model_adam_step (m->run->model, &m->run->adam);

@@ -7,6 +7,7 @@
 
 #include "fl-model-private.h"
 #include "fl-dataset.h"
+#include "fl-i18n.h"
 
 #include <string.h>
 
@@ -143,11 +144,11 @@ branches_problem (const FlConfig *cfg)
   int single = fl_fusion_single_branch (cfg->fusion);
 
   if ((cfg->branches & ~FL_BRANCHES_ALL) != 0)
-    return "its set of branches names an unknown branch";
+    return _("its set of branches names an unknown branch");
   if (single >= 0 && cfg->branches != 0 && cfg->branches != FL_BRANCH_BIT (single))
-    return "a unimodal route has its own branch only";
+    return _("a unimodal route has its own branch only");
   if (single < 0 && cfg->branches != 0 && fl_branches_count (cfg->branches) < 2)
-    return "a fusion route needs at least two branches";
+    return _("a fusion route needs at least two branches");
   return NULL;
 }
 
@@ -161,33 +162,33 @@ sizes_in_range (const FlConfig *cfg, GError **error)
   gboolean num = fl_config_has_branch (cfg, FL_BRANCH_NUMERIC);
   gboolean gru = txt && cfg->text_encoder == FL_TEXT_GRU;
   const struct { const char *name; int value; int lo, hi; } checks[] = {
-    { "image size", cfg->image_size, 4, 1024 },
-    { "conv1 channels", cfg->conv1, 1, 4096 },
-    { "conv2 channels", cfg->conv2, 1, 4096 },
-    { "feature size D", cfg->feat_dim, 1, 65536 },
-    { "text hidden size", cfg->text_hidden, 1, 65536 },
-    { "head hidden size", cfg->head_hidden, 1, 65536 },
-    { "vocabulary size", cfg->vocab_size, txt ? 1 : 0, 10000000 },
-    { "number of classes", cfg->n_classes, 2, 100000 },
+    { N_("image size"), cfg->image_size, 4, 1024 },
+    { N_("conv1 channels"), cfg->conv1, 1, 4096 },
+    { N_("conv2 channels"), cfg->conv2, 1, 4096 },
+    { N_("feature size D"), cfg->feat_dim, 1, 65536 },
+    { N_("text hidden size"), cfg->text_hidden, 1, 65536 },
+    { N_("head hidden size"), cfg->head_hidden, 1, 65536 },
+    { N_("vocabulary size"), cfg->vocab_size, txt ? 1 : 0, 10000000 },
+    { N_("number of classes"), cfg->n_classes, 2, 100000 },
     /* only lowrank has a rank: other configs may leave it 0 */
-    { "rank", cfg->rank, cfg->fusion == FL_FUSION_LOWRANK ? 1 : 0, 1024 },
+    { N_("rank"), cfg->rank, cfg->fusion == FL_FUSION_LOWRANK ? 1 : 0, 1024 },
     /* the audio and numeric sizes matter only to a model with the branch */
-    { "audio mel bands", cfg->audio_mels, aud ? 8 : 0, 1024 },
-    { "audio frames", cfg->audio_frames, aud ? 8 : 0, 65536 },
-    { "audio conv1 channels", cfg->audio_conv1, aud ? 1 : 0, 4096 },
-    { "audio conv2 channels", cfg->audio_conv2, aud ? 1 : 0, 4096 },
-    { "number of numeric columns", cfg->n_numeric, num ? 1 : 0, FL_MAX_NUMERIC_COLUMNS },
-    { "numeric hidden size", cfg->numeric_hidden, num ? 1 : 0, 65536 },
+    { N_("audio mel bands"), cfg->audio_mels, aud ? 8 : 0, 1024 },
+    { N_("audio frames"), cfg->audio_frames, aud ? 8 : 0, 65536 },
+    { N_("audio conv1 channels"), cfg->audio_conv1, aud ? 1 : 0, 4096 },
+    { N_("audio conv2 channels"), cfg->audio_conv2, aud ? 1 : 0, 4096 },
+    { N_("number of numeric columns"), cfg->n_numeric, num ? 1 : 0, FL_MAX_NUMERIC_COLUMNS },
+    { N_("numeric hidden size"), cfg->numeric_hidden, num ? 1 : 0, 65536 },
     /* only the gru reads tokens in order */
-    { "maximum tokens", cfg->max_tokens, gru ? 1 : 0, 4096 },
+    { N_("maximum tokens"), cfg->max_tokens, gru ? 1 : 0, 4096 },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (checks); i++)
     if (checks[i].value < checks[i].lo || checks[i].value > checks[i].hi)
       {
         g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
-                     "%s is %d; it must be between %d and %d",
-                     checks[i].name, checks[i].value, checks[i].lo, checks[i].hi);
+                     _("%s is %d; it must be between %d and %d"),
+                     _(checks[i].name), checks[i].value, checks[i].lo, checks[i].hi);
         return FALSE;
       }
   return TRUE;
@@ -201,13 +202,13 @@ fl_config_validate (const FlConfig *cfg, GError **error)
   if ((guint) cfg->fusion >= FL_N_FUSIONS)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
-                   "unknown fusion %d", (int) cfg->fusion);
+                   _("unknown fusion %d"), (int) cfg->fusion);
       return FALSE;
     }
   if ((guint) cfg->text_encoder >= FL_N_TEXT_ENCODERS)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
-                   "unknown text encoder %d", (int) cfg->text_encoder);
+                   _("unknown text encoder %d"), (int) cfg->text_encoder);
       return FALSE;
     }
   if ((problem = branches_problem (cfg)) != NULL)
@@ -220,7 +221,7 @@ fl_config_validate (const FlConfig *cfg, GError **error)
   if (cfg->image_size % 4 != 0)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
-                   "image size is %d; it must be a multiple of 4", cfg->image_size);
+                   _("image size is %d; it must be a multiple of 4"), cfg->image_size);
       return FALSE;
     }
   /* three poolings halve the spectrogram's bands and frames */
@@ -228,14 +229,14 @@ fl_config_validate (const FlConfig *cfg, GError **error)
       (cfg->audio_mels % 8 != 0 || cfg->audio_frames % 8 != 0))
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
-                   "the audio spectrogram is %d bands × %d frames; each must be a multiple of 8",
+                   _("the audio spectrogram is %d bands × %d frames; each must be a multiple of 8"),
                    cfg->audio_mels, cfg->audio_frames);
       return FALSE;
     }
   if (fl_config_activations (cfg) > MAX_ACTIVATIONS)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
-                   "the model's layers would take %zu MB a sample; at most %zu MB",
+                   _("the model's layers would take %zu MB a sample; at most %zu MB"),
                    fl_config_activations (cfg) >> 18, MAX_ACTIVATIONS >> 18);
       return FALSE;
     }

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "fl-model"
 
 #include "fl-model-private.h"
+#include "fl-i18n.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -79,7 +80,7 @@ model_alloc (const FlConfig *cfg, GError **error)
   if (model->n_params >= G_MAXINT32)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
-                   "the model would have %zu parameters, more than 2³¹", model->n_params);
+                   _("the model would have %zu parameters, more than 2³¹"), model->n_params);
       g_free (model);
       return NULL;
     }

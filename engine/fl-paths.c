@@ -3,6 +3,7 @@
 
 #include "fl-paths.h"
 #include "fl-model.h"
+#include "fl-i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -179,7 +180,7 @@ scan_dir (Scan *scan, const char *abs_dir, const char *rel_dir, GError **error)
   if (g_cancellable_is_cancelled (scan->cancellable))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                   "scanning the image folder was cancelled");
+                   _("scanning the image folder was cancelled"));
       return FALSE;
     }
 
@@ -259,7 +260,7 @@ fl_image_tree_scan (const char *root, GCancellable *cancellable, GError **error)
   if (tree->root_fd < 0 || fstat (tree->root_fd, &st) != 0 || !S_ISDIR (st.st_mode))
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "%s: not a folder", display);
+                   _("%s: not a folder"), display);
       return NULL;
     }
   visit (&scan, &st);
@@ -371,13 +372,13 @@ check_file (FlImageTree *tree, const char *shown, const char *rel, char **out, G
   if (!is_inside (tree->root_real, real))
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "%s: a symbolic link leads outside the image folder", shown);
+                   _("%s: a symbolic link leads outside the image folder"), shown);
       return REFUSED;
     }
   if (g_stat (real, &st) != 0 || !S_ISREG (st.st_mode))
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "%s: not a regular file", shown);
+                   _("%s: not a regular file"), shown);
       return REFUSED;
     }
   *out = g_steal_pointer (&path);
@@ -398,7 +399,7 @@ cell_to_relative (const char *v, const char *shown, guint *n_written, GError **e
       (g_ascii_isalpha (v[0]) && v[1] == ':' && (v[2] == '/' || v[2] == '\\')))
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "%s: absolute paths are not allowed; paths are relative to the image folder",
+                   _("%s: absolute paths are not allowed; paths are relative to the image folder"),
                    shown);
       return NULL;
     }
@@ -406,13 +407,13 @@ cell_to_relative (const char *v, const char *shown, guint *n_written, GError **e
   if (parts == NULL)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "%s: the path leads outside the image folder", shown);
+                   _("%s: the path leads outside the image folder"), shown);
       return NULL;
     }
   if (parts->len == 0)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "%s: does not name a file", shown);
+                   _("%s: does not name a file"), shown);
       return NULL;
     }
   g_ptr_array_add (parts, NULL);
@@ -431,7 +432,7 @@ find_by_name (FlImageTree *tree, const char *shown, const char *name, GError **e
   if (same == NULL)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "%s: no file of that name in the image folder", shown);
+                   _("%s: no file of that name in the image folder"), shown);
       return NULL;
     }
   if (same->len > 1)
@@ -439,13 +440,13 @@ find_by_name (FlImageTree *tree, const char *shown, const char *name, GError **e
       g_autofree char *a = g_filename_display_name (same->pdata[0]);
       g_autofree char *b = g_filename_display_name (same->pdata[1]);
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "%s: ambiguous: %u files in the image folder have that name, "
-                   "such as %s and %s; give the folder too", shown, same->len, a, b);
+                   _("%s: ambiguous: %u files in the image folder have that name, "
+                   "such as %s and %s; give the folder too"), shown, same->len, a, b);
       return NULL;
     }
   if (check_file (tree, shown, same->pdata[0], &result, error) == MISSING)
     g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                 "%s: no file of that name in the image folder (it was removed after the scan)",
+                 _("%s: no file of that name in the image folder (it was removed after the scan)"),
                  shown);
   return result;
 }
@@ -463,7 +464,7 @@ fl_image_tree_resolve (FlImageTree *tree, const char *csv_value, GError **error)
 
   if (csv_value == NULL || csv_value[0] == '\0')
     {
-      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA, "the image path is empty");
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA, _("the image path is empty"));
       return NULL;
     }
   shown = g_utf8_make_valid (csv_value, -1);
@@ -480,7 +481,7 @@ fl_image_tree_resolve (FlImageTree *tree, const char *csv_value, GError **error)
   if (n_written > 1)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "%s: no such file in the image folder", shown);
+                   _("%s: no such file in the image folder"), shown);
       return NULL;
     }
   /* a bare file name, not in the root itself: anywhere in the tree */
@@ -575,11 +576,11 @@ fl_image_tree_open (FlImageTree *tree, const char *relative_path, GError **error
   shown = g_filename_display_name (path);
   if (saved == EXDEV)
     g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                 "%s: a symbolic link or “..” leads outside the image folder", shown);
+                 _("%s: a symbolic link or “..” leads outside the image folder"), shown);
   else if (walk && (saved == ELOOP || saved == ENOTDIR))
     g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                 "%s: reached through a symbolic link, which is not followed on a system "
-                 "without openat2 (Linux 5.6)", shown);
+                 _("%s: reached through a symbolic link, which is not followed on a system "
+                 "without openat2 (Linux 5.6)"), shown);
   else
     g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
                  "%s: %s", shown, g_strerror (saved));

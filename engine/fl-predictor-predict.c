@@ -10,6 +10,7 @@
 #include "fl-csv.h"
 #include "fl-image.h"
 #include "fl-metrics.h"
+#include "fl-i18n.h"
 
 #include <string.h>
 
@@ -127,16 +128,16 @@ dataset_problem (FlPredictor *pred, const FlDataset *ds)
 
   if (fl_config_has_branch (c, FL_BRANCH_AUDIO) &&
       (ds->audio == NULL || ds->audio_mels != c->audio_mels || ds->audio_frames != c->audio_frames))
-    return g_strdup_printf ("the model listens to audio clips (%d bands × %d frames), and the data "
-                            "has none of those", c->audio_mels, c->audio_frames);
+    return g_strdup_printf (_("the model listens to audio clips (%d bands × %d frames), and the data "
+                            "has none of those"), c->audio_mels, c->audio_frames);
   if (!fl_config_has_branch (c, FL_BRANCH_NUMERIC))
     return NULL;
   if (ds->numeric == NULL || ds->n_numeric != c->n_numeric)
-    return g_strdup_printf ("the model reads %d numeric columns and the data has %d",
+    return g_strdup_printf (_("the model reads %d numeric columns and the data has %d"),
                             c->n_numeric, ds->numeric != NULL ? ds->n_numeric : 0);
   for (int k = 0; names != NULL && ds->numeric_names != NULL && k < c->n_numeric; k++)
     if (g_strcmp0 (names[k], ds->numeric_names[k]) != 0)
-      return g_strdup_printf ("the model's numeric column %d is “%s”, the data's “%s”",
+      return g_strdup_printf (_("the model's numeric column %d is “%s”, the data's “%s”"),
                               k + 1, names[k], ds->numeric_names[k]);
   return NULL;
 }

@@ -9,6 +9,7 @@
 #include "fl-json.h"
 #include "fl-metrics.h"
 #include "fl-safetensors.h"
+#include "fl-i18n.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -117,8 +118,8 @@ norm_problem (const char *what, const float *mean, const float *std, int n)
 {
   for (int c = 0; c < n; c++)
     if (!(fabsf (mean[c]) <= MAX_NORM) || !(std[c] >= MIN_STD && std[c] <= MAX_NORM))
-      return g_strdup_printf ("its %s normalisation (mean %g, std %g) is not finite "
-                              "or divides by nothing", what, mean[c], std[c]);
+      return g_strdup_printf (_("its %s normalisation (mean %g, std %g) is not finite "
+                              "or divides by nothing"), what, mean[c], std[c]);
   return NULL;
 }
 
@@ -136,26 +137,26 @@ parts_problem (const FlConfig *cfg, int n_tokens, int n_names, const FlInputStat
   char *problem;
 
   if (!fl_config_validate (cfg, &local))
-    return g_strdup_printf ("its config is out of range: %s", local->message);
+    return g_strdup_printf (_("its config is out of range: %s"), local->message);
   /* more tokens than rows would read past the embedding */
   if (n_tokens != cfg->vocab_size && !(n_tokens == 0 && cfg->vocab_size <= 1))
-    return g_strdup_printf ("its vocabulary has %d tokens but its config says %d",
+    return g_strdup_printf (_("its vocabulary has %d tokens but its config says %d"),
                             n_tokens, cfg->vocab_size);
   if (n_names != cfg->n_classes)
-    return g_strdup_printf ("it names %d classes but its config says %d",
+    return g_strdup_printf (_("it names %d classes but its config says %d"),
                             n_names, cfg->n_classes);
   if (aud && (st->audio_mels != cfg->audio_mels || st->audio_mean == NULL || st->audio_std == NULL))
-    return g_strdup_printf ("its audio normalisation has %d bands but its config says %d",
+    return g_strdup_printf (_("its audio normalisation has %d bands but its config says %d"),
                             st->audio_mels, cfg->audio_mels);
   if (num && (st->n_numeric != cfg->n_numeric || st->numeric_mean == NULL || st->numeric_std == NULL))
-    return g_strdup_printf ("its numeric normalisation has %d columns but its config says %d",
+    return g_strdup_printf (_("its numeric normalisation has %d columns but its config says %d"),
                             st->n_numeric, cfg->n_numeric);
   if (num && st->numeric_names != NULL && (int) g_strv_length (st->numeric_names) != cfg->n_numeric)
-    return g_strdup_printf ("it names %u numeric columns but its config says %d",
+    return g_strdup_printf (_("it names %u numeric columns but its config says %d"),
                             g_strv_length (st->numeric_names), cfg->n_numeric);
-  if ((problem = norm_problem ("image", st->image_mean, st->image_std, 3)) != NULL ||
-      (aud && (problem = norm_problem ("audio", st->audio_mean, st->audio_std, cfg->audio_mels)) != NULL) ||
-      (num && (problem = norm_problem ("numeric", st->numeric_mean, st->numeric_std, cfg->n_numeric)) != NULL))
+  if ((problem = norm_problem (C_("normalisation", "image"), st->image_mean, st->image_std, 3)) != NULL ||
+      (aud && (problem = norm_problem (C_("normalisation", "audio"), st->audio_mean, st->audio_std, cfg->audio_mels)) != NULL) ||
+      (num && (problem = norm_problem (C_("normalisation", "numeric"), st->numeric_mean, st->numeric_std, cfg->n_numeric)) != NULL))
     return problem;
   return NULL;
 }
@@ -238,11 +239,11 @@ _fl_model_file_write (const char         *path,
   gpointer key, value;
 
   if (problem == NULL && !all_finite (fl_model_params (model), fl_model_n_params (model)))
-    problem = g_strdup ("its weights are not all finite numbers");
+    problem = g_strdup (_("its weights are not all finite numbers"));
   if (problem != NULL)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
-                   "%s: the model was not saved: %s", path, problem);
+                   _("%s: the model was not saved: %s"), path, problem);
       return FALSE;
     }
   md = model_metadata (c, vocab, class_names, stats);
@@ -285,7 +286,7 @@ gboolean
 _fl_model_file_fail (GError **error, const char *path, const char *what)
 {
   g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT,
-               "%s: not a Fusion Lab model file: %s", path, what);
+               _("%s: not a Fusion Lab model file: %s"), path, what);
   return FALSE;
 }
 
@@ -296,7 +297,7 @@ parse_root (JsonParser *parser, const char *json, GError **error)
 {
   if (json == NULL)
     {
-      g_set_error_literal (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT, "it is missing");
+      g_set_error_literal (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT, _("it is missing"));
       return NULL;
     }
   if (!fl_json_parse (parser, json, -1, error))
@@ -347,9 +348,9 @@ parse_config (const char *json, FlConfig *c)
   JsonObject *o;
 
   if (root == NULL)
-    return g_strdup_printf ("its config: %s", local->message);
+    return g_strdup_printf (_("its config: %s"), local->message);
   if (!JSON_NODE_HOLDS_OBJECT (root))
-    return g_strdup ("its config is not a JSON object");
+    return g_strdup (_("its config is not a JSON object"));
   o = json_node_get_object (root);
   fl_config_init_default (c);
   for (gsize i = 0; i < G_N_ELEMENTS (config_sizes); i++)
@@ -357,12 +358,12 @@ parse_config (const char *json, FlConfig *c)
       gint64 v;
 
       if (!fl_json_get_int (json_object_get_member (o, config_sizes[i].key), 0, G_MAXINT32, &v))
-        return g_strdup_printf ("its config's “%s” is missing or not a whole number "
-                                "from 0 to 2³¹-1", config_sizes[i].key);
+        return g_strdup_printf (_("its config's “%s” is missing or not a whole number "
+                                "from 0 to 2³¹-1"), config_sizes[i].key);
       *(int *) ((char *) c + config_sizes[i].offset) = (int) v;
     }
   if (!fl_fusion_from_string (fl_json_get_string (json_object_get_member (o, "fusion")), &c->fusion))
-    return g_strdup ("its config's “fusion” is missing or unknown");
+    return g_strdup (_("its config's “fusion” is missing or unknown"));
   /* files from before the lowrank route have no rank, and from before
    * branch sets no audio or numeric sizes: the defaults stand */
   for (gsize i = 0; i < G_N_ELEMENTS (config_sizes_v2); i++)
@@ -372,7 +373,7 @@ parse_config (const char *json, FlConfig *c)
       if (!json_object_has_member (o, config_sizes_v2[i].key))
         continue;
       if (!fl_json_get_int (json_object_get_member (o, config_sizes_v2[i].key), 0, G_MAXINT32, &v))
-        return g_strdup_printf ("its config's “%s” is not a whole number from 0 to 2³¹-1",
+        return g_strdup_printf (_("its config's “%s” is not a whole number from 0 to 2³¹-1"),
                                 config_sizes_v2[i].key);
       *(int *) ((char *) c + config_sizes_v2[i].offset) = (int) v;
     }
@@ -380,12 +381,12 @@ parse_config (const char *json, FlConfig *c)
       !fl_branches_from_string (fl_json_get_string (json_object_get_member (o, "branches")) != NULL
                                 ? fl_json_get_string (json_object_get_member (o, "branches")) : "",
                                 &c->branches))
-    return g_strdup ("its config's “branches” is not a set of branches");
+    return g_strdup (_("its config's “branches” is not a set of branches"));
   /* a file from before text encoders is a bag of words */
   if (json_object_has_member (o, "text_encoder") &&
       !fl_text_encoder_from_string (fl_json_get_string (json_object_get_member (o, "text_encoder")),
                                     &c->text_encoder))
-    return g_strdup ("its config's “text_encoder” is neither bow nor gru");
+    return g_strdup (_("its config's “text_encoder” is neither bow nor gru"));
   return NULL;
 }
 
@@ -410,7 +411,7 @@ read_new_stats (FlSafetensors *st, const FlConfig *cfg, FlInputStats *s)
   g_autoptr(GError) local = NULL;
 
   if (!fl_config_validate (cfg, &local))
-    return g_strdup_printf ("its config is out of range: %s", local->message);
+    return g_strdup_printf (_("its config is out of range: %s"), local->message);
   if (fl_config_has_branch (cfg, FL_BRANCH_AUDIO))
     {
       s->audio_mels = cfg->audio_mels;
@@ -418,7 +419,7 @@ read_new_stats (FlSafetensors *st, const FlConfig *cfg, FlInputStats *s)
       s->audio_std = g_new (float, cfg->audio_mels);
       if (!fl_json_parse_floats (fl_safetensors_metadata (st, "audio_mean"), s->audio_mean, cfg->audio_mels) ||
           !fl_json_parse_floats (fl_safetensors_metadata (st, "audio_std"), s->audio_std, cfg->audio_mels))
-        return g_strdup_printf ("its audio normalisation is missing or not %d numbers a band",
+        return g_strdup_printf (_("its audio normalisation is missing or not %d numbers a band"),
                                 cfg->audio_mels);
     }
   if (fl_config_has_branch (cfg, FL_BRANCH_NUMERIC))
@@ -430,10 +431,10 @@ read_new_stats (FlSafetensors *st, const FlConfig *cfg, FlInputStats *s)
       s->numeric_std = g_new (float, cfg->n_numeric);
       if (!fl_json_parse_floats (fl_safetensors_metadata (st, "numeric_mean"), s->numeric_mean, cfg->n_numeric) ||
           !fl_json_parse_floats (fl_safetensors_metadata (st, "numeric_std"), s->numeric_std, cfg->n_numeric))
-        return g_strdup_printf ("its numeric normalisation is missing or not %d numbers a column",
+        return g_strdup_printf (_("its numeric normalisation is missing or not %d numbers a column"),
                                 cfg->n_numeric);
       if (names != NULL && (s->numeric_names = fl_json_parse_strv (names)) == NULL)
-        return g_strdup ("its numeric column names are unreadable");
+        return g_strdup (_("its numeric column names are unreadable"));
     }
   return NULL;
 }
@@ -458,21 +459,21 @@ read_parts (FlSafetensors *st, FlPredictor *pred, FlConfig *cfg)
   char *problem;
 
   if (g_strcmp0 (fl_safetensors_metadata (st, "format"), FORMAT_TAG) != 0)
-    return g_strdup ("its format tag is missing");
+    return g_strdup (_("its format tag is missing"));
   if (format_version (st) == 0)
-    return g_strdup ("its “version” is not one this Fusion Lab reads (1 or "
-                     G_STRINGIFY (FORMAT_VERSION) ")");
+    return g_strdup_printf (_("its “version” is not one this Fusion Lab reads (1 or %d)"),
+                            FORMAT_VERSION);
   if ((problem = parse_config (fl_safetensors_metadata (st, "config"), cfg)) != NULL)
     return problem;
   pred->class_names = fl_json_parse_strv (fl_safetensors_metadata (st, "classes"));
   vocab = fl_json_parse_strv (fl_safetensors_metadata (st, "vocab"));
   if (pred->class_names == NULL || vocab == NULL)
-    return g_strdup ("its class names or vocabulary are unreadable");
+    return g_strdup (_("its class names or vocabulary are unreadable"));
   if (!fl_json_parse_floats (fl_safetensors_metadata (st, "image_mean"), pred->stats.image_mean, 3) ||
       !fl_json_parse_floats (fl_safetensors_metadata (st, "image_std"), pred->stats.image_std, 3))
-    return g_strdup ("its image normalisation is unreadable");
+    return g_strdup (_("its image normalisation is unreadable"));
   if (!read_image_fit (st, &pred->stats.image_fit))
-    return g_strdup ("its “image_fit” is none of squash, crop and pad");
+    return g_strdup (_("its “image_fit” is none of squash, crop and pad"));
   if ((problem = read_new_stats (st, cfg, &pred->stats)) != NULL)
     return problem;
   problem = parts_problem (cfg, (int) g_strv_length (vocab), (int) g_strv_length (pred->class_names),
@@ -515,11 +516,11 @@ tensors_problem (FlSafetensors *st, const FlConfig *cfg, FlModelFileKind kind)
       for (int d = 0; d < t[p].ndim; d++)
         want[d] = t[p].shape[p == FL_P_TXT_EMB_W ? 1 - d : d];
       if (!fl_safetensors_shape (st, t[p].name, &nd, got))
-        return g_strdup_printf ("it has no tensor “%s”", t[p].name);
+        return g_strdup_printf (_("it has no tensor “%s”"), t[p].name);
       if (nd != t[p].ndim || memcmp (want, got, sizeof (gint64) * nd) != 0)
         {
           g_autofree char *w = shape_string (t[p].ndim, want), *g = shape_string (nd, got);
-          return g_strdup_printf ("tensor “%s” is %s but its config makes it %s", t[p].name, g, w);
+          return g_strdup_printf (_("tensor “%s” is %s but its config makes it %s"), t[p].name, g, w);
         }
     }
   for (int i = 0; names[i] != NULL; i++)
@@ -531,7 +532,7 @@ tensors_problem (FlSafetensors *st, const FlConfig *cfg, FlModelFileKind kind)
       while (p < FL_N_PARAMS && (t[p].numel == 0 || strcmp (t[p].name, names[i]) != 0))
         p++;
       if (p == FL_N_PARAMS)
-        return g_strdup_printf ("it holds a tensor “%s” its config has no place for", names[i]);
+        return g_strdup_printf (_("it holds a tensor “%s” its config has no place for"), names[i]);
     }
   return NULL;
 }
@@ -559,7 +560,7 @@ read_weights (FlSafetensors *st, FlPredictor *pred, const char *path, GError **e
         return FALSE;
       if (!all_finite (dst, t->numel))
         {
-          g_autofree char *why = g_strdup_printf ("tensor “%s” holds NaN or infinite values", t->name);
+          g_autofree char *why = g_strdup_printf (_("tensor “%s” holds NaN or infinite values"), t->name);
           return _fl_model_file_fail (error, path, why);
         }
     }
@@ -576,13 +577,13 @@ check_kind (FlSafetensors *st, const char *path, FlModelFileKind kind, GError **
   gboolean match = g_strcmp0 (task, "match") == 0;
 
   if (task != NULL && !match && strcmp (task, "classify") != 0)
-    return _fl_model_file_fail (error, path, "its “task” is not one this Fusion Lab reads (match or classify)");
+    return _fl_model_file_fail (error, path, _("its “task” is not one this Fusion Lab reads (match or classify)"));
   if (match && kind == FL_MODEL_FILE_CLASSIFIER)
     g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT,
-                 "%s: a matching model (task match): use fusionlab-cli search", path);
+                 _("%s: a matching model (task match): use fusionlab-cli search"), path);
   else if (!match && kind == FL_MODEL_FILE_MATCHER)
     g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT,
-                 "%s: a classifier, not a matching model", path);
+                 _("%s: a classifier, not a matching model"), path);
   else
     return TRUE;
   return FALSE;

@@ -10,6 +10,7 @@
 #include "fl-trainer-private.h"
 
 #include "fl-predictor.h"
+#include "fl-i18n.h"
 
 #include <string.h>
 
@@ -38,7 +39,7 @@ classes_problem (const FlDataset *ds, const char *const *classes, int n)
     {
       g_autofree char *a = join_names (classes, n);
       g_autofree char *b = join_names ((const char *const *) ds->class_names, ds->n_classes);
-      return g_strdup_printf ("its classes (%s) are not the data's (%s)", a, b);
+      return g_strdup_printf (_("its classes (%s) are not the data's (%s)"), a, b);
     }
   return NULL;
 }
@@ -53,19 +54,19 @@ inputs_problem (const FlDataset *ds, const FlConfig *cfg, const FlInputStats *st
   if (missing != 0)
     {
       g_autofree char *names = fl_branches_to_string (missing);
-      return g_strdup_printf ("it reads %s, which the data has none of", names);
+      return g_strdup_printf (_("it reads %s, which the data has none of"), names);
     }
   if (fl_config_has_branch (cfg, FL_BRANCH_IMAGE) && cfg->image_size != ds->image_size)
-    return g_strdup_printf ("it takes %d×%d pictures and the data is loaded at %d×%d: "
-                            "load it again at image size %d", cfg->image_size, cfg->image_size,
+    return g_strdup_printf (_("it takes %d×%d pictures and the data is loaded at %d×%d: "
+                            "load it again at image size %d"), cfg->image_size, cfg->image_size,
                             ds->image_size, ds->image_size, cfg->image_size);
   if (fl_config_has_branch (cfg, FL_BRANCH_IMAGE) && st->image_fit != ds->image_fit)
-    return g_strdup_printf ("its pictures were fitted to the square by %s and the data's by %s: "
-                            "load it again with the fit %s", fl_image_fit_to_string (st->image_fit),
+    return g_strdup_printf (_("its pictures were fitted to the square by %s and the data's by %s: "
+                            "load it again with the fit %s"), fl_image_fit_to_string (st->image_fit),
                             fl_image_fit_to_string (ds->image_fit), fl_image_fit_to_string (st->image_fit));
   if (fl_config_has_branch (cfg, FL_BRANCH_AUDIO) &&
       (cfg->audio_mels != ds->audio_mels || cfg->audio_frames != ds->audio_frames))
-    return g_strdup_printf ("it takes spectrograms of %d×%d and the data's are %d×%d", cfg->audio_mels,
+    return g_strdup_printf (_("it takes spectrograms of %d×%d and the data's are %d×%d"), cfg->audio_mels,
                             cfg->audio_frames, ds->audio_mels, ds->audio_frames);
   if (fl_config_has_branch (cfg, FL_BRANCH_NUMERIC) &&
       (cfg->n_numeric != ds->n_numeric ||
@@ -76,7 +77,7 @@ inputs_problem (const FlDataset *ds, const FlConfig *cfg, const FlInputStats *st
                            ? join_names ((const char *const *) st->numeric_names, cfg->n_numeric)
                            : g_strdup_printf ("%d", cfg->n_numeric);
       g_autofree char *b = join_names ((const char *const *) ds->numeric_names, ds->n_numeric);
-      return g_strdup_printf ("it reads the numeric columns %s and the data has %s", a, b);
+      return g_strdup_printf (_("it reads the numeric columns %s and the data has %s"), a, b);
     }
   return NULL;
 }
@@ -88,7 +89,7 @@ vocab_problem (FlRun *run, const FlConfig *cfg)
 {
   if (!fl_config_has_branch (cfg, FL_BRANCH_TEXT) || run->tok_off[run->ds->n] > 0)
     return NULL;
-  return g_strdup ("not one word of the data's texts is in its vocabulary");
+  return g_strdup (_("not one word of the data's texts is in its vocabulary"));
 }
 
 /* The settings of a run of cfg on the split of split. */
@@ -158,7 +159,7 @@ fl_run_new_from_model (FlDataset             *ds,
   if (problem != NULL)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "%s: the model does not fit the data loaded: %s", path, problem);
+                   _("%s: the model does not fit the data loaded: %s"), path, problem);
       return NULL;
     }
   fl_run_evaluate (run);

@@ -4,6 +4,7 @@
 #include "fl-safetensors.h"
 #include "fl-json.h"
 #include "fl-model.h"
+#include "fl-i18n.h"
 
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -43,7 +44,7 @@ format_error (GError **error, const char *path, const char *fmt, ...)
   msg = g_strdup_vprintf (fmt, args);
   va_end (args);
   g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT,
-               "%s: not a valid model file: %s", path, msg);
+               _("%s: not a valid model file: %s"), path, msg);
   return FALSE;
 }
 
@@ -252,24 +253,24 @@ parse_entry (FlSafetensors *st, const char *name, JsonNode *node, gsize data_len
   gsize numel;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return format_error (error, st->path, "tensor “%s” is not an object", name);
+    return format_error (error, st->path, _("tensor “%s” is not an object"), name);
   o = json_node_get_object (node);
   if (g_strcmp0 (fl_json_get_string (json_object_get_member (o, "dtype")), "F32") != 0)
-    return format_error (error, st->path, "tensor “%s” is not F32", name);
+    return format_error (error, st->path, _("tensor “%s” is not F32"), name);
   shape = get_array (o, "shape", 0, 4);
   offs = get_array (o, "data_offsets", 2, 2);
   if (shape == NULL || offs == NULL)
-    return format_error (error, st->path, "tensor “%s” lacks a shape or data_offsets, "
-                         "or has a bad one", name);
+    return format_error (error, st->path, _("tensor “%s” lacks a shape or data_offsets, "
+                         "or has a bad one"), name);
   if (!read_shape (e, shape, &numel))
-    return format_error (error, st->path, "tensor “%s” has a bad shape", name);
+    return format_error (error, st->path, _("tensor “%s” has a bad shape"), name);
   /* offsets are 64-bit: read whole, then compared with the data's size */
   if (!fl_json_get_int (json_array_get_element (offs, 0), 0, G_MAXINT64, &b) ||
       !fl_json_get_int (json_array_get_element (offs, 1), 0, G_MAXINT64, &en))
-    return format_error (error, st->path, "tensor “%s” has bad data_offsets", name);
+    return format_error (error, st->path, _("tensor “%s” has bad data_offsets"), name);
   if (en < b || (guint64) en > data_len || (guint64) (en - b) != numel * sizeof (float))
-    return format_error (error, st->path, "tensor “%s” lies outside the file or has the wrong size "
-                         "(the file may be truncated)", name);
+    return format_error (error, st->path, _("tensor “%s” lies outside the file or has the wrong size "
+                         "(the file may be truncated)"), name);
   e->begin = (gsize) b;
   e->end = (gsize) en;
   g_hash_table_insert (st->entries, g_strdup (name), g_steal_pointer (&e));
@@ -293,24 +294,24 @@ read_header (FlSafetensors *st, JsonParser *parser, GError **error)
   st->contents = g_mapped_file_get_contents (st->file);
   st->length = g_mapped_file_get_length (st->file);
   if (st->length < 8)
-    return format_error (error, st->path, "the file is only %zu bytes", st->length), NULL;
+    return format_error (error, st->path, _("the file is only %zu bytes"), st->length), NULL;
   hlen = read_le64 ((const guchar *) st->contents);
   if (hlen > st->length - 8)
-    return format_error (error, st->path, "the header length %" G_GUINT64_FORMAT
-                         " does not fit the file (%zu bytes)", hlen, st->length), NULL;
+    return format_error (error, st->path, _("the header length %llu"
+                         " does not fit the file (%zu bytes)"), (unsigned long long) hlen, st->length), NULL;
   if (hlen > MAX_HEADER)
-    return format_error (error, st->path, "the header length %" G_GUINT64_FORMAT
-                         " is over the %u MB a model's header may take", hlen, MAX_HEADER >> 20), NULL;
+    return format_error (error, st->path, _("the header length %llu"
+                         " is over the %u MB a model's header may take"), (unsigned long long) hlen, MAX_HEADER >> 20), NULL;
   st->data_start = 8 + hlen;
 
   if (!fl_json_parse (parser, st->contents + 8, (gssize) hlen, &local))
-    return format_error (error, st->path, "the header: %s", local->message), NULL;
+    return format_error (error, st->path, _("the header: %s"), local->message), NULL;
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return format_error (error, st->path, "the header is not a JSON object"), NULL;
+    return format_error (error, st->path, _("the header is not a JSON object")), NULL;
   /* json-glib keeps only the last of two members of one name */
   if (fl_json_count_top_members (st->contents + 8, hlen) != json_object_get_size (json_node_get_object (root)))
-    return format_error (error, st->path, "the header names a tensor twice (or __metadata__)"), NULL;
+    return format_error (error, st->path, _("the header names a tensor twice (or __metadata__)")), NULL;
   return json_node_get_object (root);
 }
 
@@ -322,7 +323,7 @@ parse_metadata (FlSafetensors *st, JsonNode *node, GError **error)
   g_autoptr(GList) keys = NULL;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return format_error (error, st->path, "__metadata__ is not an object");
+    return format_error (error, st->path, _("__metadata__ is not an object"));
   md = json_node_get_object (node);
   keys = json_object_get_members (md);
   for (GList *k = keys; k != NULL; k = k->next)
@@ -330,7 +331,7 @@ parse_metadata (FlSafetensors *st, JsonNode *node, GError **error)
       const char *v = fl_json_get_string (json_object_get_member (md, k->data));
 
       if (v == NULL)
-        return format_error (error, st->path, "the metadata “%s” is not a string",
+        return format_error (error, st->path, _("the metadata “%s” is not a string"),
                              (const char *) k->data);
       g_hash_table_insert (st->metadata, g_strdup (k->data), g_strdup (v));
     }
@@ -356,7 +357,7 @@ check_overlaps (FlSafetensors *st, GError **error)
   g_ptr_array_sort (sorted, compare_begin);
   for (guint i = 1; i < sorted->len; i++)
     if (((Entry *) sorted->pdata[i])->begin < ((Entry *) sorted->pdata[i - 1])->end)
-      return format_error (error, st->path, "two tensors' data overlap");
+      return format_error (error, st->path, _("two tensors' data overlap"));
   return TRUE;
 }
 
@@ -413,9 +414,9 @@ fl_safetensors_read (FlSafetensors *st, const char *name, float *dst, gsize nume
   Entry *e = g_hash_table_lookup (st->entries, name);
 
   if (e == NULL)
-    return format_error (error, st->path, "it has no tensor “%s”", name);
+    return format_error (error, st->path, _("it has no tensor “%s”"), name);
   if (e->end - e->begin != numel * sizeof (float))
-    return format_error (error, st->path, "tensor “%s” has %zu values, expected %zu",
+    return format_error (error, st->path, _("tensor “%s” has %zu values, expected %zu"),
                          name, (e->end - e->begin) / sizeof (float), numel);
   memcpy (dst, st->contents + st->data_start + e->begin, e->end - e->begin);
   return TRUE;

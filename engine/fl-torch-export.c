@@ -12,6 +12,7 @@
 #include "fl-inputs.h"
 #include "fl-safetensors.h"
 #include "fl-trainer-private.h"
+#include "fl-i18n.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -37,20 +38,20 @@ prepare_dir (const char *dir, gboolean force, GError **error)
   if (g_file_test (dir, G_FILE_TEST_EXISTS) && !g_file_test (dir, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
-                   "%s: exists and is not a folder", dir);
+                   _("%s: exists and is not a folder"), dir);
       return FALSE;
     }
   d = g_dir_open (dir, 0, NULL);
   if (d != NULL && g_dir_read_name (d) != NULL && !force)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
-                   "%s: the folder is not empty; choose an empty one", dir);
+                   _("%s: the folder is not empty; choose an empty one"), dir);
       return FALSE;
     }
   if (g_mkdir_with_parents (data, 0755) != 0)
     {
       int e = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e), "%s: cannot make the folder: %s",
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e), _("%s: cannot make the folder: %s"),
                    data, g_strerror (e));
       return FALSE;
     }
@@ -277,7 +278,7 @@ fl_torch_export (FlRun *run, const char *dir, gboolean force, const char *comman
   if (run->s.augment)
     {
       g_set_error_literal (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
-                           "the export to PyTorch trains without augmentation: turn it off to export");
+                           _("the export to PyTorch trains without augmentation: turn it off to export"));
       return FALSE;
     }
   return prepare_dir (dir, force, error) &&

@@ -11,6 +11,7 @@
 #include "fl-augment.h"
 #include "fl-predictor.h"
 #include "fl-safetensors.h"
+#include "fl-i18n.h"
 
 #include <string.h>
 
@@ -311,7 +312,7 @@ fl_run_export (FlRun *run, const char *path, GError **error)
    * keep the tokens in order) */
   if (run->s.text_encoder != FL_TEXT_BOW && (run->branches & FL_BRANCH_BIT (FL_BRANCH_TEXT)))
     return g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
-                        "%s: bench/'s export holds bags of words; it cannot export a GRU run", path), FALSE;
+                        _("%s: bench/'s export holds bags of words; it cannot export a GRU run"), path), FALSE;
   fl_image_to_float (x, ds->images, ds->n, S, run->stats.image_mean, run->stats.image_std);
   for (int i = 0; i < ds->n; i++)
     {

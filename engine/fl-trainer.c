@@ -7,6 +7,7 @@
 #include "fl-predictor.h"
 #include "fl-predictor-private.h"
 #include "fl-split.h"
+#include "fl-i18n.h"
 
 #include <math.h>
 #include <string.h>
@@ -46,17 +47,17 @@ describe_transfer (const FlTrainSettings *s, GString *out)
   if (s->init_from != NULL)
     {
       g_autofree char *base = g_path_get_basename (s->init_from);
-      g_string_append_printf (out, " · from %s", base);
+      g_string_append_printf (out, _(" · from %s"), base);
     }
   if (s->word_vectors != NULL)
     {
       g_autofree char *base = g_path_get_basename (s->word_vectors);
-      g_string_append_printf (out, " · words %s", base);
+      g_string_append_printf (out, _(" · words %s"), base);
     }
   if (s->freeze != 0)
     {
       g_autofree char *names = fl_branches_to_string (s->freeze);
-      g_string_append_printf (out, " · frozen %s", names);
+      g_string_append_printf (out, _(" · frozen %s"), names);
     }
 }
 
@@ -70,21 +71,21 @@ fl_train_settings_describe (const FlTrainSettings *s)
   fl_train_settings_init_default (&d);
   /* six digits: 0.001, not the float's 0.0010000000474974513 */
   g_ascii_formatd (lr, sizeof lr, "%g", s->lr);
-  g_string_append_printf (out, "%d ep · lr %s · bs %d", s->epochs, lr, s->batch_size);
+  g_string_append_printf (out, _("%d ep · lr %s · bs %d"), s->epochs, lr, s->batch_size);
   if (s->feat_dim != d.feat_dim)
     g_string_append_printf (out, " · D %d", s->feat_dim);
   if (s->val_fraction != d.val_fraction && s->kfold < 2)
     {
       char val[G_ASCII_DTOSTR_BUF_SIZE];
 
-      g_string_append_printf (out, " · val %s", g_ascii_formatd (val, sizeof val, "%g", s->val_fraction));
+      g_string_append_printf (out, _(" · val %s"), g_ascii_formatd (val, sizeof val, "%g", s->val_fraction));
     }
   if (s->seed != d.seed)
-    g_string_append_printf (out, " · seed %" G_GUINT64_FORMAT, s->seed);
+    g_string_append_printf (out, _(" · seed %llu"), (unsigned long long) s->seed);
   if (s->kfold >= 2)
-    g_string_append_printf (out, " · fold %d (k=%d)", s->fold, s->kfold);
+    g_string_append_printf (out, _(" · fold %d (k=%d)"), s->fold, s->kfold);
   if (s->max_vocab != d.max_vocab)
-    g_string_append_printf (out, " · vocab %d", s->max_vocab);
+    g_string_append_printf (out, _(" · vocab %d"), s->max_vocab);
   if (s->branches != 0 && fl_fusion_single_branch (s->fusion) < 0)
     {
       g_autofree char *b = fl_branches_to_string (s->branches);
@@ -94,17 +95,17 @@ fl_train_settings_describe (const FlTrainSettings *s)
     {
       char p[G_ASCII_DTOSTR_BUF_SIZE];
 
-      g_string_append_printf (out, " · mod. dropout %s",
+      g_string_append_printf (out, _(" · mod. dropout %s"),
                               g_ascii_formatd (p, sizeof p, "%g", s->modality_dropout));
     }
   if (s->rank != d.rank && s->fusion == FL_FUSION_LOWRANK)
-    g_string_append_printf (out, " · rank %d", s->rank);
+    g_string_append_printf (out, _(" · rank %d"), s->rank);
   if (s->augment)
-    g_string_append (out, " · augment");
+    g_string_append (out, _(" · augment"));
   if (s->text_encoder != d.text_encoder)
     g_string_append_printf (out, " · %s", fl_text_encoder_to_string (s->text_encoder));
   if (s->text_encoder == FL_TEXT_GRU && s->max_tokens != d.max_tokens)
-    g_string_append_printf (out, " · max %d tokens", s->max_tokens);
+    g_string_append_printf (out, _(" · max %d tokens"), s->max_tokens);
   describe_transfer (s, out);
   return g_string_free (out, FALSE);
 }
@@ -115,33 +116,33 @@ fl_train_settings_validate (const FlTrainSettings *s, GError **error)
   const char *bad = NULL;
 
   if (s->epochs < 1 || s->epochs > 100000)
-    bad = "epochs must be between 1 and 100000";
+    bad = _("epochs must be between 1 and 100000");
   else if (s->batch_size < 1 || s->batch_size > 65536)
-    bad = "the batch size must be between 1 and 65536";
+    bad = _("the batch size must be between 1 and 65536");
   else if (!(s->lr > 0.0f && s->lr < 10.0f))
-    bad = "the learning rate must be above 0 and below 10";
+    bad = _("the learning rate must be above 0 and below 10");
   else if (s->kfold == 0 && !(s->val_fraction > 0.0 && s->val_fraction < 1.0))
-    bad = "the validation fraction must be above 0 and below 1";
+    bad = _("the validation fraction must be above 0 and below 1");
   else if (s->kfold == 1 || s->kfold < 0 || (s->kfold >= 2 && (s->fold < 0 || s->fold >= s->kfold)))
-    bad = "k-fold needs k ≥ 2 and a fold between 0 and k-1";
+    bad = _("k-fold needs k ≥ 2 and a fold between 0 and k-1");
   else if (s->max_vocab < 1)
-    bad = "the vocabulary size must be at least 1";
+    bad = _("the vocabulary size must be at least 1");
   else if (!(s->modality_dropout >= 0.0 && s->modality_dropout <= 0.5))
-    bad = "the modality dropout must be between 0 and 0.5";
+    bad = _("the modality dropout must be between 0 and 0.5");
   else if ((s->branches & ~FL_BRANCHES_ALL) != 0)
-    bad = "the set of branches names an unknown branch";
+    bad = _("the set of branches names an unknown branch");
   else if (s->branches != 0 && fl_fusion_single_branch (s->fusion) < 0 && fl_branches_count (s->branches) < 2)
-    bad = "a fusion route needs at least two branches";
+    bad = _("a fusion route needs at least two branches");
   else if ((s->freeze & ~FL_BRANCHES_ALL) != 0)
-    bad = "the set of frozen branches names an unknown branch";
+    bad = _("the set of frozen branches names an unknown branch");
   else if (s->split_seed < -1 || !(s->train_fraction > 0.0 && s->train_fraction <= 1.0))
-    bad = "the split seed must be ≥ 0 (or -1) and the fraction of labels in (0, 1]";
+    bad = _("the split seed must be ≥ 0 (or -1) and the fraction of labels in (0, 1]");
   else if (s->rank < 1 || s->rank > FL_MAX_RANK)
-    bad = "the rank of the low-rank fusion must be between 1 and 256";
+    bad = _("the rank of the low-rank fusion must be between 1 and 256");
   else if ((guint) s->text_encoder >= FL_N_TEXT_ENCODERS)
-    bad = "the text encoder must be bow or gru";
+    bad = _("the text encoder must be bow or gru");
   else if (s->max_tokens < 1 || s->max_tokens > 4096)
-    bad = "the maximum number of tokens must be between 1 and 4096";
+    bad = _("the maximum number of tokens must be between 1 and 4096");
   if (bad != NULL)
     {
       g_set_error_literal (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID, bad);
@@ -225,7 +226,7 @@ split_data (FlRun *run, GError **error)
   if (run->train_idx->len == 0 || run->val_idx->len == 0)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "%d samples are too few to split into training and validation", ds->n);
+                   _("%d samples are too few to split into training and validation"), ds->n);
       return FALSE;
     }
   return TRUE;
@@ -305,14 +306,14 @@ choose_branches (FlRun *run, GError **error)
   if ((want & ~present) != 0)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "the data has no %s: the %s route cannot train on it", missing,
+                   _("the data has no %s: the %s route cannot train on it"), missing,
                    fl_fusion_to_string (run->s.fusion));
       return FALSE;
     }
   if (fl_fusion_single_branch (run->s.fusion) < 0 && fl_branches_count (want) < 2)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "the %s route fuses two branches or more; the data gives it %d",
+                   _("the %s route fuses two branches or more; the data gives it %d"),
                    fl_fusion_to_string (run->s.fusion), fl_branches_count (want));
       return FALSE;
     }
@@ -333,7 +334,7 @@ fl_run_new (FlDataset             *ds,
   if (ds->n_classes < 2)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "the data has %d class; training needs at least 2", ds->n_classes);
+                   _("the data has %d class; training needs at least 2"), ds->n_classes);
       return NULL;
     }
 
@@ -434,10 +435,13 @@ static gboolean
 diverged (FlRun *run, const char *which, double loss, int epoch, const char *where, GError **error)
 {
   restore_good (run);
+  /* TRANSLATORS: "the loss became NaN at epoch 3, batch 2; …" */
   g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_NUMERIC,
-               "%s became %s at %s; training stopped and the weights of %s were kept. "
-               "Try a smaller learning rate.", which, isnan (loss) ? "NaN" : "infinite", where,
-               epoch > 1 ? "the last good epoch" : "the start");
+               epoch > 1 ? _("%s became %s at %s; training stopped and the weights of the last good "
+                             "epoch were kept. Try a smaller learning rate.")
+                         : _("%s became %s at %s; training stopped and the weights of the start "
+                             "were kept. Try a smaller learning rate."),
+               which, isnan (loss) ? "NaN" : _("infinite"), where);
   return FALSE;
 }
 
@@ -467,8 +471,8 @@ train_epoch (FlRun *run, const gint32 *order, FlEpochStats *es, gint64 t0, gint6
       loss = fl_model_forward (run->model, &batch);
       if (!isfinite (loss))
         {
-          g_autofree char *where = g_strdup_printf ("epoch %d, batch %d", es->epoch, b + 1);
-          return diverged (run, "the loss", loss, es->epoch, where, error);
+          g_autofree char *where = g_strdup_printf (_("epoch %d, batch %d"), es->epoch, b + 1);
+          return diverged (run, _("the loss"), loss, es->epoch, where, error);
         }
       probs = fl_model_probs (run->model);
       for (int i = 0; i < n; i++)
@@ -530,8 +534,8 @@ fl_run_train (FlRun                  *run,
       es.samples_seen = seen;
       if (!isfinite (es.val_loss))
         {
-          g_autofree char *where = g_strdup_printf ("epoch %d", epoch);
-          return diverged (run, "the validation loss", es.val_loss, epoch, where, error);
+          g_autofree char *where = g_strdup_printf (_("epoch %d"), epoch);
+          return diverged (run, _("the validation loss"), es.val_loss, epoch, where, error);
         }
       save_good (run);
       if (cb != NULL && cb->epoch_done != NULL)

@@ -11,6 +11,7 @@
 #include "fl-safetensors.h"
 #include "fl-trainer-private.h"
 #include "fl-word-vectors.h"
+#include "fl-i18n.h"
 
 #include <math.h>
 #include <string.h>
@@ -55,18 +56,18 @@ tensor_problem (Source *src, FlParam p)
   for (int d = 0; d < t->ndim; d++)
     want[d] = t->shape[d];
   if (!fl_safetensors_shape (src->st, t->name, &nd, got))
-    return g_strdup_printf ("the file has no %s", t->name);
+    return g_strdup_printf (_("the file has no %s"), t->name);
   if (p == FL_P_TXT_EMB_W)
     {
       if (src->src_vocab == NULL)
-        return g_strdup ("the file's vocabulary is unreadable");
+        return g_strdup (_("the file's vocabulary is unreadable"));
       want[0] = t->shape[1];
       want[1] = fl_vocab_size (src->src_vocab);
     }
   if (nd != t->ndim || memcmp (want, got, sizeof (gint64) * nd) != 0)
     {
       g_autofree char *w = shape_string (t->ndim, want), *g = shape_string (nd, got);
-      return g_strdup_printf ("%s is %s there, %s here", t->name, g, w);
+      return g_strdup_printf (_("%s is %s there, %s here"), t->name, g, w);
     }
   return NULL;
 }
@@ -111,7 +112,7 @@ read_tensors (Source *src, FlParam first, FlParam last, GError **error)
         if (!isfinite (tmp[i]))
           {
             g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT,
-                         "%s: tensor “%s” holds NaN or infinite values", src->path, t->name);
+                         _("%s: tensor “%s” holds NaN or infinite values"), src->path, t->name);
             return FALSE;
           }
       if (p == FL_P_TXT_EMB_W)
@@ -135,7 +136,7 @@ inputs_problem (Source *src, FlBranch b)
   names = fl_json_parse_strv (fl_safetensors_metadata (src->st, "numeric_names"));
   if (names == NULL || src->stats->numeric_names == NULL ||
       !g_strv_equal ((const char *const *) names, (const char *const *) src->stats->numeric_names))
-    return g_strdup ("its numeric columns are not this data's");
+    return g_strdup (_("its numeric columns are not this data's"));
   return NULL;
 }
 
@@ -157,7 +158,7 @@ append_layers (GString *out, Source *src, FlParam first, FlParam last)
       g_string_append_printf (out, "%s%.*s", prev != NULL ? ", " : "", (int) (dot - t->name), t->name);
       prev = t->name;
       if (p == FL_P_TXT_EMB_W)
-        g_string_append_printf (out, ": %d of %d words found", src->found, fl_vocab_size (src->vocab));
+        g_string_append_printf (out, _(": %d of %d words found"), src->found, fl_vocab_size (src->vocab));
     }
 }
 
@@ -176,13 +177,13 @@ load_branch (Source *src, FlBranch b, GString *out, guint *loaded, GError **erro
     problem = inputs_problem (src, b);
   if (problem != NULL)
     {
-      g_string_append_printf (out, "%s skipped: %s", fl_branch_to_string (b), problem);
+      g_string_append_printf (out, _("%s skipped: %s"), fl_branch_to_string (b), problem);
       return TRUE;
     }
   if (!read_tensors (src, first, last, error))
     return FALSE;
   *loaded |= FL_BRANCH_BIT (b);
-  g_string_append_printf (out, "%s loaded (", fl_branch_to_string (b));
+  g_string_append_printf (out, _("%s loaded ("), fl_branch_to_string (b));
   append_layers (out, src, first, last);
   g_string_append_c (out, ')');
   return TRUE;
@@ -210,15 +211,15 @@ fl_transfer_init_from (FlModel            *model,
   if (g_strcmp0 (fl_safetensors_metadata (st, "format"), FORMAT_TAG) != 0)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT,
-                   "%s: not a Fusion Lab model file: its format tag is missing", path);
+                   _("%s: not a Fusion Lab model file: its format tag is missing"), path);
       return FALSE;
     }
   if ((words = fl_json_parse_strv (fl_safetensors_metadata (st, "vocab"))) != NULL)
     src.src_vocab = fl_vocab_new_from_tokens ((const char *const *) words, -1);
   task = fl_safetensors_metadata (st, "task");
   out = g_string_new (NULL);
-  g_string_append_printf (out, "init from %s%s: ", path,
-                          g_strcmp0 (task, "match") == 0 ? " (a matching model)" : "");
+  g_string_append_printf (out, g_strcmp0 (task, "match") == 0 ? _("init from %s (a matching model): ")
+                                                             : _("init from %s: "), path);
   for (int b = 0; b < FL_N_BRANCHES && ok; b++)
     if (branches & FL_BRANCH_BIT (b))
       {
@@ -230,7 +231,7 @@ fl_transfer_init_from (FlModel            *model,
   g_clear_pointer (&src.src_vocab, fl_vocab_free);
   if (!ok)
     return FALSE;
-  g_string_append (out, "; fusion and head fresh; inputs normalised with this data's statistics");
+  g_string_append (out, _("; fusion and head fresh; inputs normalised with this data's statistics"));
   if (loaded != NULL)
     *loaded = got;
   if (report != NULL)
@@ -256,14 +257,14 @@ fl_transfer_word_vectors (FlModel       *model,
                              NULL, &ws, NULL, error))
     return FALSE;
   out = g_string_new (NULL);
-  g_string_append_printf (out, "word vectors: %d of %d words found in %s", ws.found,
+  g_string_append_printf (out, _("word vectors: %d of %d words found in %s"), ws.found,
                           fl_vocab_size (vocab), path);
   if (ws.skipped > 0)
-    g_string_append_printf (out, "; %" G_GINT64_FORMAT " line(s) skipped (first: %s)",
-                            ws.skipped, ws.first_skip);
+    g_string_append_printf (out, _("; %lld line(s) skipped (first: %s)"),
+                            (long long) ws.skipped, ws.first_skip);
   if (ws.duplicates > 0)
-    g_string_append_printf (out, "; %" G_GINT64_FORMAT " repeated word(s), the first vector kept",
-                            ws.duplicates);
+    g_string_append_printf (out, _("; %lld repeated word(s), the first vector kept"),
+                            (long long) ws.duplicates);
   if (report != NULL)
     *report = g_string_free (g_steal_pointer (&out), FALSE);
   return TRUE;
@@ -282,7 +283,7 @@ _fl_run_transfer (FlRun *run, GError **error)
   run->s.init_from = run->init_from = g_strdup (run->s.init_from);
   run->s.word_vectors = run->word_vectors = g_strdup (run->s.word_vectors);
   if (run->word_vectors != NULL && !text)
-    g_ptr_array_add (lines, g_strdup ("word vectors: not used, the run has no text branch"));
+    g_ptr_array_add (lines, g_strdup (_("word vectors: not used, the run has no text branch")));
   else if (run->word_vectors != NULL)
     {
       if (!fl_transfer_word_vectors (run->model, run->vocab, run->word_vectors, &line, error))
@@ -299,7 +300,7 @@ _fl_run_transfer (FlRun *run, GError **error)
   if (run->s.freeze & run->branches)
     {
       g_autofree char *names = fl_branches_to_string (run->s.freeze & run->branches);
-      g_ptr_array_add (lines, g_strdup_printf ("frozen: %s (no gradient step)", names));
+      g_ptr_array_add (lines, g_strdup_printf (_("frozen: %s (no gradient step)"), names));
     }
   g_ptr_array_add (lines, NULL);
   if (lines->len > 1)
@@ -327,13 +328,13 @@ fl_transfer_same_split (FlRun *run, const char *path, char **why, GError **error
   words = fl_json_parse_strv (fl_safetensors_metadata (st, "vocab"));
   if (words == NULL || !fl_json_parse_floats (fl_safetensors_metadata (st, "image_mean"), mean, 3) ||
       !fl_json_parse_floats (fl_safetensors_metadata (st, "image_std"), std, 3))
-    *why = g_strdup ("its vocabulary or image statistics are unreadable");
+    *why = g_strdup (_("its vocabulary or image statistics are unreadable"));
   else if (!g_strv_equal ((const char *const *) words, ours))
-    *why = g_strdup_printf ("its vocabulary (%u words) is not this training split's (%d words)",
+    *why = g_strdup_printf (_("its vocabulary (%u words) is not this training split's (%d words)"),
                             g_strv_length (words), fl_vocab_size (run->vocab));
   else if (memcmp (mean, run->stats.image_mean, sizeof (float) * 3) != 0 ||
            memcmp (std, run->stats.image_std, sizeof (float) * 3) != 0)
-    *why = g_strdup ("its image statistics are not this training split's");
+    *why = g_strdup (_("its image statistics are not this training split's"));
   return *why == NULL;
 }
 
@@ -369,8 +370,8 @@ fl_transfer_held_out_seen (FlRun *run, char **why, GError **error)
     return FALSE;
   if (!vocab_of_data (run, path, error))
     return FALSE;
-  *why = g_strdup_printf ("warning: %s was trained on this data but not on this training split "
+  *why = g_strdup_printf (_("warning: %s was trained on this data but not on this training split "
                           "(another seed or validation fraction?): it may have seen held-out "
-                          "samples, so the validation figures may be too high", path);
+                          "samples, so the validation figures may be too high"), path);
   return TRUE;
 }

@@ -3,6 +3,7 @@
 
 #include "fl-validation.h"
 #include "fl-model.h"
+#include "fl-i18n.h"
 
 #include <string.h>
 
@@ -76,14 +77,14 @@ fl_validation_matches (const FlValidation *v, const FlDataset *ds, GError **erro
   if (ds->n_classes != v->n_classes)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                   "the data has %d classes, the run had %d", ds->n_classes, v->n_classes);
+                   _("the data has %d classes, the run had %d"), ds->n_classes, v->n_classes);
       return FALSE;
     }
   for (int c = 0; c < v->n_classes; c++)
     if (g_strcmp0 (ds->class_names[c], v->class_names[c]) != 0)
       {
         g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                     "the data's class %d is “%s”, the run's was “%s”",
+                     _("the data's class %d is “%s”, the run's was “%s”"),
                      c + 1, ds->class_names[c], v->class_names[c]);
         return FALSE;
       }
@@ -91,7 +92,7 @@ fl_validation_matches (const FlValidation *v, const FlDataset *ds, GError **erro
     if (v->rows[k] < 0 || v->rows[k] >= ds->n || ds->labels[v->rows[k]] != v->labels[k])
       {
         g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                     "validation sample %d (data row %d) is not in the data as it was",
+                     _("validation sample %d (data row %d) is not in the data as it was"),
                      k + 1, v->rows[k] + 1);
         return FALSE;
       }
@@ -112,8 +113,8 @@ same_samples (const FlValidation *a, const FlValidation *b, const char *which, G
            && memcmp (a->labels, b->labels, sizeof (gint32) * a->n) == 0;
   if (!same)
     g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
-                 "the %s run was not validated on the fusion run's samples "
-                 "(%d and %d samples; the same rows, in the same order, are needed)",
+                 _("the %s run was not validated on the fusion run's samples "
+                 "(%d and %d samples; the same rows, in the same order, are needed)"),
                  which, b->n, a->n);
   return same;
 }

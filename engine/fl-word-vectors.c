@@ -8,6 +8,7 @@
 #include "fl-word-vectors.h"
 
 #include "fl-model.h"
+#include "fl-i18n.h"
 
 #include <math.h>
 #include <string.h>
@@ -51,8 +52,8 @@ fail (Reader *r, GError **error, const char *fmt, ...)
   va_start (args, fmt);
   msg = g_strdup_vprintf (fmt, args);
   va_end (args);
-  g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT, "%s: line %" G_GINT64_FORMAT ": %s",
-               r->name, r->line_no, msg);
+  g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT, _("%s: line %lld: %s"),
+               r->name, (long long) r->line_no, msg);
   return FALSE;
 }
 
@@ -89,7 +90,7 @@ discard_rest (Reader *r, GError **error)
       if (!fill (r, error))
         return FALSE;
       if (memchr (r->buf, '\0', r->end) != NULL)
-        return fail (r, error, "a NUL byte: binary data, not a word-vector text file");
+        return fail (r, error, _("a NUL byte: binary data, not a word-vector text file"));
       if ((nl = memchr (r->buf, '\n', r->end)) != NULL)
         {
           r->start = nl + 1 - r->buf;
@@ -125,7 +126,7 @@ next_line (Reader *r, char **line, gboolean *too_long, GError **error)
           r->start += len + (nl != NULL);
           *line = p;
           if (memchr (p, '\0', len) != NULL)
-            return fail (r, error, "a NUL byte: binary data, not a word-vector text file");
+            return fail (r, error, _("a NUL byte: binary data, not a word-vector text file"));
           return TRUE;
         }
       if (r->eof)
@@ -137,7 +138,7 @@ next_line (Reader *r, char **line, gboolean *too_long, GError **error)
         {
           r->line_no++;
           if (memchr (r->buf, '\0', r->end) != NULL)
-            return fail (r, error, "a NUL byte: binary data, not a word-vector text file");
+            return fail (r, error, _("a NUL byte: binary data, not a word-vector text file"));
           *too_long = TRUE;
           r->buf[FL_WORD_VECTORS_MAX_LINE] = '\0';
           *line = r->buf + FL_WORD_VECTORS_MAX_LINE;   /* "" */
@@ -191,7 +192,7 @@ skip (Reader *r, const char *fmt, ...)
   va_start (args, fmt);
   {
     g_autofree char *msg = g_strdup_vprintf (fmt, args);
-    r->st->first_skip = g_strdup_printf ("line %" G_GINT64_FORMAT ": %s", r->line_no, msg);
+    r->st->first_skip = g_strdup_printf (_("line %lld: %s"), (long long) r->line_no, msg);
   }
   va_end (args);
 }
@@ -247,7 +248,7 @@ parse_vector (Reader *r, const char *word, char **f, int n)
   if (n != r->dim)
     {
       g_autofree char *w = printable (word);
-      skip (r, "“%s” has %d numbers, not %d", w, n, r->dim);
+      skip (r, _("“%s” has %d numbers, not %d"), w, n, r->dim);
       return FALSE;
     }
   for (int k = 0; k < n; k++)
@@ -261,7 +262,7 @@ parse_vector (Reader *r, const char *word, char **f, int n)
           !(fabs (x) <= FL_WORD_VECTORS_MAX_VALUE))
         {
           g_autofree char *w = printable (word), *v = printable (f[k]);
-          skip (r, "“%s”: “%s” is not a number within ±%g", w, v, FL_WORD_VECTORS_MAX_VALUE);
+          skip (r, _("“%s”: “%s” is not a number within ±%g"), w, v, FL_WORD_VECTORS_MAX_VALUE);
           return FALSE;
         }
       r->vec[k] = (float) x;
@@ -283,8 +284,8 @@ is_header (Reader *r, char **f, int n, GError **error, gboolean *bad)
     return FALSE;
   r->dim_checked = TRUE;
   if (dim != r->dim)
-    *bad = !fail (r, error, "its header says vectors of %" G_GINT64_FORMAT " numbers; "
-                  "the text embedding is %d wide", dim, r->dim);
+    *bad = !fail (r, error, _("its header says vectors of %lld numbers; "
+                    "the text embedding is %d wide"), (long long) dim, r->dim);
   return TRUE;
 }
 
@@ -304,8 +305,10 @@ take_line (Reader *r, char *line, char **f, GError **error)
        * not for this embedding, and saying so beats skipping every line */
       r->dim_checked = TRUE;
       if (n - 1 != r->dim)
-        return fail (r, error, "a vector of %s%d numbers; the text embedding is %d wide",
-                     n > r->dim + 1 ? "more than " : "", n > r->dim + 1 ? r->dim : n - 1, r->dim);
+        return n > r->dim + 1
+               ? fail (r, error, _("a vector of more than %d numbers; the text embedding is %d wide"),
+                       r->dim, r->dim)
+               : fail (r, error, _("a vector of %d numbers; the text embedding is %d wide"), n - 1, r->dim);
     }
   if ((id = lookup (r, f[0], &how)) < 0 || r->how[id] > how)
     return TRUE;
@@ -317,7 +320,7 @@ take_line (Reader *r, char *line, char **f, GError **error)
   if (n > r->dim + 1)
     {
       g_autofree char *w = printable (f[0]);
-      skip (r, "“%s” has more than %d numbers", w, r->dim);
+      skip (r, _("“%s” has more than %d numbers"), w, r->dim);
       return TRUE;
     }
   if (!parse_vector (r, f[0], f + 1, n - 1))
@@ -358,7 +361,7 @@ fl_word_vectors_read (GInputStream       *in,
         break;
       st->lines = r.line_no;
       if (too_long)
-        skip (&r, "longer than %d bytes", FL_WORD_VECTORS_MAX_LINE);
+        skip (&r, _("longer than %d bytes"), FL_WORD_VECTORS_MAX_LINE);
       else if (!take_line (&r, line, f, error))
         return FALSE;
     }
