@@ -374,11 +374,11 @@ check_memory (Load *ld, GError **error)
   total_s = g_format_size (limit * 2);
   if (g_getenv ("FUSIONLAB_MAX_DATA_BYTES") != NULL)
     g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                 "%s, more than the %s that FUSIONLAB_MAX_DATA_BYTES allows: %s",
+                 _("%s, more than the %s that FUSIONLAB_MAX_DATA_BYTES allows: %s"),
                  what, limit_s, advice);
   else
     g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_DATA,
-                 "%s; this computer has %s and a dataset may use at most half of it: %s",
+                 _("%s; this computer has %s and a dataset may use at most half of it: %s"),
                  what, total_s, advice);
   return FALSE;
 }

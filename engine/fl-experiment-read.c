@@ -173,7 +173,7 @@ read_settings (FlReader *rd, JsonObject *o, FlTrainSettings *s)
   fl_train_settings_init_default (s);
   if (!rd->failed && !fl_fusion_from_string (fusion, &s->fusion))
     {
-      g_autofree char *msg = g_strdup_printf ("unknown fusion “%s”", fusion);
+      g_autofree char *msg = g_strdup_printf (_("unknown fusion “%s”"), fusion);
       _fl_reader_bad (rd, msg);
     }
   seed = _fl_reader_get_string (rd, o, "seed");
@@ -449,6 +449,7 @@ read_run (FlReader *rd, JsonNode *rn, FlComparison *cmp, const FlExperimentData 
     r->validation = read_validation (rd, ro);
   r->image_size = data->image_size;
   if (!rd->failed && json_object_has_member (ro, "image_size"))
+    /* TRANSLATORS: put before "“image_size” is not a multiple of 4" */
     r->image_size = _fl_reader_get_image_size (rd, ro, _("a run's "));
   r->image_fit = _fl_reader_get_image_fit (rd, ro, data->image_fit);
   /* whether its curves were shown; absent (an earlier version): shown */

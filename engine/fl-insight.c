@@ -131,7 +131,8 @@ fl_run_features (FlRun         *run,
   job.dim = fl_config_feature_dim (fl_model_config (model), kind);
   if (job.dim == 0)
     {
-      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID, /* TRANSLATORS: "the gated route has no audio branch" */
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
+                   /* TRANSLATORS: "the gated route has no audio branch" */
                    _("the %s route has no %s"),
                    fl_fusion_to_string (fl_model_config (model)->fusion), _(branch[kind]));
       return NULL;

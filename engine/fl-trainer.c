@@ -435,8 +435,8 @@ static gboolean
 diverged (FlRun *run, const char *which, double loss, int epoch, const char *where, GError **error)
 {
   restore_good (run);
-  /* TRANSLATORS: "the loss became NaN at epoch 3, batch 2; …" */
   g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_NUMERIC,
+               /* TRANSLATORS: "the loss became NaN at epoch 3, batch 2; …" */
                epoch > 1 ? _("%s became %s at %s; training stopped and the weights of the last good "
                              "epoch were kept. Try a smaller learning rate.")
                          : _("%s became %s at %s; training stopped and the weights of the start "

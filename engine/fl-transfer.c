@@ -183,6 +183,7 @@ load_branch (Source *src, FlBranch b, GString *out, guint *loaded, GError **erro
   if (!read_tensors (src, first, last, error))
     return FALSE;
   *loaded |= FL_BRANCH_BIT (b);
+  /* TRANSLATORS: "image loaded (conv1, conv2, img_fc)": the branch, then its layers */
   g_string_append_printf (out, _("%s loaded ("), fl_branch_to_string (b));
   append_layers (out, src, first, last);
   g_string_append_c (out, ')');
