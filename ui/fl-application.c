@@ -3,6 +3,7 @@
 
 #include "fl-application-private.h"
 
+#include "fl-i18n.h"
 #include "fl-main-loop-probe.h"
 #include "fl-scroll-bench.h"
 #include "fl-settings.h"
@@ -153,6 +154,7 @@ report_main_loop (Screenshot *shot)
 
   fl_main_loop_probe_stop (shot->probe);
   gaps = fl_main_loop_probe_describe (shot->probe);
+  /* not translated: bench/mainloop.sh parses it */
   g_application_command_line_print (shot->cmdline, "main loop while training: %s\n", gaps);
 }
 
@@ -213,7 +215,10 @@ show_cell (Screenshot *shot)
 
   if (p < 0)
     {
-      g_application_command_line_printerr (shot->cmdline, "fusionlab: the shown run has no cell %s\n", shot->cell);
+      /* TRANSLATORS: %s is the --screenshot-cell argument, TRUE:PREDICTED class names */
+      g_autofree char *msg = g_strdup_printf (_("the shown run has no cell %s"), shot->cell);
+
+      g_application_command_line_printerr (shot->cmdline, "fusionlab: %s\n", msg);
       g_application_command_line_set_exit_status (shot->cmdline, 1);
       return FALSE;
     }
@@ -259,7 +264,8 @@ poll_settling (Screenshot *shot)
   if (shot->settle-- > 0)
     return TRUE;
   if (fl_window_save_png (shot->window, shot->path, &error))
-    g_application_command_line_print (shot->cmdline, "saved %s\n", shot->path);
+    /* TRANSLATORS: printed once --screenshot has written the PNG file %s */
+    g_application_command_line_print (shot->cmdline, _("saved %s\n"), shot->path);
   else
     {
       g_application_command_line_printerr (shot->cmdline, "fusionlab: %s\n", error->message);
@@ -454,8 +460,8 @@ about_activated (GSimpleAction *action,
                          "program-name", "Fusion Lab",
                          "logo-icon-name", FL_APPLICATION_ID,
                          "version", PACKAGE_VERSION,
-                         "comments", "Train a model on pictures and their texts, "
-                                     "and see how fusing the two helps.",
+                         "comments", _("Train a model on pictures and their texts, "
+                                       "and see how fusing the two helps."),
                          "license-type", GTK_LICENSE_MIT_X11,
                          NULL);
 }
@@ -507,7 +513,7 @@ fl_application_init (FlApplication *self)
 {
   g_application_add_main_option_entries (G_APPLICATION (self), _fl_application_options);
   g_application_set_option_context_summary (G_APPLICATION (self),
-                                            "Train a model on images and texts, and watch it learn.");
+                                            _("Train a model on images and texts, and watch it learn."));
 }
 
 FlApplication *

@@ -3,6 +3,7 @@
 
 #include "fl-augment-strip.h"
 #include "fl-augment.h"
+#include "fl-i18n.h"
 #include "fl-ui-util.h"
 
 #include <string.h>
@@ -104,15 +105,15 @@ update (FlAugmentStrip *self)
   scratch = g_malloc ((gsize) 3 * self->ds->image_size * self->ds->image_size);
   for (int i = 0; i < self->n_idx; i++)
     gtk_box_append (self->row, picture_for (self, self->idx[i], scratch));
-  title = self->augment ? g_strdup_printf ("What the model sees in epoch %d", self->epoch)
-                        : g_strdup ("What the model sees");
+  title = self->augment ? g_strdup_printf (_("What the model sees in epoch %d"), self->epoch)
+                        : g_strdup (_("What the model sees"));
   gtk_label_set_text (self->title, title);
   gtk_label_set_text (self->caption, self->augment
-                      ? "Each epoch, each training picture is drawn anew from the seed: flipped or not, "
-                        "a crop of half its area or more resized back, brightness and contrast "
-                        "within ±20%. Validation sees the pictures as they are."
-                      : "Augmentation is off: training sees every picture as it is, fitted to the "
-                        "image size. Switch on Augment in the settings to see what it would draw.");
+                      ? _("Each epoch, each training picture is drawn anew from the seed: flipped or not, "
+                          "a crop of half its area or more resized back, brightness and contrast "
+                          "within ±20%. Validation sees the pictures as they are.")
+                      : _("Augmentation is off: training sees every picture as it is, fitted to the "
+                          "image size. Switch on Augment in the settings to see what it would draw."));
 }
 
 static void

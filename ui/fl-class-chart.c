@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "fl-class-chart"
 
 #include "fl-class-chart.h"
+#include "fl-i18n.h"
 #include "fl-style.h"
 #include "fl-ui-util.h"
 
@@ -145,7 +146,10 @@ query_tooltip_cb (FlClassChart *self,
 
   if (keyboard || i < 0 || i >= self->n)
     return FALSE;
-  text = g_markup_printf_escaped ("<b>%s</b>: %d samples (%.1f%%)", self->names[i], self->counts[i],
+  /* TRANSLATORS: a bar's tooltip on the Data page: class name, its samples, their share */
+  text = g_markup_printf_escaped (g_dngettext (GETTEXT_PACKAGE, "<b>%s</b>: %d sample (%.1f%%)",
+                                               "<b>%s</b>: %d samples (%.1f%%)", self->counts[i]),
+                                  self->names[i], self->counts[i],
                                   self->total > 0 ? 100.0 * self->counts[i] / self->total : 0.0);
   gtk_tooltip_set_markup (tooltip, text);
   return TRUE;
@@ -205,7 +209,7 @@ fl_class_chart_init (FlClassChart *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Samples per class",
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Samples per class"),
                                   -1);
 }
 

@@ -3,6 +3,7 @@
 
 #include "fl-column-picker.h"
 
+#include "fl-i18n.h"
 #include "fl-ui-util.h"
 
 struct _FlColumnPicker {
@@ -69,11 +70,14 @@ update_numeric_label (FlColumnPicker *self)
        c = gtk_widget_get_next_sibling (c), n++)
     ticked += gtk_check_button_get_active (GTK_CHECK_BUTTON (c));
   if (n == 0)
-    label = g_strdup ("None in this file");
+    label = g_strdup (_("None in this file"));
   else if (ticked == 0)
-    label = g_strdup ("None");
+    label = g_strdup (C_("numeric columns", "None"));
+  else if (ticked == n)
+    label = g_strdup_printf (_("All %d"), n);
   else
-    label = ticked == n ? g_strdup_printf ("All %d", n) : g_strdup_printf ("%d of %d", ticked, n);
+    /* TRANSLATORS: the numeric columns' button: %d columns ticked of %d */
+    label = g_strdup_printf (_("%d of %d"), ticked, n);
   gtk_menu_button_set_label (self->numeric_button, label);
   gtk_widget_set_sensitive (GTK_WIDGET (self->numeric_button), n > 0);
 }
@@ -134,8 +138,8 @@ fl_column_picker_set_columns (FlColumnPicker     *self,
   fill (self->image_col_dropdown, headers, NULL, report->image_col);
   fill (self->text_col_dropdown, headers, NULL, report->text_col);
   /* "Folder names" first: no label column, or "" */
-  fill (self->label_col_dropdown, headers, "Folder names", report->label_col);
-  fill (self->audio_col_dropdown, headers, "None", report->audio_col);
+  fill (self->label_col_dropdown, headers, _("Folder names"), report->label_col);
+  fill (self->audio_col_dropdown, headers, C_("sound column", "None"), report->audio_col);
   fill_numeric (self, numeric, report->numeric_cols);
   update_numeric_label (self);
   self->updating = FALSE;

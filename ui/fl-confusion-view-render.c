@@ -6,6 +6,7 @@
 #define G_LOG_DOMAIN "fl-confusion-view"
 
 #include "fl-confusion-view-private.h"
+#include "fl-i18n.h"
 #include "fl-ui-util.h"
 
 #include <math.h>
@@ -194,9 +195,10 @@ make_geometry (FlConfusionView *self,
   _fl_confusion_view_forget_geometry (self);
   compute_layout (self, width, height, &self->lay);
   choose_cell_style (self, self->lay.cell, &self->style);
-  self->pred_title = make_layout (self, self->style.sign ? "Predicted class" : "Predicted class (cells in %)",
+  /* xgettext:no-c-format */
+  self->pred_title = make_layout (self, self->style.sign ? _("Predicted class") : _("Predicted class (cells in %)"),
                                   SIZE_SMALL);
-  self->true_title = make_layout (self, "True class", SIZE_SMALL);
+  self->true_title = make_layout (self, _("True class"), SIZE_SMALL);
   if (self->style.text)
     {
       self->cell_layouts = g_ptr_array_new_full (self->n * self->n, g_object_unref);

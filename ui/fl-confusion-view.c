@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "fl-confusion-view"
 
 #include "fl-confusion-view-private.h"
+#include "fl-i18n.h"
 
 #include <math.h>
 
@@ -77,11 +78,16 @@ query_tooltip_cb (FlConfusionView *self,
     return FALSE;
 
   count = self->counts[t * self->n + p];
-  text = g_markup_printf_escaped ("True class <b>%s</b>, predicted <b>%s</b>\n"
-                                  "%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
-                                  " validation samples (%.1f%%)\n"
-                                  "<small>Click to see them</small>",
-                                  self->names[t], self->names[p], count, self->row_sums[t],
+  /* TRANSLATORS: a cell's tooltip: true class, predicted class, the cell's
+   * count of the true class's validation samples, the share */
+  text = g_markup_printf_escaped (g_dngettext (GETTEXT_PACKAGE,
+                                               "True class <b>%s</b>, predicted <b>%s</b>\n"
+                                               "%lld of %lld validation sample (%.1f%%)\n"
+                                               "<small>Click to see them</small>",
+                                               "True class <b>%s</b>, predicted <b>%s</b>\n"
+                                               "%lld of %lld validation samples (%.1f%%)\n"
+                                               "<small>Click to see them</small>", (gulong) self->row_sums[t]),
+                                  self->names[t], self->names[p], (long long) count, (long long) self->row_sums[t],
                                   self->row_sums[t] > 0 ? 100.0 * count / self->row_sums[t] : 0.0);
   gtk_tooltip_set_markup (tooltip, text);
   return TRUE;
@@ -217,7 +223,7 @@ fl_confusion_view_init (FlConfusionView *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "pointer");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Confusion matrix",
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Confusion matrix"),
                                   -1);
 }
 

@@ -5,6 +5,7 @@
 
 #include "fl-column-picker.h"
 #include "fl-data-load.h"
+#include "fl-i18n.h"
 #include "fl-model.h"
 #include "fl-ui-util.h"
 
@@ -68,15 +69,15 @@ static void
 update_file_labels (FlDataPanel *self)
 {
   const FlDataFiles *files = &self->files;
-  g_autofree char *images = basename_or (files->images_dir, "Choose image folder…");
-  g_autofree char *csv = basename_or (files->csv_path, "Choose text CSV…");
+  g_autofree char *images = basename_or (files->images_dir, _("Choose image folder…"));
+  g_autofree char *csv = basename_or (files->csv_path, _("Choose text CSV…"));
 
   gtk_label_set_text (self->images_label, images);
   gtk_label_set_text (self->csv_label, csv);
   gtk_widget_set_tooltip_text (self->images_button,
-                               files->images_dir ? files->images_dir : "Choose the folder of images (Ctrl+O)");
+                               files->images_dir ? files->images_dir : _("Choose the folder of images (Ctrl+O)"));
   gtk_widget_set_tooltip_text (self->csv_button,
-                               files->csv_path ? files->csv_path : "Choose the CSV file of texts (Shift+Ctrl+O)");
+                               files->csv_path ? files->csv_path : _("Choose the CSV file of texts (Shift+Ctrl+O)"));
 }
 
 /* ", sound clips, 2 numeric columns": what the data has besides images
@@ -87,9 +88,12 @@ describe_branches (FlDataset *ds)
   GString *s = g_string_new (NULL);
 
   if (ds->audio != NULL)
-    g_string_append (s, ", sound clips");
+    /* TRANSLATORS: appended to "images at 64×64" in the data summary */
+    g_string_append (s, _(", sound clips"));
   if (ds->n_numeric > 0)
-    g_string_append_printf (s, ", %d numeric column%s", ds->n_numeric, ds->n_numeric == 1 ? "" : "s");
+    /* TRANSLATORS: appended to "images at 64×64" (and ", sound clips") in the data summary */
+    g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, ", %d numeric column", ", %d numeric columns",
+                                            ds->n_numeric), ds->n_numeric);
   return g_string_free (s, FALSE);
 }
 
@@ -112,10 +116,17 @@ update_summary (FlDataPanel *self)
   csv_name = g_markup_escape_text (basename, -1);
   more = describe_branches (ds);
   if (ds->report.n_skipped > 0)
-    skipped = g_strdup_printf (" · <span weight='bold' foreground='#b35900'>%d skipped</span>",
-                               ds->report.n_skipped);
-  summary = g_strdup_printf ("<b>%d</b> samples · <b>%d</b> classes%s\n"
-                             "<small>from %d rows of %s, images at %d×%d%s</small>",
+    {
+      g_autofree char *n = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d skipped", "%d skipped",
+                                                         ds->report.n_skipped), ds->report.n_skipped);
+
+      skipped = g_strdup_printf (" · <span weight='bold' foreground='#b35900'>%s</span>", n);
+    }
+  /* TRANSLATORS: the data summary (Pango markup): samples, classes, then
+   * " · 3 skipped" or nothing; the CSV's rows, its name, the image size
+   * twice, then ", sound clips, 2 numeric columns" or nothing */
+  summary = g_strdup_printf (_("<b>%d</b> samples · <b>%d</b> classes%s\n"
+                               "<small>from %d rows of %s, images at %d×%d%s</small>"),
                              ds->n, ds->n_classes, skipped ? skipped : "",
                              ds->report.n_rows, csv_name, ds->image_size, ds->image_size, more);
   gtk_label_set_markup (self->summary_label, summary);
@@ -145,7 +156,7 @@ set_loading_ui (FlDataPanel *self,
   if (loading)
     {
       gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
-      gtk_label_set_text (self->progress_label, "Reading the CSV and finding the files…");
+      gtk_label_set_text (self->progress_label, _("Reading the CSV and finding the files…"));
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
@@ -164,9 +175,9 @@ progress_cb (FlDataPanel *self,
 
   gtk_progress_bar_set_fraction (self->progress_bar, (double) done / total);
   /* one count: the images, then the clips */
-  text = g_strdup_printf ("%s… %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT,
-                          fl_data_load_get_has_clips (load) ? "Decoding images and sound clips" : "Decoding images",
-                          done, total);
+  text = g_strdup_printf (fl_data_load_get_has_clips (load) ? _("Decoding images and sound clips… %lld of %lld")
+                                                            : _("Decoding images… %lld of %lld"),
+                          (long long) done, (long long) total);
   gtk_label_set_text (self->progress_label, text);
 }
 
@@ -303,10 +314,10 @@ choose_images_action (GtkWidget  *widget,
   FlDataPanel *self = FL_DATA_PANEL (widget);
   GtkFileChooserNative *native;
 
-  native = gtk_file_chooser_native_new ("Choose the Image Folder",
+  native = gtk_file_chooser_native_new (_("Choose the Image Folder"),
                                         GTK_WINDOW (gtk_widget_get_root (widget)),
                                         GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
-                                        "_Choose", "_Cancel");
+                                        _("_Choose"), _("_Cancel"));
   show_chooser (self, native, self->files.images_dir ? self->files.images_dir : self->files.csv_path,
                 self->files.images_dir != NULL);
 }
@@ -321,16 +332,16 @@ choose_csv_action (GtkWidget  *widget,
   g_autoptr(GtkFileFilter) csv_filter = gtk_file_filter_new ();
   g_autoptr(GtkFileFilter) all_filter = gtk_file_filter_new ();
 
-  native = gtk_file_chooser_native_new ("Choose the Text CSV",
+  native = gtk_file_chooser_native_new (_("Choose the Text CSV"),
                                         GTK_WINDOW (gtk_widget_get_root (widget)),
                                         GTK_FILE_CHOOSER_ACTION_OPEN,
-                                        "_Open", "_Cancel");
-  gtk_file_filter_set_name (csv_filter, "CSV files");
+                                        _("_Open"), _("_Cancel"));
+  gtk_file_filter_set_name (csv_filter, _("CSV files"));
   gtk_file_filter_add_pattern (csv_filter, "*.csv");
   gtk_file_filter_add_pattern (csv_filter, "*.CSV");
   gtk_file_filter_add_mime_type (csv_filter, "text/csv");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), csv_filter);
-  gtk_file_filter_set_name (all_filter, "All files");
+  gtk_file_filter_set_name (all_filter, _("All files"));
   gtk_file_filter_add_pattern (all_filter, "*");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), all_filter);
   show_chooser (self, native, self->files.csv_path ? self->files.csv_path : self->files.images_dir, TRUE);

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "fl-feature-map"
 
 #include "fl-feature-map.h"
+#include "fl-i18n.h"
 #include "fl-style.h"
 #include "fl-ui-util.h"
 
@@ -83,9 +84,11 @@ static char *
 axis_title (int    axis,
             double explained)
 {
-  return axis == 0 ? g_markup_printf_escaped ("<small>1st principal axis (%.0f%% of the variance)</small>",
-                                              100.0 * explained)
-                   : g_markup_printf_escaped ("<small>2nd axis (%.0f%%)</small>", 100.0 * explained);
+  g_autofree char *title = axis == 0 ? g_strdup_printf (_("1st principal axis (%.0f%% of the variance)"),
+                                                        100.0 * explained)
+                                     : g_strdup_printf (_("2nd axis (%.0f%%)"), 100.0 * explained);
+
+  return g_markup_printf_escaped ("<small>%s</small>", title);
 }
 
 static void
@@ -101,7 +104,9 @@ ensure_text (FlFeatureMap *self)
   forget_text (self);
   self->x_title = make_layout (self, x);
   self->y_title = make_layout (self, y);
-  self->hint = make_layout (self, "<small>● right   ○ wrong</small>");
+  /* TRANSLATORS: the feature map's key: a filled dot for a sample classified
+   * right, a hollow one for a wrong one */
+  self->hint = make_layout (self, _("<small>● right   ○ wrong</small>"));
   self->empty = make_layout (self, empty);
   pango_layout_set_alignment (self->empty, PANGO_ALIGN_CENTER);
   pango_layout_set_wrap (self->empty, PANGO_WRAP_WORD);
@@ -362,9 +367,11 @@ query_tooltip_cb (FlFeatureMap *self,
   truth = self->class_names[self->labels[k]];
   given = self->predicted != NULL ? self->class_names[self->predicted[k]] : truth;
   if (g_strcmp0 (truth, given) == 0)
-    text = g_markup_printf_escaped ("<b>%s</b>, recognised · row %d · click to see it", truth, self->rows[k]);
+    /* TRANSLATORS: a point's tooltip: its class, its row in the CSV */
+    text = g_markup_printf_escaped (_("<b>%s</b>, recognised · row %d · click to see it"), truth, self->rows[k]);
   else
-    text = g_markup_printf_escaped ("<b>%s</b>, taken for <b>%s</b> · row %d · click to see it",
+    /* TRANSLATORS: a point's tooltip: its class, the class predicted, its row in the CSV */
+    text = g_markup_printf_escaped (_("<b>%s</b>, taken for <b>%s</b> · row %d · click to see it"),
                                     truth, given, self->rows[k]);
   gtk_tooltip_set_markup (tooltip, text);
   return TRUE;
@@ -425,7 +432,7 @@ fl_feature_map_init (FlFeatureMap *self)
   self->selected = -1;
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Feature map: the validation samples on the first two principal axes", -1);
+                                  _("Feature map: the validation samples on the first two principal axes"), -1);
 }
 
 GtkWidget *

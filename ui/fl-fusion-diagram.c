@@ -3,6 +3,7 @@
 
 #include "fl-fusion-diagram.h"
 
+#include "fl-i18n.h"
 #include "fl-style.h"
 #include "fl-ui-util.h"
 
@@ -42,9 +43,11 @@ middle_text (FlFusion fusion,
     case FL_FUSION_MEAN: return g_strdup_printf (n > 2 ? "(%s)/%d" : "(%s) / %d", sum, n);
     /* over three or more, (1 + x_1) ⊙ … ⊙ (1 + x_K) − 1 (fl-ops.h) */
     case FL_FUSION_PRODUCT: return n > 2 ? g_strdup ("∏(1+x)−1") : g_steal_pointer (&prod);
-    case FL_FUSION_GATED: return g_strdup ("gate z");
-    case FL_FUSION_LATE: return g_strdup ("vote");
-    case FL_FUSION_LOWRANK: return g_strdup_printf ("Σ rank %d", rank);
+    /* TRANSLATORS: the gated fusion's box in a small diagram: z weighs the branches */
+    case FL_FUSION_GATED: return g_strdup (C_("fusion diagram", "gate z"));
+    case FL_FUSION_LATE: return g_strdup (C_("fusion diagram", "vote"));
+    /* TRANSLATORS: the low-rank bilinear fusion's box: a sum over %d rank-one terms */
+    case FL_FUSION_LOWRANK: return g_strdup_printf (C_("fusion diagram", "Σ rank %d"), rank);
     default: return g_strdup ("?");
     }
 }
@@ -139,7 +142,9 @@ fl_fusion_diagram_draw (cairo_t       *cr,
   /* late: a head per branch, then their vote; else the branches meet first */
   if (!late)
     box (cr, context, mx, mid, mw, bh, middle, fg, 1.0);
-  box (cr, context, hx, mid, hw, bh, late ? "vote" : "head", fg, 1.0);
+  /* TRANSLATORS: boxes of a small diagram: "vote" of late fusion's heads;
+   * "head" is the classifier's output layer */
+  box (cr, context, hx, mid, hw, bh, late ? C_("fusion diagram", "vote") : C_("fusion diagram", "head"), fg, 1.0);
   if (!late)
     arrow (cr, mx + mw, mid + bh / 2, hx, mid + bh / 2, 1.0);
   for (int b = 0; b < FL_N_BRANCHES; b++)
@@ -154,7 +159,7 @@ fl_fusion_diagram_draw (cairo_t       *cr,
         arrow (cr, bw, y + bh / 2, mx, (late ? y : mid) + bh / 2, on);
         if (late)
           {
-            box (cr, context, mx, y, mw, bh, "head", fg, on);
+            box (cr, context, mx, y, mw, bh, C_("fusion diagram", "head"), fg, on);
             arrow (cr, mx + mw, y + bh / 2, hx, mid + bh / 2, 1.0);
           }
       }

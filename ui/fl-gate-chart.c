@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "fl-gate-chart"
 
 #include "fl-gate-chart.h"
+#include "fl-i18n.h"
 #include "fl-style.h"
 #include "fl-ui-util.h"
 
@@ -181,8 +182,10 @@ render_hist (const guint *hist, const int *b, int K, int n_bins, double x0, doub
   cairo_rectangle (cr, x0, top + HIST_H, area, 1);
   cairo_fill (cr);
   show_text (cr, pango, K > 2 ? "0" : left, x0, top + HIST_H + 2, FALSE, fg);
-  show_text (cr, pango, K > 2 ? "weight 1" : right, x0 + area, top + HIST_H + 2, TRUE, fg);
-  show_text (cr, pango, "samples", x0 - GAP, top, TRUE, fg);
+  /* TRANSLATORS: the right end of the gate weights' histogram axis, 0 to 1 */
+  show_text (cr, pango, K > 2 ? _("weight 1") : right, x0 + area, top + HIST_H + 2, TRUE, fg);
+  /* TRANSLATORS: the gate weights' histogram's vertical axis: how many samples */
+  show_text (cr, pango, C_("gate chart", "samples"), x0 - GAP, top, TRUE, fg);
 }
 
 void

@@ -3,6 +3,7 @@
 
 #include "fl-match-view.h"
 
+#include "fl-i18n.h"
 #include "fl-style.h"
 #include "fl-ui-util.h"
 
@@ -47,7 +48,9 @@ add_series (FlPlotView *plot)
   for (int c = 0; c < 2; c++)
     for (int j = 0; j < FL_MATCH_N_K; j++)
       {
-        g_autofree char *label = c == 0 ? g_strdup_printf ("R@%d", ks[j]) : g_strdup_printf ("chance R@%d", ks[j]);
+        g_autofree char *label = c == 0 ? g_strdup_printf ("R@%d", ks[j])
+                                        /* TRANSLATORS: the curve of R@k a random ranking would reach */
+                                        : g_strdup_printf (_("chance R@%d"), ks[j]);
 
         fl_plot_view_add_series (plot, label, fl_color_hex (k_colors[j]),
                                  c == 0 ? FL_PLOT_STYLE_LINE : FL_PLOT_STYLE_REFERENCE);
@@ -79,13 +82,17 @@ set_summary (FlMatchView        *self,
   if (e == NULL)
     {
       gtk_label_set_text (self->summary_label,
-                          self->item != NULL ? "Preparing the run: its first epoch's recall comes here."
-                                             : "Train a matching run to see how often pictures find their words.");
+                          self->item != NULL ? _("Preparing the run: its first epoch's recall comes here.")
+                                             : _("Train a matching run to see how often pictures find their words."));
       return;
     }
-  scale = e->scale > 0.0 ? g_strdup_printf (" · temperature 1/%.1f", e->scale) : g_strdup ("");
-  text = g_strdup_printf ("Epoch %d/%d on %d held-out pairs · median rank of the true partner: "
-                          "image → text %.1f, text → image %.1f (chance %.1f) · training loss %.3f%s",
+  /* TRANSLATORS: appended to the matching run's summary: the softmax temperature */
+  scale = e->scale > 0.0 ? g_strdup_printf (_(" · temperature 1/%.1f"), e->scale) : g_strdup ("");
+  /* TRANSLATORS: the matching run's summary: epoch, epochs, held-out pairs,
+   * median ranks image → text and text → image, the chance rank, the
+   * training loss, then " · temperature 1/14.3" or nothing */
+  text = g_strdup_printf (_("Epoch %d/%d on %d held-out pairs · median rank of the true partner: "
+                            "image → text %.1f, text → image %.1f (chance %.1f) · training loss %.3f%s"),
                           e->epoch, e->n_epochs, e->n_val, e->val.i2t.median_rank, e->val.t2i.median_rank,
                           0.5 * (e->n_val + 1), e->train_loss, scale);
   gtk_label_set_text (self->summary_label, text);

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "fl-plot-view"
 
 #include "fl-plot-view.h"
+#include "fl-i18n.h"
 #include "fl-plot-layout.h"
 #include "fl-plot-readout.h"
 #include "fl-plot-renderer.h"
@@ -220,8 +221,9 @@ fl_plot_view_query_tooltip (GtkWidget  *widget,
 
   if (series < 0)
     return FALSE;
-  text = g_strdup_printf (fl_plot_model_get_series_active (self->model, series) ? "Click to hide “%s”"
-                                                                                 : "Click to show “%s”",
+  /* TRANSLATORS: a legend entry's tooltip; %s is the curve's name */
+  text = g_strdup_printf (fl_plot_model_get_series_active (self->model, series) ? _("Click to hide “%s”")
+                                                                                 : _("Click to show “%s”"),
                           fl_plot_model_get_label (self->model, series));
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
@@ -346,7 +348,7 @@ fl_plot_view_init (FlPlotView *self)
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  "Click a name in the legend to hide or show its curve",
+                                  _("Click a name in the legend to hide or show its curve"),
                                   -1);
 }
 

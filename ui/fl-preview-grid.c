@@ -3,6 +3,7 @@
 
 #include "fl-preview-grid.h"
 #include "fl-augment-strip.h"
+#include "fl-i18n.h"
 #include "fl-ui-util.h"
 #include "fl-class-chart.h"
 #include "fl-sample-card.h"
@@ -97,7 +98,8 @@ static void
 show_summary (FlPreviewGrid   *self,
               const FlDataset *ds)
 {
-  g_autofree char *title = g_strdup_printf ("%d samples in %d classes", ds->n, ds->n_classes);
+  /* TRANSLATORS: the Data page's title: samples, classes */
+  g_autofree char *title = g_strdup_printf (_("%d samples in %d classes"), ds->n, ds->n_classes);
 
   gtk_label_set_text (self->title, title);
   fl_class_chart_set_counts (self->class_chart, ds->n_classes,
@@ -108,8 +110,8 @@ show_summary (FlPreviewGrid   *self,
   if (ds->report.n_skipped > 0)
     {
       g_autoptr(GString) reasons = g_string_new (NULL);
-      g_autofree char *skipped = g_strdup_printf (ds->report.n_skipped == 1
-                                                  ? "%d row was skipped" : "%d rows were skipped",
+      g_autofree char *skipped = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d row was skipped",
+                                                               "%d rows were skipped", ds->report.n_skipped),
                                                   ds->report.n_skipped);
       guint n_reasons = ds->report.reasons ? ds->report.reasons->len : 0;
 
@@ -117,7 +119,7 @@ show_summary (FlPreviewGrid   *self,
         g_string_append_printf (reasons, "%s%s", i > 0 ? "\n" : "",
                                 (char *) g_ptr_array_index (ds->report.reasons, i));
       if ((int) n_reasons < ds->report.n_skipped)
-        g_string_append_printf (reasons, "\n… and %d more", ds->report.n_skipped - (int) n_reasons);
+        g_string_append_printf (reasons, _("\n… and %d more"), ds->report.n_skipped - (int) n_reasons);
       gtk_label_set_text (self->skipped_title, skipped);
       gtk_label_set_text (self->skipped_label, reasons->str);
       gtk_expander_set_expanded (self->skipped_expander, TRUE);
@@ -130,7 +132,7 @@ fill_class_filter (FlPreviewGrid   *self,
                    const FlDataset *ds)
 {
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
-  g_autofree char *all = g_strdup_printf ("All %d samples", ds->n);
+  g_autofree char *all = g_strdup_printf (_("All %d samples"), ds->n);
 
   gtk_string_list_append (names, all);
   for (int c = 0; c < ds->n_classes; c++)
@@ -213,10 +215,6 @@ fl_preview_grid_new (void)
   return g_object_new (FL_TYPE_PREVIEW_GRID, NULL);
 }
 
-/* How to read a card's spectrogram. */
-#define SOUND_CAPTION ", each with the first 2 s of its sound as the model hears them (time across, " \
-                      "pitch upward, loud bright)."
-
 void
 fl_preview_grid_set_dataset (FlPreviewGrid *self,
                              FlDataset     *ds)
@@ -239,10 +237,15 @@ fl_preview_grid_set_dataset (FlPreviewGrid *self,
   fill_class_filter (self, ds);
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
 
-  caption = g_strdup_printf ("From %d rows of %s. Below, every sample, the classes taking turns, "
-                             "at the %d×%d pixels the model sees%s",
-                             ds->report.n_rows, csv_name, ds->image_size, ds->image_size,
-                             ds->audio != NULL ? SOUND_CAPTION : ".");
+  /* TRANSLATORS: the Data page's caption: the CSV's rows, its name, the
+   * image size twice; the second also says how to read a spectrogram */
+  caption = g_strdup_printf (ds->audio == NULL
+                             ? _("From %d rows of %s. Below, every sample, the classes taking turns, "
+                                 "at the %d×%d pixels the model sees.")
+                             : _("From %d rows of %s. Below, every sample, the classes taking turns, "
+                                 "at the %d×%d pixels the model sees, each with the first 2 s of its sound "
+                                 "as the model hears them (time across, pitch upward, loud bright)."),
+                             ds->report.n_rows, csv_name, ds->image_size, ds->image_size);
   gtk_label_set_text (self->caption, caption);
   gtk_stack_set_visible_child_name (self->stack, "samples");
 }

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "fl-reliance-chart"
 
 #include "fl-reliance-chart.h"
+#include "fl-i18n.h"
 #include "fl-style.h"
 #include "fl-ui-util.h"
 
@@ -33,9 +34,11 @@ fl_reliance_bars_set (FlRelianceBars *bars,
     if (branches & FL_BRANCH_BIT (b))
       {
         int i = bars->n++;
-        g_autofree char *name = g_strdup_printf ("Without %s", fl_branch_noun (b));
+        /* TRANSLATORS: a bar's name; %s is a modality, "the picture", "the words"… */
+        g_autofree char *name = g_strdup_printf (_("Without %s"), fl_branch_noun (b));
         /* a loss with a minus, a gain with a plus, nothing with neither */
-        g_autofree char *value = g_strdup_printf ("%s%.1f points", fabs (drop[b]) < 0.05 ? "" : drop[b] < 0 ? "+" : "−",
+        /* TRANSLATORS: a bar's value: a sign, then percentage points of accuracy */
+        g_autofree char *value = g_strdup_printf (_("%s%.1f points"), fabs (drop[b]) < 0.05 ? "" : drop[b] < 0 ? "+" : "−",
                                                   fabs (drop[b]));
 
         bars->branch[i] = b;
@@ -101,16 +104,22 @@ fl_reliance_bars_render (const FlRelianceBars *bars,
 
 /* ---- in words ------------------------------------------------------------------ */
 
-/* "loses 12.3 points", "gains 0.8 points" */
+/* "loses 12.3 points", "gains 0.8 points": what taking a modality away
+ * does to the accuracy, a clause of the sentences below. */
 static char *
 loss_words (double drop)
 {
-  return g_strdup_printf ("%s %.1f point%s", drop >= 0 ? "loses" : "gains", fabs (drop),
-                          fabs (drop) == 1.0 ? "" : "s");
+  gboolean one = fabs (drop) == 1.0;
+
+  /* TRANSLATORS: the accuracy, in percentage points, the model loses or
+   * gains without a modality; a clause of "without the picture it %s" */
+  if (drop >= 0)
+    return g_strdup_printf (one ? _("loses %.1f point") : _("loses %.1f points"), fabs (drop));
+  return g_strdup_printf (one ? _("gains %.1f point") : _("gains %.1f points"), fabs (drop));
 }
 
 /* On the picture and the words, as the page said it before there were
- * other modalities. */
+ * other modalities. Each %s is what loss_words() says. */
 static char *
 image_text_sentence (FlFusion fusion,
                      double   image,
@@ -118,19 +127,22 @@ image_text_sentence (FlFusion fusion,
 {
   g_autofree char *without_image = loss_words (image), *without_text = loss_words (text);
 
-  if (fusion == FL_FUSION_IMAGE || fusion == FL_FUSION_TEXT)
-    return g_strdup_printf ("This model reads only the %s: without them it %s; the %s cost it nothing.",
-                            fusion == FL_FUSION_IMAGE ? "pictures" : "words",
-                            fusion == FL_FUSION_IMAGE ? without_image : without_text,
-                            fusion == FL_FUSION_IMAGE ? "words" : "pictures");
+  if (fusion == FL_FUSION_IMAGE)
+    return g_strdup_printf (_("This model reads only the pictures: without them it %s; the words cost it nothing."),
+                            without_image);
+  if (fusion == FL_FUSION_TEXT)
+    return g_strdup_printf (_("This model reads only the words: without them it %s; the pictures cost it nothing."),
+                            without_text);
   if (fabs (image) < 1.0 && fabs (text) < 1.0)
-    return g_strdup_printf ("This model hardly needs either: without the picture it %s, without the words "
-                            "it %s.", without_image, without_text);
+    return g_strdup_printf (_("This model hardly needs either: without the picture it %s, without the words "
+                              "it %s."), without_image, without_text);
+  if ((text >= 2 * image || image >= 2 * text) && text > image)
+    return g_strdup_printf (_("This model leans on the words: without them it %s, without the picture it %s."),
+                            without_text, without_image);
   if (text >= 2 * image || image >= 2 * text)
-    return g_strdup_printf ("This model leans on the %s: without them it %s, without the %s it %s.",
-                            text > image ? "words" : "pictures", text > image ? without_text : without_image,
-                            text > image ? "picture" : "words", text > image ? without_image : without_text);
-  return g_strdup_printf ("This model leans on both: without the picture it %s, without the words it %s.",
+    return g_strdup_printf (_("This model leans on the pictures: without them it %s, without the words it %s."),
+                            without_image, without_text);
+  return g_strdup_printf (_("This model leans on both: without the picture it %s, without the words it %s."),
                           without_image, without_text);
 }
 
@@ -170,27 +182,34 @@ fl_reliance_sentence (FlFusion      fusion,
     {
       g_autofree char *lost = loss_words (drop[single]);
 
-      g_string_printf (s, "This model reads only %s: without it, it %s; the other modalities cost it nothing.",
+      /* TRANSLATORS: %s: a modality ("the sound"), then what loss_words() says */
+      g_string_printf (s, _("This model reads only %s: without it, it %s; the other modalities cost it nothing."),
                        fl_branch_noun (single), lost);
       return g_string_free (s, FALSE);
     }
   /* one far ahead (twice the next), or all of them alike (the least at
    * least half the most), or the two first */
   if (n < 2 || fabs (drop[order[0]]) < 1.0)
-    g_string_append (s, "This model hardly needs any one of its modalities:");
+    g_string_append (s, _("This model hardly needs any one of its modalities:"));
   else if (drop[order[0]] >= 2 * drop[order[1]])
-    g_string_append_printf (s, "This model leans most on %s:", fl_branch_noun (order[0]));
+    g_string_append_printf (s, _("This model leans most on %s:"), fl_branch_noun (order[0]));
   else if (drop[order[n - 1]] >= drop[order[0]] / 2)
-    g_string_append_printf (s, "This model leans on %s:", n == 2 ? "both" : n == 3 ? "all three" : "all four");
+    g_string_append (s, n == 2 ? _("This model leans on both:") : n == 3 ? _("This model leans on all three:")
+                                                                      : _("This model leans on all four:"));
   else
-    g_string_append_printf (s, "This model leans most on %s and %s:", fl_branch_noun (order[0]),
+    g_string_append_printf (s, _("This model leans most on %s and %s:"), fl_branch_noun (order[0]),
                             fl_branch_noun (order[1]));
   for (int k = 0; k < n; k++)
     {
       g_autofree char *lost = loss_words (drop[order[k]]);
 
-      g_string_append_printf (s, "%s without %s it %s", k == 0 ? "" : ",", fl_branch_noun (order[k]), lost);
+      /* TRANSLATORS: after "This model leans on all three:", one clause per
+       * modality: %s a modality ("the sound"), then what loss_words() says;
+       * the first clause, then the others */
+      g_string_append_printf (s, k == 0 ? _(" without %s it %s") : _(", without %s it %s"),
+                              fl_branch_noun (order[k]), lost);
     }
-  g_string_append_c (s, '.');
+  /* TRANSLATORS: the full stop that ends the sentence of clauses above */
+  g_string_append (s, C_("end of sentence", "."));
   return g_string_free (s, FALSE);
 }

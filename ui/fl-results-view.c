@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "fl-results-view"
 
 #include "fl-results-view.h"
+#include "fl-i18n.h"
 #include "fl-ui-util.h"
 
 struct _FlResultsView {
@@ -182,11 +183,12 @@ reveal_step (FlResultsView *self)
 
     case 1:
       clear_grid (self->class_grid);
-      grid_cell (self->class_grid, "Class", 0, 0, TRUE);
-      grid_cell (self->class_grid, "Precision", 1, 0, TRUE);
-      grid_cell (self->class_grid, "Recall", 2, 0, TRUE);
-      grid_cell (self->class_grid, "F1", 3, 0, TRUE);
-      grid_cell (self->class_grid, "n", 4, 0, TRUE);
+      grid_cell (self->class_grid, _("Class"), 0, 0, TRUE);
+      grid_cell (self->class_grid, _("Precision"), 1, 0, TRUE);
+      grid_cell (self->class_grid, _("Recall"), 2, 0, TRUE);
+      grid_cell (self->class_grid, "F1", 3, 0, TRUE);   /* not translated: a score's name */
+      /* TRANSLATORS: the column of each class's validation samples (a narrow column) */
+      grid_cell (self->class_grid, C_("class table", "n"), 4, 0, TRUE);
       for (guint i = 0; i < self->final_cells->len; i++)
         grid_cell (self->class_grid, g_ptr_array_index (self->final_cells, i), i % 5, i / 5 + 1, FALSE);
       gtk_label_set_text (self->accuracy_label, self->final_accuracy);
@@ -199,7 +201,7 @@ reveal_step (FlResultsView *self)
     default:
       gtk_stack_set_visible_child_name (self->matrix_stack, "matrix");
       g_free (self->headline);
-      self->headline = g_strdup_printf ("Accuracy %s · macro-F1 %s", self->final_accuracy, self->final_f1);
+      self->headline = g_strdup_printf (_("Accuracy %s · macro-F1 %s"), self->final_accuracy, self->final_f1);
       return FALSE;
     }
 }
@@ -267,12 +269,12 @@ fl_results_view_show (FlResultsView     *self,
 static void
 epoch_header (FlResultsView *self)
 {
-  grid_cell (self->epoch_grid, "Epoch", 0, 0, TRUE);
-  grid_cell (self->epoch_grid, "Loss", 1, 0, TRUE);
-  grid_cell (self->epoch_grid, "Val. loss", 2, 0, TRUE);
-  grid_cell (self->epoch_grid, "Accuracy", 3, 0, TRUE);
-  grid_cell (self->epoch_grid, "Val. acc.", 4, 0, TRUE);
-  grid_cell (self->epoch_grid, "Val. F1", 5, 0, TRUE);
+  grid_cell (self->epoch_grid, _("Epoch"), 0, 0, TRUE);
+  grid_cell (self->epoch_grid, _("Loss"), 1, 0, TRUE);
+  grid_cell (self->epoch_grid, _("Val. loss"), 2, 0, TRUE);
+  grid_cell (self->epoch_grid, _("Accuracy"), 3, 0, TRUE);
+  grid_cell (self->epoch_grid, _("Val. acc."), 4, 0, TRUE);
+  grid_cell (self->epoch_grid, _("Val. F1"), 5, 0, TRUE);
 }
 
 /* Everything a run will fill in is laid out when it starts, so that an
@@ -287,7 +289,7 @@ fl_results_view_begin (FlResultsView *self)
   self->n_epoch_rows = 0;
   gtk_label_set_text (self->accuracy_label, "—");
   gtk_label_set_text (self->f1_label, "—");
-  gtk_label_set_text (self->detail_label, "The validation scores appear after the first epoch");
+  gtk_label_set_text (self->detail_label, _("The validation scores appear after the first epoch"));
   gtk_stack_set_visible_child_name (self->table_stack, "epochs");
   gtk_stack_set_visible_child_name (self->matrix_stack, "waiting");
   gtk_stack_set_visible_child_name (self->stack, "results");
@@ -319,7 +321,7 @@ fl_results_view_add_epoch (FlResultsView      *self,
 
   accuracy = g_strdup_printf ("%.1f%%", 100.0 * stats->val_acc);
   f1 = g_strdup_printf ("%.3f", stats->val_f1);
-  detail = g_strdup_printf ("So far: validation scores after epoch %d of %d", stats->epoch, stats->n_epochs);
+  detail = g_strdup_printf (_("So far: validation scores after epoch %d of %d"), stats->epoch, stats->n_epochs);
   gtk_label_set_text (self->accuracy_label, accuracy);
   gtk_label_set_text (self->f1_label, f1);
   gtk_label_set_text (self->detail_label, detail);

@@ -3,6 +3,7 @@
 
 #include "fl-routes-view.h"
 
+#include "fl-i18n.h"
 #include "fl-style.h"
 #include "fl-ui-util.h"
 
@@ -81,7 +82,7 @@ attach_route (FlRoutesView         *self,
   gtk_widget_set_size_request (dots, 160, 18);
   g_object_set_data (G_OBJECT (dots), "view", self);
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (dots), draw_dots, (gpointer) r, NULL);
-  gtk_widget_set_tooltip_text (dots, "Each fold's validation accuracy: far apart, the mean says little");
+  gtk_widget_set_tooltip_text (dots, _("Each fold's validation accuracy: far apart, the mean says little"));
   gtk_grid_attach (self->grid, dots, COL_DOTS, row, 1, 1);
   attach_text (self, f1, COL_F1, row, FALSE);
   if (best)
@@ -120,16 +121,18 @@ set_heading (FlRoutesView *self,
              int           best)
 {
   int folds = fl_comparison_cv_folds (cmp), repeats = fl_comparison_cv_repeats (cmp);
-  g_autofree char *design = repeats > 1 ? g_strdup_printf ("%d folds × %d repeats", folds, repeats)
-                                        : g_strdup_printf ("%d folds", folds);
+  /* TRANSLATORS: the cross-validation's design, the %s of "Over %s, …" */
+  g_autofree char *design = repeats > 1 ? g_strdup_printf (_("%d folds × %d repeats"), folds, repeats)
+                                        : g_strdup_printf (_("%d folds"), folds);
   g_autofree char *text = NULL;
 
   if (best >= 0)
-    text = g_strdup_printf ("Over %s, %s is significantly ahead of every other route.", design,
+    /* TRANSLATORS: %s: "5 folds × 2 repeats", then a fusion route's name */
+    text = g_strdup_printf (_("Over %s, %s is significantly ahead of every other route."), design,
                             fl_fusion_title (((FlRouteSummary *) self->routes->pdata[best])->fusion));
   else
-    text = g_strdup_printf ("Over %s, no route is significantly ahead of every other: "
-                            "the differences below may be luck of the split.", design);
+    text = g_strdup_printf (_("Over %s, no route is significantly ahead of every other: "
+                              "the differences below may be luck of the split."), design);
   gtk_label_set_text (self->heading, text);
 }
 
@@ -173,10 +176,10 @@ refresh (FlRoutesView *self)
   best = fl_routes_best (self->routes);
   accuracy_range (self);
   set_heading (self, cmp, best);
-  attach_text (self, "Route", COL_NAME, 0, TRUE);
-  attach_text (self, "Accuracy", COL_ACC, 0, TRUE);
-  attach_text (self, "Folds", COL_DOTS, 0, TRUE);
-  attach_text (self, "Macro-F1", COL_F1, 0, TRUE);
+  attach_text (self, _("Route"), COL_NAME, 0, TRUE);
+  attach_text (self, _("Accuracy"), COL_ACC, 0, TRUE);
+  attach_text (self, _("Folds"), COL_DOTS, 0, TRUE);
+  attach_text (self, _("Macro-F1"), COL_F1, 0, TRUE);
   for (guint i = 0; i < self->routes->len; i++)
     attach_route (self, self->routes->pdata[i], (int) i + 1, (int) i == best);
   verdicts = self->routes->len > 1 ? verdicts_text (self->routes, best) : g_strdup ("");
@@ -256,7 +259,8 @@ fl_routes_view_describe (FlRoutesView *self)
     {
       const FlRouteSummary *r = self->routes->pdata[i];
 
-      g_string_append_printf (text, "\n%s  %.1f%% ± %.1f  macro-F1 %.3f ± %.3f", fl_fusion_title (r->fusion),
+      /* TRANSLATORS: a route's line in the table read aloud: its name, accuracy ± sd, macro-F1 ± sd */
+      g_string_append_printf (text, _("\n%s  %.1f%% ± %.1f  macro-F1 %.3f ± %.3f"), fl_fusion_title (r->fusion),
                               100.0 * r->acc_mean, 100.0 * r->acc_sd, r->f1_mean, r->f1_sd);
     }
   g_string_append_printf (text, "\n%s", gtk_label_get_text (self->verdicts));
