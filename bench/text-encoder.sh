@@ -4,10 +4,11 @@
 # data, in accuracy and in cost.
 #
 #   bench/text-encoder.sh [--data "icons emoji"] [--routes "text lowrank"]
-#                         [--folds 5] [--epochs 10] [--pairs 5] [--only accuracy|cost]
-#                         [--sorted]
+#                         [--encoders "bow gru gru-mean"] [--folds 5] [--epochs 10]
+#                         [--pairs 5] [--only accuracy|cost] [--sorted]
 #
-# accuracy: for each dataset, route and encoder, validation accuracy and
+# accuracy: for each dataset, route and encoder (bow, gru: its last state,
+# gru-mean: the mean of its states, --text-pool mean), validation accuracy and
 # macro-F1 as mean ± sd (n − 1) over 5 stratified folds, each fold scored at
 # its final epoch — the folds of `fusionlab-cli compare --folds 5` (its runs
 # are `train --kfold 5 --fold k` with the same seed), for the routes asked
@@ -24,6 +25,7 @@ cd "$(dirname "$0")/.."
 
 datasets="icons emoji"
 routes="text lowrank"
+encoders="bow gru gru-mean"
 folds=5
 epochs=10
 pairs=5
@@ -33,12 +35,13 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --data) datasets="$2"; shift 2 ;;
     --routes) routes="$2"; shift 2 ;;
+    --encoders) encoders="$2"; shift 2 ;;
     --folds) folds="$2"; shift 2 ;;
     --epochs) epochs="$2"; shift 2 ;;
     --pairs) pairs="$2"; shift 2 ;;
     --only) only="$2"; shift 2 ;;
     --sorted) sorted=1; shift ;;
-    *) echo "usage: bench/text-encoder.sh [--data \"icons emoji\"] [--routes \"text lowrank\"] [--folds 5] [--epochs 10] [--pairs 5] [--only accuracy|cost] [--sorted]" >&2; exit 2 ;;
+    *) echo "usage: bench/text-encoder.sh [--data \"icons emoji\"] [--routes \"text lowrank\"] [--encoders \"bow gru gru-mean\"] [--folds 5] [--epochs 10] [--pairs 5] [--only accuracy|cost] [--sorted]" >&2; exit 2 ;;
   esac
 done
 
@@ -62,6 +65,15 @@ if [ -z "${FUSIONLAB_CLI:-}" ]; then
 fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+
+# the options of an encoder of --encoders
+encoder_args () {
+  case "$1" in
+    bow|gru) echo "--text-encoder $1" ;;
+    gru-mean) echo "--text-encoder gru --text-pool mean" ;;
+    *) echo "unknown encoder $1 (bow, gru, gru-mean)" >&2; exit 2 ;;
+  esac
+}
 
 # the final epoch's "name value" pairs of a run, as "acc f1 samples_per_s"
 final () {
@@ -88,20 +100,22 @@ if [ "$only" != cost ]; then
   for d in $datasets; do
     args=$(data_args "$d")
     if [ "$sorted" = 1 ]; then
-      for e in bow gru; do
+      for e in $encoders; do
         echo "# $d-sorted text $e: the same, on $out/$d-sorted.csv" >&2
         sargs=$(sorted_args "$d" "$args")
+        eargs=$(encoder_args "$e")
         for k in $(seq 0 $((folds - 1))); do
-          echo "$d-sorted text $e $("$cli" train $sargs --fusion text --text-encoder "$e" --kfold "$folds" \
+          echo "$d-sorted text $e $("$cli" train $sargs --fusion text $eargs --kfold "$folds" \
                                    --fold "$k" --epochs "$epochs" --quiet | final)" >> "$out/folds"
         done
       done
     fi
     for r in $routes; do
-      for e in bow gru; do
-        echo "# $d $r $e: $cli train $args --fusion $r --text-encoder $e --kfold $folds --fold K --epochs $epochs" >&2
+      for e in $encoders; do
+        eargs=$(encoder_args "$e")
+        echo "# $d $r $e: $cli train $args --fusion $r $eargs --kfold $folds --fold K --epochs $epochs" >&2
         for k in $(seq 0 $((folds - 1))); do
-          echo "$d $r $e $("$cli" train $args --fusion "$r" --text-encoder "$e" --kfold "$folds" --fold "$k" \
+          echo "$d $r $e $("$cli" train $args --fusion "$r" $eargs --kfold "$folds" --fold "$k" \
                           --epochs "$epochs" --quiet | final)" >> "$out/folds"
         done
       done

@@ -42,6 +42,7 @@ typedef struct {
   char    *init_from, *word_vectors;   /* transfer: fl-transfer.h */
   char    *text_encoder;
   int      max_tokens;
+  char    *text_pool;
 } MatchOpts;
 
 static void
@@ -50,7 +51,7 @@ match_opts_clear (MatchOpts *o)
   g_free (o->images); g_free (o->csv); g_free (o->image_col); g_free (o->text_col);
   g_free (o->label_col); g_free (o->loss); g_free (o->map_loss); g_free (o->save); g_free (o->freeze);
   g_strfreev (o->templates);
-  g_free (o->init_from); g_free (o->word_vectors); g_free (o->text_encoder);
+  g_free (o->init_from); g_free (o->word_vectors); g_free (o->text_encoder); g_free (o->text_pool);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MatchOpts, match_opts_clear)
 
@@ -89,7 +90,7 @@ match_parse (MatchOpts *o, int *argc, char ***argv, GError **error)
       N_("Start the branches from a saved model's (a classifier's or a matching model's)"), "MODEL" },
     { "word-vectors", 0, 0, G_OPTION_ARG_FILENAME, &o->word_vectors,
       N_("Start the text embedding from GloVe/fastText vectors (text format)"), "FILE" },
-    FL_CLI_TEXT_ENTRIES (o->text_encoder, o->max_tokens),
+    FL_CLI_TEXT_ENTRIES (o->text_encoder, o->max_tokens, o->text_pool),
     { NULL }
   };
 
@@ -141,7 +142,7 @@ match_settings (MatchOpts *o, FlMatchSettings *s, GError **error)
   s->train.n_threads = o->threads;
   s->train.init_from = o->init_from;
   s->train.word_vectors = o->word_vectors;
-  if (!fl_cli_text_encoder (o->text_encoder, o->max_tokens, &s->train, error))
+  if (!fl_cli_text_encoder (o->text_encoder, o->max_tokens, o->text_pool, &s->train, error))
     return FALSE;
   return fl_match_settings_validate (s, error);
 }

@@ -60,6 +60,7 @@ typedef struct {
   gboolean augment;
   char    *text_encoder;
   int      max_tokens;
+  char    *text_pool;
 } Opts;
 
 static void
@@ -70,6 +71,7 @@ opts_clear (Opts *o)
   g_free (o->metrics_csv); g_free (o->experiment); g_free (o->audio_col); g_free (o->numeric_cols);
   g_free (o->model); g_free (o->out); g_free (o->export); g_free (o->init_from);
   g_free (o->freeze); g_free (o->word_vectors); g_free (o->fit); g_free (o->text_encoder);
+  g_free (o->text_pool);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Opts, opts_clear)
 
@@ -223,7 +225,7 @@ add_fusion_entries (GOptionContext *ctx, Opts *o)
     { "modality-dropout", 0, 0, G_OPTION_ARG_DOUBLE, &o->modality_dropout,
       N_("Zero one modality of a training sample with this probability, 0 to 0.5 (0)"), "P" },
     { "rank", 0, 0, G_OPTION_ARG_INT, &o->rank, N_("Rank R of the lowrank fusion, 1 to 256 (8)"), "R" },
-    FL_CLI_TEXT_ENTRIES (o->text_encoder, o->max_tokens),
+    FL_CLI_TEXT_ENTRIES (o->text_encoder, o->max_tokens, o->text_pool),
     { NULL }
   };
 
@@ -324,7 +326,7 @@ settings_from_opts (Opts *o, FlTrainSettings *s, GError **error)
   s->modality_dropout = o->modality_dropout;
   s->rank = o->rank;
   s->augment = o->augment;
-  if (!fl_cli_text_encoder (o->text_encoder, o->max_tokens, s, error))
+  if (!fl_cli_text_encoder (o->text_encoder, o->max_tokens, o->text_pool, s, error))
     return FALSE;
   s->init_from = o->init_from;
   s->word_vectors = o->word_vectors;

@@ -38,19 +38,26 @@ gboolean fl_cli_check_data (const char *images,
                             int         threads,
                             GError    **error);
 
-/* The options of the text encoder, for train, compare and match: two
- * GOptionEntry, --text-encoder into name (a char *) and --max-tokens into
- * max_tokens (an int). */
-#define FL_CLI_TEXT_ENTRIES(name, max_tokens) \
+/* The options of the text encoder, for train, compare and match: three
+ * GOptionEntry, --text-encoder into name (a char *), --max-tokens into
+ * max_tokens (an int) and --text-pool into pool (a char *). */
+#define FL_CLI_TEXT_ENTRIES(name, max_tokens, pool) \
   { "text-encoder", 0, 0, G_OPTION_ARG_STRING, &(name), fl_cli_text_encoder_help, "bow|gru" }, \
-  { "max-tokens", 0, 0, G_OPTION_ARG_INT, &(max_tokens), fl_cli_max_tokens_help, "N" }
+  { "max-tokens", 0, 0, G_OPTION_ARG_INT, &(max_tokens), fl_cli_max_tokens_help, "N" }, \
+  { "text-pool", 0, 0, G_OPTION_ARG_STRING, &(pool), fl_cli_text_pool_help, "last|mean" }
 /* their descriptions, marked for translation in fl-cli-common.c (xgettext
  * reads the .c files) */
 extern const char fl_cli_text_encoder_help[];
 extern const char fl_cli_max_tokens_help[];
-/* Sets s's text encoder from those options (name NULL: the default); FALSE
- * with a G_OPTION_ERROR for an unknown name or a bad count. */
-gboolean fl_cli_text_encoder (const char *name, int max_tokens, FlTrainSettings *s, GError **error);
+extern const char fl_cli_text_pool_help[];
+/* Sets s's text encoder from those options (name and pool NULL: the
+ * defaults); FALSE with a G_OPTION_ERROR for an unknown name, a bad count,
+ * or the mean asked of the bag of words, which has no steps. */
+gboolean fl_cli_text_encoder (const char      *name,
+                              int              max_tokens,
+                              const char      *pool,
+                              FlTrainSettings *s,
+                              GError         **error);
 
 /* Loads spec's data, describing it on stderr unless quiet (no progress
  * line: the train command has its own loader, with one). */

@@ -149,7 +149,8 @@ read_transfer (FlReader *rd, JsonObject *o, FlTrainSettings *s)
 }
 
 /* The text encoder; files from before encoders have none: the bag of
- * words, and the default max_tokens. */
+ * words, and the default max_tokens; nor, from before poolings, a
+ * text_pool: the last state. */
 static void
 read_text_encoder (FlReader *rd, JsonObject *o, FlTrainSettings *s)
 {
@@ -162,6 +163,13 @@ read_text_encoder (FlReader *rd, JsonObject *o, FlTrainSettings *s)
     }
   if (json_object_has_member (o, "max_tokens"))
     s->max_tokens = (int) _fl_reader_get_whole (rd, o, "max_tokens", 0, G_MAXINT32);
+  if (!rd->failed && json_object_has_member (o, "text_pool"))
+    {
+      g_autofree char *name = _fl_reader_get_string (rd, o, "text_pool");
+
+      if (!rd->failed && !fl_text_pool_from_string (name, &s->text_pool))
+        _fl_reader_bad (rd, "“text_pool” is neither last nor mean");
+    }
 }
 
 static void

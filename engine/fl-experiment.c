@@ -168,6 +168,7 @@ add_settings (JsonBuilder *b, const FlTrainSettings *s)
   json_builder_add_boolean_value (b, s->augment);
   add_string (b, "text_encoder", fl_text_encoder_to_string (s->text_encoder));
   add_int (b, "max_tokens", s->max_tokens);
+  add_string (b, "text_pool", fl_text_pool_to_string (s->text_pool));
   /* transfer, when asked: the files by the paths given */
   if (s->init_from != NULL)
     add_string (b, "init_from", s->init_from);

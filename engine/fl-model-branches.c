@@ -199,12 +199,12 @@ audio_backward_slice (FlModel *model, const FlBatch *batch, float *scratch, int 
 
 /* The gru text encoder. Each sample reads its first max_tokens tokens,
  * laid out over text_steps, the longest of the batch: the recurrence costs
- * what the batch's texts take, not max_tokens. Its feature is the last
- * valid state, the seed's RNN feature and torch.nn.GRU's h_n over packed
- * sequences (what test-torch compares); the mean over the steps
- * (fl_gru_pool_forward()'s other choice) is not offered as a setting yet.
- * On the icons and the emoji the texts are 1 to 12 words, so the last state
- * has seen all of them. */
+ * what the batch's texts take, not max_tokens. Its feature (text_pool) is
+ * the last valid state, the seed's RNN feature and torch.nn.GRU's h_n over
+ * packed sequences, or the mean of the valid states h_1 … h_len, whose
+ * gradient reaches every step directly rather than through the whole
+ * recurrence (test-torch compares both). On the icons and the emoji the
+ * texts are 1 to 12 words, so the last state has seen all of them. */
 static void
 text_lengths (FlModel *model, const FlBatch *batch)
 {
@@ -237,7 +237,7 @@ gru_forward_slice (FlModel *model, const FlBatch *batch, float *scratch, int k, 
                   P (model, FL_P_TXT_GRU_W_IH), P (model, FL_P_TXT_GRU_W_HH),
                   P (model, FL_P_TXT_GRU_B_IH), P (model, FL_P_TXT_GRU_B_HH), n, T, E, D);
   fl_gru_pool_forward (x->t1 + (gsize) lo * D, x->th + (gsize) lo * (T + 1) * D, x->tlen + lo,
-                       FALSE, n, T, D);
+                       model->cfg.text_pool == FL_TEXT_POOL_MEAN, n, T, D);
 }
 
 static void
@@ -247,14 +247,15 @@ gru_backward_slice (FlModel *model, const FlBatch *batch, float *scratch, int k,
   Acts *x = &model->act, *d = &model->dact;
   const gsize h0 = (gsize) lo * (T + 1) * D, g0 = (gsize) lo * T * 3 * D, n0 = (gsize) lo * T * D;
 
-  fl_gru_pool_backward (d->th + h0, d->t1 + (gsize) lo * D, x->tlen + lo, FALSE, n, T, D);
+  fl_gru_pool_backward (d->th + h0, d->t1 + (gsize) lo * D, x->tlen + lo,
+                        model->cfg.text_pool == FL_TEXT_POOL_MEAN, n, T, D);
   fl_gru_backward (d->tx + (gsize) lo * T * E, d->th + h0, d->tg + g0, d->tn + n0,
                    x->th + h0, x->tg + g0, x->tn + n0, x->tlen + lo,
                    P (model, FL_P_TXT_GRU_W_IH), P (model, FL_P_TXT_GRU_W_HH), n, T, E, D);
 }
 
 /* The text branch's first layer: the embedding-bag (then its ReLU), or the
- * GRU's last states, into t1. */
+ * GRU's pooled states, into t1. */
 static void
 text_forward (FlModel *model, const FlBatch *batch)
 {

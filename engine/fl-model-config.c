@@ -95,6 +95,25 @@ fl_text_encoder_from_string (const char *name, FlTextEncoder *encoder)
   return i >= 0;
 }
 
+static const char *const text_pool_names[FL_N_TEXT_POOLS] = { "last", "mean" };
+
+const char *
+fl_text_pool_to_string (FlTextPool pool)
+{
+  g_return_val_if_fail ((guint) pool < FL_N_TEXT_POOLS, NULL);
+  return text_pool_names[pool];
+}
+
+gboolean
+fl_text_pool_from_string (const char *name, FlTextPool *pool)
+{
+  int i = fl_name_index (text_pool_names, FL_N_TEXT_POOLS, name);
+
+  if (i >= 0)
+    *pool = (FlTextPool) i;
+  return i >= 0;
+}
+
 guint
 fl_config_branches (const FlConfig *cfg)
 {
@@ -134,6 +153,7 @@ fl_config_init_default (FlConfig *cfg)
     .audio_conv2 = 32,
     .text_encoder = FL_TEXT_BOW,
     .max_tokens = FL_MAX_TOKENS_DEFAULT,
+    .text_pool = FL_TEXT_POOL_LAST,
   };
 }
 
@@ -209,6 +229,12 @@ fl_config_validate (const FlConfig *cfg, GError **error)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
                    _("unknown text encoder %d"), (int) cfg->text_encoder);
+      return FALSE;
+    }
+  if ((guint) cfg->text_pool >= FL_N_TEXT_POOLS)
+    {
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
+                   "unknown text pooling %d: it is last or mean", (int) cfg->text_pool);
       return FALSE;
     }
   if ((problem = branches_problem (cfg)) != NULL)

@@ -101,6 +101,20 @@ const char *fl_text_encoder_to_string (FlTextEncoder encoder);
 /* Returns FALSE for an unknown name. */
 gboolean    fl_text_encoder_from_string (const char *name, FlTextEncoder *encoder);
 
+/* What the gru makes of its states h_1 … h_len (len = the text's tokens,
+ * max_tokens at most): the last one (torch.nn.GRU's h_n), or their mean.
+ * An empty text gives 0 either way. The bag of words has no steps. */
+typedef enum {
+  FL_TEXT_POOL_LAST,   /* the default, what every gru model was before */
+  FL_TEXT_POOL_MEAN,
+  FL_N_TEXT_POOLS
+} FlTextPool;
+
+/* "last", "mean" */
+const char *fl_text_pool_to_string (FlTextPool pool);
+/* Returns FALSE for an unknown name. */
+gboolean    fl_text_pool_from_string (const char *name, FlTextPool *pool);
+
 /* The GRU reads at most this many tokens of a text by default: every text
  * of the icons (1 to 5 words, median 2) and of the emoji (1 to 12, median
  * 3, 99% at most 8) whole, and a sentence or two of a caption; a batch
@@ -131,6 +145,7 @@ typedef struct {
   int      audio_conv2;  /* a2: channels of its second conv (32) */
   FlTextEncoder text_encoder; /* bow (what every model was before) or gru */
   int      max_tokens;   /* gru: the tokens of a text it reads, the first ones (32) */
+  FlTextPool text_pool;  /* gru: its feature, the last state (the default) or the mean */
 } FlConfig;
 
 /* The branches a model of cfg has, 0 resolved (see FlConfig.branches). */

@@ -28,7 +28,9 @@
  * before fits; and "augment", fl_augment_describe() of a model trained
  * with augmentation (a record, not read back). So did the text encoder
  * ("text_encoder": "gru" and its "max_tokens"), written for a GRU only: a
- * file without them is a bag of words. */
+ * file without them is a bag of words; and the GRU's pooling
+ * ("text_pool": "mean"), written only when it is not the last state, so
+ * that a last-state model's file is byte for byte what it was before. */
 #define FORMAT_VERSION 2
 
 /* Images are scaled to [0, 1] before they are normalised: a mean or std
@@ -180,8 +182,9 @@ model_metadata (const FlConfig *c, const FlVocab *vocab, const char *const *clas
   g_autofree char *branches = fl_branches_to_string (fl_config_branches (c));
   /* a bow model's config stays byte for byte what it was before encoders */
   g_autofree char *text = c->text_encoder == FL_TEXT_BOW ? g_strdup ("")
-      : g_strdup_printf (", \"text_encoder\": \"%s\", \"max_tokens\": %d",
-                         fl_text_encoder_to_string (c->text_encoder), c->max_tokens);
+      : g_strdup_printf (", \"text_encoder\": \"%s\", \"max_tokens\": %d%s",
+                         fl_text_encoder_to_string (c->text_encoder), c->max_tokens,
+                         c->text_pool == FL_TEXT_POOL_LAST ? "" : ", \"text_pool\": \"mean\"");
 
   g_hash_table_insert (md, "format", g_strdup (FORMAT_TAG));
   g_hash_table_insert (md, "version", g_strdup (G_STRINGIFY (FORMAT_VERSION)));
@@ -337,6 +340,23 @@ static const struct {
   { "max_tokens", offsetof (FlConfig, max_tokens) },
 };
 
+/* The text encoder of config o, or a reason it is unreadable: a file from
+ * before text encoders is a bag of words, one from before poolings keeps
+ * the last state. */
+static char *
+parse_text_encoder (JsonObject *o, FlConfig *c)
+{
+  if (json_object_has_member (o, "text_encoder") &&
+      !fl_text_encoder_from_string (fl_json_get_string (json_object_get_member (o, "text_encoder")),
+                                    &c->text_encoder))
+    return g_strdup (_("its config's “text_encoder” is neither bow nor gru"));
+  if (json_object_has_member (o, "text_pool") &&
+      !fl_text_pool_from_string (fl_json_get_string (json_object_get_member (o, "text_pool")),
+                                 &c->text_pool))
+    return g_strdup ("its config's “text_pool” is neither last nor mean");
+  return NULL;
+}
+
 /* The config, or a reason it is unreadable (to g_free). Its ranges are
  * checked later, by parts_problem(). */
 static char *
@@ -382,12 +402,7 @@ parse_config (const char *json, FlConfig *c)
                                 ? fl_json_get_string (json_object_get_member (o, "branches")) : "",
                                 &c->branches))
     return g_strdup (_("its config's “branches” is not a set of branches"));
-  /* a file from before text encoders is a bag of words */
-  if (json_object_has_member (o, "text_encoder") &&
-      !fl_text_encoder_from_string (fl_json_get_string (json_object_get_member (o, "text_encoder")),
-                                    &c->text_encoder))
-    return g_strdup (_("its config's “text_encoder” is neither bow nor gru"));
-  return NULL;
+  return parse_text_encoder (o, c);
 }
 
 /* The version of st's format: 1 without "version"; 0 if it is not one

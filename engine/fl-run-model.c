@@ -105,6 +105,7 @@ model_settings (const FlTrainSettings *split, const FlConfig *cfg)
   /* the texts encoded as the model reads them: bags, or its first tokens */
   s.text_encoder = cfg->text_encoder;
   s.max_tokens = cfg->max_tokens;
+  s.text_pool = cfg->text_pool;
   s.modality_dropout = 0.0;
   s.init_from = s.word_vectors = NULL;
   s.freeze = 0;

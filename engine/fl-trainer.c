@@ -26,6 +26,7 @@ fl_train_settings_init_default (FlTrainSettings *s)
     .rank = model.rank,
     .text_encoder = model.text_encoder,
     .max_tokens = model.max_tokens,
+    .text_pool = model.text_pool,
     .epochs = 10,
     .batch_size = 64,
     .lr = 1e-3f,
@@ -106,6 +107,8 @@ fl_train_settings_describe (const FlTrainSettings *s)
     g_string_append_printf (out, " · %s", fl_text_encoder_to_string (s->text_encoder));
   if (s->text_encoder == FL_TEXT_GRU && s->max_tokens != d.max_tokens)
     g_string_append_printf (out, _(" · max %d tokens"), s->max_tokens);
+  if (s->text_encoder == FL_TEXT_GRU && s->text_pool == FL_TEXT_POOL_MEAN)
+    g_string_append (out, " · mean of states");
   describe_transfer (s, out);
   return g_string_free (out, FALSE);
 }
@@ -143,6 +146,8 @@ fl_train_settings_validate (const FlTrainSettings *s, GError **error)
     bad = _("the text encoder must be bow or gru");
   else if (s->max_tokens < 1 || s->max_tokens > 4096)
     bad = _("the maximum number of tokens must be between 1 and 4096");
+  else if ((guint) s->text_pool >= FL_N_TEXT_POOLS)
+    bad = "the text pooling must be last or mean";
   if (bad != NULL)
     {
       g_set_error_literal (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID, bad);
@@ -255,6 +260,7 @@ build_model (FlRun *run, GError **error)
   cfg.rank = s->rank;
   cfg.text_encoder = s->text_encoder;
   cfg.max_tokens = s->max_tokens;
+  cfg.text_pool = s->text_pool;
   run->model = fl_model_new (&cfg, s->seed, error);
   if (run->model == NULL)
     return FALSE;

@@ -84,6 +84,9 @@ typedef struct {
    * (1 to 4096; 32). */
   FlTextEncoder text_encoder;
   int           max_tokens;
+  /* The gru's feature (FlConfig.text_pool): its last state (the default)
+   * or the mean of its states over the text's tokens; the bag ignores it. */
+  FlTextPool    text_pool;
 } FlTrainSettings;
 
 void     fl_train_settings_init_default (FlTrainSettings *s);

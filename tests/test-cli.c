@@ -227,6 +227,10 @@ test_bad_input (Demo *f, gconstpointer data)
       "--text-encoder must be bow or gru, not “lstm”" },
     { { "compare", "--images", f->images, "--csv", f->csv, "--max-tokens", "0" },
       "--max-tokens must be between 1 and 4096" },
+    { { "train", "--images", f->images, "--csv", f->csv, "--text-encoder", "gru", "--text-pool", "max" },
+      "--text-pool must be last or mean, not “max”" },
+    { { "compare", "--images", f->images, "--csv", f->csv, "--text-pool", "mean" },
+      "--text-pool mean needs --text-encoder gru" },
   };
 
   g_assert_true (g_file_set_contents (empty, "", 0, NULL));

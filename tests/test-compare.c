@@ -61,6 +61,7 @@ assert_settings_equal (const FlTrainSettings *a, const FlTrainSettings *b)
   g_assert_cmpint (a->rank, ==, b->rank);
   g_assert_cmpint (a->text_encoder, ==, b->text_encoder);
   g_assert_cmpint (a->max_tokens, ==, b->max_tokens);
+  g_assert_cmpint (a->text_pool, ==, b->text_pool);
 }
 
 static int
@@ -206,6 +207,7 @@ train_every_fusion (FlDataset *ds)
   s.rank = 3;                                         /* not the default 8 */
   s.text_encoder = FL_TEXT_GRU;                       /* not the default bow */
   s.max_tokens = 5;
+  s.text_pool = FL_TEXT_POOL_MEAN;                    /* not the default last */
   cmp = fl_comparison_new (ds, &s);
   for (int f = 0; f < N_ROUTES; f++)
     g_assert_cmpint (fl_comparison_add (cmp, f), ==, f);
@@ -502,6 +504,8 @@ test_experiment_first_version (void)
   /* from before text encoders: a bag of words */
   g_assert_cmpint (r->settings.text_encoder, ==, FL_TEXT_BOW);
   g_assert_cmpint (r->settings.max_tokens, ==, FL_MAX_TOKENS_DEFAULT);
+  /* and from before poolings: the last state */
+  g_assert_cmpint (r->settings.text_pool, ==, FL_TEXT_POOL_LAST);
   /* from before sound and numbers: neither was used */
   g_assert_cmpstr (data.audio_col, ==, "");
   g_assert_null (data.numeric_cols);

@@ -3,9 +3,12 @@
  * The gru text encoder in a whole model: it learns what only word order
  * tells (a bag of words cannot), trains to the same bits on one thread or
  * two, and a saved model predicts after loading exactly as it did before;
- * a model file written before encoders opens as a bag of words, and one
- * naming an unknown encoder is refused, as is bench/'s export of a GRU run. The operator itself is checked in
- * test-ops-gru.c, and against torch.nn.GRU in test-torch.c.
+ * a model file written before encoders opens as a bag of words, one
+ * written before poolings as the last state, and one naming an unknown
+ * encoder or pooling is refused, as is bench/'s export of a GRU run. The
+ * operator itself is checked in test-ops-gru.c (both poolings), the whole
+ * model by finite differences in test-model.c, and against torch.nn.GRU in
+ * test-torch.c.
  */
 #include "fl-model.h"
 #include "fl-predictor.h"
@@ -237,6 +240,69 @@ test_old_and_bad_files (void)
   g_rmdir (dir);
 }
 
+/* The mean of the states: a model file names it ("text_pool": "mean") and
+ * predicts after loading as before; a last-state model's file does not,
+ * as no file did before poolings, and opens as the last state; an unknown
+ * pooling is one clear error naming the file. */
+static void
+test_mean_pool_files (void)
+{
+  g_auto(GStrv) texts = NULL;
+  g_autoptr(FlDataset) ds = order_dataset (&texts);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fl-gru-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "m.fl", NULL);
+  const char *probe[] = { "", "plum", "red green", "green red blue plum red" };
+  const int n = G_N_ELEMENTS (probe);
+  g_autofree guint8 *images = g_new0 (guint8, n * 3 * 4 * 4);
+  float before[G_N_ELEMENTS (probe) * 2], after[G_N_ELEMENTS (probe) * 2];
+  FlEpochStats e[2];
+  g_autoptr(FlRun) last = train (ds, FL_TEXT_GRU, 1, 1, e);
+  g_autoptr(FlRun) mean = NULL;
+  g_autoptr(FlSafetensors) st = NULL;
+  FlTrainSettings s;
+  FlPredictor *pred;
+
+  g_assert_true (fl_run_save_model (last, path, &error));
+  st = fl_safetensors_load (path, &error);
+  g_assert_null (strstr (fl_safetensors_metadata (st, "config"), "text_pool"));
+  pred = fl_predictor_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_model_config (fl_predictor_model (pred))->text_pool, ==, FL_TEXT_POOL_LAST);
+  fl_predictor_free (pred);
+
+  settings (&s, FL_TEXT_GRU, 1);
+  s.epochs = 3;
+  s.text_pool = FL_TEXT_POOL_MEAN;
+  mean = fl_run_new (ds, &s, &error);
+  g_assert_no_error (error);
+  g_assert_true (fl_run_train (mean, &(FlTrainCallbacks) { NULL, on_epoch, e }, NULL, &error));
+  g_assert_true (fl_run_save_model (mean, path, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&st, fl_safetensors_free);
+  st = fl_safetensors_load (path, &error);
+  g_assert_nonnull (strstr (fl_safetensors_metadata (st, "config"), "\"text_pool\": \"mean\""));
+  pred = fl_predictor_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_model_config (fl_predictor_model (pred))->text_pool, ==, FL_TEXT_POOL_MEAN);
+  fl_predictor_predict (pred, images, probe, n, before);
+  fl_predictor_free (pred);
+  pred = fl_predictor_load (path, &error);
+  g_assert_no_error (error);
+  fl_predictor_predict (pred, images, probe, n, after);
+  g_assert_cmpmem (before, sizeof before, after, sizeof after);
+  fl_predictor_free (pred);
+
+  patch_file (path, "\\\"mean\\\"", "\\\"mode\\\"");
+  pred = fl_predictor_load (path, &error);
+  g_assert_null (pred);
+  g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_FORMAT);
+  g_assert_nonnull (strstr (error->message, path));
+  g_assert_nonnull (strstr (error->message, "text_pool"));
+  g_remove (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -245,5 +311,6 @@ main (int argc, char **argv)
   g_test_add_func ("/gru-model/threads-same-bits", test_threads_same_bits);
   g_test_add_func ("/gru-model/round-trip", test_round_trip);
   g_test_add_func ("/gru-model/old-and-bad-files", test_old_and_bad_files);
+  g_test_add_func ("/gru-model/mean-pool-files", test_mean_pool_files);
   return g_test_run ();
 }

@@ -241,6 +241,8 @@ difference_error (FlModel *model, const FlBatch *batch, float *p, const float *u
 typedef struct {
   FlFusion fusion;
   guint    branches;   /* 0: image and text (or the route's own) */
+  gboolean gru;        /* the text read by the GRU, not as a bag */
+  FlTextPool pool;     /* and its feature */
 } Route;
 
 static void
@@ -262,6 +264,11 @@ test_grad (gconstpointer data)
    * tie) and 11 (a ReLU of the three-branch product's audio branch): 13
    * keeps every route's kinks farther away */
   tiny_data_init (&d, fusion, route->branches, 5, 13);
+  if (route->gru)
+    {
+      d.cfg.text_encoder = FL_TEXT_GRU;
+      d.cfg.text_pool = route->pool;
+    }
   model = fl_model_new (&d.cfg, 12, &error);
   g_assert_no_error (error);
   batch = tiny_batch (&d);
@@ -405,6 +412,13 @@ test_config_invalid (void)
   g_assert_null (fl_model_new (&cfg, 1, &error));
   g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "classes"));
+  g_clear_error (&error);
+
+  cfg.n_classes = 3;
+  cfg.text_pool = (FlTextPool) 7;   /* what a cast from a bad number gives */
+  g_assert_null (fl_model_new (&cfg, 1, &error));
+  g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "text pooling"));
 }
 
 /* Modality dropout inside the model: every sample's image dropped leaves
@@ -566,6 +580,11 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   static Route routes[FL_N_FUSIONS * 3];
+  /* the GRU's two features, text alone and fused with the image */
+  static const Route gru[] = {
+    { FL_FUSION_TEXT, 0, TRUE, FL_TEXT_POOL_LAST }, { FL_FUSION_TEXT, 0, TRUE, FL_TEXT_POOL_MEAN },
+    { FL_FUSION_CONCAT, 0, TRUE, FL_TEXT_POOL_MEAN },
+  };
   static const guint sets[] = {
     0, FL_BRANCHES_IMAGE_TEXT | FL_BRANCH_BIT (FL_BRANCH_AUDIO), FL_BRANCHES_ALL,
   };
@@ -580,7 +599,7 @@ main (int argc, char **argv)
         /* a unimodal route has its one branch */
         if (fl_fusion_single_branch (f) >= 0 && k > 0)
           continue;
-        routes[n] = (Route) { f, sets[k] };
+        routes[n] = (Route) { f, sets[k], FALSE, FL_TEXT_POOL_LAST };
         set = sets[k] != 0 ? g_strdup_printf ("/%d-branches", fl_branches_count (sets[k])) : g_strdup ("");
         p1 = g_strdup_printf ("/model/grad/%s%s", fl_fusion_to_string (f), set);
         p2 = g_strdup_printf ("/model/overfit/%s%s", fl_fusion_to_string (f), set);
@@ -588,6 +607,12 @@ main (int argc, char **argv)
         g_test_add_data_func (p2, &routes[n], test_overfit);
         n++;
       }
+  for (gsize k = 0; k < G_N_ELEMENTS (gru); k++)
+    {
+      g_autofree char *p = g_strdup_printf ("/model/grad/%s/gru-%s", fl_fusion_to_string (gru[k].fusion),
+                                            fl_text_pool_to_string (gru[k].pool));
+      g_test_add_data_func (p, &gru[k], test_grad);
+    }
   g_test_add_func ("/model/split-linear", test_split_linear);
   g_test_add_func ("/model/split-linear/whole", test_split_linear_whole);
   g_test_add_func ("/model/init", test_init_distribution);

@@ -52,7 +52,7 @@ def inputs(t):
 
 def check(path):
     t, meta = fl.read_safetensors(path, with_metadata=True)
-    config = {k: v if k in ("fusion", "branches", "text_encoder") else int(v) for k, v in meta.items()
+    config = {k: v if k in ("fusion", "branches", "text_encoder", "text_pool") else int(v) for k, v in meta.items()
               if k not in NOT_CONFIG}
     m = fl.FusionModel(config)
     m.load_state_dict({k: v for k, v in t.items()

@@ -178,6 +178,9 @@ read_config (FlSafetensors *st, FlConfig *c)
                                                   &c->text_encoder));
       c->max_tokens = metadata_int (st, "max_tokens");
     }
+  /* and only the mean's a pooling */
+  if (fl_safetensors_metadata (st, "text_pool") != NULL)
+    g_assert_true (fl_text_pool_from_string (fl_safetensors_metadata (st, "text_pool"), &c->text_pool));
   if (branches == NULL)
     return;
   g_assert_true (fl_branches_from_string (branches, &c->branches));
@@ -191,7 +194,8 @@ static void
 assert_case_name (const FlConfig *c, const char *name)
 {
   g_autofree char *set = fl_branches_to_string (c->branches);
-  const char *gru = c->text_encoder == FL_TEXT_GRU ? "-gru" : "";
+  const char *gru = c->text_encoder != FL_TEXT_GRU ? ""
+    : c->text_pool == FL_TEXT_POOL_MEAN ? "-gru-mean" : "-gru";
   g_autofree char *want = c->branches != 0 && fl_fusion_single_branch (c->fusion) < 0
     ? g_strdup_printf ("%s-%s%s", fl_fusion_to_string (c->fusion), g_strdelimit (set, ",", '-'), gru)
     : g_strdup_printf ("%s%s", fl_fusion_to_string (c->fusion), gru);
@@ -455,6 +459,8 @@ main (int argc, char **argv)
     "product-image-text-numeric", "gated-image-audio-numeric", "late-text-audio-numeric",
     /* the gru text encoder against torch.nn.GRU */
     "text-gru", "concat-image-text-gru",
+    /* and the mean of its states */
+    "text-gru-mean",
   };
 
   g_test_init (&argc, &argv, NULL);

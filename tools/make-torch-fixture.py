@@ -9,7 +9,8 @@ fusion route over all four branches (torch-<fusion>-image-text-audio-numeric)
 and a few over three (torch-<fusion>-<branch>-<branch>-<branch>), and the
 gru text encoder, text alone and concatenated with the image (torch-text-gru,
 torch-concat-image-text-gru): embedding → torch.nn.GRU (each text alone, its
-last state h_n) → linear → ReLU.
+last state h_n) → linear → ReLU; and text alone with the mean of the GRU's
+states over the text's steps instead of the last (torch-text-gru-mean).
 
 The model is written from the formulas of engine/fl-model.h and fl-ops.h,
 not from the engine's loops, so that it checks them: the audio branch
@@ -105,8 +106,12 @@ CASES.update({
 # in their files' metadata text_encoder and max_tokens, and the texts as
 # input.tokens (N, L) in order, -1 after a text's end. A text may run past
 # max_tokens: the engine reads its first max_tokens only, as torch does here.
-GRU_CASES = {"text-gru": ("text", ("text",)), "concat-image-text-gru": ("concat", ("image", "text"))}
+GRU_CASES = {"text-gru": ("text", ("text",)), "concat-image-text-gru": ("concat", ("image", "text")),
+             "text-gru-mean": ("text", ("text",))}
 CASES.update(GRU_CASES)
+# the cases whose GRU feature is the mean of its states (text_pool "mean"
+# in their metadata; the others have no text_pool: the last state)
+MEAN_POOL_CASES = {"text-gru-mean"}
 MAX_TOKENS = 4
 # Every ReLU input and every max-pool window must be farther than this from
 # a kink, so that float rounding (torch and the engine sum in different
@@ -138,6 +143,7 @@ class RefModel(nn.Module):
             self.conv2 = nn.Conv2d(s["conv1"], s["conv2"], 3, padding=1)
             self.img_fc = nn.Linear(s["conv2"] * s4 * s4, D)
         self.gru = s.get("text_encoder") == "gru"
+        self.mean_pool = s.get("text_pool", "last") == "mean"
         if "text" in branches and self.gru:
             # nn.Embedding's N(0, 1) rows, stored (Ht,V) as the bag's Linear
             # is; the GRU's last state → linear(D→D); no bias on the lookup
@@ -192,15 +198,16 @@ class RefModel(nn.Module):
 
     def text_gru(self, tokens):
         """Each text's first MAX_TOKENS tokens through torch.nn.GRU alone,
-        without padding; its last state (h_n), 0 for an empty text."""
+        without padding; its last state (h_n), or the mean of its states
+        h_1 … h_len with text_pool "mean"; 0 for an empty text."""
         feats = []
         for row in tokens:
             ids = row[row >= 0][:MAX_TOKENS].long()
             if len(ids) == 0:
                 feats.append(self.txt_fc.weight.new_zeros(self.txt_fc.in_features))
                 continue
-            _, h = self.txt_gru(self.txt_emb.weight.t()[ids].unsqueeze(0))
-            feats.append(h[0, 0])
+            out, h = self.txt_gru(self.txt_emb.weight.t()[ids].unsqueeze(0))
+            feats.append(out[0].mean(0) if self.mean_pool else h[0, 0])
         return torch.stack(feats)
 
     def fuse(self, xs):
@@ -434,6 +441,8 @@ def make_fixture(case, outdir):
     s = dict(SIZES, **NEW_SIZES) if branches else SIZES
     if case in GRU_CASES:
         s = dict(s, text_encoder="gru", max_tokens=MAX_TOKENS)
+    if case in MEAN_POOL_CASES:
+        s = dict(s, text_pool="mean")
     if branches is None:
         branches = (fusion,) if fusion in ("image", "text") else ("image", "text")
     torch.manual_seed(MODEL_SEED)

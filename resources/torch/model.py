@@ -8,7 +8,8 @@ state_dict and its state_dict saves back as a model file.
                    → maxpool2 → flatten → linear(→D) → ReLU
   text  token ids  embedding-bag(V→Ht, a sum of rows) → ReLU → linear(Ht→D) → ReLU
      or (gru)      the first max_tokens ids in order → embedding(V→Ht) →
-                   nn.GRU(Ht, D), its last state → linear(D→D) → ReLU
+                   nn.GRU(Ht, D), its last state (or, text_pool "mean",
+                   the mean of its states over the text) → linear(D→D) → ReLU
   audio (N,1,M,T)  conv3x3(1→a1) → ReLU → maxpool2 → conv3x3(a1→a2) → ReLU
                    → maxpool2 → maxpool2 → flatten → linear(→D) → ReLU
   numeric (N,2K)   linear(2K→Hn) → ReLU → linear(Hn→D) → ReLU
@@ -71,6 +72,8 @@ class FusionModel(nn.Module):
             self.img_fc = nn.Linear(c["conv2"] * s4 * s4, D)
         self.gru = c.get("text_encoder", "bow") == "gru"
         self.max_tokens = c.get("max_tokens", 32)
+        # files from before poolings have none: the last state
+        self.mean_pool = c.get("text_pool", "last") == "mean"
         if "text" in self.branches and self.gru:
             # a lookup without bias, nn.Embedding's N(0, 1) rows, stored
             # (Ht, V) as the bag's weight is
@@ -134,7 +137,8 @@ class FusionModel(nn.Module):
 
     def gru_state(self, idx, off):
         """(N, D): the GRU's last state over each text's first max_tokens
-        ids (idx[off[i]:off[i+1]], in order), packed so that padding never
+        ids (idx[off[i]:off[i+1]], in order), or with text_pool "mean" the
+        mean of its states h_1 … h_len, packed so that padding never
         reaches it; 0 for an empty text, as in the engine."""
         ends = torch.cat([off[1:], off.new_tensor([len(idx)])])
         lens = (ends - off).clamp(max=self.max_tokens)
@@ -147,8 +151,13 @@ class FusionModel(nn.Module):
         x = F.embedding(ids, self.txt_emb.weight.t())
         packed = nn.utils.rnn.pack_padded_sequence(x, lens.clamp(min=1).cpu(), batch_first=True,
                                                    enforce_sorted=False)
-        _, h = self.txt_gru(packed)
-        return h[0] * (lens > 0).unsqueeze(1).to(h.dtype)
+        out, h = self.txt_gru(packed)
+        live = (lens > 0).unsqueeze(1).to(h.dtype)
+        if not self.mean_pool:
+            return h[0] * live
+        # the padded steps' states come back 0: a sum over the valid ones
+        states, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=T)
+        return states.sum(1) / lens.clamp(min=1).unsqueeze(1).to(h.dtype) * live
 
     def fuse(self, xs):
         K = len(xs)
