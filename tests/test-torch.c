@@ -460,7 +460,7 @@ main (int argc, char **argv)
     /* the gru text encoder against torch.nn.GRU */
     "text-gru", "concat-image-text-gru",
     /* and the mean of its states */
-    "text-gru-mean",
+    "text-gru-mean", "concat-image-text-gru-mean",
   };
 
   g_test_init (&argc, &argv, NULL);

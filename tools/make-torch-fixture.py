@@ -9,8 +9,9 @@ fusion route over all four branches (torch-<fusion>-image-text-audio-numeric)
 and a few over three (torch-<fusion>-<branch>-<branch>-<branch>), and the
 gru text encoder, text alone and concatenated with the image (torch-text-gru,
 torch-concat-image-text-gru): embedding → torch.nn.GRU (each text alone, its
-last state h_n) → linear → ReLU; and text alone with the mean of the GRU's
-states over the text's steps instead of the last (torch-text-gru-mean).
+last state h_n) → linear → ReLU; and both again with the mean of the GRU's
+states over the text's steps instead of the last (torch-text-gru-mean,
+torch-concat-image-text-gru-mean).
 
 The model is written from the formulas of engine/fl-model.h and fl-ops.h,
 not from the engine's loops, so that it checks them: the audio branch
@@ -107,11 +108,11 @@ CASES.update({
 # input.tokens (N, L) in order, -1 after a text's end. A text may run past
 # max_tokens: the engine reads its first max_tokens only, as torch does here.
 GRU_CASES = {"text-gru": ("text", ("text",)), "concat-image-text-gru": ("concat", ("image", "text")),
-             "text-gru-mean": ("text", ("text",))}
+             "text-gru-mean": ("text", ("text",)), "concat-image-text-gru-mean": ("concat", ("image", "text"))}
 CASES.update(GRU_CASES)
 # the cases whose GRU feature is the mean of its states (text_pool "mean"
 # in their metadata; the others have no text_pool: the last state)
-MEAN_POOL_CASES = {"text-gru-mean"}
+MEAN_POOL_CASES = {"text-gru-mean", "concat-image-text-gru-mean"}
 MAX_TOKENS = 4
 # Every ReLU input and every max-pool window must be farther than this from
 # a kink, so that float rounding (torch and the engine sum in different
