@@ -5,7 +5,9 @@
 # mean ± sd (n − 1) over 5 stratified folds, each fold scored at its final
 # epoch — the folds of `fusionlab-cli compare --folds 5` (its runs are
 # `train --kfold 5 --fold k` with the same seed), for the routes asked
-# alone rather than all eight.
+# alone rather than all eight; then each variant against the first of its
+# route, fold by fold: the mean ± sd of the paired differences and in how
+# many folds it was ahead.
 #
 #   bench/pipeline.sh [--data "icons emoji clipart"] [--routes "image lowrank"]
 #                     [--variants "squash squash+augment crop crop+augment"]
@@ -125,4 +127,17 @@ for (d, r, v), xs in rows.items():
     print("| %s | %s | %s | %s | %.1f ± %.1f | %.3f ± %.3f |" % (
         d, r, fit, aug, statistics.mean(acc), statistics.stdev(acc),
         statistics.mean(f1), statistics.stdev(f1)))
+# the same folds for every variant: each against the first of its route,
+# fold by fold (a paired difference, far tighter than the two spreads)
+print()
+print("| data | route | variant − %s | accuracy difference (points) | folds better |" % "first")
+print("|---|---|---|---|---|")
+for (d, r, v), xs in rows.items():
+    first = next(k for k in rows if k[0] == d and k[1] == r)
+    if first[2] == v:
+        continue
+    diff = [100 * (a - b[0]) for (a, _), b in zip(xs, rows[first])]
+    print("| %s | %s | %s − %s | %+.1f ± %.1f | %d of %d |" % (
+        d, r, v, first[2], statistics.mean(diff), statistics.stdev(diff),
+        sum(x > 0 for x in diff), len(diff)))
 PY
