@@ -17,7 +17,6 @@
 #include "fl-torch-export.h"
 #include "fl-trainer.h"
 
-#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -714,11 +713,10 @@ usage (FILE *f)
 int
 fl_cli_main (int argc, char **argv)
 {
-  /* messages in the user's language (LANGUAGE honoured in the C locale,
-   * fl_i18n_init); numbers always with a dot: scripts parse the epoch
-   * lines and the files written */
+  /* messages in the user's language (LANGUAGE honoured in the C locale),
+   * numbers always with a point: scripts parse the epoch lines and the
+   * files written (fl_i18n_init) */
   fl_i18n_init ();
-  setlocale (LC_NUMERIC, "C");
   if (argc < 2)
     {
       usage (stderr);

@@ -41,8 +41,10 @@ fl_i18n_locale_dir (void)
  * container has no LANG — so `LANGUAGE=zh_CN fusionlab` would stay in
  * English. Then the messages and the character set come from C.UTF-8
  * (always there in glibc ≥ 2.35), under which LANGUAGE counts. Numbers
- * keep the C locale's point in the CLI's files (the CLI sets LC_NUMERIC
- * back itself). */
+ * keep the C locale's point, in the CLI and in the window alike: the CSV
+ * exports, predictions and epoch lines are written with printf and must
+ * parse on any machine (a German LC_NUMERIC would write 0,81); zh_CN
+ * writes numbers with a point anyway. */
 void
 fl_i18n_init (void)
 {
@@ -57,6 +59,7 @@ fl_i18n_init (void)
       setlocale (LC_MESSAGES, "C.UTF-8");
       setlocale (LC_CTYPE, "C.UTF-8");
     }
+  setlocale (LC_NUMERIC, "C");
   bindtextdomain (GETTEXT_PACKAGE, fl_i18n_locale_dir ());
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
