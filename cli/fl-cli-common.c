@@ -16,7 +16,7 @@ const char fl_cli_text_encoder_help[] =
   N_("The text branch: bow (a bag of words) or gru (the words in order) (bow)");
 const char fl_cli_max_tokens_help[] = N_("gru: the first N tokens of a text it reads, 1 to 4096 (32)");
 const char fl_cli_text_pool_help[] =
-  "gru: its feature, the last state or the mean of its states over the text (last)";
+  N_("gru: its feature, the last state or the mean of its states over the text (last)");
 
 /* The callers mark their formats with _(); a bare "%s" of a GError's
  * message needs none (the message is translated where it is made). */
@@ -123,14 +123,14 @@ fl_cli_text_encoder (const char      *name,
   if (pool != NULL && !fl_text_pool_from_string (pool, &s->text_pool))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--text-pool must be last or mean, not “%s”", pool);
+                   _("--text-pool must be last or mean, not “%s”"), pool);
       return FALSE;
     }
   /* the bag of words has no steps to average: refused, not ignored */
   if (s->text_pool == FL_TEXT_POOL_MEAN && s->text_encoder != FL_TEXT_GRU)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           "--text-pool mean needs --text-encoder gru");
+                           _("--text-pool mean needs --text-encoder gru"));
       return FALSE;
     }
   return TRUE;

@@ -168,7 +168,7 @@ read_text_encoder (FlReader *rd, JsonObject *o, FlTrainSettings *s)
       g_autofree char *name = _fl_reader_get_string (rd, o, "text_pool");
 
       if (!rd->failed && !fl_text_pool_from_string (name, &s->text_pool))
-        _fl_reader_bad (rd, "“text_pool” is neither last nor mean");
+        _fl_reader_bad (rd, _("“text_pool” is neither last nor mean"));
     }
 }
 

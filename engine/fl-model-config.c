@@ -234,7 +234,7 @@ fl_config_validate (const FlConfig *cfg, GError **error)
   if ((guint) cfg->text_pool >= FL_N_TEXT_POOLS)
     {
       g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
-                   "unknown text pooling %d: it is last or mean", (int) cfg->text_pool);
+                   _("unknown text pooling %d: it is last or mean"), (int) cfg->text_pool);
       return FALSE;
     }
   if ((problem = branches_problem (cfg)) != NULL)

@@ -353,7 +353,7 @@ parse_text_encoder (JsonObject *o, FlConfig *c)
   if (json_object_has_member (o, "text_pool") &&
       !fl_text_pool_from_string (fl_json_get_string (json_object_get_member (o, "text_pool")),
                                  &c->text_pool))
-    return g_strdup ("its config's “text_pool” is neither last nor mean");
+    return g_strdup (_("its config's “text_pool” is neither last nor mean"));
   return NULL;
 }
 

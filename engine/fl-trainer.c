@@ -108,7 +108,7 @@ fl_train_settings_describe (const FlTrainSettings *s)
   if (s->text_encoder == FL_TEXT_GRU && s->max_tokens != d.max_tokens)
     g_string_append_printf (out, _(" · max %d tokens"), s->max_tokens);
   if (s->text_encoder == FL_TEXT_GRU && s->text_pool == FL_TEXT_POOL_MEAN)
-    g_string_append (out, " · mean of states");
+    g_string_append (out, _(" · mean of states"));
   describe_transfer (s, out);
   return g_string_free (out, FALSE);
 }
@@ -147,7 +147,7 @@ fl_train_settings_validate (const FlTrainSettings *s, GError **error)
   else if (s->max_tokens < 1 || s->max_tokens > 4096)
     bad = _("the maximum number of tokens must be between 1 and 4096");
   else if ((guint) s->text_pool >= FL_N_TEXT_POOLS)
-    bad = "the text pooling must be last or mean";
+    bad = _("the text pooling must be last or mean");
   if (bad != NULL)
     {
       g_set_error_literal (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID, bad);

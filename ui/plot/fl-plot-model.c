@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "fl-plot-model"
 
 #include "fl-plot-model-private.h"
+#include "fl-i18n.h"
 
 #include <math.h>
 
@@ -201,7 +202,7 @@ fl_plot_model_class_init (FlPlotModelClass *klass)
   object_class->set_property = fl_plot_model_set_property;
 
   properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL, flags);
-  properties[PROP_X_TITLE] = g_param_spec_string ("x-title", NULL, NULL, "Epoch", flags);
+  properties[PROP_X_TITLE] = g_param_spec_string ("x-title", NULL, NULL, fl_plot_model_epoch_title (), flags);
   properties[PROP_Y_TITLE] = g_param_spec_string ("y-title", NULL, NULL, NULL, flags);
   properties[PROP_PLACEHOLDER_TEXT] = g_param_spec_string ("placeholder-text", NULL, NULL, NULL, flags);
   properties[PROP_PERCENT] = g_param_spec_boolean ("percent", NULL, NULL, FALSE, flags);
@@ -225,7 +226,7 @@ static void
 fl_plot_model_init (FlPlotModel *self)
 {
   self->series = g_ptr_array_new_with_free_func ((GDestroyNotify) fl_plot_series_free);
-  self->x_title = g_strdup ("Epoch");
+  self->x_title = g_strdup (fl_plot_model_epoch_title ());
   self->x_max = 10.0;
   self->smooth_tau = SMOOTH_TAU;
   self->x_scale = 1.0;
@@ -617,6 +618,14 @@ fl_plot_model_set_x_title (FlPlotModel *self,
   set_text (self, &self->x_title, x_title, PROP_X_TITLE);
 }
 
+/* The default x title, in the user's language; the readout says "Epoch 3"
+ * as one sentence when the title is this one. */
+const char *
+fl_plot_model_epoch_title (void)
+{
+  return C_("plot axis", "Epoch");
+}
+
 const char *
 fl_plot_model_get_x_title (FlPlotModel *self)
 {
@@ -660,7 +669,7 @@ fl_plot_model_get_x_axis_title (FlPlotModel *self)
   g_return_val_if_fail (FL_IS_PLOT_MODEL (self), NULL);
 
   if (self->x_scale != 1.0)
-    return "Samples seen";
+    return C_("plot axis", "Samples seen");
   return self->x_title != NULL ? self->x_title : "";
 }
 

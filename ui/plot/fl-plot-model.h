@@ -173,6 +173,7 @@ const char        *fl_plot_model_get_title           (FlPlotModel *self);
 void               fl_plot_model_set_x_title         (FlPlotModel *self,
                                                       const char  *x_title);
 const char        *fl_plot_model_get_x_title         (FlPlotModel *self);
+const char        *fl_plot_model_epoch_title         (void);
 void               fl_plot_model_set_y_title         (FlPlotModel *self,
                                                       const char  *y_title);
 const char        *fl_plot_model_get_y_title         (FlPlotModel *self);

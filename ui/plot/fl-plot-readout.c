@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "fl-plot-readout"
 
 #include "fl-plot-readout.h"
+#include "fl-i18n.h"
 
 #include <math.h>
 
@@ -67,12 +68,18 @@ fl_plot_readout_format_x (FlPlotModel *model,
                           double       x)
 {
   double scale = fl_plot_model_get_x_scale (model);
+  const char *title = fl_plot_model_get_x_axis_title (model);
+  gboolean whole = fabs (x - round (x)) < 1e-9;
 
   if (scale != 1.0)
-    return g_strdup_printf ("%.0f samples", x * scale);
-  if (fabs (x - round (x)) < 1e-9)
-    return g_strdup_printf ("%s %.0f", fl_plot_model_get_x_axis_title (model), x);
-  return g_strdup_printf ("%s %.2f", fl_plot_model_get_x_axis_title (model), x);
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%.0f sample", "%.0f samples",
+                                         (gulong) MIN (round (x * scale), (double) G_MAXULONG)),
+                            x * scale);
+  /* one sentence in the default title's case, so a language can put the
+   * number inside ("第 3 轮"); another title is the caller's word */
+  if (g_strcmp0 (title, fl_plot_model_epoch_title ()) == 0)
+    return g_strdup_printf (whole ? C_("plot readout", "Epoch %.0f") : C_("plot readout", "Epoch %.2f"), x);
+  return g_strdup_printf (whole ? "%s %.0f" : "%s %.2f", title, x);
 }
 
 char *

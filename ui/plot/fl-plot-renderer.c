@@ -3,6 +3,7 @@
 
 #include "fl-plot-renderer.h"
 #include "fl-plot-readout.h"
+#include "fl-i18n.h"
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
@@ -418,7 +419,7 @@ export_surface_new (const char    *path,
   else
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "“%s”: choose a name ending in .png, .svg or .pdf", path);
+                   _("“%s”: choose a name ending in .png, .svg or .pdf"), path);
       return NULL;
     }
 
@@ -487,7 +488,7 @@ fl_plot_renderer_export (FlPlotModel   *model,
   if (status != CAIRO_STATUS_SUCCESS)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   "Could not write “%s”: %s", path, cairo_status_to_string (status));
+                   _("Could not write “%s”: %s"), path, cairo_status_to_string (status));
       return FALSE;
     }
   return TRUE;

@@ -4,6 +4,7 @@
 #include "fl-run-item.h"
 
 #include "fl-style.h"
+#include "fl-i18n.h"
 
 #include <string.h>
 
@@ -67,6 +68,19 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* The picture fit as the settings column says it, short and lower case;
+ * squash, the default, is not said. */
+static const char *
+fit_word (FlImageFit fit)
+{
+  switch (fit)
+    {
+    case FL_IMAGE_FIT_CROP: return C_("picture fit, in a run's settings", "crop");
+    case FL_IMAGE_FIT_PAD: return C_("picture fit, in a run's settings", "pad");
+    default: return fl_image_fit_to_string (fit);
+    }
+}
+
 /* "10 ep · lr 0.001 · bs 64", and the image size when it is not 64 px;
  * first, the modalities a fusion fused when they were not all the data's
  * ("picture + sound · 10 ep · …") */
@@ -86,9 +100,9 @@ settings_text (FlRunItem *self)
   out = g_string_new (fused);
   g_string_append_printf (out, "%s%s", out->len > 0 ? " · " : "", text);
   if (self->image_size > 0 && self->image_size != 64)
-    g_string_append_printf (out, " · %d px", self->image_size);
+    g_string_append_printf (out, _(" · %d px"), self->image_size);
   if (self->image_fit != FL_IMAGE_FIT_SQUASH)
-    g_string_append_printf (out, " · %s", fl_image_fit_to_string (self->image_fit));
+    g_string_append_printf (out, " · %s", fit_word (self->image_fit));
   return g_string_free (out, FALSE);
 }
 
@@ -132,7 +146,7 @@ figure_text (FlRunItem *self,
     case PROP_EPOCH_TEXT:
       return self->has_figures ? g_strdup_printf ("%d", self->best_epoch) : g_strdup ("—");
     case PROP_TIME_TEXT:
-      return self->seconds > 0.0 ? g_strdup_printf ("%.1f s", self->seconds) : g_strdup ("—");
+      return self->seconds > 0.0 ? g_strdup_printf (_("%.1f s"), self->seconds) : g_strdup ("—");
     case PROP_PARAMS_TEXT:
       return self->n_params > 0 ? fl_format_count (self->n_params, "\u2009") : g_strdup ("—");
     default:
@@ -176,13 +190,13 @@ fl_run_item_get_property (GObject    *object,
     case PROP_INDEX: g_value_set_int (value, self->index); break;
     case PROP_NAME: g_value_set_string (value, self->name); break;
     case PROP_FUSION_TITLE:
-      g_value_set_string (value, self->match ? "Matching" : fl_fusion_short_title (self->fusion));
+      g_value_set_string (value, self->match ? C_("run list, fusion column", "Matching") : fl_fusion_short_title (self->fusion));
       break;
     case PROP_SETTINGS_TEXT:
       g_value_take_string (value, self->match ? match_settings_text (self) : settings_text (self));
       break;
     case PROP_STATUS_TEXT:
-      g_value_set_string (value, self->best ? "Best" : fl_run_status_title (self->status));
+      g_value_set_string (value, self->best ? C_("run status", "Best") : fl_run_status_title (self->status));
       break;
     case PROP_ACCURACY: g_value_set_double (value, self->has_figures ? self->accuracy : -1.0); break;
     case PROP_F1: g_value_set_double (value, self->has_figures ? self->f1 : -1.0); break;
@@ -203,9 +217,9 @@ fl_run_item_get_property (GObject    *object,
       }
       break;
     case PROP_FUSION_EXPLAIN:
-      g_value_set_string (value, self->match ? "Pictures and words trained into one shared space on their "
-                                               "pairs, without the labels; R@k: how often the true partner "
-                                               "ranks among the k nearest, in both directions"
+      g_value_set_string (value, self->match ? _("Pictures and words trained into one shared space on their "
+                                                 "pairs, without the labels; R@k: how often the true partner "
+                                                 "ranks among the k nearest, in both directions")
                                              : fusion_explain (self));
       break;
     case PROP_ERROR: g_value_set_string (value, self->error); break;
@@ -385,6 +399,8 @@ fl_run_item_new_match (int                    index,
   self->match_settings = *settings;
   self->settings = settings->train;
   self->fusion = settings->train.fusion;
+  /* not translated: a run's name is an identifier, like the engine's
+   * "concat 2", and goes into the files written of it */
   self->name = g_strdup_printf ("match %d", index + 1);
   self->status = FL_RUN_PENDING;
   return self;

@@ -6,6 +6,7 @@
 #define G_LOG_DOMAIN "fl-session"
 
 #include "fl-session-private.h"
+#include "fl-i18n.h"
 
 #include "fl-style.h"
 
@@ -203,15 +204,28 @@ _fl_session_cv_status (FlSession *self)
   g_autoptr(GPtrArray) routes = fl_comparison_routes (self->cmp);
   int best = fl_routes_best (routes), folds = fl_comparison_cv_folds (self->cmp);
   int repeats = fl_comparison_cv_repeats (self->cmp);
-  g_autofree char *design = repeats > 1 ? g_strdup_printf ("%d folds × %d repeats", folds, repeats)
-                                        : g_strdup_printf ("%d folds", folds);
+  /* TRANSLATORS: the cross-validation's design in the status line: "5 folds × 3 repeats" */
+  g_autofree char *design = repeats > 1 ? g_strdup_printf (_("%d folds × %d repeats"), folds, repeats)
+                                        : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d fold", "%d folds",
+                                                                        folds), folds);
   const FlRouteSummary *r;
 
   if (best < 0)
-    return g_strdup_printf ("Compared %u routes over %s · no route is clearly ahead of every other: "
-                            "see the verdicts", routes->len, design);
+    /* TRANSLATORS: %2$s is "5 folds" or "5 folds × 3 repeats" */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "Compared %u route over %s · no route is clearly ahead of every "
+                                         "other: see the verdicts",
+                                         "Compared %u routes over %s · no route is clearly ahead of every "
+                                         "other: see the verdicts", routes->len),
+                            routes->len, design);
   r = g_ptr_array_index (routes, best);
-  return g_strdup_printf ("Compared %u routes over %s · %s is ahead of every other: accuracy %.1f%% ± %.1f",
+  /* TRANSLATORS: %2$s is "5 folds" or "5 folds × 3 repeats", %3$s a fusion
+   * method's title, then the accuracy's mean ± its standard deviation */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Compared %u route over %s · %s is ahead of every other: "
+                                       "accuracy %.1f%% ± %.1f",
+                                       "Compared %u routes over %s · %s is ahead of every other: "
+                                       "accuracy %.1f%% ± %.1f", routes->len),
                           routes->len, design, fl_fusion_title (r->fusion), 100.0 * r->acc_mean,
                           100.0 * r->acc_sd);
 }

@@ -17,6 +17,7 @@
 
 #include "fl-session.h"
 #include "fl-style.h"
+#include "fl-i18n.h"
 
 #include <string.h>
 
@@ -147,10 +148,10 @@ find_baselines (FlComparison *cmp,
       }
   if (missing)
     add_note (notes, fused == FL_BRANCHES_IMAGE_TEXT
-                     ? "To count the samples fusion rescues, compare it with an image-only and a text-only "
-                       "run on the same split (Compare trains both)."
-                     : "To count the samples fusion rescues, compare it with a run of each modality it fuses "
-                       "alone, on the same split (Compare trains them).");
+                     ? _("To count the samples fusion rescues, compare it with an image-only and a text-only "
+                         "run on the same split (Compare trains both).")
+                     : _("To count the samples fusion rescues, compare it with a run of each modality it fuses "
+                         "alone, on the same split (Compare trains them)."));
   return !missing;
 }
 
@@ -173,7 +174,9 @@ compare_baselines (FlInsight    *ins,
 
   if (single >= 0)
     {
-      note = g_strdup_printf ("%s reads only %s: show a fusion run to see the samples fusion rescues.",
+      /* TRANSLATORS: %1$s is a run's name ("image 2"), %2$s a modality in the
+       * plural ("the pictures") */
+      note = g_strdup_printf (_("%s reads only %s: show a fusion run to see the samples fusion rescues."),
                               r->name, fl_branch_plural (single));
       add_note (notes, note);
       return;
@@ -188,7 +191,7 @@ compare_baselines (FlInsight    *ins,
       }
   if (!fl_validation_compare_baselines (r->validation, baselines, names, n, rescued, hurt, &error))
     {
-      note = g_strdup_printf ("The baselines were not validated on the same samples (%s).", error->message);
+      note = g_strdup_printf (_("The baselines were not validated on the same samples (%s)."), error->message);
       add_note (notes, note);
       return;
     }
@@ -311,11 +314,11 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-#define NO_RUNS "Compare the fusion methods (Compare) to see why fusion wins: which samples it gets right " \
-                "that each modality alone gets wrong, and what it leans on."
-#define TRAINING "The runs are training: why a run gets its answers is worked out once they end."
-#define REOPENED "Train again to see why: the experiment file keeps no weights, so what the model leans on " \
-                 "and its feature maps cannot be worked out."
+#define NO_RUNS N_("Compare the fusion methods (Compare) to see why fusion wins: which samples it gets right " \
+                   "that each modality alone gets wrong, and what it leans on.")
+#define TRAINING N_("The runs are training: why a run gets its answers is worked out once they end.")
+#define REOPENED N_("Train again to see why: the experiment file keeps no weights, so what the model leans on " \
+                    "and its feature maps cannot be worked out.")
 
 /* Cancels the job under way; with wait, returns once its thread is through
  * with the run. Its result, if it comes, is dropped. */
@@ -394,7 +397,7 @@ job_done_cb (GObject      *source,
     {
       /* (the note is the thread's to write until now) */
       g_free (job->insight->note);
-      job->insight->note = g_strdup_printf ("Could not work out what %s leans on: %s",
+      job->insight->note = g_strdup_printf (_("Could not work out what %s leans on: %s"),
                                             job->insight->run_name, error->message);
     }
   publish (self, job->insight, FALSE, job->insight->note);
@@ -423,10 +426,12 @@ start_job (FlSessionInsight *self,
   g_task_set_source_tag (self->task, start_job);
   g_task_set_task_data (self->task, job, job_free);
   g_task_run_in_thread (self->task, insight_thread);
-  message = g_strdup_printf ("Working out what %s leans on: its validation samples go through the model "
-                             "again, without %s…", ins->run_name,
-                             fl_dataset_branches (fl_run_dataset (run)) == FL_BRANCHES_IMAGE_TEXT
-                             ? "the pictures, then without the words" : "each modality in turn");
+  /* TRANSLATORS: %s is a run's name ("concat") */
+  message = g_strdup_printf (fl_dataset_branches (fl_run_dataset (run)) == FL_BRANCHES_IMAGE_TEXT
+                             ? _("Working out what %s leans on: its validation samples go through the model "
+                                 "again, without the pictures, then without the words…")
+                             : _("Working out what %s leans on: its validation samples go through the model "
+                                 "again, without each modality in turn…"), ins->run_name);
   publish (self, NULL, TRUE, message);
 }
 
@@ -444,7 +449,7 @@ update (FlSessionInsight *self)
   if (fl_session_get_training (s) ||
       cmp == NULL || i < 0 || i >= fl_comparison_n_runs (cmp) || fl_comparison_result (cmp, i)->validation == NULL)
     {
-      forget (self, fl_session_get_training (s) ? TRAINING : NO_RUNS);
+      forget (self, _(fl_session_get_training (s) ? TRAINING : NO_RUNS));
       return;
     }
   run = fl_session_get_shown_model (s);
@@ -459,9 +464,9 @@ update (FlSessionInsight *self)
   if (run != NULL)
     fl_run_val_indices (run, &n_val);
   if (run == NULL)
-    add_note (notes, REOPENED);
+    add_note (notes, _(REOPENED));
   else if (n_val != ins->n)
-    add_note (notes, "Its predictions are not of its model's validation samples: train it again.");
+    add_note (notes, _("Its predictions are not of its model's validation samples: train it again."));
   ins->note = notes->len > 0 ? g_strdup (notes->str) : NULL;
   if (run == NULL || n_val != ins->n)
     publish (self, ins, FALSE, ins->note);
@@ -480,7 +485,7 @@ runs_changed_cb (FlSessionInsight *self,
   if (removed == 0)
     return;
   stop_job (self, TRUE);
-  forget (self, NO_RUNS);
+  forget (self, _(NO_RUNS));
 }
 
 static void

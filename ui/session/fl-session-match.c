@@ -11,21 +11,24 @@
 #include "fl-session-private.h"
 
 #include "fl-style.h"
+#include "fl-i18n.h"
 
 static void
 match_epoch_cb (FlSession          *self,
                 const FlMatchEpoch *e,
                 FlTrainWorker      *worker)
 {
-  g_autofree char *speed = g_strdup_printf ("%.0f pairs/s", e->samples_per_s);
+  g_autofree char *speed = g_strdup_printf (_("%.0f pairs/s"), e->samples_per_s);
 
   fl_run_item_add_match_epoch (self->match_item, e);
   _fl_session_set_progress (self, (double) e->epoch / e->n_epochs, speed);
   if (fl_train_worker_get_paused (worker))
-    _fl_session_set_status (self, "Paused after epoch %d/%d", e->epoch, e->n_epochs);
+    _fl_session_set_status (self, _("Paused after epoch %d/%d"), e->epoch, e->n_epochs);
   else
-    _fl_session_set_status (self, "Epoch %d/%d · R@1 image→text %.1f%%, text→image %.1f%% "
-                            "(chance %.1f%%) · median rank %.0f and %.0f of %d",
+    /* TRANSLATORS: the status line while matching trains: the epoch, R@1
+     * both ways, the chance level, the median ranks both ways of n pairs */
+    _fl_session_set_status (self, _("Epoch %d/%d · R@1 image→text %.1f%%, text→image %.1f%% "
+                                    "(chance %.1f%%) · median rank %.0f and %.0f of %d"),
                             e->epoch, e->n_epochs, 100.0 * e->val.i2t.r1, 100.0 * e->val.t2i.r1,
                             100.0 / MAX (e->n_val, 1), e->val.i2t.median_rank, e->val.t2i.median_rank,
                             e->n_val);
@@ -47,18 +50,20 @@ match_finished_cb (FlSession     *self,
       g_autofree char *took = fl_format_duration (fl_run_item_get_seconds (item));
       g_autofree char *transfer = _fl_session_transfer_note (fl_matcher_run (self->matcher));
 
-      _fl_session_set_status (self, "Finished %s in %s · best R@1 %.1f%%, R@10 %.1f%% (both ways, epoch %d)%s",
+      /* TRANSLATORS: %1$s a run's name ("match 1"), %2$s a duration ("12 s"),
+       * the last %s a note about the weights it started from, or empty */
+      _fl_session_set_status (self, _("Finished %s in %s · best R@1 %.1f%%, R@10 %.1f%% (both ways, epoch %d)%s"),
                               fl_run_item_get_name (item), took, 100.0 * fl_run_item_get_accuracy (item),
                               100.0 * fl_run_item_get_f1 (item), fl_run_item_get_best_epoch (item), transfer);
       _fl_session_set_progress (self, 1.0, NULL);
       _fl_session_warn_held_out (self, fl_matcher_run (self->matcher));
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    fl_session_set_status (self, "Matching stopped.");
+    fl_session_set_status (self, _("Matching stopped."));
   else
     {
-      _fl_session_error (self, "Matching stopped.", error->message);
-      fl_session_set_status (self, "Matching stopped with an error.");
+      _fl_session_error (self, _("Matching stopped."), error->message);
+      fl_session_set_status (self, _("Matching stopped with an error."));
     }
   _fl_session_notify_training (self);
   g_signal_emit (self, fl_session_signals[SIGNAL_FINISHED], 0, error);
@@ -92,7 +97,7 @@ fl_session_train_match (FlSession             *self,
   g_signal_connect_object (self->worker, "match-epoch", G_CALLBACK (match_epoch_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->worker, "finished", G_CALLBACK (match_finished_cb), self, G_CONNECT_SWAPPED);
   _fl_session_set_progress (self, 0.0, "");
-  _fl_session_set_status (self, "Preparing %s: splitting the pairs, building the vocabulary and the branches…",
+  _fl_session_set_status (self, _("Preparing %s: splitting the pairs, building the vocabulary and the branches…"),
                           fl_run_item_get_name (self->match_item));
   fl_train_worker_start (self->worker);
   _fl_session_notify_training (self);

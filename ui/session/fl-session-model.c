@@ -11,6 +11,7 @@
 #include "fl-session-private.h"
 
 #include "fl-predictor.h"
+#include "fl-i18n.h"
 
 typedef struct {
   char           *path;
@@ -51,7 +52,8 @@ open_thread (GTask        *task,
 }
 
 /* "model.safetensors (opened)", or with a number when one of that name is
- * there already. */
+ * there already. Not translated: a run's name is its identifier in the
+ * experiment file, as the engine's "concat 2" is. */
 static char *
 run_name (FlSession *self, const char *path)
 {
@@ -87,7 +89,7 @@ open_done_cb (GObject      *source,
   self->opening = FALSE;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      _fl_session_error (self, "Could not open the model.", error->message);
+      _fl_session_error (self, _("Could not open the model."), error->message);
       return;
     }
   /* the data changed, or a run started, while it was read */
@@ -97,7 +99,7 @@ open_done_cb (GObject      *source,
   name = run_name (self, job->path);
   m = fl_run_metrics (job->run);
   fl_run_val_indices (job->run, &n_val);
-  _fl_session_set_status (self, "Opened %s: %.1f%% of %d validation samples right.", name,
+  _fl_session_set_status (self, _("Opened %s: %.1f%% of %d validation samples right."), name,
                           100.0 * fl_metrics_accuracy (m), n_val);
   i = fl_comparison_add_trained (self->cmp, g_steal_pointer (&job->run), name);
   fl_run_item_set_data_branches (fl_run_list_append (self->runs, fl_comparison_result (self->cmp, i)),
@@ -119,9 +121,9 @@ fl_session_open_model (FlSession             *self,
 
   if (self->ds == NULL || fl_session_get_training (self) || self->opening)
     {
-      _fl_session_error (self, "Could not open the model.",
-                         self->ds == NULL ? "Load the data to evaluate it on first."
-                                          : "Wait for the runs under way to end.");
+      _fl_session_error (self, _("Could not open the model."),
+                         self->ds == NULL ? _("Load the data to evaluate it on first.")
+                                          : _("Wait for the runs under way to end."));
       return FALSE;
     }
   job = g_new0 (OpenJob, 1);
@@ -129,7 +131,7 @@ fl_session_open_model (FlSession             *self,
   job->ds = fl_dataset_ref (self->ds);
   job->split = *split;
   self->opening = TRUE;
-  _fl_session_set_status (self, "Evaluating the model on the validation split…");
+  _fl_session_set_status (self, _("Evaluating the model on the validation split…"));
   task = g_task_new (self, NULL, open_done_cb, NULL);
   g_task_set_task_data (task, job, open_job_free);
   g_task_run_in_thread (task, open_thread);

@@ -11,6 +11,7 @@
 
 #include "fl-predictor.h"
 #include "fl-style.h"
+#include "fl-i18n.h"
 
 #include <math.h>
 #include <string.h>
@@ -71,7 +72,8 @@ fl_session_get_run_samples (FlSession  *self,
   if (ds != NULL && r->validation != NULL && !fl_validation_matches (r->validation, ds, &error))
     {
       if (why != NULL)
-        *why = g_strdup_printf ("The data loaded is not what %s was trained on (%s): its samples are not shown.",
+        /* TRANSLATORS: %1$s a run's name, %2$s the reason */
+        *why = g_strdup_printf (_("The data loaded is not what %s was trained on (%s): its samples are not shown."),
                                 r->name, error->message);
       return NULL;
     }
@@ -83,7 +85,8 @@ fl_session_get_run_samples (FlSession  *self,
 static char *
 describe_vote (guint branches, const float *w)
 {
-  GString *s = g_string_new (" · the vote:");
+  g_autoptr(GPtrArray) heads = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *list = NULL;
   int k = 0;
 
   for (int b = 0; b < FL_N_BRANCHES; b++)
@@ -91,10 +94,15 @@ describe_vote (guint branches, const float *w)
       {
         g_autofree char *word = g_ascii_strdown (fl_branch_title (b), -1);
 
-        g_string_append_printf (s, "%s %s %.0f%%", k > 0 ? "," : "", word, 100.0 * w[k]);
+        /* TRANSLATORS: one head's weight in the late route's vote: "picture 60%" */
+        g_ptr_array_add (heads, g_strdup_printf (_("%s %.0f%%"), word, 100.0 * w[k]));
         k++;
       }
-  return g_string_free (s, FALSE);
+  g_ptr_array_add (heads, NULL);
+  /* TRANSLATORS: between the heads of the vote: "picture 60%, words 40%" */
+  list = g_strjoinv (C_("list separator", ", "), (char **) heads->pdata);
+  /* TRANSLATORS: appended to a run's description; %s is "picture 60%, words 40%" */
+  return g_strdup_printf (_(" · the vote: %s"), list);
 }
 
 char *
@@ -104,7 +112,7 @@ fl_session_describe_run (FlSession *self,
   const FlRunResult *r;
   FlRun *run;
   g_autofree char *took = NULL, *heads = NULL, *trained = NULL;
-  int n_epochs;
+  int n_epochs, n_val;
   float w[FL_N_BRANCHES];
 
   g_return_val_if_fail (FL_IS_SESSION (self), NULL);
@@ -119,13 +127,19 @@ fl_session_describe_run (FlSession *self,
     heads = describe_vote (fl_run_branches (run), w);
   /* a model trained elsewhere (fl_comparison_add_trained()): no training here */
   if (r->epochs->len == 1 && isnan (g_array_index (r->epochs, FlEpochStats, 0).train_loss))
-    trained = g_strdup ("trained elsewhere, evaluated here");
+    trained = g_strdup (_("trained elsewhere, evaluated here"));
   else
-    trained = g_strdup_printf ("%d epoch%s in %s", n_epochs, n_epochs == 1 ? "" : "s", took);
-  return g_strdup_printf ("%s · %d validation samples · %s fusion · %s%s%s", r->name,
-                          r->validation != NULL ? r->validation->n : 0, fl_fusion_title (r->settings.fusion),
+    /* TRANSLATORS: %s is a duration ("1 min 12 s") */
+    trained = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d epoch in %s", "%d epochs in %s", n_epochs),
+                               n_epochs, took);
+  n_val = r->validation != NULL ? r->validation->n : 0;
+  /* TRANSLATORS: a run's description: its name, the validation samples,
+   * a fusion method's title, "10 epochs in 12 s", then optional notes */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %d validation sample · %s fusion · %s%s%s",
+                                       "%s · %d validation samples · %s fusion · %s%s%s", n_val),
+                          r->name, n_val, fl_fusion_title (r->settings.fusion),
                           trained, heads != NULL ? heads : "",
-                          run == NULL ? " · reopened: train again to save its model" : "");
+                          run == NULL ? _(" · reopened: train again to save its model") : "");
 }
 
 /* ---- experiments ------------------------------------------------------------ */
@@ -165,8 +179,8 @@ fl_session_save_experiment (FlSession   *self,
   if (self->cmp == NULL || fl_session_get_training (self))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY,
-                           self->cmp == NULL ? "There are no runs to save yet."
-                                             : "Wait for the training to finish.");
+                           self->cmp == NULL ? _("There are no runs to save yet.")
+                                             : _("Wait for the training to finish."));
       return FALSE;
     }
   experiment_data (self, &data);
@@ -222,7 +236,8 @@ fl_session_open_experiment (FlSession   *self,
 
   if (fl_session_get_training (self))
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY, "Stop the training before opening an experiment.");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                           _("Stop the training before opening an experiment."));
       return FALSE;
     }
   cmp = fl_experiment_load (path, &data, &shown, error);
@@ -237,12 +252,17 @@ fl_session_open_experiment (FlSession   *self,
 
   n = fl_comparison_n_runs (cmp);
   if (load_runs_data (self))
-    _fl_session_set_status (self, n == 1 ? "Opened %s: %d run." : "Opened %s: %d runs.", name, n);
+    /* TRANSLATORS: %s is an experiment file's name */
+    _fl_session_set_status (self, g_dngettext (GETTEXT_PACKAGE, "Opened %s: %d run.", "Opened %s: %d runs.", n),
+                            name, n);
   else
-    _fl_session_set_status (self, n == 1 ? "Opened %s: %d run. Its data (%s) is not there: load it to see "
-                                           "the samples or to train more."
-                                         : "Opened %s: %d runs. Its data (%s) is not there: load it to see "
-                                           "the samples or to train more.", name, n, self->runs_data.csv_path);
+    /* TRANSLATORS: %1$s an experiment file's name, %3$s the CSV file of its data */
+    _fl_session_set_status (self, g_dngettext (GETTEXT_PACKAGE,
+                                               "Opened %s: %d run. Its data (%s) is not there: load it to see "
+                                               "the samples or to train more.",
+                                               "Opened %s: %d runs. Its data (%s) is not there: load it to see "
+                                               "the samples or to train more.", n),
+                            name, n, self->runs_data.csv_path);
   return TRUE;
 }
 
@@ -310,12 +330,13 @@ predict_done_cb (GObject      *source,
   if (g_task_propagate_boolean (G_TASK (result), &error))
     {
       g_autofree char *name = g_path_get_basename (j->out_path);
-      _fl_session_set_status (self, "Wrote %d predictions to %s.", j->n, name);
+      _fl_session_set_status (self, g_dngettext (GETTEXT_PACKAGE, "Wrote %d prediction to %s.",
+                                                 "Wrote %d predictions to %s.", j->n), j->n, name);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    fl_session_set_status (self, "Prediction cancelled: nothing was written.");
+    fl_session_set_status (self, _("Prediction cancelled: nothing was written."));
   else
-    _fl_session_error (self, "Could not predict.", error->message);
+    _fl_session_error (self, _("Could not predict."), error->message);
 }
 
 /* NAME.csv → NAME-predictions.csv, in the same folder */
@@ -342,12 +363,12 @@ fl_session_predict (FlSession  *self,
 
   if (run == NULL)
     {
-      _fl_session_error (self, "Nothing to predict with.", "Train a model first, or pick a run that has one.");
+      _fl_session_error (self, _("Nothing to predict with."), _("Train a model first, or pick a run that has one."));
       return FALSE;
     }
   if (self->predicting != NULL)
     {
-      _fl_session_error (self, "A prediction is running.", "Wait for it, or cancel it.");
+      _fl_session_error (self, _("A prediction is running."), _("Wait for it, or cancel it."));
       return FALSE;
     }
   j = g_new0 (PredictJob, 1);
@@ -358,7 +379,7 @@ fl_session_predict (FlSession  *self,
   j->out_path = predictions_path (csv_path);
   self->predicting = g_cancellable_new ();
   _fl_session_notify_predicting (self);
-  fl_session_set_status (self, "Predicting…");
+  fl_session_set_status (self, _("Predicting…"));
   task = g_task_new (self, self->predicting, predict_done_cb, NULL);
   /* what happened, even if cancelled too late to stop the writing */
   g_task_set_check_cancellable (task, FALSE);
@@ -428,7 +449,10 @@ _fl_session_warn_held_out (FlSession *self,
                            FlRun     *run)
 {
   g_autofree char *why = NULL;
+  /* the engine's warning starts so (fl_transfer_held_out_seen()); the
+   * heading says it here */
+  const char *warning = _("warning: ");
 
   if (run != NULL && fl_transfer_held_out_seen (run, &why, NULL))
-    _fl_session_error (self, "Careful:", g_str_has_prefix (why, "warning: ") ? why + strlen ("warning: ") : why);
+    _fl_session_error (self, _("Careful:"), g_str_has_prefix (why, warning) ? why + strlen (warning) : why);
 }

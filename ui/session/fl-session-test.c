@@ -12,6 +12,7 @@
 
 #include "fl-evaluation.h"
 #include "fl-predictor.h"
+#include "fl-i18n.h"
 
 typedef struct {
   FlPredictor  *pred;         /* NULL: loaded from model_path in the thread */
@@ -76,13 +77,14 @@ test_done_cb (GObject      *source,
   TestJob *j = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   g_autoptr(FlMetrics) m = NULL;
+  int n;
 
   g_clear_object (&self->testing);
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        _fl_session_error (self, "Could not test the model.", error->message);
-      fl_session_set_status (self, "Testing stopped.");
+        _fl_session_error (self, _("Could not test the model."), error->message);
+      fl_session_set_status (self, _("Testing stopped."));
       return;
     }
   _fl_session_clear_test (self);
@@ -90,8 +92,12 @@ test_done_cb (GObject      *source,
   self->test_eval = g_steal_pointer (&j->ev);
   self->test_name = g_path_get_basename (j->csv_path);
   m = fl_evaluation_metrics (self->test_eval);
-  _fl_session_set_status (self, "Tested on %s: accuracy %.1f%% · macro-F1 %.3f over %d samples", self->test_name,
-                          100.0 * fl_metrics_accuracy (m), fl_metrics_macro_f1 (m), self->test_eval->validation->n);
+  n = self->test_eval->validation->n;
+  /* TRANSLATORS: %s is the test data's CSV file */
+  _fl_session_set_status (self, g_dngettext (GETTEXT_PACKAGE,
+                                             "Tested on %s: accuracy %.1f%% · macro-F1 %.3f over %d sample",
+                                             "Tested on %s: accuracy %.1f%% · macro-F1 %.3f over %d samples", n),
+                          self->test_name, 100.0 * fl_metrics_accuracy (m), fl_metrics_macro_f1 (m), n);
   g_signal_emit (self, fl_session_signals[SIGNAL_TESTED], 0);
 }
 
@@ -110,12 +116,13 @@ fl_session_test (FlSession  *self,
 
   if (model_path == NULL && run == NULL)
     {
-      _fl_session_error (self, "Nothing to test.", "Train a model first, pick a run that has one, or choose a model file.");
+      _fl_session_error (self, _("Nothing to test."),
+                         _("Train a model first, pick a run that has one, or choose a model file."));
       return FALSE;
     }
   if (self->testing != NULL)
     {
-      _fl_session_error (self, "A test is running.", "Wait for it to end.");
+      _fl_session_error (self, _("A test is running."), _("Wait for it to end."));
       return FALSE;
     }
   j = g_new0 (TestJob, 1);
@@ -124,7 +131,7 @@ fl_session_test (FlSession  *self,
   j->images_dir = g_strdup (images_dir);
   j->csv_path = g_strdup (csv_path);
   self->testing = g_cancellable_new ();
-  fl_session_set_status (self, "Testing the model on other data…");
+  fl_session_set_status (self, _("Testing the model on other data…"));
   task = g_task_new (self, self->testing, test_done_cb, NULL);
   g_task_set_task_data (task, j, test_job_free);
   g_task_run_in_thread (task, test_thread);
@@ -154,6 +161,7 @@ fl_session_describe_test (FlSession *self)
 {
   g_autofree char *unknown = NULL;
   g_autoptr(GString) s = NULL;
+  int n, skipped;
 
   g_return_val_if_fail (FL_IS_SESSION (self), NULL);
 
@@ -161,11 +169,14 @@ fl_session_describe_test (FlSession *self)
     return NULL;
   unknown = fl_evaluation_unknown_note (self->test_eval);
   s = g_string_new (NULL);
-  g_string_append_printf (s, "Tested on %s: %d test samples", self->test_name, self->test_eval->validation->n);
-  if (self->test_ds->report.n_skipped == 1)
-    g_string_append (s, " · 1 row skipped (unreadable or incomplete)");
-  else if (self->test_ds->report.n_skipped > 1)
-    g_string_append_printf (s, " · %d rows skipped (unreadable or incomplete)", self->test_ds->report.n_skipped);
+  n = self->test_eval->validation->n;
+  skipped = self->test_ds->report.n_skipped;
+  /* TRANSLATORS: %s is the test data's CSV file */
+  g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, "Tested on %s: %d test sample",
+                                          "Tested on %s: %d test samples", n), self->test_name, n);
+  if (skipped > 0)
+    g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, " · %d row skipped (unreadable or incomplete)",
+                                            " · %d rows skipped (unreadable or incomplete)", skipped), skipped);
   if (unknown != NULL)
     g_string_append_printf (s, " · %s", unknown);
   return g_string_free (g_steal_pointer (&s), FALSE);

@@ -4,6 +4,7 @@
 #include "fl-session-private.h"
 
 #include "fl-style.h"
+#include "fl-i18n.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -78,13 +79,13 @@ _fl_session_idle_status (FlSession *self)
   if (fl_session_get_training (self))
     return;
   if (self->loading)
-    fl_session_set_status (self, "Loading the data…");
+    fl_session_set_status (self, _("Loading the data…"));
   else if (self->ds == NULL && self->cmp != NULL)
-    fl_session_set_status (self, "No data is loaded: load it again to train more runs.");
+    fl_session_set_status (self, _("No data is loaded: load it again to train more runs."));
   else if (self->ds == NULL)
-    fl_session_set_status (self, "Choose an image folder and a text CSV to begin.");
+    fl_session_set_status (self, _("Choose an image folder and a text CSV to begin."));
   else if (self->shown_run < 0)
-    fl_session_set_status (self, "Ready: press Train (Ctrl+Return) to start.");
+    fl_session_set_status (self, _("Ready: press Train (Ctrl+Return) to start."));
 }
 
 void
@@ -169,8 +170,8 @@ fl_session_set_dataset (FlSession *self,
           self->runs_data.image_fit = ds->image_fit;
           self->runs_data.samples = ds->fingerprint;
         }
-      fl_session_set_status (self, ds != NULL ? "The data is loaded: train more runs, or see a matrix cell's samples."
-                                              : "No data is loaded: load it again to train more runs.");
+      fl_session_set_status (self, ds != NULL ? _("The data is loaded: train more runs, or see a matrix cell's samples.")
+                                              : _("No data is loaded: load it again to train more runs."));
       /* (which says so if the data is not what the run saw) */
       if (self->shown_run >= 0)
         fl_session_show_run (self, self->shown_run);
@@ -244,17 +245,18 @@ batch_done_cb (FlSession          *self,
   self->last_batch = *stats;
   _fl_session_set_progress (self, fraction, NULL);
   if (fl_train_worker_get_paused (worker))
-    _fl_session_set_status (self, "Paused at epoch %d/%d · batch %d/%d",
+    _fl_session_set_status (self, _("Paused at epoch %d/%d · batch %d/%d"),
                             stats->epoch, stats->n_epochs, stats->batch, stats->n_batches);
   else if (fraction > 0.0 && stats->elapsed > 1.0)
     {
       g_autofree char *left = fl_format_duration (stats->elapsed * (1.0 - fraction) / fraction);
 
-      _fl_session_set_status (self, "Epoch %d/%d · batch %d/%d · %s left",
+      /* TRANSLATORS: %5$s is a duration ("1 min 12 s") */
+      _fl_session_set_status (self, _("Epoch %d/%d · batch %d/%d · %s left"),
                               stats->epoch, stats->n_epochs, stats->batch, stats->n_batches, left);
     }
   else
-    _fl_session_set_status (self, "Epoch %d/%d · batch %d/%d",
+    _fl_session_set_status (self, _("Epoch %d/%d · batch %d/%d"),
                             stats->epoch, stats->n_epochs, stats->batch, stats->n_batches);
   g_signal_emit (self, fl_session_signals[SIGNAL_BATCH], 0, item, stats);
 }
@@ -265,7 +267,7 @@ epoch_done_cb (FlSession          *self,
                FlTrainWorker      *worker)
 {
   FlRunItem *item = fl_run_list_get (self->runs, fl_train_worker_get_current (worker));
-  g_autofree char *speed = g_strdup_printf ("%.0f samples/s", stats->samples_per_s);
+  g_autofree char *speed = g_strdup_printf (_("%.0f samples/s"), stats->samples_per_s);
 
   fl_run_item_add_epoch (item, stats);
   _fl_session_set_progress (self, self->progress, speed);
@@ -282,7 +284,7 @@ run_started_cb (FlSession     *self,
   memset (&self->last_batch, 0, sizeof self->last_batch);
   fl_run_item_start (item);
   _fl_session_set_progress (self, 0.0, NULL);
-  _fl_session_set_status (self, "Preparing %s: splitting the samples, building the vocabulary and the model…",
+  _fl_session_set_status (self, _("Preparing %s: splitting the samples, building the vocabulary and the model…"),
                           fl_run_item_get_name (item));
   g_signal_emit (self, fl_session_signals[SIGNAL_RUN_STARTED], 0, item);
 }
@@ -329,16 +331,19 @@ finish_complete (FlSession *self,
           fl_session_set_status (self, status);
         }
       else if (best < 0)
-        _fl_session_set_status (self, "Compared %d runs · none of them finished.", n);
+        _fl_session_set_status (self, g_dngettext (GETTEXT_PACKAGE, "Compared %d run · it did not finish.",
+                                                   "Compared %d runs · none of them finished.", n), n);
       else
-        _fl_session_set_status (self, "Compared %d runs · best: %s, accuracy %.1f%% · macro-F1 %.3f", n,
+        /* TRANSLATORS: %2$s is the best run's name ("gated") */
+        _fl_session_set_status (self, g_dngettext (GETTEXT_PACKAGE, "Compared %d run · best: %s, accuracy %.1f%% · macro-F1 %.3f",
+                                                   "Compared %d runs · best: %s, accuracy %.1f%% · macro-F1 %.3f", n), n,
                                 fl_run_item_get_name (item), 100.0 * fl_run_item_get_accuracy (item),
                                 fl_run_item_get_f1 (item));
       /* not the last run's speed: the runs differ too much for one */
       for (int i = 0; i < n; i++)
         total += fl_comparison_result (self->cmp, i)->train_seconds;
       took = fl_format_duration (total);
-      speed = g_strdup_printf ("%d runs in %s", n, took);
+      speed = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d run in %s", "%d runs in %s", n), n, took);
       _fl_session_set_progress (self, 1.0, speed);
       fl_session_show_run (self, best);
     }
@@ -348,8 +353,13 @@ finish_complete (FlSession *self,
       g_autofree char *took = fl_format_duration (self->last_batch.elapsed);
       g_autofree char *transfer = _fl_session_transfer_note (run);
 
-      _fl_session_set_status (self, "Finished %d epoch%s in %s · accuracy %.1f%% · macro-F1 %.3f%s",
-                              settings->epochs, settings->epochs == 1 ? "" : "s", took,
+      /* TRANSLATORS: %2$s is a duration, the last %s a note about the
+       * weights the run started from, or empty */
+      _fl_session_set_status (self, g_dngettext (GETTEXT_PACKAGE,
+                                                 "Finished %d epoch in %s · accuracy %.1f%% · macro-F1 %.3f%s",
+                                                 "Finished %d epochs in %s · accuracy %.1f%% · macro-F1 %.3f%s",
+                                                 settings->epochs),
+                              settings->epochs, took,
                               100.0 * fl_metrics_accuracy (metrics), fl_metrics_macro_f1 (metrics), transfer);
       _fl_session_set_progress (self, 1.0, NULL);
       fl_session_show_run (self, fl_train_worker_get_last_run (self->worker));
@@ -374,16 +384,16 @@ finished_cb (FlSession     *self,
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       if (self->last_batch.epoch > 0)
-        _fl_session_set_status (self, "Stopped at epoch %d/%d, batch %d/%d.",
+        _fl_session_set_status (self, _("Stopped at epoch %d/%d, batch %d/%d."),
                                 self->last_batch.epoch, self->last_batch.n_epochs,
                                 self->last_batch.batch, self->last_batch.n_batches);
       else
-        fl_session_set_status (self, "Stopped before the first batch.");
+        fl_session_set_status (self, _("Stopped before the first batch."));
     }
   else
     {
-      _fl_session_error (self, "Training stopped.", error != NULL ? error->message : "The run could not start.");
-      fl_session_set_status (self, "Training stopped with an error.");
+      _fl_session_error (self, _("Training stopped."), error != NULL ? error->message : _("The run could not start."));
+      fl_session_set_status (self, _("Training stopped with an error."));
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRAINING]);
@@ -491,11 +501,11 @@ fl_session_set_paused (FlSession *self,
     return;
   fl_train_worker_set_paused (self->worker, paused);
   if (paused && self->last_batch.epoch > 0)
-    _fl_session_set_status (self, "Paused at epoch %d/%d · batch %d/%d",
+    _fl_session_set_status (self, _("Paused at epoch %d/%d · batch %d/%d"),
                             self->last_batch.epoch, self->last_batch.n_epochs,
                             self->last_batch.batch, self->last_batch.n_batches);
   else if (paused)
-    fl_session_set_status (self, "Paused.");
+    fl_session_set_status (self, _("Paused."));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
 }
 
@@ -514,7 +524,7 @@ fl_session_stop (FlSession *self)
   if (!fl_session_get_training (self))
     return;
   fl_train_worker_stop (self->worker);
-  fl_session_set_status (self, "Stopping…");
+  fl_session_set_status (self, _("Stopping…"));
 }
 
 /* ---- the object ------------------------------------------------------------ */
