@@ -7,6 +7,7 @@
 #      catalogue merged with a template made now);
 #   3. a translation breaks its format (msgfmt --check: %s against %d);
 #   4. a user-visible call has an unmarked English literal: gtk_label_new,
+#      the status line and error dialog of ui/session,
 #      *_with_label, tooltips, titles, menu items, placeholder texts,
 #      g_set_error; a line may opt out with the comment "not translated";
 #   5. the CLI run in Chinese (LANGUAGE=zh_CN) does not speak Chinese.
@@ -60,10 +61,25 @@ for lang in $(cat po/LINGUAS); do
 done
 
 # 4
-pattern='(gtk_label_new|_new_with_label|_new_with_mnemonic|_set_tooltip_text|_set_tooltip_markup|_set_title|_set_placeholder_text|g_menu_append|g_menu_item_new|g_menu_insert|_set_heading|_set_body|_set_label)[[:space:]]*\(([^,"]*,[[:space:]]*)?"[A-Za-z]'
-unmarked=$(grep -nE "$pattern" ui/*.c app/*.c 2>/dev/null | grep -v "not translated")
-errors=$(grep -nE 'g_set_error[[:space:]]*\([^;]*,[[:space:]]*"[A-Za-z]' engine/*.c cli/*.c ui/*.c 2>/dev/null \
-         | grep -v "not translated")
+pattern='(gtk_label_new|_new_with_label|_new_with_mnemonic|_set_tooltip_text|_set_tooltip_markup|_set_title|_set_placeholder_text|g_menu_append|g_menu_item_new|g_menu_insert|_set_heading|_set_body|_set_label|_set_status|_session_error)[[:space:]]*\(([^,"]*,[[:space:]]*)?"[A-Za-z]'
+# (every .c file, in the subfolders too: ui/plot, ui/session)
+unmarked=$(grep -rnE --include='*.c' "$pattern" ui app 2>/dev/null | grep -v "not translated")
+# g_set_error and g_set_error_literal over several lines too (the message
+# is usually on the next one); comments are blanked first, since a
+# TRANSLATORS comment between the arguments quotes English
+errors=$(find engine cli ui -name '*.c' | LC_ALL=C sort | xargs perl -e '
+  undef $/;
+  for my $f (@ARGV) {
+    open my $fh, "<", $f or next; my $text = <$fh>; close $fh;
+    (my $s = $text) =~ s{/\*.*?\*/}{"\n" x ($& =~ tr/\n//)}gse;
+    while ($s =~ /g_set_error(?:_literal)?\s*\(([^;]*?),\s*"[A-Za-z]/g) {
+      my $first = substr ($s, 0, $-[0]) =~ tr/\n//;
+      my $last = substr ($s, 0, pos ($s)) =~ tr/\n//;
+      my @lines = (split /\n/, $text)[$first .. $last];
+      next if grep { /not translated/ } @lines;
+      print "$f:", $first + 1, ": ", join (" ", map { s/^\s+//r } @lines), "\n";
+    }
+  }')
 if [ -z "$unmarked$errors" ]; then
   ok "no user-visible call passes an unmarked English literal"
 else

@@ -10,12 +10,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# the files with marked strings: _() N_() C_() NC_() g_dngettext() in C,
+# the files with marked strings: _() N_() C_() NC_() g_dngettext() in C
+# (every .c under app/ cli/ engine/ ui/, their subfolders too),
 # translatable="yes" in the templates, the .in files merged at build time
 potfiles () {
   {
-    grep -lE '(^|[^A-Za-z0-9_])(N?C?_|g_dngettext|g_dpgettext2)[[:space:]]*\(' \
-      app/*.c cli/*.c engine/*.c ui/*.c 2>/dev/null || true
+    grep -rlE --include='*.c' '(^|[^A-Za-z0-9_])(N?C?_|g_dngettext|g_dpgettext2)[[:space:]]*\(' \
+      app cli engine ui 2>/dev/null || true
     grep -l 'translatable="yes"' resources/ui/*.ui resources/gtk/*.ui 2>/dev/null || true
     ls resources/*.desktop.in resources/*.metainfo.xml.in 2>/dev/null || true
   } | grep -v '^engine/fl-i18n\.[ch]$' | LC_ALL=C sort -u
