@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <time.h>
 
 static double
 now (void)
@@ -63,11 +64,45 @@ forward_flops (int S, int D, int C, double tokens)
        + 2.0 * 2 * D * 128 + 2.0 * 128 * C;
 }
 
-/* Keeps every epoch's figures: its samples/s covers the training pass alone. */
+/* Every epoch's figures (their samples/s cover the training pass alone),
+ * and the process's CPU time over the training batches: on a shared
+ * machine CPU time per sample varies less than wall time. */
+typedef struct {
+  GArray *epochs;
+  double  cpu_last;     /* CPU seconds at the last batch's end */
+  gint64  seen_last;
+  double  cpu_sum;      /* over batches 2… of each epoch: the training alone */
+  gint64  seen_sum;
+} Progress;
+
+static double
+cpu_seconds (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void
+batch_cb (const FlBatchStats *stats, gpointer user_data)
+{
+  Progress *p = user_data;
+  double cpu = cpu_seconds ();
+
+  if (stats->batch > 1)
+    {
+      p->cpu_sum += cpu - p->cpu_last;
+      p->seen_sum += stats->samples_seen - p->seen_last;
+    }
+  p->cpu_last = cpu;
+  p->seen_last = stats->samples_seen;
+}
+
 static void
 epoch_cb (const FlEpochStats *stats, gpointer user_data)
 {
-  g_array_append_val ((GArray *) user_data, *stats);
+  g_array_append_val (((Progress *) user_data)->epochs, *stats);
 }
 
 static int
@@ -193,8 +228,9 @@ bench_train (FlDataset *ds, const FlTrainSettings *settings, int classes, int wo
   g_autoptr(GError) error = NULL;
   g_autoptr(FlRun) run = NULL;
   g_autoptr(GArray) epochs = g_array_new (FALSE, FALSE, sizeof (FlEpochStats));
+  Progress progress = { .epochs = epochs };
   const int S = ds->image_size;
-  FlTrainCallbacks cb = { .epoch_done = epoch_cb, .user_data = epochs };
+  FlTrainCallbacks cb = { .batch_done = batch_cb, .epoch_done = epoch_cb, .user_data = &progress };
   const FlTrainSettings *s = settings;
   const int threads = s->n_threads;
   double train_rate;
@@ -228,6 +264,7 @@ bench_train (FlDataset *ds, const FlTrainSettings *settings, int classes, int wo
   printf ("peak_rss_mb=%.1f\n", ru.ru_maxrss / 1024.0);
   printf ("train_samples_per_s=%.1f\n", train_rate);
   printf ("train_epoch_seconds=%.3f\n", samples / train_rate);
+  printf ("train_cpu_us_per_sample=%.1f\n", 1e6 * progress.cpu_sum / MAX (progress.seen_sum, 1));
   printf ("train_mflop_per_sample=%.2f\n", 3 * flops / 1e6);
   printf ("machine_fraction=%.3f\n", 3 * flops * train_rate / (peak * 1e9));
   printf ("eval_samples_per_s=%.1f\n", n_val / eval_secs);
