@@ -85,6 +85,25 @@ void fl_pool2_bias_relu_backward (float        *din,
                                   const gint32 *argmax,
                                   int N, int C, int H, int W);
 
+/* ---- a conv block's first conv: its weight gradient alone ------------- */
+
+/* Scratch floats fl_conv3x3_pool_weight_grad() needs. */
+gsize fl_conv3x3_pool_weight_grad_scratch_size (int C, int W, int K);
+
+/* The backward of in (N,C,H,W) → conv (w (K,C,3,3), no bias) →
+ * fl_pool2_bias_relu_forward() (out, argmax, b) without the input's
+ * gradient: from dout (N,K,H/2,W/2), out's gradient, accumulates dw and db
+ * (K) as fl_pool2_bias_relu_backward() then fl_conv3x3_backward() with
+ * din NULL would, without the conv's gradient map. */
+void fl_conv3x3_pool_weight_grad (float        *dw,
+                                  float        *db,
+                                  const float  *dout,
+                                  const float  *out,
+                                  const gint32 *argmax,
+                                  const float  *in,
+                                  float        *scratch,
+                                  int N, int C, int H, int W, int K);
+
 /* ---- linear ---------------------------------------------------------- */
 
 /* in is (N,In); w is (Out,In); b is (Out); out is (N,Out) = in · w^T + b. */

@@ -3,11 +3,13 @@
  * The conv blocks' fast paths against the plain operators they replace:
  * fl_pool2_bias_relu_*() against max-pool, + bias and ReLU one after the
  * other, a conv without its bias, and on shapes whose pooled planes end in
- * a partial block of eight (the kernels' lanes). Tolerances as test-ops.c.
+ * a partial block of eight (the kernels' lanes); conv1's weight gradient
+ * from the pooled one against the plain route. Tolerances as test-ops.c.
  */
 #include "fl-ops.h"
 #include "fl-test-util.h"
 
+#include <math.h>
 #include <string.h>
 
 #define TOL_LINEAR 1e-3
@@ -192,6 +194,58 @@ test_conv_without_bias (void)
   g_assert_cmpmem (din_a, sizeof (float) * nin, din_b, sizeof (float) * nin);
 }
 
+/* conv1's weight gradient from the pooled one against the plain route
+ * (fl_pool2_bias_relu_backward, then fl_conv3x3_backward without din):
+ * accumulated onto what dw and db held, db to the bit, dw to float
+ * rounding; with a scratch of exactly the size asked for, full of NaN (the
+ * patches' padding lanes must not reach dw). Shapes (N, C, H, W, K): C = 8
+ * makes a patch exactly 72 floats wide, no padding lanes at all. */
+static void
+test_pool_weight_grad (void)
+{
+  static const int cases[][5] = { { 2, 3, 6, 10, 4 }, { 1, 1, 2, 2, 3 }, { 3, 3, 16, 64, 32 },
+                                  { 1, 8, 6, 14, 5 }, { 2, 2, 10, 12, 9 } };
+  g_autoptr(GRand) rng = g_rand_new_with_seed (14);
+
+  for (guint t = 0; t < G_N_ELEMENTS (cases); t++)
+    {
+      const int N = cases[t][0], C = cases[t][1], H = cases[t][2], W = cases[t][3], K = cases[t][4];
+      const gsize nin = (gsize) N * C * H * W, nc = (gsize) N * K * H * W, nw = (gsize) K * C * 9;
+      const gsize nsc = fl_conv3x3_pool_weight_grad_scratch_size (C, W, K);
+      g_autofree float *in = g_new (float, nin), *w = g_new (float, nw), *b = g_new (float, K);
+      g_autofree float *c = g_new (float, nc), *out = g_new (float, nc / 4);
+      g_autofree float *dout = g_new (float, nc / 4), *dc = g_new (float, nc);
+      g_autofree gint32 *am = g_new (gint32, nc / 4);
+      g_autofree float *dw = g_new (float, nw), *ref_dw = g_new (float, nw);
+      g_autofree float *db = g_new (float, K), *ref_db = g_new (float, K);
+      g_autofree float *scratch = g_new (float, MAX (nsc, fl_conv3x3_scratch_size (C, H, W)));
+      float big = 0.0f;
+
+      fill_uniform (rng, in, nin, -1, 1);
+      fill_uniform (rng, w, nw, -1, 1);
+      fill_uniform (rng, b, K, -0.5, 0.5);
+      fill_uniform (rng, dout, nc / 4, -1, 1);
+      fill_uniform (rng, dw, nw, -1, 1);
+      fill_uniform (rng, db, K, -1, 1);
+      memcpy (ref_dw, dw, sizeof (float) * nw);
+      memcpy (ref_db, db, sizeof (float) * K);
+      fl_conv3x3_forward (c, in, w, NULL, scratch, N, C, H, W, K);
+      fl_pool2_bias_relu_forward (out, am, c, b, N, K, H, W);
+      g_assert_cmpint (count_zeros (out, nc / 4), >, 0);
+      fl_pool2_bias_relu_backward (dc, ref_db, dout, out, am, N, K, H, W);
+      fl_conv3x3_backward (NULL, ref_dw, NULL, dc, in, w, scratch, N, C, H, W, K);
+
+      for (gsize i = 0; i < nsc; i++)
+        scratch[i] = NAN;
+      fl_conv3x3_pool_weight_grad (dw, db, dout, out, am, in, scratch, N, C, H, W, K);
+      g_assert_cmpmem (db, sizeof (float) * K, ref_db, sizeof (float) * K);
+      for (gsize i = 0; i < nw; i++)
+        big = MAX (big, fabsf (ref_dw[i]));
+      for (gsize i = 0; i < nw; i++)
+        g_assert_cmpfloat_with_epsilon (dw[i], ref_dw[i], 1e-5 * big);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -200,5 +254,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ops/pool2-bias-relu/ties", test_block_ties);
   g_test_add_func ("/ops/pool2-bias-relu/backward", test_block_backward);
   g_test_add_func ("/ops/conv3x3/without-bias", test_conv_without_bias);
+  g_test_add_func ("/ops/conv3x3/pool-weight-grad", test_pool_weight_grad);
   return g_test_run ();
 }
