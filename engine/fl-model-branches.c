@@ -75,7 +75,7 @@ static gsize
 stack_scratch_size (int C0, int H, int W, int C1)
 {
   return MAX (MAX (fl_conv3x3_scratch_size (C0, H, W),
-                   fl_conv3x3_pool_weight_grad_scratch_size (C0, W, C1)),
+                   fl_conv3x3_pool_weight_grad_scratch_size (C0, H, W, C1)),
               fl_conv3x3_scratch_size (C1, H / 2, W / 2));
 }
 

@@ -362,24 +362,6 @@ patches3x3 (float *patches, const float *pad, int C, int W, int rows)
       }
 }
 
-/* Σ g[0..n) where y > 0, summed as route_where_positive sums it (the same
- * bits for the bias gradient). */
-static inline __attribute__ ((always_inline)) float
-sum_where_positive (const float *g, const float *y, int n)
-{
-  float lane[8] = { 0 }, s = 0.0f;
-  int i = 0;
-
-  for (; i + 8 <= n; i += 8)
-    for (int j = 0; j < 8; j++)
-      lane[j] += y[i + j] > 0.0f ? g[i + j] : 0.0f;
-  for (; i < n; i++)
-    s += y[i] > 0.0f ? g[i] : 0.0f;
-  for (int j = 0; j < 8; j++)
-    s += lane[j];
-  return s;
-}
-
 /* Eight floats: one AVX register. */
 typedef float Lanes8 __attribute__ ((vector_size (32)));
 
@@ -387,23 +369,31 @@ typedef float Lanes8 __attribute__ ((vector_size (32)));
 #define ADD_SCALED(a, v, p) \
   G_STMT_START { Lanes8 r_; memcpy (&r_, (p), sizeof r_); (a) += (v) * r_; } G_STMT_END
 
-/* v[0..n) = g where the ReLU passed (y > 0), else 0: in a loop of its own
- * the compiler makes it a vector blend; inside sum_patches it became a
- * branch, a coin toss on real maps. */
+/* One plane's pooled gradients g where the ReLU passed (y > 0), else 0,
+ * into v, and its winners' offsets am - base into pix: one pass that
+ * streams g, y and am from memory, ahead of the band loop, which visits
+ * each plane 32 times and, reading them there, took a cache miss each
+ * time (half this function's time in training). g is read whatever y is:
+ * "y > 0 ? g : 0" alone became an AVX2 masked load. */
 static inline __attribute__ ((always_inline)) void
-passed (float *v, const float *g, const float *y, int n)
+passed (float *v, gint32 *pix, const float *g, const float *y, const gint32 *am, gint32 base,
+        int n)
 {
   for (int i = 0; i < n; i++)
-    v[i] = y[i] > 0.0f ? g[i] : 0.0f;
+    {
+      const float gi = g[i], yi = y[i];
+      v[i] = yi > 0.0f ? gi : 0.0f;
+      pix[i] = am[i] - base;
+    }
 }
 
-/* acc (P floats) += Σ_i v[i] × the patch under window i's winner (pixel
- * am[i] - base of the band): 32 columns at a time (conv1's 27 taps) in
- * four independent chains of adds, then the rest eight at a time. A
- * gradient the ReLU stopped adds 0 × its patch: cheaper than a branch on
- * a coin toss or gathering the others first (measured). */
+/* acc (P floats) += Σ_i v[i] × the patch of pixel pix[i] - base of the
+ * band: 32 columns at a time (conv1's 27 taps) in four independent chains
+ * of adds, then the rest eight at a time. A gradient the ReLU stopped adds
+ * 0 × its patch: cheaper than a branch on a coin toss or gathering the
+ * others first (measured). */
 static inline __attribute__ ((always_inline)) void
-sum_patches (float *acc, const float *patches, int P, const float *v, const gint32 *am,
+sum_patches (float *acc, const float *patches, int P, const float *v, const gint32 *pix,
              gint32 base, int n)
 {
   int j0 = 0;
@@ -414,7 +404,7 @@ sum_patches (float *acc, const float *patches, int P, const float *v, const gint
       memcpy (a, acc + j0, sizeof a);
       for (int i = 0; i < n; i++)
         {
-          const float *r = patches + (gsize) (am[i] - base) * P + j0;
+          const float *r = patches + (gsize) (pix[i] - base) * P + j0;
           for (int c = 0; c < 4; c++)
             ADD_SCALED (b[c], v[i], r + 8 * c);
         }
@@ -427,41 +417,40 @@ sum_patches (float *acc, const float *patches, int P, const float *v, const gint
       Lanes8 a, b = { 0 };
       memcpy (&a, acc + j0, sizeof a);
       for (int i = 0; i < n; i++)
-        ADD_SCALED (b, v[i], patches + (gsize) (am[i] - base) * P + j0);
+        ADD_SCALED (b, v[i], patches + (gsize) (pix[i] - base) * P + j0);
       a += b;
       memcpy (acc + j0, &a, sizeof a);
     }
 }
 
 gsize
-fl_conv3x3_pool_weight_grad_scratch_size (int C, int W, int K)
+fl_conv3x3_pool_weight_grad_scratch_size (int C, int H, int W, int K)
 {
-  return ((gsize) 2 * PATCH_BAND * W + K + 1) * patch_width (C) + (gsize) PATCH_BAND * (W / 2)
+  /* acc, v and pix, patches, pad */
+  return (gsize) K * patch_width (C) + (gsize) 2 * K * (H / 2) * (W / 2)
+         + ((gsize) 2 * PATCH_BAND * W + 1) * patch_width (C)
          + (gsize) C * (2 * PATCH_BAND + 2) * (W + 2) + 1;
 }
 
-/* One image's conv gradient into acc (K, P), band by band. */
+/* One image's conv gradient into acc (K, P) from v and pix (K pooled
+ * planes), band by band. */
 static inline __attribute__ ((always_inline)) void
-image_weight_grad (float *acc, float *patches, float *pad, float *v, const float *dout,
-                   const float *out, const gint32 *argmax, const float *in, gsize p0,
-                   int C, int H, int W, int K)
+image_weight_grad (float *acc, float *patches, float *pad, const float *v, const gint32 *pix,
+                   const float *in, int C, int H, int W, int K)
 {
   const int P = patch_width (C), Wo = W / 2;
-  const gsize HW = (gsize) H * W, plane = (gsize) (H / 2) * Wo;
+  const gsize plane = (gsize) (H / 2) * Wo;
 
   memset (acc, 0, sizeof (float) * K * P);
   for (int r = 0; r < H / 2; r += PATCH_BAND)
     {
       const int rows = MIN (PATCH_BAND, H / 2 - r);
+      const gsize at = (gsize) r * Wo;
       pad_rows (pad, in, C, H, W, 2 * r, 2 * rows);
       patches3x3 (patches, pad, C, W, 2 * rows);
       for (int k = 0; k < K; k++)
-        {
-          const gsize p = p0 + k, at = p * plane + (gsize) r * Wo;
-          passed (v, dout + at, out + at, rows * Wo);
-          sum_patches (acc + (gsize) k * P, patches, P, v, argmax + at,
-                       (gint32) (p * HW + (gsize) 2 * r * W), rows * Wo);
-        }
+        sum_patches (acc + (gsize) k * P, patches, P, v + k * plane + at, pix + k * plane + at,
+                     2 * r * W, rows * Wo);
     }
 }
 
@@ -486,22 +475,28 @@ fl_conv3x3_pool_weight_grad (float        *dw,
 {
   const int P = patch_width (C), C9 = C * 9;
   const gsize HW = (gsize) H * W, plane = (gsize) (H / 2) * (W / 2);
-  float *acc = scratch, *v = acc + (gsize) K * P, *patches = v + (gsize) PATCH_BAND * (W / 2);
-  float *pad = patches + ((gsize) 2 * PATCH_BAND * W + 1) * P;
+  float *acc = scratch, *v = acc + (gsize) K * P;
+  gint32 *pix = (gint32 *) (v + K * plane);
+  float *patches = (float *) (pix + K * plane), *pad = patches + ((gsize) 2 * PATCH_BAND * W + 1) * P;
 
+  G_STATIC_ASSERT (sizeof (gint32) == sizeof (float));
   g_return_if_fail (H % 2 == 0 && W % 2 == 0);
 
   for (int n = 0; n < N; n++)
     {
-      image_weight_grad (acc, patches, pad, v, dout, out, argmax, in + (gsize) n * C * HW,
-                         (gsize) n * K, C, H, W, K);
       for (int k = 0; k < K; k++)
         {
           const gsize p = (gsize) n * K + k;
-          db[k] += sum_where_positive (dout + p * plane, out + p * plane, (int) plane);
-          for (int j = 0; j < C9; j++)
-            dw[(gsize) k * C9 + j] += acc[(gsize) k * P + j];
+          passed (v + k * plane, pix + k * plane, dout + p * plane, out + p * plane,
+                  argmax + p * plane, (gint32) (p * HW), (int) plane);
+          /* the bias was added after the max: its gradient is the pooled map's
+           * sum, summed as route_where_positive sums it (the same bits) */
+          db[k] += sum_floats (v + k * plane, (int) plane);
         }
+      image_weight_grad (acc, patches, pad, v, pix, in + (gsize) n * C * HW, C, H, W, K);
+      for (int k = 0; k < K; k++)
+        for (int j = 0; j < C9; j++)
+          dw[(gsize) k * C9 + j] += acc[(gsize) k * P + j];
     }
 }
 

@@ -88,7 +88,7 @@ void fl_pool2_bias_relu_backward (float        *din,
 /* ---- a conv block's first conv: its weight gradient alone ------------- */
 
 /* Scratch floats fl_conv3x3_pool_weight_grad() needs. */
-gsize fl_conv3x3_pool_weight_grad_scratch_size (int C, int W, int K);
+gsize fl_conv3x3_pool_weight_grad_scratch_size (int C, int H, int W, int K);
 
 /* The backward of in (N,C,H,W) → conv (w (K,C,3,3), no bias) →
  * fl_pool2_bias_relu_forward() (out, argmax, b) without the input's

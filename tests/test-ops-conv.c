@@ -211,7 +211,7 @@ test_pool_weight_grad (void)
     {
       const int N = cases[t][0], C = cases[t][1], H = cases[t][2], W = cases[t][3], K = cases[t][4];
       const gsize nin = (gsize) N * C * H * W, nc = (gsize) N * K * H * W, nw = (gsize) K * C * 9;
-      const gsize nsc = fl_conv3x3_pool_weight_grad_scratch_size (C, W, K);
+      const gsize nsc = fl_conv3x3_pool_weight_grad_scratch_size (C, H, W, K);
       g_autofree float *in = g_new (float, nin), *w = g_new (float, nw), *b = g_new (float, K);
       g_autofree float *c = g_new (float, nc), *out = g_new (float, nc / 4);
       g_autofree float *dout = g_new (float, nc / 4), *dc = g_new (float, nc);
