@@ -122,6 +122,7 @@ poll_loading (Screenshot *shot)
         {
           fl_main_loop_probe_free (shot->probe);
           shot->probe = fl_main_loop_probe_new ();
+          fl_main_loop_probe_watch_frames (shot->probe, gtk_widget_get_frame_clock (GTK_WIDGET (window)));
         }
       /* --train-epochs alone: just start the run */
       return shot->path != NULL;

@@ -8,6 +8,11 @@
 
 #define PROBE_PERIOD_MS 5
 
+/* When each phase of a frame ended (fl_main_loop_probe_watch_frames). */
+typedef struct {
+  gint64 start, update, layout, paint, end;
+} FrameTimes;
+
 struct FlMainLoopProbe {
   gint64  start;
   gint64  last;      /* the last run, 0 before the first */
@@ -15,7 +20,28 @@ struct FlMainLoopProbe {
   gint64  worst_at;
   GArray *gaps;      /* of gint64 µs: at 200 a second, 1.6 MB an hour */
   guint   id;
+  GdkFrameClock *clock;  /* watched, or NULL */
+  FrameTimes     frame;  /* being drawn */
+  FrameTimes     drawn;  /* the last frame drawn */
 };
+
+/* Which phases of the last frame drawn took the gap's time: the tick
+ * callbacks (update: a list view binds its rows there), the size requests
+ * and allocations (layout) or drawing (paint). */
+static void
+debug_frame (FlMainLoopProbe *probe)
+{
+  const FrameTimes *f = &probe->drawn;
+
+  if (probe->clock == NULL || f->end <= probe->last)
+    {
+      g_debug ("  no frame was drawn in it");
+      return;
+    }
+  g_debug ("  the frame in it: update %.1f ms, layout %.1f ms, paint %.1f ms, after %.1f ms",
+           (f->update - f->start) / 1000.0, (f->layout - f->update) / 1000.0,
+           (f->paint - f->layout) / 1000.0, (f->end - f->paint) / 1000.0);
+}
 
 static gboolean
 probe_cb (gpointer data)
@@ -28,8 +54,14 @@ probe_cb (gpointer data)
       gint64 gap = now - probe->last;
 
       g_array_append_val (probe->gaps, gap);
-      if (gap > 16000)   /* G_MESSAGES_DEBUG=fl-main-loop-probe: when, beside the other logs */
-        g_debug ("a gap of %.1f ms, ending %.3f s in", gap / 1000.0, (now - probe->start) / 1e6);
+      /* G_MESSAGES_DEBUG=fl-main-loop-probe: when, beside the other logs, and
+       * on the monotonic clock to find the gap in `perf record -k CLOCK_MONOTONIC` */
+      if (gap > 16000)
+        {
+          g_debug ("a gap of %.1f ms, ending %.3f s in (monotonic %.6f to %.6f s)", gap / 1000.0,
+                   (now - probe->start) / 1e6, probe->last / 1e6, now / 1e6);
+          debug_frame (probe);
+        }
       if (gap > probe->worst)
         {
           probe->worst = gap;
@@ -51,10 +83,48 @@ fl_main_loop_probe_new (void)
   return probe;
 }
 
+#define PHASE_CB(phase)                                          \
+  static void                                                    \
+  phase##_cb (GdkFrameClock *clock, FlMainLoopProbe *probe)      \
+  {                                                              \
+    probe->frame.phase = g_get_monotonic_time ();                \
+  }
+PHASE_CB (start)
+PHASE_CB (update)
+PHASE_CB (layout)
+PHASE_CB (paint)
+
+static void
+end_cb (GdkFrameClock   *clock,
+        FlMainLoopProbe *probe)
+{
+  probe->frame.end = g_get_monotonic_time ();
+  probe->drawn = probe->frame;
+}
+
+/* Our handlers run after GTK's (connected when the window was realized),
+ * so each notes the end of its phase. */
+void
+fl_main_loop_probe_watch_frames (FlMainLoopProbe *probe,
+                                 GdkFrameClock   *clock)
+{
+  g_return_if_fail (probe->clock == NULL);
+
+  probe->clock = g_object_ref (clock);
+  g_signal_connect (clock, "before-paint", G_CALLBACK (start_cb), probe);
+  g_signal_connect (clock, "update", G_CALLBACK (update_cb), probe);
+  g_signal_connect (clock, "layout", G_CALLBACK (layout_cb), probe);
+  g_signal_connect (clock, "paint", G_CALLBACK (paint_cb), probe);
+  g_signal_connect (clock, "after-paint", G_CALLBACK (end_cb), probe);
+}
+
 void
 fl_main_loop_probe_stop (FlMainLoopProbe *probe)
 {
   g_clear_handle_id (&probe->id, g_source_remove);
+  if (probe->clock != NULL)
+    g_signal_handlers_disconnect_by_data (probe->clock, probe);
+  g_clear_object (&probe->clock);
 }
 
 void

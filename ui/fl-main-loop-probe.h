@@ -12,7 +12,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gtk/gtk.h>
 
 G_BEGIN_DECLS
 
@@ -20,6 +20,11 @@ typedef struct FlMainLoopProbe FlMainLoopProbe;
 
 /* Starts probing the default main context. */
 FlMainLoopProbe *fl_main_loop_probe_new (void);
+/* With G_MESSAGES_DEBUG=fl-main-loop-probe, a gap over 16 ms is logged
+ * with the time each phase of the frame drawn in it took (update, layout,
+ * paint), to tell which to look at. */
+void             fl_main_loop_probe_watch_frames (FlMainLoopProbe *probe,
+                                                  GdkFrameClock   *clock);
 /* Stops probing; the figures stay. */
 void             fl_main_loop_probe_stop (FlMainLoopProbe *probe);
 void             fl_main_loop_probe_free (FlMainLoopProbe *probe);

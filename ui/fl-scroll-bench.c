@@ -30,7 +30,10 @@ tick_cb (GtkWidget     *widget,
   gint64 jump;
 
   if (bench->start == 0)
-    bench->start = now;
+    {
+      bench->start = now;
+      fl_main_loop_probe_watch_frames (bench->steady, clock);
+    }
   if (bench->jumps_start == 0 && now - bench->start < STEADY_US)
     {
       bench->frames++;
@@ -41,6 +44,7 @@ tick_cb (GtkWidget     *widget,
     {
       fl_main_loop_probe_stop (bench->steady);
       bench->jumps = fl_main_loop_probe_new ();
+      fl_main_loop_probe_watch_frames (bench->jumps, clock);
       bench->jumps_start = now;
     }
   jump = (now - bench->jumps_start) / JUMP_US;
