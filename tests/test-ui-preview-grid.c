@@ -3,7 +3,8 @@
  * The Data page's grid of samples (issue 16): every sample is listed, the
  * classes taking turns; the grid view makes cards only for what is on
  * screen and shows them again for other samples as it scrolls; the class
- * filter lists one class; a card shows its sample's own pixels.
+ * filter lists one class; a card shows its sample's own pixels; a sample
+ * shown again shows the texture made the first time, until the data change.
  */
 #define G_LOG_DOMAIN "test-ui-preview-grid"
 
@@ -146,11 +147,93 @@ test_scroll (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+static gboolean
+shows_index_under (gpointer data)
+{
+  GtkWidget *grid = data;
+  g_autoptr(GPtrArray) cards = g_ptr_array_new ();
+
+  collect_cards (grid, cards);
+  for (guint k = 0; k < cards->len; k++)
+    if (index_of (cards->pdata[k]) < 200)
+      return TRUE;
+  return FALSE;
+}
+
+static GdkPaintable *
+picture_of (FlSampleCard *card)
+{
+  return gtk_picture_get_paintable (GTK_PICTURE (gtk_widget_get_first_child (GTK_WIDGET (card))));
+}
+
+/* index → the paintable its card shows, for the cards on screen */
+static GHashTable *
+shown_textures (GtkWidget *grid)
+{
+  g_autoptr(GPtrArray) cards = g_ptr_array_new ();
+  GHashTable *shown = g_hash_table_new (NULL, NULL);
+
+  collect_cards (grid, cards);
+  for (guint k = 0; k < cards->len; k++)
+    g_hash_table_insert (shown, GINT_TO_POINTER (index_of (cards->pdata[k])), picture_of (cards->pdata[k]));
+  return shown;
+}
+
+/* Scrolled away and back, the cards show the textures made the first
+ * time (the grid view binds cards again and again as it scrolls); new
+ * data of the same indices get their own. */
+static void
+test_textures_kept (void)
+{
+  g_autoptr(FlDataset) ds = make_dataset ();
+  g_autoptr(FlDataset) other = make_dataset ();
+  GtkWidget *grid = fl_preview_grid_new ();
+  g_autoptr(GHashTable) before = NULL, after = NULL, fresh = NULL;
+  GtkAdjustment *adj = fl_preview_grid_get_vadjustment (FL_PREVIEW_GRID (grid));
+  GHashTableIter iter;
+  gpointer key, value;
+  guint same = 0;
+  GtkWidget *win;
+
+  memset (other->images, 7, (gsize) N * 3 * S * S);
+  fl_preview_grid_set_dataset (FL_PREVIEW_GRID (grid), ds);
+  win = ui_show_in_window (grid, 1000, 700);
+  before = shown_textures (grid);
+  g_assert_cmpuint (g_hash_table_size (before), >, 4);
+
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+  g_assert_true (ui_wait (shows_index_over, grid, 10));
+  gtk_adjustment_set_value (adj, 0);
+  g_assert_true (ui_wait (shows_index_under, grid, 10));
+  after = shown_textures (grid);
+  g_hash_table_iter_init (&iter, after);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (g_hash_table_contains (before, key))
+      {
+        g_assert_true (g_hash_table_lookup (before, key) == value);
+        same++;
+      }
+  g_assert_cmpuint (same, >, 4);
+
+  fl_preview_grid_set_dataset (FL_PREVIEW_GRID (grid), other);
+  ui_spin (0.2);
+  fresh = shown_textures (grid);
+  g_hash_table_iter_init (&iter, fresh);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_autofree guint8 *px = ui_download (GDK_TEXTURE (value));
+
+      g_assert_cmpint (px[0], ==, 7);
+    }
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int argc, char **argv)
 {
   ui_test_init (&argc, &argv);
   g_test_add_func ("/preview-grid/order", test_order);
   g_test_add_func ("/preview-grid/scroll", test_scroll);
+  g_test_add_func ("/preview-grid/textures-kept", test_textures_kept);
   return g_test_run ();
 }

@@ -25,6 +25,7 @@ struct _FlPreviewGrid {
   GtkScrolledWindow *scroller;
   GtkGridView       *grid_view;
   FlSampleList      *samples;    /* what the grid view shows */
+  GHashTable        *textures;   /* sample index → GdkTexture, of samples */
 };
 
 G_DEFINE_FINAL_TYPE (FlPreviewGrid, fl_preview_grid, GTK_TYPE_WIDGET)
@@ -39,14 +40,13 @@ fl_texture_new_from_sample (const FlDataset *ds,
   return fl_texture_new_from_chw (ds->images + (gsize) i * 3 * S * S, S);
 }
 
-void
-fl_sample_card_show_sample (FlSampleCard    *card,
-                            const FlDataset *ds,
-                            int              i,
-                            const char      *label)
+static void
+show_sample_with (FlSampleCard    *card,
+                  const FlDataset *ds,
+                  int              i,
+                  const char      *label,
+                  GdkTexture      *texture)
 {
-  g_autoptr(GdkTexture) texture = fl_texture_new_from_sample (ds, i);
-
   fl_sample_card_set_sample (card, texture, label, ds->texts[i],
                              ds->image_files ? ds->image_files[i] : NULL);
   if (ds->audio != NULL)
@@ -60,6 +60,17 @@ fl_sample_card_show_sample (FlSampleCard    *card,
         path = g_build_filename (ds->images_dir, ds->audio_files[i], NULL);
       fl_sample_card_set_sound (card, spectrogram, path);
     }
+}
+
+void
+fl_sample_card_show_sample (FlSampleCard    *card,
+                            const FlDataset *ds,
+                            int              i,
+                            const char      *label)
+{
+  g_autoptr(GdkTexture) texture = fl_texture_new_from_sample (ds, i);
+
+  show_sample_with (card, ds, i, label, texture);
 }
 
 GtkWidget *
@@ -82,6 +93,30 @@ setup_card_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, fl_sample_card_new (NULL, "", "", NULL));
 }
 
+/* The texture of sample i, made once. GTK 4.8's grid view binds a card
+ * again each time a row crosses its range of kept rows — up to a hundred
+ * cards a frame while scrolling, and every card on a jump (bench/
+ * mainloop.sh --runs scroll) — mostly for samples it showed a moment ago.
+ * A texture is S·S·3 bytes; past TEXTURE_CACHE_BYTES all are let go. */
+#define TEXTURE_CACHE_BYTES (32 << 20)
+
+static GdkTexture *
+cached_texture (FlPreviewGrid   *self,
+                const FlDataset *ds,
+                int              i)
+{
+  GdkTexture *texture = g_hash_table_lookup (self->textures, GINT_TO_POINTER (i));
+  guint max = TEXTURE_CACHE_BYTES / (3 * ds->image_size * ds->image_size);
+
+  if (texture != NULL)
+    return texture;
+  if (g_hash_table_size (self->textures) >= MAX (max, 1))
+    g_hash_table_remove_all (self->textures);
+  texture = fl_texture_new_from_sample (ds, i);
+  g_hash_table_insert (self->textures, GINT_TO_POINTER (i), texture);
+  return texture;
+}
+
 static void
 bind_card_cb (FlPreviewGrid *self,
               GtkListItem   *item)
@@ -89,8 +124,9 @@ bind_card_cb (FlPreviewGrid *self,
   FlDataset *ds = fl_sample_list_get_dataset (self->samples);
   int i = fl_sample_item_get_index (gtk_list_item_get_item (item));
 
-  fl_sample_card_show_sample (FL_SAMPLE_CARD (gtk_list_item_get_child (item)), ds, i,
-                              ds->n_classes > 0 ? ds->class_names[ds->labels[i]] : "");
+  show_sample_with (FL_SAMPLE_CARD (gtk_list_item_get_child (item)), ds, i,
+                    ds->n_classes > 0 ? ds->class_names[ds->labels[i]] : "",
+                    cached_texture (self, ds, i));
 }
 
 /* The counts, the classes and the rows that were skipped, and why. */
@@ -163,6 +199,7 @@ static void
 fl_preview_grid_dispose (GObject *object)
 {
   g_clear_object (&FL_PREVIEW_GRID (object)->samples);
+  g_clear_pointer (&FL_PREVIEW_GRID (object)->textures, g_hash_table_unref);
   gtk_widget_dispose_template (GTK_WIDGET (object), FL_TYPE_PREVIEW_GRID);
   fl_widget_unparent_children (GTK_WIDGET (object));
 
@@ -201,6 +238,7 @@ fl_preview_grid_init (FlPreviewGrid *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->samples = fl_sample_list_new ();
+  self->textures = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_card_cb), NULL);
   g_signal_connect_object (factory, "bind", G_CALLBACK (bind_card_cb), self, G_CONNECT_SWAPPED);
   gtk_grid_view_set_factory (self->grid_view, factory);
@@ -225,6 +263,7 @@ fl_preview_grid_set_dataset (FlPreviewGrid *self,
   g_return_if_fail (FL_IS_PREVIEW_GRID (self));
 
   fl_sample_list_set_dataset (self->samples, NULL, -1);
+  g_hash_table_remove_all (self->textures);
   if (ds == NULL || ds->n == 0)
     {
       fl_class_chart_set_counts (self->class_chart, 0, NULL, NULL);

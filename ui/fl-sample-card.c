@@ -11,7 +11,7 @@ struct _FlSampleCard {
 
   GtkPicture *picture;
   GtkLabel   *label_label;
-  GtkLabel   *text_label;
+  GtkInscription *text_label;
   GtkWidget  *sound_box;
   GtkPicture *spectrogram;
   GtkButton  *play_button;
@@ -33,7 +33,7 @@ query_tooltip_cb (FlSampleCard *self,
 {
   g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>\n%s\n<small>%s</small>",
                                                      gtk_label_get_text (self->label_label),
-                                                     gtk_label_get_text (self->text_label),
+                                                     gtk_inscription_get_text (self->text_label),
                                                      self->file ? self->file : "");
 
   gtk_tooltip_set_markup (tooltip, markup);
@@ -155,7 +155,7 @@ fl_sample_card_set_sample (FlSampleCard *self,
 
   gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
   gtk_label_set_text (self->label_label, label);
-  gtk_label_set_text (self->text_label, text);
+  gtk_inscription_set_text (self->text_label, text);
   g_free (self->file);
   self->file = g_strdup (file);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->picture),
@@ -175,7 +175,7 @@ const char *
 fl_sample_card_get_text (FlSampleCard *self)
 {
   g_return_val_if_fail (FL_IS_SAMPLE_CARD (self), NULL);
-  return gtk_label_get_text (self->text_label);
+  return gtk_inscription_get_text (self->text_label);
 }
 
 void
@@ -185,8 +185,8 @@ fl_sample_card_set_width_chars (FlSampleCard *self,
   g_return_if_fail (FL_IS_SAMPLE_CARD (self));
 
   gtk_label_set_max_width_chars (self->label_label, chars);
-  gtk_label_set_width_chars (self->text_label, chars);
-  gtk_label_set_max_width_chars (self->text_label, chars);
+  gtk_inscription_set_min_chars (self->text_label, chars);
+  gtk_inscription_set_nat_chars (self->text_label, chars);
 }
 
 void
@@ -197,13 +197,17 @@ fl_sample_card_set_sound (FlSampleCard *self,
   g_return_if_fail (FL_IS_SAMPLE_CARD (self));
   g_return_if_fail (spectrogram == NULL || GDK_IS_TEXTURE (spectrogram));
 
-  /* a card the grid shows again for another sample stops the last clip */
+  /* a card the grid shows again for another sample stops the last clip;
+   * the button is reset only once it was played: setting a tooltip asks
+   * the X server where the pointer is, a round trip on every card bound */
   if (self->media != NULL)
-    gtk_media_stream_pause (self->media);
-  g_clear_object (&self->media);
-  gtk_button_set_icon_name (self->play_button, "media-playback-start-symbolic");
-  gtk_widget_set_sensitive (GTK_WIDGET (self->play_button), TRUE);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button), _("Play the clip"));
+    {
+      gtk_media_stream_pause (self->media);
+      g_clear_object (&self->media);
+      gtk_button_set_icon_name (self->play_button, "media-playback-start-symbolic");
+      gtk_widget_set_sensitive (GTK_WIDGET (self->play_button), TRUE);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button), _("Play the clip"));
+    }
   gtk_picture_set_paintable (self->spectrogram, GDK_PAINTABLE (spectrogram));
   gtk_widget_set_visible (self->sound_box, spectrogram != NULL);
   g_free (self->sound_path);
