@@ -455,6 +455,38 @@ check_add_epoch (FlRunItem *item)
   g_signal_handlers_disconnect_by_func (item, count_cb, &notified);
 }
 
+/* The runs table binds tooltips to a run's error and fusion explanation:
+ * they are told of a change only when there is one, not at every epoch or
+ * update (each tooltip set is a round trip to the X server, issue 16). */
+static void
+check_tooltip_notifies (FlRunItem   *item,
+                        FlRunResult *r)
+{
+  FlEpochStats st = { .epoch = 1, .n_epochs = 3, .val_acc = 0.5 };
+  int error = 0, explain = 0, figures = 0;
+
+  g_signal_connect (item, "notify::error", G_CALLBACK (count_cb), &error);
+  g_signal_connect (item, "notify::fusion-explain", G_CALLBACK (count_cb), &explain);
+  g_signal_connect (item, "notify::accuracy-text", G_CALLBACK (count_cb), &figures);
+  fl_run_item_add_epoch (item, &st);
+  fl_run_item_update (item, r);
+  g_assert_cmpint (figures, ==, 2);
+  g_assert_cmpint (error, ==, 0);
+  g_assert_cmpint (explain, ==, 0);
+
+  r->error = g_strdup ("out of memory");
+  fl_run_item_update (item, r);
+  g_assert_cmpint (error, ==, 1);
+  g_assert_cmpstr (fl_run_item_get_error (item), ==, "out of memory");
+  g_clear_pointer (&r->error, g_free);
+  fl_run_item_update (item, r);
+  g_assert_cmpint (error, ==, 2);
+  g_assert_null (fl_run_item_get_error (item));
+  g_signal_handlers_disconnect_by_func (item, count_cb, &error);
+  g_signal_handlers_disconnect_by_func (item, count_cb, &explain);
+  g_signal_handlers_disconnect_by_func (item, count_cb, &figures);
+}
+
 static void
 test_run_list (void)
 {
@@ -474,6 +506,7 @@ test_run_list (void)
   check_best (list, cmp);
   check_shown (list);
   check_add_epoch (fl_run_list_get (list, 0));
+  check_tooltip_notifies (fl_run_list_get (list, 1), fl_comparison_result (cmp, 1));
 
   /* another seed is another validation split */
   other_seed = s;

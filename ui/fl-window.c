@@ -5,6 +5,7 @@
 
 #include "fl-i18n.h"
 #include "fl-style.h"
+#include "fl-tooltip.h"
 
 G_DEFINE_FINAL_TYPE (FlWindow, fl_window, GTK_TYPE_APPLICATION_WINDOW)
 
@@ -432,7 +433,7 @@ wire_session (FlWindow *self)
 
   g_object_bind_property (s, "status", self->status_label, "text", G_BINDING_SYNC_CREATE);
   /* a long status (what a transfer loaded) is cut short: in full here */
-  g_object_bind_property (s, "status", self->status_label, "tooltip-text", G_BINDING_SYNC_CREATE);
+  fl_tooltip_follow (GTK_WIDGET (self->status_label), G_OBJECT (s), "status");
   g_object_bind_property (s, "speed", self->speed_label, "text", G_BINDING_SYNC_CREATE);
   g_object_bind_property (s, "progress", self->train_progress, "fraction", G_BINDING_SYNC_CREATE);
   g_object_bind_property (s, "predicting", self->cancel_predict_button, "visible", G_BINDING_SYNC_CREATE);

@@ -154,11 +154,17 @@ figure_text (FlRunItem *self,
     }
 }
 
+/* The figures changed (every epoch: up to PROP_PARAMS_TEXT), or with all,
+ * everything an update from the worker may change, up to the error. The
+ * runs table binds tooltips to the fusion's explanation and the error, and
+ * setting a tooltip asks the X server where the pointer is: not at every
+ * epoch of every run (issue 16). */
 static void
-notify_figures (FlRunItem *self)
+notify_figures (FlRunItem *self,
+                gboolean   all)
 {
   g_object_freeze_notify (G_OBJECT (self));
-  for (guint p = PROP_STATUS_TEXT; p <= PROP_ERROR; p++)
+  for (guint p = PROP_STATUS_TEXT; p <= (all ? PROP_ERROR : PROP_PARAMS_TEXT); p++)
     g_object_notify_by_pspec (G_OBJECT (self), properties[p]);
   g_object_thaw_notify (G_OBJECT (self));
 }
@@ -351,10 +357,16 @@ void
 fl_run_item_update (FlRunItem         *self,
                     const FlRunResult *r)
 {
+  g_autofree char *error = NULL;
+  FlFusion fusion;
+
   g_return_if_fail (FL_IS_RUN_ITEM (self));
 
+  /* the tooltips follow the fusion and the error: told only when they change */
+  error = g_strdup (self->error);
+  fusion = self->fusion;
   take_result (self, r);
-  notify_figures (self);
+  notify_figures (self, fusion != self->fusion || g_strcmp0 (error, self->error) != 0);
 }
 
 void
@@ -368,7 +380,7 @@ fl_run_item_start (FlRunItem *self)
   self->best_epoch = 0;
   g_array_set_size (self->epochs, 0);
   g_array_set_size (self->batch_loss, 0);
-  notify_figures (self);
+  notify_figures (self, FALSE);
 }
 
 void
@@ -382,7 +394,7 @@ fl_run_item_add_epoch (FlRunItem          *self,
   self->accuracy = stats->val_acc;
   self->f1 = stats->val_f1;
   self->best_epoch = stats->epoch;
-  notify_figures (self);
+  notify_figures (self, FALSE);
 }
 
 FlRunItem *
@@ -430,7 +442,7 @@ fl_run_item_add_match_epoch (FlRunItem          *self,
       self->best_epoch = epoch->epoch;
     }
   self->has_figures = TRUE;
-  notify_figures (self);
+  notify_figures (self, FALSE);
 }
 
 void
@@ -445,7 +457,7 @@ fl_run_item_end_match (FlRunItem    *self,
   g_free (self->error);
   self->error = error != NULL ? g_strdup (error->message) : NULL;
   self->n_params = n_params;
-  notify_figures (self);
+  notify_figures (self, TRUE);
 }
 
 gboolean
