@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <time.h>
 
 #define PROBE_PERIOD_MS 5
 
@@ -16,6 +17,7 @@ typedef struct {
 struct FlMainLoopProbe {
   gint64  start;
   gint64  last;      /* the last run, 0 before the first */
+  gint64  last_cpu;  /* the main thread's CPU time then */
   gint64  worst;
   gint64  worst_at;
   GArray *gaps;      /* of gint64 µs: at 200 a second, 1.6 MB an hour */
@@ -43,11 +45,22 @@ debug_frame (FlMainLoopProbe *probe)
            (f->paint - f->layout) / 1000.0, (f->end - f->paint) / 1000.0);
 }
 
+/* The CPU time of the calling thread, in µs. */
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
 static gboolean
 probe_cb (gpointer data)
 {
   FlMainLoopProbe *probe = data;
   gint64 now = g_get_monotonic_time ();
+  gint64 cpu = thread_cpu_us ();
 
   if (probe->last != 0)
     {
@@ -58,8 +71,10 @@ probe_cb (gpointer data)
        * on the monotonic clock to find the gap in `perf record -k CLOCK_MONOTONIC` */
       if (gap > 16000)
         {
-          g_debug ("a gap of %.1f ms, ending %.3f s in (monotonic %.6f to %.6f s)", gap / 1000.0,
-                   (now - probe->start) / 1e6, probe->last / 1e6, now / 1e6);
+          /* little CPU time: the thread waited for a core (or the X server), it did not work */
+          g_debug ("a gap of %.1f ms, ending %.3f s in (monotonic %.6f to %.6f s); the main thread "
+                   "ran %.1f ms of it", gap / 1000.0, (now - probe->start) / 1e6, probe->last / 1e6,
+                   now / 1e6, (cpu - probe->last_cpu) / 1000.0);
           debug_frame (probe);
         }
       if (gap > probe->worst)
@@ -69,6 +84,7 @@ probe_cb (gpointer data)
         }
     }
   probe->last = now;
+  probe->last_cpu = cpu;
   return G_SOURCE_CONTINUE;
 }
 
