@@ -203,8 +203,11 @@ play_clip (void)
   g_assert_true (gtk_widget_get_visible (button));
   gtk_widget_activate (button);
   g_assert_true (ui_wait (media_settled, button, 10));
+  /* refused: the reason is in the tooltip, made when asked for */
+  g_assert_true (gtk_widget_get_sensitive (button) == (fl_sample_card_get_play_error (FL_SAMPLE_CARD (card)) == NULL));
+  g_assert_null (gtk_widget_get_tooltip_text (button));
   g_test_message ("after a click: %s", gtk_widget_get_sensitive (button) ? "playing"
-                  : gtk_widget_get_tooltip_text (button));
+                  : fl_sample_card_get_play_error (FL_SAMPLE_CARD (card)));
   gtk_window_destroy (GTK_WINDOW (win));
   g_unlink (wav);
   g_rmdir (dir);

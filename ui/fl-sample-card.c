@@ -17,6 +17,7 @@ struct _FlSampleCard {
   GtkButton  *play_button;
   char       *file;
   char       *sound_path;    /* the clip, for the play button */
+  char       *play_error;    /* why it cannot be played, or NULL */
   GtkMediaStream *media;     /* made on the first click */
 };
 
@@ -40,6 +41,32 @@ query_tooltip_cb (FlSampleCard *self,
   return TRUE;
 }
 
+/* The tooltips are made when asked for: setting one (in the template too)
+ * asks the X server where the pointer is, a round trip for every card the
+ * grid makes (issue 16). */
+static gboolean
+spectrogram_tooltip_cb (GtkWidget  *widget,
+                        int         x,
+                        int         y,
+                        gboolean    keyboard,
+                        GtkTooltip *tooltip)
+{
+  gtk_tooltip_set_text (tooltip, _("The clip’s spectrogram, as the model hears it: time from left to right, "
+                                   "pitch from bottom to top, loud bright"));
+  return TRUE;
+}
+
+static gboolean
+play_tooltip_cb (FlSampleCard *self,
+                 int           x,
+                 int           y,
+                 gboolean      keyboard,
+                 GtkTooltip   *tooltip)
+{
+  gtk_tooltip_set_text (tooltip, self->play_error != NULL ? self->play_error : _("Play the clip"));
+  return TRUE;
+}
+
 static void
 media_changed_cb (FlSampleCard   *self,
                   GParamSpec     *pspec,
@@ -49,10 +76,9 @@ media_changed_cb (FlSampleCard   *self,
 
   if (error != NULL)
     {
-      g_autofree char *tip = g_strdup_printf (_("Cannot play the clip: %s"), error->message);
-
+      g_free (self->play_error);
+      self->play_error = g_strdup_printf (_("Cannot play the clip: %s"), error->message);
       gtk_widget_set_sensitive (GTK_WIDGET (self->play_button), FALSE);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button), tip);
       return;
     }
   gtk_button_set_icon_name (self->play_button, gtk_media_stream_get_playing (media)
@@ -86,6 +112,7 @@ fl_sample_card_finalize (GObject *object)
 {
   g_free (FL_SAMPLE_CARD (object)->file);
   g_free (FL_SAMPLE_CARD (object)->sound_path);
+  g_free (FL_SAMPLE_CARD (object)->play_error);
 
   G_OBJECT_CLASS (fl_sample_card_parent_class)->finalize (object);
 }
@@ -121,6 +148,8 @@ fl_sample_card_class_init (FlSampleCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlSampleCard, spectrogram);
   gtk_widget_class_bind_template_child (widget_class, FlSampleCard, play_button);
   gtk_widget_class_bind_template_callback (widget_class, query_tooltip_cb);
+  gtk_widget_class_bind_template_callback (widget_class, spectrogram_tooltip_cb);
+  gtk_widget_class_bind_template_callback (widget_class, play_tooltip_cb);
   gtk_widget_class_bind_template_callback (widget_class, play_clicked_cb);
 
   gtk_widget_class_set_css_name (widget_class, "samplecard");
@@ -198,15 +227,15 @@ fl_sample_card_set_sound (FlSampleCard *self,
   g_return_if_fail (spectrogram == NULL || GDK_IS_TEXTURE (spectrogram));
 
   /* a card the grid shows again for another sample stops the last clip;
-   * the button is reset only once it was played: setting a tooltip asks
-   * the X server where the pointer is, a round trip on every card bound */
+   * the button is reset only once it was played (every card is bound again
+   * and again as the grid scrolls) */
   if (self->media != NULL)
     {
       gtk_media_stream_pause (self->media);
       g_clear_object (&self->media);
       gtk_button_set_icon_name (self->play_button, "media-playback-start-symbolic");
       gtk_widget_set_sensitive (GTK_WIDGET (self->play_button), TRUE);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button), _("Play the clip"));
+      g_clear_pointer (&self->play_error, g_free);
     }
   gtk_picture_set_paintable (self->spectrogram, GDK_PAINTABLE (spectrogram));
   gtk_widget_set_visible (self->sound_box, spectrogram != NULL);
@@ -220,4 +249,11 @@ fl_sample_card_get_can_play (FlSampleCard *self)
 {
   g_return_val_if_fail (FL_IS_SAMPLE_CARD (self), FALSE);
   return gtk_widget_get_visible (GTK_WIDGET (self->play_button));
+}
+
+const char *
+fl_sample_card_get_play_error (FlSampleCard *self)
+{
+  g_return_val_if_fail (FL_IS_SAMPLE_CARD (self), NULL);
+  return self->play_error;
 }

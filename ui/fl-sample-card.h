@@ -35,6 +35,9 @@ void        fl_sample_card_set_sound       (FlSampleCard *self,
                                             const char   *path);
 /* Whether the card offers to play its clip. */
 gboolean    fl_sample_card_get_can_play    (FlSampleCard *self);
+/* Why the clip could not be played (the play button's tooltip then), or
+ * NULL. */
+const char *fl_sample_card_get_play_error (FlSampleCard *self);
 
 /* Widens the labels to chars characters (14 by default). */
 void        fl_sample_card_set_width_chars (FlSampleCard *self,
