@@ -69,14 +69,16 @@ _fl_model_partial_size (const FlModel *model)
          conv_params (model, FL_P_AUD_CONV1_W, FL_P_AUD_FC_W);
 }
 
-/* Scratch for a conv stack on (C0,H,W) with C1 channels after conv1: the
- * convs' im2col and conv1's weight gradient. */
+/* Scratch for a conv stack on (C0,H,W) with C1 channels after conv1 and C2
+ * after conv2: the convs' im2col and their backward. */
 static gsize
-stack_scratch_size (int C0, int H, int W, int C1)
+stack_scratch_size (int C0, int H, int W, int C1, int C2)
 {
   return MAX (MAX (fl_conv3x3_scratch_size (C0, H, W),
                    fl_conv3x3_pool_weight_grad_scratch_size (C0, H, W, C1)),
-              fl_conv3x3_scratch_size (C1, H / 2, W / 2));
+              MAX (fl_conv3x3_scratch_size (C1, H / 2, W / 2),
+                   MAX (fl_conv3x3_pool_weight_grad_scratch_size (C1, H / 2, W / 2, C2),
+                        fl_conv3x3_pool_input_grad_scratch_size (C1, H / 2, W / 2, C2))));
 }
 
 gsize
@@ -86,9 +88,9 @@ _fl_model_scratch_size (const FlModel *model)
   gsize s = 0;
 
   if (model->branches & FL_BRANCH_BIT (FL_BRANCH_IMAGE))
-    s = stack_scratch_size (3, c->image_size, c->image_size, c->conv1);
+    s = stack_scratch_size (3, c->image_size, c->image_size, c->conv1, c->conv2);
   if (model->branches & FL_BRANCH_BIT (FL_BRANCH_AUDIO))
-    s = MAX (s, stack_scratch_size (1, c->audio_mels, c->audio_frames, c->audio_conv1));
+    s = MAX (s, stack_scratch_size (1, c->audio_mels, c->audio_frames, c->audio_conv1, c->audio_conv2));
   return s;
 }
 
@@ -163,12 +165,17 @@ stack_backward (FlModel *model, const Stack *x, const Stack *d, const float *in,
   if (x->third)
     fl_maxpool2_backward (d->p2 + o2 * H4 * W4, d->p3 + o2 * (H4 / 2) * (W4 / 2),
                           x->am3 + o2 * (H4 / 2) * (W4 / 2), n, x->C2, H4, W4);
+  /* conv2: its weight gradient by the dense route (d->c2, im2col, sgemm),
+   * its input's from the pooled gradient (fl-ops-pool-grad.c) */
   fl_pool2_bias_relu_backward (d->c2 + o2 * H2 * W2, g + o_b2, d->p2 + o2 * H4 * W4,
                                x->p2 + o2 * H4 * W4, x->am2 + o2 * H4 * W4, n, x->C2, H2, W2);
-  fl_conv3x3_backward (d->p1 + o1 * H2 * W2, g + o_w2, NULL, d->c2 + o2 * H2 * W2,
-                       x->p1 + o1 * H2 * W2, P (model, x->w1 + 2), scratch, n, x->C1, H2, W2, x->C2);
-  /* conv1: its weight and bias gradients straight from the pooled ones
-   * (d->c1 stays unwritten) */
+  fl_conv3x3_backward (NULL, g + o_w2, NULL, d->c2 + o2 * H2 * W2, x->p1 + o1 * H2 * W2,
+                       P (model, x->w1 + 2), scratch, n, x->C1, H2, W2, x->C2);
+  fl_conv3x3_pool_input_grad (d->p1 + o1 * H2 * W2, d->p2 + o2 * H4 * W4, x->p2 + o2 * H4 * W4,
+                              x->am2 + o2 * H4 * W4, P (model, x->w1 + 2), scratch,
+                              n, x->C1, H2, W2, x->C2);
+  /* conv1: its weight gradient from the pooled one (nobody needs its
+   * input's); d->c1 stays unwritten */
   fl_conv3x3_pool_weight_grad (g, g + o_b1, d->p1 + o1 * H2 * W2, x->p1 + o1 * H2 * W2,
                                x->am1 + o1 * H2 * W2, in + (gsize) lo * x->C0 * H * W,
                                scratch, n, x->C0, H, W, x->C1);

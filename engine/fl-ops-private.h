@@ -34,3 +34,23 @@ rows_copy (float *dst, int dst_stride, const float *src, int src_stride, int N, 
   for (int n = 0; n < N; n++)
     memcpy (dst + (gsize) n * dst_stride, src + (gsize) n * src_stride, sizeof (float) * W);
 }
+
+/* Σ x[0..n): eight running sums, one per lane, so that the compiler can
+ * vectorise it without reordering a float sum itself; a single sum is a
+ * chain of dependent adds, and conv1's bias gradient (131,072 of them a
+ * sample) cost as much as its sgemm. */
+static inline float
+sum_floats (const float *x, int n)
+{
+  float lane[8] = { 0 }, s = 0.0f;
+  int i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    for (int j = 0; j < 8; j++)
+      lane[j] += x[i + j];
+  for (; i < n; i++)
+    s += x[i];
+  for (int j = 0; j < 8; j++)
+    s += lane[j];
+  return s;
+}

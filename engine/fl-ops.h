@@ -85,16 +85,16 @@ void fl_pool2_bias_relu_backward (float        *din,
                                   const gint32 *argmax,
                                   int N, int C, int H, int W);
 
-/* ---- a conv block's first conv: its weight gradient alone ------------- */
+/* ---- a conv block's backward from its pooled gradient ------------------ */
 
 /* Scratch floats fl_conv3x3_pool_weight_grad() needs. */
 gsize fl_conv3x3_pool_weight_grad_scratch_size (int C, int H, int W, int K);
 
 /* The backward of in (N,C,H,W) → conv (w (K,C,3,3), no bias) →
- * fl_pool2_bias_relu_forward() (out, argmax, b) without the input's
- * gradient: from dout (N,K,H/2,W/2), out's gradient, accumulates dw and db
- * (K) as fl_pool2_bias_relu_backward() then fl_conv3x3_backward() with
- * din NULL would, without the conv's gradient map. */
+ * fl_pool2_bias_relu_forward() (out, argmax, b), in two parts, without
+ * the conv's gradient map: from dout (N,K,H/2,W/2), out's gradient, this
+ * one accumulates dw and db (K) as fl_pool2_bias_relu_backward() then
+ * fl_conv3x3_backward() would (db to the bit, dw to float rounding). */
 void fl_conv3x3_pool_weight_grad (float        *dw,
                                   float        *db,
                                   const float  *dout,
@@ -103,6 +103,20 @@ void fl_conv3x3_pool_weight_grad (float        *dw,
                                   const float  *in,
                                   float        *scratch,
                                   int N, int C, int H, int W, int K);
+
+/* Scratch floats fl_conv3x3_pool_input_grad() needs. */
+gsize fl_conv3x3_pool_input_grad_scratch_size (int C, int H, int W, int K);
+
+/* The same backward's input gradient: din (N,C,H,W), overwritten, as
+ * fl_pool2_bias_relu_backward() then fl_conv3x3_backward() would write
+ * it, to float rounding, from dout, out and argmax alone. */
+void fl_conv3x3_pool_input_grad (float        *din,
+                                 const float  *dout,
+                                 const float  *out,
+                                 const gint32 *argmax,
+                                 const float  *w,
+                                 float        *scratch,
+                                 int N, int C, int H, int W, int K);
 
 /* ---- linear ---------------------------------------------------------- */
 

@@ -3,8 +3,8 @@
  * The conv blocks' fast paths against the plain operators they replace:
  * fl_pool2_bias_relu_*() against max-pool, + bias and ReLU one after the
  * other, a conv without its bias, and on shapes whose pooled planes end in
- * a partial block of eight (the kernels' lanes); conv1's weight gradient
- * from the pooled one against the plain route. Tolerances as test-ops.c.
+ * a partial block of eight (the kernels' lanes); a conv's gradients from
+ * the pooled one against the plain route. Tolerances as test-ops.c.
  */
 #include "fl-ops.h"
 #include "fl-test-util.h"
@@ -194,14 +194,14 @@ test_conv_without_bias (void)
   g_assert_cmpmem (din_a, sizeof (float) * nin, din_b, sizeof (float) * nin);
 }
 
-/* conv1's weight gradient from the pooled one against the plain route
- * (fl_pool2_bias_relu_backward, then fl_conv3x3_backward without din):
- * accumulated onto what dw and db held, db to the bit, dw to float
- * rounding; with a scratch of exactly the size asked for, full of NaN (the
- * patches' padding lanes must not reach dw). Shapes (N, C, H, W, K): C = 8
- * makes a patch exactly 72 floats wide, no padding lanes at all. */
+/* The backward from the pooled gradient against the plain route
+ * (fl_pool2_bias_relu_backward, then fl_conv3x3_backward): dw and db
+ * accumulated onto what they held, db to the bit, dw and din to float
+ * rounding; with scratch of exactly the sizes asked for, full of NaN (the
+ * padding lanes must not reach the results). Shapes (N, C, H, W, K): C =
+ * 8 makes a patch exactly 72 floats wide, no padding lanes at all. */
 static void
-test_pool_weight_grad (void)
+test_pool_grads (void)
 {
   static const int cases[][5] = { { 2, 3, 6, 10, 4 }, { 1, 1, 2, 2, 3 }, { 3, 3, 16, 64, 32 },
                                   { 1, 8, 6, 14, 5 }, { 2, 2, 10, 12, 9 } };
@@ -218,8 +218,10 @@ test_pool_weight_grad (void)
       g_autofree gint32 *am = g_new (gint32, nc / 4);
       g_autofree float *dw = g_new (float, nw), *ref_dw = g_new (float, nw);
       g_autofree float *db = g_new (float, K), *ref_db = g_new (float, K);
-      g_autofree float *scratch = g_new (float, MAX (nsc, fl_conv3x3_scratch_size (C, H, W)));
-      float big = 0.0f;
+      g_autofree float *din = g_new (float, nin), *ref_din = g_new (float, nin);
+      const gsize nsi = fl_conv3x3_pool_input_grad_scratch_size (C, H, W, K);
+      g_autofree float *scratch = g_new (float, MAX (MAX (nsc, nsi), fl_conv3x3_scratch_size (C, H, W)));
+      float big = 0.0f, big_in = 0.0f;
 
       fill_uniform (rng, in, nin, -1, 1);
       fill_uniform (rng, w, nw, -1, 1);
@@ -233,7 +235,7 @@ test_pool_weight_grad (void)
       fl_pool2_bias_relu_forward (out, am, c, b, N, K, H, W);
       g_assert_cmpint (count_zeros (out, nc / 4), >, 0);
       fl_pool2_bias_relu_backward (dc, ref_db, dout, out, am, N, K, H, W);
-      fl_conv3x3_backward (NULL, ref_dw, NULL, dc, in, w, scratch, N, C, H, W, K);
+      fl_conv3x3_backward (ref_din, ref_dw, NULL, dc, in, w, scratch, N, C, H, W, K);
 
       for (gsize i = 0; i < nsc; i++)
         scratch[i] = NAN;
@@ -243,6 +245,17 @@ test_pool_weight_grad (void)
         big = MAX (big, fabsf (ref_dw[i]));
       for (gsize i = 0; i < nw; i++)
         g_assert_cmpfloat_with_epsilon (dw[i], ref_dw[i], 1e-5 * big);
+
+      for (gsize i = 0; i < nsi; i++)
+        scratch[i] = NAN;
+      for (gsize i = 0; i < nin; i++)
+        din[i] = 5.0f;   /* overwritten */
+      fl_conv3x3_pool_input_grad (din, dout, out, am, w, scratch, N, C, H, W, K);
+      for (gsize i = 0; i < nin; i++)
+        big_in = MAX (big_in, fabsf (ref_din[i]));
+      g_assert_cmpfloat (big_in, >, 0.0f);
+      for (gsize i = 0; i < nin; i++)
+        g_assert_cmpfloat_with_epsilon (din[i], ref_din[i], 1e-5 * big_in);
     }
 }
 
@@ -254,6 +267,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ops/pool2-bias-relu/ties", test_block_ties);
   g_test_add_func ("/ops/pool2-bias-relu/backward", test_block_backward);
   g_test_add_func ("/ops/conv3x3/without-bias", test_conv_without_bias);
-  g_test_add_func ("/ops/conv3x3/pool-weight-grad", test_pool_weight_grad);
+  g_test_add_func ("/ops/conv3x3/pool-grads", test_pool_grads);
   return g_test_run ();
 }

@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * A conv block's backward from its pooled gradient: after 2x2 max-pooling
+ * and the ReLU the gradient of a conv's output is 0 but at one window
+ * winner in four, and there only where the ReLU passed. The dense route —
+ * write that map in full, then sgemm over it — multiplies zeros three
+ * times in four; these take the pooled gradients one by one instead. The
+ * model uses both for conv1 (weights only: nobody needs the image's
+ * gradient) and the input one for conv2, whose weight gradient stays
+ * dense: computed this way (closer to the exact sum, measured in double),
+ * one of its weights after two Adam steps left test-torch's tolerance of
+ * torch's float32 result (1.1 of it), which the dense sgemm meets.
+ */
+#define G_LOG_DOMAIN "fl-ops"
+
+#include "fl-ops.h"
+#include "fl-ops-private.h"
+
+#include <string.h>
+
+/* ---- the weight gradient ---------------------------------------------------
+ *
+ * dw (K,C9) = Σ dc · col^T. For conv1 the plain route wrote dc in full (a
+ * memset and a scatter of a 512 KB map per image at S=64), im2col'ed the
+ * input again and ran an sgemm with K = H·W whose three quarters multiply
+ * zeros: 155 µs an image on this machine. Here each
+ * pooled gradient adds its value × the 3×3×C patch under its window's
+ * winner, read from the image's patches laid out one pixel a row, a band
+ * of rows at a time so that they stay in L1 for all K planes: 45 µs. */
+
+/* Pooled rows a band holds: 4 pixel rows of 64 patches of 32 floats are
+ * 32 KB, within L1 (48 KB here). The whole image's patches (512 KB), read
+ * again for each of the 32 planes, took 55 µs an image; bands of 1 or 8
+ * pooled rows 51 and 53. */
+#define PATCH_BAND 2
+
+/* Rounds C·9 up to lanes of eight: a patch row's length. */
+static int
+patch_width (int C)
+{
+  return (C * 9 + 7) / 8 * 8;
+}
+
+/* pad (C, rows + 2, W + 2) = the image rows y0 - 1 … y0 + rows with a
+ * border of zeros, and one float more: patches3x3 reads one past. */
+static inline __attribute__ ((always_inline)) void
+pad_rows (float *pad, const float *in, int C, int H, int W, int y0, int rows)
+{
+  const int W2 = W + 2;
+
+  for (int c = 0; c < C; c++)
+    for (int r = 0; r < rows + 2; r++)
+      {
+        float *d = pad + ((gsize) c * (rows + 2) + r) * W2;
+        const int y = y0 + r - 1;
+        if (y < 0 || y >= H)
+          {
+            memset (d, 0, sizeof (float) * W2);
+            continue;
+          }
+        d[0] = d[W + 1] = 0.0f;
+        memcpy (d + 1, in + ((gsize) c * H + y) * W, sizeof (float) * W);
+      }
+  pad[(gsize) C * (rows + 2) * W2] = 0.0f;
+}
+
+/* patches (rows·W, patch_width (C)): row (y - y0)·W + x, for the image
+ * rows y0 ≤ y < y0 + rows, holds in[c, y+ky-1, x+kx-1] at c·9 + ky·3 + kx
+ * (0 outside the image); past C·9, whatever (sum_patches' sums there are
+ * dropped). Each (c, ky) is three floats in a row of pad: copied four at
+ * a time, the fourth overwritten by the next copy. */
+static inline __attribute__ ((always_inline)) void
+patches3x3 (float *patches, const float *pad, int C, int W, int rows)
+{
+  const int P = patch_width (C), W2 = W + 2;
+
+  for (int y = 0; y < rows; y++)
+    for (int x = 0; x < W; x++)
+      {
+        float *d = patches + ((gsize) y * W + x) * P;
+        for (int c = 0; c < C; c++)
+          for (int ky = 0; ky < 3; ky++)
+            memcpy (d + c * 9 + ky * 3, pad + ((gsize) c * (rows + 2) + y + ky) * W2 + x,
+                    4 * sizeof (float));
+      }
+}
+
+/* Eight floats: one AVX register. */
+typedef float Lanes8 __attribute__ ((vector_size (32)));
+
+/* a += v × the eight floats at p. */
+#define ADD_SCALED(a, v, p) \
+  G_STMT_START { Lanes8 r_; memcpy (&r_, (p), sizeof r_); (a) += (v) * r_; } G_STMT_END
+
+/* One plane's pooled gradients g where the ReLU passed (y > 0), else 0,
+ * into v, and its winners' offsets am - base into pix: one pass that
+ * streams g, y and am from memory, ahead of the band loop, which visits
+ * each plane 32 times and, reading them there, took a cache miss each
+ * time (half this function's time in training). g is read whatever y is:
+ * "y > 0 ? g : 0" alone became an AVX2 masked load. */
+static inline __attribute__ ((always_inline)) void
+passed (float *v, gint32 *pix, const float *g, const float *y, const gint32 *am, gint32 base,
+        int n)
+{
+  for (int i = 0; i < n; i++)
+    {
+      const float gi = g[i], yi = y[i];
+      v[i] = yi > 0.0f ? gi : 0.0f;
+      pix[i] = am[i] - base;
+    }
+}
+
+/* acc (P floats) += Σ_i v[i] × the patch of pixel pix[i] - base of the
+ * band: 32 columns at a time (conv1's 27 taps) in four independent chains
+ * of adds, then the rest eight at a time. A gradient the ReLU stopped adds
+ * 0 × its patch: cheaper than a branch on a coin toss or gathering the
+ * others first (measured). */
+static inline __attribute__ ((always_inline)) void
+sum_patches (float *acc, const float *patches, int P, const float *v, const gint32 *pix,
+             gint32 base, int n)
+{
+  int j0 = 0;
+
+  for (; j0 + 32 <= P; j0 += 32)
+    {
+      Lanes8 a[4], b[4] = { { 0 } };
+      memcpy (a, acc + j0, sizeof a);
+      for (int i = 0; i < n; i++)
+        {
+          const float *r = patches + (gsize) (pix[i] - base) * P + j0;
+          for (int c = 0; c < 4; c++)
+            ADD_SCALED (b[c], v[i], r + 8 * c);
+        }
+      for (int c = 0; c < 4; c++)
+        a[c] += b[c];
+      memcpy (acc + j0, a, sizeof a);
+    }
+  for (; j0 < P; j0 += 8)
+    {
+      Lanes8 a, b = { 0 };
+      memcpy (&a, acc + j0, sizeof a);
+      for (int i = 0; i < n; i++)
+        ADD_SCALED (b, v[i], patches + (gsize) (pix[i] - base) * P + j0);
+      a += b;
+      memcpy (acc + j0, &a, sizeof a);
+    }
+}
+
+gsize
+fl_conv3x3_pool_weight_grad_scratch_size (int C, int H, int W, int K)
+{
+  /* acc, v and pix, patches, pad */
+  return (gsize) K * patch_width (C) + (gsize) 2 * K * (H / 2) * (W / 2)
+         + ((gsize) 2 * PATCH_BAND * W + 1) * patch_width (C)
+         + (gsize) C * (2 * PATCH_BAND + 2) * (W + 2) + 1;
+}
+
+/* One image's conv gradient into acc (K, P) from v and pix (K pooled
+ * planes), band by band. */
+static inline __attribute__ ((always_inline)) void
+image_weight_grad (float *acc, float *patches, float *pad, const float *v, const gint32 *pix,
+                   const float *in, int C, int H, int W, int K)
+{
+  const int P = patch_width (C), Wo = W / 2;
+  const gsize plane = (gsize) (H / 2) * Wo;
+
+  memset (acc, 0, sizeof (float) * K * P);
+  for (int r = 0; r < H / 2; r += PATCH_BAND)
+    {
+      const int rows = MIN (PATCH_BAND, H / 2 - r);
+      const gsize at = (gsize) r * Wo;
+      pad_rows (pad, in, C, H, W, 2 * r, 2 * rows);
+      patches3x3 (patches, pad, C, W, 2 * rows);
+      for (int k = 0; k < K; k++)
+        sum_patches (acc + (gsize) k * P, patches, P, v + k * plane + at, pix + k * plane + at,
+                     2 * r * W, rows * Wo);
+    }
+}
+
+/* On x86-64, compiled twice, for AVX2 and for the baseline, and picked
+ * when the program loads: eight-float vectors in SSE registers took 2.5
+ * times as long. */
+#if defined(__x86_64__) && (defined(__clang__) || __GNUC__ >= 6)
+#define FL_AVX2_CLONE __attribute__ ((target_clones ("arch=x86-64-v3", "default")))
+#else
+#define FL_AVX2_CLONE
+#endif
+
+FL_AVX2_CLONE void
+fl_conv3x3_pool_weight_grad (float        *dw,
+                             float        *db,
+                             const float  *dout,
+                             const float  *out,
+                             const gint32 *argmax,
+                             const float  *in,
+                             float        *scratch,
+                             int N, int C, int H, int W, int K)
+{
+  const int P = patch_width (C), C9 = C * 9;
+  const gsize HW = (gsize) H * W, plane = (gsize) (H / 2) * (W / 2);
+  float *acc = scratch, *v = acc + (gsize) K * P;
+  gint32 *pix = (gint32 *) (v + K * plane);
+  float *patches = (float *) (pix + K * plane);
+  float *pad = patches + ((gsize) 2 * PATCH_BAND * W + 1) * P;
+
+  G_STATIC_ASSERT (sizeof (gint32) == sizeof (float));
+  g_return_if_fail (H % 2 == 0 && W % 2 == 0);
+
+  for (int n = 0; n < N; n++)
+    {
+      for (int k = 0; k < K; k++)
+        {
+          const gsize p = (gsize) n * K + k;
+          passed (v + k * plane, pix + k * plane, dout + p * plane, out + p * plane,
+                  argmax + p * plane, (gint32) (p * HW), (int) plane);
+          /* the bias was added after the max: its gradient is the pooled map's
+           * sum, summed as route_where_positive sums it (the same bits) */
+          db[k] += sum_floats (v + k * plane, (int) plane);
+        }
+      image_weight_grad (acc, patches, pad, v, pix, in + (gsize) n * C * HW, C, H, W, K);
+      for (int k = 0; k < K; k++)
+        for (int j = 0; j < C9; j++)
+          dw[(gsize) k * C9 + j] += acc[(gsize) k * P + j];
+    }
+}
+
+/* ---- the input gradient -----------------------------------------------------
+ *
+ * din = the adjoint of the conv, from dc: each pooled gradient v ≠ 0 of
+ * channel k at the winner (y, x) adds v × w[k, c, ky, kx] to
+ * din[c, y+ky-1, x+kx-1]. Summed channels-last, din^T (H+2, W+2, C)
+ * with a border that catches the taps outside the image, so that each
+ * tap is one axpy over c; then transposed into din. Its cost is in
+ * proportion to the gradients the ReLU passes: for conv2 at S=64, 330 µs
+ * an image when 94% of them pass (a random conv, single thread), as much
+ * as the dense route (an sgemm dcol = w^T · dc with a 1.2 MB result, then
+ * col2im: 344 µs), and less on trained maps, where fewer pass: on the
+ * icons, training's CPU time per sample went from 1505 to 1376 µs. */
+
+/* Pooled rows a band holds: the taps of 2 rows of windows fall in 6 rows
+ * of din^T, 26 KB at conv2's 32 channels of 32×32, within L1; the 64
+ * planes each scattered over the whole 148 KB of din^T in turn took 370
+ * µs an image rather than 330. */
+#define INPUT_BAND 2
+
+/* Rounds C up to lanes of eight. */
+static int
+lanes_width (int C)
+{
+  return (C + 7) / 8 * 8;
+}
+
+gsize
+fl_conv3x3_pool_input_grad_scratch_size (int C, int H, int W, int K)
+{
+  const gsize CP = lanes_width (C);
+
+  /* wT, din^T, then v and pix of every plane, and where each band starts */
+  return (gsize) K * 9 * CP + (gsize) (H + 2) * (W + 2) * CP + (gsize) K * H * W / 2
+         + (gsize) K * (H / 2 / INPUT_BAND + 2);
+}
+
+/* One plane's passed gradients (y > 0) and their winners' offsets from
+ * base, into v and pix, the zeros left out, in row order; start[b] is
+ * where band b (INPUT_BAND pooled rows of Wo) starts, and start[last + 1]
+ * the end. */
+static inline __attribute__ ((always_inline)) void
+compact_passed (float *v, gint32 *pix, gint32 *start, const float *g, const float *y,
+                const gint32 *am, gint32 base, int Ho, int Wo)
+{
+  int m = 0, b = 0;
+
+  for (int r = 0; r < Ho; r++)
+    {
+      if (r % INPUT_BAND == 0)
+        start[b++] = m;
+      for (int i = r * Wo; i < (r + 1) * Wo; i++)
+        {
+          const float gi = g[i], yi = y[i];
+          const float gv = yi > 0.0f ? gi : 0.0f;
+          v[m] = gv;
+          pix[m] = am[i] - base;
+          m += gv != 0.0f;
+        }
+    }
+  start[b] = m;
+}
+
+/* dT (H+2, W+2, CP) += Σ_e v[e] × the taps of wk (9, CP) around pixel
+ * pix[e]: a row of three taps is 3·CP floats in a row on both sides. */
+static inline __attribute__ ((always_inline)) void
+scatter_taps (float *dT, const float *wk, const float *v, const gint32 *pix, int m, int W, int CP)
+{
+  const int W2 = W + 2;
+
+  for (int e = 0; e < m; e++)
+    {
+      const int y = pix[e] / W, x = pix[e] % W;
+      for (int ky = 0; ky < 3; ky++)
+        {
+          float *d = dT + ((gsize) (y + ky) * W2 + x) * CP;
+          const float *w = wk + (gsize) ky * 3 * CP;
+          for (int j = 0; j < 3 * CP; j += 8)
+            {
+              Lanes8 a, b;
+              memcpy (&a, d + j, sizeof a);
+              memcpy (&b, w + j, sizeof b);
+              a += v[e] * b;
+              memcpy (d + j, &a, sizeof a);
+            }
+        }
+    }
+}
+
+FL_AVX2_CLONE void
+fl_conv3x3_pool_input_grad (float        *din,
+                            const float  *dout,
+                            const float  *out,
+                            const gint32 *argmax,
+                            const float  *w,
+                            float        *scratch,
+                            int N, int C, int H, int W, int K)
+{
+  const int CP = lanes_width (C), W2 = W + 2, Ho = H / 2, Wo = W / 2;
+  const int n_bands = (Ho + INPUT_BAND - 1) / INPUT_BAND;
+  const gsize HW = (gsize) H * W, plane = (gsize) Ho * Wo;
+  float *wT = scratch, *dT = wT + (gsize) K * 9 * CP, *v = dT + (gsize) (H + 2) * W2 * CP;
+  gint32 *pix = (gint32 *) (v + K * plane), *start = pix + K * plane;
+
+  g_return_if_fail (H % 2 == 0 && W % 2 == 0);
+
+  /* wT (K, 9, CP): tap t of channel k, c side by side */
+  memset (wT, 0, sizeof (float) * K * 9 * CP);
+  for (int k = 0; k < K; k++)
+    for (int c = 0; c < C; c++)
+      for (int t = 0; t < 9; t++)
+        wT[((gsize) k * 9 + t) * CP + c] = w[((gsize) k * C + c) * 9 + t];
+  for (int n = 0; n < N; n++)
+    {
+      for (int k = 0; k < K; k++)
+        {
+          const gsize p = (gsize) n * K + k;
+          compact_passed (v + k * plane, pix + k * plane, start + k * (n_bands + 1),
+                          dout + p * plane, out + p * plane, argmax + p * plane,
+                          (gint32) (p * HW), Ho, Wo);
+        }
+      memset (dT, 0, sizeof (float) * (H + 2) * W2 * CP);
+      for (int b = 0; b < n_bands; b++)
+        for (int k = 0; k < K; k++)
+          {
+            const gint32 *st = start + k * (n_bands + 1);
+            scatter_taps (dT, wT + (gsize) k * 9 * CP, v + k * plane + st[b],
+                          pix + k * plane + st[b], st[b + 1] - st[b], W, CP);
+          }
+      for (int c = 0; c < C; c++)
+        for (int y = 0; y < H; y++)
+          for (int x = 0; x < W; x++)
+            din[((gsize) n * C + c) * HW + (gsize) y * W + x] =
+              dT[((gsize) (y + 1) * W2 + x + 1) * CP + c];
+    }
+}
