@@ -177,15 +177,8 @@ image_weight_grad (float *acc, float *patches, float *pad, const float *v, const
     }
 }
 
-/* On x86-64, compiled twice, for AVX2 and for the baseline, and picked
- * when the program loads: eight-float vectors in SSE registers took 2.5
- * times as long. */
-#if defined(__x86_64__) && (defined(__clang__) || __GNUC__ >= 6)
-#define FL_AVX2_CLONE __attribute__ ((target_clones ("arch=x86-64-v3", "default")))
-#else
-#define FL_AVX2_CLONE
-#endif
 
+/* With AVX2: eight-float vectors in SSE registers took 2.5 times as long. */
 FL_AVX2_CLONE void
 fl_conv3x3_pool_weight_grad (float        *dw,
                              float        *db,

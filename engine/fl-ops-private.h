@@ -54,3 +54,13 @@ sum_floats (const float *x, int n)
     s += lane[j];
   return s;
 }
+
+/* On x86-64, a function compiled twice, for AVX2 and for the baseline,
+ * and picked when the program loads. Without contracting a*b+c into an
+ * FMA (C11 mode), each float gets the same operations in the same order
+ * either way: the same bits. */
+#if defined(__x86_64__) && (defined(__clang__) || __GNUC__ >= 6)
+#define FL_AVX2_CLONE __attribute__ ((target_clones ("arch=x86-64-v3", "default")))
+#else
+#define FL_AVX2_CLONE
+#endif
