@@ -47,9 +47,12 @@ grep -q '^E:' "$out/lintian.log" && fail "lintian found errors"
 echo "lintian: $(grep -c '^E:' "$out/lintian.log" || true) errors, $(grep -c '^W:' "$out/lintian.log" || true) warnings"
 
 step "the translations in the package"
-dpkg-deb -c "$deb" | grep -q ' \./usr/share/locale/zh_CN/LC_MESSAGES/fusionlab\.mo$' ||
+# the listing first: grep -q stops reading at the first match, and the
+# writer of a pipe it left would die of SIGPIPE (a failure under pipefail)
+listing=$(dpkg-deb -c "$deb")
+grep -q ' \./usr/share/locale/zh_CN/LC_MESSAGES/fusionlab\.mo$' <<<"$listing" ||
   fail "no usr/share/locale/zh_CN/LC_MESSAGES/fusionlab.mo in $deb"
-echo "ok: $(dpkg-deb -c "$deb" | grep -c '/LC_MESSAGES/fusionlab\.mo$') catalogue(s) in the package"
+echo "ok: $(grep -c '/LC_MESSAGES/fusionlab\.mo$' <<<"$listing") catalogue(s) in the package"
 
 step "apt-get install $deb"
 installed_before=$(dpkg-query -W -f='${Status}' fusionlab 2>/dev/null | grep -c "install ok installed" || true)
@@ -60,8 +63,8 @@ trap remove EXIT
 step "what it installed"
 id=org.fusionlab.FusionLab
 [ "$(command -v fusionlab-cli)" = /usr/bin/fusionlab-cli ] || fail "no /usr/bin/fusionlab-cli"
-fusionlab-cli --help | grep -q '^Commands:' || fail "fusionlab-cli --help"
-fusionlab --help | grep -q -- '--images' || fail "fusionlab --help"
+grep -q '^Commands:' <<<"$(fusionlab-cli --help)" || fail "fusionlab-cli --help"
+grep -q -- '--images' <<<"$(fusionlab --help)" || fail "fusionlab --help"
 man -w fusionlab && man -w fusionlab-cli || fail "no manual page"
 for f in /usr/share/applications/$id.desktop /usr/share/icons/hicolor/scalable/apps/$id.svg \
          /usr/share/metainfo/$id.metainfo.xml /usr/share/glib-2.0/schemas/$id.gschema.xml; do
