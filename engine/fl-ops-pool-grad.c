@@ -221,20 +221,15 @@ fl_conv3x3_pool_weight_grad (float        *dw,
  *
  * din = the adjoint of the conv, from dc: each pooled gradient v ≠ 0 of
  * channel k at the winner (y, x) adds v × w[k, c, ky, kx] to
- * din[c, y+ky-1, x+kx-1]. Summed channels-last, din^T (H+2, W+2, C)
- * with a border that catches the taps outside the image, so that each
- * tap is one axpy over c; then transposed into din. Its cost is in
- * proportion to the gradients the ReLU passes: for conv2 at S=64, 330 µs
- * an image when 94% of them pass (a random conv, single thread), as much
- * as the dense route (an sgemm dcol = w^T · dc with a 1.2 MB result, then
- * col2im: 344 µs), and less on trained maps, where fewer pass: on the
- * icons, training's CPU time per sample went from 1505 to 1376 µs. */
-
-/* Pooled rows a band holds: the taps of 2 rows of windows fall in 6 rows
- * of din^T, 26 KB at conv2's 32 channels of 32×32, within L1; the 64
- * planes each scattered over the whole 148 KB of din^T in turn took 370
- * µs an image rather than 330. */
-#define INPUT_BAND 2
+ * din[c, y+ky-1, x+kx-1]. The entries are bucketed by their winner's
+ * pixel; each pixel sums its entries' v × w[k] (3×3×C) in registers and
+ * adds that once to din^T (H+2, W+2, C), channels-last with a border that
+ * catches the taps outside the image, where a row of three taps is 3·C
+ * floats in a row; then din^T is transposed into din. Its cost follows the
+ * gradients the ReLU passes. For conv2 at S=64 (single thread, a random
+ * conv where 94% pass): the dense route, an sgemm dcol = w^T · dc with a
+ * 1.2 MB result then col2im, 344 µs an image; each entry's taps added to
+ * din^T in turn (read-modify-writes), 330 µs; by pixel, 210 µs. */
 
 /* Rounds C up to lanes of eight. */
 static int
@@ -246,61 +241,98 @@ lanes_width (int C)
 gsize
 fl_conv3x3_pool_input_grad_scratch_size (int C, int H, int W, int K)
 {
-  const gsize CP = lanes_width (C);
+  const gsize CP = lanes_width (C), HW = (gsize) H * W;
 
-  /* wT, din^T, then v and pix of every plane, and where each band starts */
-  return (gsize) K * 9 * CP + (gsize) (H + 2) * (W + 2) * CP + (gsize) K * H * W / 2
-         + (gsize) K * (H / 2 / INPUT_BAND + 2);
+  /* wT, din^T, the entries' values and channels, each pixel's first */
+  return (gsize) K * 9 * CP + (gsize) (H + 2) * (W + 2) * CP + 2 * (gsize) K * (HW / 4)
+         + HW + 1;
 }
 
-/* One plane's passed gradients (y > 0) and their winners' offsets from
- * base, into v and pix, the zeros left out, in row order; start[b] is
- * where band b (INPUT_BAND pooled rows of Wo) starts, and start[last + 1]
- * the end. */
-static inline __attribute__ ((always_inline)) void
-compact_passed (float *v, gint32 *pix, gint32 *start, const float *g, const float *y,
-                const gint32 *am, gint32 base, int Ho, int Wo)
+/* Whether the pooled gradient at reaches the conv: the ReLU passed it. */
+static inline gboolean
+passes (const float *dout, const float *out, gsize at)
 {
-  int m = 0, b = 0;
-
-  for (int r = 0; r < Ho; r++)
-    {
-      if (r % INPUT_BAND == 0)
-        start[b++] = m;
-      for (int i = r * Wo; i < (r + 1) * Wo; i++)
-        {
-          const float gi = g[i], yi = y[i];
-          const float gv = yi > 0.0f ? gi : 0.0f;
-          v[m] = gv;
-          pix[m] = am[i] - base;
-          m += gv != 0.0f;
-        }
-    }
-  start[b] = m;
+  return out[at] > 0.0f && dout[at] != 0.0f;
 }
 
-/* dT (H+2, W+2, CP) += Σ_e v[e] × the taps of wk (9, CP) around pixel
- * pix[e]: a row of three taps is 3·CP floats in a row on both sides. */
+/* Image n's entries (planes p0 … p0+K-1) bucketed by their winner's
+ * pixel: pixel p's are ek, ev [first[p], first[p+1]), channels in
+ * order. */
 static inline __attribute__ ((always_inline)) void
-scatter_taps (float *dT, const float *wk, const float *v, const gint32 *pix, int m, int W, int CP)
+bucket_entries (gint32 *first, gint32 *ek, float *ev, const float *dout, const float *out,
+                const gint32 *argmax, gsize p0, int H, int W, int K)
+{
+  const gsize HW = (gsize) H * W, plane = HW / 4;
+
+  memset (first, 0, sizeof (gint32) * (HW + 1));
+  for (int k = 0; k < K; k++)
+    for (gsize i = 0; i < plane; i++)
+      {
+        const gsize at = (p0 + k) * plane + i;
+        first[argmax[at] - (p0 + k) * HW + 1] += passes (dout, out, at);
+      }
+  for (gsize p = 0; p < HW; p++)
+    first[p + 1] += first[p];
+  /* first[p] counts up as p's entries land, and ends at first[p+1]:
+   * shifted back after */
+  for (int k = 0; k < K; k++)
+    for (gsize i = 0; i < plane; i++)
+      {
+        const gsize at = (p0 + k) * plane + i;
+        if (passes (dout, out, at))
+          {
+            const gsize p = argmax[at] - (p0 + k) * HW;
+            ek[first[p]] = k;
+            ev[first[p]++] = dout[at];
+          }
+      }
+  for (gsize p = HW; p > 0; p--)
+    first[p] = first[p - 1];
+  first[0] = 0;
+}
+
+/* d (n floats, a multiple of 8, at most 32) += Σ_e ev[e] × the n floats of
+ * wT at row ek[e]·9·CP + off. */
+static inline __attribute__ ((always_inline)) void
+add_entries (float *d, const float *wT, const gint32 *ek, const float *ev, int e0, int e1,
+             gsize off, int CP, int n)
+{
+  Lanes8 a[4] = { { 0 } };
+
+  for (int e = e0; e < e1; e++)
+    {
+      const float *w = wT + (gsize) ek[e] * 9 * CP + off;
+      for (int c = 0; c < 4; c++)
+        if (8 * c < n)
+          ADD_SCALED (a[c], ev[e], w + 8 * c);
+    }
+  for (int c = 0; c < 4; c++)
+    if (8 * c < n)
+      {
+        Lanes8 t;
+        memcpy (&t, d + 8 * c, sizeof t);
+        t += a[c];
+        memcpy (d + 8 * c, &t, sizeof t);
+      }
+}
+
+/* dT (H+2, W+2, CP) += each pixel's entries × their taps. */
+static inline __attribute__ ((always_inline)) void
+scatter_pixels (float *dT, const float *wT, const gint32 *first, const gint32 *ek,
+                const float *ev, int H, int W, int CP)
 {
   const int W2 = W + 2;
 
-  for (int e = 0; e < m; e++)
+  for (int p = 0; p < H * W; p++)
     {
-      const int y = pix[e] / W, x = pix[e] % W;
+      if (first[p] == first[p + 1])
+        continue;
       for (int ky = 0; ky < 3; ky++)
         {
-          float *d = dT + ((gsize) (y + ky) * W2 + x) * CP;
-          const float *w = wk + (gsize) ky * 3 * CP;
-          for (int j = 0; j < 3 * CP; j += 8)
-            {
-              Lanes8 a, b;
-              memcpy (&a, d + j, sizeof a);
-              memcpy (&b, w + j, sizeof b);
-              a += v[e] * b;
-              memcpy (d + j, &a, sizeof a);
-            }
+          float *d = dT + ((gsize) (p / W + ky) * W2 + p % W) * CP;
+          for (int j0 = 0; j0 < 3 * CP; j0 += 32)
+            add_entries (d + j0, wT, ek, ev, first[p], first[p + 1], (gsize) ky * 3 * CP + j0,
+                         CP, MIN (32, 3 * CP - j0));
         }
     }
 }
@@ -314,11 +346,10 @@ fl_conv3x3_pool_input_grad (float        *din,
                             float        *scratch,
                             int N, int C, int H, int W, int K)
 {
-  const int CP = lanes_width (C), W2 = W + 2, Ho = H / 2, Wo = W / 2;
-  const int n_bands = (Ho + INPUT_BAND - 1) / INPUT_BAND;
-  const gsize HW = (gsize) H * W, plane = (gsize) Ho * Wo;
-  float *wT = scratch, *dT = wT + (gsize) K * 9 * CP, *v = dT + (gsize) (H + 2) * W2 * CP;
-  gint32 *pix = (gint32 *) (v + K * plane), *start = pix + K * plane;
+  const int CP = lanes_width (C), W2 = W + 2;
+  const gsize HW = (gsize) H * W;
+  float *wT = scratch, *dT = wT + (gsize) K * 9 * CP, *ev = dT + (gsize) (H + 2) * W2 * CP;
+  gint32 *ek = (gint32 *) (ev + (gsize) K * (HW / 4)), *first = ek + (gsize) K * (HW / 4);
 
   g_return_if_fail (H % 2 == 0 && W % 2 == 0);
 
@@ -330,21 +361,9 @@ fl_conv3x3_pool_input_grad (float        *din,
         wT[((gsize) k * 9 + t) * CP + c] = w[((gsize) k * C + c) * 9 + t];
   for (int n = 0; n < N; n++)
     {
-      for (int k = 0; k < K; k++)
-        {
-          const gsize p = (gsize) n * K + k;
-          compact_passed (v + k * plane, pix + k * plane, start + k * (n_bands + 1),
-                          dout + p * plane, out + p * plane, argmax + p * plane,
-                          (gint32) (p * HW), Ho, Wo);
-        }
+      bucket_entries (first, ek, ev, dout, out, argmax, (gsize) n * K, H, W, K);
       memset (dT, 0, sizeof (float) * (H + 2) * W2 * CP);
-      for (int b = 0; b < n_bands; b++)
-        for (int k = 0; k < K; k++)
-          {
-            const gint32 *st = start + k * (n_bands + 1);
-            scatter_taps (dT, wT + (gsize) k * 9 * CP, v + k * plane + st[b],
-                          pix + k * plane + st[b], st[b + 1] - st[b], W, CP);
-          }
+      scatter_pixels (dT, wT, first, ek, ev, H, W, CP);
       for (int c = 0; c < C; c++)
         for (int y = 0; y < H; y++)
           for (int x = 0; x < W; x++)
