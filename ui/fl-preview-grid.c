@@ -99,6 +99,7 @@ setup_card_cb (GtkSignalListItemFactory *factory,
  * mainloop.sh --runs scroll) — mostly for samples it showed a moment ago.
  * A texture is S·S·3 bytes; past TEXTURE_CACHE_BYTES all are let go. */
 #define TEXTURE_CACHE_BYTES (32 << 20)
+#define SOUND_CARD_CHARS    24
 
 static GdkTexture *
 cached_texture (FlPreviewGrid   *self,
@@ -124,6 +125,10 @@ bind_card_cb (FlPreviewGrid *self,
   FlDataset *ds = fl_sample_list_get_dataset (self->samples);
   int i = fl_sample_item_get_index (gtk_list_item_get_item (item));
 
+  /* the card's width does not follow its text (GtkInscription): wider
+   * where a spectrogram is drawn across it, as wide as a sentence was */
+  fl_sample_card_set_width_chars (FL_SAMPLE_CARD (gtk_list_item_get_child (item)),
+                                  ds->audio != NULL ? SOUND_CARD_CHARS : 14);
   show_sample_with (FL_SAMPLE_CARD (gtk_list_item_get_child (item)), ds, i,
                     ds->n_classes > 0 ? ds->class_names[ds->labels[i]] : "",
                     cached_texture (self, ds, i));
