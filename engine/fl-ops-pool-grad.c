@@ -5,11 +5,8 @@
  * winner in four, and there only where the ReLU passed. The dense route —
  * write that map in full, then sgemm over it — multiplies zeros three
  * times in four; these take the pooled gradients one by one instead. The
- * model uses both for conv1 (weights only: nobody needs the image's
- * gradient) and the input one for conv2, whose weight gradient stays
- * dense: computed this way (closer to the exact sum, measured in double),
- * one of its weights after two Adam steps left test-torch's tolerance of
- * torch's float32 result (1.1 of it), which the dense sgemm meets.
+ * model uses them for conv1 (weights only: nobody needs the image's
+ * gradient) and for both of conv2's gradients.
  */
 #define G_LOG_DOMAIN "fl-ops"
 
