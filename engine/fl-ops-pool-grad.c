@@ -107,40 +107,42 @@ passed (float *v, gint32 *pix, const float *g, const float *y, const gint32 *am,
     }
 }
 
-/* acc (P floats) += Σ_i v[i] × the patch of pixel pix[i] - base of the
- * band: 32 columns at a time (conv1's 27 taps) in four independent chains
- * of adds, then the rest eight at a time. A gradient the ReLU stopped adds
- * 0 × its patch: cheaper than a branch on a coin toss or gathering the
- * others first (measured). */
+/* acc[j0 … j0 + 8·L) += Σ_i v[i] × those columns of the patch of pixel
+ * pix[i] - base of the band, in L independent chains of adds: the adds'
+ * latency, not the loads, bounds this loop, so conv2's 288 columns go 64
+ * at a time (eight chains), conv1's 32 in four. A gradient the ReLU
+ * stopped adds 0 × its patch: cheaper than a branch on a coin toss or
+ * gathering the others first (measured). */
 static inline __attribute__ ((always_inline)) void
-sum_patches (float *acc, const float *patches, int P, const float *v, const gint32 *pix,
-             gint32 base, int n)
+sum_patches (float *acc, const float *patches, int P, int j0, const float *v,
+             const gint32 *pix, gint32 base, int n, int L)
 {
-  int j0 = 0;
+  Lanes8 a[8], b[8] = { { 0 } };
 
-  for (; j0 + 32 <= P; j0 += 32)
+  memcpy (a, acc + j0, sizeof (Lanes8) * L);
+  for (int i = 0; i < n; i++)
     {
-      Lanes8 a[4], b[4] = { { 0 } };
-      memcpy (a, acc + j0, sizeof a);
-      for (int i = 0; i < n; i++)
-        {
-          const float *r = patches + (gsize) (pix[i] - base) * P + j0;
-          for (int c = 0; c < 4; c++)
-            ADD_SCALED (b[c], v[i], r + 8 * c);
-        }
-      for (int c = 0; c < 4; c++)
-        a[c] += b[c];
-      memcpy (acc + j0, a, sizeof a);
+      const float *r = patches + (gsize) (pix[i] - base) * P + j0;
+      for (int c = 0; c < L; c++)
+        ADD_SCALED (b[c], v[i], r + 8 * c);
     }
-  for (; j0 < P; j0 += 8)
-    {
-      Lanes8 a, b = { 0 };
-      memcpy (&a, acc + j0, sizeof a);
-      for (int i = 0; i < n; i++)
-        ADD_SCALED (b, v[i], patches + (gsize) (pix[i] - base) * P + j0);
-      a += b;
-      memcpy (acc + j0, &a, sizeof a);
-    }
+  for (int c = 0; c < L; c++)
+    a[c] += b[c];
+  memcpy (acc + j0, a, sizeof (Lanes8) * L);
+}
+
+/* The same for the eight columns from j0. */
+static inline __attribute__ ((always_inline)) void
+sum_patches8 (float *acc, const float *patches, int P, int j0, const float *v,
+              const gint32 *pix, gint32 base, int n)
+{
+  Lanes8 a, b = { 0 };
+
+  memcpy (&a, acc + j0, sizeof a);
+  for (int i = 0; i < n; i++)
+    ADD_SCALED (b, v[i], patches + (gsize) (pix[i] - base) * P + j0);
+  a += b;
+  memcpy (acc + j0, &a, sizeof a);
 }
 
 gsize
@@ -168,9 +170,22 @@ image_weight_grad (float *acc, float *patches, float *pad, const float *v, const
       const gsize at = (gsize) r * Wo;
       pad_rows (pad, in, C, H, W, 2 * r, 2 * rows);
       patches3x3 (patches, pad, C, W, 2 * rows);
-      for (int k = 0; k < K; k++)
-        sum_patches (acc + (gsize) k * P, patches, P, v + k * plane + at, pix + k * plane + at,
-                     2 * r * W, rows * Wo);
+      /* 64 columns of the band's patches for every plane, then the next
+       * 64: conv2's band (4 rows × 32 pixels × 288 floats, 147 KB) is
+       * read from L1, not from L2 once per plane. */
+      int j0 = 0;
+      for (; j0 + 64 <= P; j0 += 64)
+        for (int k = 0; k < K; k++)
+          sum_patches (acc + (gsize) k * P, patches, P, j0, v + k * plane + at, pix + k * plane + at,
+                       2 * r * W, rows * Wo, 8);
+      for (; j0 + 32 <= P; j0 += 32)
+        for (int k = 0; k < K; k++)
+          sum_patches (acc + (gsize) k * P, patches, P, j0, v + k * plane + at, pix + k * plane + at,
+                       2 * r * W, rows * Wo, 4);
+      for (; j0 < P; j0 += 8)
+        for (int k = 0; k < K; k++)
+          sum_patches8 (acc + (gsize) k * P, patches, P, j0, v + k * plane + at, pix + k * plane + at,
+                        2 * r * W, rows * Wo);
     }
 }
 

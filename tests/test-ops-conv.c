@@ -199,12 +199,13 @@ test_conv_without_bias (void)
  * accumulated onto what they held, db to the bit, dw and din to float
  * rounding; with scratch of exactly the sizes asked for, full of NaN (the
  * padding lanes must not reach the results). Shapes (N, C, H, W, K): C =
- * 8 makes a patch exactly 72 floats wide, no padding lanes at all. */
+ * 8 makes a patch exactly 72 floats wide, no padding lanes at all; C = 32
+ * is conv2's 288 (64 columns four times, then 32). */
 static void
 test_pool_grads (void)
 {
   static const int cases[][5] = { { 2, 3, 6, 10, 4 }, { 1, 1, 2, 2, 3 }, { 3, 3, 16, 64, 32 },
-                                  { 1, 8, 6, 14, 5 }, { 2, 2, 10, 12, 9 } };
+                                  { 1, 8, 6, 14, 5 }, { 2, 2, 10, 12, 9 }, { 2, 32, 8, 12, 6 } };
   g_autoptr(GRand) rng = g_rand_new_with_seed (14);
 
   for (guint t = 0; t < G_N_ELEMENTS (cases); t++)
