@@ -11,6 +11,7 @@
 #define G_LOG_DOMAIN "test-ui-test-data"
 
 #include "test-ui-util.h"
+#include "fl-sample-gallery.h"
 
 #include <string.h>
 
@@ -39,6 +40,26 @@ write_test_csv (void)
   return path;
 }
 
+static gboolean
+label_has (GtkWidget     *widget,
+           gconstpointer  part)
+{
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), part) != NULL;
+}
+
+/* Whether the gallery's title for the cell (0, 0) names these samples
+ * ("validation sample" or "test sample"). */
+static gboolean
+gallery_names (FlWindow   *window,
+               const char *samples)
+{
+  GtkWidget *gallery = ui_find_type (GTK_WIDGET (window), FL_TYPE_SAMPLE_GALLERY);
+
+  g_assert_nonnull (gallery);
+  fl_sample_gallery_show_cell (FL_SAMPLE_GALLERY (gallery), 0, 0);
+  return ui_find (gallery, label_has, samples) != NULL;
+}
+
 /* Tests model (NULL: the shown run's) on the test CSV; the headline. */
 static char *
 test_on (FlWindow   *window,
@@ -65,6 +86,8 @@ test_on (FlWindow   *window,
   g_assert_true (ui_wait ((UiCondition) fl_results_view_has_results, ui_results (window), 10));
   ui_spin (0.3);
   g_assert_nonnull (ui_find_label (GTK_WIDGET (window), detail));
+  g_assert_true (gallery_names (window, " test sample"));
+  g_assert_false (gallery_names (window, " validation sample"));
   return g_strdup (fl_results_view_get_headline (ui_results (window)));
 }
 
@@ -83,6 +106,7 @@ test_evaluate (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "train.start", NULL);
   g_assert_true (ui_wait (ui_not_training, window, 120));
   g_assert_true (ui_wait (ui_run_shown, window, 10));
+  g_assert_true (gallery_names (window, " validation sample"));
 
   from_run = test_on (window, NULL, csv);
   g_assert_true (g_str_has_prefix (from_run, "Accuracy "));

@@ -47,6 +47,7 @@ struct _FlConfusionView {
   gint64       *row_sums;     /* (n) */
   char        **names;        /* n, NULL-terminated */
   gboolean      proportions;  /* cells show shares of their row, not counts */
+  gboolean      test_data;    /* the counts are of test samples */
 
   /* What is drawn, made once per change of the matrix, the display, the
    * font or the size rather than at every frame, nor at every pointer

@@ -63,6 +63,22 @@ cell_at (FlConfusionView *self,
   return *p >= 0 && *t >= 0 && *p < self->n && *t < self->n;
 }
 
+/* The tooltip of a cell of a matrix of n test samples of its class. */
+static const char *
+test_tooltip (gint64 n)
+{
+  /* TRANSLATORS: a cell's tooltip after Evaluate on Test Data…: true
+   * class, predicted class, the cell's count of the true class's test
+   * samples, the share */
+  return g_dngettext (GETTEXT_PACKAGE,
+                      "True class <b>%s</b>, predicted <b>%s</b>\n"
+                      "%lld of %lld test sample (%.1f%%)\n"
+                      "<small>Click to see them</small>",
+                      "True class <b>%s</b>, predicted <b>%s</b>\n"
+                      "%lld of %lld test samples (%.1f%%)\n"
+                      "<small>Click to see them</small>", (gulong) n);
+}
+
 static gboolean
 query_tooltip_cb (FlConfusionView *self,
                   int              x,
@@ -80,7 +96,7 @@ query_tooltip_cb (FlConfusionView *self,
   count = self->counts[t * self->n + p];
   /* TRANSLATORS: a cell's tooltip: true class, predicted class, the cell's
    * count of the true class's validation samples, the share */
-  text = g_markup_printf_escaped (g_dngettext (GETTEXT_PACKAGE,
+  text = g_markup_printf_escaped (self->test_data ? test_tooltip (self->row_sums[t]) : g_dngettext (GETTEXT_PACKAGE,
                                                "True class <b>%s</b>, predicted <b>%s</b>\n"
                                                "%lld of %lld validation sample (%.1f%%)\n"
                                                "<small>Click to see them</small>",
@@ -244,6 +260,7 @@ fl_confusion_view_set_matrix (FlConfusionView   *self,
   g_return_if_fail (n_classes == 0 || (counts != NULL && class_names != NULL));
 
   fl_confusion_view_clear (self);
+  self->test_data = FALSE;
   self->n = n_classes;
   self->counts = g_memdup2 (counts, sizeof (gint64) * n_classes * n_classes);
   self->row_sums = g_new0 (gint64, n_classes);
@@ -287,6 +304,14 @@ fl_confusion_view_get_count (FlConfusionView *self,
   g_return_val_if_fail (true_class >= 0 && true_class < self->n, 0);
   g_return_val_if_fail (predicted >= 0 && predicted < self->n, 0);
   return self->counts[true_class * self->n + predicted];
+}
+
+void
+fl_confusion_view_set_test_data (FlConfusionView *self,
+                                 gboolean         test_data)
+{
+  g_return_if_fail (FL_IS_CONFUSION_VIEW (self));
+  self->test_data = test_data;
 }
 
 void

@@ -38,6 +38,12 @@ void       fl_confusion_view_set_proportions (FlConfusionView   *self,
                                               gboolean           proportions);
 gboolean   fl_confusion_view_get_proportions (FlConfusionView   *self);
 
+/* Whether the matrix counts test samples (Evaluate on Test Data…) rather
+ * than validation samples, for the tooltips' words; set_matrix() makes it
+ * FALSE again. */
+void       fl_confusion_view_set_test_data   (FlConfusionView   *self,
+                                              gboolean           test_data);
+
 /* The text the cell (true class t, predicted p) shows, whether or not it
  * fits the cell at its present size: "5" for a count; "83%" for a
  * proportion, "<1%" and ">99%" for what would round to 0% or 100% but is

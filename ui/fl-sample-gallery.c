@@ -19,6 +19,7 @@ struct _FlSampleGallery {
 
   FlValidation *val;      /* owned copy, or NULL */
   FlDataset    *ds;       /* borrowed: the data of val, or NULL */
+  gboolean      test_data; /* val holds test samples, not validation ones */
   GArray       *samples;  /* of int: dataset indices shown */
 };
 
@@ -40,6 +41,33 @@ no_data_note (const FlSampleGallery *self,
 {
   /* TRANSLATORS: appended to a gallery's title, with its leading space */
   return self->ds == NULL && n > 0 ? _(" — load the experiment's images and CSV to see them") : "";
+}
+
+/* A cell's title when the gallery shows test samples: n of class t taken
+ * for p. */
+static char *
+test_title (const FlSampleGallery *self,
+            int                    t,
+            int                    p,
+            int                    n)
+{
+  const FlValidation *v = self->val;
+
+  if (t == p)
+    /* TRANSLATORS: after Evaluate on Test Data…; the last two %s are the
+     * notes " (the first 120)" and " — load the experiment's images…", or
+     * empty */
+    return g_markup_printf_escaped (g_dngettext (GETTEXT_PACKAGE,
+                                                 "<b>%d</b> test sample of <b>%s</b>, recognised as such%s%s",
+                                                 "<b>%d</b> test samples of <b>%s</b>, recognised as such%s%s", n),
+                                    n, v->class_names[t], more_note (n), no_data_note (self, n));
+  /* TRANSLATORS: "5 test samples of Cats taken for Dogs", then the two
+   * notes or empty */
+  return g_markup_printf_escaped (g_dngettext (GETTEXT_PACKAGE,
+                                               "<b>%d</b> test sample of <b>%s</b> taken for <b>%s</b>%s%s",
+                                               "<b>%d</b> test samples of <b>%s</b> taken for <b>%s</b>%s%s", n),
+                                  n, v->class_names[t], v->class_names[p], more_note (n),
+                                  no_data_note (self, n));
 }
 
 static void
@@ -100,9 +128,11 @@ fl_sample_gallery_show_cell (FlSampleGallery *self,
         n++;
       }
 
+  if (self->test_data)
+    title = test_title (self, t, p, n);
   /* TRANSLATORS: the last two %s are the notes " (the first 120)" and
    * " — load the experiment's images…", or empty */
-  if (t == p)
+  else if (t == p)
     title = g_markup_printf_escaped (g_dngettext (GETTEXT_PACKAGE,
                                                   "<b>%d</b> validation sample of <b>%s</b>, recognised as such%s%s",
                                                   "<b>%d</b> validation samples of <b>%s</b>, recognised as such%s%s",
@@ -257,6 +287,7 @@ fl_sample_gallery_set_validation (FlSampleGallery    *self,
   g_return_if_fail (FL_IS_SAMPLE_GALLERY (self));
 
   clear (self);
+  self->test_data = FALSE;
   g_clear_pointer (&self->val, fl_validation_free);
   self->val = val != NULL ? fl_validation_copy (val) : NULL;
   self->ds = val != NULL ? ds : NULL;
@@ -268,6 +299,14 @@ fl_sample_gallery_set_validation (FlSampleGallery    *self,
                                              "load the experiment's images and CSV to see them."));
   else
     gtk_label_set_text (self->title_label, _("Click a cell of the confusion matrix to see its samples here."));
+}
+
+void
+fl_sample_gallery_set_test_data (FlSampleGallery *self,
+                                 gboolean         test_data)
+{
+  g_return_if_fail (FL_IS_SAMPLE_GALLERY (self));
+  self->test_data = test_data;
 }
 
 int

@@ -22,6 +22,10 @@ G_DECLARE_FINAL_TYPE (FlSampleGallery, fl_sample_gallery, FL, SAMPLE_GALLERY, Gt
 void          fl_sample_gallery_set_validation (FlSampleGallery    *self,
                                                 const FlValidation *val,
                                                 FlDataset          *ds);
+/* Whether those predictions were made on test samples (Evaluate on Test
+ * Data…), for the titles' words; set_validation() makes it FALSE again. */
+void          fl_sample_gallery_set_test_data  (FlSampleGallery    *self,
+                                                gboolean            test_data);
 /* The validation samples of true class t that the model put in class p. */
 void          fl_sample_gallery_show_cell     (FlSampleGallery *self,
                                                int              t,

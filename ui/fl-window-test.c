@@ -101,8 +101,10 @@ tested_cb (FlWindow  *self,
   g_autofree char *detail = fl_session_describe_test (session);
 
   fl_results_view_show (self->results_view, m, (const char *const *) ev->validation->class_names, detail);
+  fl_confusion_view_set_test_data (fl_results_view_get_confusion_view (self->results_view), TRUE);
   fl_results_view_set_run (self->results_view, NULL);
   fl_sample_gallery_set_validation (self->gallery, ev->validation, ds);
+  fl_sample_gallery_set_test_data (self->gallery, TRUE);
   self->showing_test = TRUE;
   gtk_stack_set_visible_child_name (self->content_stack, "training");
   gtk_stack_set_visible_child_name (self->bottom_stack, "results");
