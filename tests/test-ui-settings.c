@@ -76,6 +76,8 @@ first_session (GSettings *settings)
   s.lr = 0.01f;
   s.seed = 1234;
   s.augment = TRUE;
+  s.text_encoder = FL_TEXT_GRU;
+  s.text_pool = FL_TEXT_POOL_MEAN;
   fl_train_panel_set_settings (ui_train_panel (window), &s);
   fl_train_panel_set_image_fit (ui_train_panel (window), FL_IMAGE_FIT_PAD);
   g_assert_cmpint (fl_train_panel_get_fusion (ui_train_panel (window)), ==, chosen);
@@ -126,6 +128,8 @@ test_restored (void)
   g_assert_cmpint (s.epochs, ==, 7);
   g_assert_cmpint (s.batch_size, ==, 16);
   g_assert_true (s.augment);
+  g_assert_cmpint (s.text_encoder, ==, FL_TEXT_GRU);
+  g_assert_cmpint (s.text_pool, ==, FL_TEXT_POOL_MEAN);
   g_assert_cmpfloat_with_epsilon (s.lr, 0.01, 1e-6);
   g_assert_cmpuint (s.seed, ==, 1234);
   fl_train_panel_get_match_settings (ui_train_panel (window), &m);

@@ -48,6 +48,8 @@ restore_train (GSettings    *settings,
   g_autofree char *loss = g_settings_get_string (settings, "match-loss");
   g_autofree char *task = g_settings_get_string (settings, "task");
   g_autofree char *fit_name = g_settings_get_string (settings, "picture-fit");
+  g_autofree char *encoder = g_settings_get_string (settings, "text-encoder");
+  g_autofree char *pool = g_settings_get_string (settings, "text-pool");
   FlImageFit fit = FL_IMAGE_FIT_SQUASH;
   FlMatchLoss match_loss;
   FlTrainSettings s;
@@ -64,6 +66,8 @@ restore_train (GSettings    *settings,
   s.modality_dropout = g_settings_get_double (settings, "modality-dropout");
   s.rank = g_settings_get_int (settings, "rank");
   s.augment = g_settings_get_boolean (settings, "augment");
+  fl_text_encoder_from_string (encoder, &s.text_encoder);
+  fl_text_pool_from_string (pool, &s.text_pool);
   fl_train_panel_set_settings (panel, &s);
   fl_train_panel_set_image_size (panel, g_settings_get_int (settings, "image-size"));
   fl_image_fit_from_string (fit_name, &fit);
@@ -108,6 +112,8 @@ save_train (GSettings    *settings,
   g_settings_set_int (settings, "rank", s->rank);
   g_settings_set_string (settings, "picture-fit", fl_image_fit_to_string (fl_train_panel_get_image_fit (panel)));
   g_settings_set_boolean (settings, "augment", s->augment);
+  g_settings_set_string (settings, "text-encoder", fl_text_encoder_to_string (s->text_encoder));
+  g_settings_set_string (settings, "text-pool", fl_text_pool_to_string (s->text_pool));
 }
 
 /* The data loaded, with the columns its load used (the report's: what was

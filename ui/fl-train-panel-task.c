@@ -143,12 +143,18 @@ _fl_train_panel_get_text (FlTrainPanel    *self,
 {
   guint i = gtk_drop_down_get_selected (self->text_encoder_dropdown);
 
-  settings->text_encoder = i < FL_N_TEXT_ENCODERS ? (FlTextEncoder) i : FL_TEXT_BOW;
+  /* the items: a bag of words, a GRU's last state, a GRU's mean state */
+  settings->text_encoder = i == 1 || i == 2 ? FL_TEXT_GRU : FL_TEXT_BOW;
+  settings->text_pool = i == 2 ? FL_TEXT_POOL_MEAN : FL_TEXT_POOL_LAST;
 }
 
 void
 _fl_train_panel_set_text (FlTrainPanel          *self,
                           const FlTrainSettings *settings)
 {
-  gtk_drop_down_set_selected (self->text_encoder_dropdown, (guint) settings->text_encoder);
+  guint i = 0;
+
+  if (settings->text_encoder == FL_TEXT_GRU)
+    i = settings->text_pool == FL_TEXT_POOL_MEAN ? 2 : 1;
+  gtk_drop_down_set_selected (self->text_encoder_dropdown, i);
 }
