@@ -85,13 +85,10 @@ model_new (FlEmbedder   *embedder,
 /* In the worker: every held-out picture and text into the shared space.
  * The embedder is the model's alone, and the view does not touch it until
  * this is done. */
-static void
-embed_thread (GTask        *task,
-              gpointer      source,
-              gpointer      data,
-              GCancellable *cancellable)
+static gboolean
+embed (FlSearchModel *m,
+       GCancellable  *cancellable)
 {
-  FlSearchModel *m = data;
   const FlDataset *ds = m->ds;
   gsize image_bytes = (gsize) 3 * ds->image_size * ds->image_size;
   g_autofree guint8 *pixels = g_malloc (CHUNK * image_bytes);
@@ -103,8 +100,8 @@ embed_thread (GTask        *task,
     {
       int n = MIN (CHUNK, m->n_val - i0);
 
-      if (g_task_return_error_if_cancelled (task))
-        return;
+      if (g_cancellable_is_cancelled (cancellable))
+        return FALSE;
       for (int k = 0; k < n; k++)
         memcpy (pixels + k * image_bytes, ds->images + m->val[i0 + k] * image_bytes, image_bytes);
       fl_embedder_embed_images (m->embedder, pixels, n, m->image_emb + (gsize) i0 * m->E);
@@ -120,7 +117,31 @@ embed_thread (GTask        *task,
       m->n_unseen += m->unseen[i];
     }
   m->seconds = (g_get_monotonic_time () - start) / 1e6;
-  g_task_return_boolean (task, TRUE);
+  return TRUE;
+}
+
+/* The worker's own thread, a background job like training's: it starts
+ * as a matching run ends, on every core, and at the interface's priority
+ * its threads took the cores from the main thread as the page it opens
+ * was drawn (main-loop gaps of 17-19 ms, issue 16). Not one of GLib's
+ * pool: that thread would stay at the lower priority for other tasks. */
+static gpointer
+embed_main (gpointer data)
+{
+  g_autoptr(GTask) task = data;
+  FlSearchModel *m = g_task_get_task_data (task);
+  gboolean done;
+
+  fl_thread_run_in_background ();
+  /* all the cores, its pool started here at the same priority */
+  fl_embedder_set_threads (m->embedder, 0);
+  done = embed (m, g_task_get_cancellable (task));
+  /* the page's queries then run on the main thread alone, never waiting
+   * for a pool that a training run can keep from its cores */
+  fl_embedder_set_threads (m->embedder, 1);
+  if (!g_task_return_error_if_cancelled (task))
+    g_task_return_boolean (task, done);
+  return NULL;
 }
 
 /* ---- the page ------------------------------------------------------------- */
@@ -283,14 +304,12 @@ fl_search_view_set_model (FlSearchView *self,
       return;
     }
 
-  /* the worker has the embedder to itself: all the cores */
-  fl_embedder_set_threads (embedder, 0);
   self->model = model_new (embedder, ds, val_idx, n_val);
   self->held_out = n_val < ds->n;
   self->cancellable = g_cancellable_new ();
   task = g_task_new (self, self->cancellable, embedded_cb, NULL);
   g_task_set_task_data (task, fl_search_model_ref (self->model), (GDestroyNotify) fl_search_model_unref);
-  g_task_run_in_thread (task, embed_thread);
+  g_thread_unref (g_thread_new ("fl-embed", embed_main, g_steal_pointer (&task)));
 
   busy = g_strdup_printf (self->held_out ? _("Placing the %d held-out pictures and texts in the shared space…")
                                          : _("Placing the %d pictures and texts in the shared space…"), n_val);

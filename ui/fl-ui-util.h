@@ -6,6 +6,11 @@
 
 #include <gtk/gtk.h>
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
+
 G_BEGIN_DECLS
 
 /* Replaces *str with a copy of new_str; TRUE if the value changed.
@@ -73,6 +78,19 @@ fl_chooser_get_path (GtkNativeDialog *native,
     return NULL;
   file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
   return file != NULL ? g_file_get_path (file) : NULL;
+}
+
+/* Makes the calling thread a background job, and the threads it starts
+ * from now on (they inherit it): when it and the interface want the same
+ * core, the interface goes first. On Linux nice values are per thread; a
+ * thread cannot take its priority back, so call it on a thread of its own,
+ * never on one of GLib's pool that other tasks reuse. */
+static inline void
+fl_thread_run_in_background (void)
+{
+#ifdef __linux__
+  setpriority (PRIO_PROCESS, (id_t) gettid (), 10);
+#endif
 }
 
 G_END_DECLS

@@ -3,12 +3,9 @@
 
 #include "fl-train-worker.h"
 
-#include <pthread.h>
+#include "fl-ui-util.h"
 
-#ifdef __linux__
-#include <sys/resource.h>
-#include <unistd.h>
-#endif
+#include <pthread.h>
 
 /* The shortest time between two deliveries to the main loop: one frame. */
 #define FRAME_US 16000
@@ -222,11 +219,8 @@ worker_thread (gpointer data)
   g_autoptr(GError) last_error = NULL;
   Item item = { .kind = ITEM_FINISHED };
 
-#ifdef __linux__
-  /* a background job: when it and the interface want the same core, the
-   * interface goes first (on Linux, nice values are per thread) */
-  setpriority (PRIO_PROCESS, (id_t) gettid (), 10);
-#endif
+  /* and the engine's pool, started from here */
+  fl_thread_run_in_background ();
 
   if (self->match_data != NULL)
     train_match (self, &last_error);
