@@ -255,6 +255,8 @@ test_recent (void)
   fl_window_set_recent_manager (other, recent);
   g_assert_null (open_recent (window));
   g_assert_true (fl_window_open_experiment (window, path));
+  /* at once: the window tells the manager's other windows itself */
+  g_assert_true (recent_listed (other));
   g_assert_true (ui_wait (recent_listed, other, 10));
 
   /* in the other window's menu too: one file, by its name */
