@@ -70,19 +70,18 @@ _fl_model_partial_size (const FlModel *model)
 }
 
 /* Scratch for a conv stack on (C0,H,W) with C1 channels after conv1 and C2
- * after conv2: a conv's output for one image and its im2col, and the
- * convs' backward. */
+ * after conv2: forward, a conv's output for one image and its im2col
+ * (conv_pool); backward, the pooled-gradient passes of stack_backward. */
 static gsize
 stack_scratch_size (int C0, int H, int W, int C1, int C2)
 {
   const gsize fwd = MAX ((gsize) C1 * H * W + fl_conv3x3_scratch_size (C0, H, W),
                          (gsize) C2 * (H / 2) * (W / 2) + fl_conv3x3_scratch_size (C1, H / 2, W / 2));
+  const gsize bwd = MAX (fl_conv3x3_pool_weight_grad_scratch_size (C0, H, W, C1),
+                         MAX (fl_conv3x3_pool_weight_grad_scratch_size (C1, H / 2, W / 2, C2),
+                              fl_conv3x3_pool_input_grad_scratch_size (C1, H / 2, W / 2, C2)));
 
-  return MAX (fwd, MAX (MAX (fl_conv3x3_scratch_size (C0, H, W),
-                             fl_conv3x3_pool_weight_grad_scratch_size (C0, H, W, C1)),
-                        MAX (fl_conv3x3_scratch_size (C1, H / 2, W / 2),
-                             MAX (fl_conv3x3_pool_weight_grad_scratch_size (C1, H / 2, W / 2, C2),
-                                  fl_conv3x3_pool_input_grad_scratch_size (C1, H / 2, W / 2, C2)))));
+  return MAX (fwd, bwd);
 }
 
 gsize

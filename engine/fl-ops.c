@@ -231,8 +231,7 @@ fl_pool2_bias_relu_forward (float       *out,
  * half the time, and tripled this pass. The eight running sums let the
  * compiler vectorise without reordering a float sum itself. */
 static float
-route_where_positive (float *din, const float *g, const float *y, const gint32 *am, gint32 base,
-                      int n)
+route_where_positive (float *din, const float *g, const float *y, const gint32 *am, int n)
 {
   float lane[8] = { 0 }, s = 0.0f;
   int i = 0;
@@ -245,36 +244,17 @@ route_where_positive (float *din, const float *g, const float *y, const gint32 *
       for (int j = 0; j < 8; j++)
         lane[j] += v[j];
       for (int j = 0; j < 8; j++)
-        din[am[i + j] - base] = v[j];
+        din[am[i + j]] = v[j];
     }
   for (; i < n; i++)
     {
       float v = y[i] > 0.0f ? g[i] : 0.0f;
       s += v;
-      din[am[i] - base] = v;
+      din[am[i]] = v;
     }
   for (int j = 0; j < 8; j++)
     s += lane[j];
   return s;
-}
-
-void
-fl_pool2_bias_relu_backward_from (float        *din,
-                                  float        *db,
-                                  const float  *dout,
-                                  const float  *out,
-                                  const gint32 *argmax,
-                                  gint32        base,
-                                  int N, int C, int H, int W)
-{
-  const gsize plane = (gsize) (H / 2) * (W / 2);
-
-  memset (din, 0, sizeof (float) * (gsize) N * C * H * W);
-  /* the bias was added after the max: its gradient is the pooled map's
-   * sum, over a quarter of the conv output */
-  for (gsize p = 0; p < (gsize) N * C; p++)
-    db[p % C] += route_where_positive (din, dout + p * plane, out + p * plane,
-                                       argmax + p * plane, base, (int) plane);
 }
 
 void
@@ -285,7 +265,14 @@ fl_pool2_bias_relu_backward (float        *din,
                              const gint32 *argmax,
                              int N, int C, int H, int W)
 {
-  fl_pool2_bias_relu_backward_from (din, db, dout, out, argmax, 0, N, C, H, W);
+  const gsize plane = (gsize) (H / 2) * (W / 2);
+
+  memset (din, 0, sizeof (float) * (gsize) N * C * H * W);
+  /* the bias was added after the max: its gradient is the pooled map's
+   * sum, over a quarter of the conv output */
+  for (gsize p = 0; p < (gsize) N * C; p++)
+    db[p % C] += route_where_positive (din, dout + p * plane, out + p * plane,
+                                       argmax + p * plane, (int) plane);
 }
 
 /* ---- linear ------------------------------------------------------------- */

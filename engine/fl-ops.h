@@ -85,15 +85,6 @@ void fl_pool2_bias_relu_backward (float        *din,
                                   const gint32 *argmax,
                                   int N, int C, int H, int W);
 
-/* The same for arg-maxes that count from base: din[argmax - base]. */
-void fl_pool2_bias_relu_backward_from (float        *din,
-                                       float        *db,
-                                       const float  *dout,
-                                       const float  *out,
-                                       const gint32 *argmax,
-                                       gint32        base,
-                                       int N, int C, int H, int W);
-
 /* ---- a conv block's backward from its pooled gradient ------------------ */
 
 /* Scratch floats fl_conv3x3_pool_weight_grad() needs. */

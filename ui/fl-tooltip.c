@@ -41,10 +41,11 @@ fl_tooltip_follow (GtkWidget  *widget,
                    GObject    *object,
                    const char *property)
 {
-  Follow *f = g_new0 (Follow, 1);
+  Follow *f;
 
   g_return_if_fail (g_object_class_find_property (G_OBJECT_GET_CLASS (object), property) != NULL);
 
+  f = g_new0 (Follow, 1);
   f->object = g_object_ref (object);
   f->property = g_strdup (property);
   gtk_widget_set_has_tooltip (widget, TRUE);
