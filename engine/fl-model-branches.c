@@ -103,7 +103,7 @@ _fl_model_scratch_size (const FlModel *model)
 typedef struct {
   int     C0, C1, C2, H, W;
   gboolean third;     /* the audio branch pools once more */
-  float  *c1, *p1, *c2, *p2, *p3;
+  float  *p1, *p2, *p3;
   gint32 *am1, *am2, *am3;
   FlParam w1;         /* conv1's weight; its bias, conv2's weight and bias follow */
   gsize   partial;    /* where the stack's weights are in a partial block */
@@ -115,7 +115,7 @@ image_stack (FlModel *model, Acts *a)
   const FlConfig *c = &model->cfg;
 
   return (Stack) { 3, c->conv1, c->conv2, c->image_size, c->image_size, FALSE,
-                   a->c1, a->p1, a->c2, a->p2, NULL, a->am1, a->am2, NULL, FL_P_CONV1_W, 0 };
+                   a->p1, a->p2, NULL, a->am1, a->am2, NULL, FL_P_CONV1_W, 0 };
 }
 
 static Stack
@@ -124,7 +124,7 @@ audio_stack (FlModel *model, Acts *a)
   const FlConfig *c = &model->cfg;
 
   return (Stack) { 1, c->audio_conv1, c->audio_conv2, c->audio_mels, c->audio_frames, TRUE,
-                   a->ac1, a->ap1, a->ac2, a->ap2, a->ap3, a->aam1, a->aam2, a->aam3,
+                   a->ap1, a->ap2, a->ap3, a->aam1, a->aam2, a->aam3,
                    FL_P_AUD_CONV1_W, conv_params (model, FL_P_CONV1_W, FL_P_IMG_FC_W) };
 }
 
@@ -197,8 +197,7 @@ stack_backward (FlModel *model, const Stack *x, const Stack *d, const float *in,
   fl_conv3x3_pool_input_grad (d->p1 + o1 * H2 * W2, d->p2 + o2 * H4 * W4, x->p2 + o2 * H4 * W4,
                               x->am2 + o2 * H4 * W4, P (model, x->w1 + 2), scratch,
                               n, x->C1, H2, W2, x->C2);
-  /* conv1: its weight gradient alone (nobody needs its input's); d->c1
-   * and d->c2 stay unwritten */
+  /* conv1: its weight gradient alone (nobody needs its input's) */
   fl_conv3x3_pool_weight_grad (g, g + o_b1, d->p1 + o1 * H2 * W2, x->p1 + o1 * H2 * W2,
                                x->am1 + o1 * H2 * W2, in + (gsize) lo * x->C0 * H * W,
                                scratch, n, x->C0, H, W, x->C1);

@@ -12,8 +12,10 @@
 #include <string.h>
 
 /* Floats the forward pass of one sample needs, at most: the reference
- * model at S = 1024 needs 76 M (300 MB); 4096 channels of 1024² maps,
- * which each size's own range allows, would need 16 GB. */
+ * model at S = 1024 needs 25 M (100 MB: fl_config_activations(), the
+ * convs' outputs held one image at a time in scratch, only the pooled
+ * maps kept); 4096 channels of 1024² maps, which each size's own range
+ * allows, would need over 8 GB. */
 #define MAX_ACTIVATIONS ((gsize) 1 << 27)
 
 static const char *const branch_names[FL_N_BRANCHES] = { "image", "text", "audio", "numeric" };
@@ -432,10 +434,8 @@ layout_branch_acts (Acts *a, float *block, const FlConfig *c, gsize n)
   gsize L = gru ? c->max_tokens : 0, D = c->feat_dim, E = c->text_hidden;
   gsize used = 0;
 
-  TAKE (c1, float, img ? n * c->conv1 * S * S : 0);
   TAKE (p1, float, img ? n * c->conv1 * S2 * S2 : 0);
   TAKE (am1, gint32, img ? n * c->conv1 * S2 * S2 : 0);
-  TAKE (c2, float, img ? n * c->conv2 * S2 * S2 : 0);
   TAKE (p2, float, img ? n * c->conv2 * S4 * S4 : 0);
   TAKE (am2, gint32, img ? n * c->conv2 * S4 * S4 : 0);
   TAKE (t1, float, txt ? n * (gru ? D : E) : 0);
@@ -444,10 +444,8 @@ layout_branch_acts (Acts *a, float *block, const FlConfig *c, gsize n)
   TAKE (tg, float, n * L * 3 * D);
   TAKE (tn, float, n * L * D);
   TAKE (th, float, gru ? n * (L + 1) * D : 0);
-  TAKE (ac1, float, aud ? n * a1 * M * T : 0);
   TAKE (ap1, float, aud ? n * a1 * (M / 2) * (T / 2) : 0);
   TAKE (aam1, gint32, aud ? n * a1 * (M / 2) * (T / 2) : 0);
-  TAKE (ac2, float, aud ? n * a2 * (M / 2) * (T / 2) : 0);
   TAKE (ap2, float, aud ? n * a2 * (M / 4) * (T / 4) : 0);
   TAKE (aam2, gint32, aud ? n * a2 * (M / 4) * (T / 4) : 0);
   TAKE (ap3, float, aud ? n * a2 * (M / 8) * (T / 8) : 0);

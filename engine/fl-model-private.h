@@ -13,10 +13,8 @@
  * samples; those of a branch or route the model does not have are NULL
  * (empty). The same layout holds dL/d activation once backward runs. */
 typedef struct {
-  float  *c1;      /* (N,c1,S,S) conv output, without its bias */
   float  *p1;      /* (N,c1,S/2,S/2) pooled, after ReLU */
   gint32 *am1;     /* argmax of p1 */
-  float  *c2;      /* (N,c2,S/2,S/2) conv output, without its bias */
   float  *p2;      /* (N,c2,S/4,S/4) pooled, after ReLU: the flattened features */
   gint32 *am2;
   float  *t1;      /* (N,Ht) text hidden layer; gru: (N,D) its last state */
@@ -25,10 +23,8 @@ typedef struct {
   float  *tg;      /*      (N,L,3D) the gates r, z, n (fl_gru_forward()) */
   float  *tn;      /*      (N,L,D) W_hn h + b_hn */
   float  *th;      /*      (N,L+1,D) the states, h_0 = 0 */
-  float  *ac1;     /* (N,16,M,T) audio conv output, without its bias */
   float  *ap1;     /* (N,16,M/2,T/2) pooled, after ReLU */
   gint32 *aam1;
-  float  *ac2;     /* (N,32,M/2,T/2) */
   float  *ap2;     /* (N,32,M/4,T/4) pooled, after ReLU */
   gint32 *aam2;
   float  *ap3;     /* (N,32,M/8,T/8) pooled once more: the flattened features */
