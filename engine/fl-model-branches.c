@@ -71,12 +71,12 @@ _fl_model_partial_size (const FlModel *model)
 
 /* Scratch for a conv stack on (C0,H,W) with C1 channels after conv1 and C2
  * after conv2: forward, a conv's output for one image and its im2col
- * (conv_pool); backward, the pooled-gradient passes of stack_backward. */
+ * (fl_conv3x3_pool_forward); backward, the pooled-gradient passes of stack_backward. */
 static gsize
 stack_scratch_size (int C0, int H, int W, int C1, int C2)
 {
-  const gsize fwd = MAX ((gsize) C1 * H * W + fl_conv3x3_scratch_size (C0, H, W),
-                         (gsize) C2 * (H / 2) * (W / 2) + fl_conv3x3_scratch_size (C1, H / 2, W / 2));
+  const gsize fwd = MAX (fl_conv3x3_pool_forward_scratch_size (C0, H, W, C1),
+                         fl_conv3x3_pool_forward_scratch_size (C1, H / 2, W / 2, C2));
   const gsize bwd = MAX (fl_conv3x3_pool_weight_grad_scratch_size (C0, H, W, C1),
                          MAX (fl_conv3x3_pool_weight_grad_scratch_size (C1, H / 2, W / 2, C2),
                               fl_conv3x3_pool_input_grad_scratch_size (C1, H / 2, W / 2, C2)));
@@ -128,29 +128,6 @@ audio_stack (FlModel *model, Acts *a)
                    FL_P_AUD_CONV1_W, conv_params (model, FL_P_CONV1_W, FL_P_IMG_FC_W) };
 }
 
-/* conv (no bias) → pool → + b → ReLU on n images (C,H,W) of a slice into
- * p and am (K planes each), one image at a time through a conv output in
- * scratch: the whole slice's outputs went to a 32 MB array at S=64 that
- * nobody reads again, which OpenBLAS zeroed first (sgemm's beta = 0: 3%
- * of a training step in perf) and the pooling read back from memory.
- * The arg-maxes count from the slice's start, as backward reads them. */
-static void
-conv_pool (float *p, gint32 *am, const float *in, const float *w, const float *b,
-           float *scratch, int n, int C, int H, int W, int K)
-{
-  const gsize HW = (gsize) H * W, plane = HW / 4;
-  float *c = scratch, *col = scratch + (gsize) K * HW;
-
-  for (int i = 0; i < n; i++)
-    {
-      gint32 *a = am + (gsize) i * K * plane;
-      fl_conv3x3_forward (c, in + (gsize) i * C * HW, w, NULL, col, 1, C, H, W, K);
-      fl_pool2_bias_relu_forward (p + (gsize) i * K * plane, a, c, b, 1, K, H, W);
-      for (gsize j = 0; j < K * plane; j++)
-        a[j] += (gint32) ((gsize) i * K * HW);
-    }
-}
-
 /* The convs of a stack for one slice of the batch: conv → pool → + b →
  * ReLU, twice (fl_pool2_bias_relu_forward: the SPEC's conv → ReLU → pool
  * exactly, on maps four times smaller). */
@@ -160,10 +137,12 @@ stack_forward (FlModel *model, const Stack *s, const float *in, float *scratch, 
   const gsize H = s->H, W = s->W, H2 = H / 2, W2 = W / 2, H4 = H / 4, W4 = W / 4;
   const gsize o1 = (gsize) lo * s->C1, o2 = (gsize) lo * s->C2;
 
-  conv_pool (s->p1 + o1 * H2 * W2, s->am1 + o1 * H2 * W2, in + (gsize) lo * s->C0 * H * W,
-             P (model, s->w1), P (model, s->w1 + 1), scratch, n, s->C0, H, W, s->C1);
-  conv_pool (s->p2 + o2 * H4 * W4, s->am2 + o2 * H4 * W4, s->p1 + o1 * H2 * W2,
-             P (model, s->w1 + 2), P (model, s->w1 + 3), scratch, n, s->C1, H2, W2, s->C2);
+  fl_conv3x3_pool_forward (s->p1 + o1 * H2 * W2, s->am1 + o1 * H2 * W2,
+                           in + (gsize) lo * s->C0 * H * W, P (model, s->w1),
+                           P (model, s->w1 + 1), scratch, n, s->C0, H, W, s->C1);
+  fl_conv3x3_pool_forward (s->p2 + o2 * H4 * W4, s->am2 + o2 * H4 * W4, s->p1 + o1 * H2 * W2,
+                           P (model, s->w1 + 2), P (model, s->w1 + 3), scratch,
+                           n, s->C1, H2, W2, s->C2);
   if (s->third)
     fl_maxpool2_forward (s->p3 + o2 * (H4 / 2) * (W4 / 2), s->am3 + o2 * (H4 / 2) * (W4 / 2),
                          s->p2 + o2 * H4 * W4, n, s->C2, H4, W4);

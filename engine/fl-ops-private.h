@@ -55,6 +55,15 @@ sum_floats (const float *x, int n)
   return s;
 }
 
+/* fl_pool2_bias_relu_forward of one image whose conv map (C,H,W) has its
+ * rows stride floats apart and its planes plane floats apart; argmax as
+ * if the map were packed. */
+void _fl_pool2_bias_relu_strided (float       *out,
+                                  gint32      *argmax,
+                                  const float *in,
+                                  const float *b,
+                                  int C, int H, int W, int stride, gsize plane);
+
 /* On x86-64, a function compiled twice, for AVX2 and for the baseline,
  * and picked when the program loads. Without contracting a*b+c into an
  * FMA (C11 mode), each float gets the same operations in the same order

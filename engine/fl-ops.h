@@ -85,6 +85,29 @@ void fl_pool2_bias_relu_backward (float        *din,
                                   const gint32 *argmax,
                                   int N, int C, int H, int W);
 
+/* ---- a conv block's forward, one image ----------------------------------- */
+
+/* Scratch floats fl_conv3x3_pool_forward() needs. */
+gsize fl_conv3x3_pool_forward_scratch_size (int C, int H, int W, int K);
+
+/* in (N,C,H,W) → conv (w (K,C,3,3), no bias) → fl_pool2_bias_relu_forward()
+ * with b (K): out (N,K,H/2,W/2) and argmax (offsets into the conv's
+ * (N,K,H,W) map), to float rounding the same as those two calls, one image
+ * at a time: the conv's map is never whole. Where the processor
+ * has AVX-512, a direct convolution (fl-ops-conv.c); else im2col + sgemm. */
+void fl_conv3x3_pool_forward (float       *out,
+                              gint32      *argmax,
+                              const float *in,
+                              const float *w,
+                              const float *b,
+                              float       *scratch,
+                              int N, int C, int H, int W, int K);
+
+/* Whether fl_conv3x3_pool_forward() takes the direct route; allowed by
+ * default; the benchmark and the tests switch it off to compare. */
+gboolean fl_conv3x3_direct (void);
+void fl_conv3x3_set_direct (gboolean allowed);
+
 /* ---- a conv block's backward from its pooled gradient ------------------ */
 
 /* Scratch floats fl_conv3x3_pool_weight_grad() needs. */

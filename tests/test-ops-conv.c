@@ -260,6 +260,65 @@ test_pool_grads (void)
     }
 }
 
+/* Two images' conv blocks in one call (fl_conv3x3_pool_forward), by the
+ * direct route where the processor has it and by im2col + sgemm, against
+ * the plain operators: the pooled values to float rounding, each winner
+ * inside its window and as large as the window's maximum to rounding; with
+ * scratch of exactly the size asked for, full of NaN. Shapes (C, H, W, K):
+ * the model's conv1 and conv2 at S=64, K past a block of eight and not a
+ * multiple of it, one channel (the audio), a plane that ends mid-block. */
+static void
+test_conv_pool_forward (void)
+{
+  static const int cases[][4] = { { 3, 64, 64, 32 }, { 32, 32, 32, 64 }, { 2, 6, 10, 5 },
+                                  { 1, 8, 14, 11 }, { 4, 2, 2, 9 }, { 5, 10, 6, 17 } };
+  g_autoptr(GRand) rng = g_rand_new_with_seed (15);
+  const gboolean direct = fl_conv3x3_direct ();
+  gsize clipped = 0;
+
+  if (!direct)
+    g_test_message ("no AVX-512 here: only the im2col + sgemm route is compared");
+  for (guint t = 0; t < G_N_ELEMENTS (cases); t++)
+    for (int route = 0; route < 2; route++)
+      {
+        const int C = cases[t][0], H = cases[t][1], W = cases[t][2], K = cases[t][3];
+        const int N = 2;
+        const gsize nin = (gsize) N * C * H * W, nc = (gsize) N * K * H * W, nw = (gsize) K * C * 9;
+        const gsize ns = fl_conv3x3_pool_forward_scratch_size (C, H, W, K);
+        g_autofree float *in = g_new (float, nin), *w = g_new (float, nw), *b = g_new (float, K);
+        g_autofree float *c = g_new (float, nc), *ref = g_new (float, nc / 4);
+        g_autofree float *out = g_new (float, nc / 4), *scratch = g_new (float, ns);
+        g_autofree float *cs = g_new (float, fl_conv3x3_scratch_size (C, H, W));
+        g_autofree gint32 *ref_am = g_new (gint32, nc / 4), *am = g_new (gint32, nc / 4);
+        float big = 0.0f;
+
+        fill_uniform (rng, in, nin, -1, 1);
+        fill_uniform (rng, w, nw, -1, 1);
+        fill_uniform (rng, b, K, -0.5, 0.5);
+        fl_conv3x3_forward (c, in, w, NULL, cs, N, C, H, W, K);
+        fl_pool2_bias_relu_forward (ref, ref_am, c, b, N, K, H, W);
+        for (gsize i = 0; i < nc; i++)
+          big = MAX (big, fabsf (c[i]));
+
+        fl_conv3x3_set_direct (route == 0);
+        for (gsize i = 0; i < ns; i++)
+          scratch[i] = NAN;
+        fl_conv3x3_pool_forward (out, am, in, w, b, scratch, N, C, H, W, K);
+        fl_conv3x3_set_direct (TRUE);
+        clipped += count_zeros (ref, nc / 4);
+        for (gsize i = 0; i < nc / 4; i++)
+          {
+            const gsize k = i / ((gsize) (H / 2) * (W / 2)), yx = i % ((gsize) (H / 2) * (W / 2));
+            const gsize corner = k * H * W + 2 * (yx / (W / 2)) * W + 2 * (yx % (W / 2));
+            const gsize a = (gsize) am[i];
+            g_assert_cmpfloat_with_epsilon (out[i], ref[i], 1e-5 * big);
+            g_assert_true (a == corner || a == corner + 1 || a == corner + W || a == corner + W + 1);
+            g_assert_cmpfloat_with_epsilon (c[a], c[ref_am[i]], 1e-5 * big);
+          }
+      }
+  g_assert_cmpuint (clipped, >, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -269,5 +328,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ops/pool2-bias-relu/backward", test_block_backward);
   g_test_add_func ("/ops/conv3x3/without-bias", test_conv_without_bias);
   g_test_add_func ("/ops/conv3x3/pool-grads", test_pool_grads);
+  g_test_add_func ("/ops/conv3x3/pool-forward", test_conv_pool_forward);
   return g_test_run ();
 }
