@@ -16,6 +16,7 @@
 #include "fl-audio.h"
 #include "fl-dataset.h"
 #include "fl-image.h"
+#include "fl-ops.h"
 #include "fl-trainer.h"
 
 #include <cblas.h>
@@ -51,6 +52,61 @@ sgemm_peak (int n, int threads)
     }
   return best;
 }
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+
+/* One core's FMA peak: 16 independent chains of AVX-512 FMAs (their
+ * latency × the FMA units a core has), n rounds; returns its flops. */
+__attribute__ ((target ("avx512f")))
+static gpointer
+fma_loop (gpointer data)
+{
+  const long n = GPOINTER_TO_INT (data);
+  __m512 acc[16], m = _mm512_set1_ps (0.999f), a = _mm512_set1_ps (1e-3f);
+  float sink = 0.0f;
+
+  for (int j = 0; j < 16; j++)
+    acc[j] = _mm512_set1_ps ((float) j);
+  for (long i = 0; i < n; i++)
+#pragma GCC unroll 16
+    for (int j = 0; j < 16; j++)
+      acc[j] = _mm512_fmadd_ps (acc[j], m, a);
+  for (int j = 0; j < 16; j++)
+    sink += _mm512_reduce_add_ps (acc[j]);
+  return GINT_TO_POINTER (sink > 1e30f);   /* keeps the loop */
+}
+
+/* GFLOP/s of AVX-512 FMAs on `threads` threads at once, the best of three;
+ * 0 without AVX-512. The conv kernels reach for this peak, not sgemm's,
+ * where OPENBLAS_CORETYPE holds OpenBLAS to 8-lane kernels. */
+static double
+fma_peak (int threads)
+{
+  const int n = 20000000;
+  double best = 0;
+
+  if (!__builtin_cpu_supports ("avx512f"))
+    return 0;
+  for (int rep = 0; rep < 3; rep++)
+    {
+      g_autofree GThread **th = g_new (GThread *, threads);
+      double t0 = now ();
+      for (int t = 0; t < threads; t++)
+        th[t] = g_thread_new ("fma", fma_loop, GINT_TO_POINTER (n));
+      for (int t = 0; t < threads; t++)
+        g_thread_join (th[t]);
+      best = MAX (best, threads * 2.0 * 16 * 16 * n / (now () - t0) / 1e9);
+    }
+  return best;
+}
+#else
+static double
+fma_peak (int threads)
+{
+  return 0;
+}
+#endif
 
 /* Multiply-adds ×2 of one forward pass of the reference model. */
 static double
@@ -249,7 +305,7 @@ bench_train (FlDataset *ds, const FlTrainSettings *settings, int classes, int wo
   const FlTrainSettings *s = settings;
   const int threads = s->n_threads;
   double train_rate;
-  double t0, eval_secs, peak, flops;
+  double t0, eval_secs, peak, flops, fma;
   int samples, n_val;
   struct rusage ru;
 
@@ -290,6 +346,14 @@ bench_train (FlDataset *ds, const FlTrainSettings *settings, int classes, int wo
   printf ("work_fraction=%.3f\n", train_flops_done (S, 128, classes, words) * train_rate / (peak * 1e9));
   printf ("eval_samples_per_s=%.1f\n", n_val / eval_secs);
   printf ("sgemm_peak_gflops=%.1f\n", peak);
+  fma = fma_peak (threads);
+  printf ("direct_conv=%d\n", fl_conv3x3_direct ());
+  printf ("fma_peak_gflops=%.1f\n", fma);
+  if (fma > 0)
+    {
+      printf ("fma_work_fraction=%.3f\n", train_flops_done (S, 128, classes, words) * train_rate / (fma * 1e9));
+      printf ("fma_eval_fraction=%.3f\n", flops * n_val / eval_secs / (fma * 1e9));
+    }
   printf ("forward_mflop_per_sample=%.2f\n", flops / 1e6);
   return 0;
 }
@@ -324,7 +388,7 @@ int
 main (int argc, char **argv)
 {
   int samples = 4096, S = 64, batch = 64, threads = 0, classes = 10, words = 8, epochs = 1;
-  gboolean load_only = FALSE;
+  gboolean load_only = FALSE, no_direct = FALSE;
   g_autofree char *decode_list = NULL, *audio_list = NULL, *images = NULL, *csv = NULL, *fusion = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GOptionContext) ctx = g_option_context_new ("— engine benchmark");
@@ -340,6 +404,7 @@ main (int argc, char **argv)
     { "decode", 0, 0, G_OPTION_ARG_FILENAME, &decode_list, "A file listing images to decode", "FILE" },
     { "audio", 0, 0, G_OPTION_ARG_FILENAME, &audio_list, "A file listing sound clips to decode", "LIST" },
     { "load-only", 0, 0, G_OPTION_ARG_NONE, &load_only, "Only load --images and --csv, timed", NULL },
+    { "no-direct-conv", 0, 0, G_OPTION_ARG_NONE, &no_direct, "im2col + sgemm for the convs, even with AVX-512", NULL },
     { NULL }
   };
   g_autoptr(FlDataset) ds = NULL;
@@ -350,6 +415,7 @@ main (int argc, char **argv)
     return fail (error);
   if (threads <= 0)
     threads = (int) g_get_num_processors ();
+  fl_conv3x3_set_direct (!no_direct);
   if (decode_list != NULL)
     return bench_decode (decode_list, S, threads);
   if (audio_list != NULL)

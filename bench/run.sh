@@ -51,6 +51,9 @@ for i in $(seq "$runs"); do
     /usr/bin/python3 bench/torch_reference.py train "$out/$name.safetensors" --epochs "$epochs" \
       --bench | grep = > "$out/torch-$name.$i"
   done
+  # the engine without its AVX-512 direct conv: what OpenBLAS alone gives
+  build/bench/fl-bench --images /usr/share/icons/Adwaita/48x48 --csv data/icons.csv \
+    --epochs "$epochs" --no-direct-conv > "$out/fl-gemm.$i"
   build/bench/fl-bench --samples "$samples" > "$out/fl.$i"
   /usr/bin/python3 bench/torch_reference.py bench --samples "$samples" > "$out/torch.$i"
   build/bench/fl-bench --decode "$out/files" > "$out/fldec.$i"
@@ -58,7 +61,7 @@ for i in $(seq "$runs"); do
 done
 
 /usr/bin/python3 - "$out" "$runs" "$(wc -l < "$out/files")" <<'PY'
-import statistics, sys, platform, subprocess
+import os, statistics, sys, platform, subprocess
 out, runs, nfiles = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 def read(prefix):
     vals = {}
@@ -88,6 +91,11 @@ for name, k in (("training", "train_samples_per_s"),
                 ("evaluation", "eval_samples_per_s")):
     a, b = med(fl, k), med(th, k)
     print("| %s, generated random data, samples/s | %.1f | %.1f | %.2f× |" % (name, a, b, a / b))
+gm, ic = read("fl-gemm"), real[0][1]
+for name, k in (("training", "train_samples_per_s"), ("evaluation", "eval_samples_per_s")):
+    a, b = med(gm, k), med(real[0][2], k)
+    print("| %s, icons, convs by im2col + sgemm (--no-direct-conv), samples/s | %.1f | %.1f | %.2f× |"
+          % (name, a, b, a / b))
 a, b = med(fd, "decode_images_per_s"), med(pd, "decode_images_per_s")
 print("| decode+resize to 64×64 (%s PNGs), images/s | %.1f | %.1f (PIL) | %.2f× |" % (nfiles, a, b, a / b))
 print()
@@ -101,4 +109,11 @@ print("on the icons: %.1f MFLOP per training sample as a dense engine counts the
        med(ic, "sgemm_peak_gflops") * 1e3 / med(ic, "train_mflop_per_sample"),
        100 * med(ic, "machine_fraction"), med(ic, "train_mflop_done_per_sample"),
        100 * med(ic, "work_fraction")))
+if med(ic, "fma_peak_gflops") > 0:
+    print("the cores' AVX-512 FMA peak %.1f GFLOP/s (OpenBLAS runs %s kernels here, OPENBLAS_CORETYPE; "
+          "the engine's own conv kernels use AVX-512: direct conv %s): training's arithmetic at %.0f%% "
+          "of it, evaluation's at %.0f%%" %
+          (med(ic, "fma_peak_gflops"), os.environ.get("OPENBLAS_CORETYPE", "its own choice of"),
+           "on" if med(ic, "direct_conv") else "off",
+           100 * med(ic, "fma_work_fraction"), 100 * med(ic, "fma_eval_fraction")))
 PY
