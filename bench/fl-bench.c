@@ -108,6 +108,21 @@ fma_peak (int threads)
 }
 #endif
 
+/* The cores' FMA peak, and the fractions of it that training and
+ * evaluation reach at train and eval flop/s. */
+static void
+print_fma_fractions (int threads, double train, double eval)
+{
+  const double fma = fma_peak (threads);
+
+  printf ("direct_conv=%d\n", fl_conv3x3_direct ());
+  printf ("fma_peak_gflops=%.1f\n", fma);
+  if (fma == 0)
+    return;
+  printf ("fma_work_fraction=%.3f\n", train / (fma * 1e9));
+  printf ("fma_eval_fraction=%.3f\n", eval / (fma * 1e9));
+}
+
 /* Multiply-adds ×2 of one forward pass of the reference model. */
 static double
 forward_flops (int S, int D, int C, double tokens)
@@ -305,7 +320,7 @@ bench_train (FlDataset *ds, const FlTrainSettings *settings, int classes, int wo
   const FlTrainSettings *s = settings;
   const int threads = s->n_threads;
   double train_rate;
-  double t0, eval_secs, peak, flops, fma;
+  double t0, eval_secs, peak, flops;
   int samples, n_val;
   struct rusage ru;
 
@@ -346,14 +361,8 @@ bench_train (FlDataset *ds, const FlTrainSettings *settings, int classes, int wo
   printf ("work_fraction=%.3f\n", train_flops_done (S, 128, classes, words) * train_rate / (peak * 1e9));
   printf ("eval_samples_per_s=%.1f\n", n_val / eval_secs);
   printf ("sgemm_peak_gflops=%.1f\n", peak);
-  fma = fma_peak (threads);
-  printf ("direct_conv=%d\n", fl_conv3x3_direct ());
-  printf ("fma_peak_gflops=%.1f\n", fma);
-  if (fma > 0)
-    {
-      printf ("fma_work_fraction=%.3f\n", train_flops_done (S, 128, classes, words) * train_rate / (fma * 1e9));
-      printf ("fma_eval_fraction=%.3f\n", flops * n_val / eval_secs / (fma * 1e9));
-    }
+  print_fma_fractions (threads, train_flops_done (S, 128, classes, words) * train_rate,
+                       flops * n_val / eval_secs);
   printf ("forward_mflop_per_sample=%.2f\n", flops / 1e6);
   return 0;
 }

@@ -20,11 +20,6 @@
 #include <cblas.h>
 #include <string.h>
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define FL_DIRECT_CONV 1
-#include <immintrin.h>
-#endif
-
 /* A block of the direct conv's output: KB channels × JB vectors of 16
  * outputs, 24 of the 32 vector registers. */
 #define KB 8
@@ -68,7 +63,7 @@ fl_conv3x3_set_direct (gboolean allowed)
 gboolean
 fl_conv3x3_direct (void)
 {
-#ifdef FL_DIRECT_CONV
+#ifdef FL_AVX512
   return direct_allowed && __builtin_cpu_supports ("avx512f");
 #else
   return FALSE;
@@ -92,7 +87,7 @@ offset_argmax (gint32 *am, gsize n, gsize offset)
     am[i] += (gint32) offset;
 }
 
-#ifdef FL_DIRECT_CONV
+#ifdef FL_AVX512
 /* pad (C, H + 2, Wp) = in (C,H,W) with a border of zeros, then zeros. */
 static void
 pad_image (float *pad, const float *in, const Geometry *g, int C, int H, int W)
@@ -116,19 +111,10 @@ block_weights (float *wt, const float *w, int C, int K, int Kp)
           *wt++ = k0 + k < K ? w[((gsize) (k0 + k) * C + c) * 9 + t] : 0.0f;
 }
 
-/* A debug build (the sanitizers' run of the tests) compiles this one
- * optimised all the same: at -O0 its sums live in memory, and the tests
- * that train took 2.7 times as long as with OpenBLAS's convs. */
-#if defined(__clang__)
-#define FL_HOT __attribute__ ((target ("avx512f")))
-#else
-#define FL_HOT __attribute__ ((target ("avx512f"), optimize ("O2")))
-#endif
-
 /* out (Kp, L) = the conv of pad by wt. Each block keeps its 24 sums in
  * registers through all C·9 taps: per tap three loads of the image, eight
  * broadcast weights and 24 FMAs. */
-FL_HOT static void
+FL_AVX512_FN static void
 conv_blocks_avx512 (float *out, const float *pad, const float *wt, const Geometry *g, int C)
 {
   const int Wp = g->Wp;
@@ -184,7 +170,7 @@ fl_conv3x3_pool_forward (float       *out,
 {
   const gsize img = (gsize) C * H * W, map = (gsize) K * H * W, pooled = map / 4;
 
-#ifdef FL_DIRECT_CONV
+#ifdef FL_AVX512
   if (fl_conv3x3_direct ())
     {
       const Geometry g = geometry (C, H, W, K);

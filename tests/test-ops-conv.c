@@ -200,14 +200,17 @@ test_conv_without_bias (void)
  * rounding; with scratch of exactly the sizes asked for, full of NaN (the
  * padding lanes must not reach the results). Shapes (N, C, H, W, K): C =
  * 8 makes a patch exactly 72 floats wide, no padding lanes at all; C = 32
- * is conv2's 288 (64 columns four times, then 32). */
+ * is conv2's 288 (64 columns four times, then 32). Run twice: with the
+ * AVX-512 kernels where the processor has them, and with the eight-lane
+ * ones. */
 static void
-test_pool_grads (void)
+test_pool_grads (gconstpointer data)
 {
   static const int cases[][5] = { { 2, 3, 6, 10, 4 }, { 1, 1, 2, 2, 3 }, { 3, 3, 16, 64, 32 },
                                   { 1, 8, 6, 14, 5 }, { 2, 2, 10, 12, 9 }, { 2, 32, 8, 12, 6 } };
   g_autoptr(GRand) rng = g_rand_new_with_seed (14);
 
+  fl_conv3x3_set_direct (GPOINTER_TO_INT (data));
   for (guint t = 0; t < G_N_ELEMENTS (cases); t++)
     {
       const int N = cases[t][0], C = cases[t][1], H = cases[t][2], W = cases[t][3], K = cases[t][4];
@@ -258,6 +261,7 @@ test_pool_grads (void)
       for (gsize i = 0; i < nin; i++)
         g_assert_cmpfloat_with_epsilon (din[i], ref_din[i], 1e-5 * big_in);
     }
+  fl_conv3x3_set_direct (TRUE);
 }
 
 /* Two images' conv blocks in one call (fl_conv3x3_pool_forward), by the
@@ -327,7 +331,8 @@ main (int argc, char **argv)
   g_test_add_func ("/ops/pool2-bias-relu/ties", test_block_ties);
   g_test_add_func ("/ops/pool2-bias-relu/backward", test_block_backward);
   g_test_add_func ("/ops/conv3x3/without-bias", test_conv_without_bias);
-  g_test_add_func ("/ops/conv3x3/pool-grads", test_pool_grads);
+  g_test_add_data_func ("/ops/conv3x3/pool-grads", GINT_TO_POINTER (TRUE), test_pool_grads);
+  g_test_add_data_func ("/ops/conv3x3/pool-grads-8-lanes", GINT_TO_POINTER (FALSE), test_pool_grads);
   g_test_add_func ("/ops/conv3x3/pool-forward", test_conv_pool_forward);
   return g_test_run ();
 }
