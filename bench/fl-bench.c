@@ -413,7 +413,7 @@ main (int argc, char **argv)
     { "decode", 0, 0, G_OPTION_ARG_FILENAME, &decode_list, "A file listing images to decode", "FILE" },
     { "audio", 0, 0, G_OPTION_ARG_FILENAME, &audio_list, "A file listing sound clips to decode", "LIST" },
     { "load-only", 0, 0, G_OPTION_ARG_NONE, &load_only, "Only load --images and --csv, timed", NULL },
-    { "no-direct-conv", 0, 0, G_OPTION_ARG_NONE, &no_direct, "im2col + sgemm for the convs, even with AVX-512", NULL },
+    { "no-direct-conv", 0, 0, G_OPTION_ARG_NONE, &no_direct, "Not the engine's AVX-512 kernels (im2col + sgemm convs)", NULL },
     { NULL }
   };
   g_autoptr(FlDataset) ds = NULL;

@@ -70,8 +70,8 @@ _fl_model_partial_size (const FlModel *model)
 }
 
 /* Scratch for a conv stack on (C0,H,W) with C1 channels after conv1 and C2
- * after conv2: forward, a conv's output for one image and its im2col
- * (fl_conv3x3_pool_forward); backward, the pooled-gradient passes of stack_backward. */
+ * after conv2: forward, what fl_conv3x3_pool_forward needs for one image
+ * (by either route); backward, the pooled-gradient passes of stack_backward. */
 static gsize
 stack_scratch_size (int C0, int H, int W, int C1, int C2)
 {

@@ -17,7 +17,6 @@
 #include "fl-ops.h"
 #include "fl-ops-private.h"
 
-#include <cblas.h>
 #include <string.h>
 
 /* A block of the direct conv's output: KB channels × JB vectors of 16
@@ -26,7 +25,8 @@
 #define JB 3
 #define JW (JB * 16)
 
-static gboolean direct_allowed = TRUE;
+/* Process-wide, read by the workers: set before any model runs. */
+static gint direct_allowed = TRUE;
 
 /* The direct route works on the image with a border of zeros, each plane
  * (H + 2, W + 2) flattened: output j = y·Wp + x reads pad[j + ky·Wp + kx]
@@ -57,14 +57,14 @@ geometry (int C, int H, int W, int K)
 void
 fl_conv3x3_set_direct (gboolean allowed)
 {
-  direct_allowed = allowed;
+  g_atomic_int_set (&direct_allowed, allowed);
 }
 
 gboolean
 fl_conv3x3_direct (void)
 {
 #ifdef FL_AVX512
-  return direct_allowed && __builtin_cpu_supports ("avx512f");
+  return g_atomic_int_get (&direct_allowed) && __builtin_cpu_supports ("avx512f");
 #else
   return FALSE;
 #endif
@@ -77,14 +77,6 @@ fl_conv3x3_pool_forward_scratch_size (int C, int H, int W, int K)
   const gsize direct = g.pad + (gsize) g.Kp * C * 9 + (gsize) g.Kp * g.L;
 
   return MAX (direct, (gsize) K * H * W + fl_conv3x3_scratch_size (C, H, W));
-}
-
-/* Image n's arg-maxes count from the batch's start. */
-static void
-offset_argmax (gint32 *am, gsize n, gsize offset)
-{
-  for (gsize i = 0; offset > 0 && i < n; i++)
-    am[i] += (gint32) offset;
 }
 
 #ifdef FL_AVX512
@@ -170,11 +162,14 @@ fl_conv3x3_pool_forward (float       *out,
 {
   const gsize img = (gsize) C * H * W, map = (gsize) K * H * W, pooled = map / 4;
 
+  g_return_if_fail (H % 2 == 0 && W % 2 == 0);
+
 #ifdef FL_AVX512
   if (fl_conv3x3_direct ())
     {
       const Geometry g = geometry (C, H, W, K);
-      float *wt = scratch, *pad = wt + (gsize) g.Kp * C * 9, *conv = pad + g.pad;
+      /* the padded image last: a read past it would leave the scratch */
+      float *wt = scratch, *conv = wt + (gsize) g.Kp * C * 9, *pad = conv + (gsize) g.Kp * g.L;
 
       block_weights (wt, w, C, K, g.Kp);
       for (int n = 0; n < N; n++)
@@ -182,8 +177,7 @@ fl_conv3x3_pool_forward (float       *out,
           pad_image (pad, in + n * img, &g, C, H, W);
           conv_blocks_avx512 (conv, pad, wt, &g, C);
           _fl_pool2_bias_relu_strided (out + n * pooled, argmax + n * pooled, conv, b,
-                                       K, H, W, g.Wp, g.L);
-          offset_argmax (argmax + n * pooled, pooled, n * map);
+                                       K, H, W, g.Wp, g.L, n * map);
         }
       return;
     }
@@ -194,7 +188,6 @@ fl_conv3x3_pool_forward (float       *out,
     {
       fl_conv3x3_forward (conv, in + n * img, w, NULL, col, 1, C, H, W, K);
       _fl_pool2_bias_relu_strided (out + n * pooled, argmax + n * pooled, conv, b,
-                                   K, H, W, W, (gsize) H * W);
-      offset_argmax (argmax + n * pooled, pooled, n * map);
+                                   K, H, W, W, (gsize) H * W, n * map);
     }
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT
  *
- * fl-ops-private.h — helpers the operator files share (fl-ops.c and
- * fl-ops-fusion.c): rows of a batch.
+ * fl-ops-private.h — helpers the operator files share (fl-ops*.c): rows
+ * of a batch, a strided pooling, the AVX2 and AVX-512 attributes.
  */
 #pragma once
 
@@ -57,18 +57,18 @@ sum_floats (const float *x, int n)
 
 /* fl_pool2_bias_relu_forward of one image whose conv map (C,H,W) has its
  * rows stride floats apart and its planes plane floats apart; argmax as
- * if the map were packed. */
+ * if the map were packed, plus base (the image's start in a batch). */
 void _fl_pool2_bias_relu_strided (float       *out,
                                   gint32      *argmax,
                                   const float *in,
                                   const float *b,
-                                  int C, int H, int W, int stride, gsize plane);
+                                  int C, int H, int W, int stride, gsize plane, gsize base);
 
 /* The engine's own AVX-512 kernels (fl-ops-conv.c, fl-ops-pool-grad.c),
  * called where fl_conv3x3_direct () says so. A debug build (the
- * sanitizers' run of the tests) compiles them optimised all the same: at
- * -O0 their sums live in memory, and the tests that train took 2.7 times
- * as long as with OpenBLAS's convs. */
+ * sanitizers' run of the tests) compiles them optimised all the same with
+ * GCC (clang has no such attribute): at -O0 their sums live in memory, and
+ * the tests that train took 2.7 times as long as with OpenBLAS's convs. */
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define FL_AVX512 1
 #include <immintrin.h>

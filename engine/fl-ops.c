@@ -207,22 +207,25 @@ _fl_pool2_bias_relu_strided (float       *out,
                              gint32      *argmax,
                              const float *in,
                              const float *b,
-                             int C, int H, int W, int stride, gsize plane)
+                             int C, int H, int W, int stride, gsize plane, gsize base)
 {
   const int Ho = H / 2, Wo = W / 2;
 
   g_return_if_fail (H % 2 == 0 && W % 2 == 0);
 
   for (int p = 0; p < C; p++)
-    for (int y = 0; y < Ho; y++)
-      {
-        const float *s = in + p * plane + (gsize) 2 * y * stride;
-        float *dst = out + ((gsize) p * Ho + y) * Wo;
-        pool_row (dst, argmax + ((gsize) p * Ho + y) * Wo, s, W, stride, Wo,
-                  (gint32) (((gsize) p * H + 2 * y) * W));
-        for (int x = 0; x < Wo; x++)
-          dst[x] = MAX (dst[x] + b[p], 0.0f);
-      }
+    {
+      const float bias = b[p];
+      for (int y = 0; y < Ho; y++)
+        {
+          const float *s = in + p * plane + (gsize) 2 * y * stride;
+          float *dst = out + ((gsize) p * Ho + y) * Wo;
+          pool_row (dst, argmax + ((gsize) p * Ho + y) * Wo, s, W, stride, Wo,
+                    (gint32) (base + ((gsize) p * H + 2 * y) * W));
+          for (int x = 0; x < Wo; x++)
+            dst[x] = MAX (dst[x] + bias, 0.0f);
+        }
+    }
 }
 
 void
@@ -235,12 +238,8 @@ fl_pool2_bias_relu_forward (float       *out,
   const gsize img = (gsize) C * H * W, pooled = img / 4;
 
   for (int n = 0; n < N; n++)
-    {
-      _fl_pool2_bias_relu_strided (out + n * pooled, argmax + n * pooled, in + n * img, b,
-                                   C, H, W, W, (gsize) H * W);
-      for (gsize i = 0; n > 0 && i < pooled; i++)
-        argmax[n * pooled + i] += (gint32) (n * img);
-    }
+    _fl_pool2_bias_relu_strided (out + n * pooled, argmax + n * pooled, in + n * img, b,
+                                 C, H, W, W, (gsize) H * W, n * img);
 }
 
 /* Routes g[0..n), where the ReLU's output y > 0, to din at am, and returns

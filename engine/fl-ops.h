@@ -85,7 +85,7 @@ void fl_pool2_bias_relu_backward (float        *din,
                                   const gint32 *argmax,
                                   int N, int C, int H, int W);
 
-/* ---- a conv block's forward, one image ----------------------------------- */
+/* ---- a conv block's forward ------------------------------------------------ */
 
 /* Scratch floats fl_conv3x3_pool_forward() needs. */
 gsize fl_conv3x3_pool_forward_scratch_size (int C, int H, int W, int K);
@@ -103,8 +103,11 @@ void fl_conv3x3_pool_forward (float       *out,
                               float       *scratch,
                               int N, int C, int H, int W, int K);
 
-/* Whether fl_conv3x3_pool_forward() takes the direct route; allowed by
- * default; the benchmark and the tests switch it off to compare. */
+/* Whether the engine's own AVX-512 kernels run: fl_conv3x3_pool_forward()'s
+ * direct route and the sums of fl_conv3x3_pool_weight_grad() and
+ * fl_conv3x3_pool_input_grad(). Allowed by default; process-wide, set
+ * before any model runs (the benchmark and the tests switch them off to
+ * compare). */
 gboolean fl_conv3x3_direct (void);
 void fl_conv3x3_set_direct (gboolean allowed);
 
