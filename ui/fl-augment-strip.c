@@ -26,22 +26,27 @@ struct _FlAugmentStrip {
 
 G_DEFINE_FINAL_TYPE (FlAugmentStrip, fl_augment_strip, GTK_TYPE_WIDGET)
 
+/* In the layout GTK draws from (GDK_MEMORY_DEFAULT, B, G, R, A in bytes,
+ * opaque): an R8G8B8 texture went through GTK 4.8's generic conversion
+ * each time it was first drawn, and a jump across 100,000 samples on the
+ * Data page, every card a new texture, missed frames (bench/scale.sh). */
 GdkTexture *
 fl_texture_new_from_chw (const guint8 *chw, int S)
 {
   const gsize plane = (gsize) S * S;
-  guint8 *rgb = g_malloc (3 * plane);
+  guint8 *bgra = g_malloc (4 * plane);
   g_autoptr(GBytes) bytes = NULL;
 
-  /* planar (3,S,S) → interleaved (S,S,3) */
+  /* planar (3,S,S) → interleaved (S,S,4) */
   for (gsize p = 0; p < plane; p++)
     {
-      rgb[3 * p + 0] = chw[p];
-      rgb[3 * p + 1] = chw[plane + p];
-      rgb[3 * p + 2] = chw[2 * plane + p];
+      bgra[4 * p + 0] = chw[2 * plane + p];
+      bgra[4 * p + 1] = chw[plane + p];
+      bgra[4 * p + 2] = chw[p];
+      bgra[4 * p + 3] = 255;
     }
-  bytes = g_bytes_new_take (rgb, 3 * plane);
-  return gdk_memory_texture_new (S, S, GDK_MEMORY_R8G8B8, bytes, (gsize) 3 * S);
+  bytes = g_bytes_new_take (bgra, 4 * plane);
+  return gdk_memory_texture_new (S, S, GDK_MEMORY_DEFAULT, bytes, (gsize) 4 * S);
 }
 
 /* FL_AUGMENT_STRIP_N distinct samples (all, with fewer), drawn anew at

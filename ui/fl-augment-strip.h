@@ -36,7 +36,7 @@ int        fl_augment_strip_get_epoch   (FlAugmentStrip *self);
 int        fl_augment_strip_get_samples (FlAugmentStrip *self,
                                          int            *idx);
 
-/* An RGB texture of a planar (3,S,S) picture. */
+/* An opaque texture of a planar (3,S,S) RGB picture, in GDK_MEMORY_DEFAULT. */
 GdkTexture *fl_texture_new_from_chw     (const guint8   *chw,
                                          int             S);
 

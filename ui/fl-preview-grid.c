@@ -97,7 +97,7 @@ setup_card_cb (GtkSignalListItemFactory *factory,
  * again each time a row crosses its range of kept rows — up to a hundred
  * cards a frame while scrolling, and every card on a jump (bench/
  * mainloop.sh --runs scroll) — mostly for samples it showed a moment ago.
- * A texture is S·S·3 bytes; past TEXTURE_CACHE_BYTES all are let go. */
+ * A texture is S·S·4 bytes; past TEXTURE_CACHE_BYTES all are let go. */
 #define TEXTURE_CACHE_BYTES (32 << 20)
 #define SOUND_CARD_CHARS    24
 
@@ -107,7 +107,7 @@ cached_texture (FlPreviewGrid   *self,
                 int              i)
 {
   GdkTexture *texture = g_hash_table_lookup (self->textures, GINT_TO_POINTER (i));
-  guint max = TEXTURE_CACHE_BYTES / (3 * ds->image_size * ds->image_size);
+  guint max = TEXTURE_CACHE_BYTES / (4 * ds->image_size * ds->image_size);
 
   if (texture != NULL)
     return texture;
