@@ -17,6 +17,7 @@
 
 #include "fl-session.h"
 #include "fl-style.h"
+#include "fl-ui-util.h"
 #include "fl-i18n.h"
 
 #include <string.h>
@@ -403,6 +404,23 @@ job_done_cb (GObject      *source,
   publish (self, job->insight, FALSE, job->insight->note);
 }
 
+/* insight_thread on a thread of its own at background priority: the job
+ * starts as a run ends, when the window draws the run's results, and on
+ * one of GLib's pool at the interface's priority it took a core from the
+ * main thread there (the end of bench/mainloop.sh's comparison: a 21 ms
+ * gap, the main thread waiting 12 ms of it). Not one of the pool: that
+ * thread would stay at the lower priority for other tasks. */
+static gpointer
+insight_main (gpointer data)
+{
+  g_autoptr(GTask) task = data;
+
+  fl_thread_run_in_background ();
+  insight_thread (task, g_task_get_source_object (task), g_task_get_task_data (task),
+                  g_task_get_cancellable (task));
+  return NULL;
+}
+
 /* Works out what the model of run i leans on, and its maps. */
 static void
 start_job (FlSessionInsight *self,
@@ -425,7 +443,7 @@ start_job (FlSessionInsight *self,
   self->task = g_task_new (self, cancellable, job_done_cb, NULL);
   g_task_set_source_tag (self->task, start_job);
   g_task_set_task_data (self->task, job, job_free);
-  g_task_run_in_thread (self->task, insight_thread);
+  g_thread_unref (g_thread_new ("fl-insight", insight_main, g_object_ref (self->task)));
   /* TRANSLATORS: %s is a run's name ("concat") */
   message = g_strdup_printf (fl_dataset_branches (fl_run_dataset (run)) == FL_BRANCHES_IMAGE_TEXT
                              ? _("Working out what %s leans on: its validation samples go through the model "
