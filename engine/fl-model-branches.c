@@ -376,6 +376,7 @@ _fl_model_branches_forward (FlModel *model, const FlBatch *batch, guint set)
   const int audio_flat = c->audio_conv2 * (c->audio_mels / 8) * (c->audio_frames / 8);
   Acts *x = &model->act;
 
+  g_return_val_if_fail (N <= fl_config_max_batch (c), FALSE);
   g_return_val_if_fail (!runs (model, set, FL_BRANCH_IMAGE) || batch->images != NULL, FALSE);
   g_return_val_if_fail (!runs (model, set, FL_BRANCH_TEXT) || batch->tok_off != NULL, FALSE);
   g_return_val_if_fail (!runs (model, set, FL_BRANCH_AUDIO) || batch->audio != NULL, FALSE);

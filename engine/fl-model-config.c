@@ -279,6 +279,19 @@ fl_config_activations (const FlConfig *cfg)
   return _fl_model_layout_acts (&unused, NULL, cfg, 1);
 }
 
+int
+fl_config_max_batch (const FlConfig *cfg)
+{
+  gsize map = 1;
+
+  if (fl_config_has_branch (cfg, FL_BRANCH_IMAGE))
+    map = MAX (map, (gsize) cfg->conv1 * cfg->image_size * cfg->image_size);
+  if (fl_config_has_branch (cfg, FL_BRANCH_AUDIO))
+    map = MAX (map, (gsize) cfg->audio_conv1 * cfg->audio_mels * cfg->audio_frames);
+  /* a slice is at most ⌈batch / FL_CHUNKS⌉ samples */
+  return (int) MIN ((gsize) G_MAXINT32 / map * FL_CHUNKS, (gsize) G_MAXINT32);
+}
+
 void
 fl_adam_params_init_default (FlAdamParams *hp)
 {

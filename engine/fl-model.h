@@ -161,6 +161,9 @@ gboolean fl_config_validate (const FlConfig *cfg, GError **error);
 /* The floats the forward pass of one sample takes (its activations); cfg's
  * sizes must each be in range. */
 gsize    fl_config_activations (const FlConfig *cfg);
+/* The largest batch a model of cfg takes: the pooling's arg-maxes are
+ * 32-bit offsets into the conv maps of a slice of the batch. */
+int      fl_config_max_batch (const FlConfig *cfg);
 
 typedef enum {
   FL_P_CONV1_W, FL_P_CONV1_B,

@@ -261,6 +261,13 @@ build_model (FlRun *run, GError **error)
   cfg.text_encoder = s->text_encoder;
   cfg.max_tokens = s->max_tokens;
   cfg.text_pool = s->text_pool;
+  if (s->batch_size > fl_config_max_batch (&cfg))
+    {
+      g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID,
+                   _("a batch of %d is too large for pictures of %d×%d: at most %d"),
+                   s->batch_size, cfg.image_size, cfg.image_size, fl_config_max_batch (&cfg));
+      return FALSE;
+    }
   run->model = fl_model_new (&cfg, s->seed, error);
   if (run->model == NULL)
     return FALSE;

@@ -512,6 +512,33 @@ test_four_branches (void)
   g_rmdir (dir);
 }
 
+/* A batch whose slices' conv maps outgrow the pooling's 32-bit arg-maxes
+ * is refused with a message, before any model is made: at S = 1024 (conv1
+ * 32 channels, 33.5 M floats a picture) at most 8 × 63 = 504. */
+static void
+test_batch_too_large (void)
+{
+  enum { N = 4, BIG = 1024 };
+  g_autofree guint8 *images = g_new0 (guint8, (gsize) N * 3 * BIG * BIG);
+  const char *texts[N] = { "a", "b", "c", "d" }, *labels[N] = { "x", "y", "x", "y" };
+  g_autoptr(FlDataset) ds = fl_dataset_new_from_memory (N, BIG, images, texts, labels);
+  g_autoptr(GError) error = NULL;
+  FlTrainSettings s;
+  FlConfig cfg;
+
+  fl_config_init_default (&cfg);
+  cfg.image_size = BIG;
+  g_assert_cmpint (fl_config_max_batch (&cfg), ==, 504);
+  cfg.image_size = 64;
+  g_assert_cmpint (fl_config_max_batch (&cfg), >, 65536);
+  small_settings (&s);
+  s.batch_size = 505;
+  s.val_fraction = 0.5;
+  g_assert_null (fl_run_new (ds, &s, &error));
+  g_assert_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "504"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -525,5 +552,6 @@ main (int argc, char **argv)
   g_test_add_func ("/trainer/kfold", test_kfold);
   g_test_add_func ("/trainer/four-branches", test_four_branches);
   g_test_add_func ("/trainer/model-file", test_model_file);
+  g_test_add_func ("/trainer/batch-too-large", test_batch_too_large);
   return g_test_run ();
 }
