@@ -146,73 +146,59 @@ sum_patches8 (float *acc, const float *patches, int P, int j0, const float *v,
 }
 
 #ifdef FL_AVX512
-/* sum_patches with AVX-512 FMAs, where fl_conv3x3_direct () allows: 64
- * columns (four vectors), two entries at a time into their own sums —
- * eight chains, as an FMA's latency is four cycles and a core does two a
- * cycle; conv2's weight gradient took 20% of a training step on the
- * demo with eight-float adds. */
+/* d[0 … 16·L) += Σ_i v[i] × the 16·L floats at src + (row[i] - row0)·stride,
+ * with AVX-512 FMAs, where fl_conv3x3_direct () allows: U entries at a
+ * time into their own sums, U·L ≥ 8 chains, as an FMA's latency is four
+ * cycles and a core does two a cycle (conv2's weight gradient took 20% of
+ * a training step on the demo with eight-float adds). Past n, an entry
+ * repeats the last one at weight 0. */
+static inline __attribute__ ((always_inline, target ("avx512f"))) void
+sum_rows_avx512 (float *d, const float *src, const gint32 *row, gint32 row0, gsize stride,
+                 const float *v, int n, const int L, const int U)
+{
+  __m512 a[4][6];
+
+#pragma GCC unroll 4
+  for (int u = 0; u < U; u++)
+#pragma GCC unroll 6
+    for (int c = 0; c < L; c++)
+      a[u][c] = _mm512_setzero_ps ();
+  for (int i = 0; i < n; i += U)
+#pragma GCC unroll 4
+    for (int u = 0; u < U; u++)
+      {
+        const int e = MIN (i + u, n - 1);
+        const float *r = src + (gsize) (row[e] - row0) * stride;
+        const __m512 w = _mm512_set1_ps (i + u < n ? v[e] : 0.0f);
+#pragma GCC unroll 6
+        for (int c = 0; c < L; c++)
+          a[u][c] = _mm512_fmadd_ps (w, _mm512_loadu_ps (r + 16 * c), a[u][c]);
+      }
+#pragma GCC unroll 6
+  for (int c = 0; c < L; c++)
+    {
+      __m512 t = _mm512_loadu_ps (d + 16 * c);
+#pragma GCC unroll 4
+      for (int u = 0; u < U; u++)
+        t = _mm512_add_ps (t, a[u][c]);
+      _mm512_storeu_ps (d + 16 * c, t);
+    }
+}
+
+/* sum_patches' 64 columns from j0 (four vectors, two entries at a time)… */
 FL_AVX512_FN static void
 sum_patches64_avx512 (float *acc, const float *patches, int P, int j0, const float *v,
                       const gint32 *pix, gint32 base, int n)
 {
-  __m512 a[2][4];
-  int i = 0;
-
-#pragma GCC unroll 4
-  for (int c = 0; c < 4; c++)
-    a[0][c] = a[1][c] = _mm512_setzero_ps ();
-  for (; i < n; i += 2)
-    {
-      const int u = i + 1 < n;   /* a second entry, or the first again times 0 */
-      const float *r0 = patches + (gsize) (pix[i] - base) * P + j0;
-      const float *r1 = patches + (gsize) (pix[i + u] - base) * P + j0;
-      const __m512 v0 = _mm512_set1_ps (v[i]), v1 = _mm512_set1_ps (u ? v[i + 1] : 0.0f);
-#pragma GCC unroll 4
-      for (int c = 0; c < 4; c++)
-        {
-          a[0][c] = _mm512_fmadd_ps (v0, _mm512_loadu_ps (r0 + 16 * c), a[0][c]);
-          a[1][c] = _mm512_fmadd_ps (v1, _mm512_loadu_ps (r1 + 16 * c), a[1][c]);
-        }
-    }
-#pragma GCC unroll 4
-  for (int c = 0; c < 4; c++)
-    _mm512_storeu_ps (acc + j0 + 16 * c, _mm512_add_ps (_mm512_loadu_ps (acc + j0 + 16 * c),
-                                                        _mm512_add_ps (a[0][c], a[1][c])));
+  sum_rows_avx512 (acc + j0, patches + j0, pix, base, P, v, n, 4, 2);
 }
 
-/* The same for 32 columns (conv1's whole patch), four entries at a time. */
+/* … and 32 (conv1's whole patch: two vectors, four entries at a time). */
 FL_AVX512_FN static void
 sum_patches32_avx512 (float *acc, const float *patches, int P, int j0, const float *v,
                       const gint32 *pix, gint32 base, int n)
 {
-  __m512 a[4][2];
-  int i = 0;
-
-#pragma GCC unroll 4
-  for (int e = 0; e < 4; e++)
-    a[e][0] = a[e][1] = _mm512_setzero_ps ();
-  for (; i + 4 <= n; i += 4)
-#pragma GCC unroll 4
-    for (int e = 0; e < 4; e++)
-      {
-        const float *r = patches + (gsize) (pix[i + e] - base) * P + j0;
-        const __m512 ve = _mm512_set1_ps (v[i + e]);
-        a[e][0] = _mm512_fmadd_ps (ve, _mm512_loadu_ps (r), a[e][0]);
-        a[e][1] = _mm512_fmadd_ps (ve, _mm512_loadu_ps (r + 16), a[e][1]);
-      }
-  for (; i < n; i++)
-    {
-      const float *r = patches + (gsize) (pix[i] - base) * P + j0;
-      const __m512 vi = _mm512_set1_ps (v[i]);
-      a[0][0] = _mm512_fmadd_ps (vi, _mm512_loadu_ps (r), a[0][0]);
-      a[0][1] = _mm512_fmadd_ps (vi, _mm512_loadu_ps (r + 16), a[0][1]);
-    }
-#pragma GCC unroll 2
-  for (int c = 0; c < 2; c++)
-    _mm512_storeu_ps (acc + j0 + 16 * c,
-                      _mm512_add_ps (_mm512_loadu_ps (acc + j0 + 16 * c),
-                                     _mm512_add_ps (_mm512_add_ps (a[0][c], a[1][c]),
-                                                    _mm512_add_ps (a[2][c], a[3][c]))));
+  sum_rows_avx512 (acc + j0, patches + j0, pix, base, P, v, n, 2, 4);
 }
 #endif
 
@@ -431,34 +417,12 @@ add_entries (float *d, const float *wT, const gint32 *ek, const float *ev, int e
 }
 
 #ifdef FL_AVX512
-/* add_entries' 96-float rows with AVX-512 FMAs: six vectors, two entries
- * at a time into their own sums (twelve chains). */
+/* add_entries' 96-float rows (six vectors, two entries at a time). */
 FL_AVX512_FN static void
 add_entries96_avx512 (float *d, const float *wT, const gint32 *ek, const float *ev, int e0,
                       int e1, gsize off, int CP)
 {
-  __m512 a[2][6];
-
-#pragma GCC unroll 6
-  for (int c = 0; c < 6; c++)
-    a[0][c] = a[1][c] = _mm512_setzero_ps ();
-  for (int e = e0; e < e1; e += 2)
-    {
-      const int u = e + 1 < e1;   /* a second entry, or the first again times 0 */
-      const float *w0 = wT + (gsize) ek[e] * 9 * CP + off;
-      const float *w1 = wT + (gsize) ek[e + u] * 9 * CP + off;
-      const __m512 v0 = _mm512_set1_ps (ev[e]), v1 = _mm512_set1_ps (u ? ev[e + 1] : 0.0f);
-#pragma GCC unroll 6
-      for (int c = 0; c < 6; c++)
-        {
-          a[0][c] = _mm512_fmadd_ps (v0, _mm512_loadu_ps (w0 + 16 * c), a[0][c]);
-          a[1][c] = _mm512_fmadd_ps (v1, _mm512_loadu_ps (w1 + 16 * c), a[1][c]);
-        }
-    }
-#pragma GCC unroll 6
-  for (int c = 0; c < 6; c++)
-    _mm512_storeu_ps (d + 16 * c, _mm512_add_ps (_mm512_loadu_ps (d + 16 * c),
-                                                 _mm512_add_ps (a[0][c], a[1][c])));
+  sum_rows_avx512 (d, wT + off, ek + e0, 0, (gsize) 9 * CP, ev + e0, e1 - e0, 6, 2);
 }
 #endif
 
