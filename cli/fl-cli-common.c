@@ -17,6 +17,10 @@ const char fl_cli_text_encoder_help[] =
 const char fl_cli_max_tokens_help[] = N_("gru: the first N tokens of a text it reads, 1 to 4096 (32)");
 const char fl_cli_text_pool_help[] =
   N_("gru: its feature, the last state or the mean of its states over the text (last)");
+const char fl_cli_fit_help[] =
+  N_("How a picture becomes S×S: squash it, crop its centred square, or pad it with white (squash)");
+const char fl_cli_augment_help[] =
+  N_("Augment the training pictures: random flip, crop, brightness and contrast (off)");
 
 /* The callers mark their formats with _(); a bare "%s" of a GError's
  * message needs none (the message is translated where it is made). */
@@ -98,6 +102,17 @@ fl_cli_warn_held_out (FlRun *run)
   /* The file was read when the run started from it: it reads again. */
   if (fl_transfer_held_out_seen (run, &why, NULL))
     fprintf (stderr, "%s\n", why);
+}
+
+gboolean
+fl_cli_image_fit (const char *name, FlImageFit *fit, GError **error)
+{
+  *fit = FL_IMAGE_FIT_SQUASH;
+  if (name == NULL || fl_image_fit_from_string (name, fit))
+    return TRUE;
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               _("unknown --fit “%s”; choose squash, crop or pad"), name);
+  return FALSE;
 }
 
 gboolean

@@ -15,7 +15,11 @@
  * (with --json an object, with the number of pictures "n" and of class
  * names of which the model knows no word, "unknown_classes", too); --save
  * writes the matching model file (fl-embedder-file.c) for
- * `fusionlab-cli search`. Errors are one line on stderr and a non-zero exit.
+ * `fusionlab-cli search`. --fit and --augment are train's: the pictures,
+ * held-out ones included, are fitted to S×S as --fit says and the model
+ * file records it (search fits new pictures so); --augment changes the
+ * training pairs' pictures each epoch, never the held-out ones.
+ * Errors are one line on stderr and a non-zero exit.
  */
 #define G_LOG_DOMAIN "fl-cli"
 
@@ -43,6 +47,9 @@ typedef struct {
   char    *text_encoder;
   int      max_tokens;
   char    *text_pool;
+  char    *fit;          /* --fit: NULL = squash */
+  gboolean augment;
+  FlImageFit image_fit;  /* fit's */
 } MatchOpts;
 
 static void
@@ -52,6 +59,7 @@ match_opts_clear (MatchOpts *o)
   g_free (o->label_col); g_free (o->loss); g_free (o->map_loss); g_free (o->save); g_free (o->freeze);
   g_strfreev (o->templates);
   g_free (o->init_from); g_free (o->word_vectors); g_free (o->text_encoder); g_free (o->text_pool);
+  g_free (o->fit);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MatchOpts, match_opts_clear)
 
@@ -91,6 +99,7 @@ match_parse (MatchOpts *o, int *argc, char ***argv, GError **error)
     { "word-vectors", 0, 0, G_OPTION_ARG_FILENAME, &o->word_vectors,
       N_("Start the text embedding from GloVe/fastText vectors (text format)"), "FILE" },
     FL_CLI_TEXT_ENTRIES (o->text_encoder, o->max_tokens, o->text_pool),
+    FL_CLI_PICTURE_ENTRIES (o->fit, o->augment),
     { NULL }
   };
 
@@ -105,7 +114,8 @@ match_settings (MatchOpts *o, FlMatchSettings *s, GError **error)
   const char *bad = NULL;
 
   fl_match_settings_init_default (s);
-  if (!fl_cli_check_data (o->images, o->csv, o->image_size, o->threads, error))
+  if (!fl_cli_check_data (o->images, o->csv, o->image_size, o->threads, error) ||
+      !fl_cli_image_fit (o->fit, &o->image_fit, error))
     return FALSE;
   if (o->seed < 0)
     bad = _("--seed must be ≥ 0");
@@ -142,6 +152,7 @@ match_settings (MatchOpts *o, FlMatchSettings *s, GError **error)
   s->train.n_threads = o->threads;
   s->train.init_from = o->init_from;
   s->train.word_vectors = o->word_vectors;
+  s->train.augment = o->augment;
   if (!fl_cli_text_encoder (o->text_encoder, o->max_tokens, o->text_pool, &s->train, error))
     return FALSE;
   return fl_match_settings_validate (s, error);
@@ -253,7 +264,7 @@ fl_cli_match (int argc, char **argv)
   ds = fl_cli_load (&(FlDataSpec) {
                        .images_dir = o.images, .csv_path = o.csv,
                        .image_col = o.image_col, .text_col = o.text_col, .label_col = o.label_col,
-                       .image_size = o.image_size, .n_threads = o.threads,
+                       .image_size = o.image_size, .image_fit = o.image_fit, .n_threads = o.threads,
                      }, o.quiet, &error);
   m = ds != NULL ? fl_matcher_new (ds, &s, &error) : NULL;
   if (m == NULL)

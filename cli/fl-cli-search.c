@@ -3,7 +3,8 @@
  * fl-cli-search.c — fusionlab-cli search: a saved matching model
  * (fl-embedder.h) ranks the pictures of some data for a sentence (--text),
  * or their texts for a picture (--image). The data is the one the model
- * recorded, or --images and --csv. One line per result, best first:
+ * recorded, or --images and --csv; every picture, the query too, is
+ * fitted to S×S as the model's were (its image_fit: squash, crop or pad). One line per result, best first:
  *   rank score image text
  * tab-separated ("1\t0.8123\t2764.png\tred heart"; a tab or line break
  * inside a text becomes a space), the image relative to the folder; with
@@ -93,7 +94,9 @@ search_load (SearchOpts *o, FlEmbedder *e, GError **error)
                    _("%s records no data it was trained on: give --images and --csv"), o->model);
       return NULL;
     }
+  /* the pictures fitted as the model's were */
   spec.image_size = fl_embedder_image_size (e);
+  spec.image_fit = fl_embedder_image_fit (e);
   spec.n_threads = o->threads;
   spec.unlabelled = TRUE;
   spec.label_col = "";       /* labels are not needed to rank */
@@ -120,7 +123,7 @@ embed_query (SearchOpts *o, FlEmbedder *e, float *query, GError **error)
       return TRUE;
     }
   pixels = g_new (guint8, (gsize) 3 * S * S);
-  if (!fl_image_load (o->image, S, pixels, error))
+  if (!fl_image_load_fitted (o->image, S, fl_embedder_image_fit (e), pixels, error))
     return FALSE;
   fl_embedder_embed_images (e, pixels, 1, query);
   return TRUE;

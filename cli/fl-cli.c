@@ -260,11 +260,7 @@ parse (Opts *o, const char *command, int *argc, char ***argv, GError **error)
     { "experiment", 0, 0, G_OPTION_ARG_FILENAME, &o->experiment,
       N_("Write an experiment file that the app reopens (fusionlab --experiment FILE)"), "FILE" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, N_("One JSON object per epoch"), NULL },
-    { "fit", 0, 0, G_OPTION_ARG_STRING, &o->fit,
-      N_("How a picture becomes S×S: squash it, crop its centred square, or pad it with white (squash)"),
-      "squash|crop|pad" },
-    { "augment", 0, 0, G_OPTION_ARG_NONE, &o->augment,
-      N_("Augment the training pictures: random flip, crop, brightness and contrast (off)"), NULL },
+    FL_CLI_PICTURE_ENTRIES (o->fit, o->augment),
     { "export", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &o->export,
       "Write the prepared split data as safetensors and stop (for bench/)", "FILE" },
     { NULL }
@@ -366,18 +362,6 @@ branch_columns (Opts *o, FlDataSpec *spec, GStrv *numeric, GError **error)
   return *numeric != NULL;
 }
 
-/* --fit into *fit (squash when not given). */
-static gboolean
-fit_from_opts (Opts *o, FlImageFit *fit, GError **error)
-{
-  *fit = FL_IMAGE_FIT_SQUASH;
-  if (o->fit == NULL || fl_image_fit_from_string (o->fit, fit))
-    return TRUE;
-  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-               _("unknown --fit “%s”; choose squash, crop or pad"), o->fit);
-  return FALSE;
-}
-
 static FlDataset *
 load_data (Opts *o, GError **error)
 {
@@ -388,7 +372,7 @@ load_data (Opts *o, GError **error)
   };
   g_auto(GStrv) numeric = NULL;
   gint64 t0 = g_get_monotonic_time ();
-  FlDataset *ds = fit_from_opts (o, &spec.image_fit, error) && branch_columns (o, &spec, &numeric, error)
+  FlDataset *ds = fl_cli_image_fit (o->fit, &spec.image_fit, error) && branch_columns (o, &spec, &numeric, error)
                   ? fl_dataset_load (&spec, progress_cb, &o->quiet, NULL, error) : NULL;
 
   if (!o->quiet && isatty (fileno (stderr)))

@@ -59,6 +59,19 @@ gboolean fl_cli_text_encoder (const char      *name,
                               FlTrainSettings *s,
                               GError         **error);
 
+/* The picture options of train, compare and match: two GOptionEntry,
+ * --fit into fit (a char *) and --augment into augment (a gboolean). */
+#define FL_CLI_PICTURE_ENTRIES(fit, augment) \
+  { "fit", 0, 0, G_OPTION_ARG_STRING, &(fit), fl_cli_fit_help, "squash|crop|pad" }, \
+  { "augment", 0, 0, G_OPTION_ARG_NONE, &(augment), fl_cli_augment_help, NULL }
+extern const char fl_cli_fit_help[];
+extern const char fl_cli_augment_help[];
+/* --fit's name into *fit (NULL: squash); FALSE with a G_OPTION_ERROR
+ * naming the choices for any other. */
+gboolean fl_cli_image_fit (const char *name,
+                           FlImageFit *fit,
+                           GError    **error);
+
 /* Loads spec's data, describing it on stderr unless quiet (no progress
  * line: the train command has its own loader, with one). */
 FlDataset *fl_cli_load (const FlDataSpec *spec, gboolean quiet, GError **error);

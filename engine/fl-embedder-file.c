@@ -14,12 +14,20 @@
  *             "embed_dim": E, "batch_size": the matcher's,
  *             "data": {"images", "csv", "image_col", "text_col",
  *             "label_col"} — the data it was trained on, each member a
- *             string where known (paths absolute)
+ *             string where known (paths absolute); "augment":
+ *             fl_augment_describe(), only when the training pictures were
+ *             augmented (a record: read back as present or not)
+ *
+ * How the pictures were fitted to S×S is the model file's common
+ * "image_fit" (fl-predictor.c: written unless squash, read as squash when
+ * absent, a value other than squash, crop and pad refused), so a matching
+ * model of padded pictures embeds new ones padded.
  */
 #define G_LOG_DOMAIN "fl-embedder"
 
 #include "fl-embedder-private.h"
 
+#include "fl-augment.h"
 #include "fl-json.h"
 #include "fl-predictor-private.h"
 #include "fl-safetensors.h"
@@ -118,6 +126,8 @@ fl_embedder_save (FlEmbedder *e, const char *path, GError **error)
   g_hash_table_insert (md, "embed_dim", g_strdup_printf ("%d", e->E));
   g_hash_table_insert (md, "batch_size", g_strdup_printf ("%d", e->batch_size));
   g_hash_table_insert (md, "data", data_json (&e->spec));
+  if (e->augmented)
+    g_hash_table_insert (md, "augment", g_strdup (fl_augment_describe ()));
   return _fl_model_file_write (path, e->model, e->vocab, (const char *const *) e->class_names,
                                &e->stats, md, t, N_PROJ_TENSORS, error);
 }
@@ -269,5 +279,6 @@ fl_embedder_load (const char *path, GError **error)
   e = _fl_embedder_new (g_steal_pointer (&pred->model), g_steal_pointer (&pred->vocab), &pred->stats,
                         g_steal_pointer (&pred->class_names), loss, E, g_steal_pointer (&proj), B, &spec);
   e->map_loss = map_loss;
+  e->augmented = fl_safetensors_metadata (st, "augment") != NULL;
   return e;
 }

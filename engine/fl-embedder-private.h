@@ -23,6 +23,7 @@ struct FlEmbedder {
   char        **class_names;   /* the trained-on data's, as the config counts them */
   FlMatchLoss   loss;
   FlMapLoss     map_loss;      /* of mapping; cosine for the others */
+  gboolean      augmented;     /* trained on augmented pictures (a record) */
   int           D, E;
   /* the matcher's projection block: W_image (E,D), b_image (E), W_text
    * (E,D), b_text (E), then its log-scale s */

@@ -60,6 +60,7 @@ _fl_embedder_new (FlModel            *model,
   e->spec = (FlDataSpec) {
     .images_dir = e->images_dir, .csv_path = e->csv_path, .image_col = e->image_col,
     .text_col = e->text_col, .label_col = e->label_col, .image_size = c->image_size,
+    .image_fit = stats->image_fit,
   };
 
   /* at least one sample: fl_config_validate() bounds what one takes */
@@ -97,6 +98,7 @@ fl_matcher_embedder (FlMatcher *m)
                            &run->stats, g_strdupv (ds->class_names), s->loss, s->embed_dim,
                            g_memdup2 (proj, sizeof (float) * n_proj), s->train.batch_size, &spec);
   e->map_loss = s->loss == FL_MATCH_LOSS_MAPPING ? s->map_loss : FL_MAP_LOSS_COSINE;
+  e->augmented = s->train.augment;
   return e;
 }
 
@@ -132,6 +134,12 @@ int
 fl_embedder_image_size (FlEmbedder *e)
 {
   return fl_model_config (e->model)->image_size;
+}
+
+FlImageFit
+fl_embedder_image_fit (FlEmbedder *e)
+{
+  return e->stats.image_fit;
 }
 
 const FlDataSpec *

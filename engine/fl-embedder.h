@@ -57,6 +57,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlEmbedder, fl_embedder_free)
 
 int         fl_embedder_dim (FlEmbedder *e);         /* E */
 int         fl_embedder_image_size (FlEmbedder *e);  /* S */
+/* How its pictures were fitted to S×S (the file's "image_fit"; squash in
+ * files written before matching took --fit): every picture it embeds must
+ * have been fitted so too. */
+FlImageFit  fl_embedder_image_fit (FlEmbedder *e);
 FlMatchLoss fl_embedder_loss (FlEmbedder *e);        /* the loss it was trained with */
 FlMapLoss   fl_embedder_map_loss (FlEmbedder *e);    /* and mapping's kind (cosine otherwise) */
 
@@ -66,7 +70,8 @@ FlMapLoss   fl_embedder_map_loss (FlEmbedder *e);    /* and mapping's kind (cosi
 void        fl_embedder_set_threads (FlEmbedder *e, int n_threads);
 
 /* The data it was trained on, as recorded (NULL fields when it was made
- * from data held only in memory); owned by e. */
+ * from data held only in memory), its image size and fit the model's;
+ * owned by e. */
 const FlDataSpec *fl_embedder_data_spec (FlEmbedder *e);
 
 /* out (n,E) receives the unit embeddings of n texts (any words: unknown

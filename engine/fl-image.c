@@ -320,6 +320,12 @@ fl_image_load_fd (int fd, const char *name, int S, FlImageFit fit, guint8 *out, 
 gboolean
 fl_image_load (const char *path, int S, guint8 *out, GError **error)
 {
+  return fl_image_load_fitted (path, S, FL_IMAGE_FIT_SQUASH, out, error);
+}
+
+gboolean
+fl_image_load_fitted (const char *path, int S, FlImageFit fit, guint8 *out, GError **error)
+{
   gboolean ok;
   int fd;
 
@@ -331,7 +337,7 @@ fl_image_load (const char *path, int S, guint8 *out, GError **error)
   fd = fl_image_open_path (path, error);
   if (fd < 0)
     return FALSE;
-  ok = fl_image_load_fd (fd, path, S, FL_IMAGE_FIT_SQUASH, out, error);
+  ok = fl_image_load_fd (fd, path, S, fit, out, error);
   close (fd);
   return ok;
 }

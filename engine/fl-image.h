@@ -110,6 +110,13 @@ gboolean fl_image_load (const char *path,
                         int         S,
                         guint8     *out,
                         GError    **error);
+/* fl_image_load() fitted as fit says: a picture to embed or predict as a
+ * model of that fit saw its own. */
+gboolean fl_image_load_fitted (const char *path,
+                               int         S,
+                               FlImageFit  fit,
+                               guint8     *out,
+                               GError    **error);
 
 /* Decodes paths[0..n) into out, (n,3,S,S) bytes, squashed, over n_threads
  * worker threads (≤ 0: one per processor).

@@ -310,14 +310,15 @@ backward (FlMatcher *m, const FlBatch *batch)
   fl_model_backward_branches (model, batch, dx);
 }
 
-double
-fl_matcher_batch_loss (FlMatcher *m, const gint32 *idx, int n, gboolean backward_too)
+/* fl_matcher_batch_loss() with the pictures augmented as for epoch
+ * augment_epoch (1-based) when it is > 0 and the run augments: training's
+ * batches are, as a classifier's; the held-out pairs never are. */
+static double
+batch_loss (FlMatcher *m, const gint32 *idx, int n, gboolean backward_too, int augment_epoch)
 {
-  FlBatch batch;
+  FlBatch batch = _fl_run_gather (m->run, idx, n, FALSE, FL_ABLATE_NONE, augment_epoch);
   double loss;
 
-  g_return_val_if_fail (n >= 2 && n <= m->B, NAN);
-  batch = _fl_run_gather (m->run, idx, n, FALSE, FL_ABLATE_NONE, 0);
   embed (m, &batch, NULL);
   if (backward_too)
     memset (m->dproj, 0, sizeof (float) * m->n_proj);
@@ -325,6 +326,13 @@ fl_matcher_batch_loss (FlMatcher *m, const gint32 *idx, int n, gboolean backward
   if (backward_too)
     backward (m, &batch);
   return loss;
+}
+
+double
+fl_matcher_batch_loss (FlMatcher *m, const gint32 *idx, int n, gboolean backward_too)
+{
+  g_return_val_if_fail (n >= 2 && n <= m->B, NAN);
+  return batch_loss (m, idx, n, backward_too, 0);
 }
 
 /* torch.optim.Adam on the projection block, as fl_model_adam_step() does
@@ -350,10 +358,11 @@ adam_step (FlMatcher *m, const FlAdamParams *hp)
     }
 }
 
-/* One pass over the training pairs in order; the mean loss into *loss. */
+/* One pass over the training pairs in order, epoch (1-based) choosing
+ * their augmentation; the mean loss into *loss. */
 static gboolean
-train_epoch (FlMatcher *m, const gint32 *order, int nt, double *loss, GCancellable *cancellable,
-             GError **error)
+train_epoch (FlMatcher *m, int epoch, const gint32 *order, int nt, double *loss,
+             GCancellable *cancellable, GError **error)
 {
   double sum = 0.0;
   int counted = 0;
@@ -367,7 +376,7 @@ train_epoch (FlMatcher *m, const gint32 *order, int nt, double *loss, GCancellab
         return FALSE;
       if (n < 2)
         continue;   /* no negative to contrast with */
-      l = fl_matcher_batch_loss (m, order + start, n, TRUE);
+      l = batch_loss (m, order + start, n, TRUE, epoch);
       if (!isfinite (l))
         {
           g_set_error (error, FL_ENGINE_ERROR, FL_ENGINE_ERROR_NUMERIC,
@@ -420,7 +429,7 @@ fl_matcher_train (FlMatcher *m, FlMatchEpochFunc fn, gpointer user_data, GCancel
       FlMatchEpoch e = { .epoch = epoch, .n_epochs = m->s.train.epochs };
 
       _fl_run_shuffle (m->run->rng, order, nt);
-      if (!train_epoch (m, order, nt, &e.train_loss, cancellable, error))
+      if (!train_epoch (m, epoch, order, nt, &e.train_loss, cancellable, error))
         return FALSE;
       e.samples_per_s = nt / MAX ((g_get_monotonic_time () - e0) / 1e6, 1e-9);
       if (g_cancellable_set_error_if_cancelled (cancellable, error))

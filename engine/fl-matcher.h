@@ -61,6 +61,15 @@
  * A training batch of a single pair (the last of an epoch, at most) is
  * skipped, for every loss: a contrastive loss needs a negative.
  *
+ * The pictures are those of the dataset, fitted to S×S as it was loaded
+ * (FlDataSpec.image_fit: squash, crop or pad), and the matching model
+ * records that fit (fl-embedder.h). With s.train.augment each training
+ * pair's picture is flipped, cropped and jittered epoch by epoch as a
+ * classifier's is (fl-augment.h: drawn from seed, epoch and sample, so the
+ * shuffle and the initial weights stay those of a run without it); the
+ * held-out pairs, fl_matcher_batch_loss() and everything embedded after
+ * training never are.
+ *
  * Each epoch ends with retrieval on the held-out pairs: the (N,N) cosine
  * similarity of every validation image against every validation text,
  * fl_retrieval_metrics(). Chance is k/N for R@k and (N+1)/2 for the median

@@ -77,7 +77,8 @@ typedef struct {
    * each epoch each training sample's picture is flipped, cropped and
    * jittered as drawn from (seed, epoch, sample): the same run gives the
    * same bits on any number of threads, and a run without it the bits it
-   * always gave. Validation never is. Matching runs ignore it. */
+   * always gave. Validation never is. A matching run (fl-matcher.h)
+   * augments its training pairs' pictures the same way. */
   gboolean    augment;
   /* The text branch's encoder (FlConfig.text_encoder): the bag of words
    * (the default) or a GRU over the first max_tokens tokens in order

@@ -2,7 +2,9 @@
  *
  * fusionlab-cli match end to end on the bundled demo data: the chance line,
  * the epoch lines (strictly parsed) and --json, --freeze keeping a side,
- * and one clear error line for bad arguments. (The demo's pictures show a shape and its texts name
+ * --augment changing the training pictures alone, --fit on wide pictures
+ * reaching the pictures, the model file and search, and one clear error
+ * line for bad arguments. (The demo's pictures show a shape and its texts name
  * the weather: nothing to match, so only the form is checked here;
  * test-matcher checks that matching learns.)
  */
@@ -13,7 +15,11 @@
 #include <string.h>
 
 #include "fl-safetensors.h"
+#include "fl-test-util.h"
 #include "test-cli-util.h"
+
+#include <math.h>
+#include <stb_image_write.h>
 
 /* "epoch E/N train_loss … samples_per_s X", every figure in range. */
 static void
@@ -180,6 +186,151 @@ test_freeze (void)
   check_freeze ("text", text, image);
 }
 
+/* The first line of r's --json output, parsed; its member key. */
+static double
+json_number (const Result *r, const char *key)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = g_strndup (r->out, strcspn (r->out, "\n"));
+
+  g_assert_cmpint (r->status, ==, 0);
+  json_parser_load_from_data (parser, line, -1, &error);
+  g_assert_no_error (error);
+  return json_object_get_double_member (json_node_get_object (json_parser_get_root (parser)), key);
+}
+
+/* --augment: one epoch's training loss differs from a run without it at
+ * the same seed, and repeats to the digit; the saved model records it. */
+static void
+test_augment (void)
+{
+  g_autofree char *images = demo ("images"), *csv = demo ("texts.csv");
+  g_autofree char *dir = g_dir_make_tmp ("fl-cli-augment-XXXXXX", NULL);
+  g_autofree char *model = g_build_filename (dir, "m.safetensors", NULL);
+  g_autoptr(FlSafetensors) st = NULL;
+  g_autoptr(GError) error = NULL;
+  Result r[3];
+
+  for (int k = 0; k < 3; k++)
+    {
+      r[k] = run_cli ("match", "--images", images, "--csv", csv, "--epochs", "1", "--image-size", "16",
+                      "--embed-dim", "8", "--json", "--quiet", k > 0 ? "--augment" : NULL, "--save", model, NULL);
+      g_test_message ("stderr: %s", r[k].err);
+    }
+  g_assert_cmpfloat (json_number (&r[0], "train_loss"), !=, json_number (&r[1], "train_loss"));
+  g_assert_cmpfloat (json_number (&r[1], "train_loss"), ==, json_number (&r[2], "train_loss"));
+  st = fl_safetensors_load (model, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fl_safetensors_metadata (st, "augment"));
+  for (int k = 0; k < 3; k++)
+    result_clear (&r[k]);
+  g_remove (model);
+  g_rmdir (dir);
+}
+
+/* dir/images/pNN.png, 24 pictures of 32×16 in 3 classes, their left half
+ * of one colour and their right of another, and dir/texts.csv naming
+ * both: squash, crop and pad make other S×S pictures of each. */
+static char *
+make_wide_data (const char *dir)
+{
+  static const char *const names[] = { "red", "green", "blue", "black" };
+  static const guint8 rgb[4][3] = { { 220, 30, 30 }, { 30, 200, 40 }, { 40, 50, 220 }, { 10, 10, 10 } };
+  g_autofree char *images = g_build_filename (dir, "images", NULL);
+  g_autoptr(GString) csv = g_string_new ("image,text,label\n");
+  char *csv_path = g_build_filename (dir, "texts.csv", NULL);
+
+  g_assert_cmpint (g_mkdir (images, 0700), ==, 0);
+  for (int i = 0; i < 24; i++)
+    {
+      const int W = 32, H = 16, a = i % 3, b = (i / 3) % 4;
+      guint8 px[32 * 16 * 3];
+      g_autofree char *name = g_strdup_printf ("p%02d.png", i);
+      g_autofree char *path = g_build_filename (images, name, NULL);
+
+      for (int k = 0; k < W * H; k++)
+        memcpy (px + 3 * k, rgb[k % W < W / 2 ? a : b], 3);
+      g_assert_true (stbi_write_png (path, W, H, 3, px, W * 3));
+      g_string_append_printf (csv, "%s,%s left %s right number %d,c%d\n", name, names[a], names[b], i, a);
+    }
+  g_assert_true (g_file_set_contents (csv_path, csv->str, -1, NULL));
+  return csv_path;
+}
+
+/* The score search gives the result whose member key is want, among all
+ * 24 of the wide data's, for the query flag (--text or --image). */
+static double
+search_score (const char *model, const char *flag, const char *query, const char *key, const char *want)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  Result r = run_cli ("search", "--model", model, flag, query, "-k", "24", "--json", "--quiet", NULL);
+  JsonArray *results;
+  double score = NAN;
+
+  g_test_message ("stderr: %s", r.err);
+  g_assert_cmpint (r.status, ==, 0);
+  json_parser_load_from_data (parser, r.out, -1, &error);
+  g_assert_no_error (error);
+  results = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "results");
+  g_assert_cmpint (json_array_get_length (results), ==, 24);
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    {
+      JsonObject *o = json_array_get_object_element (results, i);
+
+      if (strcmp (json_object_get_string_member (o, key), want) == 0)
+        score = json_object_get_double_member (o, "score");
+    }
+  result_clear (&r);
+  g_assert_false (isnan (score));
+  return score;
+}
+
+/* --fit on pictures twice as wide as high: a run with pad trains on other
+ * pictures than one with squash (another first loss at the same seed); the
+ * model file says pad (squash's, like a file from before --fit, says
+ * nothing); and search fits the pictures as the model did, the query
+ * picture as the data's: a pair scores the same searched from its text as
+ * from its picture (a query squashed against padded data would not). */
+static void
+test_fit (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fl-cli-fit-XXXXXX", NULL);
+  g_autofree char *csv = make_wide_data (dir);
+  g_autofree char *images = g_build_filename (dir, "images", NULL);
+  g_autofree char *picture = g_build_filename (images, "p05.png", NULL);
+  const char *const fits[2] = { "pad", "squash" };
+  const char *text = "blue left green right number 5";
+  char *model[2];
+  double loss[2];
+
+  for (int k = 0; k < 2; k++)
+    {
+      g_autoptr(FlSafetensors) st = NULL;
+      g_autoptr(GError) error = NULL;
+      Result r;
+      double by_text, by_image;
+
+      model[k] = g_strdup_printf ("%s/%s.safetensors", dir, fits[k]);
+      r = run_cli ("match", "--images", images, "--csv", csv, "--epochs", "1", "--image-size", "16",
+                   "--embed-dim", "8", "--fit", fits[k], "--json", "--quiet", "--save", model[k], NULL);
+      g_test_message ("stderr: %s", r.err);
+      loss[k] = json_number (&r, "train_loss");
+      result_clear (&r);
+      st = fl_safetensors_load (model[k], &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (fl_safetensors_metadata (st, "image_fit"), ==, k == 0 ? "pad" : NULL);
+      by_text = search_score (model[k], "--text", text, "image", "p05.png");
+      by_image = search_score (model[k], "--image", picture, "text", text);
+      g_test_message ("%s: score %.7f by text, %.7f by picture", fits[k], by_text, by_image);
+      g_assert_cmpfloat_with_epsilon (by_text, by_image, 1e-5);
+      g_free (model[k]);
+    }
+  g_assert_cmpfloat (loss[0], !=, loss[1]);
+  fl_test_remove_tree (dir);
+}
+
 /* Each bad invocation exits non-zero with one line on stderr naming it. */
 static void
 test_bad_input (void)
@@ -201,6 +352,7 @@ test_bad_input (void)
     { { "match", "--images", images, "--csv", csv, "--lr", "-1" }, "learning rate" },
     { { "match", "--images", images, "--csv", csv, "--seed", "-3" }, "--seed" },
     { { "match", "--images", images, "--csv", csv, "stray" }, "unexpected argument" },
+    { { "match", "--images", images, "--csv", csv, "--fit", "stretch" }, "unknown --fit “stretch”; choose squash, crop or pad" },
     { { "match", "--images", "/nonexistent", "--csv", csv }, "/nonexistent" },
   };
 
@@ -227,6 +379,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli-match/json", test_json);
   g_test_add_func ("/cli-match/mapping", test_mapping);
   g_test_add_func ("/cli-match/freeze", test_freeze);
+  g_test_add_func ("/cli-match/augment", test_augment);
+  g_test_add_func ("/cli-match/fit", test_fit);
   g_test_add_func ("/cli-match/bad-input", test_bad_input);
   return g_test_run ();
 }

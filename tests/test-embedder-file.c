@@ -6,7 +6,9 @@
  * other's reader with one message that says which it is; and a file
  * truncated, corrupted, or with any of its matching parts wrong (task,
  * loss, E, batch size, data, the projections' shapes, names and values) is
- * refused with one line naming the file and the reason.
+ * refused with one line naming the file and the reason. The picture fit
+ * comes back; a file without it (written before matching took --fit)
+ * opens as squash.
  */
 #include "fl-embedder.h"
 #include "fl-predictor.h"
@@ -22,7 +24,7 @@
 /* The metadata a matching model file has. */
 static const char *const md_keys[] = {
   "format", "version", "config", "classes", "vocab", "image_mean", "image_std",
-  "task", "loss", "map_loss", "embed_dim", "batch_size", "data",
+  "task", "loss", "map_loss", "embed_dim", "batch_size", "data", "image_fit", "augment",
 };
 
 /* A matching model of a few epochs on random pictures and texts, saved;
@@ -334,6 +336,59 @@ test_map_loss (Fixture *f, gconstpointer data)
   assert_refused (f, "map_loss");
 }
 
+/* The picture fit: a model of padded, augmented pictures records both and
+ * its fit comes back (and in its data spec, for search to load with); a
+ * file without "image_fit" — every file written before matching took
+ * --fit, and a squash model's — opens as squash; an unknown fit is refused
+ * naming the file. */
+static void
+test_image_fit (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "pad.safetensors", NULL);
+  g_autoptr(FlDataset) ds = random_dataset ();
+  g_autoptr(FlMatcher) m = NULL;
+  g_autoptr(FlEmbedder) e = NULL, back = NULL;
+  g_autoptr(FlSafetensors) st = NULL;
+  FlMatchSettings s;
+
+  g_assert_null (g_hash_table_lookup (f->md, "image_fit"));   /* squash's file has none */
+  g_assert_null (g_hash_table_lookup (f->md, "augment"));
+  g_assert_cmpint (fl_embedder_image_fit (f->e), ==, FL_IMAGE_FIT_SQUASH);
+  ds->image_fit = FL_IMAGE_FIT_PAD;   /* as fl_dataset_load() of --fit pad leaves it */
+  fl_match_settings_init_default (&s);
+  s.embed_dim = 6;
+  s.train.feat_dim = 8;
+  s.train.epochs = 1;
+  s.train.n_threads = 1;
+  s.train.augment = TRUE;
+  m = fl_matcher_new (ds, &s, &error);
+  g_assert_no_error (error);
+  g_assert_true (fl_matcher_train (m, NULL, NULL, NULL, &error));
+  e = fl_matcher_embedder (m);
+  g_assert_cmpint (fl_embedder_image_fit (e), ==, FL_IMAGE_FIT_PAD);
+  g_assert_true (fl_embedder_save (e, path, &error));
+  st = fl_safetensors_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_safetensors_metadata (st, "image_fit"), ==, "pad");
+  g_assert_nonnull (fl_safetensors_metadata (st, "augment"));
+  back = fl_embedder_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_embedder_image_fit (back), ==, FL_IMAGE_FIT_PAD);
+  g_assert_cmpint (fl_embedder_data_spec (back)->image_fit, ==, FL_IMAGE_FIT_PAD);
+  g_clear_pointer (&back, fl_embedder_free);
+
+  g_hash_table_insert (f->md, (gpointer) "image_fit", g_strdup ("crop"));
+  back = load_changed (f);
+  g_assert_cmpint (fl_embedder_image_fit (back), ==, FL_IMAGE_FIT_CROP);
+  g_clear_pointer (&back, fl_embedder_free);
+  g_hash_table_remove (f->md, "image_fit");   /* an older file */
+  back = load_changed (f);
+  g_assert_cmpint (fl_embedder_image_fit (back), ==, FL_IMAGE_FIT_SQUASH);
+  g_hash_table_insert (f->md, (gpointer) "image_fit", g_strdup ("stretch"));
+  assert_refused (f, "image_fit");
+}
+
 /* Every matching part, wrong in turn. */
 static void
 test_bad_metadata (Fixture *f, gconstpointer data)
@@ -400,6 +455,7 @@ main (int argc, char **argv)
   ADD ("/embedder-file/truncated", test_truncated);
   ADD ("/embedder-file/bad-metadata", test_bad_metadata);
   ADD ("/embedder-file/map-loss", test_map_loss);
+  ADD ("/embedder-file/image-fit", test_image_fit);
   ADD ("/embedder-file/bad-projections", test_bad_projections);
 #undef ADD
   return g_test_run ();

@@ -4,14 +4,17 @@
  * the branches and the log-scale against finite differences, for each loss
  * (mapping with its frozen text side, InfoNCE with a frozen image side: a
  * frozen side gets no gradient and keeps its weights to the bit); the same
- * bits on 1 and 2 threads; and retrieval well above chance on held-out
+ * bits on 1 and 2 threads; retrieval well above chance on held-out
  * pairs after a few epochs on generated pictures whose texts name what they
- * show.
+ * show; and augmentation of the training pictures only.
  */
 #include "fl-matcher.h"
 
+#include "fl-augment.h"
+#include "fl-embedder.h"
 #include "fl-test-util.h"
 
+#include <cblas.h>
 #include <string.h>
 
 #include "test-match-util.h"
@@ -346,6 +349,103 @@ test_threads (void)
   g_assert_true (memcmp (pa, pb, n * sizeof (float)) == 0);
 }
 
+/* The held-out pairs' retrieval through an embedder of m's current
+ * weights, their pictures as the dataset holds them, or augmented as for
+ * epoch when it is > 0; their picture embeddings (nv,E) into *u_out. */
+static void
+held_out_retrieval (FlMatcher *m, int epoch, FlRetrieval *out, float **u_out)
+{
+  g_autoptr(FlEmbedder) e = fl_matcher_embedder (m);
+  FlRun *run = fl_matcher_run (m);
+  const FlDataset *ds = fl_run_dataset (run);
+  const gsize img = (gsize) 3 * S * S;
+  const int E = fl_embedder_dim (e);
+  int nv;
+  const gint32 *vi = fl_run_val_indices (run, &nv);
+  g_autofree guint8 *images = g_new (guint8, nv * img);
+  g_autofree const char **texts = g_new (const char *, nv);
+  g_autofree float *v = g_new (float, (gsize) nv * E), *sim = g_new (float, (gsize) nv * nv);
+  float *u = g_new (float, (gsize) nv * E);
+
+  for (int i = 0; i < nv; i++)
+    {
+      if (epoch > 0)
+        fl_augment_image (images + i * img, ds->images + vi[i] * img, S, fl_matcher_settings (m)->train.seed,
+                          epoch, vi[i]);
+      else
+        memcpy (images + i * img, ds->images + vi[i] * img, img);
+      texts[i] = ds->texts[vi[i]];
+    }
+  fl_embedder_embed_images (e, images, nv, u);
+  fl_embedder_embed_texts (e, texts, nv, v);
+  /* as fl_matcher_evaluate() does */
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, nv, nv, E, 1.0f, u, E, v, E, 0.0f, sim, nv);
+  fl_retrieval_metrics (out, sim, nv);
+  *u_out = u;
+}
+
+static FlMatcher *
+new_matcher (FlDataset *ds, const FlMatchSettings *s)
+{
+  g_autoptr(GError) error = NULL;
+  FlMatcher *m = fl_matcher_new (ds, s, &error);
+
+  g_assert_no_error (error);
+  return m;
+}
+
+/* s.train.augment: untrained matchers of the same seed, with and without
+ * it, embed the held-out pictures to the same bits (the split, the initial
+ * weights and the statistics do not depend on it); its first epoch's
+ * training loss differs (the training pictures are augmented) and repeats
+ * to the bit; and its epochs' retrieval is that of the held-out pictures
+ * as they are: an embedder of the trained weights gives the same figures
+ * from the plain pictures, other embeddings from augmented ones. */
+static void
+test_augment (void)
+{
+  g_autoptr(FlDataset) ds = make_match_dataset (160, S, FALSE, 7);
+  g_autoptr(FlMatcher) plain = NULL, aug = NULL;
+  g_autoptr(GArray) again = NULL;
+  g_autofree float *u0 = NULL, *u1 = NULL, *u2 = NULL;
+  Log la = { g_array_new (FALSE, FALSE, sizeof (FlMatchEpoch)) }, lb = { g_array_new (FALSE, FALSE, sizeof (FlMatchEpoch)) };
+  FlMatchSettings s;
+  FlRetrieval r0, r1, want;
+  int nv;
+
+  small_settings (&s, FL_MATCH_LOSS_INFONCE);
+  s.train.epochs = 2;
+  plain = new_matcher (ds, &s);
+  s.train.augment = TRUE;
+  aug = new_matcher (ds, &s);
+  held_out_retrieval (plain, 0, &r0, &u0);
+  held_out_retrieval (aug, 0, &r1, &u1);
+  fl_run_val_indices (fl_matcher_run (aug), &nv);
+  g_assert_true (memcmp (u0, u1, sizeof (float) * nv * s.embed_dim) == 0);
+  g_clear_pointer (&u0, g_free);
+  g_clear_pointer (&u1, g_free);
+
+  g_assert_true (fl_matcher_train (plain, epoch_cb, &la, NULL, NULL));
+  g_assert_true (fl_matcher_train (aug, epoch_cb, &lb, NULL, NULL));
+  again = train (ds, &s, NULL);
+  g_assert_cmpfloat (g_array_index (la.epochs, FlMatchEpoch, 0).train_loss, !=,
+                     g_array_index (lb.epochs, FlMatchEpoch, 0).train_loss);
+  for (guint e = 0; e < lb.epochs->len; e++)
+    {
+      const FlMatchEpoch *x = &g_array_index (lb.epochs, FlMatchEpoch, e), *y = &g_array_index (again, FlMatchEpoch, e);
+
+      g_assert_cmpfloat (x->train_loss, ==, y->train_loss);
+      g_assert_true (memcmp (&x->val, &y->val, sizeof x->val) == 0);
+    }
+  want = g_array_index (lb.epochs, FlMatchEpoch, lb.epochs->len - 1).val;
+  held_out_retrieval (aug, 0, &r0, &u0);
+  held_out_retrieval (aug, 2, &r1, &u2);
+  g_assert_true (memcmp (&want, &r0, sizeof want) == 0);
+  g_assert_false (memcmp (u0, u2, sizeof (float) * nv * s.embed_dim) == 0);
+  g_array_unref (la.epochs);
+  g_array_unref (lb.epochs);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -363,5 +463,6 @@ main (int argc, char **argv)
   g_test_add_data_func ("/matcher/frozen/mapping-mse", &cases[3], test_frozen);
   g_test_add_data_func ("/matcher/frozen/image", &cases[4], test_frozen);
   g_test_add_func ("/matcher/validate", test_validate);
+  g_test_add_func ("/matcher/augment", test_augment);
   return g_test_run ();
 }
