@@ -12,7 +12,8 @@
 #include "fl-style.h"
 
 /* The widgets that mean something to the classifier alone; their labels
- * follow their visibility (bound in the .ui). */
+ * follow their visibility (bound in the .ui). The picture fit and Augment
+ * are both tasks': a matching run augments its training pairs too. */
 static guint
 classify_widgets (FlTrainPanel *self,
                   GtkWidget    *widgets[10])
@@ -23,8 +24,6 @@ classify_widgets (FlTrainPanel *self,
   widgets[k++] = GTK_WIDGET (self->modalities_button);
   widgets[k++] = GTK_WIDGET (self->diagram);
   widgets[k++] = GTK_WIDGET (self->dropout_spin);
-  /* a matching run does not augment */
-  widgets[k++] = GTK_WIDGET (self->augment_switch);
   widgets[k++] = GTK_WIDGET (self->rank_spin);
   widgets[k++] = GTK_WIDGET (self->folds_spin);
   widgets[k++] = GTK_WIDGET (self->repeats_spin);

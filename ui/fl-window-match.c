@@ -119,6 +119,22 @@ page_changed_cb (FlWindow   *self,
     set_search_model (self);
 }
 
+/* The picture fit as the training panel's Picture fit lists it. */
+static const char *
+fit_title (FlImageFit fit)
+{
+  switch (fit)
+    {
+    case FL_IMAGE_FIT_CROP:
+      return C_("picture fit", "Crop to centre");
+    case FL_IMAGE_FIT_PAD:
+      return C_("picture fit", "Pad");
+    case FL_IMAGE_FIT_SQUASH:
+    default:
+      return C_("picture fit", "Squash");
+    }
+}
+
 /* A matching model file on the Search page, searching the data loaded:
  * every sample of it, since which were held out is not in the file. */
 gboolean
@@ -149,6 +165,19 @@ fl_window_open_match_model (FlWindow   *self,
                                               fl_embedder_image_size (e),
                                               spec->images_dir != NULL ? spec->images_dir : _("data held in memory"),
                                               spec->csv_path != NULL ? spec->csv_path : _("its texts"));
+
+      _fl_window_show_error (self, _("Could not open the matching model."), why);
+      return FALSE;
+    }
+  if (ds->image_fit != fl_embedder_image_fit (e))
+    {
+      /* TRANSLATORS: %s are picture fits, "squash", "crop" or "pad", as
+       * the Picture fit setting names them */
+      g_autofree char *why = g_strdup_printf (_("It was trained on pictures fitted by “%s”, and the data loaded is "
+                                                "fitted by “%s”: choose “%s” as the Picture fit, which loads the "
+                                                "data again."),
+                                              fit_title (fl_embedder_image_fit (e)), fit_title (ds->image_fit),
+                                              fit_title (fl_embedder_image_fit (e)));
 
       _fl_window_show_error (self, _("Could not open the matching model."), why);
       return FALSE;

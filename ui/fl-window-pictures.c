@@ -54,6 +54,16 @@ epoch_cb (FlWindow           *self,
   fl_augment_strip_set_epoch (self->augment_strip, MIN (stats->epoch + 1, stats->n_epochs));
 }
 
+/* A matching run augments its training pairs alike (fl-matcher.h). */
+static void
+match_epoch_cb (FlWindow           *self,
+                FlRunItem          *item,
+                const FlMatchEpoch *e,
+                FlSession          *session)
+{
+  fl_augment_strip_set_epoch (self->augment_strip, MIN (e->epoch + 1, e->n_epochs));
+}
+
 void
 _fl_window_wire_pictures (FlWindow *self)
 {
@@ -65,6 +75,8 @@ _fl_window_wire_pictures (FlWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "run-started", G_CALLBACK (run_started_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "epoch", G_CALLBACK (epoch_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "match-started", G_CALLBACK (run_started_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "match-epoch", G_CALLBACK (match_epoch_cb), self, G_CONNECT_SWAPPED);
 }
 
 void
