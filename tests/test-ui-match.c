@@ -313,8 +313,17 @@ window_with_match (FlMatchLoss loss)
   return window;
 }
 
+static gboolean
+padded (gpointer data)
+{
+  FlDataset *ds = fl_data_panel_get_dataset (ui_data_panel (data));
+
+  return ui_data_ready (data) && ds->image_fit == FL_IMAGE_FIT_PAD;
+}
+
 /* After the run, its model on the Search page, over its held-out pairs;
- * saved, and opened again from the file; a corrupt file said so. */
+ * saved, and opened again from the file; a corrupt file said so, and so
+ * is data of another picture fit than the model's. */
 static void
 test_match_search (void)
 {
@@ -359,6 +368,14 @@ test_match_search (void)
   g_assert_false (fl_window_open_match_model (window, bad));
   g_assert_nonnull (ui_error (window));
   g_assert_nonnull (strstr (ui_error (window), "bad.safetensors"));
+
+  /* over data loaded with another picture fit: refused, naming the fit to
+   * choose (the model's pictures were squashed) */
+  fl_train_panel_set_image_fit (ui_train_panel (window), FL_IMAGE_FIT_PAD);
+  g_assert_true (ui_wait (padded, window, 60));
+  g_assert_false (fl_window_open_match_model (window, path));
+  g_test_message ("%s", ui_error (window));
+  g_assert_nonnull (strstr (ui_error (window), "choose “Squash”"));
   ui_destroy_window (window);
 }
 
@@ -378,7 +395,7 @@ test_match_mapping (void)
 }
 
 /* Every loss the drop-down offers gives settings the engine takes
- * (mapping: with the text side frozen). */
+ * (mapping: with the text side frozen), and Augment reaches them. */
 static void
 test_match_settings (void)
 {
@@ -392,8 +409,10 @@ test_match_settings (void)
       FlMatchSettings s;
 
       fl_train_panel_set_match_loss (panel, l);
+      fl_train_panel_set_augment (panel, l % 2 == 1);
       fl_train_panel_get_match_settings (panel, &s);
       g_assert_cmpint (s.loss, ==, l);
+      g_assert_cmpint (s.train.augment, ==, l % 2 == 1);   /* matching augments too */
       g_assert_cmpint (s.embed_dim, ==, 64);
       g_assert_true (fl_match_settings_validate (&s, &error));
       g_assert_no_error (error);
