@@ -96,7 +96,7 @@ fl_comparison_routes (FlComparison *cmp)
       FlRouteSummary *route;
       int slot;
 
-      if (r->settings.kfold != folds || r->repeat < 0 || r->repeat >= repeats ||
+      if (r->tested_on != NULL || r->settings.kfold != folds || r->repeat < 0 || r->repeat >= repeats ||
           r->settings.fold < 0 || r->settings.fold >= folds)
         continue;
       route = route_of (routes, r->fusion, folds, repeats);

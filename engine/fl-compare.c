@@ -24,6 +24,8 @@ result_free (gpointer p)
   FlRunResult *r = p;
   g_free (r->name);
   g_free (r->error);
+  g_free (r->tested_on);
+  g_free (r->test_images);
   g_array_unref (r->epochs);
   g_array_unref (r->batch_loss);
   fl_validation_free (r->validation);
@@ -131,6 +133,68 @@ fl_comparison_add_trained (FlComparison *cmp, FlRun *run, const char *name)
   r->validation = fl_run_validation (run);
   g_ptr_array_index (cmp->runs, i) = run;
   return i;
+}
+
+int
+fl_comparison_add_test (FlComparison *cmp,
+                        int           of,
+                        const char   *model_name,
+                        FlFusion      fusion,
+                        const char   *images_dir,
+                        const char   *csv_path,
+                        FlValidation *v)
+{
+  const FlRunResult *tested = of >= 0 ? fl_comparison_result (cmp, of) : NULL;
+  FlTrainSettings s = tested != NULL ? tested->settings : cmp->base;
+  g_autofree char *base = g_path_get_basename (csv_path);
+  g_autoptr(FlMetrics) m = fl_validation_metrics (v);
+  FlRunResult *r;
+  int i;
+
+  g_return_val_if_fail (of < fl_comparison_n_runs (cmp), -1);
+
+  if (tested == NULL)
+    s.fusion = fusion;
+  i = fl_comparison_add_settings (cmp, &s);
+  r = fl_comparison_result (cmp, i);
+  if (g_str_has_suffix (base, ".csv"))
+    base[strlen (base) - 4] = '\0';
+  g_free (r->name);
+  r->name = g_strdup_printf ("%s · test: %s", tested != NULL ? tested->name : model_name, base);
+  r->tested_on = g_strdup (csv_path);
+  r->test_images = g_strdup (images_dir);
+  r->test_of = of;
+  if (tested != NULL)
+    {
+      r->image_size = tested->image_size;
+      r->image_fit = tested->image_fit;
+      r->n_params = tested->n_params;
+    }
+  r->status = FL_RUN_DONE;
+  r->best_val_acc = fl_metrics_accuracy (m);
+  r->best_val_f1 = fl_metrics_macro_f1 (m);
+  r->validation = v;
+  return i;
+}
+
+gboolean
+fl_comparison_remove_test (FlComparison *cmp, int i)
+{
+  g_return_val_if_fail (i >= 0 && i < fl_comparison_n_runs (cmp), FALSE);
+
+  if (fl_comparison_result (cmp, i)->tested_on == NULL)
+    return FALSE;
+  g_ptr_array_remove_index (cmp->results, (guint) i);
+  g_ptr_array_remove_index (cmp->runs, (guint) i);
+  /* a test is of a training run, never of the test removed */
+  for (int k = i; k < fl_comparison_n_runs (cmp); k++)
+    {
+      FlRunResult *r = fl_comparison_result (cmp, k);
+
+      if (r->tested_on != NULL && r->test_of > i)
+        r->test_of--;
+    }
+  return TRUE;
 }
 
 int
@@ -349,7 +413,7 @@ fl_comparison_best (FlComparison *cmp)
     {
       const FlRunResult *r = fl_comparison_result (cmp, i);
 
-      if (fl_run_outranks (r->status, r->best_val_acc, best,
+      if (r->tested_on == NULL && fl_run_outranks (r->status, r->best_val_acc, best,
                            best >= 0 ? fl_comparison_result (cmp, best)->best_val_acc : 0.0))
         best = i;
     }
@@ -381,7 +445,7 @@ fl_comparison_write_runs_csv (FlComparison *cmp, const char *path, GError **erro
 {
   g_autoptr(GString) s = g_string_new ("run,fusion,status,best_val_acc,best_val_f1,best_epoch,"
                                        "train_seconds,params,epochs,batch_size,lr,feat_dim,"
-                                       "val_fraction,seed,image_size\n");
+                                       "val_fraction,seed,image_size,tested_on\n");
 
   for (int i = 0; i < fl_comparison_n_runs (cmp); i++)
     {
@@ -389,12 +453,15 @@ fl_comparison_write_runs_csv (FlComparison *cmp, const char *path, GError **erro
 
       /* the name may come from anybody's experiment file */
       fl_csv_append_field (s, r->name);
-      g_string_append_printf (s, ",%s,%s,%.6f,%.6f,%d,%.3f,%zu,%d,%d,%g,%d,%g,%" G_GUINT64_FORMAT ",%d\n",
+      g_string_append_printf (s, ",%s,%s,%.6f,%.6f,%d,%.3f,%zu,%d,%d,%g,%d,%g,%" G_GUINT64_FORMAT ",%d,",
                               fl_fusion_to_string (r->fusion), fl_run_status_to_string (r->status),
                               r->best_val_acc, r->best_val_f1, r->best_epoch, r->train_seconds,
                               r->n_params, r->settings.epochs, r->settings.batch_size,
                               r->settings.lr, r->settings.feat_dim, r->settings.val_fraction,
                               r->settings.seed, r->image_size);
+      if (r->tested_on != NULL)
+        fl_csv_append_field (s, r->tested_on);
+      g_string_append_c (s, '\n');
     }
   return g_file_set_contents_full (path, s->str, (gssize) s->len,
                                    G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);

@@ -51,6 +51,13 @@ typedef struct {
   GArray         *batch_loss;    /* of double: every batch's mean loss, in order */
   int             batches_per_epoch;
   FlValidation   *validation;    /* the last evaluation's predictions, or NULL */
+  /* A test on other data (fl_comparison_add_test()), not a training run:
+   * its figures are the test's, over the known-class samples, and it has
+   * no epochs, no curves and no model. NULL for a run trained here. */
+  char           *tested_on;     /* the test data's CSV */
+  char           *test_images;   /* and its images' folder */
+  int             test_of;       /* the run whose model was tested, or -1
+                                  * (a model file); with tested_on only */
 } FlRunResult;
 
 typedef struct {
@@ -112,6 +119,23 @@ FlRunResult  *fl_comparison_result (FlComparison *cmp, int i);
  * holds its validation figures (its training figures NaN: not measured
  * here). Returns its index. */
 int           fl_comparison_add_trained (FlComparison *cmp, FlRun *run, const char *name);
+/* Adds a test on other data of run of's model (or, with of = -1, of a
+ * model file of this fusion named model_name), whose predictions v the
+ * comparison takes: a finished run named "concat · test: tango" (the CSV's
+ * name without ".csv"), with of's settings (the base's otherwise), whose
+ * accuracy and macro-F1 are the test's. It is never the best run, nor a
+ * fold of a route. Returns its index. */
+int           fl_comparison_add_test (FlComparison *cmp,
+                                      int           of,
+                                      const char   *model_name,
+                                      FlFusion      fusion,
+                                      const char   *images_dir,
+                                      const char   *csv_path,
+                                      FlValidation *v);
+/* Removes run i when it is a test (the runs after it move up by one);
+ * FALSE, and nothing changes, for a training run. */
+gboolean      fl_comparison_remove_test (FlComparison *cmp, int i);
+
 /* The trained run (model, metrics, validation probabilities), or NULL before
  * it has been trained. Owned by the comparison. */
 FlRun        *fl_comparison_run (FlComparison *cmp, int i);
@@ -131,7 +155,8 @@ gboolean      fl_comparison_train (FlComparison             *cmp,
 
 /* The rule for the best run, in one place for the table, the experiment and
  * the app's runs list: a finished run with the highest best validation
- * accuracy, the first of equals. Whether a run of this status and accuracy
+ * accuracy, the first of equals — a test on other data never is (its
+ * accuracy is on other samples). Whether a run of this status and accuracy
  * beats the best so far (best: its index, or -1 for none yet). */
 gboolean      fl_run_outranks (FlRunStatus status, double acc, int best, double best_acc);
 /* The best run by that rule, or -1. */
@@ -140,7 +165,8 @@ int           fl_comparison_best (FlComparison *cmp);
 /* The results table, one line per run, as printed by the CLI. */
 char         *fl_comparison_table (FlComparison *cmp);
 
-/* The runs table as CSV, one row per run. */
+/* The runs table as CSV, one row per run; the last column, tested_on, is
+ * the test data's CSV of a test on other data (empty for a training run). */
 gboolean      fl_comparison_write_runs_csv (FlComparison *cmp, const char *path, GError **error);
 
 /* Every run's per-epoch metrics, one row per run and epoch: run, fusion,

@@ -429,6 +429,30 @@ read_batch_loss (FlReader *rd, JsonObject *ro, FlRunResult *r)
     }
 }
 
+/* What makes r, the last run of cmp, a test on other data: absent for a
+ * run trained here (and in files from before tests were runs). A test has
+ * its predictions and no epoch, and is of an earlier run trained here, or
+ * of a model file (-1). */
+static void
+read_test (FlReader *rd, JsonObject *ro, FlComparison *cmp, FlRunResult *r)
+{
+  int i = fl_comparison_n_runs (cmp) - 1;
+
+  if (rd->failed || !json_object_has_member (ro, "tested_on"))
+    return;
+  r->tested_on = _fl_reader_get_string (rd, ro, "tested_on");
+  r->test_images = _fl_reader_get_string (rd, ro, "test_images");
+  r->test_of = (int) _fl_reader_get_whole (rd, ro, "test_of", -1, i - 1);
+  if (rd->failed)
+    return;
+  if (r->tested_on == NULL || r->test_images == NULL)
+    _fl_reader_bad (rd, _("a test on other data does not name its data"));
+  else if (r->validation == NULL || r->epochs->len > 0)
+    _fl_reader_bad (rd, _("a test on other data has no predictions, or has epochs"));
+  else if (r->test_of >= 0 && fl_comparison_result (cmp, r->test_of)->tested_on != NULL)
+    _fl_reader_bad (rd, _("a test on other data is of another test"));
+}
+
 /* Adds the run rn to cmp; the data's image size and fit are for a run
  * without its own. */
 static void
@@ -460,6 +484,7 @@ read_run (FlReader *rd, JsonNode *rn, FlComparison *cmp, const FlExperimentData 
     /* TRANSLATORS: put before "“image_size” is not a multiple of 4" */
     r->image_size = _fl_reader_get_image_size (rd, ro, _("a run's "));
   r->image_fit = _fl_reader_get_image_fit (rd, ro, data->image_fit);
+  read_test (rd, ro, cmp, r);
   /* whether its curves were shown; absent (an earlier version): shown */
   *shown = _fl_reader_get_flag (rd, ro, "shown", TRUE);
 }

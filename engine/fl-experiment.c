@@ -268,6 +268,13 @@ add_run (JsonBuilder *b, const FlRunResult *r, gboolean shown)
     add_double_value (b, g_array_index (r->batch_loss, double, k));
   json_builder_end_array (b);
   add_validation (b, r->validation);
+  /* a test on other data; absent for a run trained here */
+  if (r->tested_on != NULL)
+    {
+      add_string (b, "tested_on", r->tested_on);
+      add_string (b, "test_images", r->test_images);
+      add_int (b, "test_of", r->test_of);
+    }
   json_builder_end_object (b);
 }
 

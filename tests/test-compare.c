@@ -602,6 +602,8 @@ test_corrupt_experiment (void)
   g_rmdir (dir);
 }
 
+#define TEST_OF(of) "\"tested_on\": \"/t/tango.csv\", \"test_images\": \"/t\", \"test_of\": " of
+
 #define EPOCH \
   "{ \"epoch\": 1, \"n_epochs\": 1, \"train_loss\": 0.5, \"train_acc\": 0.5, \"val_loss\": 0.5, " \
   "\"val_acc\": 0.5, \"val_f1\": 0.5, \"samples_per_s\": 1, \"seconds\": 1, \"samples_seen\": 1 }"
@@ -638,6 +640,16 @@ static const Hostile hostile_cases[] = {
   { "\"image_size\": 64 },", "\"image_size\": 64, \"audio_col\": 3 },",
     "“audio_col” is missing or not a string" },
   { "\"status\": \"done\",", "\"status\": \"done\", \"repeat\": -1,", "“repeat” is not a whole number from 0" },
+  /* a test on other data: of a run before it, named, predicted, no epochs */
+  { "\"status\": \"done\",", "\"status\": \"done\", " TEST_OF ("0") ",",
+    "“test_of” is not a whole number from -1 to -1" },
+  { "\"status\": \"done\",", "\"status\": \"done\", \"tested_on\": 3, \"test_images\": \"i\", \"test_of\": -1,",
+    "“tested_on” is missing or not a string" },
+  { "\"status\": \"done\",", "\"status\": \"done\", \"tested_on\": \"t.csv\", \"test_of\": -1,",
+    "“test_images” is missing" },
+  { "\"status\": \"done\",", "\"status\": \"done\", \"tested_on\": null, \"test_images\": \"i\", \"test_of\": -1,",
+    "a test on other data does not name its data" },
+  { "\"epochs\": []", "\"epochs\": [" EPOCH "], " TEST_OF ("-1"), "a test on other data has no predictions, or has epochs" },
 };
 
 static void
@@ -652,6 +664,70 @@ test_experiment_hostile (gconstpointer data)
   assert_refused (path, json, h->why);
   g_remove (path);
   g_rmdir (dir);
+}
+
+/* Tests on other data as runs of a comparison: an experiment written before
+ * them opens with none; a test of run 0 and one of a model file are never
+ * the best run, come back from the file as they were, are the last column
+ * of the runs CSV and can be removed — a run trained here cannot. */
+static void
+test_experiment_tests (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fl-compare-XXXXXX", NULL);
+  g_autofree char *old = g_build_filename (dir, "old.fusionlab", NULL);
+  g_autofree char *path = g_build_filename (dir, "tests.fusionlab", NULL);
+  g_autofree char *csv = g_build_filename (dir, "runs.csv", NULL), *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(FlExperimentData) data = { 0 };
+  g_auto(FlExperimentData) data2 = { 0 };
+  g_autoptr(FlComparison) cmp = NULL, back = NULL;
+  FlValidation *v;
+  const FlRunResult *r;
+
+  g_assert_true (g_file_set_contents (old, RUN_WITH ("[3, 1]", "[1, 0]", "[0.25, 0.75, 0.5, 0.5]"), -1, NULL));
+  cmp = fl_experiment_load (old, &data, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (fl_comparison_result (cmp, 0)->tested_on);
+  /* both right on the test: 100%, above the run's 50% */
+  v = fl_validation_copy (fl_comparison_result (cmp, 0)->validation);
+  v->probs[0] = 0.0f, v->probs[1] = 1.0f, v->probs[2] = 1.0f, v->probs[3] = 0.0f;
+  g_assert_cmpint (fl_comparison_add_test (cmp, 0, NULL, FL_FUSION_MEAN, "/t", "/t/tango.csv", v), ==, 1);
+  v = fl_validation_copy (fl_comparison_result (cmp, 0)->validation);
+  g_assert_cmpint (fl_comparison_add_test (cmp, -1, "model", FL_FUSION_CONCAT, "/u", "/u/clip.csv", v), ==, 2);
+  r = fl_comparison_result (cmp, 1);
+  g_assert_cmpstr (r->name, ==, "mean · test: tango");
+  g_assert_cmpfloat (r->best_val_acc, ==, 1.0);
+  g_assert_cmpint (r->epochs->len, ==, 0);
+  g_assert_cmpstr (fl_comparison_result (cmp, 2)->name, ==, "model · test: clip");
+  g_assert_cmpint (fl_comparison_result (cmp, 2)->fusion, ==, FL_FUSION_CONCAT);
+  g_assert_cmpint (fl_comparison_best (cmp), ==, 0);
+
+  g_assert_true (fl_experiment_save (path, &data, cmp, NULL, &error));
+  g_assert_no_error (error);
+  back = fl_experiment_load (path, &data2, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_comparison_n_runs (back), ==, 3);
+  r = fl_comparison_result (back, 1);
+  g_assert_cmpstr (r->name, ==, "mean · test: tango");
+  g_assert_cmpstr (r->tested_on, ==, "/t/tango.csv");
+  g_assert_cmpstr (r->test_images, ==, "/t");
+  g_assert_cmpint (r->test_of, ==, 0);
+  g_assert_cmpfloat (r->best_val_acc, ==, 1.0);
+  g_assert_cmpint (r->validation->n, ==, 2);
+  g_assert_cmpint (fl_comparison_result (back, 2)->test_of, ==, -1);
+  g_assert_null (fl_comparison_result (back, 0)->tested_on);
+  g_assert_cmpint (fl_comparison_best (back), ==, 0);
+
+  g_assert_true (fl_comparison_write_runs_csv (back, csv, &error));
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, ",image_size,tested_on\n"));
+  g_assert_nonnull (strstr (text, ",/t/tango.csv\n"));
+
+  g_assert_false (fl_comparison_remove_test (back, 0));
+  g_assert_true (fl_comparison_remove_test (back, 1));
+  g_assert_cmpint (fl_comparison_n_runs (back), ==, 2);
+  g_assert_cmpstr (fl_comparison_result (back, 1)->name, ==, "model · test: clip");
+  g_remove (old); g_remove (path); g_remove (csv); g_rmdir (dir);
 }
 
 /* 100,000 “[”: the whole file nested. */
@@ -1118,6 +1194,7 @@ main (int argc, char **argv)
   g_test_add_func ("/compare/settings-describe", test_settings_describe);
   g_test_add_func ("/compare/csv-hostile-names", test_csv_hostile_names);
   g_test_add_func ("/compare/experiment-deep", test_experiment_deep);
+  g_test_add_func ("/compare/experiment-tests", test_experiment_tests);
   g_test_add_func ("/compare/experiment-many-runs", test_experiment_many_runs);
   g_test_add_func ("/compare/experiment-huge", test_experiment_huge);
   for (gsize i = 0; i < G_N_ELEMENTS (hostile_cases); i++)
