@@ -7,6 +7,12 @@
  * class with its count and the row skipped; the same model saved to a file
  * and tested from the file gives the same figures; a file that is no model
  * is refused in the banner, naming it.
+ *
+ * Each test joins the Runs list as a row of its own ("concat · test:
+ * test", status "Test", the test's accuracy and macro-F1), shown at once,
+ * never the best run; it survives saving and reopening the experiment
+ * (where its samples are not loaded, and it says so), and its button
+ * removes it, while a run trained here cannot be removed.
  */
 #define G_LOG_DOMAIN "test-ui-test-data"
 
@@ -91,6 +97,80 @@ test_on (FlWindow   *window,
   return g_strdup (fl_results_view_get_headline (ui_results (window)));
 }
 
+/* Row i of the runs is a test named "… · test: test" showing the headline's
+ * accuracy, and the shown run. */
+static void
+check_test_row (FlWindow   *window,
+                int         i,
+                const char *headline)
+{
+  FlRunItem *item = fl_run_list_get (ui_runs (window), i);
+  g_autofree char *status = NULL, *acc = NULL, *epoch = NULL;
+
+  g_assert_nonnull (item);
+  g_assert_true (fl_run_item_get_test (item));
+  g_assert_true (g_str_has_suffix (fl_run_item_get_name (item), " · test: test"));
+  g_object_get (item, "status-text", &status, "accuracy-text", &acc, "epoch-text", &epoch, NULL);
+  g_test_message ("row %d: %s · %s · %s · %s", i, fl_run_item_get_name (item), status, acc, epoch);
+  g_assert_cmpstr (status, ==, "Test");
+  g_assert_cmpstr (epoch, ==, "—");
+  g_assert_false (fl_run_item_get_best (item));
+  g_assert_false (fl_run_item_get_visible (item));
+  /* "Accuracy 91.7% · macro-F1 …": the row's figure is the headline's */
+  g_assert_nonnull (strstr (headline, acc));
+  g_assert_cmpint (fl_session_get_shown_run (ui_session (window)), ==, i);
+}
+
+/* Saved, then reopened in a new window: the rows and their figures are the
+ * same; a test's samples are not loaded, and selecting it says so. */
+static void
+check_reopened (FlWindow *window)
+{
+  g_autofree char *path = g_build_filename (data_dir, "tests.fusionlab", NULL);
+  FlWindow *other = fl_window_new (NULL);
+  FlRunList *runs = ui_runs (window), *again;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (fl_session_save_experiment (ui_session (window), path, &error));
+  g_assert_no_error (error);
+  g_assert_true (fl_session_open_experiment (ui_session (other), path, &error));
+  g_assert_no_error (error);
+  again = ui_runs (other);
+  g_assert_cmpint (fl_run_list_get_n_runs (again), ==, fl_run_list_get_n_runs (runs));
+  for (int i = 0; i < fl_run_list_get_n_runs (runs); i++)
+    {
+      FlRunItem *a = fl_run_list_get (runs, i), *b = fl_run_list_get (again, i);
+
+      g_assert_cmpstr (fl_run_item_get_name (a), ==, fl_run_item_get_name (b));
+      g_assert_cmpint (fl_run_item_get_test (a), ==, fl_run_item_get_test (b));
+      g_assert_cmpfloat (fl_run_item_get_accuracy (a), ==, fl_run_item_get_accuracy (b));
+      g_assert_cmpint (fl_run_item_get_best (a), ==, fl_run_item_get_best (b));
+    }
+  g_assert_true (fl_session_show_run (ui_session (other), 1));
+  g_assert_nonnull (strstr (ui_status (other), "is not loaded"));
+  g_assert_true (ui_wait ((UiCondition) fl_results_view_has_results, ui_results (other), 10));
+  ui_destroy_window (other);
+}
+
+/* The test rows go by their button; a run trained here has none, and
+ * cannot be removed. */
+static void
+check_remove (FlWindow *window)
+{
+  FlRunList *runs = ui_runs (window);
+
+  g_assert_false (fl_session_remove_test (ui_session (window), 0));
+  g_signal_emit_by_name (ui_runs_view (window), "remove-test", 1);
+  g_assert_cmpint (fl_run_list_get_n_runs (runs), ==, 2);
+  g_assert_cmpint (fl_comparison_n_runs (ui_comparison (window)), ==, 2);
+  /* the model file's test moved up, and knows its new place */
+  g_assert_cmpint (fl_run_item_get_index (fl_run_list_get (runs, 1)), ==, 1);
+  g_assert_true (fl_session_remove_test (ui_session (window), 1));
+  g_assert_cmpint (fl_run_list_get_n_runs (runs), ==, 1);
+  g_assert_false (fl_run_item_get_test (fl_run_list_get (runs, 0)));
+  g_assert_true (fl_run_item_get_best (fl_run_list_get (runs, 0)));
+}
+
 static void
 test_evaluate (void)
 {
@@ -110,12 +190,23 @@ test_evaluate (void)
 
   from_run = test_on (window, NULL, csv);
   g_assert_true (g_str_has_prefix (from_run, "Accuracy "));
+  g_assert_cmpint (fl_run_list_get_n_runs (ui_runs (window)), ==, 2);
+  check_test_row (window, 1, from_run);
+  g_assert_true (fl_run_item_get_best (fl_run_list_get (ui_runs (window), 0)));
+  g_assert_true (g_str_has_prefix (fl_run_item_get_name (fl_run_list_get (ui_runs (window), 1)),
+                                   fl_run_item_get_name (fl_run_list_get (ui_runs (window), 0))));
 
   cmp = ui_comparison (window);
   g_assert_true (fl_run_save_model (fl_comparison_run (cmp, 0), model, &error));
   g_assert_no_error (error);
+  /* (the test row shown has no model: the training run's is tested) */
+  g_assert_true (fl_session_show_run (ui_session (window), 0));
   from_file = test_on (window, model, csv);
   g_assert_cmpstr (from_file, ==, from_run);
+  check_test_row (window, 2, from_file);
+  g_assert_cmpstr (fl_run_item_get_name (fl_run_list_get (ui_runs (window), 2)), ==, "model · test: test");
+  check_reopened (window);
+  check_remove (window);
 
   g_assert_true (g_file_set_contents (garbage, "not a model", -1, NULL));
   g_assert_true (fl_window_test (window, garbage, data_dir, csv));

@@ -97,7 +97,7 @@ fl_route_curves_new (FlRunList *runs,
     {
       FlRunItem *item = fl_run_list_get (runs, i);
 
-      if (fl_run_item_get_settings (item)->kfold == folds)
+      if (!fl_run_item_get_test (item) && fl_run_item_get_settings (item)->kfold == folds)
         g_array_append_val (route_of (routes, fl_run_item_get_fusion (item))->runs, i);
     }
   for (guint r = 0; r < routes->len; r++)

@@ -25,6 +25,7 @@ G_DEFINE_FINAL_TYPE (FlRunsView, fl_runs_view, GTK_TYPE_WIDGET)
 enum {
   ACTIVATED,
   MATCH_ACTIVATED,
+  REMOVE_TEST,
   N_SIGNALS
 };
 
@@ -168,9 +169,10 @@ check_bind_cb (GtkSignalListItemFactory *factory,
   /* the check box in the run's colour, as a legend (fl-style.c); a
    * matching run's curves are its own plots, shown by its name */
   gtk_widget_add_css_class (check, fl_run_item_get_color_class (item));
-  gtk_widget_set_sensitive (check, !fl_run_item_get_match (item));
+  gtk_widget_set_sensitive (check, !fl_run_item_get_match (item) && !fl_run_item_get_test (item));
   gtk_widget_set_tooltip_text (check, fl_run_item_get_match (item) ? _("A matching run: click its name to see its curves")
-                                                                   : _("Show this run's curves on the plots"));
+                                      : fl_run_item_get_test (item) ? _("A test on other data: it has no training curves")
+                                                                    : _("Show this run's curves on the plots"));
   bind_cell (list_item, "visible", check, "active", G_BINDING_BIDIRECTIONAL);
 }
 
@@ -223,8 +225,44 @@ name_bind_cb (GtkSignalListItemFactory *factory,
 
   gtk_button_set_label (GTK_BUTTON (button), fl_run_item_get_name (item));
   gtk_widget_set_tooltip_text (button, fl_run_item_get_best (item) ? _("The best run: show its results")
-                                                                   : _("Show this run's results"));
+                                      : fl_run_item_get_test (item) ? _("A test on other data: show its results")
+                                                                    : _("Show this run's results"));
   bind_cell (list_item, "label-classes", gtk_button_get_child (GTK_BUTTON (button)), "css-classes", 0);
+}
+
+/* ---- a test's button that removes it ---- */
+
+static void
+remove_clicked_cb (GtkButton   *button,
+                   GtkListItem *list_item)
+{
+  FlRunItem *item = gtk_list_item_get_item (list_item);
+  GtkWidget *view = gtk_widget_get_ancestor (GTK_WIDGET (button), FL_TYPE_RUNS_VIEW);
+
+  if (item != NULL && view != NULL && fl_run_item_get_test (item))
+    g_signal_emit (view, signals[REMOVE_TEST], 0, fl_run_item_get_index (item));
+}
+
+static void
+remove_setup_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *list_item)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name ("user-trash-symbolic");
+
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, _("Remove this test from the runs"));
+  g_signal_connect (button, "clicked", G_CALLBACK (remove_clicked_cb), list_item);
+  gtk_list_item_set_child (list_item, button);
+}
+
+static void
+remove_bind_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *list_item)
+{
+  FlRunItem *item = gtk_list_item_get_item (list_item);
+
+  /* a run trained here stays: the plots and the statistics are of it */
+  gtk_widget_set_visible (gtk_list_item_get_child (list_item), fl_run_item_get_test (item));
 }
 
 static GtkListItemFactory *
@@ -236,7 +274,8 @@ signal_factory (GCallback setup,
 
   g_signal_connect (factory, "setup", setup, NULL);
   g_signal_connect (factory, "bind", bind, NULL);
-  g_signal_connect (factory, "unbind", unbind, NULL);
+  if (unbind != NULL)
+    g_signal_connect (factory, "unbind", unbind, NULL);
   return factory;
 }
 
@@ -271,6 +310,7 @@ add_columns (FlRunsView *self)
                  GTK_SORTER (gtk_string_sorter_new (gtk_property_expression_new (FL_TYPE_RUN_ITEM, NULL, "name"))));
   for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
     append_column (self, columns[c].title, label_factory (c), column_sorter (c));
+  append_column (self, "", signal_factory (G_CALLBACK (remove_setup_cb), G_CALLBACK (remove_bind_cb), NULL), NULL);
 }
 
 static void
@@ -298,6 +338,10 @@ fl_runs_view_class_init (FlRunsViewClass *klass)
   /* (int run): its results are to be shown */
   signals[ACTIVATED] =
     g_signal_new ("activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
+  /* (int run): a test on other data is to be removed */
+  signals[REMOVE_TEST] =
+    g_signal_new ("remove-test", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
   /* (FlRunItem *item): a matching run's curves are to be shown */
   signals[MATCH_ACTIVATED] =

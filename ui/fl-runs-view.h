@@ -5,7 +5,8 @@
  * curves, then name, fusion, settings, status, best validation accuracy,
  * macro-F1, epoch of best, training time and parameter count. The best
  * finished run stands out. Clicking a header sorts by that column;
- * clicking a run's name emits ::activated to show its results.
+ * clicking a run's name emits ::activated to show its results; a test on
+ * other data has a button that emits ::remove-test (int run).
  *
  * The session's matching runs follow, in the same columns: their R@1 in
  * Accuracy's and their R@10 in Macro-F1's ("R@1 14.2%"); clicking one's

@@ -271,6 +271,21 @@ remove_routes (FlTrainingView *self,
   g_ptr_array_set_size (self->routes, 0);
 }
 
+/* The runs trained here (not the tests on other data, which have no
+ * curves), and into *first the first of them. */
+static int
+n_trained (FlTrainingView *self,
+           FlRunItem     **first)
+{
+  int n = 0;
+
+  *first = NULL;
+  for (int i = 0; self->runs != NULL && i < fl_run_list_get_n_runs (self->runs); i++)
+    if (!fl_run_item_get_test (fl_run_list_get (self->runs, i)) && n++ == 0)
+      *first = fl_run_list_get (self->runs, i);
+  return n;
+}
+
 /* One run: its own train, validation and per-batch curves. Several: one
  * validation curve per run, in the run's colour, drawn when it is visible;
  * in a cross-validation, one curve per route in a band, and the folds' own
@@ -279,7 +294,8 @@ static void
 update_overlay (FlTrainingView *self)
 {
   int n = self->runs != NULL ? fl_run_list_get_n_runs (self->runs) : 0;
-  gboolean overlay = n >= 2;
+  FlRunItem *first;
+  gboolean overlay = n_trained (self, &first) >= 2;
   FlPlotView *plots[] = { self->loss_plot, self->accuracy_plot };
   gboolean each_fold = gtk_check_button_get_active (self->folds_check);
 
@@ -292,8 +308,9 @@ update_overlay (FlTrainingView *self)
           guint s = first_run (self, plots[p]) + (guint) i;
           /* a route's folds only on demand */
           gboolean fold = fl_route_curves_find (self->routes, i) >= 0;
+          gboolean test = fl_run_item_get_test (fl_run_list_get (self->runs, i));
 
-          fl_plot_view_set_series_visible (plots[p], s, overlay && (each_fold || !fold));
+          fl_plot_view_set_series_visible (plots[p], s, overlay && (each_fold || !fold) && !test);
           fl_plot_view_set_series_active (plots[p], s, fl_run_item_get_visible (fl_run_list_get (self->runs, i)));
         }
       update_route_overlay (self, plots[p]);
@@ -407,6 +424,7 @@ runs_changed_cb (FlTrainingView *self,
                  GListModel     *runs)
 {
   int n = fl_run_list_get_n_runs (self->runs), x_max = 1;
+  FlRunItem *first;
 
   remove_routes (self, n - (int) added + (int) removed);
   if (removed > 0)
@@ -419,7 +437,9 @@ runs_changed_cb (FlTrainingView *self,
       fl_plot_view_clear (self->loss_plot);
       fl_plot_view_clear (self->accuracy_plot);
     }
-  for (guint i = position; i < position + added; i++)
+  /* the series are by index: those after a run removed go with it, and
+   * come back in their new places */
+  for (guint i = position; i < (removed > 0 ? (guint) n : position + added); i++)
     {
       FlRunItem *item = fl_run_list_get (self->runs, (int) i);
       GArray *epochs = fl_run_item_get_epochs (item);
@@ -436,7 +456,8 @@ runs_changed_cb (FlTrainingView *self,
           fl_plot_view_append (self->loss_plot, LOSS_FIRST_RUN + i, st->epoch, st->val_loss);
           fl_plot_view_append (self->accuracy_plot, ACCURACY_FIRST_RUN + i, st->epoch, st->val_acc);
         }
-      g_signal_connect_object (item, "notify::visible", G_CALLBACK (run_visible_cb), self, G_CONNECT_SWAPPED);
+      if (i < position + added)
+        g_signal_connect_object (item, "notify::visible", G_CALLBACK (run_visible_cb), self, G_CONNECT_SWAPPED);
       x_max = MAX (x_max, fl_run_item_get_settings (item)->epochs);
     }
   if (added > 0)
@@ -444,9 +465,10 @@ runs_changed_cb (FlTrainingView *self,
       fl_plot_view_set_x_max (self->loss_plot, x_max);
       fl_plot_view_set_x_max (self->accuracy_plot, x_max);
     }
-  /* one run: its own curves (of a run reopened, or none yet) */
-  if (n == 1 && added > 0)
-    plot_own_curves (self, fl_run_list_get (self->runs, 0));
+  /* one run: its own curves (of a run reopened, or none yet); a test
+   * beside it has none */
+  if (n_trained (self, &first) == 1 && added > 0)
+    plot_own_curves (self, first);
   add_routes (self);
   update_overlay (self);
   apply_controls (self);

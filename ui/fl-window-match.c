@@ -64,7 +64,7 @@ classifier_accuracy (FlWindow              *self,
       FlRunItem *item = fl_run_list_get (runs, i);
       const FlTrainSettings *t = fl_run_item_get_settings (item);
 
-      if (fl_run_item_get_has_figures (item) && t->kfold < 2 && t->seed == s->train.seed &&
+      if (fl_run_item_get_has_figures (item) && !fl_run_item_get_test (item) && t->kfold < 2 && t->seed == s->train.seed &&
           t->val_fraction == s->train.val_fraction && !(fl_run_item_get_accuracy (item) <= best))
         best = fl_run_item_get_accuracy (item);
     }

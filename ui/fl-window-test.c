@@ -90,7 +90,9 @@ test_action (GtkWidget  *widget,
   choose (c);
 }
 
-/* The results of the test in the Results page, its samples in the gallery. */
+/* The results of the test in the Results page, its samples in the gallery:
+ * shown as its row of the runs is, or (a model file tested before any run,
+ * with no runs to join) here. */
 static void
 tested_cb (FlWindow  *self,
            FlSession *session)
@@ -99,7 +101,17 @@ tested_cb (FlWindow  *self,
   const FlEvaluation *ev = fl_session_get_test (session, &ds);
   g_autoptr(FlMetrics) m = fl_evaluation_metrics (ev);
   g_autofree char *detail = fl_session_describe_test (session);
+  int row = fl_session_get_shown_run (session);
 
+  /* its row is shown: the session added it */
+  if (self->showing_test && fl_session_get_run_samples (session, row, NULL) == ds)
+    {
+      gtk_stack_set_visible_child_name (self->content_stack, "training");
+      gtk_stack_set_visible_child_name (self->bottom_stack, "results");
+      gtk_label_set_text (self->bottom_title, _fl_window_test_title ("results"));
+      _fl_window_update_actions (self);
+      return;
+    }
   fl_results_view_show (self->results_view, m, (const char *const *) ev->validation->class_names, detail);
   fl_confusion_view_set_test_data (fl_results_view_get_confusion_view (self->results_view), TRUE);
   fl_results_view_set_run (self->results_view, NULL);
@@ -132,22 +144,37 @@ fl_window_test (FlWindow   *self,
   return fl_session_test (self->session, model_path, images_dir, csv_path);
 }
 
-/* A run shown again: its own results, under the runs' titles, and its
- * model to test. */
+/* A run shown again: its own results, under the runs' titles (a test's,
+ * under the test's), and its model to test. */
 static void
 shown_run_cb (FlWindow   *self,
               GParamSpec *pspec,
               FlSession  *session)
 {
-  self->showing_test = FALSE;
+  FlComparison *cmp = fl_session_get_comparison (session);
+  int i = fl_session_get_shown_run (session);
+
+  self->showing_test = cmp != NULL && i >= 0 && i < fl_comparison_n_runs (cmp) &&
+                       fl_comparison_result (cmp, i)->tested_on != NULL;
   g_object_notify (G_OBJECT (self->bottom_stack), "visible-child-name");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.test-data",
                                  !fl_window_get_training (self) && fl_session_get_shown_model (session) != NULL);
 }
 
+/* A test's row removed: the plots and the statistics never counted it. */
+static void
+remove_test_cb (FlWindow   *self,
+                int         run,
+                FlRunsView *view)
+{
+  fl_session_remove_test (self->session, run);
+  _fl_window_update_actions (self);
+}
+
 void
 _fl_window_wire_test (FlWindow *self)
 {
+  g_signal_connect_object (self->runs_view, "remove-test", G_CALLBACK (remove_test_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "tested", G_CALLBACK (tested_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::shown-run", G_CALLBACK (shown_run_cb), self, G_CONNECT_SWAPPED);
 }

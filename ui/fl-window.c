@@ -102,6 +102,9 @@ shown_run_cb (FlWindow   *self,
   fl_results_view_show (self->results_view, metrics, (const char *const *) r->validation->class_names, detail);
   fl_results_view_set_run (self->results_view, run);
   fl_sample_gallery_set_validation (self->gallery, r->validation, ds);
+  /* a test on other data: its samples are test samples */
+  fl_confusion_view_set_test_data (fl_results_view_get_confusion_view (self->results_view), r->tested_on != NULL);
+  fl_sample_gallery_set_test_data (self->gallery, r->tested_on != NULL);
   /* Save Model and Predict, for a run with a model (only these: the rest
    * waits for the end of a run to be shown) */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.save-model", !fl_window_get_training (self) && run != NULL);

@@ -32,6 +32,7 @@ struct _FlRunItem {
   int              batches_per_epoch;
   gboolean         visible;
   gboolean         best;
+  gboolean         test;         /* on other data (FlRunResult's tested_on) */
   /* a matching run (fl-matcher.h): accuracy is its best R@1, f1 its R@10
    * at that epoch, both the mean of the two directions */
   gboolean         match;
@@ -144,7 +145,7 @@ figure_text (FlRunItem *self,
     case PROP_F1_TEXT:
       return self->has_figures ? g_strdup_printf ("%.3f", self->f1) : g_strdup ("—");
     case PROP_EPOCH_TEXT:
-      return self->has_figures ? g_strdup_printf ("%d", self->best_epoch) : g_strdup ("—");
+      return self->has_figures && !self->test ? g_strdup_printf ("%d", self->best_epoch) : g_strdup ("—");
     case PROP_TIME_TEXT:
       return self->seconds > 0.0 ? g_strdup_printf (_("%.1f s"), self->seconds) : g_strdup ("—");
     case PROP_PARAMS_TEXT:
@@ -202,7 +203,8 @@ fl_run_item_get_property (GObject    *object,
       g_value_take_string (value, self->match ? match_settings_text (self) : settings_text (self));
       break;
     case PROP_STATUS_TEXT:
-      g_value_set_string (value, self->best ? C_("run status", "Best") : fl_run_status_title (self->status));
+      g_value_set_string (value, self->best ? C_("run status", "Best") : self->test ? C_("run status", "Test")
+                                 : fl_run_status_title (self->status));
       break;
     case PROP_ACCURACY: g_value_set_double (value, self->has_figures ? self->accuracy : -1.0); break;
     case PROP_F1: g_value_set_double (value, self->has_figures ? self->f1 : -1.0); break;
@@ -326,7 +328,8 @@ take_result (FlRunItem         *self,
   self->status = r->status;
   g_free (self->error);
   self->error = g_strdup (r->error);
-  self->has_figures = r->best_epoch > 0;
+  self->test = r->tested_on != NULL;
+  self->has_figures = r->best_epoch > 0 || self->test;
   self->accuracy = r->best_val_acc;
   self->f1 = r->best_val_f1;
   self->best_epoch = r->best_epoch;
@@ -663,4 +666,20 @@ fl_run_item_set_color_index (FlRunItem *self,
 {
   g_return_if_fail (FL_IS_RUN_ITEM (self));
   self->color = color;
+}
+
+gboolean
+fl_run_item_get_test (FlRunItem *self)
+{
+  g_return_val_if_fail (FL_IS_RUN_ITEM (self), FALSE);
+  return self->test;
+}
+
+void
+fl_run_item_set_index (FlRunItem *self,
+                       int        index)
+{
+  g_return_if_fail (FL_IS_RUN_ITEM (self));
+  self->index = index;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INDEX]);
 }

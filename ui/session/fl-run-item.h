@@ -75,6 +75,13 @@ GArray                *fl_run_item_get_epochs     (FlRunItem          *self);
 GArray                *fl_run_item_get_batch_loss (FlRunItem          *self);
 int                    fl_run_item_get_batches_per_epoch (FlRunItem   *self);
 
+/* A test on other data (fl_comparison_add_test()): its figures are the
+ * test's; it has no epoch, no curves and no model. */
+gboolean               fl_run_item_get_test       (FlRunItem          *self);
+/* Its index in the comparison, once a run before it was removed. */
+void                   fl_run_item_set_index      (FlRunItem          *self,
+                                                   int                 index);
+
 /* Whether its curves are drawn (a check box in the runs list, or its name
  * clicked in a legend). */
 gboolean               fl_run_item_get_visible    (FlRunItem          *self);

@@ -82,6 +82,13 @@ fl_run_list_append (FlRunList         *self,
   g_return_val_if_fail (FL_IS_RUN_LIST (self), NULL);
 
   item = fl_run_item_new ((int) self->items->len, r);
+  /* a test in the colour of the run it tested; it has no curves to show */
+  if (r->tested_on != NULL)
+    {
+      if (r->test_of >= 0 && r->test_of < (int) self->items->len)
+        fl_run_item_set_color_index (item, fl_run_item_get_index (g_ptr_array_index (self->items, r->test_of)));
+      fl_run_item_set_visible (item, FALSE);
+    }
   /* a fold of a cross-validation in its route's colour: that of the
    * route's first run, as its curves are drawn */
   for (guint i = 0; r->settings.kfold >= 2 && i < self->items->len; i++)
@@ -97,6 +104,23 @@ fl_run_list_append (FlRunList         *self,
   g_ptr_array_add (self->items, item);
   g_list_model_items_changed (G_LIST_MODEL (self), self->items->len - 1, 0, 1);
   return item;
+}
+
+void
+fl_run_list_remove (FlRunList *self,
+                    int        i)
+{
+  g_return_if_fail (FL_IS_RUN_LIST (self));
+  g_return_if_fail (i >= 0 && i < (int) self->items->len);
+
+  g_ptr_array_remove_index (self->items, (guint) i);
+  for (guint k = (guint) i; k < self->items->len; k++)
+    fl_run_item_set_index (g_ptr_array_index (self->items, k), (int) k);
+  if (self->best > i)
+    self->best--;
+  else if (self->best == i)
+    self->best = -1;
+  g_list_model_items_changed (G_LIST_MODEL (self), (guint) i, 1, 0);
 }
 
 void
@@ -140,7 +164,7 @@ fl_run_list_update_best (FlRunList *self)
     {
       FlRunItem *item = g_ptr_array_index (self->items, i);
 
-      if (fl_run_outranks (fl_run_item_get_status (item), fl_run_item_get_accuracy (item), best,
+      if (!fl_run_item_get_test (item) && fl_run_outranks (fl_run_item_get_status (item), fl_run_item_get_accuracy (item), best,
                            best >= 0 ? fl_run_item_get_accuracy (fl_run_list_get (self, best)) : 0.0))
         best = (int) i;
     }
@@ -178,11 +202,14 @@ fl_run_list_get_same_split (FlRunList *self)
 {
   g_return_val_if_fail (FL_IS_RUN_LIST (self), TRUE);
 
+  /* (tests are on other samples, and say so) */
   for (guint i = 1; i < self->items->len; i++)
     {
       const FlTrainSettings *a = fl_run_item_get_settings (g_ptr_array_index (self->items, 0));
       const FlTrainSettings *b = fl_run_item_get_settings (g_ptr_array_index (self->items, i));
 
+      if (fl_run_item_get_test (g_ptr_array_index (self->items, i)))
+        continue;
       if (a->seed != b->seed || a->val_fraction != b->val_fraction || a->kfold != b->kfold ||
           (a->kfold >= 2 && a->fold != b->fold))
         return FALSE;

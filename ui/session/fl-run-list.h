@@ -4,7 +4,7 @@
  * in the comparison's order (item i is run i). It changes on the main
  * thread only, so views bind to it without knowing which runs a worker
  * holds. It also knows which run is the best (one rule, the engine's
- * fl_run_outranks()) and whether every run validated on the same samples.
+ * fl_run_outranks(); a test on other data never is) and whether every run validated on the same samples.
  */
 #pragma once
 
@@ -20,6 +20,9 @@ FlRunList *fl_run_list_new            (void);
 /* Appends an item for run index of the comparison, from its result. */
 FlRunItem *fl_run_list_append         (FlRunList          *self,
                                        const FlRunResult  *r);
+/* Removes item i; the items after it take their new indices. */
+void       fl_run_list_remove         (FlRunList          *self,
+                                       int                 i);
 void       fl_run_list_clear          (FlRunList          *self);
 /* Item i (borrowed), or NULL. */
 FlRunItem *fl_run_list_get            (FlRunList          *self,

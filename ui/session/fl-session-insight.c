@@ -470,6 +470,11 @@ update (FlSessionInsight *self)
       forget (self, _(fl_session_get_training (s) ? TRAINING : NO_RUNS));
       return;
     }
+  if (fl_comparison_result (cmp, i)->tested_on != NULL)
+    {
+      forget (self, _("A test on other data: show a run trained here to see why it answers as it does."));
+      return;
+    }
   run = fl_session_get_shown_model (s);
   /* shown again (the data reloaded, say): it is what it was */
   if (i == self->run && run == self->model && cmp == self->cmp && (self->insight != NULL || self->task != NULL))

@@ -97,6 +97,13 @@ void       _fl_session_class_add_match_signals (GType type);
 /* fl-session-test.c: drops the last test on other data. */
 void       _fl_session_clear_test       (FlSession  *self);
 void       _fl_session_class_add_test_signals (GType type);
+/* The test data a test row's predictions are about, while its row holds
+ * them (a test of this session), or NULL. */
+FlDataset *_fl_session_test_samples     (FlSession  *self,
+                                         int         run);
+/* fl_session_describe_run() of a test on other data. */
+char      *_fl_session_describe_test_run (FlSession *self,
+                                          int        run);
 /* fl-session-compare.c: adds Compare's runs to the comparison, their
  * indices to runs (of int). */
 void       _fl_session_add_compare_runs (FlSession             *self,

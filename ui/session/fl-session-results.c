@@ -65,6 +65,14 @@ fl_session_get_run_samples (FlSession  *self,
   if (self->cmp == NULL || run < 0 || run >= fl_comparison_n_runs (self->cmp))
     return NULL;
   r = fl_comparison_result (self->cmp, run);
+  if (r->tested_on != NULL)
+    {
+      ds = _fl_session_test_samples (self, run);
+      if (ds == NULL && why != NULL)
+        /* TRANSLATORS: %s is a test's name ("concat · test: tango") */
+        *why = g_strdup_printf (_("The test data of %s is not loaded: its samples are not shown."), r->name);
+      return ds;
+    }
   trained = fl_comparison_run (self->cmp, run);
   /* a trained run's own data: its samples as the model saw them, whatever
    * is loaded now */
@@ -119,6 +127,8 @@ fl_session_describe_run (FlSession *self,
   g_return_val_if_fail (self->cmp != NULL && i >= 0 && i < fl_comparison_n_runs (self->cmp), NULL);
 
   r = fl_comparison_result (self->cmp, i);
+  if (r->tested_on != NULL)
+    return _fl_session_describe_test_run (self, i);
   run = fl_comparison_run (self->cmp, i);
   took = fl_format_duration (r->train_seconds);
   n_epochs = r->epochs->len > 0 ? g_array_index (r->epochs, FlEpochStats, r->epochs->len - 1).epoch : 0;

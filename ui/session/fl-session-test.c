@@ -4,7 +4,9 @@
  * Data…"): a model — the shown run's, or a model file — predicts a folder
  * and CSV loaded at the model's image size and fit, in a worker thread, by
  * the code of `fusionlab-cli evaluate` (fl-evaluation.h). The last test
- * stays with its data for the results view and the galleries.
+ * stays with its data for the results view and the galleries, and each
+ * test joins the runs as a row of its own (fl_comparison_add_test()),
+ * shown at once, holding its data while the row lives.
  */
 #define G_LOG_DOMAIN "fl-session"
 
@@ -14,6 +16,8 @@
 #include "fl-predictor.h"
 #include "fl-i18n.h"
 
+#include <string.h>
+
 typedef struct {
   FlPredictor  *pred;         /* NULL: loaded from model_path in the thread */
   char         *model_path;
@@ -21,7 +25,12 @@ typedef struct {
   char         *csv_path;
   FlDataset    *ds;
   FlEvaluation *ev;
+  FlComparison *cmp;          /* the runs when it started, compared only */
+  int           of;           /* the run tested, or -1 (a model file) */
 } TestJob;
+
+/* Where a test row keeps its data (a reference on the FlRunItem). */
+#define TEST_SAMPLES "fl-test-samples"
 
 static void
 test_job_free (gpointer p)
@@ -68,6 +77,40 @@ _fl_session_clear_test (FlSession *self)
   g_clear_pointer (&self->test_name, g_free);
 }
 
+/* "model" of "model.safetensors" */
+static char *
+model_name (const char *path)
+{
+  char *name = g_path_get_basename (path), *dot = strrchr (name, '.');
+
+  if (dot != NULL && dot != name)
+    *dot = '\0';
+  return name;
+}
+
+/* The last test as a row of the runs, and shown: when the runs are those
+ * it started with and nothing trains (the worker owns the results of the
+ * runs it trains). Without runs (a model file tested first), no row. */
+static void
+add_test_row (FlSession *self,
+              TestJob   *j)
+{
+  g_autofree char *name = j->model_path != NULL ? model_name (j->model_path) : NULL;
+  FlFusion fusion = fl_model_config (fl_predictor_model (j->pred))->fusion;
+  FlRunItem *item;
+  int i;
+
+  if (self->cmp == NULL || self->cmp != j->cmp || fl_session_get_training (self) ||
+      j->of >= fl_comparison_n_runs (self->cmp))
+    return;
+  i = fl_comparison_add_test (self->cmp, j->of, name, fusion, j->images_dir, j->csv_path,
+                              fl_validation_copy (self->test_eval->validation));
+  item = fl_run_list_append (self->runs, fl_comparison_result (self->cmp, i));
+  g_object_set_data_full (G_OBJECT (item), TEST_SAMPLES, fl_dataset_ref (self->test_ds),
+                          (GDestroyNotify) fl_dataset_unref);
+  fl_session_show_run (self, i);
+}
+
 static void
 test_done_cb (GObject      *source,
               GAsyncResult *result,
@@ -98,6 +141,7 @@ test_done_cb (GObject      *source,
                                              "Tested on %s: accuracy %.1f%% · macro-F1 %.3f over %d sample",
                                              "Tested on %s: accuracy %.1f%% · macro-F1 %.3f over %d samples", n),
                           self->test_name, 100.0 * fl_metrics_accuracy (m), fl_metrics_macro_f1 (m), n);
+  add_test_row (self, j);
   g_signal_emit (self, fl_session_signals[SIGNAL_TESTED], 0);
 }
 
@@ -130,6 +174,8 @@ fl_session_test (FlSession  *self,
   j->model_path = g_strdup (model_path);
   j->images_dir = g_strdup (images_dir);
   j->csv_path = g_strdup (csv_path);
+  j->cmp = self->cmp;
+  j->of = model_path == NULL ? self->shown_run : -1;
   self->testing = g_cancellable_new ();
   fl_session_set_status (self, _("Testing the model on other data…"));
   task = g_task_new (self, self->testing, test_done_cb, NULL);
@@ -154,6 +200,54 @@ fl_session_get_test (FlSession  *self,
   if (ds != NULL)
     *ds = self->test_ds;
   return self->test_eval;
+}
+
+gboolean
+fl_session_remove_test (FlSession *self,
+                        int        run)
+{
+  g_return_val_if_fail (FL_IS_SESSION (self), FALSE);
+
+  /* the worker reads the results by their indices */
+  if (self->cmp == NULL || run < 0 || run >= fl_comparison_n_runs (self->cmp) ||
+      fl_session_get_training (self) || !fl_comparison_remove_test (self->cmp, run))
+    return FALSE;
+  fl_run_list_remove (self->runs, run);
+  if (self->shown_run == run)
+    {
+      self->shown_run = -1;
+      fl_session_show_run (self, fl_run_list_get_best (self->runs));
+      if (self->shown_run == -1)
+        _fl_session_notify_shown_run (self);
+    }
+  else if (self->shown_run > run)
+    self->shown_run--;
+  return TRUE;
+}
+
+FlDataset *
+_fl_session_test_samples (FlSession *self,
+                          int        run)
+{
+  FlRunItem *item = fl_run_list_get (self->runs, run);
+
+  return item != NULL ? g_object_get_data (G_OBJECT (item), TEST_SAMPLES) : NULL;
+}
+
+/* The last test's words, or for an earlier one (or reopened) what its row
+ * holds: the same sentence, without the rows skipped and classes unknown. */
+char *
+_fl_session_describe_test_run (FlSession *self,
+                               int        run)
+{
+  const FlRunResult *r = fl_comparison_result (self->cmp, run);
+  g_autofree char *csv = g_path_get_basename (r->tested_on);
+  int n = r->validation != NULL ? r->validation->n : 0;
+
+  if (self->test_ds != NULL && _fl_session_test_samples (self, run) == self->test_ds)
+    return fl_session_describe_test (self);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Tested on %s: %d test sample",
+                                       "Tested on %s: %d test samples", n), csv, n);
 }
 
 char *

@@ -191,6 +191,12 @@ const FlEvaluation *fl_session_get_test      (FlSession             *self,
  * classes the model does not know; NULL before a test. */
 char          *fl_session_describe_test      (FlSession             *self);
 
+/* Removes run i when it is a test on other data and nothing trains (the
+ * runs after it move up by one; the best run is shown when it was);
+ * FALSE otherwise. */
+gboolean       fl_session_remove_test        (FlSession             *self,
+                                              int                    run);
+
 /* The files and columns of the runs (reopened or trained), or NULL. */
 const FlExperimentData *fl_session_get_runs_data (FlSession         *self);
 
