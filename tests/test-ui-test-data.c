@@ -195,6 +195,11 @@ test_evaluate (void)
   g_assert_true (fl_run_item_get_best (fl_run_list_get (ui_runs (window), 0)));
   g_assert_true (g_str_has_prefix (fl_run_item_get_name (fl_run_list_get (ui_runs (window), 1)),
                                    fl_run_item_get_name (fl_run_list_get (ui_runs (window), 0))));
+  /* one run trained: its own curves stay, the test draws none */
+  g_assert_true (fl_plot_view_get_series_visible (ui_plot (window, FALSE), ui_series (window, FALSE, FL_CURVE_TRAIN)));
+  g_assert_cmpuint (ui_n_points (window, FALSE, FL_CURVE_VAL), ==, 1);
+  g_assert_false (fl_plot_view_get_series_visible (ui_plot (window, FALSE), ui_run_series (window, FALSE, 1)));
+  g_assert_cmpuint (ui_run_points (window, FALSE, 1), ==, 0);
 
   cmp = ui_comparison (window);
   g_assert_true (fl_run_save_model (fl_comparison_run (cmp, 0), model, &error));

@@ -12,6 +12,9 @@
 #                                            held-out icons nearest to "audio volume"
 #   resources/screenshots/search-heatmap-icons.png  that page's foot: the cosine similarity
 #                                            of a batch of held-out pairs, the true ones outlined
+#   resources/screenshots/runs-test-tango.png the routes compared on the Adwaita icons, the
+#                                            best tested on the Tango icons: the test a row
+#                                            of the Runs list ("lowrank · test: tango")
 #   resources/screenshots/reopened-icons.png that comparison reopened from its
 #                                            experiment file, one matrix cell's samples
 #   resources/screenshots/data-trimodal.png  the three-modality demo loaded: the sound
@@ -90,6 +93,10 @@ GSK_RENDERER=cairo GDK_DEBUG=gl-disable xvfb-run -a -s '-screen 0 1400x900x24' "
 python3 tools/make-domain-shift.py --out-dir "$work/shift" > /dev/null
 app --images "$icons" --csv "$work/shift/adwaita.csv" --train-epochs 10 --window-size 1400x900 \
     --test-images /usr/share/icons/Tango/32x32 --test-csv "$work/shift/tango.csv" --screenshot "$out/test-tango.png"
+# every route compared on one split, the best tested on Tango: its row in the Runs list
+app --images "$icons" --csv "$work/shift/adwaita.csv" --compare-epochs 10 --compare-folds 1 --window-size 1400x900 \
+    --test-images /usr/share/icons/Tango/32x32 --test-csv "$work/shift/tango.csv" --screenshot-page runs \
+    --screenshot "$out/runs-test-tango.png"
 
 # the same comparison from the command line, into an experiment file to reopen
 "$build/cli/fusionlab-cli" compare --images "$icons" --csv "$work/icons.csv" --epochs 10 \

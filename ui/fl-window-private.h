@@ -108,4 +108,7 @@ void     _fl_window_wire_test       (FlWindow   *self);
 /* The title of the bottom page called page while a test's results are
  * shown, or NULL to keep the runs' title. */
 const char *_fl_window_test_title   (const char *page);
+/* The Runs page's title: whether its runs validated on the same samples,
+ * and that its tests on other data did not. */
+const char *_fl_window_runs_title   (FlWindow   *self);
 void     _fl_window_class_add_test  (GtkWidgetClass *widget_class);

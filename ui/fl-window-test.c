@@ -134,6 +134,25 @@ _fl_window_test_title (const char *page)
   return NULL;
 }
 
+/* The Runs page's title: whether its runs validated on the same samples,
+ * and that its tests on other data did not. */
+const char *
+_fl_window_runs_title (FlWindow *self)
+{
+  FlRunList *runs = fl_session_get_runs (self->session);
+  FlComparison *cmp = fl_session_get_comparison (self->session);
+  gboolean tests = FALSE;
+
+  for (int i = 0; i < fl_run_list_get_n_runs (runs); i++)
+    tests |= fl_run_item_get_test (fl_run_list_get (runs, i));
+  if (cmp != NULL && fl_comparison_cv_folds (cmp) >= 2)
+    return tests ? _("Every route, on the same folds; tests on other data") : _("Every route, on the same folds");
+  if (!fl_run_list_get_same_split (runs))
+    return _("Every run — not all on the same validation samples");
+  return tests ? _("Training runs on the same validation samples, tests on other data")
+               : _("Every run, on the same validation samples");
+}
+
 gboolean
 fl_window_test (FlWindow   *self,
                 const char *model_path,

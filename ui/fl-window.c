@@ -43,16 +43,9 @@ bottom_page_cb (FlWindow   *self,
                 GtkStack   *stack)
 {
   const char *page = gtk_stack_get_visible_child_name (stack);
-  FlRunList *runs = fl_session_get_runs (self->session);
-  FlComparison *cmp = fl_session_get_comparison (self->session);
   const char *test = self->showing_test ? _fl_window_test_title (page) : NULL;
 
-  gtk_label_set_text (self->bottom_title, test != NULL ? test : g_strcmp0 (page, "runs") == 0
-                                          ? (cmp != NULL && fl_comparison_cv_folds (cmp) >= 2
-                                             ? _("Every route, on the same folds")
-                                             : fl_run_list_get_same_split (runs)
-                                             ? _("Every run, on the same validation samples")
-                                             : _("Every run — not all on the same validation samples"))
+  gtk_label_set_text (self->bottom_title, test != NULL ? test : g_strcmp0 (page, "runs") == 0 ? _fl_window_runs_title (self)
                                           : g_strcmp0 (page, "samples") == 0
                                           ? _("Validation samples, as the model saw them")
                                           : g_strcmp0 (page, "why") == 0

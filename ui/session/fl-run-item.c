@@ -32,7 +32,7 @@ struct _FlRunItem {
   int              batches_per_epoch;
   gboolean         visible;
   gboolean         best;
-  gboolean         test;         /* on other data (FlRunResult's tested_on) */
+  char            *test_data;    /* a test on other data: its CSV's name */
   /* a matching run (fl-matcher.h): accuracy is its best R@1, f1 its R@10
    * at that epoch, both the mean of the two directions */
   gboolean         match;
@@ -104,6 +104,14 @@ settings_text (FlRunItem *self)
     g_string_append_printf (out, _(" · %d px"), self->image_size);
   if (self->image_fit != FL_IMAGE_FIT_SQUASH)
     g_string_append_printf (out, " · %s", fit_word (self->image_fit));
+  if (self->test_data != NULL)
+    {
+      /* TRANSLATORS: a test's settings: its test data's CSV, then the
+       * settings of the run tested ("on tango.csv · 10 ep · lr 0.001") */
+      g_autofree char *on = g_strdup_printf (_("on %s · "), self->test_data);
+
+      g_string_prepend (out, on);
+    }
   return g_string_free (out, FALSE);
 }
 
@@ -145,7 +153,7 @@ figure_text (FlRunItem *self,
     case PROP_F1_TEXT:
       return self->has_figures ? g_strdup_printf ("%.3f", self->f1) : g_strdup ("—");
     case PROP_EPOCH_TEXT:
-      return self->has_figures && !self->test ? g_strdup_printf ("%d", self->best_epoch) : g_strdup ("—");
+      return self->has_figures && self->test_data == NULL ? g_strdup_printf ("%d", self->best_epoch) : g_strdup ("—");
     case PROP_TIME_TEXT:
       return self->seconds > 0.0 ? g_strdup_printf (_("%.1f s"), self->seconds) : g_strdup ("—");
     case PROP_PARAMS_TEXT:
@@ -177,6 +185,7 @@ fl_run_item_finalize (GObject *object)
 
   g_free (self->name);
   g_free (self->error);
+  g_free (self->test_data);
   g_array_unref (self->epochs);
   g_array_unref (self->batch_loss);
   g_array_unref (self->match_epochs);
@@ -203,7 +212,7 @@ fl_run_item_get_property (GObject    *object,
       g_value_take_string (value, self->match ? match_settings_text (self) : settings_text (self));
       break;
     case PROP_STATUS_TEXT:
-      g_value_set_string (value, self->best ? C_("run status", "Best") : self->test ? C_("run status", "Test")
+      g_value_set_string (value, self->best ? C_("run status", "Best") : self->test_data != NULL ? C_("run status", "Test")
                                  : fl_run_status_title (self->status));
       break;
     case PROP_ACCURACY: g_value_set_double (value, self->has_figures ? self->accuracy : -1.0); break;
@@ -328,8 +337,9 @@ take_result (FlRunItem         *self,
   self->status = r->status;
   g_free (self->error);
   self->error = g_strdup (r->error);
-  self->test = r->tested_on != NULL;
-  self->has_figures = r->best_epoch > 0 || self->test;
+  g_free (self->test_data);
+  self->test_data = r->tested_on != NULL ? g_path_get_basename (r->tested_on) : NULL;
+  self->has_figures = r->best_epoch > 0 || self->test_data != NULL;
   self->accuracy = r->best_val_acc;
   self->f1 = r->best_val_f1;
   self->best_epoch = r->best_epoch;
@@ -672,7 +682,7 @@ gboolean
 fl_run_item_get_test (FlRunItem *self)
 {
   g_return_val_if_fail (FL_IS_RUN_ITEM (self), FALSE);
-  return self->test;
+  return self->test_data != NULL;
 }
 
 void
