@@ -12,7 +12,9 @@ DistributedDataParallel over gloo on CPU, nccl on CUDA. Each process trains
 on its share of every epoch (a DistributedSampler) in batches of --batch, so
 N processes step on N·batch samples at once. On one process it visits the
 samples in the engine's own order (split.safetensors), so that its epoch
-lines are Fusion Lab's to the third digit; --shuffle makes it draw its own.
+lines are Fusion Lab's to the third digit, until a max-pool tie within a
+float's last bit is broken the other way (README.md); --shuffle makes it
+draw its own.
 Rank 0 prints the engine's epoch lines (--json: one object per epoch, the
 keys of `fusionlab-cli train --json`) and saves a model file that Fusion Lab
 opens (Open Model…, `fusionlab --model FILE`, `fusionlab-cli predict`).
