@@ -105,13 +105,15 @@ check_test_row (FlWindow   *window,
                 const char *headline)
 {
   FlRunItem *item = fl_run_list_get (ui_runs (window), i);
-  g_autofree char *status = NULL, *acc = NULL, *epoch = NULL;
+  g_autofree char *status = NULL, *acc = NULL, *epoch = NULL, *settings = NULL;
 
   g_assert_nonnull (item);
   g_assert_true (fl_run_item_get_test (item));
   g_assert_true (g_str_has_suffix (fl_run_item_get_name (item), " · test: test"));
-  g_object_get (item, "status-text", &status, "accuracy-text", &acc, "epoch-text", &epoch, NULL);
-  g_test_message ("row %d: %s · %s · %s · %s", i, fl_run_item_get_name (item), status, acc, epoch);
+  g_object_get (item, "status-text", &status, "accuracy-text", &acc, "epoch-text", &epoch,
+                "settings-text", &settings, NULL);
+  g_test_message ("row %d: %s · %s · %s · %s · %s", i, fl_run_item_get_name (item), settings, status, acc, epoch);
+  g_assert_true (g_str_has_prefix (settings, "on test.csv · "));
   g_assert_cmpstr (status, ==, "Test");
   g_assert_cmpstr (epoch, ==, "—");
   g_assert_false (fl_run_item_get_best (item));
@@ -210,6 +212,8 @@ test_evaluate (void)
   g_assert_cmpstr (from_file, ==, from_run);
   check_test_row (window, 2, from_file);
   g_assert_cmpstr (fl_run_item_get_name (fl_run_list_get (ui_runs (window), 2)), ==, "model · test: test");
+  g_assert_cmpuint (fl_run_item_get_n_params (fl_run_list_get (ui_runs (window), 2)), ==,
+                    fl_run_item_get_n_params (fl_run_list_get (ui_runs (window), 0)));
   check_reopened (window);
   check_remove (window);
 

@@ -33,6 +33,7 @@ struct _FlRunItem {
   gboolean         visible;
   gboolean         best;
   char            *test_data;    /* a test on other data: its CSV's name */
+  gboolean         test_of_file; /* of a model file, whose settings are not known */
   /* a matching run (fl-matcher.h): accuracy is its best R@1, f1 its R@10
    * at that epoch, both the mean of the two directions */
   gboolean         match;
@@ -94,6 +95,9 @@ settings_text (FlRunItem *self)
   g_autofree char *fused = title != NULL ? g_ascii_strdown (title, -1) : NULL;
   GString *out;
 
+  if (self->test_of_file)
+    /* TRANSLATORS: the settings of a test of a model file: its test data's CSV */
+    return g_strdup_printf (_("on %s · a model file"), self->test_data);
   /* (the engine's words for them are "image,audio": said here in ours) */
   s.branches = 0;
   text = fl_train_settings_describe (&s);
@@ -339,6 +343,7 @@ take_result (FlRunItem         *self,
   self->error = g_strdup (r->error);
   g_free (self->test_data);
   self->test_data = r->tested_on != NULL ? g_path_get_basename (r->tested_on) : NULL;
+  self->test_of_file = r->tested_on != NULL && r->test_of < 0;
   self->has_figures = r->best_epoch > 0 || self->test_data != NULL;
   self->accuracy = r->best_val_acc;
   self->f1 = r->best_val_f1;

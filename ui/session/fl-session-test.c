@@ -105,6 +105,7 @@ add_test_row (FlSession *self,
     return;
   i = fl_comparison_add_test (self->cmp, j->of, name, fusion, j->images_dir, j->csv_path,
                               fl_validation_copy (self->test_eval->validation));
+  fl_comparison_result (self->cmp, i)->n_params = fl_model_n_params (fl_predictor_model (j->pred));
   item = fl_run_list_append (self->runs, fl_comparison_result (self->cmp, i));
   g_object_set_data_full (G_OBJECT (item), TEST_SAMPLES, fl_dataset_ref (self->test_ds),
                           (GDestroyNotify) fl_dataset_unref);
