@@ -64,10 +64,10 @@ first = rows[variants[0]]
 n_val = next(iter(first.values()))["n_val"]
 print(f"held-out pairs {n_val}, chance R@1 {1 / n_val:.4f}, R@5 {5 / n_val:.4f}; mean ± sd over seeds "
       + " ".join(sorted(first)))
-print("variant".ljust(16) + "".join(k.ljust(17) for k in keys))
+print("variant".ljust(26) + "".join(k.ljust(17) for k in keys))
 for v in variants:
-    print(v.ljust(16) + "".join(ms([rows[v][s][k] for s in sorted(rows[v])]).ljust(17) for k in keys))
+    print(v.ljust(26) + "".join(ms([rows[v][s][k] for s in sorted(rows[v])]).ljust(17) for k in keys))
 for v in variants[1:]:
     d = {k: [rows[v][s][k] - first[s][k] for s in sorted(first)] for k in keys}
-    print(f"{v} − {variants[0]}".ljust(16) + "".join(ms(d[k]).ljust(17) for k in keys))
+    print(f"{v} − {variants[0]}".ljust(26) + "".join(ms(d[k]).ljust(17) for k in keys))
 PY
