@@ -202,6 +202,25 @@ sum_patches32_avx512 (float *acc, const float *patches, int P, int j0, const flo
 }
 #endif
 
+/* The cols (64, 32 or 8) columns from j0 of the weight gradient's sums,
+ * with AVX-512 where avx512 says so and the kernel exists. */
+static inline __attribute__ ((always_inline)) void
+sum_columns (float *acc, const float *patches, int P, int j0, const float *v, const gint32 *pix,
+             gint32 base, int n, int cols, gboolean avx512)
+{
+#ifdef FL_AVX512
+  if (avx512 && cols == 64)
+    sum_patches64_avx512 (acc, patches, P, j0, v, pix, base, n);
+  else if (avx512 && cols == 32)
+    sum_patches32_avx512 (acc, patches, P, j0, v, pix, base, n);
+  else
+#endif
+  if (cols == 8)
+    sum_patches8 (acc, patches, P, j0, v, pix, base, n);
+  else
+    sum_patches (acc, patches, P, j0, v, pix, base, n, cols / 8);
+}
+
 gsize
 fl_conv3x3_pool_weight_grad_scratch_size (int C, int H, int W, int K)
 {
@@ -233,36 +252,16 @@ image_weight_grad (float *acc, float *patches, float *pad, const float *v, const
       int j0 = 0;
       for (; j0 + 64 <= P; j0 += 64)
         for (int k = 0; k < K; k++)
-          {
-#ifdef FL_AVX512
-            if (avx512)
-              {
-                sum_patches64_avx512 (acc + (gsize) k * P, patches, P, j0, v + k * plane + at,
-                                      pix + k * plane + at, 2 * r * W, rows * Wo);
-                continue;
-              }
-#endif
-            sum_patches (acc + (gsize) k * P, patches, P, j0, v + k * plane + at,
-                         pix + k * plane + at, 2 * r * W, rows * Wo, 8);
-          }
+          sum_columns (acc + (gsize) k * P, patches, P, j0, v + k * plane + at,
+                       pix + k * plane + at, 2 * r * W, rows * Wo, 64, avx512);
       for (; j0 + 32 <= P; j0 += 32)
         for (int k = 0; k < K; k++)
-          {
-#ifdef FL_AVX512
-            if (avx512)
-              {
-                sum_patches32_avx512 (acc + (gsize) k * P, patches, P, j0, v + k * plane + at,
-                                      pix + k * plane + at, 2 * r * W, rows * Wo);
-                continue;
-              }
-#endif
-            sum_patches (acc + (gsize) k * P, patches, P, j0, v + k * plane + at,
-                         pix + k * plane + at, 2 * r * W, rows * Wo, 4);
-          }
+          sum_columns (acc + (gsize) k * P, patches, P, j0, v + k * plane + at,
+                       pix + k * plane + at, 2 * r * W, rows * Wo, 32, avx512);
       for (; j0 < P; j0 += 8)
         for (int k = 0; k < K; k++)
-          sum_patches8 (acc + (gsize) k * P, patches, P, j0, v + k * plane + at, pix + k * plane + at,
-                        2 * r * W, rows * Wo);
+          sum_columns (acc + (gsize) k * P, patches, P, j0, v + k * plane + at,
+                       pix + k * plane + at, 2 * r * W, rows * Wo, 8, avx512);
     }
 }
 
