@@ -80,11 +80,12 @@ fl_conv3x3_pool_forward_scratch_size (int C, int H, int W, int K)
 }
 
 #ifdef FL_AVX512
-/* pad (C, H + 2, Wp) = in (C,H,W) with a border of zeros, then zeros. */
+/* pad (C, H + 2, Wp) = in (C,H,W) inside its border; the border and the
+ * tail, zeroed once for a batch (fl_conv3x3_pool_forward), are never
+ * written. */
 static void
 pad_image (float *pad, const float *in, const Geometry *g, int C, int H, int W)
 {
-  memset (pad, 0, sizeof (float) * g->pad);
   for (int c = 0; c < C; c++)
     for (int y = 0; y < H; y++)
       memcpy (pad + c * g->plane + (gsize) (y + 1) * g->Wp + 1, in + ((gsize) c * H + y) * W,
@@ -172,6 +173,7 @@ fl_conv3x3_pool_forward (float       *out,
       float *wt = scratch, *conv = wt + (gsize) g.Kp * C * 9, *pad = conv + (gsize) g.Kp * g.L;
 
       block_weights (wt, w, C, K, g.Kp);
+      memset (pad, 0, sizeof (float) * g.pad);
       for (int n = 0; n < N; n++)
         {
           pad_image (pad, in + n * img, &g, C, H, W);
